@@ -73,3 +73,4 @@ def new_figure(*, nrows: int = 1, ncols: int = 1, figsize=None, **kwargs):
 __all__ = ["PALETTE", "CYCLE", "SEQUENTIAL_CMAP", "STYLE", "new_axes", "new_figure"]
 
 # Topic modules re-exported below (one line per notebook topic).
+from rseai.plots.risk import *  # noqa: E402,F401,F403

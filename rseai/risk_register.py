@@ -1,0 +1,158 @@
+"""A risk register: hazards scored likelihood x impact, sorted into the three ALARP regions.
+
+Risk management identifies, assesses and controls threats. Here each hazard gets a likelihood
+and an impact on 1-5 scales; their product (1-25) falls in one of three regions, after the UK
+Health and Safety Executive's *Reducing risks, protecting people* (R2P2, 2001): *broadly
+acceptable*, *tolerable only if ALARP* (as low as reasonably practicable: reduced until further
+reduction costs grossly more than it saves) and *intolerable*. The cut points (default: <= 4 and
+>= 15) are a local convention, so they are parameters. A measured rate (e.g. a model's
+false-negative rate) becomes a likelihood level through ``likelihood_from_rate``; the probability
+bands are a convention too. ``audit_checklist`` answers the talk's model-audit questions from
+computed numbers. Leaves out risk owners, review dates and quantitative risk (expected loss).
+
+Example
+-------
+>>> likelihood_from_rate(0.05)
+3
+>>> reg = risk_register([Hazard("missed case", impact=5, rate=0.05), Hazard("false alarm", 2, 4)])
+>>> reg[["hazard", "likelihood", "impact", "score", "region"]].values.tolist()
+[['missed case', 3, 5, 15, 'intolerable'], ['false alarm', 4, 2, 8, 'ALARP']]
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+__all__ = ["Hazard", "LEVELS", "RATE_BANDS", "REGIONS", "likelihood_from_rate", "region_of",
+           "risk_register", "audit_checklist"]
+
+LEVELS = {1: "rare", 2: "unlikely", 3: "possible", 4: "likely", 5: "almost certain"}
+# upper edges (exclusive) of the probability bands for likelihood levels 1..4; >= 0.5 is level 5.
+RATE_BANDS = (0.001, 0.01, 0.1, 0.5)
+REGIONS = ("acceptable", "ALARP", "intolerable")
+
+
+def _level(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an integer level 1-5, got {type(value).__name__} {value!r}")
+    if not 1 <= value <= 5:
+        raise ValueError(f"{name} must be between 1 and 5, got {value}")
+    return int(value)
+
+
+def likelihood_from_rate(rate, *, bands=RATE_BANDS) -> int:
+    """Likelihood level 1-5 for a probability: < 0.1% rare, < 1%, < 10%, < 50%, else almost certain."""
+    if isinstance(rate, bool) or not isinstance(rate, Real):
+        raise TypeError(f"rate must be a number, got {type(rate).__name__}")
+    if not math.isfinite(rate) or not 0 <= rate <= 1:
+        raise ValueError(f"rate must be a probability in [0, 1], got {rate!r} (an undefined rate "
+                         "is nan: measure it on data that holds positives)")
+    if len(bands) != 4 or list(bands) != sorted(bands):
+        raise ValueError(f"bands must be 4 increasing probabilities, got {bands!r}")
+    return 1 + sum(rate >= edge for edge in bands)
+
+
+def region_of(score, *, acceptable_max: int = 4, intolerable_min: int = 15) -> str:
+    """'acceptable', 'ALARP' or 'intolerable' for a likelihood x impact score (1-25)."""
+    if not 1 <= acceptable_max < intolerable_min <= 25:
+        raise ValueError("need 1 <= acceptable_max < intolerable_min <= 25, got "
+                         f"{acceptable_max} and {intolerable_min}")
+    if score <= acceptable_max:
+        return REGIONS[0]
+    return REGIONS[2] if score >= intolerable_min else REGIONS[1]
+
+
+@dataclass(frozen=True)
+class Hazard:
+    """One line of the register; give ``likelihood`` (1-5) or a measured ``rate`` (0-1)."""
+
+    name: str
+    impact: int
+    likelihood: int | None = None
+    rate: float | None = None
+    control: str = ""
+
+    def __post_init__(self):
+        if not isinstance(self.name, str) or not self.name:
+            raise TypeError(f"name must be a non-empty string, got {self.name!r}")
+        _level(self.impact, "impact")
+        if (self.likelihood is None) == (self.rate is None):
+            raise ValueError(f"hazard {self.name!r}: give exactly one of likelihood (1-5) or rate (0-1), "
+                             f"got likelihood={self.likelihood!r}, rate={self.rate!r}")
+        if self.likelihood is not None:
+            _level(self.likelihood, "likelihood")
+        else:
+            likelihood_from_rate(self.rate)
+
+    @property
+    def level(self) -> int:
+        return self.likelihood if self.likelihood is not None else likelihood_from_rate(self.rate)
+
+
+def risk_register(hazards, *, acceptable_max: int = 4, intolerable_min: int = 15):
+    """A table of hazards with score = likelihood x impact and its ALARP region.
+
+    Parameters
+    ----------
+    hazards : sequence of Hazard
+    acceptable_max, intolerable_min : int
+        Scores up to ``acceptable_max`` are broadly acceptable; from ``intolerable_min`` up
+        intolerable; in between tolerable only if ALARP.
+
+    Returns
+    -------
+    pandas.DataFrame, shape (n_hazards, 8)
+        ``hazard, rate, likelihood, likelihood_word, impact, score, region, control`` in the
+        order given.
+    """
+    import pandas as pd
+
+    hazards = list(hazards)
+    if not hazards:
+        raise ValueError("hazards is empty: a register needs at least one hazard")
+    bad = [type(h).__name__ for h in hazards if not isinstance(h, Hazard)]
+    if bad:
+        raise TypeError(f"hazards must be Hazard objects, got {bad}")
+    region_of(1, acceptable_max=acceptable_max, intolerable_min=intolerable_min)  # checks the cuts
+    rows = []
+    for h in hazards:
+        score = h.level * h.impact
+        rows.append({"hazard": h.name, "rate": h.rate, "likelihood": h.level,
+                     "likelihood_word": LEVELS[h.level], "impact": h.impact, "score": score,
+                     "region": region_of(score, acceptable_max=acceptable_max,
+                                         intolerable_min=intolerable_min),
+                     "control": h.control})
+    return pd.DataFrame(rows)
+
+
+def audit_checklist(answers: dict):
+    """The talk's model-audit questions with the answers computed in a notebook.
+
+    Parameters
+    ----------
+    answers : dict
+        Keys ``metric``, ``fairness``, ``high_stakes``, ``retraining``, ``law``, each a short
+        text (put the measured numbers in it); a missing key is answered "not assessed".
+
+    Returns
+    -------
+    pandas.DataFrame, shape (5, 2) with columns ``question`` and ``answer``.
+    """
+    import pandas as pd
+
+    questions = {
+        "metric": "Is the model using the correct metric for evaluation?",
+        "fairness": "Is the model fair to protected classes?",
+        "high_stakes": "Is it suitable for use in high-stakes situations?",
+        "retraining": "What would be the ideal retraining and refresh frequency?",
+        "law": "Does the model comply with the local/industry-specific laws?",
+    }
+    if not isinstance(answers, dict):
+        raise TypeError(f"answers must be a dict of question key -> text, got {type(answers).__name__}")
+    unknown = sorted(set(answers) - set(questions))
+    if unknown:
+        raise ValueError(f"unknown question key(s) {unknown}; allowed: {list(questions)}")
+    return pd.DataFrame({"question": list(questions.values()),
+                         "answer": [str(answers.get(k, "not assessed")) for k in questions]})
