@@ -23,6 +23,12 @@ DATASETS_ENV = "RSEAI_DATASETS"
 # file name -> sha256 of the committed file; add a line with every new file.
 CHECKSUMS: dict[str, str] = {}
 CHECKSUMS["german_credit.csv"] = "321ff0594e1f887ad6bf05dc51d34c616f1c32dca8c7cdb141434df295f67997"
+# carbon footprint tables and measurements (notebook 05)
+CHECKSUMS["hardware_power.csv"] = "f2f5e9d11b52720707945be1368c7a93850243503e15d98d0d805b72217b78c1"
+CHECKSUMS["grid_intensity.csv"] = "d8927baf96ab25196bde0d0f113b702b1909b2ae667af3ec358d5f7434a825ec"
+CHECKSUMS["pue_presets.csv"] = "c665e3892dbe8d75c860e4656e558ae8c4a93a7228f77215540be03ae80e5e7e"
+CHECKSUMS["h200_measured_power.csv"] = "d2cd210fced36700c355a1debf8a947990afc35d485cdeb6c2e81436f4bf4f5a"
+CHECKSUMS["h200_software_efficiency.csv"] = "8cfdae0bb498198a6955cdd21228ec7e792b04cb61a1b05b0157e1f79b0557d4"
 
 
 class DatasetError(ValueError):
@@ -101,4 +107,89 @@ def load_german_credit():
                            f"{len(df)} rows. Restore it: `git checkout -- datasets/german_credit.csv`.")
     df["bad_risk"] = 1 - df["risk"]
     df["age_group"] = df["age"].lt(25).map({True: "under 25", False: "25 and over"})
+    return df
+
+
+# --- carbon footprint (notebook 05) ---------------------------------------------------------
+
+def _load_cited_table(name, columns, numeric):
+    """Read a CSV whose every row must carry a ``source`` and a ``year`` and positive numbers."""
+    import pandas as pd
+
+    df = pd.read_csv(dataset_path(name))
+    require_columns(df, columns, name=name)
+    if len(df) == 0 or df[columns].isna().any().any():
+        raise DatasetError(f"{name} must have complete rows in {columns}; restore it with "
+                           f"`git checkout -- datasets/{name}`.")
+    if (df["source"].astype(str).str.strip() == "").any() or not df["year"].between(1990, 2100).all():
+        raise DatasetError(f"every row of {name} needs a source and a year between 1990 and 2100")
+    for column in numeric:
+        if not (pd.to_numeric(df[column], errors="coerce") > 0).all():
+            raise DatasetError(f"{name}: column {column!r} must hold numbers > 0")
+    df["year"] = df["year"].astype(int)
+    return df
+
+
+def load_hardware_power():
+    """Rated power of GPUs, TPUs, CPUs and a laptop CPU, each row with basis, source and year.
+
+    Columns: ``name``, ``kind`` (gpu/tpu/cpu/laptop), ``power_w``, ``basis``, ``source``, ``year``.
+    """
+    return _load_cited_table("hardware_power.csv", ["name", "kind", "power_w", "basis", "source", "year"],
+                             ["power_w"])
+
+
+def load_grid_intensity():
+    """Carbon intensity of electricity (g CO2e/kWh) for 47 countries and the world, with sources.
+
+    Columns: ``region``, ``iso_code`` (ISO alpha-3, ``WLD`` = world), ``intensity_g_per_kwh``,
+    ``source``, ``year``.
+    """
+    columns = ["region", "iso_code", "intensity_g_per_kwh", "source", "year"]
+    return _load_cited_table("grid_intensity.csv", columns, ["intensity_g_per_kwh"])
+
+
+def load_pue_presets():
+    """Power Usage Effectiveness presets (laptop 1.0 ... legacy server room 2.5) with sources.
+
+    Columns: ``name``, ``pue``, ``source``, ``year``.
+    """
+    df = _load_cited_table("pue_presets.csv", ["name", "pue", "source", "year"], ["pue"])
+    if (df["pue"] < 1).any():
+        raise DatasetError("pue_presets.csv: a PUE below 1.0 is impossible (facility energy >= IT energy)")
+    return df
+
+
+_H200_COLUMNS = ["phase", "seconds", "energy_j", "mean_power_w", "tokens_per_s", "j_per_token"]
+
+
+def load_h200_measured_power():
+    """NVML measurements of one NVIDIA H200: idle, full load, SmolLM2-shaped generation at batch 1/32.
+
+    Columns: ``phase``, ``description``, ``seconds``, ``energy_j``, ``mean_power_w``, ``max_power_w``,
+    ``mean_gpu_util_pct``, ``tokens_per_s``, ``j_per_token``, ``tflops`` (empty where not applicable).
+    """
+    import pandas as pd
+
+    name = "h200_measured_power.csv"
+    df = pd.read_csv(dataset_path(name))
+    require_columns(df, _H200_COLUMNS, name=name)
+    if not (df["energy_j"] > 0).all() or not (df["mean_power_w"] > 0).all():
+        raise DatasetError(f"{name}: energy_j and mean_power_w must be > 0 on every row")
+    return df
+
+
+def load_h200_software_efficiency():
+    """NVML measurements of SmolLM2-shaped generation on an H200: eager vs static cache + compile.
+
+    Columns: ``phase``, ``description``, ``seconds``, ``energy_j``, ``mean_power_w``, ``tokens_per_s``,
+    ``j_per_token``.
+    """
+    import pandas as pd
+
+    name = "h200_software_efficiency.csv"
+    df = pd.read_csv(dataset_path(name))
+    require_columns(df, _H200_COLUMNS, name=name)
+    if len(df) != 2 or not (df["j_per_token"] > 0).all():
+        raise DatasetError(f"{name} should hold 2 rows with j_per_token > 0; got {len(df)} rows")
     return df
