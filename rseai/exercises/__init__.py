@@ -66,3 +66,4 @@ def describe(value) -> str:
 __all__ = ["feedback", "not_attempted", "close", "describe"]
 
 # Topic modules re-exported below (one line per notebook topic).
+from rseai.exercises.risk import *  # noqa: E402,F401,F403

@@ -93,7 +93,7 @@ def cost_curve_plot(sweep, *, threshold=None, optimum=None, cost_unit="cost unit
         ax.axvline(threshold, color=PALETTE["black"], linestyle="--", linewidth=1,
                    label=f"threshold {threshold:.2f}")
     ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, loc="upper center")
+    ax.legend(frameon=False, loc="best")
     return fig
 
 
@@ -104,13 +104,15 @@ def group_rates_plot(by_group, *, rates=("tpr", "fpr", "selection_rate"), title=
     names = {"tpr": "TPR (caught)", "fpr": "FPR (false alarm)", "fnr": "FNR (missed)",
              "selection_rate": "selection rate (flagged)", "accuracy": "accuracy",
              "precision": "precision"}
+    colours = {"tpr": PALETTE["blue"], "fpr": PALETTE["orange"], "fnr": PALETTE["vermillion"],
+               "selection_rate": PALETTE["green"], "accuracy": PALETTE["sky"], "precision": PALETTE["purple"]}
     groups = [str(g) for g in by_group.index]
     width = 0.8 / len(rates)
     x = np.arange(len(groups))
     for i, rate in enumerate(rates):
         values = by_group[rate].to_numpy(dtype=float)
         bars = ax.bar(x + (i - (len(rates) - 1) / 2) * width, np.nan_to_num(values), width,
-                      label=names.get(rate, rate))
+                      label=names.get(rate, rate), color=colours.get(rate, PALETTE["grey"]))
         for bar, v in zip(bars, values, strict=True):
             ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 0.01,
                     "n/a" if np.isnan(v) else f"{v:.2f}", ha="center", va="bottom", fontsize=8)

@@ -1,0 +1,133 @@
+"""The risk explorer for notebook 03: a threshold slider and two costs drive four views at once.
+
+``RiskExplorer(y_true, scores, groups={"sex": ..., "age group": ...}, cost_fp=1, cost_fn=5)``
+shows the confusion matrix at the chosen threshold, the FNR/FPR trade-off, the cost curve with
+its cheapest threshold marked, and the rates of each group (chosen in a drop-down). Odd input
+(a negative cost, a group without positives) gives a message in place; the controls keep working.
+
+Example
+-------
+>>> ex = RiskExplorer([0, 1, 1, 0], [0.2, 0.9, 0.4, 0.6], cost_fp=1, cost_fn=5)
+>>> ex.threshold.value = 0.3
+>>> ex.state["confusion"].fn
+0
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+import matplotlib.pyplot as plt
+import numpy as np
+
+from rseai import plots, risk
+from rseai.widgets.common import MessageArea, figure_output
+
+__all__ = ["RiskExplorer"]
+
+
+class RiskExplorer(w.VBox):
+    """Threshold, costs and a group selector wired to the confusion matrix, rates, cost and groups.
+
+    Parameters
+    ----------
+    y_true : array-like of 0/1, shape (n_samples,)
+    scores : array-like of float in [0, 1], shape (n_samples,)
+    groups : array-like of shape (n_samples,), or dict of name -> array-like, optional
+        Sensitive features to compare; the drop-down picks one.
+    cost_fp, cost_fn : float >= 0
+        Starting costs of a false positive (Type I) and a false negative (Type II).
+    threshold : float in [0, 1]
+    labels : (str, str)
+        Names of the positive and negative class, e.g. ("malignant", "benign").
+    cost_unit : str
+        Unit of the costs, shown on the cost axis.
+    """
+
+    def __init__(self, y_true, scores, groups=None, *, cost_fp=1.0, cost_fn=5.0, threshold=0.5,
+                 labels=("positive", "negative"), cost_unit="cost units"):
+        self.y_true = risk.as_labels(y_true, name="y_true")
+        self.scores = risk.as_scores(scores)
+        risk.expected_cost(self.y_true, self.scores, threshold=threshold, cost_fp=cost_fp,
+                           cost_fn=cost_fn)  # checks everything before any widget is built
+        if groups is not None and not isinstance(groups, dict):
+            groups = {"group": groups}
+        self.groups = {str(k): risk.as_groups(v, n=len(self.y_true)) for k, v in (groups or {}).items()}
+        self.labels, self.cost_unit = labels, cost_unit
+        self.threshold = w.FloatSlider(value=threshold, min=0.0, max=1.0, step=0.01,
+                                       description="threshold", continuous_update=False,
+                                       readout_format=".2f")
+        self.cost_fp = w.FloatText(value=cost_fp, description="cost FP (I)", layout=w.Layout(width="180px"))
+        self.cost_fn = w.FloatText(value=cost_fn, description="cost FN (II)", layout=w.Layout(width="180px"))
+        self.group_by = w.Dropdown(options=list(self.groups) or ["(no groups)"], description="groups by",
+                                   disabled=not self.groups)
+        self.summary = w.HTML()
+        self.message = MessageArea()
+        self.output = figure_output()
+        self.state: dict = {}
+        self._sweeps: dict = {}
+        self.figure, axes = plots.new_figure(nrows=2, ncols=2, figsize=(12, 8.5))
+        plt.close(self.figure)  # drawn into self.output only, never auto-shown by the notebook
+        self.axes = axes.ravel()
+        for control in (self.threshold, self.cost_fp, self.cost_fn, self.group_by):
+            control.observe(lambda _change: self.update(), names="value")
+        controls = w.HBox([self.threshold, self.cost_fp, self.cost_fn, self.group_by])
+        super().__init__([controls, self.message.widget, self.summary, self.output])
+        self.update()
+
+    def _sweep(self, cost_fp, cost_fn):
+        key = (cost_fp, cost_fn)
+        if key not in self._sweeps:
+            self._sweeps = {key: risk.threshold_sweep(self.y_true, self.scores, cost_fp=cost_fp,
+                                                      cost_fn=cost_fn)}
+        return self._sweeps[key]
+
+    def update(self) -> None:
+        """Recompute and redraw for the current control values (errors shown in place)."""
+        self.message.clear()
+        with self.message.guard():
+            t, cfp, cfn = self.threshold.value, self.cost_fp.value, self.cost_fn.value
+            cost = risk.expected_cost(self.y_true, self.scores, threshold=t, cost_fp=cfp, cost_fn=cfn)
+            conf = risk.confusion(self.y_true, self.scores >= t)
+            sweep = self._sweep(cfp, cfn)
+            best = risk.optimal_row(sweep)
+            report = None
+            if self.groups:
+                report = risk.group_report(self.y_true, self.scores >= t, self.groups[self.group_by.value])
+            self.state = {"threshold": t, "confusion": conf, "expected_cost": cost, "optimum": best,
+                          "report": report}
+            self._draw()
+
+    def _draw(self) -> None:
+        s = self.state
+        conf, best, report = s["confusion"], s["optimum"], s["report"]
+        ax_conf, ax_trade, ax_cost, ax_groups = self.axes
+        plots.confusion_plot(conf, labels=self.labels, title=f"Confusion matrix at {s['threshold']:.2f}",
+                             ax=ax_conf)
+        sweep = self._sweep(self.cost_fp.value, self.cost_fn.value)
+        plots.tradeoff_plot(sweep, threshold=s["threshold"], title="Error rates", ax=ax_trade)
+        plots.cost_curve_plot(sweep, threshold=s["threshold"], optimum=best, cost_unit=self.cost_unit,
+                              ax=ax_cost)
+        if report is not None:
+            plots.group_rates_plot(report.by_group, rates=("tpr", "fpr", "fnr", "selection_rate"),
+                                   title=f"Rates by {self.group_by.value}", ax=ax_groups)
+        else:
+            ax_groups.clear()
+            ax_groups.set_axis_off()
+        self.figure.tight_layout()
+        notes = list(conf.undefined) + (report.notes if report is not None else [])
+        best_t = "flag nobody" if not np.isfinite(best["threshold"]) else f"{best['threshold']:.3f}"
+        self.summary.value = (
+            f"<b>Type I (FP)</b> {conf.type_i} &nbsp; <b>Type II (FN)</b> {conf.type_ii} &nbsp; "
+            f"FNR {conf.fnr:.1%} &nbsp; FPR {conf.fpr:.1%} &nbsp; accuracy {conf.accuracy:.1%} &nbsp; "
+            f"<b>cost {s['expected_cost']:.3f}</b> {html.escape(self.cost_unit)} per case "
+            f"(lowest {best['expected_cost']:.3f} at threshold {best_t})"
+            + (f"<br><i>{html.escape('; '.join(notes))}</i>" if notes else ""))
+        from IPython import get_ipython
+        from IPython.display import display
+
+        if get_ipython() is not None:  # in a kernel; plain Python (tests, doctests) skips drawing
+            with self.output:
+                self.output.clear_output(wait=True)
+                display(self.figure)
