@@ -110,6 +110,27 @@ def load_german_credit():
     return df
 
 
+def load_digits():
+    """scikit-learn's handwritten digits: 1,797 images of 8x8 pixels, classes 0-9 (offline).
+
+    The UCI "Optical Recognition of Handwritten Digits" test set as scikit-learn ships it
+    (Alpaydin & Kaynak, 1998; CC BY 4.0). Returns a DataFrame with 64 pixel columns
+    ``pixel_<row>_<col>`` (ink counts 0-16) and ``label`` (int 0-9); rebuild the images with
+    ``df.filter(like="pixel").to_numpy().reshape(-1, 8, 8)``.
+    """
+    import pandas as pd
+    from sklearn.datasets import load_digits as _sklearn_digits
+
+    bunch = _sklearn_digits()
+    columns = [f"pixel_{r}_{c}" for r in range(8) for c in range(8)]
+    df = pd.DataFrame(bunch.data.astype(float), columns=columns)
+    df["label"] = bunch.target.astype(int)
+    if df.shape != (1797, 65) or df.isna().any().any():
+        raise DatasetError(f"scikit-learn's digits should be 1797 complete rows of 64 pixels; got "
+                           f"{df.shape}. Reinstall scikit-learn.")
+    return df
+
+
 # --- carbon footprint (notebook 05) ---------------------------------------------------------
 
 def _load_cited_table(name, columns, numeric):

@@ -1,0 +1,187 @@
+"""A data audit as a table: the talk's data-quality dimensions turned into checks with findings.
+
+The talk lists accuracy, completeness, relevancy, validity, timeliness and consistency, and asks
+"Is the training data a true reflection of the population? Will this data drift?". The checks
+a program can make are here:
+
+- **Completeness**: missing cells (and missing labels);
+- **Validity**: values outside stated ranges, infinite values, labels outside an allowed set;
+- **Consistency**: exact duplicate rows, and *conflicting duplicates* (same features,
+  different labels: at least one of them is wrong);
+- **Balance**: smallest class count over largest ("a true reflection of the population?");
+- **Drift**: population stability index (PSI) of each numeric column against a reference
+  sample ("will this data drift?"); the usual reading is < 0.1 stable, 0.1-0.25 a moderate
+  shift, > 0.25 a significant shift (Yurdakul, 2018, "Statistical properties of population
+  stability index", Western Michigan University dissertation 3208).
+
+Label *accuracy* is checked by ``rseai.labels.find_issues``; relevancy and timeliness need a
+person who knows what the data are for, so they are left out.
+
+Example
+-------
+>>> import pandas as pd
+>>> df = pd.DataFrame({"x": [1.0, 1.0, None, 4.0], "label": [0, 1, 1, 0]})
+>>> report = data_quality_report(df, label="label")
+>>> report.set_index("check").loc["conflicting duplicates", "value"]
+2.0
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+REPORT_COLUMNS = ["dimension", "check", "ok", "value", "finding"]
+_EPS = 1e-4  # floor on bin proportions so an empty bin does not give log(0)
+
+
+def population_stability_index(reference, current, *, bins: int = 10) -> float:
+    """PSI = sum over bins of (c - r) * ln(c / r), with bins at the reference's quantiles.
+
+    Parameters
+    ----------
+    reference, current : array-like of numbers, shape (n,) and (m,)
+        Two samples of one variable (missing values are ignored).
+    bins : int, >= 2
+        Number of quantile bins of ``reference`` (fewer when values repeat); bins are
+        right-closed, with open outer bins, and empty-bin proportions are floored at 1e-4.
+    """
+    if isinstance(bins, bool) or not isinstance(bins, numbers.Integral) or bins < 2:
+        raise ValueError(f"bins must be an int >= 2, got {bins!r}")
+    samples = []
+    for name, values in (("reference", reference), ("current", current)):
+        arr = np.asarray(values)
+        if arr.ndim != 1 or not np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
+            raise TypeError(f"{name} must be a 1-D array of numbers, got dtype {arr.dtype} shape {arr.shape}")
+        arr = arr[~np.isnan(arr.astype(float))]
+        if arr.size == 0:
+            raise ValueError(f"{name} has no non-missing values")
+        samples.append(arr.astype(float))
+    ref, cur = samples
+    edges = np.unique(np.quantile(ref, np.arange(1, bins) / bins))
+    r = np.bincount(np.searchsorted(edges, ref, side="left"), minlength=edges.size + 1) / ref.size
+    c = np.bincount(np.searchsorted(edges, cur, side="left"), minlength=edges.size + 1) / cur.size
+    r, c = np.clip(r, _EPS, None), np.clip(c, _EPS, None)
+    return float(np.sum((c - r) * np.log(c / r)))
+
+
+def _row(dimension, check, ok, value, finding):
+    return {"dimension": dimension, "check": check, "ok": ok, "value": float(value), "finding": finding}
+
+
+def _listing(counts: pd.Series, limit: int = 4) -> str:
+    counts = counts[counts > 0].sort_values(ascending=False)
+    text = ", ".join(f"{k} ({v})" for k, v in counts.head(limit).items())
+    return text + (f" and {len(counts) - limit} more" if len(counts) > limit else "")
+
+
+def data_quality_report(df, *, label: str, reference=None, valid_ranges=None, allowed_labels=None,
+                        min_class_ratio: float = 0.5, psi_threshold: float = 0.25, bins: int = 10):
+    """Check a labelled frame for the data-quality dimensions a program can measure.
+
+    Parameters
+    ----------
+    df : DataFrame, shape (n_samples, n_columns)
+        Features and a label column.
+    label : str
+        Name of the label column.
+    reference : DataFrame, optional
+        An earlier sample (e.g. the training data) to measure drift of ``df``'s numeric columns.
+    valid_ranges : dict column -> (low, high), optional
+        Inclusive allowed ranges; a key ``"*"`` applies to every numeric feature column.
+    allowed_labels : collection, optional
+        The label values that are allowed.
+    min_class_ratio : float in (0, 1]
+        Smallest/largest class count below this is flagged as imbalanced.
+    psi_threshold : float > 0
+        A column with PSI above this counts as drifted.
+    bins : int
+        Quantile bins for the PSI.
+
+    Returns
+    -------
+    DataFrame with one row per check and columns ``dimension``, ``check``, ``ok`` (bool, or
+    None when the check could not run), ``value`` (the measured number) and ``finding`` (text).
+    ``attrs["psi"]`` holds the PSI of each column (a Series) when ``reference`` is given.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    if label not in df.columns:
+        raise ValueError(f"label column {label!r} is not in df; its columns are {list(df.columns)[:10]}")
+    if len(df) == 0:
+        raise ValueError("df has no rows")
+    if not 0 < min_class_ratio <= 1:
+        raise ValueError(f"min_class_ratio must be in (0, 1], got {min_class_ratio!r}")
+    if not psi_threshold > 0:
+        raise ValueError(f"psi_threshold must be > 0, got {psi_threshold!r}")
+    features = [c for c in df.columns if c != label]
+    numeric = [c for c in features
+               if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
+    rows = []
+
+    missing = df.isna().sum()
+    n_missing = int(missing.sum())
+    finding = f"{n_missing} missing cell(s): {_listing(missing)}" if n_missing else "no missing values"
+    rows.append(_row("Completeness", "missing values", n_missing == 0, n_missing, finding))
+
+    bad = pd.Series(0, index=features, dtype=int)
+    for col in numeric:
+        values = df[col].to_numpy(dtype=float)
+        invalid = np.isinf(values)
+        rng = (valid_ranges or {}).get(col, (valid_ranges or {}).get("*"))
+        if rng is not None:
+            low, high = rng
+            invalid |= (values < low) | (values > high)
+        bad[col] = int(invalid.sum())
+    n_bad = int(bad.sum())
+    label_bad = 0
+    if allowed_labels is not None:
+        label_bad = int((~df[label].isin(list(allowed_labels)) & df[label].notna()).sum())
+    scope = "stated ranges and finite values" if valid_ranges else "finite values (no ranges given)"
+    finding = f"{n_bad} value(s) outside {scope}" + (f": {_listing(bad)}" if n_bad else "")
+    if allowed_labels is not None:
+        finding += f"; {label_bad} label(s) not in the allowed set"
+    rows.append(_row("Validity", "invalid values", n_bad + label_bad == 0, n_bad + label_bad, finding))
+
+    n_dup = int(df.duplicated().sum())
+    rows.append(_row("Consistency", "duplicate rows", n_dup == 0, n_dup,
+                     f"{n_dup} row(s) repeat an earlier row exactly"))
+    if features:
+        per_group = df.groupby(features, dropna=False)[label].transform("nunique")
+        conflicted = df[per_group > 1]
+        n_groups = len(conflicted.groupby(features, dropna=False)) if len(conflicted) else 0
+    else:
+        conflicted, n_groups = df.iloc[:0], 0
+    rows.append(_row("Consistency", "conflicting duplicates", len(conflicted) == 0, len(conflicted),
+                     f"{len(conflicted)} row(s) in {n_groups} group(s) share features but not labels"))
+
+    counts = df[label].value_counts()
+    ratio = counts.min() / counts.max()
+    rows.append(_row("Balance", "class balance", bool(ratio >= min_class_ratio), ratio,
+                     f"{len(counts)} classes; smallest {counts.idxmin()!r} ({counts.min()}), largest "
+                     f"{counts.idxmax()!r} ({counts.max()}); ratio {ratio:.2f}"))
+
+    psi = None
+    if reference is None:
+        rows.append(_row("Drift", "population stability", None, np.nan, "no reference sample given"))
+    else:
+        if not isinstance(reference, pd.DataFrame):
+            raise TypeError(f"reference must be a DataFrame, got {type(reference).__name__}")
+        shared = [c for c in numeric if c in reference.columns]
+        if not shared:
+            raise ValueError(f"reference shares no numeric feature column with df (df has {numeric[:10]})")
+        psi = pd.Series({c: population_stability_index(reference[c].to_numpy(), df[c].to_numpy(), bins=bins)
+                         for c in shared}, name="psi")
+        n_drift = int((psi > psi_threshold).sum())
+        rows.append(_row("Drift", "population stability", n_drift == 0, psi.max(),
+                         f"max PSI {psi.max():.3f} ({psi.idxmax()}); {n_drift} of {len(psi)} column(s) "
+                         f"above {psi_threshold}"))
+    report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    if psi is not None:
+        report.attrs["psi"] = psi
+    return report
+
+
+__all__ = ["population_stability_index", "data_quality_report"]
