@@ -93,9 +93,12 @@ def _methods_from(tracker) -> dict:
 def _codecarbon_tracker(iso, *, measure_power_secs, tracking_mode):
     from codecarbon import OfflineEmissionsTracker
 
-    return OfflineEmissionsTracker(country_iso_code=iso, save_to_file=False, save_to_api=False,
-                                   log_level="error", measure_power_secs=measure_power_secs,
-                                   tracking_mode=tracking_mode, allow_multiple_runs=True)
+    options = dict(country_iso_code=iso, log_level="error", measure_power_secs=measure_power_secs,
+                   tracking_mode=tracking_mode, allow_multiple_runs=True)
+    try:  # CodeCarbon >= 3: no output method at all (no CSV, no API, no logger)
+        return OfflineEmissionsTracker(output_methods=[], **options)
+    except TypeError:  # CodeCarbon 2.x
+        return OfflineEmissionsTracker(save_to_file=False, save_to_api=False, **options)
 
 
 @contextmanager

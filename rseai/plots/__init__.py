@@ -74,3 +74,4 @@ __all__ = ["PALETTE", "CYCLE", "SEQUENTIAL_CMAP", "STYLE", "new_axes", "new_figu
 
 # Topic modules re-exported below (one line per notebook topic).
 from rseai.plots.risk import *  # noqa: E402,F401,F403
+from rseai.plots.carbon import *  # noqa: E402,F401,F403
