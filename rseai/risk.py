@@ -5,8 +5,9 @@ that defaults). ``confusion`` counts the four outcomes with their statistical na
 positive is a Type I error, a false negative a Type II error) and rates; ``expected_cost`` and
 ``threshold_sweep`` put a price on each error and find the threshold with the lowest cost;
 ``group_report`` repeats the counts per group (sex, age band) on fairlearn's ``MetricFrame`` and
-reports the largest gaps. Leaves out multi-class problems, sample weights, calibration and
-confidence intervals. The risk register (likelihood x impact, ALARP) is in ``rseai.risk_register``.
+reports the largest gaps (written in ``rseai.risk_groups``, importable from here). Leaves out
+multi-class problems, sample weights, calibration and confidence intervals. The risk register
+(likelihood x impact, ALARP) is in ``rseai.risk_register``.
 
 Conventions: ``y_true`` and ``y_pred`` hold 0/1 (or bools); a score is predicted positive when
 ``score >= threshold`` (scikit-learn's rule). A rate whose denominator is zero (the FNR of a

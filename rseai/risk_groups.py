@@ -89,7 +89,7 @@ def group_report(y_true, y_pred, groups) -> GroupReport:
     groups = as_groups(groups, n=len(y_true))
     frame = MetricFrame(metrics=_group_metrics(), y_true=y_true, y_pred=y_pred,
                         sensitive_features=groups)
-    by_group = frame.by_group
+    by_group = frame.by_group.copy()  # fairlearn returns its cached frame: never edit it in place
     by_group.index.name = "group"
     for col in ("n", "positives", "tp", "fp", "fn", "tn"):
         by_group[col] = by_group[col].astype(int)

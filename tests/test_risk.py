@@ -218,3 +218,18 @@ def test_sweep_of_100k_scores_is_under_half_a_second():
         risk.threshold_sweep(y_true, scores, cost_fp=1, cost_fn=5)
         times.append(time.perf_counter() - start)
     assert statistics.median(times) < 0.5
+
+
+def test_docstring_examples():
+    import doctest
+
+    import rseai.exercises.risk
+    import rseai.plots.risk
+    import rseai.risk_groups
+    import rseai.risk_register
+    import rseai.widgets.risk
+
+    for module in (risk, rseai.risk_groups, rseai.risk_register, rseai.plots.risk, rseai.widgets.risk,
+                   rseai.exercises.risk):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
