@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 
@@ -164,7 +165,7 @@ def group_thresholds(y_true, scores, groups, *, rate: str = "fpr", target, cost_
     allowed = ("fpr", "fnr", "tpr", "selection_rate")
     if rate not in allowed:
         raise ValueError(f"rate must be one of {allowed}, got {rate!r}")
-    if isinstance(target, bool) or not isinstance(target, (int, float)) or not 0 <= target <= 1:
+    if isinstance(target, bool) or not isinstance(target, Real) or not 0 <= target <= 1:
         raise ValueError(f"target must be a rate in [0, 1], got {target!r}")
     y_true, scores = as_labels(y_true, name="y_true"), as_scores(scores)
     _same_length(y_true=y_true, scores=scores)
