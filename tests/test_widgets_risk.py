@@ -31,7 +31,13 @@ def test_threshold_slider_moves_errors_from_type_ii_to_type_i(explorer):
     assert after.fn < before.fn and after.fp > before.fp
     assert after == risk.confusion(explorer.y_true, explorer.scores >= 0.2)
     assert _texts(explorer) != texts_before and explorer.summary.value != summary_before
-    assert explorer.axes[0].get_title() == "Confusion matrix at 0.20"
+    assert explorer.axes[0].get_title() == "Confusion matrix at 0.200"
+
+
+def test_go_to_cheapest_button_reaches_the_lowest_cost(explorer):
+    explorer.to_optimum.click()
+    assert explorer.state["expected_cost"] == pytest.approx(explorer.state["optimum"]["expected_cost"])
+    assert explorer.threshold.value == pytest.approx(explorer.state["optimum"]["threshold"])
 
 
 def test_costs_move_the_optimum_and_group_selector_switches_groups(explorer):

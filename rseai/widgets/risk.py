@@ -55,9 +55,12 @@ class RiskExplorer(w.VBox):
             groups = {"group": groups}
         self.groups = {str(k): risk.as_groups(v, n=len(self.y_true)) for k, v in (groups or {}).items()}
         self.labels, self.cost_unit = labels, cost_unit
-        self.threshold = w.FloatSlider(value=threshold, min=0.0, max=1.0, step=0.01,
+        self.threshold = w.FloatSlider(value=threshold, min=0.0, max=1.0, step=0.001,
                                        description="threshold", continuous_update=False,
-                                       readout_format=".2f")
+                                       readout_format=".3f", layout=w.Layout(width="420px"))
+        self.to_optimum = w.Button(description="go to cheapest", tooltip="move the slider to the "
+                                   "threshold with the lowest expected cost")
+        self.to_optimum.on_click(lambda _button: self.go_to_optimum())
         self.cost_fp = w.FloatText(value=cost_fp, description="cost FP (I)", layout=w.Layout(width="180px"))
         self.cost_fn = w.FloatText(value=cost_fn, description="cost FN (II)", layout=w.Layout(width="180px"))
         self.group_by = w.Dropdown(options=list(self.groups) or ["(no groups)"], description="groups by",
@@ -72,7 +75,8 @@ class RiskExplorer(w.VBox):
         self.axes = axes.ravel()
         for control in (self.threshold, self.cost_fp, self.cost_fn, self.group_by):
             control.observe(lambda _change: self.update(), names="value")
-        controls = w.HBox([self.threshold, self.cost_fp, self.cost_fn, self.group_by])
+        controls = w.VBox([w.HBox([self.threshold, self.to_optimum]),
+                           w.HBox([self.cost_fp, self.cost_fn, self.group_by])])
         super().__init__([controls, self.message.widget, self.summary, self.output])
         self.update()
 
@@ -99,11 +103,20 @@ class RiskExplorer(w.VBox):
                           "report": report}
             self._draw()
 
+    def go_to_optimum(self) -> None:
+        """Set the slider to the cheapest threshold for the current costs (1.0 if 'flag nobody')."""
+        with self.message.guard():
+            best = self.state.get("optimum")
+            if best is None:
+                raise ValueError("no optimum yet: fix the costs first")
+            t = float(best["threshold"])
+            self.threshold.value = min(t, 1.0) if np.isfinite(t) else 1.0
+
     def _draw(self) -> None:
         s = self.state
         conf, best, report = s["confusion"], s["optimum"], s["report"]
         ax_conf, ax_trade, ax_cost, ax_groups = self.axes
-        plots.confusion_plot(conf, labels=self.labels, title=f"Confusion matrix at {s['threshold']:.2f}",
+        plots.confusion_plot(conf, labels=self.labels, title=f"Confusion matrix at {s['threshold']:.3f}",
                              ax=ax_conf)
         sweep = self._sweep(self.cost_fp.value, self.cost_fn.value)
         plots.tradeoff_plot(sweep, threshold=s["threshold"], title="Error rates", ax=ax_trade)
