@@ -40,7 +40,7 @@ lint: install
 	$(BIN)/ruff check rseai tests benchmarks
 
 unit: model
-	$(BIN)/pytest tests
+	$(BIN)/pytest --doctest-modules rseai tests
 
 notebooks: model
 	$(BIN)/pytest --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) notebooks

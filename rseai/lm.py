@@ -10,10 +10,10 @@ forward pass. Not covered: training, batched serving, quantized inference.
 Example
 -------
 >>> from rseai.lm import load_model
->>> lm = load_model()                                    # doctest: +SKIP  (~1 s once cached)
->>> dist = lm.next_token_distribution("Wishing you a very happy")   # doctest: +SKIP
->>> dist.top(3)["token"].tolist()                        # doctest: +SKIP
-['␣birthday', ...]
+>>> lm = load_model()
+>>> dist = lm.next_token_distribution("The capital of Australia is")
+>>> dist.top(2)["token"].tolist()
+['␣Sydney', '␣Canberra']
 """
 
 from __future__ import annotations

@@ -68,3 +68,4 @@ __all__ = ["feedback", "not_attempted", "close", "describe"]
 # Topic modules re-exported below (one line per notebook topic).
 from rseai.exercises.risk import *  # noqa: E402,F401,F403
 from rseai.exercises.carbon import *  # noqa: E402,F401,F403
+from rseai.exercises.next_token import *  # noqa: E402,F401,F403

@@ -16,8 +16,8 @@ Example
 
 from __future__ import annotations
 
-import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 PALETTE = {
@@ -35,43 +35,43 @@ CYCLE = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "sky", "p
 # A sequential colour map readable in grey and by colour-blind viewers.
 SEQUENTIAL_CMAP = "viridis"
 
-STYLE = {
-    "figure.figsize": (7.0, 4.0),
-    "figure.dpi": 100,
-    "axes.prop_cycle": matplotlib.cycler(color=CYCLE),
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.titlesize": 12,
-    "axes.titleweight": "bold",
-    "axes.labelsize": 10,
-    "font.size": 10,
-}
+FIGSIZE = (7.0, 4.0)
+
+
+def _style(ax) -> None:
+    """The house style, applied to one Axes (rcParams stay untouched)."""
+    ax.set_prop_cycle(color=CYCLE)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.title.set_fontsize(12)
+    ax.title.set_fontweight("bold")
 
 
 def new_axes(*, title: str, xlabel: str = "", ylabel: str = "", ax=None, figsize=None):
     """A styled (Figure, Axes) pair; reuses ``ax`` when given (for widgets that redraw)."""
     if ax is None:
-        with plt.rc_context(STYLE):
-            fig, ax = plt.subplots(figsize=figsize or STYLE["figure.figsize"])
+        fig, ax = plt.subplots(figsize=figsize or FIGSIZE)
     else:
         fig = ax.figure
         ax.clear()
+    _style(ax)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
     return fig, ax
 
 
 def new_figure(*, nrows: int = 1, ncols: int = 1, figsize=None, **kwargs):
     """A styled Figure with a grid of Axes (``plt.subplots`` under the house style)."""
-    with plt.rc_context(STYLE):
-        return plt.subplots(nrows, ncols, figsize=figsize or STYLE["figure.figsize"], **kwargs)
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize or FIGSIZE, **kwargs)
+    for ax in np.atleast_1d(axes).ravel():
+        _style(ax)
+    return fig, axes
 
 
-__all__ = ["PALETTE", "CYCLE", "SEQUENTIAL_CMAP", "STYLE", "new_axes", "new_figure"]
+__all__ = ["PALETTE", "CYCLE", "SEQUENTIAL_CMAP", "FIGSIZE", "new_axes", "new_figure"]
 
 # Topic modules re-exported below (one line per notebook topic).
 from rseai.plots.risk import *  # noqa: E402,F401,F403
 from rseai.plots.carbon import *  # noqa: E402,F401,F403
+from rseai.plots.next_token import *  # noqa: E402,F401,F403

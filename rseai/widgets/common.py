@@ -53,3 +53,38 @@ class MessageArea:
 def figure_output():
     """An ``Output`` widget to draw matplotlib figures into without stacking old ones."""
     return w.Output(layout=w.Layout(min_height="280px"))
+
+
+def coloured_tokens_html(tokens, values=None, *, vmin: float = 0.0, vmax: float = 1.0,
+                         title: str = "") -> str:
+    """Tokens as coloured chips: by position (alternating hues) or by ``values`` (e.g. probs).
+
+    Parameters
+    ----------
+    tokens : sequence of str, shape (n_tokens,)
+    values : None or sequence of float, shape (n_tokens,); coloured on the viridis scale
+        from ``vmin`` to ``vmax`` with the value in each chip's tooltip.
+    """
+    import matplotlib
+
+    tokens = [str(t) for t in tokens]
+    if values is not None and len(values) != len(tokens):
+        raise ValueError(f"values has {len(values)} entries but tokens has {len(tokens)}")
+    cmap = matplotlib.colormaps["viridis"]
+    hues = ["#CDE7F7", "#FBE3B5", "#C8EBDD", "#F4CFE2", "#E6E6E6"]
+    chips = []
+    for i, token in enumerate(tokens):
+        if values is None:
+            background, text_colour, tip = hues[i % len(hues)], "#000", f"token {i}"
+        else:
+            share = 0.0 if vmax == vmin else (float(values[i]) - vmin) / (vmax - vmin)
+            rgba = cmap(min(max(share, 0.0), 1.0))
+            background = matplotlib.colors.to_hex(rgba)
+            text_colour = "#000" if share > 0.55 else "#fff"
+            tip = f"{float(values[i]):.3g}"
+        chips.append(
+            f'<span title="{html.escape(tip)}" style="background:{background};color:{text_colour};'
+            'border-radius:4px;padding:2px 4px;margin:1px;font-family:monospace;'
+            f'display:inline-block;white-space:pre">{html.escape(token)}</span>')
+    head = f"<div style='font-weight:bold;margin-bottom:4px'>{html.escape(title)}</div>" if title else ""
+    return f"<div style='line-height:2'>{head}{''.join(chips)}</div>"

@@ -1,0 +1,54 @@
+"""Model loading: cold prepare (GGUF -> safetensors), warm load_model() vs bare transformers.
+
+Goal: warm ``load_model()`` <= 1.2x bare ``AutoModelForCausalLM.from_pretrained`` +
+``AutoTokenizer.from_pretrained`` on the same cache folder. Run: ``make bench``.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from _timing import interleaved_medians
+
+REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
+
+
+def cold_prepare_seconds() -> float:
+    """One real conversion into an empty cache, in a fresh process (as a first `make lab`)."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "RSEAI_CACHE": cache}
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "rseai.cli", "prepare", "--quiet"], env=env, check=True,
+                       capture_output=True)
+        return time.perf_counter() - start
+
+
+def main():
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from rseai import model_cache
+    from rseai.lm import load_model
+
+    path = model_cache.prepare(progress=False).path
+
+    def bare():
+        AutoTokenizer.from_pretrained(path, local_files_only=True)
+        AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32, local_files_only=True).eval()
+
+    medians = interleaved_medians({"load_model": load_model, "bare": bare}, repeat=REPEAT)
+    cold = cold_prepare_seconds()
+    print(f"cold prepare (GGUF sha256 + de-quantize + save), 1 run: {cold:6.1f} s")
+    print(f"warm load_model()                     median of {REPEAT}: {medians['load_model']:6.2f} s")
+    print(f"bare transformers from_pretrained x2  median of {REPEAT}: {medians['bare']:6.2f} s")
+    ratio = medians["load_model"] / medians["bare"]
+    print(f"ratio load_model / bare: {ratio:.2f}  (goal <= 1.2)  {'OK' if ratio <= 1.2 else 'OVER'}")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import rseai"], check=True)
+    print(f"python -c 'import rseai' (whole interpreter start): {time.perf_counter() - start:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
