@@ -22,7 +22,7 @@ Example
 >>> import pandas as pd
 >>> df = pd.DataFrame({"x": [1.0, 1.0, None, 4.0], "label": [0, 1, 1, 0]})
 >>> report = data_quality_report(df, label="label")
->>> report.set_index("check").loc["conflicting duplicates", "value"]
+>>> float(report.set_index("check").loc["conflicting duplicates", "value"])
 2.0
 """
 
@@ -160,8 +160,8 @@ def data_quality_report(df, *, label: str, reference=None, valid_ranges=None, al
     counts = df[label].value_counts()
     ratio = counts.min() / counts.max()
     rows.append(_row("Balance", "class balance", bool(ratio >= min_class_ratio), ratio,
-                     f"{len(counts)} classes; smallest {counts.idxmin()!r} ({counts.min()}), largest "
-                     f"{counts.idxmax()!r} ({counts.max()}); ratio {ratio:.2f}"))
+                     f"{len(counts)} classes; smallest {counts.idxmin()} ({counts.min()}), largest "
+                     f"{counts.idxmax()} ({counts.max()}); ratio {ratio:.2f}"))
 
     psi = None
     if reference is None:

@@ -75,3 +75,4 @@ __all__ = ["PALETTE", "CYCLE", "SEQUENTIAL_CMAP", "FIGSIZE", "new_axes", "new_fi
 from rseai.plots.risk import *  # noqa: E402,F401,F403
 from rseai.plots.carbon import *  # noqa: E402,F401,F403
 from rseai.plots.next_token import *  # noqa: E402,F401,F403
+from rseai.plots.labels import *  # noqa: E402,F401,F403
