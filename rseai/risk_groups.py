@@ -88,8 +88,11 @@ def group_report(y_true, y_pred, groups) -> GroupReport:
     y_true, y_pred = as_labels(y_true, name="y_true"), as_labels(y_pred, name="y_pred")
     _same_length(y_true=y_true, y_pred=y_pred)
     groups = as_groups(groups, n=len(y_true))
+    import pandas as pd
+
+    # a named Series: fairlearn squeezes a bare 1-sample array into a scalar and refuses it
     frame = MetricFrame(metrics=_group_metrics(), y_true=y_true, y_pred=y_pred,
-                        sensitive_features=groups)
+                        sensitive_features=pd.Series(groups, name="group"))
     by_group = frame.by_group.copy()  # fairlearn returns its cached frame: never edit it in place
     by_group.index.name = "group"
     for col in ("n", "positives", "tp", "fp", "fn", "tn"):

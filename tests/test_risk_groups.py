@@ -6,6 +6,8 @@ import math
 import numpy as np
 import pytest
 from fairlearn.metrics import demographic_parity_difference, equalized_odds_difference
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rseai import risk
 
@@ -99,3 +101,26 @@ def test_compare_decisions_rows():
         risk.compare_decisions(y, g, {}, cost_fp=1, cost_fn=5)
     with pytest.raises(ValueError, match="cost_fp"):
         risk.compare_decisions(y, g, {"x": y}, cost_fp=-1, cost_fn=5)
+
+
+@st.composite
+def grouped(draw):
+    n = draw(st.integers(1, 60))
+    ints = st.lists(st.integers(0, 1), min_size=n, max_size=n)
+    groups = draw(st.lists(st.sampled_from(["a", "b", "c"]), min_size=n, max_size=n))
+    return np.array(draw(ints)), np.array(draw(ints)), np.array(groups)
+
+
+@settings(max_examples=60, deadline=None)
+@given(grouped())
+def test_each_group_row_is_the_confusion_of_that_subset(data):
+    y_true, y_pred, groups = data
+    rep = risk.group_report(y_true, y_pred, groups)
+    assert sorted(rep.by_group.index) == sorted(set(groups))
+    for g, row in rep.by_group.iterrows():
+        c = risk.confusion(y_true[groups == g], y_pred[groups == g])
+        assert (row["tp"], row["fp"], row["fn"], row["tn"], row["n"]) == (c.tp, c.fp, c.fn, c.tn, c.n)
+        for rate in ("tpr", "fpr", "precision", "selection_rate"):
+            assert (math.isnan(row[rate]) and math.isnan(getattr(c, rate))) or row[rate] == getattr(c, rate)
+    counts = ["tp", "fp", "fn", "tn"]
+    assert rep.by_group[counts].sum().tolist() == [rep.overall[k] for k in counts]
