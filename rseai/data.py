@@ -214,3 +214,61 @@ def load_h200_software_efficiency():
     if len(df) != 2 or not (df["j_per_token"] > 0).all():
         raise DatasetError(f"{name} should hold 2 rows with j_per_token > 0; got {len(df)} rows")
     return df
+
+
+# --- hallucination probe set (notebook 02) --------------------------------------------------
+
+CHECKSUMS["facts.csv"] = "e95dbb297d908592ee9365a507b12190a6960a10bf4c134fd4ee304a5a72866f"
+FACTS_COLUMNS = ("question", "answer", "aliases", "category", "kind")
+FACT_KINDS = ("fact", "false_premise")
+
+
+def check_facts(df, *, name: str = "facts"):
+    """Validate a probe-set DataFrame; return a clean copy (strings, no NaN, stripped).
+
+    Needs the columns question, answer, aliases (``|``-separated, may be empty),
+    category, kind (``fact`` or ``false_premise``); an optional passage (a short
+    reference text for grounding). A fact needs an answer; a false premise has none. Raises
+    DatasetError naming the first problem.
+    """
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
+    require_columns(df, FACTS_COLUMNS, name=name)
+    if len(df) == 0:
+        raise DatasetError(f"{name} has no rows; it needs at least one question")
+    columns = list(FACTS_COLUMNS) + (["passage"] if "passage" in df.columns else [])
+    clean = df[columns].fillna("").astype(str).apply(lambda col: col.str.strip())
+    if (clean["question"] == "").any():
+        row = int((clean["question"] == "").to_numpy().argmax())
+        raise DatasetError(f"{name}: row {row} has an empty question")
+    bad_kind = ~clean["kind"].isin(FACT_KINDS)
+    if bad_kind.any():
+        raise DatasetError(f"{name}: kind must be one of {list(FACT_KINDS)}, "
+                           f"got {clean['kind'][bad_kind].iloc[0]!r}")
+    facts_without = (clean["kind"] == "fact") & (clean["answer"] == "")
+    if facts_without.any():
+        raise DatasetError(f"{name}: the fact {clean['question'][facts_without].iloc[0]!r} has no answer")
+    premise_with = (clean["kind"] == "false_premise") & (clean["answer"] != "")
+    if premise_with.any():
+        raise DatasetError(f"{name}: the false premise {clean['question'][premise_with].iloc[0]!r} must "
+                           "have an empty answer (the right response is to reject the premise)")
+    if clean["question"].duplicated().any():
+        raise DatasetError(f"{name}: question {clean['question'][clean['question'].duplicated()].iloc[0]!r} "
+                           "appears twice")
+    return clean.reset_index(drop=True)
+
+
+def load_facts():
+    """The hallucination probe set: 135 short questions written for this project (``datasets/facts.md``).
+
+    Columns: ``question``, ``answer`` (canonical; empty for a false premise), ``aliases``
+    (other accepted answers, ``|``-separated), ``category`` (geography, science, history,
+    literature, art, arithmetic, everyday), ``kind`` (``fact`` or ``false_premise``) and
+    ``passage`` (one or two sentences of reference text, for the grounding experiment).
+    """
+    import pandas as pd
+
+    df = pd.read_csv(dataset_path("facts.csv"), dtype=str, keep_default_na=False)
+    return check_facts(df, name="facts.csv")
