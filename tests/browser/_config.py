@@ -1,0 +1,31 @@
+"""Settings shared by the browser tests: where Chromium is, where artefacts go, time limits."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from _servers import ROOT
+
+CHROMIUM = os.environ.get("RSEAI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+# Generous ceilings so a busy CI machine does not fail; the goal (0.5 s) is reported beside them.
+TIMEOUT_S = float(os.environ.get("RSEAI_BROWSER_TIMEOUT_S", "900"))
+LATENCY_GOAL_S = 0.5
+LATENCY_LIMIT_S = float(os.environ.get("RSEAI_LATENCY_LIMIT_S", "3.0"))
+
+latencies: dict[str, list[float]] = {}
+skips: list[str] = []
+
+
+def record_latency(name: str, seconds: list[float]) -> None:
+    latencies[name] = [round(s, 3) for s in seconds]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    file = ARTIFACTS / "latency.json"
+    known = json.loads(file.read_text()) if file.is_file() else {}
+    known[name] = latencies[name]
+    file.write_text(json.dumps(known, indent=1, sort_keys=True))
+
+

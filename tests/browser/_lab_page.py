@@ -1,0 +1,80 @@
+"""JupyterLab in the browser: open a notebook, run every cell, find a cell, stop its kernel.
+
+Uses the application object JupyterLab exposes with ``--LabApp.expose_app_in_browser``
+(``window.jupyterapp``), the same handle JupyterLab's own UI tests (Galata) use, so the test
+runs the cells exactly as the Run > Run All Cells menu does.
+"""
+
+from __future__ import annotations
+
+_CURRENT = "window.jupyterapp.shell.currentWidget"
+
+_RUN_ALL = f"""
+async () => {{
+  const panel = {_CURRENT};
+  await panel.context.ready;
+  await panel.sessionContext.ready;
+  const started = performance.now();
+  const ok = await window.jupyterapp.commands.execute('notebook:run-all-cells');
+  return {{ok, seconds: (performance.now() - started) / 1000}};
+}}
+"""
+
+_ERRORS = f"""
+() => {{
+  const cells = {_CURRENT}.content.model.cells;
+  const problems = [];
+  for (let i = 0; i < cells.length; i++) {{
+    const cell = cells.get(i);
+    if (cell.type !== 'code') continue;
+    if (cell.executionCount === null) problems.push(`cell ${{i}} did not run`);
+    for (let j = 0; j < cell.outputs.length; j++) {{
+      const out = cell.outputs.get(j).toJSON();
+      if (out.output_type === 'error') {{
+        problems.push(`cell ${{i}}: ${{out.ename}}: ${{out.evalue}}`);
+      }}
+    }}
+  }}
+  return problems;
+}}
+"""
+
+_MARK = f"""
+([snippet, marker]) => {{
+  const cells = {_CURRENT}.content.widgets;
+  const hit = cells.find(cell => cell.model.sharedModel.getSource().includes(snippet));
+  if (!hit) return false;
+  hit.node.setAttribute('data-rseai-probe', marker);
+  hit.node.scrollIntoView();
+  return true;
+}}
+"""
+
+
+def open_notebook(page, server, name: str, *, timeout_ms: float) -> None:
+    page.goto(f"{server.url}/lab/tree/{name}?token={server.token}", timeout=timeout_ms)
+    page.wait_for_function(
+        f"() => window.jupyterapp && {_CURRENT} && {_CURRENT}.sessionContext"
+        f" && {_CURRENT}.sessionContext.session && {_CURRENT}.sessionContext.session.kernel"
+        f" && {_CURRENT}.sessionContext.session.kernel.connectionStatus === 'connected'",
+        timeout=timeout_ms)
+
+
+def run_all(page, *, timeout_ms: float) -> float:
+    """Run every cell; fail with the first errors if any cell raised. Returns seconds taken."""
+    page.set_default_timeout(timeout_ms)
+    result = page.evaluate(_RUN_ALL)
+    problems = page.evaluate(_ERRORS)
+    assert not problems, "notebook failed in JupyterLab:\n" + "\n".join(problems)
+    assert result["ok"], "Run All Cells reported a failure"
+    return result["seconds"]
+
+
+def mark_cell(page, snippet: str, marker: str = "widget") -> str:
+    """Tag the cell whose source contains ``snippet``; return a CSS selector for it."""
+    assert page.evaluate(_MARK, [snippet, marker]), f"no cell contains {snippet!r}"
+    return f"[data-rseai-probe={marker}] .jp-Cell-outputWrapper"
+
+
+def shutdown_kernel(page) -> None:
+    page.evaluate(f"async () => {{ await {_CURRENT}.sessionContext.shutdown(); }}")

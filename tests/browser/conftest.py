@@ -1,0 +1,101 @@
+"""Fixtures for the real-browser tests: Chromium via Playwright, JupyterLab, artefacts, timings.
+
+These tests start servers and a browser, so they run only when asked: ``make browser`` (part
+of ``make test``) sets ``RSEAI_BROWSER_TESTS=1``. Without Chromium they skip with a loud reason
+saying how to install it; they never skip silently. Screenshots, server logs and the measured
+latencies go to ``test-artifacts/browser/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _config import (  # noqa: E402
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    LATENCY_GOAL_S,
+    latencies,
+    skips,
+)
+from _servers import copy_notebooks, start_lab  # noqa: E402
+
+
+def _loud_skip(reason: str):
+    skips.append(reason)
+    print(f"\n*** BROWSER TESTS SKIPPED: {reason} ***", file=sys.stderr)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if os.environ.get("RSEAI_BROWSER_TESTS") != "1":
+        pytest.skip("real-browser tests run with `make browser` "
+                    "(or RSEAI_BROWSER_TESTS=1 pytest tests/browser)")
+    if not os.access(CHROMIUM, os.X_OK):
+        _loud_skip(f"no Chromium at {CHROMIUM}: install it with `sudo apt-get install chromium` "
+                   "(make browser-deps does this as root) or set RSEAI_CHROMIUM to a Chromium binary")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _loud_skip("the playwright Python package is missing: pip install -e '.[test]'")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, request, artifacts):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    yield page
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    if failed:
+        page.screenshot(path=str(artifacts / f"FAILED-{request.node.name}.png"), full_page=True)
+        (artifacts / f"FAILED-{request.node.name}-console.txt").write_text("\n".join(page.console_errors))
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def lab(browser, tmp_path_factory, artifacts):
+    """JupyterLab on 127.0.0.1 with a random token, serving a copy of notebooks/."""
+    work = tmp_path_factory.mktemp("lab")
+    server = start_lab(copy_notebooks(work / "notebooks"), work, artifacts / "jupyterlab.log")
+    yield server
+    server.stop()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call = report
+
+
+def pytest_terminal_summary(terminalreporter):
+    if latencies:
+        terminalreporter.section("browser: control change -> redraw (goal < 0.5 s)")
+        for name, values in sorted(latencies.items()):
+            median = sorted(values)[len(values) // 2]
+            verdict = "meets goal" if median < LATENCY_GOAL_S else "SLOWER THAN GOAL"
+            terminalreporter.write_line(f"{name:48} median {median:6.3f} s  {values}  {verdict}")
+        terminalreporter.write_line(f"(screenshots and logs in {ARTIFACTS})")
+    for reason in skips:
+        terminalreporter.section("BROWSER TESTS SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(reason, red=True)
