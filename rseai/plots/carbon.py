@@ -87,6 +87,7 @@ def energy_per_token_bars(table, *, ax=None):
     for y, v in enumerate(table["j_per_token"]):
         ax.annotate(f"{v:.3g} J", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
     ax.set_xscale("log")
+    ax.set_xlim(right=float(table["j_per_token"].max()) * 4)  # room for the labels
     ax.invert_yaxis()
     fig.tight_layout()
     return fig
