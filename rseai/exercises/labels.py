@@ -61,7 +61,7 @@ def check_confident_thresholds(thresholds, noisy_labels, pred_probs) -> bool:
     """Is ``thresholds[j]`` the mean probability of class j over the examples labelled j?"""
     from cleanlab.count import get_confident_thresholds
 
-    what = "the per-class thresholds"
+    what = "each per-class threshold"
     if not_attempted(thresholds):
         return _stub(what)
     labels, probs = np.asarray(noisy_labels), np.asarray(pred_probs)
@@ -79,7 +79,7 @@ def check_confident_learning(flagged, noisy_labels, pred_probs) -> bool:
     """Are ``flagged`` (positions or a boolean mask) the off-diagonal examples of confident learning?"""
     from cleanlab.filter import find_label_issues
 
-    what = "the examples confident learning flags"
+    what = "the set of flagged examples"
     if not_attempted(flagged):
         return _stub(what)
     labels, probs = np.asarray(noisy_labels), np.asarray(pred_probs)

@@ -127,8 +127,8 @@ def detection_bars(scores, *, title="Finding the flipped labels"):
         for bar, v in zip(bars, values):
             ax.text(bar.get_x() + bar.get_width() / 2, v + 0.01, f"{v:.2f}", ha="center", fontsize=8)
     ax.set_xticks(x, list(scores), rotation=20, ha="right")
-    ax.set_ylim(0, 1.12)
-    ax.legend(loc="lower right")
+    ax.set_ylim(0, 1.25)
+    ax.legend(loc="upper center", ncol=2, frameon=False)
     fig.tight_layout()
     return fig
 
