@@ -9,7 +9,7 @@ Example
 -------
 >>> from rseai.widgets.carbon import calculator
 >>> calc = calculator()                  # doctest: +SKIP
->>> calc.hours.value = 48                # doctest: +SKIP  (result and chart update)
+>>> calc.hours.value = 48                # doctest: +SKIP
 """
 
 from __future__ import annotations
