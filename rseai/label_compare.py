@@ -11,7 +11,8 @@ Three approaches, each scored by accuracy on a *clean* test set:
   learning (out-of-fold probabilities of the fixed model + ``find_issues``) are removed
   (``fix="remove"``) or relabelled with the suggested label (``fix="relabel"``).
 
-``noise_sweep`` repeats this over noise rates and kinds. The search is honest but small
+``score_detection`` scores found issues against a known flip mask; ``noise_sweep`` repeats the
+comparison over noise rates and kinds. The search is honest but small
 (about ten candidates); bigger searches, deep networks and combined approaches (search on
 cleaned data) are left out.
 
@@ -83,6 +84,43 @@ def _check_xy(X, labels, *, name_x: str, name_y: str):
     if X.shape[0] != labels.size:
         raise ValueError(f"{name_x} has {X.shape[0]} rows but {name_y} has {labels.size}; they must match")
     return X, labels
+
+
+def score_detection(found, flipped) -> dict:
+    """Precision and recall of flagged examples against the known flip mask.
+
+    ``found`` is a boolean mask, an array of positions, or a ``find_issues`` frame;
+    ``flipped`` is the boolean mask from ``inject_noise``. Returns a dict with ``precision``
+    (flagged that were flipped), ``recall`` (flipped that were flagged), ``f1``, ``n_found``,
+    ``n_flipped`` and ``n_correct``; precision is 1.0 when nothing is flagged.
+    """
+    flipped = np.asarray(flipped)
+    if flipped.ndim != 1 or flipped.dtype != bool:
+        raise TypeError(f"flipped must be a 1-D boolean mask, got dtype {flipped.dtype} "
+                        f"shape {flipped.shape}")
+    if isinstance(found, pd.DataFrame):
+        if "index" not in found.columns:
+            raise ValueError(f"found frame needs an 'index' column, has {list(found.columns)}")
+        found = found["index"].to_numpy()
+    found = np.asarray(found)
+    if found.dtype == bool:
+        if found.shape != flipped.shape:
+            raise ValueError(f"found mask has shape {found.shape}, flipped has {flipped.shape}; "
+                             "they must match")
+        mask = found
+    else:
+        if found.size and (found.ndim != 1 or not np.issubdtype(found.dtype, np.integer)
+                           or found.min() < 0 or found.max() >= flipped.size):
+            raise ValueError(f"found must hold positions in 0..{flipped.size - 1}, got {found[:10]}")
+        mask = np.zeros(flipped.size, dtype=bool)
+        mask[found.astype(int)] = True
+    n_found, n_flipped = int(mask.sum()), int(flipped.sum())
+    n_correct = int((mask & flipped).sum())
+    precision = n_correct / n_found if n_found else 1.0
+    recall = n_correct / n_flipped if n_flipped else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1,
+            "n_found": n_found, "n_flipped": n_flipped, "n_correct": n_correct}
 
 
 def compare_approaches(X_train, noisy_labels, X_test, y_test, *, seed, method: str = "prune_by_noise_rate",
@@ -193,7 +231,7 @@ def noise_sweep(X_train, y_train, X_test, y_test, *, rates, kinds=("uniform", "p
     Returns a long DataFrame with columns ``kind``, ``rate``, ``approach``, ``accuracy``,
     ``change``, ``precision`` and ``recall`` (detection scores, repeated on each approach row).
     """
-    from rseai.labels import inject_noise, score_detection
+    from rseai.labels import inject_noise
 
     X_train, y_train = _check_xy(X_train, y_train, name_x="X_train", name_y="y_train")
     rates = np.atleast_1d(np.asarray(rates, dtype=float))
@@ -215,5 +253,5 @@ def noise_sweep(X_train, y_train, X_test, y_test, *, rates, kinds=("uniform", "p
     return pd.DataFrame(rows)
 
 
-__all__ = ["APPROACHES", "FIXES", "default_model", "search_space", "quick_search_space", "compare_approaches",
-           "noise_sweep"]
+__all__ = ["APPROACHES", "FIXES", "default_model", "search_space", "quick_search_space", "score_detection",
+           "compare_approaches", "noise_sweep"]

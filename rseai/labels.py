@@ -8,9 +8,9 @@ model-centric +0%, data-centric +16.9%") as an experiment anyone can rerun on re
 - ``out_of_fold_probs`` gives each example predicted probabilities from a model that never saw
   its label (the input confident learning needs);
 - ``find_issues`` ranks suspected label errors with cleanlab (Northcutt et al., 2021, "Confident
-  learning: estimating uncertainty in dataset labels", JAIR 70), ``score_detection`` scores
-  them against the known mask;
-- ``compare_approaches`` builds the talk's three-row table (in ``rseai.label_compare``);
+  learning: estimating uncertainty in dataset labels", JAIR 70);
+- ``score_detection`` scores them against the known mask and ``compare_approaches`` builds the
+  talk's three-row table (both in ``rseai.label_compare``, re-exported here);
 - ``data_quality_report`` audits a frame (in ``rseai.data_quality``).
 
 It leaves out label noise that depends on the features (hard, ambiguous images are mislabelled
@@ -269,49 +269,13 @@ def find_issues(labels, pred_probs, *, method: str = "prune_by_noise_rate"):
     )
 
 
-def score_detection(found, flipped) -> dict:
-    """Precision and recall of flagged examples against the known flip mask.
-
-    ``found`` is a boolean mask, an array of positions, or a ``find_issues`` frame;
-    ``flipped`` is the boolean mask from ``inject_noise``. Returns a dict with ``precision``
-    (flagged that were flipped), ``recall`` (flipped that were flagged), ``f1``, ``n_found``,
-    ``n_flipped`` and ``n_correct``; precision is 1.0 when nothing is flagged.
-    """
-    flipped = np.asarray(flipped)
-    if flipped.ndim != 1 or flipped.dtype != bool:
-        raise TypeError(f"flipped must be a 1-D boolean mask, got dtype {flipped.dtype} "
-                        f"shape {flipped.shape}")
-    if isinstance(found, pd.DataFrame):
-        if "index" not in found.columns:
-            raise ValueError(f"found frame needs an 'index' column, has {list(found.columns)}")
-        found = found["index"].to_numpy()
-    found = np.asarray(found)
-    if found.dtype == bool:
-        if found.shape != flipped.shape:
-            raise ValueError(f"found mask has shape {found.shape}, flipped has {flipped.shape}; "
-                             "they must match")
-        mask = found
-    else:
-        if found.size and (found.ndim != 1 or not np.issubdtype(found.dtype, np.integer)
-                           or found.min() < 0 or found.max() >= flipped.size):
-            raise ValueError(f"found must hold positions in 0..{flipped.size - 1}, got {found[:10]}")
-        mask = np.zeros(flipped.size, dtype=bool)
-        mask[found.astype(int)] = True
-    n_found, n_flipped = int(mask.sum()), int(flipped.sum())
-    n_correct = int((mask & flipped).sum())
-    precision = n_correct / n_found if n_found else 1.0
-    recall = n_correct / n_flipped if n_flipped else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1,
-            "n_found": n_found, "n_flipped": n_flipped, "n_correct": n_correct}
-
-
 from rseai.data_quality import data_quality_report, population_stability_index  # noqa: E402
 from rseai.label_compare import (  # noqa: E402
     compare_approaches,
     default_model,
     noise_sweep,
     quick_search_space,
+    score_detection,
     search_space,
 )
 
