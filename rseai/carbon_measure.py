@@ -85,8 +85,10 @@ def _methods_from(tracker) -> dict:
             methods["CPU"] = _CPU_MODES.get(getattr(hw, "_mode", ""), str(getattr(hw, "_mode", "unknown")))
         elif kind == "RAM":
             methods["RAM"] = "power model estimate"
-        elif "GPU" in kind:
-            methods["GPU"] = "NVML" if "AMD" not in kind else "AMD SMI"
+        elif "GPU" in kind:  # CodeCarbon's GPU wraps NvidiaGPUDevice (NVML) or AMDGPUDevice (AMD SMI)
+            devices = getattr(getattr(hw, "devices", None), "devices", []) or []
+            amd = any("AMD" in type(d).__name__ for d in devices)
+            methods["GPU"] = "AMD SMI" if amd else "NVML"
     return methods
 
 

@@ -88,7 +88,7 @@ def closest_names(name, choices, *, n: int = 3) -> list[str]:
     return ([lowered[h] for h in hits] + contains)[:n] or list(choices)[:n]
 
 
-def _lookup(df, column, name, *, what):
+def _lookup(df, column, name, *, what, table):
     if not isinstance(name, str) or not name.strip():
         raise TypeError(f"{what} must be a non-empty string, got {name!r}")
     key = name.strip().lower()
@@ -98,7 +98,7 @@ def _lookup(df, column, name, *, what):
     if match.empty:
         near = closest_names(name, df[column].tolist())
         raise ValueError(f"unknown {what} {name!r}; closest names: {near}. "
-                         f"All names: rseai.carbon.{what.replace(' ', '_')}_table()")
+                         f"All names: rseai.carbon_tables.{table}()")
     return match.iloc[0]
 
 
@@ -134,27 +134,28 @@ def pue_table():
 
 def hardware_power_w(name: str) -> float:
     """Rated power (W) of one device by its table name, e.g. ``"NVIDIA A100 SXM4 80GB"``."""
-    return float(_lookup(_hardware(), "name", name, what="hardware")["power_w"])
+    return float(_lookup(_hardware(), "name", name, what="hardware", table="hardware_table")["power_w"])
 
 
 def grid_intensity_g_per_kwh(country: str) -> float:
     """Average grid intensity (g CO2e/kWh) of a country by name or ISO alpha-3 code (``"World"``)."""
-    return float(_lookup(_grid(), "region", country, what="grid")["intensity_g_per_kwh"])
+    row = _lookup(_grid(), "region", country, what="country", table="grid_table")
+    return float(row["intensity_g_per_kwh"])
 
 
 def country_iso(country: str) -> str:
     """The ISO alpha-3 code of a country in the grid table (name or code accepted)."""
-    return str(_lookup(_grid(), "region", country, what="grid")["iso_code"])
+    return str(_lookup(_grid(), "region", country, what="country", table="grid_table")["iso_code"])
 
 
 def country_name(country: str) -> str:
     """The table's name of a country given by name or ISO alpha-3 code."""
-    return str(_lookup(_grid(), "region", country, what="grid")["region"])
+    return str(_lookup(_grid(), "region", country, what="country", table="grid_table")["region"])
 
 
 def pue_preset(name: str) -> float:
     """A PUE preset by its table name, e.g. ``"Hyperscale cloud (Google fleet average)"``."""
-    return float(_lookup(_pue(), "name", name, what="pue")["pue"])
+    return float(_lookup(_pue(), "name", name, what="PUE preset", table="pue_table")["pue"])
 
 
 def default_country() -> str:
