@@ -17,7 +17,11 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: install model lab test lint unit notebooks student bench clean
+.PHONY: install model lab test lint unit notebooks student bench clean app browser-deps browser offline slides
+
+# Classroom checks (issue 8): notebooks with the network cut off, real JupyterLab/Voila in Chromium.
+OFFLINE := $(BIN)/python tests/offline/offline.py --
+CHROMIUM ?= /usr/bin/chromium
 
 install: $(STAMP)
 
@@ -45,7 +49,34 @@ unit: model
 notebooks: model
 	$(BIN)/pytest --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) notebooks
 
-test: lint unit notebooks
+# `offline` is the notebook suite (as `notebooks`) run with no network, plus proof that it is cut.
+test: lint unit offline browser
+
+offline: model
+	$(OFFLINE) $(BIN)/pytest -rs --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) tests/offline notebooks
+
+# Debian's chromium (as root, via apt-get) and the playwright package; never `playwright install`.
+browser-deps: install
+	@test -x $(CHROMIUM) || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser tests (log: $(VENV)/chromium.log) ..."; \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	    chromium; } > $(VENV)/chromium.log 2>&1 || tail -n 20 $(VENV)/chromium.log; \
+	  else echo "*** No $(CHROMIUM) and not root with apt-get: the browser tests will SKIP ***"; fi; }
+	@$(BIN)/python -c "import playwright" 2>/dev/null || $(BIN)/python -m pip install -q "playwright>=1.40"
+
+browser: browser-deps model
+	RSEAI_BROWSER_TESTS=1 RSEAI_CHROMIUM=$(CHROMIUM) $(OFFLINE) $(BIN)/pytest -rs tests/browser
+
+# Voila: a notebook as a code-free app, e.g. `make app NB=03` (NO_BROWSER=1 on a server).
+app: model
+	@nb=$$(ls notebooks/$(NB)*.ipynb 2>/dev/null | head -n 1); \
+	test -n "$$nb" || { echo "No notebook matches notebooks/$(NB)*.ipynb; try NB=01"; exit 1; }; \
+	echo "Serving $$nb as an app on http://localhost:$(PORT)/ (Ctrl-C stops it)"; \
+	$(BIN)/voila "$$nb" --port=$(PORT) --theme=light $(if $(NO_BROWSER),--no-browser,)
+
+# Presenter mode: RISE slide metadata and instructor notes on every notebook (idempotent).
+slides: install
+	$(BIN)/python -m rseai.presenter notebooks/*.ipynb
 
 student: install
 	$(BIN)/rseai student notebooks student

@@ -140,6 +140,6 @@ def start_lab(root_dir: Path, work: Path, log: Path) -> Server:
 def start_voila(notebook: Path, log: Path) -> Server:
     port = free_port()
     argv = [str(BIN / "voila"), str(notebook), "--no-browser", f"--port={port}",
-            "--Voila.ip=127.0.0.1", "--show_tracebacks=True"] + _root_flag()
+            "--Voila.ip=127.0.0.1", "--show_tracebacks=True"]
     return Server(argv, port=port, env=server_env(), cwd=notebook.parent, log=log,
                   ready_path=None, startup_s=120.0)

@@ -14,20 +14,9 @@ import statistics
 import pytest
 from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency
 from _lab_page import mark_cell, open_notebook, run_all, shutdown_kernel
-from _probe import Probe, Step, act
+from _probe import Probe, act
+from _registry import PROBES
 from _servers import notebook_path
-
-# One entry per notebook: the cell that shows its (first) widget and the controls to move.
-PROBES = [
-    Probe("01", "NextTokenExplorer(", [
-        Step("text", "Prompt", "The capital of Australia is"),
-        Step("slider", "temperature", "ArrowRight", repeat=5),
-    ]),
-    Probe("03", "RiskExplorer(", [
-        Step("slider", "threshold", "ArrowRight", repeat=5),
-        Step("number", "cost FN (II)", "9"),
-    ]),
-]
 
 
 @pytest.mark.parametrize("probe", PROBES, ids=[p.notebook for p in PROBES])

@@ -1,0 +1,64 @@
+"""App mode: Voila serves a notebook as a page without code; its widget must render and answer.
+
+Voila (what ``make app NB=01`` starts) executes the notebook when the page is requested and
+streams the outputs; the test waits for the widget's first figure, checks that no code and no
+error reached the page, then changes the same controls as the JupyterLab test and times the
+redraw. Notebook 01 by default; ``RSEAI_VOILA_NOTEBOOKS="01 03"`` tries more.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency
+from _probe import Probe, act
+from _registry import PROBES
+from _servers import notebook_path, start_voila
+
+VOILA_NOTEBOOKS = os.environ.get("RSEAI_VOILA_NOTEBOOKS", "01").split()
+
+# Mark the output area of the first widget that has a figure; Voila shows outputs only.
+_MARK_FIRST_WIDGET = """
+(label) => {
+  const labels = Array.from(document.querySelectorAll('.widget-label'))
+      .filter(node => node.textContent.trim() === label);
+  if (!labels.length) return false;
+  const area = labels[0].closest('.jp-OutputArea-output, .jp-Cell, .cell');
+  area.setAttribute('data-rseai-probe', 'voila');
+  return true;
+}
+"""
+
+
+@pytest.mark.parametrize("probe", [p for p in PROBES if p.notebook in VOILA_NOTEBOOKS],
+                         ids=lambda p: p.notebook)
+def test_voila_page_renders_and_its_widget_answers(probe: Probe, browser, page, artifacts,
+                                                    tmp_path):
+    path = notebook_path(probe.notebook)
+    if path is None:
+        pytest.skip(f"notebook {probe.notebook}_* does not exist yet")
+    shutil.copy2(path, tmp_path / path.name)
+    server = start_voila(tmp_path / path.name, artifacts / f"voila-{probe.notebook}.log")
+    try:
+        timeout_ms = TIMEOUT_S * 1000
+        page.goto(server.url, timeout=timeout_ms, wait_until="commit")
+        label = probe.steps[0].description
+        page.wait_for_function(f"() => ({_MARK_FIRST_WIDGET})({label!r})", timeout=timeout_ms)
+        root = "[data-rseai-probe=voila]"
+        page.locator(root).locator(".widget-output img").first.wait_for(timeout=timeout_ms)
+        text = page.locator("body").inner_text()
+        assert "Traceback" not in text, text[:3000]
+        assert probe.cell_contains not in text, "the widget cell's code is visible"
+        assert page.locator(".jp-InputArea-editor, .cm-editor").count() == 0, "a code editor is visible"
+        page.screenshot(path=str(artifacts / f"voila-{probe.notebook}.png"))
+        latencies = []
+        for step in probe.steps:
+            step_latencies = act(page, root, step, timeout_ms=60_000)
+            record_latency(f"voila {path.stem}: {step.kind} '{step.description}'", step_latencies)
+            latencies += step_latencies
+        page.locator(root).screenshot(path=str(artifacts / f"voila-{probe.notebook}-after.png"))
+        assert sorted(latencies)[len(latencies) // 2] < LATENCY_LIMIT_S, latencies
+    finally:
+        server.stop()
