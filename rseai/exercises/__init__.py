@@ -70,3 +70,4 @@ from rseai.exercises.risk import *  # noqa: E402,F401,F403
 from rseai.exercises.carbon import *  # noqa: E402,F401,F403
 from rseai.exercises.next_token import *  # noqa: E402,F401,F403
 from rseai.exercises.labels import *  # noqa: E402,F401,F403
+from rseai.exercises.hallucination import *  # noqa: E402,F401,F403

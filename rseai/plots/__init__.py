@@ -76,3 +76,4 @@ from rseai.plots.risk import *  # noqa: E402,F401,F403
 from rseai.plots.carbon import *  # noqa: E402,F401,F403
 from rseai.plots.next_token import *  # noqa: E402,F401,F403
 from rseai.plots.labels import *  # noqa: E402,F401,F403
+from rseai.plots.hallucination import *  # noqa: E402,F401,F403
