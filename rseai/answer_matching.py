@@ -133,7 +133,7 @@ def rejects_premise(answer: str) -> bool:
 
 
 def answer_key(answer: str, *, question: str = "") -> tuple[str, ...]:
-    """The words of ``answer`` that are neither fillers nor already in ``question``.
+    """The words of ``answer`` that are neither fillers nor already in ``question`` nor negated.
 
     Falls back to all normalised words when nothing is left (e.g. "It is.").
     """
@@ -141,7 +141,10 @@ def answer_key(answer: str, *, question: str = "") -> tuple[str, ...]:
     _check_text(question, "question")
     seen = set(normalize(question))
     words = normalize(answer)
-    key = tuple(w for w in words if w not in _FILLER and w not in seen)
+    # "Canberra, not Sydney" claims Canberra only: a negation and the word after it are dropped.
+    negated = {i + 1 for i, w in enumerate(words) if w in _NEGATIONS} | {
+        i for i, w in enumerate(words) if w in _NEGATIONS}
+    key = tuple(w for i, w in enumerate(words) if w not in _FILLER and w not in seen and i not in negated)
     return key or words
 
 
@@ -156,7 +159,9 @@ def same_answer(a: str, b: str, *, question: str = "") -> bool:
 def group_answers(answers, *, question: str = "") -> list[list[int]]:
     """Indices of ``answers`` grouped by ``same_answer``, largest group first.
 
-    Each answer joins the first group whose first member it matches (greedy clustering).
+    Groups are the connected components of the "same answer" relation (single linkage), so
+    "Canberra, a city renowned for…" and "Canberra, not Sydney" meet through a plain "Canberra".
+    A hedge naming two answers ("Sydney or Canberra") can join their groups: keep answers short.
 
     Parameters
     ----------
@@ -164,19 +169,26 @@ def group_answers(answers, *, question: str = "") -> list[list[int]]:
 
     Returns
     -------
-    list of list of int; every index appears exactly once
+    list of list of int; every index appears exactly once, each group in increasing order
     """
     if isinstance(answers, str) or not hasattr(answers, "__iter__"):
         raise TypeError(f"answers must be a list of strings, got {type(answers).__name__}")
     answers = list(answers)
     for i, a in enumerate(answers):
         _check_text(a, f"answers[{i}]")
-    groups: list[list[int]] = []
-    for i, a in enumerate(answers):
-        for group in groups:
-            if same_answer(answers[group[0]], a, question=question):
-                group.append(i)
-                break
-        else:
-            groups.append([i])
-    return sorted(groups, key=lambda g: (-len(g), g[0]))
+    parent = list(range(len(answers)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(answers)):
+        for j in range(i + 1, len(answers)):
+            if root(i) != root(j) and same_answer(answers[i], answers[j], question=question):
+                parent[max(root(i), root(j))] = min(root(i), root(j))
+    groups: dict[int, list[int]] = {}
+    for i in range(len(answers)):
+        groups.setdefault(root(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))

@@ -72,6 +72,7 @@ def test_answer_key_removes_the_question_and_fillers():
     assert answer_key("The capital of Australia is Sydney.", question=q) == ("sydney",)
     assert answer_key("Sydney", question=q) == ("sydney",)
     assert answer_key("It is.", question=q) == ("it", "is")  # nothing left: all words
+    assert answer_key("Canberra, not Sydney.", question=q) == ("canberra",)
 
 
 def test_same_answer_and_groups():
@@ -84,6 +85,11 @@ def test_same_answer_and_groups():
     assert groups == [[0, 2, 5], [1, 4], [3]]
     assert sorted(i for g in groups for i in g) == list(range(len(answers)))
     assert group_answers([]) == []
+    # single linkage: the two long answers meet through the short one
+    chained = ["Canberra, a city renowned for culture.", "Canberra, not Sydney as people assume.",
+               "Canberra."]
+    assert group_answers(chained, question=q) == [[0, 1, 2]]
+    assert group_answers(chained + ["Sydney"], question=q) == [[0, 1, 2], [3]]
 
 
 def test_bad_inputs_raise_clear_errors():
