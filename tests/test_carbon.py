@@ -190,15 +190,3 @@ def test_h200_reference_measurements_tell_the_story():
     tdp_over = 700 * gen["seconds"] / gen["energy_j"]
     assert 5 < tdp_over < 6
     assert math.isclose(h.loc["generate_bfloat16_batch32", "j_per_token"], 0.1095)
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    import rseai.carbon_tables
-    import rseai.exercises.carbon
-    import rseai.plots.carbon
-
-    for module in (carbon, rseai.carbon_tables, rseai.plots.carbon, rseai.exercises.carbon):
-        result = doctest.testmod(module)
-        assert result.failed == 0 and result.attempted > 0, module.__name__

@@ -39,13 +39,12 @@ def test_torch_is_pinned_below_a_cuda_pulling_release():
     assert "<2.14" in _pyproject_deps()["torch"]
 
 
-def test_import_rseai_is_quick_and_loads_no_heavy_library():
+def test_import_rseai_loads_no_heavy_library():
+    """``import rseai`` stays cheap (its time is measured in benchmarks/bench_lm.py)."""
     code = (
-        "import sys, time; t = time.perf_counter(); import rseai; dt = time.perf_counter() - t; "
-        "heavy = [m for m in ('torch', 'transformers', 'sklearn', 'matplotlib', 'pandas') "
-        "if m in sys.modules]; print(dt, heavy)"
+        "import sys; import rseai; "
+        "print([m for m in ('torch', 'transformers', 'sklearn', 'matplotlib', 'pandas') "
+        "if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    seconds, heavy = out.stdout.split(" ", 1)
-    assert float(seconds) < 0.5
-    assert heavy.strip() == "[]"
+    assert out.stdout.strip() == "[]"
