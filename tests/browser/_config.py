@@ -29,3 +29,16 @@ def record_latency(name: str, seconds: list[float]) -> None:
     file.write_text(json.dumps(known, indent=1, sort_keys=True))
 
 
+
+
+def save_doc_screenshot(source, target, *, width_px: int = 720, max_height_px: int = 900) -> None:
+    """A small copy of a screenshot for docs/screenshots/ (scaled, cropped, 64-colour PNG)."""
+    from PIL import Image
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with Image.open(source) as image:
+        image = image.convert("RGB")
+        if image.width > width_px:
+            image = image.resize((width_px, round(image.height * width_px / image.width)), Image.LANCZOS)
+        image = image.crop((0, 0, image.width, min(image.height, max_height_px)))
+        image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(target, optimize=True)

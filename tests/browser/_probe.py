@@ -5,7 +5,9 @@ the ``steps`` to try on it. Each step changes one control the way a person does 
 box and leaves it, presses an arrow key on a slider's handle, picks from a drop-down), and is
 timed in the page itself: ``performance.now()`` at the DOM event that commits the change
 (capturing listener) to the first mutation that shows a different set of figure images. That
-is the latency a person sees: kernel round trip, computation, PNG, transfer and render.
+is the latency a person sees: kernel round trip, computation, PNG, transfer and render. The first
+change the kernel makes anywhere in the widget (a status line, a number) is timed too, as the
+"first answer": for a slow recomputation that is what tells the person something is happening.
 
 Plugging in a notebook is one entry in ``PROBES``, e.g.
 ``Probe("03", "RiskExplorer(", [Step("slider", "threshold")])``.
@@ -18,15 +20,25 @@ from dataclasses import dataclass, field
 
 # In-page watcher: stamps t0 at the committing event, t1 when the figures differ from before.
 _ARM = """
-([selector, trigger]) => {
+([selector, trigger, watch]) => {
   const root = document.querySelector(selector);
-  const signature = () => Array.from(root.querySelectorAll('.widget-output img, .jp-OutputArea-output img'))
+  const figures = () => Array.from(root.querySelectorAll('.widget-output img, .jp-OutputArea-output img'))
       .map(img => img.getAttribute('src') || '').join('|');
-  const probe = {before: signature(), t0: null, t1: null, after: null};
+  const texts = () => Array.from(root.querySelectorAll('.widget-label, .widget-html, .widget-output'))
+      .filter(node => !node.closest('[data-rseai-control]')).map(node => node.textContent).join('|');
+  const signature = watch === 'text' ? texts : figures;
+  const probe = {before: signature(), t0: null, tAnswer: null, t1: null, after: null};
   const stamp = () => { if (probe.t0 === null) probe.t0 = performance.now(); };
   root.addEventListener(trigger, stamp, {capture: true});
-  const observer = new MutationObserver(() => {
+  const observer = new MutationObserver((mutations) => {
     if (probe.t0 === null || probe.t1 !== null) return;
+    // The first change outside the control itself (its own readout is local) came from the kernel.
+    const fromKernel = mutations.some(m => {
+      if (m.type === 'attributes') return false;  // focus and hover restyle locally
+      const node = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+      return node && !node.closest('[data-rseai-control]');
+    });
+    if (fromKernel && probe.tAnswer === null) probe.tAnswer = performance.now();
     const now = signature();
     if (now && now !== probe.before) {
       probe.t1 = performance.now();
@@ -35,30 +47,38 @@ _ARM = """
       root.removeEventListener(trigger, stamp, {capture: true});
     }
   });
-  observer.observe(root, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
+  observer.observe(root, {subtree: true, childList: true, characterData: true, attributes: true,
+                            attributeFilter: ['src']});
   window.__rseaiProbe = probe;
   return probe.before.length;
 }
 """
 
 
+KINDS = ("slider", "text", "number", "dropdown", "button")
+
+
 @dataclass(frozen=True)
 class Step:
     """One change to one control, found by its description label.
 
-    kind : "slider" (press ``value`` arrow-key presses on the handle; "ArrowRight" by default),
-        "text" (replace the text with ``value`` and leave the box), "number" (type ``value``
-        into a number box and leave it) or "dropdown" (pick the option labelled ``value``).
+    kind : "slider" (press the ``value`` key on the handle; "ArrowRight" by default), "text"
+        (replace the text with ``value`` and leave the box), "number" (type ``value`` into a
+        number box and leave it), "dropdown" (pick the option labelled ``value``) or "button"
+        (click the button whose text is ``description``).
+    limit_s : the redraw must come within this (default: ``RSEAI_LATENCY_LIMIT_S``); for a
+        control that recomputes a whole experiment, where the first answer is what counts.
     """
 
     kind: str
     description: str
     value: object = None
-    repeat: int = 1  # measure this many times (sliders), for a median
+    repeat: int = 1  # measure this many times, for a median
+    limit_s: float | None = None
 
     def __post_init__(self):
-        if self.kind not in ("slider", "text", "number", "dropdown"):
-            raise ValueError(f"kind must be slider, text, number or dropdown, got {self.kind!r}")
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
 
 
 @dataclass(frozen=True)
@@ -66,45 +86,73 @@ class Probe:
     notebook: str  # number prefix of the notebook file, e.g. "01"
     cell_contains: str  # a snippet of the source of the cell that displays the widget
     steps: list = field(default_factory=list)
-
-
-def _label(page, root, description: str):
-    exact = re.compile(rf"^\s*{re.escape(description)}\s*$")
-    return page.locator(".widget-label", has_text=exact)
+    watch: str = "figure"  # what must change: "figure" (its images) or "text" (labels, HTML)
+    doc_cell: str = ""  # snippet of the cell to picture in the README (default: the widget's)
 
 
 def control(page, root_selector: str, step: Step):
-    """The DOM element a step acts on (the first control with that description)."""
+    """The control a step acts on (the first with that description) and the element to act on."""
     root = page.locator(root_selector)
-    label = _label(page, root, step.description)
+    exact = re.compile(rf"^\s*{re.escape(step.description)}\s*$")
+    if step.kind == "button":
+        box = root.locator("button.widget-button", has_text=exact).first
+        return box, box
+    label = page.locator(".widget-label", has_text=exact)
     css = {"slider": ".widget-slider", "text": ".widget-textarea, .widget-text",
            "number": ".widget-text, .widget-inline-hbox", "dropdown": ".widget-dropdown"}[step.kind]
     box = root.locator(css, has=label).first
     inner = {"slider": ".noUi-handle", "text": "textarea, input", "number": "input",
              "dropdown": "select"}[step.kind]
-    return box.locator(inner).first
+    return box, box.locator(inner).first
 
 
-def act(page, root_selector: str, step: Step, *, timeout_ms: float) -> list[float]:
-    """Perform ``step`` (``repeat`` times for sliders); return each change-to-redraw latency in s."""
-    element = control(page, root_selector, step)
+def act(page, root_selector: str, step: Step, *, timeout_ms: float,
+        watch: str = "figure") -> tuple[list[float], list[float]]:
+    """Perform ``step`` ``repeat`` times; return the latencies (s) of each redraw and first answer."""
+    box, element = control(page, root_selector, step)
     element.scroll_into_view_if_needed(timeout=timeout_ms)
-    latencies = []
-    for _ in range(step.repeat if step.kind == "slider" else 1):
-        if step.kind == "slider":
+    box.evaluate("node => node.setAttribute('data-rseai-control', '1')")
+    latencies, answers = [], []
+    for _ in range(step.repeat):
+        if step.kind == "button":
+            page.evaluate(_ARM, [root_selector, "click", watch])
+            element.click()
+        elif step.kind == "slider":
             element.focus()
-            page.evaluate(_ARM, [root_selector, "keydown"])
+            page.evaluate(_ARM, [root_selector, "keydown", watch])
             element.press(step.value or "ArrowRight")
         elif step.kind == "dropdown":
-            page.evaluate(_ARM, [root_selector, "change"])
+            page.evaluate(_ARM, [root_selector, "change", watch])
             element.select_option(label=str(step.value))
         else:  # text and number boxes commit on "change", which fires when the box is left
             element.fill(str(step.value))
-            page.evaluate(_ARM, [root_selector, "change"])
+            page.evaluate(_ARM, [root_selector, "change", watch])
             element.press("Tab")
         page.wait_for_function("() => window.__rseaiProbe && window.__rseaiProbe.t1 !== null",
                                timeout=timeout_ms)
         probe = page.evaluate("() => window.__rseaiProbe")
-        assert probe["after"] != probe["before"], "the figure did not change"
+        assert probe["after"] != probe["before"], f"the widget's {watch} did not change"
         latencies.append((probe["t1"] - probe["t0"]) / 1000)
-    return latencies
+        answers.append(((probe["tAnswer"] or probe["t1"]) - probe["t0"]) / 1000)
+    box.evaluate("node => node.removeAttribute('data-rseai-control')")
+    return latencies, answers
+
+
+def exercise(page, root_selector: str, probe: Probe, *, name: str, record, limit_s: float,
+             timeout_ms: float = 180_000) -> list[str]:
+    """Run every step of ``probe``; record latencies; return what was too slow (empty if fine)."""
+    import statistics
+
+    slow = []
+    for step in probe.steps:
+        redraws, answers = act(page, root_selector, step, timeout_ms=timeout_ms, watch=probe.watch)
+        label = f"{name}: {step.kind} '{step.description}'"
+        record(label, redraws)
+        if answers != redraws:
+            record(f"{label} (first answer)", answers)
+        step_limit = step.limit_s or limit_s
+        if statistics.median(redraws) >= step_limit:
+            slow.append(f"{label}: redraw median {statistics.median(redraws):.2f} s >= {step_limit} s")
+        if statistics.median(answers) >= limit_s:
+            slow.append(f"{label}: first answer median {statistics.median(answers):.2f} s >= {limit_s} s")
+    return slow

@@ -9,6 +9,8 @@ from _probe import Probe, Step
 
 # One entry per notebook: the cell that shows its (first) widget and the controls to move.
 PROBES = [
+    Probe("00", "widgets.IntSlider(", [Step("slider", "tokens", "ArrowRight", repeat=3)], watch="text",
+          doc_cell="summary_html(checks)"),
     Probe("01", "NextTokenExplorer(", [
         Step("text", "Prompt", "The capital of Australia is"),
         Step("slider", "temperature", "ArrowRight", repeat=5),
@@ -16,5 +18,16 @@ PROBES = [
     Probe("03", "RiskExplorer(", [
         Step("slider", "threshold", "ArrowRight", repeat=5),
         Step("number", "cost FN (II)", "9"),
+    ]),
+    # A new noise kind reruns the whole comparison (cross-validation, cleanlab): seconds, with a
+    # "computing…" line at once; the gallery's page button is the fast control.
+    Probe("04", "LabelNoiseExplorer(", [
+        Step("button", "next ▶", repeat=3),
+        Step("dropdown", "noise kind", "pairwise", limit_s=120),
+    ]),
+    Probe("05", "calculator(", [
+        Step("number", "Hours", "48"),
+        Step("dropdown", "Region", "Norway"),
+        Step("number", "How many", "2"),
     ]),
 ]

@@ -9,12 +9,10 @@ the widget before and after, to ``test-artifacts/browser/<nn>-*.png``.
 
 from __future__ import annotations
 
-import statistics
-
 import pytest
-from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency
-from _lab_page import mark_cell, open_notebook, run_all, shutdown_kernel
-from _probe import Probe, act
+from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency, save_doc_screenshot
+from _lab_page import mark_cell, open_notebook, run_all, shutdown_kernel, wait_idle
+from _probe import Probe, exercise
 from _registry import PROBES
 from _servers import notebook_path
 
@@ -29,13 +27,17 @@ def test_notebook_runs_and_its_widget_redraws(probe: Probe, lab, page, artifacts
     seconds = run_all(page, timeout_ms=timeout_ms)
     print(f"{path.name}: Run All Cells took {seconds:.1f} s in the browser")
     widget = mark_cell(page, probe.cell_contains)
-    page.locator(widget).locator(".widget-output img").first.wait_for(timeout=timeout_ms)
+    if probe.watch == "figure":
+        page.locator(widget).locator(".widget-output img").first.wait_for(timeout=timeout_ms)
     page.locator(widget).screenshot(path=str(artifacts / f"{probe.notebook}-before.png"))
-    all_latencies = []
-    for step in probe.steps:
-        latencies = act(page, widget, step, timeout_ms=60_000)
-        record_latency(f"lab {path.stem}: {step.kind} '{step.description}'", latencies)
-        all_latencies += latencies
-    page.locator(widget).screenshot(path=str(artifacts / f"{probe.notebook}-after.png"))
+    slow = exercise(page, widget, probe, name=f"lab {path.stem}", record=record_latency,
+                    limit_s=LATENCY_LIMIT_S)
+    wait_idle(page, timeout_ms=timeout_ms)
+    after = artifacts / f"{probe.notebook}-after.png"
+    page.locator(widget).screenshot(path=str(after))
+    if probe.doc_cell:
+        after = artifacts / f"{probe.notebook}-doc.png"
+        page.locator(mark_cell(page, probe.doc_cell, "doc")).screenshot(path=str(after))
+    save_doc_screenshot(after, artifacts / "docs" / f"{path.stem}.png")
     shutdown_kernel(page)
-    assert statistics.median(all_latencies) < LATENCY_LIMIT_S, all_latencies
+    assert not slow, slow
