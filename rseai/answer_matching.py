@@ -31,7 +31,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize", "is_correct", "rejects_premise", "answer_key", "same_answer", "group_answers"]
+__all__ = ["normalize", "is_correct", "rejects_premise", "answer_key", "gist", "same_answer",
+           "group_answers"]
 
 _NUMBERS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -146,6 +147,22 @@ def answer_key(answer: str, *, question: str = "") -> tuple[str, ...]:
         i for i, w in enumerate(words) if w in _NEGATIONS}
     key = tuple(w for i, w in enumerate(words) if w not in _FILLER and w not in seen and i not in negated)
     return key or words
+
+
+def gist(answer: str, *, question: str = "") -> str:
+    """``answer`` without its opening words that only restate ``question`` (for labels).
+
+    >>> gist("The first person on Mars was John Williams.", question="Who was the first person on Mars?")
+    'John Williams.'
+    """
+    _check_text(answer, "answer")
+    _check_text(question, "question")
+    seen = set(normalize(question)) | _FILLER
+    words = answer.split()
+    start = 0
+    while start < len(words) and set(normalize(words[start])) <= seen:
+        start += 1
+    return " ".join(words[start:]) or answer.strip()
 
 
 def same_answer(a: str, b: str, *, question: str = "") -> bool:

@@ -193,11 +193,14 @@ class Consistency:
         return "consistent" if self.agreement > AGREEMENT_THRESHOLD else "samples disagree: check this"
 
     def table(self):
-        """One row per group: ``answer`` (its first member), ``count``, ``share``, ``members``."""
+        """One row per group: ``answer`` (its first member), ``gist`` (its shortest member without
+        the words restating the question), ``count``, ``share``, ``members``."""
         import pandas as pd
 
         n = len(self.answers)
+        shortest = [min((self.answers[i] for i in g), key=len) for g in self.groups]
         return pd.DataFrame({"answer": [self.answers[g[0]] for g in self.groups],
+                             "gist": [am.gist(a, question=self.question) for a in shortest],
                              "count": [len(g) for g in self.groups],
                              "share": [len(g) / n for g in self.groups],
                              "members": [[self.answers[i] for i in g] for g in self.groups]})

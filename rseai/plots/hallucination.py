@@ -50,10 +50,13 @@ def sample_groups(consistency, *, ax=None, max_groups: int = 8):
     table = consistency.table().head(max_groups).iloc[::-1]
     n = len(consistency.answers)
     verdict = consistency.verdict
-    fig, ax = new_axes(title=f"{n} samples: agreement {consistency.agreement:.0%} ({verdict})",
-                       xlabel="number of samples", ax=ax, figsize=(7.5, 0.45 * len(table) + 1.6))
+    title = (f"“{_short(consistency.question, 60)}”\n"
+             f"{n} samples: agreement {consistency.agreement:.0%}, {verdict}")
+    fig, ax = new_axes(title=title, xlabel="number of samples", ax=ax, figsize=(7.5, 0.45 * len(table) + 1.8))
     colour = PALETTE["green"] if verdict == "consistent" else PALETTE["vermillion"]
-    ax.barh([_short(a) for a in table["answer"]], table["count"], color=colour)
+    y = np.arange(len(table))
+    ax.barh(y, table["count"], color=colour)
+    ax.set_yticks(y, [_short(a, 46) for a in table["gist"]], fontsize=9)
     ax.set_xlim(0, n)
     ax.xaxis.get_major_locator().set_params(integer=True)
     fig.tight_layout()
@@ -68,11 +71,12 @@ def reliability_diagram(table, *, ece: float | None = None, ax=None):
     fig, ax = new_axes(title="Reliability: is the model as right as it is confident?",
                        xlabel="confidence (probability of the answer words)", ylabel="accuracy", ax=ax)
     width = (table["bin_high"] - table["bin_low"]).to_numpy()
-    ax.bar(table["bin_low"], table["accuracy"], width=width * 0.95, align="edge", color=PALETTE["blue"],
-           alpha=0.85, label="accuracy in bin")
+    centre = table["bin_low"].to_numpy() + width / 2
+    ax.bar(centre, table["accuracy"], width=width * 0.9, color=PALETTE["blue"], alpha=0.85,
+           label="accuracy in bin")
     ax.plot([0, 1], [0, 1], ls="--", color=PALETTE["grey"], label="perfect calibration")
-    ax.plot(table["mean_confidence"], table["accuracy"], "o", color=PALETTE["orange"],
-            label="mean confidence in bin")
+    ax.scatter(centre, table["mean_confidence"], marker="_", s=400, linewidths=3, color=PALETTE["vermillion"],
+               zorder=3, label="mean confidence in bin")
     for _, row in table.iterrows():
         ax.text(row["bin_low"] + (row["bin_high"] - row["bin_low"]) / 2, row["accuracy"] + 0.02,
                 f"n={int(row['count'])}", ha="center", fontsize=8)
@@ -80,7 +84,7 @@ def reliability_diagram(table, *, ece: float | None = None, ax=None):
     ax.set_ylim(0, 1.1)
     if ece is not None:
         ax.text(0.02, 1.04, f"ECE = {ece:.2f}", fontsize=10)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.97), fontsize=8, frameon=False)
     return fig
 
 
