@@ -146,3 +146,14 @@ def test_evaluate_bad_input(smollm):
         evaluate(smollm, facts, seed=None, progress=False)
     with pytest.raises(ValueError, match="needs a non-empty 'passage'"):
         evaluate(smollm, facts.drop(columns="passage"), grounded=True, progress=False)
+
+
+def test_load_facts_reports_a_damaged_or_malformed_file(tmp_path, monkeypatch):
+    original = data.dataset_path("facts.csv").read_text()
+    (tmp_path / "facts.csv").write_text(original.replace(",kind,", ",type,", 1))
+    monkeypatch.setenv(data.DATASETS_ENV, str(tmp_path))
+    with pytest.raises(data.DatasetError, match="edited or damaged"):   # the checksum catches it
+        data.load_facts()
+    monkeypatch.setitem(data.CHECKSUMS, "facts.csv", None)           # and without the checksum,
+    with pytest.raises(data.DatasetError, match=r"lacks column\(s\) \['kind'\]"):  # the schema does
+        data.load_facts()
