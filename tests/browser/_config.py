@@ -17,6 +17,7 @@ LATENCY_GOAL_S = 0.5
 LATENCY_LIMIT_S = float(os.environ.get("RSEAI_LATENCY_LIMIT_S", "3.0"))
 
 latencies: dict[str, list[float]] = {}
+run_all_seconds: dict[str, float] = {}
 skips: list[str] = []
 
 
@@ -29,6 +30,15 @@ def record_latency(name: str, seconds: list[float]) -> None:
     file.write_text(json.dumps(known, indent=1, sort_keys=True))
 
 
+
+
+def record_run_all(name: str, seconds: float) -> None:
+    run_all_seconds[name] = round(seconds, 1)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    file = ARTIFACTS / "run_all.json"
+    known = json.loads(file.read_text()) if file.is_file() else {}
+    known[name] = run_all_seconds[name]
+    file.write_text(json.dumps(known, indent=1, sort_keys=True))
 
 
 def save_doc_screenshot(source, target, *, width_px: int = 720, max_height_px: int = 900) -> None:

@@ -52,9 +52,13 @@ _MARK = f"""
 
 
 def open_notebook(page, server, name: str, *, timeout_ms: float) -> None:
-    page.goto(f"{server.url}/lab/tree/{name}?token={server.token}", timeout=timeout_ms)
+    # A fresh workspace per notebook: JupyterLab would otherwise reopen the earlier tests' tabs.
+    workspace = "rseai-" + "".join(c for c in name if c.isalnum())
+    page.goto(f"{server.url}/lab/workspaces/{workspace}/tree/{name}?reset&token={server.token}",
+              timeout=timeout_ms)
     page.wait_for_function(
-        f"() => window.jupyterapp && {_CURRENT} && {_CURRENT}.sessionContext"
+        f"() => window.jupyterapp && {_CURRENT} && {_CURRENT}.context"
+        f" && {_CURRENT}.context.path === {name!r} && {_CURRENT}.sessionContext"
         f" && {_CURRENT}.sessionContext.session && {_CURRENT}.sessionContext.session.kernel"
         f" && {_CURRENT}.sessionContext.session.kernel.connectionStatus === 'connected'",
         timeout=timeout_ms)

@@ -22,6 +22,7 @@ from _config import (  # noqa: E402
     CHROMIUM_FLAGS,
     LATENCY_GOAL_S,
     latencies,
+    run_all_seconds,
     skips,
 )
 from _servers import copy_notebooks, start_lab  # noqa: E402
@@ -96,6 +97,10 @@ def pytest_terminal_summary(terminalreporter):
             verdict = "meets goal" if median < LATENCY_GOAL_S else "SLOWER THAN GOAL"
             terminalreporter.write_line(f"{name:48} median {median:6.3f} s  {values}  {verdict}")
         terminalreporter.write_line(f"(screenshots and logs in {ARTIFACTS})")
+    if run_all_seconds:
+        terminalreporter.section("browser: Run All Cells in JupyterLab")
+        for name, seconds in sorted(run_all_seconds.items()):
+            terminalreporter.write_line(f"{name:48} {seconds:6.1f} s")
     for reason in skips:
         terminalreporter.section("BROWSER TESTS SKIPPED", red=True, bold=True)
         terminalreporter.write_line(reason, red=True)

@@ -10,7 +10,7 @@ the widget before and after, to ``test-artifacts/browser/<nn>-*.png``.
 from __future__ import annotations
 
 import pytest
-from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency, save_doc_screenshot
+from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency, record_run_all, save_doc_screenshot
 from _lab_page import mark_cell, open_notebook, run_all, shutdown_kernel, wait_idle
 from _probe import Probe, exercise
 from _registry import PROBES
@@ -25,7 +25,7 @@ def test_notebook_runs_and_its_widget_redraws(probe: Probe, lab, page, artifacts
     timeout_ms = TIMEOUT_S * 1000
     open_notebook(page, lab, path.name, timeout_ms=timeout_ms)
     seconds = run_all(page, timeout_ms=timeout_ms)
-    print(f"{path.name}: Run All Cells took {seconds:.1f} s in the browser")
+    record_run_all(path.stem, seconds)
     widget = mark_cell(page, probe.cell_contains)
     if probe.watch == "figure":
         page.locator(widget).locator(".widget-output img").first.wait_for(timeout=timeout_ms)
