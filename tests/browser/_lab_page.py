@@ -83,8 +83,3 @@ def mark_cell(page, snippet: str, marker: str = "widget") -> str:
 def shutdown_kernel(page) -> None:
     page.evaluate(f"async () => {{ await {_CURRENT}.sessionContext.shutdown(); }}")
 
-
-def wait_idle(page, *, timeout_ms: float) -> None:
-    """Wait until the notebook's kernel has finished everything it was asked (a redraw, say)."""
-    page.wait_for_function(f"() => {_CURRENT}.sessionContext.session.kernel.status === 'idle'",
-                           timeout=timeout_ms)

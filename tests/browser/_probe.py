@@ -156,3 +156,29 @@ def exercise(page, root_selector: str, probe: Probe, *, name: str, record, limit
         if statistics.median(answers) >= limit_s:
             slow.append(f"{label}: first answer median {statistics.median(answers):.2f} s >= {limit_s} s")
     return slow
+
+
+_SETTLE = """
+([selector, quietMs, timeoutMs]) => new Promise((resolve) => {
+  const root = document.querySelector(selector);
+  let last = performance.now();
+  const observer = new MutationObserver(() => { last = performance.now(); });
+  observer.observe(root, {subtree: true, childList: true, characterData: true, attributes: true});
+  const started = performance.now();
+  const tick = () => {
+    const now = performance.now();
+    if (now - last >= quietMs || now - started >= timeoutMs) {
+      observer.disconnect();
+      resolve(now - last >= quietMs);
+    } else {
+      setTimeout(tick, 100);
+    }
+  };
+  tick();
+})
+"""
+
+
+def settle(page, root_selector: str, *, quiet_ms: int = 1500, timeout_ms: int = 120_000) -> bool:
+    """Wait until nothing in the widget has changed for ``quiet_ms`` (the kernel has finished)."""
+    return page.evaluate(_SETTLE, [root_selector, quiet_ms, timeout_ms])

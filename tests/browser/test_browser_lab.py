@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency, record_run_all, save_doc_screenshot
-from _lab_page import mark_cell, open_notebook, run_all, shutdown_kernel, wait_idle
-from _probe import Probe, exercise
+from _lab_page import mark_cell, open_notebook, run_all, shutdown_kernel
+from _probe import Probe, exercise, settle
 from _registry import PROBES
 from _servers import notebook_path
 
@@ -32,7 +32,7 @@ def test_notebook_runs_and_its_widget_redraws(probe: Probe, lab, page, artifacts
     page.locator(widget).screenshot(path=str(artifacts / f"{probe.notebook}-before.png"))
     slow = exercise(page, widget, probe, name=f"lab {path.stem}", record=record_latency,
                     limit_s=LATENCY_LIMIT_S)
-    wait_idle(page, timeout_ms=timeout_ms)
+    settle(page, widget)
     after = artifacts / f"{probe.notebook}-after.png"
     page.locator(widget).screenshot(path=str(after))
     if probe.doc_cell:

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency
-from _probe import Probe, exercise
+from _probe import Probe, exercise, settle
 from _registry import PROBES
 from _servers import notebook_path, start_voila
 
@@ -55,6 +55,7 @@ def test_voila_page_renders_and_its_widget_answers(probe: Probe, browser, page, 
         page.screenshot(path=str(artifacts / f"voila-{probe.notebook}.png"))
         slow = exercise(page, root, probe, name=f"voila {path.stem}", record=record_latency,
                         limit_s=LATENCY_LIMIT_S)
+        settle(page, root)
         page.locator(root).screenshot(path=str(artifacts / f"voila-{probe.notebook}-after.png"))
         assert not slow, slow
     finally:
