@@ -13,9 +13,9 @@ assigns them by one rule, so a new cell gets a sensible place without anyone thi
 - cells tagged ``notes`` are speaker *notes* (RISE's speaker view; student versions drop them).
 
 ``add_slide_metadata(nb, notes=...)`` also inserts the instructor notes kept in
-``rseai.presenter_notes`` after the heading they belong to (replacing earlier copies, so running
-it again changes nothing). Leaves out: themes and the deck's look (RISE's defaults, plus the
-few settings in ``RISE_SETTINGS``).
+``rseai.presenter_notes`` after the heading they belong to (replacing earlier copies of the same
+notes, so running it again changes nothing; notes cells written by hand are left alone).
+Leaves out: themes and the deck's look (RISE's defaults, plus the few in ``RISE_SETTINGS``).
 
 Example
 -------
@@ -40,8 +40,8 @@ from pathlib import Path
 SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES = "slide", "subslide", "fragment", "skip", "notes"
 SLIDE_TYPES = (SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES, "-")
 NOTES_TAG, SOLUTION_TAG = "notes", "solution"
-# A cell that builds a widget: an Explorer/Gallery/Calculator, calculator(), ipywidgets, interact.
-WIDGET_CALL = re.compile(r"\b(?:\w*(?:Explorer|Gallery|Calculator)|calculator|interact|"
+# A cell that builds a widget: an Explorer/Gallery/Calculator/Widget, calculator(), ipywidgets, interact.
+WIDGET_CALL = re.compile(r"\b(?:\w*(?:Explorer|Gallery|Calculator|Widget)|calculator|interact|"
                          r"(?:widgets|w)\.[A-Z]\w*)\s*\(")
 RISE_SETTINGS = {"scroll": True, "transition": "none", "start_slideshow_at": "beginning",
                  "autolaunch": False}
@@ -139,8 +139,8 @@ def add_slide_metadata(nb: dict, *, notes: dict | None = None) -> dict:
     nb = copy.deepcopy(nb)
     cells = []
     for cell in nb["cells"]:
-        if _MARK in cell.get("metadata", {}):
-            continue  # a note inserted earlier: replaced below
+        if cell.get("metadata", {}).get(_MARK) in notes:
+            continue  # inserted earlier from these notes: replaced below (other notes cells stay)
         cells.append(cell)
         for key, text in notes.items():
             if _matches(cell, key):

@@ -68,7 +68,36 @@ NOTES = {
             "before anyone runs it. The check cells give feedback at once, so you can circulate."),
         "Claims": _CLAIMS,
     },
+    # 02's author wrote notes by hand for the title, the probe-set numbers and the claims; those
+    # cells stay as they are (``add_slide_metadata`` only replaces notes listed here).
     "02": {
+        "1. A fluent answer": (
+            "Read the two answers aloud in the same tone before showing the colours: the room cannot "
+            "tell the true one from the invented one by its wording. Then point at the colours."),
+        "2. Sydney or Canberra?": (
+            "Ask the room first: which city will the model pick? Whatever it picks, the point is that "
+            "a near coin flip produced a confident sentence."),
+        "3. Ask ten times": (
+            "Link to the talk's slide: different answers to the same input are usually a nuisance; "
+            "here they become a warning light. Scattered samples mean: check this."),
+        "4. Measuring on a probe set": (
+            "Stress that the grader is a rule and can be fooled too: automatic scores need spot-checks, "
+            "like the model's answers."),
+        "5. Is it as right as it is confident?": (
+            "Keep the maths light: a raw probability is not a chance of being right, but it can still "
+            "rank answers from most to least suspicious. That ranking is what the next section uses."),
+        "7. False premises": (
+            "Ask the room for a false-premise question from their own field and try it in the widget "
+            "below: a helpful model tends to answer the question as asked."),
+        "8. A mitigation, measured: grounding": (
+            "Grounding moves the trust to the source: ask who checks the documents a retrieval system "
+            "feeds the model."),
+        "9. Explore": (
+            "Take questions from the room, including one in another language and one it should know. "
+            "The Ask button samples the model several times, so give it a moment."),
+        "Exercises": (
+            "Exercise 2 is the talk's advice made concrete: spot-check outputs, most suspicious first. "
+            "Let people check two answers with a reference book or a search engine."),
     },
     "03": {
         "03 · Confusion-matrix risk": (

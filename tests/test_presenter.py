@@ -51,7 +51,7 @@ def test_slide_types_follow_the_rule_cell_by_cell():
 
 
 @pytest.mark.parametrize("source", ["RiskExplorer(y, s)", "calculator(hours=3)", "IssueGallery(images, x)",
-                                    "widgets.IntSlider(value=3)", "w.FloatSlider()", "interact(f, x=1)"])
+                                    "AskWidget(lm)", "widgets.IntSlider(value=3)", "w.FloatSlider()", "interact(f, x=1)"])
 def test_widget_cells_are_recognised(source):
     assert presenter.is_widget(_code(source))
 
@@ -90,6 +90,13 @@ def test_changed_notes_replace_the_old_ones():
     second = presenter.add_slide_metadata(first, notes={"1. Tokens": "new"})
     texts = [c["source"] for c in second["cells"] if "Instructor notes" in c["source"]]
     assert texts == ["**Instructor notes.** new"]
+
+
+def test_notes_cells_from_other_keys_or_by_hand_are_kept():
+    first = presenter.add_slide_metadata(_nb(*CELLS), notes={"1. Tokens": "from the script"})
+    again = presenter.add_slide_metadata(first, notes={"2. Second": "another"})
+    texts = [c["source"] for c in again["cells"] if "notes" in c["metadata"].get("tags", [])]
+    assert texts == ["**Instructor notes.** from the script", "said aloud", "**Instructor notes.** another"]
 
 
 def test_unmatched_notes_are_reported():
