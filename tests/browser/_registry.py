@@ -15,6 +15,14 @@ PROBES = [
         Step("text", "Prompt", "The capital of Australia is"),
         Step("slider", "temperature", "ArrowRight", repeat=5),
     ]),
+    # "Ask" samples the model ten times before it shows anything: seconds, not a fraction of one.
+    Probe("02", "AskWidget(", [
+        Step("text", "question", "What is the capital of Japan?", measure=False),
+        Step("button", "Ask", limit_s=120),
+    ], also=(Probe("02", "ProbeExplorer(", [
+        Step("dropdown", "answers", "wrong"),
+        Step("dropdown", "kind", "fact"),
+    ]),)),
     Probe("03", "RiskExplorer(", [
         Step("slider", "threshold", "ArrowRight", repeat=5),
         Step("number", "cost FN (II)", "9"),
