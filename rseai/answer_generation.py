@@ -129,6 +129,15 @@ def generate_answers(lm, prompts: list[str], *, keys: list[int], n_samples: int 
     """
     import torch
 
+    if isinstance(prompts, str) or not prompts or not all(isinstance(p, str) and p for p in prompts):
+        raise ValueError(f"prompts must be a non-empty list of non-empty strings, got {prompts!r:.80}")
+    if len(keys) != len(prompts):
+        raise ValueError(f"keys must have one entry per prompt ({len(prompts)}), got {len(keys)}")
+    for value, label, low in ((n_samples, "n_samples", 0), (max_new_tokens, "max_new_tokens", 1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(f"{label} must be an integer >= {low}, got {value!r}")
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not temperature > 0:
+        raise ValueError(f"temperature must be a number > 0, got {temperature!r}")
     rows_per = 1 + n_samples
     encoded = [lm.encode(p, reserve=max_new_tokens)[0] for p in prompts]
     width = max(len(ids) for ids in encoded)
