@@ -75,7 +75,7 @@ class AskWidget(w.VBox):
 
     def run(self) -> None:
         """Ask the current question; on bad input show why and keep the old result."""
-        self.message.clear()
+        self.message.show(f"asking the model, then sampling it {self.n.value} times…")
         with self.message.guard():
             question = self.question.value
             answer = hallucination.ask(self.lm, question)
@@ -86,6 +86,7 @@ class AskWidget(w.VBox):
             self.answer.value = answer_html(answer)
             self.meter.value = _meter(check.agreement, check.verdict)
             _show(self.out, plots.sample_groups(check))
+            self.message.clear()
 
 
 class ProbeExplorer(w.VBox):
