@@ -68,10 +68,11 @@ def tradeoff_plot(sweep, *, threshold=None, title="Moving the threshold trades o
     s = _finite(sweep)
     ax.step(s["threshold"], s["fnr"], where="pre", color=PALETTE["vermillion"],
             label="FNR: missed positives (Type II)")
-    ax.step(s["threshold"], s["fpr"], where="pre", color=PALETTE["orange"],
-            label="FPR: false alarms (Type I)")
+    # A second line style as well as a second colour: orange and vermillion are close in print.
+    ax.step(s["threshold"], s["fpr"], where="pre", color=PALETTE["orange"], linestyle="--",
+            linewidth=2, label="FPR: false alarms (Type I)")
     if threshold is not None:
-        ax.axvline(threshold, color=PALETTE["black"], linestyle="--", linewidth=1,
+        ax.axvline(threshold, color=PALETTE["black"], linestyle=":", linewidth=1,
                    label=f"threshold {threshold:.2f}")
     ax.set_ylim(-0.02, 1.02)
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=8)
