@@ -38,7 +38,8 @@ model: install
 	$(BIN)/rseai prepare
 
 lab: model
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --port=$(PORT) $(if $(NO_BROWSER),--no-browser,)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --port=$(PORT) $(if $(NO_BROWSER),--no-browser,) \
+	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lint: install
 	$(BIN)/ruff check rseai tests benchmarks
