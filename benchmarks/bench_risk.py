@@ -8,25 +8,14 @@ Run: ``python benchmarks/bench_risk.py``.
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
+from _timing import median_seconds
 from sklearn.metrics import roc_curve
 
 from rseai import risk
 
 N = 100_000
 COSTS = {"cost_fp": 1.0, "cost_fn": 5.0}
-
-
-def median_seconds(fn, repeat=5):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def naive_sweep(y_true, scores, thresholds):
@@ -48,10 +37,11 @@ def main():
     grid = np.linspace(0, 1, 101)
     n_unique = len(np.unique(scores)) + 1
 
-    full = median_seconds(lambda: risk.threshold_sweep(y_true, scores, **COSTS))
-    on_grid = median_seconds(lambda: risk.threshold_sweep(y_true, scores, thresholds=grid, **COSTS))
-    naive_grid = median_seconds(lambda: naive_sweep(y_true, scores, grid), repeat=3)
-    sk = median_seconds(lambda: roc_curve(y_true, scores, drop_intermediate=False))
+    full = median_seconds(lambda: risk.threshold_sweep(y_true, scores, **COSTS), repeat=5, warmup=0)
+    on_grid = median_seconds(lambda: risk.threshold_sweep(y_true, scores, thresholds=grid, **COSTS), repeat=5,
+                             warmup=0)
+    naive_grid = median_seconds(lambda: naive_sweep(y_true, scores, grid), repeat=3, warmup=0)
+    sk = median_seconds(lambda: roc_curve(y_true, scores, drop_intermediate=False), repeat=5, warmup=0)
     per_threshold = naive_grid / len(grid)
 
     # the two methods agree on the grid
@@ -68,8 +58,8 @@ def main():
     # measured, not extrapolated: every distinct threshold of 10,000 scores, both ways
     y_small, s_small = y_true[:10_000], scores[:10_000]
     small_thresholds = np.append(np.unique(s_small), np.inf)
-    fast_small = median_seconds(lambda: risk.threshold_sweep(y_small, s_small, **COSTS))
-    naive_small = median_seconds(lambda: naive_sweep(y_small, s_small, small_thresholds), repeat=1)
+    fast_small = median_seconds(lambda: risk.threshold_sweep(y_small, s_small, **COSTS), repeat=5, warmup=0)
+    naive_small = median_seconds(lambda: naive_sweep(y_small, s_small, small_thresholds), repeat=1, warmup=0)
     print(f"10,000 scores, all {len(small_thresholds):,} thresholds, measured: vectorised "
           f"{fast_small * 1000:.1f} ms, naive loop {naive_small:.2f} s  "
           f"speed-up x{naive_small / fast_small:.0f}")
