@@ -25,7 +25,8 @@ Example
 >>> [c["metadata"]["slideshow"]["slide_type"] for c in add_slide_metadata(nb)["cells"]]
 ['slide', 'slide']
 
-Command line: ``python -m rseai.presenter notebooks/*.ipynb`` (``make slides``).
+Command line: ``python -m rseai.presenter notebooks/*.ipynb`` (``make slides``);
+``python -m rseai.presenter --app-copy DIR NOTEBOOK`` writes a copy without notes for Voila.
 """
 
 from __future__ import annotations
@@ -163,6 +164,15 @@ def missing_slide_metadata(nb: dict) -> list[int]:
             if cell.get("metadata", {}).get("slideshow", {}).get("slide_type") not in SLIDE_TYPES]
 
 
+def without_notes(nb: dict) -> dict:
+    """A copy of ``nb`` without ``notes`` cells, for app mode (Voila shows every cell's output)."""
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise TypeError(f"nb must be a notebook dict with a 'cells' list, got {type(nb).__name__}")
+    nb = copy.deepcopy(nb)
+    nb["cells"] = [c for c in nb["cells"] if NOTES_TAG not in _tags(c)]
+    return nb
+
+
 def notes_for(path: str | Path) -> dict:
     """The instructor notes kept for a notebook, by its number prefix ("01_..." -> NOTES["01"])."""
     from rseai.presenter_notes import NOTES
@@ -196,8 +206,38 @@ def present_files(paths) -> list[str]:
     return report
 
 
-if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit("usage: python -m rseai.presenter NOTEBOOK.ipynb ...")
-    for line in present_files(sys.argv[1:]):
+def write_app_copy(path: str | Path, target_dir: str | Path) -> Path:
+    """Write ``path`` without its notes into ``target_dir`` (for ``make app``); return the copy."""
+    import nbformat
+
+    path, target_dir = Path(path), Path(target_dir)
+    if path.suffix != ".ipynb" or not path.is_file():
+        raise ValueError(f"path must be an existing .ipynb file, got {str(path)!r}")
+    if target_dir.resolve() == path.parent.resolve():
+        raise ValueError("target_dir must differ from the notebook's folder: the notes would be lost")
+    target_dir.mkdir(parents=True, exist_ok=True)
+    out = target_dir / path.name
+    nb = nbformat.read(path, as_version=4)
+    nbformat.write(nbformat.from_dict(without_notes(nb)), out)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m rseai.presenter", description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--app-copy", type=Path, metavar="DIR",
+                        help="instead: write copies without instructor notes into DIR (for Voila)")
+    args = parser.parse_args(argv)
+    if args.app_copy is not None:
+        for path in args.notebooks:
+            print(write_app_copy(path, args.app_copy))
+        return 0
+    for line in present_files(args.notebooks):
         print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -136,6 +136,25 @@ def test_present_files_is_idempotent_on_disk(tmp_path):
     assert path.read_text() == text
 
 
+def test_app_copies_lose_every_notes_cell_and_nothing_else(tmp_path):
+    path = tmp_path / "01_demo.ipynb"
+    nbformat.write(nbformat.from_dict(presenter.add_slide_metadata(_nb(*CELLS), notes={"1. Tok": "x"})), path)
+    out = presenter.write_app_copy(path, tmp_path / "app")
+    cells = nbformat.read(out, as_version=4)["cells"]
+    assert [c["source"] for c in cells] == [c["source"] for c in CELLS if c["source"] != "said aloud"]
+    assert presenter.main(["--app-copy", str(tmp_path / "app2"), str(path)]) == 0
+    assert (tmp_path / "app2" / "01_demo.ipynb").read_text() == out.read_text()
+
+
+def test_app_copy_refuses_to_overwrite_the_original(tmp_path):
+    path = tmp_path / "01_demo.ipynb"
+    nbformat.write(nbformat.from_dict(_nb(*CELLS)), path)
+    with pytest.raises(ValueError, match="target_dir must differ"):
+        presenter.write_app_copy(path, tmp_path)
+    with pytest.raises(TypeError, match="nb must be"):
+        presenter.without_notes("not a notebook")
+
+
 # The real notebooks: `make slides` keeps these true.
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_every_notebook_has_slide_metadata_and_its_notes(path):

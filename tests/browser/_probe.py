@@ -4,8 +4,8 @@ A ``Probe`` names a notebook, a snippet of the source of the cell that shows its
 the ``steps`` to try on it. Each step changes one control the way a person does (types into a
 box and leaves it, presses an arrow key on a slider's handle, picks from a drop-down), and is
 timed in the page itself: ``performance.now()`` at the DOM event that commits the change
-(capturing listener) to the first mutation that shows a different set of figure images. That
-is the latency a person sees: kernel round trip, computation, PNG, transfer and render. The first
+(capturing listener) to the frame after a different set of figure images is decoded. That is
+the latency a person sees: kernel round trip, computation, PNG, transfer, decode, paint. The first
 change the kernel makes anywhere in the widget (a status line, a number) is timed too, as the
 "first answer": for a slow recomputation that is what tells the person something is happening.
 
@@ -40,11 +40,13 @@ _ARM = """
     });
     if (fromKernel && probe.tAnswer === null) probe.tAnswer = performance.now();
     const now = signature();
-    if (now && now !== probe.before) {
-      probe.t1 = performance.now();
+    if (now && now !== probe.before && probe.after === null) {
+      // Changed in the DOM; the person sees it once the new images are decoded and painted.
       probe.after = now;
       observer.disconnect();
       root.removeEventListener(trigger, stamp, {capture: true});
+      const images = Array.from(root.querySelectorAll('img')).map(img => img.decode().catch(() => null));
+      Promise.all(images).then(() => requestAnimationFrame(() => { probe.t1 = performance.now(); }));
     }
   });
   observer.observe(root, {subtree: true, childList: true, characterData: true, attributes: true,
@@ -176,7 +178,9 @@ _SETTLE = """
     const now = performance.now();
     if (now - last >= quietMs || now - started >= timeoutMs) {
       observer.disconnect();
-      resolve(now - last >= quietMs);
+      const images = Array.from(root.querySelectorAll('img')).map(img => img.decode().catch(() => null));
+      Promise.all(images).then(() => requestAnimationFrame(() => requestAnimationFrame(
+          () => resolve(now - last >= quietMs))));
     } else {
       setTimeout(tick, 100);
     }

@@ -9,13 +9,14 @@ redraw. Notebook 01 by default; ``RSEAI_VOILA_NOTEBOOKS="01 03"`` tries more.
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency
 from _probe import Probe, exercise, settle
 from _registry import PROBES
 from _servers import notebook_path, start_voila
+
+from rseai.presenter import write_app_copy
 
 VOILA_NOTEBOOKS = os.environ.get("RSEAI_VOILA_NOTEBOOKS", "01").split()
 
@@ -39,8 +40,8 @@ def test_voila_page_renders_and_its_widget_answers(probe: Probe, browser, page, 
     path = notebook_path(probe.notebook)
     if path is None:
         pytest.skip(f"notebook {probe.notebook}_* does not exist yet")
-    shutil.copy2(path, tmp_path / path.name)
-    server = start_voila(tmp_path / path.name, artifacts / f"voila-{probe.notebook}.log")
+    app = write_app_copy(path, tmp_path)  # what `make app` serves: no instructor notes
+    server = start_voila(app, artifacts / f"voila-{probe.notebook}.log")
     try:
         timeout_ms = TIMEOUT_S * 1000
         page.goto(server.url, timeout=timeout_ms, wait_until="commit")
@@ -51,6 +52,7 @@ def test_voila_page_renders_and_its_widget_answers(probe: Probe, browser, page, 
         text = page.locator("body").inner_text()
         assert "Traceback" not in text, text[:3000]
         assert probe.cell_contains not in text, "the widget cell's code is visible"
+        assert "Instructor notes" not in text, "instructor notes reached the app"
         assert page.locator(".jp-InputArea-editor, .cm-editor").count() == 0, "a code editor is visible"
         page.screenshot(path=str(artifacts / f"voila-{probe.notebook}.png"))
         slow = exercise(page, root, probe, name=f"voila {path.stem}", record=record_latency,
