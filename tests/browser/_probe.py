@@ -91,6 +91,7 @@ class Probe:
     steps: list = field(default_factory=list)
     watch: str = "figure"  # what must change: "figure" (its images) or "text" (labels, HTML)
     doc_cell: str = ""  # snippet of the cell to picture in the README (default: the widget's)
+    doc_state: str = "after"  # picture the widget "before" or "after" the steps
     also: tuple = ()  # further widgets of the same notebook run: Probe(notebook, cell, steps)
 
 

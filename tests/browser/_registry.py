@@ -32,7 +32,7 @@ PROBES = [
     Probe("04", "LabelNoiseExplorer(", [
         Step("button", "next ▶", repeat=3),
         Step("dropdown", "noise kind", "pairwise", limit_s=120),
-    ]),
+    ], doc_state="before"),
     Probe("05", "calculator(", [
         Step("number", "Hours", "48"),
         Step("dropdown", "Region", "Norway"),

@@ -31,13 +31,14 @@ def test_notebook_runs_and_its_widget_redraws(probe: Probe, lab, page, artifacts
         widget = mark_cell(page, part.cell_contains, f"widget{n}")
         if part.watch == "figure":
             page.locator(widget).locator(".widget-output img").first.wait_for(timeout=timeout_ms)
-        page.locator(widget).screenshot(path=str(artifacts / f"{probe.notebook}-{n}-before.png"))
+        before = artifacts / f"{probe.notebook}-{n}-before.png"
+        page.locator(widget).screenshot(path=str(before))
         slow += exercise(page, widget, part, name=f"lab {path.stem}", record=record_latency,
                          limit_s=LATENCY_LIMIT_S)
         settle(page, widget)
         after = artifacts / f"{probe.notebook}-{n}-after.png"
         page.locator(widget).screenshot(path=str(after))
-        first_after = first_after or after
+        first_after = first_after or (before if probe.doc_state == "before" else after)
     if probe.doc_cell:
         first_after = artifacts / f"{probe.notebook}-doc.png"
         page.locator(mark_cell(page, probe.doc_cell, "doc")).screenshot(path=str(first_after))
