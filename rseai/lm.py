@@ -87,6 +87,7 @@ def _from_pretrained(path, *, local_only: bool):
     source = str(folder) if folder.is_dir() else str(path)
     # Safetensors only (no pickles), no remote code, no network unless asked for.
     options = dict(local_files_only=local_only, trust_remote_code=False)
+    bars_were_on = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()  # a one-second load needs no bar in every notebook
     try:
         tokenizer = AutoTokenizer.from_pretrained(source, **options)
@@ -102,7 +103,8 @@ def _from_pretrained(path, *, local_only: bool):
                 "allow_download=True to fetch it (needs the internet), or name a local folder.")
         raise ModelNotFoundError(f"model {str(path)!r} not found. {hint}") from None
     finally:
-        hf_logging.enable_progress_bar()
+        if bars_were_on:
+            hf_logging.enable_progress_bar()
     return model, tokenizer
 
 
