@@ -23,7 +23,7 @@ VOILA_NOTEBOOKS = os.environ.get("RSEAI_VOILA_NOTEBOOKS", "01").split()
 # Mark the output area of the first widget that has a figure; Voila shows outputs only.
 _MARK_FIRST_WIDGET = """
 (label) => {
-  const labels = Array.from(document.querySelectorAll('.widget-label'))
+  const labels = Array.from(document.querySelectorAll('.widget-label, button.widget-button'))
       .filter(node => node.textContent.trim() === label);
   if (!labels.length) return false;
   const area = labels[0].closest('.jp-OutputArea-output, .jp-Cell, .cell');
@@ -48,7 +48,8 @@ def test_voila_page_renders_and_its_widget_answers(probe: Probe, browser, page, 
         label = probe.steps[0].description
         page.wait_for_function(f"() => ({_MARK_FIRST_WIDGET})({label!r})", timeout=timeout_ms)
         root = "[data-rseai-probe=voila]"
-        page.locator(root).locator(".widget-output img").first.wait_for(timeout=timeout_ms)
+        if probe.watch == "figure":
+            page.locator(root).locator(".widget-output img").first.wait_for(timeout=timeout_ms)
         text = page.locator("body").inner_text()
         assert "Traceback" not in text, text[:3000]
         assert probe.cell_contains not in text, "the widget cell's code is visible"
