@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt
 
 from rseai import carbon, carbon_tables
 from rseai.plots.carbon import country_bars
-from rseai.widgets.common import MessageArea, figure_output
+from rseai.widgets.common import MessageArea, figure_output, show_figure
 
 __all__ = ["CarbonCalculator", "calculator", "COMPARISON_COUNTRIES"]
 
@@ -85,13 +85,7 @@ class CarbonCalculator(w.VBox):
                                             pue=self.pue.value, countries=names)
             country_bars(table, highlight=self.region.value, ax=self.ax,
                          title=f"{est.count} × {self.hardware.value}, {est.hours:g} h, PUE {est.pue:g}")
-            from IPython import get_ipython
-            from IPython.display import display
-
-            if get_ipython() is not None:  # in a kernel; plain Python (tests) skips drawing
-                with self.output:
-                    self.output.clear_output(wait=True)
-                    display(self.fig)
+            show_figure(self.output, self.fig, close=False)
 
 
 def calculator(**kwargs) -> CarbonCalculator:

@@ -88,3 +88,27 @@ def coloured_tokens_html(tokens, values=None, *, vmin: float = 0.0, vmax: float 
             f'display:inline-block;white-space:pre">{html.escape(token)}</span>')
     head = f"<div style='font-weight:bold;margin-bottom:4px'>{html.escape(title)}</div>" if title else ""
     return f"<div style='line-height:2'>{head}{''.join(chips)}</div>"
+
+
+def show_figure(output, fig, *, close: bool = True) -> None:
+    """Show ``fig`` in the ``Output`` widget ``output``, replacing what was there.
+
+    The figure is rendered to PNG once, here, and shown as an image: no second render by the
+    notebook's inline backend can race with it, and it never also appears under the cell.
+    Outside a kernel (tests, scripts) nothing is drawn. ``close=False`` keeps a figure that the
+    widget redraws in place.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython import get_ipython
+    from IPython.display import Image, display
+
+    if get_ipython() is not None:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", bbox_inches="tight")
+        with output:
+            output.clear_output(wait=True)
+            display(Image(data=buffer.getvalue(), format="png"))
+    if close:
+        plt.close(fig)

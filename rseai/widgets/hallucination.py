@@ -21,23 +21,17 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
-import matplotlib.pyplot as plt
 
 from rseai import hallucination, plots
-from rseai.widgets.common import MessageArea, coloured_tokens_html, figure_output
+from rseai.widgets.common import MessageArea, coloured_tokens_html, figure_output, show_figure
 
 __all__ = ["AskWidget", "ProbeExplorer", "answer_html"]
 
 
 def _show(out, fig) -> None:
-    """Draw ``fig`` into the Output widget ``out`` only (never auto-shown below the cell)."""
-    from IPython.display import display
-
-    out.clear_output(wait=True)
-    out.figure = fig  # kept for tests and for saving
-    with out:
-        display(fig)
-    plt.close(fig)
+    """Draw ``fig`` into the Output widget ``out``, keeping it on ``out.figure`` for tests."""
+    out.figure = fig
+    show_figure(out, fig)
 
 
 def answer_html(answer) -> str:

@@ -22,27 +22,14 @@ import html
 import time
 
 import ipywidgets as w
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from rseai import labels as L
 from rseai.plots import labels as P
-from rseai.widgets.common import MessageArea, figure_output
+from rseai.widgets.common import MessageArea, figure_output, show_figure
 
 __all__ = ["LabelNoiseExplorer", "IssueGallery"]
-
-
-def _show(output, fig) -> None:
-    """Draw ``fig`` into ``output`` when running in a kernel; close it either way."""
-    from IPython import get_ipython
-    from IPython.display import display
-
-    if get_ipython() is not None:
-        with output:
-            output.clear_output(wait=True)
-            display(fig)
-    plt.close(fig)
 
 
 class IssueGallery(w.VBox):
@@ -101,7 +88,7 @@ class IssueGallery(w.VBox):
             self.next.disabled = end >= len(self.issues)
             self.figure = P.issue_gallery(self.images, self.issues, flipped=self.flipped, start=self.start,
                                           n=self.per_page)
-            _show(self.output, self.figure)
+            show_figure(self.output, self.figure)
 
 
 class LabelNoiseExplorer(w.VBox):
@@ -182,6 +169,6 @@ class LabelNoiseExplorer(w.VBox):
             f"<b>precision {scores['precision']:.2f}</b>, <b>recall {scores['recall']:.2f}</b>.</p>")
         self.figure = P.approach_bars(table, reference=L.TALK_STEEL_SHEETS,
                                       title=f"Digits, {s['rate']:.0%} {s['kind']} noise")
-        _show(self.output, self.figure)
+        show_figure(self.output, self.figure)
         if self.gallery is not None:
             self.gallery.set_issues(table.attrs["issues"], flipped=s["flipped"])

@@ -18,11 +18,10 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
-import matplotlib.pyplot as plt
 from IPython.display import display
 
 from rseai import plots
-from rseai.widgets.common import MessageArea, coloured_tokens_html, figure_output
+from rseai.widgets.common import MessageArea, coloured_tokens_html, figure_output, show_figure
 
 __all__ = ["NextTokenExplorer"]
 
@@ -86,11 +85,7 @@ class NextTokenExplorer:
             self.last_top = dist.top(self.k)
             self.stats.value = (f"<b>entropy</b> {dist.entropy_bits:.2f} bits · "
                                 f"<b>{dist.n_candidates:,}</b> of {self.lm.vocab_size:,} tokens possible")
-            with self.chart:
-                self.chart.clear_output(wait=True)
-                fig = plots.probability_bars(dist, k=self.k)
-                display(fig)
-                plt.close(fig)
+            show_figure(self.chart, plots.probability_bars(dist, k=self.k))
 
     def _next_step(self, button=None):
         with self.message.guard():

@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from rseai import plots, risk
-from rseai.widgets.common import MessageArea, figure_output
+from rseai.widgets.common import MessageArea, figure_output, show_figure
 
 __all__ = ["RiskExplorer"]
 
@@ -137,10 +137,4 @@ class RiskExplorer(w.VBox):
             f"<b>cost {s['expected_cost']:.3f}</b> {html.escape(self.cost_unit)} per case "
             f"(lowest {best['expected_cost']:.3f} at threshold {best_t})"
             + (f"<br><i>{html.escape('; '.join(notes))}</i>" if notes else ""))
-        from IPython import get_ipython
-        from IPython.display import display
-
-        if get_ipython() is not None:  # in a kernel; plain Python (tests, doctests) skips drawing
-            with self.output:
-                self.output.clear_output(wait=True)
-                display(self.figure)
+        show_figure(self.output, self.figure, close=False)
