@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from rseai import sampling
+from rseai.lm_generate import cache_keyword
 from rseai.lm_results import readable_token
 
 # Words whose final "." does not end a sentence ("Dr. Smith", "J. K. Rowling", "3.14").
@@ -103,13 +105,6 @@ def _trim(tokenizer, ids: list[int], probs: list[float]) -> AnswerText:
     return AnswerText(text=text.strip(), tokens=tokens, probs=kept)
 
 
-def _cache_keyword(model) -> str:
-    """The name this transformers version gives the key/value cache argument."""
-    import inspect
-
-    return "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
-
-
 def generate_answers(lm, prompts: list[str], *, keys: list[int], n_samples: int = 0,
                      temperature: float = 1.0, max_new_tokens: int = 20,
                      seed: int = 0) -> list[QuestionOutput]:
@@ -149,7 +144,7 @@ def generate_answers(lm, prompts: list[str], *, keys: list[int], n_samples: int 
             for r in range(len(prompts) * rows_per)]
     ids_out = [[] for _ in rngs]
     probs_out = [[] for _ in rngs]
-    keyword = _cache_keyword(lm.model)
+    keyword = cache_keyword(lm.model)
     with torch.inference_mode():
         out = lm.model(input_ids, attention_mask=mask, position_ids=positions, use_cache=True,
                        logits_to_keep=1)
@@ -172,9 +167,7 @@ def generate_answers(lm, prompts: list[str], *, keys: list[int], n_samples: int 
                 if row % rows_per == 0:
                     token = int(np.argmax(probs[b]))
                 else:
-                    cdf = np.cumsum(scaled[b])
-                    token = int(min(np.searchsorted(cdf, rngs[row].random() * cdf[-1], side="right"),
-                                    cdf.size - 1))
+                    token = sampling.draw(scaled[b], rngs[row])
                 chosen.append(token)
                 if token in lm.stop_ids or _number_ended(lm.tokenizer, ids_out[row], token):
                     continue

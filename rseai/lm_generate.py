@@ -54,13 +54,18 @@ def generate_batch(lm, prompt: str, ids: list[int], *, n: int, max_new_tokens: i
             for row in range(n)]
 
 
-def _with_cache(model, out) -> dict:
-    """The key/value cache of ``out`` as the keyword this transformers version expects."""
+def cache_keyword(model) -> str:
+    """The name this transformers version gives the key/value cache argument of ``forward``."""
     import inspect
 
-    if "cache" in inspect.signature(model.forward).parameters:  # transformers >= 5.2x
-        return {"cache": out.cache}
-    return {"past_key_values": out.past_key_values}
+    # transformers >= 5.2x says "cache"; earlier releases "past_key_values".
+    return "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+
+
+def _with_cache(model, out) -> dict:
+    """The key/value cache of ``out`` as the keyword this transformers version expects."""
+    keyword = cache_keyword(model)
+    return {keyword: getattr(out, keyword)}
 
 
 def _step(tokenizer, token_id: int, probs: np.ndarray, n_alternatives: int) -> Step:
