@@ -35,11 +35,12 @@ def digit_grid(images, *, titles=None, ncols: int = 8, frames=None, suptitle: st
     n = len(images)
     ncols = max(1, min(ncols, n))
     nrows = max(1, -(-n // ncols))
+    size = (1.6 * ncols, 2.15 * nrows + 0.6)
     if fig is None:
-        fig, _ = new_figure(nrows=nrows, ncols=ncols, figsize=(1.6 * ncols, 2.15 * nrows + 0.6),
-                            squeeze=False)
+        fig, _ = new_figure(nrows=nrows, ncols=ncols, figsize=size, squeeze=False)
     else:
         fig.clear()
+        fig.set_size_inches(*size)
         fig.subplots(nrows, ncols, squeeze=False)
     for i, ax in enumerate(fig.axes):
         ax.set_xticks([])
@@ -70,6 +71,8 @@ def issue_gallery(images, issues, *, flipped=None, start: int = 0, n: int = 12, 
     """
     page = issues.iloc[start:start + n]
     if len(page) == 0:
+        if fig is not None:
+            fig.clear()
         fig, ax = new_axes(title="No flagged labels on this page", ax=None if fig is None else fig.gca())
         ax.set_axis_off()
         return fig

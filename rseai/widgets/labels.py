@@ -24,6 +24,7 @@ import time
 import ipywidgets as w
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from rseai import labels as L
 from rseai.plots import labels as P
@@ -56,7 +57,9 @@ class IssueGallery(w.VBox):
         self.page_label = w.Label()
         self.message = MessageArea()
         self.output = figure_output()
-        self.figure = None
+        # One figure outside pyplot, redrawn page after page: the notebook's inline backend never
+        # sees it, so it cannot render a half-drawn page (seen once in JupyterLab).
+        self.figure = Figure()
         self.start = 0
         self.previous.on_click(lambda _b: self.go(self.start - self.per_page))
         self.next.on_click(lambda _b: self.go(self.start + self.per_page))
@@ -86,9 +89,9 @@ class IssueGallery(w.VBox):
                                      else "no flagged labels")
             self.previous.disabled = self.start == 0
             self.next.disabled = end >= len(self.issues)
-            self.figure = P.issue_gallery(self.images, self.issues, flipped=self.flipped, start=self.start,
-                                          n=self.per_page)
-            show_figure(self.output, self.figure)
+            P.issue_gallery(self.images, self.issues, flipped=self.flipped, start=self.start,
+                            n=self.per_page, fig=self.figure)
+            show_figure(self.output, self.figure, close=False)
 
 
 class LabelNoiseExplorer(w.VBox):
