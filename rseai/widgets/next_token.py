@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
+import matplotlib.pyplot as plt
 from IPython.display import display
 
 from rseai import plots
@@ -51,6 +52,9 @@ class NextTokenExplorer:
         self.stats = w.HTML()
         self.samples_view = w.HTML()
         self.chart = figure_output()
+        # One figure, redrawn in place and kept out of pyplot so the inline backend never shows it.
+        self.figure, self.axes = plots.new_axes(title="")
+        plt.close(self.figure)
         self.message = MessageArea()
         for control in (self.prompt, self.chat, self.temperature, self.top_k, self.top_p):
             control.observe(self._redraw, names="value")
@@ -85,7 +89,8 @@ class NextTokenExplorer:
             self.last_top = dist.top(self.k)
             self.stats.value = (f"<b>entropy</b> {dist.entropy_bits:.2f} bits · "
                                 f"<b>{dist.n_candidates:,}</b> of {self.lm.vocab_size:,} tokens possible")
-            show_figure(self.chart, plots.probability_bars(dist, k=self.k))
+            plots.probability_bars(dist, k=self.k, ax=self.axes)
+            show_figure(self.chart, self.figure, close=False)
 
     def _next_step(self, button=None):
         with self.message.guard():
