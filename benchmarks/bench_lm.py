@@ -35,8 +35,9 @@ def main():
     path = model_cache.prepare(progress=False).path
 
     def bare():
-        AutoTokenizer.from_pretrained(path, local_files_only=True)
-        AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32, local_files_only=True).eval()
+        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32, local_files_only=True)
+        return model.eval(), tokenizer
 
     medians = interleaved_medians({"load_model": load_model, "bare": bare}, repeat=REPEAT)
     cold = cold_prepare_seconds()
