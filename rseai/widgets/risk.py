@@ -70,6 +70,7 @@ class RiskExplorer(w.VBox):
         self.output = figure_output()
         self.state: dict = {}
         self._sweeps: dict = {}
+        self._layout_key = None  # what the last tight_layout was computed for
         self.figure, axes = plots.new_figure(nrows=2, ncols=2, figsize=(12, 8.5))
         plt.close(self.figure)  # drawn into self.output only, never auto-shown by the notebook
         self.axes = axes.ravel()
@@ -128,7 +129,12 @@ class RiskExplorer(w.VBox):
         else:
             ax_groups.clear()
             ax_groups.set_axis_off()
-        self.figure.tight_layout()
+        # Laying out four panels costs about half a redraw; the threshold slider, the control people
+        # move most, changes no tick labels, so only new costs or groups lay the figure out again.
+        layout_key = (self.cost_fp.value, self.cost_fn.value, self.group_by.value)
+        if layout_key != self._layout_key:
+            self.figure.tight_layout()
+            self._layout_key = layout_key
         notes = list(conf.undefined) + (report.notes if report is not None else [])
         best_t = "flag nobody" if not np.isfinite(best["threshold"]) else f"{best['threshold']:.3f}"
         self.summary.value = (
