@@ -25,6 +25,7 @@ def generate_batch(lm, prompt: str, ids: list[int], *, n: int, max_new_tokens: i
     chosen_ids: list[list[int]] = [[] for _ in range(n)]
     done = [False] * n
     filler = min(lm.stop_ids) if lm.stop_ids else 0
+    keyword = cache_keyword(lm.model)
     with torch.inference_mode():
         out = lm.model(torch.tensor([ids] * n, device=lm.device), use_cache=True, logits_to_keep=1)
         for step in range(max_new_tokens):
@@ -46,7 +47,7 @@ def generate_batch(lm, prompt: str, ids: list[int], *, n: int, max_new_tokens: i
             if all(done) or step == max_new_tokens - 1:
                 break
             out = lm.model(torch.tensor(next_ids, device=lm.device)[:, None], use_cache=True,
-                           **_with_cache(lm.model, out))
+                           **{keyword: getattr(out, keyword)})
     return [Generation(prompt=prompt,
                        text=lm.tokenizer.decode(chosen_ids[row], skip_special_tokens=True),
                        steps=steps[row],
@@ -60,12 +61,6 @@ def cache_keyword(model) -> str:
 
     # transformers >= 5.2x says "cache"; earlier releases "past_key_values".
     return "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
-
-
-def _with_cache(model, out) -> dict:
-    """The key/value cache of ``out`` as the keyword this transformers version expects."""
-    keyword = cache_keyword(model)
-    return {keyword: getattr(out, keyword)}
 
 
 def _step(tokenizer, token_id: int, probs: np.ndarray, n_alternatives: int) -> Step:

@@ -34,6 +34,7 @@ def test_top_k_and_top_p_change_the_candidate_count(explorer):
 def test_new_prompt_redraws(explorer):
     explorer.prompt.value = "The capital of Australia is"
     assert explorer.last_top["token"].iloc[0] in ("␣Sydney", "␣Canberra")
+    assert "Your prompt as 5 tokens" in explorer.tokens_view.value
 
 
 def test_next_step_appends_a_token_and_sample_shows_five(explorer):

@@ -83,9 +83,10 @@ class NextTokenExplorer:
                                                    **self._options())
             if dist.note:
                 self.message.show(dist.note, kind="info")
-            shown = self.lm.tokenize(self.prompt.value)
-            self.tokens_view.value = coloured_tokens_html(
-                shown["token"], title=f"Your prompt as {len(shown)} tokens")
+            if change is None or change["owner"] is self.prompt:  # sliders leave the tokens alone
+                shown = self.lm.tokenize(self.prompt.value)
+                self.tokens_view.value = coloured_tokens_html(
+                    shown["token"], title=f"Your prompt as {len(shown)} tokens")
             self.last_top = dist.top(self.k)
             self.stats.value = (f"<b>entropy</b> {dist.entropy_bits:.2f} bits · "
                                 f"<b>{dist.n_candidates:,}</b> of {self.lm.vocab_size:,} tokens possible")
