@@ -8,19 +8,13 @@ still with the prompt read once for the greedy answer and its samples). Run: ``m
 """
 
 import os
-import statistics
 import tempfile
-import time
+
+from _timing import interleaved_medians, median_seconds
 
 QUESTIONS = int(os.environ.get("BENCH_QUESTIONS", "16"))
 FULL = os.environ.get("BENCH_FULL", "1") != "0"
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
-
-
-def _seconds(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 def main():
@@ -33,21 +27,21 @@ def main():
     subset = facts.groupby("kind", group_keys=False).sample(frac=QUESTIONS / len(facts), random_state=0)
     run = dict(n_samples=5, seed=0, cache=False, progress=False)
     evaluate(lm, subset.head(2), **run)  # warm-up
-    single, batched = [], []
-    for _ in range(REPEAT):  # interleaved, so machine noise hits both alike
-        single.append(_seconds(lambda: evaluate(lm, subset, batch_size=1, **run)))
-        batched.append(_seconds(lambda: evaluate(lm, subset, batch_size=16, **run)))
-    s, b = statistics.median(single), statistics.median(batched)
+    medians = interleaved_medians({"single": lambda: evaluate(lm, subset, batch_size=1, **run),
+                                   "batched": lambda: evaluate(lm, subset, batch_size=16, **run)},
+                                  repeat=REPEAT, warmup=0)
+    s, b = medians["single"], medians["batched"]
     print(f"{len(subset)} questions x 5 samples, median of {REPEAT}:")
     print(f"  one at a time   {s:7.2f} s")
     print(f"  batched (16)    {b:7.2f} s   speed-up x{s / b:.2f}")
     if not FULL:
         return
     with tempfile.TemporaryDirectory() as cache:
-        first = _seconds(lambda: evaluate(lm, facts, n_samples=5, seed=0, cache_dir=cache, progress=False))
-        cached = statistics.median(
-            _seconds(lambda: evaluate(lm, facts, n_samples=5, seed=0, cache_dir=cache, progress=False))
-            for _ in range(REPEAT))
+        def full():
+            return evaluate(lm, facts, n_samples=5, seed=0, cache_dir=cache, progress=False)
+
+        first = median_seconds(full, repeat=1, warmup=0)  # one run: it fills the cache
+        cached = median_seconds(full, repeat=REPEAT, warmup=0)
         result = evaluate(lm, facts, n_samples=5, seed=0, cache_dir=cache, progress=False)
     summary = result.summary
     print(f"full probe set ({len(facts)} questions x 5 samples):")
