@@ -72,13 +72,13 @@ browser: browser-deps model
 app: model
 	@nb=$$(ls notebooks/$(NB)*.ipynb 2>/dev/null | head -n 1); \
 	test -n "$$nb" || { echo "No notebook matches notebooks/$(NB)*.ipynb; try NB=01"; exit 1; }; \
-	app=$$($(BIN)/python -m rseai.presenter --app-copy build/app "$$nb") || exit 1; \
+	app=$$($(BIN)/python -m rseai.classroom.presenter --app-copy build/app "$$nb") || exit 1; \
 	echo "Serving $$nb (without instructor notes) on http://localhost:$(PORT)/ (Ctrl-C stops it)"; \
 	$(BIN)/voila "$$app" --port=$(PORT) --theme=light $(if $(NO_BROWSER),--no-browser,)
 
 # Presenter mode: RISE slide metadata and instructor notes on every notebook (idempotent).
 slides: install
-	$(BIN)/python -m rseai.presenter notebooks/*.ipynb
+	$(BIN)/python -m rseai.classroom.presenter notebooks/*.ipynb
 
 student: install
 	$(BIN)/rseai student notebooks student

@@ -20,8 +20,8 @@ def cold_prepare_seconds() -> float:
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "RSEAI_CACHE": cache}
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "rseai.cli", "prepare", "--quiet"], env=env, check=True,
-                       capture_output=True)
+        subprocess.run([sys.executable, "-m", "rseai.classroom.cli", "prepare", "--quiet"], env=env,
+                       check=True, capture_output=True)
         return time.perf_counter() - start
 
 
@@ -29,7 +29,7 @@ def main():
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from rseai import model_cache
+    from rseai.lm import cache as model_cache
     from rseai.lm import load_model
 
     path = model_cache.prepare(progress=False).path

@@ -5,7 +5,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from rseai import model_cache
+from rseai.lm import cache as model_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"

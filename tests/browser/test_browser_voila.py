@@ -16,7 +16,7 @@ from _probe import Probe, exercise, settle
 from _registry import PROBES
 from _servers import notebook_path, start_voila
 
-from rseai.presenter import write_app_copy
+from rseai.classroom.presenter import write_app_copy
 
 VOILA_NOTEBOOKS = os.environ.get("RSEAI_VOILA_NOTEBOOKS", "01").split()
 

@@ -1,0 +1,225 @@
+"""Energy and CO2e of computing, estimated with visible constants (and measured: ``track``).
+
+The whole method is one line::
+
+    energy_kwh = power_w * count * hours * pue / 1000
+    co2e_kg    = energy_kwh * intensity_g_per_kwh / 1000
+
+Covers that formula (``estimate``), Strubell et al. (2019) Table 3 rebuilt from its inputs
+(``strubell_2019``), the same job across countries (``across_countries``), what four carbon
+tools would report for one job (``compare_tools``), everyday equivalents (``equivalents``) and
+a carbontracker-style forecast from the first epoch (``predict_total``). Measurement with
+CodeCarbon, offline, lives in ``rseai.carbon.measure`` and is re-exported here (``track``).
+Leaves out embodied carbon (making the hardware), water, and hour-by-hour grid intensity.
+
+Example
+-------
+>>> from rseai.carbon.estimates import estimate
+>>> est = estimate(power_w=300, hours=10, count=8, pue=1.5, intensity_g_per_kwh=500)
+>>> est.energy_kwh, est.co2e_kg
+(36.0, 18.0)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from numbers import Real
+
+from rseai.carbon.tables import (
+    EQUIVALENCE_FACTORS_G,
+    LBS_PER_KG,
+    STRUBELL_LBS_PER_KWH,
+    STRUBELL_PUE,
+    STRUBELL_TABLE3,
+    TOOL_DEFAULTS,
+    country_name,
+    grid_intensity_g_per_kwh,
+    grid_table,
+)
+
+FORMULA = ("energy_kwh = power_w * count * hours * pue / 1000; "
+           "co2e_kg = energy_kwh * intensity_g_per_kwh / 1000")
+
+
+def _number(value, name, *, minimum=0.0, strict=False):
+    """A finite real >= minimum (> when strict), or a ValueError/TypeError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
+    value = float(value)
+    bad = value <= minimum if strict else value < minimum
+    if not math.isfinite(value) or bad:
+        relation = ">" if strict else ">="
+        raise ValueError(f"{name} must be a finite number {relation} {minimum:g}, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """An energy and CO2e estimate that remembers its inputs and shows its formula."""
+
+    power_w: float
+    hours: float
+    count: int
+    pue: float
+    intensity_g_per_kwh: float
+    energy_kwh: float
+    co2e_kg: float
+
+    @property
+    def co2e_lbs(self) -> float:
+        return self.co2e_kg * LBS_PER_KG
+
+    def __repr__(self):
+        return (f"Estimate({self.power_w:g} W x {self.count} x {self.hours:g} h x PUE {self.pue:g} / 1000 "
+                f"= {self.energy_kwh:.4g} kWh; x {self.intensity_g_per_kwh:g} g/kWh / 1000 "
+                f"= {self.co2e_kg:.4g} kg CO2e = {self.co2e_lbs:.4g} lbs)")
+
+
+def estimate(*, power_w, hours, count=1, pue=1.0, intensity_g_per_kwh) -> Estimate:
+    """Energy (kWh) and emissions (kg, lbs CO2e) of ``count`` devices drawing ``power_w`` for ``hours``.
+
+    ``energy_kwh = power_w * count * hours * pue / 1000`` and
+    ``co2e_kg = energy_kwh * intensity_g_per_kwh / 1000``; ``co2e_lbs = co2e_kg * 2.20462``.
+
+    Parameters
+    ----------
+    power_w : float >= 0, mean power of one device (W): a measurement, or a TDP as an upper bound.
+    hours : float >= 0, wall-clock duration.
+    count : int >= 1, number of identical devices.
+    pue : float >= 1, Power Usage Effectiveness of the building (1.0 for a laptop).
+    intensity_g_per_kwh : float >= 0, grid carbon intensity (see ``carbon_tables.grid_table()``).
+    """
+    power_w = _number(power_w, "power_w")
+    hours = _number(hours, "hours")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValueError(f"count must be an integer >= 1, got {count!r}")
+    pue = _number(pue, "pue", minimum=1.0)
+    intensity = _number(intensity_g_per_kwh, "intensity_g_per_kwh")
+    energy_kwh = power_w * count * hours * pue / 1000
+    return Estimate(power_w, hours, count, pue, intensity, energy_kwh, energy_kwh * intensity / 1000)
+
+
+def strubell_2019():
+    """Strubell et al. (2019) Table 3 recomputed from its power and hours with the paper's constants.
+
+    ``kwh_pue = 1.58 * power_w * hours / 1000``; ``co2e_lbs = 0.954 * kwh_pue``. Returns a DataFrame
+    with columns model, hardware, power_w, hours, kwh_pue, co2e_lbs, co2e_kg, published_kwh_pue,
+    published_co2e_lbs, cloud_cost_usd (TPU rows, which the paper leaves without power, are omitted).
+    """
+    import pandas as pd
+
+    rows = []
+    for model, hardware, power_w, hours, pub_kwh, pub_lbs, cost in STRUBELL_TABLE3:
+        kwh_pue = STRUBELL_PUE * power_w * hours / 1000
+        co2e_lbs = STRUBELL_LBS_PER_KWH * kwh_pue
+        rows.append({"model": model, "hardware": hardware, "power_w": power_w, "hours": hours,
+                     "kwh_pue": kwh_pue, "co2e_lbs": co2e_lbs, "co2e_kg": co2e_lbs / LBS_PER_KG,
+                     "published_kwh_pue": pub_kwh, "published_co2e_lbs": pub_lbs, "cloud_cost_usd": cost})
+    return pd.DataFrame(rows)
+
+
+def across_countries(*, power_w, hours, count=1, pue=1.0, countries=None):
+    """The same job in several countries: a DataFrame region, intensity_g_per_kwh, energy_kwh, co2e_kg.
+
+    ``countries`` : list of names/ISO codes, default every row of the grid table; sorted by co2e_kg.
+    """
+    import pandas as pd
+
+    names = grid_table()["region"].tolist() if countries is None else list(countries)
+    if not names:
+        raise ValueError("countries must name at least one country, got an empty list")
+    rows = []
+    for name in names:
+        intensity = grid_intensity_g_per_kwh(name)
+        est = estimate(power_w=power_w, hours=hours, count=count, pue=pue, intensity_g_per_kwh=intensity)
+        rows.append({"region": country_name(name), "intensity_g_per_kwh": intensity,
+                     "energy_kwh": est.energy_kwh, "co2e_kg": est.co2e_kg})
+    return pd.DataFrame(rows).sort_values("co2e_kg", ignore_index=True)
+
+
+def equivalents(co2e_kg):
+    """Everyday equivalents of ``co2e_kg`` (a pandas Series; factors and sources in carbon_tables).
+
+    Index: car_km, smartphone_charges, tree_months, flights_ny_sf, car_lifetimes.
+    """
+    import pandas as pd
+
+    co2e_kg = _number(co2e_kg, "co2e_kg")
+    return pd.Series({k: co2e_kg * 1000 / grams for k, (grams, _) in EQUIVALENCE_FACTORS_G.items()},
+                     name="equivalents")
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A carbontracker-style prediction: the per-epoch mean times the number of epochs."""
+
+    epochs: int
+    epochs_measured: int
+    duration_s: float
+    energy_kwh: float
+    co2e_kg: float
+
+
+def predict_total(first_epoch_measurement, *, epochs) -> Forecast:
+    """Forecast a whole training run from its first epoch(s), as carbontracker does.
+
+    Parameters
+    ----------
+    first_epoch_measurement : a ``Measurement`` (from ``track``) or a list of them, one per epoch
+        measured; anything with ``duration_s``, ``energy_kwh`` and ``co2e_kg`` attributes works.
+    epochs : int >= 1, total number of epochs planned.
+    """
+    items = (list(first_epoch_measurement) if isinstance(first_epoch_measurement, (list, tuple))
+             else [first_epoch_measurement])
+    if not items:
+        raise ValueError("first_epoch_measurement must hold at least one measured epoch, got an empty list")
+    for item in items:
+        if not all(hasattr(item, a) for a in ("duration_s", "energy_kwh", "co2e_kg")):
+            raise TypeError("first_epoch_measurement must be a Measurement (with duration_s, energy_kwh, "
+                            f"co2e_kg), got {type(item).__name__}")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
+    n = len(items)
+    return Forecast(epochs, n, *(sum(float(getattr(i, a)) for i in items) / n * epochs
+                                 for a in ("duration_s", "energy_kwh", "co2e_kg")))
+
+
+def compare_tools(*, power_w, hours, count=1, country=None, tdp_w=None, memory_gb=0.0):
+    """The same job as four carbon tools would report it under their default assumptions.
+
+    Parameters
+    ----------
+    power_w : float, measured mean power of one device (W) (what CodeCarbon/carbontracker see).
+    hours : float, duration; count : int, number of devices.
+    country : str, where it ran (default ``$RSEAI_COUNTRY`` or India).
+    tdp_w : float, rated power of one device (what Green Algorithms / ML CO2 Impact assume); default
+        ``power_w``.
+    memory_gb : float, memory reserved (Green Algorithms adds 0.3725 W per GB).
+
+    Returns a DataFrame: tool, power_w, pue, intensity_g_per_kwh, energy_kwh, co2e_kg, source; plus
+    Strubell et al. (2019)'s constants as a fifth row for reference.
+    """
+    import pandas as pd
+
+    from rseai.carbon.tables import default_country
+
+    power_w = _number(power_w, "power_w")
+    tdp = power_w if tdp_w is None else _number(tdp_w, "tdp_w")
+    memory_gb = _number(memory_gb, "memory_gb")
+    local = grid_intensity_g_per_kwh(country or default_country())
+    rows = []
+    for tool, d in TOOL_DEFAULTS.items():
+        p = (tdp if d["power"] == "tdp" else power_w) + d.get("memory_w_per_gb", 0.0) * memory_gb / count
+        intensity = local if d["intensity"] == "country" else d["intensity"]
+        est = estimate(power_w=p, hours=hours, count=count, pue=d["pue"], intensity_g_per_kwh=intensity)
+        rows.append({"tool": tool, "power_w": p, "pue": d["pue"], "intensity_g_per_kwh": intensity,
+                     "energy_kwh": est.energy_kwh, "co2e_kg": est.co2e_kg, "source": d["source"]})
+    us_g_per_kwh = STRUBELL_LBS_PER_KWH / LBS_PER_KG * 1000
+    est = estimate(power_w=power_w, hours=hours, count=count, pue=STRUBELL_PUE,
+                   intensity_g_per_kwh=us_g_per_kwh)
+    rows.append({"tool": "Strubell et al. 2019", "power_w": power_w, "pue": STRUBELL_PUE,
+                 "intensity_g_per_kwh": us_g_per_kwh, "energy_kwh": est.energy_kwh, "co2e_kg": est.co2e_kg,
+                 "source": "measured power; PUE 1.58; 0.954 lbs/kWh (US EPA average)"})
+    return pd.DataFrame(rows)
+

@@ -1,0 +1,217 @@
+"""Measure the energy and CO2e of real work with CodeCarbon, strictly offline.
+
+``track()`` is a context manager around CodeCarbon's ``OfflineEmissionsTracker`` (no network,
+no files written, CodeCarbon's log quietened to errors). It reports duration, energy split into
+CPU, RAM and GPU, CO2e with the country's grid intensity (argument, ``$RSEAI_COUNTRY``, or India),
+and *how* each part was obtained: RAPL (CPU energy counters), NVML (NVIDIA GPU counters) or a
+TDP-based estimate. When CodeCarbon cannot run at all, it falls back to a TDP estimate from the
+process's CPU time and says so; it never crashes the cell. ``measure_generation`` measures a
+language model generating text and returns energy per token.
+Leaves out: the estimate formula (``rseai.carbon.estimates``), live grid data, power of other processes.
+
+Example
+-------
+>>> from rseai.carbon.measure import track
+>>> with track(country="France") as m:          # doctest: +SKIP
+...     sum(i * i for i in range(10**6))
+>>> m.energy_kwh > 0, m.method                  # doctest: +SKIP
+(True, 'CPU: TDP x CPU-load estimate; RAM: power model estimate; GPU: none')
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from rseai.carbon.tables import country_iso, country_name, default_country, grid_intensity_g_per_kwh
+
+# CodeCarbon's own fallback when a CPU model is unknown: 4 W per thread (core/cpu.py).
+FALLBACK_W_PER_THREAD = 4.0
+_CPU_MODES = {"intel_rapl": "RAPL", "cpu_load": "TDP x CPU-load estimate",
+              "constant": "TDP constant estimate",
+              "intel_power_gadget": "Intel Power Gadget", "apple_powermetrics": "powermetrics",
+              "windows_emi": "Windows EMI"}
+
+
+@dataclass
+class Measurement:
+    """What ``track`` measured; fields are filled when the ``with`` block ends."""
+
+    country: str
+    duration_s: float = 0.0
+    cpu_energy_kwh: float = 0.0
+    ram_energy_kwh: float = 0.0
+    gpu_energy_kwh: float = 0.0
+    intensity_g_per_kwh: float = 0.0
+    methods: dict = field(default_factory=dict)
+    fallback_reason: str = ""
+
+    @property
+    def energy_kwh(self) -> float:
+        return self.cpu_energy_kwh + self.ram_energy_kwh + self.gpu_energy_kwh
+
+    @property
+    def energy_j(self) -> float:
+        return self.energy_kwh * 3.6e6
+
+    @property
+    def co2e_kg(self) -> float:
+        return self.energy_kwh * self.intensity_g_per_kwh / 1000
+
+    @property
+    def mean_power_w(self) -> float:
+        return self.energy_j / self.duration_s if self.duration_s > 0 else 0.0
+
+    @property
+    def method(self) -> str:
+        return "; ".join(f"{k}: {v}" for k, v in self.methods.items())
+
+    def summary(self) -> str:
+        text = (f"{self.duration_s:.2f} s, {self.energy_j:.1f} J ({self.energy_kwh:.3g} kWh, mean "
+                f"{self.mean_power_w:.1f} W), {self.co2e_kg * 1000:.3g} g CO2e at "
+                f"{self.intensity_g_per_kwh:.0f} g/kWh ({self.country}). Method: {self.method}.")
+        return text + (f" Fallback because: {self.fallback_reason}" if self.fallback_reason else "")
+
+
+def _methods_from(tracker) -> dict:
+    """Name how CodeCarbon measured each component (reads its hardware objects defensively)."""
+    methods = {"CPU": "not tracked", "RAM": "not tracked", "GPU": "none"}
+    for hw in getattr(tracker, "_hardware", []):
+        kind = type(hw).__name__
+        if kind == "CPU":
+            methods["CPU"] = _CPU_MODES.get(getattr(hw, "_mode", ""), str(getattr(hw, "_mode", "unknown")))
+        elif kind == "RAM":
+            methods["RAM"] = "power model estimate"
+        elif "GPU" in kind:  # CodeCarbon's GPU wraps NvidiaGPUDevice (NVML) or AMDGPUDevice (AMD SMI)
+            devices = getattr(getattr(hw, "devices", None), "devices", []) or []
+            amd = any("AMD" in type(d).__name__ for d in devices)
+            methods["GPU"] = "AMD SMI" if amd else "NVML"
+    return methods
+
+
+def _codecarbon_tracker(iso, *, measure_power_secs, tracking_mode):
+    from codecarbon import OfflineEmissionsTracker
+
+    options = dict(country_iso_code=iso, log_level="error", measure_power_secs=measure_power_secs,
+                   tracking_mode=tracking_mode, allow_multiple_runs=True)
+    try:  # CodeCarbon >= 3: no output method at all (no CSV, no API, no logger)
+        return OfflineEmissionsTracker(output_methods=[], **options)
+    except TypeError:  # CodeCarbon 2.x
+        return OfflineEmissionsTracker(save_to_file=False, save_to_api=False, **options)
+
+
+@contextmanager
+def track(*, country=None, measure_power_secs=1.0, tracking_mode="process"):
+    """Measure the enclosed block; yields a ``Measurement`` that is filled on exit.
+
+    Parameters
+    ----------
+    country : str, name or ISO alpha-3 code in the grid table; default ``$RSEAI_COUNTRY`` or India.
+    measure_power_secs : float > 0, CodeCarbon's sampling interval.
+    tracking_mode : "process" (this Python process and its children) or "machine" (everything).
+    """
+    name = country_name(country) if country is not None else default_country()
+    if isinstance(measure_power_secs, bool) or not isinstance(measure_power_secs, (int, float)) \
+            or not measure_power_secs > 0:
+        raise ValueError(f"measure_power_secs must be a number > 0, got {measure_power_secs!r}")
+    if tracking_mode not in ("process", "machine"):
+        raise ValueError(f"tracking_mode must be 'process' or 'machine', got {tracking_mode!r}")
+    result = Measurement(country=name, intensity_g_per_kwh=grid_intensity_g_per_kwh(name))
+    try:  # importing codecarbon resets its logger to INFO, so import before quietening it
+        import codecarbon  # noqa: F401
+    except Exception:  # missing or broken: _codecarbon_tracker fails below and we fall back
+        pass
+    cc_logger = logging.getLogger("codecarbon")
+    old_level = cc_logger.level
+    cc_logger.setLevel(logging.ERROR)
+    tracker, start_error = None, None
+    try:
+        tracker = _codecarbon_tracker(country_iso(name), measure_power_secs=measure_power_secs,
+                                      tracking_mode=tracking_mode)
+        tracker.start()
+    except Exception as err:  # CodeCarbon missing or broken: fall back, never crash the cell
+        tracker, start_error = None, err
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    try:
+        yield result
+    finally:
+        wall, cpu_s = time.perf_counter() - t0, time.process_time() - cpu0
+        try:
+            _finish(result, tracker, start_error, wall, cpu_s)
+        finally:
+            cc_logger.setLevel(old_level)
+
+
+def _finish(result, tracker, start_error, wall, cpu_s):
+    if tracker is not None:
+        try:
+            tracker.stop()
+            d = tracker.final_emissions_data
+            result.duration_s = float(d.duration)
+            result.cpu_energy_kwh, result.ram_energy_kwh = float(d.cpu_energy), float(d.ram_energy)
+            result.gpu_energy_kwh = float(d.gpu_energy)
+            result.methods = _methods_from(tracker)
+            return
+        except Exception as err:
+            start_error = err
+    threads = os.cpu_count() or 1
+    result.duration_s = wall
+    # CPU-seconds x (TDP per thread): the same TDP rule CodeCarbon uses for an unknown CPU.
+    result.cpu_energy_kwh = cpu_s * FALLBACK_W_PER_THREAD / 3.6e6
+    result.ram_energy_kwh = result.gpu_energy_kwh = 0.0
+    result.methods = {"CPU": f"TDP estimate (rseai fallback, {FALLBACK_W_PER_THREAD:g} W per busy thread "
+                             f"of {threads})", "RAM": "not counted", "GPU": "not counted"}
+    result.fallback_reason = f"CodeCarbon failed: {type(start_error).__name__}: {start_error}"
+
+
+@dataclass(frozen=True)
+class GenerationMeasurement:
+    """Energy of one batched ``generate`` call and what it produced."""
+
+    batch_size: int
+    new_tokens: int
+    measurement: Measurement
+
+    @property
+    def j_per_token(self) -> float:
+        return self.measurement.energy_j / self.new_tokens
+
+    @property
+    def tokens_per_s(self) -> float:
+        return self.new_tokens / self.measurement.duration_s
+
+
+def measure_generation(model, tokenizer, prompts, *, max_new_tokens=16, country=None):
+    """Greedy-generate ``max_new_tokens`` for each prompt in one batch (left padding) under ``track``.
+
+    Parameters
+    ----------
+    model : a transformers causal LM (e.g. ``rseai.lm.load_model().model``).
+    tokenizer : its tokenizer; its ``padding_side`` is restored afterwards.
+    prompts : list of str, shape (batch_size,).
+    max_new_tokens : int >= 1; generation is forced to that length so token counts are exact.
+    """
+    import torch
+
+    if isinstance(prompts, str) or not prompts or not all(isinstance(p, str) and p for p in prompts):
+        raise ValueError(f"prompts must be a non-empty list of non-empty strings, got {prompts!r}")
+    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1:
+        raise ValueError(f"max_new_tokens must be an integer >= 1, got {max_new_tokens!r}")
+    side, set_pad = tokenizer.padding_side, tokenizer.pad_token is None
+    try:
+        tokenizer.padding_side = "left"
+        if set_pad:
+            tokenizer.pad_token = tokenizer.eos_token
+        batch = tokenizer(list(prompts), return_tensors="pt", padding=True).to(model.device)
+        with torch.no_grad(), track(country=country) as m:
+            out = model.generate(**batch, max_new_tokens=max_new_tokens, min_new_tokens=max_new_tokens,
+                                 do_sample=False, pad_token_id=tokenizer.pad_token_id)
+    finally:
+        tokenizer.padding_side = side
+        if set_pad:
+            tokenizer.pad_token = None
+    new_tokens = int(out.shape[0] * (out.shape[1] - batch["input_ids"].shape[1]))
+    return GenerationMeasurement(len(prompts), new_tokens, m)

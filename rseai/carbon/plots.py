@@ -1,0 +1,107 @@
+"""Figures for notebook 05 (carbon footprint): each takes a computed table and returns a Figure.
+
+Covers: the same job across countries (``country_bars``), Strubell et al. Table 3 recomputed vs
+published (``strubell_bars``), TDP estimate vs NVML measurement (``estimate_vs_measured_bars``),
+energy per token (``energy_per_token_bars``) and four tools on one job (``tool_bars``). The
+numbers come from ``rseai.carbon.estimates``; nothing is computed here beyond layout.
+
+Example
+-------
+>>> import pandas as pd
+>>> from rseai.carbon.plots import tool_bars
+>>> t = pd.DataFrame({"tool": ["A", "B"], "co2e_kg": [1.0, 2.0], "pue": [1.0, 1.5]})
+>>> tool_bars(t).axes[0].get_xlabel()
+'kg CO2e for the same job'
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rseai.style import PALETTE, new_axes
+
+__all__ = ["country_bars", "strubell_bars", "estimate_vs_measured_bars", "energy_per_token_bars",
+           "tool_bars"]
+
+
+def _check(table, columns, name):
+    missing = [c for c in columns if c not in getattr(table, "columns", [])]
+    if missing or len(table) == 0:
+        raise ValueError(f"{name} needs a non-empty table with columns {columns}; missing {missing}")
+
+
+def country_bars(table, *, highlight=None, title="The same job on different grids", ax=None):
+    """Horizontal bars of ``co2e_kg`` per ``region`` (from ``carbon.across_countries``)."""
+    _check(table, ["region", "co2e_kg"], "country_bars")
+    t = table.sort_values("co2e_kg")
+    fig, ax = new_axes(title=title, xlabel="kg CO2e", ax=ax,
+                       figsize=(7.0, max(3.0, 0.22 * len(t) + 1.0)))
+    colours = [PALETTE["vermillion"] if r == highlight else
+               (PALETTE["grey"] if r == "World" else PALETTE["blue"]) for r in t["region"]]
+    ax.barh(t["region"], t["co2e_kg"], color=colours)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.margins(y=0.01)
+    fig.tight_layout()
+    return fig
+
+
+def strubell_bars(table, *, reference_lbs=None, reference_label="", ax=None):
+    """Recomputed vs published CO2e (lbs, log scale) per model of Strubell et al. (2019) Table 3."""
+    _check(table, ["model", "co2e_lbs", "published_co2e_lbs"], "strubell_bars")
+    fig, ax = new_axes(title="Strubell et al. (2019) Table 3, recomputed", ylabel="lbs CO2e (log scale)",
+                       ax=ax)
+    x = np.arange(len(table))
+    ax.bar(x - 0.2, table["published_co2e_lbs"], 0.4, label="published", color=PALETTE["grey"])
+    ax.bar(x + 0.2, table["co2e_lbs"], 0.4, label="recomputed here", color=PALETTE["blue"])
+    if reference_lbs is not None:
+        ax.axhline(reference_lbs, color=PALETTE["vermillion"], linestyle="--", label=reference_label)
+    ax.set_yscale("log")
+    ax.set_xticks(x, table["model"], rotation=15)
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def estimate_vs_measured_bars(table, *, ax=None):
+    """Energy (J) per phase: TDP x time (``tdp_energy_j``) vs NVML measured (``energy_j``)."""
+    _check(table, ["phase", "tdp_energy_j", "energy_j"], "estimate_vs_measured_bars")
+    fig, ax = new_axes(title="TDP estimate vs measurement (NVIDIA H200)", xlabel="energy (kJ)", ax=ax)
+    y = np.arange(len(table))
+    ax.barh(y + 0.2, table["tdp_energy_j"] / 1000, 0.4, label="estimate: 700 W TDP x time",
+            color=PALETTE["orange"])
+    ax.barh(y - 0.2, table["energy_j"] / 1000, 0.4, label="measured (NVML energy counter)",
+            color=PALETTE["blue"])
+    ax.set_yticks(y, table["phase"])
+    ax.invert_yaxis()
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def energy_per_token_bars(table, *, ax=None):
+    """Joules per generated token (log scale) for each ``label`` row of ``table``."""
+    _check(table, ["label", "j_per_token"], "energy_per_token_bars")
+    fig, ax = new_axes(title="Energy per generated token", xlabel="J per token (log scale)", ax=ax)
+    colours = [PALETTE["blue"] if "H200" in str(lbl) else PALETTE["green"] for lbl in table["label"]]
+    ax.barh(table["label"], table["j_per_token"], color=colours)
+    for y, v in enumerate(table["j_per_token"]):
+        ax.annotate(f"{v:.3g} J", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlim(right=float(table["j_per_token"].max()) * 4)  # room for the labels
+    ax.invert_yaxis()
+    fig.tight_layout()
+    return fig
+
+
+def tool_bars(table, *, ax=None):
+    """kg CO2e that each tool would report for one job, annotated with its PUE."""
+    _check(table, ["tool", "co2e_kg", "pue"], "tool_bars")
+    fig, ax = new_axes(title="One job, five sets of assumptions", xlabel="kg CO2e for the same job", ax=ax)
+    ax.barh(table["tool"], table["co2e_kg"], color=PALETTE["sky"])
+    for y, (v, pue) in enumerate(zip(table["co2e_kg"], table["pue"], strict=True)):
+        ax.annotate(f"{v:.3g} kg (PUE {pue:g})", (v, y), xytext=(3, 0), textcoords="offset points",
+                    va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, float(table["co2e_kg"].max()) * 1.45)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,163 @@
+"""The published constants behind carbon estimates: hardware power, grid intensity, PUE, factors.
+
+Covers name lookups in the cited tables of ``datasets/`` (loaded by ``rseai.data``) with a clear
+error listing the closest names, and the small constants that live in code because they come
+from one paper each: Strubell et al. (2019) Table 3 inputs and outputs, the everyday
+equivalence factors, and the default assumptions of four carbon tools. Every constant carries
+its source. Leaves out the formula (``rseai.carbon.estimates``) and measurement (``rseai.carbon.measure``).
+
+Example
+-------
+>>> from rseai.carbon.tables import hardware_power_w, grid_intensity_g_per_kwh
+>>> hardware_power_w("NVIDIA H200 SXM")
+700.0
+>>> grid_intensity_g_per_kwh("France") < grid_intensity_g_per_kwh("India")
+True
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from functools import lru_cache
+
+from rseai import data
+
+COUNTRY_ENV = "RSEAI_COUNTRY"
+DEFAULT_COUNTRY = "India"
+
+# Strubell, Ganesh & McCallum (2019), "Energy and Policy Considerations for Deep Learning in NLP",
+# ACL, Table 3 and its constants (Section 2: PUE 1.58 = Uptime 2018 average; 0.954 lbs CO2e/kWh =
+# US EPA average). Columns: model, hardware, power_w, hours, published kWh*PUE, published CO2e lbs,
+# published cloud cost (USD).
+STRUBELL_PUE = 1.58
+STRUBELL_LBS_PER_KWH = 0.954
+STRUBELL_TABLE3 = (
+    ("Transformer base", "P100x8", 1415.78, 12, 27, 26, "$41-$140"),
+    ("Transformer big", "P100x8", 1515.43, 84, 201, 192, "$289-$981"),
+    ("ELMo", "P100x3", 517.66, 336, 275, 262, "$433-$1472"),
+    ("BERT base", "V100x64", 12041.51, 79, 1507, 1438, "$3751-$12,571"),
+    ("NAS", "P100x8", 1515.43, 274120, 656347, 626155, "$942,973-$3,201,722"),
+)
+LBS_PER_KG = 2.20462262185  # exact definition: 1 lb = 0.45359237 kg
+
+# Everyday equivalents: grams CO2e per unit, with sources.
+EQUIVALENCE_FACTORS_G = {
+    "car_km": (244.2, "US EPA GHG Equivalencies Calculator (2024): 3.93e-4 t CO2e per mile of a "
+                      "typical passenger vehicle, / 1.609 km per mile"),
+    "smartphone_charges": (12.4, "US EPA GHG Equivalencies Calculator (2024): 1.24e-5 t CO2 per "
+                                 "smartphone charged"),
+    "tree_months": (917.0, "Green Algorithms (Lannelongue et al. 2021) referenceValues.csv: a tree "
+                           "absorbs ~11 kg CO2 per year = 917 g per month"),
+    "flights_ny_sf": (1984 / LBS_PER_KG * 1000, "Strubell et al. (2019) Table 1: air travel, 1 "
+                                                 "passenger, New York <-> San Francisco = 1,984 lbs"),
+    "car_lifetimes": (126000 / LBS_PER_KG * 1000, "Strubell et al. (2019) Table 1: average American car "
+                                                   "including fuel, one lifetime = 126,000 lbs"),
+}
+
+# Default assumptions of carbon tools when nobody overrides them (for compare_tools).
+TOOL_DEFAULTS = {
+    "CodeCarbon": {
+        "power": "measured", "pue": 1.0, "intensity": "country",
+        "source": "CodeCarbon 3.3.2: pue=1.0 default; RAPL/NVML, else TDP x CPU load; country "
+                  "energy mix from its bundled Our World in Data file",
+    },
+    "carbontracker": {
+        "power": "measured", "pue": 1.58, "intensity": 481.0,
+        "source": "carbontracker constants.py: PUE_2023 = 1.58 (Uptime 2023); offline (no IP "
+                  "location) it falls back to the world 2019 average, 481 g/kWh",
+    },
+    "Green Algorithms": {
+        "power": "tdp", "pue": 1.67, "intensity": "country", "memory_w_per_gb": 0.3725,
+        "source": "Lannelongue, Grealey & Inouye (2021), Adv. Sci.: TDP x usage, memory 0.3725 W/GB, "
+                  "default PUE 1.67 (Uptime 2019)",
+    },
+    "ML CO2 Impact": {
+        "power": "tdp", "pue": 1.0, "intensity": "country",
+        "source": "Lacoste et al. (2019), mlco2.github.io/impact: TDP (data/gpus.csv) x hours x "
+                  "regional grid intensity; no PUE factor",
+    },
+}
+
+
+def closest_names(name, choices, *, n: int = 3) -> list[str]:
+    """Up to ``n`` entries of ``choices`` that look most like ``name`` (case-insensitive)."""
+    lowered = {str(c).lower(): c for c in choices}
+    hits = difflib.get_close_matches(str(name).lower(), list(lowered), n=n, cutoff=0.3)
+    contains = [c for c in choices if str(name).lower() in str(c).lower() and c not in hits]
+    return ([lowered[h] for h in hits] + contains)[:n] or list(choices)[:n]
+
+
+def _lookup(df, column, name, *, what, table):
+    if not isinstance(name, str) or not name.strip():
+        raise TypeError(f"{what} must be a non-empty string, got {name!r}")
+    key = name.strip().lower()
+    match = df[df[column].str.lower() == key]
+    if "iso_code" in df.columns and match.empty:
+        match = df[df["iso_code"].str.lower() == key]
+    if match.empty:
+        near = closest_names(name, df[column].tolist())
+        raise ValueError(f"unknown {what} {name!r}; closest names: {near}. "
+                         f"All names: rseai.carbon.tables.{table}()")
+    return match.iloc[0]
+
+
+@lru_cache(maxsize=1)
+def _hardware():
+    return data.load_hardware_power()
+
+
+@lru_cache(maxsize=1)
+def _grid():
+    return data.load_grid_intensity()
+
+
+@lru_cache(maxsize=1)
+def _pue():
+    return data.load_pue_presets()
+
+
+def hardware_table():
+    """The hardware power table (a copy): name, kind, power_w, basis, source, year."""
+    return _hardware().copy()
+
+
+def grid_table():
+    """The grid carbon intensity table (a copy): region, iso_code, intensity_g_per_kwh, source, year."""
+    return _grid().copy()
+
+
+def pue_table():
+    """The PUE presets (a copy): name, pue, source, year."""
+    return _pue().copy()
+
+
+def hardware_power_w(name: str) -> float:
+    """Rated power (W) of one device by its table name, e.g. ``"NVIDIA A100 SXM4 80GB"``."""
+    return float(_lookup(_hardware(), "name", name, what="hardware", table="hardware_table")["power_w"])
+
+
+def grid_intensity_g_per_kwh(country: str) -> float:
+    """Average grid intensity (g CO2e/kWh) of a country by name or ISO alpha-3 code (``"World"``)."""
+    row = _lookup(_grid(), "region", country, what="country", table="grid_table")
+    return float(row["intensity_g_per_kwh"])
+
+
+def country_iso(country: str) -> str:
+    """The ISO alpha-3 code of a country in the grid table (name or code accepted)."""
+    return str(_lookup(_grid(), "region", country, what="country", table="grid_table")["iso_code"])
+
+
+def country_name(country: str) -> str:
+    """The table's name of a country given by name or ISO alpha-3 code."""
+    return str(_lookup(_grid(), "region", country, what="country", table="grid_table")["region"])
+
+
+def pue_preset(name: str) -> float:
+    """A PUE preset by its table name, e.g. ``"Hyperscale cloud (Google fleet average)"``."""
+    return float(_lookup(_pue(), "name", name, what="PUE preset", table="pue_table")["pue"])
+
+
+def default_country() -> str:
+    """``$RSEAI_COUNTRY`` if set (checked against the grid table), else India."""
+    return country_name(os.environ.get(COUNTRY_ENV, "").strip() or DEFAULT_COUNTRY)

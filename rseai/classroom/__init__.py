@@ -1,0 +1,1 @@
+"""The classroom around the notebooks: setup check, student versions, presenter mode, CLI."""

@@ -1,0 +1,207 @@
+"""Instructor notes for presenter mode, by notebook number and heading.
+
+``rseai.classroom.presenter.add_slide_metadata`` inserts each note as a ``notes``-tagged markdown cell
+right after the heading it names (RISE shows it in the speaker view; ``rseai student`` drops it).
+Keys are the start of a heading, without its ``#`` marks; a note whose heading was renamed is
+reported by ``make slides`` and by ``tests/test_presenter.py``. Notes say what to ask the room,
+what to do live and where people get stuck; numbers stay in the notebooks, where they are checked.
+
+Example
+-------
+>>> sorted(NOTES)[:2]
+['00', '01']
+"""
+
+__all__ = ["NOTES"]
+
+_CLAIMS = ("Not for presenting: these asserts prove that every number in the text is true on this "
+           "machine. Run all cells before class; this cell then passes silently. If it fails, do not "
+           "quote the numbers above until you know why.")
+
+NOTES = {
+    "00": {
+        "00 · Setup check": (
+            "Ask everyone to open this before the session, not during it: the very first run "
+            "converts the model once and is slow; later runs load it in about a second. Walk round "
+            "and look for red rows."),
+        "Widgets render": (
+            "A slider printed as text means the browser side of ipywidgets is missing: reload the page "
+            "after `make lab`. On a JupyterHub the widget extension must be installed where the hub's "
+            "JupyterLab runs, not only in the kernel's environment."),
+        "Verdict": (
+            "Green means ready for class. For a red row, read its fix column aloud: each is one command."),
+    },
+    "01": {
+        "01 · Next-token probabilities": (
+            "Open with the talk's slide: simple probabilities, but trillions of them. The question for "
+            "the next 40 minutes: what exactly does the model compute at each step? Answer: one "
+            "probability for every token it knows. Run the setup cell before people arrive."),
+        "1. Text becomes tokens": (
+            "Ask the room to guess how many tokens their own name takes, then try a few in the widget at "
+            "the end. Make the fairness point: text in scripts the tokenizer splits finely costs more per "
+            "word and fits less into the model's context."),
+        "2. What comes after": (
+            "Take a show of hands first: birthday or aardvark? Then reveal what a bare 'Happy' is "
+            "followed by. The lesson: context, not the word, decides; 'aardvark' is never impossible, "
+            "only improbable."),
+        "3. From scores to probabilities": (
+            "Write the formula only if the room wants the maths; the three panels carry the story: low "
+            "temperature is sure of itself, high temperature says any token will do. Connect it to the "
+            "'creativity' setting of chat tools."),
+        "4. Cutting the tail": (
+            "The message: tens of thousands of tiny probabilities add up to a real chance. Top-k and "
+            "top-p are the guard rails. Ask why a product would keep any randomness at all (variety, "
+            "avoiding repetitive loops)."),
+        "5. Same input, different answers": (
+            "This is why two colleagues asking the same chatbot the same question get different answers, "
+            "and why a reproducible study records the model, the settings and the seed."),
+        "6. One token at a time": (
+            "Read the trace row by row. Each red bar is an unlikely token that was drawn anyway; over a "
+            "long answer such draws are expected, not rare. This is the bridge to notebook 02: a "
+            "confident-sounding sentence can rest on one unlikely draw."),
+        "8. Explore it yourself": (
+            "Hand control to the room: ask for prompts from their own field or town. Show the same prompt "
+            "at temperature 0 and 2. If the chart stops changing, the message line under the controls "
+            "says why (an empty chat prompt, say)."),
+        "Exercises": (
+            "Give about ten minutes. Exercise 2 is predict-then-check: collect predictions on the board "
+            "before anyone runs it. The check cells give feedback at once, so you can circulate."),
+        "Claims": _CLAIMS,
+    },
+    # 02's author wrote notes by hand for the title, the probe-set numbers and the claims; those
+    # cells stay as they are (``add_slide_metadata`` only replaces notes listed here).
+    "02": {
+        "1. A fluent answer": (
+            "Read the two answers aloud in the same tone before showing the colours: the room cannot "
+            "tell the true one from the invented one by its wording. Then point at the colours."),
+        "2. Sydney or Canberra?": (
+            "Ask the room first: which city will the model pick? Whatever it picks, the point is that "
+            "a near coin flip produced a confident sentence."),
+        "3. Ask ten times": (
+            "Link to the talk's slide: different answers to the same input are usually a nuisance; "
+            "here they become a warning light. Scattered samples mean: check this."),
+        "4. Measuring on a probe set": (
+            "Stress that the grader is a rule and can be fooled too: automatic scores need spot-checks, "
+            "like the model's answers."),
+        "5. Is it as right as it is confident?": (
+            "Keep the maths light: a raw probability is not a chance of being right, but it can still "
+            "rank answers from most to least suspicious. That ranking is what the next section uses."),
+        "7. False premises": (
+            "Ask the room for a false-premise question from their own field and try it in the widget "
+            "below: a helpful model tends to answer the question as asked."),
+        "8. A mitigation, measured: grounding": (
+            "Grounding moves the trust to the source: ask who checks the documents a retrieval system "
+            "feeds the model."),
+        "9. Explore": (
+            "Take questions from the room, including one in another language and one it should know. "
+            "The Ask button samples the model several times, so give it a moment."),
+        "Exercises": (
+            "Exercise 2 is the talk's advice made concrete: spot-check outputs, most suspicious first. "
+            "Let people check two answers with a reference book or a search engine."),
+    },
+    "03": {
+        "03 · Confusion-matrix risk": (
+            "Frame the hour with the talk's definition: risk management identifies, assesses and "
+            "controls threats. For a classifier the threats are its two kinds of error, and the "
+            "question is always: who pays for each?"),
+        "1. The accuracy paradox": (
+            "Ask: would you deploy a screening test that is 99% accurate? Let people commit before you "
+            "show that it misses every ill person. Accuracy hides which errors happen."),
+        "2. The confusion matrix": (
+            "Point at the two off-diagonal cells and name them twice: false positive = Type I, false "
+            "negative = Type II. Ask which one is worse for a tumour screen, and why."),
+        "3. Moving the threshold": (
+            "No threshold removes both errors; it only trades one for the other. Ask who decided on 0.5, "
+            "and on what grounds (usually nobody, by default)."),
+        "4. Choose the threshold from the costs": (
+            "The costs are a value judgement, not a fact from the data: say so explicitly, and ask who in "
+            "the room's institution should set them."),
+        "The same idea with money": (
+            "Stress that sex and age are left out of the model's inputs; section 6 still finds unequal "
+            "outcomes by age. Leaving a column out is not the same as being fair."),
+        "5. A risk register": (
+            "Link to the talk's ALARP slide: a risk can be reduced until further reduction costs more than "
+            "it saves, but an intolerable risk must be reduced whatever the cost."),
+        "6. Who pays?": (
+            "Read the per-group rates aloud: these are people refused credit. Ask whether equal error "
+            "rates or equal refusal rates is the fairer target; both cannot always hold at once."),
+        "7. Explore": (
+            "Let someone from the room drive: raise the cost of a missed case and press 'go to cheapest'. "
+            "Watch the group panel: the fairness gap moves with the threshold."),
+        "8. The model audit": (
+            "Go through the audit question by question; the last rows need people, not code (who is "
+            "accountable, how a decision is contested). Ask who would own them in the room's institution."),
+        "Exercises": (
+            "Exercise 5 is a discussion: take two or three groups' answers and compare which hazard they "
+            "escalate and which control they propose."),
+        "Claims": _CLAIMS,
+    },
+    "04": {
+        "04 · Data-centric AI": (
+            "The talk's steel-sheet story in one sentence: the same effort spent on the labels beat the "
+            "effort spent on the model. Today we check that claim on data we can look at."),
+        "1. The data": (
+            "Images make a wrong label visible: everyone can judge a flagged digit themselves. The test "
+            "set stays clean; it is the honest yardstick for everything that follows."),
+        "2. Corrupt a fifth": (
+            "Point out that we know exactly which labels were flipped only because we flipped them; a real "
+            "data set never tells you. That is what lets us score the detector."),
+        "4. Model-centric": (
+            "Ask the room what they would try first with a disappointing model. Most will name a bigger "
+            "model or more tuning: that is the talk's 'community bias towards model-centric'."),
+        "5. Data-centric": (
+            "The key idea is out-of-fold probabilities: a model never judges a label it was trained on. "
+            "Spend time here; the exercises rebuild this detector by hand."),
+        "6. The talk's table": (
+            "Compare row by row with the steel-sheet figures beside it. Ask why the data-centric row "
+            "gains more here than the model search does."),
+        "8. Explore": (
+            "The first change of a setting takes a few seconds (a full cross-validation); settings seen "
+            "before come back at once. Page through the gallery and ask the room to judge: is the given "
+            "label or the suggested one right?"),
+        "9. Check for data quality": (
+            "Connect to the talk's data-quality dimensions. Only some of them can be checked by a "
+            "program; ask which of the rest (relevancy, timeliness) would matter for the room's own data."),
+        "Exercises": (
+            "The detector is a few plain loops: give about fifteen minutes and let the check cells "
+            "compare the result with cleanlab."),
+        "Claims": _CLAIMS,
+    },
+    "05": {
+        "05 · The carbon footprint of AI": (
+            "Start from the talk's headline figure and promise to rebuild it from its parts. The habit to "
+            "teach: never quote a CO2e number without its power, hours, PUE and grid."),
+        "1. One line of arithmetic": (
+            "Write the product on the board and name each factor. Every calculator, and every headline, "
+            "is this line with different constants."),
+        "2. Strubell et al. (2019)": (
+            "The table is recomputed live from the paper's own constants: show that the famous number "
+            "comes out of the formula, then ask which constant is most out of date today."),
+        "3. The talk's car comparison": (
+            "Everyday equivalents make numbers memorable but hide assumptions: point at the sources "
+            "listed for each factor."),
+        "4. The same training run on different grids": (
+            "Same energy, different CO2e: where a job runs can matter as much as what it does. Ask where "
+            "the room's own computing runs."),
+        "5. Estimate vs measurement": (
+            "A rated power (TDP) is a ceiling, not a reading. The measured H200 data show how far apart "
+            "they can be; estimates built on TDP overstate."),
+        "6. Measuring real work in this room": (
+            "Read the method line of the report aloud: RAPL or NVML means measured, otherwise it is an "
+            "estimate. On a laptop without readable counters that is expected, not a failure."),
+        "7. Why published estimates": (
+            "Same job, several tools, different answers: the defaults differ (PUE, grid, what is "
+            "counted). Reporting the constants is what makes numbers comparable."),
+        "9. Your own calculator": (
+            "Ask the room for a job they actually run (a thesis model, a fine-tune) and enter it. Then "
+            "move it to a cleaner grid and a better building."),
+        "Exercises": (
+            "Exercise 1 is section 1's formula by hand, without `carbon.estimate`: make sure everyone can "
+            "do the arithmetic before trusting a calculator."),
+        "What the talk asks of us": (
+            "End on actions: measure, report the constants, reduce. Ask each person for one change they "
+            "could make this month."),
+        "Claims": _CLAIMS,
+    },
+}
+NOTES = {number: notes for number, notes in NOTES.items() if notes}

@@ -1,0 +1,244 @@
+"""Presenter mode: RISE slide metadata and instructor notes for the notebooks, by rule.
+
+jupyterlab-rise presents a notebook as a talk from each cell's ``metadata.slideshow.slide_type``.
+Rather than set those by hand in five notebooks (and watch them drift), ``add_slide_metadata``
+assigns them by one rule, so a new cell gets a sensible place without anyone thinking about it:
+
+- the title cell, every ``#``/``##`` heading and every **widget** cell start a new *slide*
+  (one idea per slide; a widget gets a slide of its own);
+- the cell after a widget and any other markdown cell start a *subslide* (a step down within
+  the section), except a markdown answer (tagged ``solution``), which is a *fragment*;
+- code cells are *fragments* (they appear under the text that introduces them), except cells
+  made only of ``assert`` statements (checks, not content), which are *skipped* in the show;
+- cells tagged ``notes`` are speaker *notes* (RISE's speaker view; student versions drop them).
+
+``add_slide_metadata(nb, notes=...)`` also inserts the instructor notes kept in
+``rseai.classroom.notes`` after the heading they belong to (replacing earlier copies of the same
+notes, so running it again changes nothing; notes cells written by hand are left alone).
+Leaves out: themes and the deck's look (RISE's defaults, plus the few in ``RISE_SETTINGS``).
+
+Example
+-------
+>>> nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Title"},
+...                 {"cell_type": "code", "metadata": {}, "source": "Explorer(lm)", "outputs": []}],
+...       "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+>>> [c["metadata"]["slideshow"]["slide_type"] for c in add_slide_metadata(nb)["cells"]]
+['slide', 'slide']
+
+Command line: ``python -m rseai.classroom.presenter notebooks/*.ipynb`` (``make slides``);
+``python -m rseai.classroom.presenter --app-copy DIR NOTEBOOK`` writes a copy without notes for Voila.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import hashlib
+import re
+import sys
+from pathlib import Path
+
+SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES = "slide", "subslide", "fragment", "skip", "notes"
+SLIDE_TYPES = (SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES, "-")
+NOTES_TAG, SOLUTION_TAG = "notes", "solution"
+# A cell that builds a widget: an Explorer/Gallery/Calculator/Widget, calculator(), ipywidgets, interact.
+WIDGET_CALL = re.compile(r"\b(?:\w*(?:Explorer|Gallery|Calculator|Widget)|calculator|interact|"
+                         r"(?:widgets|w)\.[A-Z]\w*)\s*\(")
+RISE_SETTINGS = {"scroll": True, "transition": "none", "start_slideshow_at": "beginning",
+                 "autolaunch": False}
+_MARK = "rseai_note"  # metadata key on notes cells this module inserted
+
+
+def _source(cell) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _tags(cell) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def is_heading(cell) -> bool:
+    """A markdown cell with a ``#`` or ``##`` heading line (first or further down)."""
+    return cell.get("cell_type") == "markdown" and bool(re.search(r"^#{1,2}\s", _source(cell), re.M))
+
+
+def is_widget(cell) -> bool:
+    """A code cell that builds an interactive widget (see ``WIDGET_CALL``)."""
+    return cell.get("cell_type") == "code" and bool(WIDGET_CALL.search(_source(cell)))
+
+
+def _only_asserts(source: str) -> bool:
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:  # IPython magics: content, not a check
+        return False
+    return bool(body) and all(isinstance(node, ast.Assert) for node in body)
+
+
+def slide_types(cells: list) -> list[str]:
+    """The RISE slide type of each cell, by the rule in the module docstring."""
+    if not isinstance(cells, list):
+        raise TypeError(f"cells must be a list of notebook cells, got {type(cells).__name__}")
+    types, after_widget = [], False
+    for i, cell in enumerate(cells):
+        if not isinstance(cell, dict) or "cell_type" not in cell:
+            raise TypeError(f"cells[{i}] must be a notebook cell (a dict with 'cell_type'), got {cell!r:.80}")
+        if NOTES_TAG in _tags(cell):
+            types.append(NOTES)
+            continue
+        if not types or is_heading(cell) or is_widget(cell):
+            kind = SLIDE
+        elif after_widget:
+            kind = SUBSLIDE
+        elif cell["cell_type"] == "markdown":
+            kind = FRAGMENT if SOLUTION_TAG in _tags(cell) else SUBSLIDE
+        elif cell["cell_type"] == "code":
+            kind = SKIP if _only_asserts(_source(cell)) else FRAGMENT
+        else:  # raw cells
+            kind = SKIP
+        types.append(kind)
+        after_widget = is_widget(cell)
+    return types
+
+
+def headings(cell) -> list[str]:
+    """The heading lines (``#`` to ``###``) of a markdown cell, without their marks."""
+    if cell.get("cell_type") != "markdown":
+        return []
+    return [m.group(1).strip() for m in re.finditer(r"^#{1,3}\s+(.+)$", _source(cell), re.M)]
+
+
+def _matches(cell, key: str) -> bool:
+    return any(h.lower().startswith(key.lower()) for h in headings(cell))
+
+
+def _note_cell(key: str, text: str) -> dict:
+    digest = hashlib.sha1(key.encode()).hexdigest()[:10]
+    return {"cell_type": "markdown", "id": f"note-{digest}",
+            "metadata": {"tags": [NOTES_TAG], _MARK: key, "slideshow": {"slide_type": NOTES}},
+            "source": f"**Instructor notes.** {text.strip()}"}
+
+
+def add_slide_metadata(nb: dict, *, notes: dict | None = None) -> dict:
+    """A copy of ``nb`` with slide types on every cell, RISE settings and instructor notes.
+
+    Parameters
+    ----------
+    nb : dict
+        A notebook in nbformat 4 JSON form (``nbformat.read`` gives one).
+    notes : dict of str -> str, optional
+        Heading (its start, without ``#`` marks, case-insensitive) -> note text. Each note
+        becomes a ``notes``-tagged markdown cell right after the cell holding that heading.
+    """
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise TypeError(f"nb must be a notebook dict with a 'cells' list, got {type(nb).__name__}")
+    notes = {} if notes is None else notes
+    if not isinstance(notes, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                              for k, v in notes.items()):
+        raise TypeError(f"notes must map heading text to non-empty note text, got {notes!r:.120}")
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get(_MARK) in notes:
+            continue  # inserted earlier from these notes: replaced below (other notes cells stay)
+        cells.append(cell)
+        for key, text in notes.items():
+            if _matches(cell, key):
+                cells.append(_note_cell(key, text))
+    for cell, kind in zip(cells, slide_types(cells)):
+        cell.setdefault("metadata", {})["slideshow"] = {"slide_type": kind}
+    nb["cells"] = cells
+    nb.setdefault("metadata", {})["rise"] = dict(RISE_SETTINGS)
+    return nb
+
+
+def unmatched_notes(nb: dict, notes: dict) -> list[str]:
+    """Keys of ``notes`` that match no heading of ``nb`` (a renamed heading loses its note)."""
+    return [key for key in notes if not any(_matches(c, key) for c in nb["cells"])]
+
+
+def missing_slide_metadata(nb: dict) -> list[int]:
+    """Indices of cells without a valid ``slideshow.slide_type``."""
+    return [i for i, cell in enumerate(nb["cells"])
+            if cell.get("metadata", {}).get("slideshow", {}).get("slide_type") not in SLIDE_TYPES]
+
+
+def without_notes(nb: dict) -> dict:
+    """A copy of ``nb`` without ``notes`` cells, for app mode (Voila shows every cell's output)."""
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise TypeError(f"nb must be a notebook dict with a 'cells' list, got {type(nb).__name__}")
+    nb = copy.deepcopy(nb)
+    nb["cells"] = [c for c in nb["cells"] if NOTES_TAG not in _tags(c)]
+    return nb
+
+
+def notes_for(path: str | Path) -> dict:
+    """The instructor notes kept for a notebook, by its number prefix ("01_..." -> NOTES["01"])."""
+    from rseai.classroom.notes import NOTES
+
+    return NOTES.get(Path(path).name[:2], {})
+
+
+def present_files(paths) -> list[str]:
+    """Apply ``add_slide_metadata`` (with each notebook's notes) to notebook files, in place.
+
+    Returns one line per file saying what changed and which notes found no heading.
+    """
+    import nbformat
+
+    report = []
+    for path in map(Path, paths):
+        if path.suffix != ".ipynb" or not path.is_file():
+            raise ValueError(f"paths must be existing .ipynb files, got {str(path)!r}")
+        original = path.read_text(encoding="utf-8")
+        nb = nbformat.reads(original, as_version=4)
+        notes = notes_for(path)
+        new = nbformat.from_dict(add_slide_metadata(nbformat.from_dict(nb), notes=notes))
+        text = nbformat.writes(new) + "\n"
+        changed = text != original
+        if changed:
+            path.write_text(text, encoding="utf-8")
+        missing = unmatched_notes(new, notes)
+        report.append(f"{path.name}: {'updated' if changed else 'unchanged'}, "
+                      f"{sum(NOTES_TAG in _tags(c) for c in new['cells'])} notes cells"
+                      + (f"; NO HEADING for notes {missing}" if missing else ""))
+    return report
+
+
+def write_app_copy(path: str | Path, target_dir: str | Path) -> Path:
+    """Write ``path`` without its notes into ``target_dir`` (for ``make app``); return the copy."""
+    import nbformat
+
+    path, target_dir = Path(path), Path(target_dir)
+    if path.suffix != ".ipynb" or not path.is_file():
+        raise ValueError(f"path must be an existing .ipynb file, got {str(path)!r}")
+    if target_dir.resolve() == path.parent.resolve():
+        raise ValueError("target_dir must differ from the notebook's folder: the notes would be lost")
+    target_dir.mkdir(parents=True, exist_ok=True)
+    out = target_dir / path.name
+    nb = nbformat.read(path, as_version=4)
+    nbformat.write(nbformat.from_dict(without_notes(nb)), out)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m rseai.classroom.presenter",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--app-copy", type=Path, metavar="DIR",
+                        help="instead: write copies without instructor notes into DIR (for Voila)")
+    args = parser.parse_args(argv)
+    if args.app_copy is not None:
+        for path in args.notebooks:
+            print(write_app_copy(path, args.app_copy))
+        return 0
+    for line in present_files(args.notebooks):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Exercise feedback shared by every topic's ``exercises`` module.
+
+A check never raises on a wrong answer: it prints what was expected, what it got and a hint,
+and returns ``False`` (``True`` and a short congratulation when right). Only a call that makes
+no sense (e.g. passing nothing) raises.
+
+Example
+-------
+>>> from rseai.feedback import feedback
+>>> feedback(False, what="the entropy", expected="1.00 bits", got="0.50 bits",
+...          hint="use log base 2")
+✗ Not yet: the entropy should be 1.00 bits, but got 0.50 bits.
+  Hint: use log base 2
+False
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def feedback(ok: bool, *, what: str, expected="", got="", hint: str = "") -> bool:
+    """Print a one-line verdict (and a hint when wrong); return ``ok``."""
+    if ok:
+        print(f"✓ Correct: {what} is right.")
+        return True
+    message = f"✗ Not yet: {what}"
+    if expected != "":
+        message += f" should be {expected}"
+    if got != "":
+        message += f", but got {got}"
+    print(message + ".")
+    if hint:
+        print(f"  Hint: {hint}")
+    return False
+
+
+def not_attempted(value) -> bool:
+    """True when an exercise variable still holds the stub's ``None``/``...`` placeholder."""
+    return value is None or value is Ellipsis
+
+
+def close(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """Numerical equality for numbers or arrays, False (not an error) on a shape mismatch."""
+    try:
+        got_arr = np.asarray(got, dtype=float)
+        exp_arr = np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    if got_arr.shape != exp_arr.shape:
+        return False
+    return bool(np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol, equal_nan=False))
+
+
+def describe(value) -> str:
+    """A short readable form of a student's value for feedback messages."""
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:.4g}"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,229 @@
+"""Hallucinations you can see, measure and catch: ask, sample, grade and score a language model.
+
+- ``ask`` gets a short answer (greedy by default) with the probability of each token, and a
+  ``confidence``: the probability of the answer's own words (those not repeated from the question).
+- ``self_consistency`` samples the same question ``n`` times, groups answers that say the same
+  (``rseai.hallucination.matching``) and scores ``agreement``: the share of the largest group. Where the
+  model knows, its samples agree; where it confabulates, they scatter (SelfCheckGPT, Manakul et
+  al., 2023; semantic entropy, Kuhn et al., 2023 / Farquhar et al., 2024). Samples default to
+  temperature 0.7: at 1.0 this 135M model's samples scatter even when it knows the answer (on
+  the 135-question probe set, 5 samples: mean agreement 0.09 at 1.0 vs 0.26 at 0.7, and the
+  AUROC of low agreement as a detector of wrong answers 0.69 vs 0.78).
+- ``evaluate`` runs a probe set (``rseai.data.load_facts``) in batches: per question the greedy
+  answer, whether it is right, its confidence, and the share of samples agreeing with it; the
+  summary gives accuracy by kind and category, calibration (ECE) and the AUROC of low agreement
+  and of low confidence as detectors of wrong answers. Raw generations are cached on disk
+  (``cache_root()/"hallucination"``), keyed by model, question and every generation parameter,
+  so a second run is instant; grading always reruns, so fixing a matching rule needs no model.
+  ``grounded=True`` puts each row's reference ``passage`` in the prompt (a measured mitigation).
+
+Left out: long-form answers, entailment models for grouping, retrieval from a real corpus.
+
+Example
+-------
+>>> from rseai.lm.model import load_model                                   # doctest: +SKIP
+>>> lm = load_model()                                                  # doctest: +SKIP
+>>> ask(lm, "What is the chemical symbol for gold?").text              # doctest: +SKIP
+'The chemical symbol for gold is Au.'
+>>> self_consistency(lm, "Who was the first person to walk on Mars?", seed=0).verdict  # doctest: +SKIP
+'samples disagree: check this'
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rseai.hallucination import matching as am
+from rseai.hallucination.answers import generate_answers, question_key
+
+__all__ = ["SYSTEM_PROMPT", "MAX_QUESTION_CHARS", "Answer", "Consistency", "ask", "self_consistency",
+           "AGREEMENT_THRESHOLD", "answer_confidence", "build_prompt", "check_question"]
+
+SYSTEM_PROMPT = "Answer the question in as few words as possible."
+MAX_QUESTION_CHARS = 1000
+AGREEMENT_THRESHOLD = 0.5
+
+
+def check_question(question) -> str:
+    """The stripped question, or a ``TypeError``/``ValueError`` saying what is wrong with it."""
+    if not isinstance(question, str):
+        raise TypeError(f"question must be a string, got {type(question).__name__} {question!r:.60}")
+    if not question.strip():
+        raise ValueError(f"question must contain some text, got {question!r}")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise ValueError(f"question must have at most {MAX_QUESTION_CHARS:,} characters (a short "
+                         f"question), got {len(question):,}")
+    return question.strip()
+
+
+def build_prompt(lm, question: str, *, passage: str = "") -> str:
+    """The chat prompt the model reads: the short-answer instruction, the question (and passage)."""
+    question = check_question(question)
+    if not isinstance(passage, str):
+        raise TypeError(f"passage must be a string, got {type(passage).__name__}")
+    message = f"Reference: {passage.strip()}\nQuestion: {question}" if passage.strip() else question
+    return lm.chat_prompt(message, system=SYSTEM_PROMPT)
+
+
+def _words(tokens):
+    """Token indices grouped into words (a new word at a space or between letters and symbols)."""
+    words, current = [], []
+    for i, tok in enumerate(tokens):
+        text = tok.replace("␣", " ")
+        starts = text.startswith(" ") or not text.strip().isalnum() or (
+            current and not tokens[current[-1]].replace("␣", "").isalnum())
+        if starts and current:
+            words.append(current)
+            current = []
+        current.append(i)
+    return words + ([current] if current else [])
+
+
+def answer_confidence(tokens, probs, *, question: str = "") -> tuple[float, list[bool]]:
+    """Probability of the answer's own words, and which tokens count as such.
+
+    A token counts when its word is not punctuation, a filler word or a word of ``question``;
+    the confidence is the product of those tokens' probabilities (of all tokens if none count).
+
+    Parameters
+    ----------
+    tokens : list of str, shape (n_tokens,) (readable tokens, spaces as ␣)
+    probs : array-like, shape (n_tokens,)
+    """
+    probs = np.asarray(probs, dtype=float)
+    if len(tokens) != probs.size:
+        raise ValueError(f"tokens has {len(tokens)} entries but probs has {probs.size}")
+    seen = set(am.normalize(question)) | am.FILLER_WORDS
+    mask = [False] * len(tokens)
+    for word in _words(tokens):
+        text = "".join(tokens[i] for i in word).replace("␣", " ")
+        normal = am.normalize(text)
+        if normal and not set(normal) <= seen:
+            for i in word:
+                mask[i] = True
+    chosen = probs[np.asarray(mask, dtype=bool)] if any(mask) else probs
+    return (float(np.prod(chosen)) if chosen.size else 0.0), mask
+
+
+@dataclass
+class Answer:
+    """A model's answer: ``text``, its ``tokens`` with their ``probs``, and its ``confidence``."""
+
+    question: str
+    text: str
+    tokens: list[str]
+    probs: list[float]
+    confidence: float
+    answer_tokens: list[bool] = field(default_factory=list)
+
+    def __str__(self):
+        return self.text
+
+    def table(self):
+        """One row per token: ``token``, ``prob``, ``answer_token`` (counted in the confidence)."""
+        import pandas as pd
+
+        return pd.DataFrame({"token": self.tokens, "prob": self.probs, "answer_token": self.answer_tokens})
+
+
+def _answer(question, raw) -> Answer:
+    confidence, mask = answer_confidence(raw.tokens, raw.probs, question=question)
+    return Answer(question, raw.text, list(raw.tokens), list(raw.probs), confidence, mask)
+
+
+def _check_count(value, label, low):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise ValueError(f"{label} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def _seed(seed) -> int:
+    """``seed``, or fresh entropy when it is None (never the global random state)."""
+    return int(np.random.SeedSequence().entropy % 2**63) if seed is None else int(seed)
+
+
+def _check_sampling(temperature, seed):
+    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not (
+            0 <= temperature <= 5):
+        raise ValueError(f"temperature must be a number in [0, 5] (0 = greedy), got {temperature!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise TypeError(f"seed must be None or an integer, got {seed!r}")
+
+
+def ask(model, question: str, *, seed: int | None = None, temperature: float = 0.0,
+        passage: str = "", max_new_tokens: int = 24) -> Answer:
+    """A short answer to ``question`` (greedy unless ``temperature > 0``), with token probabilities.
+
+    Non-English questions are accepted: the model answers as best it can (usually poorly).
+    ``passage`` adds a reference text to the prompt (grounding).
+    """
+    question = check_question(question)
+    _check_sampling(temperature, seed)
+    max_new_tokens = _check_count(max_new_tokens, "max_new_tokens", 1)
+    prompt = build_prompt(model, question, passage=passage)
+    [out] = generate_answers(model, [prompt], keys=[question_key(question)],
+                             n_samples=0 if temperature == 0 else 1, temperature=temperature or 1.0,
+                             max_new_tokens=max_new_tokens, seed=_seed(seed))
+    return _answer(question, out.greedy if temperature == 0 else out.samples[0])
+
+
+@dataclass
+class Consistency:
+    """``n`` sampled answers to one question, grouped; ``agreement`` = largest group's share."""
+
+    question: str
+    greedy: Answer
+    answers: list[str]
+    groups: list[list[int]]
+    agreement: float
+    entropy_bits: float
+
+    @property
+    def majority(self) -> str:
+        """The first answer of the largest group."""
+        return self.answers[self.groups[0][0]]
+
+    @property
+    def verdict(self) -> str:
+        """"consistent" when a strict majority of the samples agree, else a warning."""
+        return "consistent" if self.agreement > AGREEMENT_THRESHOLD else "samples disagree: check this"
+
+    def table(self):
+        """One row per group: ``answer`` (its first member), ``gist`` (its shortest member without
+        the words restating the question), ``count``, ``share``, ``members``."""
+        import pandas as pd
+
+        n = len(self.answers)
+        shortest = [min((self.answers[i] for i in g), key=len) for g in self.groups]
+        return pd.DataFrame({"answer": [self.answers[g[0]] for g in self.groups],
+                             "gist": [am.gist(a, question=self.question) for a in shortest],
+                             "count": [len(g) for g in self.groups],
+                             "share": [len(g) / n for g in self.groups],
+                             "members": [[self.answers[i] for i in g] for g in self.groups]})
+
+
+def self_consistency(model, question: str, *, n: int = 10, temperature: float = 0.7,
+                     seed: int | None = None, max_new_tokens: int = 24) -> Consistency:
+    """Sample ``question`` ``n`` times (one batch) and measure how much the answers agree.
+
+    ``agreement`` is the share of the largest group of matching answers, in [1/n, 1];
+    ``entropy_bits`` is the entropy of the group sizes (0 when all agree).
+    """
+    question = check_question(question)
+    n = _check_count(n, "n", 2)
+    _check_sampling(temperature, seed)
+    if temperature == 0:
+        raise ValueError("temperature must be > 0 for self_consistency: greedy samples always agree")
+    prompt = build_prompt(model, question)
+    [out] = generate_answers(model, [prompt], keys=[question_key(question)], n_samples=n,
+                             temperature=temperature, max_new_tokens=max_new_tokens,
+                             seed=_seed(seed))
+    answers = [s.text for s in out.samples]
+    groups = am.group_answers(answers, question=question)
+    shares = np.array([len(g) / n for g in groups])
+    return Consistency(question, _answer(question, out.greedy), answers, groups,
+                       float(shares.max()), float(-(shares * np.log2(shares)).sum() + 0.0))
+

@@ -1,0 +1,155 @@
+"""Figures for notebook 02 (hallucinations): token confidence, sampled answers, calibration, ROC.
+
+Each function takes results from ``rseai.hallucination.asking`` /
+``rseai.hallucination.calibration`` (an ``Answer``, a ``Consistency``, an evaluation table, a
+reliability table, ROC points) and returns a Figure; nothing is computed here beyond choosing what to draw.
+
+Example
+-------
+>>> import pandas as pd
+>>> table = pd.DataFrame({"bin_low": [0.0, 0.5], "bin_high": [0.5, 1.0], "count": [3, 2],
+...                       "mean_confidence": [0.2, 0.8], "accuracy": [0.33, 1.0]})
+>>> reliability_diagram(table, ece=0.1).axes[0].get_xlabel()
+'confidence (probability of the answer words)'
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+
+from rseai.style import PALETTE, new_axes
+
+__all__ = ["answer_token_bars", "sample_groups", "reliability_diagram", "detector_roc",
+           "accuracy_by_group", "grounding_effect", "confidence_vs_agreement"]
+
+
+def _short(text: str, width: int = 38) -> str:
+    return textwrap.shorten(text.replace("\n", " "), width=width, placeholder="…") or "(empty)"
+
+
+def answer_token_bars(answer, *, ax=None):
+    """Each token of an answer with its probability; the answer's own words in orange."""
+    probs = np.asarray(answer.probs, dtype=float)
+    mask = answer.answer_tokens or [False] * len(probs)
+    fig, ax = new_axes(title=f"“{_short(answer.text, 60)}”", xlabel="token",
+                       ylabel="probability when chosen", ax=ax)
+    colours = [PALETTE["orange"] if m else PALETTE["sky"] for m in mask]
+    ax.bar(np.arange(len(probs)), probs, color=colours)
+    ax.set_xticks(np.arange(len(probs)), answer.tokens, rotation=60, ha="right", fontsize=8)
+    ax.set_ylim(0, 1.05)
+    ax.text(0.99, 0.97, f"confidence (orange tokens): {answer.confidence:.2f}", transform=ax.transAxes,
+            ha="right", va="top", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def sample_groups(consistency, *, ax=None, max_groups: int = 8):
+    """Horizontal bars: how many of the ``n`` samples fell into each group of matching answers."""
+    table = consistency.table().head(max_groups).iloc[::-1]
+    n = len(consistency.answers)
+    verdict = consistency.verdict
+    title = (f"“{_short(consistency.question, 60)}”\n"
+             f"{n} samples: agreement {consistency.agreement:.0%}, {verdict}")
+    fig, ax = new_axes(title=title, xlabel="number of samples", ax=ax, figsize=(7.5, 0.45 * len(table) + 1.8))
+    colour = PALETTE["green"] if verdict == "consistent" else PALETTE["vermillion"]
+    y = np.arange(len(table))
+    ax.barh(y, table["count"], color=colour)
+    ax.set_yticks(y, [_short(a, 46) for a in table["gist"]], fontsize=9)
+    ax.set_xlim(0, n)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    fig.tight_layout()
+    return fig
+
+
+def reliability_diagram(table, *, ece: float | None = None, ax=None):
+    """Accuracy per confidence bin against the diagonal of perfect calibration.
+
+    ``table``: ``rseai.hallucination.calibration.reliability_table`` output.
+    """
+    fig, ax = new_axes(title="Reliability: is the model as right as it is confident?",
+                       xlabel="confidence (probability of the answer words)", ylabel="accuracy", ax=ax)
+    width = (table["bin_high"] - table["bin_low"]).to_numpy()
+    centre = table["bin_low"].to_numpy() + width / 2
+    ax.bar(centre, table["accuracy"], width=width * 0.9, color=PALETTE["blue"], alpha=0.85,
+           label="accuracy in bin")
+    ax.plot([0, 1], [0, 1], ls="--", color=PALETTE["grey"], label="perfect calibration")
+    ax.scatter(centre, table["mean_confidence"], marker="_", s=400, linewidths=3, color=PALETTE["vermillion"],
+               zorder=3, label="mean confidence in bin")
+    for _, row in table.iterrows():
+        ax.text(row["bin_low"] + (row["bin_high"] - row["bin_low"]) / 2, row["accuracy"] + 0.02,
+                f"n={int(row['count'])}", ha="center", fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.1)
+    if ece is not None:
+        ax.text(0.02, 1.04, f"ECE = {ece:.2f}", fontsize=10)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.97), fontsize=8, frameon=False)
+    return fig
+
+
+def detector_roc(curves: dict, *, ax=None):
+    """ROC curves of detectors of wrong answers: ``{"name": (fpr, tpr, auroc)}``."""
+    fig, ax = new_axes(title="Catching wrong answers", xlabel="false alarms (share of right answers flagged)",
+                       ylabel="wrong answers caught (share)", ax=ax)
+    colours = [PALETTE["vermillion"], PALETTE["blue"], PALETTE["green"], PALETTE["purple"]]
+    for (name, (fpr, tpr, area)), colour in zip(curves.items(), colours):
+        ax.step(fpr, tpr, where="post", color=colour, lw=2, label=f"{name} (AUROC {area:.2f})")
+    ax.plot([0, 1], [0, 1], ls="--", color=PALETTE["grey"], label="guessing (AUROC 0.50)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    return fig
+
+
+def accuracy_by_group(by_category, *, ax=None):
+    """Accuracy per category, facts and false premises side by side (``EvaluationResult.by_category``)."""
+    pivot = by_category.pivot(index="category", columns="kind", values="accuracy")
+    counts = by_category.pivot(index="category", columns="kind", values="n")
+    fig, ax = new_axes(title="Accuracy by category and kind of question", xlabel="category",
+                       ylabel="share answered right", ax=ax, figsize=(8, 4))
+    x = np.arange(len(pivot))
+    for j, (kind, colour) in enumerate((("fact", PALETTE["blue"]), ("false_premise", PALETTE["vermillion"]))):
+        if kind not in pivot:
+            continue
+        values = pivot[kind].fillna(0).to_numpy()
+        ax.bar(x + (j - 0.5) * 0.4, values, width=0.4, color=colour, label=kind.replace("_", " "))
+        for xi, v, n in zip(x, values, counts[kind].fillna(0).to_numpy()):
+            if n:
+                ax.text(xi + (j - 0.5) * 0.4, v + 0.02, f"{int(n)}", ha="center", fontsize=7)
+    ax.set_xticks(x, pivot.index, rotation=20)
+    ax.set_ylim(0, 1.1)
+    ax.legend(frameon=False, fontsize=8, title="numbers: questions", title_fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def grounding_effect(accuracy: dict, *, ax=None):
+    """Accuracy without and with a reference passage: ``{"fact": (before, after), ...}``."""
+    fig, ax = new_axes(title="Grounding: a reference passage in the prompt", xlabel="kind of question",
+                       ylabel="share answered right", ax=ax)
+    names = list(accuracy)
+    x = np.arange(len(names))
+    before = [accuracy[k][0] for k in names]
+    after = [accuracy[k][1] for k in names]
+    ax.bar(x - 0.2, before, width=0.4, color=PALETTE["grey"], label="question only")
+    ax.bar(x + 0.2, after, width=0.4, color=PALETTE["green"], label="question + passage")
+    for xi, b, a in zip(x, before, after):
+        ax.text(xi - 0.2, b + 0.02, f"{b:.0%}", ha="center", fontsize=8)
+        ax.text(xi + 0.2, a + 0.02, f"{a:.0%}", ha="center", fontsize=8)
+    ax.set_xticks(x, [n.replace("_", " ") for n in names])
+    ax.set_ylim(0, 1.1)
+    ax.legend(frameon=False, fontsize=8)
+    return fig
+
+
+def confidence_vs_agreement(table, *, ax=None):
+    """Each question as a dot: confidence vs agreement, coloured right / wrong."""
+    fig, ax = new_axes(title="Right answers sit higher on both scores", xlabel="confidence",
+                       ylabel="agreement of samples with the answer", ax=ax)
+    for ok, colour, label in ((True, PALETTE["blue"], "right"), (False, PALETTE["vermillion"], "wrong")):
+        part = table[table["correct"] == ok]
+        ax.scatter(part["confidence"], part["agreement"], s=18, color=colour, alpha=0.7, label=label)
+    ax.legend(frameon=False, fontsize=8)
+    return fig
+

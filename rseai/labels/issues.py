@@ -1,0 +1,148 @@
+"""Finding label errors: out-of-fold probabilities, then confident learning with cleanlab.
+
+- ``out_of_fold_probs`` gives each example predicted probabilities from a model that never saw
+  its label (the input confident learning needs);
+- ``find_issues`` ranks suspected label errors with cleanlab (Northcutt et al., 2021, "Confident
+  learning: estimating uncertainty in dataset labels", JAIR 70).
+
+A flagged label is a suspicion to review, not a verdict. Scoring detection against a known mask
+and the talk's three-approach table live in ``rseai.labels.compare``.
+
+Example
+-------
+>>> import numpy as np
+>>> labels = np.array([0, 0, 0, 1, 1, 1])
+>>> probs = np.array([[.9, .1], [.9, .1], [.1, .9], [.1, .9], [.1, .9], [.1, .9]])
+>>> find_issues(labels, probs)["index"].tolist()
+[2]
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold
+
+from rseai import _checks
+
+# cleanlab.filter.find_label_issues(filter_by=...) accepts exactly these.
+FILTER_METHODS = (
+    "prune_by_noise_rate",
+    "prune_by_class",
+    "both",
+    "confident_learning",
+    "predicted_neq_given",
+    "low_normalized_margin",
+    "low_self_confidence",
+)
+ISSUE_COLUMNS = ["index", "given_label", "suggested_label", "label_quality"]
+
+
+def out_of_fold_probs(estimator, X, labels, *, cv: int = 5, seed):
+    """Predicted class probabilities for each example from a model trained without it.
+
+    The data are split into ``cv`` stratified folds; each fold is predicted by a clone of
+    ``estimator`` fitted on the other folds, so no example's own (possibly wrong) label
+    influences its probabilities: what ``cleanlab`` needs.
+
+    Parameters
+    ----------
+    estimator : scikit-learn classifier with ``predict_proba``
+    X : array-like, shape (n_samples, n_features)
+    labels : array-like of int, shape (n_samples,)
+        Class ids 0..K-1, each class present at least ``cv`` times.
+    cv : int, >= 2
+    seed : int
+        Seeds the fold shuffle.
+
+    Returns
+    -------
+    pred_probs : ndarray, shape (n_samples, K)
+        Rows sum to 1.
+    """
+    if not (hasattr(estimator, "fit") and hasattr(estimator, "predict_proba")):
+        raise TypeError(f"estimator must have fit and predict_proba, got {type(estimator).__name__}")
+    labels = _checks.class_ids(labels)
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}")
+    if X.shape[0] != labels.size:
+        raise ValueError(f"X has {X.shape[0]} rows but labels has {labels.size}; they must match")
+    if isinstance(cv, bool) or not isinstance(cv, numbers.Integral) or cv < 2:
+        raise ValueError(f"cv must be an int >= 2 (number of folds), got {cv!r}")
+    n_classes = labels.max() + 1
+    counts = np.bincount(labels, minlength=n_classes)
+    if counts.min() < cv:
+        raise ValueError(
+            f"labels must hold every class 0..{n_classes - 1} at least cv={cv} times; counts are "
+            f"{counts.tolist()}"
+        )
+    folds = StratifiedKFold(n_splits=int(cv), shuffle=True, random_state=_checks.seed(seed))
+    pred_probs = np.zeros((labels.size, n_classes))
+    for train, held_out in folds.split(X, labels):
+        model = clone(estimator).fit(X[train], labels[train])
+        pred_probs[np.ix_(held_out, model.classes_)] = model.predict_proba(X[held_out])
+    return pred_probs
+
+
+def _check_probs(labels, pred_probs):
+    labels = _checks.class_ids(labels)
+    if not isinstance(pred_probs, np.ndarray):
+        raise TypeError(f"pred_probs must be a numpy array, got {type(pred_probs).__name__}")
+    if pred_probs.ndim != 2 or pred_probs.shape[0] != labels.size or pred_probs.shape[1] < 2:
+        raise ValueError(
+            f"pred_probs must have shape (n_samples, n_classes) = ({labels.size}, K >= 2), "
+            f"got {pred_probs.shape}"
+        )
+    if labels.max() >= pred_probs.shape[1]:
+        raise ValueError(f"labels go up to {labels.max()} but pred_probs has {pred_probs.shape[1]} columns")
+    sums = pred_probs.sum(axis=1)
+    if not np.all(np.isfinite(pred_probs)) or pred_probs.min() < 0 or not np.allclose(sums, 1, atol=1e-3):
+        bad = int(np.argmax(np.abs(sums - 1)))
+        raise ValueError(
+            f"pred_probs rows must be probabilities summing to 1; row {bad} sums to {sums[bad]:.4f}"
+        )
+    return labels, pred_probs
+
+
+def find_issues(labels, pred_probs, *, method: str = "prune_by_noise_rate"):
+    """Suspected label errors found by cleanlab, ranked worst first.
+
+    Parameters
+    ----------
+    labels : array-like of int, shape (n_samples,)
+        The given (possibly noisy) labels.
+    pred_probs : ndarray, shape (n_samples, n_classes)
+        Out-of-fold predicted probabilities (see ``out_of_fold_probs``).
+    method : str
+        cleanlab's ``filter_by``: one of ``FILTER_METHODS``.
+
+    Returns
+    -------
+    DataFrame with columns ``index`` (position in the data), ``given_label``,
+    ``suggested_label`` (the most probable class) and ``label_quality`` (cleanlab's
+    self-confidence, the probability of the given label: low is suspicious), worst first.
+    """
+    from cleanlab.filter import find_label_issues
+    from cleanlab.rank import get_label_quality_scores
+
+    labels, pred_probs = _check_probs(labels, pred_probs)
+    if method not in FILTER_METHODS:
+        raise ValueError(f"method must be one of cleanlab's filter_by values {FILTER_METHODS}, "
+                         f"got {method!r}")
+    mask = find_label_issues(labels, pred_probs, filter_by=method, n_jobs=1)
+    quality = get_label_quality_scores(labels, pred_probs, method="self_confidence")
+    index = np.flatnonzero(mask)
+    index = index[np.argsort(quality[index], kind="stable")]
+    return pd.DataFrame(
+        {
+            "index": index,
+            "given_label": labels[index],
+            "suggested_label": pred_probs[index].argmax(axis=1),
+            "label_quality": quality[index],
+        },
+        columns=ISSUE_COLUMNS,
+    )

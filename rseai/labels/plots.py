@@ -1,0 +1,182 @@
+"""Figures for notebook 04 (label cleaning): digit galleries, the approach table, sweeps, detection, drift.
+
+Each function takes results from ``rseai.labels.issues`` / ``rseai.labels.quality`` and returns a Figure.
+Colours: Baseline grey, Model-centric blue, Data-centric green everywhere; in galleries a green
+frame marks a flagged label that really was flipped, a vermillion frame one that was not.
+
+Example
+-------
+>>> import numpy as np
+>>> fig = digit_grid(np.zeros((3, 8, 8)), titles=["a", "b", "c"])
+>>> [ax.get_title() for ax in fig.axes[:3]]
+['a', 'b', 'c']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rseai.style import PALETTE, new_axes, new_figure
+
+__all__ = ["digit_grid", "issue_gallery", "approach_bars", "detection_bars", "noise_sweep_plot",
+           "psi_heatmap"]
+
+APPROACH_COLOURS = {"Baseline": PALETTE["grey"], "Model-centric": PALETTE["blue"],
+                    "Data-centric": PALETTE["green"]}
+
+
+def digit_grid(images, *, titles=None, ncols: int = 8, frames=None, suptitle: str = "", fig=None):
+    """Small grey images in a grid, one title (and optional frame colour) under each.
+
+    ``images``: shape (n, h, w); ``titles``/``frames``: n strings / colours (None = no frame).
+    Pass ``fig`` to redraw into an existing figure (widgets page through galleries that way).
+    """
+    images = np.asarray(images)
+    n = len(images)
+    ncols = max(1, min(ncols, n))
+    nrows = max(1, -(-n // ncols))
+    size = (1.6 * ncols, 2.15 * nrows + 0.6)
+    if fig is None:
+        fig, _ = new_figure(nrows=nrows, ncols=ncols, figsize=size, squeeze=False)
+    else:
+        fig.clear()
+        fig.set_size_inches(*size)
+        fig.subplots(nrows, ncols, squeeze=False)
+    for i, ax in enumerate(fig.axes):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i >= n:
+            ax.set_axis_off()
+            continue
+        ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=max(float(images.max()), 1e-9))
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=9)
+        colour = frames[i] if frames is not None else None
+        for spine in ax.spines.values():
+            spine.set_visible(colour is not None)
+            if colour is not None:
+                spine.set_edgecolor(colour)
+                spine.set_linewidth(3)
+    if suptitle:
+        fig.suptitle(suptitle, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def issue_gallery(images, issues, *, flipped=None, start: int = 0, n: int = 12, ncols: int = 6, fig=None):
+    """Flagged images with "given → suggested" titles, worst first (rows ``start``..``start+n``).
+
+    ``images``: all images, shape (n_samples, h, w); ``issues``: a ``find_issues`` frame;
+    ``flipped``: the known flip mask, to frame true finds green and false alarms vermillion.
+    """
+    page = issues.iloc[start:start + n]
+    if len(page) == 0:
+        if fig is not None:
+            fig.clear()
+        fig, ax = new_axes(title="No flagged labels on this page", ax=None if fig is None else fig.gca())
+        ax.set_axis_off()
+        return fig
+    idx = page["index"].to_numpy()
+    titles = [f"given {g} → {s}\n#{i}, p(given)={q:.3f}" for i, g, s, q in
+              zip(idx, page["given_label"], page["suggested_label"], page["label_quality"])]
+    frames = None
+    if flipped is not None:
+        frames = [PALETTE["green"] if flipped[i] else PALETTE["vermillion"] for i in idx]
+    end = start + len(page)
+    note = "\ngreen frame: really flipped; vermillion: a false alarm" if flipped is not None else ""
+    return digit_grid(np.asarray(images)[idx], titles=titles, ncols=ncols, frames=frames, fig=fig,
+                      suptitle=f"Flagged labels {start + 1}-{end} of {len(issues)}, worst first{note}")
+
+
+def _bars(ax, table, title):
+    names = list(table.index)
+    acc = table["accuracy"].to_numpy(dtype=float) * 100
+    bars = ax.bar(names, acc, color=[APPROACH_COLOURS.get(n, PALETTE["purple"]) for n in names])
+    for bar, a, change in zip(bars, acc, table["change"].to_numpy(dtype=float) * 100):
+        text = f"{a:.1f}%" + ("" if bar is bars[0] else f"\n{change:+.1f} pts")
+        ax.text(bar.get_x() + bar.get_width() / 2, a + 0.5, text, ha="center", va="bottom", fontsize=9)
+    ax.set_title(title)
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_ylim(min(50, acc.min() - 10), 108)
+
+
+def approach_bars(table, *, reference=None, title="Measured here",
+                  reference_title="The talk: steel sheets (Ng, 2021)"):
+    """Accuracy of Baseline / Model-centric / Data-centric, beside the talk's figures if given.
+
+    ``table``: a ``compare_approaches`` frame; ``reference``: dict approach -> accuracy (0-1),
+    e.g. ``rseai.labels.TALK_STEEL_SHEETS``.
+    """
+    import pandas as pd
+
+    ncols = 1 if reference is None else 2
+    fig, axes = new_figure(ncols=ncols, figsize=(5.2 * ncols, 4.0), squeeze=False)
+    _bars(axes[0, 0], table, title)
+    if reference is not None:
+        ref = pd.DataFrame({"accuracy": pd.Series(reference)})
+        ref["change"] = ref["accuracy"] - ref["accuracy"].iloc[0]
+        _bars(axes[0, 1], ref, reference_title)
+    fig.tight_layout()
+    return fig
+
+
+def detection_bars(scores, *, title="Finding the flipped labels"):
+    """Precision and recall per detector: ``scores`` is a dict name -> ``score_detection`` dict."""
+    fig, ax = new_axes(title=title, ylabel="fraction", figsize=(1.6 * len(scores) + 3, 3.8))
+    x = np.arange(len(scores))
+    for k, (metric, colour) in enumerate((("precision", PALETTE["blue"]), ("recall", PALETTE["orange"]))):
+        values = [s[metric] for s in scores.values()]
+        bars = ax.bar(x + (k - 0.5) * 0.38, values, width=0.38, color=colour, label=metric)
+        for bar, v in zip(bars, values):
+            ax.text(bar.get_x() + bar.get_width() / 2, v + 0.01, f"{v:.2f}", ha="center", fontsize=8)
+    ax.set_xticks(x, list(scores), rotation=20, ha="right")
+    ax.set_ylim(0, 1.25)
+    ax.legend(loc="upper center", ncol=2, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def noise_sweep_plot(sweep):
+    """Accuracy by noise rate for each approach (one panel per noise kind) and detection scores."""
+    kinds = list(dict.fromkeys(sweep["kind"]))
+    fig, axes = new_figure(ncols=len(kinds) + 1, figsize=(4.3 * (len(kinds) + 1), 3.9), squeeze=False)
+    axes = axes.ravel()
+    for ax, kind in zip(axes, kinds):
+        part = sweep[sweep["kind"] == kind]
+        for approach, rows in part.groupby("approach", sort=False):
+            ax.plot(rows["rate"] * 100, rows["accuracy"] * 100, marker="o", label=approach,
+                    color=APPROACH_COLOURS.get(approach))
+        ax.set_title(f"{kind} noise")
+        ax.set_xlabel("labels flipped (%)")
+        ax.set_ylabel("clean test accuracy (%)")
+        ax.legend(fontsize=8)
+    ax = axes[-1]
+    for kind, style in zip(kinds, ("-", "--", ":")):
+        rows = sweep[(sweep["kind"] == kind) & (sweep["approach"] == "Baseline")]
+        for metric, colour in (("precision", PALETTE["blue"]), ("recall", PALETTE["orange"])):
+            ax.plot(rows["rate"] * 100, rows[metric], style, marker="o", color=colour,
+                    label=f"{metric}, {kind}")
+    ax.set_title("Detection vs the known flips")
+    ax.set_xlabel("labels flipped (%)")
+    ax.set_ylabel("fraction")
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=8)
+    for a in axes:
+        a.spines["top"].set_visible(False)
+        a.spines["right"].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def psi_heatmap(psi, *, shape=(8, 8), threshold: float = 0.25, title="Drift per pixel (PSI)"):
+    """PSI of each pixel column drawn as an image (``psi``: Series from ``data_quality_report``)."""
+    fig, ax = new_axes(title=title, figsize=(4.6, 4.0))
+    values = np.asarray(psi, dtype=float).reshape(shape)
+    image = ax.imshow(values, cmap="viridis", vmin=0, vmax=max(threshold * 2, float(values.max())))
+    cbar = fig.colorbar(image, ax=ax)
+    cbar.set_label("population stability index")
+    cbar.ax.axhline(threshold, color=PALETTE["vermillion"], linewidth=2)
+    ax.set_xlabel("pixel column")
+    ax.set_ylabel("pixel row")
+    fig.tight_layout()
+    return fig

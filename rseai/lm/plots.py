@@ -1,0 +1,94 @@
+"""Figures for notebook 01: next-token bars, temperature effects, generation steps.
+
+Each function takes results from ``rseai.lm.model`` (a ``NextTokenDistribution`` or a
+``Generation``) or plain arrays, and returns a matplotlib Figure; nothing is computed here
+beyond choosing what to draw.
+
+Example
+-------
+>>> import numpy as np
+>>> fig = entropy_curve(np.array([0.5, 1.0, 2.0]), np.array([1.0, 2.0, 3.5]))
+>>> fig.axes[0].get_xlabel()
+'temperature'
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rseai.style import PALETTE, new_axes, new_figure
+
+__all__ = ["probability_bars", "probability_panels", "entropy_curve", "generation_steps"]
+
+
+def _options(dist) -> str:
+    parts = [f"T={dist.temperature:g}"]
+    if dist.top_k is not None:
+        parts.append(f"top-k={dist.top_k}")
+    if dist.top_p is not None:
+        parts.append(f"top-p={dist.top_p:g}")
+    return ", ".join(parts)
+
+
+def probability_bars(dist, *, k: int = 10, highlight=(), ax=None, title: str | None = None):
+    """Horizontal bars of the ``k`` most likely next tokens (most likely on top).
+
+    ``highlight`` names tokens (as shown, e.g. "␣birthday") to colour orange.
+    """
+    top = dist.top(k)
+    title = title or f"Next token after “{dist.prompt[-40:]}”"
+    fig, ax = new_axes(title=title, xlabel="probability", ax=ax)
+    colours = [PALETTE["orange"] if t in highlight else PALETTE["blue"] for t in top["token"]]
+    y = np.arange(len(top))[::-1]
+    ax.barh(y, top["prob"], color=colours)
+    ax.set_yticks(y, [repr(t)[1:-1] for t in top["token"]], fontfamily="monospace")
+    ax.set_xlim(0, max(0.05, float(top["prob"].max()) * 1.18))
+    for yi, p in zip(y, top["prob"]):
+        ax.text(p, yi, f" {p:.1%}" if p >= 0.001 else f" {p:.1e}", va="center", fontsize=9)
+    ax.text(0.99, 0.02, f"{_options(dist)}\nentropy {dist.entropy_bits:.2f} bits\n"
+            f"{dist.n_candidates:,} tokens possible", transform=ax.transAxes, ha="right",
+            va="bottom", fontsize=9, color=PALETTE["grey"])
+    return fig
+
+
+def probability_panels(dists, *, k: int = 8, titles=None):
+    """One bar chart per distribution, side by side (e.g. three temperatures)."""
+    dists = list(dists)
+    fig, axes = new_figure(ncols=len(dists), figsize=(4.2 * len(dists), 3.6), sharex=False)
+    axes = np.atleast_1d(axes)
+    for i, (dist, ax) in enumerate(zip(dists, axes)):
+        probability_bars(dist, k=k, ax=ax, title=titles[i] if titles else _options(dist))
+    fig.tight_layout()
+    return fig
+
+
+def entropy_curve(temperatures, entropies_bits, *, label: str = "", ax=None):
+    """Entropy of the next-token distribution (bits) as the temperature changes."""
+    fig, ax = new_axes(title="Higher temperature, flatter distribution", xlabel="temperature",
+                       ylabel="entropy (bits)", ax=ax)
+    ax.plot(temperatures, entropies_bits, marker="o", color=PALETTE["vermillion"], label=label or None)
+    ax.axvline(1.0, color=PALETTE["grey"], lw=1, ls="--")
+    ax.text(1.0, ax.get_ylim()[1], " T = 1: the model's own probabilities", va="top", fontsize=9,
+            color=PALETTE["grey"])
+    if label:
+        ax.legend()
+    return fig
+
+
+def generation_steps(generation, *, ax=None):
+    """Probability of each chosen token, step by step, with the token under its bar."""
+    steps = generation.steps
+    fig, ax = new_axes(title="Each step is a fresh draw from a new distribution",
+                       xlabel="generated token", ylabel="probability of the chosen token", ax=ax,
+                       figsize=(max(6.0, 0.55 * len(steps)), 3.8))
+    probs = [s.prob for s in steps]
+    colours = [PALETTE["vermillion"] if p < 0.1 else PALETTE["blue"] for p in probs]
+    ax.bar(np.arange(len(steps)), probs, color=colours)
+    ax.set_xticks(np.arange(len(steps)), [repr(s.token)[1:-1] for s in steps], rotation=60,
+                  ha="right", fontfamily="monospace", fontsize=9)
+    ax.set_ylim(0, 1.05)
+    ax.axhline(0.1, color=PALETTE["grey"], lw=1, ls=":")
+    ax.text(len(steps) - 0.5, 0.11, "below 10%: an unlikely pick", ha="right", fontsize=8,
+            color=PALETTE["vermillion"])
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,173 @@
+"""What ``rseai.lm.model`` returns: a next-token distribution, a generation and its steps.
+
+Plain containers with the few questions people ask of them (the top tokens, the probability of
+a word, the entropy, the trace of a generation). They hold NumPy arrays and pandas tables,
+never tensors, so the notebooks and plots can use them without torch.
+
+Example
+-------
+>>> step = Step(token="␣birthday", token_id=12, prob=0.04, alternatives=[("␣birthday", 0.04)])
+>>> round(step.surprise_bits, 2)
+4.64
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from rseai.lm import sampling
+
+_VISIBLE = str.maketrans({" ": "␣", "\n": "↵", "\t": "⇥"})
+
+
+@lru_cache(maxsize=1)
+def _byte_decoder() -> dict[str, int]:
+    """Inverse of the byte-level BPE alphabet (GPT-2's ``bytes_to_unicode``)."""
+    printable = (list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1))
+                 + list(range(ord("®"), ord("ÿ") + 1)))
+    chars, extra = list(printable), 0
+    for b in range(256):
+        if b not in printable:
+            printable.append(b)
+            chars.append(256 + extra)
+            extra += 1
+    return {chr(c): b for b, c in zip(printable, chars)}
+
+
+def readable_token(tokenizer, token_id: int) -> str:
+    """A token as people can read it: spaces as ␣, newlines as ↵, partial characters as bytes."""
+    text = tokenizer.decode([int(token_id)])
+    if "\ufffd" not in text:
+        return text.translate(_VISIBLE)
+    raw = tokenizer.convert_ids_to_tokens(int(token_id))
+    decoder = _byte_decoder()
+    if all(ch in decoder for ch in raw):
+        return "⟨" + " ".join(f"{decoder[ch]:02X}" for ch in raw) + "⟩"
+    return text.translate(_VISIBLE)
+
+
+class NextTokenDistribution:
+    """The probabilities of every token in the vocabulary for the position after a prompt.
+
+    Attributes
+    ----------
+    prompt : str
+    context_ids : list of int, the token ids the model saw
+    logits : ndarray, shape (vocab_size,), raw scores (float64)
+    probs : ndarray, shape (vocab_size,), after temperature, top-k and top-p; sums to 1
+    note : str, non-empty when the prompt had to be shortened
+    """
+
+    def __init__(self, lm, *, prompt, context_ids, logits, temperature, top_k, top_p, note=""):
+        self._lm = lm
+        self.prompt, self.context_ids, self.logits, self.note = prompt, list(context_ids), logits, note
+        self.temperature, self.top_k, self.top_p = temperature, top_k, top_p
+        self.probs = sampling.filtered_probs(logits, temperature=temperature, top_k=top_k, top_p=top_p)
+
+    def __repr__(self):
+        best = self.top(3)
+        shown = ", ".join(f"{t!r}: {p:.3f}" for t, p in zip(best["token"], best["prob"]))
+        return (f"NextTokenDistribution(temperature={self.temperature}, top_k={self.top_k}, "
+                f"top_p={self.top_p}, entropy={self.entropy_bits:.2f} bits, top: {shown})")
+
+    @property
+    def entropy_bits(self) -> float:
+        """Shannon entropy of ``probs`` in bits: 0 when one token is certain."""
+        return sampling.entropy_bits(self.probs)
+
+    @property
+    def n_candidates(self) -> int:
+        """How many tokens still have non-zero probability after the filters."""
+        return int(np.count_nonzero(self.probs))
+
+    def top(self, k: int = 10):
+        """The ``k`` most likely tokens: DataFrame with ``token``, ``token_id``, ``prob``, ``logit``."""
+        import pandas as pd
+
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise ValueError(f"k must be an integer >= 1, got {k!r}")
+        k = min(int(k), self.probs.size)
+        candidates = np.argpartition(-self.logits, k - 1)[:k]
+        # Most likely first; ties by the model's raw score, then token id.
+        order = candidates[np.lexsort((candidates, -self.logits[candidates], -self.probs[candidates]))]
+        tok = self._lm.tokenizer
+        return pd.DataFrame({
+            "token": [readable_token(tok, i) for i in order],
+            "token_id": order.astype(np.int64),
+            "prob": self.probs[order],
+            "logit": self.logits[order],
+        })
+
+    def prob_of(self, text: str) -> float:
+        """Probability that the continuation is exactly ``text``, over all of its tokens.
+
+        The product of each token's probability given the prompt and the tokens before it,
+        under this distribution's temperature, top-k and top-p.
+        """
+        return float(np.prod(self.step_probs(text)[1]))
+
+    def step_probs(self, text: str) -> tuple[list[str], np.ndarray]:
+        """``text``'s tokens (readable) and the probability of each step, for a table or chart."""
+        ids, probs = self._lm.continuation_step_probs(
+            self.context_ids, text, temperature=self.temperature, top_k=self.top_k, top_p=self.top_p)
+        return [readable_token(self._lm.tokenizer, i) for i in ids], probs
+
+    def rank_of(self, text: str) -> int:
+        """Rank (1 = most likely) of ``text``'s first token in the model's ordering of all tokens.
+
+        Temperature and the filters do not change the order, so this ranks by raw logits.
+        """
+        if not isinstance(text, str) or not text:
+            raise ValueError(f"text must be a non-empty string, got {text!r}")
+        first = self._lm.tokenizer(text, add_special_tokens=False)["input_ids"][0]
+        return int(np.count_nonzero(self.logits > self.logits[first]) + 1)
+
+
+@dataclass
+class Step:
+    """One generation step: the chosen token, its probability, the top alternatives then."""
+
+    token: str
+    token_id: int
+    prob: float
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def surprise_bits(self) -> float:
+        """How surprising the choice was: -log2(prob); 0 for a certain token."""
+        return float(-np.log2(self.prob)) if self.prob > 0 else float("inf")
+
+
+@dataclass
+class Generation:
+    """A generated continuation and the trace of how each token was chosen."""
+
+    prompt: str
+    text: str
+    steps: list[Step]
+    stop_reason: str  # "end of text" or "max_new_tokens"
+    note: str = ""
+
+    def __str__(self):
+        return self.text
+
+    def trace(self):
+        """One row per step: ``step``, ``token``, ``prob``, ``surprise_bits``, ``alternatives``."""
+        import pandas as pd
+
+        return pd.DataFrame({
+            "step": np.arange(1, len(self.steps) + 1),
+            "token": [s.token for s in self.steps],
+            "token_id": [s.token_id for s in self.steps],
+            "prob": [s.prob for s in self.steps],
+            "surprise_bits": [s.surprise_bits for s in self.steps],
+            "alternatives": [", ".join(f"{t} {p:.2f}" for t, p in s.alternatives) for s in self.steps],
+        })
+
+    @property
+    def probability(self) -> float:
+        """Probability of the whole generated sequence (product of the step probabilities)."""
+        return float(np.prod([s.prob for s in self.steps])) if self.steps else 1.0

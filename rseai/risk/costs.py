@@ -1,0 +1,280 @@
+"""What an error costs and who pays for it: confusion counts, costs, thresholds, per-group audit.
+
+Covers binary decisions only (positive = the case we must not miss: a malignant tumour, a loan
+that defaults). ``confusion`` counts the four outcomes with their statistical names (a false
+positive is a Type I error, a false negative a Type II error) and rates; ``expected_cost`` and
+``threshold_sweep`` put a price on each error and find the threshold with the lowest cost;
+``group_report`` repeats the counts per group (sex, age band) on fairlearn's ``MetricFrame`` and
+reports the largest gaps (written in ``rseai.risk.groups``, importable from here). Leaves out
+multi-class problems, sample weights, calibration and confidence intervals. The risk register
+(likelihood x impact, ALARP) is in ``rseai.risk.register``.
+
+Conventions: ``y_true`` and ``y_pred`` hold 0/1 (or bools); a score is predicted positive when
+``score >= threshold`` (scikit-learn's rule). A rate whose denominator is zero (the FNR of a
+group with no positives) is ``nan``, never a division by zero; ``Confusion.undefined`` says why.
+
+Example
+-------
+>>> c = confusion([1, 1, 0, 0, 0], [1, 0, 1, 0, 0])
+>>> (c.tp, c.fp, c.fn, c.tn, c.type_i, c.type_ii)
+(1, 1, 1, 2, 1, 1)
+>>> round(c.fnr, 3), round(c.accuracy, 3)
+(0.5, 0.6)
+>>> expected_cost([1, 0], [0.9, 0.2], threshold=0.5, cost_fp=1.0, cost_fn=5.0)
+0.0
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+
+from rseai import _checks
+
+__all__ = ["Confusion", "confusion", "expected_cost", "threshold_sweep", "optimal_row",
+           "bayes_threshold", "RATE_NAMES", "as_labels", "as_scores"]
+
+RATE_NAMES = ("tpr", "fpr", "fnr", "tnr", "precision", "accuracy", "selection_rate")
+
+
+def as_labels(values, *, name: str = "y_true") -> np.ndarray:
+    """``values`` as a 1-D int array of 0/1, or a ValueError/TypeError saying what is wrong."""
+    if isinstance(values, (str, bytes)) or np.ndim(values) == 0:
+        raise TypeError(f"{name} must be a 1-D array of 0/1 labels, got {type(values).__name__}")
+    arr = np.asarray(values)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty: need at least one sample")
+    if arr.dtype == bool:
+        return arr.astype(np.int64)
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold numbers 0/1 or bools, got dtype {arr.dtype}")
+    bad = ~np.isin(arr, (0, 1))
+    if bad.any():
+        found = sorted({v.item() for v in np.unique(arr[bad])[:5]})
+        raise ValueError(f"{name} must be binary (0/1 only), got other values {found}")
+    return arr.astype(np.int64)
+
+
+def as_scores(values, *, name: str = "scores", probabilities: bool = True) -> np.ndarray:
+    """``values`` as a finite 1-D float array (within [0, 1] when ``probabilities``)."""
+    if isinstance(values, (str, bytes)) or np.ndim(values) == 0:
+        raise TypeError(f"{name} must be a 1-D array of numbers, got {type(values).__name__}")
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "iufb":
+        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
+    arr = arr.astype(np.float64)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty: need at least one sample")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} holds {int((~np.isfinite(arr)).sum())} NaN or infinite value(s)")
+    if probabilities and (arr.min() < 0 or arr.max() > 1):
+        raise ValueError(f"{name} must be probabilities in [0, 1] (got min {arr.min():.4g}, max "
+                         f"{arr.max():.4g}); pass probabilities=False for other scores")
+    return arr
+
+
+def _threshold(value, *, probabilities: bool) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"threshold must be a number, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"threshold must be finite, got {value!r}")
+    if probabilities and not 0 <= value <= 1:
+        raise ValueError(f"threshold must be in [0, 1] for probabilities, got {value!r}")
+    return float(value)
+
+
+def _ratio(num, den):
+    """num / den elementwise, nan where den == 0 (an undefined rate, not an error)."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
+    np.divide(num, den, out=out, where=den != 0)
+    return out
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """The four counts of a binary confusion matrix and the rates built from them."""
+
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def type_i(self) -> int:
+        """False positives: a healthy person flagged, a good applicant refused."""
+        return self.fp
+
+    @property
+    def type_ii(self) -> int:
+        """False negatives: a malignancy missed, a bad loan approved."""
+        return self.fn
+
+    @property
+    def n(self) -> int:
+        return self.tp + self.fp + self.fn + self.tn
+
+    def _rate(self, num, den) -> float:
+        return float(_ratio(num, den))
+
+    tpr = property(lambda self: self._rate(self.tp, self.tp + self.fn), doc="recall, sensitivity")
+    recall = tpr
+    fnr = property(lambda self: self._rate(self.fn, self.tp + self.fn), doc="miss rate = 1 - tpr")
+    fpr = property(lambda self: self._rate(self.fp, self.fp + self.tn), doc="false-alarm rate")
+    tnr = property(lambda self: self._rate(self.tn, self.fp + self.tn), doc="specificity")
+    precision = property(lambda self: self._rate(self.tp, self.tp + self.fp), doc="PPV")
+    accuracy = property(lambda self: self._rate(self.tp + self.tn, self.n))
+    selection_rate = property(lambda self: self._rate(self.tp + self.fp, self.n), doc="share flagged")
+    prevalence = property(lambda self: self._rate(self.tp + self.fn, self.n), doc="share positive")
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """Counts laid out as on the slide: rows actual (P, N), columns predicted (P, N)."""
+        return np.array([[self.tp, self.fn], [self.fp, self.tn]])
+
+    @property
+    def undefined(self) -> list[str]:
+        """Why any rate is ``nan`` (an empty denominator), in words; empty when all are defined."""
+        notes = []
+        if self.tp + self.fn == 0:
+            notes.append("no actual positives: tpr, fnr undefined")
+        if self.fp + self.tn == 0:
+            notes.append("no actual negatives: fpr, tnr undefined")
+        if self.tp + self.fp == 0:
+            notes.append("no predicted positives: precision undefined")
+        return notes
+
+    def as_dict(self) -> dict:
+        counts = {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn}
+        return counts | {name: getattr(self, name) for name in RATE_NAMES}
+
+
+def confusion(y_true, y_pred) -> Confusion:
+    """Count true/false positives/negatives.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of 0/1 or bool, shape (n_samples,)
+
+    Returns
+    -------
+    Confusion
+        ``tp, fp, fn, tn``, ``type_i`` (= fp), ``type_ii`` (= fn) and rates ``tpr`` (= ``recall``),
+        ``fpr``, ``fnr``, ``tnr``, ``precision``, ``accuracy``; a rate with a zero denominator is nan.
+    """
+    y_true, y_pred = as_labels(y_true, name="y_true"), as_labels(y_pred, name="y_pred")
+    _checks.same_length(y_true=y_true, y_pred=y_pred)
+    tp = int(np.sum(y_true & y_pred))
+    fp = int(np.sum(y_pred)) - tp
+    fn = int(np.sum(y_true)) - tp
+    return Confusion(tp=tp, fp=fp, fn=fn, tn=len(y_true) - tp - fp - fn)
+
+
+def expected_cost(y_true, scores, *, threshold, cost_fp, cost_fn, probabilities: bool = True) -> float:
+    """Average cost per case of deciding ``score >= threshold`` (same units as the costs).
+
+    Parameters
+    ----------
+    y_true : array-like of 0/1, shape (n_samples,)
+    scores : array-like of float, shape (n_samples,)
+        Predicted probability of the positive class (any finite score if ``probabilities=False``).
+    threshold : float
+        In [0, 1] for probabilities.
+    cost_fp, cost_fn : float >= 0
+        Cost of one false positive (Type I) and of one false negative (Type II).
+
+    Returns
+    -------
+    float
+        ``(cost_fp * fp + cost_fn * fn) / n_samples``.
+    """
+    y_true = as_labels(y_true, name="y_true")
+    scores = as_scores(scores, probabilities=probabilities)
+    _checks.same_length(y_true=y_true, scores=scores)
+    threshold = _threshold(threshold, probabilities=probabilities)
+    c = confusion(y_true, (scores >= threshold).astype(np.int64))
+    cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
+    return (cost_fp * c.fp + cost_fn * c.fn) / c.n
+
+
+def threshold_sweep(y_true, scores, *, cost_fp, cost_fn, thresholds=None, probabilities: bool = True):
+    """Counts, rates and cost at every threshold, computed with one sort and cumulative sums.
+
+    Parameters
+    ----------
+    y_true : array-like of 0/1, shape (n_samples,)
+    scores : array-like of float, shape (n_samples,)
+    cost_fp, cost_fn : float >= 0
+    thresholds : array-like of float, shape (n_thresholds,), optional
+        Where to evaluate. Default: every distinct score (each gives a different decision) plus
+        ``inf`` (flag nobody), so the minimum over rows is the exact optimum.
+    probabilities : bool, default True
+        Require scores (and given thresholds) in [0, 1].
+
+    Returns
+    -------
+    pandas.DataFrame, shape (n_thresholds, 15)
+        Columns ``threshold, tp, fp, fn, tn, tpr, fpr, fnr, tnr, precision, accuracy,
+        selection_rate, total_cost, expected_cost`` (expected = per case) and ``n``; thresholds
+        ascending. ``optimal_row`` picks the cheapest row.
+    """
+    import pandas as pd
+
+    y_true = as_labels(y_true, name="y_true")
+    scores = as_scores(scores, probabilities=probabilities)
+    _checks.same_length(y_true=y_true, scores=scores)
+    cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
+    order = np.argsort(scores, kind="stable")
+    sorted_scores = scores[order]
+    if thresholds is None:
+        grid = np.append(np.unique(sorted_scores), np.inf)
+    else:
+        grid = as_scores(thresholds, name="thresholds", probabilities=probabilities)
+        grid = np.unique(grid)
+    # positives among the i lowest scores; everything from index i upwards is flagged.
+    pos_below = np.concatenate(([0], np.cumsum(y_true[order])))
+    first_flagged = np.searchsorted(sorted_scores, grid, side="left")
+    n, n_pos = len(scores), int(pos_below[-1])
+    flagged = n - first_flagged
+    tp = n_pos - pos_below[first_flagged]
+    fp = flagged - tp
+    fn = n_pos - tp
+    tn = (n - n_pos) - fp
+    total = cost_fp * fp + cost_fn * fn
+    return pd.DataFrame({
+        "threshold": grid, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
+        "tpr": _ratio(tp, n_pos), "fpr": _ratio(fp, n - n_pos), "fnr": _ratio(fn, n_pos),
+        "tnr": _ratio(tn, n - n_pos), "precision": _ratio(tp, flagged),
+        "accuracy": (tp + tn) / n, "selection_rate": flagged / n,
+        "total_cost": total, "expected_cost": total / n, "n": n,
+    })
+
+
+def optimal_row(sweep):
+    """The cheapest row of a ``threshold_sweep`` table (the lowest threshold among ties)."""
+    import pandas as pd
+
+    if not isinstance(sweep, pd.DataFrame) or "expected_cost" not in sweep or sweep.empty:
+        raise ValueError("sweep must be a non-empty DataFrame from threshold_sweep "
+                         f"(with an 'expected_cost' column), got {type(sweep).__name__}")
+    return sweep.loc[sweep["expected_cost"].idxmin()]
+
+
+def bayes_threshold(*, cost_fp, cost_fn) -> float:
+    """The cost-optimal threshold for calibrated probabilities: cost_fp / (cost_fp + cost_fn).
+
+    Flag a case when its expected cost of doing nothing, ``p * cost_fn``, exceeds the expected
+    cost of flagging it, ``(1 - p) * cost_fp``.
+    """
+    cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
+    if cost_fp + cost_fn == 0:
+        raise ValueError("cost_fp and cost_fn are both 0: every threshold costs nothing")
+    return cost_fp / (cost_fp + cost_fn)
+

@@ -1,0 +1,99 @@
+"""Checks for notebook 03's exercises: expected cost, the Bayes threshold, the cheapest threshold,
+the gap in a rate between groups.
+
+Each check recomputes the answer with ``rseai.costs.costs`` from the same data the student used, prints
+a verdict with a hint, and returns True/False; a wrong answer never raises.
+
+Example
+-------
+>>> check_bayes_threshold(1 / 6, cost_fp=1, cost_fn=5)
+✓ Correct: the cost-balancing threshold is right.
+True
+"""
+
+from __future__ import annotations
+
+import math
+
+from rseai.feedback import close, describe, feedback, not_attempted
+from rseai.risk import costs
+from rseai.risk.groups import group_report
+
+__all__ = ["check_expected_cost", "check_bayes_threshold", "check_optimal_threshold", "check_group_gap"]
+
+
+def _number(value):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _stub(what: str) -> bool:
+    return feedback(False, what=what, hint="replace the placeholder (None or ...) with your answer")
+
+
+def check_expected_cost(value, y_true, scores, *, threshold, cost_fp, cost_fn) -> bool:
+    """Is ``value`` the cost per case of flagging ``scores >= threshold``?"""
+    what = "the expected cost per case"
+    if not_attempted(value):
+        return _stub(what)
+    expected = costs.expected_cost(y_true, scores, threshold=threshold, cost_fp=cost_fp, cost_fn=cost_fn)
+    got = _number(value)
+    conf = costs.confusion(y_true, costs.as_scores(scores) >= threshold)
+    if got is not None and math.isclose(got, expected * conf.n, rel_tol=1e-9):
+        return feedback(False, what=what, expected=f"{expected:.4f}", got=describe(value),
+                        hint="that is the total cost; divide by the number of cases")
+    return feedback(got is not None and close(got, expected), what=what, expected=f"{expected:.4f}",
+                    got=describe(value), hint="(cost_fp * FP + cost_fn * FN) / number of cases")
+
+
+def check_bayes_threshold(value, *, cost_fp, cost_fn) -> bool:
+    """Is ``value`` the probability at which flagging and passing cost the same?"""
+    what = "the cost-balancing threshold"
+    if not_attempted(value):
+        return _stub(what)
+    expected = costs.bayes_threshold(cost_fp=cost_fp, cost_fn=cost_fn)
+    got = _number(value)
+    hint = "flag when p * cost_fn > (1 - p) * cost_fp; solve for p"
+    if got is not None and close(got, cost_fn / (cost_fp + cost_fn)):
+        hint = "you swapped the costs: a dearer miss should make the threshold lower"
+    return feedback(got is not None and close(got, expected), what=what, expected=f"{expected:.4f}",
+                    got=describe(value), hint=hint)
+
+
+def check_optimal_threshold(value, y_true, scores, *, cost_fp, cost_fn) -> bool:
+    """Does ``value`` reach the lowest cost per case on these scores (any tied threshold counts)?"""
+    what = "the cheapest threshold"
+    if not_attempted(value):
+        return _stub(what)
+    got = _number(value)
+    best = costs.optimal_row(costs.threshold_sweep(y_true, scores, cost_fp=cost_fp, cost_fn=cost_fn))
+    if got is None or not 0 <= got <= 1:
+        return feedback(False, what=what, expected=f"a threshold in [0, 1] near {best['threshold']:.3f}",
+                        got=describe(value))
+    cost = costs.expected_cost(y_true, scores, threshold=got, cost_fp=cost_fp, cost_fn=cost_fn)
+    return feedback(math.isclose(cost, best["expected_cost"], rel_tol=1e-9, abs_tol=1e-12), what=what,
+                    expected=f"a cost of {best['expected_cost']:.4f} per case (e.g. at "
+                             f"{best['threshold']:.3f})",
+                    got=f"{describe(value)}, which costs {cost:.4f} per case",
+                    hint="take the row of threshold_sweep with the smallest expected_cost")
+
+
+def check_group_gap(value, y_true, y_pred, groups, *, rate="fnr") -> bool:
+    """Is ``value`` the largest minus the smallest ``rate`` over the groups?"""
+    what = f"the largest {rate} gap between groups"
+    if not_attempted(value):
+        return _stub(what)
+    by_group = group_report(y_true, y_pred, groups).by_group
+    if rate not in by_group:
+        raise ValueError(f"rate must be one of {list(by_group.columns)}, got {rate!r}")
+    values = by_group[rate].dropna()
+    expected = float(values.max() - values.min())
+    got = _number(value)
+    hint = f"group_report(...).by_group['{rate}'], then max minus min"
+    if got is not None and close(-got, expected):
+        hint = "the gap is reported as a positive number: max minus min"
+    return feedback(got is not None and close(got, expected), what=what, expected=f"{expected:.4f}",
+                    got=describe(value), hint=hint)

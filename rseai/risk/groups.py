@@ -1,0 +1,199 @@
+"""Who pays for the errors: counts, rates and gaps per group, and per-group thresholds.
+
+``group_report`` repeats ``rseai.risk.confusion`` for each group of a sensitive feature (sex, age
+band) on fairlearn's ``MetricFrame`` and reports the largest gaps (demographic parity difference,
+equalized-odds difference). ``group_thresholds`` is one mitigation: a threshold per group chosen
+so that each group has (nearly) the same error rate, e.g. the same share of good applicants
+refused; ``compare_decisions`` measures what it costs in accuracy and money. Leaves out
+intersectional groups, confidence intervals on the gaps and in-training mitigations (see
+fairlearn's reductions). Import from ``rseai.risk.costs``.
+
+Example
+-------
+>>> rep = group_report([1, 0, 1, 0], [1, 1, 0, 0], ["a", "a", "b", "b"])
+>>> rep.by_group["selection_rate"].tolist(), rep.gaps["demographic_parity_difference"]
+([1.0, 0.0], 1.0)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+
+from rseai import _checks
+from rseai.risk.costs import RATE_NAMES, as_labels, as_scores, confusion, threshold_sweep
+
+__all__ = ["GroupReport", "as_groups", "group_report", "compare_decisions", "group_thresholds",
+           "decide_by_group"]
+
+
+@dataclass(frozen=True)
+class GroupReport:
+    """Per-group counts and rates (``by_group``), the whole population (``overall``), gaps."""
+
+    by_group: object  # pandas.DataFrame, one row per group
+    overall: object  # pandas.Series
+    gaps: dict
+    notes: list
+
+
+def _group_metrics():
+    def count(field):
+        return lambda yt, yp: getattr(confusion(yt, yp), field)
+
+    metrics = {"n": lambda yt, yp: len(yt), "positives": lambda yt, yp: int(np.sum(yt))}
+    metrics |= {name: count(name) for name in ("tp", "fp", "fn", "tn") + RATE_NAMES}
+    return metrics
+
+
+def as_groups(groups, *, n: int) -> np.ndarray:
+    """``groups`` as a 1-D object array of ``n`` labels without missing values."""
+    if isinstance(groups, (str, bytes)) or np.ndim(groups) == 0:
+        raise TypeError(f"groups must be a 1-D array of group labels, got {type(groups).__name__}")
+    arr = np.asarray(groups, dtype=object)
+    if arr.ndim != 1:
+        raise ValueError(f"groups must be 1-D, got shape {arr.shape}")
+    _checks.same_length(y_true=range(n), groups=arr)
+    import pandas as pd
+
+    missing = pd.isna(arr)
+    if missing.any():
+        raise ValueError(f"groups has {int(missing.sum())} missing label(s); give every sample a group")
+    return arr
+
+
+def group_report(y_true, y_pred, groups) -> GroupReport:
+    """Counts and rates for each group and the largest gaps between groups (fairlearn MetricFrame).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of 0/1, shape (n_samples,)
+    groups : array-like of hashable, shape (n_samples,)
+        A sensitive feature (e.g. sex or age band) for each sample.
+
+    Returns
+    -------
+    GroupReport
+        ``by_group``: DataFrame indexed by group with ``n, positives, tp, fp, fn, tn, tpr, fpr,
+        fnr, tnr, precision, accuracy, selection_rate``; ``overall``: the same for everyone;
+        ``gaps``: ``demographic_parity_difference`` (largest gap in selection rate),
+        ``equalized_odds_difference`` (larger of the TPR and FPR gaps), ``tpr_difference``,
+        ``fpr_difference``, ``accuracy_difference``, each max - min over the groups where the
+        rate is defined; ``notes``: which group's rates are undefined and why.
+    """
+    from fairlearn.metrics import MetricFrame
+
+    y_true, y_pred = as_labels(y_true, name="y_true"), as_labels(y_pred, name="y_pred")
+    _checks.same_length(y_true=y_true, y_pred=y_pred)
+    groups = as_groups(groups, n=len(y_true))
+    import pandas as pd
+
+    # a named Series: fairlearn squeezes a bare 1-sample array into a scalar and refuses it
+    frame = MetricFrame(metrics=_group_metrics(), y_true=y_true, y_pred=y_pred,
+                        sensitive_features=pd.Series(groups, name="group"))
+    by_group = frame.by_group.copy()  # fairlearn returns its cached frame: never edit it in place
+    by_group.index.name = "group"
+    for col in ("n", "positives", "tp", "fp", "fn", "tn"):
+        by_group[col] = by_group[col].astype(int)
+    notes = [f"group {g!r}: {note}" for g in by_group.index
+             for note in confusion(y_true[groups == g], y_pred[groups == g]).undefined]
+
+    def gap(col):
+        values = by_group[col].dropna()
+        return float(values.max() - values.min()) if len(values) > 1 else float("nan")
+
+    gaps = {"demographic_parity_difference": gap("selection_rate"),
+            "tpr_difference": gap("tpr"), "fpr_difference": gap("fpr"),
+            "accuracy_difference": gap("accuracy")}
+    defined = [v for v in (gaps["tpr_difference"], gaps["fpr_difference"]) if not math.isnan(v)]
+    gaps["equalized_odds_difference"] = max(defined) if defined else float("nan")
+    return GroupReport(by_group=by_group, overall=frame.overall, gaps=gaps, notes=notes)
+
+
+def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
+    """One row per decision rule: accuracy, cost per case, error rates and fairness gaps.
+
+    Parameters
+    ----------
+    y_true : array-like of 0/1, shape (n_samples,)
+    groups : array-like of hashable, shape (n_samples,)
+    decisions : dict of str -> array-like of 0/1, shape (n_samples,)
+        Named predictions to compare (e.g. ``{"threshold 0.5": ..., "ThresholdOptimizer": ...}``).
+    cost_fp, cost_fn : float >= 0
+
+    Returns
+    -------
+    pandas.DataFrame, shape (len(decisions), 7), indexed by decision name.
+    """
+    import pandas as pd
+
+    if not isinstance(decisions, dict) or not decisions:
+        raise TypeError(f"decisions must be a non-empty dict name -> y_pred, got {type(decisions).__name__}")
+    cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
+    rows = {}
+    for name, y_pred in decisions.items():
+        rep = group_report(y_true, y_pred, groups)
+        o = rep.overall
+        cost = (cost_fp * o["fp"] + cost_fn * o["fn"]) / o["n"]
+        rows[name] = {"accuracy": o["accuracy"], "expected_cost": cost,
+                      "fnr": o["fnr"], "fpr": o["fpr"],
+                      "demographic_parity_difference": rep.gaps["demographic_parity_difference"],
+                      "equalized_odds_difference": rep.gaps["equalized_odds_difference"],
+                      "accuracy_difference": rep.gaps["accuracy_difference"]}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def group_thresholds(y_true, scores, groups, *, rate: str = "fpr", target, cost_fp=1.0, cost_fn=1.0):
+    """One threshold per group so that each group's ``rate`` comes as close as it can to ``target``.
+
+    Parameters
+    ----------
+    y_true : array-like of 0/1, shape (n_samples,)
+    scores : array-like of float in [0, 1], shape (n_samples,)
+    groups : array-like of hashable, shape (n_samples,)
+    rate : {"fpr", "fnr", "tpr", "selection_rate"}
+        The rate to equalise (``fpr``: the share of true negatives flagged, e.g. good applicants
+        refused).
+    target : float in [0, 1]
+        The rate every group should have (e.g. the overall rate at the cost-optimal threshold).
+    cost_fp, cost_fn : float >= 0
+        Break ties between thresholds giving the same rate: the cheaper one wins.
+
+    Returns
+    -------
+    dict of group -> float threshold (``inf`` means flag nobody in that group).
+    """
+    allowed = ("fpr", "fnr", "tpr", "selection_rate")
+    if rate not in allowed:
+        raise ValueError(f"rate must be one of {allowed}, got {rate!r}")
+    if isinstance(target, bool) or not isinstance(target, Real) or not 0 <= target <= 1:
+        raise ValueError(f"target must be a rate in [0, 1], got {target!r}")
+    y_true, scores = as_labels(y_true, name="y_true"), as_scores(scores)
+    _checks.same_length(y_true=y_true, scores=scores)
+    groups = as_groups(groups, n=len(y_true))
+    out = {}
+    for g in sorted(set(groups), key=str):
+        sweep = threshold_sweep(y_true[groups == g], scores[groups == g], cost_fp=cost_fp, cost_fn=cost_fn)
+        if sweep[rate].isna().all():
+            raise ValueError(f"group {g!r} has no samples for which {rate} is defined "
+                             "(no positives or no negatives): cannot choose its threshold")
+        sweep = sweep.assign(distance=(sweep[rate] - target).abs()).dropna(subset=["distance"])
+        best = sweep.sort_values(["distance", "expected_cost", "threshold"]).iloc[0]
+        out[g] = float(best["threshold"])
+    return out
+
+
+def decide_by_group(scores, groups, thresholds: dict, *, probabilities: bool = True) -> np.ndarray:
+    """Flag ``scores >= thresholds[group]`` for each sample; shape (n_samples,) of 0/1."""
+    scores = as_scores(scores, probabilities=probabilities)
+    groups = as_groups(groups, n=len(scores))
+    if not isinstance(thresholds, dict):
+        raise TypeError(f"thresholds must be a dict group -> threshold, got {type(thresholds).__name__}")
+    missing = sorted(set(groups) - set(thresholds), key=str)
+    if missing:
+        raise ValueError(f"thresholds has no entry for group(s) {missing}")
+    cut = np.array([thresholds[g] for g in groups], dtype=float)
+    return (scores >= cut).astype(np.int64)

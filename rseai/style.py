@@ -1,0 +1,175 @@
+"""The look every topic shares: palette, styled axes, and the widget plumbing.
+
+Figures: one colour-blind-safe palette (Okabe & Ito, 2008, "Color Universal Design") and one
+style; titles say what is shown and axis labels carry units. Widgets: an in-place message area
+whose ``guard()`` turns a bad value into a message, an ``Output`` for figures, ``show_figure``
+that renders a figure once into it, and tokens as coloured chips. Topic ``plots`` and ``widget``
+modules import these; computation modules never do.
+
+Example
+-------
+>>> from rseai.style import MessageArea, new_axes
+>>> fig, ax = new_axes(title="Demo", xlabel="x", ylabel="y (units)")
+>>> ax.get_title()
+'Demo'
+>>> msg = MessageArea()
+>>> with msg.guard():
+...     raise ValueError("temperature must be >= 0, got -1")
+>>> "temperature" in msg.widget.value
+True
+"""
+
+from __future__ import annotations
+
+import html
+from contextlib import contextmanager
+
+import ipywidgets as w
+import matplotlib.pyplot as plt
+import numpy as np
+
+# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+    "grey": "#999999",
+}
+CYCLE = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow")]
+# A sequential colour map readable in grey and by colour-blind viewers.
+SEQUENTIAL_CMAP = "viridis"
+
+FIGSIZE = (7.0, 4.0)
+
+
+def _style(ax) -> None:
+    """The house style, applied to one Axes (rcParams stay untouched)."""
+    ax.set_prop_cycle(color=CYCLE)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.title.set_fontsize(12)
+    ax.title.set_fontweight("bold")
+
+
+def new_axes(*, title: str, xlabel: str = "", ylabel: str = "", ax=None, figsize=None):
+    """A styled (Figure, Axes) pair; reuses ``ax`` when given (for widgets that redraw)."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize or FIGSIZE)
+    else:
+        fig = ax.figure
+        ax.clear()
+    _style(ax)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return fig, ax
+
+
+def new_figure(*, nrows: int = 1, ncols: int = 1, figsize=None, **kwargs):
+    """A styled Figure with a grid of Axes (``plt.subplots`` under the house style)."""
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize or FIGSIZE, **kwargs)
+    for ax in np.atleast_1d(axes).ravel():
+        _style(ax)
+    return fig, axes
+
+
+_STYLES = {
+    "error": "color:#D55E00;font-weight:bold",
+    "info": "color:#0072B2",
+    "ok": "color:#009E73;font-weight:bold",
+}
+
+
+class MessageArea:
+    """An HTML line under a widget for errors and notes; ``guard()`` catches errors into it."""
+
+    def __init__(self):
+        self.widget = w.HTML(value="")
+        self.last_error: Exception | None = None
+
+    def show(self, text: str, *, kind: str = "info") -> None:
+        if kind not in _STYLES:
+            raise ValueError(f"kind must be one of {sorted(_STYLES)}, got {kind!r}")
+        self.widget.value = f'<span style="{_STYLES[kind]}">{html.escape(text)}</span>'
+
+    def clear(self) -> None:
+        self.widget.value = ""
+        self.last_error = None
+
+    @contextmanager
+    def guard(self):
+        """Run a callback body; a ValueError/TypeError/RuntimeError becomes a message in place."""
+        try:
+            yield self
+        except (ValueError, TypeError, RuntimeError, KeyError, IndexError) as err:
+            self.last_error = err
+            self.show(f"⚠ {err}", kind="error")
+
+
+def figure_output():
+    """An ``Output`` widget to draw matplotlib figures into without stacking old ones."""
+    return w.Output(layout=w.Layout(min_height="280px"))
+
+
+def coloured_tokens_html(tokens, values=None, *, vmin: float = 0.0, vmax: float = 1.0,
+                         title: str = "") -> str:
+    """Tokens as coloured chips: by position (alternating hues) or by ``values`` (e.g. probs).
+
+    Parameters
+    ----------
+    tokens : sequence of str, shape (n_tokens,)
+    values : None or sequence of float, shape (n_tokens,); coloured on the viridis scale
+        from ``vmin`` to ``vmax`` with the value in each chip's tooltip.
+    """
+    import matplotlib
+
+    tokens = [str(t) for t in tokens]
+    if values is not None and len(values) != len(tokens):
+        raise ValueError(f"values has {len(values)} entries but tokens has {len(tokens)}")
+    cmap = matplotlib.colormaps["viridis"]
+    hues = ["#CDE7F7", "#FBE3B5", "#C8EBDD", "#F4CFE2", "#E6E6E6"]
+    chips = []
+    for i, token in enumerate(tokens):
+        if values is None:
+            background, text_colour, tip = hues[i % len(hues)], "#000", f"token {i}"
+        else:
+            share = 0.0 if vmax == vmin else (float(values[i]) - vmin) / (vmax - vmin)
+            rgba = cmap(min(max(share, 0.0), 1.0))
+            background = matplotlib.colors.to_hex(rgba)
+            text_colour = "#000" if share > 0.55 else "#fff"
+            tip = f"{float(values[i]):.3g}"
+        chips.append(
+            f'<span title="{html.escape(tip)}" style="background:{background};color:{text_colour};'
+            'border-radius:4px;padding:2px 4px;margin:1px;font-family:monospace;'
+            f'display:inline-block;white-space:pre">{html.escape(token)}</span>')
+    head = f"<div style='font-weight:bold;margin-bottom:4px'>{html.escape(title)}</div>" if title else ""
+    return f"<div style='line-height:2'>{head}{''.join(chips)}</div>"
+
+
+def show_figure(output, fig, *, close: bool = True) -> None:
+    """Show ``fig`` in the ``Output`` widget ``output``, replacing what was there.
+
+    The figure is rendered to PNG once, here, and shown as an image: no second render by the
+    notebook's inline backend can race with it, and it never also appears under the cell.
+    Outside a kernel (tests, scripts) nothing is drawn. ``close=False`` keeps a figure that the
+    widget redraws in place.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython import get_ipython
+    from IPython.display import Image, display
+
+    if get_ipython() is not None:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", bbox_inches="tight")
+        with output:
+            output.clear_output(wait=True)
+            display(Image(data=buffer.getvalue(), format="png"))
+    if close:
+        plt.close(fig)

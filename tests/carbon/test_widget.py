@@ -1,0 +1,53 @@
+"""Carbon calculator widget: controls set programmatically change the result and the chart."""
+
+import pytest
+from matplotlib.colors import to_rgb
+
+from rseai.carbon.tables import grid_intensity_g_per_kwh
+from rseai.carbon.widget import calculator
+from rseai.style import PALETTE
+
+
+@pytest.fixture
+def calc():
+    return calculator(hardware="NVIDIA A100 SXM4 80GB", count=8, hours=24, country="India",
+                      pue_preset="Average data centre (Uptime Institute survey)")
+
+
+def test_initial_result_follows_the_formula(calc):
+    est = calc.estimate
+    assert est.energy_kwh == pytest.approx(400 * 8 * 24 * 1.58 / 1000)
+    assert "121.3 kWh" in calc.result.value and "India" in calc.result.value
+
+
+def test_changing_controls_updates_result_and_chart(calc):
+    before_text, before_title = calc.result.value, calc.ax.get_title()
+    calc.hours.value = 48
+    assert calc.estimate.energy_kwh == pytest.approx(2 * 400 * 8 * 24 * 1.58 / 1000)
+    assert calc.result.value != before_text and "48 h" in calc.ax.get_title() != before_title
+    calc.region.value = "France"
+    assert calc.estimate.intensity_g_per_kwh == grid_intensity_g_per_kwh("France")
+    vermillion = to_rgb(PALETTE["vermillion"])
+    highlighted = [i for i, p in enumerate(calc.ax.patches) if p.get_facecolor()[:3] == vermillion]
+    labels = [t.get_text() for t in calc.ax.get_yticklabels()]
+    assert [labels[i] for i in highlighted] == ["France"]  # only France in the highlight colour
+    calc.hardware.value = "NVIDIA H200 SXM"
+    assert calc.estimate.power_w == 700
+
+
+def test_pue_presets_fill_the_pue_box(calc):
+    calc.pue_preset.value = "Laptop or desktop (no data centre)"
+    assert calc.pue.value == 1.0 and calc.estimate.pue == 1.0
+    calc.pue_preset.value = "custom"
+    assert calc.pue.value == 1.0  # custom keeps the box for the user
+
+
+def test_odd_input_shows_a_message_and_keeps_working(calc):
+    good = calc.estimate
+    calc.pue.value = 0.5
+    assert "pue" in calc.message.widget.value and calc.estimate is good
+    calc.hours.value = -1
+    assert "hours" in calc.message.widget.value
+    calc.pue.value = 1.2
+    calc.hours.value = 10
+    assert calc.message.widget.value == "" and calc.estimate.hours == 10

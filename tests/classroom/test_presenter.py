@@ -1,0 +1,185 @@
+"""Presenter mode: slide types by rule, notes inserted once, and every notebook ready for RISE."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from rseai.classroom import presenter
+from rseai.classroom.notes import NOTES
+from rseai.classroom.student import student_notebook
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
+
+
+def _md(source, tags=()):
+    return {"cell_type": "markdown", "metadata": {"tags": list(tags)}, "source": source}
+
+
+def _code(source, tags=()):
+    return {"cell_type": "code", "metadata": {"tags": list(tags)}, "source": source, "outputs": [],
+            "execution_count": None}
+
+
+def _nb(*cells):
+    cells = [dict(c, id=f"cell-{i}") for i, c in enumerate(cells)]
+    return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+CELLS = [
+    _md("# 01 · Title\n\ngoals"),                        # title -> slide
+    _code("import numpy as np\nlm = load_model()"),       # code -> fragment
+    _md("## 1. Tokens\n\ntext"),                         # heading -> slide
+    _code("lm.tokenize('x')"),                            # fragment
+    _md("More text, no heading"),                         # markdown -> subslide
+    _code("assert 1 + 1 == 2\nassert True"),              # only asserts -> skip
+    _md("Intro to the widget"),                           # subslide
+    _code("NextTokenExplorer(lm, prompt='x')"),           # widget -> slide
+    _md("After the widget"),                              # subslide (leaves the widget's slide)
+    _code("x = 1"),                                       # fragment
+    _md("*One answer:* ...", tags=["solution"]),          # markdown answer -> fragment
+    _md("said aloud", tags=["notes"]),                    # notes
+    _md("It is 99%.\n\n## 2. Second idea\n\nmore"),      # heading further down -> slide
+    _code("%%carbon\nx = 2"),                             # magic, not parseable -> fragment
+]
+EXPECTED = ["slide", "fragment", "slide", "fragment", "subslide", "skip", "subslide", "slide",
+            "subslide", "fragment", "fragment", "notes", "slide", "fragment"]
+
+
+def test_slide_types_follow_the_rule_cell_by_cell():
+    assert presenter.slide_types(CELLS) == EXPECTED
+
+
+@pytest.mark.parametrize("source", ["RiskExplorer(y, s)", "calculator(hours=3)", "IssueGallery(images, x)",
+                                    "AskWidget(lm)", "widgets.IntSlider(value=3)", "w.FloatSlider()",
+                                    "interact(f, x=1)"])
+def test_widget_cells_are_recognised(source):
+    assert presenter.is_widget(_code(source))
+
+
+@pytest.mark.parametrize("source", ["from rseai.risk.widget import RiskExplorer", "explorer.update()",
+                                    "import ipywidgets as widgets"])
+def test_imports_and_method_calls_are_not_widget_cells(source):
+    assert not presenter.is_widget(_code(source))
+
+
+def test_add_slide_metadata_sets_every_cell_and_rise_settings_without_touching_the_input():
+    nb = _nb(*CELLS)
+    out = presenter.add_slide_metadata(nb)
+    assert [c["metadata"]["slideshow"]["slide_type"] for c in out["cells"]] == EXPECTED
+    assert out["metadata"]["rise"]["scroll"] is True
+    assert presenter.missing_slide_metadata(out) == []
+    assert presenter.missing_slide_metadata(nb) == list(range(len(CELLS)))  # input left alone
+
+
+def test_notes_go_after_their_heading_once_and_students_never_see_them():
+    notes = {"1. Tokens": "Ask the room.", "2. Second": "Then this."}
+    once = presenter.add_slide_metadata(_nb(*CELLS), notes=notes)
+    twice = presenter.add_slide_metadata(once, notes=notes)
+    assert once == twice
+    sources = [c["source"] for c in once["cells"]]
+    i = sources.index("## 1. Tokens\n\ntext")
+    assert sources[i + 1] == "**Instructor notes.** Ask the room."
+    assert once["cells"][i + 1]["metadata"]["slideshow"]["slide_type"] == "notes"
+    assert len(once["cells"]) == len(CELLS) + 2
+    kept = student_notebook(once)["cells"]
+    assert not any("Instructor notes" in c["source"] or c["source"] == "said aloud" for c in kept)
+
+
+def test_changed_notes_replace_the_old_ones():
+    first = presenter.add_slide_metadata(_nb(*CELLS), notes={"1. Tokens": "old"})
+    second = presenter.add_slide_metadata(first, notes={"1. Tokens": "new"})
+    texts = [c["source"] for c in second["cells"] if "Instructor notes" in c["source"]]
+    assert texts == ["**Instructor notes.** new"]
+
+
+def test_notes_cells_from_other_keys_or_by_hand_are_kept():
+    first = presenter.add_slide_metadata(_nb(*CELLS), notes={"1. Tokens": "from the script"})
+    again = presenter.add_slide_metadata(first, notes={"2. Second": "another"})
+    texts = [c["source"] for c in again["cells"] if "notes" in c["metadata"].get("tags", [])]
+    assert texts == ["**Instructor notes.** from the script", "said aloud", "**Instructor notes.** another"]
+
+
+def test_unmatched_notes_are_reported():
+    assert presenter.unmatched_notes(_nb(*CELLS), {"1. Tok": "a", "9. Gone": "b"}) == ["9. Gone"]
+
+
+@pytest.mark.parametrize("bad", [None, [], {"cells": "x"}])
+def test_bad_notebook_is_a_type_error_naming_nb(bad):
+    with pytest.raises(TypeError, match="nb must be"):
+        presenter.add_slide_metadata(bad)
+
+
+@pytest.mark.parametrize("bad", [["x"], {"Title": ""}, {"Title": 3}])
+def test_bad_notes_are_a_type_error_naming_notes(bad):
+    with pytest.raises(TypeError, match="notes must"):
+        presenter.add_slide_metadata(_nb(*CELLS), notes=bad)
+
+
+def test_a_cell_without_cell_type_is_named():
+    with pytest.raises(TypeError, match=r"cells\[1\]"):
+        presenter.slide_types([_md("# T"), {"source": "x"}])
+
+
+def test_present_files_refuses_what_is_not_a_notebook(tmp_path):
+    with pytest.raises(ValueError, match="paths must be"):
+        presenter.present_files([tmp_path / "missing.ipynb"])
+
+
+def test_present_files_is_idempotent_on_disk(tmp_path):
+    path = tmp_path / "01_demo.ipynb"
+    nbformat.write(nbformat.from_dict(_nb(*CELLS)), path)
+    first = presenter.present_files([path])
+    text = path.read_text()
+    assert first[0].startswith("01_demo.ipynb: updated")
+    assert presenter.present_files([path])[0].startswith("01_demo.ipynb: unchanged")
+    assert path.read_text() == text
+
+
+def test_app_copies_lose_every_notes_cell_and_nothing_else(tmp_path):
+    path = tmp_path / "01_demo.ipynb"
+    nbformat.write(nbformat.from_dict(presenter.add_slide_metadata(_nb(*CELLS), notes={"1. Tok": "x"})), path)
+    out = presenter.write_app_copy(path, tmp_path / "app")
+    cells = nbformat.read(out, as_version=4)["cells"]
+    assert [c["source"] for c in cells] == [c["source"] for c in CELLS if c["source"] != "said aloud"]
+    assert presenter.main(["--app-copy", str(tmp_path / "app2"), str(path)]) == 0
+    assert (tmp_path / "app2" / "01_demo.ipynb").read_text() == out.read_text()
+
+
+def test_app_copy_refuses_to_overwrite_the_original(tmp_path):
+    path = tmp_path / "01_demo.ipynb"
+    nbformat.write(nbformat.from_dict(_nb(*CELLS)), path)
+    with pytest.raises(ValueError, match="target_dir must differ"):
+        presenter.write_app_copy(path, tmp_path)
+    with pytest.raises(TypeError, match="nb must be"):
+        presenter.without_notes("not a notebook")
+
+
+# The real notebooks: `make slides` keeps these true.
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_notebook_has_slide_metadata_and_its_notes(path):
+    nb = nbformat.read(path, as_version=4)
+    assert presenter.missing_slide_metadata(nb) == [], "run `make slides`"
+    assert presenter.add_slide_metadata(nb, notes=presenter.notes_for(path)) == nb, "run `make slides`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_note_finds_its_heading(path):
+    nb = nbformat.read(path, as_version=4)
+    assert presenter.unmatched_notes(nb, presenter.notes_for(path)) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_widget_cells_have_a_slide_of_their_own(path):
+    types = presenter.slide_types(nbformat.read(path, as_version=4)["cells"])
+    cells = nbformat.read(path, as_version=4)["cells"]
+    for i, cell in enumerate(cells):
+        if presenter.is_widget(cell):
+            assert types[i] == "slide"
+            after = [t for t in types[i + 1:] if t not in ("notes", "skip")]
+            assert not after or after[0] in ("slide", "subslide")
+
+
+def test_notes_exist_for_every_notebook_number():
+    numbers = {p.name[:2] for p in NOTEBOOKS}
+    assert numbers - set(NOTES) <= {"02"}, "write instructor notes in rseai/presenter_notes.py"

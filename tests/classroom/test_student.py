@@ -1,0 +1,86 @@
+"""Student versions: generated from the instructor notebooks, in sync, with no solution code."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rseai.classroom import student
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def _solution_lines(source: str) -> list[str]:
+    lines, inside = [], False
+    for line in source.splitlines():
+        if line.strip() == student.BEGIN:
+            inside = True
+        elif line.strip() == student.END:
+            inside = False
+        elif inside and line.strip():
+            lines.append(line.strip())
+    return lines
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    target = tmp_path_factory.mktemp("student")
+    student.write_student_versions(ROOT / "notebooks", target)
+    return target
+
+
+def test_every_notebook_gets_a_student_version(generated):
+    assert NOTEBOOKS, "no notebooks found"
+    assert sorted(p.name for p in generated.glob("*.ipynb")) == [p.name for p in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_student_version_lines_up_and_hides_solutions(path, generated):
+    full = json.loads(path.read_text())
+    stud = json.loads((generated / path.name).read_text())
+    kept = [c for c in full["cells"] if "notes" not in c.get("metadata", {}).get("tags", [])]
+    assert len(stud["cells"]) == len(kept)
+    for original, copy in zip(kept, stud["cells"]):
+        src, out = "".join(original["source"]), "".join(copy["source"])
+        if "solution" in original.get("metadata", {}).get("tags", []):
+            assert "raise NotImplementedError" in out or out == student.MARKDOWN_STUB
+            for line in _solution_lines(src):
+                assert line not in out.splitlines(), f"solution line leaked: {line}"
+        else:
+            assert out == src
+        assert copy.get("outputs", []) == []
+
+
+def test_solution_cells_use_markers_and_a_title():
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "code" and "solution" in cell["metadata"].get("tags", []):
+                src = "".join(cell["source"])
+                assert student.BEGIN in src and student.END in src, f"{path.name}: {src[:80]}"
+
+
+def test_stub_keeps_indentation_and_title():
+    src = "# Exercise 2: f\ndef f(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n"
+    out = student.student_source(src)
+    assert out.splitlines() == ["# Exercise 2: f", "def f(x):", "    # YOUR CODE HERE",
+                                '    raise NotImplementedError("Exercise 2: f")']
+
+
+def test_unbalanced_markers_are_an_error():
+    with pytest.raises(ValueError, match="without"):
+        student.student_source("### BEGIN SOLUTION\nx = 1\n")
+
+
+def test_notes_cells_are_dropped_and_outputs_cleared():
+    nb = {"cells": [
+        {"cell_type": "markdown", "metadata": {"tags": ["notes"]}, "source": "say this"},
+        {"cell_type": "code", "metadata": {}, "source": "1", "outputs": [{"x": 1}], "execution_count": 3},
+    ]}
+    out = student.student_notebook(nb)
+    assert len(out["cells"]) == 1 and out["cells"][0]["outputs"] == []
+
+
+def test_refuses_to_overwrite_the_solutions(tmp_path):
+    with pytest.raises(ValueError, match="must differ"):
+        student.write_student_versions(ROOT / "notebooks", ROOT / "notebooks")

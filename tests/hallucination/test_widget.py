@@ -1,0 +1,58 @@
+"""Smoke tests: the notebook 02 widgets react to their controls and survive odd input."""
+
+import pandas as pd
+
+from rseai.hallucination.probe import EvaluationResult, _by_category, summarize
+from rseai.hallucination.widget import AskWidget, ProbeExplorer, answer_html
+
+
+def _result():
+    table = pd.DataFrame({
+        "question": ["q1", "q2", "q3", "q4"], "category": ["science", "science", "history", "history"],
+        "kind": ["fact", "false_premise", "fact", "fact"], "answer": ["a", "b", "c", "d"],
+        "correct": [True, False, True, False], "confidence": [0.9, 0.2, 0.7, 0.1],
+        "agreement": [1.0, 0.0, 0.6, 0.2]})
+    return EvaluationResult(table, summarize(table), _by_category(table), n_generated=0)
+
+
+def test_probe_explorer_filters():
+    ex = ProbeExplorer(_result())
+    assert ex.state == {"n": 4, "accuracy": 0.5}
+    points = sum(len(c.get_offsets()) for c in ex.out.figure.axes[0].collections)
+    assert points == 4
+    ex.category.value = "science"
+    assert ex.state["n"] == 2 and "q3" not in ex.rows.value
+    assert sum(len(c.get_offsets()) for c in ex.out.figure.axes[0].collections) == 2
+    ex.outcome.value = "right"
+    assert ex.state == {"n": 1, "accuracy": 1.0}
+    ex.kind.value = "false_premise"                    # nothing left: a message, no crash
+    assert ex.state["n"] == 0 and "no questions match" in ex.message.widget.value
+    ex.kind.value = "all"
+    assert ex.message.widget.value == "" and ex.state["n"] == 1
+
+
+def test_ask_widget_runs_and_survives_bad_questions(smollm):
+    box = AskWidget(smollm, question="What is the chemical symbol for gold?", n=3)
+    box.run()
+    assert box.state["answer"] == "The chemical symbol for gold is Au."
+    assert len(box.state["samples"]) == 3
+    assert "agreement" in box.meter.value and "Au" in box.answer.value
+    before, figure = dict(box.state), box.out.figure
+    assert sum(p.get_width() for p in figure.axes[0].patches) == 3   # the 3 samples, grouped
+    box.question.value = "   "
+    box.run()
+    assert "must contain some text" in box.message.widget.value
+    assert box.state == before                          # the old result stays
+    box.question.value = "What is the capital of Japan?"
+    box.n.value = 2
+    box.button.click()
+    assert box.state["answer"] != before["answer"] and len(box.state["samples"]) == 2
+    assert box.message.widget.value == ""
+    assert box.out.figure is not figure
+    assert sum(p.get_width() for p in box.out.figure.axes[0].patches) == 2
+
+
+def test_answer_html_colours_tokens():
+    class A:
+        tokens, probs, confidence = ["The", "␣Au"], [0.9, 0.2], 0.2
+    assert answer_html(A()).count("<span") == 2

@@ -1,0 +1,78 @@
+"""Smoke tests for the notebook 04 widgets: controls set programmatically change the output."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import KNeighborsClassifier
+
+from rseai.data import load_digits
+from rseai.labels.widget import IssueGallery, LabelNoiseExplorer
+
+
+@pytest.fixture(scope="module")
+def split():
+    df = load_digits()
+    X, y = df.drop(columns="label").to_numpy(), df["label"].to_numpy()
+    return train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
+
+
+def _issues(n):
+    return pd.DataFrame({"index": np.arange(n), "given_label": [1] * n, "suggested_label": [7] * n,
+                         "label_quality": np.linspace(0, 0.5, n)})
+
+
+def test_gallery_pages_and_clamps():
+    gallery = IssueGallery(np.zeros((30, 8, 8)), _issues(25), per_page=10)
+    assert gallery.page_label.value == "1–10 of 25" and gallery.previous.disabled
+    first = [ax.get_title() for ax in gallery.figure.axes]
+    gallery.next.click()
+    gallery.next.click()
+    assert gallery.page_label.value == "21–25 of 25" and gallery.next.disabled
+    assert [ax.get_title() for ax in gallery.figure.axes] != first
+    gallery.go(999)
+    assert gallery.start == 20
+    gallery.set_issues(_issues(0))
+    assert gallery.page_label.value == "no flagged labels"
+
+
+def test_gallery_bad_input():
+    with pytest.raises(ValueError, match="lacks columns"):
+        IssueGallery(np.zeros((3, 8, 8)), pd.DataFrame({"index": [0]}))
+    with pytest.raises(ValueError, match="refer to index 9"):
+        IssueGallery(np.zeros((3, 8, 8)), _issues(10))
+    with pytest.raises(ValueError, match=r"shape \(n_samples, h, w\)"):
+        IssueGallery(np.zeros((3, 64)), _issues(1))
+
+
+def test_explorer_recomputes_on_noise_changes_and_caches(split):
+    X_tr, X_te, y_tr, y_te = split
+    knn = {"5-nearest neighbours": KNeighborsClassifier(5)}
+    ex = LabelNoiseExplorer(X_tr, y_tr, X_te, y_te, images=X_tr.reshape(-1, 8, 8), rate=0.1, search=knn)
+    first = ex.state["table"]["accuracy"].copy()
+    first_html = ex.table_html.value
+    assert "precision" in first_html and "computed in" in ex.status.value
+    ex.rate.value = 0.4
+    assert ex.state["table"]["accuracy"]["Baseline"] < first["Baseline"]
+    assert ex.table_html.value != first_html
+    assert ex.state["scores"]["n_flipped"] == round(0.4 * len(y_tr))
+    assert ex.gallery.issues is ex.state["table"].attrs["issues"]
+    ex.kind.value = "pairwise"
+    assert ex.state["kind"] == "pairwise" and len(ex.cache) == 3
+    ex.kind.value = "uniform"
+    assert ex.status.value == "<i>from cache</i>" and ex.message.last_error is None
+    titles = [t.get_text() for t in ex.figure.axes[0].texts]
+    assert any("%" in t for t in titles)
+
+
+def test_explorer_bad_input_is_an_error_at_build_and_a_message_later(split):
+    X_tr, X_te, y_tr, y_te = split
+    with pytest.raises(ValueError, match="kind must be one of"):
+        LabelNoiseExplorer(X_tr, y_tr, X_te, y_te, kind="gaussian")
+    ex = LabelNoiseExplorer(X_tr, y_tr, X_te, y_te, rate=0.0, search={})
+    ex.search = "knn"  # a broken search: the widget reports it in place and keeps working
+    ex.rate.value = 0.05
+    assert "search must be a dict" in ex.message.widget.value
+    ex.search = {}
+    ex.rate.value = 0.1
+    assert ex.message.last_error is None and ex.state["rate"] == 0.1

@@ -1,0 +1,191 @@
+"""rseai.lm on the real embedded SmolLM2-135M-Instruct: tokens, distributions, generation."""
+
+import numpy as np
+import pytest
+
+from rseai.lm import sampling
+from rseai.lm.results import readable_token
+
+
+def test_model_identity(smollm):
+    assert smollm.name == "SmolLM2-135M-Instruct"
+    assert smollm.device == "cpu"
+    assert smollm.vocab_size == 49152
+    assert "135M parameters" in repr(smollm)
+
+
+def test_tokenize_has_offsets_that_cover_the_text(smollm):
+    text = "Happy birthday to you"
+    toks = smollm.tokenize(text)
+    assert list(toks.columns) == ["token", "token_id", "start", "end"]
+    assert toks["token"].tolist() == ["Happy", "␣birthday", "␣to", "␣you"]
+    assert "".join(text[s:e] for s, e in zip(toks["start"], toks["end"])) == text
+
+
+def test_tokenize_emoji_and_non_latin_text(smollm):
+    toks = smollm.tokenize("café 🎂 日本語")
+    assert len(toks) > 3
+    assert any(t.startswith("⟨") for t in toks["token"])  # partial UTF-8 bytes shown as bytes
+    assert (toks["end"] <= len("café 🎂 日本語")).all()
+
+
+def test_birthday_vs_aardvark_numbers_the_notebook_quotes(smollm):
+    bare = smollm.next_token_distribution("Happy")
+    assert bare.top(1)["token"].iloc[0] == "-"
+    assert 1e-7 < bare.prob_of(" birthday") < 1e-6
+    wish = smollm.next_token_distribution("Wishing you a very happy")
+    assert 0.03 < wish.prob_of(" birthday") < 0.06
+    assert wish.rank_of(" birthday") <= 5
+    assert smollm.tokenize(" aardvark")["token"].tolist() == ["␣a", "ard", "v", "ark"]
+    assert wish.prob_of(" aardvark") < 1e-6 * wish.prob_of(" birthday")
+
+
+def test_probs_sum_to_one_under_every_filter(smollm):
+    for options in ({}, {"temperature": 0.5}, {"top_k": 7}, {"top_p": 0.8}, {"temperature": 0}):
+        dist = smollm.next_token_distribution("The capital of France is", **options)
+        assert dist.probs.shape == (smollm.vocab_size,)
+        assert dist.probs.sum() == pytest.approx(1.0)
+
+
+def test_lower_temperature_never_raises_entropy_on_the_model(smollm):
+    entropies = [smollm.next_token_distribution("Once upon a time", temperature=t).entropy_bits
+                 for t in (0.2, 0.5, 1.0, 1.5, 3.0)]
+    assert entropies == sorted(entropies)
+
+
+def test_top_k_and_top_p_on_the_model(smollm):
+    dist = smollm.next_token_distribution("Once upon a time", top_k=12)
+    assert dist.n_candidates == 12
+    full = smollm.next_token_distribution("Once upon a time").probs
+    kept = smollm.next_token_distribution("Once upon a time", top_p=0.9).probs > 0
+    assert full[kept].sum() >= 0.9
+    assert full[kept].sum() - full[kept].min() < 0.9
+
+
+def test_greedy_equals_arg_max_of_raw_logits(smollm):
+    dist = smollm.next_token_distribution("The capital of Australia is", temperature=0)
+    assert dist.probs.argmax() == int(np.argmax(dist.logits))
+    assert dist.probs.max() == 1.0
+
+
+def test_logits_equal_a_bare_transformers_forward(smollm):
+    import torch
+
+    ids = smollm.tokenizer("The capital of Australia is", add_special_tokens=False)["input_ids"]
+    with torch.inference_mode():
+        bare = smollm.model(torch.tensor([ids])).logits[0, -1].double().numpy()
+    dist = smollm.next_token_distribution("The capital of Australia is")
+    np.testing.assert_allclose(dist.logits, bare, rtol=1e-4, atol=1e-4)
+
+
+def test_prob_of_one_token_text_is_its_entry_in_probs(smollm):
+    dist = smollm.next_token_distribution("Wishing you a very happy", temperature=0.8)
+    birthday = smollm.tokenizer(" birthday", add_special_tokens=False)["input_ids"]
+    assert len(birthday) == 1
+    assert dist.prob_of(" birthday") == pytest.approx(dist.probs[birthday[0]], rel=1e-9)
+
+
+def test_prob_of_multi_token_text_is_the_product_of_separate_step_probs(smollm):
+    dist = smollm.next_token_distribution("Wishing you a very happy", temperature=0.8)
+    ids = smollm.tokenizer(" aardvark", add_special_tokens=False)["input_ids"]
+    context = list(dist.context_ids)
+    expected = 1.0
+    for token_id in ids:  # one separate forward pass per step, as the reference
+        expected *= sampling.filtered_probs(smollm._forward(context, keep=1)[0], temperature=0.8)[token_id]
+        context.append(token_id)
+    assert dist.prob_of(" aardvark") == pytest.approx(expected, rel=1e-3)
+
+
+def test_rank_of_agrees_with_probs(smollm):
+    dist = smollm.next_token_distribution("The capital of Australia is")
+    top = dist.top(5)
+    for rank, token_id in enumerate(top["token_id"], start=1):
+        text = smollm.tokenizer.decode([int(token_id)])
+        assert dist.rank_of(text) == rank
+    assert (np.diff(top["prob"]) <= 0).all()
+
+
+def test_changing_the_filters_reuses_the_cached_logits(smollm, monkeypatch):
+    smollm.next_token_distribution("A prompt seen once before")
+    calls = []
+    original = smollm._forward
+    monkeypatch.setattr(smollm, "_forward", lambda *a, **k: calls.append(1) or original(*a, **k))
+    for t in (0.3, 0.7, 1.2):
+        smollm.next_token_distribution("A prompt seen once before", temperature=t, top_k=20)
+    assert calls == []
+
+
+def test_seeded_generation_is_reproducible_and_seeds_differ(smollm):
+    a = smollm.generate("She went to the store and", max_new_tokens=8, seed=3)
+    b = smollm.generate("She went to the store and", max_new_tokens=8, seed=3)
+    assert a.text == b.text and len(a.steps) == 8
+    samples = smollm.sample("She went to the store and", n=4, max_new_tokens=8, seed=3)
+    assert len({s.text for s in samples}) > 1
+
+
+def test_greedy_generation_matches_transformers_generate(smollm):
+    import torch
+
+    prompt = smollm.chat_prompt("What is the chemical symbol for gold?")
+    ids = smollm.tokenizer(prompt, add_special_tokens=False)["input_ids"]
+    with torch.inference_mode():
+        ref = smollm.model.generate(torch.tensor([ids]), max_new_tokens=12, do_sample=False)
+    ref_text = smollm.tokenizer.decode(ref[0, len(ids):], skip_special_tokens=True)
+    ours = smollm.generate("What is the chemical symbol for gold?", chat=True, temperature=0,
+                           max_new_tokens=12)
+    assert ours.text == ref_text
+    assert "Au" in ours.text
+
+
+def test_trace_records_choice_probability_and_alternatives(smollm):
+    gen = smollm.generate("The capital of Australia is", max_new_tokens=3, temperature=0)
+    trace = gen.trace()
+    assert list(trace["step"]) == [1, 2, 3]
+    first = gen.steps[0]
+    assert first.prob == 1.0  # greedy
+    assert first.alternatives[0][0] == first.token
+    assert gen.probability == pytest.approx(np.prod(trace["prob"]))
+
+
+def test_generation_stops_at_end_of_text_in_chat(smollm):
+    gen = smollm.generate("Say only the word yes.", chat=True, temperature=0, max_new_tokens=40)
+    assert gen.stop_reason == "end of text"
+    assert "<|im_end|>" not in gen.text
+
+
+def test_empty_prompt_starts_from_the_beginning_of_text(smollm):
+    dist = smollm.next_token_distribution("")
+    assert len(dist.context_ids) == 1
+    assert dist.probs.sum() == pytest.approx(1.0)
+
+
+def test_over_long_prompt_is_truncated_from_the_left_and_says_so(smollm, monkeypatch):
+    monkeypatch.setattr(smollm, "context_length", 16)
+    with pytest.warns(UserWarning, match="truncated from the left"):
+        dist = smollm.next_token_distribution("word " * 40)
+    assert len(dist.context_ids) == 16 and "kept the last 16" in dist.note
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda lm: lm.next_token_distribution("Hi", temperature=-1), "temperature must be"),
+    (lambda lm: lm.next_token_distribution("Hi", top_k=0), "top_k must be None or an integer >= 1"),
+    (lambda lm: lm.next_token_distribution("Hi", top_k=2.5), "top_k"),
+    (lambda lm: lm.next_token_distribution("Hi", top_p=0), r"top_p must be None or a number in \(0, 1\]"),
+    (lambda lm: lm.next_token_distribution("Hi", top_p=1.01), "top_p"),
+    (lambda lm: lm.generate("Hi", max_new_tokens=0), "max_new_tokens must be an integer >= 1, got 0"),
+    (lambda lm: lm.sample("Hi", n=0), "n must be an integer >= 1"),
+    (lambda lm: lm.generate("Hi", seed="x"), "seed must be None or an integer"),
+    (lambda lm: lm.next_token_distribution(42), "prompt must be a string"),
+    (lambda lm: lm.next_token_distribution("  ", chat=True), "prompt must contain some text"),
+    (lambda lm: lm.next_token_distribution("Hi").top(0), "k must be an integer >= 1"),
+])
+def test_bad_input_names_the_argument(smollm, call, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        call(smollm)
+
+
+def test_readable_token_shows_spaces_and_newlines(smollm):
+    space_the = smollm.tokenizer(" the", add_special_tokens=False)["input_ids"][0]
+    newline = smollm.tokenizer("\n", add_special_tokens=False)["input_ids"][0]
+    assert readable_token(smollm.tokenizer, space_the) == "␣the"
+    assert readable_token(smollm.tokenizer, newline) == "↵"

@@ -1,0 +1,59 @@
+"""Notebook 01's explorer: controls set programmatically change the chart; odd input is shown."""
+
+import pytest
+
+from rseai.lm.widget import NextTokenExplorer
+
+
+@pytest.fixture
+def explorer(smollm):
+    return NextTokenExplorer(smollm, prompt="Wishing you a very happy")
+
+
+def test_starts_with_a_chart_and_the_prompt_tokens(explorer):
+    assert len(explorer.last_top) == 10
+    assert "␣happy" in explorer.tokens_view.value and "6 tokens" in explorer.tokens_view.value
+    assert "entropy" in explorer.stats.value
+
+
+def test_temperature_slider_changes_the_chart(explorer):
+    before = explorer.last_top["prob"].tolist()
+    explorer.temperature.value = 0.3
+    after = explorer.last_top["prob"].tolist()
+    assert after != before and after[0] > before[0]
+
+
+def test_top_k_and_top_p_change_the_candidate_count(explorer):
+    explorer.top_k.value = 3
+    assert "<b>3</b> of" in explorer.stats.value
+    explorer.top_k.value = 0
+    explorer.top_p.value = 0.5
+    assert "49,152</b>" not in explorer.stats.value
+
+
+def test_new_prompt_redraws(explorer):
+    explorer.prompt.value = "The capital of Australia is"
+    assert explorer.last_top["token"].iloc[0] in ("␣Sydney", "␣Canberra")
+    assert "Your prompt as 5 tokens" in explorer.tokens_view.value
+
+
+def test_next_step_appends_a_token_and_sample_shows_five(explorer):
+    before = explorer.prompt.value
+    explorer.next_button.click()
+    assert explorer.prompt.value.startswith(before) and explorer.prompt.value != before
+    explorer.sample_button.click()
+    assert explorer.samples_view.value.count("<li>") == 5
+
+
+def test_odd_input_shows_a_message_and_keeps_working(explorer):
+    explorer.chat.value = True
+    explorer.prompt.value = "   "
+    assert "prompt must contain some text" in explorer.message.widget.value
+    explorer.prompt.value = "What is the chemical symbol for gold?"
+    assert explorer.message.widget.value == ""
+    assert explorer.last_top is not None
+
+
+def test_emoji_and_non_latin_prompts(explorer):
+    explorer.prompt.value = "🎂 नमस्ते"
+    assert explorer.message.last_error is None

@@ -1,0 +1,141 @@
+"""The package's shape, as rules: no import cycles, computation apart from display, thin facades.
+
+Read from the source with ``ast`` (nothing is imported), so a rule broken inside a function body
+is caught too.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "rseai"
+DISPLAY_MODULES = {"plots", "widget", "exercises"}
+DISPLAY_LIBRARIES = ("ipywidgets", "matplotlib", "IPython.display")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imports_of(name: str) -> set[str]:
+    """Every module ``name`` imports (anywhere in its body), resolved to the most specific module."""
+    path = MODULES[name]
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative import
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parent + ([base] if base else []))
+            for alias in node.names:
+                candidate = f"{base}.{alias.name}"
+                found.add(candidate if candidate in MODULES else base)
+    return found
+
+
+def internal_graph() -> dict[str, set[str]]:
+    return {name: {m for m in imports_of(name) if m in MODULES and m != name} for name in MODULES}
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle as a list of modules (first repeated at the end), or None."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    path: list[str] = []
+
+    def visit(node):
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        path.pop()
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state and (cycle := visit(start)):
+            return cycle
+    return None
+
+
+def is_compute(name: str) -> bool:
+    """Topic modules other than plots/widget/exercises, plus the shared data and checks."""
+    parts = name.split(".")
+    if name in ("rseai._checks", "rseai.data"):
+        return True
+    topic_module = len(parts) == 3 and parts[1] not in ("classroom",) and MODULES[name].name != "__init__.py"
+    return topic_module and parts[2] not in DISPLAY_MODULES
+
+
+COMPUTE = sorted(n for n in MODULES if is_compute(n))
+
+
+def test_the_rules_see_the_whole_package():
+    # guard against a rule that passes because it looks at nothing
+    assert {"rseai.lm.model", "rseai.risk.costs", "rseai.labels.issues", "rseai.carbon.estimates",
+            "rseai.hallucination.asking"} <= set(COMPUTE)
+    assert len(COMPUTE) >= 20
+    assert "rseai.risk.plots" not in COMPUTE and "rseai.lm.widget" not in COMPUTE
+
+
+def test_no_import_cycle_in_rseai():
+    cycle = find_cycle(internal_graph())
+    assert cycle is None, "import cycle: " + " -> ".join(cycle)
+
+
+def test_the_cycle_finder_finds_one():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+@pytest.mark.parametrize("name", COMPUTE)
+def test_computation_never_imports_display(name):
+    bad = sorted(m for m in imports_of(name)
+                 if m.startswith(DISPLAY_LIBRARIES) or m == "rseai.style"
+                 or m.rsplit(".", 1)[-1] in DISPLAY_MODULES and m.startswith("rseai."))
+    assert not bad, f"{name} is a computation module but imports {bad}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if MODULES[n].name == "__init__.py"))
+def test_a_package_init_only_re_exports(name):
+    tree = ast.parse(MODULES[name].read_text())
+    for node in tree.body:
+        docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if name == "rseai" and isinstance(node, (ast.FunctionDef, ast.Assign)):
+            continue  # the top package: __version__ and the IPython extension hook
+        assert docstring or isinstance(node, (ast.Import, ast.ImportFrom)) or (
+            isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["__all__"]
+        ), f"{name} defines code at line {node.lineno}; a package __init__ only re-exports"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if n.count(".") == 2))
+def test_siblings_never_import_their_own_facade(name):
+    facade = name.rsplit(".", 1)[0]
+    assert facade not in imports_of(name), f"{name} imports its own facade {facade}; import the sibling"
+
+
+def test_no_private_name_crosses_a_module():
+    crossings = []
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("rseai"):
+                crossings += [f"{name}: {node.module}.{a.name}" for a in node.names
+                              if a.name.startswith("_") and not a.name.startswith("__")
+                              and f"{node.module}.{a.name}" not in MODULES]  # rseai._checks is shared
+            private = isinstance(node, ast.Attribute) and node.attr[:1] == "_" and node.attr[:2] != "__"
+            if private and isinstance(node.value, ast.Name):
+                if f"{name.rsplit('.', 1)[0]}.{node.value.id}" in MODULES:
+                    crossings.append(f"{name}: {node.value.id}.{node.attr}")
+    assert not crossings, crossings
