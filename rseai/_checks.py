@@ -21,6 +21,46 @@ import numbers
 import numpy as np
 
 
+TEMPERATURE_MAX = 5.0  # beyond this every token is near-equally likely: nothing left to teach
+
+
+def integer(value, *, name: str, low: int | None = None, high: int | None = None) -> int:
+    """An int (numpy integers too; bool and floats are refused) within [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        allowed = f"in [{low}, {high}]" if low is not None and high is not None else (
+            f">= {low}" if low is not None else f"<= {high}")
+        raise ValueError(f"{name} must be an int {allowed}, got {value!r}")
+    return value
+
+
+def choice(value, *, name: str, options) -> object:
+    """One of ``options`` (compared with ==), or a ValueError listing them."""
+    options = tuple(options)
+    if not any(value == o and type(value) is type(o) for o in options):
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
+    return value
+
+
+def temperature(value, *, name: str = "temperature", allow_zero: bool = True) -> float:
+    """The one temperature rule: a finite number in [0, 5]; 0 means greedy (where allowed)."""
+    if not allow_zero and not isinstance(value, bool) and isinstance(value, numbers.Real) and value == 0:
+        raise ValueError(f"{name} must be > 0 here (0 is greedy: every sample would be the same), got 0")
+    return real(value, name=name, low=0, high=TEMPERATURE_MAX)
+
+
+def top_k(value, *, name: str = "top_k") -> int | None:
+    """None (off) or an int >= 1."""
+    return None if value is None else integer(value, name=name, low=1)
+
+
+def top_p(value, *, name: str = "top_p") -> float | None:
+    """None (off) or a number in (0, 1]."""
+    return None if value is None else real(value, name=name, low=0, high=1, low_open=True)
+
+
 def seed(value, *, name: str = "seed") -> int:
     """A seed for ``numpy.random.default_rng``: an int >= 0 (bool is refused)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
