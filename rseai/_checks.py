@@ -20,7 +20,6 @@ import numbers
 
 import numpy as np
 
-
 TEMPERATURE_MAX = 5.0  # beyond this every token is near-equally likely: nothing left to teach
 
 
