@@ -23,7 +23,7 @@ Example
 >>> digits = load_digits()
 >>> X, y = digits.drop(columns="label").to_numpy(), digits["label"].to_numpy()
 >>> X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
->>> from rseai.labels.issues import inject_noise
+>>> from rseai.labels.noise import inject_noise
 >>> noisy, _ = inject_noise(y_tr, rate=0.2, seed=0)
 >>> table = compare_approaches(X_tr, noisy, X_te, y_te, seed=0)   # doctest: +SKIP
 >>> list(table.index)                                              # doctest: +SKIP

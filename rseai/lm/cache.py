@@ -13,7 +13,7 @@ truncated or missing file is noticed and the cache rebuilt. Loading other models
 
 Example
 -------
->>> from rseai import model_cache
+>>> from rseai.lm import cache as model_cache
 >>> result = model_cache.prepare(progress=False)   # 30 s the first time, then instant
 >>> (result.path / "model.safetensors").is_file()
 True
