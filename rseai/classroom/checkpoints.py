@@ -1,0 +1,136 @@
+"""No-code checkpoints: a question with a choice, a number or a prediction, and instant feedback.
+
+For participants who do not program. A checkpoint is a small ipywidgets form that works in
+JupyterLab and in the Voilà app: pick an option (``choice``), type a number (``number``), or
+commit to a prediction before moving a slider (``prediction``, a choice whose feedback also says
+what to try next). The right answer is passed in from the notebook's own computation, never typed
+as a constant, and ``check(value)`` gives the same verdict the button shows, so a notebook's
+claims cell can assert that every checkpoint's feedback is right.
+
+It leaves out scoring and storing answers: a checkpoint teaches, it does not grade.
+
+Example
+-------
+>>> cp = choice("Which error is a missed tumour?", ["Type I", "Type II"], answer="Type II",
+...             explain="A missed case is a false negative: Type II.")
+>>> cp.check("Type I").correct, cp.check("Type II").correct
+(False, True)
+>>> n = number("Accuracy in %?", answer=62.5, tolerance=0.5, explain="5 of 8 right.")
+>>> n.check(62.7).correct, n.check("abc").correct
+(True, False)
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+from dataclasses import dataclass
+
+import ipywidgets as w
+
+from rseai import _checks
+
+KINDS = ("choice", "number", "prediction")
+_COLOURS = {True: "#009E73", False: "#D55E00", None: "#0072B2"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The feedback a participant sees: right or not yet, and why."""
+
+    correct: bool
+    message: str
+
+
+class Checkpoint(w.VBox):
+    """One question with a submit button and feedback in place (see ``choice``, ``number``)."""
+
+    def __init__(self, question: str, *, kind: str, answer, explain: str, options=(),
+                 tolerance: float = 0.0, unit: str = "", then: str = ""):
+        if not isinstance(question, str) or not question.strip():
+            raise ValueError(f"question must be a non-empty str, got {question!r}")
+        _checks.choice(kind, name="kind", options=KINDS)
+        if not isinstance(explain, str) or not explain.strip():
+            raise ValueError(f"explain must be a non-empty str (why the answer is right), got {explain!r}")
+        self.question, self.kind, self.explain, self.unit, self.then = question, kind, explain, unit, then
+        if kind == "number":
+            self.answer = _checks.real(answer, name="answer")
+            self.tolerance = _checks.real(tolerance, name="tolerance", low=0)
+            self.field = w.Text(placeholder="type a number", layout=w.Layout(width="12em"))
+        else:
+            options = tuple(str(o) for o in options)
+            if len(options) < 2 or len(set(options)) != len(options):
+                raise ValueError(f"options must hold at least two different choices, got {options!r}")
+            if str(answer) not in options:
+                raise ValueError(f"answer must be one of options {options}, got {answer!r}")
+            self.answer, self.tolerance = str(answer), 0.0
+            self.field = w.RadioButtons(options=options, value=None, layout=w.Layout(width="auto"))
+        self.button = w.Button(description="Check my answer", button_style="info")
+        self.feedback = w.HTML(value="")
+        self.button.on_click(lambda _: self.update())
+        label = "Predict first" if kind == "prediction" else "Checkpoint"
+        title = w.HTML(f"<b>{label}.</b> {html.escape(question)}")
+        super().__init__([title, self.field, w.HBox([self.button]), self.feedback],
+                         layout=w.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
+
+    def check(self, value) -> Verdict:
+        """The verdict for ``value`` (a chosen option, or a number or the text typed)."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return Verdict(False, "Type a number first." if self.kind == "number" else "Choose an answer first.")
+        if self.kind == "number":
+            got = _as_number(value)
+            if got is None:
+                return Verdict(False, f"'{value}' is not a number: type digits such as 12.5.")
+            right = abs(got - self.answer) <= self.tolerance
+            shown = f"{self.answer:g}{(' ' + self.unit) if self.unit else ''}"
+            head = "✓ Right" if right else f"✗ Not quite: the answer is {shown}"
+        else:
+            right = str(value) == self.answer
+            head = "✓ Right" if right else f"✗ Not quite: the answer is “{self.answer}”"
+        tail = f" {self.then}" if self.then else ""
+        return Verdict(right, f"{head}. {self.explain}{tail}")
+
+    def update(self) -> None:
+        """Show the verdict for the current value of the field."""
+        verdict = self.check(self.field.value)
+        colour = _COLOURS[verdict.correct if self.field.value not in (None, "") else None]
+        self.feedback.value = f'<span style="color:{colour}">{html.escape(verdict.message)}</span>'
+
+    @property
+    def state(self) -> dict:
+        """What a test or the instructor can read: the question, the value given, the feedback."""
+        return {"question": self.question, "kind": self.kind, "value": self.field.value,
+                "feedback": self.feedback.value}
+
+
+def _as_number(value) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Real):
+        return float(value) if math.isfinite(value) else None
+    try:
+        got = float(str(value).strip().replace(",", "").rstrip("%").strip())
+    except ValueError:
+        return None
+    return got if math.isfinite(got) else None
+
+
+def choice(question: str, options, *, answer, explain: str) -> Checkpoint:
+    """A multiple-choice checkpoint; ``answer`` is one of ``options``."""
+    return Checkpoint(question, kind="choice", answer=answer, explain=explain, options=options)
+
+
+def number(question: str, *, answer, explain: str, tolerance: float = 0.0, unit: str = "") -> Checkpoint:
+    """A checkpoint answered with a number, right within ``tolerance`` of ``answer``."""
+    return Checkpoint(question, kind="number", answer=answer, explain=explain, tolerance=tolerance, unit=unit)
+
+
+def prediction(question: str, options, *, answer, explain: str, then: str) -> Checkpoint:
+    """Predict before exploring: a choice whose feedback ends with what to try (``then``)."""
+    if not isinstance(then, str) or not then.strip():
+        raise ValueError(f"then must say what to try next, got {then!r}")
+    return Checkpoint(question, kind="prediction", answer=answer, explain=explain, options=options, then=then)
+
+
+__all__ = ["Checkpoint", "Verdict", "choice", "number", "prediction", "KINDS"]

@@ -1,0 +1,66 @@
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rseai.classroom.checkpoints import Checkpoint, choice, number, prediction
+
+
+def test_choice_feedback_right_and_wrong_in_place():
+    cp = choice("Which error is a missed tumour?", ["Type I", "Type II"], answer="Type II",
+                explain="A missed case is a false negative.")
+    cp.field.value = "Type I"
+    cp.button.click()
+    assert "Not quite" in cp.feedback.value and "Type II" in cp.feedback.value
+    cp.field.value = "Type II"
+    cp.button.click()
+    assert cp.feedback.value.count("✓ Right") == 1 and "false negative" in cp.feedback.value
+    assert cp.state["value"] == "Type II"
+
+
+def test_number_tolerance_units_and_typed_text():
+    cp = number("Accuracy?", answer=62.5, tolerance=0.5, unit="%", explain="5 of 8.")
+    assert cp.check("62.9").correct and cp.check("62.5 %").correct and cp.check(63.0).correct
+    assert not cp.check("64").correct and "62.5 %" in cp.check("64").message
+    assert not cp.check(np.float64("nan")).correct
+    for odd in ("abc", "", "   ", None, "inf", True):
+        verdict = cp.check(odd)
+        assert not verdict.correct and verdict.message  # a message, never an exception
+
+
+def test_nothing_chosen_says_so():
+    cp = choice("Q?", ["a", "b"], answer="a", explain="because")
+    cp.button.click()
+    assert "Choose an answer first" in cp.feedback.value
+
+
+def test_prediction_says_what_to_try():
+    cp = prediction("What happens to the bar of ' Canberra' at temperature 0.1?", ["grows", "shrinks"],
+                    answer="grows", explain="Low temperature sharpens.", then="Move the slider to 0.1.")
+    assert cp.check("grows").message.endswith("Move the slider to 0.1.")
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(question="", kind="choice", answer="a", explain="x", options=("a", "b")), ValueError, "question"),
+    (dict(question="Q", kind="quiz", answer="a", explain="x", options=("a", "b")), ValueError, "kind"),
+    (dict(question="Q", kind="choice", answer="c", explain="x", options=("a", "b")), ValueError, "answer"),
+    (dict(question="Q", kind="choice", answer="a", explain="x", options=("a",)), ValueError, "options"),
+    (dict(question="Q", kind="choice", answer="a", explain="", options=("a", "b")), ValueError, "explain"),
+    (dict(question="Q", kind="number", answer=math.nan, explain="x"), ValueError, "answer"),
+    (dict(question="Q", kind="number", answer="7", explain="x"), TypeError, "answer"),
+    (dict(question="Q", kind="number", answer=7, explain="x", tolerance=-1), ValueError, "tolerance"),
+])
+def test_bad_construction_names_the_argument(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        Checkpoint(**kwargs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.text(max_size=20), st.floats(allow_nan=True, allow_infinity=True), st.none(),
+                 st.integers(-10**12, 10**12)))
+def test_any_typed_value_gets_a_verdict(value):
+    cp = number("How many?", answer=3, explain="three")
+    verdict = cp.check(value)
+    assert isinstance(verdict.correct, bool) and verdict.message
