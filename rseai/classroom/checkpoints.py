@@ -77,7 +77,8 @@ class Checkpoint(w.VBox):
     def check(self, value) -> Verdict:
         """The verdict for ``value`` (a chosen option, or a number or the text typed)."""
         if value is None or (isinstance(value, str) and not value.strip()):
-            return Verdict(False, "Type a number first." if self.kind == "number" else "Choose an answer first.")
+            ask = "Type a number first." if self.kind == "number" else "Choose an answer first."
+            return Verdict(False, ask)
         if self.kind == "number":
             got = _as_number(value)
             if got is None:
