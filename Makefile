@@ -17,7 +17,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: install model lab test lint unit notebooks student bench clean app browser-deps browser offline slides
+.PHONY: guides install model lab test lint unit notebooks student bench clean app browser-deps browser offline slides
 
 # Classroom checks (issue 8): notebooks with the network cut off, real JupyterLab/Voila in Chromium.
 OFFLINE := $(BIN)/python tests/offline/offline.py --
@@ -79,6 +79,10 @@ app: model
 # Presenter mode: RISE slide metadata and instructor notes on every notebook (idempotent).
 slides: install
 	$(BIN)/python -m rseai.classroom.presenter notebooks/*.ipynb
+
+# One-page facilitator guides (goals, timings, checkpoints, claims) generated from the notebooks.
+guides: install
+	$(BIN)/python -m rseai.classroom.lessons notebooks docs/guides
 
 student: install
 	$(BIN)/rseai student notebooks student

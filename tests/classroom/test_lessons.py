@@ -1,0 +1,52 @@
+import copy
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from rseai.classroom import lessons
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb") if p.name[:2] in lessons.LESSONS)
+
+
+def test_every_notebook_has_a_plan():
+    assert [p.name[:2] for p in NOTEBOOKS] == sorted(lessons.LESSONS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_core_path_fits_a_slot_and_plan_matches_the_headings(path):
+    number = path.name[:2]
+    nb = nbformat.read(path, as_version=4)
+    plan = lessons.sections(nb, number)  # raises if a heading and the plan disagree
+    assert plan[0]["path"] == lessons.CORE
+    if number != "00":
+        low, high = lessons.CORE_RANGE
+        assert low <= lessons.core_minutes(number) <= high
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_committed_guide_is_what_the_notebook_gives(path):
+    guide = ROOT / "docs" / "guides" / (path.stem + ".md")
+    assert guide.is_file(), f"missing {guide}: run make guides"
+    expected = lessons.facilitator_guide(path)
+    assert guide.read_text(encoding="utf-8") == expected, "stale guide: run make guides"
+
+
+def test_a_renamed_heading_is_caught():
+    path = NOTEBOOKS[1]
+    nb = nbformat.read(path, as_version=4)
+    broken = copy.deepcopy(nb)
+    for cell in broken.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## 1."):
+            cell.source = cell.source.replace("## 1.", "## 1b. Renamed:", 1)
+            break
+    with pytest.raises(ValueError, match="has no entry in LESSONS"):
+        lessons.sections(broken, path.name[:2])
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="number"):
+        lessons.core_minutes("99")
+    with pytest.raises(ValueError, match="path"):
+        lessons.facilitator_guide("nope.ipynb")
