@@ -74,7 +74,8 @@ app: model
 	test -n "$$nb" || { echo "No notebook matches notebooks/$(NB)*.ipynb; try NB=01"; exit 1; }; \
 	app=$$($(BIN)/python -m rseai.classroom.presenter --app-copy build/app "$$nb") || exit 1; \
 	echo "Serving $$nb (without instructor notes) on http://localhost:$(PORT)/ (Ctrl-C stops it)"; \
-	$(BIN)/voila "$$app" --port=$(PORT) --theme=light $(if $(NO_BROWSER),--no-browser,)
+	JUPYTER_PATH="$$($(BIN)/python -c 'from rseai.classroom.presenter import VOILA_SHARE; print(VOILA_SHARE)')" \
+	  $(BIN)/voila "$$app" --port=$(PORT) --theme=light --template=rseai $(if $(NO_BROWSER),--no-browser,)
 
 # Presenter mode: RISE slide metadata and instructor notes on every notebook (idempotent).
 slides: install

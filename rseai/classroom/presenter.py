@@ -47,6 +47,8 @@ WIDGET_CALL = re.compile(r"\b(?:\w*(?:Explorer|Gallery|Calculator|Widget)|calcul
 RISE_SETTINGS = {"scroll": True, "transition": "none", "start_slideshow_at": "beginning",
                  "autolaunch": False}
 _MARK = "rseai_note"  # metadata key on notes cells this module inserted
+# JUPYTER_PATH entry holding the Voila template "rseai" (voila --template=rseai): no CDN requests.
+VOILA_SHARE = Path(__file__).resolve().parent / "share"
 
 
 def _source(cell) -> str:
