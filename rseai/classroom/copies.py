@@ -48,7 +48,8 @@ class CopyReport:
         lines = [f"{len(self.written)} notebook(s) written to {self.dest}"
                  + (f", {len(self.unchanged)} already up to date" if self.unchanged else "")]
         for kept, fresh in self.beside:
-            lines.append(f"  kept your edited {kept.name}; the fresh copy is {fresh.name}")
+            lines.append(f"  kept {kept.name} (it differs from rseai {__version__}'s: edited, or another "
+                         f"version); the fresh copy is {fresh.name}")
         return "\n".join(lines)
 
 

@@ -79,7 +79,7 @@ def _run(step: str, cmd: list[str], log) -> None:
         hint = {
             "torch": "Check the internet connection or proxy (HTTPS_PROXY); on Linux the CPU wheel comes "
                      f"from {CPU_INDEX} (set {INDEX_ENV}= to use PyPI only). Then run the same command "
-                     "again: finished steps are skipped.",
+                     "again.",
         }.get(step, "Run the same command again; the log has the details.")
         raise InstallError(f"installing {step} failed (pip exit code {done.returncode}):\n{tail}\n{hint}")
 
