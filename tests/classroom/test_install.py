@@ -32,6 +32,12 @@ def test_main_with_an_old_python_exits_1_with_the_message(monkeypatch, capsys, t
     assert not (tmp_path / "v").exists()  # stopped before creating anything
 
 
+def test_the_model_file_is_the_release_the_cache_expects():
+    from rseai.lm import cache
+
+    assert install.MODEL_PACKAGE == f"{cache.PACKAGE}=={cache.PACKAGE_VERSION}"
+
+
 def test_torch_comes_from_the_cpu_index_on_linux_only(monkeypatch):
     monkeypatch.delenv(install.INDEX_ENV, raising=False)
     assert install.torch_index_args("Linux") == ["--extra-index-url", install.CPU_INDEX]
