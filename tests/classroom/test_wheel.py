@@ -100,8 +100,9 @@ def test_fresh_venv_wheel_notebooks_and_notebook_03(wheel, deps, tmp_path):
     work.mkdir()
     _run([python, "-m", "pip", "install", "-q", wheel], work)
     code = "import rseai, rseai.data as d; print(rseai.__file__); print(d.datasets_dir())"
-    where = _run([python, "-c", code], work).split()
-    assert all(Path(p).is_relative_to(tmp_path / "venv") for p in where), where
+    package, datasets = map(Path, _run([python, "-c", code], work).split())
+    assert package.is_relative_to(tmp_path / "venv") and datasets == package.parent / "datasets", datasets
+    assert (datasets / "german_credit.csv").is_file()
     assert _run([python, "-m", "rseai", "--version"], work).strip() == f"rseai {rseai.__version__}"
     out = _run([python, "-m", "rseai", "notebooks", "class"], work)
     assert f"{len(list(notebooks_dir().glob('*.ipynb')))} notebook(s) written to class" in out
@@ -111,7 +112,8 @@ def test_fresh_venv_wheel_notebooks_and_notebook_03(wheel, deps, tmp_path):
     runner.write_text(EXECUTE)
     printed = _run([python, runner, work / "class" / "03_confusion_matrix_risk.ipynb"], work).split()
     assert printed[0] == "errors=0", printed
-    assert len(printed) == 3 and all(Path(p).is_relative_to(tmp_path / "venv") for p in printed[1:]), printed
+    assert len(printed) == 3 and Path(printed[2]) == Path(printed[1]).parent / "datasets", printed
+    assert Path(printed[1]).is_relative_to(tmp_path / "venv"), printed
 
 
 EXECUTE = """
