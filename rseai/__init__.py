@@ -7,10 +7,10 @@ only when a topic is imported.
 
 >>> import rseai
 >>> rseai.__version__
-'0.1.0'
+'0.2.0'
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # with a CHANGELOG.md entry; `rseai --version` prints it
 
 
 def load_ipython_extension(ipython):

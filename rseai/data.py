@@ -35,10 +35,26 @@ class DatasetError(ValueError):
     """A dataset file is missing, damaged or malformed; the message says which and how."""
 
 
+def bundled_dir(name: str) -> Path:
+    """A folder shipped with rseai: ``rseai/<name>`` in an installed wheel, ``<clone>/<name>`` in a clone.
+
+    The wheel maps the repository's top-level ``datasets/`` and ``notebooks/`` into the package
+    (``setup.py``); a clone (also ``pip install -e .``) reads them where they are.
+    """
+    package = Path(__file__).resolve().parent
+    inside = package / name
+    return inside if inside.is_dir() else package.parent / name
+
+
 def datasets_dir() -> Path:
-    """``$RSEAI_DATASETS`` if set, else the ``datasets/`` folder beside the package."""
+    """``$RSEAI_DATASETS`` if set, else the datasets shipped with rseai (wheel or clone)."""
     override = os.environ.get(DATASETS_ENV)
-    return Path(override) if override else Path(__file__).resolve().parent.parent / "datasets"
+    return Path(override) if override else bundled_dir("datasets")
+
+
+def notebooks_dir() -> Path:
+    """The instructor (solution) notebooks shipped with rseai (wheel or clone)."""
+    return bundled_dir("notebooks")
 
 
 def dataset_path(name: str, *, verify: bool = True) -> Path:
@@ -48,8 +64,8 @@ def dataset_path(name: str, *, verify: bool = True) -> Path:
     path = datasets_dir() / name
     if not path.is_file():
         raise DatasetError(
-            f"dataset file {name!r} not found in {str(datasets_dir())!r}. Run from a clone of the "
-            f"repository (pip install -e .) or set {DATASETS_ENV} to the folder holding it."
+            f"dataset file {name!r} not found in {str(datasets_dir())!r}. Reinstall rseai (pip install "
+            f"rseai, or pip install -e . in a clone) or set {DATASETS_ENV} to the folder holding it."
         )
     expected = CHECKSUMS.get(name)
     if verify and expected is not None:

@@ -1,9 +1,12 @@
-"""The ``rseai`` command: ``rseai prepare`` (cache the embedded model), ``rseai student``.
+"""The ``rseai`` command: ``rseai lab``, ``rseai notebooks``, ``rseai prepare``, ``rseai student``.
 
 Example
 -------
+$ rseai lab              # model package, model cache, notebooks in ./rseai-notebooks, JupyterLab
+$ rseai notebooks DEST --student   # copy the student versions; never overwrites an edited notebook
 $ rseai prepare          # converts the embedded model once (~30 s), then says it is ready
 $ rseai student notebooks student
+$ rseai --version        # also: python -m rseai (Windows: py -m rseai)
 """
 
 from __future__ import annotations
@@ -35,9 +38,55 @@ def _student(args) -> int:
     return 0
 
 
+def _notebooks(args) -> int:
+    from rseai.classroom.copies import NotebookCopyError, copy_notebooks
+
+    try:
+        report = copy_notebooks(args.dest, student=args.student)
+    except NotebookCopyError as err:
+        print(f"rseai notebooks: {err}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
+def _lab(args) -> int:
+    from rseai.classroom.copies import NotebookCopyError
+    from rseai.classroom.lab import LabSetupError, prepare_lab, run_lab
+
+    try:
+        if args.prepare_only:
+            print(prepare_lab(args.dest, student=args.student))
+            return 0
+        return run_lab(args.dest, student=args.student, port=args.port, browser=not args.no_browser)
+    except (LabSetupError, NotebookCopyError) as err:
+        print(f"rseai lab: {err}", file=sys.stderr)
+        return 1
+
+
+def _add_reach_commands(sub) -> None:
+    """``rseai notebooks`` and ``rseai lab`` (issue 12: runs where faculty are)."""
+    books = sub.add_parser("notebooks", help="copy the notebooks shipped with rseai into a folder")
+    books.add_argument("dest", help="folder to copy into (created if needed; edited notebooks are kept)")
+    books.add_argument("--student", action="store_true", help="student versions (no solutions, no notes)")
+    books.set_defaults(func=_notebooks)
+    lab = sub.add_parser("lab", help="prepare the model, copy the notebooks to DEST and open JupyterLab")
+    lab.add_argument("dest", nargs="?", default="rseai-notebooks",
+                     help="folder for the notebooks (default: ./rseai-notebooks)")
+    lab.add_argument("--student", action="store_true", help="copy the student versions")
+    lab.add_argument("--port", type=int, default=None, help="JupyterLab's port (default: 8888 or next free)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser (on a server)")
+    lab.add_argument("--prepare-only", action="store_true", help="do every step but start JupyterLab")
+    lab.set_defaults(func=_lab)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from rseai import __version__
+
     parser = argparse.ArgumentParser(prog="rseai", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"rseai {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_reach_commands(sub)
     prep = sub.add_parser("prepare", help="convert the embedded model into the cache (once)")
     prep.add_argument("--quiet", action="store_true", help="no progress bars")
     prep.set_defaults(func=_prepare)

