@@ -43,6 +43,7 @@ from _servers import copy_notebooks, notebook_path, start_lab, start_voila  # no
 
 FAST_S, FAST_P90_S = 0.150, 0.250  # sliders, drop-downs, numbers, text boxes
 FIRST_S, FIRST_TOKEN_S = 0.100, 0.300  # controls that generate text or rerun an experiment
+SAVE_TO: Path | None = None  # --json: rewritten after every control
 README_START, README_END = "<!-- browser-latency:start -->", "<!-- browser-latency:end -->"
 
 
@@ -56,6 +57,7 @@ class Control:
     slow: bool = False  # generates text or reruns an experiment: first change and first token count
     token_text: str = ""  # text whose appearance is "the first token of the answer"
     before: list = field(default_factory=list)  # steps that set up the moves, not timed
+    between: Step | None = None  # a step before each move, not timed (e.g. move away first)
 
 
 @dataclass
@@ -97,7 +99,8 @@ def widgets(moves: int) -> list[Widget]:
             Control("cost FN (II)", "number", _moves(moves, "9", "5", "12", "3", "5")),
             Control("cost FP (I)", "number", _moves(moves, "2", "1", "3", "1", "2")),
             Control("groups by", "dropdown", _moves(moves, "sex", "age group")),
-            Control("go to cheapest", "button", _moves(moves, None)),
+            Control("go to cheapest", "button", _moves(moves, None),
+                    between=Step("number", "cost FN (II)", None, measure=False)),
         ]),
         Widget("04", "LabelNoiseExplorer(", [
             Control("next ▶", "button", _moves(moves, None)),
@@ -152,10 +155,12 @@ _ARM = """
 """
 
 _QUIET = """
-([quietMs]) => new Promise((resolve) => {
+([quietMs, timeoutMs]) => new Promise((resolve) => {
   const probe = window.__rseaiBench;
+  const started = performance.now();
   const tick = () => {
-    if (probe.frames.length && performance.now() - probe.last >= quietMs) {
+    const now = performance.now();
+    if ((probe.frames.length && now - probe.last >= quietMs) || now - started >= timeoutMs) {
       probe.stop();
       resolve({t0: probe.t0, frames: probe.frames, token: probe.token});
     } else { setTimeout(tick, 25); }
@@ -228,7 +233,7 @@ def move(page, root: str, ctl: Control, value, *, timeout_ms: float, lab: bool) 
         element.press("Tab")
     quiet_ms = 2500 if ctl.slow else 700
     page.set_default_timeout(timeout_ms)
-    result = page.evaluate(_QUIET, [quiet_ms])
+    result = page.evaluate(_QUIET, [quiet_ms, timeout_ms])
     box.evaluate("node => node.removeAttribute('data-rseai-control')")
     out = {"first": None, "final": None, "token": None, "kernel": None}
     if result["t0"] is not None and result["frames"]:
@@ -256,7 +261,13 @@ def run_widget(page, root: str, widget: Widget, *, mode: str, timeout_ms: float,
     for ctl in widget.controls:
         for step in ctl.before:
             act(page, root, step, timeout_ms=timeout_ms)
-        moves = [move(page, root, ctl, v, timeout_ms=timeout_ms, lab=mode == "lab") for v in ctl.values]
+        moves = []
+        for i, value in enumerate(ctl.values):
+            if ctl.between is not None:  # e.g. new costs, so that "go to cheapest" has somewhere to go
+                act(page, root, Step(ctl.between.kind, ctl.between.description, str(4 + i),
+                                     measure=False), timeout_ms=timeout_ms)
+                settle(page, root, quiet_ms=700)
+            moves.append(move(page, root, ctl, value, timeout_ms=timeout_ms, lab=mode == "lab"))
         settle(page, root, quiet_ms=1000)
         name = f"{widget.notebook} {ctl.kind} '{ctl.description}' ({mode})"
         results[name] = {
@@ -265,6 +276,8 @@ def run_widget(page, root: str, widget: Widget, *, mode: str, timeout_ms: float,
             "final": _stats(m["final"] for m in moves), "first": _stats(m["first"] for m in moves),
             "first_token": _stats(m["token"] for m in moves),
             "kernel": _stats(m["kernel"] for m in moves), "moves": moves}
+        if SAVE_TO is not None:  # a long run that is cut short still leaves its numbers
+            SAVE_TO.write_text(json.dumps(results, indent=1))
         print(f"{name:58} final {_fmt(results[name]['final']['median'])} "
               f"p90 {_fmt(results[name]['final']['p90'])} first {_fmt(results[name]['first']['median'])} "
               f"kernel {_fmt(results[name]['kernel']['median'])}", flush=True)
@@ -394,6 +407,8 @@ def main(argv=None) -> int:
         parser.error(f"--moves must be >= 5 (a median of fewer says little), got {args.moves}")
     from playwright.sync_api import sync_playwright
 
+    global SAVE_TO
+    SAVE_TO = args.json
     all_widgets = widgets(args.moves)
     results: dict = {}
     started = time.perf_counter()

@@ -167,7 +167,9 @@ class FigureView(w.Image):
 
     Inside a kernel, drawing happens on one background thread and the *last* request wins: a
     slider dragged through 30 values queues no stale redraws, and the figure ends on the final
-    value. ``flush()`` waits for it. Outside a kernel (tests, scripts) ``show`` draws at once.
+    value. A full request is never dropped for a later blit: the two are drawn together. A
+    ``draw`` given ``full=True`` must therefore draw the whole current state. ``flush()`` waits
+    for it. Outside a kernel (tests, scripts) ``show`` draws at once.
     ``drawn`` counts the PNGs made and ``drawn_key`` is the ``key`` of the request last drawn.
     """
 
@@ -218,6 +220,15 @@ class FigureView(w.Image):
             self._draw(draw, full, key)
             return
         with self._lock:
+            if self._pending is not None and self._pending[1] and not full:
+                # A full redraw still waiting must not be lost to a blit: do both, in order.
+                first = self._pending[0]
+
+                def both(view, first=first, then=draw):
+                    first(view)
+                    then(view)
+
+                draw, full = both, True
             self._pending = (draw, full, key)
             self._idle.clear()
         self._wake.set()

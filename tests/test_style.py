@@ -85,3 +85,13 @@ def test_fast_moves_never_queue_stale_redraws_and_the_last_value_wins():
     assert view.flush(10)
     assert painted[-1] == 29 and view.drawn_key == 29 and list(line.get_ydata()) == [29, 29]
     assert len(painted) <= 2, painted  # at most the one in flight, then the last
+
+
+def test_a_waiting_full_redraw_is_not_lost_to_a_later_blit():
+    view = FigureView(figsize=(3, 2), dpi=50, background=True)
+    gate, done = threading.Event(), []
+    view.show(lambda v: gate.wait(5))                      # busy: the next two wait
+    view.show(lambda v: done.append("full"), full=True)
+    view.show(lambda v: done.append("blit"), full=False)
+    gate.set()
+    assert view.flush(10) and done == ["full", "blit"]

@@ -73,19 +73,19 @@ class RiskExplorer(w.VBox):
         self.group_by = w.Dropdown(options=list(self.groups) or ["(no groups)"], description="groups by",
                                    disabled=not self.groups)
         self.summary = w.HTML()
+        self.notes = w.HTML()  # what the group report notes (e.g. a group without positives)
         self.message = MessageArea()
         self.state: dict = {}
         self._sweep_cache: dict = {}
         self.panels = [FigureView(on_error=self.message.error, **_PANEL) for _ in range(4)]
         self.axes = [panel.ax for panel in self.panels]
         self._static_key = [None] * 4  # what each panel's non-animated part was drawn for
-        self._lines = {}  # panel index -> the animated threshold line and its label
         for control in (self.threshold, self.cost_fp, self.cost_fn, self.group_by):
             control.observe(lambda _change: self.update(), names="value")
         controls = w.VBox([w.HBox([self.threshold, self.to_optimum]),
                            w.HBox([self.cost_fp, self.cost_fn, self.group_by])])
         grid = w.GridBox(self.panels, layout=w.Layout(grid_template_columns="repeat(2, max-content)"))
-        super().__init__([controls, self.message.widget, self.summary, grid])
+        super().__init__([controls, self.message.widget, self.summary, self.notes, grid])
         self.update()
 
     def _sweep(self, cost_fp, cost_fn):
@@ -99,12 +99,17 @@ class RiskExplorer(w.VBox):
         """After an error: no optimum, numbers or figures left over from the old costs."""
         self.state = {}
         self.summary.value = ""
+        self.notes.value = ""
         self._static_key = [None] * 4
         for panel in self.panels:
             panel.clear()
 
     def update(self) -> None:
-        """Recompute and redraw for the current control values (errors shown in place)."""
+        """Recompute and redraw for the current control values (errors shown in place).
+
+        The group report (the slowest part) is computed with the group panel's drawing, on its
+        thread inside a kernel: a fast slider never waits for reports of values it has left.
+        """
         self.message.clear()
         with self.message.guard(on_error=self._clear):
             t, cfp, cfn = self.threshold.value, self.cost_fp.value, self.cost_fn.value
@@ -112,11 +117,11 @@ class RiskExplorer(w.VBox):
             conf = costs.confusion(self.y_true, self.scores >= t)
             sweep = self._sweep(cfp, cfn)
             best = costs.optimal_row(sweep)
-            report = None
-            if self.groups:
-                report = group_report(self.y_true, self.scores >= t, self.groups[self.group_by.value])
+            if not (np.isfinite(cost) and np.isfinite(best["expected_cost"])):
+                raise ValueError(f"cost_fp={cfp:g} and cost_fn={cfn:g} are too large: the expected cost "
+                                 "overflows; give the costs in a bigger unit (thousands, millions)")
             self.state = {"threshold": t, "cost_fp": cfp, "cost_fn": cfn, "confusion": conf,
-                          "expected_cost": cost, "optimum": best, "report": report,
+                          "expected_cost": cost, "optimum": best, "report": None,
                           "group_by": self.group_by.value if self.groups else None}
             self._summarise()
             self._draw(dict(self.state), sweep)
@@ -132,8 +137,8 @@ class RiskExplorer(w.VBox):
 
     def _summarise(self) -> None:
         s = self.state
-        conf, best, report = s["confusion"], s["optimum"], s["report"]
-        notes = list(conf.undefined) + (report.notes if report is not None else [])
+        conf, best = s["confusion"], s["optimum"]
+        notes = list(conf.undefined)
         best_t = "flag nobody" if not np.isfinite(best["threshold"]) else f"{best['threshold']:.3f}"
         self.summary.value = (
             f"<b>Type I (FP)</b> {conf.type_i} &nbsp; <b>Type II (FN)</b> {conf.type_ii} &nbsp; "
@@ -142,47 +147,73 @@ class RiskExplorer(w.VBox):
             f"(lowest {best['expected_cost']:.3f} at threshold {best_t})"
             + (f"<br><i>{html.escape('; '.join(notes))}</i>" if notes else ""))
 
-    def _threshold_line(self, i: int, ax, t: float) -> None:
-        """The threshold as an animated line with its value on top (repainted alone on a move)."""
-        line = ax.axvline(t, color=PALETTE["black"], linestyle="--", linewidth=1, animated=True)
-        label = ax.text(t, 1.0, f" {t:.3f}", transform=ax.get_xaxis_transform(), va="bottom",
-                        fontsize=8, animated=True)
-        self._lines[i] = (line, label)
+    def _paint(self, i: int, key, t: float, static, moving) -> None:
+        """Panel ``i``: ``static(ax)`` draws it whole when ``key`` changed (marking the artists that
+        move with the threshold animated); otherwise ``moving(ax)`` updates those artists alone."""
+        if key != self._static_key[i]:
+            self._static_key[i] = key
 
-    def _move_line(self, i: int, t: float) -> None:
-        line, label = self._lines[i]
+            def full(view):
+                for artist in static(view.ax):
+                    artist.set_animated(True)
+                view.figure.tight_layout()
+
+            self.panels[i].show(full, key=t)
+        else:
+            self.panels[i].show(lambda view: moving(view.ax), full=False, key=t)
+
+    def _threshold_line(self, ax, t: float) -> list:
+        """The threshold as a dashed line with its value on top."""
+        line = ax.axvline(t, color=PALETTE["black"], linestyle="--", linewidth=1)
+        label = ax.text(t, 1.0, f" {t:.3f}", transform=ax.get_xaxis_transform(), va="bottom", fontsize=8)
+        return [line, label]
+
+    @staticmethod
+    def _move_line(ax, t: float) -> None:
+        line, label = [a for a in (*ax.lines, *ax.texts) if a.get_animated()]
         line.set_xdata([t, t])
         label.set_x(t)
         label.set_text(f" {t:.3f}")
 
     def _draw(self, s: dict, sweep) -> None:
-        t = s["threshold"]
-        # Panel 0 and 3 change with every threshold: small figures, drawn whole.
-        self.panels[0].show(lambda v: plots.confusion_plot(
-            s["confusion"], labels=self.labels, title=f"Confusion matrix at {t:.3f}", ax=v.ax), key=t)
-        # Panels 1 and 2: the curves change only with the costs; a threshold move is a blit.
-        for i, key, draw_static in (
-                (1, "rates", lambda ax: plots.tradeoff_plot(sweep, title="Error rates", ax=ax)),
-                (2, (s["cost_fp"], s["cost_fn"]), lambda ax: plots.cost_curve_plot(
-                    sweep, optimum=s["optimum"], cost_unit=self.cost_unit, ax=ax))):
-            if key != self._static_key[i]:
-                self._static_key[i] = key
+        t, conf = s["threshold"], s["confusion"]
+        title = f"Confusion matrix at {t:.3f}"
 
-                def full(view, i=i, draw_static=draw_static):
-                    draw_static(view.ax)
-                    self._threshold_line(i, view.ax, t)
-                    view.figure.tight_layout()
+        def confusion(ax):
+            fig = plots.confusion_plot(conf, labels=self.labels, title=title, ax=ax)
+            return plots.update_confusion(fig.axes[0], conf, title=title)
 
-                self.panels[i].show(full, key=t)
-            else:
-                self.panels[i].show(lambda view, i=i: self._move_line(i, t), full=False, key=t)
-        report = s["report"]
-        if report is None:
+        def rates(ax):
+            plots.tradeoff_plot(sweep, title="Error rates", ax=ax)
+            return self._threshold_line(ax, t)
+
+        def cost_curve(ax):
+            plots.cost_curve_plot(sweep, optimum=s["optimum"], cost_unit=self.cost_unit, ax=ax)
+            return self._threshold_line(ax, t)
+
+        self._paint(0, "matrix", t, confusion, lambda ax: plots.update_confusion(ax, conf, title=title))
+        self._paint(1, "rates", t, rates, lambda ax: self._move_line(ax, t))
+        self._paint(2, (s["cost_fp"], s["cost_fn"]), t, cost_curve, lambda ax: self._move_line(ax, t))
+        if not self.groups:
             if self._static_key[3] != "none":
                 self._static_key[3] = "none"
                 self.panels[3].clear()
             return
-        self._static_key[3] = s["group_by"]
-        self.panels[3].show(lambda v: plots.group_rates_plot(
-            report.by_group, rates=("tpr", "fpr", "fnr", "selection_rate"),
-            title=f"Rates by {s['group_by']}", ax=v.ax), key=t)
+        shown = ("tpr", "fpr", "fnr", "selection_rate")
+        report = []  # computed once, by whichever of the two drawings runs
+
+        def by_group():
+            if not report:
+                report.append(group_report(self.y_true, self.scores >= t, self.groups[s["group_by"]]))
+                if self.state.get("threshold") == t:  # still the current value: publish it
+                    self.state["report"] = report[0]
+                    self.notes.value = (f"<i>{html.escape('; '.join(report[0].notes))}</i>"
+                                        if report[0].notes else "")
+            return report[0].by_group
+
+        def groups_static(ax):
+            fig = plots.group_rates_plot(by_group(), rates=shown, title=f"Rates by {s['group_by']}", ax=ax)
+            return plots.update_group_rates(fig.axes[0], by_group(), rates=shown)
+
+        self._paint(3, s["group_by"], t, groups_static,
+                    lambda ax: plots.update_group_rates(ax, by_group(), rates=shown))
