@@ -19,13 +19,15 @@ README between the ``browser-latency`` markers. Exit status 1 if a goal is misse
 Usage::
 
     .venv/bin/python benchmarks/bench_browser_latency.py [--notebooks 01 03] [--no-voila]
-        [--moves 5] [--json out.json] [--before before.json] [--readme]
+        [--moves 5] [--json out.json] [--before before.json ...] [--readme]
+    .venv/bin/python benchmarks/bench_browser_latency.py --results lab.json voila.json --readme
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -172,7 +174,8 @@ _QUIET = """
 # Kernel-side cost: the time spent handling widget messages (observers included) and drawing
 # figures (on FigureView's thread), summed per move. Installed once per kernel.
 _KERNEL_HOOK = r"""
-import time as _t, ipywidgets as _w
+import time as _t
+from comm.base_comm import BaseComm as _Comm
 _rseai_cost = [0.0]
 def _rseai_wrap(fn):
     def timed(*a, **k):
@@ -182,7 +185,7 @@ def _rseai_wrap(fn):
         finally:
             _rseai_cost[0] += _t.perf_counter() - s
     return timed
-_w.Widget._handle_msg = _rseai_wrap(_w.Widget._handle_msg)
+_Comm.handle_msg = _rseai_wrap(_Comm.handle_msg)  # looked up per message: every widget is timed
 try:
     from rseai import style as _s
     if hasattr(_s, "FigureView"):
@@ -233,7 +236,8 @@ def move(page, root: str, ctl: Control, value, *, timeout_ms: float, lab: bool) 
         element.press("Tab")
     quiet_ms = 2500 if ctl.slow else 700
     page.set_default_timeout(timeout_ms)
-    result = page.evaluate(_QUIET, [quiet_ms, timeout_ms])
+    # Nothing painted within this time counts as "nothing painted" (a missed goal), not a hang.
+    result = page.evaluate(_QUIET, [quiet_ms, min(timeout_ms, 60_000 if ctl.slow else 20_000)])
     box.evaluate("node => node.removeAttribute('data-rseai-control')")
     out = {"first": None, "final": None, "token": None, "kernel": None}
     if result["t0"] is not None and result["frames"]:
@@ -275,7 +279,8 @@ def run_widget(page, root: str, widget: Widget, *, mode: str, timeout_ms: float,
             "slow": ctl.slow, "token": bool(ctl.token_text),
             "final": _stats(m["final"] for m in moves), "first": _stats(m["first"] for m in moves),
             "first_token": _stats(m["token"] for m in moves),
-            "kernel": _stats(m["kernel"] for m in moves), "moves": moves}
+            "kernel": _stats(m["kernel"] for m in moves), "moves": moves,
+            "load": round(os.getloadavg()[0], 1), "cores": os.cpu_count()}
         if SAVE_TO is not None:  # a long run that is cut short still leaves its numbers
             SAVE_TO.write_text(json.dumps(results, indent=1))
         print(f"{name:58} final {_fmt(results[name]['final']['median'])} "
@@ -374,7 +379,7 @@ def verdicts(results: dict, before: dict) -> dict:
 
 def table(results: dict, before: dict, missed: dict) -> str:
     head = ("| notebook | control | mode | final frame: median | p90 | first change | first token "
-            "| kernel | before (median) | goal |\n|---|---|---|---|---|---|---|---|---|---|\n")
+            "| kernel | before (median) | load (cores) | goal |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
     rows = []
     for name, r in sorted(results.items(), key=lambda kv: (kv[1]["notebook"], kv[1]["mode"], kv[0])):
         old = before.get(name, {}).get("final", {}).get("median")
@@ -382,6 +387,7 @@ def table(results: dict, before: dict, missed: dict) -> str:
             f"| {r['notebook']} | {r['control']} ({r['final']['n']}×) | {r['mode']} "
             f"| {_fmt(r['final']['median'])} | {_fmt(r['final']['p90'])} | {_fmt(r['first']['median'])} "
             f"| {_fmt(r['first_token']['median'])} | {_fmt(r['kernel']['median'])} | {_fmt(old)} "
+            f"| {r.get('load', '?')} ({r.get('cores', '?')}) "
             f"| {'met' if not missed[name] else 'MISSED: ' + '; '.join(missed[name])} |")
     return head + "\n".join(rows) + "\n"
 
@@ -392,26 +398,10 @@ def write_readme(text: str, readme: Path = ROOT / "README.md") -> None:
     readme.write_text(body[:start] + "\n" + text + body[end:])
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--notebooks", nargs="*", default=["00", "01", "02", "03", "04", "05"])
-    parser.add_argument("--moves", type=int, default=5)
-    parser.add_argument("--no-voila", action="store_true")
-    parser.add_argument("--no-lab", action="store_true")
-    parser.add_argument("--json", type=Path, help="write the raw results here")
-    parser.add_argument("--before", type=Path, help="results of a run on the old code, to compare")
-    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
-    parser.add_argument("--timeout-s", type=float, default=900)
-    args = parser.parse_args(argv)
-    if args.moves < 5:
-        parser.error(f"--moves must be >= 5 (a median of fewer says little), got {args.moves}")
+def _run(args, results: dict) -> None:
     from playwright.sync_api import sync_playwright
 
-    global SAVE_TO
-    SAVE_TO = args.json
     all_widgets = widgets(args.moves)
-    results: dict = {}
-    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rseai-bench-") as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
@@ -423,8 +413,37 @@ def main(argv=None) -> int:
                             timeout_ms=args.timeout_s * 1000, results=results)
         finally:
             browser.close()
-    before = json.loads(args.before.read_text()) if args.before else {}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notebooks", nargs="*", default=["00", "01", "02", "03", "04", "05"])
+    parser.add_argument("--moves", type=int, default=5)
+    parser.add_argument("--no-voila", action="store_true")
+    parser.add_argument("--no-lab", action="store_true")
+    parser.add_argument("--json", type=Path, help="write the raw results here")
+    parser.add_argument("--before", type=Path, nargs="*", help="results (--json) of runs on the old code")
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--timeout-s", type=float, default=900)
+    parser.add_argument("--results", type=Path, nargs="*",
+                        help="build the table from these saved --json files instead of running")
+    args = parser.parse_args(argv)
+    if args.moves < 5:
+        parser.error(f"--moves must be >= 5 (a median of fewer says little), got {args.moves}")
+    global SAVE_TO
+    SAVE_TO = args.json
+    results: dict = {}
+    started = time.perf_counter()
+    if args.results:
+        for file in args.results:
+            results.update(json.loads(file.read_text()))
+    else:
+        _run(args, results)
+    before: dict = {}
+    for file in args.before or []:
+        before.update(json.loads(file.read_text()))
     missed = verdicts(results, before)
+
     text = table(results, before, missed)
     print(text)
     print(f"({time.perf_counter() - started:.0f} s in all)")
