@@ -379,7 +379,7 @@ def verdicts(results: dict, before: dict) -> dict:
 
 def table(results: dict, before: dict, missed: dict) -> str:
     head = ("| notebook | control | mode | final frame: median | p90 | first change | first token "
-            "| kernel | before (median) | load (cores) | goal |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+            "| kernel | before (median) | load (cores) | goal |\n" + "|---" * 11 + "|\n")
     rows = []
     for name, r in sorted(results.items(), key=lambda kv: (kv[1]["notebook"], kv[1]["mode"], kv[0])):
         old = before.get(name, {}).get("final", {}).get("median")
