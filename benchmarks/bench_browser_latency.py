@@ -60,6 +60,7 @@ class Control:
     token_text: str = ""  # text whose appearance is "the first token of the answer"
     before: list = field(default_factory=list)  # steps that set up the moves, not timed
     between: Step | None = None  # a step before each move, not timed (e.g. move away first)
+    figure: bool = True  # the move changes a figure: "final" waits for a new image, however late
 
 
 @dataclass
@@ -77,7 +78,7 @@ def widgets(moves: int) -> list[Widget]:
     """Every control of every notebook's widgets (the checkbox-free ones a person moves)."""
     right, left = "ArrowRight", "ArrowLeft"
     return [
-        Widget("00", "widgets.IntSlider(", [Control("tokens", "slider", _moves(moves, right))]),
+        Widget("00", "widgets.IntSlider(", [Control("tokens", "slider", _moves(moves, right), figure=False)]),
         Widget("01", "NextTokenExplorer(", [
             Control("temperature", "slider", _moves(moves, left)),
             Control("top-k (0 = off)", "slider", _moves(moves, right)),
@@ -85,7 +86,8 @@ def widgets(moves: int) -> list[Widget]:
             Control("Prompt", "text", _moves(moves, "The capital of Australia is", "Wishing you a very happy",
                                              "The chemical symbol for gold is")),
             Control("next step", "button", _moves(moves, None), slow=True),
-            Control("sample 5", "button", _moves(moves, None), slow=True, token_text="Five samples"),
+            Control("sample 5", "button", _moves(moves, None), slow=True, token_text="Five samples",
+                    figure=False),
         ]),
         Widget("02", "AskWidget(", [
             Control("Ask", "button", _moves(moves, None), slow=True, token_text="confidence",
@@ -126,7 +128,7 @@ def widgets(moves: int) -> list[Widget]:
 _ARM = """
 ([selector, trigger, tokenText]) => {
   const root = document.querySelector(selector);
-  const probe = {t0: null, frames: [], token: null, last: performance.now()};
+  const probe = {t0: null, frames: [], token: null, image: false, last: performance.now()};
   const stamp = () => { if (probe.t0 === null) probe.t0 = performance.now(); };
   root.addEventListener(trigger, stamp, {capture: true});
   const paint = (isToken) => {
@@ -146,6 +148,8 @@ _ARM = """
     });
     if (!fromKernel.length) return;
     probe.last = performance.now();
+    if (fromKernel.some(m => m.attributeName === 'src'
+        || Array.from(m.addedNodes || []).some(n => n.nodeName === 'IMG'))) probe.image = true;
     paint(tokenText !== '' && root.textContent.includes(tokenText));
   });
   observer.observe(root, {subtree: true, childList: true, characterData: true, attributes: true,
@@ -157,12 +161,15 @@ _ARM = """
 """
 
 _QUIET = """
-([quietMs, timeoutMs]) => new Promise((resolve) => {
+([quietMs, timeoutMs, needImage]) => new Promise((resolve) => {
   const probe = window.__rseaiBench;
   const started = performance.now();
   const tick = () => {
     const now = performance.now();
-    if ((probe.frames.length && now - probe.last >= quietMs) || now - started >= timeoutMs) {
+    // Quiet counts only once the figure changed: a text answered early must not end the wait
+    // before a slow image arrives (the final frame would be under-reported).
+    const done = probe.frames.length && (!needImage || probe.image) && now - probe.last >= quietMs;
+    if (done || now - started >= timeoutMs) {
       probe.stop();
       resolve({t0: probe.t0, frames: probe.frames, token: probe.token});
     } else { setTimeout(tick, 25); }
@@ -234,10 +241,10 @@ def move(page, root: str, ctl: Control, value, *, timeout_ms: float, lab: bool) 
         element.select_option(label=str(value))
     else:
         element.press("Tab")
-    quiet_ms = 2500 if ctl.slow else 700
+    quiet_ms = 2500 if ctl.slow else 1000
     page.set_default_timeout(timeout_ms)
     # Nothing painted within this time counts as "nothing painted" (a missed goal), not a hang.
-    result = page.evaluate(_QUIET, [quiet_ms, min(timeout_ms, 60_000 if ctl.slow else 20_000)])
+    result = page.evaluate(_QUIET, [quiet_ms, min(timeout_ms, 60_000 if ctl.slow else 20_000), ctl.figure])
     box.evaluate("node => node.removeAttribute('data-rseai-control')")
     out = {"first": None, "final": None, "token": None, "kernel": None}
     if result["t0"] is not None and result["frames"]:

@@ -253,6 +253,8 @@ class FigureView(w.Image):
         """Show an empty figure (after an error: no stale picture beside the message)."""
 
         def blank(view):
+            for artist in view.figure.findobj():
+                artist.set_animated(False)
             for ax in view.axes:
                 ax.clear()
                 ax.set_axis_off()

@@ -20,7 +20,7 @@ import html
 import ipywidgets as w
 
 from rseai import _checks
-from rseai.lm.plots import probability_bars
+from rseai.lm.plots import probability_bars, update_probability_bars
 from rseai.style import FigureView, MessageArea, coloured_tokens_html
 
 __all__ = ["NextTokenExplorer"]
@@ -35,6 +35,7 @@ class NextTokenExplorer(w.VBox):
         self.seed = _checks.seed(seed)
         self.draws = 0
         self.state: dict = {}
+        self._layout = None  # (prompt, chat, tokens) the bars were last drawn for
         self.prompt = w.Textarea(value=prompt, description="Prompt", continuous_update=False,
                                  layout=w.Layout(width="95%", height="60px"))
         self.chat = w.Checkbox(value=False, description="chat template (instruction-tuned)")
@@ -85,6 +86,7 @@ class NextTokenExplorer(w.VBox):
         """After an error: no stale numbers or bars beside the message."""
         self.state = {}
         self.stats.value = ""
+        self._layout = None
         self.chart.clear()
 
     def update(self, *, tokens: bool = True) -> None:
@@ -104,8 +106,19 @@ class NextTokenExplorer(w.VBox):
                           "entropy_bits": dist.entropy_bits, "n_candidates": dist.n_candidates}
             self.stats.value = (f"<b>entropy</b> {dist.entropy_bits:.2f} bits · "
                                 f"<b>{dist.n_candidates:,}</b> of {self.lm.vocab_size:,} tokens possible")
-            self.chart.show(lambda view: probability_bars(dist, k=self.k, ax=view.ax),
-                            key=(self.prompt.value, *options.values()))
+            key = (self.prompt.value, *options.values())
+            layout = (self.prompt.value, self.chat.value, tuple(top["token"]))
+            if layout != self._layout:  # new tokens: draw the chart whole
+                self._layout = layout
+                self.chart.show(lambda view: self._draw_bars(view.ax, dist), key=key)
+            else:  # same tokens (a slider): new lengths, labels and axis, repainted alone
+                self.chart.show(lambda view: update_probability_bars(view.ax, dist, k=self.k),
+                                full=False, key=key)
+
+    def _draw_bars(self, ax, dist) -> None:
+        probability_bars(dist, k=self.k, ax=ax)
+        for artist in update_probability_bars(ax, dist, k=self.k):
+            artist.set_animated(True)
 
     def _next_step(self, button=None):
         with self.message.guard():

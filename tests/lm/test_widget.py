@@ -72,3 +72,13 @@ def test_the_explorer_is_a_container_with_update_and_state(explorer):
     assert isinstance(explorer, w.VBox) and explorer.chart in explorer.children
     explorer.update()
     assert explorer.state["temperature"] == 1.0 and explorer.chart.drawn_key[0] == explorer.prompt.value
+
+
+def test_a_slider_move_repaints_the_bars_in_place(explorer):
+    bars = list(explorer.chart.ax.patches)
+    explorer.temperature.value = 0.5
+    assert list(explorer.chart.ax.patches) == bars                 # same artists, new lengths
+    assert [b.get_width() for b in bars] == pytest.approx(explorer.last_top["prob"].tolist())
+    assert "T=0.5" in explorer.chart.ax.texts[-1].get_text()
+    explorer.prompt.value = "The capital of Australia is"          # new tokens: drawn whole
+    assert explorer.chart.ax.patches[0] is not bars[0]
