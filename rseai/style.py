@@ -101,19 +101,24 @@ class MessageArea:
         self.widget.value = ""
         self.last_error = None
 
+    def error(self, err: Exception) -> None:
+        """Show ``err`` as the message (kept in ``last_error``)."""
+        self.last_error = err
+        self.show(f"⚠ {err}", kind="error")
+
     @contextmanager
-    def guard(self):
-        """Run a callback body; a ValueError/TypeError/RuntimeError becomes a message in place."""
+    def guard(self, *, on_error=None):
+        """Run a callback body; a ValueError/TypeError/RuntimeError becomes a message in place.
+
+        ``on_error()`` then clears what the failed call would have replaced (stale results).
+        Anything else (KeyError, IndexError, ...) is a bug and propagates.
+        """
         try:
             yield self
-        except (ValueError, TypeError, RuntimeError, KeyError, IndexError) as err:
-            self.last_error = err
-            self.show(f"⚠ {err}", kind="error")
-
-
-def figure_output():
-    """An ``Output`` widget to draw matplotlib figures into without stacking old ones."""
-    return w.Output(layout=w.Layout(min_height="280px"))
+        except (ValueError, TypeError, RuntimeError) as err:
+            self.error(err)
+            if on_error is not None:
+                on_error()
 
 
 def coloured_tokens_html(tokens, values=None, *, vmin: float = 0.0, vmax: float = 1.0,
@@ -151,25 +156,140 @@ def coloured_tokens_html(tokens, values=None, *, vmin: float = 0.0, vmax: float 
     return f"<div style='line-height:2'>{head}{''.join(chips)}</div>"
 
 
-def show_figure(output, fig, *, close: bool = True) -> None:
-    """Show ``fig`` in the ``Output`` widget ``output``, replacing what was there.
+class FigureView(w.Image):
+    """A matplotlib Figure shown as a PNG ``Image`` widget and redrawn in place.
 
-    The figure is rendered to PNG once, here, and shown as an image: no second render by the
-    notebook's inline backend can race with it, and it never also appears under the cell.
-    Outside a kernel (tests, scripts) nothing is drawn. ``close=False`` keeps a figure that the
-    widget redraws in place.
+    The Figure (``view.figure``, outside pyplot: the inline backend never shows it) is made once;
+    a widget calls ``view.show(draw, full=...)``, where ``draw(view)`` updates the artists in place.
+    ``full=False`` says the static part is unchanged (axes, ticks, layout): then only the artists
+    marked ``set_animated(True)`` are painted over a cached background (blitting); otherwise the
+    whole figure is drawn. The PNG is sized for the screen (``dpi``) and encoded fast.
+
+    Inside a kernel, drawing happens on one background thread and the *last* request wins: a
+    slider dragged through 30 values queues no stale redraws, and the figure ends on the final
+    value. A full request is never dropped for a later blit: the two are drawn together. A
+    ``draw`` given ``full=True`` must therefore draw the whole current state. ``flush()`` waits
+    for it. Outside a kernel (tests, scripts) ``show`` draws at once.
+    ``drawn`` counts the PNGs made and ``drawn_key`` is the ``key`` of the request last drawn.
     """
-    import io
 
-    import matplotlib.pyplot as plt
-    from IPython import get_ipython
-    from IPython.display import Image, display
+    def __init__(self, *, figsize=FIGSIZE, dpi: int = 72, nrows: int = 1, ncols: int = 1,
+                 background: bool | None = None, on_error=None, **subplot_kw):
+        import threading
 
-    if get_ipython() is not None:
+        from IPython import get_ipython
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        super().__init__(format="png", layout=w.Layout(max_width="100%"))
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        FigureCanvasAgg(self.figure)
+        for ax in self.figure.subplots(nrows, ncols, squeeze=False, **subplot_kw).ravel():
+            _style(ax)
+        self.drawn, self.drawn_key, self.error = 0, None, None
+        self._on_error = on_error
+        self._background_image = None  # the figure without its animated artists
+        self._lock = threading.Lock()
+        self._pending = None  # (draw, key): the newest request not yet drawn
+        self._idle = threading.Event()
+        self._idle.set()
+        self._wake = threading.Event()
+        if background is None:
+            background = get_ipython() is not None
+        self._thread = None
+        if background:
+            self._thread = threading.Thread(target=self._loop, name="rseai-figure", daemon=True)
+            self._thread.start()
+
+    @property
+    def background(self) -> bool:
+        """Whether requests are drawn on the background thread (inside a kernel)."""
+        return self._thread is not None
+
+    @property
+    def axes(self) -> list:
+        return self.figure.axes
+
+    @property
+    def ax(self):
+        return self.figure.axes[0]
+
+    def show(self, draw, *, full: bool = True, key=None) -> None:
+        """Update the artists with ``draw(view)`` and paint the PNG (``full=False``: blit)."""
+        if self._thread is None:
+            self._draw(draw, full, key)
+            return
+        with self._lock:
+            if self._pending is not None and self._pending[1] and not full:
+                # A full redraw still waiting must not be lost to a blit: do both, in order.
+                first = self._pending[0]
+
+                def both(view, first=first, then=draw):
+                    first(view)
+                    then(view)
+
+                draw, full = both, True
+            self._pending = (draw, full, key)
+            self._idle.clear()
+        self._wake.set()
+
+    def flush(self, timeout_s: float = 30.0) -> bool:
+        """Wait until the newest request is painted; False if that took longer than ``timeout_s``."""
+        return self._idle.wait(timeout_s)
+
+    def _loop(self) -> None:
+        while True:
+            self._wake.wait()
+            with self._lock:
+                job, self._pending = self._pending, None
+                self._wake.clear()
+            if job is not None:
+                self._draw(*job)
+            with self._lock:
+                if self._pending is None:
+                    self._idle.set()
+
+    def clear(self) -> None:
+        """Show an empty figure (after an error: no stale picture beside the message)."""
+
+        def blank(view):
+            for artist in view.figure.findobj():
+                artist.set_animated(False)
+            for ax in view.axes:
+                ax.clear()
+                ax.set_axis_off()
+
+        self.show(blank, key=None)
+
+    def _draw(self, draw, full, key) -> None:
+        try:
+            draw(self)
+            self.value = self._png(full or self._background_image is None)
+            self.drawn += 1
+            self.drawn_key = key
+            self.error = None
+        except Exception as err:  # shown in place: a widget never dies of a failed redraw
+            self.error = err
+            if self._on_error is None:
+                raise
+            self._on_error(err)
+
+    def _png(self, full: bool) -> bytes:
+        import io
+
+        from PIL import Image
+
+        canvas = self.figure.canvas
+        animated = [a for a in self.figure.findobj() if a.get_animated() and a.get_visible()]
+        if full:
+            canvas.draw()  # draws everything except the animated artists
+            self._background_image = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._background_image)
+        for artist in animated:
+            self.figure.draw_artist(artist)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", bbox_inches="tight")
-        with output:
-            output.clear_output(wait=True)
-            display(Image(data=buffer.getvalue(), format="png"))
-    if close:
-        plt.close(fig)
+        rgba = canvas.buffer_rgba()
+        Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1) \
+            .convert("RGB").save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()

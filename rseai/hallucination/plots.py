@@ -15,14 +15,30 @@ Example
 
 from __future__ import annotations
 
+import html
 import textwrap
 
 import numpy as np
 
-from rseai.style import PALETTE, new_axes
+from rseai.style import PALETTE, coloured_tokens_html, new_axes
 
 __all__ = ["answer_token_bars", "sample_groups", "reliability_diagram", "detector_roc",
-           "accuracy_by_group", "grounding_effect", "confidence_vs_agreement"]
+           "accuracy_by_group", "grounding_effect", "confidence_vs_agreement", "answer_html",
+           "agreement_meter_html"]
+
+
+def answer_html(answer) -> str:
+    """An answer's tokens as chips coloured by probability (dark = unsure, yellow = sure)."""
+    return coloured_tokens_html(answer.tokens, answer.probs, title=f"confidence {answer.confidence:.2f}")
+
+
+def agreement_meter_html(agreement: float, verdict: str) -> str:
+    """A bar filled to ``agreement`` (0-1), green when consistent, vermillion otherwise."""
+    colour = PALETTE["green"] if verdict == "consistent" else PALETTE["vermillion"]
+    return (f"<div style='width:320px;border:1px solid #999;height:14px;border-radius:3px'>"
+            f"<div style='width:{100 * agreement:.0f}%;background:{colour};height:14px'></div></div>"
+            f"<span style='color:{colour};font-weight:bold'>agreement {agreement:.0%}: "
+            f"{html.escape(verdict)}</span>")
 
 
 def _short(text: str, width: int = 38) -> str:

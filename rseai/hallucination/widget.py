@@ -18,41 +18,30 @@ Example
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as w
 
+from rseai import _checks
 from rseai.hallucination import asking, plots
-from rseai.style import MessageArea, coloured_tokens_html, figure_output, show_figure
+from rseai.hallucination.plots import agreement_meter_html, answer_html
+from rseai.style import FigureView, MessageArea
 
 __all__ = ["AskWidget", "ProbeExplorer", "answer_html"]
 
 
-def _show(out, fig) -> None:
-    """Draw ``fig`` into the Output widget ``out``, keeping it on ``out.figure`` for tests."""
-    out.figure = fig
-    show_figure(out, fig)
-
-
-def answer_html(answer) -> str:
-    """An answer's tokens as chips coloured by probability (dark = unsure, yellow = sure)."""
-    return coloured_tokens_html(answer.tokens, answer.probs, title=f"confidence {answer.confidence:.2f}")
-
-
-def _meter(agreement: float, verdict: str) -> str:
-    colour = "#009E73" if verdict == "consistent" else "#D55E00"
-    return (f"<div style='width:320px;border:1px solid #999;height:14px;border-radius:3px'>"
-            f"<div style='width:{100 * agreement:.0f}%;background:{colour};height:14px'></div></div>"
-            f"<span style='color:{colour};font-weight:bold'>agreement {agreement:.0%}: "
-            f"{html.escape(verdict)}</span>")
-
-
 class AskWidget(w.VBox):
-    """Question box, sample count and temperature wired to ``ask`` and ``self_consistency``."""
+    """Question box, sample count and temperature wired to ``ask`` and ``self_consistency``.
+
+    ``state`` holds the last answer, agreement, verdict and samples; after an error it is empty
+    and the old answer is cleared, so nothing stale stands beside the message.
+    """
 
     def __init__(self, lm, *, question: str = "Who was the first person to walk on Mars?", n: int = 10,
                  temperature: float = 0.7, seed: int = 0):
-        self.lm, self.seed = lm, seed
+        self.lm = lm
+        self.seed = _checks.seed(seed)
+        # The controls' ranges: a starting value outside them is refused, never clamped.
+        n = _checks.integer(n, name="n", low=2, high=20)
+        temperature = _checks.real(temperature, name="temperature", low=0.1, high=1.5)
         self.question = w.Text(value=question, description="question", layout=w.Layout(width="560px"))
         self.n = w.IntSlider(value=n, min=2, max=20, description="samples", continuous_update=False)
         self.temperature = w.FloatSlider(value=temperature, min=0.1, max=1.5, step=0.1,
@@ -60,26 +49,36 @@ class AskWidget(w.VBox):
         self.button = w.Button(description="Ask", button_style="primary")
         self.answer = w.HTML()
         self.meter = w.HTML()
-        self.out = figure_output()
         self.message = MessageArea()
+        self.chart = FigureView(figsize=(7.5, 3.6), on_error=self.message.error)
         self.state: dict = {}
         self.button.on_click(lambda _: self.run())
         super().__init__([w.HBox([self.question, self.button]), w.HBox([self.n, self.temperature]),
-                          self.message.widget, self.answer, self.meter, self.out])
+                          self.message.widget, self.answer, self.meter, self.chart])
+
+    def update(self) -> None:
+        """Ask the current question (the widget contract's name for ``run``)."""
+        self.run()
+
+    def _clear(self) -> None:
+        self.state = {}
+        self.answer.value = ""
+        self.meter.value = ""
+        self.chart.clear()
 
     def run(self) -> None:
         """Ask the current question; on bad input show why and keep the old result."""
         self.message.show(f"asking the model, then sampling it {self.n.value} times…")
-        with self.message.guard():
+        with self.message.guard(on_error=self._clear):
             question = self.question.value
             answer = asking.ask(self.lm, question)
+            self.answer.value = answer_html(answer)  # the greedy answer first, while sampling runs
             check = asking.self_consistency(self.lm, question, n=self.n.value,
-                                                   temperature=self.temperature.value, seed=self.seed)
+                                            temperature=self.temperature.value, seed=self.seed)
             self.state = {"answer": answer.text, "agreement": check.agreement, "verdict": check.verdict,
                           "samples": check.answers}
-            self.answer.value = answer_html(answer)
-            self.meter.value = _meter(check.agreement, check.verdict)
-            _show(self.out, plots.sample_groups(check))
+            self.meter.value = agreement_meter_html(check.agreement, check.verdict)
+            self.chart.show(lambda v: plots.sample_groups(check, ax=v.ax), key=question)
             self.message.clear()
 
 
@@ -88,20 +87,20 @@ class ProbeExplorer(w.VBox):
 
     def __init__(self, result, *, max_rows: int = 25):
         self.table = result.table
-        self.max_rows = max_rows
+        self.max_rows = _checks.integer(max_rows, name="max_rows", low=1)
         categories = ["all"] + sorted(self.table["category"].unique())
         self.category = w.Dropdown(options=categories, value="all", description="category")
         self.kind = w.Dropdown(options=["all", "fact", "false_premise"], value="all", description="kind")
         self.outcome = w.Dropdown(options=["all", "right", "wrong"], value="all", description="answers")
         self.summary = w.HTML()
         self.rows = w.HTML()
-        self.out = figure_output()
         self.message = MessageArea()
+        self.chart = FigureView(figsize=(7.0, 4.0), on_error=self.message.error)
         self.state: dict = {}
         for control in (self.category, self.kind, self.outcome):
             control.observe(lambda _: self.update(), names="value")
         super().__init__([w.HBox([self.category, self.kind, self.outcome]), self.message.widget,
-                          self.summary, self.out, self.rows])
+                          self.summary, self.chart, self.rows])
         self.update()
 
     def selection(self):
@@ -115,15 +114,17 @@ class ProbeExplorer(w.VBox):
             t = t[t["correct"] == (self.outcome.value == "right")]
         return t
 
+    def _clear(self) -> None:
+        self.summary.value = ""
+        self.rows.value = ""
+        self.chart.clear()
+
     def update(self) -> None:
         self.message.clear()
-        with self.message.guard():
+        with self.message.guard(on_error=self._clear):
             part = self.selection()
             self.state = {"n": len(part)}
             if part.empty:
-                self.summary.value = ""
-                self.rows.value = ""
-                self.out.clear_output()
                 raise ValueError("no questions match these filters; widen them")
             self.state.update(accuracy=float(part["correct"].mean()))
             self.summary.value = (f"<b>{len(part)} questions</b>: accuracy {part['correct'].mean():.0%}, "
@@ -131,4 +132,4 @@ class ProbeExplorer(w.VBox):
                                   f"mean agreement {part['agreement'].mean():.2f}")
             shown = part[["question", "answer", "correct", "confidence", "agreement"]].head(self.max_rows)
             self.rows.value = shown.to_html(index=False, float_format=lambda x: f"{x:.2f}", escape=True)
-            _show(self.out, plots.confidence_vs_agreement(part))
+            self.chart.show(lambda v: plots.confidence_vs_agreement(part, ax=v.ax), key=len(part))

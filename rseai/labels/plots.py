@@ -63,29 +63,36 @@ def digit_grid(images, *, titles=None, ncols: int = 8, frames=None, suptitle: st
     return fig
 
 
+def issue_gallery_page(images, issues, *, flipped=None, start: int = 0, n: int = 12) -> dict:
+    """What one gallery page shows: ``cells`` (images, titles, frame colours) and ``suptitle``."""
+    page = issues.iloc[start:start + n]
+    idx = page["index"].to_numpy()
+    titles = [f"given {g} → {s}\n#{i}, p(given)={q:.3f}" for i, g, s, q in
+              zip(idx, page["given_label"], page["suggested_label"], page["label_quality"])]
+    frames = [None] * len(idx)
+    if flipped is not None:
+        frames = [PALETTE["green"] if flipped[i] else PALETTE["vermillion"] for i in idx]
+    note = "\ngreen frame: really flipped; vermillion: a false alarm" if flipped is not None else ""
+    return {"cells": (np.asarray(images)[idx], titles, frames),
+            "suptitle": f"Flagged labels {start + 1}-{start + len(idx)} of {len(issues)}, worst first{note}"}
+
+
 def issue_gallery(images, issues, *, flipped=None, start: int = 0, n: int = 12, ncols: int = 6, fig=None):
     """Flagged images with "given → suggested" titles, worst first (rows ``start``..``start+n``).
 
     ``images``: all images, shape (n_samples, h, w); ``issues``: a ``find_issues`` frame;
     ``flipped``: the known flip mask, to frame true finds green and false alarms vermillion.
     """
-    page = issues.iloc[start:start + n]
-    if len(page) == 0:
+    if len(issues.iloc[start:start + n]) == 0:
         if fig is not None:
             fig.clear()
         fig, ax = new_axes(title="No flagged labels on this page", ax=None if fig is None else fig.gca())
         ax.set_axis_off()
         return fig
-    idx = page["index"].to_numpy()
-    titles = [f"given {g} → {s}\n#{i}, p(given)={q:.3f}" for i, g, s, q in
-              zip(idx, page["given_label"], page["suggested_label"], page["label_quality"])]
-    frames = None
-    if flipped is not None:
-        frames = [PALETTE["green"] if flipped[i] else PALETTE["vermillion"] for i in idx]
-    end = start + len(page)
-    note = "\ngreen frame: really flipped; vermillion: a false alarm" if flipped is not None else ""
-    return digit_grid(np.asarray(images)[idx], titles=titles, ncols=ncols, frames=frames, fig=fig,
-                      suptitle=f"Flagged labels {start + 1}-{end} of {len(issues)}, worst first{note}")
+    page = issue_gallery_page(images, issues, flipped=flipped, start=start, n=n)
+    shown, titles, frames = page["cells"]
+    return digit_grid(shown, titles=titles, ncols=ncols, frames=frames if flipped is not None else None,
+                      fig=fig, suptitle=page["suptitle"])
 
 
 def _bars(ax, table, title):
@@ -101,21 +108,29 @@ def _bars(ax, table, title):
 
 
 def approach_bars(table, *, reference=None, title="Measured here",
-                  reference_title="The talk: steel sheets (Ng, 2021)"):
+                  reference_title="The talk: steel sheets (Ng, 2021)", axes=None):
     """Accuracy of Baseline / Model-centric / Data-centric, beside the talk's figures if given.
 
     ``table``: a ``compare_approaches`` frame; ``reference``: dict approach -> accuracy (0-1),
-    e.g. ``rseai.labels.TALK_STEEL_SHEETS``.
+    e.g. ``rseai.labels.TALK_STEEL_SHEETS``; ``axes``: one or two Axes to redraw into.
     """
     import pandas as pd
 
     ncols = 1 if reference is None else 2
-    fig, axes = new_figure(ncols=ncols, figsize=(5.2 * ncols, 4.0), squeeze=False)
-    _bars(axes[0, 0], table, title)
+    if axes is None:
+        fig, axes = new_figure(ncols=ncols, figsize=(5.2 * ncols, 4.0), squeeze=False)
+        axes = axes.ravel()
+    else:
+        if len(axes) != ncols:
+            raise ValueError(f"axes must hold {ncols} Axes for this figure, got {len(axes)}")
+        fig = axes[0].figure
+        for ax in axes:
+            new_axes(title="", ax=ax)
+    _bars(axes[0], table, title)
     if reference is not None:
         ref = pd.DataFrame({"accuracy": pd.Series(reference)})
         ref["change"] = ref["accuracy"] - ref["accuracy"].iloc[0]
-        _bars(axes[0, 1], ref, reference_title)
+        _bars(axes[1], ref, reference_title)
     fig.tight_layout()
     return fig
 

@@ -18,7 +18,8 @@ import numpy as np
 
 from rseai.style import PALETTE, new_axes, new_figure
 
-__all__ = ["probability_bars", "probability_panels", "entropy_curve", "generation_steps"]
+__all__ = ["probability_bars", "update_probability_bars", "probability_panels", "entropy_curve",
+           "generation_steps"]
 
 
 def _options(dist) -> str:
@@ -42,13 +43,43 @@ def probability_bars(dist, *, k: int = 10, highlight=(), ax=None, title: str | N
     y = np.arange(len(top))[::-1]
     ax.barh(y, top["prob"], color=colours)
     ax.set_yticks(y, [repr(t)[1:-1] for t in top["token"]], fontfamily="monospace")
-    ax.set_xlim(0, max(0.05, float(top["prob"].max()) * 1.18))
+    ax.set_xlim(0, _xmax(top))
     for yi, p in zip(y, top["prob"]):
-        ax.text(p, yi, f" {p:.1%}" if p >= 0.001 else f" {p:.1e}", va="center", fontsize=9)
-    ax.text(0.99, 0.02, f"{_options(dist)}\nentropy {dist.entropy_bits:.2f} bits\n"
-            f"{dist.n_candidates:,} tokens possible", transform=ax.transAxes, ha="right",
+        ax.text(p, yi, _prob_label(p), va="center", fontsize=9)
+    ax.text(0.99, 0.02, _info(dist), transform=ax.transAxes, ha="right",
             va="bottom", fontsize=9, color=PALETTE["grey"])
     return fig
+
+
+def _xmax(top) -> float:
+    return max(0.05, float(top["prob"].max()) * 1.18)
+
+
+def _prob_label(p: float) -> str:
+    return f" {p:.1%}" if p >= 0.001 else f" {p:.1e}"
+
+
+def _info(dist) -> str:
+    return f"{_options(dist)}\nentropy {dist.entropy_bits:.2f} bits\n{dist.n_candidates:,} tokens possible"
+
+
+def update_probability_bars(ax, dist, *, k: int = 10) -> list:
+    """New lengths, labels, x range and options of a ``probability_bars`` Axes for the same tokens.
+
+    Returns the artists changed (bars, texts, x axis) for a widget to repaint alone; raises
+    ValueError if the top ``k`` tokens differ from the ones drawn (then draw it again).
+    """
+    top = dist.top(k)
+    bars, texts = ax.patches, ax.texts
+    if len(bars) != len(top) or len(texts) != len(top) + 1:
+        raise ValueError(f"the Axes shows {len(bars)} tokens, the distribution {len(top)}: redraw it")
+    for bar, text, p in zip(bars, texts, top["prob"]):
+        bar.set_width(p)
+        text.set_x(p)
+        text.set_text(_prob_label(p))
+    texts[-1].set_text(_info(dist))
+    ax.set_xlim(0, _xmax(top))
+    return [*bars, *texts, ax.xaxis]
 
 
 def probability_panels(dists, *, k: int = 8, titles=None):

@@ -18,22 +18,24 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
-import matplotlib.pyplot as plt
-from IPython.display import display
 
-from rseai.lm.plots import probability_bars
-from rseai.style import MessageArea, coloured_tokens_html, figure_output, new_axes, show_figure
+from rseai import _checks
+from rseai.lm.plots import probability_bars, update_probability_bars
+from rseai.style import FigureView, MessageArea, coloured_tokens_html
 
 __all__ = ["NextTokenExplorer"]
 
 
-class NextTokenExplorer:
-    """The controls, their wiring and the last drawn data (``last_top``) for tests to read."""
+class NextTokenExplorer(w.VBox):
+    """The controls, their wiring, and ``state``: what the chart shows now (``state["top"]``)."""
 
     def __init__(self, lm, *, prompt: str = "Wishing you a very happy", k: int = 10, seed: int = 0):
-        self.lm, self.k, self.seed = lm, k, seed
-        self.last_top = None  # DataFrame behind the current chart
+        self.lm = lm
+        self.k = _checks.integer(k, name="k", low=1, high=50)
+        self.seed = _checks.seed(seed)
         self.draws = 0
+        self.state: dict = {}
+        self._layout = None  # (prompt, chat, tokens) the bars were last drawn for
         self.prompt = w.Textarea(value=prompt, description="Prompt", continuous_update=False,
                                  layout=w.Layout(width="95%", height="60px"))
         self.chat = w.Checkbox(value=False, description="chat template (instruction-tuned)")
@@ -51,47 +53,72 @@ class NextTokenExplorer:
         self.tokens_view = w.HTML()
         self.stats = w.HTML()
         self.samples_view = w.HTML()
-        self.chart = figure_output()
-        # One figure, redrawn in place and kept out of pyplot so the inline backend never shows it.
-        self.figure, self.axes = new_axes(title="")
-        plt.close(self.figure)
         self.message = MessageArea()
+        self.chart = FigureView(figsize=(7.0, 4.0), on_error=self.message.error)
         for control in (self.prompt, self.chat, self.temperature, self.top_k, self.top_p):
-            control.observe(self._redraw, names="value")
+            control.observe(self._changed, names="value")
         self.next_button.on_click(self._next_step)
         self.sample_button.on_click(self._sample)
-        self.widget = w.VBox([
+        super().__init__([
             self.prompt, self.chat, self.tokens_view,
             w.HBox([w.VBox([self.temperature, self.top_k, self.top_p]),
                     w.VBox([self.next_button, self.sample_button])]),
             self.message.widget, self.stats, self.chart, self.samples_view,
         ])
-        self._redraw()
+        self.update()
 
-    def _ipython_display_(self):
-        display(self.widget)
+    @property
+    def last_top(self):
+        """The DataFrame behind the current chart (None after an error)."""
+        return self.state.get("top")
 
     def _options(self) -> dict:
-        return dict(temperature=self.temperature.value,
-                    top_k=self.top_k.value or None,
-                    top_p=self.top_p.value if self.top_p.value < 1.0 else None)
+        # The sliders' "off" ends map to None; any other value (NaN included) goes to the model's
+        # own checks, so a bad value is a message, never a silently disabled filter.
+        top_p = self.top_p.value
+        return dict(temperature=self.temperature.value, top_k=self.top_k.value or None,
+                    top_p=None if top_p == 1.0 else top_p)
 
-    def _redraw(self, change=None):
+    def _changed(self, change) -> None:
+        self.update(tokens=change["owner"] in (self.prompt, self.chat))
+
+    def _clear(self) -> None:
+        """After an error: no stale numbers or bars beside the message."""
+        self.state = {}
+        self.stats.value = ""
+        self._layout = None
+        self.chart.clear()
+
+    def update(self, *, tokens: bool = True) -> None:
+        """Recompute the next-token distribution for the controls and redraw (errors in place)."""
         self.message.clear()
-        with self.message.guard():
-            dist = self.lm.next_token_distribution(self.prompt.value, chat=self.chat.value,
-                                                   **self._options())
+        with self.message.guard(on_error=self._clear):
+            options = self._options()
+            dist = self.lm.next_token_distribution(self.prompt.value, chat=self.chat.value, **options)
             if dist.note:
                 self.message.show(dist.note, kind="info")
-            if change is None or change["owner"] is self.prompt:  # sliders leave the tokens alone
+            if tokens:  # sliders leave the tokens alone
                 shown = self.lm.tokenize(self.prompt.value)
                 self.tokens_view.value = coloured_tokens_html(
                     shown["token"], title=f"Your prompt as {len(shown)} tokens")
-            self.last_top = dist.top(self.k)
+            top = dist.top(self.k)
+            self.state = {"prompt": self.prompt.value, **options, "top": top,
+                          "entropy_bits": dist.entropy_bits, "n_candidates": dist.n_candidates}
             self.stats.value = (f"<b>entropy</b> {dist.entropy_bits:.2f} bits · "
                                 f"<b>{dist.n_candidates:,}</b> of {self.lm.vocab_size:,} tokens possible")
-            probability_bars(dist, k=self.k, ax=self.axes)
-            show_figure(self.chart, self.figure, close=False)
+            key = (self.prompt.value, *options.values())
+            layout = (self.prompt.value, self.chat.value, tuple(top["token"]))
+            if layout != self._layout:  # new tokens: draw the chart whole
+                self._layout = layout
+                self.chart.show(lambda view: self._draw_bars(view.ax, dist), key=key)
+            else:  # same tokens (a slider): new lengths, labels and axis, repainted alone
+                self.chart.show(lambda view: update_probability_bars(view.ax, dist, k=self.k),
+                                full=False, key=key)
+
+    def _draw_bars(self, ax, dist) -> None:
+        probability_bars(dist, k=self.k, ax=ax)
+        for artist in update_probability_bars(ax, dist, k=self.k):
+            artist.set_animated(True)
 
     def _next_step(self, button=None):
         with self.message.guard():
@@ -106,7 +133,7 @@ class NextTokenExplorer:
             self.message.show(f"Drew {step.token!r} (probability {step.prob:.1%}).", kind="ok")
 
     def _sample(self, button=None):
-        with self.message.guard():
+        with self.message.guard(on_error=lambda: setattr(self.samples_view, "value", "")):
             self.draws += 1
             gens = self.lm.sample(self.prompt.value, n=5, max_new_tokens=15, chat=self.chat.value,
                                   seed=self.seed + self.draws, **self._options())

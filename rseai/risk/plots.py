@@ -19,8 +19,8 @@ import numpy as np
 
 from rseai.style import PALETTE, new_axes, new_figure
 
-__all__ = ["confusion_plot", "tradeoff_plot", "cost_curve_plot", "group_rates_plot",
-           "group_confusion_plots", "risk_heatmap"]
+__all__ = ["confusion_plot", "update_confusion", "tradeoff_plot", "cost_curve_plot", "group_rates_plot",
+           "update_group_rates", "group_confusion_plots", "risk_heatmap"]
 
 _CELL = {  # (row, col) on the slide's layout -> name, colour
     (0, 0): ("True Positive", PALETTE["green"]),
@@ -32,16 +32,30 @@ _REGION_COLOURS = {"acceptable": PALETTE["green"], "ALARP": PALETTE["yellow"],
                    "intolerable": PALETTE["vermillion"]}
 
 
+def _cell_texts(conf) -> list[str]:
+    counts = conf.matrix
+    return [f"{name}\n{counts[r, c]:,}" for (r, c), (name, _colour) in _CELL.items()]
+
+
+def _rates_text(conf) -> str:
+    rates = [f"{k.upper()} {v:.1%}" if np.isfinite(v) else f"{k.upper()} undefined"
+             for k, v in (("fnr", conf.fnr), ("fpr", conf.fpr), ("accuracy", conf.accuracy))]
+    return "   ".join(rates).replace("ACCURACY", "accuracy")
+
+
 def confusion_plot(conf, *, labels=("positive", "negative"), title="Confusion matrix", ax=None):
-    """The 2 x 2 matrix as on the slide (rows actual, columns predicted) with counts and names."""
+    """The 2 x 2 matrix as on the slide (rows actual, columns predicted) with counts and names.
+
+    The counts, the title and the rates line are ``ax.texts`` / ``ax.title``: ``update_confusion``
+    rewrites them in place for a new matrix (a widget then repaints only those).
+    """
     from matplotlib.patches import Rectangle
 
     fig, ax = new_axes(title=title, ax=ax, figsize=(4.6, 3.8))
-    counts = conf.matrix
-    for (r, c), (name, colour) in _CELL.items():
+    for ((r, c), (_name, colour)), text in zip(_CELL.items(), _cell_texts(conf), strict=True):
         ax.add_patch(Rectangle(
             (c, r), 1, 1, facecolor=colour, alpha=0.35, edgecolor="white", linewidth=3))
-        ax.text(c + 0.5, r + 0.5, f"{name}\n{counts[r, c]:,}", ha="center", va="center",
+        ax.text(c + 0.5, r + 0.5, text, ha="center", va="center",
                 fontsize=10, fontweight="bold" if r != c else "normal")
     ax.set_xlim(0, 2)
     ax.set_ylim(2, 0)
@@ -50,10 +64,19 @@ def confusion_plot(conf, *, labels=("positive", "negative"), title="Confusion ma
     ax.tick_params(length=0)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    rates = [f"{k.upper()} {v:.1%}" if np.isfinite(v) else f"{k.upper()} undefined"
-             for k, v in (("fnr", conf.fnr), ("fpr", conf.fpr), ("accuracy", conf.accuracy))]
-    ax.set_xlabel("   ".join(rates).replace("ACCURACY", "accuracy"))
+    # The rates line sits where an x label would, as a text so that it can be redrawn alone.
+    ax.text(0.5, -0.13, _rates_text(conf), transform=ax.transAxes, ha="center", va="top")
     return fig
+
+
+def update_confusion(ax, conf, *, title: str) -> list:
+    """Rewrite the counts, rates and title of a ``confusion_plot`` Axes; returns those artists."""
+    cells = ax.texts[:4]
+    for artist, text in zip(cells, _cell_texts(conf), strict=True):
+        artist.set_text(text)
+    ax.texts[4].set_text(_rates_text(conf))
+    ax.title.set_text(title)
+    return [*ax.texts[:5], ax.title]
 
 
 def _finite(sweep):
@@ -116,11 +139,32 @@ def group_rates_plot(by_group, *, rates=("tpr", "fpr", "selection_rate"), title=
                       label=names.get(rate, rate), color=colours.get(rate, PALETTE["grey"]))
         for bar, v in zip(bars, values, strict=True):
             ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 0.01,
-                    "n/a" if np.isnan(v) else f"{v:.2f}", ha="center", va="bottom", fontsize=8)
+                    _rate_label(v), ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x, groups)
     ax.set_ylim(0, 1.12)
     ax.legend(frameon=False, ncol=len(rates), loc="upper center", fontsize=8)
     return fig
+
+
+def _rate_label(v: float) -> str:
+    return "n/a" if np.isnan(v) else f"{v:.2f}"
+
+
+def update_group_rates(ax, by_group, *, rates) -> list:
+    """New heights and labels for the bars of a ``group_rates_plot`` Axes (same groups and rates).
+
+    Returns the artists changed (bars and their labels), for a widget to repaint alone.
+    """
+    values = np.concatenate([by_group[rate].to_numpy(dtype=float) for rate in rates])
+    bars, labels = ax.patches[:len(values)], ax.texts[:len(values)]
+    if len(bars) != len(values) or len(labels) != len(values):
+        raise ValueError(f"the Axes holds {len(bars)} bars but by_group has {len(values)} values: "
+                         "draw it again with group_rates_plot")
+    for bar, label, v in zip(bars, labels, values, strict=True):
+        bar.set_height(np.nan_to_num(v))
+        label.set_y(np.nan_to_num(v) + 0.01)
+        label.set_text(_rate_label(v))
+    return [*bars, *labels]
 
 
 def group_confusion_plots(confusions: dict, *, labels=("positive", "negative"),

@@ -18,14 +18,16 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
-import matplotlib.pyplot as plt
 import numpy as np
 
+from rseai import _checks
 from rseai.risk import costs, plots
 from rseai.risk.groups import as_groups, group_report
-from rseai.style import MessageArea, figure_output, new_figure, show_figure
+from rseai.style import PALETTE, FigureView, MessageArea
 
 __all__ = ["RiskExplorer"]
+
+_PANEL = dict(figsize=(6.0, 4.25), dpi=72)
 
 
 class RiskExplorer(w.VBox):
@@ -44,14 +46,18 @@ class RiskExplorer(w.VBox):
         Names of the positive and negative class, e.g. ("malignant", "benign").
     cost_unit : str
         Unit of the costs, shown on the cost axis.
+
+    Each of the four panels is its own figure: a threshold move repaints the confusion matrix and
+    the group bars, and only the threshold line of the two curves (over a cached background).
     """
 
     def __init__(self, y_true, scores, groups=None, *, cost_fp=1.0, cost_fn=5.0, threshold=0.5,
                  labels=("positive", "negative"), cost_unit="cost units"):
         self.y_true = costs.as_labels(y_true, name="y_true")
         self.scores = costs.as_scores(scores)
+        threshold = _checks.real(threshold, name="threshold", low=0, high=1)
         costs.expected_cost(self.y_true, self.scores, threshold=threshold, cost_fp=cost_fp,
-                           cost_fn=cost_fn)  # checks everything before any widget is built
+                            cost_fn=cost_fn)  # checks everything before any widget is built
         if groups is not None and not isinstance(groups, dict):
             groups = {"group": groups}
         self.groups = {str(k): as_groups(v, n=len(self.y_true)) for k, v in (groups or {}).items()}
@@ -67,76 +73,72 @@ class RiskExplorer(w.VBox):
         self.group_by = w.Dropdown(options=list(self.groups) or ["(no groups)"], description="groups by",
                                    disabled=not self.groups)
         self.summary = w.HTML()
+        self.notes = w.HTML()  # what the group report notes (e.g. a group without positives)
         self.message = MessageArea()
-        self.output = figure_output()
         self.state: dict = {}
-        self._sweeps: dict = {}
-        self._layout_key = None  # what the last tight_layout was computed for
-        self.figure, axes = new_figure(nrows=2, ncols=2, figsize=(12, 8.5))
-        plt.close(self.figure)  # drawn into self.output only, never auto-shown by the notebook
-        self.axes = axes.ravel()
+        self._sweep_cache: dict = {}
+        self.panels = [FigureView(on_error=self.message.error, **_PANEL) for _ in range(4)]
+        self.axes = [panel.ax for panel in self.panels]
+        self._static_key = [None] * 4  # what each panel's non-animated part was drawn for
         for control in (self.threshold, self.cost_fp, self.cost_fn, self.group_by):
             control.observe(lambda _change: self.update(), names="value")
         controls = w.VBox([w.HBox([self.threshold, self.to_optimum]),
                            w.HBox([self.cost_fp, self.cost_fn, self.group_by])])
-        super().__init__([controls, self.message.widget, self.summary, self.output])
+        grid = w.GridBox(self.panels, layout=w.Layout(grid_template_columns="repeat(2, max-content)"))
+        super().__init__([controls, self.message.widget, self.summary, self.notes, grid])
         self.update()
 
     def _sweep(self, cost_fp, cost_fn):
         key = (cost_fp, cost_fn)
-        if key not in self._sweeps:
-            self._sweeps = {key: costs.threshold_sweep(self.y_true, self.scores, cost_fp=cost_fp,
-                                                      cost_fn=cost_fn)}
-        return self._sweeps[key]
+        if key not in self._sweep_cache:
+            self._sweep_cache = {key: costs.threshold_sweep(self.y_true, self.scores, cost_fp=cost_fp,
+                                                            cost_fn=cost_fn)}
+        return self._sweep_cache[key]
+
+    def _clear(self) -> None:
+        """After an error: no optimum, numbers or figures left over from the old costs."""
+        self.state = {}
+        self.summary.value = ""
+        self.notes.value = ""
+        self._static_key = [None] * 4
+        for panel in self.panels:
+            panel.clear()
 
     def update(self) -> None:
-        """Recompute and redraw for the current control values (errors shown in place)."""
+        """Recompute and redraw for the current control values (errors shown in place).
+
+        The group report (the slowest part) is computed with the group panel's drawing, on its
+        thread inside a kernel: a fast slider never waits for reports of values it has left.
+        """
         self.message.clear()
-        with self.message.guard():
+        with self.message.guard(on_error=self._clear):
             t, cfp, cfn = self.threshold.value, self.cost_fp.value, self.cost_fn.value
             cost = costs.expected_cost(self.y_true, self.scores, threshold=t, cost_fp=cfp, cost_fn=cfn)
             conf = costs.confusion(self.y_true, self.scores >= t)
             sweep = self._sweep(cfp, cfn)
             best = costs.optimal_row(sweep)
-            report = None
-            if self.groups:
-                report = group_report(self.y_true, self.scores >= t, self.groups[self.group_by.value])
-            self.state = {"threshold": t, "confusion": conf, "expected_cost": cost, "optimum": best,
-                          "report": report}
-            self._draw()
+            if not (np.isfinite(cost) and np.isfinite(best["expected_cost"])):
+                raise ValueError(f"cost_fp={cfp:g} and cost_fn={cfn:g} are too large: the expected cost "
+                                 "overflows; give the costs in a bigger unit (thousands, millions)")
+            self.state = {"threshold": t, "cost_fp": cfp, "cost_fn": cfn, "confusion": conf,
+                          "expected_cost": cost, "optimum": best, "report": None,
+                          "group_by": self.group_by.value if self.groups else None}
+            self._summarise()
+            self._draw(dict(self.state), sweep)
 
     def go_to_optimum(self) -> None:
         """Set the slider to the cheapest threshold for the current costs (1.0 if 'flag nobody')."""
         with self.message.guard():
             best = self.state.get("optimum")
             if best is None:
-                raise ValueError("no optimum yet: fix the costs first")
+                raise ValueError("no optimum for these costs: fix the costs first")
             t = float(best["threshold"])
             self.threshold.value = min(t, 1.0) if np.isfinite(t) else 1.0
 
-    def _draw(self) -> None:
+    def _summarise(self) -> None:
         s = self.state
-        conf, best, report = s["confusion"], s["optimum"], s["report"]
-        ax_conf, ax_trade, ax_cost, ax_groups = self.axes
-        plots.confusion_plot(conf, labels=self.labels, title=f"Confusion matrix at {s['threshold']:.3f}",
-                             ax=ax_conf)
-        sweep = self._sweep(self.cost_fp.value, self.cost_fn.value)
-        plots.tradeoff_plot(sweep, threshold=s["threshold"], title="Error rates", ax=ax_trade)
-        plots.cost_curve_plot(sweep, threshold=s["threshold"], optimum=best, cost_unit=self.cost_unit,
-                              ax=ax_cost)
-        if report is not None:
-            plots.group_rates_plot(report.by_group, rates=("tpr", "fpr", "fnr", "selection_rate"),
-                                   title=f"Rates by {self.group_by.value}", ax=ax_groups)
-        else:
-            ax_groups.clear()
-            ax_groups.set_axis_off()
-        # Laying out four panels costs about half a redraw; the threshold slider, the control people
-        # move most, changes no tick labels, so only new costs or groups lay the figure out again.
-        layout_key = (self.cost_fp.value, self.cost_fn.value, self.group_by.value)
-        if layout_key != self._layout_key:
-            self.figure.tight_layout()
-            self._layout_key = layout_key
-        notes = list(conf.undefined) + (report.notes if report is not None else [])
+        conf, best = s["confusion"], s["optimum"]
+        notes = list(conf.undefined)
         best_t = "flag nobody" if not np.isfinite(best["threshold"]) else f"{best['threshold']:.3f}"
         self.summary.value = (
             f"<b>Type I (FP)</b> {conf.type_i} &nbsp; <b>Type II (FN)</b> {conf.type_ii} &nbsp; "
@@ -144,4 +146,74 @@ class RiskExplorer(w.VBox):
             f"<b>cost {s['expected_cost']:.3f}</b> {html.escape(self.cost_unit)} per case "
             f"(lowest {best['expected_cost']:.3f} at threshold {best_t})"
             + (f"<br><i>{html.escape('; '.join(notes))}</i>" if notes else ""))
-        show_figure(self.output, self.figure, close=False)
+
+    def _paint(self, i: int, key, t: float, static, moving) -> None:
+        """Panel ``i``: ``static(ax)`` draws it whole when ``key`` changed (marking the artists that
+        move with the threshold animated); otherwise ``moving(ax)`` updates those artists alone."""
+        if key != self._static_key[i]:
+            self._static_key[i] = key
+
+            def full(view):
+                for artist in static(view.ax):
+                    artist.set_animated(True)
+                view.figure.tight_layout()
+
+            self.panels[i].show(full, key=t)
+        else:
+            self.panels[i].show(lambda view: moving(view.ax), full=False, key=t)
+
+    def _threshold_line(self, ax, t: float) -> list:
+        """The threshold as a dashed line with its value on top."""
+        line = ax.axvline(t, color=PALETTE["black"], linestyle="--", linewidth=1)
+        label = ax.text(t, 1.0, f" {t:.3f}", transform=ax.get_xaxis_transform(), va="bottom", fontsize=8)
+        return [line, label]
+
+    @staticmethod
+    def _move_line(ax, t: float) -> None:
+        line, label = [a for a in (*ax.lines, *ax.texts) if a.get_animated()]
+        line.set_xdata([t, t])
+        label.set_x(t)
+        label.set_text(f" {t:.3f}")
+
+    def _draw(self, s: dict, sweep) -> None:
+        t, conf = s["threshold"], s["confusion"]
+        title = f"Confusion matrix at {t:.3f}"
+
+        def confusion(ax):
+            fig = plots.confusion_plot(conf, labels=self.labels, title=title, ax=ax)
+            return plots.update_confusion(fig.axes[0], conf, title=title)
+
+        def rates(ax):
+            plots.tradeoff_plot(sweep, title="Error rates", ax=ax)
+            return self._threshold_line(ax, t)
+
+        def cost_curve(ax):
+            plots.cost_curve_plot(sweep, optimum=s["optimum"], cost_unit=self.cost_unit, ax=ax)
+            return self._threshold_line(ax, t)
+
+        self._paint(0, "matrix", t, confusion, lambda ax: plots.update_confusion(ax, conf, title=title))
+        self._paint(1, "rates", t, rates, lambda ax: self._move_line(ax, t))
+        self._paint(2, (s["cost_fp"], s["cost_fn"]), t, cost_curve, lambda ax: self._move_line(ax, t))
+        if not self.groups:
+            if self._static_key[3] != "none":
+                self._static_key[3] = "none"
+                self.panels[3].clear()
+            return
+        shown = ("tpr", "fpr", "fnr", "selection_rate")
+        report = []  # computed once, by whichever of the two drawings runs
+
+        def by_group():
+            if not report:
+                report.append(group_report(self.y_true, self.scores >= t, self.groups[s["group_by"]]))
+                if self.state.get("threshold") == t:  # still the current value: publish it
+                    self.state["report"] = report[0]
+                    self.notes.value = (f"<i>{html.escape('; '.join(report[0].notes))}</i>"
+                                        if report[0].notes else "")
+            return report[0].by_group
+
+        def groups_static(ax):
+            fig = plots.group_rates_plot(by_group(), rates=shown, title=f"Rates by {s['group_by']}", ax=ax)
+            return plots.update_group_rates(fig.axes[0], by_group(), rates=shown)
+
+        self._paint(3, s["group_by"], t, groups_static,
+                    lambda ax: plots.update_group_rates(ax, by_group(), rates=shown))

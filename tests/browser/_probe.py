@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 _ARM = """
 ([selector, trigger, watch]) => {
   const root = document.querySelector(selector);
-  const figures = () => Array.from(root.querySelectorAll('.widget-output img, .jp-OutputArea-output img'))
+  const figures = () => Array.from(
+      root.querySelectorAll('.widget-output img, .jp-OutputArea-output img, img.widget-image'))
       .map(img => img.getAttribute('src') || '').join('|');
   const texts = () => Array.from(root.querySelectorAll('.widget-label, .widget-html, .widget-output'))
       .filter(node => !node.closest('[data-rseai-control]')).map(node => node.textContent).join('|');

@@ -30,7 +30,8 @@ def test_notebook_runs_and_its_widget_redraws(probe: Probe, lab, page, artifacts
     for n, part in enumerate((probe, *probe.also)):
         widget = mark_cell(page, part.cell_contains, f"widget{n}")
         if part.watch == "figure":
-            page.locator(widget).locator(".widget-output img").first.wait_for(timeout=timeout_ms)
+            figure = ".widget-output img, img.widget-image"
+            page.locator(widget).locator(figure).first.wait_for(timeout=timeout_ms)
         before = artifacts / f"{probe.notebook}-{n}-before.png"
         page.locator(widget).screenshot(path=str(before))
         slow += exercise(page, widget, part, name=f"lab {path.stem}", record=record_latency,

@@ -49,7 +49,8 @@ def test_voila_page_renders_and_its_widget_answers(probe: Probe, browser, page, 
         page.wait_for_function(f"() => ({_MARK_FIRST_WIDGET})({label!r})", timeout=timeout_ms)
         root = "[data-rseai-probe=voila]"
         if probe.watch == "figure":
-            page.locator(root).locator(".widget-output img").first.wait_for(timeout=timeout_ms)
+            figure = ".widget-output img, img.widget-image"
+            page.locator(root).locator(figure).first.wait_for(timeout=timeout_ms)
         text = page.locator("body").inner_text()
         assert "Traceback" not in text, text[:3000]
         assert probe.cell_contains not in text, "the widget cell's code is visible"

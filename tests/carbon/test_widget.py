@@ -42,12 +42,36 @@ def test_pue_presets_fill_the_pue_box(calc):
     assert calc.pue.value == 1.0  # custom keeps the box for the user
 
 
-def test_odd_input_shows_a_message_and_keeps_working(calc):
-    good = calc.estimate
+def test_odd_input_shows_a_message_clears_the_stale_result_and_recovers(calc):
+    drawn = calc.chart.drawn
     calc.pue.value = 0.5
-    assert "pue" in calc.message.widget.value and calc.estimate is good
+    assert "pue" in calc.message.widget.value and calc.estimate is None
+    assert calc.result.value == "" and calc.state == {}          # no old result beside the message
+    assert calc.chart.drawn == drawn + 1 and not calc.ax.patches  # the chart is blanked too
     calc.hours.value = -1
     assert "hours" in calc.message.widget.value
     calc.pue.value = 1.2
     calc.hours.value = 10
     assert calc.message.widget.value == "" and calc.estimate.hours == 10
+    assert "kWh" in calc.result.value and len(calc.ax.patches) == 12
+
+
+def test_same_countries_resize_the_bars_in_place(calc):
+    bars = list(calc.ax.patches)
+    calc.hours.value = 48
+    assert list(calc.ax.patches) == bars                     # the same artists, new lengths
+    widths = sorted(p.get_width() for p in bars)
+    assert widths == pytest.approx(sorted(calc.state["table"]["co2e_kg"]))
+    assert calc.ax.get_xlim()[1] == pytest.approx(max(widths) * 1.05)
+
+
+@pytest.mark.parametrize("bad", [dict(count=10**6 + 0.5), dict(count=0), dict(hours=-1),
+                                 dict(hours=float("nan"))])
+def test_bad_starting_values_are_refused_not_clamped(bad):
+    with pytest.raises((ValueError, TypeError), match="count|hours"):
+        calculator(**bad)
+
+
+def test_a_big_count_is_kept_not_clamped():
+    calc = calculator(count=10**6, hours=1, country="France")
+    assert calc.count.value == 10**6 and calc.estimate.count == 10**6

@@ -76,3 +76,47 @@ def test_explorer_bad_input_is_an_error_at_build_and_a_message_later(split):
     ex.search = {}
     ex.rate.value = 0.1
     assert ex.message.last_error is None and ex.state["rate"] == 0.1
+
+
+def test_gallery_refuses_a_negative_index_and_takes_numpy_counts():
+    issues = _issues(3)
+    issues.loc[1, "index"] = -1       # would show the last image under another's label
+    with pytest.raises(ValueError, match="index -1"):
+        IssueGallery(np.zeros((30, 8, 8)), issues)
+    gallery = IssueGallery(np.zeros((30, 8, 8)), _issues(25), per_page=np.int64(5))
+    assert gallery.page_label.value == "1–5 of 25"
+
+
+def test_gallery_pages_in_place_and_shows_the_right_digits():
+    images = np.arange(30)[:, None, None] * np.ones((30, 8, 8))  # image i is filled with i
+    gallery = IssueGallery(images, _issues(25), per_page=10)
+    axes = list(gallery.figure.axes)
+    gallery.next.click()
+    assert list(gallery.figure.axes) == axes                     # same grid, new pixels and titles
+    assert [ax.images[0].get_array()[0, 0] for ax in axes[:10]] == list(range(10, 20))
+    assert axes[0].get_title().startswith("given 1 → 7\n#10")
+    assert gallery.state == {"start": 10, "end": 20, "n_issues": 25}
+
+
+def test_explorer_refuses_a_rate_its_slider_would_clamp(split):
+    X_tr, X_te, y_tr, y_te = split
+    with pytest.raises(ValueError, match="rate"):
+        LabelNoiseExplorer(X_tr, y_tr, X_te, y_te, rate=0.9)
+
+
+def test_new_noise_shows_the_flipped_labels_before_the_table(split, monkeypatch):
+    X_tr, X_te, y_tr, y_te = split
+    ex = LabelNoiseExplorer(X_tr, y_tr, X_te, y_te, rate=0.1, search={})
+    seen = []
+    real = ex._compute
+
+    def spy(rate, kind):
+        seen.append((ex.status.value, ex.table_html.value))
+        return real(rate, kind)
+
+    monkeypatch.setattr(ex, "_compute", spy)
+    ex.kind.value = "pairwise"
+    status, table = seen[0]
+    assert f"{round(0.1 * len(y_tr))} of {len(y_tr)} training labels flipped (pairwise)" in status
+    assert table == ""                                           # the old table is gone meanwhile
+    assert "computed in" in ex.status.value and "precision" in ex.table_html.value

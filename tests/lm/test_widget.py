@@ -57,3 +57,28 @@ def test_odd_input_shows_a_message_and_keeps_working(explorer):
 def test_emoji_and_non_latin_prompts(explorer):
     explorer.prompt.value = "🎂 नमस्ते"
     assert explorer.message.last_error is None
+
+
+def test_top_p_nan_is_a_message_not_a_silently_disabled_filter(explorer):
+    explorer.top_p.value = float("nan")
+    assert "top_p" in explorer.message.widget.value
+    assert explorer.state == {} and explorer.stats.value == ""     # no stale chart numbers
+    explorer.top_p.value = 0.5
+    assert explorer.message.widget.value == "" and explorer.state["top_p"] == 0.5
+
+
+def test_the_explorer_is_a_container_with_update_and_state(explorer):
+    import ipywidgets as w
+    assert isinstance(explorer, w.VBox) and explorer.chart in explorer.children
+    explorer.update()
+    assert explorer.state["temperature"] == 1.0 and explorer.chart.drawn_key[0] == explorer.prompt.value
+
+
+def test_a_slider_move_repaints_the_bars_in_place(explorer):
+    bars = list(explorer.chart.ax.patches)
+    explorer.temperature.value = 0.5
+    assert list(explorer.chart.ax.patches) == bars                 # same artists, new lengths
+    assert [b.get_width() for b in bars] == pytest.approx(explorer.last_top["prob"].tolist())
+    assert "T=0.5" in explorer.chart.ax.texts[-1].get_text()
+    explorer.prompt.value = "The capital of Australia is"          # new tokens: drawn whole
+    assert explorer.chart.ax.patches[0] is not bars[0]

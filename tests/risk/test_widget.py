@@ -60,7 +60,7 @@ def test_negative_cost_is_a_message_and_the_widget_recovers(explorer):
 
 def test_group_without_positives_is_noted_not_crashed():
     ex = RiskExplorer([1, 0, 1, 0, 0], [0.9, 0.2, 0.7, 0.6, 0.1], ["a", "a", "a", "b", "b"])
-    assert "group 'b': no actual positives" in html.unescape(ex.summary.value)
+    assert "group 'b': no actual positives" in html.unescape(ex.notes.value)
     assert ex.message.widget.value == ""
 
 
@@ -69,3 +69,33 @@ def test_bad_data_is_refused_up_front():
         RiskExplorer([0, 1], [0.1, 0.2, 0.3])
     with pytest.raises(ValueError, match="NaN"):
         RiskExplorer([0, 1], [0.1, np.nan])
+
+
+def test_go_to_cheapest_after_a_bad_cost_does_not_use_the_old_costs(explorer):
+    explorer.threshold.value = 0.9
+    explorer.cost_fn.value = float("nan")
+    assert "cost_fn" in html.unescape(explorer.message.widget.value)
+    assert explorer.state == {} and explorer.summary.value == ""   # nothing stale beside the message
+    explorer.to_optimum.click()
+    assert explorer.threshold.value == 0.9                         # did not jump to the old optimum
+    assert "fix the costs first" in explorer.message.widget.value
+    explorer.cost_fn.value = 5
+    explorer.to_optimum.click()
+    assert explorer.threshold.value == pytest.approx(explorer.state["optimum"]["threshold"])
+
+
+def test_a_threshold_move_repaints_only_the_line_of_the_curves(explorer):
+    trade, cost = explorer.panels[1], explorer.panels[2]
+    curve = list(cost.ax.lines)
+    explorer.threshold.value = 0.3
+    assert list(cost.ax.lines) == curve                             # same artists, moved
+    line = [ln for ln in cost.ax.lines if ln.get_animated()][0]
+    assert list(line.get_xdata()) == [0.3, 0.3] and trade.drawn_key == cost.drawn_key == 0.3
+    explorer.cost_fn.value = 9                                      # new costs: a new curve
+    assert [ln for ln in cost.ax.lines if ln.get_animated()][0] is not line
+
+
+@pytest.mark.parametrize("bad", [dict(threshold=1.5), dict(threshold=float("nan")), dict(cost_fp=-1)])
+def test_starting_values_outside_the_controls_are_refused(bad):
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        RiskExplorer([0, 1, 1, 0], [0.2, 0.9, 0.4, 0.6], **bad)

@@ -1,0 +1,468 @@
+"""Every control of every notebook, moved in headless Chromium: event to painted frame.
+
+For each notebook: JupyterLab opens it and runs all cells; then every control of its widgets is
+moved at least five times as a person moves it (arrow keys on a slider's handle, options picked
+from a drop-down, numbers typed into a box and left, buttons clicked). Each move is timed in the
+page: ``performance.now()`` at the committing DOM event, then the frame after *each* change the
+kernel makes in the widget is stamped once its images are decoded. ``first`` is the first such
+frame (something visible happened), ``final`` the last one before the widget is quiet again (the
+whole answer is painted). The same moves then run in Voilà (app mode). Beside each control the
+kernel-side cost is reported: the time the kernel spent handling the widget messages of a move
+plus the time spent drawing figures, measured inside the kernel (JupyterLab only).
+
+Goals (issue 17, medians in headless Chromium on this machine): sliders, drop-downs, numbers
+and text boxes paint their final frame in <= 150 ms (p90 <= 250 ms); controls that generate text
+or rerun an experiment show a first change in <= 100 ms and the first token of an answer in
+<= 300 ms; and no control is slower than the ``--before`` run. The table is written into the
+README between the ``browser-latency`` markers. Exit status 1 if a goal is missed.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_browser_latency.py [--notebooks 01 03] [--no-voila]
+        [--moves 5] [--json out.json] [--before before.json ...] [--readme]
+    .venv/bin/python benchmarks/bench_browser_latency.py --results lab.json voila.json --readme
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from _config import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+from _lab_page import mark_cell, open_notebook, run_all, shutdown_kernel  # noqa: E402
+from _probe import Step, control, settle  # noqa: E402
+from _servers import copy_notebooks, notebook_path, start_lab, start_voila  # noqa: E402
+
+FAST_S, FAST_P90_S = 0.150, 0.250  # sliders, drop-downs, numbers, text boxes
+FIRST_S, FIRST_TOKEN_S = 0.100, 0.300  # controls that generate text or rerun an experiment
+SAVE_TO: Path | None = None  # --json: rewritten after every control
+README_START, README_END = "<!-- browser-latency:start -->", "<!-- browser-latency:end -->"
+
+
+@dataclass
+class Control:
+    """One control and its moves: each value is one move (the kinds of ``_probe.Step``)."""
+
+    description: str
+    kind: str
+    values: list
+    slow: bool = False  # generates text or reruns an experiment: first change and first token count
+    token_text: str = ""  # text whose appearance is "the first token of the answer"
+    before: list = field(default_factory=list)  # steps that set up the moves, not timed
+    between: Step | None = None  # a step before each move, not timed (e.g. move away first)
+    figure: bool = True  # the move changes a figure: "final" waits for a new image, however late
+
+
+@dataclass
+class Widget:
+    notebook: str
+    cell_contains: str
+    controls: list
+
+
+def _moves(n: int, *values):
+    return [values[i % len(values)] for i in range(n)]
+
+
+def widgets(moves: int) -> list[Widget]:
+    """Every control of every notebook's widgets (the checkbox-free ones a person moves)."""
+    right, left = "ArrowRight", "ArrowLeft"
+    return [
+        Widget("00", "widgets.IntSlider(", [Control("tokens", "slider", _moves(moves, right), figure=False)]),
+        Widget("01", "NextTokenExplorer(", [
+            Control("temperature", "slider", _moves(moves, left)),
+            Control("top-k (0 = off)", "slider", _moves(moves, right)),
+            Control("top-p (1 = off)", "slider", _moves(moves, left)),
+            Control("Prompt", "text", _moves(moves, "The capital of Australia is", "Wishing you a very happy",
+                                             "The chemical symbol for gold is")),
+            Control("next step", "button", _moves(moves, None), slow=True),
+            Control("sample 5", "button", _moves(moves, None), slow=True, token_text="Five samples",
+                    figure=False),
+        ]),
+        Widget("02", "AskWidget(", [
+            Control("Ask", "button", _moves(moves, None), slow=True, token_text="confidence",
+                    before=[Step("text", "question", "What is the capital of Japan?", measure=False)]),
+        ]),
+        Widget("02", "ProbeExplorer(", [
+            Control("answers", "dropdown", _moves(moves, "wrong", "right", "all")),
+            Control("kind", "dropdown", _moves(moves, "fact", "false_premise", "all")),
+            Control("category", "dropdown", _moves(moves, "science", "all")),
+        ]),
+        Widget("03", "RiskExplorer(", [
+            Control("threshold", "slider", _moves(moves, right)),
+            Control("cost FN (II)", "number", _moves(moves, "9", "5", "12", "3", "5")),
+            Control("cost FP (I)", "number", _moves(moves, "2", "1", "3", "1", "2")),
+            Control("groups by", "dropdown", _moves(moves, "sex", "age group")),
+            Control("go to cheapest", "button", _moves(moves, None),
+                    between=Step("number", "cost FN (II)", None, measure=False)),
+        ]),
+        Widget("04", "LabelNoiseExplorer(", [
+            Control("next ▶", "button", _moves(moves, None)),
+            Control("◀ previous", "button", _moves(moves, None)),
+            Control("noise kind", "dropdown", _moves(moves, "pairwise", "uniform"), slow=True,
+                    token_text="flipped"),
+            Control("noise rate", "slider", _moves(moves, right), slow=True, token_text="flipped"),
+        ]),
+        Widget("05", "calculator(", [
+            Control("Hours", "number", _moves(moves, "48", "24", "100", "12", "24")),
+            Control("How many", "number", _moves(moves, "2", "8", "16", "4", "8")),
+            Control("PUE", "number", _moves(moves, "1.2", "1.5", "1.1", "1.58", "1.3")),
+            Control("Region", "dropdown", _moves(moves, "Norway", "France", "India")),
+            Control("Hardware", "dropdown", _moves(moves, "NVIDIA H200 SXM", "NVIDIA A100 SXM4 80GB")),
+        ]),
+    ]
+
+
+# In-page watcher: t0 at the committing event; every change the kernel makes in the widget (an
+# image's src, a text outside the control) is stamped at the frame after its images decode.
+_ARM = """
+([selector, trigger, tokenText]) => {
+  const root = document.querySelector(selector);
+  const probe = {t0: null, frames: [], token: null, image: false, last: performance.now()};
+  const stamp = () => { if (probe.t0 === null) probe.t0 = performance.now(); };
+  root.addEventListener(trigger, stamp, {capture: true});
+  const paint = (isToken) => {
+    const images = Array.from(root.querySelectorAll('img')).map(img => img.decode().catch(() => null));
+    Promise.all(images).then(() => requestAnimationFrame(() => {
+      const now = performance.now();
+      probe.frames.push(now);
+      if (isToken && probe.token === null) probe.token = now;
+    }));
+  };
+  const observer = new MutationObserver((mutations) => {
+    if (probe.t0 === null) return;
+    const fromKernel = mutations.filter(m => {
+      if (m.type === 'attributes' && m.attributeName !== 'src') return false;
+      const node = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+      return node && !node.closest('[data-rseai-control]');
+    });
+    if (!fromKernel.length) return;
+    probe.last = performance.now();
+    if (fromKernel.some(m => m.attributeName === 'src'
+        || Array.from(m.addedNodes || []).some(n => n.nodeName === 'IMG'))) probe.image = true;
+    paint(tokenText !== '' && root.textContent.includes(tokenText));
+  });
+  observer.observe(root, {subtree: true, childList: true, characterData: true, attributes: true,
+                          attributeFilter: ['src']});
+  probe.stop = () => { observer.disconnect(); root.removeEventListener(trigger, stamp, {capture: true}); };
+  window.__rseaiBench = probe;
+  return true;
+}
+"""
+
+_QUIET = """
+([quietMs, timeoutMs, needImage]) => new Promise((resolve) => {
+  const probe = window.__rseaiBench;
+  const started = performance.now();
+  const tick = () => {
+    const now = performance.now();
+    // Quiet counts only once the figure changed: a text answered early must not end the wait
+    // before a slow image arrives (the final frame would be under-reported).
+    const done = probe.frames.length && (!needImage || probe.image) && now - probe.last >= quietMs;
+    if (done || now - started >= timeoutMs) {
+      probe.stop();
+      resolve({t0: probe.t0, frames: probe.frames, token: probe.token});
+    } else { setTimeout(tick, 25); }
+  };
+  tick();
+})
+"""
+
+# Kernel-side cost: the time spent handling widget messages (observers included) and drawing
+# figures (on FigureView's thread), summed per move. Installed once per kernel.
+_KERNEL_HOOK = r"""
+import time as _t
+from comm.base_comm import BaseComm as _Comm
+_rseai_cost = [0.0]
+def _rseai_wrap(fn):
+    def timed(*a, **k):
+        s = _t.perf_counter()
+        try:
+            return fn(*a, **k)
+        finally:
+            _rseai_cost[0] += _t.perf_counter() - s
+    return timed
+_Comm.handle_msg = _rseai_wrap(_Comm.handle_msg)  # looked up per message: every widget is timed
+try:
+    from rseai import style as _s
+    if hasattr(_s, "FigureView"):
+        _s.FigureView._png = _rseai_wrap(_s.FigureView._png)
+except ImportError:
+    pass
+"""
+
+_EXECUTE = """
+async ([code]) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const future = kernel.requestExecute({code, silent: false, store_history: false});
+  let text = '';
+  future.onIOPub = (msg) => { if (msg.header.msg_type === 'stream') text += msg.content.text; };
+  await future.done;
+  return text;
+}
+"""
+
+
+def _kernel(page, code: str) -> str:
+    return page.evaluate(_EXECUTE, [code])
+
+
+def _trigger(kind: str) -> str:
+    return {"button": "click", "slider": "keydown", "dropdown": "change"}.get(kind, "change")
+
+
+def move(page, root: str, ctl: Control, value, *, timeout_ms: float, lab: bool) -> dict:
+    """One move of one control; returns seconds to the first frame, the token and the final frame."""
+    step = Step(ctl.kind, ctl.description, value)
+    box, element = control(page, root, step)
+    element.scroll_into_view_if_needed(timeout=timeout_ms)
+    box.evaluate("node => node.setAttribute('data-rseai-control', '1')")
+    if lab:
+        _kernel(page, "_rseai_cost[0] = 0.0")
+    if ctl.kind == "text" or ctl.kind == "number":
+        element.fill(str(value))
+    page.evaluate(_ARM, [root, _trigger(ctl.kind), ctl.token_text])
+    if ctl.kind == "button":
+        element.click()
+    elif ctl.kind == "slider":
+        element.focus()
+        element.press(value)
+    elif ctl.kind == "dropdown":
+        element.select_option(label=str(value))
+    else:
+        element.press("Tab")
+    quiet_ms = 2500 if ctl.slow else 1000
+    page.set_default_timeout(timeout_ms)
+    # Nothing painted within this time counts as "nothing painted" (a missed goal), not a hang.
+    result = page.evaluate(_QUIET, [quiet_ms, min(timeout_ms, 60_000 if ctl.slow else 20_000), ctl.figure])
+    box.evaluate("node => node.removeAttribute('data-rseai-control')")
+    out = {"first": None, "final": None, "token": None, "kernel": None}
+    if result["t0"] is not None and result["frames"]:
+        out["first"] = (min(result["frames"]) - result["t0"]) / 1000
+        out["final"] = (max(result["frames"]) - result["t0"]) / 1000
+        if result["token"] is not None:
+            out["token"] = (result["token"] - result["t0"]) / 1000
+    if lab:
+        page.wait_for_timeout(50)
+        out["kernel"] = float(_kernel(page, "print(_rseai_cost[0])").strip() or "nan")
+    return out
+
+
+def _stats(values) -> dict:
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return {"median": None, "p90": None, "n": 0}
+    p90 = values[min(len(values) - 1, round(0.9 * (len(values) - 1)))]
+    return {"median": statistics.median(values), "p90": p90, "n": len(values)}
+
+
+def run_widget(page, root: str, widget: Widget, *, mode: str, timeout_ms: float, results: dict) -> None:
+    from _probe import act
+
+    for ctl in widget.controls:
+        for step in ctl.before:
+            act(page, root, step, timeout_ms=timeout_ms)
+        moves = []
+        for i, value in enumerate(ctl.values):
+            if ctl.between is not None:  # e.g. new costs, so that "go to cheapest" has somewhere to go
+                act(page, root, Step(ctl.between.kind, ctl.between.description, str(4 + i),
+                                     measure=False), timeout_ms=timeout_ms)
+                settle(page, root, quiet_ms=700)
+            moves.append(move(page, root, ctl, value, timeout_ms=timeout_ms, lab=mode == "lab"))
+        settle(page, root, quiet_ms=1000)
+        name = f"{widget.notebook} {ctl.kind} '{ctl.description}' ({mode})"
+        results[name] = {
+            "notebook": widget.notebook, "control": f"{ctl.kind} '{ctl.description}'", "mode": mode,
+            "slow": ctl.slow, "token": bool(ctl.token_text),
+            "final": _stats(m["final"] for m in moves), "first": _stats(m["first"] for m in moves),
+            "first_token": _stats(m["token"] for m in moves),
+            "kernel": _stats(m["kernel"] for m in moves), "moves": moves,
+            "load": round(os.getloadavg()[0], 1), "cores": os.cpu_count()}
+        if SAVE_TO is not None:  # a long run that is cut short still leaves its numbers
+            SAVE_TO.write_text(json.dumps(results, indent=1))
+        print(f"{name:58} final {_fmt(results[name]['final']['median'])} "
+              f"p90 {_fmt(results[name]['final']['p90'])} first {_fmt(results[name]['first']['median'])} "
+              f"kernel {_fmt(results[name]['kernel']['median'])}", flush=True)
+
+
+def bench_lab(browser, notebooks, all_widgets, work: Path, *, timeout_ms: float, results: dict) -> None:
+    server = start_lab(copy_notebooks(work / "notebooks"), work, work / "jupyterlab.log")
+    try:
+        for nb in notebooks:
+            path = notebook_path(nb)
+            chosen = [w for w in all_widgets if w.notebook == nb]
+            if path is None or not chosen:
+                continue
+            page = browser.new_context(viewport={"width": 1280, "height": 1500}).new_page()
+            open_notebook(page, server, path.name, timeout_ms=timeout_ms)
+            run_all(page, timeout_ms=timeout_ms)
+            _kernel(page, _KERNEL_HOOK)
+            for n, widget in enumerate(chosen):
+                root = mark_cell(page, widget.cell_contains, f"bench{n}")
+                settle(page, root, quiet_ms=1500)
+                run_widget(page, root, widget, mode="lab", timeout_ms=timeout_ms, results=results)
+            shutdown_kernel(page)
+            page.context.close()
+    finally:
+        server.stop()
+
+
+_MARK_VOILA = """
+([label, marker]) => {
+  const labels = Array.from(document.querySelectorAll('.widget-label, button.widget-button'))
+      .filter(node => node.textContent.trim() === label);
+  if (!labels.length) return false;
+  const area = labels[0].closest('.jp-OutputArea-output, .jp-Cell, .cell');
+  area.setAttribute('data-rseai-probe', marker);
+  return true;
+}
+"""
+
+
+def bench_voila(browser, notebooks, all_widgets, work: Path, *, timeout_ms: float, results: dict) -> None:
+    from rseai.classroom.presenter import write_app_copy
+
+    for nb in notebooks:
+        path = notebook_path(nb)
+        chosen = [w for w in all_widgets if w.notebook == nb]
+        if path is None or not chosen:
+            continue
+        app = write_app_copy(path, work / f"voila-{nb}")
+        server = start_voila(app, work / f"voila-{nb}.log")
+        try:
+            page = browser.new_context(viewport={"width": 1280, "height": 1500}).new_page()
+            page.goto(server.url, timeout=timeout_ms, wait_until="commit")
+            for n, widget in enumerate(chosen):
+                first = widget.controls[0]
+                label = first.before[0].description if first.before else first.description
+                marker = f"voila{n}"
+                page.wait_for_function(f"() => ({_MARK_VOILA})([{label!r}, {marker!r}])", timeout=timeout_ms)
+                root = f"[data-rseai-probe={marker}]"
+                settle(page, root, quiet_ms=1500)
+                run_widget(page, root, widget, mode="voila", timeout_ms=timeout_ms, results=results)
+            page.context.close()
+        finally:
+            server.stop()
+
+
+def _fmt(seconds) -> str:
+    return "–" if seconds is None else f"{1000 * seconds:.0f} ms"
+
+
+def verdicts(results: dict, before: dict) -> dict:
+    """name -> list of missed goals (empty: met)."""
+    missed = {}
+    for name, r in results.items():
+        miss = []
+        final = r["final"]
+        if final["median"] is None:
+            miss.append("nothing was painted")
+        elif r["slow"]:
+            if r["first"]["median"] > FIRST_S:
+                miss.append(f"first change {_fmt(r['first']['median'])} > {_fmt(FIRST_S)}")
+            if r["token"] and (r["first_token"]["median"] or float("inf")) > FIRST_TOKEN_S:
+                miss.append(f"first token {_fmt(r['first_token']['median'])} > {_fmt(FIRST_TOKEN_S)}")
+        elif r["control"].split()[0] != "button":
+            if final["median"] > FAST_S:
+                miss.append(f"median {_fmt(final['median'])} > {_fmt(FAST_S)}")
+            if final["p90"] > FAST_P90_S:
+                miss.append(f"p90 {_fmt(final['p90'])} > {_fmt(FAST_P90_S)}")
+        old = before.get(name, {}).get("final", {}).get("median")
+        if old is not None and final["median"] is not None and final["median"] > old * 1.1 + 0.02:
+            miss.append(f"slower than before ({_fmt(old)})")
+        missed[name] = miss
+    return missed
+
+
+def table(results: dict, before: dict, missed: dict) -> str:
+    head = ("| notebook | control | mode | final frame: median | p90 | first change | first token "
+            "| kernel | before (median) | load (cores) | goal |\n" + "|---" * 11 + "|\n")
+    rows = []
+    for name, r in sorted(results.items(), key=lambda kv: (kv[1]["notebook"], kv[1]["mode"], kv[0])):
+        old = before.get(name, {}).get("final", {}).get("median")
+        rows.append(
+            f"| {r['notebook']} | {r['control']} ({r['final']['n']}×) | {r['mode']} "
+            f"| {_fmt(r['final']['median'])} | {_fmt(r['final']['p90'])} | {_fmt(r['first']['median'])} "
+            f"| {_fmt(r['first_token']['median'])} | {_fmt(r['kernel']['median'])} | {_fmt(old)} "
+            f"| {r.get('load', '?')} ({r.get('cores', '?')}) "
+            f"| {'met' if not missed[name] else 'MISSED: ' + '; '.join(missed[name])} |")
+    return head + "\n".join(rows) + "\n"
+
+
+def write_readme(text: str, readme: Path = ROOT / "README.md") -> None:
+    body = readme.read_text()
+    start, end = body.index(README_START) + len(README_START), body.index(README_END)
+    readme.write_text(body[:start] + "\n" + text + body[end:])
+
+
+def _run(args, results: dict) -> None:
+    from playwright.sync_api import sync_playwright
+
+    all_widgets = widgets(args.moves)
+    with tempfile.TemporaryDirectory(prefix="rseai-bench-") as tmp, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            if not args.no_lab:
+                bench_lab(browser, args.notebooks, all_widgets, Path(tmp) / "lab",
+                          timeout_ms=args.timeout_s * 1000, results=results)
+            if not args.no_voila:
+                bench_voila(browser, args.notebooks, all_widgets, Path(tmp),
+                            timeout_ms=args.timeout_s * 1000, results=results)
+        finally:
+            browser.close()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notebooks", nargs="*", default=["00", "01", "02", "03", "04", "05"])
+    parser.add_argument("--moves", type=int, default=5)
+    parser.add_argument("--no-voila", action="store_true")
+    parser.add_argument("--no-lab", action="store_true")
+    parser.add_argument("--json", type=Path, help="write the raw results here")
+    parser.add_argument("--before", type=Path, nargs="*", help="results (--json) of runs on the old code")
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--timeout-s", type=float, default=900)
+    parser.add_argument("--results", type=Path, nargs="*",
+                        help="build the table from these saved --json files instead of running")
+    args = parser.parse_args(argv)
+    if args.moves < 5:
+        parser.error(f"--moves must be >= 5 (a median of fewer says little), got {args.moves}")
+    global SAVE_TO
+    SAVE_TO = args.json
+    results: dict = {}
+    started = time.perf_counter()
+    if args.results:
+        for file in args.results:
+            results.update(json.loads(file.read_text()))
+    else:
+        _run(args, results)
+    before: dict = {}
+    for file in args.before or []:
+        before.update(json.loads(file.read_text()))
+    missed = verdicts(results, before)
+
+    text = table(results, before, missed)
+    print(text)
+    print(f"({time.perf_counter() - started:.0f} s in all)")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    if args.readme:
+        write_readme(text)
+    bad = [f"{name}: {'; '.join(m)}" for name, m in missed.items() if m]
+    for line in bad:
+        print("MISSED", line)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
