@@ -31,7 +31,7 @@ def test_estimate_laptop_defaults():
 @pytest.mark.parametrize("kwargs, match", [
     ({"power_w": -1}, "power_w"), ({"hours": -0.5}, "hours"), ({"pue": 0.9}, "pue"),
     ({"intensity_g_per_kwh": -3}, "intensity_g_per_kwh"), ({"count": 0}, "count"),
-    ({"count": 2.5}, "count"), ({"power_w": float("nan")}, "power_w"), ({"hours": float("inf")}, "hours"),
+    ({"power_w": float("nan")}, "power_w"), ({"hours": float("inf")}, "hours"),
 ])
 def test_estimate_rejects_bad_values(kwargs, match):
     args = {"power_w": 100, "hours": 1, "count": 1, "pue": 1.2, "intensity_g_per_kwh": 400} | kwargs
@@ -44,6 +44,8 @@ def test_estimate_rejects_wrong_types():
         estimate(power_w="300", hours=1, intensity_g_per_kwh=1)
     with pytest.raises(TypeError, match="hours"):
         estimate(power_w=300, hours=True, intensity_g_per_kwh=1)
+    with pytest.raises(TypeError, match="count must be an int, got float 2.5"):
+        estimate(power_w=300, hours=1, count=2.5, intensity_g_per_kwh=1)
     with pytest.raises(TypeError):
         estimate(300, 1, intensity_g_per_kwh=1)  # options are keyword-only
 
@@ -102,8 +104,10 @@ def test_unknown_names_list_the_closest():
         carbon_tables.grid_intensity_g_per_kwh("Indai")
     with pytest.raises(ValueError, match="closest names"):
         carbon_tables.pue_preset("cloud")
-    with pytest.raises(TypeError, match="hardware"):
+    with pytest.raises(TypeError, match="name must be a string, got NoneType None"):
         carbon_tables.hardware_power_w(None)
+    with pytest.raises(ValueError, match="country must contain some text"):
+        carbon_tables.grid_intensity_g_per_kwh("  ")
 
 
 def test_default_country_from_environment(monkeypatch):

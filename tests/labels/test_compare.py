@@ -63,13 +63,13 @@ def test_empty_search_keeps_the_fixed_model_and_relabel_works(digits_split):
 
 def test_compare_approaches_bad_input(digits_split):
     X_tr, X_te, y_tr, y_te = digits_split
-    with pytest.raises(ValueError, match="X_train has 1257 rows but noisy_labels has 1256"):
+    with pytest.raises(ValueError, match=r"X_train must have one row per label \(1256\), got 1257 rows"):
         L.compare_approaches(X_tr, y_tr[:-1], X_te, y_te, seed=0)
-    with pytest.raises(ValueError, match="X_test has 63 features"):
+    with pytest.raises(ValueError, match=r"X_test must have 64 features \(as in training\), got 63"):
         L.compare_approaches(X_tr, y_tr, X_te[:, 1:], y_te, seed=0)
     with pytest.raises(ValueError, match="fix must be one of"):
         L.compare_approaches(X_tr, y_tr, X_te, y_te, seed=0, fix="burn")
-    with pytest.raises(ValueError, match="1 class"):
+    with pytest.raises(ValueError, match="noisy_labels must hold at least 2 classes, got 1"):
         L.compare_approaches(X_tr, np.zeros_like(y_tr), X_te, y_te, seed=0)
     with pytest.raises(TypeError, match="search must be a dict"):
         L.compare_approaches(X_tr, y_tr, X_te, y_te, seed=0, search=[KNeighborsClassifier()])

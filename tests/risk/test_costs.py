@@ -174,9 +174,9 @@ def test_bad_inputs_to_costs_and_sweep():
     for bad in (np.nan, np.inf):
         with pytest.raises(ValueError, match="NaN or infinite"):
             risk.expected_cost(y, [0.1, bad, 0.3], threshold=0.5, cost_fp=1, cost_fn=1)
-    with pytest.raises(ValueError, match=r"threshold must be in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"threshold must be a finite number in \[0, 1\], got"):
         risk.expected_cost(y, s, threshold=1.5, cost_fp=1, cost_fn=1)
-    with pytest.raises(ValueError, match=r"threshold must be in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"threshold must be a finite number in \[0, 1\], got"):
         risk.expected_cost(y, s, threshold=-0.1, cost_fp=1, cost_fn=1)
     assert risk.expected_cost(y, [-2.0, 3.0, 0.5], threshold=1.5, cost_fp=1, cost_fn=1,
                               probabilities=False) == pytest.approx(1 / 3)
@@ -192,9 +192,9 @@ def test_bad_inputs_to_costs_and_sweep():
         risk.expected_cost(y, s, threshold=None, cost_fp=1, cost_fn=1)
     with pytest.raises(ValueError, match="empty"):
         risk.threshold_sweep([], [], cost_fp=1, cost_fn=1)
-    with pytest.raises(ValueError, match="both 0"):
+    with pytest.raises(ValueError, match="must not both be 0"):
         risk.bayes_threshold(cost_fp=0, cost_fn=0)
-    with pytest.raises(ValueError, match="sweep must be"):
+    with pytest.raises(TypeError, match="sweep must be a DataFrame"):
         risk.optimal_row(None)
     with pytest.raises(ValueError, match="thresholds"):
         risk.threshold_sweep(y, s, cost_fp=1, cost_fn=1, thresholds=[0.2, 2.0])
