@@ -243,11 +243,13 @@ def features(X, *, name: str = "X", n_rows: int | None = None, n_columns: int | 
     try:
         arr = np.asarray(X)
     except ValueError:
-        raise ValueError(f"{name} must be a 2-D array (n_samples, n_features), got a ragged sequence") from None
+        raise ValueError(f"{name} must be a 2-D array (n_samples, n_features), got a ragged "
+                         "sequence") from None
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
     if arr.ndim != 2 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 2-D array (n_samples, n_features), got shape {arr.shape}")
+        raise ValueError(f"{name} must be a non-empty 2-D array (n_samples, n_features), got shape "
+                         f"{arr.shape}")
     arr = arr.astype(np.float64)
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} must hold finite numbers, got {int((~np.isfinite(arr)).sum())} NaN or "

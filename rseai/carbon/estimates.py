@@ -117,7 +117,8 @@ def across_countries(*, power_w, hours, count=1, pue=1.0, countries=None):
     """
     import pandas as pd
 
-    names = grid_table()["region"].tolist() if countries is None else _checks.names(countries, name="countries")
+    names = (grid_table()["region"].tolist() if countries is None
+             else _checks.names(countries, name="countries"))
     for name in names:
         grid_intensity_g_per_kwh(name)  # an unknown country fails before any row is computed
     estimate(power_w=power_w, hours=hours, count=count, pue=pue, intensity_g_per_kwh=0)
@@ -138,7 +139,8 @@ def equivalents(co2e_kg):
     import pandas as pd
 
     co2e_kg = _checks.real(co2e_kg, name="co2e_kg", low=0)
-    values = {k: _checks.finite_result(lambda g=grams: co2e_kg * 1000 / g, name=k, inputs={"co2e_kg": co2e_kg})
+    values = {k: _checks.finite_result(lambda g=grams: co2e_kg * 1000 / g, name=k,
+                                       inputs={"co2e_kg": co2e_kg})
               for k, (grams, _) in EQUIVALENCE_FACTORS_G.items()}
     return pd.Series(values, name="equivalents")
 
@@ -207,9 +209,10 @@ def compare_tools(*, power_w, hours, count=1, country=None, tdp_w=None, memory_g
     local = grid_intensity_g_per_kwh(default_country() if country is None else country)
     rows = []
     for tool, d in TOOL_DEFAULTS.items():
-        p = _checks.finite_result(
-            lambda d=d: (tdp if d["power"] == "tdp" else power_w) + d.get("memory_w_per_gb", 0.0) * memory_gb / count,
-            name="power_w", inputs={"power_w": power_w, "tdp_w": tdp, "memory_gb": memory_gb})
+        base_w = tdp if d["power"] == "tdp" else power_w
+        memory_w = d.get("memory_w_per_gb", 0.0) * memory_gb / count
+        p = _checks.finite_result(lambda b=base_w, m=memory_w: b + m, name="power_w",
+                                  inputs={"power_w": power_w, "tdp_w": tdp, "memory_gb": memory_gb})
         intensity = local if d["intensity"] == "country" else d["intensity"]
         est = estimate(power_w=p, hours=hours, count=count, pue=d["pue"], intensity_g_per_kwh=intensity)
         rows.append({"tool": tool, "power_w": p, "pue": d["pue"], "intensity_g_per_kwh": intensity,

@@ -88,6 +88,9 @@ def closest_names(name, choices, *, n: int = 3) -> list[str]:
     return ([lowered[h] for h in hits] + contains)[:n] or list(choices)[:n]
 
 
+_COUNTRY = {"arg": "country", "kind": "country name or ISO code", "table": "grid_table"}
+
+
 def _lookup(df, column, name, *, arg, kind, table):
     _checks.text(name, name=arg, max_chars=200, allow_empty=False)
     key = name.strip().lower()
@@ -133,23 +136,24 @@ def pue_table():
 
 def hardware_power_w(name: str) -> float:
     """Rated power (W) of one device by its table name, e.g. ``"NVIDIA A100 SXM4 80GB"``."""
-    return float(_lookup(_hardware(), "name", name, arg="name", kind="hardware name", table="hardware_table")["power_w"])
+    row = _lookup(_hardware(), "name", name, arg="name", kind="hardware name", table="hardware_table")
+    return float(row["power_w"])
 
 
 def grid_intensity_g_per_kwh(country: str) -> float:
     """Average grid intensity (g CO2e/kWh) of a country by name or ISO alpha-3 code (``"World"``)."""
-    row = _lookup(_grid(), "region", country, arg="country", kind="country name or ISO code", table="grid_table")
+    row = _lookup(_grid(), "region", country, **_COUNTRY)
     return float(row["intensity_g_per_kwh"])
 
 
 def country_iso(country: str) -> str:
     """The ISO alpha-3 code of a country in the grid table (name or code accepted)."""
-    return str(_lookup(_grid(), "region", country, arg="country", kind="country name or ISO code", table="grid_table")["iso_code"])
+    return str(_lookup(_grid(), "region", country, **_COUNTRY)["iso_code"])
 
 
 def country_name(country: str) -> str:
     """The table's name of a country given by name or ISO alpha-3 code."""
-    return str(_lookup(_grid(), "region", country, arg="country", kind="country name or ISO code", table="grid_table")["region"])
+    return str(_lookup(_grid(), "region", country, **_COUNTRY)["region"])
 
 
 def pue_preset(name: str) -> float:
@@ -163,4 +167,5 @@ def default_country() -> str:
     try:
         return country_name(given or DEFAULT_COUNTRY)
     except ValueError as err:
-        raise ValueError(f"${COUNTRY_ENV} must name a country of grid_table(), got {given!r}: {err}") from None
+        raise ValueError(f"${COUNTRY_ENV} must name a country of grid_table(), got {given!r}: "
+                         f"{err}") from None

@@ -108,7 +108,8 @@ def score_detection(found, flipped) -> dict:
     else:
         if found.size and (not np.issubdtype(found.dtype, np.integer)
                            or found.min() < 0 or found.max() >= flipped.size):
-            raise ValueError(f"found must hold positions in 0..{flipped.size - 1}, got {_checks.show(found[:10].tolist())}")
+            raise ValueError(f"found must hold positions in 0..{flipped.size - 1}, got "
+                             f"{_checks.show(found[:10].tolist())}")
         mask = np.zeros(flipped.size, dtype=bool)
         mask[found.astype(int)] = True
     n_found, n_flipped = int(mask.sum()), int(flipped.sum())
@@ -236,8 +237,10 @@ def noise_sweep(X_train, y_train, X_test, y_test, *, rates, kinds=("uniform", "p
     y_train = _checks.class_ids(y_train, name="y_train")
     X_train = _checks.features(X_train, name="X_train", n_rows=y_train.size)
     if isinstance(rates, (str, bytes)) or np.ndim(rates) > 1:
-        raise TypeError(f"rates must be a number or a 1-D sequence of numbers in [0, 1), got {_checks.show(rates)}")
-    rates = [_checks.real(r, name="rates", low=0, high=1, high_open=True) for r in np.atleast_1d(rates).tolist()]
+        raise TypeError("rates must be a number or a 1-D sequence of numbers in [0, 1), got "
+                        f"{_checks.show(rates)}")
+    rates = [_checks.real(r, name="rates", low=0, high=1, high_open=True)
+             for r in np.atleast_1d(rates).tolist()]
     if not rates:
         raise ValueError("rates must hold at least one noise rate in [0, 1), got an empty sequence")
     kinds = _checks.names(kinds, name="kinds")

@@ -95,6 +95,7 @@ def _partners(pairs, classes) -> dict[int, int]:
         if a in present and b in present:
             partner[a], partner[b] = b, a
     if not partner:
-        raise ValueError(f"pairs must hold a pair whose classes both occur in labels {_checks.show(sorted(present))}, "
+        raise ValueError("pairs must hold a pair whose classes both occur in labels "
+                         f"{_checks.show(sorted(present))}, "
                          f"got {_checks.show(pairs)}")
     return partner

@@ -116,7 +116,8 @@ def data_quality_report(df, *, label: str, reference=None, valid_ranges=None, al
     _checks.instance(df, pd.DataFrame, name="df", what="a pandas DataFrame")
     _checks.text(label, name="label")
     if label not in df.columns:
-        raise ValueError(f"label must name a column of df {_checks.show(list(df.columns)[:10])}, got {label!r}")
+        raise ValueError(f"label must name a column of df {_checks.show(list(df.columns)[:10])}, "
+                         f"got {label!r}")
     if len(df) == 0:
         raise ValueError("df must have at least one row, got no rows")
     min_class_ratio = _checks.real(min_class_ratio, name="min_class_ratio", low=0, high=1, low_open=True)
@@ -132,10 +133,12 @@ def data_quality_report(df, *, label: str, reference=None, valid_ranges=None, al
                     isinstance(v, numbers.Real) and not isinstance(v, bool) for v in rng):
                 raise TypeError(f"{what} must be a pair of numbers (low, high), got {_checks.show(rng)}")
             if not rng[0] <= rng[1]:  # also refuses NaN
-                raise ValueError(f"{what} must be (low, high) with low <= high (inf allowed), got {_checks.show(rng)}")
+                raise ValueError(f"{what} must be (low, high) with low <= high (inf allowed), got "
+                                 f"{_checks.show(rng)}")
     if allowed_labels is not None and (isinstance(allowed_labels, (str, bytes))
                                        or not hasattr(allowed_labels, "__iter__")):
-        raise TypeError(f"allowed_labels must be a collection of label values, got {_checks.show(allowed_labels)}")
+        raise TypeError("allowed_labels must be a collection of label values, got "
+                        f"{_checks.show(allowed_labels)}")
     features = [c for c in df.columns if c != label]
     numeric = [c for c in features
                if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
@@ -189,7 +192,8 @@ def data_quality_report(df, *, label: str, reference=None, valid_ranges=None, al
     else:
         shared = [c for c in numeric if c in reference.columns]
         if not shared:
-            raise ValueError(f"reference must share a numeric feature column with df {_checks.show(numeric[:10])}, "
+            raise ValueError("reference must share a numeric feature column with df "
+                             f"{_checks.show(numeric[:10])}, "
                              f"got columns {_checks.show(list(reference.columns)[:10])}")
         psi = pd.Series({c: population_stability_index(reference[c].to_numpy(), df[c].to_numpy(), bins=bins)
                          for c in shared}, name="psi")

@@ -144,7 +144,7 @@ def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
     for name, y_pred in decisions.items():
         rep = group_report(y_true, y_pred, groups)
         o = rep.overall
-        cost = _checks.finite_result(lambda: (cost_fp * o["fp"] + cost_fn * o["fn"]) / o["n"],
+        cost = _checks.finite_result(lambda o=o: (cost_fp * o["fp"] + cost_fn * o["fn"]) / o["n"],
                                      name="expected_cost", inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
         rows[name] = {"accuracy": o["accuracy"], "expected_cost": cost,
                       "fnr": o["fnr"], "fpr": o["fpr"],
@@ -200,8 +200,10 @@ def decide_by_group(scores, groups, thresholds: dict, *, probabilities: bool = T
     _checks.instance(thresholds, dict, name="thresholds", what="a dict group -> threshold")
     missing = sorted(set(groups) - set(thresholds), key=str)
     if missing:
-        raise ValueError(f"thresholds must have an entry for every group, got no entry for {_checks.show(missing)}")
-    cut = {g: math.inf if t == math.inf and isinstance(t, float) else _checks.real(t, name=f"thresholds[{g!r}]")
-           for g, t in thresholds.items() if g in set(groups)}  # inf: flag nobody in that group
+        raise ValueError("thresholds must have an entry for every group, got no entry for "
+                         f"{_checks.show(missing)}")
+    # inf (from group_thresholds) flags nobody in that group
+    cut = {g: t if isinstance(t, float) and t == math.inf else _checks.real(t, name=f"thresholds[{g!r}]")
+           for g, t in thresholds.items() if g in set(groups)}
     cut = np.array([cut[g] for g in groups], dtype=float)
     return (scores >= cut).astype(np.int64)

@@ -70,7 +70,7 @@ def test_rate_zero_flips_nothing():
         ({"rate": 0.1, "seed": None}, TypeError, "seed"),
         ({"rate": 0.9, "kind": "pairwise", "pairs": [(1, 7)]}, ValueError, "rate must be at most 0.200 here"),
         ({"rate": 0.1, "kind": "pairwise", "pairs": [(1, 7), (7, 2)]}, ValueError, "disjoint"),
-        ({"rate": 0.1, "kind": "pairwise", "pairs": [(11, 12)]}, ValueError, "pairs must hold a pair whose classes both occur"),
+        ({"rate": 0.1, "kind": "pairwise", "pairs": [(11, 12)]}, ValueError, "pairs must hold a pair whose"),
         ({"rate": 0.1, "kind": "pairwise", "pairs": "17"}, TypeError, "pairs"),
     ],
 )
@@ -82,7 +82,7 @@ def test_inject_noise_bad_input(kwargs, error, text):
 
 @pytest.mark.parametrize(
     "labels, error, text",
-    [([3, 3, 3], ValueError, "labels must hold at least 2 classes, got 1"), ([0.5, 1, 2], ValueError, "integer"),
+    [([3, 3, 3], ValueError, "must hold at least 2 classes, got 1"), ([0.5, 1, 2], ValueError, "integer"),
      ([], ValueError, "non-empty"), (["a", "b"], TypeError, "integer"), ([True, False], TypeError, "integer"),
      ([-1, 0, 1], ValueError, "non-neg")],
 )
@@ -173,11 +173,11 @@ def test_find_issues_flags_what_cleanlab_flags(method):
 def test_find_issues_bad_input():
     labels = np.array([0, 1, 0, 1])
     good = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7]])
-    with pytest.raises(ValueError, match="pred_probs rows must be probabilities summing to 1, got row 1 summing to 0.9000"):
+    with pytest.raises(ValueError, match="rows must be probabilities summing to 1, got row 1 summing to 0.90"):
         L.find_issues(labels, np.array([[0.9, 0.1], [0.1, 0.8], [0.6, 0.4], [0.3, 0.7]]))
     with pytest.raises(ValueError, match=r"shape \(n_samples, n_classes\) = \(4"):
         L.find_issues(labels, good[:3])
-    with pytest.raises(ValueError, match="pred_probs must have a column per class, got 2 columns but labels go up to 2"):
+    with pytest.raises(ValueError, match="must have a column per class, got 2 columns but labels go up to"):
         L.find_issues(np.array([0, 1, 2, 1]), good)
     with pytest.raises(TypeError, match="numpy array"):
         L.find_issues(labels, good.tolist())
