@@ -173,7 +173,7 @@ def test_find_issues_flags_what_cleanlab_flags(method):
 def test_find_issues_bad_input():
     labels = np.array([0, 1, 0, 1])
     good = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7]])
-    with pytest.raises(ValueError, match="rows must be probabilities summing to 1, got row 1 summing to 0.90"):
+    with pytest.raises(ValueError, match="rows must be probabilities summing to 1, got row 1 summing to 0.9"):
         L.find_issues(labels, np.array([[0.9, 0.1], [0.1, 0.8], [0.6, 0.4], [0.3, 0.7]]))
     with pytest.raises(ValueError, match=r"shape \(n_samples, n_classes\) = \(4"):
         L.find_issues(labels, good[:3])
