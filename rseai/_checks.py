@@ -135,9 +135,11 @@ def names(value, *, name: str) -> tuple[str, ...]:
     """One name (a str is one name, never its letters) or a non-empty sequence of names."""
     if isinstance(value, str):
         value = (value,)
-    if not isinstance(value, (list, tuple, np.ndarray)) and not hasattr(value, "tolist"):
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        value = value.tolist()
+    if not isinstance(value, (list, tuple)):
         raise TypeError(f"{name} must be a name or a list of names, got {_typed(value)}")
-    items = list(value.tolist() if hasattr(value, "tolist") else value)
+    items = list(value)
     if not items:
         raise ValueError(f"{name} must hold at least one name, got an empty {type(value).__name__}")
     bad = [v for v in items if not isinstance(v, str)]
@@ -164,14 +166,22 @@ def top_p(value, *, name: str = "top_p") -> float | None:
     return None if value is None else real(value, name=name, low=0, high=1, low_open=True)
 
 
-def _array(values, *, name: str, what: str) -> np.ndarray:
-    """A non-empty 1-D array of numbers (bools kept as bools)."""
-    if isinstance(values, (str, bytes, dict, set)) or values is None or np.ndim(values) == 0:
-        raise TypeError(f"{name} must be a 1-D array of {what}, got {_typed(values)}")
+def _asarray(values, *, name: str, what: str) -> np.ndarray:
+    """``np.asarray(values)``, refusing str, dict, set, None, scalars and ragged nesting."""
+    if isinstance(values, (str, bytes, dict, set)) or values is None or isinstance(values, numbers.Number):
+        raise TypeError(f"{name} must be {what}, got {_typed(values)}")
     try:
         arr = np.asarray(values)
-    except ValueError:  # ragged nesting
-        raise ValueError(f"{name} must be a 1-D array of {what}, got a ragged sequence") from None
+    except (ValueError, TypeError):  # ragged nesting
+        raise ValueError(f"{name} must be {what}, got a ragged sequence") from None
+    if arr.ndim == 0:
+        raise TypeError(f"{name} must be {what}, got {_typed(values)}")
+    return arr
+
+
+def _array(values, *, name: str, what: str) -> np.ndarray:
+    """A non-empty 1-D array of numbers (bools kept as bools)."""
+    arr = _asarray(values, name=name, what=f"a 1-D array of {what}")
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array of {what}, got shape {arr.shape}")
     if arr.size == 0:
@@ -238,13 +248,7 @@ def class_ids(labels, *, name: str = "labels", min_classes: int = 2, compact: bo
 
 def features(X, *, name: str = "X", n_rows: int | None = None, n_columns: int | None = None) -> np.ndarray:
     """A finite 2-D float array (n_samples, n_features), with the given number of rows/columns."""
-    if isinstance(X, (str, bytes, dict, set)) or X is None or np.ndim(X) == 0:
-        raise TypeError(f"{name} must be a 2-D array (n_samples, n_features), got {_typed(X)}")
-    try:
-        arr = np.asarray(X)
-    except ValueError:
-        raise ValueError(f"{name} must be a 2-D array (n_samples, n_features), got a ragged "
-                         "sequence") from None
+    arr = _asarray(X, name=name, what="a 2-D array (n_samples, n_features)")
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
     if arr.ndim != 2 or arr.size == 0:
@@ -311,12 +315,16 @@ def folder(value, *, name: str) -> Path:
     path = Path(value)
     if not str(value).strip() or "\x00" in str(value):
         raise ValueError(f"{name} must be a folder path, got {show(value)}")
-    for part in (path, *path.parents):
-        if part.exists():
-            if not part.is_dir():
-                raise ValueError(f"{name} must be a folder, got {show(str(path))}, where "
-                                 f"{show(str(part))} is a file")
-            break
+    try:
+        for part in (path, *path.parents):
+            if part.exists():
+                if not part.is_dir():
+                    raise ValueError(f"{name} must be a folder, got {show(str(path))}, where "
+                                     f"{show(str(part))} is a file")
+                break
+    except OSError as err:  # a name too long for the file system, a permission denied
+        raise ValueError(f"{name} must be a folder path this system accepts, got {show(str(path))}: "
+                         f"{err.strerror}") from None
     return path
 
 

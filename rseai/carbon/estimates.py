@@ -119,8 +119,11 @@ def across_countries(*, power_w, hours, count=1, pue=1.0, countries=None):
 
     names = (grid_table()["region"].tolist() if countries is None
              else _checks.names(countries, name="countries"))
-    for name in names:
-        grid_intensity_g_per_kwh(name)  # an unknown country fails before any row is computed
+    for i, name in enumerate(names):  # an unknown country fails before any row is computed
+        try:
+            grid_intensity_g_per_kwh(name)
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"countries[{i}]: {err}") from None
     estimate(power_w=power_w, hours=hours, count=count, pue=pue, intensity_g_per_kwh=0)
     rows = []
     for name in names:
@@ -207,6 +210,15 @@ def compare_tools(*, power_w, hours, count=1, country=None, tdp_w=None, memory_g
     count = _checks.integer(count, name="count", low=1)
     hours = _checks.real(hours, name="hours", low=0)
     local = grid_intensity_g_per_kwh(default_country() if country is None else country)
+    # the largest power, PUE and intensity of any row: if that is finite, every row is
+    memory_w_per_gb = max(d.get("memory_w_per_gb", 0.0) for d in TOOL_DEFAULTS.values())
+    worst_w = max(power_w, tdp) + memory_w_per_gb * memory_gb / count
+    worst_g = max(local, STRUBELL_LBS_PER_KWH / LBS_PER_KG * 1000, *(
+        d["intensity"] for d in TOOL_DEFAULTS.values() if d["intensity"] != "country"))
+    worst_pue = max(STRUBELL_PUE, *(d["pue"] for d in TOOL_DEFAULTS.values()))
+    _checks.finite_result(lambda: worst_w * count * hours * worst_pue / 1000 * worst_g / 1000 * LBS_PER_KG,
+                          name="co2e_kg", inputs={"power_w": power_w, "tdp_w": tdp_w, "memory_gb": memory_gb,
+                                                  "count": count, "hours": hours})
     rows = []
     for tool, d in TOOL_DEFAULTS.items():
         base_w = tdp if d["power"] == "tdp" else power_w

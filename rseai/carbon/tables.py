@@ -82,6 +82,9 @@ TOOL_DEFAULTS = {
 
 def closest_names(name, choices, *, n: int = 3) -> list[str]:
     """Up to ``n`` entries of ``choices`` that look most like ``name`` (case-insensitive)."""
+    _checks.text(name, name="name", max_chars=200)
+    choices = _checks.names(choices, name="choices")
+    n = _checks.integer(n, name="n", low=1)
     lowered = {str(c).lower(): c for c in choices}
     hits = difflib.get_close_matches(str(name).lower(), list(lowered), n=n, cutoff=0.3)
     contains = [c for c in choices if str(name).lower() in str(c).lower() and c not in hits]

@@ -253,6 +253,11 @@ def noise_sweep(X_train, y_train, X_test, y_test, *, rates, kinds=("uniform", "p
     for kind in kinds:
         for rate in rates:
             noisy, flipped = inject_noise(y_train, rate=float(rate), kind=kind, seed=seed)
+            try:
+                _checks.class_ids(noisy, name="noisy labels", compact=True, min_count=5)
+            except ValueError as err:
+                raise ValueError(f"rates must leave every class 5 labels for the 5 folds, got rate {rate} "
+                                 f"({kind} noise): {err}") from None
             table = compare_approaches(X_train, noisy, X_test, y_test, seed=seed, method=method, fix=fix,
                                        model=model, search=search)
             scores = score_detection(table.attrs["issues"], flipped)

@@ -49,8 +49,8 @@ def _group_metrics():
     return metrics
 
 
-def as_groups(groups, *, n: int) -> np.ndarray:
-    """``groups`` as a 1-D object array of ``n`` labels without missing values."""
+def as_groups(groups, *, n: int, against: str = "y_true") -> np.ndarray:
+    """``groups`` as a 1-D object array of ``n`` labels (one per entry of ``against``), none missing."""
     if isinstance(groups, (str, bytes, dict, set)) or groups is None or np.ndim(groups) == 0:
         raise TypeError(f"groups must be a 1-D array of group labels, got {_checks.show(groups)}")
     try:
@@ -59,7 +59,7 @@ def as_groups(groups, *, n: int) -> np.ndarray:
     except (TypeError, ValueError):
         arr = np.asarray(groups, dtype=object)
         raise ValueError(f"groups must be a 1-D array of group labels, got shape {arr.shape}") from None
-    _checks.same_length(y_true=range(n), groups=arr)
+    _checks.same_length(**{against: range(n)}, groups=arr)
     import pandas as pd
 
     unhashable = [g for g in arr if not isinstance(g, Hashable)]
@@ -140,6 +140,11 @@ def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
     if not decisions:
         raise ValueError("decisions must name at least one decision rule, got an empty dict")
     cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
+    y_true = as_labels(y_true, name="y_true")
+    groups = as_groups(groups, n=len(y_true))
+    for name, y_pred in decisions.items():  # every rule is checked before any report
+        label = f"decisions[{name!r}]"
+        _checks.same_length(y_true=y_true, **{label: as_labels(y_pred, name=label)})
     rows = {}
     for name, y_pred in decisions.items():
         rep = group_report(y_true, y_pred, groups)
@@ -184,8 +189,8 @@ def group_thresholds(y_true, scores, groups, *, rate: str = "fpr", target, cost_
     for g in sorted(set(groups), key=str):
         sweep = threshold_sweep(y_true[groups == g], scores[groups == g], cost_fp=cost_fp, cost_fn=cost_fn)
         if sweep[rate].isna().all():
-            raise ValueError(f"group {g!r} has no samples for which {rate} is defined "
-                             "(no positives or no negatives): cannot choose its threshold")
+            raise ValueError(f"groups must each hold samples for which {rate} is defined (positives and "
+                             f"negatives), got group {g!r} without: its threshold cannot be chosen")
         sweep = sweep.assign(distance=(sweep[rate] - target).abs()).dropna(subset=["distance"])
         best = sweep.sort_values(["distance", "expected_cost", "threshold"]).iloc[0]
         out[g] = float(best["threshold"])
@@ -196,11 +201,11 @@ def decide_by_group(scores, groups, thresholds: dict, *, probabilities: bool = T
     """Flag ``scores >= thresholds[group]`` for each sample; shape (n_samples,) of 0/1."""
     probabilities = _checks.flag(probabilities, name="probabilities")
     scores = as_scores(scores, probabilities=probabilities)
-    groups = as_groups(groups, n=len(scores))
+    groups = as_groups(groups, n=len(scores), against="scores")
     _checks.instance(thresholds, dict, name="thresholds", what="a dict group -> threshold")
     missing = sorted(set(groups) - set(thresholds), key=str)
     if missing:
-        raise ValueError("thresholds must have an entry for every group, got no entry for "
+        raise ValueError("thresholds must have an entry for every value in groups, got no entry for "
                          f"{_checks.show(missing)}")
     # inf (from group_thresholds) flags nobody in that group
     cut = {g: t if isinstance(t, float) and t == math.inf else _checks.real(t, name=f"thresholds[{g!r}]")

@@ -83,3 +83,31 @@ def test_noise_sweep_rows(digits_split):
     assert base[0.3] < base[0.0]
     with pytest.raises(ValueError, match="rates"):
         L.noise_sweep(X_tr, y_tr, X_te, y_te, rates=[], seed=0)
+
+
+def test_a_typo_fails_before_any_fit(digits_split):
+    import time
+
+    X_tr, X_te, y_tr, y_te = digits_split
+    for kwargs, match in [({"method": "typo"}, "method must be one of"), ({"fix": "burn"}, "fix must be one of"),
+                          ({"cv": 1}, "cv must be an int >= 2"), ({"seed": -1}, "seed must be a non-negative"),
+                          ({"search": {"x": None}}, r"search\['x'\] must be a scikit-learn classifier"),
+                          ({"pred_probs": np.ones((3, 10))}, "pred_probs must have shape")]:
+        start = time.perf_counter()
+        with pytest.raises((ValueError, TypeError), match=match):
+            L.compare_approaches(X_tr, y_tr, X_te, y_te, **({"seed": 0} | kwargs))
+        assert time.perf_counter() - start < 1.0, kwargs  # was found only after ~56 model fits
+
+
+def test_noise_sweep_checks_every_rate_and_kind_first(digits_split):
+    import time
+
+    X_tr, X_te, y_tr, y_te = digits_split
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"rates must be a finite number in \[0, 1\), got 1.5"):
+        L.noise_sweep(X_tr, y_tr, X_te, y_te, rates=[0.1, 1.5], seed=0, search={})
+    with pytest.raises(ValueError, match="kinds must be one of"):
+        L.noise_sweep(X_tr, y_tr, X_te, y_te, rates=[0.1], kinds=["uniform", "bogus"], seed=0, search={})
+    with pytest.raises(ValueError, match="method must be one of"):
+        L.noise_sweep(X_tr, y_tr, X_te, y_te, rates=[0.1], method="typo", seed=0, search={})
+    assert time.perf_counter() - start < 1.0

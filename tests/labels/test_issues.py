@@ -198,3 +198,39 @@ def test_score_detection_hand_counts():
         L.score_detection(np.array([7]), flipped)
     with pytest.raises(TypeError, match="boolean mask"):
         L.score_detection(np.array([0]), np.array([1, 0]))
+
+
+# Regressions from issue #13 item 6: checked before any fit, in our words.
+
+def test_out_of_fold_probs_refuses_nan_features_in_its_own_words():
+    X, y = _blobs()
+    X[3, 1] = np.nan
+    with pytest.raises(ValueError, match="^X must hold finite numbers, got 1 NaN"):  # not sklearn's message
+        L.out_of_fold_probs(LogisticRegression(), X, y, seed=0)
+
+
+def test_out_of_fold_probs_refuses_sparse_class_ids_at_once():
+    import time
+
+    X, _ = _blobs()
+    y = np.repeat([0, 10**8], 45)
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"labels must hold class ids 0..K-1 with every id present, got 2 "
+                                         r"classes \[0, 100000000\]"):
+        L.out_of_fold_probs(LogisticRegression(), X, y, seed=0)
+    assert time.perf_counter() - start < 0.5  # was 8.4 s and a list of 10**8 counts
+
+
+@pytest.mark.parametrize("call", [
+    lambda: L.inject_noise(CLEAN, rate=0.1, seed=-1),
+    lambda: L.out_of_fold_probs(LogisticRegression(), *_blobs(), seed=-3),
+])
+def test_negative_seeds_are_refused(call):
+    with pytest.raises(ValueError, match="seed must be a non-negative int, got -"):
+        call()
+
+
+def test_numpy_scalars_are_accepted():
+    noisy, flipped = L.inject_noise(CLEAN, rate=np.float32(0.2), seed=np.int64(0))
+    ref, ref_flipped = L.inject_noise(CLEAN, rate=0.2, seed=0)
+    assert np.array_equal(noisy, ref) and np.array_equal(flipped, ref_flipped)
