@@ -319,8 +319,8 @@ def folder(value, *, name: str) -> Path:
         for part in (path, *path.parents):
             if part.exists():
                 if not part.is_dir():
-                    raise ValueError(f"{name} must be a folder, got {show(str(path))}, where "
-                                     f"{show(str(part))} is a file")
+                    raise ValueError(f"{name} must be a folder, got {show(str(path), 300)}, where "
+                                     f"{show(str(part), 300)} is a file")
                 break
     except OSError as err:  # a name too long for the file system, a permission denied
         raise ValueError(f"{name} must be a folder path this system accepts, got {show(str(path))}: "
