@@ -16,14 +16,17 @@ def test_integer_accepts_numpy_integers(value):
     assert out == 3 and type(out) is int
 
 
-@pytest.mark.parametrize("value, error, match", [
-    (True, TypeError, "count must be an int, got bool True"),
-    (2.0, TypeError, "count must be an int, got float 2.0"),
-    ("2", TypeError, "count must be an int, got str '2'"),
-    (None, TypeError, "count must be an int, got NoneType None"),
-    (0, ValueError, "count must be an int >= 1, got 0"),
-    (np.int64(-5), ValueError, "count must be an int >= 1, got -5"),
-])
+@pytest.mark.parametrize(
+    "value, error, match",
+    [
+        (True, TypeError, "count must be an int, got bool True"),
+        (2.0, TypeError, "count must be an int, got float 2.0"),
+        ("2", TypeError, "count must be an int, got str '2'"),
+        (None, TypeError, "count must be an int, got NoneType None"),
+        (0, ValueError, "count must be an int >= 1, got 0"),
+        (np.int64(-5), ValueError, "count must be an int >= 1, got -5"),
+    ],
+)
 def test_integer_refuses(value, error, match):
     with pytest.raises(error, match=match):
         _checks.integer(value, name="count", low=1)
@@ -41,11 +44,22 @@ def test_real_accepts_numbers(value):
     assert _checks.real(value, name="x", low=0, high=1) == float(value)
 
 
-@pytest.mark.parametrize("value, error", [
-    (math.nan, ValueError), (math.inf, ValueError), (-math.inf, ValueError), (np.float32("nan"), ValueError),
-    (10**400, ValueError), (-(10**400), ValueError), (True, TypeError), ("1", TypeError), (1j, TypeError),
-    (None, TypeError), ([1.0], TypeError),
-])
+@pytest.mark.parametrize(
+    "value, error",
+    [
+        (math.nan, ValueError),
+        (math.inf, ValueError),
+        (-math.inf, ValueError),
+        (np.float32("nan"), ValueError),
+        (10**400, ValueError),
+        (-(10**400), ValueError),
+        (True, TypeError),
+        ("1", TypeError),
+        (1j, TypeError),
+        (None, TypeError),
+        ([1.0], TypeError),
+    ],
+)
 def test_real_refuses(value, error):
     with pytest.raises(error, match="^x must be"):
         _checks.real(value, name="x")
@@ -113,11 +127,16 @@ def test_flag_choice_text_names():
 def test_binary_labels_and_scores():
     assert _checks.binary_labels([True, False]).tolist() == [1, 0]
     assert _checks.binary_labels(np.array([0.0, 1.0])).dtype == np.int64
-    for bad, error, match in [([0, 2], ValueError, r"binary \(0/1 only\), got other values \[2\]"),
-                              ([0, np.nan], ValueError, "binary"), ([], ValueError, "non-empty"),
-                              ([[0, 1]], ValueError, "shape"), (["a"], TypeError, "dtype"),
-                              ("01", TypeError, "1-D array"), (None, TypeError, "1-D array"),
-                              ([[0], [1, 0]], ValueError, "ragged")]:
+    for bad, error, match in [
+        ([0, 2], ValueError, r"binary \(0/1 only\), got other values \[2\]"),
+        ([0, np.nan], ValueError, "binary"),
+        ([], ValueError, "non-empty"),
+        ([[0, 1]], ValueError, "shape"),
+        (["a"], TypeError, "dtype"),
+        ("01", TypeError, "1-D array"),
+        (None, TypeError, "1-D array"),
+        ([[0], [1, 0]], ValueError, "ragged"),
+    ]:
         with pytest.raises(error, match=f"y_true must .*{match}"):
             _checks.binary_labels(bad)
     assert _checks.scores([0, 0.5, 1]).tolist() == [0, 0.5, 1]
@@ -132,8 +151,11 @@ def test_class_ids_compact_is_fast_and_clear():
     import time
 
     start = time.perf_counter()
-    with pytest.raises(ValueError, match=r"labels must hold class ids 0..K-1 with every id present, got 2 "
-                                         r"classes \[0, 100000000\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"labels must hold class ids 0..K-1 with every id present, got 2 "
+        r"classes \[0, 100000000\]",
+    ):
         _checks.class_ids(np.array([0, 10**8] * 50), compact=True)
     assert time.perf_counter() - start < 0.5
     assert _checks.class_ids([0, 1, 1, 2.0], compact=True).tolist() == [0, 1, 1, 2]
@@ -182,8 +204,11 @@ def test_objects_folders_and_results(tmp_path):
     with pytest.raises(TypeError, match="cache_dir must be a folder path"):
         _checks.folder(3, name="cache_dir")
     assert _checks.finite_result(lambda: 2.0 * 3, name="e", inputs={"a": 2}) == 6.0
-    with pytest.raises(ValueError, match=r"a, b must be small enough for a finite e, got a=1e\+200, b=1e\+200 "
-                                         r"\(e = inf\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"a, b must be small enough for a finite e, got a=1e\+200, b=1e\+200 "
+        r"\(e = inf\)",
+    ):
         _checks.finite_result(lambda: 1e200 * 1e200, name="e", inputs={"a": 1e200, "b": 1e200})
     with pytest.raises(ValueError, match="n must be small enough for a finite e"):
         _checks.finite_result(lambda: 1.5 * 10**400, name="e", inputs={"n": 10**400})

@@ -45,27 +45,99 @@ MIN_EXAMPLES = 5  # per (function, argument): fewer means a strategy is broken
 
 # ---------------------------------------------------------------- odd values
 
-ODD_SCALARS = [math.nan, math.inf, -math.inf, 1e308, -1e308, 5e-324, 0, -0.0, -1, 10**400, -(10**400),
-               True, False, None, "", " ", "3", "nan", "\x00", "é" * 3, "🙂", b"x", [], [1.0], {}, {1: 2},
-               1j, np.float32("nan"), np.float64(1e308), np.int64(-1), np.int64(2**62), np.bool_(True),
-               np.array(0.5), object()]
+ODD_SCALARS = [
+    math.nan,
+    math.inf,
+    -math.inf,
+    1e308,
+    -1e308,
+    5e-324,
+    0,
+    -0.0,
+    -1,
+    10**400,
+    -(10**400),
+    True,
+    False,
+    None,
+    "",
+    " ",
+    "3",
+    "nan",
+    "\x00",
+    "é" * 3,
+    "🙂",
+    b"x",
+    [],
+    [1.0],
+    {},
+    {1: 2},
+    1j,
+    np.float32("nan"),
+    np.float64(1e308),
+    np.int64(-1),
+    np.int64(2**62),
+    np.bool_(True),
+    np.array(0.5),
+    object(),
+]
 NUMERIC = st.one_of(
     st.sampled_from(ODD_SCALARS),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.integers(-10**30, 10**30),
-    st.floats(-10, 10).map(np.float32), st.integers(-5, 10).map(np.int64), st.floats(0, 1).map(np.float64),
+    st.integers(-(10**30), 10**30),
+    st.floats(-10, 10).map(np.float32),
+    st.integers(-5, 10).map(np.int64),
+    st.floats(0, 1).map(np.float64),
 )
 STRANGE_TEXT = st.one_of(
-    st.sampled_from(["", " ", "\n\t", "\x00", "a" * 6000, "Ünïcödé", "🙂" * 50, "'; DROP TABLE", "nan",
-                     "None", "<b>", "x\ny", "\u202e", "Canberra\u200b"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\n\t",
+            "\x00",
+            "a" * 6000,
+            "Ünïcödé",
+            "🙂" * 50,
+            "'; DROP TABLE",
+            "nan",
+            "None",
+            "<b>",
+            "x\ny",
+            "\u202e",
+            "Canberra\u200b",
+        ]
+    ),
     st.text(max_size=40),
 )
 ANY_TEXT = st.one_of(STRANGE_TEXT, NUMERIC)
-ELEMENT = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-3, 3), st.booleans(),
-                    st.just(None), st.just("a"), st.just(10**30))
-ODD_ARRAYS = [[], (), None, "01", 3, 0.5, {0: 1}, {1, 0}, [[0, 1]], [[0], [1, 0]], np.array([]),
-              np.zeros((2, 2)), np.array([np.nan]), np.array(["a", "b"]), np.array([1 + 1j]),
-              pd.Series([0, 1], index=[5, 9]), iter([0, 1])]
+ELEMENT = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-3, 3),
+    st.booleans(),
+    st.just(None),
+    st.just("a"),
+    st.just(10**30),
+)
+ODD_ARRAYS = [
+    [],
+    (),
+    None,
+    "01",
+    3,
+    0.5,
+    {0: 1},
+    {1, 0},
+    [[0, 1]],
+    [[0], [1, 0]],
+    np.array([]),
+    np.zeros((2, 2)),
+    np.array([np.nan]),
+    np.array(["a", "b"]),
+    np.array([1 + 1j]),
+    pd.Series([0, 1], index=[5, 9]),
+    iter([0, 1]),
+]
 
 
 def arrays_like(n: int):
@@ -74,18 +146,33 @@ def arrays_like(n: int):
     return st.one_of(
         st.sampled_from(ODD_ARRAYS),
         st.lists(ELEMENT, max_size=8),
-        st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-2, 3)),
-                 min_size=n, max_size=n),
+        st.lists(
+            st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-2, 3)),
+            min_size=n,
+            max_size=n,
+        ),
         hnp.arrays(dtypes, st.just(n)),
         hnp.arrays(dtypes, hnp.array_shapes(min_dims=0, max_dims=3, max_side=5)),
     )
 
 
 def frames():
-    return st.one_of(st.sampled_from([None, {}, pd.DataFrame(), pd.DataFrame({"x": []}), "df", 3,
-                                      pd.DataFrame({"x": [np.nan, np.inf], "label": [0, 1]}),
-                                      pd.DataFrame({"x": [1, 2]}), pd.DataFrame([[1, 2]], columns=["a", "a"])]),
-                     st.lists(ELEMENT, max_size=4))
+    return st.one_of(
+        st.sampled_from(
+            [
+                None,
+                {},
+                pd.DataFrame(),
+                pd.DataFrame({"x": []}),
+                "df",
+                3,
+                pd.DataFrame({"x": [np.nan, np.inf], "label": [0, 1]}),
+                pd.DataFrame({"x": [1, 2]}),
+                pd.DataFrame([[1, 2]], columns=["a", "a"]),
+            ]
+        ),
+        st.lists(ELEMENT, max_size=4),
+    )
 
 
 # ---------------------------------------------------------------- valid calls
@@ -104,8 +191,9 @@ class _Epoch:
 
 
 def _table():
-    return pd.DataFrame({"agreement": [0.2, 0.9, 0.5], "confidence": [0.1, 0.8, 0.3],
-                         "correct": [False, True, True]})
+    return pd.DataFrame(
+        {"agreement": [0.2, 0.9, 0.5], "confidence": [0.1, 0.8, 0.3], "correct": [False, True, True]}
+    )
 
 
 @dataclasses.dataclass
@@ -151,162 +239,445 @@ def _estimate_ok(e):
 
 CASES = [
     # risk.costs
-    *_cases_for(risk.confusion, {"y_true": Y, "y_pred": Y[::-1]},
-                {"y_true": arrays_like(6), "y_pred": arrays_like(6)}, check=_sums_to_n),
-    *_cases_for(risk.expected_cost, {"y_true": Y, "scores": S, "threshold": 0.5, "cost_fp": 1, "cost_fn": 5},
-                {"y_true": arrays_like(6), "scores": arrays_like(6), "threshold": NUMERIC,
-                 "cost_fp": NUMERIC, "cost_fn": NUMERIC, "probabilities": NUMERIC}, check=lambda x: x >= 0),
-    *_cases_for(risk.threshold_sweep, {"y_true": Y, "scores": S, "cost_fp": 1, "cost_fn": 5},
-                {"y_true": arrays_like(6), "scores": arrays_like(6), "cost_fp": NUMERIC, "cost_fn": NUMERIC,
-                 "thresholds": arrays_like(3), "probabilities": NUMERIC}, n=25),
+    *_cases_for(
+        risk.confusion,
+        {"y_true": Y, "y_pred": Y[::-1]},
+        {"y_true": arrays_like(6), "y_pred": arrays_like(6)},
+        check=_sums_to_n,
+    ),
+    *_cases_for(
+        risk.expected_cost,
+        {"y_true": Y, "scores": S, "threshold": 0.5, "cost_fp": 1, "cost_fn": 5},
+        {
+            "y_true": arrays_like(6),
+            "scores": arrays_like(6),
+            "threshold": NUMERIC,
+            "cost_fp": NUMERIC,
+            "cost_fn": NUMERIC,
+            "probabilities": NUMERIC,
+        },
+        check=lambda x: x >= 0,
+    ),
+    *_cases_for(
+        risk.threshold_sweep,
+        {"y_true": Y, "scores": S, "cost_fp": 1, "cost_fn": 5},
+        {
+            "y_true": arrays_like(6),
+            "scores": arrays_like(6),
+            "cost_fp": NUMERIC,
+            "cost_fn": NUMERIC,
+            "thresholds": arrays_like(3),
+            "probabilities": NUMERIC,
+        },
+        n=25,
+    ),
     Case(risk.optimal_row, {"sweep": risk.threshold_sweep(Y, S, cost_fp=1, cost_fn=1)}, "sweep", frames()),
-    *_cases_for(risk.bayes_threshold, {"cost_fp": 1, "cost_fn": 5},
-                {"cost_fp": NUMERIC, "cost_fn": NUMERIC}, check=_in_unit),
+    *_cases_for(
+        risk.bayes_threshold,
+        {"cost_fp": 1, "cost_fn": 5},
+        {"cost_fp": NUMERIC, "cost_fn": NUMERIC},
+        check=_in_unit,
+    ),
     # risk.groups
-    *_cases_for(risk.group_report, {"y_true": Y, "y_pred": Y[::-1], "groups": G},
-                {"y_true": arrays_like(6), "y_pred": arrays_like(6), "groups": arrays_like(6)}, n=20),
-    *_cases_for(risk.compare_decisions, {"y_true": Y, "groups": G, "decisions": {"all": [1] * 6},
-                                         "cost_fp": 1, "cost_fn": 5},
-                {"groups": arrays_like(6), "decisions": st.one_of(NUMERIC, st.dictionaries(
-                    st.text(max_size=3), arrays_like(6), max_size=2)), "cost_fp": NUMERIC}, n=15),
-    *_cases_for(risk.group_thresholds, {"y_true": Y, "scores": S, "groups": G, "target": 0.2},
-                {"scores": arrays_like(6), "groups": arrays_like(6), "rate": ANY_TEXT, "target": NUMERIC,
-                 "cost_fp": NUMERIC}, n=15, inf_ok=True),
-    *_cases_for(risk.decide_by_group, {"scores": S, "groups": G, "thresholds": {"a": 0.5, "b": math.inf}},
-                {"scores": arrays_like(6), "groups": arrays_like(6), "probabilities": NUMERIC,
-                 "thresholds": st.one_of(NUMERIC, st.dictionaries(st.sampled_from(["a", "b"]), NUMERIC))}),
+    *_cases_for(
+        risk.group_report,
+        {"y_true": Y, "y_pred": Y[::-1], "groups": G},
+        {"y_true": arrays_like(6), "y_pred": arrays_like(6), "groups": arrays_like(6)},
+        n=20,
+    ),
+    *_cases_for(
+        risk.compare_decisions,
+        {"y_true": Y, "groups": G, "decisions": {"all": [1] * 6}, "cost_fp": 1, "cost_fn": 5},
+        {
+            "groups": arrays_like(6),
+            "decisions": st.one_of(NUMERIC, st.dictionaries(st.text(max_size=3), arrays_like(6), max_size=2)),
+            "cost_fp": NUMERIC,
+        },
+        n=15,
+    ),
+    *_cases_for(
+        risk.group_thresholds,
+        {"y_true": Y, "scores": S, "groups": G, "target": 0.2},
+        {
+            "scores": arrays_like(6),
+            "groups": arrays_like(6),
+            "rate": ANY_TEXT,
+            "target": NUMERIC,
+            "cost_fp": NUMERIC,
+        },
+        n=15,
+        inf_ok=True,
+    ),
+    *_cases_for(
+        risk.decide_by_group,
+        {"scores": S, "groups": G, "thresholds": {"a": 0.5, "b": math.inf}},
+        {
+            "scores": arrays_like(6),
+            "groups": arrays_like(6),
+            "probabilities": NUMERIC,
+            "thresholds": st.one_of(NUMERIC, st.dictionaries(st.sampled_from(["a", "b"]), NUMERIC)),
+        },
+    ),
     # risk.register
-    *_cases_for(risk.likelihood_from_rate, {"rate": 0.05},
-                {"rate": NUMERIC, "bands": st.one_of(NUMERIC, st.lists(NUMERIC, max_size=5))},
-                check=lambda x: x in (1, 2, 3, 4, 5)),
-    *_cases_for(risk.region_of, {"score": 8},
-                {"score": NUMERIC, "acceptable_max": NUMERIC, "intolerable_min": NUMERIC},
-                check=lambda x: x in risk.REGIONS),
-    *_cases_for(risk.Hazard, {"name": "missed case", "impact": 3, "likelihood": 2},
-                {"name": ANY_TEXT, "impact": NUMERIC, "likelihood": NUMERIC, "control": ANY_TEXT}),
-    *_cases_for(risk.risk_register, {"hazards": [risk.Hazard("h", 3, 2)]},
-                {"hazards": st.one_of(NUMERIC, st.lists(NUMERIC, max_size=3)), "acceptable_max": NUMERIC,
-                 "intolerable_min": NUMERIC}),
-    Case(risk.audit_checklist, {"answers": {}}, "answers",
-         st.one_of(NUMERIC, st.dictionaries(ANY_TEXT.filter(lambda k: isinstance(k, (str, int))), ANY_TEXT,
-                                            max_size=2))),
+    *_cases_for(
+        risk.likelihood_from_rate,
+        {"rate": 0.05},
+        {"rate": NUMERIC, "bands": st.one_of(NUMERIC, st.lists(NUMERIC, max_size=5))},
+        check=lambda x: x in (1, 2, 3, 4, 5),
+    ),
+    *_cases_for(
+        risk.region_of,
+        {"score": 8},
+        {"score": NUMERIC, "acceptable_max": NUMERIC, "intolerable_min": NUMERIC},
+        check=lambda x: x in risk.REGIONS,
+    ),
+    *_cases_for(
+        risk.Hazard,
+        {"name": "missed case", "impact": 3, "likelihood": 2},
+        {"name": ANY_TEXT, "impact": NUMERIC, "likelihood": NUMERIC, "control": ANY_TEXT},
+    ),
+    *_cases_for(
+        risk.risk_register,
+        {"hazards": [risk.Hazard("h", 3, 2)]},
+        {
+            "hazards": st.one_of(NUMERIC, st.lists(NUMERIC, max_size=3)),
+            "acceptable_max": NUMERIC,
+            "intolerable_min": NUMERIC,
+        },
+    ),
+    Case(
+        risk.audit_checklist,
+        {"answers": {}},
+        "answers",
+        st.one_of(
+            NUMERIC,
+            st.dictionaries(ANY_TEXT.filter(lambda k: isinstance(k, (str, int))), ANY_TEXT, max_size=2),
+        ),
+    ),
     # labels
-    *_cases_for(labels.inject_noise, {"labels": CLASSES, "rate": 0.25, "seed": 0},
-                {"labels": arrays_like(12), "rate": NUMERIC, "kind": ANY_TEXT, "seed": NUMERIC,
-                 "pairs": st.one_of(NUMERIC, st.lists(st.lists(NUMERIC, max_size=3), max_size=3))}),
-    *_cases_for(labels.find_issues, {"labels": CLASSES, "pred_probs": PROBS},
-                {"labels": arrays_like(12), "pred_probs": st.one_of(arrays_like(12), hnp.arrays(
-                    np.float64, (12, 3), elements=st.floats(allow_nan=True, allow_infinity=True))),
-                 "method": ANY_TEXT}, n=15),
-    *_cases_for(labels.out_of_fold_probs, {"estimator": labels.default_model(), "X": X_SMALL,
-                                           "labels": CLASSES, "cv": 2, "seed": 0},
-                {"estimator": NUMERIC, "X": st.one_of(arrays_like(12), hnp.arrays(
-                    np.float64, (12, 2), elements=st.floats(allow_nan=True, allow_infinity=True))),
-                 "labels": arrays_like(12), "cv": NUMERIC, "seed": NUMERIC}, n=10),
-    *_cases_for(labels.score_detection, {"found": np.array([0, 2]), "flipped": np.array([True, False, True])},
-                {"found": arrays_like(3), "flipped": arrays_like(3)},
-                check=lambda d: all(0 <= d[k] <= 1 for k in ("precision", "recall", "f1"))),
-    *_cases_for(labels.compare_approaches, {"X_train": X_SMALL, "noisy_labels": CLASSES, "X_test": X_SMALL,
-                                            "y_test": CLASSES, "seed": 0, "cv": 2, "search": {}},
-                {"X_train": arrays_like(12), "noisy_labels": arrays_like(12), "y_test": arrays_like(12),
-                 "method": ANY_TEXT, "fix": ANY_TEXT, "cv": NUMERIC, "seed": NUMERIC, "pred_probs": arrays_like(12),
-                 "search": st.one_of(NUMERIC, st.dictionaries(st.text(max_size=2), NUMERIC, max_size=1))}, n=8),
-    *_cases_for(labels.noise_sweep, {"X_train": X_SMALL, "y_train": CLASSES, "X_test": X_SMALL,
-                                     "y_test": CLASSES, "seed": 0, "rates": [0.0], "kinds": "uniform",
-                                     "search": {}},
-                {"rates": st.one_of(NUMERIC, st.lists(NUMERIC, max_size=2)),
-                 "kinds": st.one_of(ANY_TEXT, st.lists(ANY_TEXT, max_size=2))}, n=8),
-    *_cases_for(labels.population_stability_index, {"reference": [1.0, 2.0, 3.0, 4.0], "current": [2.0, 3.0]},
-                {"reference": arrays_like(4), "current": arrays_like(2), "bins": NUMERIC},
-                check=lambda x: x >= 0),
-    *_cases_for(labels.data_quality_report, {"df": DF, "label": "label"},
-                {"df": frames(), "label": ANY_TEXT, "reference": frames(), "min_class_ratio": NUMERIC,
-                 "psi_threshold": NUMERIC, "bins": NUMERIC,
-                 "valid_ranges": st.one_of(NUMERIC, st.dictionaries(st.sampled_from(["x", "*"]),
-                                                                    st.lists(NUMERIC, max_size=3))),
-                 "allowed_labels": st.one_of(NUMERIC, st.lists(NUMERIC, max_size=3))}, n=20),
+    *_cases_for(
+        labels.inject_noise,
+        {"labels": CLASSES, "rate": 0.25, "seed": 0},
+        {
+            "labels": arrays_like(12),
+            "rate": NUMERIC,
+            "kind": ANY_TEXT,
+            "seed": NUMERIC,
+            "pairs": st.one_of(NUMERIC, st.lists(st.lists(NUMERIC, max_size=3), max_size=3)),
+        },
+    ),
+    *_cases_for(
+        labels.find_issues,
+        {"labels": CLASSES, "pred_probs": PROBS},
+        {
+            "labels": arrays_like(12),
+            "pred_probs": st.one_of(
+                arrays_like(12),
+                hnp.arrays(np.float64, (12, 3), elements=st.floats(allow_nan=True, allow_infinity=True)),
+            ),
+            "method": ANY_TEXT,
+        },
+        n=15,
+    ),
+    *_cases_for(
+        labels.out_of_fold_probs,
+        {"estimator": labels.default_model(), "X": X_SMALL, "labels": CLASSES, "cv": 2, "seed": 0},
+        {
+            "estimator": NUMERIC,
+            "X": st.one_of(
+                arrays_like(12),
+                hnp.arrays(np.float64, (12, 2), elements=st.floats(allow_nan=True, allow_infinity=True)),
+            ),
+            "labels": arrays_like(12),
+            "cv": NUMERIC,
+            "seed": NUMERIC,
+        },
+        n=10,
+    ),
+    *_cases_for(
+        labels.score_detection,
+        {"found": np.array([0, 2]), "flipped": np.array([True, False, True])},
+        {"found": arrays_like(3), "flipped": arrays_like(3)},
+        check=lambda d: all(0 <= d[k] <= 1 for k in ("precision", "recall", "f1")),
+    ),
+    *_cases_for(
+        labels.compare_approaches,
+        {
+            "X_train": X_SMALL,
+            "noisy_labels": CLASSES,
+            "X_test": X_SMALL,
+            "y_test": CLASSES,
+            "seed": 0,
+            "cv": 2,
+            "search": {},
+        },
+        {
+            "X_train": arrays_like(12),
+            "noisy_labels": arrays_like(12),
+            "y_test": arrays_like(12),
+            "method": ANY_TEXT,
+            "fix": ANY_TEXT,
+            "cv": NUMERIC,
+            "seed": NUMERIC,
+            "pred_probs": arrays_like(12),
+            "search": st.one_of(NUMERIC, st.dictionaries(st.text(max_size=2), NUMERIC, max_size=1)),
+        },
+        n=8,
+    ),
+    *_cases_for(
+        labels.noise_sweep,
+        {
+            "X_train": X_SMALL,
+            "y_train": CLASSES,
+            "X_test": X_SMALL,
+            "y_test": CLASSES,
+            "seed": 0,
+            "rates": [0.0],
+            "kinds": "uniform",
+            "search": {},
+        },
+        {
+            "rates": st.one_of(NUMERIC, st.lists(NUMERIC, max_size=2)),
+            "kinds": st.one_of(ANY_TEXT, st.lists(ANY_TEXT, max_size=2)),
+        },
+        n=8,
+    ),
+    *_cases_for(
+        labels.population_stability_index,
+        {"reference": [1.0, 2.0, 3.0, 4.0], "current": [2.0, 3.0]},
+        {"reference": arrays_like(4), "current": arrays_like(2), "bins": NUMERIC},
+        check=lambda x: x >= 0,
+    ),
+    *_cases_for(
+        labels.data_quality_report,
+        {"df": DF, "label": "label"},
+        {
+            "df": frames(),
+            "label": ANY_TEXT,
+            "reference": frames(),
+            "min_class_ratio": NUMERIC,
+            "psi_threshold": NUMERIC,
+            "bins": NUMERIC,
+            "valid_ranges": st.one_of(
+                NUMERIC, st.dictionaries(st.sampled_from(["x", "*"]), st.lists(NUMERIC, max_size=3))
+            ),
+            "allowed_labels": st.one_of(NUMERIC, st.lists(NUMERIC, max_size=3)),
+        },
+        n=20,
+    ),
     # carbon
-    *_cases_for(carbon.estimate, {"power_w": 300, "hours": 10, "count": 8, "pue": 1.5,
-                                  "intensity_g_per_kwh": 500},
-                {"power_w": NUMERIC, "hours": NUMERIC, "count": NUMERIC, "pue": NUMERIC,
-                 "intensity_g_per_kwh": NUMERIC}, check=_estimate_ok),
-    *_cases_for(carbon.across_countries, {"power_w": 300, "hours": 10, "countries": ["France", "India"]},
-                {"power_w": NUMERIC, "hours": NUMERIC, "count": NUMERIC, "pue": NUMERIC,
-                 "countries": st.one_of(ANY_TEXT, st.lists(ANY_TEXT, max_size=3))}, n=20),
+    *_cases_for(
+        carbon.estimate,
+        {"power_w": 300, "hours": 10, "count": 8, "pue": 1.5, "intensity_g_per_kwh": 500},
+        {
+            "power_w": NUMERIC,
+            "hours": NUMERIC,
+            "count": NUMERIC,
+            "pue": NUMERIC,
+            "intensity_g_per_kwh": NUMERIC,
+        },
+        check=_estimate_ok,
+    ),
+    *_cases_for(
+        carbon.across_countries,
+        {"power_w": 300, "hours": 10, "countries": ["France", "India"]},
+        {
+            "power_w": NUMERIC,
+            "hours": NUMERIC,
+            "count": NUMERIC,
+            "pue": NUMERIC,
+            "countries": st.one_of(ANY_TEXT, st.lists(ANY_TEXT, max_size=3)),
+        },
+        n=20,
+    ),
     Case(carbon.equivalents, {"co2e_kg": 1.0}, "co2e_kg", NUMERIC, check=lambda s: (s >= 0).all()),
-    *_cases_for(carbon.predict_total, {"first_epoch_measurement": _Epoch(), "epochs": 5},
-                {"first_epoch_measurement": st.one_of(NUMERIC, st.lists(NUMERIC, max_size=2)),
-                 "epochs": NUMERIC}),
-    *_cases_for(carbon.compare_tools, {"power_w": 130, "hours": 10, "count": 2, "country": "India"},
-                {"power_w": NUMERIC, "hours": NUMERIC, "count": NUMERIC, "country": ANY_TEXT, "tdp_w": NUMERIC,
-                 "memory_gb": NUMERIC}, n=20),
-    *[Case(f, {arg: good}, arg, ANY_TEXT) for f, arg, good in [
-        (tables.hardware_power_w, "name", "NVIDIA H200 SXM"), (tables.grid_intensity_g_per_kwh, "country", "India"),
-        (tables.country_iso, "country", "India"), (tables.country_name, "country", "IND"),
-        (tables.pue_preset, "name", tables.pue_table()["name"].iloc[0])]],
-    *_cases_for(tables.closest_names, {"name": "Inda", "choices": ["India", "France"]},
-                {"name": ANY_TEXT, "n": NUMERIC, "choices": st.one_of(NUMERIC, st.lists(ANY_TEXT, max_size=3))}),
+    *_cases_for(
+        carbon.predict_total,
+        {"first_epoch_measurement": _Epoch(), "epochs": 5},
+        {"first_epoch_measurement": st.one_of(NUMERIC, st.lists(NUMERIC, max_size=2)), "epochs": NUMERIC},
+    ),
+    *_cases_for(
+        carbon.compare_tools,
+        {"power_w": 130, "hours": 10, "count": 2, "country": "India"},
+        {
+            "power_w": NUMERIC,
+            "hours": NUMERIC,
+            "count": NUMERIC,
+            "country": ANY_TEXT,
+            "tdp_w": NUMERIC,
+            "memory_gb": NUMERIC,
+        },
+        n=20,
+    ),
+    *[
+        Case(f, {arg: good}, arg, ANY_TEXT)
+        for f, arg, good in [
+            (tables.hardware_power_w, "name", "NVIDIA H200 SXM"),
+            (tables.grid_intensity_g_per_kwh, "country", "India"),
+            (tables.country_iso, "country", "India"),
+            (tables.country_name, "country", "IND"),
+            (tables.pue_preset, "name", tables.pue_table()["name"].iloc[0]),
+        ]
+    ],
+    *_cases_for(
+        tables.closest_names,
+        {"name": "Inda", "choices": ["India", "France"]},
+        {"name": ANY_TEXT, "n": NUMERIC, "choices": st.one_of(NUMERIC, st.lists(ANY_TEXT, max_size=3))},
+    ),
     # hallucination without the model
-    *[Case(f, {"answer": "It is Canberra."}, "answer", ANY_TEXT)
-      for f in (matching.rejects_premise, matching.answer_key, matching.gist)],
+    *[
+        Case(f, {"answer": "It is Canberra."}, "answer", ANY_TEXT)
+        for f in (matching.rejects_premise, matching.answer_key, matching.gist)
+    ],
     Case(matching.normalize, {"text": "It is Canberra."}, "text", ANY_TEXT),
-    *_cases_for(matching.is_correct, {"answer": "It is Canberra.", "accepted": "Canberra"},
-                {"answer": ANY_TEXT, "accepted": st.one_of(ANY_TEXT, st.lists(ANY_TEXT, max_size=3))}, check=_bool),
-    *_cases_for(matching.same_answer, {"a": "Sydney", "b": "It is Sydney."},
-                {"a": ANY_TEXT, "b": ANY_TEXT, "question": ANY_TEXT}, check=_bool),
-    *_cases_for(matching.group_answers, {"answers": ["Sydney", "Canberra", "sydney."]},
-                {"answers": st.one_of(ANY_TEXT, st.lists(ANY_TEXT, max_size=4)), "question": ANY_TEXT}),
-    *[c for f, score in ((calibration.auroc, "scores"), (calibration.roc_points, "scores"),
-                         (calibration.expected_calibration_error, "confidence"),
-                         (calibration.reliability_table, "confidence"))
-      for c in _cases_for(f, {"y_true": Y, score: S}, {"y_true": arrays_like(6), score: arrays_like(6)},
-                          inf_ok=f is calibration.roc_points)],
+    *_cases_for(
+        matching.is_correct,
+        {"answer": "It is Canberra.", "accepted": "Canberra"},
+        {"answer": ANY_TEXT, "accepted": st.one_of(ANY_TEXT, st.lists(ANY_TEXT, max_size=3))},
+        check=_bool,
+    ),
+    *_cases_for(
+        matching.same_answer,
+        {"a": "Sydney", "b": "It is Sydney."},
+        {"a": ANY_TEXT, "b": ANY_TEXT, "question": ANY_TEXT},
+        check=_bool,
+    ),
+    *_cases_for(
+        matching.group_answers,
+        {"answers": ["Sydney", "Canberra", "sydney."]},
+        {"answers": st.one_of(ANY_TEXT, st.lists(ANY_TEXT, max_size=4)), "question": ANY_TEXT},
+    ),
+    *[
+        c
+        for f, score in (
+            (calibration.auroc, "scores"),
+            (calibration.roc_points, "scores"),
+            (calibration.expected_calibration_error, "confidence"),
+            (calibration.reliability_table, "confidence"),
+        )
+        for c in _cases_for(
+            f,
+            {"y_true": Y, score: S},
+            {"y_true": arrays_like(6), score: arrays_like(6)},
+            inf_ok=f is calibration.roc_points,
+        )
+    ],
     Case(calibration.reliability_table, {"y_true": Y, "confidence": S}, "n_bins", NUMERIC),
     Case(asking.check_question, {"question": "Why?"}, "question", ANY_TEXT),
-    *_cases_for(asking.answer_confidence, {"tokens": ["The", "␣Au"], "probs": [0.9, 0.5]},
-                {"tokens": st.one_of(ANY_TEXT, st.lists(ANY_TEXT, max_size=3)), "probs": arrays_like(2),
-                 "question": ANY_TEXT}, check=lambda r: 0 <= r[0] <= 1),
+    *_cases_for(
+        asking.answer_confidence,
+        {"tokens": ["The", "␣Au"], "probs": [0.9, 0.5]},
+        {
+            "tokens": st.one_of(ANY_TEXT, st.lists(ANY_TEXT, max_size=3)),
+            "probs": arrays_like(2),
+            "question": ANY_TEXT,
+        },
+        check=lambda r: 0 <= r[0] <= 1,
+    ),
     # exercise checks: a wrong answer of any kind is feedback (False), never an error
-    *[Case(f, base, arg, st.one_of(NUMERIC, STRANGE_TEXT, arrays_like(6)), check=_bool, n=20)
-      for f, base, arg in [
-          (risk_ex.check_expected_cost, {"value": 1, "y_true": Y, "scores": S, "threshold": 0.5, "cost_fp": 1,
-                                         "cost_fn": 5}, "value"),
-          (risk_ex.check_bayes_threshold, {"value": 1, "cost_fp": 1, "cost_fn": 5}, "value"),
-          (risk_ex.check_optimal_threshold, {"value": 1, "y_true": Y, "scores": S, "cost_fp": 1, "cost_fn": 5},
-           "value"),
-          (risk_ex.check_group_gap, {"value": 1, "y_true": Y, "y_pred": Y[::-1], "groups": G}, "value"),
-          (carbon_ex.check_job_estimate, {"energy_kwh": 36.0, "co2e_kg": 18.0, "power_w": 300, "count": 8,
-                                          "hours": 10, "pue": 1.5, "intensity_g_per_kwh": 500}, "energy_kwh"),
-          (carbon_ex.check_country_ratio, {"ratio": 3, "dirty": "India", "clean": "France"}, "ratio"),
-          (hall_ex.check_ece, {"value": 0.4, "y_true": [1, 0, 1, 1], "confidence": [0.9, 0.9, 0.6, 0.6]}, "value"),
-          (hall_ex.check_spot_check, {"n_found": 1, "table": _table(), "k": 2}, "n_found"),
-          (hall_ex.check_agreement, {"func": len}, "func"),
-          (labels_ex.check_self_confidence, {"scores": [0.9], "noisy_labels": CLASSES, "pred_probs": PROBS},
-           "scores"),
-          (labels_ex.check_confident_thresholds, {"thresholds": [0.9], "noisy_labels": CLASSES,
-                                                  "pred_probs": PROBS}, "thresholds"),
-          (labels_ex.check_confident_learning, {"flagged": [0], "noisy_labels": CLASSES, "pred_probs": PROBS},
-           "flagged")]],
+    *[
+        Case(f, base, arg, st.one_of(NUMERIC, STRANGE_TEXT, arrays_like(6)), check=_bool, n=20)
+        for f, base, arg in [
+            (
+                risk_ex.check_expected_cost,
+                {"value": 1, "y_true": Y, "scores": S, "threshold": 0.5, "cost_fp": 1, "cost_fn": 5},
+                "value",
+            ),
+            (risk_ex.check_bayes_threshold, {"value": 1, "cost_fp": 1, "cost_fn": 5}, "value"),
+            (
+                risk_ex.check_optimal_threshold,
+                {"value": 1, "y_true": Y, "scores": S, "cost_fp": 1, "cost_fn": 5},
+                "value",
+            ),
+            (risk_ex.check_group_gap, {"value": 1, "y_true": Y, "y_pred": Y[::-1], "groups": G}, "value"),
+            (
+                carbon_ex.check_job_estimate,
+                {
+                    "energy_kwh": 36.0,
+                    "co2e_kg": 18.0,
+                    "power_w": 300,
+                    "count": 8,
+                    "hours": 10,
+                    "pue": 1.5,
+                    "intensity_g_per_kwh": 500,
+                },
+                "energy_kwh",
+            ),
+            (carbon_ex.check_country_ratio, {"ratio": 3, "dirty": "India", "clean": "France"}, "ratio"),
+            (
+                hall_ex.check_ece,
+                {"value": 0.4, "y_true": [1, 0, 1, 1], "confidence": [0.9, 0.9, 0.6, 0.6]},
+                "value",
+            ),
+            (hall_ex.check_spot_check, {"n_found": 1, "table": _table(), "k": 2}, "n_found"),
+            (hall_ex.check_agreement, {"func": len}, "func"),
+            (
+                labels_ex.check_self_confidence,
+                {"scores": [0.9], "noisy_labels": CLASSES, "pred_probs": PROBS},
+                "scores",
+            ),
+            (
+                labels_ex.check_confident_thresholds,
+                {"thresholds": [0.9], "noisy_labels": CLASSES, "pred_probs": PROBS},
+                "thresholds",
+            ),
+            (
+                labels_ex.check_confident_learning,
+                {"flagged": [0], "noisy_labels": CLASSES, "pred_probs": PROBS},
+                "flagged",
+            ),
+        ]
+    ],
 ]
+
 
 def _model_cases():
     question = "What is the chemical symbol for gold?"
     base = {"question": question, "max_new_tokens": 2, "seed": 0}
     few = 8  # each accepted value costs a model call
     return [
-        *_cases_for(asking.ask, base, {"question": ANY_TEXT, "seed": NUMERIC, "temperature": NUMERIC,
-                                       "passage": ANY_TEXT, "max_new_tokens": NUMERIC}, n=few, model=True),
-        *_cases_for(asking.self_consistency, base | {"n": 2, "seed": 0},
-                    {"n": NUMERIC, "temperature": NUMERIC, "seed": NUMERIC}, n=few, model=True),
+        *_cases_for(
+            asking.ask,
+            base,
+            {
+                "question": ANY_TEXT,
+                "seed": NUMERIC,
+                "temperature": NUMERIC,
+                "passage": ANY_TEXT,
+                "max_new_tokens": NUMERIC,
+            },
+            n=few,
+            model=True,
+        ),
+        *_cases_for(
+            asking.self_consistency,
+            base | {"n": 2, "seed": 0},
+            {"n": NUMERIC, "temperature": NUMERIC, "seed": NUMERIC},
+            n=few,
+            model=True,
+        ),
         Case(asking.ask, base, "model", st.one_of(NUMERIC, STRANGE_TEXT), n=few),
-        *_cases_for(probe.evaluate, {"n_samples": 1, "max_new_tokens": 2, "cache": False, "progress": False},
-                    {"n_samples": NUMERIC, "seed": NUMERIC, "temperature": NUMERIC, "batch_size": NUMERIC,
-                     "grounded": NUMERIC, "cache": NUMERIC, "cache_dir": st.one_of(NUMERIC, STRANGE_TEXT),
-                     "facts": frames()}, n=few, model=True),
+        *_cases_for(
+            probe.evaluate,
+            {"n_samples": 1, "max_new_tokens": 2, "cache": False, "progress": False},
+            {
+                "n_samples": NUMERIC,
+                "seed": NUMERIC,
+                "temperature": NUMERIC,
+                "batch_size": NUMERIC,
+                "grounded": NUMERIC,
+                "cache": NUMERIC,
+                "cache_dir": st.one_of(NUMERIC, STRANGE_TEXT),
+                "facts": frames(),
+            },
+            n=few,
+            model=True,
+        ),
     ]
 
 
 # ---------------------------------------------------------------- the property
+
 
 def _raised_in_rseai(err: BaseException) -> bool:
     """True when the innermost frame that raised ``err`` is rseai's own code."""
@@ -359,7 +730,9 @@ def _run(case: Case, value, extra: dict):
         result = case.func(**kwargs)
     except (TypeError, ValueError) as err:
         message = str(err)
-        assert _raised_in_rseai(err), f"a foreign {type(err).__name__} for {case.arg}={value!r:.80}: {message}"
+        assert _raised_in_rseai(err), (
+            f"a foreign {type(err).__name__} for {case.arg}={value!r:.80}: {message}"
+        )
         name = "model" if case.arg == "lm" else case.arg
         assert name in message, f"the message does not name {name!r}: {message}"
         return
@@ -372,8 +745,13 @@ def _run(case: Case, value, extra: dict):
 
 
 def _check_case(case: Case, extra: dict):
-    @settings(max_examples=case.n, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=case.n,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(value=case.values)
     def prop(value):
         _run(case, value, extra)

@@ -203,7 +203,8 @@ def test_the_temperature_rule_is_the_same_everywhere(smollm):
 def test_cache_dir_that_is_a_file_is_named(smollm, tmp_path):
     path = tmp_path / "answers.json"
     path.write_text("{}")
-    with pytest.raises(ValueError, match="cache_dir must be a folder, got .*answers.json"):  # was FileExistsError
+    # was FileExistsError
+    with pytest.raises(ValueError, match="cache_dir must be a folder, got .*answers.json"):
         evaluate(smollm, data.load_facts().head(1), cache_dir=path, progress=False)
 
 

@@ -89,8 +89,9 @@ def test_a_typo_fails_before_any_fit(digits_split):
     import time
 
     X_tr, X_te, y_tr, y_te = digits_split
-    for kwargs, match in [({"method": "typo"}, "method must be one of"), ({"fix": "burn"}, "fix must be one of"),
-                          ({"cv": 1}, "cv must be an int >= 2"), ({"seed": -1}, "seed must be a non-negative"),
+    for kwargs, match in [({"method": "typo"}, "method must be one of"),
+                          ({"fix": "burn"}, "fix must be one of"), ({"cv": 1}, "cv must be an int >= 2"),
+                          ({"seed": -1}, "seed must be a non-negative"),
                           ({"search": {"x": None}}, r"search\['x'\] must be a scikit-learn classifier"),
                           ({"pred_probs": np.ones((3, 10))}, "pred_probs must have shape")]:
         start = time.perf_counter()
