@@ -634,7 +634,7 @@ CASES = [
 def _model_cases():
     question = "What is the chemical symbol for gold?"
     base = {"question": question, "max_new_tokens": 2, "seed": 0}
-    few = 8  # each accepted value costs a model call
+    few = 4  # each accepted value costs a model call
     return [
         *_cases_for(
             asking.ask,

@@ -84,9 +84,9 @@ def test_group_thresholds_bad_input():
         risk.group_thresholds(y, s, g, rate="accuracy", target=0.1)
     with pytest.raises(ValueError, match="target"):
         risk.group_thresholds(y, s, g, target=1.5)
-    with pytest.raises(ValueError, match="no samples for which fnr is defined"):
+    with pytest.raises(ValueError, match="groups must each hold samples for which fnr is defined"):
         risk.group_thresholds([0, 1, 0, 0], s, g, rate="fnr", target=0.1)
-    with pytest.raises(ValueError, match="must have an entry for every group, got no entry for"):
+    with pytest.raises(ValueError, match="must have an entry for every value in groups, got no entry for"):
         risk.decide_by_group(s, g, {"a": 0.5})
     with pytest.raises(TypeError, match="dict"):
         risk.decide_by_group(s, g, [0.5, 0.5])
