@@ -255,7 +255,8 @@ def check_facts(df, *, name: str = "facts"):
     if len(df) == 0:
         raise DatasetError(f"{name} has no rows; it needs at least one question")
     columns = list(FACTS_COLUMNS) + (["passage"] if "passage" in df.columns else [])
-    clean = df[columns].fillna("").astype(str).apply(lambda col: col.str.strip())
+    # cast to object before filling: an all-empty column is float NaN, and "" is no float
+    clean = df[columns].astype(object).fillna("").astype(str).apply(lambda col: col.str.strip())
     if (clean["question"] == "").any():
         row = int((clean["question"] == "").to_numpy().argmax())
         raise DatasetError(f"{name}: row {row} has an empty question")

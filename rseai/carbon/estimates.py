@@ -22,10 +22,9 @@ Example
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from numbers import Real
 
+from rseai import _checks
 from rseai.carbon.tables import (
     EQUIVALENCE_FACTORS_G,
     LBS_PER_KG,
@@ -40,18 +39,6 @@ from rseai.carbon.tables import (
 
 FORMULA = ("energy_kwh = power_w * count * hours * pue / 1000; "
            "co2e_kg = energy_kwh * intensity_g_per_kwh / 1000")
-
-
-def _number(value, name, *, minimum=0.0, strict=False):
-    """A finite real >= minimum (> when strict), or a ValueError/TypeError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
-    value = float(value)
-    bad = value <= minimum if strict else value < minimum
-    if not math.isfinite(value) or bad:
-        relation = ">" if strict else ">="
-        raise ValueError(f"{name} must be a finite number {relation} {minimum:g}, got {value!r}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -90,14 +77,18 @@ def estimate(*, power_w, hours, count=1, pue=1.0, intensity_g_per_kwh) -> Estima
     pue : float >= 1, Power Usage Effectiveness of the building (1.0 for a laptop).
     intensity_g_per_kwh : float >= 0, grid carbon intensity (see ``carbon_tables.grid_table()``).
     """
-    power_w = _number(power_w, "power_w")
-    hours = _number(hours, "hours")
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise ValueError(f"count must be an integer >= 1, got {count!r}")
-    pue = _number(pue, "pue", minimum=1.0)
-    intensity = _number(intensity_g_per_kwh, "intensity_g_per_kwh")
-    energy_kwh = power_w * count * hours * pue / 1000
-    return Estimate(power_w, hours, count, pue, intensity, energy_kwh, energy_kwh * intensity / 1000)
+    power_w = _checks.real(power_w, name="power_w", low=0)
+    hours = _checks.real(hours, name="hours", low=0)
+    count = _checks.integer(count, name="count", low=1)
+    pue = _checks.real(pue, name="pue", low=1)
+    intensity = _checks.real(intensity_g_per_kwh, name="intensity_g_per_kwh", low=0)
+    inputs = {"power_w": power_w, "count": count, "hours": hours, "pue": pue}
+    energy_kwh = _checks.finite_result(lambda: power_w * count * hours * pue / 1000, name="energy_kwh",
+                                       inputs=inputs)
+    co2e_kg = _checks.finite_result(lambda: energy_kwh * intensity / 1000, name="co2e_kg",
+                                    inputs=inputs | {"intensity_g_per_kwh": intensity})
+    _checks.finite_result(lambda: co2e_kg * LBS_PER_KG, name="co2e_lbs", inputs=inputs)
+    return Estimate(power_w, hours, count, pue, intensity, energy_kwh, co2e_kg)
 
 
 def strubell_2019():
@@ -126,9 +117,14 @@ def across_countries(*, power_w, hours, count=1, pue=1.0, countries=None):
     """
     import pandas as pd
 
-    names = grid_table()["region"].tolist() if countries is None else list(countries)
-    if not names:
-        raise ValueError("countries must name at least one country, got an empty list")
+    names = (grid_table()["region"].tolist() if countries is None
+             else _checks.names(countries, name="countries"))
+    for i, name in enumerate(names):  # an unknown country fails before any row is computed
+        try:
+            grid_intensity_g_per_kwh(name)
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"countries[{i}]: {err}") from None
+    estimate(power_w=power_w, hours=hours, count=count, pue=pue, intensity_g_per_kwh=0)
     rows = []
     for name in names:
         intensity = grid_intensity_g_per_kwh(name)
@@ -145,9 +141,11 @@ def equivalents(co2e_kg):
     """
     import pandas as pd
 
-    co2e_kg = _number(co2e_kg, "co2e_kg")
-    return pd.Series({k: co2e_kg * 1000 / grams for k, (grams, _) in EQUIVALENCE_FACTORS_G.items()},
-                     name="equivalents")
+    co2e_kg = _checks.real(co2e_kg, name="co2e_kg", low=0)
+    values = {k: _checks.finite_result(lambda g=grams: co2e_kg * 1000 / g, name=k,
+                                       inputs={"co2e_kg": co2e_kg})
+              for k, (grams, _) in EQUIVALENCE_FACTORS_G.items()}
+    return pd.Series(values, name="equivalents")
 
 
 @dataclass(frozen=True)
@@ -174,15 +172,17 @@ def predict_total(first_epoch_measurement, *, epochs) -> Forecast:
              else [first_epoch_measurement])
     if not items:
         raise ValueError("first_epoch_measurement must hold at least one measured epoch, got an empty list")
-    for item in items:
-        if not all(hasattr(item, a) for a in ("duration_s", "energy_kwh", "co2e_kg")):
-            raise TypeError("first_epoch_measurement must be a Measurement (with duration_s, energy_kwh, "
-                            f"co2e_kg), got {type(item).__name__}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
+    attrs = ("duration_s", "energy_kwh", "co2e_kg")
+    for i, item in enumerate(items):
+        _checks.has_attrs(item, name="first_epoch_measurement", attrs=attrs, what="a Measurement")
+        for a in attrs:  # a NaN energy is a failed measurement, not a forecast
+            _checks.real(getattr(item, a), name=f"first_epoch_measurement[{i}].{a}", low=0)
+    epochs = _checks.integer(epochs, name="epochs", low=1)
     n = len(items)
-    return Forecast(epochs, n, *(sum(float(getattr(i, a)) for i in items) / n * epochs
-                                 for a in ("duration_s", "energy_kwh", "co2e_kg")))
+    totals = [_checks.finite_result(lambda a=a: sum(float(getattr(i, a)) for i in items) / n * epochs,
+                                    name=a, inputs={"epochs": epochs})
+              for a in attrs]
+    return Forecast(epochs, n, *totals)
 
 
 def compare_tools(*, power_w, hours, count=1, country=None, tdp_w=None, memory_gb=0.0):
@@ -204,13 +204,27 @@ def compare_tools(*, power_w, hours, count=1, country=None, tdp_w=None, memory_g
 
     from rseai.carbon.tables import default_country
 
-    power_w = _number(power_w, "power_w")
-    tdp = power_w if tdp_w is None else _number(tdp_w, "tdp_w")
-    memory_gb = _number(memory_gb, "memory_gb")
-    local = grid_intensity_g_per_kwh(country or default_country())
+    power_w = _checks.real(power_w, name="power_w", low=0)
+    tdp = power_w if tdp_w is None else _checks.real(tdp_w, name="tdp_w", low=0)
+    memory_gb = _checks.real(memory_gb, name="memory_gb", low=0)
+    count = _checks.integer(count, name="count", low=1)
+    hours = _checks.real(hours, name="hours", low=0)
+    local = grid_intensity_g_per_kwh(default_country() if country is None else country)
+    # the largest power, PUE and intensity of any row: if that is finite, every row is
+    memory_w_per_gb = max(d.get("memory_w_per_gb", 0.0) for d in TOOL_DEFAULTS.values())
+    worst_w = max(power_w, tdp) + memory_w_per_gb * memory_gb / count
+    worst_g = max(local, STRUBELL_LBS_PER_KWH / LBS_PER_KG * 1000, *(
+        d["intensity"] for d in TOOL_DEFAULTS.values() if d["intensity"] != "country"))
+    worst_pue = max(STRUBELL_PUE, *(d["pue"] for d in TOOL_DEFAULTS.values()))
+    _checks.finite_result(lambda: worst_w * count * hours * worst_pue / 1000 * worst_g / 1000 * LBS_PER_KG,
+                          name="co2e_kg", inputs={"power_w": power_w, "tdp_w": tdp_w, "memory_gb": memory_gb,
+                                                  "count": count, "hours": hours})
     rows = []
     for tool, d in TOOL_DEFAULTS.items():
-        p = (tdp if d["power"] == "tdp" else power_w) + d.get("memory_w_per_gb", 0.0) * memory_gb / count
+        base_w = tdp if d["power"] == "tdp" else power_w
+        memory_w = d.get("memory_w_per_gb", 0.0) * memory_gb / count
+        p = _checks.finite_result(lambda b=base_w, m=memory_w: b + m, name="power_w",
+                                  inputs={"power_w": power_w, "tdp_w": tdp, "memory_gb": memory_gb})
         intensity = local if d["intensity"] == "country" else d["intensity"]
         est = estimate(power_w=p, hours=hours, count=count, pue=d["pue"], intensity_g_per_kwh=intensity)
         rows.append({"tool": tool, "power_w": p, "pue": d["pue"], "intensity_g_per_kwh": intensity,

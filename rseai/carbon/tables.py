@@ -21,7 +21,7 @@ import difflib
 import os
 from functools import lru_cache
 
-from rseai import data
+from rseai import _checks, data
 
 COUNTRY_ENV = "RSEAI_COUNTRY"
 DEFAULT_COUNTRY = "India"
@@ -82,23 +82,28 @@ TOOL_DEFAULTS = {
 
 def closest_names(name, choices, *, n: int = 3) -> list[str]:
     """Up to ``n`` entries of ``choices`` that look most like ``name`` (case-insensitive)."""
+    _checks.text(name, name="name", max_chars=200)
+    choices = _checks.names(choices, name="choices")
+    n = _checks.integer(n, name="n", low=1)
     lowered = {str(c).lower(): c for c in choices}
     hits = difflib.get_close_matches(str(name).lower(), list(lowered), n=n, cutoff=0.3)
     contains = [c for c in choices if str(name).lower() in str(c).lower() and c not in hits]
     return ([lowered[h] for h in hits] + contains)[:n] or list(choices)[:n]
 
 
-def _lookup(df, column, name, *, what, table):
-    if not isinstance(name, str) or not name.strip():
-        raise TypeError(f"{what} must be a non-empty string, got {name!r}")
+_COUNTRY = {"arg": "country", "kind": "country name or ISO code", "table": "grid_table"}
+
+
+def _lookup(df, column, name, *, arg, kind, table):
+    _checks.text(name, name=arg, max_chars=200, allow_empty=False)
     key = name.strip().lower()
     match = df[df[column].str.lower() == key]
     if "iso_code" in df.columns and match.empty:
         match = df[df["iso_code"].str.lower() == key]
     if match.empty:
         near = closest_names(name, df[column].tolist())
-        raise ValueError(f"unknown {what} {name!r}; closest names: {near}. "
-                         f"All names: rseai.carbon.tables.{table}()")
+        raise ValueError(f"{arg} must be a {kind} of rseai.carbon.tables.{table}(), got unknown "
+                         f"{_checks.show(name)}; closest names: {near}")
     return match.iloc[0]
 
 
@@ -134,30 +139,36 @@ def pue_table():
 
 def hardware_power_w(name: str) -> float:
     """Rated power (W) of one device by its table name, e.g. ``"NVIDIA A100 SXM4 80GB"``."""
-    return float(_lookup(_hardware(), "name", name, what="hardware", table="hardware_table")["power_w"])
+    row = _lookup(_hardware(), "name", name, arg="name", kind="hardware name", table="hardware_table")
+    return float(row["power_w"])
 
 
 def grid_intensity_g_per_kwh(country: str) -> float:
     """Average grid intensity (g CO2e/kWh) of a country by name or ISO alpha-3 code (``"World"``)."""
-    row = _lookup(_grid(), "region", country, what="country", table="grid_table")
+    row = _lookup(_grid(), "region", country, **_COUNTRY)
     return float(row["intensity_g_per_kwh"])
 
 
 def country_iso(country: str) -> str:
     """The ISO alpha-3 code of a country in the grid table (name or code accepted)."""
-    return str(_lookup(_grid(), "region", country, what="country", table="grid_table")["iso_code"])
+    return str(_lookup(_grid(), "region", country, **_COUNTRY)["iso_code"])
 
 
 def country_name(country: str) -> str:
     """The table's name of a country given by name or ISO alpha-3 code."""
-    return str(_lookup(_grid(), "region", country, what="country", table="grid_table")["region"])
+    return str(_lookup(_grid(), "region", country, **_COUNTRY)["region"])
 
 
 def pue_preset(name: str) -> float:
     """A PUE preset by its table name, e.g. ``"Hyperscale cloud (Google fleet average)"``."""
-    return float(_lookup(_pue(), "name", name, what="PUE preset", table="pue_table")["pue"])
+    return float(_lookup(_pue(), "name", name, arg="name", kind="PUE preset name", table="pue_table")["pue"])
 
 
 def default_country() -> str:
     """``$RSEAI_COUNTRY`` if set (checked against the grid table), else India."""
-    return country_name(os.environ.get(COUNTRY_ENV, "").strip() or DEFAULT_COUNTRY)
+    given = os.environ.get(COUNTRY_ENV, "").strip()
+    try:
+        return country_name(given or DEFAULT_COUNTRY)
+    except ValueError as err:
+        raise ValueError(f"${COUNTRY_ENV} must name a country of grid_table(), got {given!r}: "
+                         f"{err}") from None

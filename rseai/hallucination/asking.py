@@ -31,39 +31,40 @@ Example
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from rseai import _checks
 from rseai.hallucination import matching as am
 from rseai.hallucination.answers import generate_answers, question_key
 
 __all__ = ["SYSTEM_PROMPT", "MAX_QUESTION_CHARS", "Answer", "Consistency", "ask", "self_consistency",
-           "AGREEMENT_THRESHOLD", "answer_confidence", "build_prompt", "check_question"]
+           "AGREEMENT_THRESHOLD", "answer_confidence", "build_prompt", "check_question", "check_model"]
 
 SYSTEM_PROMPT = "Answer the question in as few words as possible."
 MAX_QUESTION_CHARS = 1000
 AGREEMENT_THRESHOLD = 0.5
+MAX_NEW_TOKENS = 256  # a short answer; more is a long generation, not a question
+MAX_SAMPLES = 100  # samples of one question in one batch
 
 
 def check_question(question) -> str:
     """The stripped question, or a ``TypeError``/``ValueError`` saying what is wrong with it."""
-    if not isinstance(question, str):
-        raise TypeError(f"question must be a string, got {type(question).__name__} {question!r:.60}")
-    if not question.strip():
-        raise ValueError(f"question must contain some text, got {question!r}")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise ValueError(f"question must have at most {MAX_QUESTION_CHARS:,} characters (a short "
-                         f"question), got {len(question):,}")
-    return question.strip()
+    return _checks.text(question, name="question", max_chars=MAX_QUESTION_CHARS, allow_empty=False).strip()
+
+
+def check_model(model):
+    """``model`` if it can answer (a ``rseai.lm.LanguageModel``), else a TypeError naming it."""
+    return _checks.has_attrs(model, name="model", attrs=("chat_prompt", "tokenizer", "name"),
+                             what="a rseai.lm.LanguageModel (from rseai.lm.load_model())")
 
 
 def build_prompt(lm, question: str, *, passage: str = "") -> str:
     """The chat prompt the model reads: the short-answer instruction, the question (and passage)."""
+    check_model(lm)
     question = check_question(question)
-    if not isinstance(passage, str):
-        raise TypeError(f"passage must be a string, got {type(passage).__name__}")
+    _checks.text(passage, name="passage", max_chars=20 * MAX_QUESTION_CHARS)
     message = f"Reference: {passage.strip()}\nQuestion: {question}" if passage.strip() else question
     return lm.chat_prompt(message, system=SYSTEM_PROMPT)
 
@@ -93,7 +94,14 @@ def answer_confidence(tokens, probs, *, question: str = "") -> tuple[float, list
     tokens : list of str, shape (n_tokens,) (readable tokens, spaces as ␣)
     probs : array-like, shape (n_tokens,)
     """
-    probs = np.asarray(probs, dtype=float)
+    if isinstance(tokens, (str, bytes)) or not isinstance(tokens, (list, tuple)):
+        raise TypeError(f"tokens must be a list of str, got {_checks.show(tokens)}")
+    for i, tok in enumerate(tokens):
+        _checks.text(tok, name=f"tokens[{i}]")
+    _checks.text(question, name="question", max_chars=am.MAX_ANSWER_CHARS)
+    if len(tokens) == 0:
+        return 0.0, []
+    probs = _checks.scores(probs, name="probs")
     if len(tokens) != probs.size:
         raise ValueError(f"tokens has {len(tokens)} entries but probs has {probs.size}")
     seen = set(am.normalize(question)) | am.FILLER_WORDS
@@ -134,25 +142,6 @@ def _answer(question, raw) -> Answer:
     return Answer(question, raw.text, list(raw.tokens), list(raw.probs), confidence, mask)
 
 
-def _check_count(value, label, low):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{label} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
-def _seed(seed) -> int:
-    """``seed``, or fresh entropy when it is None (never the global random state)."""
-    return int(np.random.SeedSequence().entropy % 2**63) if seed is None else int(seed)
-
-
-def _check_sampling(temperature, seed):
-    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not (
-            0 <= temperature <= 5):
-        raise ValueError(f"temperature must be a number in [0, 5] (0 = greedy), got {temperature!r}")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise TypeError(f"seed must be None or an integer, got {seed!r}")
-
-
 def ask(model, question: str, *, seed: int | None = None, temperature: float = 0.0,
         passage: str = "", max_new_tokens: int = 24) -> Answer:
     """A short answer to ``question`` (greedy unless ``temperature > 0``), with token probabilities.
@@ -160,14 +149,21 @@ def ask(model, question: str, *, seed: int | None = None, temperature: float = 0
     Non-English questions are accepted: the model answers as best it can (usually poorly).
     ``passage`` adds a reference text to the prompt (grounding).
     """
+    check_model(model)
     question = check_question(question)
-    _check_sampling(temperature, seed)
-    max_new_tokens = _check_count(max_new_tokens, "max_new_tokens", 1)
+    temperature = _checks.temperature(temperature)
+    seed = _fresh(_checks.seed(seed, allow_none=True))
+    max_new_tokens = _checks.integer(max_new_tokens, name="max_new_tokens", low=1, high=MAX_NEW_TOKENS)
     prompt = build_prompt(model, question, passage=passage)
     [out] = generate_answers(model, [prompt], keys=[question_key(question)],
                              n_samples=0 if temperature == 0 else 1, temperature=temperature or 1.0,
-                             max_new_tokens=max_new_tokens, seed=_seed(seed))
+                             max_new_tokens=max_new_tokens, seed=seed)
     return _answer(question, out.greedy if temperature == 0 else out.samples[0])
+
+
+def _fresh(seed: int | None) -> int:
+    """``seed``, or fresh entropy when it is None (never the global random state)."""
+    return int(np.random.SeedSequence().entropy % 2**63) if seed is None else seed
 
 
 @dataclass
@@ -212,15 +208,15 @@ def self_consistency(model, question: str, *, n: int = 10, temperature: float = 
     ``agreement`` is the share of the largest group of matching answers, in [1/n, 1];
     ``entropy_bits`` is the entropy of the group sizes (0 when all agree).
     """
+    check_model(model)
     question = check_question(question)
-    n = _check_count(n, "n", 2)
-    _check_sampling(temperature, seed)
-    if temperature == 0:
-        raise ValueError("temperature must be > 0 for self_consistency: greedy samples always agree")
+    n = _checks.integer(n, name="n", low=2, high=MAX_SAMPLES)
+    temperature = _checks.temperature(temperature, allow_zero=False)
+    seed = _fresh(_checks.seed(seed, allow_none=True))
+    max_new_tokens = _checks.integer(max_new_tokens, name="max_new_tokens", low=1, high=MAX_NEW_TOKENS)
     prompt = build_prompt(model, question)
     [out] = generate_answers(model, [prompt], keys=[question_key(question)], n_samples=n,
-                             temperature=temperature, max_new_tokens=max_new_tokens,
-                             seed=_seed(seed))
+                             temperature=temperature, max_new_tokens=max_new_tokens, seed=seed)
     answers = [s.text for s in out.samples]
     groups = am.group_answers(answers, question=question)
     shares = np.array([len(g) / n for g in groups])

@@ -24,23 +24,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from rseai import _checks
+
 __all__ = ["reliability_table", "expected_calibration_error", "auroc", "roc_points"]
 
 
-def _binary_and_scores(y_true, scores, *, score_name: str):
-    y = np.asarray(y_true)
-    s = np.asarray(scores)
-    if s.dtype.kind not in "biuf":
-        raise TypeError(f"{score_name} must be numbers, got {str(list(s[:3]))!r:.60}")
-    s = s.astype(float)
-    if y.ndim != 1 or s.ndim != 1 or y.size != s.size or y.size == 0:
-        raise ValueError(f"y_true and {score_name} must be 1-D and the same non-zero length, "
-                         f"got shapes {y.shape} and {s.shape}")
-    if not np.isin(y, [0, 1, True, False]).all():
-        raise ValueError(f"y_true must hold only 0/1 (or booleans), got values {np.unique(y)[:5]}")
-    if not np.isfinite(s).all():
-        raise ValueError(f"{score_name} must be finite numbers, got {s[~np.isfinite(s)][:3]}")
-    return y.astype(int), s
+def _binary_and_scores(y_true, scores, *, score_name: str, probabilities: bool = False):
+    y = _checks.binary_labels(y_true, name="y_true")
+    s = _checks.scores(scores, name=score_name, probabilities=probabilities)
+    _checks.same_length(y_true=y, **{score_name: s})
+    return y, s
 
 
 def reliability_table(y_true, confidence, *, n_bins: int = 10):
@@ -59,11 +52,8 @@ def reliability_table(y_true, confidence, *, n_bins: int = 10):
     """
     import pandas as pd
 
-    y, conf = _binary_and_scores(y_true, confidence, score_name="confidence")
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
-        raise ValueError(f"n_bins must be an integer >= 1, got {n_bins!r}")
-    if conf.min() < 0 or conf.max() > 1:
-        raise ValueError(f"confidence must lie in [0, 1], got range [{conf.min():.3g}, {conf.max():.3g}]")
+    y, conf = _binary_and_scores(y_true, confidence, score_name="confidence", probabilities=True)
+    n_bins = _checks.integer(n_bins, name="n_bins", low=1, high=10_000)
     edges = np.linspace(0, 1, n_bins + 1)
     # Bins are (low, high]; a confidence of exactly 0 goes into the first bin.
     which = np.clip(np.searchsorted(edges, conf, side="left") - 1, 0, n_bins - 1)

@@ -31,6 +31,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rseai import _checks
+
 __all__ = ["normalize", "is_correct", "rejects_premise", "answer_key", "gist", "same_answer",
            "group_answers"]
 
@@ -53,15 +55,7 @@ _REJECTION = re.compile(
     r"(has|have|had|did|does|do|is|are|was|were)(n't| not| never)|never|not (yet|real|possible|"
     r"exist)|doesn't exist|fictional|fictitious|impossible|cannot|can't|i don't know|"
     r"i do not know|not aware|no record|no evidence|zero|no)\b")
-_MAX_ANSWER_CHARS = 5000
-
-
-def _check_text(value, label: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{label} must be a string, got {type(value).__name__} {value!r:.60}")
-    if len(value) > _MAX_ANSWER_CHARS:
-        raise ValueError(f"{label} must have at most {_MAX_ANSWER_CHARS:,} characters, got {len(value):,}")
-    return value
+MAX_ANSWER_CHARS = 5000
 
 
 def _strip_accents(text: str) -> str:
@@ -71,7 +65,7 @@ def _strip_accents(text: str) -> str:
 
 def normalize(text: str) -> tuple[str, ...]:
     """The words of ``text`` as the matching rules compare them (see the module docstring)."""
-    _check_text(text, "text")
+    _checks.text(text, name="text", max_chars=MAX_ANSWER_CHARS)
     text = _strip_accents(text).casefold()
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)          # 1,000 -> 1000
     text = re.sub(r"(?<=\d)\.0+\b", "", text)                 # 100.0 -> 100
@@ -95,14 +89,15 @@ def _accepted_list(accepted) -> list[str]:
     if isinstance(accepted, str):
         accepted = [accepted]
     if not isinstance(accepted, (list, tuple, set, frozenset)):
-        raise TypeError(f"accepted must be a string or a list of strings, got {type(accepted).__name__}")
+        raise TypeError(f"accepted must be a string or a list of strings, got {_checks.show(accepted)}")
     bad = [a for a in accepted if not isinstance(a, str)]
     if bad:
-        raise TypeError(f"accepted must hold only strings, got {bad[0]!r:.60} in it")
-    items = [a for a in accepted if normalize(a)]
+        raise TypeError(f"accepted must hold only strings, got {_checks.show(bad[0])} in it")
+    items = [a for a in accepted if normalize(a)]  # normalize checks each one's length
     if not items:
-        raise ValueError(f"accepted must contain at least one non-empty answer, got {accepted!r}; "
-                         "for a false-premise question use rejects_premise(answer)")
+        raise ValueError("accepted must contain at least one non-empty answer, got "
+                         f"{_checks.show(accepted)}; for a false-premise question use "
+                         "rejects_premise(answer)")
     return items
 
 
@@ -114,7 +109,7 @@ def is_correct(answer: str, accepted) -> bool:
     answer : str, what the model said
     accepted : str or list of str, the canonical answer and its aliases
     """
-    _check_text(answer, "answer")
+    _checks.text(answer, name="answer", max_chars=MAX_ANSWER_CHARS)
     words = normalize(answer)
     for option in _accepted_list(accepted):
         target = normalize(option)
@@ -128,7 +123,7 @@ def is_correct(answer: str, accepted) -> bool:
 
 def rejects_premise(answer: str) -> bool:
     """True when ``answer`` refuses the question's premise ("No one has walked on Mars yet.")."""
-    _check_text(answer, "answer")
+    _checks.text(answer, name="answer", max_chars=MAX_ANSWER_CHARS)
     text = _strip_accents(answer).casefold().replace("’", "'")
     return bool(_REJECTION.search(text))
 
@@ -138,8 +133,8 @@ def answer_key(answer: str, *, question: str = "") -> tuple[str, ...]:
 
     Falls back to all normalised words when nothing is left (e.g. "It is.").
     """
-    _check_text(answer, "answer")
-    _check_text(question, "question")
+    _checks.text(answer, name="answer", max_chars=MAX_ANSWER_CHARS)
+    _checks.text(question, name="question", max_chars=MAX_ANSWER_CHARS)
     seen = set(normalize(question))
     words = normalize(answer)
     # "Canberra, not Sydney" claims Canberra only: a negation and the word after it are dropped.
@@ -156,8 +151,8 @@ def gist(answer: str, *, question: str = "") -> str:
     >>> gist("The first person on Mars was John Williams.", question="Who was the first person on Mars?")
     'John Williams.'
     """
-    _check_text(answer, "answer")
-    _check_text(question, "question")
+    _checks.text(answer, name="answer", max_chars=MAX_ANSWER_CHARS)
+    _checks.text(question, name="question", max_chars=MAX_ANSWER_CHARS)
     seen = set(normalize(question)) | FILLER_WORDS
     words = answer.split()
     start = 0
@@ -168,6 +163,8 @@ def gist(answer: str, *, question: str = "") -> str:
 
 def same_answer(a: str, b: str, *, question: str = "") -> bool:
     """True when two answers say the same: their keys are equal or one contains the other."""
+    for value, name in ((a, "a"), (b, "b"), (question, "question")):
+        _checks.text(value, name=name, max_chars=MAX_ANSWER_CHARS)
     key_a, key_b = set(answer_key(a, question=question)), set(answer_key(b, question=question))
     if not key_a or not key_b:
         return key_a == key_b
@@ -189,11 +186,11 @@ def group_answers(answers, *, question: str = "") -> list[list[int]]:
     -------
     list of list of int; every index appears exactly once, each group in increasing order
     """
-    if isinstance(answers, str) or not hasattr(answers, "__iter__"):
-        raise TypeError(f"answers must be a list of strings, got {type(answers).__name__}")
+    if isinstance(answers, (str, dict)) or not hasattr(answers, "__iter__"):
+        raise TypeError(f"answers must be a list of strings, got {_checks.show(answers)}")
     answers = list(answers)
     for i, a in enumerate(answers):
-        _check_text(a, f"answers[{i}]")
+        _checks.text(a, name=f"answers[{i}]", max_chars=MAX_ANSWER_CHARS)
     parent = list(range(len(answers)))
 
     def root(i: int) -> int:

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import numbers
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from rseai import _checks
 from rseai.hallucination import calibration
 from rseai.hallucination import matching as am
 from rseai.hallucination.answers import AnswerText, generate_answers, question_key
@@ -81,17 +81,6 @@ def _load(path: Path):
         return None  # a damaged file is regenerated
 
 
-def _check_options(n_samples, seed, temperature, batch_size, max_new_tokens):
-    for value, label, low in ((n_samples, "n_samples", 1), (batch_size, "batch_size", 1),
-                              (max_new_tokens, "max_new_tokens", 1)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-            raise ValueError(f"{label} must be an integer >= {low}, got {value!r}")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer (evaluate is reproducible), got {seed!r}")
-    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not 0 < temperature <= 5:
-        raise ValueError(f"temperature must be a number in (0, 5], got {temperature!r}")
-
-
 def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: float = 0.7,
              grounded: bool = False, batch_size: int = 16, max_new_tokens: int = 24,
              cache: bool = True, cache_dir=None, progress: bool = True) -> EvaluationResult:
@@ -118,11 +107,25 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     from tqdm.auto import tqdm
 
     from rseai import data
-    from rseai.hallucination.asking import answer_confidence, build_prompt, check_question
+    from rseai.hallucination.asking import (
+        MAX_NEW_TOKENS,
+        MAX_SAMPLES,
+        answer_confidence,
+        build_prompt,
+        check_model,
+        check_question,
+    )
 
-    _check_options(n_samples, seed, temperature, batch_size, max_new_tokens)
-    if not isinstance(grounded, bool) or not isinstance(cache, bool):
-        raise TypeError(f"grounded and cache must be True or False, got {grounded!r} and {cache!r}")
+    check_model(model)
+    n_samples = _checks.integer(n_samples, name="n_samples", low=1, high=MAX_SAMPLES)
+    seed = _checks.seed(seed)
+    temperature = _checks.temperature(temperature, allow_zero=False)
+    batch_size = _checks.integer(batch_size, name="batch_size", low=1)
+    max_new_tokens = _checks.integer(max_new_tokens, name="max_new_tokens", low=1, high=MAX_NEW_TOKENS)
+    grounded = _checks.flag(grounded, name="grounded")
+    cache = _checks.flag(cache, name="cache")
+    progress = _checks.flag(progress, name="progress")
+    cache_dir = None if cache_dir is None else _checks.folder(cache_dir, name="cache_dir")
     facts = data.check_facts(facts, name="facts")
     if grounded and ("passage" not in facts.columns or (facts["passage"] == "").any()):
         raise ValueError("grounded=True needs a non-empty 'passage' column in facts")
@@ -142,7 +145,7 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     results: dict[int, tuple] = {}
     files = {i: _cache_file(folder, model.name, p, params) for i, p in enumerate(prompts)} if cache else {}
     for i, path in files.items():
-        if path.is_file() and (hit := _load(path)) is not None:
+        if path.is_file() and (hit := _load(path)) is not None and len(hit[1]) == n_samples:
             results[i] = hit
     todo = [i for i in range(len(prompts)) if i not in results]
     # Similar lengths share a batch (less padding); the order is fixed by the facts, so reruns match.

@@ -23,7 +23,7 @@ Example
 >>> digits = load_digits()
 >>> X, y = digits.drop(columns="label").to_numpy(), digits["label"].to_numpy()
 >>> X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
->>> from rseai.labels.noise import inject_noise
+>>> from rseai.labels.noise import NOISE_KINDS, inject_noise
 >>> noisy, _ = inject_noise(y_tr, rate=0.2, seed=0)
 >>> table = compare_approaches(X_tr, noisy, X_te, y_te, seed=0)   # doctest: +SKIP
 >>> list(table.index)                                              # doctest: +SKIP
@@ -46,8 +46,8 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.svm import SVC
 
 from rseai import _checks
-from rseai.labels.issues import find_issues, out_of_fold_probs
-from rseai.labels.noise import inject_noise
+from rseai.labels.issues import FILTER_METHODS, find_issues, out_of_fold_probs
+from rseai.labels.noise import NOISE_KINDS, inject_noise
 
 APPROACHES = ("Baseline", "Model-centric", "Data-centric")
 FIXES = ("remove", "relabel")
@@ -78,16 +78,6 @@ def quick_search_space(*, seed: int) -> dict:
     return {name: full[name] for name in names}
 
 
-def _check_xy(X, labels, *, name_x: str, name_y: str):
-    labels = _checks.class_ids(labels, name=name_y)
-    X = np.asarray(X, dtype=float) if not isinstance(X, np.ndarray) else X
-    if X.ndim != 2:
-        raise ValueError(f"{name_x} must be 2-D (n_samples, n_features), got shape {X.shape}")
-    if X.shape[0] != labels.size:
-        raise ValueError(f"{name_x} has {X.shape[0]} rows but {name_y} has {labels.size}; they must match")
-    return X, labels
-
-
 def score_detection(found, flipped) -> dict:
     """Precision and recall of flagged examples against the known flip mask.
 
@@ -96,24 +86,30 @@ def score_detection(found, flipped) -> dict:
     (flagged that were flipped), ``recall`` (flipped that were flagged), ``f1``, ``n_found``,
     ``n_flipped`` and ``n_correct``; precision is 1.0 when nothing is flagged.
     """
+    if isinstance(flipped, (str, bytes, dict, set)) or flipped is None or np.ndim(flipped) != 1:
+        raise TypeError(f"flipped must be a 1-D boolean mask, got {_checks.show(flipped)}")
     flipped = np.asarray(flipped)
-    if flipped.ndim != 1 or flipped.dtype != bool:
-        raise TypeError(f"flipped must be a 1-D boolean mask, got dtype {flipped.dtype} "
-                        f"shape {flipped.shape}")
+    if flipped.dtype != bool:
+        raise TypeError(f"flipped must be a 1-D boolean mask, got dtype {flipped.dtype}")
     if isinstance(found, pd.DataFrame):
         if "index" not in found.columns:
-            raise ValueError(f"found frame needs an 'index' column, has {list(found.columns)}")
+            raise ValueError(f"found must be a find_issues frame with an 'index' column, got columns "
+                             f"{_checks.show(list(found.columns))}")
         found = found["index"].to_numpy()
+    if isinstance(found, (str, bytes, dict, set)) or found is None or np.ndim(found) != 1:
+        raise TypeError(f"found must be a boolean mask, positions or a find_issues frame, got "
+                        f"{_checks.show(found)}")
     found = np.asarray(found)
     if found.dtype == bool:
         if found.shape != flipped.shape:
-            raise ValueError(f"found mask has shape {found.shape}, flipped has {flipped.shape}; "
-                             "they must match")
+            raise ValueError(f"found must be a mask of the same shape as flipped {flipped.shape}, got "
+                             f"shape {found.shape}")
         mask = found
     else:
-        if found.size and (found.ndim != 1 or not np.issubdtype(found.dtype, np.integer)
+        if found.size and (not np.issubdtype(found.dtype, np.integer)
                            or found.min() < 0 or found.max() >= flipped.size):
-            raise ValueError(f"found must hold positions in 0..{flipped.size - 1}, got {found[:10]}")
+            raise ValueError(f"found must hold positions in 0..{flipped.size - 1}, got "
+                             f"{_checks.show(found[:10].tolist())}")
         mask = np.zeros(flipped.size, dtype=bool)
         mask[found.astype(int)] = True
     n_found, n_flipped = int(mask.sum()), int(flipped.sum())
@@ -163,19 +159,24 @@ def compare_approaches(X_train, noisy_labels, X_test, y_test, *, seed, method: s
     ``method``, ``fix`` and ``seconds`` per part.
     """
 
-    X_train, noisy = _check_xy(X_train, noisy_labels, name_x="X_train", name_y="noisy_labels")
-    X_test, y_test = _check_xy(X_test, y_test, name_x="X_test", name_y="y_test")
-    if X_test.shape[1] != X_train.shape[1]:
-        raise ValueError(f"X_test has {X_test.shape[1]} features but X_train has {X_train.shape[1]}")
+    # every argument is checked here, before the first of the ~56 fits
+    cv = _checks.integer(cv, name="cv", low=2)
+    noisy = _checks.class_ids(noisy_labels, name="noisy_labels", compact=True, min_count=cv)
+    X_train = _checks.features(X_train, name="X_train", n_rows=noisy.size)
+    y_test = _checks.class_ids(y_test, name="y_test", min_classes=1)
+    X_test = _checks.features(X_test, name="X_test", n_rows=y_test.size, n_columns=X_train.shape[1])
     seed = _checks.seed(seed)
-    if fix not in FIXES:
-        raise ValueError(f"fix must be one of {FIXES}, got {fix!r}")
+    _checks.choice(method, name="method", options=FILTER_METHODS)
+    _checks.choice(fix, name="fix", options=FIXES)
+    if pred_probs is not None:
+        pred_probs = _checks.pred_probs(pred_probs, labels=noisy)
     model = default_model() if model is None else model
-    if not (hasattr(model, "fit") and hasattr(model, "predict")):
-        raise TypeError(f"model must be a scikit-learn classifier, got {type(model).__name__}")
+    _checks.has_attrs(model, name="model", attrs=("fit", "predict"), what="a scikit-learn classifier")
     search = search_space(seed=seed) if search is None else search
-    if not isinstance(search, dict):
-        raise TypeError(f"search must be a dict name -> estimator, got {type(search).__name__}")
+    _checks.instance(search, dict, name="search", what="a dict name -> estimator")
+    for name, est in search.items():
+        _checks.has_attrs(est, name=f"search[{name!r}]", attrs=("fit", "predict"),
+                          what="a scikit-learn classifier")
     search = {"fixed model (baseline)": model, **search}
     seconds = {}
 
@@ -233,16 +234,30 @@ def noise_sweep(X_train, y_train, X_test, y_test, *, rates, kinds=("uniform", "p
     ``change``, ``precision`` and ``recall`` (detection scores, repeated on each approach row).
     """
 
-    X_train, y_train = _check_xy(X_train, y_train, name_x="X_train", name_y="y_train")
-    rates = np.atleast_1d(np.asarray(rates, dtype=float))
-    if rates.ndim != 1 or rates.size == 0:
-        raise ValueError(f"rates must be a non-empty 1-D sequence of numbers in [0, 1), got {rates!r}")
-    if isinstance(kinds, str):
-        kinds = (kinds,)
+    y_train = _checks.class_ids(y_train, name="y_train")
+    X_train = _checks.features(X_train, name="X_train", n_rows=y_train.size)
+    if isinstance(rates, (str, bytes)) or np.ndim(rates) > 1:
+        raise TypeError("rates must be a number or a 1-D sequence of numbers in [0, 1), got "
+                        f"{_checks.show(rates)}")
+    rates = [_checks.real(r, name="rates", low=0, high=1, high_open=True)
+             for r in np.atleast_1d(rates).tolist()]
+    if not rates:
+        raise ValueError("rates must hold at least one noise rate in [0, 1), got an empty sequence")
+    kinds = _checks.names(kinds, name="kinds")
+    for kind in kinds:
+        _checks.choice(kind, name="kinds", options=NOISE_KINDS)
+    _checks.seed(seed)
+    _checks.choice(method, name="method", options=FILTER_METHODS)
+    _checks.choice(fix, name="fix", options=FIXES)
     rows = []
     for kind in kinds:
         for rate in rates:
             noisy, flipped = inject_noise(y_train, rate=float(rate), kind=kind, seed=seed)
+            try:
+                _checks.class_ids(noisy, name="noisy labels", compact=True, min_count=5)
+            except ValueError as err:
+                raise ValueError(f"rates must leave every class 5 labels for the 5 folds, got rate {rate} "
+                                 f"({kind} noise): {err}") from None
             table = compare_approaches(X_train, noisy, X_test, y_test, seed=seed, method=method, fix=fix,
                                        model=model, search=search)
             scores = score_detection(table.attrs["issues"], flipped)

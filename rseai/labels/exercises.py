@@ -33,10 +33,12 @@ def _stub(what: str) -> bool:
 
 
 def _array(value):
+    """A student's answer as a 1-D float array, or None when it is not one (never an error)."""
     try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return arr if arr.ndim == 1 else None
 
 
 def check_self_confidence(scores, noisy_labels, pred_probs) -> bool:

@@ -19,8 +19,6 @@ Example
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
@@ -63,49 +61,19 @@ def out_of_fold_probs(estimator, X, labels, *, cv: int = 5, seed):
     pred_probs : ndarray, shape (n_samples, K)
         Rows sum to 1.
     """
-    if not (hasattr(estimator, "fit") and hasattr(estimator, "predict_proba")):
-        raise TypeError(f"estimator must have fit and predict_proba, got {type(estimator).__name__}")
-    labels = _checks.class_ids(labels)
-    X = np.asarray(X)
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}")
-    if X.shape[0] != labels.size:
-        raise ValueError(f"X has {X.shape[0]} rows but labels has {labels.size}; they must match")
-    if isinstance(cv, bool) or not isinstance(cv, numbers.Integral) or cv < 2:
-        raise ValueError(f"cv must be an int >= 2 (number of folds), got {cv!r}")
+    _checks.has_attrs(estimator, name="estimator", attrs=("fit", "predict_proba"),
+                      what="a scikit-learn classifier")
+    cv = _checks.integer(cv, name="cv", low=2)
+    labels = _checks.class_ids(labels, compact=True, min_count=cv)
+    X = _checks.features(X, name="X", n_rows=labels.size)
+    seed = _checks.seed(seed)
     n_classes = labels.max() + 1
-    counts = np.bincount(labels, minlength=n_classes)
-    if counts.min() < cv:
-        raise ValueError(
-            f"labels must hold every class 0..{n_classes - 1} at least cv={cv} times; counts are "
-            f"{counts.tolist()}"
-        )
-    folds = StratifiedKFold(n_splits=int(cv), shuffle=True, random_state=_checks.seed(seed))
+    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
     pred_probs = np.zeros((labels.size, n_classes))
     for train, held_out in folds.split(X, labels):
         model = clone(estimator).fit(X[train], labels[train])
         pred_probs[np.ix_(held_out, model.classes_)] = model.predict_proba(X[held_out])
     return pred_probs
-
-
-def _check_probs(labels, pred_probs):
-    labels = _checks.class_ids(labels)
-    if not isinstance(pred_probs, np.ndarray):
-        raise TypeError(f"pred_probs must be a numpy array, got {type(pred_probs).__name__}")
-    if pred_probs.ndim != 2 or pred_probs.shape[0] != labels.size or pred_probs.shape[1] < 2:
-        raise ValueError(
-            f"pred_probs must have shape (n_samples, n_classes) = ({labels.size}, K >= 2), "
-            f"got {pred_probs.shape}"
-        )
-    if labels.max() >= pred_probs.shape[1]:
-        raise ValueError(f"labels go up to {labels.max()} but pred_probs has {pred_probs.shape[1]} columns")
-    sums = pred_probs.sum(axis=1)
-    if not np.all(np.isfinite(pred_probs)) or pred_probs.min() < 0 or not np.allclose(sums, 1, atol=1e-3):
-        bad = int(np.argmax(np.abs(sums - 1)))
-        raise ValueError(
-            f"pred_probs rows must be probabilities summing to 1; row {bad} sums to {sums[bad]:.4f}"
-        )
-    return labels, pred_probs
 
 
 def find_issues(labels, pred_probs, *, method: str = "prune_by_noise_rate"):
@@ -129,10 +97,9 @@ def find_issues(labels, pred_probs, *, method: str = "prune_by_noise_rate"):
     from cleanlab.filter import find_label_issues
     from cleanlab.rank import get_label_quality_scores
 
-    labels, pred_probs = _check_probs(labels, pred_probs)
-    if method not in FILTER_METHODS:
-        raise ValueError(f"method must be one of cleanlab's filter_by values {FILTER_METHODS}, "
-                         f"got {method!r}")
+    labels = _checks.class_ids(labels)
+    pred_probs = _checks.pred_probs(pred_probs, labels=labels)
+    _checks.choice(method, name="method", options=FILTER_METHODS)
     mask = find_label_issues(labels, pred_probs, filter_by=method, n_jobs=1)
     quality = get_label_quality_scores(labels, pred_probs, method="self_confidence")
     index = np.flatnonzero(mask)

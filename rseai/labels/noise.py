@@ -14,8 +14,6 @@ Example
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from rseai import _checks
@@ -27,14 +25,6 @@ TALK_STEEL_SHEETS = {"Baseline": 0.762, "Model-centric": 0.762, "Data-centric": 
 # Look-alike handwritten digits: each digit is paired with one it is easily mistaken for.
 DIGIT_LOOKALIKES = ((0, 6), (1, 7), (2, 5), (3, 8), (4, 9))
 NOISE_KINDS = ("uniform", "pairwise")
-
-
-def _check_rate(rate) -> float:
-    if isinstance(rate, bool) or not isinstance(rate, numbers.Real):
-        raise TypeError(f"rate must be a number in [0, 1), got {rate!r}")
-    if not 0 <= rate < 1:
-        raise ValueError(f"rate must be in [0, 1) (a fraction of labels to flip), got {rate!r}")
-    return float(rate)
 
 
 def inject_noise(labels, *, rate, kind: str = "uniform", seed, pairs=None):
@@ -64,10 +54,9 @@ def inject_noise(labels, *, rate, kind: str = "uniform", seed, pairs=None):
         True where ``noisy_labels != labels``.
     """
     clean = _checks.class_ids(labels)
-    rate = _check_rate(rate)
+    rate = _checks.real(rate, name="rate", low=0, high=1, high_open=True)
     rng = np.random.default_rng(_checks.seed(seed))
-    if kind not in NOISE_KINDS:
-        raise ValueError(f"kind must be one of {NOISE_KINDS}, got {kind!r}")
+    _checks.choice(kind, name="kind", options=NOISE_KINDS)
     n_flip = int(round(rate * clean.size))
     classes = np.unique(clean)
     noisy = clean.copy()
@@ -80,9 +69,8 @@ def inject_noise(labels, *, rate, kind: str = "uniform", seed, pairs=None):
         eligible = np.flatnonzero(np.isin(clean, list(partner)))
         if n_flip > eligible.size:
             raise ValueError(
-                f"rate={rate} asks for {n_flip} pairwise flips but only {eligible.size} labels belong "
-                f"to a class in pairs={sorted(partner.items())}; use a rate up to "
-                f"{eligible.size / clean.size:.3f}"
+                f"rate must be at most {eligible.size / clean.size:.3f} here (only {eligible.size} labels "
+                f"belong to a class in pairs={sorted(partner.items())}), got {rate} ({n_flip} flips)"
             )
         chosen = rng.choice(eligible, size=n_flip, replace=False)
         noisy[chosen] = [partner[c] for c in clean[chosen]]
@@ -90,25 +78,24 @@ def inject_noise(labels, *, rate, kind: str = "uniform", seed, pairs=None):
 
 
 def _partners(pairs, classes) -> dict[int, int]:
-    if isinstance(pairs, (str, bytes)):
-        raise TypeError(f"pairs must be a sequence of (int, int) class pairs, got {pairs!r}")
-    try:
-        pairs = [tuple(int(c) for c in p) for p in pairs]
-    except (TypeError, ValueError):
-        raise TypeError(f"pairs must be a sequence of (int, int) class pairs, got {pairs!r}") from None
+    what = "a sequence of (int, int) class pairs"
+    if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__iter__"):
+        raise TypeError(f"pairs must be {what}, got {_checks.show(pairs)}")
+    if any(isinstance(p, (str, bytes)) or not hasattr(p, "__iter__") for p in pairs):
+        raise TypeError(f"pairs must be {what}, got {_checks.show(pairs)}")
+    pairs = [tuple(_checks.integer(c, name="pairs", low=0) for c in p) for p in pairs]
     if any(len(p) != 2 or p[0] == p[1] for p in pairs):
-        raise ValueError(f"pairs must hold pairs of two different classes, got {pairs!r}")
+        raise ValueError(f"pairs must hold pairs of two different classes, got {_checks.show(pairs)}")
     flat = [c for p in pairs for c in p]
     if len(flat) != len(set(flat)):
-        raise ValueError(f"pairs must be disjoint (a class in one pair only), got {pairs!r}")
+        raise ValueError(f"pairs must be disjoint (a class in one pair only), got {_checks.show(pairs)}")
     present = set(classes.tolist())
     partner = {}
     for a, b in pairs:
         if a in present and b in present:
             partner[a], partner[b] = b, a
     if not partner:
-        raise ValueError(f"no pair in {pairs!r} has both classes among the labels' classes {sorted(present)}")
+        raise ValueError("pairs must hold a pair whose classes both occur in labels "
+                         f"{_checks.show(sorted(present))}, "
+                         f"got {_checks.show(pairs)}")
     return partner
-
-
-

@@ -33,6 +33,8 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from rseai import _checks
+
 REPORT_COLUMNS = ["dimension", "check", "ok", "value", "finding"]
 _EPS = 1e-4  # floor on bin proportions so an empty bin does not give log(0)
 
@@ -48,17 +50,22 @@ def population_stability_index(reference, current, *, bins: int = 10) -> float:
         Number of quantile bins of ``reference`` (fewer when values repeat); bins are
         right-closed, with open outer bins, and empty-bin proportions are floored at 1e-4.
     """
-    if isinstance(bins, bool) or not isinstance(bins, numbers.Integral) or bins < 2:
-        raise ValueError(f"bins must be an int >= 2, got {bins!r}")
+    bins = _checks.integer(bins, name="bins", low=2, high=1000)
     samples = []
     for name, values in (("reference", reference), ("current", current)):
+        if isinstance(values, (str, bytes, dict, set)) or values is None or np.ndim(values) != 1:
+            raise TypeError(f"{name} must be a 1-D array of numbers, got {_checks.show(values)}")
         arr = np.asarray(values)
-        if arr.ndim != 1 or not np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
-            raise TypeError(f"{name} must be a 1-D array of numbers, got dtype {arr.dtype} shape {arr.shape}")
-        arr = arr[~np.isnan(arr.astype(float))]
+        if arr.dtype.kind not in "iuf":
+            raise TypeError(f"{name} must be a 1-D array of numbers, got dtype {arr.dtype}")
+        arr = arr.astype(float)
+        arr = arr[~np.isnan(arr)]
         if arr.size == 0:
-            raise ValueError(f"{name} has no non-missing values")
-        samples.append(arr.astype(float))
+            raise ValueError(f"{name} must hold at least one non-missing value, got none")
+        if not np.isfinite(arr).all():
+            raise ValueError(f"{name} must hold finite numbers (or NaN for missing), got "
+                             f"{int((~np.isfinite(arr)).sum())} infinite value(s)")
+        samples.append(arr)
     ref, cur = samples
     edges = np.unique(np.quantile(ref, np.arange(1, bins) / bins))
     r = np.bincount(np.searchsorted(edges, ref, side="left"), minlength=edges.size + 1) / ref.size
@@ -106,16 +113,32 @@ def data_quality_report(df, *, label: str, reference=None, valid_ranges=None, al
     None when the check could not run), ``value`` (the measured number) and ``finding`` (text).
     ``attrs["psi"]`` holds the PSI of each column (a Series) when ``reference`` is given.
     """
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    _checks.instance(df, pd.DataFrame, name="df", what="a pandas DataFrame")
+    _checks.text(label, name="label")
     if label not in df.columns:
-        raise ValueError(f"label column {label!r} is not in df; its columns are {list(df.columns)[:10]}")
+        raise ValueError(f"label must name a column of df {_checks.show(list(df.columns)[:10])}, "
+                         f"got {label!r}")
     if len(df) == 0:
-        raise ValueError("df has no rows")
-    if not 0 < min_class_ratio <= 1:
-        raise ValueError(f"min_class_ratio must be in (0, 1], got {min_class_ratio!r}")
-    if not psi_threshold > 0:
-        raise ValueError(f"psi_threshold must be > 0, got {psi_threshold!r}")
+        raise ValueError("df must have at least one row, got no rows")
+    min_class_ratio = _checks.real(min_class_ratio, name="min_class_ratio", low=0, high=1, low_open=True)
+    psi_threshold = _checks.real(psi_threshold, name="psi_threshold", low=0, low_open=True)
+    bins = _checks.integer(bins, name="bins", low=2, high=1000)
+    if reference is not None:
+        _checks.instance(reference, pd.DataFrame, name="reference", what="a pandas DataFrame")
+    if valid_ranges is not None:
+        _checks.instance(valid_ranges, dict, name="valid_ranges", what="a dict column -> (low, high)")
+        for col, rng in valid_ranges.items():
+            what = f"valid_ranges[{col!r}]"
+            if not isinstance(rng, (tuple, list)) or len(rng) != 2 or not all(
+                    isinstance(v, numbers.Real) and not isinstance(v, bool) for v in rng):
+                raise TypeError(f"{what} must be a pair of numbers (low, high), got {_checks.show(rng)}")
+            if not rng[0] <= rng[1]:  # also refuses NaN
+                raise ValueError(f"{what} must be (low, high) with low <= high (inf allowed), got "
+                                 f"{_checks.show(rng)}")
+    if allowed_labels is not None and (isinstance(allowed_labels, (str, bytes))
+                                       or not hasattr(allowed_labels, "__iter__")):
+        raise TypeError("allowed_labels must be a collection of label values, got "
+                        f"{_checks.show(allowed_labels)}")
     features = [c for c in df.columns if c != label]
     numeric = [c for c in features
                if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
@@ -167,11 +190,11 @@ def data_quality_report(df, *, label: str, reference=None, valid_ranges=None, al
     if reference is None:
         rows.append(_row("Drift", "population stability", None, np.nan, "no reference sample given"))
     else:
-        if not isinstance(reference, pd.DataFrame):
-            raise TypeError(f"reference must be a DataFrame, got {type(reference).__name__}")
         shared = [c for c in numeric if c in reference.columns]
         if not shared:
-            raise ValueError(f"reference shares no numeric feature column with df (df has {numeric[:10]})")
+            raise ValueError("reference must share a numeric feature column with df "
+                             f"{_checks.show(numeric[:10])}, "
+                             f"got columns {_checks.show(list(reference.columns)[:10])}")
         psi = pd.Series({c: population_stability_index(reference[c].to_numpy(), df[c].to_numpy(), bins=bins)
                          for c in shared}, name="psi")
         n_drift = int((psi > psi_threshold).sum())

@@ -26,9 +26,7 @@ Example
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from numbers import Real
 
 import numpy as np
 
@@ -40,54 +38,9 @@ __all__ = ["Confusion", "confusion", "expected_cost", "threshold_sweep", "optima
 RATE_NAMES = ("tpr", "fpr", "fnr", "tnr", "precision", "accuracy", "selection_rate")
 
 
-def as_labels(values, *, name: str = "y_true") -> np.ndarray:
-    """``values`` as a 1-D int array of 0/1, or a ValueError/TypeError saying what is wrong."""
-    if isinstance(values, (str, bytes)) or np.ndim(values) == 0:
-        raise TypeError(f"{name} must be a 1-D array of 0/1 labels, got {type(values).__name__}")
-    arr = np.asarray(values)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty: need at least one sample")
-    if arr.dtype == bool:
-        return arr.astype(np.int64)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold numbers 0/1 or bools, got dtype {arr.dtype}")
-    bad = ~np.isin(arr, (0, 1))
-    if bad.any():
-        found = sorted({v.item() for v in np.unique(arr[bad])[:5]})
-        raise ValueError(f"{name} must be binary (0/1 only), got other values {found}")
-    return arr.astype(np.int64)
-
-
-def as_scores(values, *, name: str = "scores", probabilities: bool = True) -> np.ndarray:
-    """``values`` as a finite 1-D float array (within [0, 1] when ``probabilities``)."""
-    if isinstance(values, (str, bytes)) or np.ndim(values) == 0:
-        raise TypeError(f"{name} must be a 1-D array of numbers, got {type(values).__name__}")
-    arr = np.asarray(values)
-    if arr.dtype.kind not in "iufb":
-        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
-    arr = arr.astype(np.float64)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty: need at least one sample")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} holds {int((~np.isfinite(arr)).sum())} NaN or infinite value(s)")
-    if probabilities and (arr.min() < 0 or arr.max() > 1):
-        raise ValueError(f"{name} must be probabilities in [0, 1] (got min {arr.min():.4g}, max "
-                         f"{arr.max():.4g}); pass probabilities=False for other scores")
-    return arr
-
-
-def _threshold(value, *, probabilities: bool) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"threshold must be a number, got {type(value).__name__}")
-    if not math.isfinite(value):
-        raise ValueError(f"threshold must be finite, got {value!r}")
-    if probabilities and not 0 <= value <= 1:
-        raise ValueError(f"threshold must be in [0, 1] for probabilities, got {value!r}")
-    return float(value)
+# The shared checks under this module's historic names (``rseai.risk.as_labels`` / ``as_scores``).
+as_labels = _checks.binary_labels
+as_scores = _checks.scores
 
 
 def _ratio(num, den):
@@ -195,13 +148,16 @@ def expected_cost(y_true, scores, *, threshold, cost_fp, cost_fn, probabilities:
     float
         ``(cost_fp * fp + cost_fn * fn) / n_samples``.
     """
+    probabilities = _checks.flag(probabilities, name="probabilities")
     y_true = as_labels(y_true, name="y_true")
     scores = as_scores(scores, probabilities=probabilities)
     _checks.same_length(y_true=y_true, scores=scores)
-    threshold = _threshold(threshold, probabilities=probabilities)
-    c = confusion(y_true, (scores >= threshold).astype(np.int64))
+    threshold = (_checks.real(threshold, name="threshold", low=0, high=1) if probabilities
+                 else _checks.real(threshold, name="threshold"))
     cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
-    return (cost_fp * c.fp + cost_fn * c.fn) / c.n
+    c = confusion(y_true, (scores >= threshold).astype(np.int64))
+    return _checks.finite_result(lambda: (cost_fp * c.fp + cost_fn * c.fn) / c.n, name="expected_cost",
+                                 inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
 
 
 def threshold_sweep(y_true, scores, *, cost_fp, cost_fn, thresholds=None, probabilities: bool = True):
@@ -227,6 +183,7 @@ def threshold_sweep(y_true, scores, *, cost_fp, cost_fn, thresholds=None, probab
     """
     import pandas as pd
 
+    probabilities = _checks.flag(probabilities, name="probabilities")
     y_true = as_labels(y_true, name="y_true")
     scores = as_scores(scores, probabilities=probabilities)
     _checks.same_length(y_true=y_true, scores=scores)
@@ -247,7 +204,8 @@ def threshold_sweep(y_true, scores, *, cost_fp, cost_fn, thresholds=None, probab
     fp = flagged - tp
     fn = n_pos - tp
     tn = (n - n_pos) - fp
-    total = cost_fp * fp + cost_fn * fn
+    total = _checks.finite_result(lambda: cost_fp * fp + cost_fn * fn, name="total_cost",
+                                  inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
     return pd.DataFrame({
         "threshold": grid, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
         "tpr": _ratio(tp, n_pos), "fpr": _ratio(fp, n - n_pos), "fnr": _ratio(fn, n_pos),
@@ -261,9 +219,11 @@ def optimal_row(sweep):
     """The cheapest row of a ``threshold_sweep`` table (the lowest threshold among ties)."""
     import pandas as pd
 
-    if not isinstance(sweep, pd.DataFrame) or "expected_cost" not in sweep or sweep.empty:
-        raise ValueError("sweep must be a non-empty DataFrame from threshold_sweep "
-                         f"(with an 'expected_cost' column), got {type(sweep).__name__}")
+    _checks.instance(sweep, pd.DataFrame, name="sweep", what="a DataFrame from threshold_sweep")
+    if "expected_cost" not in sweep or sweep.empty or sweep["expected_cost"].isna().all():
+        raise ValueError("sweep must be a non-empty DataFrame from threshold_sweep (with an "
+                         f"'expected_cost' column), got columns {_checks.show(list(sweep.columns))} "
+                         f"and {len(sweep)} row(s)")
     return sweep.loc[sweep["expected_cost"].idxmin()]
 
 
@@ -275,6 +235,8 @@ def bayes_threshold(*, cost_fp, cost_fn) -> float:
     """
     cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
     if cost_fp + cost_fn == 0:
-        raise ValueError("cost_fp and cost_fn are both 0: every threshold costs nothing")
-    return cost_fp / (cost_fp + cost_fn)
+        raise ValueError("cost_fp and cost_fn must not both be 0 (every threshold would cost nothing), "
+                         "got 0 and 0")
+    scale = max(cost_fp, cost_fn)  # divide first: costs near the float limit must not overflow the sum
+    return (cost_fp / scale) / (cost_fp / scale + cost_fn / scale)
 

@@ -18,8 +18,8 @@ Example
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
 from dataclasses import dataclass
-from numbers import Real
 
 import numpy as np
 
@@ -49,19 +49,25 @@ def _group_metrics():
     return metrics
 
 
-def as_groups(groups, *, n: int) -> np.ndarray:
-    """``groups`` as a 1-D object array of ``n`` labels without missing values."""
-    if isinstance(groups, (str, bytes)) or np.ndim(groups) == 0:
-        raise TypeError(f"groups must be a 1-D array of group labels, got {type(groups).__name__}")
-    arr = np.asarray(groups, dtype=object)
-    if arr.ndim != 1:
-        raise ValueError(f"groups must be 1-D, got shape {arr.shape}")
-    _checks.same_length(y_true=range(n), groups=arr)
+def as_groups(groups, *, n: int, against: str = "y_true") -> np.ndarray:
+    """``groups`` as a 1-D object array of ``n`` labels (one per entry of ``against``), none missing."""
+    if isinstance(groups, (str, bytes, dict, set)) or groups is None or np.ndim(groups) == 0:
+        raise TypeError(f"groups must be a 1-D array of group labels, got {_checks.show(groups)}")
+    try:
+        arr = np.empty(len(groups), dtype=object)
+        arr[:] = list(groups)
+    except (TypeError, ValueError):
+        arr = np.asarray(groups, dtype=object)
+        raise ValueError(f"groups must be a 1-D array of group labels, got shape {arr.shape}") from None
+    _checks.same_length(**{against: range(n)}, groups=arr)
     import pandas as pd
 
+    unhashable = [g for g in arr if not isinstance(g, Hashable)]
+    if unhashable:
+        raise TypeError(f"groups must hold hashable labels (str, int), got {_checks.show(unhashable[0])}")
     missing = pd.isna(arr)
     if missing.any():
-        raise ValueError(f"groups has {int(missing.sum())} missing label(s); give every sample a group")
+        raise ValueError(f"groups must give every sample a group, got {int(missing.sum())} missing label(s)")
     return arr
 
 
@@ -130,14 +136,21 @@ def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
     """
     import pandas as pd
 
-    if not isinstance(decisions, dict) or not decisions:
-        raise TypeError(f"decisions must be a non-empty dict name -> y_pred, got {type(decisions).__name__}")
+    _checks.instance(decisions, dict, name="decisions", what="a dict name -> y_pred")
+    if not decisions:
+        raise ValueError("decisions must name at least one decision rule, got an empty dict")
     cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
+    y_true = as_labels(y_true, name="y_true")
+    groups = as_groups(groups, n=len(y_true))
+    for name, y_pred in decisions.items():  # every rule is checked before any report
+        label = f"decisions[{name!r}]"
+        _checks.same_length(y_true=y_true, **{label: as_labels(y_pred, name=label)})
     rows = {}
     for name, y_pred in decisions.items():
         rep = group_report(y_true, y_pred, groups)
         o = rep.overall
-        cost = (cost_fp * o["fp"] + cost_fn * o["fn"]) / o["n"]
+        cost = _checks.finite_result(lambda o=o: (cost_fp * o["fp"] + cost_fn * o["fn"]) / o["n"],
+                                     name="expected_cost", inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
         rows[name] = {"accuracy": o["accuracy"], "expected_cost": cost,
                       "fnr": o["fnr"], "fpr": o["fpr"],
                       "demographic_parity_difference": rep.gaps["demographic_parity_difference"],
@@ -166,11 +179,9 @@ def group_thresholds(y_true, scores, groups, *, rate: str = "fpr", target, cost_
     -------
     dict of group -> float threshold (``inf`` means flag nobody in that group).
     """
-    allowed = ("fpr", "fnr", "tpr", "selection_rate")
-    if rate not in allowed:
-        raise ValueError(f"rate must be one of {allowed}, got {rate!r}")
-    if isinstance(target, bool) or not isinstance(target, Real) or not 0 <= target <= 1:
-        raise ValueError(f"target must be a rate in [0, 1], got {target!r}")
+    _checks.choice(rate, name="rate", options=("fpr", "fnr", "tpr", "selection_rate"))
+    target = _checks.real(target, name="target", low=0, high=1)
+    cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
     y_true, scores = as_labels(y_true, name="y_true"), as_scores(scores)
     _checks.same_length(y_true=y_true, scores=scores)
     groups = as_groups(groups, n=len(y_true))
@@ -178,8 +189,8 @@ def group_thresholds(y_true, scores, groups, *, rate: str = "fpr", target, cost_
     for g in sorted(set(groups), key=str):
         sweep = threshold_sweep(y_true[groups == g], scores[groups == g], cost_fp=cost_fp, cost_fn=cost_fn)
         if sweep[rate].isna().all():
-            raise ValueError(f"group {g!r} has no samples for which {rate} is defined "
-                             "(no positives or no negatives): cannot choose its threshold")
+            raise ValueError(f"groups must each hold samples for which {rate} is defined (positives and "
+                             f"negatives), got group {g!r} without: its threshold cannot be chosen")
         sweep = sweep.assign(distance=(sweep[rate] - target).abs()).dropna(subset=["distance"])
         best = sweep.sort_values(["distance", "expected_cost", "threshold"]).iloc[0]
         out[g] = float(best["threshold"])
@@ -188,12 +199,16 @@ def group_thresholds(y_true, scores, groups, *, rate: str = "fpr", target, cost_
 
 def decide_by_group(scores, groups, thresholds: dict, *, probabilities: bool = True) -> np.ndarray:
     """Flag ``scores >= thresholds[group]`` for each sample; shape (n_samples,) of 0/1."""
+    probabilities = _checks.flag(probabilities, name="probabilities")
     scores = as_scores(scores, probabilities=probabilities)
-    groups = as_groups(groups, n=len(scores))
-    if not isinstance(thresholds, dict):
-        raise TypeError(f"thresholds must be a dict group -> threshold, got {type(thresholds).__name__}")
+    groups = as_groups(groups, n=len(scores), against="scores")
+    _checks.instance(thresholds, dict, name="thresholds", what="a dict group -> threshold")
     missing = sorted(set(groups) - set(thresholds), key=str)
     if missing:
-        raise ValueError(f"thresholds has no entry for group(s) {missing}")
-    cut = np.array([thresholds[g] for g in groups], dtype=float)
+        raise ValueError("thresholds must have an entry for every value in groups, got no entry for "
+                         f"{_checks.show(missing)}")
+    # inf (from group_thresholds) flags nobody in that group
+    cut = {g: t if isinstance(t, float) and t == math.inf else _checks.real(t, name=f"thresholds[{g!r}]")
+           for g, t in thresholds.items() if g in set(groups)}
+    cut = np.array([cut[g] for g in groups], dtype=float)
     return (scores >= cut).astype(np.int64)

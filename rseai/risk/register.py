@@ -21,9 +21,9 @@ Example
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from numbers import Integral, Real
+
+from rseai import _checks
 
 __all__ = ["Hazard", "LEVELS", "RATE_BANDS", "REGIONS", "likelihood_from_rate", "region_of",
            "risk_register", "audit_checklist"]
@@ -34,31 +34,28 @@ RATE_BANDS = (0.001, 0.01, 0.1, 0.5)
 REGIONS = ("acceptable", "ALARP", "intolerable")
 
 
-def _level(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an integer level 1-5, got {type(value).__name__} {value!r}")
-    if not 1 <= value <= 5:
-        raise ValueError(f"{name} must be between 1 and 5, got {value}")
-    return int(value)
-
-
 def likelihood_from_rate(rate, *, bands=RATE_BANDS) -> int:
     """Likelihood level 1-5 for a probability: < 0.1% rare, < 1%, < 10%, < 50%, else almost certain."""
-    if isinstance(rate, bool) or not isinstance(rate, Real):
-        raise TypeError(f"rate must be a number, got {type(rate).__name__}")
-    if not math.isfinite(rate) or not 0 <= rate <= 1:
-        raise ValueError(f"rate must be a probability in [0, 1], got {rate!r} (an undefined rate "
-                         "is nan: measure it on data that holds positives)")
-    if len(bands) != 4 or list(bands) != sorted(bands):
-        raise ValueError(f"bands must be 4 increasing probabilities, got {bands!r}")
-    return 1 + sum(rate >= edge for edge in bands)
+    if isinstance(rate, float) and rate != rate:
+        raise ValueError("rate must be a probability in [0, 1], got nan (an undefined rate: measure it "
+                         "on data that holds positives)")
+    rate = _checks.real(rate, name="rate", low=0, high=1)
+    if isinstance(bands, (str, bytes)) or not hasattr(bands, "__len__") or len(bands) != 4:
+        raise ValueError(f"bands must be 4 increasing probabilities, got {_checks.show(bands)}")
+    edges = [_checks.real(b, name=f"bands[{i}]", low=0, high=1) for i, b in enumerate(bands)]
+    if edges != sorted(edges):
+        raise ValueError(f"bands must be 4 increasing probabilities, got {_checks.show(bands)}")
+    return 1 + sum(rate >= edge for edge in edges)
 
 
 def region_of(score, *, acceptable_max: int = 4, intolerable_min: int = 15) -> str:
     """'acceptable', 'ALARP' or 'intolerable' for a likelihood x impact score (1-25)."""
-    if not 1 <= acceptable_max < intolerable_min <= 25:
-        raise ValueError("need 1 <= acceptable_max < intolerable_min <= 25, got "
-                         f"{acceptable_max} and {intolerable_min}")
+    acceptable_max = _checks.integer(acceptable_max, name="acceptable_max", low=1, high=24)
+    intolerable_min = _checks.integer(intolerable_min, name="intolerable_min", low=2, high=25)
+    if not acceptable_max < intolerable_min:
+        raise ValueError("acceptable_max must be < intolerable_min (1 <= acceptable_max < intolerable_min "
+                         f"<= 25), got {acceptable_max} and {intolerable_min}")
+    score = _checks.real(score, name="score", low=1, high=25)
     if score <= acceptable_max:
         return REGIONS[0]
     return REGIONS[2] if score >= intolerable_min else REGIONS[1]
@@ -75,14 +72,14 @@ class Hazard:
     control: str = ""
 
     def __post_init__(self):
-        if not isinstance(self.name, str) or not self.name:
-            raise TypeError(f"name must be a non-empty string, got {self.name!r}")
-        _level(self.impact, "impact")
+        _checks.text(self.name, name="name", allow_empty=False)
+        _checks.integer(self.impact, name="impact", low=1, high=5)
+        _checks.text(self.control, name="control")
         if (self.likelihood is None) == (self.rate is None):
             raise ValueError(f"hazard {self.name!r}: give exactly one of likelihood (1-5) or rate (0-1), "
                              f"got likelihood={self.likelihood!r}, rate={self.rate!r}")
         if self.likelihood is not None:
-            _level(self.likelihood, "likelihood")
+            _checks.integer(self.likelihood, name="likelihood", low=1, high=5)
         else:
             likelihood_from_rate(self.rate)
 
@@ -109,12 +106,14 @@ def risk_register(hazards, *, acceptable_max: int = 4, intolerable_min: int = 15
     """
     import pandas as pd
 
+    if isinstance(hazards, Hazard) or isinstance(hazards, (str, bytes)) or not hasattr(hazards, "__iter__"):
+        raise TypeError(f"hazards must be a list of Hazard objects, got {_checks.show(hazards)}")
     hazards = list(hazards)
     if not hazards:
-        raise ValueError("hazards is empty: a register needs at least one hazard")
+        raise ValueError("hazards must hold at least one Hazard, got an empty list")
     bad = [type(h).__name__ for h in hazards if not isinstance(h, Hazard)]
     if bad:
-        raise TypeError(f"hazards must be Hazard objects, got {bad}")
+        raise TypeError(f"hazards must be Hazard objects, got {_checks.show(bad)}")
     region_of(1, acceptable_max=acceptable_max, intolerable_min=intolerable_min)  # checks the cuts
     rows = []
     for h in hazards:
@@ -149,10 +148,10 @@ def audit_checklist(answers: dict):
         "retraining": "What would be the ideal retraining and refresh frequency?",
         "law": "Does the model comply with the local/industry-specific laws?",
     }
-    if not isinstance(answers, dict):
-        raise TypeError(f"answers must be a dict of question key -> text, got {type(answers).__name__}")
-    unknown = sorted(set(answers) - set(questions))
+    _checks.instance(answers, dict, name="answers", what="a dict of question key -> text")
+    unknown = sorted(set(answers) - set(questions), key=str)
     if unknown:
-        raise ValueError(f"unknown question key(s) {unknown}; allowed: {list(questions)}")
+        raise ValueError(f"answers must use the question keys {list(questions)}, got unknown key(s) "
+                         f"{_checks.show(unknown)}")
     return pd.DataFrame({"question": list(questions.values()),
                          "answer": [str(answers.get(k, "not assessed")) for k in questions]})

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -31,7 +32,7 @@ def test_estimate_laptop_defaults():
 @pytest.mark.parametrize("kwargs, match", [
     ({"power_w": -1}, "power_w"), ({"hours": -0.5}, "hours"), ({"pue": 0.9}, "pue"),
     ({"intensity_g_per_kwh": -3}, "intensity_g_per_kwh"), ({"count": 0}, "count"),
-    ({"count": 2.5}, "count"), ({"power_w": float("nan")}, "power_w"), ({"hours": float("inf")}, "hours"),
+    ({"power_w": float("nan")}, "power_w"), ({"hours": float("inf")}, "hours"),
 ])
 def test_estimate_rejects_bad_values(kwargs, match):
     args = {"power_w": 100, "hours": 1, "count": 1, "pue": 1.2, "intensity_g_per_kwh": 400} | kwargs
@@ -44,6 +45,8 @@ def test_estimate_rejects_wrong_types():
         estimate(power_w="300", hours=1, intensity_g_per_kwh=1)
     with pytest.raises(TypeError, match="hours"):
         estimate(power_w=300, hours=True, intensity_g_per_kwh=1)
+    with pytest.raises(TypeError, match="count must be an int, got float 2.5"):
+        estimate(power_w=300, hours=1, count=2.5, intensity_g_per_kwh=1)
     with pytest.raises(TypeError):
         estimate(300, 1, intensity_g_per_kwh=1)  # options are keyword-only
 
@@ -102,8 +105,10 @@ def test_unknown_names_list_the_closest():
         carbon_tables.grid_intensity_g_per_kwh("Indai")
     with pytest.raises(ValueError, match="closest names"):
         carbon_tables.pue_preset("cloud")
-    with pytest.raises(TypeError, match="hardware"):
+    with pytest.raises(TypeError, match="name must be a string, got NoneType None"):
         carbon_tables.hardware_power_w(None)
+    with pytest.raises(ValueError, match="country must contain some text"):
+        carbon_tables.grid_intensity_g_per_kwh("  ")
 
 
 def test_default_country_from_environment(monkeypatch):
@@ -191,3 +196,52 @@ def test_h200_reference_measurements_tell_the_story():
     tdp_over = 700 * gen["seconds"] / gen["energy_j"]
     assert 5 < tdp_over < 6
     assert math.isclose(h.loc["generate_bfloat16_batch32", "j_per_token"], 0.1095)
+
+
+# Regressions from issue #13 item 6 and #18: odd values at the public edge.
+
+def test_compare_tools_count_zero_is_a_value_error():
+    with pytest.raises(ValueError, match="count must be an int >= 1, got 0"):  # was ZeroDivisionError
+        compare_tools(power_w=100, hours=1, count=0, country="India")
+
+
+def test_numpy_integer_counts_are_counts():
+    est = estimate(power_w=300, hours=10, count=np.int64(8), pue=1.5, intensity_g_per_kwh=500)
+    assert (est.count, est.energy_kwh) == (8, 36.0) and type(est.count) is int
+    assert predict_total(_Epoch(1.0, 0.5, 0.25), epochs=np.int32(4)).energy_kwh == 2.0
+    t = compare_tools(power_w=100, hours=1, count=np.int64(2), country="India")
+    assert t.loc[0, "energy_kwh"] == pytest.approx(0.2)
+
+
+def test_a_country_string_is_one_country():
+    t = carbon.across_countries(power_w=400, hours=24, countries="France")  # was "unknown country 'F'"
+    assert t["region"].tolist() == ["France"]
+    with pytest.raises(TypeError, match="countries must hold only strings"):
+        carbon.across_countries(power_w=1, hours=1, countries=["France", None])
+
+
+@pytest.mark.parametrize("kwargs, names", [
+    ({"power_w": 1e200, "hours": 1e200}, "power_w, count, hours, pue"),   # was "inf kWh"
+    ({"power_w": 300, "hours": 1e308}, "power_w, count, hours, pue"),     # the calculator's case
+    ({"power_w": 1e300, "hours": 1, "intensity_g_per_kwh": 1e300}, "intensity_g_per_kwh"),
+    ({"power_w": 1.0, "hours": 1.0, "count": 10**400}, "power_w, count, hours, pue"),
+])
+def test_overflow_is_an_error_naming_the_inputs(kwargs, names):
+    args = {"intensity_g_per_kwh": 400} | kwargs
+    with pytest.raises(ValueError, match=f"{names} must be small enough for a finite") as err:
+        estimate(**args)
+    assert "co2e_kg must" not in str(err.value)
+    if "hours" in kwargs and kwargs["hours"] == 1e308:
+        assert "hours=1e+308" in str(err.value)
+
+
+def test_predict_total_refuses_a_failed_measurement():
+    with pytest.raises(ValueError, match=r"first_epoch_measurement\[0\].energy_kwh must be a finite number"):
+        predict_total(_Epoch(10.0, float("nan"), 0.001), epochs=3)  # was a NaN forecast
+    with pytest.raises(ValueError, match="epochs must be small enough for a finite"):
+        predict_total(_Epoch(1e300, 1.0, 1.0), epochs=10**10)
+
+
+def test_equivalents_of_a_huge_mass_is_an_error():
+    with pytest.raises(ValueError, match="co2e_kg must be small enough for a finite car_km, got co2e_kg=1e"):
+        equivalents(1e307)

@@ -110,9 +110,9 @@ def test_self_consistency_on_the_real_model(smollm):
     assert mars.agreement == max(len(g) for g in mars.groups) / 6
     assert mars.table()["count"].sum() == 6
     assert mars.verdict in {"consistent", "samples disagree: check this"}
-    with pytest.raises(ValueError, match="n must be an integer >= 2"):
+    with pytest.raises(ValueError, match=r"n must be an int in \[2, 100\], got 1"):
         self_consistency(smollm, "Why?", n=1)
-    with pytest.raises(ValueError, match="temperature must be > 0"):
+    with pytest.raises(ValueError, match="temperature must be > 0 here"):
         self_consistency(smollm, "Why?", temperature=0)
 
 
@@ -140,9 +140,9 @@ def test_evaluate_bad_input(smollm):
     facts = data.load_facts().head(2)
     with pytest.raises(data.DatasetError, match="lacks column"):
         evaluate(smollm, facts.drop(columns="aliases"), progress=False)
-    with pytest.raises(ValueError, match="n_samples must be an integer >= 1"):
+    with pytest.raises(ValueError, match=r"n_samples must be an int in \[1, 100\], got 0"):
         evaluate(smollm, facts, n_samples=0, progress=False)
-    with pytest.raises(TypeError, match="seed must be an integer"):
+    with pytest.raises(TypeError, match="seed must be a non-negative int, got NoneType None"):
         evaluate(smollm, facts, seed=None, progress=False)
     with pytest.raises(ValueError, match="needs a non-empty 'passage'"):
         evaluate(smollm, facts.drop(columns="passage"), grounded=True, progress=False)
@@ -170,3 +170,63 @@ def test_generate_answers_checks_its_arguments(smollm):
         generate_answers(smollm, ["a"], keys=[1], n_samples=-1)
     with pytest.raises(ValueError, match="temperature must be a number > 0"):
         generate_answers(smollm, ["a"], keys=[1], temperature=0)
+
+
+# Regressions from issue #13 item 6: checked at the edge, before the model runs.
+
+def test_a_missing_model_is_named():
+    with pytest.raises(TypeError, match=r"model must be a rseai.lm.LanguageModel .*got NoneType None"):
+        ask(None, "What is the capital of France?")  # was AttributeError
+    with pytest.raises(TypeError, match="model must be a rseai.lm.LanguageModel"):
+        self_consistency("smollm", "Why?")
+    with pytest.raises(TypeError, match="model must be a rseai.lm.LanguageModel"):
+        evaluate(None, data.load_facts().head(1), progress=False)
+
+
+def test_negative_seeds_are_refused_before_generation(smollm):
+    for call in (lambda: ask(smollm, "Why?", temperature=1.0, seed=-1),
+                 lambda: self_consistency(smollm, "Why?", seed=-2),
+                 lambda: evaluate(smollm, data.load_facts().head(1), seed=-3, progress=False)):
+        with pytest.raises(ValueError, match="seed must be a non-negative int, got -"):
+            call()
+
+
+def test_the_temperature_rule_is_the_same_everywhere(smollm):
+    facts = data.load_facts().head(1)
+    for call in (lambda t: ask(smollm, "Why?", temperature=t),
+                 lambda t: self_consistency(smollm, "Why?", temperature=t),
+                 lambda t: evaluate(smollm, facts, temperature=t, progress=False)):
+        with pytest.raises(ValueError, match=r"temperature must be a finite number in \[0, 5\], got 5.5"):
+            call(5.5)
+
+
+def test_cache_dir_that_is_a_file_is_named(smollm, tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_text("{}")
+    # was FileExistsError
+    with pytest.raises(ValueError, match="cache_dir must be a folder, got .*answers.json"):
+        evaluate(smollm, data.load_facts().head(1), cache_dir=path, progress=False)
+
+
+def test_check_facts_on_an_all_empty_aliases_column_is_quiet():
+    import warnings
+
+    facts = data.load_facts().head(3).copy()
+    facts["aliases"] = float("nan")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # was a pandas FutureWarning
+        clean = data.check_facts(facts)
+    assert clean["aliases"].tolist() == ["", "", ""]
+
+
+def test_a_cached_answer_without_samples_is_regenerated(smollm, tmp_path):
+    import json
+
+    facts = data.load_facts().set_index("question").loc[FIVE[:1]].reset_index()
+    first = evaluate(smollm, facts, n_samples=2, seed=0, cache_dir=tmp_path, max_new_tokens=8, progress=False)
+    [path] = tmp_path.glob("*.json")
+    damaged = json.loads(path.read_text()) | {"samples": []}
+    path.write_text(json.dumps(damaged))
+    again = evaluate(smollm, facts, n_samples=2, seed=0, cache_dir=tmp_path, max_new_tokens=8, progress=False)
+    assert again.n_generated == 1  # was a calibration error about NaN scores
+    pd.testing.assert_frame_equal(first.table, again.table)

@@ -63,13 +63,13 @@ def test_empty_search_keeps_the_fixed_model_and_relabel_works(digits_split):
 
 def test_compare_approaches_bad_input(digits_split):
     X_tr, X_te, y_tr, y_te = digits_split
-    with pytest.raises(ValueError, match="X_train has 1257 rows but noisy_labels has 1256"):
+    with pytest.raises(ValueError, match=r"X_train must have one row per label \(1256\), got 1257 rows"):
         L.compare_approaches(X_tr, y_tr[:-1], X_te, y_te, seed=0)
-    with pytest.raises(ValueError, match="X_test has 63 features"):
+    with pytest.raises(ValueError, match=r"X_test must have 64 features \(as in training\), got 63"):
         L.compare_approaches(X_tr, y_tr, X_te[:, 1:], y_te, seed=0)
     with pytest.raises(ValueError, match="fix must be one of"):
         L.compare_approaches(X_tr, y_tr, X_te, y_te, seed=0, fix="burn")
-    with pytest.raises(ValueError, match="1 class"):
+    with pytest.raises(ValueError, match="noisy_labels must hold at least 2 classes, got 1"):
         L.compare_approaches(X_tr, np.zeros_like(y_tr), X_te, y_te, seed=0)
     with pytest.raises(TypeError, match="search must be a dict"):
         L.compare_approaches(X_tr, y_tr, X_te, y_te, seed=0, search=[KNeighborsClassifier()])
@@ -83,3 +83,32 @@ def test_noise_sweep_rows(digits_split):
     assert base[0.3] < base[0.0]
     with pytest.raises(ValueError, match="rates"):
         L.noise_sweep(X_tr, y_tr, X_te, y_te, rates=[], seed=0)
+
+
+def test_a_typo_fails_before_any_fit(digits_split):
+    import time
+
+    X_tr, X_te, y_tr, y_te = digits_split
+    for kwargs, match in [({"method": "typo"}, "method must be one of"),
+                          ({"fix": "burn"}, "fix must be one of"), ({"cv": 1}, "cv must be an int >= 2"),
+                          ({"seed": -1}, "seed must be a non-negative"),
+                          ({"search": {"x": None}}, r"search\['x'\] must be a scikit-learn classifier"),
+                          ({"pred_probs": np.ones((3, 10))}, "pred_probs must have shape")]:
+        start = time.perf_counter()
+        with pytest.raises((ValueError, TypeError), match=match):
+            L.compare_approaches(X_tr, y_tr, X_te, y_te, **({"seed": 0} | kwargs))
+        assert time.perf_counter() - start < 1.0, kwargs  # was found only after ~56 model fits
+
+
+def test_noise_sweep_checks_every_rate_and_kind_first(digits_split):
+    import time
+
+    X_tr, X_te, y_tr, y_te = digits_split
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"rates must be a finite number in \[0, 1\), got 1.5"):
+        L.noise_sweep(X_tr, y_tr, X_te, y_te, rates=[0.1, 1.5], seed=0, search={})
+    with pytest.raises(ValueError, match="kinds must be one of"):
+        L.noise_sweep(X_tr, y_tr, X_te, y_te, rates=[0.1], kinds=["uniform", "bogus"], seed=0, search={})
+    with pytest.raises(ValueError, match="method must be one of"):
+        L.noise_sweep(X_tr, y_tr, X_te, y_te, rates=[0.1], method="typo", seed=0, search={})
+    assert time.perf_counter() - start < 1.0

@@ -63,14 +63,14 @@ def test_rate_zero_flips_nothing():
 @pytest.mark.parametrize(
     "kwargs, error, text",
     [
-        ({"rate": 1.0}, ValueError, "rate must be in"),
-        ({"rate": -0.1}, ValueError, "rate must be in"),
+        ({"rate": 1.0}, ValueError, r"rate must be a finite number in \[0, 1\)"),
+        ({"rate": -0.1}, ValueError, r"rate must be a finite number in \[0, 1\)"),
         ({"rate": "0.2"}, TypeError, "rate must be a number"),
         ({"rate": 0.1, "kind": "random"}, ValueError, "kind must be one of"),
         ({"rate": 0.1, "seed": None}, TypeError, "seed"),
-        ({"rate": 0.9, "kind": "pairwise", "pairs": [(1, 7)]}, ValueError, "pairwise flips"),
+        ({"rate": 0.9, "kind": "pairwise", "pairs": [(1, 7)]}, ValueError, "rate must be at most 0.200 here"),
         ({"rate": 0.1, "kind": "pairwise", "pairs": [(1, 7), (7, 2)]}, ValueError, "disjoint"),
-        ({"rate": 0.1, "kind": "pairwise", "pairs": [(11, 12)]}, ValueError, "no pair"),
+        ({"rate": 0.1, "kind": "pairwise", "pairs": [(11, 12)]}, ValueError, "pairs must hold a pair whose"),
         ({"rate": 0.1, "kind": "pairwise", "pairs": "17"}, TypeError, "pairs"),
     ],
 )
@@ -82,7 +82,7 @@ def test_inject_noise_bad_input(kwargs, error, text):
 
 @pytest.mark.parametrize(
     "labels, error, text",
-    [([3, 3, 3], ValueError, "1 class"), ([0.5, 1, 2], ValueError, "integer"),
+    [([3, 3, 3], ValueError, "must hold at least 2 classes, got 1"), ([0.5, 1, 2], ValueError, "integer"),
      ([], ValueError, "non-empty"), (["a", "b"], TypeError, "integer"), ([True, False], TypeError, "integer"),
      ([-1, 0, 1], ValueError, "non-neg")],
 )
@@ -134,13 +134,13 @@ def test_out_of_fold_probs_match_sklearn_cross_val_predict():
 
 def test_out_of_fold_probs_bad_input():
     X, y = _blobs()
-    with pytest.raises(ValueError, match="X has 90 rows but labels has 89"):
+    with pytest.raises(ValueError, match=r"X must have one row per label \(89\), got 90 rows"):
         L.out_of_fold_probs(LogisticRegression(), X, y[:-1], seed=0)
-    with pytest.raises(ValueError, match="at least cv=5 times"):
+    with pytest.raises(ValueError, match="labels must hold every class at least 5 times"):
         L.out_of_fold_probs(LogisticRegression(), X[:33], y[:33], seed=0)
     with pytest.raises(TypeError, match="predict_proba"):
         L.out_of_fold_probs(object(), X, y, seed=0)
-    with pytest.raises(ValueError, match="cv must be"):
+    with pytest.raises(ValueError, match="cv must be an int >= 2, got 1"):
         L.out_of_fold_probs(LogisticRegression(), X, y, cv=1, seed=0)
     with pytest.raises(ValueError, match="2-D"):
         L.out_of_fold_probs(LogisticRegression(), X[:, 0], y, seed=0)
@@ -173,15 +173,15 @@ def test_find_issues_flags_what_cleanlab_flags(method):
 def test_find_issues_bad_input():
     labels = np.array([0, 1, 0, 1])
     good = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7]])
-    with pytest.raises(ValueError, match="row 1 sums to 0.9000"):
+    with pytest.raises(ValueError, match="rows must be probabilities summing to 1, got row 1 summing to 0.9"):
         L.find_issues(labels, np.array([[0.9, 0.1], [0.1, 0.8], [0.6, 0.4], [0.3, 0.7]]))
     with pytest.raises(ValueError, match=r"shape \(n_samples, n_classes\) = \(4"):
         L.find_issues(labels, good[:3])
-    with pytest.raises(ValueError, match="labels go up to 2"):
+    with pytest.raises(ValueError, match="must have a column per class, got 2 columns but labels go up to"):
         L.find_issues(np.array([0, 1, 2, 1]), good)
     with pytest.raises(TypeError, match="numpy array"):
         L.find_issues(labels, good.tolist())
-    with pytest.raises(ValueError, match="filter_by"):
+    with pytest.raises(ValueError, match="method must be one of"):
         L.find_issues(labels, good, method="magic")
 
 
@@ -198,3 +198,39 @@ def test_score_detection_hand_counts():
         L.score_detection(np.array([7]), flipped)
     with pytest.raises(TypeError, match="boolean mask"):
         L.score_detection(np.array([0]), np.array([1, 0]))
+
+
+# Regressions from issue #13 item 6: checked before any fit, in our words.
+
+def test_out_of_fold_probs_refuses_nan_features_in_its_own_words():
+    X, y = _blobs()
+    X[3, 1] = np.nan
+    with pytest.raises(ValueError, match="^X must hold finite numbers, got 1 NaN"):  # not sklearn's message
+        L.out_of_fold_probs(LogisticRegression(), X, y, seed=0)
+
+
+def test_out_of_fold_probs_refuses_sparse_class_ids_at_once():
+    import time
+
+    X, _ = _blobs()
+    y = np.repeat([0, 10**8], 45)
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"labels must hold class ids 0..K-1 with every id present, got 2 "
+                                         r"classes \[0, 100000000\]"):
+        L.out_of_fold_probs(LogisticRegression(), X, y, seed=0)
+    assert time.perf_counter() - start < 0.5  # was 8.4 s and a list of 10**8 counts
+
+
+@pytest.mark.parametrize("call", [
+    lambda: L.inject_noise(CLEAN, rate=0.1, seed=-1),
+    lambda: L.out_of_fold_probs(LogisticRegression(), *_blobs(), seed=-3),
+])
+def test_negative_seeds_are_refused(call):
+    with pytest.raises(ValueError, match="seed must be a non-negative int, got -"):
+        call()
+
+
+def test_numpy_scalars_are_accepted():
+    noisy, flipped = L.inject_noise(CLEAN, rate=np.float32(0.2), seed=np.int64(0))
+    ref, ref_flipped = L.inject_noise(CLEAN, rate=0.2, seed=0)
+    assert np.array_equal(noisy, ref) and np.array_equal(flipped, ref_flipped)

@@ -174,9 +174,9 @@ def test_bad_inputs_to_costs_and_sweep():
     for bad in (np.nan, np.inf):
         with pytest.raises(ValueError, match="NaN or infinite"):
             risk.expected_cost(y, [0.1, bad, 0.3], threshold=0.5, cost_fp=1, cost_fn=1)
-    with pytest.raises(ValueError, match=r"threshold must be in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"threshold must be a finite number in \[0, 1\], got"):
         risk.expected_cost(y, s, threshold=1.5, cost_fp=1, cost_fn=1)
-    with pytest.raises(ValueError, match=r"threshold must be in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"threshold must be a finite number in \[0, 1\], got"):
         risk.expected_cost(y, s, threshold=-0.1, cost_fp=1, cost_fn=1)
     assert risk.expected_cost(y, [-2.0, 3.0, 0.5], threshold=1.5, cost_fp=1, cost_fn=1,
                               probabilities=False) == pytest.approx(1 / 3)
@@ -192,9 +192,9 @@ def test_bad_inputs_to_costs_and_sweep():
         risk.expected_cost(y, s, threshold=None, cost_fp=1, cost_fn=1)
     with pytest.raises(ValueError, match="empty"):
         risk.threshold_sweep([], [], cost_fp=1, cost_fn=1)
-    with pytest.raises(ValueError, match="both 0"):
+    with pytest.raises(ValueError, match="must not both be 0"):
         risk.bayes_threshold(cost_fp=0, cost_fn=0)
-    with pytest.raises(ValueError, match="sweep must be"):
+    with pytest.raises(TypeError, match="sweep must be a DataFrame"):
         risk.optimal_row(None)
     with pytest.raises(ValueError, match="thresholds"):
         risk.threshold_sweep(y, s, cost_fp=1, cost_fn=1, thresholds=[0.2, 2.0])
@@ -204,3 +204,24 @@ def test_all_one_class_is_documented_not_an_error():
     sweep = risk.threshold_sweep([0, 0, 0], [0.2, 0.4, 0.9], cost_fp=1, cost_fn=5)
     assert sweep["tpr"].isna().all() and sweep["fnr"].isna().all()
     assert risk.optimal_row(sweep)["expected_cost"] == 0  # flag nobody: no cost
+
+
+# Regressions from issue #18: an overflow is an error, never an "inf" cost or a silent 0.
+
+def test_costs_near_the_float_limit():
+    y, s = [0, 1, 1], [0.1, 0.8, 0.4]
+    with pytest.raises(ValueError, match="cost_fp, cost_fn must be small enough for a finite total_cost"):
+        risk.threshold_sweep(y, s, cost_fp=1e308, cost_fn=1e308)  # was a column of inf
+    with pytest.raises(ValueError, match="cost_fp, cost_fn must be small enough for a finite expected_cost"):
+        risk.expected_cost([0, 0, 1], [0.9, 0.9, 0.1], threshold=0.5, cost_fp=1e308, cost_fn=1e308)
+    assert risk.bayes_threshold(cost_fp=1e308, cost_fn=1e308) == 0.5  # the sum overflows; was 0.0
+    assert risk.bayes_threshold(cost_fp=1e308, cost_fn=0) == 1.0
+
+
+def test_numpy_scalars_give_the_same_answer():
+    y, s = [0, 1, 1, 0], [0.1, 0.8, 0.4, 0.7]
+    ref = risk.expected_cost(y, s, threshold=0.5, cost_fp=1, cost_fn=5)
+    assert risk.expected_cost(np.array(y, dtype=np.int8), np.array(s, dtype=np.float32),
+                              threshold=np.float32(0.5), cost_fp=np.int64(1), cost_fn=np.float64(5)) == ref
+    with pytest.raises(TypeError, match="probabilities must be True or False, got str"):
+        risk.expected_cost(y, s, threshold=0.5, cost_fp=1, cost_fn=5, probabilities="no")

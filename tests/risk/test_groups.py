@@ -84,9 +84,9 @@ def test_group_thresholds_bad_input():
         risk.group_thresholds(y, s, g, rate="accuracy", target=0.1)
     with pytest.raises(ValueError, match="target"):
         risk.group_thresholds(y, s, g, target=1.5)
-    with pytest.raises(ValueError, match="no samples for which fnr is defined"):
+    with pytest.raises(ValueError, match="groups must each hold samples for which fnr is defined"):
         risk.group_thresholds([0, 1, 0, 0], s, g, rate="fnr", target=0.1)
-    with pytest.raises(ValueError, match="no entry for group"):
+    with pytest.raises(ValueError, match="must have an entry for every value in groups, got no entry for"):
         risk.decide_by_group(s, g, {"a": 0.5})
     with pytest.raises(TypeError, match="dict"):
         risk.decide_by_group(s, g, [0.5, 0.5])
@@ -97,8 +97,10 @@ def test_compare_decisions_rows():
     table = risk.compare_decisions(y, g, {"all": [1, 1, 1, 1], "none": [0, 0, 0, 0]}, cost_fp=1, cost_fn=5)
     assert table.loc["all", "expected_cost"] == 0.5 and table.loc["none", "expected_cost"] == 2.5
     assert table.loc["all", "accuracy"] == 0.5 and table.loc["none", "fnr"] == 1.0
-    with pytest.raises(TypeError, match="decisions"):
+    with pytest.raises(ValueError, match="decisions must name at least one"):
         risk.compare_decisions(y, g, {}, cost_fp=1, cost_fn=5)
+    with pytest.raises(TypeError, match="decisions must be a dict"):
+        risk.compare_decisions(y, g, [y], cost_fp=1, cost_fn=5)
     with pytest.raises(ValueError, match="cost_fp"):
         risk.compare_decisions(y, g, {"x": y}, cost_fp=-1, cost_fn=5)
 
