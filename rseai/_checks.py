@@ -123,3 +123,17 @@ def same_length(**arrays) -> None:
     lengths = {k: len(v) for k, v in arrays.items()}
     if len(set(lengths.values())) > 1:
         raise ValueError(f"lengths differ: {lengths}; every array needs one entry per sample")
+
+
+def text(value, *, name: str, allow_blank: bool = True) -> str:
+    """A str that is valid Unicode (no lone surrogates such as "\\ud800"), not blank unless allowed."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__} {value!r:.60}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ValueError(f"{name} must be valid Unicode text, got a lone surrogate "
+                         f"{value[err.start]!r} at character {err.start} of {value!r:.60}") from None
+    if not allow_blank and not value.strip():
+        raise ValueError(f"{name} must contain some text, got {value!r:.60}")
+    return value

@@ -58,12 +58,11 @@ class NextTokenDistribution:
     context_ids : list of int, the token ids the model saw
     logits : ndarray, shape (vocab_size,), raw scores (float64)
     probs : ndarray, shape (vocab_size,), after temperature, top-k and top-p; sums to 1
-    note : str, non-empty when the prompt had to be shortened
     """
 
-    def __init__(self, lm, *, prompt, context_ids, logits, temperature, top_k, top_p, note=""):
+    def __init__(self, lm, *, prompt, context_ids, logits, temperature, top_k, top_p):
         self._lm = lm
-        self.prompt, self.context_ids, self.logits, self.note = prompt, list(context_ids), logits, note
+        self.prompt, self.context_ids, self.logits = prompt, list(context_ids), logits
         self.temperature, self.top_k, self.top_p = temperature, top_k, top_p
         self.probs = sampling.filtered_probs(logits, temperature=temperature, top_k=top_k, top_p=top_p)
 
@@ -149,7 +148,6 @@ class Generation:
     text: str
     steps: list[Step]
     stop_reason: str  # "end of text" or "max_new_tokens"
-    note: str = ""
 
     def __str__(self):
         return self.text

@@ -81,8 +81,6 @@ class NextTokenExplorer:
         with self.message.guard():
             dist = self.lm.next_token_distribution(self.prompt.value, chat=self.chat.value,
                                                    **self._options())
-            if dist.note:
-                self.message.show(dist.note, kind="info")
             if change is None or change["owner"] is self.prompt:  # sliders leave the tokens alone
                 shown = self.lm.tokenize(self.prompt.value)
                 self.tokens_view.value = coloured_tokens_html(
