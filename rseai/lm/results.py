@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from rseai import _checks
 from rseai.lm import sampling
 
 _VISIBLE = str.maketrans({" ": "␣", "\n": "↵", "\t": "⇥"})
@@ -86,9 +87,7 @@ class NextTokenDistribution:
         """The ``k`` most likely tokens: DataFrame with ``token``, ``token_id``, ``prob``, ``logit``."""
         import pandas as pd
 
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise ValueError(f"k must be an integer >= 1, got {k!r}")
-        k = min(int(k), self.probs.size)
+        k = min(_checks.integer(k, name="k", low=1), self.probs.size)
         candidates = np.argpartition(-self.logits, k - 1)[:k]
         # Most likely first; ties by the model's raw score, then token id.
         order = candidates[np.lexsort((candidates, -self.logits[candidates], -self.probs[candidates]))]
@@ -119,8 +118,9 @@ class NextTokenDistribution:
 
         Temperature and the filters do not change the order, so this ranks by raw logits.
         """
-        if not isinstance(text, str) or not text:
-            raise ValueError(f"text must be a non-empty string, got {text!r}")
+        _checks.text(text, name="text")
+        if not text:
+            raise ValueError("text must be at least one character, got ''")
         first = self._lm.tokenizer(text, add_special_tokens=False)["input_ids"][0]
         return int(np.count_nonzero(self.logits > self.logits[first]) + 1)
 
