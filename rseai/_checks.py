@@ -121,9 +121,15 @@ def choice(value, *, name: str, options) -> object:
 
 
 def text(value, *, name: str, max_chars: int | None = None, allow_empty: bool = True) -> str:
-    """A str (not bytes) of at most ``max_chars`` characters; non-blank unless ``allow_empty``."""
+    """A str of valid Unicode (no lone surrogate such as "\\ud800"), at most ``max_chars`` long,
+    non-blank unless ``allow_empty``."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string, got {_typed(value)}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ValueError(f"{name} must be valid Unicode text, got a lone surrogate "
+                         f"{value[err.start]!r} at character {err.start} of {show(value)}") from None
     if not allow_empty and not value.strip():
         raise ValueError(f"{name} must contain some text, got {show(value)}")
     if max_chars is not None and len(value) > max_chars:

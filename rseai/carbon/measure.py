@@ -6,7 +6,8 @@ CPU, RAM and GPU, CO2e with the country's grid intensity (argument, ``$RSEAI_COU
 and *how* each part was obtained: RAPL (CPU energy counters), NVML (NVIDIA GPU counters) or a
 TDP-based estimate. When CodeCarbon cannot run at all, it falls back to a TDP estimate from the
 process's CPU time and says so; it never crashes the cell. ``measure_generation`` measures a
-language model generating text and returns energy per token.
+language model generating text (with the one decoding loop, ``rseai.lm.decode``) and returns
+energy per token.
 Leaves out: the estimate formula (``rseai.carbon.estimates``), live grid data, power of other processes.
 
 Example
@@ -26,6 +27,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from rseai import _checks
 from rseai.carbon.tables import country_iso, country_name, default_country, grid_intensity_g_per_kwh
 
 # CodeCarbon's own fallback when a CPU model is unknown: 4 W per thread (core/cpu.py).
@@ -185,33 +187,40 @@ class GenerationMeasurement:
 
 
 def measure_generation(model, tokenizer, prompts, *, max_new_tokens=16, country=None):
-    """Greedy-generate ``max_new_tokens`` for each prompt in one batch (left padding) under ``track``.
+    """Greedy-generate ``max_new_tokens`` for each prompt in one batch under ``track``.
+
+    The tokens come from the decoding loop every notebook uses (``rseai.lm.decode``: prompts
+    left-padded with a mask, one key/value cache), run for exactly ``max_new_tokens`` steps (an
+    end-of-text token does not stop it) so token counts are exact.
 
     Parameters
     ----------
     model : a transformers causal LM (e.g. ``rseai.lm.load_model().model``).
-    tokenizer : its tokenizer; its ``padding_side`` is restored afterwards.
-    prompts : list of str, shape (batch_size,).
-    max_new_tokens : int >= 1; generation is forced to that length so token counts are exact.
+    tokenizer : its tokenizer; only read (its padding side and pad token are left as they are).
+    prompts : list of str, shape (batch_size,), each at most ``rseai.lm.model.MAX_PROMPT_TOKENS``
+        tokens.
+    max_new_tokens : int >= 1, within the model's context after the longest prompt.
     """
-    import torch
+    from rseai.lm.decode import decode_batch, greedy
+    from rseai.lm.model import MAX_PROMPT_TOKENS
 
-    if isinstance(prompts, str) or not prompts or not all(isinstance(p, str) and p for p in prompts):
-        raise ValueError(f"prompts must be a non-empty list of non-empty strings, got {prompts!r}")
-    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1:
-        raise ValueError(f"max_new_tokens must be an integer >= 1, got {max_new_tokens!r}")
-    side, set_pad = tokenizer.padding_side, tokenizer.pad_token is None
-    try:
-        tokenizer.padding_side = "left"
-        if set_pad:
-            tokenizer.pad_token = tokenizer.eos_token
-        batch = tokenizer(list(prompts), return_tensors="pt", padding=True).to(model.device)
-        with torch.no_grad(), track(country=country) as m:
-            out = model.generate(**batch, max_new_tokens=max_new_tokens, min_new_tokens=max_new_tokens,
-                                 do_sample=False, pad_token_id=tokenizer.pad_token_id)
-    finally:
-        tokenizer.padding_side = side
-        if set_pad:
-            tokenizer.pad_token = None
-    new_tokens = int(out.shape[0] * (out.shape[1] - batch["input_ids"].shape[1]))
-    return GenerationMeasurement(len(prompts), new_tokens, m)
+    if isinstance(prompts, str) or not isinstance(prompts, (list, tuple)) or not prompts:
+        raise ValueError(f"prompts must be a non-empty list of strings, got {prompts!r:.80}")
+    for i, prompt in enumerate(prompts):
+        _checks.text(prompt, name=f"prompts[{i}]", allow_empty=False)
+    max_new_tokens = _checks.integer(max_new_tokens, name="max_new_tokens", low=1)
+    ids = [tokenizer(p)["input_ids"] for p in prompts]
+    longest = max(len(i) for i in ids)
+    if longest > MAX_PROMPT_TOKENS:
+        raise ValueError(f"prompts[{[len(i) for i in ids].index(longest)}] has {longest:,} tokens, more "
+                         f"than the {MAX_PROMPT_TOKENS:,} a prompt may have: shorten it")
+    context = getattr(model.config, "max_position_embeddings", None) or 2048
+    if longest + max_new_tokens > context:
+        raise ValueError(f"max_new_tokens must be at most {context - longest:,} for these prompts (the "
+                         f"longest has {longest:,} tokens; the model's context is {context:,}), "
+                         f"got {max_new_tokens:,}")
+    pads = (tokenizer.pad_token_id, tokenizer.eos_token_id, 0)
+    pad_id = next(i for i in pads if i is not None)
+    with track(country=country) as m:
+        rows = decode_batch(model, ids, choose=greedy, max_new_tokens=max_new_tokens, pad_id=pad_id)
+    return GenerationMeasurement(len(prompts), sum(len(r) for r in rows), m)

@@ -1,16 +1,19 @@
 """Short answers to many questions at once: one greedy answer and ``n`` samples per question.
 
-The batched loop behind ``rseai.hallucination.ask``, ``self_consistency`` and ``evaluate``.
-Prompts of different lengths are left-padded into one batch; each prompt is read once and its
-key/value cache copied for the greedy row and the sample rows; every row stops at the end of its
-first sentence or line, and finished rows leave the batch so later steps cost less. Each row
-records the probability the model gave each chosen token at temperature 1 (so a greedy answer
-still has an honest confidence). Sampling uses one NumPy generator per row, seeded from the
-caller's seed, the row's ``key`` and its slot, so a question's samples do not depend on which
-other questions share its batch (up to floating-point differences from padding).
+The batched generation behind ``rseai.hallucination.ask``, ``self_consistency`` and ``evaluate``:
+a chooser (greedy or sample) and a sentence stop passed to the one decoding loop,
+``rseai.lm.decode.decode_batch``. Prompts of different lengths are left-padded into one batch; each
+prompt is read once and its key/value cache copied for the greedy row and the sample rows;
+every row stops at the end of its first sentence or line, and finished rows leave the batch so
+later steps cost less. Each row records the probability the model gave each chosen token at
+temperature 1 (so a greedy answer still has an honest confidence). Sampling uses one NumPy
+generator per row, seeded from the caller's seed, the row's ``key`` and its slot, so a
+question's samples do not depend on which other questions share its batch (up to
+floating-point differences from padding).
 
-Not covered: beam search, long answers, streaming. It uses only the public attributes of
-``rseai.lm.LanguageModel`` (``model``, ``tokenizer``, ``encode``, ``stop_ids``, ``device``).
+Not covered: beam search, long answers. It uses only the public attributes of
+``rseai.lm.LanguageModel`` (``model``, ``tokenizer``, ``encode``, ``check_max_new_tokens``,
+``stop_ids``, ``pad_id``).
 
 Example
 -------
@@ -25,12 +28,14 @@ Example
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from rseai import _checks
 from rseai.lm import sampling
-from rseai.lm.decode import cache_keyword
+from rseai.lm.decode import decode_batch
 from rseai.lm.results import readable_token
 
 # Words whose final "." does not end a sentence ("Dr. Smith", "J. K. Rowling", "3.14").
@@ -45,11 +50,6 @@ class AnswerText:
     text: str
     tokens: list[str] = field(default_factory=list)
     probs: list[float] = field(default_factory=list)
-
-    @property
-    def confidence(self) -> float:
-        """Probability of the whole answer: the product of its token probabilities."""
-        return float(np.prod(self.probs)) if self.probs else 0.0
 
 
 @dataclass
@@ -105,89 +105,96 @@ def _trim(tokenizer, ids: list[int], probs: list[float]) -> AnswerText:
     return AnswerText(text=text.strip(), tokens=tokens, probs=kept)
 
 
+class _GreedyOrSample:
+    """Chooser: the arg-max for each question's first row, a seeded draw for its sample rows.
+
+    Records, per row, the probability at temperature 1 of each token it chose.
+    """
+
+    def __init__(self, *, rows_per: int, temperature: float, rngs):
+        self.rows_per, self.temperature, self.rngs = rows_per, temperature, rngs
+        self.probs: dict[int, list[float]] = defaultdict(list)
+
+    def __call__(self, logits, rows) -> list[int]:
+        import torch
+
+        probs = torch.softmax(logits, -1).cpu().numpy()
+        scaled = (torch.softmax(logits / self.temperature, -1).cpu().numpy()
+                  if self.rows_per > 1 and self.temperature != 1 else probs)
+        tokens = []
+        for b, row in enumerate(rows):
+            if row % self.rows_per == 0:
+                token = int(np.argmax(probs[b]))
+            else:
+                token = sampling.draw(scaled[b], self.rngs[row])
+            self.probs[row].append(float(probs[b, token]))
+            tokens.append(token)
+        return tokens
+
+
+class _SentenceStop:
+    """Stop rule: an end-of-text token, a number ended by "." before a new word, or a sentence end.
+
+    ``dropped(ids)`` says whether the stopping token is left out of the answer (the first two).
+    """
+
+    def __init__(self, tokenizer, stop_ids):
+        self.tokenizer, self.stop_ids = tokenizer, stop_ids
+
+    def dropped(self, ids: list[int]) -> bool:
+        return bool(ids) and (ids[-1] in self.stop_ids or _number_ended(self.tokenizer, ids[:-1], ids[-1]))
+
+    def __call__(self, row: int, ids: list[int]) -> bool:
+        return self.dropped(ids) or sentence_finished(self.tokenizer.decode(ids, skip_special_tokens=True))
+
+
 def generate_answers(lm, prompts: list[str], *, keys: list[int], n_samples: int = 0,
                      temperature: float = 1.0, max_new_tokens: int = 20,
-                     seed: int = 0) -> list[QuestionOutput]:
+                     seed: int = 0, on_step=None) -> list[QuestionOutput]:
     """Greedy answer plus ``n_samples`` sampled answers for each (already chat-wrapped) prompt.
 
     Parameters
     ----------
     lm : rseai.lm.LanguageModel
     prompts : list of str, shape (n_prompts,), each the full text the model reads
+        (at most ``lm.max_prompt_tokens`` tokens each)
     keys : list of int, shape (n_prompts,), one per prompt (e.g. a hash of the question):
         with ``seed`` it seeds that prompt's samples
-    n_samples : int >= 0, temperature : float > 0, max_new_tokens : int >= 1, seed : int
+    n_samples : int >= 0, temperature : float in (0, 5], max_new_tokens : int >= 1 (within
+        the model's context), seed : int >= 0
+    on_step : None or callable ``(step, rows, tokens)`` called after each step with the batch
+        rows that chose a token and those token ids (the stopping token included). Row
+        ``q * (1 + n_samples)`` is prompt ``q``'s greedy answer, so a widget can stream it.
 
     Returns
     -------
     list of QuestionOutput, shape (n_prompts,)
     """
-    import torch
-
-    if isinstance(prompts, str) or not prompts or not all(isinstance(p, str) and p for p in prompts):
-        raise ValueError(f"prompts must be a non-empty list of non-empty strings, got {prompts!r:.80}")
-    if len(keys) != len(prompts):
-        raise ValueError(f"keys must have one entry per prompt ({len(prompts)}), got {len(keys)}")
-    for value, label, low in ((n_samples, "n_samples", 0), (max_new_tokens, "max_new_tokens", 1)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{label} must be an integer >= {low}, got {value!r}")
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not temperature > 0:
-        raise ValueError(f"temperature must be a number > 0, got {temperature!r}")
+    if isinstance(prompts, str) or not isinstance(prompts, (list, tuple)):
+        raise TypeError(f"prompts must be a list of strings, got {type(prompts).__name__} {prompts!r:.80}")
+    if not prompts:
+        raise ValueError("prompts must be a non-empty list of strings, got []")
+    for i, prompt in enumerate(prompts):
+        _checks.text(prompt, name=f"prompts[{i}]", allow_empty=False)
+    if isinstance(keys, str) or len(keys) != len(prompts):
+        raise ValueError(f"keys must have one entry per prompt ({len(prompts)}), got {keys!r:.80}")
+    keys = [_checks.integer(k, name=f"keys[{i}]") for i, k in enumerate(keys)]
+    n_samples = _checks.integer(n_samples, name="n_samples", low=0)
+    temperature = _checks.temperature(temperature, allow_zero=False)
+    _checks.integer(max_new_tokens, name="max_new_tokens", low=1)
+    seed = _checks.seed(seed)
+    encoded = [lm.encode(p) for p in prompts]
+    max_new_tokens = lm.check_max_new_tokens(max_new_tokens, prompt_tokens=max(map(len, encoded)))
     rows_per = 1 + n_samples
-    encoded = [lm.encode(p, reserve=max_new_tokens)[0] for p in prompts]
-    width = max(len(ids) for ids in encoded)
-    pad = lm.tokenizer.pad_token_id if lm.tokenizer.pad_token_id is not None else min(lm.stop_ids)
-    input_ids = torch.tensor([[pad] * (width - len(ids)) + ids for ids in encoded], device=lm.device)
-    mask = torch.tensor([[0] * (width - len(ids)) + [1] * len(ids) for ids in encoded], device=lm.device)
-    positions = (mask.cumsum(-1) - 1).clamp(min=0)
-    rngs = [np.random.default_rng([seed, int(keys[r // rows_per]) % 2**63, r % rows_per])
+    rngs = [np.random.default_rng([seed, keys[r // rows_per] % 2**63, r % rows_per])
             for r in range(len(prompts) * rows_per)]
-    ids_out = [[] for _ in rngs]
-    probs_out = [[] for _ in rngs]
-    keyword = cache_keyword(lm.model)
-    with torch.inference_mode():
-        out = lm.model(input_ids, attention_mask=mask, position_ids=positions, use_cache=True,
-                       logits_to_keep=1)
-        cache = getattr(out, "cache", None)
-        cache = out.past_key_values if cache is None else cache
-        logits = out.logits[:, -1].double()
-        if rows_per > 1:
-            cache.batch_repeat_interleave(rows_per)
-            logits = logits.repeat_interleave(rows_per, 0)
-            mask = mask.repeat_interleave(rows_per, 0)
-            positions = positions.repeat_interleave(rows_per, 0)
-        active = list(range(len(rngs)))  # row numbers still generating, in batch order
-        last_pos = positions[:, -1]
-        for step in range(max_new_tokens):
-            probs = torch.softmax(logits, -1).cpu().numpy()
-            scaled = (torch.softmax(logits / temperature, -1).cpu().numpy()
-                      if rows_per > 1 and temperature != 1 else probs)
-            chosen, keep = [], []
-            for b, row in enumerate(active):
-                if row % rows_per == 0:
-                    token = int(np.argmax(probs[b]))
-                else:
-                    token = sampling.draw(scaled[b], rngs[row])
-                chosen.append(token)
-                if token in lm.stop_ids or _number_ended(lm.tokenizer, ids_out[row], token):
-                    continue
-                ids_out[row].append(token)
-                probs_out[row].append(float(probs[b, token]))
-                if not sentence_finished(lm.tokenizer.decode(ids_out[row], skip_special_tokens=True)):
-                    keep.append(b)
-            if not keep or step == max_new_tokens - 1:
-                break
-            if len(keep) < len(active):
-                index = torch.tensor(keep, device=lm.device)
-                cache.batch_select_indices(index)
-                mask, last_pos = mask[index], last_pos[index]
-                chosen = [chosen[b] for b in keep]
-                active = [active[b] for b in keep]
-            mask = torch.cat([mask, torch.ones_like(mask[:, :1])], dim=1)
-            last_pos = last_pos + 1
-            out = lm.model(torch.tensor(chosen, device=lm.device)[:, None], attention_mask=mask,
-                           position_ids=last_pos[:, None], use_cache=True, **{keyword: cache})
-            logits = out.logits[:, -1].double()
-    answers = [_trim(lm.tokenizer, ids_out[r], probs_out[r]) for r in range(len(rngs))]
+    chooser = _GreedyOrSample(rows_per=rows_per, temperature=temperature, rngs=rngs)
+    stop = _SentenceStop(lm.tokenizer, lm.stop_ids)
+    rows = decode_batch(lm.model, encoded, choose=chooser, stop=stop, max_new_tokens=max_new_tokens,
+                  pad_id=lm.pad_id, copies=rows_per, on_step=on_step)
+    answers = []
+    for r, ids in enumerate(rows):
+        kept = len(ids) - stop.dropped(ids)
+        answers.append(_trim(lm.tokenizer, ids[:kept], chooser.probs[r][:kept]))
     return [QuestionOutput(greedy=answers[q * rows_per], samples=answers[q * rows_per + 1:(q + 1) * rows_per])
             for q in range(len(prompts))]

@@ -25,10 +25,13 @@ from rseai.lm.cache import (  # noqa: F401
     sha256_of,
 )
 from rseai.lm.decode import (  # noqa: F401
+    FilteredDraw,
     cache_keyword,
-    generate_batch,
+    decode_batch,
+    greedy,
 )
 from rseai.lm.model import (  # noqa: F401
+    MAX_PROMPT_TOKENS,
     LanguageModel,
     ModelNotFoundError,
     load_model,

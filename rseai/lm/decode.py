@@ -1,58 +1,146 @@
-"""Step-by-step generation with a trace: the loop ``LanguageModel.generate``/``sample`` run.
+"""The one decoding loop: every generated token in ``rseai`` comes out of ``decode_batch``.
 
-Each step takes the model's logits for the last position, applies temperature / top-k / top-p
-(``rseai.lm.sampling``), draws a token with the caller's seeded generator, records the choice and
-its alternatives, and feeds the token back (with the key/value cache, so a step costs one
-token's forward pass). ``n`` continuations of one prompt run as one batch. Use it through
-``rseai.lm.model``; see ``LanguageModel.generate`` for an example.
+``decode_batch`` reads a batch of prompts once (left-padded, with an attention mask and positions
+that skip the padding), copies each prompt's key/value cache for the rows that continue it,
+then repeats: ask a *chooser* for one token per active row, append it, ask the *stop rule*
+whether the row is done, drop finished rows from the batch and the cache, feed the chosen
+tokens back. The loop knows nothing of what the tokens are for: callers pass
+
+- ``choose(logits, rows) -> tokens``: ``logits`` a float64 tensor, shape (n_active, vocab_size),
+  ``rows`` the active row numbers in batch order; returns one token id per active row. A chooser
+  keeps its own record (a trace, probabilities) and its own per-row generators.
+- ``stop(row, ids) -> bool``: True when ``row`` is done; ``ids`` are its tokens so far, the new
+  one last (the stopping token stays in the output; the caller decides whether to show it).
+
+``FilteredDraw`` is the chooser of ``LanguageModel.generate``/``sample`` (temperature, top-k,
+top-p, a seeded draw per row, a ``Step`` trace); ``rseai.hallucination.answers`` passes a greedy
+or sampling chooser with a sentence stop; ``rseai.carbon.measure`` a plain arg-max. Left out:
+beam search, speculative decoding, a static cache.
+
+Example
+-------
+>>> from rseai.lm.model import load_model                                # doctest: +SKIP
+>>> lm = load_model()                                                    # doctest: +SKIP
+>>> ids = lm.encode("The capital of France is")                          # doctest: +SKIP
+>>> [out] = decode_batch(lm.model, [ids], choose=greedy, max_new_tokens=3, pad_id=0)  # doctest: +SKIP
+>>> lm.tokenizer.decode(out)                                             # doctest: +SKIP
+' Paris.\\n'
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import numpy as np
 
 from rseai.lm import sampling
-from rseai.lm.results import Generation, Step, readable_token
+from rseai.lm.results import Step, readable_token
+
+__all__ = ["decode_batch", "FilteredDraw", "greedy", "cache_keyword"]
 
 
-def generate_batch(lm, prompt: str, ids: list[int], *, n: int, max_new_tokens: int,
-                   temperature: float, top_k, top_p, rng: np.random.Generator,
-                   n_alternatives: int, note: str) -> list[Generation]:
-    """``n`` traced continuations of the token ids ``ids`` (see ``LanguageModel.sample``)."""
+def decode_batch(model, prompts: list[list[int]], *, choose, max_new_tokens: int, pad_id: int,
+           stop=None, copies: int = 1, on_step=None) -> list[list[int]]:
+    """New token ids for every row: ``copies`` rows per prompt, row ``r`` continues prompt ``r // copies``.
+
+    Parameters
+    ----------
+    model : a transformers causal LM
+    prompts : list of list of int, shape (n_prompts, prompt_length) (lengths may differ)
+    choose : callable ``(logits, rows) -> list of int`` (see the module docstring)
+    max_new_tokens : int >= 1, the most tokens any row gets
+    pad_id : int, the token put left of shorter prompts (masked out, so any id works)
+    stop : None (run every row to ``max_new_tokens``) or callable ``(row, ids) -> bool``
+    copies : int >= 1, rows per prompt (e.g. one greedy row and the samples)
+    on_step : None or callable ``(step, rows, tokens)``, called after each step with the step
+        number (0, 1, ...), the rows that chose a token and those tokens: a widget can stream a
+        row's text token by token from it.
+
+    Returns
+    -------
+    list of list of int, shape (n_prompts * copies, n_new), each row ending with the token that
+    stopped it (if any)
+    """
     import torch
 
-    steps: list[list[Step]] = [[] for _ in range(n)]
-    chosen_ids: list[list[int]] = [[] for _ in range(n)]
-    done = [False] * n
-    filler = min(lm.stop_ids) if lm.stop_ids else 0
-    keyword = cache_keyword(lm.model)
+    for label, function in (("choose", choose), ("stop", stop), ("on_step", on_step)):
+        if function is not None and not callable(function):
+            raise TypeError(f"{label} must be a function (see rseai.lm.decode), got {function!r:.60}")
+    device, keyword = model.device, cache_keyword(model)
+    # 1. Left-pad the prompts into one batch; the mask hides the padding, positions skip it.
+    width = max(len(ids) for ids in prompts)
+    input_ids = torch.tensor([[pad_id] * (width - len(ids)) + list(ids) for ids in prompts], device=device)
+    mask = torch.tensor([[0] * (width - len(ids)) + [1] * len(ids) for ids in prompts], device=device)
+    positions = (mask.cumsum(-1) - 1).clamp(min=0)
+    out: list[list[int]] = [[] for _ in range(len(prompts) * copies)]
+    active = list(range(len(out)))  # rows still generating, in batch order
     with torch.inference_mode():
-        out = lm.model(torch.tensor([ids] * n, device=lm.device), use_cache=True, logits_to_keep=1)
+        # 2. Prefill: read each prompt once; keep its key/value cache and its last logits.
+        result = model(input_ids, attention_mask=mask, position_ids=positions, use_cache=True,
+                       logits_to_keep=1)
+        cache = _cache_of(result)
+        logits = result.logits[:, -1].double()
+        # 3. Grow: copy each prompt's cache, logits and mask for its `copies` rows.
+        if copies > 1:
+            cache.batch_repeat_interleave(copies)
+            logits, mask = logits.repeat_interleave(copies, 0), mask.repeat_interleave(copies, 0)
+            positions = positions.repeat_interleave(copies, 0)
+        last_pos = positions[:, -1]
         for step in range(max_new_tokens):
-            logits = out.logits[:, -1].double().cpu().numpy()
-            next_ids = []
-            for row in range(n):
-                if done[row]:
-                    next_ids.append(filler)
-                    continue
-                probs = sampling.filtered_probs(logits[row], temperature=temperature,
-                                                top_k=top_k, top_p=top_p)
-                token_id = sampling.draw(probs, rng)
-                steps[row].append(_step(lm.tokenizer, token_id, probs, n_alternatives))
-                next_ids.append(token_id)
-                if token_id in lm.stop_ids:
-                    done[row] = True
-                else:
-                    chosen_ids[row].append(token_id)
-            if all(done) or step == max_new_tokens - 1:
+            # 4. Choose one token per active row; append it; ask the stop rule.
+            tokens = [int(t) for t in choose(logits, active)]
+            keep = []
+            for b, (row, token) in enumerate(zip(active, tokens)):
+                out[row].append(token)
+                if stop is None or not stop(row, out[row]):
+                    keep.append(b)
+            if on_step is not None:
+                on_step(step, list(active), list(tokens))
+            if not keep or step == max_new_tokens - 1:
                 break
-            out = lm.model(torch.tensor(next_ids, device=lm.device)[:, None], use_cache=True,
-                           **{keyword: getattr(out, keyword)})
-    return [Generation(prompt=prompt,
-                       text=lm.tokenizer.decode(chosen_ids[row], skip_special_tokens=True),
-                       steps=steps[row],
-                       stop_reason="end of text" if done[row] else "max_new_tokens", note=note)
-            for row in range(n)]
+            # 5. Shrink: finished rows leave the batch and the cache, so later steps cost less.
+            if len(keep) < len(active):
+                index = torch.tensor(keep, device=device)
+                cache.batch_select_indices(index)
+                mask, last_pos = mask[index], last_pos[index]
+                tokens, active = [tokens[b] for b in keep], [active[b] for b in keep]
+            # 6. Feed the chosen tokens back: one more position, one token's forward pass per row.
+            mask = torch.cat([mask, torch.ones_like(mask[:, :1])], dim=1)
+            last_pos = last_pos + 1
+            result = model(torch.tensor(tokens, device=device)[:, None], attention_mask=mask,
+                           position_ids=last_pos[:, None], use_cache=True,
+                           **{keyword: cache})
+            logits = result.logits[:, -1].double()
+    return out
+
+
+def greedy(logits, rows) -> list[int]:
+    """The simplest chooser: the highest logit of every row (first one on a tie)."""
+    return logits.argmax(-1).tolist()
+
+
+class FilteredDraw:
+    """Chooser: temperature, top-k and top-p, then a draw with the row's generator; keeps a trace.
+
+    ``rngs[row]`` draws for ``row`` (one generator per row, so a row's tokens do not depend on
+    the other rows); ``steps[row]`` lists a ``Step`` (choice, probability, ``n_alternatives``
+    most likely tokens) per token. Options are checked by the caller (``LanguageModel.sample``).
+    """
+
+    def __init__(self, tokenizer, *, rngs, temperature: float, top_k, top_p, n_alternatives: int):
+        self.tokenizer, self.rngs, self.n_alternatives = tokenizer, rngs, n_alternatives
+        self.options = dict(temperature=temperature, top_k=top_k, top_p=top_p)
+        self.steps: dict[int, list[Step]] = defaultdict(list)
+
+    def __call__(self, logits, rows) -> list[int]:
+        logits = logits.cpu().numpy()
+        tokens = []
+        for b, row in enumerate(rows):
+            probs = sampling.filtered_probs(logits[b], **self.options)
+            token = sampling.draw(probs, self.rngs[row])
+            self.steps[row].append(_step(self.tokenizer, token, probs, self.n_alternatives))
+            tokens.append(token)
+        return tokens
 
 
 def cache_keyword(model) -> str:
@@ -61,6 +149,11 @@ def cache_keyword(model) -> str:
 
     # transformers >= 5.2x says "cache"; earlier releases "past_key_values".
     return "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+
+
+def _cache_of(result):
+    cache = getattr(result, "cache", None)
+    return result.past_key_values if cache is None else cache
 
 
 def _step(tokenizer, token_id: int, probs: np.ndarray, n_alternatives: int) -> Step:

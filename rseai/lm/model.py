@@ -4,8 +4,11 @@
 any Hugging Face causal LM id or local folder (local files only unless ``allow_download=True``).
 The ``LanguageModel`` it returns splits text into tokens, scores every possible next token,
 applies temperature / top-k / top-p (``rseai.lm.sampling``) and generates step by step with a
-trace of each choice. Logits are cached per prompt, so moving a slider re-filters without a new
-forward pass. Not covered: training, batched serving, quantized inference.
+trace of each choice (through the one decoding loop, ``rseai.lm.decode``). Logits are cached per
+prompt, so moving a slider re-filters without a new forward pass. A prompt longer than
+``max_prompt_tokens`` (default ``MAX_PROMPT_TOKENS``) is refused before any work starts, and
+``max_new_tokens`` may not run past the model's context. Not covered: training, batched
+serving, quantized inference.
 
 Example
 -------
@@ -18,21 +21,24 @@ Example
 
 from __future__ import annotations
 
-import warnings
 from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
+from rseai import _checks
 from rseai.lm import cache as model_cache
 from rseai.lm import sampling
-from rseai.lm.decode import generate_batch
+from rseai.lm.decode import FilteredDraw, decode_batch
 from rseai.lm.results import Generation, NextTokenDistribution, readable_token
 
-__all__ = ["load_model", "LanguageModel", "ModelNotFoundError"]
+__all__ = ["load_model", "LanguageModel", "ModelNotFoundError", "MAX_PROMPT_TOKENS"]
 
 _DEVICES = ("auto", "cpu", "cuda", "mps")
 _LOGIT_CACHE_SIZE = 64
+# The longest prompt read by default. One forward pass of SmolLM2-135M over 1,024 tokens takes
+# about 2 s on 2 CPU cores (8,192 tokens: about 50 s); a GPU user may raise lm.max_prompt_tokens.
+MAX_PROMPT_TOKENS = 1024
 
 
 class ModelNotFoundError(ValueError):
@@ -114,15 +120,21 @@ class LanguageModel:
     Attributes
     ----------
     name : str, device : str, model : transformers PreTrainedModel, tokenizer : its tokenizer,
-    context_length : int (the most tokens one forward pass sees)
+    context_length : int (the most tokens one sequence may hold: prompt and new tokens),
+    max_prompt_tokens : int (the longest prompt accepted; ``MAX_PROMPT_TOKENS`` or the context),
+    stop_ids : frozenset of int (end-of-text tokens), pad_id : int (fills left of short prompts)
     """
 
     def __init__(self, model, tokenizer, *, name: str, device: str):
         self.model, self.tokenizer, self.name, self.device = model, tokenizer, name, device
         config_length = getattr(model.config, "max_position_embeddings", None)
         self.context_length = int(config_length or 2048)
+        self.max_prompt_tokens = min(MAX_PROMPT_TOKENS, self.context_length)
         eos = {tokenizer.eos_token_id, *np.atleast_1d(model.generation_config.eos_token_id or [])}
         self.stop_ids = frozenset(int(i) for i in eos if i is not None)
+        # Padding is masked out, so any token id serves; prefer the tokenizer's own.
+        pads = [tokenizer.pad_token_id, tokenizer.eos_token_id, *sorted(self.stop_ids), 0]
+        self.pad_id = int(next(i for i in pads if i is not None))
         # The start of a document, used for an empty prompt.
         self._start_id = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else 0
         self._logit_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
@@ -139,34 +151,48 @@ class LanguageModel:
     # ---- text in, tokens out -------------------------------------------------------------
     def chat_prompt(self, message: str, *, system: str | None = None) -> str:
         """``message`` wrapped in the model's chat template, ready for the assistant's reply."""
-        _check_text(message, "message", allow_empty=False)
+        _checks.text(message, name="message", allow_empty=False)
+        if system is not None:
+            _checks.text(system, name="system")
         messages = ([{"role": "system", "content": system}] if system else []) + [
             {"role": "user", "content": message}]
         return self.tokenizer.apply_chat_template(messages, tokenize=False,
                                                   add_generation_prompt=True)
 
-    def encode(self, prompt: str, *, chat: bool = False, reserve: int = 0) -> tuple[list[int], str]:
-        """Token ids for ``prompt`` (chat-wrapped if asked) and a note if it was shortened.
+    def encode(self, prompt: str, *, chat: bool = False) -> list[int]:
+        """Token ids for ``prompt`` (chat-wrapped if asked); an empty prompt is the start token.
 
-        An empty prompt starts from the beginning-of-text token. A prompt longer than the
-        context (less ``reserve`` tokens for generation) keeps its last tokens.
+        A prompt of more than ``max_prompt_tokens`` tokens raises ``ValueError`` before the
+        model sees it.
         """
-        _check_text(prompt, "prompt", allow_empty=not chat)
+        _checks.text(prompt, name="prompt", allow_empty=not chat)
+        if not isinstance(chat, bool):
+            raise TypeError(f"chat must be True or False, got {chat!r}")
         text = self.chat_prompt(prompt) if chat else prompt
         ids = self.tokenizer(text, add_special_tokens=False)["input_ids"] or [self._start_id]
-        limit = max(1, self.context_length - reserve)
-        if len(ids) <= limit:
-            return ids, ""
-        note = (f"prompt has {len(ids)} tokens, more than the model's context of {limit}: "
-                f"kept the last {limit} (truncated from the left)")
-        warnings.warn(note, stacklevel=3)
-        return ids[-limit:], note
+        if len(ids) > self.max_prompt_tokens:
+            raise ValueError(
+                f"prompt has {len(ids):,} tokens, more than the {self.max_prompt_tokens:,} this model "
+                f"reads (max_prompt_tokens; a longer prompt would keep a laptop CPU busy for a long "
+                f"time): shorten the prompt")
+        return ids
+
+    def check_max_new_tokens(self, max_new_tokens, *, prompt_tokens: int) -> int:
+        """``max_new_tokens`` as an int, or an error when it is < 1 or would overrun the context."""
+        max_new_tokens = _checks.integer(max_new_tokens, name="max_new_tokens", low=1)
+        room = self.context_length - prompt_tokens
+        if max_new_tokens > room:
+            raise ValueError(
+                f"max_new_tokens must be at most {room:,} for this prompt (its {prompt_tokens:,} tokens "
+                f"and the new ones must fit the model's context of {self.context_length:,}), "
+                f"got {max_new_tokens:,}")
+        return max_new_tokens
 
     def tokenize(self, text: str):
         """One row per token: ``token`` (spaces shown as ␣), ``token_id``, ``start``, ``end``."""
         import pandas as pd
 
-        _check_text(text, "text", allow_empty=True)
+        _checks.text(text, name="text")
         enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
         ids, offsets = enc["input_ids"], enc["offset_mapping"]
         return pd.DataFrame({
@@ -207,9 +233,9 @@ class LanguageModel:
         Changing only the options for the same prompt reuses the cached logits.
         """
         sampling.check_options(temperature=temperature, top_k=top_k, top_p=top_p)
-        ids, note = self.encode(prompt, chat=chat)
+        ids = self.encode(prompt, chat=chat)
         return NextTokenDistribution(self, prompt=prompt, context_ids=ids, logits=self.logits_for(ids),
-                                     temperature=temperature, top_k=top_k, top_p=top_p, note=note)
+                                     temperature=temperature, top_k=top_k, top_p=top_p)
 
     def continuation_step_probs(self, context_ids: list[int], text: str, *, temperature=1.0,
                                 top_k=None, top_p=None) -> tuple[list[int], np.ndarray]:
@@ -217,8 +243,14 @@ class LanguageModel:
 
         One forward pass scores all of ``text``'s tokens after the first.
         """
-        _check_text(text, "text", allow_empty=False)
+        _checks.text(text, name="text")
+        if not text:
+            raise ValueError("text must be at least one character, got ''")
         ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        if len(context_ids) + len(ids) - 1 > self.max_prompt_tokens:
+            raise ValueError(
+                f"text has {len(ids):,} tokens; after the prompt's {len(context_ids):,} that is more "
+                f"than the {self.max_prompt_tokens:,} this model reads (max_prompt_tokens): shorten it")
         rows = [self.logits_for(context_ids)]
         if len(ids) > 1:
             rows.extend(self._forward(list(context_ids) + ids[:-1], keep=len(ids) - 1))
@@ -229,36 +261,44 @@ class LanguageModel:
     # ---- generation -----------------------------------------------------------------------
     def generate(self, prompt: str, *, max_new_tokens: int = 20, temperature: float = 1.0,
                  top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
-                 chat: bool = False, n_alternatives: int = 5) -> Generation:
+                 chat: bool = False, n_alternatives: int = 5, on_step=None) -> Generation:
         """Generate one continuation token by token, recording each step's choice.
 
-        Same ``seed`` → same output. ``temperature=0`` is greedy decoding. Stops at
-        ``max_new_tokens`` or the end-of-text token.
+        Same ``seed`` → same output (``seed=None``: fresh randomness). ``temperature=0`` is
+        greedy decoding. Stops at ``max_new_tokens`` or the end-of-text token. ``on_step``: see
+        ``sample``.
         """
         return self.sample(prompt, n=1, max_new_tokens=max_new_tokens, temperature=temperature,
                            top_k=top_k, top_p=top_p, seed=seed, chat=chat,
-                           n_alternatives=n_alternatives)[0]
+                           n_alternatives=n_alternatives, on_step=on_step)[0]
 
     def sample(self, prompt: str, n: int = 5, *, max_new_tokens: int = 20, temperature: float = 1.0,
                top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
-               chat: bool = False, n_alternatives: int = 5) -> list[Generation]:
-        """``n`` continuations of the same prompt, generated together as one batch."""
+               chat: bool = False, n_alternatives: int = 5, on_step=None) -> list[Generation]:
+        """``n`` continuations of the same prompt, generated together as one batch.
+
+        The prompt is read once. Continuation ``i`` draws with its own generator, seeded from
+        ``seed`` and ``i``, so it does not depend on ``n``: ``generate(p, seed=s)`` equals
+        ``sample(p, n=3, seed=s)[0]``. ``on_step(step, rows, tokens)``, if given, is called after
+        each step with the continuations that chose a token and those token ids (a widget can
+        stream them); see ``rseai.lm.decode.decode_batch``.
+        """
         sampling.check_options(temperature=temperature, top_k=top_k, top_p=top_p)
-        for value, label, low in ((n, "n", 1), (max_new_tokens, "max_new_tokens", 1),
-                                  (n_alternatives, "n_alternatives", 0)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-                raise ValueError(f"{label} must be an integer >= {low}, got {value!r}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-            raise TypeError(f"seed must be None or an integer, got {seed!r}")
-        ids, note = self.encode(prompt, chat=chat, reserve=max_new_tokens)
-        return generate_batch(self, prompt, ids, n=int(n), max_new_tokens=int(max_new_tokens),
-                              temperature=temperature, top_k=top_k, top_p=top_p,
-                              rng=np.random.default_rng(seed), n_alternatives=int(n_alternatives),
-                              note=note)
-
-
-def _check_text(text, label: str, *, allow_empty: bool) -> None:
-    if not isinstance(text, str):
-        raise TypeError(f"{label} must be a string, got {type(text).__name__} {text!r:.60}")
-    if not allow_empty and not text.strip():
-        raise ValueError(f"{label} must contain some text, got {text!r}")
+        n = _checks.integer(n, name="n", low=1)
+        _checks.integer(max_new_tokens, name="max_new_tokens", low=1)
+        n_alternatives = _checks.integer(n_alternatives, name="n_alternatives", low=0)
+        base = np.random.SeedSequence().entropy if seed is None else _checks.seed(seed)
+        ids = self.encode(prompt, chat=chat)
+        max_new_tokens = self.check_max_new_tokens(max_new_tokens, prompt_tokens=len(ids))
+        chooser = FilteredDraw(self.tokenizer, rngs=[np.random.default_rng([base, i]) for i in range(n)],
+                               temperature=temperature, top_k=top_k, top_p=top_p,
+                               n_alternatives=n_alternatives)
+        rows = decode_batch(self.model, [ids], choose=chooser, stop=lambda row, out: out[-1] in self.stop_ids,
+                      max_new_tokens=max_new_tokens, pad_id=self.pad_id, copies=n, on_step=on_step)
+        generations = []
+        for i, out in enumerate(rows):
+            ended = out[-1] in self.stop_ids
+            text = self.tokenizer.decode(out[:-1] if ended else out, skip_special_tokens=True)
+            generations.append(Generation(prompt=prompt, text=text, steps=chooser.steps[i],
+                                          stop_reason="end of text" if ended else "max_new_tokens"))
+        return generations

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from rseai import _checks
 from rseai.lm import sampling
 
 _VISIBLE = str.maketrans({" ": "␣", "\n": "↵", "\t": "⇥"})
@@ -58,12 +59,11 @@ class NextTokenDistribution:
     context_ids : list of int, the token ids the model saw
     logits : ndarray, shape (vocab_size,), raw scores (float64)
     probs : ndarray, shape (vocab_size,), after temperature, top-k and top-p; sums to 1
-    note : str, non-empty when the prompt had to be shortened
     """
 
-    def __init__(self, lm, *, prompt, context_ids, logits, temperature, top_k, top_p, note=""):
+    def __init__(self, lm, *, prompt, context_ids, logits, temperature, top_k, top_p):
         self._lm = lm
-        self.prompt, self.context_ids, self.logits, self.note = prompt, list(context_ids), logits, note
+        self.prompt, self.context_ids, self.logits = prompt, list(context_ids), logits
         self.temperature, self.top_k, self.top_p = temperature, top_k, top_p
         self.probs = sampling.filtered_probs(logits, temperature=temperature, top_k=top_k, top_p=top_p)
 
@@ -87,9 +87,7 @@ class NextTokenDistribution:
         """The ``k`` most likely tokens: DataFrame with ``token``, ``token_id``, ``prob``, ``logit``."""
         import pandas as pd
 
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise ValueError(f"k must be an integer >= 1, got {k!r}")
-        k = min(int(k), self.probs.size)
+        k = min(_checks.integer(k, name="k", low=1), self.probs.size)
         candidates = np.argpartition(-self.logits, k - 1)[:k]
         # Most likely first; ties by the model's raw score, then token id.
         order = candidates[np.lexsort((candidates, -self.logits[candidates], -self.probs[candidates]))]
@@ -120,8 +118,9 @@ class NextTokenDistribution:
 
         Temperature and the filters do not change the order, so this ranks by raw logits.
         """
-        if not isinstance(text, str) or not text:
-            raise ValueError(f"text must be a non-empty string, got {text!r}")
+        _checks.text(text, name="text")
+        if not text:
+            raise ValueError("text must be at least one character, got ''")
         first = self._lm.tokenizer(text, add_special_tokens=False)["input_ids"][0]
         return int(np.count_nonzero(self.logits > self.logits[first]) + 1)
 
@@ -149,7 +148,6 @@ class Generation:
     text: str
     steps: list[Step]
     stop_reason: str  # "end of text" or "max_new_tokens"
-    note: str = ""
 
     def __str__(self):
         return self.text

@@ -23,27 +23,26 @@ Example
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from rseai import _checks
 
 
 def check_options(*, temperature=1.0, top_k=None, top_p=None) -> None:
-    """Raise ``ValueError``/``TypeError`` naming the first bad option, its value and the range."""
-    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
-        raise TypeError(f"temperature must be a number >= 0, got {temperature!r}")
-    if not np.isfinite(temperature) or temperature < 0:
-        raise ValueError(f"temperature must be a finite number >= 0 (0 = greedy), got {temperature!r}")
-    if top_k is not None:
-        if isinstance(top_k, bool) or not isinstance(top_k, numbers.Integral):
-            raise TypeError(f"top_k must be None or an integer >= 1, got {top_k!r}")
-        if top_k < 1:
-            raise ValueError(f"top_k must be None or an integer >= 1, got {top_k!r}")
-    if top_p is not None:
-        if isinstance(top_p, bool) or not isinstance(top_p, numbers.Real):
-            raise TypeError(f"top_p must be None or a number in (0, 1], got {top_p!r}")
-        if not 0 < top_p <= 1:
-            raise ValueError(f"top_p must be None or a number in (0, 1], got {top_p!r}")
+    """Raise ``ValueError``/``TypeError`` naming the first bad option (the rules of ``rseai._checks``)."""
+    _checks.temperature(temperature)
+    _checks.top_k(top_k)
+    _checks.top_p(top_p)
+
+
+def _check_logits(logits: np.ndarray) -> None:
+    """NaN and +inf are refused; -inf (a token ruled out) is allowed, but not in every entry."""
+    if np.isnan(logits).any() or np.isposinf(logits).any():
+        bad = "NaN" if np.isnan(logits).any() else "+inf"
+        raise ValueError(f"logits must be finite numbers (or -inf for a token ruled out), got {bad} "
+                         f"in an array of shape {logits.shape}")
+    if logits.size and np.isneginf(logits).all(axis=-1).any():
+        raise ValueError("logits must have at least one finite entry per row, got all -inf")
 
 
 def softmax(logits: np.ndarray, *, temperature: float = 1.0) -> np.ndarray:
@@ -52,21 +51,21 @@ def softmax(logits: np.ndarray, *, temperature: float = 1.0) -> np.ndarray:
     Parameters
     ----------
     logits : ndarray, shape (..., vocab_size)
-    temperature : float >= 0; 0 puts all mass on the arg-max (first one on a tie).
+    temperature : float in [0, 5]; 0 puts all mass on the arg-max (first one on a tie).
 
     Returns
     -------
     probs : ndarray, shape like ``logits``, each row summing to 1
     """
-    check_options(temperature=temperature)
+    temperature = _checks.temperature(temperature)
     logits = np.asarray(logits, dtype=np.float64)
+    _check_logits(logits)
     if temperature == 0:
         probs = np.zeros_like(logits)
         np.put_along_axis(probs, logits.argmax(axis=-1)[..., None], 1.0, axis=-1)
         return probs
-    finite = np.where(np.isfinite(logits), logits, -np.inf)
     # Subtracting the maximum first keeps exp() in range at any temperature.
-    scaled = (finite - finite.max(axis=-1, keepdims=True)) / temperature
+    scaled = (logits - logits.max(axis=-1, keepdims=True)) / temperature
     weights = np.exp(scaled)
     return weights / weights.sum(axis=-1, keepdims=True)
 
@@ -86,7 +85,9 @@ def filtered_probs(logits: np.ndarray, *, temperature: float = 1.0, top_k: int |
 
     Parameters
     ----------
-    logits : ndarray, shape (vocab_size,)
+    logits : ndarray, shape (vocab_size,), finite (-inf allowed for a token ruled out)
+    temperature : float in [0, 5] (0 = greedy); top_k : None or int >= 1;
+    top_p : None or float in (0, 1]
 
     Returns
     -------
@@ -117,6 +118,14 @@ def entropy_bits(probs: np.ndarray) -> float:
 
 
 def draw(probs: np.ndarray, rng: np.random.Generator) -> int:
-    """Draw one index from ``probs`` with the given generator (inverse-CDF, reproducible)."""
+    """Draw one index from ``probs`` with the given generator (inverse-CDF, reproducible).
+
+    ``probs`` : ndarray, shape (n,), non-negative and finite with a positive sum (it need not be
+    exactly 1). NaN, inf or negative entries raise ``ValueError``.
+    """
     cdf = np.cumsum(probs)
+    # NaN or inf anywhere makes the total NaN or inf: one check on the last entry finds them.
+    if cdf.size == 0 or not np.isfinite(cdf[-1]) or cdf[-1] <= 0 or np.min(probs) < 0:
+        raise ValueError(f"probs must be non-negative finite numbers with a positive sum, got "
+                         f"{np.asarray(probs)[:5]!r:.80} (shape {np.shape(probs)})")
     return int(min(np.searchsorted(cdf, rng.random() * cdf[-1], side="right"), probs.size - 1))

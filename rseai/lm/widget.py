@@ -95,8 +95,6 @@ class NextTokenExplorer(w.VBox):
         with self.message.guard(on_error=self._clear):
             options = self._options()
             dist = self.lm.next_token_distribution(self.prompt.value, chat=self.chat.value, **options)
-            if dist.note:
-                self.message.show(dist.note, kind="info")
             if tokens:  # sliders leave the tokens alone
                 shown = self.lm.tokenize(self.prompt.value)
                 self.tokens_view.value = coloured_tokens_html(

@@ -118,25 +118,66 @@ def test_track_rejects_bad_arguments(kwargs, error, match):
             pass
 
 
-def test_measure_generation_counts_tokens_and_restores_the_tokenizer(smollm):
-    side = smollm.tokenizer.padding_side
-    g = carbon_measure.measure_generation(smollm.model, smollm.tokenizer, ["The sky is", "Two plus two is"],
-                                          max_new_tokens=3, country="India")
+class ReadOnly:
+    """A tokenizer that can be read but not changed (padding side, pad token, anything)."""
+
+    def __init__(self, tokenizer):
+        object.__setattr__(self, "_tokenizer", tokenizer)
+
+    def __getattr__(self, name):
+        return getattr(self._tokenizer, name)
+
+    def __call__(self, *args, **kwargs):
+        return self._tokenizer(*args, **kwargs)
+
+    def __setattr__(self, name, value):
+        raise AssertionError(f"measure_generation changed the shared tokenizer's {name}")
+
+
+def test_measure_generation_counts_tokens_and_leaves_the_tokenizer_alone(smollm):
+    side, pad = smollm.tokenizer.padding_side, smollm.tokenizer.pad_token
+    prompts = ["The sky is", "Two plus two is"]
+    g = carbon_measure.measure_generation(smollm.model, ReadOnly(smollm.tokenizer), prompts, max_new_tokens=3,
+                                          country="India")
     assert g.batch_size == 2 and g.new_tokens == 6
     assert g.j_per_token == pytest.approx(g.measurement.energy_j / 6) and g.j_per_token > 0
     assert g.tokens_per_s > 0
-    assert smollm.tokenizer.padding_side == side
+    assert (smollm.tokenizer.padding_side, smollm.tokenizer.pad_token) == (side, pad)
 
 
-@pytest.mark.parametrize("prompts", [[], "just a string", ["ok", ""], [3]])
-def test_measure_generation_rejects_bad_prompts(prompts):
-    with pytest.raises(ValueError, match="prompts"):
+def test_measure_generation_decodes_with_the_one_loop(smollm, monkeypatch):
+    """The tokens it counts are the greedy tokens of rseai.lm.decode, for prompts of different lengths."""
+    from rseai.lm import decode
+
+    seen = []
+
+    def spy(model, prompts, **options):
+        seen.append((prompts, options["choose"], options["max_new_tokens"]))
+        return decode.decode_batch(model, prompts, **options)
+
+    monkeypatch.setattr(decode, "decode_batch", spy)
+    prompts = ["Hi", "The capital of France is"]
+    g = carbon_measure.measure_generation(smollm.model, smollm.tokenizer, prompts, max_new_tokens=2)
+    [(ids, choose, n)] = seen
+    assert ids == [smollm.tokenizer(p)["input_ids"] for p in prompts] and choose is decode.greedy and n == 2
+    assert g.new_tokens == 4
+
+
+@pytest.mark.parametrize("prompts, error", [([], ValueError), ("just a string", ValueError),
+                                            (["ok", ""], ValueError), ([3], TypeError),
+                                            (["bad \ud800"], ValueError)])
+def test_measure_generation_rejects_bad_prompts(prompts, error):
+    with pytest.raises(error, match="prompts"):
         carbon_measure.measure_generation(None, None, prompts)
 
 
-def test_measure_generation_rejects_bad_token_counts():
-    with pytest.raises(ValueError, match="max_new_tokens"):
+def test_measure_generation_rejects_bad_token_counts(smollm):
+    with pytest.raises(ValueError, match="max_new_tokens must be an int >= 1"):
         carbon_measure.measure_generation(None, None, ["hi"], max_new_tokens=0)
+    with pytest.raises(ValueError, match="max_new_tokens must be at most 8,19"):
+        carbon_measure.measure_generation(smollm.model, smollm.tokenizer, ["hi"], max_new_tokens=10**6)
+    with pytest.raises(ValueError, match=r"prompts\[1\] has 3,00\d tokens, more than the 1,024"):
+        carbon_measure.measure_generation(smollm.model, smollm.tokenizer, ["hi", "hi " * 3000])
 
 
 def test_methods_are_named_from_codecarbons_hardware():

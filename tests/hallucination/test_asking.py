@@ -159,19 +159,6 @@ def test_load_facts_reports_a_damaged_or_malformed_file(tmp_path, monkeypatch):
         data.load_facts()
 
 
-def test_generate_answers_checks_its_arguments(smollm):
-    from rseai.hallucination.answers import generate_answers
-
-    with pytest.raises(ValueError, match="prompts must be a non-empty list"):
-        generate_answers(smollm, [], keys=[])
-    with pytest.raises(ValueError, match="keys must have one entry per prompt"):
-        generate_answers(smollm, ["a"], keys=[1, 2])
-    with pytest.raises(ValueError, match="n_samples must be an integer >= 0"):
-        generate_answers(smollm, ["a"], keys=[1], n_samples=-1)
-    with pytest.raises(ValueError, match="temperature must be a number > 0"):
-        generate_answers(smollm, ["a"], keys=[1], temperature=0)
-
-
 # Regressions from issue #13 item 6: checked at the edge, before the model runs.
 
 def test_a_missing_model_is_named():

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from rseai.lm import sampling
+from rseai.lm.model import MAX_PROMPT_TOKENS
 from rseai.lm.results import readable_token
 
 
@@ -159,29 +160,57 @@ def test_empty_prompt_starts_from_the_beginning_of_text(smollm):
     assert dist.probs.sum() == pytest.approx(1.0)
 
 
-def test_over_long_prompt_is_truncated_from_the_left_and_says_so(smollm, monkeypatch):
-    monkeypatch.setattr(smollm, "context_length", 16)
-    with pytest.warns(UserWarning, match="truncated from the left"):
-        dist = smollm.next_token_distribution("word " * 40)
-    assert len(dist.context_ids) == 16 and "kept the last 16" in dist.note
+def test_an_over_long_prompt_is_refused_before_the_model_runs(smollm, monkeypatch):
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model ran")
+
+    monkeypatch.setattr(smollm, "_forward", no_model)
+    monkeypatch.setattr("rseai.lm.model.decode_batch", no_model)
+    assert smollm.max_prompt_tokens == MAX_PROMPT_TOKENS == 1024
+    pasted = "word " * 8000  # ~8k tokens: a minute of CPU if it were read
+    for call in (lambda: smollm.next_token_distribution(pasted), lambda: smollm.generate(pasted),
+                 lambda: smollm.sample(pasted, n=2), lambda: smollm.generate(pasted, chat=True)):
+        with pytest.raises(ValueError, match=r"prompt has 8,0\d\d tokens, more than the 1,024 this model"):
+            call()
+    monkeypatch.setattr(smollm, "max_prompt_tokens", 16)
+    with pytest.raises(ValueError, match="prompt has 41 tokens, more than the 16"):
+        smollm.next_token_distribution("word " * 40)
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda lm: lm.next_token_distribution("Hi", temperature=-1), "temperature must be"),
-    (lambda lm: lm.next_token_distribution("Hi", top_k=0), "top_k must be None or an integer >= 1"),
-    (lambda lm: lm.next_token_distribution("Hi", top_k=2.5), "top_k"),
-    (lambda lm: lm.next_token_distribution("Hi", top_p=0), r"top_p must be None or a number in \(0, 1\]"),
-    (lambda lm: lm.next_token_distribution("Hi", top_p=1.01), "top_p"),
-    (lambda lm: lm.generate("Hi", max_new_tokens=0), "max_new_tokens must be an integer >= 1, got 0"),
-    (lambda lm: lm.sample("Hi", n=0), "n must be an integer >= 1"),
-    (lambda lm: lm.generate("Hi", seed="x"), "seed must be None or an integer"),
-    (lambda lm: lm.next_token_distribution(42), "prompt must be a string"),
-    (lambda lm: lm.next_token_distribution("  ", chat=True), "prompt must contain some text"),
-    (lambda lm: lm.next_token_distribution("Hi").top(0), "k must be an integer >= 1"),
-])
-def test_bad_input_names_the_argument(smollm, call, message):
-    with pytest.raises((ValueError, TypeError), match=message):
-        call(smollm)
+def test_a_continuation_past_the_prompt_limit_is_refused(smollm, monkeypatch):
+    dist = smollm.next_token_distribution("Once upon a time")
+    monkeypatch.setattr(smollm, "max_prompt_tokens", 8)
+    with pytest.raises(ValueError, match="text has 20 tokens; after the prompt's 4 that is more than the 8"):
+        dist.prob_of(" word" * 20)
+
+
+def test_max_new_tokens_may_not_run_past_the_context(smollm, monkeypatch):
+    monkeypatch.setattr("rseai.lm.model.decode_batch", lambda *a, **k: pytest.fail("the model ran"))
+    n_prompt = len(smollm.encode("Hi"))
+    room = smollm.context_length - n_prompt
+    with pytest.raises(ValueError, match=f"max_new_tokens must be at most {room:,} for this prompt .*"
+                                         f"context of {smollm.context_length:,}.*got 1,000,000"):
+        smollm.generate("Hi", max_new_tokens=10**6)
+    with pytest.raises(ValueError, match="max_new_tokens must be at most"):
+        smollm.sample("Hi", n=2, max_new_tokens=room + 1)
+
+
+def test_sample_rows_do_not_depend_on_n(smollm):
+    """Per-row generators: continuation i is the same whatever n is, and generate is row 0."""
+    prompt = "She went to the store and"
+    four = [g.text for g in smollm.sample(prompt, n=4, max_new_tokens=6, seed=11)]
+    two = [g.text for g in smollm.sample(prompt, n=2, max_new_tokens=6, seed=11)]
+    assert two == four[:2] and len(set(four)) > 1
+    assert smollm.generate(prompt, max_new_tokens=6, seed=11).text == four[0]
+
+
+def test_on_step_streams_each_token(smollm):
+    seen = []
+    gen = smollm.generate("The capital of France is", temperature=0, max_new_tokens=5,
+                          on_step=lambda step, rows, tokens: seen.append((step, rows, tokens)))
+    assert [s for s, _, _ in seen] == list(range(len(gen.steps)))
+    assert all(rows == [0] for _, rows, _ in seen)
+    assert [t[0] for _, _, t in seen] == [s.token_id for s in gen.steps]
 
 
 def test_readable_token_shows_spaces_and_newlines(smollm):
