@@ -15,9 +15,10 @@ Raw generations are cached, one JSON file per question, named by a hash of the q
 passage, every generation parameter and what makes the answers: the model's name and weights
 sha256 (``rseai.lm.cache.weights_sha256``), the versions of rseai, transformers and torch, and
 the source of the decoding code (``DECODING_MODULES``). The cache is per user and writable:
-``$RSEAI_ANSWERS``, else ``answers/`` in the user's cache folder; a shared
-``$RSEAI_CACHE/answers`` (an instructor's run before class) is read but never written. This
-cache is the module's only file output; if it cannot be written, ``evaluate`` warns and goes on.
+``$RSEAI_ANSWERS``, else ``answers/`` in the user's cache folder. ``$RSEAI_SHARED_ANSWERS``, if
+set, names a folder that is read but never written (an instructor's run before class, shared
+read-only on a hub). This cache is the module's only file output; if it cannot be written,
+``evaluate`` warns and goes on.
 
 Example
 -------
@@ -48,6 +49,7 @@ from rseai.hallucination.answers import AnswerText, generate_answers, question_k
 
 CACHE_VERSION = 2
 ANSWERS_ENV = "RSEAI_ANSWERS"
+SHARED_ANSWERS_ENV = "RSEAI_SHARED_ANSWERS"  # optional, read-only: answers an instructor made
 # The code that turns a prompt into answers: a change to any of these files misses the cache.
 DECODING_MODULES = ("rseai.lm.decode", "rseai.lm.sampling", "rseai.hallucination.answers")
 KEYED_PACKAGES = ("rseai", "transformers", "torch")
@@ -134,13 +136,11 @@ def _load(path: Path):
 
 def _answer_folders(model_name: str, cache_dir) -> tuple[Path, list[Path]]:
     """The folder to write, and the folders to read (the written one first)."""
-    from rseai.lm.cache import cache_root
-
     if cache_dir is not None:
         return Path(cache_dir), [Path(cache_dir)]
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", model_name)
-    mine, shared = answers_root() / safe, cache_root() / "answers" / safe
-    return mine, [mine] + ([shared] if shared != mine else [])
+    mine, shared = answers_root() / safe, os.environ.get(SHARED_ANSWERS_ENV)
+    return mine, [mine] + ([Path(shared).expanduser() / safe] if shared else [])
 
 
 def _check_options(n_samples, seed, temperature, batch_size, max_new_tokens):
