@@ -42,14 +42,18 @@ lint: install
 unit: model
 	$(BIN)/pytest --doctest-modules rseai tests
 
+# Notebooks run with an empty answer cache, so every claim they assert is recomputed (the
+# browser tests, run after them in `make test`, reuse those answers).
+FRESH_ANSWERS = rm -rf build/answers && RSEAI_ANSWERS=$(CURDIR)/build/answers RSEAI_SHARED_ANSWERS=
+
 notebooks: model
-	$(BIN)/pytest --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) notebooks
+	$(FRESH_ANSWERS) $(BIN)/pytest --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) notebooks
 
 # `offline` is the notebook suite (as `notebooks`) run with no network, plus proof that it is cut.
 test: lint unit offline browser
 
 offline: model
-	$(OFFLINE) $(BIN)/pytest -rs --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) tests/offline notebooks
+	$(FRESH_ANSWERS) $(OFFLINE) $(BIN)/pytest -rs --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) tests/offline notebooks
 
 # Debian's chromium (as root, via apt-get) and the playwright package; never `playwright install`.
 browser-deps: install
@@ -61,7 +65,8 @@ browser-deps: install
 	@$(BIN)/python -c "import playwright" 2>/dev/null || $(BIN)/python -m pip install -q "playwright>=1.40"
 
 browser: browser-deps model
-	RSEAI_BROWSER_TESTS=1 RSEAI_CHROMIUM=$(CHROMIUM) $(OFFLINE) $(BIN)/pytest -rs tests/browser
+	RSEAI_ANSWERS=$(CURDIR)/build/answers RSEAI_SHARED_ANSWERS= RSEAI_BROWSER_TESTS=1 RSEAI_CHROMIUM=$(CHROMIUM) \
+	  $(OFFLINE) $(BIN)/pytest -rs tests/browser
 
 # Voila: a notebook as a code-free app, e.g. `make app NB=03` (NO_BROWSER=1 on a server).
 app: model

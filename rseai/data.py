@@ -1,7 +1,9 @@
 """Every dataset the notebooks use, loaded from ``datasets/`` (the only module that knows paths).
 
 Each committed file is listed in ``CHECKSUMS`` with its sha256, so a damaged or edited copy is
-caught with a clear message instead of a confusing result later. Each file has a datasheet
+caught with a clear message instead of a confusing result later. The hash reads CRLF line
+endings as LF (``text_sha256``), so a checkout with Windows line endings still matches;
+``.gitattributes`` checks the CSVs out with LF everywhere anyway. Each file has a datasheet
 (``datasets/<name>.md``: source, licence, how it was made). Datasets that a library ships
 (scikit-learn's digits and breast cancer) are loaded from that library, offline.
 
@@ -20,15 +22,15 @@ from pathlib import Path
 
 DATASETS_ENV = "RSEAI_DATASETS"
 
-# file name -> sha256 of the committed file; add a line with every new file.
+# file name -> text_sha256 of the committed file; add a line with every new file.
 CHECKSUMS: dict[str, str] = {}
 CHECKSUMS["german_credit.csv"] = "321ff0594e1f887ad6bf05dc51d34c616f1c32dca8c7cdb141434df295f67997"
 # carbon footprint tables and measurements (notebook 05)
 CHECKSUMS["hardware_power.csv"] = "f2f5e9d11b52720707945be1368c7a93850243503e15d98d0d805b72217b78c1"
 CHECKSUMS["grid_intensity.csv"] = "d8927baf96ab25196bde0d0f113b702b1909b2ae667af3ec358d5f7434a825ec"
 CHECKSUMS["pue_presets.csv"] = "c665e3892dbe8d75c860e4656e558ae8c4a93a7228f77215540be03ae80e5e7e"
-CHECKSUMS["h200_measured_power.csv"] = "d2cd210fced36700c355a1debf8a947990afc35d485cdeb6c2e81436f4bf4f5a"
-CHECKSUMS["h200_software_efficiency.csv"] = "8cfdae0bb498198a6955cdd21228ec7e792b04cb61a1b05b0157e1f79b0557d4"
+CHECKSUMS["h200_measured_power.csv"] = "2a6808614fd07c420fd05f97a2e0a641afcf8da0fba526774f487e40535f0243"
+CHECKSUMS["h200_software_efficiency.csv"] = "463ea8f35ee968bbf30f9bd1a56b13b53ec9572e96c245d822ccee9979eb99c5"
 
 
 class DatasetError(ValueError):
@@ -57,6 +59,11 @@ def notebooks_dir() -> Path:
     return bundled_dir("notebooks")
 
 
+def text_sha256(path: Path) -> str:
+    """Hex sha256 of a text file with CRLF line endings read as LF (same on every OS)."""
+    return hashlib.sha256(Path(path).read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+
+
 def dataset_path(name: str, *, verify: bool = True) -> Path:
     """Full path of a committed dataset file, checked against its recorded sha256."""
     if not isinstance(name, str) or not name:
@@ -69,7 +76,7 @@ def dataset_path(name: str, *, verify: bool = True) -> Path:
         )
     expected = CHECKSUMS.get(name)
     if verify and expected is not None:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = text_sha256(path)
         if digest != expected:
             raise DatasetError(
                 f"dataset file {name!r} has sha256 {digest[:12]}…, expected {expected[:12]}…: it was "

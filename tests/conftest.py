@@ -24,3 +24,30 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.fixture
+def tiny_conversion(monkeypatch, smollm):
+    """Replace the 30 s de-quantization with a tiny real Llama (same tokenizer), counting calls."""
+    from rseai.lm import cache as model_cache
+
+    calls = []
+
+    def fake_load(gguf):
+        calls.append(gguf)
+        return tiny_llama(smollm.vocab_size), smollm.tokenizer
+
+    monkeypatch.setattr(model_cache, "_load_gguf", fake_load)
+    return calls
+
+
+def tiny_llama(vocab_size, *, seed=0):
+    """A real LlamaForCausalLM small enough to build, save and load in milliseconds."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.manual_seed(seed)
+    config = LlamaConfig(vocab_size=vocab_size, hidden_size=16, intermediate_size=32,
+                         num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=1,
+                         max_position_embeddings=64)
+    return LlamaForCausalLM(config).eval()

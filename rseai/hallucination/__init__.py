@@ -40,8 +40,12 @@ from rseai.hallucination.matching import (  # noqa: F401
     same_answer,
 )
 from rseai.hallucination.probe import (  # noqa: F401
+    ANSWERS_ENV,
     CACHE_VERSION,
+    SHARED_ANSWERS_ENV,
     EvaluationResult,
+    answers_root,
+    cache_key,
     evaluate,
     grade,
     summarize,

@@ -12,9 +12,10 @@
 - ``evaluate`` runs a probe set (``rseai.data.load_facts``) in batches: per question the greedy
   answer, whether it is right, its confidence, and the share of samples agreeing with it; the
   summary gives accuracy by kind and category, calibration (ECE) and the AUROC of low agreement
-  and of low confidence as detectors of wrong answers. Raw generations are cached on disk
-  (``cache_root()/"hallucination"``), keyed by model, question and every generation parameter,
-  so a second run is instant; grading always reruns, so fixing a matching rule needs no model.
+  and of low confidence as detectors of wrong answers. Raw generations are cached on disk, per
+  user (``rseai.hallucination.probe``), keyed by the model's weights, package versions, decoding
+  code, question and every generation parameter, so a second run is instant; grading always
+  reruns, so fixing a matching rule needs no model.
   ``grounded=True`` puts each row's reference ``passage`` in the prompt (a measured mitigation).
 
 Left out: long-form answers, entailment models for grouping, retrieval from a real corpus.

@@ -9,9 +9,16 @@ greedy answer (``is_correct`` for a fact, ``rejects_premise`` for a false premis
 
 The summary reports accuracy (overall, per kind, per category), mean confidence, the expected
 calibration error of ``confidence`` and the AUROC of ``1 - agreement`` and ``1 - confidence``
-as detectors of wrong answers (``rseai.hallucination.calibration``). Raw generations are cached, one JSON
-file per question under ``cache_root()/"hallucination"/<model>``, named by a hash of the model,
-question, passage and every generation parameter; this cache is the module's only file output.
+as detectors of wrong answers (``rseai.hallucination.calibration``).
+
+Raw generations are cached, one JSON file per question, named by a hash of the question,
+passage, every generation parameter and what makes the answers: the model's name and weights
+sha256 (``rseai.lm.cache.weights_sha256``), the versions of rseai, transformers and torch, and
+the source of the decoding code (``DECODING_MODULES``). The cache is per user and writable:
+``$RSEAI_ANSWERS``, else ``answers/`` in the user's cache folder. ``$RSEAI_SHARED_ANSWERS``, if
+set, names a folder that is read but never written (an instructor's run before class, shared
+read-only on a hub). This cache is the module's only file output; if it cannot be written,
+``evaluate`` warns and goes on.
 
 Example
 -------
@@ -24,9 +31,13 @@ Example
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
+import os
 import re
+import warnings
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -36,8 +47,12 @@ from rseai.hallucination import calibration
 from rseai.hallucination import matching as am
 from rseai.hallucination.answers import AnswerText, generate_answers, question_key
 
-CACHE_VERSION = 1
-
+CACHE_VERSION = 2
+ANSWERS_ENV = "RSEAI_ANSWERS"
+SHARED_ANSWERS_ENV = "RSEAI_SHARED_ANSWERS"  # optional, read-only: answers an instructor made
+# The code that turns a prompt into answers: a change to any of these files misses the cache.
+DECODING_MODULES = ("rseai.lm.decode", "rseai.lm.sampling", "rseai.hallucination.answers")
+KEYED_PACKAGES = ("rseai", "transformers", "torch")
 
 @dataclass
 class EvaluationResult:
@@ -60,17 +75,55 @@ def _accepted(row) -> list[str]:
     return [row["answer"]] + [a.strip() for a in row["aliases"].split("|") if a.strip()]
 
 
-def _cache_file(folder: Path, model_name: str, prompt: str, params: dict) -> Path:
-    blob = json.dumps({"model": model_name, "prompt": prompt, "version": CACHE_VERSION, **params},
-                      sort_keys=True)
-    return folder / f"{hashlib.sha256(blob.encode()).hexdigest()[:32]}.json"
+def answers_root() -> Path:
+    """Where ``evaluate`` writes answers: ``$RSEAI_ANSWERS``, else ``answers/`` in the user cache."""
+    override = os.environ.get(ANSWERS_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("rseai")) / "answers"
+
+
+def cache_key(model) -> dict:
+    """What makes a model's answers: its name and weights, package versions, the decoding code."""
+    from rseai.lm.cache import weights_sha256
+
+    source = getattr(model.model, "name_or_path", "")
+    if source and Path(source).is_dir():
+        weights = weights_sha256(source)
+    else:  # a model built in memory: hash its parameters
+        import torch
+
+        digest = hashlib.sha256()
+        for name, tensor in sorted(model.model.state_dict().items()):
+            raw = tensor.detach().cpu().contiguous().reshape(-1).view(torch.uint8)
+            digest.update(f"{name}:{tensor.dtype}:{tuple(tensor.shape)}".encode())
+            digest.update(raw.numpy().tobytes())
+        weights = digest.hexdigest()
+    code = hashlib.sha256()
+    for module in DECODING_MODULES:
+        text = Path(importlib.util.find_spec(module).origin).read_bytes()
+        code.update(module.encode() + b"\0" + text.replace(b"\r\n", b"\n") + b"\0")
+    return {"model": model.name, "weights_sha256": weights, "code_sha256": code.hexdigest(),
+            "versions": {p: metadata.version(p) for p in KEYED_PACKAGES},
+            "version": CACHE_VERSION}
+
+
+def _cache_name(key: dict, prompt: str, params: dict) -> str:
+    blob = json.dumps({**key, "prompt": prompt, **params}, sort_keys=True)
+    return f"{hashlib.sha256(blob.encode()).hexdigest()[:32]}.json"
 
 
 def _save(path: Path, out) -> None:
     data = {"greedy": out.greedy.__dict__, "samples": [s.text for s in out.samples]}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data))
-    tmp.replace(path)  # never a half-written file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data))
+        tmp.replace(path)  # never a half-written file
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _load(path: Path):
@@ -78,7 +131,16 @@ def _load(path: Path):
         data = json.loads(path.read_text())
         return AnswerText(**data["greedy"]), list(data["samples"])
     except (OSError, ValueError, KeyError, TypeError):
-        return None  # a damaged file is regenerated
+        return None  # missing or damaged: generated again
+
+
+def _answer_folders(model_name: str, cache_dir) -> tuple[Path, list[Path]]:
+    """The folder to write, and the folders to read (the written one first)."""
+    if cache_dir is not None:
+        return Path(cache_dir), [Path(cache_dir)]
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", model_name)
+    mine, shared = answers_root() / safe, os.environ.get(SHARED_ANSWERS_ENV)
+    return mine, [mine] + ([Path(shared).expanduser() / safe] if shared else [])
 
 
 def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: float = 0.7,
@@ -94,7 +156,8 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     n_samples : int >= 1, sampled answers per question; seed : int; temperature : float in (0, 5]
     grounded : bool, put each row's ``passage`` before the question
     batch_size : int, questions per batch (each brings ``1 + n_samples`` rows)
-    cache : bool, cache_dir : None (``cache_root()/"hallucination"``) or a folder
+    cache : bool, cache_dir : None (``answers_root()/<model>``, see the module docstring) or a
+        folder to read and write
     progress : bool, show a tqdm progress bar
 
     Returns
@@ -135,19 +198,18 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     prompts = [build_prompt(model, q, passage=p) for q, p in zip(facts["question"], passages)]
     params = {"n_samples": int(n_samples), "seed": int(seed), "temperature": float(temperature),
               "max_new_tokens": int(max_new_tokens)}
-    folder = None
+    names: dict[int, str] = {}
     if cache:
-        from rseai.lm.cache import cache_root
-
-        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", model.name)
-        folder = Path(cache_dir) if cache_dir is not None else cache_root() / "hallucination" / safe
-        folder.mkdir(parents=True, exist_ok=True)
+        key = cache_key(model)
+        folder, readable = _answer_folders(model.name, cache_dir)
+        names = {i: _cache_name(key, p, params) for i, p in enumerate(prompts)}
     results: dict[int, tuple] = {}
-    files = {i: _cache_file(folder, model.name, p, params) for i, p in enumerate(prompts)} if cache else {}
-    for i, path in files.items():
-        if path.is_file() and (hit := _load(path)) is not None and len(hit[1]) == n_samples:
+    for i, name in names.items():
+        hit = next((h for f in readable if (h := _load(f / name)) is not None), None)
+        if hit is not None and len(hit[1]) == n_samples:  # a damaged entry is generated again
             results[i] = hit
     todo = [i for i in range(len(prompts)) if i not in results]
+    unwritable = None
     # Similar lengths share a batch (less padding); the order is fixed by the facts, so reruns match.
     todo.sort(key=lambda i: len(prompts[i]))
     with tqdm(total=len(todo), desc="evaluate", unit="question", disable=not progress or not todo) as bar:
@@ -159,9 +221,16 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
                                     max_new_tokens=max_new_tokens, seed=seed)
             for i, out in zip(batch, outs):
                 results[i] = (out.greedy, [s.text for s in out.samples])
-                if cache:
-                    _save(files[i], out)
+                if cache and unwritable is None:
+                    try:
+                        _save(folder / names[i], out)
+                    except OSError as err:
+                        unwritable = err  # answers still come back, just not cached
             bar.update(len(batch))
+    if unwritable is not None:
+        warnings.warn(f"answers were not cached: {folder} is not writable "
+                      f"({unwritable.strerror or unwritable}); set {ANSWERS_ENV} to a writable folder",
+                      stacklevel=2)
     rows = []
     for i, row in facts.iterrows():
         greedy, samples = results[i]

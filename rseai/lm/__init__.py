@@ -15,6 +15,7 @@ from rseai.lm.cache import (  # noqa: F401
     MODEL_NAME,
     PACKAGE,
     PACKAGE_VERSION,
+    VERIFY_LEVELS,
     ModelSetupError,
     PrepareResult,
     cache_root,
@@ -22,7 +23,9 @@ from rseai.lm.cache import (  # noqa: F401
     find_gguf,
     model_dir,
     prepare,
+    sample_sha256,
     sha256_of,
+    weights_sha256,
 )
 from rseai.lm.decode import (  # noqa: F401
     FilteredDraw,

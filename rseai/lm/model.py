@@ -56,8 +56,9 @@ def load_model(name: str | None = None, *, device: str = "auto", allow_download:
     device : "auto", "cpu", "cuda", "cuda:N" or "mps"
         "auto" uses CUDA when present, else the CPU.
     allow_download : bool
-        Only with ``True`` may a model id be fetched from the Hugging Face hub; otherwise local
-        files only, so a classroom without internet never hangs on a download.
+        Only with ``True`` may a model id missing from the local Hugging Face cache be fetched
+        from the hub (safetensors weights only). Otherwise an id is looked up in the local cache's
+        files and loaded from its folder, so nothing touches the network.
     """
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise TypeError(f"name must be None (the embedded model), a model id or a folder, got {name!r}")
@@ -65,10 +66,10 @@ def load_model(name: str | None = None, *, device: str = "auto", allow_download:
         raise TypeError(f"allow_download must be True or False, got {allow_download!r}")
     device = _resolve_device(device)
     if name is None:
-        path, label = model_cache.prepare().path, model_cache.MODEL_NAME
+        folder, label = model_cache.prepare().path, model_cache.MODEL_NAME
     else:
-        path, label = name, name
-    model, tokenizer = _from_pretrained(path, local_only=not allow_download)
+        folder, label = _model_folder(name, allow_download=allow_download), name
+    model, tokenizer = _from_pretrained(folder, embedded=name is None)
     return LanguageModel(model.to(device).eval(), tokenizer, name=label, device=device)
 
 
@@ -84,30 +85,86 @@ def _resolve_device(device: str) -> str:
     return device
 
 
-def _from_pretrained(path, *, local_only: bool):
+# What a download fetches: configs, tokenizer files and safetensors weights, never pickles.
+_DOWNLOAD_PATTERNS = ["*.json", "*.safetensors", "*.jinja", "*.txt", "*.model", "*.tiktoken"]
+_REACH_TIMEOUT_S = 5.0
+
+
+def _model_folder(name: str, *, allow_download: bool) -> Path:
+    """The local folder holding ``name``: the folder itself, or the hub id's cached snapshot."""
+    folder = Path(name).expanduser()
+    if folder.is_dir():
+        return folder
+    cached = _cached_snapshot(name)
+    if cached is not None:
+        return cached
+    if not allow_download:
+        raise ModelNotFoundError(
+            f"model {name!r} not found: it is not a local folder nor in the local Hugging Face "
+            "cache. Pass allow_download=True to fetch it (needs the internet), or name a local folder.")
+    return _download(name)
+
+
+def _cached_snapshot(name: str) -> Path | None:
+    """The snapshot folder of hub id ``name`` in the local Hugging Face cache (files only)."""
+    from huggingface_hub import try_to_load_from_cache
+    from huggingface_hub.errors import HFValidationError
+
+    try:
+        config = try_to_load_from_cache(name, "config.json")
+    except HFValidationError:
+        return None
+    return Path(config).parent if isinstance(config, str) else None
+
+
+def _download(name: str) -> Path:
+    """Fetch ``name``'s safetensors snapshot, failing within seconds when the hub is unreachable."""
+    from huggingface_hub import constants, snapshot_download
+    from huggingface_hub.utils import get_session
+
+    if constants.is_offline_mode():
+        raise ModelNotFoundError(
+            f"model {name!r} is not in the local Hugging Face cache and HF_HUB_OFFLINE (or "
+            "TRANSFORMERS_OFFLINE) is set, so it cannot be downloaded. Unset it and try again online.")
+    try:  # one quick request, so no network means one clear error, not a minute of retries
+        get_session().head(constants.ENDPOINT, timeout=_REACH_TIMEOUT_S)
+    except Exception as err:  # httpx and socket errors alike
+        raise ModelNotFoundError(
+            f"model {name!r} is not in the local Hugging Face cache and {constants.ENDPOINT} cannot "
+            f"be reached ({type(err).__name__}: {err}). Connect to the internet, or name a local "
+            "folder.") from None
+    try:
+        return Path(snapshot_download(name, allow_patterns=_DOWNLOAD_PATTERNS))
+    except Exception as err:  # unknown repo, gated repo, network dropped midway
+        raise ModelNotFoundError(
+            f"model {name!r} could not be downloaded ({type(err).__name__}: "
+            f"{str(err).splitlines()[0] if str(err) else ''}).") from None
+
+
+def _from_pretrained(folder: Path, *, embedded: bool):
+    """Tokenizer and float32 model from a local folder: safetensors only, no remote code."""
     import torch
+    from safetensors import SafetensorError
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
-    folder = Path(str(path)).expanduser()
-    source = str(folder) if folder.is_dir() else str(path)
-    # Safetensors only (no pickles), no remote code, no network unless asked for.
-    options = dict(local_files_only=local_only, trust_remote_code=False)
+    options = dict(local_files_only=True, trust_remote_code=False)
     bars_were_on = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()  # a one-second load needs no bar in every notebook
     try:
-        tokenizer = AutoTokenizer.from_pretrained(source, **options)
-        model = AutoModelForCausalLM.from_pretrained(source, dtype=torch.float32,
+        tokenizer = AutoTokenizer.from_pretrained(str(folder), **options)
+        model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=torch.float32,
                                                      use_safetensors=True, **options)
-    except (OSError, ValueError) as err:
-        if folder.is_dir():
-            raise ModelNotFoundError(
-                f"{str(folder)!r} is a folder but not a loadable causal LM with safetensors weights "
-                f"({type(err).__name__}: {str(err).splitlines()[0]})"
-            ) from None
-        hint = ("It is not a local folder nor in the local Hugging Face cache; pass "
-                "allow_download=True to fetch it (needs the internet), or name a local folder.")
-        raise ModelNotFoundError(f"model {str(path)!r} not found. {hint}") from None
+    except (OSError, ValueError, SafetensorError) as err:
+        detail = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+        if embedded:
+            raise model_cache.ModelSetupError(
+                f"The prepared model in {str(folder)!r} cannot be loaded ({detail}): it is damaged. "
+                "Run `rseai prepare --verify`, which checks every byte and rebuilds it (on a shared "
+                "read-only cache, ask whoever manages it to run that).") from None
+        raise ModelNotFoundError(
+            f"{str(folder)!r} is a folder but not a loadable causal LM with safetensors weights "
+            f"({detail})") from None
     finally:
         if bars_were_on:
             hf_logging.enable_progress_bar()

@@ -1,9 +1,14 @@
-"""rseai.lm.cache and load_model: finding, verifying, converting and reusing the model cache."""
+"""rseai.lm.cache and `rseai prepare`: finding, verifying, converting, repairing the model cache.
+
+Every test that writes a cache uses a temporary RSEAI_CACHE. The fault tests race and kill
+real processes: one real conversion raced by three `rseai prepare --quiet` processes, and a
+rebuild SIGKILLed at each phase (with a tiny model standing in for the 30 s de-quantization).
+"""
 
 import json
 import os
 import shutil
-import socket
+import signal
 import subprocess
 import sys
 import time
@@ -13,7 +18,10 @@ from pathlib import Path
 import pytest
 
 from rseai import lm
+from rseai.classroom import cli
 from rseai.lm import cache as model_cache
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -23,22 +31,17 @@ def cache_env(tmp_path, monkeypatch):
     return tmp_path / "cache"
 
 
-@pytest.fixture
-def tiny_conversion(monkeypatch, smollm):
-    """Replace the 30 s de-quantization with a tiny real Llama (same tokenizer), counting calls."""
-    from transformers import LlamaConfig, LlamaForCausalLM
+def _entries(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir())
 
-    calls = []
 
-    def fake_load(gguf):
-        calls.append(gguf)
-        config = LlamaConfig(vocab_size=smollm.vocab_size, hidden_size=16, intermediate_size=32,
-                             num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=1,
-                             max_position_embeddings=64)
-        return LlamaForCausalLM(config).eval(), smollm.tokenizer
-
-    monkeypatch.setattr(model_cache, "_load_gguf", fake_load)
-    return calls
+def _overwrite(path: Path, offset: int, data: bytes) -> None:
+    """Damage a file in place, keeping its size (what a failing disk or a bad copy does)."""
+    size = path.stat().st_size
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        f.write(data)
+    assert path.stat().st_size == size
 
 
 def test_cache_root_honours_rseai_cache(cache_env):
@@ -46,13 +49,15 @@ def test_cache_root_honours_rseai_cache(cache_env):
     assert model_cache.model_dir().parent == cache_env
 
 
-def test_prepared_default_cache_is_complete():
+def test_prepared_default_cache_is_complete_and_hashed():
     result = model_cache.prepare(progress=False)
     assert not result.converted
-    assert model_cache.check_cache(result.path) == ""
+    assert model_cache.check_cache(result.path, verify="full") == ""
     manifest = json.loads((result.path / model_cache.MANIFEST).read_text())
-    assert manifest["gguf_sha256"] == model_cache.GGUF_SHA256
-    assert "model.safetensors" in manifest["files"]
+    assert manifest["gguf_sha256"] == model_cache.GGUF_SHA256 and manifest["format"] == 2
+    weights = manifest["files"]["model.safetensors"]
+    assert weights["sha256"] == model_cache.sha256_of(result.path / "model.safetensors")
+    assert model_cache.weights_sha256(result.path) == weights["sha256"]
 
 
 def test_missing_package_names_the_install_command(monkeypatch):
@@ -77,13 +82,13 @@ def test_conversion_then_reuse(cache_env, tiny_conversion):
     assert first.converted and first.reason == "no cache yet"
     second = model_cache.prepare(progress=False)
     assert not second.converted and len(tiny_conversion) == 1
-    assert [p.name for p in cache_env.iterdir() if p.name.startswith(".SmolLM2-135M-Instruct-")] == []
+    assert _entries(cache_env) == [".SmolLM2-135M-Instruct.lock", "SmolLM2-135M-Instruct-v2"]
     model = lm.load_model()
     assert model.model.config.hidden_size == 16
 
 
 @pytest.mark.parametrize("damage", ["truncate", "delete"])
-def test_corrupted_cache_is_detected_rebuilt_and_said(cache_env, tiny_conversion, damage):
+def test_truncated_or_missing_file_is_detected_rebuilt_and_said(cache_env, tiny_conversion, damage):
     path = model_cache.prepare(progress=False).path
     weights = path / "model.safetensors"
     if damage == "truncate":
@@ -91,11 +96,50 @@ def test_corrupted_cache_is_detected_rebuilt_and_said(cache_env, tiny_conversion
             f.truncate(weights.stat().st_size // 2)
     else:
         weights.unlink()
-    problem = model_cache.check_cache(path)
-    assert "model.safetensors" in problem
+    assert "model.safetensors" in model_cache.check_cache(path)
     rebuilt = model_cache.prepare(progress=False)
     assert rebuilt.converted and "model.safetensors" in rebuilt.reason
-    assert model_cache.check_cache(path) == ""
+    assert model_cache.check_cache(path, verify="full") == ""
+
+
+def test_64_mib_overwritten_at_the_same_size_is_caught_by_the_sampled_check(smollm, cache_env,
+                                                                            tiny_conversion):
+    """The real 538 MB weights, 64 MiB overwritten in the middle: sizes agree, the sample does not."""
+    shutil.copytree(smollm.model.name_or_path, model_cache.model_dir())  # a copy: the original stays
+    weights = model_cache.model_dir() / "model.safetensors"
+    assert model_cache.check_cache() == ""
+    _overwrite(weights, 200 << 20, os.urandom(64 << 20))
+    start = time.perf_counter()
+    problem = model_cache.check_cache()
+    assert time.perf_counter() - start < 1.0
+    assert problem == "model.safetensors differs from the sha256 recorded when it was prepared (damaged)"
+    rebuilt = model_cache.prepare(progress=False)
+    assert rebuilt.converted and rebuilt.reason == problem and len(tiny_conversion) == 1
+
+
+def test_damage_the_sample_misses_is_caught_by_prepare_verify(cache_env, tiny_conversion, capsys):
+    path = model_cache.prepare(progress=False).path
+    weights = path / "model.safetensors"
+    _overwrite(weights, weights.stat().st_size // 2, b"\xff")  # one byte, between sampled blocks
+    assert model_cache.check_cache(path) == ""  # the documented limit of the quick check
+    assert cli.main(["prepare", "--quiet"]) == 0 and len(tiny_conversion) == 1
+    assert "is ready" in capsys.readouterr().out
+    assert cli.main(["prepare", "--verify", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "Prepared SmolLM2-135M-Instruct" in out and "differs from the sha256" in out
+    assert len(tiny_conversion) == 2 and model_cache.check_cache(path, verify="full") == ""
+    assert cli.main(["prepare", "--verify", "--quiet"]) == 0
+    assert "every byte checked in" in capsys.readouterr().out
+
+
+def test_damaged_header_the_checks_miss_is_a_model_setup_error_with_the_fix(cache_env, tiny_conversion,
+                                                                            monkeypatch):
+    path = model_cache.prepare(progress=False).path
+    _overwrite(path / "model.safetensors", 0, b"\xff" * 8)  # the header's length field
+    assert "damaged" in model_cache.check_cache(path)
+    monkeypatch.setattr(model_cache, "check_cache", lambda *a, **k: "")  # say the checks missed it
+    with pytest.raises(model_cache.ModelSetupError, match=r"damaged\. Run `rseai prepare --verify`"):
+        lm.load_model()
 
 
 def test_interrupted_conversion_leaves_no_half_cache(cache_env, tiny_conversion, monkeypatch):
@@ -109,81 +153,189 @@ def test_interrupted_conversion_leaves_no_half_cache(cache_env, tiny_conversion,
     assert [p for p in cache_env.iterdir() if p.is_dir()] == []
 
 
+def test_leftovers_beside_an_intact_cache_are_removed_unless_a_conversion_holds_the_lock(
+        cache_env, tiny_conversion):
+    from filelock import FileLock
+
+    model_cache.prepare(progress=False)
+    leftovers = [cache_env / ".SmolLM2-135M-Instruct-tmp-abc", cache_env / ".SmolLM2-135M-Instruct-stale-x"]
+    for folder in leftovers:
+        (folder / "old").mkdir(parents=True)
+        (folder / "old" / "model.safetensors").write_bytes(b"0" * 1000)
+    with FileLock(str(cache_env / ".SmolLM2-135M-Instruct.lock")):  # a conversion is running
+        assert not model_cache.prepare(progress=False).converted
+        assert all(f.exists() for f in leftovers)  # they may be its folders: untouched
+    assert not model_cache.prepare(progress=False).converted
+    assert _entries(cache_env) == [".SmolLM2-135M-Instruct.lock", "SmolLM2-135M-Instruct-v2"]
+
+
 def test_unwritable_cache_dir_names_rseai_cache(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv(model_cache.CACHE_ENV, str(blocker / "cache"))
-    with pytest.raises(model_cache.ModelSetupError, match="RSEAI_CACHE"):
+    with pytest.raises(model_cache.ModelSetupError, match=r"\(re\)building \(no cache yet\).*RSEAI_CACHE"):
         model_cache.prepare(progress=False)
 
 
 def test_read_only_shared_cache_is_used_without_writing(monkeypatch):
-    """A complete cache is used as is: prepare() never needs to write (JupyterHub case)."""
-    def no_writes(root):
-        raise AssertionError("prepare() tried to write to a complete cache")
+    """An intact cache is used as is: prepare() never needs to write (JupyterHub case)."""
+    def no_writes(root, reason):
+        raise AssertionError("prepare() tried to write to an intact cache")
 
     monkeypatch.setattr(model_cache, "_ensure_writable", no_writes)
     assert not model_cache.prepare(progress=False).converted
 
 
-@pytest.fixture
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("network access attempted")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-
-
-def test_unknown_model_fails_fast_without_network(no_network, monkeypatch, tmp_path):
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
-    start = time.perf_counter()
-    with pytest.raises(lm.ModelNotFoundError, match="allow_download=True"):
-        lm.load_model("no-such-org/no-such-model-xyz")
-    assert time.perf_counter() - start < 10
-
-
-def test_local_folder_model_loads(no_network, tmp_path, smollm):
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    config = LlamaConfig(vocab_size=smollm.vocab_size, hidden_size=16, intermediate_size=32,
-                         num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=1)
-    LlamaForCausalLM(config).save_pretrained(tmp_path / "tiny")
-    smollm.tokenizer.save_pretrained(tmp_path / "tiny")
-    tiny = lm.load_model(str(tmp_path / "tiny"), device="cpu")
-    assert tiny.name == str(tmp_path / "tiny")
-    dist = tiny.next_token_distribution("Hello")
-    assert dist.probs.sum() == pytest.approx(1.0)
-
-
-def test_folder_without_weights_is_a_clear_error(tmp_path):
-    (tmp_path / "empty").mkdir()
-    with pytest.raises(lm.ModelNotFoundError, match="not a loadable causal LM"):
-        lm.load_model(str(tmp_path / "empty"))
-
-
-@pytest.mark.parametrize("kwargs, message", [
-    ({"device": "tpu"}, "device must be one of"),
-    ({"name": ""}, "name must be None"),
-    ({"allow_download": "yes"}, "allow_download must be True or False"),
+@pytest.mark.parametrize("call, message", [
+    (lambda: model_cache.prepare(verify="fast"), "verify must be one of"),
+    (lambda: model_cache.check_cache(verify=True), "verify must be one of"),
+    (lambda: model_cache.prepare(progress="no"), "progress must be True or False"),
 ])
-def test_load_model_bad_arguments(kwargs, message):
-    with pytest.raises((ValueError, TypeError), match=message):
-        lm.load_model(**kwargs)
+def test_bad_arguments(call, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        call()
 
 
-def test_several_processes_prepare_at_once_and_convert_once(tmp_path):
-    """The real conversion, raced by three processes: one converts, all get a valid cache."""
+# ---- real processes: a race, and kills at every phase of a rebuild -----------------------------
+
+RACER = """
+import sys, time
+from pathlib import Path
+import torch, transformers  # imported before the start line, so all racers start together
+from rseai.classroom import cli
+Path(sys.argv[1]).touch()
+while not Path(sys.argv[2]).exists():
+    time.sleep(0.005)
+start = time.time()
+code = cli.main(["prepare", "--quiet"])
+print("TIMES", start, time.time(), flush=True)
+sys.exit(code)
+"""
+
+
+def test_racing_prepares_from_an_empty_cache_convert_once_quietly(tmp_path):
+    """Three `rseai prepare --quiet` start at the same instant on an empty cache: the lock lets
+    exactly one convert (the real 30 s conversion), the others wait for it, all succeed, no bars."""
+    n = 3
     env = {**os.environ, model_cache.CACHE_ENV: str(tmp_path / "shared"), "OMP_NUM_THREADS": "1"}
-    code = ("from rseai.lm import cache as m; r = m.prepare(progress=False); "
-            "print('CONVERTED' if r.converted else 'REUSED', r.path)")
-    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", RACER, str(tmp_path / f"ready{i}"), str(go)],
+                              env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for i in range(n)]
+    deadline = time.time() + 120
+    while not all((tmp_path / f"ready{i}").exists() for i in range(n)) and time.time() < deadline:
+        time.sleep(0.05)
+    go.touch()
     outputs = [p.communicate(timeout=600) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0, 0], [err[-500:] for _, err in outputs]
-    verdicts = sorted(out.split()[0] for out, _ in outputs)
-    assert verdicts == ["CONVERTED", "REUSED", "REUSED"]
-    path = Path(outputs[0][0].split()[1])
-    assert model_cache.check_cache(path) == ""
-    assert [p.name for p in path.parent.iterdir() if p.is_dir()] == [path.name]
-    shutil.rmtree(tmp_path / "shared")
+    assert [p.returncode for p in procs] == [0] * n, [err[-800:] for _, err in outputs]
+    times = [tuple(map(float, out.split("TIMES")[1].split())) for out, _ in outputs]
+    converted = [i for i, (out, _) in enumerate(outputs) if out.startswith("Prepared ")]
+    assert len(converted) == 1, [out for out, _ in outputs]
+    c = converted[0]
+    for i, (out, err) in enumerate(outputs):
+        assert "%|" not in err and "it/s" not in err, f"--quiet printed a progress bar: {err[-300:]}"
+        if i != c:
+            assert out.startswith("SmolLM2-135M-Instruct is ready in")
+            assert times[i][0] < times[c][1] - 5  # it started while the conversion ran ...
+            assert times[i][1] > times[c][1] - 0.5  # ... and waited for it to finish
+    print(f"conversion under a race of {n}: {times[c][1] - times[c][0]:.1f} s")
+    target = tmp_path / "shared" / model_cache.model_dir().name
+    assert model_cache.check_cache(target, verify="full") == ""
+    assert _entries(tmp_path / "shared") == [".SmolLM2-135M-Instruct.lock", target.name]
+
+
+KILLED = """
+import os, sys, time
+import torch
+from transformers import AutoTokenizer
+from rseai.lm import cache as m
+from tests.conftest import tiny_llama
+
+torch.set_num_threads(1)
+tokenizer = AutoTokenizer.from_pretrained(sys.argv[1])
+children = {}
+for job in sys.argv[2:]:  # one forked process per phase: the imports above are paid once
+    phase, root = job.split("=", 1)
+    pid = os.fork()
+    if pid:
+        children[pid] = phase
+        continue
+    os.environ["RSEAI_CACHE"] = root
+
+    def pause():
+        print("PHASE", phase, os.getpid(), flush=True)
+        time.sleep(600)
+
+    def fake_load(gguf):
+        if phase == "dequantize":
+            pause()
+        if phase == "write":  # after model.safetensors is written, before the tokenizer is
+            tokenizer.save_pretrained = lambda *a, **k: pause()
+        return tiny_llama(len(tokenizer)), tokenizer
+
+    m._load_gguf = fake_load
+    if phase == "verify":
+        m.sha256_of = lambda *a, **k: pause()
+    if phase == "swap":
+        m._swap_into_place = lambda tmp, target: pause()
+    replace, renames = os.replace, []
+
+    def counted_replace(src, dst):
+        replace(src, dst)
+        renames.append(dst)
+        if (phase, len(renames)) in (("moved-aside", 1), ("replaced", 2)):
+            pause()
+
+    m.os.replace = counted_replace
+    m.prepare(progress=False)
+    print("FINISHED without reaching", phase, flush=True)
+    os._exit(0)
+while children:
+    pid, status = os.wait()
+    print("ENDED", children.pop(pid), os.waitstatus_to_exitcode(status), flush=True)
+"""
+
+# phase -> what the killed rebuild left: (target intact?, kinds of leftover folders)
+PHASES = {"verify": (False, set()), "dequantize": (False, set()), "write": (False, {"tmp"}),
+          "swap": (False, {"tmp"}), "moved-aside": (None, {"tmp", "stale"}), "replaced": (True, {"stale"})}
+
+
+def test_rebuild_killed_at_each_phase_is_cleaned_up_by_the_next_prepare(tmp_path, smollm, tiny_conversion,
+                                                                      monkeypatch):
+    """A rebuild of a damaged cache, SIGKILLed at each phase; the next prepare cleans up and succeeds."""
+    tokenizer_dir = tmp_path / "tokenizer"
+    smollm.tokenizer.save_pretrained(tokenizer_dir)
+    for phase in PHASES:  # a damaged cache per phase
+        monkeypatch.setenv(model_cache.CACHE_ENV, str(tmp_path / phase))
+        _overwrite(model_cache.prepare(progress=False).path / "model.safetensors", 0, b"\0" * 4096)
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
+    jobs = [f"{phase}={tmp_path / phase}" for phase in PHASES]
+    driver = subprocess.Popen([sys.executable, "-c", KILLED, str(tokenizer_dir), *jobs], env=env, cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ended = {}
+    try:
+        while len(ended) < len(PHASES):  # kill each process as soon as it reaches its phase
+            line = driver.stdout.readline()
+            assert line, driver.stderr.read()[-1500:]
+            word, phase, number = line.split()
+            if word == "PHASE":
+                os.kill(int(number), signal.SIGKILL)
+            else:
+                ended[phase] = int(number)
+        assert driver.wait(timeout=60) == 0
+    finally:
+        driver.kill()
+    assert ended == {phase: -signal.SIGKILL for phase in PHASES}
+    for phase, (intact, kinds) in PHASES.items():
+        root = tmp_path / phase
+        monkeypatch.setenv(model_cache.CACHE_ENV, str(root))
+        left = {p.name.split("-")[-2] for p in root.iterdir() if p.name.startswith(".SmolLM2-135M-Instruct-")}
+        assert left == kinds, phase
+        if intact is not None:
+            assert (model_cache.check_cache() == "") == intact, phase
+        before = len(tiny_conversion)
+        result = model_cache.prepare(progress=False)
+        assert result.converted == (not intact), phase
+        assert len(tiny_conversion) == before + (not intact)
+        assert model_cache.check_cache(verify="full") == "", phase
+        assert _entries(root) == [".SmolLM2-135M-Instruct.lock", "SmolLM2-135M-Instruct-v2"], phase

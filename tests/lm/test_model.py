@@ -1,8 +1,16 @@
-"""rseai.lm on the real embedded SmolLM2-135M-Instruct: tokens, distributions, generation."""
+"""rseai.lm on the real embedded SmolLM2-135M-Instruct: tokens, distributions, generation; loading."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from rseai import lm
 from rseai.lm import sampling
 from rseai.lm.model import MAX_PROMPT_TOKENS
 from rseai.lm.results import readable_token
@@ -218,3 +226,134 @@ def test_readable_token_shows_spaces_and_newlines(smollm):
     newline = smollm.tokenizer("\n", add_special_tokens=False)["input_ids"][0]
     assert readable_token(smollm.tokenizer, space_the) == "␣the"
     assert readable_token(smollm.tokenizer, newline) == "↵"
+
+
+# ---- loading: local folders, the local Hugging Face cache, never the network unless asked -------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _tiny_folder(folder: Path, smollm, *, seed=0) -> Path:
+    from tests.conftest import tiny_llama
+
+    tiny_llama(smollm.vocab_size, seed=seed).save_pretrained(folder)
+    smollm.tokenizer.save_pretrained(folder)
+    return folder
+
+
+def _hub_cache_entry(hub: Path, repo_id: str, smollm) -> Path:
+    """Lay a model out as huggingface_hub caches it: models--org--name/{refs/main, snapshots/<sha>/}."""
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    repo = hub / f"models--{repo_id.replace('/', '--')}"
+    (repo / "refs").mkdir(parents=True)
+    (repo / "refs" / "main").write_text(commit)
+    return _tiny_folder(repo / "snapshots" / commit, smollm)
+
+
+# Run with HF_HUB_OFFLINE and TRANSFORMERS_OFFLINE unset and every DNS look-up and connect recorded
+# (and refused): a local-only load must not even try.
+NO_NETWORK = """
+import json, socket, sys, time
+calls = []
+
+def getaddrinfo(host, *args, **kwargs):
+    calls.append(f"getaddrinfo {host}")
+    raise socket.gaierror(-3, "Temporary failure in name resolution (refused by the test)")
+
+def connect(self, address):
+    calls.append(f"connect {address}")
+    raise OSError(101, "Network is unreachable (refused by the test)")
+
+socket.getaddrinfo, socket.socket.connect = getaddrinfo, connect
+from rseai import lm
+report = {}
+for name, allow in json.loads(sys.argv[1]):
+    del calls[:]
+    start = time.perf_counter()
+    try:
+        model = lm.load_model(name, allow_download=allow)
+        outcome = "loaded " + model.name
+    except Exception as err:
+        outcome = f"{type(err).__name__}: {err}"
+    report[f"{name} {allow}"] = {"outcome": outcome, "calls": list(calls),
+                                 "seconds": time.perf_counter() - start}
+print(json.dumps(report))
+"""
+
+
+def test_local_only_loads_never_touch_the_network_and_downloads_fail_fast(tmp_path, smollm):
+    """HF_HUB_OFFLINE unset, network cut: a hub id is resolved from the cache's files alone; a missing
+    one is a clear error with no request; allow_download=True makes one request and fails in seconds."""
+    hub = tmp_path / "hf" / "hub"
+    _hub_cache_entry(hub, "some-org/tiny-cached", smollm)
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    env.update(HF_HOME=str(tmp_path / "hf"), HF_HUB_CACHE=str(hub))
+    cases = [[None, False], ["some-org/tiny-cached", False], ["gpt2", False], ["gpt2", True]]
+    run = subprocess.run([sys.executable, "-c", NO_NETWORK, json.dumps(cases)], env=env, cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads(run.stdout.splitlines()[-1])
+    assert report["None False"] == {**report["None False"], "outcome": "loaded SmolLM2-135M-Instruct",
+                                    "calls": []}
+    cached = report["some-org/tiny-cached False"]
+    assert cached["outcome"] == "loaded some-org/tiny-cached" and cached["calls"] == []
+    missing = report["gpt2 False"]
+    assert missing["calls"] == []
+    assert missing["outcome"].startswith("ModelNotFoundError: model 'gpt2' not found")
+    assert "allow_download=True" in missing["outcome"]
+    download = report["gpt2 True"]
+    assert download["outcome"].startswith("ModelNotFoundError: model 'gpt2' is not in the local Hugging Face "
+                                          "cache and https://huggingface.co cannot be reached")
+    assert len(download["calls"]) == 1 and download["seconds"] < 10, download
+
+
+def test_download_with_hub_offline_set_says_so(monkeypatch, tmp_path):
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path))
+    with pytest.raises(lm.ModelNotFoundError, match="HF_HUB_OFFLINE"):
+        lm.load_model("no-such-org/no-such-model-xyz", allow_download=True)
+
+
+def test_unknown_model_fails_fast(monkeypatch, tmp_path):
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path))
+    start = time.perf_counter()
+    with pytest.raises(lm.ModelNotFoundError, match="allow_download=True"):
+        lm.load_model("no-such-org/no-such-model-xyz")
+    with pytest.raises(lm.ModelNotFoundError, match="not found"):
+        lm.load_model("not a valid/hub id/at all")
+    assert time.perf_counter() - start < 5
+
+
+def test_local_folder_model_loads(tmp_path, smollm):
+    tiny = lm.load_model(str(_tiny_folder(tmp_path / "tiny", smollm)), device="cpu")
+    assert tiny.name == str(tmp_path / "tiny")
+    dist = tiny.next_token_distribution("Hello")
+    assert dist.probs.sum() == pytest.approx(1.0)
+
+
+def test_folder_without_weights_is_a_clear_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(lm.ModelNotFoundError, match="not a loadable causal LM"):
+        lm.load_model(str(tmp_path / "empty"))
+
+
+def test_folder_with_a_damaged_header_is_a_clear_error(tmp_path, smollm):
+    folder = _tiny_folder(tmp_path / "tiny", smollm)
+    with open(folder / "model.safetensors", "r+b") as f:
+        f.write(b"\xff" * 8)
+    with pytest.raises(lm.ModelNotFoundError, match="not a loadable causal LM.*SafetensorError"):
+        lm.load_model(str(folder))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"device": "tpu"}, "device must be one of"),
+    ({"name": ""}, "name must be None"),
+    ({"allow_download": "yes"}, "allow_download must be True or False"),
+])
+def test_load_model_bad_arguments(kwargs, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        lm.load_model(**kwargs)

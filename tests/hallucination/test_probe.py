@@ -1,0 +1,176 @@
+"""rseai.hallucination.probe's answer cache: per user, writable, keyed by all that makes the answers."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rseai import lm
+from rseai.data import load_facts
+from rseai.hallucination import evaluate, probe
+from rseai.lm import cache as model_cache
+from tests.conftest import tiny_llama
+
+ROOT = Path(__file__).resolve().parents[2]
+QUICK = dict(n_samples=1, max_new_tokens=3, progress=False)
+
+
+@pytest.fixture
+def facts():
+    return load_facts().head(2)
+
+
+@pytest.fixture
+def tiny_lm(tmp_path, smollm):
+    """A tiny real Llama saved to a folder and loaded with load_model (answers are nonsense, fast)."""
+    folder = tmp_path / "tiny"
+    tiny_llama(smollm.vocab_size).save_pretrained(folder)
+    smollm.tokenizer.save_pretrained(folder)
+    return lm.load_model(str(folder))
+
+
+def test_answers_root_is_rseai_answers_else_the_user_cache(monkeypatch, tmp_path):
+    import platformdirs
+
+    monkeypatch.setenv(probe.ANSWERS_ENV, str(tmp_path / "mine"))
+    assert probe.answers_root() == tmp_path / "mine"
+    monkeypatch.delenv(probe.ANSWERS_ENV)
+    monkeypatch.setenv(model_cache.CACHE_ENV, str(tmp_path / "shared-model"))  # not where answers go
+    assert probe.answers_root() == Path(platformdirs.user_cache_dir("rseai")) / "answers"
+
+
+def test_a_second_run_is_read_from_the_cache(tiny_lm, facts, tmp_path):
+    assert evaluate(tiny_lm, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 2
+    assert evaluate(tiny_lm, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 0
+    assert sorted(p.suffix for p in (tmp_path / "a").iterdir()) == [".json", ".json"]  # no temp files
+
+
+@pytest.mark.parametrize("package", probe.KEYED_PACKAGES)
+def test_another_package_version_misses_the_cache(tiny_lm, facts, tmp_path, monkeypatch, package):
+    evaluate(tiny_lm, facts, cache_dir=tmp_path, **QUICK)
+    real = probe.metadata.version
+    monkeypatch.setattr(probe.metadata, "version", lambda p: "999.0" if p == package else real(p))
+    assert evaluate(tiny_lm, facts, cache_dir=tmp_path, **QUICK).n_generated == 2
+
+
+def test_edited_decoding_code_misses_the_cache(tiny_lm, facts, tmp_path, monkeypatch):
+    assert probe.DECODING_MODULES == ("rseai.lm.decode", "rseai.lm.sampling", "rseai.hallucination.answers")
+    module = tmp_path / "code" / "rseai_probe_decoding_copy.py"
+    module.parent.mkdir()
+    module.write_text(Path(ROOT / "rseai" / "lm" / "decode.py").read_text())
+    monkeypatch.syspath_prepend(str(module.parent))
+    monkeypatch.setattr(probe, "DECODING_MODULES", (*probe.DECODING_MODULES, module.stem))
+    assert evaluate(tiny_lm, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 2
+    assert evaluate(tiny_lm, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 0
+    module.write_text(module.read_text() + "# an edit that changes no behaviour still misses\n")
+    assert evaluate(tiny_lm, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 2
+
+
+def test_line_endings_alone_do_not_change_the_code_key(tiny_lm, tmp_path, monkeypatch):
+    module = tmp_path / "rseai_probe_crlf.py"
+    module.write_bytes(b"x = 1\ny = 2\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(probe, "DECODING_MODULES", (module.stem,))
+    lf = probe.cache_key(tiny_lm)["code_sha256"]
+    module.write_bytes(b"x = 1\r\ny = 2\r\n")
+    assert probe.cache_key(tiny_lm)["code_sha256"] == lf
+
+
+def test_new_weights_in_the_same_folder_miss_the_cache(tiny_lm, facts, tmp_path, smollm):
+    assert evaluate(tiny_lm, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 2
+    tiny_llama(smollm.vocab_size, seed=1).save_pretrained(tmp_path / "tiny")  # same name, new weights
+    retrained = lm.load_model(str(tmp_path / "tiny"))
+    assert retrained.name == tiny_lm.name
+    assert evaluate(retrained, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 2
+
+
+def test_weights_of_a_model_built_in_memory_are_hashed(tiny_lm):
+    import torch
+
+    tiny_lm.model.name_or_path = ""  # not from a folder
+    before = probe.cache_key(tiny_lm)["weights_sha256"]
+    with torch.no_grad():
+        next(tiny_lm.model.parameters())[0, 0] += 1
+    assert probe.cache_key(tiny_lm)["weights_sha256"] != before
+
+
+def test_embedded_model_key_is_the_prepared_weights_sha256(smollm):
+    manifest = json.loads((Path(smollm.model.name_or_path) / model_cache.MANIFEST).read_text())
+    assert probe.cache_key(smollm)["weights_sha256"] == manifest["files"]["model.safetensors"]["sha256"]
+
+
+def test_a_damaged_answer_file_is_generated_again(tiny_lm, facts, tmp_path):
+    evaluate(tiny_lm, facts, cache_dir=tmp_path, **QUICK)
+    for file in tmp_path.glob("*.json"):
+        file.write_text("{not json")
+    assert evaluate(tiny_lm, facts, cache_dir=tmp_path, **QUICK).n_generated == 2
+
+
+# ---- a read-only shared RSEAI_CACHE, as the JupyterHub section of the README sets it up -----------
+
+IN_READ_ONLY = """
+import json, os, sys, warnings
+from rseai import lm
+from rseai.data import load_facts
+from rseai.hallucination import evaluate
+
+quick = dict(n_samples=1, max_new_tokens=3, progress=False)
+model, facts, out = lm.load_model(), load_facts().head(3), {}
+out["first"] = evaluate(model, facts, **quick).n_generated   # 2 from the shared answers
+out["again"] = evaluate(model, facts, **quick).n_generated
+os.environ["RSEAI_ANSWERS"] = sys.argv[1]                     # inside the read-only folder
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    out["unwritable"] = evaluate(model, facts, seed=1, **quick).n_generated
+out["warnings"] = [str(w.message) for w in caught]
+print(json.dumps(out))
+"""
+_MOUNT_RO = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" && exec "$@"'
+
+
+def _run_read_only(folder: Path, argv: list[str], env: dict) -> subprocess.CompletedProcess:
+    """Run ``argv`` with ``folder`` really read-only: a read-only bind mount in a private mount
+    namespace as root (root ignores permission bits), plain permission bits otherwise."""
+    if os.geteuid() != 0:
+        subprocess.run(["chmod", "-R", "a-w", str(folder)], check=True)
+        try:
+            return subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        finally:
+            subprocess.run(["chmod", "-R", "u+w", str(folder)], check=True)
+    prefix = ["unshare", "--mount", "--propagation", "private", "sh", "-c", _MOUNT_RO, str(folder)]
+    probe_run = subprocess.run([*prefix, "sh", "-c", "! touch \"$0/x\" 2>/dev/null", str(folder)],
+                               capture_output=True, text=True)
+    if probe_run.returncode != 0:
+        reason = f"cannot mount a folder read-only here (root without CAP_SYS_ADMIN?): {probe_run.stderr}"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return subprocess.run([*prefix, *argv], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_notebook_02_on_a_read_only_shared_cache(tmp_path, tiny_conversion, monkeypatch):
+    """The model and an instructor's answers on a read-only share: evaluate reads them, writes the
+    answers it has to make to the user's own cache, and only warns when that is read-only too."""
+    shared = tmp_path / "srv"
+    monkeypatch.setenv(model_cache.CACHE_ENV, str(shared / "cache"))
+    monkeypatch.setenv(probe.ANSWERS_ENV, str(shared / "answers"))
+    evaluate(lm.load_model(), load_facts().head(2), **QUICK)  # the instructor's run before class
+    before = sorted(str(p.relative_to(shared)) for p in shared.rglob("*"))
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if k not in (probe.ANSWERS_ENV, "XDG_CACHE_HOME")}
+    env.update({model_cache.CACHE_ENV: str(shared / "cache"), "HOME": str(home),
+                probe.SHARED_ANSWERS_ENV: str(shared / "answers")})
+    run = _run_read_only(shared, [sys.executable, "-c", IN_READ_ONLY, str(shared / "mine")], env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    out = json.loads(run.stdout.splitlines()[-1])
+    assert out["first"] == 1 and out["again"] == 0
+    assert out["unwritable"] == 3 and len(out["warnings"]) == 1
+    assert "answers were not cached" in out["warnings"][0] and "RSEAI_ANSWERS" in out["warnings"][0]
+    assert sorted(str(p.relative_to(shared)) for p in shared.rglob("*")) == before  # nothing written
+    written = list((home / ".cache" / "rseai" / "answers" / model_cache.MODEL_NAME).glob("*.json"))
+    assert len(written) == 1
+    shutil.rmtree(shared)
