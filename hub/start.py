@@ -1,0 +1,118 @@
+"""Start the rseai classroom hub after checking what usually goes wrong, and say how to fix it.
+
+Checks, in order: running as root (each participant runs as their own account); JupyterHub and
+its authenticator installed; configurable-http-proxy installed in hub/node_modules; the ports
+free; the shared model cache prepared and read-only. Then it runs ``jupyterhub -f
+hub/jupyterhub_config.py``. Settings are the environment variables the config documents; the
+flags below set the common ones.
+
+Example
+-------
+$ sudo .venv/bin/python hub/start.py --port 8000 --admins alice
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+HUB = Path(__file__).resolve().parent
+sys.path.insert(0, str(HUB))
+
+
+class HubSetupError(RuntimeError):
+    """The hub cannot start; the message says why and how to fix it."""
+
+
+def check_port(ip: str, port: int, what: str, flag: str) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((ip, port))
+        except OSError as err:
+            raise HubSetupError(f"port {port} on {ip} ({what}) is taken: another program listens there "
+                                f"({err.strerror}). Stop it, or choose another port with {flag}.") from None
+
+
+def check_proxy() -> str:
+    from spawner import find_proxy
+
+    proxy = find_proxy()
+    if proxy is None:
+        raise HubSetupError(f"configurable-http-proxy is missing (looked in {HUB / 'node_modules/.bin'} and "
+                            f"on PATH). Install it with `make hub-deps` or `npm ci --prefix hub` "
+                            f"(needs Node.js and npm: apt-get install nodejs npm).")
+    return proxy
+
+
+def check_python_packages() -> None:
+    for module, package in (("jupyterhub", "jupyterhub"), ("nativeauthenticator", "jupyterhub-nativeauthenticator"),
+                            ("jupyterhub_idle_culler", "jupyterhub-idle-culler")):
+        if importlib.util.find_spec(module) is None:
+            raise HubSetupError(f"{package} is not installed in {sys.executable}; run "
+                                f"`{sys.executable} -m pip install -e '.[hub]'` (or `make hub-deps`).")
+
+
+def prepare_cache(cache: Path) -> None:
+    """Prepare the embedded model into ``cache`` (copying the caller's own cache if ready), read-only."""
+    from rseai.lm import cache as model_cache
+    from spawner import share_read_only
+
+    target = cache / model_cache.model_dir().name
+    if model_cache.check_cache(target) != "":
+        own = model_cache.model_dir()
+        cache.mkdir(parents=True, exist_ok=True)
+        if model_cache.check_cache(own) == "":
+            shutil.copytree(own, target, dirs_exist_ok=True)
+        else:
+            env = dict(os.environ, RSEAI_CACHE=str(cache))
+            subprocess.run([sys.executable, "-m", "rseai.classroom.cli", "prepare", "--quiet"], env=env,
+                           check=True)
+    share_read_only(str(cache))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ip", default=os.environ.get("RSEAI_HUB_IP", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("RSEAI_HUB_PORT", "8000")))
+    parser.add_argument("--state", default=os.environ.get("RSEAI_HUB_STATE", "/srv/rseai-hub"))
+    parser.add_argument("--admins", default=os.environ.get("RSEAI_HUB_ADMINS", ""),
+                        help="instructors, comma-separated (they approve sign-ups)")
+    parser.add_argument("--check-only", action="store_true", help="run the checks, do not start")
+    args = parser.parse_args(argv)
+    state = Path(args.state)
+    internal = int(os.environ.get("RSEAI_HUB_INTERNAL_PORT", "8081"))
+    proxy_api = int(os.environ.get("RSEAI_HUB_PROXY_API_PORT", "8001"))
+    try:
+        if hasattr(os, "geteuid") and os.geteuid() != 0:
+            raise HubSetupError("the hub must run as root (e.g. `sudo make hub`): it creates an account "
+                                "per participant and starts each server as that account.")
+        check_python_packages()
+        proxy = check_proxy()
+        check_port(args.ip, args.port, "the address participants open", "--port or RSEAI_HUB_PORT")
+        check_port("127.0.0.1", internal, "the hub's internal API", "RSEAI_HUB_INTERNAL_PORT")
+        check_port("127.0.0.1", proxy_api, "the proxy's API", "RSEAI_HUB_PROXY_API_PORT")
+        state.mkdir(parents=True, exist_ok=True, mode=0o700)
+        cache = Path(os.environ.get("RSEAI_CACHE", "/srv/rseai-cache"))
+        prepare_cache(cache)
+    except HubSetupError as err:
+        print(f"rseai hub: cannot start: {err}", file=sys.stderr)
+        return 2
+    print(f"rseai hub: proxy {proxy}; model cache {cache} (read-only); state {state}", flush=True)
+    if args.check_only:
+        return 0
+    env = dict(os.environ, RSEAI_HUB_IP=args.ip, RSEAI_HUB_PORT=str(args.port), RSEAI_HUB_STATE=str(state),
+               RSEAI_HUB_ADMINS=args.admins, RSEAI_CACHE=str(cache))
+    os.chdir(state)
+    command = [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(HUB / "jupyterhub_config.py")]
+    os.execve(command[0], command, env)
+    return 0  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main())
