@@ -51,7 +51,8 @@ def check_proxy() -> str:
 
 
 def check_python_packages() -> None:
-    for module, package in (("jupyterhub", "jupyterhub"), ("nativeauthenticator", "jupyterhub-nativeauthenticator"),
+    for module, package in (("jupyterhub", "jupyterhub"),
+                            ("nativeauthenticator", "jupyterhub-nativeauthenticator"),
                             ("jupyterhub_idle_culler", "jupyterhub-idle-culler")):
         if importlib.util.find_spec(module) is None:
             raise HubSetupError(f"{package} is not installed in {sys.executable}; run "
@@ -60,8 +61,9 @@ def check_python_packages() -> None:
 
 def prepare_cache(cache: Path) -> None:
     """Prepare the embedded model into ``cache`` (copying the caller's own cache if ready), read-only."""
-    from rseai.lm import cache as model_cache
     from spawner import share_read_only
+
+    from rseai.lm import cache as model_cache
 
     target = cache / model_cache.model_dir().name
     if model_cache.check_cache(target) != "":

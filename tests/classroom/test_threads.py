@@ -43,7 +43,8 @@ def test_rseai_threads_wins_over_everything(tmp_path):
 
 def test_cpu_limit_comes_before_the_cgroup_and_rounds_down(tmp_path):
     cg = fake_cgroup_v2(tmp_path, "400000 100000")
-    assert choose_threads(environ={"CPU_LIMIT": "2.0"}, affinity=8, **cg).describe() == "2 threads: CPU_LIMIT=2.0"
+    got = choose_threads(environ={"CPU_LIMIT": "2.0"}, affinity=8, **cg).describe()
+    assert got == "2 threads: CPU_LIMIT=2.0"
     assert choose_threads(environ={"CPU_LIMIT": "1.5"}, affinity=8, **cg).threads == 1
     assert choose_threads(environ={"CPU_LIMIT": "0.25"}, affinity=8, **cg).threads == 1
 
