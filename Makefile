@@ -43,7 +43,7 @@ lab: model
 	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lint: install
-	$(BIN)/ruff check rseai tests benchmarks
+	$(BIN)/ruff check rseai tests benchmarks hub
 
 unit: model
 	$(BIN)/pytest --doctest-modules rseai tests

@@ -50,7 +50,9 @@ c.Authenticator.admin_users = admins
 
 # Each participant: own account, own limits, shared read-only model, student notebooks
 c.JupyterHub.spawner_class = "spawner.ClassroomSpawner"
-c.Spawner.cmd = [str(Path(sys.executable).parent / "jupyterhub-singleuser")]
+PYTHON = env("RSEAI_HUB_PYTHON", sys.executable)  # one participants can run (hub/participant_python.py)
+c.Spawner.cmd = [PYTHON, "-m", "jupyterhub.singleuser"]
+c.ClassroomSpawner.python = PYTHON
 c.Spawner.default_url = "/lab/tree/rseai-notebooks"
 c.Spawner.cpu_limit = float(env("RSEAI_HUB_CPUS", "1"))
 c.Spawner.mem_limit = env("RSEAI_HUB_MEMORY", "2G")

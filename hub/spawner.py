@@ -33,6 +33,7 @@ class ClassroomSpawner(LocalProcessSpawner):
     model_cache = Unicode("", help="RSEAI_CACHE: the shared model cache, read-only to participants").tag(
         config=True)
     notebooks = Unicode(str(HUB.parent / "notebooks"), help="instructor notebooks").tag(config=True)
+    python = Unicode(sys.executable, help="the Python participants run").tag(config=True)
     first_uid = Integer(1000, help="accounts below this uid (system, root) are never used").tag(config=True)
 
     def ensure_account(self) -> pwd.struct_passwd:
@@ -61,7 +62,7 @@ class ClassroomSpawner(LocalProcessSpawner):
     def prepare_home(self, account) -> None:
         home = Path(account.pw_dir)
         if not os.path.lexists(home / "rseai-notebooks"):
-            self._as_participant(account, [sys.executable, "-m", "rseai.classroom.cli", "student",
+            self._as_participant(account, [self.python, "-m", "rseai.classroom.cli", "student",
                                            self.notebooks, str(home / "rseai-notebooks")])
         startup = home / ".ipython" / "profile_default" / "startup"
         self._as_participant(account, ["mkdir", "-p", str(startup)])
@@ -115,5 +116,9 @@ def share_read_only(folder: str) -> None:
 
 
 def find_proxy() -> str | None:
+    """configurable-http-proxy: ``$RSEAI_HUB_PROXY``, else hub/node_modules, else on PATH."""
+    chosen = os.environ.get("RSEAI_HUB_PROXY")
+    if chosen:
+        return chosen if os.access(chosen, os.X_OK) else None
     local = HUB / "node_modules" / ".bin" / "configurable-http-proxy"
     return str(local) if local.exists() else shutil.which("configurable-http-proxy")

@@ -44,8 +44,9 @@ def check_proxy() -> str:
 
     proxy = find_proxy()
     if proxy is None:
-        raise HubSetupError(f"configurable-http-proxy is missing (looked in {HUB / 'node_modules/.bin'} and "
-                            f"on PATH). Install it with `make hub-deps` or `npm ci --prefix hub` "
+        where = os.environ.get("RSEAI_HUB_PROXY") or f"{HUB / 'node_modules/.bin'} and on PATH"
+        raise HubSetupError(f"configurable-http-proxy is missing (looked for {where}). Install it with "
+                            f"`make hub-deps` or `npm ci --prefix hub` "
                             f"(needs Node.js and npm: apt-get install nodejs npm).")
     return proxy
 
@@ -60,22 +61,38 @@ def check_python_packages() -> None:
 
 
 def prepare_cache(cache: Path) -> None:
-    """Prepare the embedded model into ``cache`` (copying the caller's own cache if ready), read-only."""
+    """The embedded model in ``cache``, read-only to participants.
+
+    Copies the hub user's own prepared cache when there is one (seconds), else converts (~30 s).
+    """
+    import platformdirs
     from spawner import share_read_only
 
     from rseai.lm import cache as model_cache
 
-    target = cache / model_cache.model_dir().name
+    name = f"{model_cache.MODEL_NAME}-v{model_cache.CACHE_FORMAT}"
+    target, own = cache / name, Path(platformdirs.user_cache_dir("rseai")) / name
     if model_cache.check_cache(target) != "":
-        own = model_cache.model_dir()
         cache.mkdir(parents=True, exist_ok=True)
-        if model_cache.check_cache(own) == "":
+        if own != target and model_cache.check_cache(own) == "":
             shutil.copytree(own, target, dirs_exist_ok=True)
         else:
             env = dict(os.environ, RSEAI_CACHE=str(cache))
             subprocess.run([sys.executable, "-m", "rseai.classroom.cli", "prepare", "--quiet"], env=env,
                            check=True)
-    share_read_only(str(cache))
+    try:
+        share_read_only(str(cache))
+    except PermissionError as err:
+        raise HubSetupError(str(err)) from None
+
+
+def find_participant_python(target: Path) -> str:
+    from participant_python import participant_python
+
+    try:
+        return participant_python(target)
+    except PermissionError as err:
+        raise HubSetupError(str(err)) from None
 
 
 def main(argv=None) -> int:
@@ -102,14 +119,16 @@ def main(argv=None) -> int:
         state.mkdir(parents=True, exist_ok=True, mode=0o700)
         cache = Path(os.environ.get("RSEAI_CACHE", "/srv/rseai-cache"))
         prepare_cache(cache)
+        python = find_participant_python(Path(os.environ.get("RSEAI_HUB_PYTHON_ENV", "/srv/rseai-python")))
     except HubSetupError as err:
         print(f"rseai hub: cannot start: {err}", file=sys.stderr)
         return 2
-    print(f"rseai hub: proxy {proxy}; model cache {cache} (read-only); state {state}", flush=True)
+    print(f"rseai hub: proxy {proxy}; model cache {cache} (read-only); participants run {python}; "
+          f"state {state}", flush=True)
     if args.check_only:
         return 0
     env = dict(os.environ, RSEAI_HUB_IP=args.ip, RSEAI_HUB_PORT=str(args.port), RSEAI_HUB_STATE=str(state),
-               RSEAI_HUB_ADMINS=args.admins, RSEAI_CACHE=str(cache))
+               RSEAI_HUB_ADMINS=args.admins, RSEAI_CACHE=str(cache), RSEAI_HUB_PYTHON=python)
     os.chdir(state)
     command = [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(HUB / "jupyterhub_config.py")]
     os.execve(command[0], command, env)
