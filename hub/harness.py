@@ -70,10 +70,8 @@ class Kernel:
         self.headers = {"Authorization": f"token {who.token}"}
         reply = requests.post(self.base, headers=self.headers, json={"name": "python3"}, timeout=60)
         reply.raise_for_status()
-        self.id = reply.json()["id"]
-        ws_url = self.base.replace("http://", "ws://") + f"/{self.id}/channels"
-        self.ws = websocket.create_connection(ws_url, header=[f"Authorization: token {who.token}"],
-                                              timeout=600)
+        self.id, self.token = reply.json()["id"], who.token
+        self.connect()
         self.session = uuid.uuid4().hex
 
     def execute(self, code: str, *, timeout_s: float = 300) -> Result:
@@ -108,6 +106,26 @@ class Kernel:
                 idle = True
         out.seconds = time.perf_counter() - start
         return out
+
+    def connect(self) -> None:
+        ws_url = self.base.replace("http://", "ws://") + f"/{self.id}/channels"
+        self.ws = websocket.create_connection(ws_url, header=[f"Authorization: token {self.token}"],
+                                              timeout=600)
+
+    def answers_again(self, *, timeout_s: float = 120) -> Result:
+        """After a restart: reconnect until a cell runs again; return that first cell's result."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                self.connect()
+                result = self.execute("print('back')", timeout_s=30)
+                if "back" in result.stdout:
+                    return result
+            except (OSError, websocket.WebSocketException, ValueError):
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"kernel {self.id} did not answer within {timeout_s} s after a restart")
+            time.sleep(1)
 
     def close(self) -> None:
         try:

@@ -89,6 +89,16 @@ class Limits:
         """How many processes the kernel killed in this cgroup for going over ``memory_bytes``."""
         return oom_kills(self.memory_folder())
 
+    def peak_memory_bytes(self) -> int:
+        """The high-water mark of the participant's memory (server and kernels together)."""
+        folder = self.memory_folder()
+        for name in ("memory.peak", "memory.max_usage_in_bytes"):
+            try:
+                return int((folder / name).read_text())
+            except (OSError, TypeError, ValueError):
+                continue
+        return 0
+
     def remove(self) -> None:
         for folder in self.folders:
             try:
