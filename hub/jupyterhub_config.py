@@ -16,7 +16,7 @@ from pathlib import Path
 
 HUB = Path(__file__).resolve().parent
 sys.path.insert(0, str(HUB))
-from spawner import find_proxy  # noqa: E402
+from start import find_proxy  # noqa: E402
 
 c = get_config()  # noqa: F821 - provided by JupyterHub
 env = os.environ.get

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import pwd
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -99,26 +98,3 @@ class ClassroomSpawner(LocalProcessSpawner):
         limits = getattr(self, "limits", None)
         if limits is not None:
             limits.remove()
-
-
-def share_read_only(folder: str) -> None:
-    """Make the model cache readable by everyone and writable by root only (run by the hub)."""
-    root = Path(folder)
-    for path in [root, *root.rglob("*")]:
-        if path.is_symlink():
-            continue
-        os.chown(path, 0, 0)
-        os.chmod(path, 0o755 if path.is_dir() else 0o644)
-    blocked = [p for p in root.parents if not os.stat(p).st_mode & 0o001]
-    if blocked:
-        raise PermissionError(f"the model cache {str(root)!r} is inside {str(blocked[0])!r}, which "
-                              f"participants cannot enter; set RSEAI_CACHE to a folder under /srv")
-
-
-def find_proxy() -> str | None:
-    """configurable-http-proxy: ``$RSEAI_HUB_PROXY``, else hub/node_modules, else on PATH."""
-    chosen = os.environ.get("RSEAI_HUB_PROXY")
-    if chosen:
-        return chosen if os.access(chosen, os.X_OK) else None
-    local = HUB / "node_modules" / ".bin" / "configurable-http-proxy"
-    return str(local) if local.exists() else shutil.which("configurable-http-proxy")

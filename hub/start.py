@@ -30,6 +30,29 @@ class HubSetupError(RuntimeError):
     """The hub cannot start; the message says why and how to fix it."""
 
 
+def share_read_only(folder: str) -> None:
+    """Make the model cache readable by everyone and writable by root only (run by the hub)."""
+    root = Path(folder)
+    for path in [root, *root.rglob("*")]:
+        if path.is_symlink():
+            continue
+        os.chown(path, 0, 0)
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    blocked = [p for p in root.parents if not os.stat(p).st_mode & 0o001]
+    if blocked:
+        raise HubSetupError(f"the model cache {str(root)!r} is inside {str(blocked[0])!r}, which "
+                              f"participants cannot enter; set RSEAI_CACHE to a folder under /srv")
+
+
+def find_proxy() -> str | None:
+    """configurable-http-proxy: ``$RSEAI_HUB_PROXY``, else hub/node_modules, else on PATH."""
+    chosen = os.environ.get("RSEAI_HUB_PROXY")
+    if chosen:
+        return chosen if os.access(chosen, os.X_OK) else None
+    local = HUB / "node_modules" / ".bin" / "configurable-http-proxy"
+    return str(local) if local.exists() else shutil.which("configurable-http-proxy")
+
+
 def check_port(ip: str, port: int, what: str, flag: str) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         try:
@@ -40,8 +63,6 @@ def check_port(ip: str, port: int, what: str, flag: str) -> None:
 
 
 def check_proxy() -> str:
-    from spawner import find_proxy
-
     proxy = find_proxy()
     if proxy is None:
         where = os.environ.get("RSEAI_HUB_PROXY") or f"{HUB / 'node_modules/.bin'} and on PATH"
@@ -80,10 +101,7 @@ def prepare_cache(cache: Path) -> None:
             env = dict(os.environ, RSEAI_CACHE=str(cache))
             subprocess.run([sys.executable, "-m", "rseai.classroom.cli", "prepare", "--quiet"], env=env,
                            check=True)
-    try:
-        share_read_only(str(cache))
-    except PermissionError as err:
-        raise HubSetupError(str(err)) from None
+    share_read_only(str(cache))
 
 
 def find_participant_python(target: Path) -> str:

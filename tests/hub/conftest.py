@@ -26,7 +26,7 @@ def _cannot_run() -> str:
         return "the hub tests need root: they create an account per participant (CI runs as root)"
     if importlib.util.find_spec("jupyterhub") is None:
         return "JupyterHub is not installed: pip install -e '.[hub]' (make hub-test does it)"
-    from spawner import find_proxy
+    from start import find_proxy
 
     if find_proxy() is None:
         return "configurable-http-proxy is missing: npm ci --prefix hub (make hub-test does it)"
