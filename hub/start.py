@@ -87,7 +87,6 @@ def prepare_cache(cache: Path) -> None:
     Copies the hub user's own prepared cache when there is one (seconds), else converts (~30 s).
     """
     import platformdirs
-    from spawner import share_read_only
 
     from rseai.lm import cache as model_cache
 
