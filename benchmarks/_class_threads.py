@@ -8,6 +8,7 @@ and times ``next_token_distribution`` for ``prompts`` prompts it has never seen.
 import multiprocessing as mp
 import os
 import time
+from queue import Empty
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "RSEAI_THREADS",
                     "CPU_LIMIT", "JUPYTERHUB_USER")
@@ -39,7 +40,16 @@ def run_class(n: int, env: dict, *, prompts: int = 10) -> tuple[int, list]:
     procs = [ctx.Process(target=_participant, args=(i, env, barrier, prompts, queue)) for i in range(n)]
     for p in procs:
         p.start()
-    results = [queue.get(timeout=600) for _ in procs]
+    results = []
+    while len(results) < n:
+        try:
+            results.append(queue.get(timeout=5))
+        except Empty:
+            dead = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
+            if dead:
+                for p in procs:
+                    p.kill()
+                raise RuntimeError(f"a participant process failed (exit codes {dead})") from None
     for p in procs:
         p.join(timeout=60)
     return results[0][0], [t for _, times in results for t in times]

@@ -25,6 +25,7 @@ from _class_threads import run_class
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = os.environ.get("BENCH_PARTS", "threads,hub").split(",")
+PROMPTS = int(os.environ.get("BENCH_PROMPTS", "10"))  # new prompts each process asks in part 1
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))  # each action, all participants at once, this often
 SIZES = [int(n) for n in os.environ.get("BENCH_CLASS_SIZES", "1,3,6,10").split(",")]
 ACTIONS = {
@@ -51,12 +52,12 @@ def pct(values, q):
 
 
 def part_threads() -> bool:
-    print("== Part 1: N processes ask next_token_distribution for 10 new prompts at once")
+    print(f"== Part 1: N processes ask next_token_distribution for {PROMPTS} new prompts at once")
     modes = {"torch default": {}, "sized (hub, CPU_LIMIT=1)": {"JUPYTERHUB_USER": "bench", "CPU_LIMIT": "1"}}
     table = {}
     for n in (1, 4, 8):
         for mode, env in modes.items():
-            threads, times = run_class(n, env)
+            threads, times = run_class(n, env, prompts=PROMPTS)
             table[n, mode] = (threads, pct(times, 50), pct(times, 95))
     print(f"{'N':>3} | {'mode':<26} | threads | {'p50 ms':>8} | {'p95 ms':>8}")
     for (n, mode), (threads, p50, p95) in table.items():
