@@ -55,23 +55,26 @@ def test_a_kernel_over_its_memory_limit_dies_alone_and_says_so(hub, kernels):
     assert "stopped" not in kc.execute("print('again')").stderr  # said once, not on every cell
 
 
-def _start(*args, env=None):
+def _start(tmp_path, *args, env=None):
+    # every folder the hub would write is a temporary one, even if a check failed to stop it
+    private = dict(RSEAI_HUB_STATE=str(tmp_path / "state"), RSEAI_CACHE=str(tmp_path / "cache"),
+                   RSEAI_HUB_PYTHON_ENV=str(tmp_path / "python"))
     return subprocess.run([sys.executable, str(HUB / "start.py"), "--check-only", *args], capture_output=True,
-                          text=True, timeout=120, env={**os.environ, **(env or {})})
+                          text=True, timeout=120, env={**os.environ, **private, **(env or {})})
 
 
-def test_a_taken_port_is_named_with_the_fix():
+def test_a_taken_port_is_named_with_the_fix(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        out = _start("--port", str(port))
+        out = _start(tmp_path, "--port", str(port))
     assert out.returncode == 2
     assert f"port {port} on 127.0.0.1 (the address participants open) is taken" in out.stderr
     assert "choose another port with --port or RSEAI_HUB_PORT" in out.stderr
 
 
 def test_a_missing_proxy_is_named_with_the_fix(tmp_path):
-    out = _start("--port", "0", env={"RSEAI_HUB_PROXY": str(tmp_path / "no-proxy")})
+    out = _start(tmp_path, "--port", "0", env={"RSEAI_HUB_PROXY": str(tmp_path / "no-proxy")})
     assert out.returncode == 2
     assert "configurable-http-proxy is missing" in out.stderr and "npm ci --prefix hub" in out.stderr
