@@ -142,8 +142,9 @@ def capacity_model(cpu_cost, peak_bytes):
         cost = statistics.median(costs)
         fits = ", ".join(f"{cores} cores: {int(cores * 2.0 / max(cost, 1e-6))}" for cores in (16, 32, 64))
         print(f"  {action:<14} {cost * 1e3:7.0f} ms CPU  ->  {fits} participants")
-    print(f"  memory: {peak_bytes / 1e9:.2f} GB per participant at peak, so a 60-person class needs "
-          f"{60 * peak_bytes / 1e9:.0f} GB of RAM (each kernel holds its own float32 copy of the model)")
+    print(f"  memory: {peak_bytes / 1e9:.2f} GB per participant at peak (their cgroup's high-water mark: "
+          f"server, kernel and the page cache they touched), so a 60-person class needs at most "
+          f"{60 * peak_bytes / 1e9:.0f} GB of RAM")
 
 
 def main() -> int:
