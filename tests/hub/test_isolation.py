@@ -66,3 +66,11 @@ def test_a_system_account_name_is_refused(hub):
         assert "'daemon' is a system account" in hub.log.read_text()
     finally:
         hub.api("DELETE", "/users/daemon")
+
+
+def test_the_hub_runs_the_workshop_sign_up_and_the_idle_culler(hub):
+    signup = requests.get(f"{hub.url}/hub/signup", timeout=30)
+    assert signup.status_code == 200 and "Sign up" in signup.text  # NativeAuthenticator, not dummy
+    services = hub.api("GET", "/services")
+    assert "idle-culler" in services
+    assert "(idle-culler@127.0.0.1)" in hub.log.read_text()  # it is running and asking the hub
