@@ -70,7 +70,7 @@ def test_a_system_account_name_is_refused(hub):
 
 def test_the_hub_runs_the_workshop_sign_up_and_the_idle_culler(hub):
     signup = requests.get(f"{hub.url}/hub/signup", timeout=30)
-    assert signup.status_code == 200 and "Sign up" in signup.text  # NativeAuthenticator, not dummy
+    assert signup.status_code == 200 and "signup_password" in signup.text  # NativeAuthenticator's form
     services = hub.api("GET", "/services")
     assert "idle-culler" in services
     assert "(idle-culler@127.0.0.1)" in hub.log.read_text()  # it is running and asking the hub
