@@ -265,3 +265,4 @@ def remove_account(name: str, *, prefix: str) -> None:
             pass
     time.sleep(0.2)
     subprocess.run(["userdel", "--remove", name], capture_output=True)
+    shutil.rmtree(Path(tempfile.gettempdir()) / f"torchinductor_{name}", ignore_errors=True)  # torch's
