@@ -16,7 +16,8 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: guides install model lab test lint unit notebooks student bench clean app browser-deps browser offline slides
+.PHONY: guides install model lab test lint unit notebooks student bench clean app browser-deps browser offline slides \
+	hub hub-deps hub-test
 
 # Classroom checks (issue 8): notebooks with the network cut off, real JupyterLab/Voila in Chromium.
 OFFLINE := $(BIN)/python tests/offline/offline.py --
@@ -26,7 +27,7 @@ install: $(STAMP)
 
 # One implementation for every OS: rseai/classroom/install.py (torch from the CPU-only index on Linux).
 $(STAMP): pyproject.toml setup.py rseai/classroom/install.py
-	@$(PYTHON) -m rseai.classroom.install --venv $(VENV) --editable --extras test --torch "$(TORCH)"
+	@$(PYTHON) -m rseai.classroom.install --venv $(VENV) --editable --extras test,hub --torch "$(TORCH)"
 	@touch $(STAMP)
 
 model: install
@@ -37,7 +38,7 @@ lab: install
 	$(BIN)/rseai lab notebooks --port=$(PORT) $(if $(NO_BROWSER),--no-browser,)
 
 lint: install
-	$(BIN)/ruff check rseai tests benchmarks
+	$(BIN)/ruff check rseai tests benchmarks hub
 
 unit: model
 	$(BIN)/pytest --doctest-modules rseai tests
@@ -50,7 +51,7 @@ notebooks: model
 	$(FRESH_ANSWERS) $(BIN)/pytest --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) notebooks
 
 # `offline` is the notebook suite (as `notebooks`) run with no network, plus proof that it is cut.
-test: lint unit offline browser
+test: lint unit hub-test offline browser
 
 offline: model
 	$(FRESH_ANSWERS) $(OFFLINE) $(BIN)/pytest -rs --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) tests/offline notebooks
@@ -91,6 +92,26 @@ student: install
 
 bench: model
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# A class on one server (README "Teaching on a JupyterHub"): JupyterHub from PyPI (the [hub] extra),
+# configurable-http-proxy from npm into hub/node_modules. Run as root: one account per participant.
+HUB_PORT ?= 8000
+HUB_ADMINS ?=
+PROXY := hub/node_modules/.bin/configurable-http-proxy
+
+hub-deps: install $(PROXY)
+
+$(PROXY): hub/package.json hub/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install nodejs npm (or see nodejs.org)"; exit 1; }
+	npm ci --prefix hub --no-audit --no-fund
+	@touch $(PROXY)
+
+hub: hub-deps model
+	$(BIN)/python hub/start.py --port $(HUB_PORT) --admins "$(HUB_ADMINS)"
+
+# Isolation and faults against a real hub with real accounts (needs root, as CI runs).
+hub-test: hub-deps model
+	$(BIN)/pytest -rs tests/hub
 
 clean:
 	rm -rf student .pytest_cache

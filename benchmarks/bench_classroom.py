@@ -1,0 +1,168 @@
+"""A class on one server: fair thread sizing, then a simulated class against the real hub.
+
+Part 1 (any machine): N processes each load the model and ask ``next_token_distribution`` for
+10 new prompts at the same moment, with torch's default threads and as a hub kernel with
+``CPU_LIMIT=1`` sizes them (rseai.classroom.threads). Goals: 4 at once p95 <= 4x one alone p50;
+8 at once p95 <= 8x.
+Part 2 (root, with the [hub] extra and hub/node_modules): starts the hub on loopback, starts N
+participants' servers, opens a kernel each and has them all act at once, as a class does: a new
+prompt in 01's explorer, 02's Ask, 03's threshold. Prints p50/p95 per action, peak memory per
+participant (their cgroup's high-water mark), spawn time and failures for N = 1, 3, 6, 10, and a
+capacity model for 16/32/64-core servers from the measured CPU seconds per action.
+
+Exits non-zero when a goal is missed. ``BENCH_PARTS=threads`` or ``=hub`` runs one part;
+``BENCH_CLASS_SIZES=1,3`` other class sizes.
+"""
+
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+from _class_threads import run_class
+
+ROOT = Path(__file__).resolve().parents[1]
+PARTS = os.environ.get("BENCH_PARTS", "threads,hub").split(",")
+PROMPTS = int(os.environ.get("BENCH_PROMPTS", "10"))  # new prompts each process asks in part 1
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))  # each action, all participants at once, this often
+SIZES = [int(n) for n in os.environ.get("BENCH_CLASS_SIZES", "1,3,6,10").split(",")]
+ACTIONS = {
+    "01 new prompt": "lm.next_token_distribution(f'Participant {me} wonders, on try {k}, whether the')",
+    "02 Ask": "ask(lm, f'What is the capital of country number {k}?', max_new_tokens=12)",
+    "03 threshold": "explorer.threshold.value = 0.3 + 0.05 * ({k} % 8)",
+}
+SETUP = """
+import time, resource, numpy as np
+from rseai.lm import load_model
+from rseai.hallucination import ask
+from rseai.risk.widget import RiskExplorer
+from rseai.classroom.threads import size_threads
+lm = load_model()
+rng = np.random.default_rng(0)
+y = rng.integers(0, 2, 400); explorer = RiskExplorer(y, np.clip(0.35 * y + 0.65 * rng.random(400), 0, 1))
+print(size_threads().describe())
+"""
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+
+
+def part_threads() -> bool:
+    print(f"== Part 1: N processes ask next_token_distribution for {PROMPTS} new prompts at once")
+    modes = {"torch default": {}, "sized (hub, CPU_LIMIT=1)": {"JUPYTERHUB_USER": "bench", "CPU_LIMIT": "1"}}
+    table = {}
+    print(f"{'N':>3} | {'mode':<26} | threads | {'p50 ms':>8} | {'p95 ms':>8}", flush=True)
+    for n in (1, 4, 8):
+        for mode, env in modes.items():
+            threads, times = run_class(n, env, prompts=PROMPTS)
+            table[n, mode] = (threads, pct(times, 50), pct(times, 95))
+            print(f"{n:>3} | {mode:<26} | {threads:>7} | {table[n, mode][1] * 1e3:8.0f} | "
+                  f"{table[n, mode][2] * 1e3:8.0f}", flush=True)
+    alone = min(table[1, mode][1] for mode in modes)
+    ok = True
+    for n, factor in ((4, 4), (8, 8)):
+        p95 = table[n, "sized (hub, CPU_LIMIT=1)"][2]
+        default_p95 = table[n, "torch default"][2]
+        met = p95 <= factor * alone
+        ok &= met
+        print(f"goal: {n} at once p95 <= {factor}x one alone p50: sized {p95 / alone:.1f}x "
+              f"(torch default {default_p95 / alone:.1f}x)  {'OK' if met else 'MISSED'}")
+    return ok
+
+
+def all_at_once(kernels, code, k):
+    """Each kernel runs ``code`` (its own ``{me}``, the shared ``{k}``) at the same moment."""
+    results = [None] * len(kernels)
+
+    def act(i):
+        timed = (f"_c = time.process_time()\n{code.replace('{me}', str(i)).replace('{k}', str(k))}\n"
+                 f"print('cpu', time.process_time() - _c)")
+        results[i] = kernels[i].execute(timed, timeout_s=300)
+
+    threads = [threading.Thread(target=act, args=(i,)) for i in range(len(kernels))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def part_hub() -> bool:
+    sys.path.insert(0, str(ROOT / "hub"))
+    from harness import ClassHub
+
+    print("\n== Part 2: a class against the real hub (127.0.0.1), each participant CPU_LIMIT=1, 2G")
+    rows, cpu_cost, ok = [], {a: [] for a in ACTIONS}, True
+    with ClassHub(prefix="rseaibench", cpus=1.0, memory="2G") as hub:
+        people, kernels = [], []
+        for n in SIZES:
+            while len(people) < n:
+                who = hub.add_participant(f"p{len(people)}")
+                hub.start_server(who)
+                kernel = hub.kernel(who)
+                setup = kernel.execute(SETUP.replace("{me}", str(len(people))), timeout_s=300)
+                if setup.error:
+                    raise RuntimeError(f"{who.name}: setup failed: {setup.error}\n{setup.stderr}")
+                people.append(who)
+                kernels.append(kernel)
+            times, failures = {a: [] for a in ACTIONS}, 0
+            for k, (action, code) in ((r, a) for r in range(ROUNDS) for a in ACTIONS.items()):
+                for r in all_at_once(kernels[:n], code, k + 10 * n):
+                    if r is None or r.error:
+                        failures += 1
+                        continue
+                    times[action].append(r.seconds)
+                    if n == 1:
+                        cpu_cost[action].append(float(r.stdout.split("cpu")[-1]))
+            peak = max(hub.limits(w).peak_memory_bytes() for w in people[:n])
+            spawn = statistics.median(w.spawn_s for w in people[:n])
+            rows.append((n, times, peak, spawn, failures))
+            ok &= failures == 0
+    print(f"{'N':>3} | " + " | ".join(f"{a + ' p50/p95 ms':>26}" for a in ACTIONS)
+          + " | peak MB/participant | spawn s (alone) | failures")
+    for n, times, peak, spawn, failures in rows:
+        cells = " | ".join(f"{pct(t, 50) * 1e3:12.0f} /{pct(t, 95) * 1e3:11.0f}" if t else f"{'-':>26}"
+                           for t in times.values())
+        print(f"{n:>3} | {cells} | {peak / 1e6:19.0f} | {spawn:15.1f} | {failures:8d}")
+    capacity_model(cpu_cost, max(r[2] for r in rows))
+    return ok
+
+
+def capacity_model(cpu_cost, peak_bytes):
+    """All participants press at once: the last answer waits for N x (CPU s per action) / cores."""
+    print("\nCapacity model (from one participant's CPU seconds per action; all press at once, "
+          "answer within 2 s):")
+    for action, costs in cpu_cost.items():
+        if not costs:
+            continue
+        cost = statistics.median(costs)
+        fits = ", ".join(f"{cores} cores: {int(cores * 2.0 / max(cost, 1e-6))}" for cores in (16, 32, 64))
+        print(f"  {action:<14} {cost * 1e3:7.0f} ms CPU  ->  {fits} participants")
+    print(f"  memory: {peak_bytes / 1e9:.2f} GB per participant at peak (their cgroup's high-water mark: "
+          f"server, kernel and the page cache they touched), so a 60-person class needs at most "
+          f"{60 * peak_bytes / 1e9:.0f} GB of RAM")
+
+
+def main() -> int:
+    ok = True
+    if "threads" in PARTS:
+        ok &= part_threads()
+    if "hub" in PARTS:
+        if os.geteuid() != 0:
+            print("Part 2 needs root (one account per participant): not run")
+            ok &= os.environ.get("CI") != "true"
+        else:
+            ok &= part_hub()
+    print("all goals met" if ok else "GOAL MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    code = main()
+    print(f"({time.perf_counter() - start:.0f} s)")
+    sys.exit(code)

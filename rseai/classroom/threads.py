@@ -1,0 +1,183 @@
+"""How many threads one kernel should use: its fair share of the machine, not all of it.
+
+torch and the BLAS under numpy start one thread per core. On a shared server every kernel does
+so, and 40 kernels on 16 cores fight until the whole room waits. ``choose_threads`` reads the
+kernel's share, first match wins:
+
+1. ``RSEAI_THREADS`` (you decide);
+2. JupyterHub's ``CPU_LIMIT`` (set by every spawner that has a ``cpu_limit``);
+3. the cgroup CPU quota (v2 ``cpu.max``, v1 ``cpu.cfs_quota_us`` / ``cpu.cfs_period_us``);
+4. inside a JupyterHub (``JUPYTERHUB_USER`` set) with no limit: a small default of 2;
+5. else the CPUs this process may run on (the affinity mask, or ``os.cpu_count()`` where the
+   system has no affinity call, e.g. macOS and Windows).
+
+Limits 2-4 never exceed the affinity count. ``size_threads`` applies the choice once per process
+(torch, the BLAS libraries, and the ``OMP/MKL/OPENBLAS_NUM_THREADS`` variables that libraries
+loaded later read), unless you already chose: a thread variable set before start, or a
+``torch.set_num_threads`` call, is never overridden. ``rseai.lm.load_model`` calls it before
+torch is first imported. Not covered: inter-op threads, GPU streams, process pools.
+
+Example
+-------
+>>> choose_threads(environ={"CPU_LIMIT": "2.0"}, affinity=8).describe()
+'2 threads: CPU_LIMIT=2.0'
+>>> choose_threads(environ={"JUPYTERHUB_USER": "ada"}, affinity=8, cgroup_root=None).describe()
+'2 threads: inside JupyterHub with no CPU limit (default 2)'
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["ThreadChoice", "choose_threads", "size_threads", "THREAD_VARIABLES", "HUB_DEFAULT_THREADS"]
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+HUB_DEFAULT_THREADS = 2
+_CGROUP_ROOT = Path("/sys/fs/cgroup")
+_PROC_CGROUP = Path("/proc/self/cgroup")
+_APPLIED: ThreadChoice | None = None
+
+
+@dataclass(frozen=True)
+class ThreadChoice:
+    """``threads`` to use, the ``reason`` (which source decided), and whether rseai ``applied`` it."""
+
+    threads: int
+    reason: str
+    applied: bool = False
+
+    def describe(self) -> str:
+        return f"{self.threads} thread{'s' if self.threads != 1 else ''}: {self.reason}"
+
+
+def _affinity() -> int:
+    if hasattr(os, "sched_getaffinity"):  # Linux; macOS and Windows have no such call
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def _positive_number(name: str, text: str, *, whole: bool) -> float:
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value) or value <= 0:
+        kind = "a whole number >= 1" if whole else "a number of CPUs > 0"
+        raise ValueError(f"{name} must be {kind}, got {text!r}")
+    return value
+
+
+def _cgroup_quota(root: Path, proc_cgroup: Path) -> tuple[float, str] | None:
+    """The tightest CPU quota (in CPUs) on this process's cgroup or its parents, with its file."""
+    try:
+        lines = proc_cgroup.read_text().splitlines()
+    except OSError:
+        return None
+    found = []
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controllers == "":  # v2: one unified hierarchy
+            bases, files = [root], ("cpu.max",)
+        elif "cpu" in controllers.split(","):
+            bases, files = [root / controllers, root / "cpu", root / "cpu,cpuacct"], ("cpu.cfs_quota_us",)
+        else:
+            continue
+        for base in dict.fromkeys(bases):
+            folder = base / path.lstrip("/")
+            while True:
+                quota = _read_quota(folder, files[0])
+                if quota is not None:
+                    found.append(quota)
+                if folder == base or base not in folder.parents:
+                    break
+                folder = folder.parent
+    return min(found) if found else None
+
+
+def _read_quota(folder: Path, name: str) -> tuple[float, str] | None:
+    try:
+        if name == "cpu.max":
+            quota, period = (folder / name).read_text().split()[:2]
+        else:
+            quota = (folder / name).read_text().strip()
+            period = (folder / "cpu.cfs_period_us").read_text().strip()
+    except (OSError, ValueError):
+        return None
+    if quota in ("max", "-1") or int(period) <= 0:
+        return None
+    return int(quota) / int(period), str(folder / name)
+
+
+def choose_threads(*, environ=None, affinity: int | None = None, cgroup_root=_CGROUP_ROOT,
+                   proc_cgroup=_PROC_CGROUP) -> ThreadChoice:
+    """This process's fair share of threads and why (see the module docstring for the order).
+
+    ``environ`` defaults to ``os.environ``, ``affinity`` to the CPUs this process may use;
+    ``cgroup_root=None`` ignores cgroups. Raises ValueError for a malformed ``RSEAI_THREADS``
+    or ``CPU_LIMIT``.
+    """
+    env = os.environ if environ is None else environ
+    cpus = _affinity() if affinity is None else affinity
+    if env.get("RSEAI_THREADS", "").strip():
+        text = env["RSEAI_THREADS"].strip()
+        return ThreadChoice(int(_positive_number("RSEAI_THREADS", text, whole=True)), f"RSEAI_THREADS={text}")
+    limit = None
+    if env.get("CPU_LIMIT", "").strip():
+        text = env["CPU_LIMIT"].strip()
+        limit = _positive_number("CPU_LIMIT", text, whole=False), f"CPU_LIMIT={text}"
+    elif cgroup_root is not None:
+        quota = _cgroup_quota(Path(cgroup_root), Path(proc_cgroup))
+        if quota is not None:
+            limit = quota[0], f"cgroup CPU quota {quota[0]:g} CPUs ({quota[1]})"
+    if limit is None and env.get("JUPYTERHUB_USER"):
+        limit = HUB_DEFAULT_THREADS, f"inside JupyterHub with no CPU limit (default {HUB_DEFAULT_THREADS})"
+    if limit is None:
+        return ThreadChoice(cpus, f"all {cpus} CPUs this process may use (no limit found)")
+    threads = max(1, math.floor(limit[0] + 1e-9))
+    if threads > cpus:
+        return ThreadChoice(cpus, f"{limit[1]}, capped at the {cpus} CPUs this process may use")
+    return ThreadChoice(threads, limit[1])
+
+
+def _user_choice(environ) -> ThreadChoice | None:
+    for name in THREAD_VARIABLES:
+        text = environ.get(name, "").strip()
+        if text:
+            threads = int(text) if text.isdigit() and int(text) > 0 else _affinity()
+            return ThreadChoice(threads, f"{name}={text} set before start; left as is")
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        current = torch.get_num_threads()
+        if current not in {_affinity(), os.cpu_count()}:
+            return ThreadChoice(current, "torch.set_num_threads was called before; left as is")
+    return None
+
+
+def size_threads(*, environ=None) -> ThreadChoice:
+    """Apply ``choose_threads`` to this process once; later calls return the first choice."""
+    global _APPLIED
+    if _APPLIED is not None:
+        return _APPLIED
+    env = os.environ if environ is None else environ
+    user = _user_choice(env)
+    if user is not None:
+        _APPLIED = user
+        return user
+    choice = choose_threads(environ=env)
+    for name in THREAD_VARIABLES:  # read by libraries loaded from now on (and child processes)
+        env[name] = str(choice.threads)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(choice.threads)
+    if "numpy" in sys.modules:  # its BLAS read the variables when it loaded: resize it in place
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+            pass
+        else:
+            threadpool_limits(limits=choice.threads)
+    _APPLIED = ThreadChoice(choice.threads, choice.reason, applied=True)
+    return _APPLIED
