@@ -42,7 +42,7 @@ SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES = "slide", "subslide", "fragment", "skip"
 SLIDE_TYPES = (SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES, "-")
 NOTES_TAG, SOLUTION_TAG = "notes", "solution"
 # A cell that builds a widget: an Explorer/Gallery/Calculator/Widget, calculator(), ipywidgets, interact.
-WIDGET_CALL = re.compile(r"\b(?:\w*(?:Explorer|Gallery|Calculator|Widget)|calculator|interact|"
+WIDGET_CALL = re.compile(r"\b(?:\w*(?:Explorer|Gallery|Calculator|Widget)|calculator|interact|checkpoints\.\w+|"
                          r"(?:widgets|w)\.[A-Z]\w*)\s*\(")
 RISE_SETTINGS = {"scroll": True, "transition": "none", "start_slideshow_at": "beginning",
                  "autolaunch": False}
