@@ -146,7 +146,8 @@ def facilitator_guide(path: str | Path) -> str:
     checkpoints = [(s["heading"], q) for s in secs for c in s["cells"] if c.get("cell_type") == "code"
                    for q in _CHECKPOINT.findall(_text(c))]
     if checkpoints:
-        lines += ["## No-code checkpoints", ""] + [f"- *{h}*: {q}" for h, q in checkpoints] + [""]
+        lines += ["## No-code checkpoints", ""]
+        lines += [f"- *{h}*: {re.sub(r'{[^}]*}', '…', q)}" for h, q in checkpoints] + [""]
     exercises = [re.match(r"^#{3,4}\s+(.+)$", _text(c), re.M).group(1) for s in secs for c in s["cells"]
                  if c.get("cell_type") == "markdown" and re.match(r"^#{3,4}\s+Exercise", _text(c), re.M)]
     if exercises:

@@ -10,6 +10,7 @@ assigns them by one rule, so a new cell gets a sensible place without anyone thi
   the section), except a markdown answer (tagged ``solution``), which is a *fragment*;
 - code cells are *fragments* (they appear under the text that introduces them), except cells
   made only of ``assert`` statements (checks, not content), which are *skipped* in the show;
+- everything under a ``Claims`` heading is *skipped*: it proves the text, it is not presented;
 - cells tagged ``notes`` are speaker *notes* (RISE's speaker view; student versions drop them).
 
 ``add_slide_metadata(nb, notes=...)`` also inserts the instructor notes kept in
@@ -41,6 +42,7 @@ from pathlib import Path
 SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES = "slide", "subslide", "fragment", "skip", "notes"
 SLIDE_TYPES = (SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES, "-")
 NOTES_TAG, SOLUTION_TAG = "notes", "solution"
+CLAIMS_HEADING = "claims"  # a section under this heading is skipped in the show
 # A cell that builds a widget: an Explorer/Gallery/Calculator/Widget, calculator(), ipywidgets, interact.
 WIDGET_CALL = re.compile(r"\b(?:\w*(?:Explorer|Gallery|Calculator|Widget)|calculator|interact|checkpoints\.\w+|"
                          r"(?:widgets|w)\.[A-Z]\w*)\s*\(")
@@ -82,12 +84,18 @@ def slide_types(cells: list) -> list[str]:
     """The RISE slide type of each cell, by the rule in the module docstring."""
     if not isinstance(cells, list):
         raise TypeError(f"cells must be a list of notebook cells, got {type(cells).__name__}")
-    types, after_widget = [], False
+    types, after_widget, in_claims = [], False, False
     for i, cell in enumerate(cells):
         if not isinstance(cell, dict) or "cell_type" not in cell:
             raise TypeError(f"cells[{i}] must be a notebook cell (a dict with 'cell_type'), got {cell!r:.80}")
         if NOTES_TAG in _tags(cell):
             types.append(NOTES)
+            continue
+        if is_heading(cell):
+            in_claims = any(h.lower().startswith(CLAIMS_HEADING) for h in headings(cell))
+        if in_claims:  # the claims section checks the text; it is never presented
+            types.append(SKIP)
+            after_widget = False
             continue
         if not types or is_heading(cell) or is_widget(cell):
             kind = SLIDE

@@ -183,3 +183,22 @@ def test_widget_cells_have_a_slide_of_their_own(path):
 def test_notes_exist_for_every_notebook_number():
     numbers = {p.name[:2] for p in NOTEBOOKS}
     assert numbers - set(NOTES) <= {"02"}, "write instructor notes in rseai/presenter_notes.py"
+
+
+def test_the_claims_section_is_never_presented():
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# Title"},
+             {"cell_type": "markdown", "metadata": {}, "source": "## Claims\n\nEvery number, checked."},
+             {"cell_type": "code", "metadata": {}, "source": "x = 1\nassert x == 1", "outputs": []},
+             {"cell_type": "markdown", "metadata": {"tags": ["notes"]}, "source": "Not for presenting."}]
+    assert presenter.slide_types(cells) == ["slide", "skip", "skip", "notes"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_no_claims_cell_is_a_slide_in_the_notebooks(path):
+    nb = nbformat.read(path, as_version=4)
+    shown = False
+    for cell in nb.cells:
+        if presenter.is_heading(cell):
+            shown = not any(h.lower().startswith("claims") for h in presenter.headings(cell))
+        if not shown:
+            assert cell.metadata["slideshow"]["slide_type"] in ("skip", "notes"), cell.source[:60]
