@@ -44,7 +44,8 @@ SLIDE_TYPES = (SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES, "-")
 NOTES_TAG, SOLUTION_TAG = "notes", "solution"
 CLAIMS_HEADING = "claims"  # a section under this heading is skipped in the show
 # A cell that builds a widget: an Explorer/Gallery/Calculator/Widget, calculator(), ipywidgets, interact.
-WIDGET_CALL = re.compile(r"\b(?:\w*(?:Explorer|Gallery|Calculator|Widget)|calculator|interact|checkpoints\.\w+|"
+WIDGET_CALL = re.compile(r"\b(?:\w*(?:Explorer|Gallery|Calculator|Widget)|calculator|interact|"
+                         r"checkpoints\.\w+|"
                          r"(?:widgets|w)\.[A-Z]\w*)\s*\(")
 RISE_SETTINGS = {"scroll": True, "transition": "none", "start_slideshow_at": "beginning",
                  "autolaunch": False}
