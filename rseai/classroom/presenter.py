@@ -191,6 +191,15 @@ def notes_for(path: str | Path) -> dict:
     return NOTES.get(Path(path).name[:2], {})
 
 
+def presented(nb: dict, path: str | Path) -> dict:
+    """``nb`` as ``make slides`` leaves it: deep dives marked, timed notes, slide metadata."""
+    from rseai.classroom.lessons import mark_deep_dives, timed_notes
+
+    number = Path(path).name[:2]
+    nb = mark_deep_dives(copy.deepcopy(nb), number)
+    return add_slide_metadata(nb, notes=timed_notes(nb, number, notes_for(path)))
+
+
 def present_files(paths) -> list[str]:
     """Apply ``add_slide_metadata`` (with each notebook's notes) to notebook files, in place.
 
@@ -205,7 +214,7 @@ def present_files(paths) -> list[str]:
         original = path.read_text(encoding="utf-8")
         nb = nbformat.reads(original, as_version=4)
         notes = notes_for(path)
-        new = nbformat.from_dict(add_slide_metadata(nbformat.from_dict(nb), notes=notes))
+        new = nbformat.from_dict(presented(nbformat.from_dict(nb), path))
         text = nbformat.writes(new) + "\n"
         changed = text != original
         if changed:

@@ -160,7 +160,7 @@ def test_app_copy_refuses_to_overwrite_the_original(tmp_path):
 def test_every_notebook_has_slide_metadata_and_its_notes(path):
     nb = nbformat.read(path, as_version=4)
     assert presenter.missing_slide_metadata(nb) == [], "run `make slides`"
-    assert presenter.add_slide_metadata(nb, notes=presenter.notes_for(path)) == nb, "run `make slides`"
+    assert presenter.presented(nb, path) == nb, "run `make slides`"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
