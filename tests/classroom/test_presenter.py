@@ -202,3 +202,23 @@ def test_no_claims_cell_is_a_slide_in_the_notebooks(path):
             shown = not any(h.lower().startswith("claims") for h in presenter.headings(cell))
         if not shown:
             assert cell.metadata["slideshow"]["slide_type"] in ("skip", "notes"), cell.source[:60]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_no_bare_values_in_app_mode(path):
+    """A participant in app mode sees outputs without code: a bare tuple or rounded number means nothing."""
+    import ast
+
+    nb = nbformat.read(path, as_version=4)
+    bare = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "solution" in cell.metadata.get("tags", []):
+            continue
+        try:
+            body = ast.parse(cell.source).body
+        except SyntaxError:  # IPython magics
+            continue
+        last = body[-1].value if body and isinstance(body[-1], ast.Expr) else None
+        if isinstance(last, ast.Tuple) or (isinstance(last, ast.Call) and getattr(last.func, "id", "") == "round"):
+            bare.append(cell.source.splitlines()[-1])
+    assert not bare, f"label these outputs (print with words): {bare}"
