@@ -16,8 +16,8 @@ Example
 >>> cp.check("Type I").correct, cp.check("Type II").correct
 (False, True)
 >>> n = number("Accuracy in %?", answer=62.5, tolerance=0.5, explain="5 of 8 right.")
->>> n.check(62.7).correct, n.check("abc").correct
-(True, False)
+>>> n.check(62.7).correct, n.check("abc").correct, n.feedback_is_right()
+(True, False, True)
 """
 
 from __future__ import annotations
@@ -91,6 +91,17 @@ class Checkpoint(w.VBox):
             head = "✓ Right" if right else f"✗ Not quite: the answer is “{self.answer}”"
         tail = f" {self.then}" if self.then else ""
         return Verdict(right, f"{head}. {self.explain}{tail}")
+
+    def feedback_is_right(self) -> bool:
+        """True when the right answer is praised and wrong ones are not (what a claims cell asserts)."""
+        if not self.check(self.answer if self.kind != "number" else f"{self.answer}").correct:
+            return False
+        if self.kind == "number":
+            step = max(self.tolerance * 2, abs(self.answer) * 0.5, 1.0)
+            wrong = [self.answer + step, self.answer - step]
+        else:
+            wrong = [o for o in self.field.options if o != self.answer]
+        return not any(self.check(v).correct for v in wrong)
 
     def update(self) -> None:
         """Show the verdict for the current value of the field."""

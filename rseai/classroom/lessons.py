@@ -57,6 +57,47 @@ LESSONS = {
 }
 
 
+DEEP_MARK = " · *deep dive*"  # appended to a deep-dive heading, so participants see it too
+
+
+def mark_deep_dives(nb: dict, number: str) -> dict:
+    """``nb`` with ``DEEP_MARK`` after the heading of every timed deep-dive section (idempotent)."""
+    plan = {key.lower(): (minutes, path) for key, minutes, path in LESSONS.get(number, [])}
+    for cell in nb["cells"]:
+        if cell.get("cell_type") != "markdown":
+            continue
+        text = _text(cell)
+        heading = re.search(r"^(#{1,2}\s+)(.+)$", text, re.M)
+        if not heading or DEEP_MARK in heading.group(2):
+            continue
+        title = heading.group(2).strip()
+        match = [v for k, v in plan.items() if title.lower().startswith(k)]
+        if match and match[0][1] == DEEP and match[0][0] > 0:
+            cell["source"] = text[:heading.end()] + DEEP_MARK + text[heading.end():]
+    return nb
+
+
+def timed_notes(nb: dict, number: str, notes: dict) -> dict:
+    """``notes`` with "⏱ N min" and the path in front of each timed section's note (one made if none)."""
+    out = dict(notes)
+    for key, minutes, path in LESSONS.get(number, []):
+        if minutes == 0:
+            continue
+        cells = [c for c in nb["cells"] if c.get("cell_type") == "markdown" and any(
+            h.lower().startswith(key.lower()) for h in re.findall(r"^#{1,2}\s+(.+)$", _text(c), re.M))]
+        if not cells:
+            continue
+        heads = re.findall(r"^#{1,2}\s+(.+)$", _text(cells[0]), re.M)
+        same = [k for k in notes if any(h.lower().startswith(k.lower()) for h in heads)]
+        label = "core path" if path == CORE else "deep dive: skip it when time is short"
+        stamp = f"⏱ {minutes} min, {label}."
+        if same:
+            out[same[0]] = f"{stamp} {notes[same[0]]}"
+        else:
+            out[key] = stamp
+    return out
+
+
 def core_minutes(number: str) -> int:
     """Minutes on the core path of notebook ``number`` ("01" ...)."""
     if number not in LESSONS:
@@ -146,7 +187,8 @@ def facilitator_guide(path: str | Path) -> str:
     checkpoints = [(s["heading"], q) for s in secs for c in s["cells"] if c.get("cell_type") == "code"
                    for q in _CHECKPOINT.findall(_text(c))]
     if checkpoints:
-        lines += ["## No-code checkpoints", ""] + [f"- *{h}*: {q}" for h, q in checkpoints] + [""]
+        lines += ["## No-code checkpoints", ""]
+        lines += [f"- *{h}*: {re.sub(r'{[^}]*}', '…', q)}" for h, q in checkpoints] + [""]
     exercises = [re.match(r"^#{3,4}\s+(.+)$", _text(c), re.M).group(1) for s in secs for c in s["cells"]
                  if c.get("cell_type") == "markdown" and re.match(r"^#{3,4}\s+Exercise", _text(c), re.M)]
     if exercises:
@@ -177,7 +219,8 @@ def write_guides(notebooks_dir: str | Path, target_dir: str | Path) -> list[Path
     return written
 
 
-__all__ = ["LESSONS", "CORE", "DEEP", "CORE_RANGE", "core_minutes", "sections", "core_size",
+__all__ = ["LESSONS", "CORE", "DEEP", "CORE_RANGE", "DEEP_MARK", "mark_deep_dives", "timed_notes",
+           "core_minutes", "sections", "core_size",
            "facilitator_guide", "write_guides"]
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@
 ``rseai.classroom.presenter.add_slide_metadata`` inserts each note as a ``notes``-tagged markdown cell
 right after the heading it names (RISE shows it in the speaker view; ``rseai student`` drops it).
 Keys are the start of a heading, without its ``#`` marks; a note whose heading was renamed is
-reported by ``make slides`` and by ``tests/test_presenter.py``. Notes say what to ask the room,
-what to do live and where people get stuck; numbers stay in the notebooks, where they are checked.
+reported by ``make slides`` and by ``tests/classroom/test_presenter.py``. Notes say what to ask the room,
+what to do live and where people get stuck, with a model answer to every question asked; numbers
+stay in the notebooks, where they are checked. ``make slides`` puts each section's minutes
+(``rseai.classroom.lessons``) in front of its note.
 
 Example
 -------
@@ -39,19 +41,23 @@ NOTES = {
         "1. Text becomes tokens": (
             "Ask the room to guess how many tokens their own name takes, then try a few in the widget at "
             "the end. Make the fairness point: text in scripts the tokenizer splits finely costs more per "
-            "word and fits less into the model's context."),
+            "word and fits less into the model's context. *Model answer:* a common English name is one or "
+            "two tokens; rarer names, and names in Devanagari or another script, take several."),
         "2. What comes after": (
             "Take a show of hands first: birthday or aardvark? Then reveal what a bare 'Happy' is "
             "followed by. The lesson: context, not the word, decides; 'aardvark' is never impossible, "
-            "only improbable."),
+            "only improbable. *Model answer:* after a bare 'Happy' neither leads ('-' does); after the "
+            "greeting-card opening ' birthday' is in the top five and ' aardvark' millions of times "
+            "less likely."),
         "3. From scores to probabilities": (
             "Write the formula only if the room wants the maths; the three panels carry the story: low "
             "temperature is sure of itself, high temperature says any token will do. Connect it to the "
             "'creativity' setting of chat tools."),
         "4. Cutting the tail": (
             "The message: tens of thousands of tiny probabilities add up to a real chance. Top-k and "
-            "top-p are the guard rails. Ask why a product would keep any randomness at all (variety, "
-            "avoiding repetitive loops)."),
+            "top-p are the guard rails. Ask why a product would keep any randomness at all. *Model answer:* "
+            "greedy text repeats itself and gives every user the same reply; a little randomness brings "
+            "variety and avoids loops, and the filters keep it away from the absurd tail."),
         "5. Same input, different answers": (
             "This is why two colleagues asking the same chatbot the same question get different answers, "
             "and why a reproducible study records the model, the settings and the seed."),
@@ -76,7 +82,8 @@ NOTES = {
             "tell the true one from the invented one by its wording. Then point at the colours."),
         "2. Sydney or Canberra?": (
             "Ask the room first: which city will the model pick? Whatever it picks, the point is that "
-            "a near coin flip produced a confident sentence."),
+            "a near coin flip produced a confident sentence. *Model answer:* Sydney, by a hair (about "
+            "36% against 34%); greedy decoding says Sydney every time."),
         "3. Ask ten times": (
             "Link to the talk's slide: different answers to the same input are usually a nuisance; "
             "here they become a warning light. Scattered samples mean: check this."),
@@ -91,7 +98,8 @@ NOTES = {
             "below: a helpful model tends to answer the question as asked."),
         "8. A mitigation, measured: grounding": (
             "Grounding moves the trust to the source: ask who checks the documents a retrieval system "
-            "feeds the model."),
+            "feeds the model. *Model answer:* whoever owns the document store; the model believes what it "
+            "is given, as the wrong-passage run shows, so outdated or planted text becomes the answer."),
         "9. Explore": (
             "Take questions from the room, including one in another language and one it should know. "
             "The Ask button samples the model several times, so give it a moment."),
@@ -106,16 +114,22 @@ NOTES = {
             "question is always: who pays for each?"),
         "1. The accuracy paradox": (
             "Ask: would you deploy a screening test that is 99% accurate? Let people commit before you "
-            "show that it misses every ill person. Accuracy hides which errors happen."),
+            "show that it misses every ill person. Accuracy hides which errors happen. *Model answer:* not "
+            "on accuracy alone: ask for its miss rate and its false-alarm rate."),
         "2. The confusion matrix": (
             "Point at the two off-diagonal cells and name them twice: false positive = Type I, false "
-            "negative = Type II. Ask which one is worse for a tumour screen, and why."),
+            "negative = Type II. Ask which one is worse for a tumour test, and why. *Model answer:* the "
+            "false negative: a missed cancer goes untreated, while a false positive costs a biopsy and "
+            "worry, serious but recoverable."),
         "3. Moving the threshold": (
             "No threshold removes both errors; it only trades one for the other. Ask who decided on 0.5, "
-            "and on what grounds (usually nobody, by default)."),
+            "and on what grounds. *Model answer:* usually nobody: 0.5 is the library's default, while a "
+            "threshold is a policy that someone accountable should set from the costs."),
         "4. Choose the threshold from the costs": (
             "The costs are a value judgement, not a fact from the data: say so explicitly, and ask who in "
-            "the room's institution should set them."),
+            "the room's institution should set them. *Model answer:* the people accountable for the "
+            "decision, with those who bear its errors (clinicians and patients; a lender's risk committee "
+            "and its regulator), not the data scientist alone."),
         "The same idea with money": (
             "Stress that sex and age are left out of the model's inputs; section 6 still finds unequal "
             "outcomes by age. Leaving a column out is not the same as being fair."),
@@ -124,13 +138,19 @@ NOTES = {
             "it saves, but an intolerable risk must be reduced whatever the cost."),
         "6. Who pays?": (
             "Read the per-group rates aloud: these are people refused credit. Ask whether equal error "
-            "rates or equal refusal rates is the fairer target; both cannot always hold at once."),
+            "rates or equal refusal rates is the fairer target. *Model answer:* neither is right in "
+            "general. Equal false-refusal rates protect good applicants in every group; equal refusal "
+            "rates ignore real differences in repayment. When the groups' base rates differ, an imperfect "
+            "model cannot equalise both (Chouldechova, 2017, Big Data 5(2)), so the choice is a policy, "
+            "to be made openly."),
         "7. Explore": (
             "Let someone from the room drive: raise the cost of a missed case and press 'go to cheapest'. "
             "Watch the group panel: the fairness gap moves with the threshold."),
         "8. The model audit": (
             "Go through the audit question by question; the last rows need people, not code (who is "
-            "accountable, how a decision is contested). Ask who would own them in the room's institution."),
+            "accountable, how a decision is contested). Ask who would own them in the room's institution. "
+            "*Model answer:* a named person with authority over the decision (a head of lending, a "
+            "clinical lead), and a documented route for appeals."),
         "Exercises": (
             "Exercise 5 is a discussion: take two or three groups' answers and compare which hazard they "
             "escalate and which control they propose."),
@@ -148,20 +168,27 @@ NOTES = {
             "data set never tells you. That is what lets us score the detector."),
         "4. Model-centric": (
             "Ask the room what they would try first with a disappointing model. Most will name a bigger "
-            "model or more tuning: that is the talk's 'community bias towards model-centric'."),
+            "model or more tuning: that is the talk's 'community bias towards model-centric'. *Model "
+            "answer:* look at the data first: wrong or inconsistent labels, missing cases, drift."),
         "5. Data-centric": (
             "The key idea is out-of-fold probabilities: a model never judges a label it was trained on. "
             "Spend time here; the exercises rebuild this detector by hand."),
         "6. The talk's table": (
-            "Compare row by row with the steel-sheet figures beside it. Ask why the data-centric row "
-            "gains more here than the model search does."),
+            "Compare row by row with the steel-sheet figures beside it. Ask why, here, the model search "
+            "gains more than cleaning, the reverse of the talk. *Model answer:* our errors are random "
+            "flips, which a robust model averages away; the steel sheets had systematic, inconsistent "
+            "labels and an already well-tuned model, so only cleaning could help."),
         "8. Explore": (
             "The first change of a setting takes a few seconds (a full cross-validation); settings seen "
             "before come back at once. Page through the gallery and ask the room to judge: is the given "
-            "label or the suggested one right?"),
+            "label or the suggested one right? *Model answer:* usually the suggested one, sometimes "
+            "neither: the point is that a person decides, with the list as a guide."),
         "9. Check for data quality": (
             "Connect to the talk's data-quality dimensions. Only some of them can be checked by a "
-            "program; ask which of the rest (relevancy, timeliness) would matter for the room's own data."),
+            "program; ask which of the rest (relevancy, timeliness) would matter for the room's own data. "
+            "*Model answer:* timeliness wherever the world changes (prices, prevalence, language), "
+            "relevancy wherever data were collected for another purpose; both need someone who knows "
+            "the use."),
         "Exercises": (
             "The detector is a few plain loops: give about fifteen minutes and let the check cells "
             "compare the result with cleanlab."),
@@ -176,13 +203,16 @@ NOTES = {
             "is this line with different constants."),
         "2. Strubell et al. (2019)": (
             "The table is recomputed live from the paper's own constants: show that the famous number "
-            "comes out of the formula, then ask which constant is most out of date today."),
+            "comes out of the formula, then ask which constant is most out of date today. *Model "
+            "answer:* the hours of the NAS row (section 3: the real search was far smaller), then the PUE "
+            "(1.58 was an average; the PUE table lists far better buildings) and the grid."),
         "3. The talk's car comparison": (
             "Everyday equivalents make numbers memorable but hide assumptions: point at the sources "
             "listed for each factor."),
         "4. The same training run on different grids": (
             "Same energy, different CO2e: where a job runs can matter as much as what it does. Ask where "
-            "the room's own computing runs."),
+            "the room's own computing runs. *Model answer:* find the region in the grid table; between "
+            "the cleanest and the dirtiest grids the factor is about 30."),
         "5. Estimate vs measurement": (
             "A rated power (TDP) is a ceiling, not a reading. The measured H200 data show how far apart "
             "they can be; estimates built on TDP overstate."),

@@ -10,6 +10,7 @@ assigns them by one rule, so a new cell gets a sensible place without anyone thi
   the section), except a markdown answer (tagged ``solution``), which is a *fragment*;
 - code cells are *fragments* (they appear under the text that introduces them), except cells
   made only of ``assert`` statements (checks, not content), which are *skipped* in the show;
+- everything under a ``Claims`` heading is *skipped*: it proves the text, it is not presented;
 - cells tagged ``notes`` are speaker *notes* (RISE's speaker view; student versions drop them);
 - the Colab set-up cell (tagged ``colab_setup``, ``rseai.classroom.colab``) is *skipped*: plumbing.
 
@@ -42,8 +43,10 @@ from pathlib import Path
 SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES = "slide", "subslide", "fragment", "skip", "notes"
 SLIDE_TYPES = (SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES, "-")
 NOTES_TAG, SOLUTION_TAG, COLAB_TAG = "notes", "solution", "colab_setup"
+CLAIMS_HEADING = "claims"  # a section under this heading is skipped in the show
 # A cell that builds a widget: an Explorer/Gallery/Calculator/Widget, calculator(), ipywidgets, interact.
 WIDGET_CALL = re.compile(r"\b(?:\w*(?:Explorer|Gallery|Calculator|Widget)|calculator|interact|"
+                         r"checkpoints\.\w+|"
                          r"(?:widgets|w)\.[A-Z]\w*)\s*\(")
 RISE_SETTINGS = {"scroll": True, "transition": "none", "start_slideshow_at": "beginning",
                  "autolaunch": False}
@@ -83,7 +86,7 @@ def slide_types(cells: list) -> list[str]:
     """The RISE slide type of each cell, by the rule in the module docstring."""
     if not isinstance(cells, list):
         raise TypeError(f"cells must be a list of notebook cells, got {type(cells).__name__}")
-    types, after_widget = [], False
+    types, after_widget, in_claims = [], False, False
     for i, cell in enumerate(cells):
         if not isinstance(cell, dict) or "cell_type" not in cell:
             raise TypeError(f"cells[{i}] must be a notebook cell (a dict with 'cell_type'), got {cell!r:.80}")
@@ -92,6 +95,12 @@ def slide_types(cells: list) -> list[str]:
             continue
         if COLAB_TAG in _tags(cell):
             types.append(SKIP)
+            continue
+        if is_heading(cell):
+            in_claims = any(h.lower().startswith(CLAIMS_HEADING) for h in headings(cell))
+        if in_claims:  # the claims section checks the text; it is never presented
+            types.append(SKIP)
+            after_widget = False
             continue
         if not types or is_heading(cell) or is_widget(cell):
             kind = SLIDE
@@ -186,6 +195,15 @@ def notes_for(path: str | Path) -> dict:
     return NOTES.get(Path(path).name[:2], {})
 
 
+def presented(nb: dict, path: str | Path) -> dict:
+    """``nb`` as ``make slides`` leaves it: deep dives marked, timed notes, slide metadata."""
+    from rseai.classroom.lessons import mark_deep_dives, timed_notes
+
+    number = Path(path).name[:2]
+    nb = mark_deep_dives(copy.deepcopy(nb), number)
+    return add_slide_metadata(nb, notes=timed_notes(nb, number, notes_for(path)))
+
+
 def present_files(paths) -> list[str]:
     """Apply ``add_slide_metadata`` (with each notebook's notes) to notebook files, in place.
 
@@ -200,7 +218,7 @@ def present_files(paths) -> list[str]:
         original = path.read_text(encoding="utf-8")
         nb = nbformat.reads(original, as_version=4)
         notes = notes_for(path)
-        new = nbformat.from_dict(add_slide_metadata(nbformat.from_dict(nb), notes=notes))
+        new = nbformat.from_dict(presented(nbformat.from_dict(nb), path))
         text = nbformat.writes(new) + "\n"
         changed = text != original
         if changed:

@@ -8,8 +8,8 @@ greedy answer (``is_correct`` for a fact, ``rejects_premise`` for a false premis
 - ``agreement``: the share of the samples that say the same as the greedy answer.
 
 The summary reports accuracy (overall, per kind, per category), mean confidence, the expected
-calibration error of ``confidence`` and the AUROC of ``1 - agreement`` and ``1 - confidence``
-as detectors of wrong answers (``rseai.hallucination.calibration``).
+calibration error of ``confidence`` and the AUROC of ``1 - agreement``, ``1 - confidence`` and
+``1 - confidence_per_token`` as detectors of wrong answers (``rseai.hallucination.calibration``).
 
 Raw generations are cached, one JSON file per question, named by a hash of the question,
 passage, every generation parameter and what makes the answers: the model's name and weights
@@ -163,7 +163,9 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     Returns
     -------
     EvaluationResult; ``table`` columns: ``question``, ``category``, ``kind``, ``answer``,
-    ``correct``, ``confidence``, ``agreement``, ``samples`` (list of str), ``sample_correct``
+    ``correct``, ``confidence``, ``own_tokens`` (how many tokens ``confidence`` multiplies),
+    ``confidence_per_token`` (their geometric mean, which does not fall with length),
+    ``agreement``, ``samples`` (list of str), ``sample_correct``
     (share of samples graded right)
     """
     import pandas as pd
@@ -235,11 +237,14 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     for i, row in facts.iterrows():
         greedy, samples = results[i]
         accepted = _accepted(row) if row["kind"] == "fact" else []
-        confidence, _ = answer_confidence(greedy.tokens, greedy.probs, question=row["question"])
+        confidence, own = answer_confidence(greedy.tokens, greedy.probs, question=row["question"])
+        n_own = max(sum(own), 1) if any(own) else max(len(greedy.tokens), 1)
         rows.append({
             "question": row["question"], "category": row["category"], "kind": row["kind"],
             "answer": greedy.text, "correct": grade(greedy.text, kind=row["kind"], accepted=accepted),
             "confidence": confidence,
+            "own_tokens": n_own,
+            "confidence_per_token": confidence ** (1 / n_own),  # geometric mean: length-free
             "agreement": float(np.mean([am.same_answer(s, greedy.text, question=row["question"])
                                         for s in samples])),
             "samples": samples,
@@ -258,7 +263,8 @@ def summarize(table) -> dict:
                "mean_agreement": float(table["agreement"].mean()),
                "ece": calibration.expected_calibration_error(table["correct"], table["confidence"]),
                "auroc_agreement": calibration.auroc(wrong, 1 - table["agreement"]),
-               "auroc_confidence": calibration.auroc(wrong, 1 - table["confidence"])}
+               "auroc_confidence": calibration.auroc(wrong, 1 - table["confidence"]),
+               "auroc_confidence_per_token": calibration.auroc(wrong, 1 - table["confidence_per_token"])}
     for kind in ("fact", "false_premise"):
         part = table[table["kind"] == kind]
         summary[f"n_{kind}"] = int(len(part))

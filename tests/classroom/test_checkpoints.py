@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rseai.classroom.checkpoints import Checkpoint, choice, number, prediction
+from rseai.classroom.checkpoints import Checkpoint, Verdict, choice, number, prediction
 
 
 def test_choice_feedback_right_and_wrong_in_place():
@@ -64,3 +64,10 @@ def test_any_typed_value_gets_a_verdict(value):
     cp = number("How many?", answer=3, explain="three")
     verdict = cp.check(value)
     assert isinstance(verdict.correct, bool) and verdict.message
+
+
+def test_feedback_is_right_catches_a_checker_that_praises_everything(monkeypatch):
+    cp = choice("Q?", ["a", "b", "c"], answer="b", explain="because")
+    assert cp.feedback_is_right()
+    monkeypatch.setattr(Checkpoint, "check", lambda self, value: Verdict(True, "yes"))
+    assert not cp.feedback_is_right()

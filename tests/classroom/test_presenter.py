@@ -160,7 +160,7 @@ def test_app_copy_refuses_to_overwrite_the_original(tmp_path):
 def test_every_notebook_has_slide_metadata_and_its_notes(path):
     nb = nbformat.read(path, as_version=4)
     assert presenter.missing_slide_metadata(nb) == [], "run `make slides`"
-    assert presenter.add_slide_metadata(nb, notes=presenter.notes_for(path)) == nb, "run `make slides`"
+    assert presenter.presented(nb, path) == nb, "run `make slides`"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -183,3 +183,42 @@ def test_widget_cells_have_a_slide_of_their_own(path):
 def test_notes_exist_for_every_notebook_number():
     numbers = {p.name[:2] for p in NOTEBOOKS}
     assert numbers - set(NOTES) <= {"02"}, "write instructor notes in rseai/presenter_notes.py"
+
+
+def test_the_claims_section_is_never_presented():
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# Title"},
+             {"cell_type": "markdown", "metadata": {}, "source": "## Claims\n\nEvery number, checked."},
+             {"cell_type": "code", "metadata": {}, "source": "x = 1\nassert x == 1", "outputs": []},
+             {"cell_type": "markdown", "metadata": {"tags": ["notes"]}, "source": "Not for presenting."}]
+    assert presenter.slide_types(cells) == ["slide", "skip", "skip", "notes"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_no_claims_cell_is_a_slide_in_the_notebooks(path):
+    nb = nbformat.read(path, as_version=4)
+    shown = False
+    for cell in nb.cells:
+        if presenter.is_heading(cell):
+            shown = not any(h.lower().startswith("claims") for h in presenter.headings(cell))
+        if not shown:
+            assert cell.metadata["slideshow"]["slide_type"] in ("skip", "notes"), cell.source[:60]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_no_bare_values_in_app_mode(path):
+    """A participant in app mode sees outputs without code: a bare tuple or rounded number means nothing."""
+    import ast
+
+    nb = nbformat.read(path, as_version=4)
+    bare = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "solution" in cell.metadata.get("tags", []):
+            continue
+        try:
+            body = ast.parse(cell.source).body
+        except SyntaxError:  # IPython magics
+            continue
+        last = body[-1].value if body and isinstance(body[-1], ast.Expr) else None
+        if isinstance(last, ast.Tuple) or (isinstance(last, ast.Call) and getattr(last.func, "id", "") == "round"):
+            bare.append(cell.source.splitlines()[-1])
+    assert not bare, f"label these outputs (print with words): {bare}"
