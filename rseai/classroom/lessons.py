@@ -26,8 +26,8 @@ CORE_RANGE = (45, 60)  # minutes on the core path of each teaching notebook (01 
 
 # notebook -> [(heading start, minutes, path)]; every "## " heading of the notebook is listed.
 LESSONS = {
-    "00": [("00 · Setup check", 4, CORE), ("The model answers", 2, CORE), ("Widgets render", 2, CORE),
-           ("Verdict", 2, CORE)],
+    "00": [("00 · Setup check", 4, CORE), ("The model answers", 2, CORE), ("Your share of the CPU", 1, CORE),
+           ("Widgets render", 2, CORE), ("Verdict", 1, CORE)],
     "01": [("01 · Next-token probabilities", 3, CORE), ("1. Text becomes tokens", 6, CORE),
            ("2. What comes after", 7, CORE), ("3. From scores to probabilities", 7, CORE),
            ("4. Cutting the tail", 6, CORE), ("5. Same input, different answers", 4, CORE),

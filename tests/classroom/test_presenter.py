@@ -219,6 +219,7 @@ def test_no_bare_values_in_app_mode(path):
         except SyntaxError:  # IPython magics
             continue
         last = body[-1].value if body and isinstance(body[-1], ast.Expr) else None
-        if isinstance(last, ast.Tuple) or (isinstance(last, ast.Call) and getattr(last.func, "id", "") == "round"):
+        rounded = isinstance(last, ast.Call) and getattr(last.func, "id", "") == "round"
+        if isinstance(last, ast.Tuple) or rounded:
             bare.append(cell.source.splitlines()[-1])
     assert not bare, f"label these outputs (print with words): {bare}"
