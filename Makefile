@@ -16,8 +16,8 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: guides install model lab test lint unit notebooks student bench clean app browser-deps browser offline slides \
-	hub hub-deps hub-test
+.PHONY: guides install model lab test lint unit notebooks student bench bench-quick claims-seeds clean app \
+	browser-deps browser offline slides hub hub-deps hub-test
 
 # Classroom checks (issue 8): notebooks with the network cut off, real JupyterLab/Voila in Chromium.
 OFFLINE := $(BIN)/python tests/offline/offline.py --
@@ -51,18 +51,26 @@ notebooks: model
 	$(FRESH_ANSWERS) $(BIN)/pytest --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) notebooks
 
 # `offline` is the notebook suite (as `notebooks`) run with no network, plus proof that it is cut.
-test: lint unit hub-test offline browser
+test: lint unit hub-test offline browser bench-quick
 
 offline: model
 	$(FRESH_ANSWERS) $(OFFLINE) $(BIN)/pytest -rs --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) tests/offline notebooks
 
 # Debian's chromium (as root, via apt-get) and the playwright package; never `playwright install`.
+# A failed apt-get stops here with its whole log. Without root: under CI=true an error, else a
+# loud warning (the browser tests then skip, and say so).
+CHROMIUM_INSTALL := apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 browser-deps: install
 	@test -x $(CHROMIUM) || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing Debian's chromium for the browser tests (log: $(VENV)/chromium.log) ..."; \
-	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	    chromium; } > $(VENV)/chromium.log 2>&1 || tail -n 20 $(VENV)/chromium.log; \
-	  else echo "*** No $(CHROMIUM) and not root with apt-get: the browser tests will SKIP ***"; fi; }
+	  { $(CHROMIUM_INSTALL); } > $(VENV)/chromium.log 2>&1 \
+	  || { cat $(VENV)/chromium.log; echo "*** make browser-deps: installing chromium failed (whole log above;" \
+	       "command: $(CHROMIUM_INSTALL)) ***"; exit 1; }; \
+	  test -x $(CHROMIUM) || { echo "*** apt-get succeeded but there is no $(CHROMIUM) ***"; exit 1; }; \
+	  elif [ "$$CI" = true ]; then echo "*** No $(CHROMIUM) and not root with apt-get: run" \
+	    "'sudo $(CHROMIUM_INSTALL)' or set CHROMIUM=/path/to/chromium ***"; exit 1; \
+	  else echo "*** No $(CHROMIUM) and not root with apt-get: the browser tests will SKIP; run" \
+	    "'sudo $(CHROMIUM_INSTALL)' ***"; fi; }
 	@$(BIN)/python -c "import playwright" 2>/dev/null || $(BIN)/python -m pip install -q "playwright>=1.40"
 
 browser: browser-deps model
@@ -90,8 +98,25 @@ guides: install
 student: install
 	$(BIN)/rseai student notebooks student
 
+# Each benchmark exits non-zero on a missed goal; all run, then the make fails if any missed.
+# Full runs write benchmarks/results/*.json and the README table (benchmarks/render_readme.py).
+BENCH_QUICK_SCRIPTS ?= bench_risk bench_lm bench_next_token bench_labels bench_hallucination bench_carbon \
+	bench_memory
 bench: model
-	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@failed=""; for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || failed="$$failed $$f"; done; \
+	$(BIN)/python benchmarks/render_readme.py; \
+	test -z "$$failed" || { echo "*** missed goals:$$failed ***"; exit 1; }
+
+# The same scripts with fewer repeats and smaller inputs (under 3 minutes); part of `make test`.
+bench-quick: model
+	@mkdir -p build; failed=""; for b in $(BENCH_QUICK_SCRIPTS); do log=build/bench-quick-$$b.log; \
+	  BENCH_QUICK=1 $(BIN)/python benchmarks/$$b.py > $$log 2>&1 || failed="$$failed $$b"; \
+	  grep -E "^$$b \(quick\): (PASS|FAIL)" $$log || tail -n 20 $$log; done; \
+	test -z "$$failed" || { echo "*** missed goals:$$failed (logs: build/bench-quick-*.log) ***"; exit 1; }
+
+# Replays each notebook's story for 5 seeds and reports which claims survive every seed.
+claims-seeds: model
+	$(BIN)/python -m tests.notebooks.claims_seeds
 
 # A class on one server (README "Teaching on a JupyterHub"): JupyterHub from PyPI (the [hub] extra),
 # configurable-http-proxy from npm into hub/node_modules. Run as root: one account per participant.

@@ -7,6 +7,8 @@ of process CPU time (all threads, so CodeCarbon's own thread is included). On a 
 the wall times swing with other users' load; the CPU-time ratio is the robust measure.
 
     python benchmarks/bench_carbon.py [--seconds 10] [--repeats 4]
+
+The goal is held on the CPU-time overhead. ``BENCH_QUICK=1``: 3 s of work, 3 repeats.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
+
+from _goals import Goals, quick_or_full
 
 from rseai.carbon import track
 
@@ -37,10 +42,11 @@ def run(n: int, tracked: bool):
     return time.perf_counter() - t0, time.process_time() - c0, m
 
 
-def main() -> None:
+def main() -> int:
+    goals = Goals("bench_carbon")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--repeats", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=quick_or_full(3.0, 10.0))
+    parser.add_argument("--repeats", type=int, default=quick_or_full(3, 4))
     args = parser.parse_args()
 
     with track():  # the first call detects the hardware once per process: not part of the overhead
@@ -68,7 +74,11 @@ def main() -> None:
     m = results[True][-1][2]
     print(f"energy reported: median {statistics.median(r[2].energy_j for r in results[True]):.1f} J per run; "
           f"method: {m.method}")
+    goals.check("track_cpu_overhead_pct", 100 * (cpu_ratio - 1), goal=5.0,
+                what=f"`track` overhead on a {args.seconds:g} s CPU job (medians of {args.repeats})",
+                shown=f"CPU time {100 * (cpu_ratio - 1):+.1f}%, wall {100 * (wall_ratio - 1):+.1f}%")
+    return goals.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -4,20 +4,24 @@ Goals (issue 4): ``evaluate`` on the whole probe set x 5 samples < 4 min on the 
 (first run), < 5 s cached. Reference: the same questions asked one at a time (``batch_size=1``,
 still with the prompt read once for the greedy answer and its samples). Run: ``make bench``
 (``BENCH_QUESTIONS=16`` sets the subset size for the batched-vs-single comparison;
-``BENCH_FULL=0`` skips the full-set run).
+``BENCH_FULL=0`` skips the full-set run; ``BENCH_QUICK=1``: 8 questions, one repeat, no full set).
+The batched run must not be slower than one at a time.
 """
 
 import os
+import sys
 import tempfile
 
+from _goals import Goals, quick_or_full
 from _timing import interleaved_medians, median_seconds
 
-QUESTIONS = int(os.environ.get("BENCH_QUESTIONS", "16"))
-FULL = os.environ.get("BENCH_FULL", "1") != "0"
-REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+QUESTIONS = int(os.environ.get("BENCH_QUESTIONS", quick_or_full("8", "16")))
+FULL = os.environ.get("BENCH_FULL", quick_or_full("0", "1")) != "0"
+REPEAT = int(os.environ.get("BENCH_REPEAT", quick_or_full("1", "3")))
 
 
-def main():
+def main() -> int:
+    goals = Goals("bench_hallucination")
     from rseai.data import load_facts
     from rseai.hallucination import evaluate
     from rseai.lm import load_model
@@ -34,8 +38,11 @@ def main():
     print(f"{len(subset)} questions x 5 samples, median of {REPEAT}:")
     print(f"  one at a time   {s:7.2f} s")
     print(f"  batched (16)    {b:7.2f} s   speed-up x{s / b:.2f}")
+    goals.check("batched_vs_single", b / s, goal=1.0, what=f"`evaluate`, {len(subset)} questions batched "
+                "vs one at a time", shown=f"{b:.1f} s vs {s:.1f} s, x{s / b:.2f} faster")
     if not FULL:
-        return
+        print("full probe set: not run (BENCH_FULL=0 or BENCH_QUICK=1)")
+        return goals.finish()
     with tempfile.TemporaryDirectory() as cache:
         def full():
             return evaluate(lm, facts, n_samples=5, seed=0, cache_dir=cache, progress=False)
@@ -45,13 +52,17 @@ def main():
         result = evaluate(lm, facts, n_samples=5, seed=0, cache_dir=cache, progress=False)
     summary = result.summary
     print(f"full probe set ({len(facts)} questions x 5 samples):")
-    print(f"  first run       {first:7.1f} s   (goal < 240 s: {'met' if first < 240 else 'NOT met'})")
-    print(f"  cached run      {cached:7.2f} s   (goal < 5 s: {'met' if cached < 5 else 'NOT met'}); "
-          f"x{first / cached:.0f} faster")
+    print(f"  first run       {first:7.1f} s   (goal < 240 s)")
+    print(f"  cached run      {cached:7.2f} s   (goal < 5 s); x{first / cached:.0f} faster")
+    goals.check("full_first_s", first, goal=240, what=f"`evaluate` on {len(facts)} questions × 5 samples, "
+                "first run", shown=f"{first:.0f} s")
+    goals.check("full_cached_s", cached, goal=5, what=f"`evaluate` on {len(facts)} questions × 5 samples, "
+                "cached", shown=f"{cached:.2f} s")
     print(f"  accuracy {summary['accuracy']:.3f} (facts {summary['accuracy_fact']:.3f}, false premises "
           f"{summary['accuracy_false_premise']:.3f}), ECE {summary['ece']:.3f}, AUROC agreement "
           f"{summary['auroc_agreement']:.3f}, AUROC confidence {summary['auroc_confidence']:.3f}")
+    return goals.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -6,7 +6,7 @@ scores detection against the known flip mask, ours (``find_issues``) beside clea
 ``find_label_issues`` with its defaults called directly on the same probabilities, for both
 noise kinds.
 
-Run: ``.venv/bin/python benchmarks/bench_labels.py [repeats]``
+Run: ``.venv/bin/python benchmarks/bench_labels.py [repeats]`` (``BENCH_QUICK=1``: one run).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 
+from _goals import Goals, quick_or_full
 from cleanlab.filter import find_label_issues
 from sklearn.model_selection import train_test_split
 
@@ -24,7 +25,8 @@ from rseai.data import load_digits
 BUDGET_S = 60.0
 
 
-def main(repeat: int = 3) -> None:
+def main(repeat: int = 3) -> int:
+    goals = Goals("bench_labels")
     df = load_digits()
     X, y = df.drop(columns="label").to_numpy(), df["label"].to_numpy()
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
@@ -42,14 +44,13 @@ def main(repeat: int = 3) -> None:
           f"{repeat} runs, medians")
     for name, times in parts.items():
         print(f"  {name:<22} {statistics.median(times):7.2f} s")
-    print(f"  {'whole comparison':<22} {whole:7.2f} s   budget {BUDGET_S:.0f} s   "
-          f"ratio {whole / BUDGET_S:.3f} of budget  {'OK' if whole < BUDGET_S else 'OVER BUDGET'}")
+    goals.check("comparison_s", whole, goal=BUDGET_S, what="label-cleaning comparison on digits at 20% noise",
+                shown=f"{whole:.1f} s")
     print(table[["accuracy", "change", "n_fits"]].round(4).to_string())
     print(f"  model-centric choice: {table.attrs['model_centric_choice']}")
 
     print("\ndetection against the known flips (same out-of-fold probabilities for both)")
     print(f"  {'noise':<10} {'detector':<34} {'flagged':>7} {'precision':>9} {'recall':>7} {'seconds':>8}")
-    worse = False
     for kind in ("uniform", "pairwise"):
         noisy_k, flipped_k = L.inject_noise(y_tr, rate=0.2, kind=kind, seed=0)
         probs = L.out_of_fold_probs(L.default_model(), X_tr, noisy_k, seed=0)
@@ -68,13 +69,16 @@ def main(repeat: int = 3) -> None:
             print(f"  {kind:<10} {name:<34} {s['n_found']:>7} {s['precision']:>9.3f} {s['recall']:>7.3f} "
                   f"{sec:>8.3f}")
         (ours, t_ours), (ref, t_ref) = timed.values()
-        worse |= ours["precision"] < ref["precision"] or ours["recall"] < ref["recall"]
         print(f"  {kind:<10} ratio ours/cleanlab: precision {ours['precision'] / ref['precision']:.3f}, "
               f"recall {ours['recall'] / ref['recall']:.3f}, time {t_ours / t_ref:.2f}")
-    print("detection: ours is " + ("WORSE than" if worse else "not worse than") + " cleanlab's defaults")
-    if whole >= BUDGET_S or worse:
-        sys.exit(1)
+        worst = min(ours["precision"] / ref["precision"], ours["recall"] / ref["recall"])
+        goals.check(f"{kind}_detection_vs_cleanlab", worst, goal=1.0, higher_is_better=True,
+                    what=f"label-error detection vs cleanlab's defaults ({kind} noise; worse of "
+                         "precision and recall ratios)",
+                    shown=f"precision {ours['precision']:.3f} vs {ref['precision']:.3f}, "
+                          f"recall {ours['recall']:.3f} vs {ref['recall']:.3f}")
+    return goals.finish()
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else quick_or_full(1, 3)))

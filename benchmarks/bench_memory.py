@@ -11,6 +11,8 @@ notebook at a time (the heaviest) plus a server, with ``--reserve-gb`` kept for 
 
     python benchmarks/bench_memory.py                 # every notebook in notebooks/
     python benchmarks/bench_memory.py 01 03           # some of them
+
+Goal: every notebook's peak under 2 GB. ``BENCH_QUICK=1`` (no notebooks named): notebook 03 only.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import urllib.request
 from pathlib import Path
 
 import nbformat
+from _goals import Goals, quick_or_full
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,8 +109,9 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
-    if args.notebooks:
-        paths = [p for p in paths if p.name[:2] in args.notebooks]
+    chosen = args.notebooks or quick_or_full(["03"], [])
+    if chosen:
+        paths = [p for p in paths if p.name[:2] in chosen]
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -145,7 +149,10 @@ def main(argv=None) -> int:
         args.json.write_text(json.dumps({"notebooks": results, "server_mb": server_mb,
                                          "per_user_mb": per_user, "shared_mb": shared, "fits": fits},
                                         indent=1))
-    return 0
+    goals = Goals("bench_memory")
+    goals.check("peak_mb", worst["peak_mb"], goal=GOAL_MB,
+                what=f"peak kernel memory, heaviest notebook ({name})", shown=f"{worst['peak_mb']:.0f} MB")
+    return goals.finish()
 
 
 if __name__ == "__main__":

@@ -3,12 +3,15 @@
 Prints medians of repeated runs and ratios against two references: a naive loop that recounts
 the confusion matrix at each threshold (numpy, O(n) per threshold), and scikit-learn's
 ``roc_curve`` (which also sorts once). The target (issue 5) is < 0.5 s for 100,000 scores.
-Run: ``python benchmarks/bench_risk.py``.
+Run: ``python benchmarks/bench_risk.py`` (``BENCH_QUICK=1``: fewer repeats).
 """
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
+from _goals import Goals, quick_or_full
 from _timing import median_seconds
 from sklearn.metrics import roc_curve
 
@@ -16,6 +19,7 @@ from rseai import risk
 
 N = 100_000
 COSTS = {"cost_fp": 1.0, "cost_fn": 5.0}
+REPEAT = quick_or_full(3, 5)
 
 
 def naive_sweep(y_true, scores, thresholds):
@@ -30,18 +34,19 @@ def naive_sweep(y_true, scores, thresholds):
     return rows
 
 
-def main():
+def main() -> int:
+    goals = Goals("bench_risk")
     rng = np.random.default_rng(0)
     y_true = rng.integers(0, 2, N)
     scores = np.clip(0.3 * y_true + rng.normal(0.35, 0.2, N), 0, 1)
     grid = np.linspace(0, 1, 101)
     n_unique = len(np.unique(scores)) + 1
 
-    full = median_seconds(lambda: risk.threshold_sweep(y_true, scores, **COSTS), repeat=5, warmup=0)
-    on_grid = median_seconds(lambda: risk.threshold_sweep(y_true, scores, thresholds=grid, **COSTS), repeat=5,
-                             warmup=0)
+    full = median_seconds(lambda: risk.threshold_sweep(y_true, scores, **COSTS), repeat=REPEAT, warmup=0)
+    on_grid = median_seconds(lambda: risk.threshold_sweep(y_true, scores, thresholds=grid, **COSTS),
+                             repeat=REPEAT, warmup=0)
     naive_grid = median_seconds(lambda: naive_sweep(y_true, scores, grid), repeat=3, warmup=0)
-    sk = median_seconds(lambda: roc_curve(y_true, scores, drop_intermediate=False), repeat=5, warmup=0)
+    sk = median_seconds(lambda: roc_curve(y_true, scores, drop_intermediate=False), repeat=REPEAT, warmup=0)
     per_threshold = naive_grid / len(grid)
 
     # the two methods agree on the grid
@@ -58,7 +63,8 @@ def main():
     # measured, not extrapolated: every distinct threshold of 10,000 scores, both ways
     y_small, s_small = y_true[:10_000], scores[:10_000]
     small_thresholds = np.append(np.unique(s_small), np.inf)
-    fast_small = median_seconds(lambda: risk.threshold_sweep(y_small, s_small, **COSTS), repeat=5, warmup=0)
+    fast_small = median_seconds(lambda: risk.threshold_sweep(y_small, s_small, **COSTS), repeat=REPEAT,
+                                warmup=0)
     naive_small = median_seconds(lambda: naive_sweep(y_small, s_small, small_thresholds), repeat=1, warmup=0)
     print(f"10,000 scores, all {len(small_thresholds):,} thresholds, measured: vectorised "
           f"{fast_small * 1000:.1f} ms, naive loop {naive_small:.2f} s  "
@@ -66,7 +72,13 @@ def main():
     naive_full = per_threshold * n_unique
     print(f"naive loop at every distinct threshold (extrapolated from {per_threshold * 1000:.2f} ms "
           f"per threshold): {naive_full:.0f} s  speed-up x{naive_full / full:.0f}")
+    goals.check("sweep_ms", full * 1000, goal=500, what="`threshold_sweep` over 100,000 scores",
+                shown=f"{full * 1000:.0f} ms (sklearn `roc_curve`, same sort + cumsum: {sk * 1000:.0f} ms)")
+    goals.check("sweep_vs_naive_speedup", naive_small / fast_small, goal=10, higher_is_better=True,
+                what="speed-up over a naive per-threshold loop (10,000 scores, every threshold, measured)",
+                shown=f"x{naive_small / fast_small:.0f} ({fast_small * 1000:.0f} ms vs {naive_small:.1f} s)")
+    return goals.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

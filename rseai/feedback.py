@@ -1,16 +1,21 @@
 """Exercise feedback shared by every topic's ``exercises`` module.
 
 A check never raises on a wrong answer: it prints what was expected, what it got and a hint,
-and returns ``False`` (``True`` and a short congratulation when right). Only a call that makes
-no sense (e.g. passing nothing) raises.
+and returns ``False`` (``True`` and a short congratulation when right). An answer that still
+holds the student version's placeholder (``None``, ``...``, or a function that returns ``None``)
+is "not done yet": one friendly line, no traceback, ``False``. Only a call that makes no sense
+raises.
 
 Example
 -------
->>> from rseai.feedback import feedback
+>>> from rseai.feedback import feedback, not_done
 >>> feedback(False, what="the entropy", expected="1.00 bits", got="0.50 bits",
 ...          hint="use log base 2")
 ✗ Not yet: the entropy should be 1.00 bits, but got 0.50 bits.
   Hint: use log base 2
+False
+>>> not_done("the entropy")
+… Not done yet: the entropy. Replace the None in the exercise cell with your answer, then run this cell again.
 False
 """
 
@@ -40,6 +45,13 @@ def feedback(ok: bool, *, what: str, expected="", got="", hint: str = "") -> boo
 def not_attempted(value) -> bool:
     """True when an exercise variable still holds the stub's ``None``/``...`` placeholder."""
     return value is None or value is Ellipsis
+
+
+def not_done(what: str) -> bool:
+    """Print the friendly line for an exercise still holding its placeholder; return ``False``."""
+    print(f"… Not done yet: {what}. Replace the None in the exercise cell with your answer, "
+          "then run this cell again.")
+    return False
 
 
 def close(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from rseai.carbon.estimates import estimate
 from rseai.carbon.tables import grid_intensity_g_per_kwh
-from rseai.feedback import close, describe, feedback, not_attempted
+from rseai.feedback import close, describe, feedback, not_attempted, not_done
 
 __all__ = ["check_job_estimate", "check_country_ratio"]
 
@@ -25,8 +25,7 @@ __all__ = ["check_job_estimate", "check_country_ratio"]
 def check_job_estimate(*, energy_kwh, co2e_kg, power_w, count, hours, pue, intensity_g_per_kwh) -> bool:
     """Is (``energy_kwh``, ``co2e_kg``) what the formula gives for this job (within 1%)?"""
     if not_attempted(energy_kwh) or not_attempted(co2e_kg):
-        return feedback(False, what="the energy and emissions", expected="two numbers",
-                        got="the placeholder", hint="energy_kwh = power_w * count * hours * pue / 1000")
+        return not_done("the energy and emissions")
     ref = estimate(power_w=power_w, hours=hours, count=count, pue=pue,
                    intensity_g_per_kwh=intensity_g_per_kwh)
     if not close(energy_kwh, ref.energy_kwh, rtol=0.01):
@@ -47,8 +46,7 @@ def check_job_estimate(*, energy_kwh, co2e_kg, power_w, count, hours, pue, inten
 def check_country_ratio(ratio, *, dirty: str, clean: str) -> bool:
     """Is ``ratio`` how many times more CO2e the same job emits in ``dirty`` than in ``clean``?"""
     if not_attempted(ratio):
-        return feedback(False, what="the ratio", expected="a number", got="the placeholder",
-                        hint="the energy is the same in both places; only the grid intensity changes")
+        return not_done("the ratio")
     expected = grid_intensity_g_per_kwh(dirty) / grid_intensity_g_per_kwh(clean)
     if close(ratio, 1 / expected, rtol=0.01):
         return feedback(False, what="the ratio", expected=f"{expected:.3g}", got=describe(ratio),

@@ -1,11 +1,14 @@
 """Student versions of the notebooks, generated from the instructor (solution) versions.
 
-Rules (nbgrader's conventions, so they are familiar):
+Rules (nbgrader's markers, dcai-lab's stubs, so both are familiar):
 - a code cell tagged ``solution`` loses its solution: the lines between ``### BEGIN SOLUTION``
   and ``### END SOLUTION`` (or, without markers, everything after its leading comment lines)
-  become ``# YOUR CODE HERE`` and ``raise NotImplementedError("Exercise: ...")``;
+  become a stub that keeps the names defined, so the cells below still run and the check says
+  "not done yet" instead of a traceback: at top level ``name = None  # YOUR CODE HERE`` for each
+  name the solution assigns and a later cell uses; inside a function body ``return None``;
 - a markdown cell tagged ``solution`` becomes "*Write your answer here.*";
-- cells tagged ``notes`` (instructor notes) are dropped;
+- cells tagged ``notes`` (instructor notes) or ``instructor`` (instructor-only code, such as the
+  claim that every exercise check passes on the solutions) are dropped;
 - every output is cleared. Everything else stays byte for byte, so the two versions line up.
 
 Example
@@ -15,19 +18,25 @@ Example
 ...         "source": "# Exercise 1: double x\\n### BEGIN SOLUTION\\ny = 2 * x\\n### END SOLUTION"}
 >>> print(student_cell(cell)["source"])
 # Exercise 1: double x
-# YOUR CODE HERE
-raise NotImplementedError("Exercise 1: double x")
+y = None  # YOUR CODE HERE
+>>> print(student_source("def f(x):\\n    ### BEGIN SOLUTION\\n    return 2 * x\\n    ### END SOLUTION"))
+def f(x):
+    return None  # YOUR CODE HERE
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import re
+import textwrap
 from pathlib import Path
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-SOLUTION_TAG, NOTES_TAG = "solution", "notes"
+SOLUTION_TAG, NOTES_TAG, INSTRUCTOR_TAG = "solution", "notes", "instructor"
+DROPPED_TAGS = (NOTES_TAG, INSTRUCTOR_TAG)
+STUB = "  # YOUR CODE HERE"
 MARKDOWN_STUB = "*Write your answer here.*"
 
 
@@ -40,46 +49,60 @@ def _source(cell) -> str:
     return "".join(src) if isinstance(src, list) else src
 
 
-def _exercise_title(lines: list[str]) -> str:
-    for line in lines:
-        if line.strip().startswith("#") and not line.strip().startswith("###"):
-            return line.strip().lstrip("#").strip()
-    return "Exercise"
+def _assigned_names(code: str) -> list[str]:
+    """Names the top level of ``code`` assigns, in order (loop variables and nested ones excluded)."""
+    names = []
+    for node in ast.parse(code).body:
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else [])
+        for target in targets:
+            for sub in ast.walk(target):
+                if isinstance(sub, ast.Name) and sub.id not in names:
+                    names.append(sub.id)
+    return names
 
 
-def _stub(indent: str, title: str) -> list[str]:
-    title = title if title.lower().startswith("exercise") else f"Exercise: {title}"
-    return [f"{indent}# YOUR CODE HERE", f"{indent}raise NotImplementedError({json.dumps(title)})"]
+def _stub(solution: list[str], indent: str, used) -> list[str]:
+    if indent:  # inside a function body: the checker reads a None result as "not done yet"
+        return [f"{indent}return None{STUB}"]
+    names = _assigned_names(textwrap.dedent("\n".join(solution)))
+    if used is not None:
+        names = [n for n in names if n in used] or names
+    return [f"{indent}{name} = None{STUB}" for name in names] or [f"{indent}pass{STUB}"]
 
 
-def student_source(source: str) -> str:
-    """The student version of a ``solution`` code cell's source."""
+def student_source(source: str, *, used=None) -> str:
+    """The student version of a ``solution`` code cell's source.
+
+    ``used``, when given, is the set of names later cells read: only those get a placeholder.
+    """
     lines = source.splitlines()
-    title = _exercise_title(lines)
-    if any(line.strip() == BEGIN for line in lines):
-        out, inside = [], False
-        for line in lines:
-            if line.strip() == BEGIN:
-                inside = True
-                out += _stub(re.match(r"\s*", line).group(0), title)
-            elif line.strip() == END:
-                if not inside:
-                    raise ValueError(f"{END!r} without {BEGIN!r} in cell:\n{source}")
-                inside = False
-            elif not inside:
-                out.append(line)
-        if inside:
-            raise ValueError(f"{BEGIN!r} without {END!r} in cell:\n{source}")
-        return "\n".join(out)
-    head = []
+    if not any(line.strip() == BEGIN for line in lines):  # no markers: all after the comments
+        head = 0
+        while head < len(lines) and lines[head].strip().startswith("#"):
+            head += 1
+        lines = lines[:head] + [BEGIN] + lines[head:] + [END]
+    out, block, indent = [], None, ""
     for line in lines:
-        if not line.strip().startswith("#"):
-            break
-        head.append(line)
-    return "\n".join(head + _stub("", title))
+        if line.strip() == BEGIN:
+            if block is not None:
+                raise ValueError(f"{BEGIN!r} twice without {END!r} in cell:\n{source}")
+            block, indent = [], re.match(r"\s*", line).group(0)
+        elif line.strip() == END:
+            if block is None:
+                raise ValueError(f"{END!r} without {BEGIN!r} in cell:\n{source}")
+            out += _stub(block, indent, used)
+            block = None
+        elif block is not None:
+            block.append(line)
+        else:
+            out.append(line)
+    if block is not None:
+        raise ValueError(f"{BEGIN!r} without {END!r} in cell:\n{source}")
+    return "\n".join(out)
 
 
-def student_cell(cell: dict) -> dict:
+def student_cell(cell: dict, *, used=None) -> dict:
     """The student version of one cell (a new dict; the input is left alone)."""
     cell = copy.deepcopy(cell)
     if cell.get("cell_type") == "code":
@@ -87,7 +110,7 @@ def student_cell(cell: dict) -> dict:
         cell["execution_count"] = None
     if SOLUTION_TAG in _tags(cell):
         if cell.get("cell_type") == "code":
-            cell["source"] = student_source(_source(cell))
+            cell["source"] = student_source(_source(cell), used=used)
         else:
             cell["source"] = MARKDOWN_STUB
     return cell
@@ -96,7 +119,11 @@ def student_cell(cell: dict) -> dict:
 def student_notebook(nb: dict) -> dict:
     """The student version of a notebook (``nbformat`` JSON as a dict)."""
     nb = copy.deepcopy(nb)
-    nb["cells"] = [student_cell(c) for c in nb["cells"] if NOTES_TAG not in _tags(c)]
+    kept = [c for c in nb["cells"] if not set(DROPPED_TAGS) & set(_tags(c))]
+    later = [" ".join(_source(c) for c in kept[i + 1:] if c.get("cell_type") == "code")
+             for i in range(len(kept))]
+    nb["cells"] = [student_cell(c, used=set(re.findall(r"\w+", later[i])))
+                   for i, c in enumerate(kept)]
     return nb
 
 

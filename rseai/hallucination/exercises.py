@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from rseai.feedback import close, describe, feedback, not_attempted
+from rseai.feedback import close, describe, feedback, not_attempted, not_done
 from rseai.hallucination import calibration
 from rseai.hallucination import matching as answer_matching
 
@@ -30,15 +30,12 @@ _AGREEMENT_CASES = [
 ]
 
 
-def _stub(what: str) -> bool:
-    return feedback(False, what=what, hint="replace the placeholder (None or ...) with your answer")
-
 
 def check_agreement(func) -> bool:
     """Does ``func(answers, question)`` return the share of the largest group of matching answers?"""
     what = "your agreement function"
     if not_attempted(func):
-        return _stub(what)
+        return not_done(what)
     if not callable(func):
         return feedback(False, what=what, expected="a function", got=describe(func))
     for answers, question in _AGREEMENT_CASES:
@@ -49,6 +46,8 @@ def check_agreement(func) -> bool:
         except Exception as err:  # a student's bug is feedback, not a crash
             return feedback(False, what=what, expected=f"{expected:.2f} for {answers}",
                             got=f"an error: {type(err).__name__}: {err}")
+        if not_attempted(got):  # the student version's body is `return None`
+            return not_done(what)
         if not close(got, expected):
             hint = ("count the members of the largest group, divide by the number of answers"
                     if not close(got, len(groups)) else "that is the number of groups, not the largest share")
@@ -64,7 +63,7 @@ def check_spot_check(n_found, table, *, k: int = 10) -> bool:
     """
     what = f"the number of wrong answers in your spot-check of {k}"
     if not_attempted(n_found):
-        return _stub(what)
+        return not_done(what)
     chosen = table.sort_values(["agreement", "confidence"], kind="mergesort").head(k)
     expected = int((~chosen["correct"].astype(bool)).sum())
     try:
@@ -80,7 +79,7 @@ def check_ece(value, y_true, confidence, *, n_bins: int = 10) -> bool:
     """Is ``value`` the expected calibration error of ``confidence`` (equal-width bins)?"""
     what = "the expected calibration error"
     if not_attempted(value):
-        return _stub(what)
+        return not_done(what)
     expected = calibration.expected_calibration_error(y_true, confidence, n_bins=n_bins)
     return feedback(close(value, expected, rtol=1e-6, atol=1e-9), what=what, expected=f"{expected:.4f}",
                     got=describe(value),

@@ -23,13 +23,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from rseai.feedback import close, describe, feedback, not_attempted
+from rseai.feedback import close, describe, feedback, not_attempted, not_done
 
 __all__ = ["check_self_confidence", "check_confident_thresholds", "check_confident_learning"]
 
-
-def _stub(what: str) -> bool:
-    return feedback(False, what=what, hint="replace the placeholder (None or ...) with your answer")
 
 
 def _array(value):
@@ -47,7 +44,7 @@ def check_self_confidence(scores, noisy_labels, pred_probs) -> bool:
 
     what = "the self-confidence of each given label"
     if not_attempted(scores):
-        return _stub(what)
+        return not_done(what)
     labels, probs = np.asarray(noisy_labels), np.asarray(pred_probs)
     expected = get_label_quality_scores(labels, probs, method="self_confidence")
     got = _array(scores)
@@ -65,7 +62,7 @@ def check_confident_thresholds(thresholds, noisy_labels, pred_probs) -> bool:
 
     what = "each per-class threshold"
     if not_attempted(thresholds):
-        return _stub(what)
+        return not_done(what)
     labels, probs = np.asarray(noisy_labels), np.asarray(pred_probs)
     expected = get_confident_thresholds(labels, probs)
     got = _array(thresholds)
@@ -83,7 +80,7 @@ def check_confident_learning(flagged, noisy_labels, pred_probs) -> bool:
 
     what = "the set of flagged examples"
     if not_attempted(flagged):
-        return _stub(what)
+        return not_done(what)
     labels, probs = np.asarray(noisy_labels), np.asarray(pred_probs)
     expected = set(np.flatnonzero(find_label_issues(labels, probs, filter_by="confident_learning")).tolist())
     arr = np.asarray(flagged)

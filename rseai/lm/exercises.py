@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rseai.feedback import close, describe, feedback, not_attempted
+from rseai.feedback import close, describe, feedback, not_attempted, not_done
 from rseai.lm import sampling
 
 __all__ = ["check_softmax", "check_temperature_limits", "check_entropy"]
@@ -30,6 +30,8 @@ _CASES = [
 
 def check_softmax(student_softmax) -> bool:
     """``student_softmax(logits, temperature)`` must match ``rseai.lm.sampling.softmax``."""
+    if not_attempted(student_softmax):
+        return not_done("your temperature softmax")
     if not callable(student_softmax):
         return feedback(False, what="your answer", expected="a function softmax(logits, temperature)",
                         got=describe(student_softmax))
@@ -37,7 +39,10 @@ def check_softmax(student_softmax) -> bool:
         expected = sampling.softmax(logits, temperature=temperature)
         try:
             with np.errstate(all="ignore"):
-                got = np.asarray(student_softmax(logits.copy(), temperature), dtype=float)
+                got = student_softmax(logits.copy(), temperature)
+                if not_attempted(got):  # the student version's body is `return None`
+                    return not_done("your temperature softmax")
+                got = np.asarray(got, dtype=float)
         except Exception as err:  # a student's bug should read as feedback, not a traceback
             return feedback(False, what=f"softmax({logits.tolist()}, {temperature})",
                             expected=np.round(expected, 4).tolist(), got=f"an error: {err!r}")
@@ -52,8 +57,7 @@ def check_softmax(student_softmax) -> bool:
 def check_temperature_limits(probs_cold, probs_hot, logits) -> bool:
     """Near T→0 all mass sits on the arg-max; as T→∞ the distribution becomes uniform."""
     if not_attempted(probs_cold) or not_attempted(probs_hot):
-        return feedback(False, what="the two distributions", expected="arrays of probabilities",
-                        got="nothing yet")
+        return not_done("the two distributions")
     logits = np.asarray(logits, dtype=float)
     one_hot = np.eye(logits.size)[logits.argmax()]
     uniform = np.full(logits.size, 1 / logits.size)
@@ -72,7 +76,7 @@ def check_temperature_limits(probs_cold, probs_hot, logits) -> bool:
 def check_entropy(entropy_bits_value, dist) -> bool:
     """The entropy in bits of ``dist.probs``: -sum p log2 p over the tokens with p > 0."""
     if not_attempted(entropy_bits_value):
-        return feedback(False, what="the entropy", expected="a number of bits", got="nothing yet")
+        return not_done("the entropy")
     expected = sampling.entropy_bits(dist.probs)
     return feedback(close(entropy_bits_value, expected, rtol=1e-6), what="the entropy",
                     expected=f"{expected:.4f} bits", got=describe(entropy_bits_value),

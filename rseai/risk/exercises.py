@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from rseai.feedback import close, describe, feedback, not_attempted
+from rseai.feedback import close, describe, feedback, not_attempted, not_done
 from rseai.risk import costs
 from rseai.risk.groups import group_report
 
@@ -30,15 +30,12 @@ def _number(value):
     return value if math.isfinite(value) else None
 
 
-def _stub(what: str) -> bool:
-    return feedback(False, what=what, hint="replace the placeholder (None or ...) with your answer")
-
 
 def check_expected_cost(value, y_true, scores, *, threshold, cost_fp, cost_fn) -> bool:
     """Is ``value`` the cost per case of flagging ``scores >= threshold``?"""
     what = "the expected cost per case"
     if not_attempted(value):
-        return _stub(what)
+        return not_done(what)
     expected = costs.expected_cost(y_true, scores, threshold=threshold, cost_fp=cost_fp, cost_fn=cost_fn)
     got = _number(value)
     conf = costs.confusion(y_true, costs.as_scores(scores) >= threshold)
@@ -53,7 +50,7 @@ def check_bayes_threshold(value, *, cost_fp, cost_fn) -> bool:
     """Is ``value`` the probability at which flagging and passing cost the same?"""
     what = "the cost-balancing threshold"
     if not_attempted(value):
-        return _stub(what)
+        return not_done(what)
     expected = costs.bayes_threshold(cost_fp=cost_fp, cost_fn=cost_fn)
     got = _number(value)
     hint = "flag when p * cost_fn > (1 - p) * cost_fp; solve for p"
@@ -67,7 +64,7 @@ def check_optimal_threshold(value, y_true, scores, *, cost_fp, cost_fn) -> bool:
     """Does ``value`` reach the lowest cost per case on these scores (any tied threshold counts)?"""
     what = "the cheapest threshold"
     if not_attempted(value):
-        return _stub(what)
+        return not_done(what)
     got = _number(value)
     best = costs.optimal_row(costs.threshold_sweep(y_true, scores, cost_fp=cost_fp, cost_fn=cost_fn))
     if got is None or not 0 <= got <= 1:
@@ -85,7 +82,7 @@ def check_group_gap(value, y_true, y_pred, groups, *, rate="fnr") -> bool:
     """Is ``value`` the largest minus the smallest ``rate`` over the groups?"""
     what = f"the largest {rate} gap between groups"
     if not_attempted(value):
-        return _stub(what)
+        return not_done(what)
     by_group = group_report(y_true, y_pred, groups).by_group
     if rate not in by_group:
         raise ValueError(f"rate must be one of {list(by_group.columns)}, got {rate!r}")

@@ -4,9 +4,10 @@
 band) on fairlearn's ``MetricFrame`` and reports the largest gaps (demographic parity difference,
 equalized-odds difference). ``group_thresholds`` is one mitigation: a threshold per group chosen
 so that each group has (nearly) the same error rate, e.g. the same share of good applicants
-refused; ``compare_decisions`` measures what it costs in accuracy and money. Leaves out
-intersectional groups, confidence intervals on the gaps and in-training mitigations (see
-fairlearn's reductions). Import from ``rseai.risk.costs``.
+refused; ``compare_decisions`` measures what it costs in accuracy and money. ``group_rate_ci``
+puts seeded bootstrap intervals on each group's rate and on the gap, so a gap can be compared
+with its noise. Leaves out intersectional groups and in-training mitigations (see fairlearn's
+reductions). Import from ``rseai.risk.costs``.
 
 Example
 -------
@@ -27,7 +28,7 @@ from rseai import _checks
 from rseai.risk.costs import RATE_NAMES, as_labels, as_scores, confusion, threshold_sweep
 
 __all__ = ["GroupReport", "as_groups", "group_report", "compare_decisions", "group_thresholds",
-           "decide_by_group"]
+           "decide_by_group", "group_rate_ci"]
 
 
 @dataclass(frozen=True)
@@ -212,3 +213,70 @@ def decide_by_group(scores, groups, thresholds: dict, *, probabilities: bool = T
            for g, t in thresholds.items() if g in set(groups)}
     cut = np.array([cut[g] for g in groups], dtype=float)
     return (scores >= cut).astype(np.int64)
+
+
+# rate: (the y_true rows it is measured on, the y_pred value it counts)
+_CI_RATES = {"fpr": (0, 1), "fnr": (1, 0), "tpr": (1, 1), "tnr": (0, 0)}
+
+
+def _rate(y, p, rate: str) -> float:
+    if rate == "selection_rate":
+        return float(p.mean()) if p.size else float("nan")
+    kept, counted = _CI_RATES[rate]
+    base = p[y == kept]
+    return float((base == counted).mean()) if base.size else float("nan")
+
+
+def group_rate_ci(y_true, y_pred, groups, *, rate: str = "fpr", seed, n_boot: int = 2000,
+                  level: float = 0.95):
+    """Each group's ``rate`` and the largest gap between groups, with percentile bootstrap intervals.
+
+    Resamples rows with replacement *within each group* (group sizes stay as measured), ``n_boot``
+    times with ``seed``. ``rate`` is one of "fpr", "fnr", "tpr", "tnr", "selection_rate".
+
+    Returns
+    -------
+    DataFrame indexed by group and a last row "gap (max - min)", columns ``value``, ``low``,
+    ``high``, ``n`` (rows in the group; for the gap, all rows).
+
+    Example
+    -------
+    >>> y = [0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
+    >>> p = [1, 1, 0, 0, 1, 0, 0, 0, 1, 1]
+    >>> ci = group_rate_ci(y, p, ["a"] * 5 + ["b"] * 5, rate="fpr", seed=0, n_boot=200)
+    >>> ci["value"].round(2).tolist()
+    [0.5, 0.25, 0.25]
+    """
+    import pandas as pd
+
+    y = as_labels(y_true)
+    pred = as_labels(y_pred, name="y_pred")
+    if pred.size != y.size:
+        raise ValueError(f"y_pred must have the length of y_true ({y.size}), got {pred.size}")
+    g = as_groups(groups, n=y.size)
+    if rate not in (*_CI_RATES, "selection_rate"):
+        raise ValueError(f"rate must be one of {sorted((*_CI_RATES, 'selection_rate'))}, got {rate!r}")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 100:
+        raise ValueError(f"n_boot must be an int >= 100, got {n_boot!r}")
+    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
+        raise ValueError(f"level must be a number in (0, 1), got {level!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {seed!r}")
+    names = list(pd.unique(g))
+    members = [np.flatnonzero(g == name) for name in names]
+    rng = np.random.default_rng(seed)
+    boot = np.empty((int(n_boot), len(names)))
+    for b in range(int(n_boot)):
+        for j, idx in enumerate(members):
+            pick = idx[rng.integers(0, idx.size, idx.size)]
+            boot[b, j] = _rate(y[pick], pred[pick], rate)
+    gaps = np.nanmax(boot, axis=1) - np.nanmin(boot, axis=1)
+    tail = (1 - level) / 2 * 100
+    values = [_rate(y[idx], pred[idx], rate) for idx in members]
+    rows = {name: (values[j], *np.nanpercentile(boot[:, j], [tail, 100 - tail]), idx.size)
+            for j, (name, idx) in enumerate(zip(names, members))}
+    gap = np.nanmax(values) - np.nanmin(values)
+    rows["gap (max - min)"] = (gap, *np.percentile(gaps, [tail, 100 - tail]), y.size)
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["value", "low", "high", "n"])
+    table["n"] = table["n"].astype(int)
+    return table

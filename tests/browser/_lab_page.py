@@ -83,3 +83,45 @@ def mark_cell(page, snippet: str, marker: str = "widget") -> str:
 def shutdown_kernel(page) -> None:
     page.evaluate(f"async () => {{ await {_CURRENT}.sessionContext.shutdown(); }}")
 
+
+
+_EXECUTE = f"""
+async (code) => {{
+  const kernel = {_CURRENT}.sessionContext.session.kernel;
+  const future = kernel.requestExecute({{code, silent: false, store_history: false}});
+  let text = '';
+  future.onIOPub = (msg) => {{
+    const kind = msg.header.msg_type;
+    if (kind === 'stream') text += msg.content.text;
+    if (kind === 'error') text += `${{msg.content.ename}}: ${{msg.content.evalue}}`;
+  }};
+  await future.done;
+  return text.trim();
+}}
+"""
+
+_STATE = """
+def _rseai_state():
+    import gc
+    import numpy as np
+    found = [o for o in gc.get_objects() if type(o).__name__ == {cls!r}]
+    if not found:
+        return "no live {cls}"
+    def titles(fig):
+        extra = [fig._suptitle.get_text()] if fig._suptitle else []
+        return " | ".join([ax.get_title() for ax in fig.axes] + extra)
+    namespace = dict(globals(), W=found[-1], np=np, titles=titles)
+    return bool(eval({expr!r}, namespace))
+print(_rseai_state())
+del _rseai_state
+"""
+
+
+def kernel_state(page):
+    """A function (class name, expression) -> "True", "False" or the error, run in the notebook's kernel."""
+    return lambda cls, expr: page.evaluate(_EXECUTE, _STATE.format(cls=cls, expr=expr))
+
+
+def cell_errors(page) -> list[str]:
+    """Error outputs of any cell of the open notebook (after the controls moved, too)."""
+    return page.evaluate(_ERRORS)

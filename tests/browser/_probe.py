@@ -71,6 +71,11 @@ class Step:
         (click the button whose text is ``description``).
     limit_s : the redraw must come within this (default: ``RSEAI_LATENCY_LIMIT_S``); for a
         control that recomputes a whole experiment, where the first answer is what counts.
+    expect : a regular expression the widget's text (labels, HTML, messages; not the controls
+        themselves) must match once the step has redrawn: the summary shows the new value.
+    state : a Python expression, True in the notebook's kernel once the step has redrawn, with
+        ``W`` the probed widget and ``titles(fig)`` a figure's titles (JupyterLab only): the
+        figure was redrawn *for the new value*, not merely changed.
     """
 
     kind: str
@@ -79,6 +84,8 @@ class Step:
     repeat: int = 1  # measure this many times, for a median
     limit_s: float | None = None
     measure: bool = True  # False: set the value and go on (e.g. a question before "Ask")
+    expect: str = ""
+    state: str = ""
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -94,6 +101,11 @@ class Probe:
     doc_cell: str = ""  # snippet of the cell to picture in the README (default: the widget's)
     doc_state: str = "after"  # picture the widget "before" or "after" the steps
     also: tuple = ()  # further widgets of the same notebook run: Probe(notebook, cell, steps)
+    widget_class: str = ""  # class of ``W`` for ``Step.state`` (default: the name in cell_contains)
+
+    @property
+    def class_name(self) -> str:
+        return self.widget_class or self.cell_contains.rstrip("(").split(".")[-1]
 
 
 def control(page, root_selector: str, step: Step):
@@ -147,9 +159,42 @@ def act(page, root_selector: str, step: Step, *, timeout_ms: float,
     return latencies, answers
 
 
+_TEXT = """
+(selector) => Array.from(document.querySelector(selector).querySelectorAll(
+      '.widget-label, .widget-html, .widget-htmlmath'))
+  .filter(node => !node.closest('.widget-inline-hbox, .widget-button'))
+  .map(node => node.textContent.trim()).join(' | ')
+"""
+
+
+def widget_text(page, root_selector: str) -> str:
+    """The widget's own text (labels, HTML, messages), without its controls' labels and readouts."""
+    return page.evaluate(_TEXT, root_selector)
+
+
+def check_result(page, root_selector: str, probe: Probe, step: Step, *, kernel=None) -> list[str]:
+    """What is wrong with the widget after ``step`` (empty if it shows the new value correctly)."""
+    problems = []
+    text = widget_text(page, root_selector)
+    if "⚠" in text or "Traceback" in text:
+        problems.append(f"{step.kind} '{step.description}': the widget shows an error: {text[:500]}")
+    if step.expect and not re.search(step.expect, text):
+        problems.append(f"{step.kind} '{step.description}': expected /{step.expect}/ in the widget's "
+                        f"text, got: {text[:500]}")
+    if step.state and kernel is not None:
+        verdict = kernel(probe.class_name, step.state)
+        if verdict != "True":
+            problems.append(f"{step.kind} '{step.description}': in the kernel `{step.state}` is {verdict}")
+    return problems
+
+
 def exercise(page, root_selector: str, probe: Probe, *, name: str, record, limit_s: float,
-             timeout_ms: float = 180_000) -> list[str]:
-    """Run every step of ``probe``; record latencies; return what was too slow (empty if fine)."""
+             timeout_ms: float = 180_000, kernel=None, wrong=None) -> list[str]:
+    """Run every step of ``probe``; record latencies; return what was too slow (empty if fine).
+
+    After each step the widget must show the new value (``Step.expect``, ``Step.state`` when a
+    ``kernel`` evaluator is given); what does not goes to the list ``wrong``.
+    """
     import statistics
 
     slow = []
@@ -157,6 +202,9 @@ def exercise(page, root_selector: str, probe: Probe, *, name: str, record, limit
         redraws, answers = act(page, root_selector, step, timeout_ms=timeout_ms, watch=probe.watch)
         if not step.measure:
             continue
+        if wrong is not None:
+            settle(page, root_selector, quiet_ms=500)
+            wrong += check_result(page, root_selector, probe, step, kernel=kernel)
         label = f"{name}: {step.kind} '{step.description}'"
         record(label, redraws)
         if answers != redraws:

@@ -2,40 +2,59 @@
 
 Plugging a new notebook in is one entry: the number prefix of its file, a snippet of the source
 of the cell that displays its first widget, and the controls to change (found by their
-description label, as a person finds them). See ``_probe.Step`` for the kinds of change.
+description label, as a person finds them). See ``_probe.Step`` for the kinds of change and for
+``expect`` (the widget's text shows the new value) and ``state`` (in the kernel, the figure was
+drawn for the new value; ``W`` is the widget, ``titles(fig)`` a figure's titles).
 """
 
 from _probe import Probe, Step
 
+# 01: the bars must be the distribution for the prompt and temperature now set.
+_BARS_MATCH = ("np.allclose(W.last_top['prob'], W.lm.next_token_distribution("
+               "W.prompt.value, chat=W.chat.value, temperature=W.temperature.value).top(W.k)['prob'])")
+
 # One entry per notebook: the cell that shows its (first) widget and the controls to move.
 PROBES = [
-    Probe("00", "widgets.IntSlider(", [Step("slider", "tokens", "ArrowRight", repeat=3)], watch="text",
+    Probe("00", "widgets.IntSlider(", [Step("slider", "tokens", "ArrowRight", repeat=3,
+                                            expect=r"^(■\s*){8}$")], watch="text",
           doc_cell="summary_html(checks)"),
     Probe("01", "NextTokenExplorer(", [
-        Step("text", "Prompt", "The capital of Australia is"),
-        Step("slider", "temperature", "ArrowRight", repeat=5),
+        Step("text", "Prompt", "The capital of Australia is", expect="Australia",
+             state=f"W.prompt.value == 'The capital of Australia is' and {_BARS_MATCH}"),
+        Step("slider", "temperature", "ArrowRight", repeat=5,
+             state=f"abs(W.temperature.value - 1.25) < 1e-9 and {_BARS_MATCH}"),
     ]),
     # "Ask" samples the model ten times before it shows anything: seconds, not a fraction of one.
     Probe("02", "AskWidget(", [
         Step("text", "question", "What is the capital of Japan?", measure=False),
-        Step("button", "Ask", limit_s=120),
+        Step("button", "Ask", limit_s=120,
+             state="W.state['answer'] == __import__('rseai.hallucination.asking', fromlist=['ask'])"
+                   ".ask(W.lm, 'What is the capital of Japan?').text"),
     ], also=(Probe("02", "ProbeExplorer(", [
-        Step("dropdown", "answers", "wrong"),
-        Step("dropdown", "kind", "fact"),
+        Step("dropdown", "answers", "wrong", expect=r"accuracy 0%",
+             state="f\"<b>{(~W.table['correct']).sum()} questions</b>\" in W.summary.value"),
+        Step("dropdown", "kind", "fact", expect=r"accuracy 0%",
+             state="f\"<b>{((W.table['kind'] == 'fact') & ~W.table['correct']).sum()} questions</b>\" "
+                   "in W.summary.value"),
     ]),)),
     Probe("03", "RiskExplorer(", [
-        Step("slider", "threshold", "ArrowRight", repeat=5),
-        Step("number", "cost FN (II)", "9"),
+        Step("slider", "threshold", "ArrowRight", repeat=5,
+             state="W.threshold.value > 0.5 and W.state['threshold'] == W.threshold.value "
+                   "and f'at {W.threshold.value:.3f}' in titles(W.figure)"),
+        Step("number", "cost FN (II)", "9",
+             state="W.cost_fn.value == 9 and abs(W.state['expected_cost'] - __import__('rseai.risk', "
+                   "fromlist=['expected_cost']).expected_cost(W.y_true, W.scores, "
+                   "threshold=W.threshold.value, cost_fp=W.cost_fp.value, cost_fn=9)) < 1e-12"),
     ]),
     # A new noise kind reruns the whole comparison (cross-validation, cleanlab): seconds, with a
     # "computing…" line at once; the gallery's page button is the fast control.
     Probe("04", "LabelNoiseExplorer(", [
-        Step("button", "next ▶", repeat=3),
-        Step("dropdown", "noise kind", "pairwise", limit_s=120),
+        Step("button", "next ▶", repeat=3, expect=r"37–48 of \d+", state="W.gallery.start == 36"),
+        Step("dropdown", "noise kind", "pairwise", limit_s=120, state="'pairwise' in titles(W.figure)"),
     ], doc_state="before"),
     Probe("05", "calculator(", [
-        Step("number", "Hours", "48"),
-        Step("dropdown", "Region", "Norway"),
-        Step("number", "How many", "2"),
-    ]),
+        Step("number", "Hours", "48", expect=r"× 48 h", state="'48 h' in titles(W.fig)"),
+        Step("dropdown", "Region", "Norway", expect=r"in Norway"),
+        Step("number", "How many", "2", expect=r"× 2 × 48 h", state="titles(W.fig).startswith('2 ×')"),
+    ], widget_class="CarbonCalculator"),
 ]

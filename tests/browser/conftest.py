@@ -1,9 +1,9 @@
 """Fixtures for the real-browser tests: Chromium via Playwright, JupyterLab, artefacts, timings.
 
 These tests start servers and a browser, so they run only when asked: ``make browser`` (part
-of ``make test``) sets ``RSEAI_BROWSER_TESTS=1``. Without Chromium they skip with a loud reason
-saying how to install it; they never skip silently. Screenshots, server logs and the measured
-latencies go to ``test-artifacts/browser/`` (git-ignored).
+of ``make test``) sets ``RSEAI_BROWSER_TESTS=1``. Without Chromium or Playwright they fail under
+CI (``CI=true``) with the command that installs them; elsewhere they skip with that loud reason.
+Screenshots, server logs and the measured latencies go to ``test-artifacts/browser/`` (git-ignored).
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from _servers import copy_notebooks, start_lab  # noqa: E402
 
 
 def _loud_skip(reason: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and the browser tests cannot run: {reason}", pytrace=False)
     skips.append(reason)
     print(f"\n*** BROWSER TESTS SKIPPED: {reason} ***", file=sys.stderr)
     pytest.skip(reason)
@@ -46,12 +48,14 @@ def browser():
         pytest.skip("real-browser tests run with `make browser` "
                     "(or RSEAI_BROWSER_TESTS=1 pytest tests/browser)")
     if not os.access(CHROMIUM, os.X_OK):
-        _loud_skip(f"no Chromium at {CHROMIUM}: install it with `sudo apt-get install chromium` "
-                   "(make browser-deps does this as root) or set RSEAI_CHROMIUM to a Chromium binary")
+        _loud_skip(f"no Chromium at {CHROMIUM}: install it with `sudo apt-get update && sudo apt-get "
+                   "install -y chromium` (make browser-deps does this as root) or set RSEAI_CHROMIUM "
+                   "to a Chromium binary")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _loud_skip("the playwright Python package is missing: pip install -e '.[test]'")
+        _loud_skip("the playwright Python package is missing: .venv/bin/pip install -e '.[test]' "
+                   "(never `playwright install`: the tests use Debian's chromium)")
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
@@ -63,7 +67,10 @@ def page(browser, request, artifacts):
     context = browser.new_context(viewport={"width": 1280, "height": 1500})
     page = context.new_page()
     page.console_errors = []
-    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(
+        f"{msg.text} (at {msg.location.get('url', '?')})"))
+    page.on("requestfailed", lambda request: page.console_errors.append(
+        f"request failed: {request.url} ({request.failure})"))
     yield page
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     if failed:

@@ -2,7 +2,10 @@
 
 For every notebook listed in ``PROBES`` that exists: open it in JupyterLab, Run All Cells (any
 error fails the test with the cell and message), then change the widget's controls as a person
-would and assert the figure's image changed, timing each change-to-redraw in the page. The
+would and assert the figure's image changed, timing each change-to-redraw in the page; that it
+changed correctly (the widget's text shows the new value, ``Step.expect``, and in the kernel the
+figure was drawn for it, ``Step.state``); that the browser console logged no error; and that no
+cell shows an error after the controls moved. The
 latencies go to ``test-artifacts/browser/latency.json`` and the terminal summary; screenshots of
 the widget before and after, to ``test-artifacts/browser/<nn>-*.png``.
 """
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency, record_run_all, save_doc_screenshot
-from _lab_page import mark_cell, open_notebook, run_all, shutdown_kernel
+from _lab_page import cell_errors, kernel_state, mark_cell, open_notebook, run_all, shutdown_kernel
 from _probe import Probe, exercise, settle
 from _registry import PROBES
 from _servers import notebook_path
@@ -26,7 +29,8 @@ def test_notebook_runs_and_its_widget_redraws(probe: Probe, lab, page, artifacts
     open_notebook(page, lab, path.name, timeout_ms=timeout_ms)
     seconds = run_all(page, timeout_ms=timeout_ms)
     record_run_all(path.stem, seconds)
-    slow, first_after = [], None
+    slow, wrong, first_after = [], [], None
+    kernel = kernel_state(page)
     for n, part in enumerate((probe, *probe.also)):
         widget = mark_cell(page, part.cell_contains, f"widget{n}")
         if part.watch == "figure":
@@ -35,7 +39,7 @@ def test_notebook_runs_and_its_widget_redraws(probe: Probe, lab, page, artifacts
         before = artifacts / f"{probe.notebook}-{n}-before.png"
         page.locator(widget).screenshot(path=str(before))
         slow += exercise(page, widget, part, name=f"lab {path.stem}", record=record_latency,
-                         limit_s=LATENCY_LIMIT_S)
+                         limit_s=LATENCY_LIMIT_S, kernel=kernel, wrong=wrong)
         settle(page, widget)
         after = artifacts / f"{probe.notebook}-{n}-after.png"
         page.locator(widget).screenshot(path=str(after))
@@ -44,5 +48,9 @@ def test_notebook_runs_and_its_widget_redraws(probe: Probe, lab, page, artifacts
         first_after = artifacts / f"{probe.notebook}-doc.png"
         page.locator(mark_cell(page, probe.doc_cell, "doc")).screenshot(path=str(first_after))
     save_doc_screenshot(first_after, artifacts / "docs" / f"{path.stem}.png")
+    errors = cell_errors(page)
     shutdown_kernel(page)
+    assert not wrong, "a control did not change the widget correctly:\n" + "\n".join(wrong)
+    assert not errors, "cells show errors after the controls moved:\n" + "\n".join(errors)
+    assert not page.console_errors, "the browser console logged errors:\n" + "\n".join(page.console_errors)
     assert not slow, slow

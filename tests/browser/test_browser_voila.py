@@ -3,7 +3,9 @@
 Voila (what ``make app NB=01`` starts) executes the notebook when the page is requested and
 streams the outputs; the test waits for the widget's first figure, checks that no code and no
 error reached the page, then changes the same controls as the JupyterLab test and times the
-redraw. Notebook 01 by default; ``RSEAI_VOILA_NOTEBOOKS="01 03"`` tries more.
+redraw, checks that each change shows its new value (``Step.expect``), that no error reached the
+page and that the console logged none. Every notebook with a widget by default;
+``RSEAI_VOILA_NOTEBOOKS="01 03"`` picks some.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from _servers import notebook_path, start_voila
 
 from rseai.classroom.presenter import write_app_copy
 
-VOILA_NOTEBOOKS = os.environ.get("RSEAI_VOILA_NOTEBOOKS", "01").split()
+VOILA_NOTEBOOKS = os.environ.get("RSEAI_VOILA_NOTEBOOKS", " ".join(p.notebook for p in PROBES)).split()
 
 # Mark the output area of the first widget that has a figure; Voila shows outputs only.
 _MARK_FIRST_WIDGET = """
@@ -57,10 +59,16 @@ def test_voila_page_renders_and_its_widget_answers(probe: Probe, browser, page, 
         assert "Instructor notes" not in text, "instructor notes reached the app"
         assert page.locator(".jp-InputArea-editor, .cm-editor").count() == 0, "a code editor is visible"
         page.screenshot(path=str(artifacts / f"voila-{probe.notebook}.png"))
+        wrong = []
         slow = exercise(page, root, probe, name=f"voila {path.stem}", record=record_latency,
-                        limit_s=LATENCY_LIMIT_S)
+                        limit_s=LATENCY_LIMIT_S, wrong=wrong)
         settle(page, root)
         page.locator(root).screenshot(path=str(artifacts / f"voila-{probe.notebook}-after.png"))
+        text = page.locator("body").inner_text()
+        assert "Traceback" not in text, text[:3000]
+        assert not wrong, "a control did not change the widget correctly:\n" + "\n".join(wrong)
+        console = page.console_errors
+        assert not console, "the browser console logged errors:\n" + "\n".join(console)
         assert not slow, slow
     finally:
         server.stop()

@@ -39,12 +39,14 @@ def test_every_notebook_gets_a_student_version(generated):
 def test_student_version_lines_up_and_hides_solutions(path, generated):
     full = json.loads(path.read_text())
     stud = json.loads((generated / path.name).read_text())
-    kept = [c for c in full["cells"] if "notes" not in c.get("metadata", {}).get("tags", [])]
+    kept = [c for c in full["cells"]
+            if not set(student.DROPPED_TAGS) & set(c.get("metadata", {}).get("tags", []))]
     assert len(stud["cells"]) == len(kept)
     for original, copy in zip(kept, stud["cells"]):
         src, out = "".join(original["source"]), "".join(copy["source"])
         if "solution" in original.get("metadata", {}).get("tags", []):
-            assert "raise NotImplementedError" in out or out == student.MARKDOWN_STUB
+            assert "# YOUR CODE HERE" in out or out == student.MARKDOWN_STUB
+            assert "raise" not in out, "a stub must leave the names defined, not raise"
             for line in _solution_lines(src):
                 assert line not in out.splitlines(), f"solution line leaked: {line}"
         else:
@@ -63,8 +65,23 @@ def test_solution_cells_use_markers_and_a_title():
 def test_stub_keeps_indentation_and_title():
     src = "# Exercise 2: f\ndef f(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n"
     out = student.student_source(src)
-    assert out.splitlines() == ["# Exercise 2: f", "def f(x):", "    # YOUR CODE HERE",
-                                '    raise NotImplementedError("Exercise 2: f")']
+    assert out.splitlines() == ["# Exercise 2: f", "def f(x):", "    return None  # YOUR CODE HERE"]
+
+
+def test_stub_keeps_the_assigned_names_a_later_cell_uses():
+    src = ("# Exercise 3\nx = 1\n### BEGIN SOLUTION\nhelper = x + 1\nfor i in range(2):\n    inner = i\n"
+           "answer, other = helper, 2\n### END SOLUTION\nanswer")
+    assert student.student_source(src).splitlines() == [
+        "# Exercise 3", "x = 1", "helper = None  # YOUR CODE HERE", "answer = None  # YOUR CODE HERE",
+        "other = None  # YOUR CODE HERE", "answer"]
+    assert student.student_source(src, used={"answer"}).splitlines()[2:] == [
+        "answer = None  # YOUR CODE HERE", "answer"]
+
+
+def test_instructor_only_cells_are_dropped():
+    nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["instructor"]}, "source": "assert ok",
+                     "outputs": [], "execution_count": None}]}
+    assert student.student_notebook(nb)["cells"] == []
 
 
 def test_unbalanced_markers_are_an_error():

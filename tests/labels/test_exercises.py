@@ -57,6 +57,6 @@ def test_typical_mistakes_get_hints(noisy_probs, capsys):
     assert not check_confident_learning(predicted_neq_given, noisy, probs)
     assert "extra" in capsys.readouterr().out
     assert not check_confident_learning(None, noisy, probs)
-    assert "placeholder" in capsys.readouterr().out
+    assert "Not done yet" in capsys.readouterr().out
     assert not check_confident_learning(np.zeros(3, dtype=bool), noisy, probs)
     assert not check_self_confidence("abc", noisy, probs)

@@ -1,0 +1,61 @@
+"""Benchmarks hold themselves to their goals, and the README's table comes from their results."""
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import _goals  # noqa: E402
+import render_readme  # noqa: E402
+
+SCRIPTS = sorted(BENCH.glob("bench_*.py"))
+
+
+def test_a_missed_goal_fails_and_says_so(capsys, tmp_path):
+    goals = _goals.Goals("bench_x", results_dir=tmp_path)
+    assert goals.check("ratio", 1.3, goal=1.25, what="x") is False
+    goals.check("speedup", 12, goal=10, what="y", higher_is_better=True)
+    assert goals.finish() == 1
+    line = capsys.readouterr().out.strip()
+    assert line == "bench_x: FAIL, 1/2 goals met: ratio 1.3 <= 1.25 MISSED; speedup 12 >= 10"
+    record = json.loads((tmp_path / "bench_x.json").read_text())
+    assert [r["met"] for r in record["rows"]] == [False, True]
+
+
+def test_no_goal_at_all_is_a_failure_not_a_pass(tmp_path):
+    goals = _goals.Goals("bench_y", results_dir=tmp_path)
+    goals.note("seconds", 3.0, what="z")
+    assert goals.finish() == 1
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
+def test_every_benchmark_exits_with_its_goals(script):
+    """Each script records goals with _goals.Goals and exits with goals.finish()'s code."""
+    tree = ast.parse(script.read_text())
+    source = script.read_text()
+    assert f'Goals("{script.stem}")' in source, f"{script.name} does not hold itself to goals"
+    assert "goals.check(" in source and "return goals.finish()" in source
+    main_guard = [n for n in tree.body if isinstance(n, ast.If) and "__main__" in ast.unparse(n.test)]
+    assert main_guard and "sys.exit(" in ast.unparse(main_guard[0]), f"{script.name} must sys.exit(main())"
+
+
+def test_readme_table_is_rendered_from_the_results():
+    result = subprocess.run([sys.executable, str(BENCH / "render_readme.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_hand_edit_of_the_table_is_caught(tmp_path):
+    (tmp_path / "bench_z.json").write_text(json.dumps({"name": "bench_z", "date": "2026-01-01", "rows": [
+        {"what": "w", "shown": "1 s", "goal": 2.0, "op": "<=", "met": True}]}))
+    table = render_readme.render(tmp_path)
+    readme = f"x\n{render_readme.START}\nold\n{render_readme.END}\ny"
+    assert render_readme.updated_readme(readme, table) != readme
+    assert "| w | 1 s | ≤ 2 | yes | `bench_z` 2026-01-01 |" in table
