@@ -55,6 +55,14 @@ _MARK = "rseai_note"  # metadata key on notes cells this module inserted
 VOILA_SHARE = Path(__file__).resolve().parent / "share"
 
 
+def voila_env(env: dict) -> dict:
+    """``env`` with ``VOILA_SHARE`` first on ``JUPYTER_PATH``, for ``voila --template=rseai``."""
+    import os
+
+    rest = env.get("JUPYTER_PATH", "")
+    return {**env, "JUPYTER_PATH": str(VOILA_SHARE) + (os.pathsep + rest if rest else "")}
+
+
 def _source(cell) -> str:
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src

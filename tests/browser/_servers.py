@@ -139,7 +139,9 @@ def start_lab(root_dir: Path, work: Path, log: Path) -> Server:
 
 def start_voila(notebook: Path, log: Path) -> Server:
     port = free_port()
+    from rseai.classroom.presenter import voila_env
+
     argv = [str(BIN / "voila"), str(notebook), "--no-browser", f"--port={port}",
-            "--Voila.ip=127.0.0.1", "--show_tracebacks=True"]
-    return Server(argv, port=port, env=server_env(), cwd=notebook.parent, log=log,
+            "--Voila.ip=127.0.0.1", "--show_tracebacks=True", "--template=rseai"]  # fetches no CDN
+    return Server(argv, port=port, env=voila_env(server_env()), cwd=notebook.parent, log=log,
                   ready_path=None, startup_s=120.0)
