@@ -1,0 +1,253 @@
+"""Notebook 06's corpus: human prose shipped with Python, and the embedded model's continuations.
+
+*Human text* comes from the Python interpreter itself, two kinds of writing:
+
+- ``docstring``: the prose paragraphs of standard-library docstrings (terse API prose:
+  "Return ...", "If ... is given ...");
+- ``reference``: the prose paragraphs of the Python Language Reference, as the interpreter ships
+  it for ``help()`` in ``pydoc_data.topics``.
+
+A paragraph is kept only if it also appears word for word (whitespace aside) in an **older**
+interpreter (Python 3.6, whose last bug-fix release was December 2018), so every human text was
+written before 2019, years before LLM chatbots. Consecutive kept paragraphs of one docstring or
+one reference topic form a passage, cut at a sentence end to at most ``max_tokens`` tokens.
+
+*Machine text* starts from the same opening words as a human passage and is continued by the
+model, each opening at one temperature from ``temperatures`` (in turn), each with its own seed,
+then cut to the human twin's length in tokens. Both texts of a pair share ``pair``.
+
+``build_corpus`` returns the table; ``python -m rseai.detection.corpus build`` writes it to
+``datasets/detection_corpus.csv`` (the datasheet ``datasets/detection_corpus.md`` says how).
+``rseai.data.load_detection_corpus`` reads the committed file. Not covered: other languages, other
+generators, student essays (none with a licence we could ship).
+
+Example
+-------
+>>> paragraphs("One para.\\n\\nTwo\\n  para.")
+['One para.', 'Two para.']
+>>> is_prose("A plain sentence of ordinary words, long enough to count as prose here.", min_words=5)
+True
+>>> is_prose(">>> print('code')", min_words=1)
+False
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+
+from rseai import _checks
+
+__all__ = ["HUMAN_MODULES", "OLD_PYTHON", "OPENING_WORDS", "TEMPERATURES", "human_sources",
+           "human_passages", "build_corpus", "paragraphs", "is_prose", "main"]
+
+# Standard-library modules that already existed in Python 2 (most long before 2010).
+HUMAN_MODULES = (
+    "abc", "argparse", "ast", "asyncore", "base64", "bisect", "bz2", "calendar", "cgi", "chunk", "cmd",
+    "code", "codecs", "collections", "colorsys", "configparser", "contextlib", "copy", "csv", "decimal",
+    "difflib", "doctest", "email.message", "email.utils", "filecmp", "fileinput", "fnmatch", "fractions",
+    "ftplib", "functools", "gettext", "glob", "gzip", "heapq", "hmac", "http.client", "http.server",
+    "imaplib", "inspect", "io", "json", "locale", "logging", "mailbox", "mimetypes", "modulefinder",
+    "netrc", "nntplib", "numbers", "optparse", "os", "pdb", "pickle", "pkgutil", "poplib", "pprint",
+    "profile", "queue", "random", "sched", "shlex", "shutil", "site", "smtplib", "socket", "socketserver",
+    "string", "subprocess", "sunau", "tarfile", "telnetlib", "tempfile", "textwrap", "threading", "timeit",
+    "tkinter", "trace", "traceback", "turtle", "unittest", "urllib.parse", "urllib.request", "uuid",
+    "warnings", "wave", "weakref", "xml.dom.minidom", "zipfile", "zipimport",
+)
+OLD_PYTHON = "3.6"  # paragraphs must also be in this version's standard library
+OPENING_WORDS = 8
+TEMPERATURES = (0.7, 1.0, 1.3)
+
+# Runs under the current and the old interpreter alike (Python 3.6 syntax, standard library only):
+# prints {"docstring": {origin: [doc, ...]}, "reference": {topic: [text]}} as JSON.
+_EXTRACT = r"""
+import importlib, inspect, json, sys, warnings
+warnings.simplefilter("ignore")
+out = {"docstring": {}, "reference": {}}
+for name in sys.argv[1].split(","):
+    try:
+        mod = importlib.import_module(name)
+    except Exception:
+        continue
+    objs = [(name, mod)] + [(name + "." + k, v) for k, v in sorted(vars(mod).items())
+                            if not k.startswith("_") and (inspect.isclass(v) or inspect.isfunction(v))
+                            and getattr(v, "__module__", None) == name]
+    for origin, obj in objs:
+        docs = [inspect.getdoc(obj)]
+        if inspect.isclass(obj):
+            docs += [inspect.getdoc(v) for k, v in sorted(vars(obj).items())
+                     if not k.startswith("_") and inspect.isfunction(v)]
+        docs = [d for d in docs if d]
+        if docs:
+            out["docstring"][origin] = docs
+import pydoc_data.topics
+out["reference"] = {k: [v] for k, v in sorted(pydoc_data.topics.topics.items())}
+print(json.dumps(out))
+"""
+
+
+def human_sources(python: str | None = None, *, modules=HUMAN_MODULES) -> dict:
+    """Docstrings and reference topics of an interpreter (default: this one), read in a subprocess.
+
+    ``python`` is the path of a Python executable. Returns ``{"docstring": {origin: [text, ...]},
+    "reference": {topic: [text]}}``.
+    """
+    exe = sys.executable if python is None else python
+    if not isinstance(exe, str) or not exe:
+        raise TypeError(f"python must be None or the path of a Python executable, got {python!r}")
+    done = subprocess.run([exe, "-c", _EXTRACT, ",".join(modules)], capture_output=True, text=True,
+                          timeout=600, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"reading the documentation of {exe} failed: {done.stderr.strip()[-400:]}")
+    return json.loads(done.stdout)
+
+
+def paragraphs(doc: str) -> list[str]:
+    """Blank-line-separated paragraphs, each with its whitespace collapsed to single spaces."""
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", doc) if p.strip()]
+
+
+def is_prose(paragraph: str, *, min_words: int = 8) -> bool:
+    """A paragraph of plain sentences: no code, lists, tables or markup; starts upper, ends with ``.!?``.
+
+    Takes the *raw* paragraph (before whitespace is collapsed), so indented code is seen.
+    """
+    lines = paragraph.strip("\n").splitlines()
+    if not lines or any(line.startswith((" ", "\t", ">>>", "...", "-", "*", "+", "|", "=", ":", "#"))
+                        for line in lines):
+        return False
+    text = " ".join(paragraph.split())
+    if len(text.split()) < min_words or not text[0].isupper() or text[-1] not in ".!?":
+        return False
+    plain = sum(c.isalpha() or c.isspace() for c in text) / len(text)
+    markup = len(re.findall(r"[()\[\]{}=<>_*`\\]", text))
+    return plain >= 0.85 and markup <= 8 and "::" not in text
+
+
+def human_passages(current: dict, old: dict, *, tokenizer, min_tokens: int = 64,
+                   max_tokens: int = 112) -> list[dict]:
+    """Passages of verified old prose from ``current`` (see module docstring), one dict each.
+
+    ``current``/``old`` come from ``human_sources``. A paragraph counts if it is prose in
+    ``current`` and appears verbatim (whitespace aside) anywhere in ``old``. Returns dicts with
+    ``kind``, ``origin``, ``text`` and ``n_tokens``, cut at a sentence end to at most
+    ``max_tokens`` tokens and at least ``min_tokens``; duplicates dropped.
+    """
+    seen, out = set(), []
+    for kind in ("docstring", "reference"):
+        known = {p for docs in old[kind].values() for doc in docs for p in paragraphs(doc)}
+        for origin, docs in current[kind].items():
+            for doc in docs:
+                run = []
+                for raw in re.split(r"\n\s*\n", doc) + [""]:
+                    para = " ".join(raw.split())
+                    if raw and is_prose(raw) and para in known:
+                        run.append(para)
+                        continue
+                    text = _cut(" ".join(run), tokenizer, max_tokens) if run else ""
+                    n = len(tokenizer(text, add_special_tokens=False)["input_ids"]) if text else 0
+                    if n >= min_tokens and text not in seen:
+                        seen.add(text)
+                        out.append({"kind": kind, "origin": origin, "text": text, "n_tokens": n})
+                    run = []
+    return out
+
+
+def _cut(text: str, tokenizer, max_tokens: int) -> str:
+    """The longest run of whole sentences from the start of ``text`` within ``max_tokens`` tokens."""
+    ends = [m.end() for m in re.finditer(r"[.!?][\"')\]]*(?=\s|$)", text)]
+    best = ""
+    for end in ends:
+        if len(tokenizer(text[:end], add_special_tokens=False)["input_ids"]) > max_tokens:
+            break
+        best = text[:end]
+    return best
+
+
+def build_corpus(lm, *, old_python: str, n_per_kind: int = 60, seed: int = 0,
+                 temperatures=TEMPERATURES, opening_words: int = OPENING_WORDS):
+    """The paired corpus as a DataFrame: ``n_per_kind`` human passages of each kind and one
+    machine continuation of each (see the module docstring).
+
+    Columns: ``pair``, ``source`` ("human"/"machine"), ``kind`` ("docstring"/"reference" for
+    human, "machine"), ``origin``, ``opening``, ``temperature`` (NaN for human), ``seed``
+    (-1 for human), ``n_tokens``, ``text``.
+    """
+    import pandas as pd
+
+    n_per_kind = _checks.integer(n_per_kind, name="n_per_kind", low=1)
+    seed = _checks.seed(seed)
+    temperatures = [_checks.temperature(t, allow_zero=False) for t in temperatures]
+    found = human_passages(human_sources(), human_sources(old_python), tokenizer=lm.tokenizer)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for kind in ("docstring", "reference"):
+        pool = [p for p in found if p["kind"] == kind]
+        if len(pool) < n_per_kind:
+            raise ValueError(f"only {len(pool)} {kind} passages qualify; n_per_kind={n_per_kind} is too many")
+        rows += [pool[i] for i in sorted(rng.choice(len(pool), size=n_per_kind, replace=False))]
+    records = []
+    for pair, human in enumerate(rows):
+        opening = " ".join(human["text"].split()[:opening_words])
+        temperature = temperatures[pair % len(temperatures)]
+        text_seed = seed * 100_000 + pair
+        machine = _continue(lm, opening, n_tokens=human["n_tokens"], temperature=temperature, seed=text_seed)
+        records.append({"pair": pair, "source": "human", "kind": human["kind"], "origin": human["origin"],
+                        "opening": opening, "temperature": np.nan, "seed": -1,
+                        "n_tokens": human["n_tokens"], "text": human["text"]})
+        records.append({"pair": pair, "source": "machine", "kind": "machine", "origin": lm.name,
+                        "opening": opening, "temperature": temperature, "seed": text_seed,
+                        "n_tokens": len(lm.tokenizer(machine, add_special_tokens=False)["input_ids"]),
+                        "text": machine})
+    return pd.DataFrame.from_records(records)
+
+
+def _continue(lm, opening: str, *, n_tokens: int, temperature: float, seed: int) -> str:
+    """The opening plus the model's continuation, cut to ``n_tokens`` tokens in all.
+
+    Four samples are drawn; the first that reaches the length without an end-of-text is kept
+    (else the longest), so a machine text is as long as its human twin. Whitespace is collapsed
+    to single spaces, as in the human passages.
+    """
+    opening_ids = lm.tokenizer(opening, add_special_tokens=False)["input_ids"]
+    samples = lm.sample(opening, n=4, max_new_tokens=max(1, n_tokens - len(opening_ids) + 8),
+                        temperature=temperature, seed=seed, n_alternatives=0)
+    full = [s for s in samples if s.stop_reason == "max_new_tokens"] or sorted(
+        samples, key=lambda s: -len(s.steps))
+    # One paragraph, like the human passages (whose line breaks were collapsed the same way).
+    text = " ".join((opening + full[0].text).split())
+    ids = lm.tokenizer(text, add_special_tokens=False)["input_ids"][:n_tokens]
+    return lm.tokenizer.decode(ids, skip_special_tokens=True).strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m rseai.detection.corpus build [--old-python PATH] [--out FILE]``."""
+    import argparse
+    import shutil
+    from pathlib import Path
+
+    from rseai.data import datasets_dir
+    from rseai.lm import load_model
+
+    parser = argparse.ArgumentParser(prog="python -m rseai.detection.corpus",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["build"])
+    parser.add_argument("--old-python", default=shutil.which(f"python{OLD_PYTHON}"),
+                        help=f"a Python {OLD_PYTHON} executable (default: python{OLD_PYTHON} on PATH)")
+    parser.add_argument("--out", type=Path, default=datasets_dir() / "detection_corpus.csv")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    if not args.old_python:
+        parser.error(f"no python{OLD_PYTHON} found; pass --old-python PATH")
+    table = build_corpus(load_model(device="cpu"), old_python=args.old_python, seed=args.seed)
+    table.to_csv(args.out, index=False)
+    print(f"wrote {len(table)} texts to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
