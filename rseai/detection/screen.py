@@ -14,7 +14,7 @@ Example
 >>> lm = load_model()
 >>> why_withheld(lm, "")
 'no text: paste a passage of English prose to score it'
->>> why_withheld(lm, "Short.")[:9]
+>>> why_withheld(lm, "It is short.")[:9]
 'too short'
 """
 
@@ -43,7 +43,7 @@ what when which who will with would you your
 def english_share(text: str) -> float:
     """The share of ``text``'s words that are common English function words (0 if it has none).
 
-    >>> english_share("The cat is on the mat")
+    >>> english_share("The cat sat on a mat")
     0.5
     """
     words = re.findall(r"[^\W\d_]+", text.lower())
