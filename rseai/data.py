@@ -276,7 +276,7 @@ def load_facts():
 
 # --- AI-text detection corpus (notebook 06) -------------------------------------------------
 
-CHECKSUMS["detection_corpus.csv"] = "TO_BE_FILLED"
+CHECKSUMS["detection_corpus.csv"] = "da89c0a927bdc00aa8f285b3aed21b89236bdc66e6a10645a6373a51a16acca9"
 DETECTION_COLUMNS = ("pair", "source", "kind", "origin", "opening", "temperature", "seed", "n_tokens", "text")
 
 

@@ -14,7 +14,7 @@ one reference topic form a passage, cut at a sentence end to at most ``max_token
 
 *Machine text* starts from the same opening words as a human passage and is continued by the
 model, each opening at one temperature from ``temperatures`` (in turn), each with its own seed,
-then cut to the human twin's length in tokens. Both texts of a pair share ``pair``.
+to the human twin's length in tokens (``continue_texts``). Both texts of a pair share ``pair``.
 
 ``build_corpus`` returns the table; ``python -m rseai.detection.corpus build`` writes it to
 ``datasets/detection_corpus.csv`` (the datasheet ``datasets/detection_corpus.md`` says how).
@@ -43,7 +43,7 @@ import numpy as np
 from rseai import _checks
 
 __all__ = ["HUMAN_MODULES", "OLD_PYTHON", "OPENING_WORDS", "TEMPERATURES", "human_sources",
-           "human_passages", "build_corpus", "paragraphs", "is_prose", "main"]
+           "human_passages", "build_corpus", "continue_texts", "paragraphs", "is_prose", "main"]
 
 # Standard-library modules that already existed in Python 2 (most long before 2010).
 HUMAN_MODULES = (
@@ -190,38 +190,85 @@ def build_corpus(lm, *, old_python: str, n_per_kind: int = 60, seed: int = 0,
         if len(pool) < n_per_kind:
             raise ValueError(f"only {len(pool)} {kind} passages qualify; n_per_kind={n_per_kind} is too many")
         rows += [pool[i] for i in sorted(rng.choice(len(pool), size=n_per_kind, replace=False))]
+    openings = [" ".join(h["text"].split()[:opening_words]) for h in rows]
+    temps = [temperatures[pair % len(temperatures)] for pair in range(len(rows))]
+    seeds = [seed * 100_000 + pair for pair in range(len(rows))]
+    machine = continue_texts(lm, openings, n_tokens=[h["n_tokens"] for h in rows], temperatures=temps,
+                             seeds=seeds)
     records = []
     for pair, human in enumerate(rows):
-        opening = " ".join(human["text"].split()[:opening_words])
-        temperature = temperatures[pair % len(temperatures)]
-        text_seed = seed * 100_000 + pair
-        machine = _continue(lm, opening, n_tokens=human["n_tokens"], temperature=temperature, seed=text_seed)
         records.append({"pair": pair, "source": "human", "kind": human["kind"], "origin": human["origin"],
-                        "opening": opening, "temperature": np.nan, "seed": -1,
+                        "opening": openings[pair], "temperature": np.nan, "seed": -1,
                         "n_tokens": human["n_tokens"], "text": human["text"]})
         records.append({"pair": pair, "source": "machine", "kind": "machine", "origin": lm.name,
-                        "opening": opening, "temperature": temperature, "seed": text_seed,
-                        "n_tokens": len(lm.tokenizer(machine, add_special_tokens=False)["input_ids"]),
-                        "text": machine})
+                        "opening": openings[pair], "temperature": temps[pair], "seed": seeds[pair],
+                        "n_tokens": len(lm.tokenizer(machine[pair], add_special_tokens=False)["input_ids"]),
+                        "text": machine[pair]})
     return pd.DataFrame.from_records(records)
 
 
-def _continue(lm, opening: str, *, n_tokens: int, temperature: float, seed: int) -> str:
-    """The opening plus the model's continuation, cut to ``n_tokens`` tokens in all.
+def continue_texts(lm, openings, *, n_tokens, temperatures, seeds, batch_size: int = 40) -> list[str]:
+    """Each opening continued by the model to ``n_tokens`` tokens in all (opening included).
 
-    Four samples are drawn; the first that reaches the length without an end-of-text is kept
-    (else the longest), so a machine text is as long as its human twin. Whitespace is collapsed
-    to single spaces, as in the human passages.
+    Pure sampling at each row's temperature with its own seeded generator, so a text does not
+    depend on which others share its batch (up to floating-point differences from padding).
+    The end-of-text token is never drawn (its probability is given to the others), so every
+    text reaches its length. Openings of one batch are left-padded and share one key/value cache.
+    Whitespace is collapsed to single spaces, as in the human passages.
     """
-    opening_ids = lm.tokenizer(opening, add_special_tokens=False)["input_ids"]
-    samples = lm.sample(opening, n=4, max_new_tokens=max(1, n_tokens - len(opening_ids) + 8),
-                        temperature=temperature, seed=seed, n_alternatives=0)
-    full = [s for s in samples if s.stop_reason == "max_new_tokens"] or sorted(
-        samples, key=lambda s: -len(s.steps))
-    # One paragraph, like the human passages (whose line breaks were collapsed the same way).
-    text = " ".join((opening + full[0].text).split())
-    ids = lm.tokenizer(text, add_special_tokens=False)["input_ids"][:n_tokens]
-    return lm.tokenizer.decode(ids, skip_special_tokens=True).strip()
+    out = []
+    for lo in range(0, len(openings), batch_size):
+        sl = slice(lo, lo + batch_size)
+        out += _sample_batch(lm, openings[sl], n_tokens=n_tokens[sl], temperatures=temperatures[sl],
+                             seeds=seeds[sl])
+    return out
+
+
+def _sample_batch(lm, openings, *, n_tokens, temperatures, seeds) -> list[str]:
+    import torch
+
+    from rseai.lm import sampling
+    from rseai.lm.decode import cache_keyword
+
+    tok = lm.tokenizer
+    encoded = [tok(o, add_special_tokens=False)["input_ids"] for o in openings]
+    n_new = [max(1, n - len(ids)) for n, ids in zip(n_tokens, encoded)]
+    width = max(len(ids) for ids in encoded)
+    pad = min(lm.stop_ids) if lm.stop_ids else 0
+    input_ids = torch.tensor([[pad] * (width - len(ids)) + ids for ids in encoded], device=lm.device)
+    mask = torch.tensor([[0] * (width - len(ids)) + [1] * len(ids) for ids in encoded], device=lm.device)
+    last_pos = (mask.cumsum(-1) - 1).clamp(min=0)
+    rngs = [np.random.default_rng(s) for s in seeds]
+    stop = sorted(lm.stop_ids)
+    new_ids: list[list[int]] = [[] for _ in openings]
+    keyword = cache_keyword(lm.model)
+    with torch.inference_mode():
+        out = lm.model(input_ids, attention_mask=mask, position_ids=last_pos, use_cache=True,
+                       logits_to_keep=1)
+        last_pos = last_pos[:, -1]
+        for step in range(max(n_new)):
+            logits = out.logits[:, -1].double()
+            logits[:, stop] = -float("inf")  # never end early: every text reaches its length
+            logits = logits.cpu().numpy()
+            chosen = [sampling.draw(sampling.filtered_probs(logits[r], temperature=temperatures[r]), rngs[r])
+                      for r in range(len(openings))]
+            for r, token in enumerate(chosen):
+                if len(new_ids[r]) < n_new[r]:
+                    new_ids[r].append(token)
+            if step == max(n_new) - 1:
+                break
+            cache = getattr(out, "cache", None)
+            cache = out.past_key_values if cache is None else cache
+            mask = torch.cat([mask, torch.ones_like(mask[:, :1])], dim=1)
+            last_pos = last_pos + 1
+            out = lm.model(torch.tensor(chosen, device=lm.device)[:, None], attention_mask=mask,
+                           position_ids=last_pos[:, None], use_cache=True, **{keyword: cache})
+    texts = []
+    for opening, ids, n in zip(openings, new_ids, n_tokens):
+        text = " ".join((opening + tok.decode(ids, skip_special_tokens=True)).split())
+        cut = tok(text, add_special_tokens=False)["input_ids"][:n]
+        texts.append(tok.decode(cut, skip_special_tokens=True).strip())
+    return texts
 
 
 def main(argv: list[str] | None = None) -> int:
