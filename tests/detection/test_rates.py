@@ -55,6 +55,11 @@ def test_report_by_kind_counts_by_hand():
     assert report.loc["a", "caught"] >= 0.9
 
 
+def test_a_score_at_the_threshold_is_flagged():
+    assert false_accusation_rate([0.5, 0.4], 0.5) == 0.5
+    assert threshold_for_catch([0.5, 0.5, 0.1], catch=0.5) == 0.5
+
+
 def test_nan_never_flags():
     assert false_accusation_rate([np.nan, 1.0], 0.5) == 0.5
     assert as_scores([np.nan])[0] == -np.inf
