@@ -296,3 +296,35 @@ def load_facts():
 
     df = pd.read_csv(dataset_path("facts.csv"), dtype=str, keep_default_na=False)
     return check_facts(df, name="facts.csv")
+
+
+# --- AI-text detection corpus (notebook 06) -------------------------------------------------
+
+CHECKSUMS["detection_corpus.csv"] = "da89c0a927bdc00aa8f285b3aed21b89236bdc66e6a10645a6373a51a16acca9"
+DETECTION_COLUMNS = ("pair", "source", "kind", "origin", "opening", "temperature", "seed", "n_tokens", "text")
+
+
+def load_detection_corpus():
+    """Human prose from Python's own documentation and the embedded model's continuations of it.
+
+    One row per text (``datasets/detection_corpus.md``): ``pair`` (a human passage and the machine
+    text started from its opening share it), ``source`` ("human"/"machine"), ``kind``
+    ("docstring", "reference" or "machine"), ``origin`` (the docstring's object or the reference
+    topic; the model for machine text), ``opening``, ``temperature`` and ``seed`` (machine text;
+    NaN and -1 for human), ``n_tokens`` and ``text``. Adds ``is_machine`` (1 = machine-written).
+    """
+    import pandas as pd
+
+    name = "detection_corpus.csv"
+    df = pd.read_csv(dataset_path(name), keep_default_na=False, na_values={"temperature": [""]})
+    require_columns(df, DETECTION_COLUMNS, name=name)
+    human, machine = df["source"] == "human", df["source"] == "machine"
+    if len(df) < 200 or not (human | machine).all() or human.sum() != machine.sum():
+        raise DatasetError(f"{name} should hold at least 200 texts, as many human as machine; got "
+                           f"{int(human.sum())} human and {int(machine.sum())} machine of {len(df)}")
+    if (df["text"].str.strip() == "").any() or df["pair"].value_counts().ne(2).any():
+        raise DatasetError(f"{name}: every pair needs one human and one machine text, none empty")
+    if df.loc[machine, "temperature"].isna().any() or df.loc[human, "temperature"].notna().any():
+        raise DatasetError(f"{name}: machine texts need a temperature, human texts none")
+    df["is_machine"] = machine.astype(int)
+    return df

@@ -233,5 +233,38 @@ NOTES = {
             "could make this month."),
         "Claims": _CLAIMS,
     },
+    "06": {
+        "06 · Who wrote this?": (
+            "Ask first: who in the room has used, or been told to use, an AI-text detector? Keep the "
+            "question of the hour in view: if this score flagged one of your students, what would it "
+            "prove?"),
+        "1. Text whose author we know": (
+            "Stress why the human texts are old Python documentation: a test needs texts whose author is "
+            "certain, and anything written recently might have had help."),
+        "2. Four detectors, one forward pass": (
+            "One idea under all four: machine text is what the model expects. Point at the dark "
+            "(surprising) tokens in the human text."),
+        "3. How well do they separate": (
+            "Ask the room to guess the AUROC before showing the curve. Read 0.5 as 'coin toss' aloud."),
+        "4. The price of catching 90%": (
+            "This is notebook 03 again: a false accusation is a Type I error, and its cost falls on an "
+            "honest student. Do the base-rate arithmetic on the board: most flags land on honest work."),
+        "5. Shorter, hotter, lightly edited": (
+            "Ask which of the three a student could do without effort (all of them). The paraphrase list "
+            "is printed: nothing clever was needed."),
+        "6. Who gets falsely accused?": (
+            "Link to Liang et al.: plain writing is predictable writing. Ask who in the room's courses "
+            "writes plainly: first-years, second-language writers, people following a house style."),
+        "7. Try it": (
+            "Invite someone to paste a paragraph of their own writing. If it is flagged, use it: that is "
+            "the false accusation the numbers above predicted."),
+        "8. What a detector score can": (
+            "End on policy: what would your institution's procedure accept as evidence? A score can open a "
+            "conversation; it cannot close a case."),
+        "Exercises": (
+            "Exercise 4 is the base-rate effect with a rarer offence: let people predict the answer "
+            "before computing it. Exercise 5 is for discussion in pairs."),
+        "Claims": _CLAIMS,
+    },
 }
 NOTES = {number: notes for number, notes in NOTES.items() if notes}

@@ -1,0 +1,300 @@
+"""Notebook 06's corpus: human prose shipped with Python, and the embedded model's continuations.
+
+*Human text* comes from the Python interpreter itself, two kinds of writing:
+
+- ``docstring``: the prose paragraphs of standard-library docstrings (terse API prose:
+  "Return ...", "If ... is given ...");
+- ``reference``: the prose paragraphs of the Python Language Reference, as the interpreter ships
+  it for ``help()`` in ``pydoc_data.topics``.
+
+A paragraph is kept only if it also appears word for word (whitespace aside) in an **older**
+interpreter (Python 3.6, whose last bug-fix release was December 2018), so every human text was
+written before 2019, years before LLM chatbots. Consecutive kept paragraphs of one docstring or
+one reference topic form a passage, cut at a sentence end to at most ``max_tokens`` tokens.
+
+*Machine text* starts from the same opening words as a human passage and is continued by the
+model, each opening at one temperature from ``temperatures`` (in turn), each with its own seed,
+to the human twin's length in tokens (``continue_texts``). Both texts of a pair share ``pair``.
+
+``build_corpus`` returns the table; ``python -m rseai.detection.corpus build`` writes it to
+``datasets/detection_corpus.csv`` (the datasheet ``datasets/detection_corpus.md`` says how).
+``rseai.data.load_detection_corpus`` reads the committed file. Not covered: other languages, other
+generators, student essays (none with a licence we could ship).
+
+Example
+-------
+>>> paragraphs("One para.\\n\\nTwo\\n  para.")
+['One para.', 'Two para.']
+>>> is_prose("A plain sentence of ordinary words, long enough to count as prose here.", min_words=5)
+True
+>>> is_prose(">>> print('code')", min_words=1)
+False
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+
+from rseai import _checks
+
+__all__ = ["HUMAN_MODULES", "OLD_PYTHON", "OPENING_WORDS", "TEMPERATURES", "human_sources",
+           "human_passages", "build_corpus", "continue_texts", "paragraphs", "is_prose", "main"]
+
+# Standard-library modules that already existed in Python 2 (most long before 2010).
+HUMAN_MODULES = (
+    "abc", "argparse", "ast", "asyncore", "base64", "bisect", "bz2", "calendar", "cgi", "chunk", "cmd",
+    "code", "codecs", "collections", "colorsys", "configparser", "contextlib", "copy", "csv", "decimal",
+    "difflib", "doctest", "email.message", "email.utils", "filecmp", "fileinput", "fnmatch", "fractions",
+    "ftplib", "functools", "gettext", "glob", "gzip", "heapq", "hmac", "http.client", "http.server",
+    "imaplib", "inspect", "io", "json", "locale", "logging", "mailbox", "mimetypes", "modulefinder",
+    "netrc", "nntplib", "numbers", "optparse", "os", "pdb", "pickle", "pkgutil", "poplib", "pprint",
+    "profile", "queue", "random", "sched", "shlex", "shutil", "site", "smtplib", "socket", "socketserver",
+    "string", "subprocess", "sunau", "tarfile", "telnetlib", "tempfile", "textwrap", "threading", "timeit",
+    "tkinter", "trace", "traceback", "turtle", "unittest", "urllib.parse", "urllib.request", "uuid",
+    "warnings", "wave", "weakref", "xml.dom.minidom", "zipfile", "zipimport",
+)
+OLD_PYTHON = "3.6"  # paragraphs must also be in this version's standard library
+OPENING_WORDS = 8
+TEMPERATURES = (0.7, 1.0, 1.3)
+
+# Runs under the current and the old interpreter alike (Python 3.6 syntax, standard library only):
+# prints {"docstring": {origin: [doc, ...]}, "reference": {topic: [text]}} as JSON.
+_EXTRACT = r"""
+import importlib, inspect, json, sys, warnings
+warnings.simplefilter("ignore")
+out = {"docstring": {}, "reference": {}}
+for name in sys.argv[1].split(","):
+    try:
+        mod = importlib.import_module(name)
+    except Exception:
+        continue
+    objs = [(name, mod)] + [(name + "." + k, v) for k, v in sorted(vars(mod).items())
+                            if not k.startswith("_") and (inspect.isclass(v) or inspect.isfunction(v))
+                            and getattr(v, "__module__", None) == name]
+    for origin, obj in objs:
+        docs = [inspect.getdoc(obj)]
+        if inspect.isclass(obj):
+            docs += [inspect.getdoc(v) for k, v in sorted(vars(obj).items())
+                     if not k.startswith("_") and inspect.isfunction(v)]
+        docs = [d for d in docs if d]
+        if docs:
+            out["docstring"][origin] = docs
+import pydoc_data.topics
+out["reference"] = {k: [v] for k, v in sorted(pydoc_data.topics.topics.items())}
+print(json.dumps(out))
+"""
+
+
+def human_sources(python: str | None = None, *, modules=HUMAN_MODULES) -> dict:
+    """Docstrings and reference topics of an interpreter (default: this one), read in a subprocess.
+
+    ``python`` is the path of a Python executable. Returns ``{"docstring": {origin: [text, ...]},
+    "reference": {topic: [text]}}``.
+    """
+    exe = sys.executable if python is None else python
+    if not isinstance(exe, str) or not exe:
+        raise TypeError(f"python must be None or the path of a Python executable, got {python!r}")
+    done = subprocess.run([exe, "-c", _EXTRACT, ",".join(modules)], capture_output=True, text=True,
+                          timeout=600, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"reading the documentation of {exe} failed: {done.stderr.strip()[-400:]}")
+    return json.loads(done.stdout)
+
+
+def paragraphs(doc: str) -> list[str]:
+    """Blank-line-separated paragraphs, each with its whitespace collapsed to single spaces."""
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", doc) if p.strip()]
+
+
+def is_prose(paragraph: str, *, min_words: int = 8) -> bool:
+    """A paragraph of plain sentences: no code, lists, tables or markup; starts upper, ends with ``.!?``.
+
+    Takes the *raw* paragraph (before whitespace is collapsed), so indented code is seen.
+    """
+    lines = paragraph.strip("\n").splitlines()
+    if not lines or any(line.startswith((" ", "\t", ">>>", "...", "-", "*", "+", "|", "=", ":", "#"))
+                        for line in lines):
+        return False
+    text = " ".join(paragraph.split())
+    if len(text.split()) < min_words or not text[0].isupper() or text[-1] not in ".!?":
+        return False
+    plain = sum(c.isalpha() or c.isspace() for c in text) / len(text)
+    markup = len(re.findall(r"[()\[\]{}=<>_*`\\]", text))
+    return plain >= 0.85 and markup <= 8 and "::" not in text
+
+
+def human_passages(current: dict, old: dict, *, tokenizer, min_tokens: int = 64,
+                   max_tokens: int = 112) -> list[dict]:
+    """Passages of verified old prose from ``current`` (see module docstring), one dict each.
+
+    ``current``/``old`` come from ``human_sources``. A paragraph counts if it is prose in
+    ``current`` and appears verbatim (whitespace aside) anywhere in ``old``. Returns dicts with
+    ``kind``, ``origin``, ``text`` and ``n_tokens``, cut at a sentence end to at most
+    ``max_tokens`` tokens and at least ``min_tokens``; duplicates dropped.
+    """
+    seen, out = set(), []
+    for kind in ("docstring", "reference"):
+        known = {p for docs in old[kind].values() for doc in docs for p in paragraphs(doc)}
+        for origin, docs in current[kind].items():
+            for doc in docs:
+                run = []
+                for raw in re.split(r"\n\s*\n", doc) + [""]:
+                    para = " ".join(raw.split())
+                    if raw and is_prose(raw) and para in known:
+                        run.append(para)
+                        continue
+                    text = _cut(" ".join(run), tokenizer, max_tokens) if run else ""
+                    n = len(tokenizer(text, add_special_tokens=False)["input_ids"]) if text else 0
+                    if n >= min_tokens and text not in seen:
+                        seen.add(text)
+                        out.append({"kind": kind, "origin": origin, "text": text, "n_tokens": n})
+                    run = []
+    return out
+
+
+def _cut(text: str, tokenizer, max_tokens: int) -> str:
+    """The longest run of whole sentences from the start of ``text`` within ``max_tokens`` tokens."""
+    ends = [m.end() for m in re.finditer(r"[.!?][\"')\]]*(?=\s|$)", text)]
+    best = ""
+    for end in ends:
+        if len(tokenizer(text[:end], add_special_tokens=False)["input_ids"]) > max_tokens:
+            break
+        best = text[:end]
+    return best
+
+
+def build_corpus(lm, *, old_python: str, n_per_kind: int = 60, seed: int = 0,
+                 temperatures=TEMPERATURES, opening_words: int = OPENING_WORDS):
+    """The paired corpus as a DataFrame: ``n_per_kind`` human passages of each kind and one
+    machine continuation of each (see the module docstring).
+
+    Columns: ``pair``, ``source`` ("human"/"machine"), ``kind`` ("docstring"/"reference" for
+    human, "machine"), ``origin``, ``opening``, ``temperature`` (NaN for human), ``seed``
+    (-1 for human), ``n_tokens``, ``text``.
+    """
+    import pandas as pd
+
+    n_per_kind = _checks.integer(n_per_kind, name="n_per_kind", low=1)
+    seed = _checks.seed(seed)
+    temperatures = [_checks.temperature(t, allow_zero=False) for t in temperatures]
+    found = human_passages(human_sources(), human_sources(old_python), tokenizer=lm.tokenizer)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for kind in ("docstring", "reference"):
+        pool = [p for p in found if p["kind"] == kind]
+        if len(pool) < n_per_kind:
+            raise ValueError(f"only {len(pool)} {kind} passages qualify; n_per_kind={n_per_kind} is too many")
+        rows += [pool[i] for i in sorted(rng.choice(len(pool), size=n_per_kind, replace=False))]
+    openings = [" ".join(h["text"].split()[:opening_words]) for h in rows]
+    temps = [temperatures[pair % len(temperatures)] for pair in range(len(rows))]
+    seeds = [seed * 100_000 + pair for pair in range(len(rows))]
+    machine = continue_texts(lm, openings, n_tokens=[h["n_tokens"] for h in rows], temperatures=temps,
+                             seeds=seeds)
+    records = []
+    for pair, human in enumerate(rows):
+        records.append({"pair": pair, "source": "human", "kind": human["kind"], "origin": human["origin"],
+                        "opening": openings[pair], "temperature": np.nan, "seed": -1,
+                        "n_tokens": human["n_tokens"], "text": human["text"]})
+        records.append({"pair": pair, "source": "machine", "kind": "machine", "origin": lm.name,
+                        "opening": openings[pair], "temperature": temps[pair], "seed": seeds[pair],
+                        "n_tokens": len(lm.tokenizer(machine[pair], add_special_tokens=False)["input_ids"]),
+                        "text": machine[pair]})
+    return pd.DataFrame.from_records(records)
+
+
+def continue_texts(lm, openings, *, n_tokens, temperatures, seeds, batch_size: int = 40) -> list[str]:
+    """Each opening continued by the model to ``n_tokens`` tokens in all (opening included).
+
+    Pure sampling at each row's temperature with its own seeded generator, so a text does not
+    depend on which others share its batch (up to floating-point differences from padding).
+    The end-of-text token is never drawn (its probability is given to the others), so every
+    text reaches its length. Openings of one batch are left-padded and share one key/value cache.
+    Whitespace is collapsed to single spaces, as in the human passages.
+    """
+    out = []
+    for lo in range(0, len(openings), batch_size):
+        sl = slice(lo, lo + batch_size)
+        out += _sample_batch(lm, openings[sl], n_tokens=n_tokens[sl], temperatures=temperatures[sl],
+                             seeds=seeds[sl])
+    return out
+
+
+def _sample_batch(lm, openings, *, n_tokens, temperatures, seeds) -> list[str]:
+    import torch
+
+    from rseai.lm import sampling
+    from rseai.lm.decode import cache_keyword
+
+    tok = lm.tokenizer
+    encoded = [tok(o, add_special_tokens=False)["input_ids"] for o in openings]
+    n_new = [max(1, n - len(ids)) for n, ids in zip(n_tokens, encoded)]
+    width = max(len(ids) for ids in encoded)
+    pad = min(lm.stop_ids) if lm.stop_ids else 0
+    input_ids = torch.tensor([[pad] * (width - len(ids)) + ids for ids in encoded], device=lm.device)
+    mask = torch.tensor([[0] * (width - len(ids)) + [1] * len(ids) for ids in encoded], device=lm.device)
+    last_pos = (mask.cumsum(-1) - 1).clamp(min=0)
+    rngs = [np.random.default_rng(s) for s in seeds]
+    stop = sorted(lm.stop_ids)
+    new_ids: list[list[int]] = [[] for _ in openings]
+    keyword = cache_keyword(lm.model)
+    with torch.inference_mode():
+        out = lm.model(input_ids, attention_mask=mask, position_ids=last_pos, use_cache=True,
+                       logits_to_keep=1)
+        last_pos = last_pos[:, -1]
+        for step in range(max(n_new)):
+            logits = out.logits[:, -1].double()
+            logits[:, stop] = -float("inf")  # never end early: every text reaches its length
+            logits = logits.cpu().numpy()
+            chosen = [sampling.draw(sampling.filtered_probs(logits[r], temperature=temperatures[r]), rngs[r])
+                      for r in range(len(openings))]
+            for r, token in enumerate(chosen):
+                if len(new_ids[r]) < n_new[r]:
+                    new_ids[r].append(token)
+            if step == max(n_new) - 1:
+                break
+            cache = getattr(out, "cache", None)
+            cache = out.past_key_values if cache is None else cache
+            mask = torch.cat([mask, torch.ones_like(mask[:, :1])], dim=1)
+            last_pos = last_pos + 1
+            out = lm.model(torch.tensor(chosen, device=lm.device)[:, None], attention_mask=mask,
+                           position_ids=last_pos[:, None], use_cache=True, **{keyword: cache})
+    texts = []
+    for opening, ids, n in zip(openings, new_ids, n_tokens):
+        text = " ".join((opening + tok.decode(ids, skip_special_tokens=True)).split())
+        cut = tok(text, add_special_tokens=False)["input_ids"][:n]
+        texts.append(tok.decode(cut, skip_special_tokens=True).strip())
+    return texts
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m rseai.detection.corpus build [--old-python PATH] [--out FILE]``."""
+    import argparse
+    import shutil
+    from pathlib import Path
+
+    from rseai.data import datasets_dir
+    from rseai.lm import load_model
+
+    parser = argparse.ArgumentParser(prog="python -m rseai.detection.corpus",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["build"])
+    parser.add_argument("--old-python", default=shutil.which(f"python{OLD_PYTHON}"),
+                        help=f"a Python {OLD_PYTHON} executable (default: python{OLD_PYTHON} on PATH)")
+    parser.add_argument("--out", type=Path, default=datasets_dir() / "detection_corpus.csv")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    if not args.old_python:
+        parser.error(f"no python{OLD_PYTHON} found; pass --old-python PATH")
+    table = build_corpus(load_model(device="cpu"), old_python=args.old_python, seed=args.seed)
+    table.to_csv(args.out, index=False)
+    print(f"wrote {len(table)} texts to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""A light, transparent paraphrase: swap common words for synonyms, as a student might by hand.
+
+Published attacks on detectors rewrite whole texts with another model (Krishna et al., "Paraphrasing
+evades detectors of AI-generated text, but retrieval is an effective defense", NeurIPS 2023;
+Sadasivan et al., "Can AI-generated text be reliably detected?", 2023). This rule is far weaker
+on purpose: it only replaces words listed in ``SYNONYMS`` (a fixed table of everyday words, each
+with one near-synonym), each occurrence with probability ``rate``, keeping capitals and
+punctuation. Every change can be read off the returned list, and the same ``seed`` gives the
+same edit. Not covered: word order, sentence structure, meaning checks (a synonym can read oddly).
+
+Example
+-------
+>>> text, changes = light_paraphrase("We also use it often.", rate=1.0, seed=0)
+>>> text
+'We additionally employ it frequently.'
+>>> changes
+[('also', 'additionally'), ('use', 'employ'), ('often', 'frequently')]
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from rseai import _checks
+
+__all__ = ["SYNONYMS", "light_paraphrase"]
+
+SYNONYMS = {
+    "also": "additionally", "allow": "permit", "allows": "permits", "always": "invariably",
+    "because": "since", "begin": "start", "big": "large", "called": "named", "can": "may",
+    "change": "alter", "changes": "alters", "contain": "hold", "contains": "holds",
+    "create": "construct", "creates": "constructs", "different": "distinct", "each": "every",
+    "easy": "straightforward", "end": "finish", "example": "instance", "find": "locate",
+    "first": "initial", "get": "obtain", "gets": "obtains", "give": "supply", "given": "supplied",
+    "help": "assist", "helps": "assists", "however": "nevertheless", "important": "essential",
+    "large": "big", "last": "final", "make": "create", "makes": "creates", "many": "numerous",
+    "method": "technique", "need": "require", "needs": "requires", "new": "fresh",
+    "often": "frequently", "only": "solely", "possible": "feasible", "provide": "offer",
+    "provides": "offers", "quickly": "rapidly", "several": "various", "show": "display",
+    "shows": "displays", "simple": "plain", "small": "little", "specified": "indicated",
+    "start": "begin", "therefore": "thus", "use": "employ", "used": "employed", "uses": "employs",
+    "using": "employing", "usually": "typically", "very": "highly", "way": "manner",
+    "whole": "entire",
+}
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def light_paraphrase(text: str, *, rate: float = 1.0, seed: int = 0) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` with listed words swapped for their synonym (each with probability ``rate``).
+
+    Returns the new text and the list of ``(old, new)`` swaps in order.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, got {type(text).__name__} {text!r:.60}")
+    rate = _checks.real(rate, name="rate", low=0, high=1)
+    rng = np.random.default_rng(_checks.seed(seed))
+    changes: list[tuple[str, str]] = []
+
+    def swap(match):
+        word = match.group(0)
+        new = SYNONYMS.get(word.lower())
+        if new is None or rng.random() >= rate:
+            return word
+        if word[0].isupper():
+            new = new[0].upper() + new[1:]
+        changes.append((word, new))
+        return new
+
+    return _WORD.sub(swap, text), changes

@@ -1,0 +1,126 @@
+"""How well a detector score separates machine from human text, and whom it falsely accuses.
+
+The positive class is *machine-written* (``y_true = 1``). A detector flags a text when its score
+is at or above a threshold. Flagging a human text is a **false accusation**: a false positive,
+notebook 03's Type I error. Missing a machine text is a false negative (Type II).
+
+- ``auroc_table``: the area under the ROC curve of each score (scikit-learn);
+- ``threshold_for_catch``: the highest threshold that still flags a share ``catch`` of the
+  machine texts (90% by default);
+- ``false_accusation_rate``: the share of human texts at or above a threshold;
+- ``detection_report``: all of these per score, with the false-accusation rate by kind of
+  human writing.
+
+A score that could not be computed (NaN: one sentence, for burstiness) never flags a text.
+Not covered: confidence intervals (the notebook counts the texts instead).
+
+Example
+-------
+>>> y = [0, 0, 0, 1, 1, 1]
+>>> s = [0.1, 0.4, 0.35, 0.8, 0.3, 0.9]
+>>> threshold_for_catch([0.8, 0.3, 0.9], catch=2 / 3)
+0.8
+>>> false_accusation_rate([0.1, 0.4, 0.35], 0.3)
+0.6666666666666666
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+
+import numpy as np
+
+from rseai import _checks
+from rseai.detection.scores import SCORE_NAMES
+
+__all__ = ["as_scores", "auroc_table", "threshold_for_catch", "false_accusation_rate",
+           "detection_report", "type_token_ratio"]
+
+
+def as_scores(scores, *, name: str = "scores") -> np.ndarray:
+    """A 1-D float array; NaN (could not be judged) becomes -inf (never flagged)."""
+    if isinstance(scores, (str, bytes)) or scores is None:
+        raise TypeError(f"{name} must be a 1-D array of numbers, got {scores!r:.60}")
+    arr = np.asarray(scores, dtype=float) if not hasattr(scores, "to_numpy") else scores.to_numpy(dtype=float)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {arr.shape}")
+    if np.isposinf(arr).any():
+        raise ValueError(f"{name} must not hold +inf")
+    return np.where(np.isnan(arr), -np.inf, arr)
+
+
+def _catch(catch) -> float:
+    return _checks.real(catch, name="catch", low=0, high=1, low_open=True)
+
+
+def threshold_for_catch(machine_scores, *, catch: float = 0.9) -> float:
+    """The highest threshold that flags at least ``catch`` of ``machine_scores`` (score >= threshold)."""
+    s = np.sort(as_scores(machine_scores, name="machine_scores"))[::-1]
+    k = math.ceil(_catch(catch) * len(s) - 1e-9)
+    return float(s[k - 1])
+
+
+def false_accusation_rate(human_scores, threshold: float) -> float:
+    """The share of human texts flagged: ``mean(human_scores >= threshold)`` (Type I error rate)."""
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or math.isnan(threshold):
+        raise TypeError(f"threshold must be a number (inf allowed), got {threshold!r}")
+    return float(np.mean(as_scores(human_scores, name="human_scores") >= threshold))
+
+
+def auroc_table(y_true, table, *, scores=SCORE_NAMES):
+    """AUROC of each score column of ``table`` for ``y_true`` (1 = machine), a Series by score."""
+    import pandas as pd
+    from sklearn.metrics import roc_auc_score
+
+    y = _checks.class_ids(y_true, name="y_true")
+    _checks.same_length(y_true=y, table=table)
+    return pd.Series({s: float(roc_auc_score(y, _finite(as_scores(table[s], name=s)))) for s in scores},
+                     name="auroc")
+
+
+def _finite(arr):
+    # roc_auc_score refuses -inf; any value below every real score ranks the same.
+    low = arr[np.isfinite(arr)].min() - 1 if np.isfinite(arr).any() else 0.0
+    return np.where(np.isfinite(arr), arr, low)
+
+
+def detection_report(y_true, table, *, kinds=None, catch: float = 0.9, scores=SCORE_NAMES):
+    """Per score: AUROC, the threshold catching ``catch`` of machine texts, the share caught and
+    the false-accusation rate overall and (``kinds``: the kind of each text) per kind of human text.
+
+    Returns a DataFrame indexed by score with columns ``auroc``, ``threshold``, ``caught``,
+    ``false_accusation_rate`` and ``far_<kind>`` for each kind.
+    """
+    import pandas as pd
+
+    y = _checks.class_ids(y_true, name="y_true")
+    catch = _catch(catch)
+    auroc = auroc_table(y, table, scores=scores)
+    kinds = None if kinds is None else np.asarray(kinds, dtype=object)
+    if kinds is not None:
+        _checks.same_length(y_true=y, kinds=kinds)
+    rows = {}
+    for s in scores:
+        values = as_scores(table[s], name=s)
+        t = threshold_for_catch(values[y == 1], catch=catch)
+        row = {"auroc": auroc[s], "threshold": t, "caught": float(np.mean(values[y == 1] >= t)),
+               "false_accusation_rate": float(np.mean(values[y == 0] >= t))}
+        if kinds is not None:
+            for kind in sorted(set(kinds[y == 0])):
+                row[f"far_{kind}"] = float(np.mean(values[(y == 0) & (kinds == kind)] >= t))
+        rows[s] = row
+    return pd.DataFrame(rows).T
+
+
+def type_token_ratio(text: str, *, n_words: int = 50) -> float:
+    """Distinct words among the first ``n_words`` words (lower-cased): a plain measure of lexical
+    variety (NaN if the text is shorter).
+
+    >>> type_token_ratio("the cat and the dog", n_words=5)
+    0.8
+    """
+    n_words = _checks.integer(n_words, name="n_words", low=1)
+    words = re.findall(r"[^\W\d_]+", text.lower())[:n_words]
+    return len(set(words)) / n_words if len(words) == n_words else float("nan")

@@ -1,0 +1,204 @@
+"""Four zero-shot "was this machine-written?" scores from one forward pass of a language model.
+
+Each text is scored by the model that may have written it (here the embedded SmolLM2): a single
+forward pass gives the logits at every position, and from them, for every token,
+
+- ``log_prob``: its log-probability given the tokens before it (perplexity = exp(-mean));
+- ``log_rank``: the log of its rank among all tokens (1 = the model's top choice), as in GLTR
+  (Gehrmann, Strobelt & Rush, ACL 2019 demo);
+- ``expected`` and ``variance``: the mean and variance of the log-probability of a token *drawn
+  from the model's own next-token distribution* at that position (Fast-DetectGPT's analytic
+  sampling; Bao, Zhao, Teng, Yang & Zhang, ICLR 2024).
+
+``scores_from_stats`` turns these per-token values into one row per text, every column oriented
+so that **higher = more machine-like**:
+
+- ``log_prob``: mean log-probability per token (machine text is more predictable);
+- ``neg_log_rank``: minus the mean log-rank (machine text picks top-ranked tokens);
+- ``neg_burstiness``: minus the standard deviation, across sentences, of each sentence's
+  log-perplexity (mean negative log-probability): the "burstiness" GPTZero publicised, where
+  human writing varies more from sentence to sentence;
+- ``fast_detectgpt``: the analytic sampling discrepancy
+  ``(sum log p(x_t) - sum expected_t) / sqrt(sum variance_t)``, the same model as sampler and scorer.
+
+Because the model is causal, the values for the first ``k`` tokens do not depend on the rest of the
+text: ``scores_from_stats(stats, max_tokens=k)`` scores every text cut to ``k`` tokens without a new
+forward pass. Not covered: trained classifiers, watermarks, other scoring models.
+
+Example
+-------
+>>> from rseai.lm import load_model
+>>> lm = load_model()
+>>> table = score_texts(lm, ["The cat sat on the mat. It was happy there."])
+>>> list(table.columns)
+['n_tokens', 'n_sentences', 'log_prob', 'neg_log_rank', 'neg_burstiness', 'fast_detectgpt']
+>>> bool(table["log_prob"].iloc[0] < 0)
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from rseai import _checks
+
+__all__ = ["SCORE_NAMES", "SCORE_LABELS", "TokenStats", "token_stats", "scores_from_stats",
+           "score_texts", "sentence_ids"]
+
+SCORE_NAMES = ("log_prob", "neg_log_rank", "neg_burstiness", "fast_detectgpt")
+SCORE_LABELS = {
+    "log_prob": "mean log-probability (perplexity)",
+    "neg_log_rank": "minus mean log-rank (GLTR)",
+    "neg_burstiness": "minus burstiness (GPTZero's idea)",
+    "fast_detectgpt": "Fast-DetectGPT discrepancy",
+}
+# A sentence ends at . ! or ? (with closing quotes or brackets) followed by a space or the end.
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class TokenStats:
+    """Per-token values of one text, each an array of shape (n_tokens,).
+
+    ``sentence`` numbers the sentence each token belongs to (0, 1, ...); ``log_rank`` is the
+    natural log of the 1-based rank; ``expected``/``variance`` are the mean/variance of
+    ``log p`` under the model's own next-token distribution at that position.
+    """
+
+    text: str
+    token_ids: np.ndarray
+    log_prob: np.ndarray
+    log_rank: np.ndarray
+    expected: np.ndarray
+    variance: np.ndarray
+    sentence: np.ndarray
+
+    @property
+    def n_tokens(self) -> int:
+        return len(self.token_ids)
+
+
+def sentence_ids(text: str, starts) -> np.ndarray:
+    """The sentence number of each token, from the character offset where the token starts.
+
+    >>> sentence_ids("One. Two three. Four", [0, 3, 4, 8, 14, 15]).tolist()
+    [0, 0, 1, 1, 1, 2]
+    """
+    ends = np.array([m.end() for m in _SENTENCE_END.finditer(text)], dtype=np.int64)
+    return np.searchsorted(ends, np.asarray(starts, dtype=np.int64), side="right").astype(np.int64)
+
+
+def _check_texts(texts) -> list[str]:
+    if isinstance(texts, str) or not hasattr(texts, "__iter__"):
+        raise TypeError(f"texts must be a list of strings, got {type(texts).__name__} {texts!r:.60}")
+    texts = list(texts)
+    if not texts:
+        raise ValueError("texts must hold at least one text, got an empty list")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"texts[{i}] must be a string, got {type(text).__name__} {text!r:.60}")
+        if not text.strip():
+            raise ValueError(f"texts[{i}] is empty: there is nothing to score")
+    return texts
+
+
+def token_stats(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None) -> list[TokenStats]:
+    """Per-token statistics of each text: one forward pass per text, ``batch_size`` texts at a time.
+
+    Parameters
+    ----------
+    lm : rseai.lm.LanguageModel (its ``model`` and ``tokenizer`` are used)
+    texts : list of str, shape (n_texts,)
+    batch_size : int >= 1
+    max_tokens : None or int >= 1; keep only each text's first ``max_tokens`` tokens
+        (default: as many as the model's context allows).
+    """
+    texts = _check_texts(texts)
+    batch_size = _checks.integer(batch_size, name="batch_size", low=1)
+    limit = lm.context_length - 1
+    if max_tokens is not None:
+        limit = min(_checks.integer(max_tokens, name="max_tokens", low=1), limit)
+    max_tokens = limit
+    tokenizer = lm.tokenizer
+    start = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.eos_token_id
+    encoded = []
+    for text in texts:
+        enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        ids, offsets = enc["input_ids"][:max_tokens], enc["offset_mapping"][:max_tokens]
+        encoded.append((text, ids, [s for s, _ in offsets]))
+    # Similar lengths in one batch waste less padding.
+    order = sorted(range(len(texts)), key=lambda i: len(encoded[i][1]))
+    out: list[TokenStats | None] = [None] * len(texts)
+    for lo in range(0, len(order), batch_size):
+        chunk = order[lo:lo + batch_size]
+        rows = _forward_stats(lm, [[start] + encoded[i][1] for i in chunk])
+        for i, (log_prob, log_rank, expected, variance) in zip(chunk, rows):
+            text, ids, starts = encoded[i]
+            out[i] = TokenStats(text=text, token_ids=np.asarray(ids, dtype=np.int64), log_prob=log_prob,
+                                log_rank=log_rank, expected=expected, variance=variance,
+                                sentence=sentence_ids(text, starts))
+    return out
+
+
+def _forward_stats(lm, sequences):
+    """For right-padded sequences, the four per-token arrays of each (float64)."""
+    import torch
+
+    width = max(len(s) for s in sequences)
+    pad = 0
+    input_ids = torch.tensor([s + [pad] * (width - len(s)) for s in sequences], device=lm.device)
+    mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in sequences], device=lm.device)
+    with torch.inference_mode():
+        logits = lm.model(input_ids, attention_mask=mask, use_cache=False).logits
+        rows = []
+        for b, seq in enumerate(sequences):
+            n = len(seq) - 1  # positions 0..n-1 predict tokens 1..n
+            row = logits[b, :n].double()
+            targets = input_ids[b, 1:n + 1]
+            log_probs = torch.log_softmax(row, dim=-1)
+            chosen = log_probs.gather(-1, targets[:, None])[:, 0]
+            rank = (row > row.gather(-1, targets[:, None])).sum(-1) + 1
+            probs = log_probs.exp()
+            expected = (probs * log_probs).sum(-1)
+            variance = (probs * log_probs.square()).sum(-1) - expected.square()
+            rows.append(tuple(t.cpu().numpy() for t in (chosen, torch.log(rank.double()), expected,
+                                                         variance.clamp_min(0.0))))
+    return rows
+
+
+def _scores_one(s: TokenStats, k: int) -> dict:
+    lp, sent = s.log_prob[:k], s.sentence[:k]
+    # Sentences re-numbered from 0 after the cut; a sentence is counted once it has a token.
+    per_sentence = [-lp[sent == j].mean() for j in np.unique(sent)]
+    burst = float(np.std(per_sentence)) if len(per_sentence) >= 2 else np.nan
+    var = s.variance[:k].sum()
+    fast = float((lp.sum() - s.expected[:k].sum()) / np.sqrt(var)) if var > 0 else np.nan
+    return {"n_tokens": int(len(lp)), "n_sentences": len(per_sentence), "log_prob": float(lp.mean()),
+            "neg_log_rank": float(-s.log_rank[:k].mean()), "neg_burstiness": -burst,
+            "fast_detectgpt": fast}
+
+
+def scores_from_stats(stats, *, max_tokens: int | None = None):
+    """One row per text with the four scores (higher = more machine-like), from ``token_stats``.
+
+    ``max_tokens`` scores only each text's first ``max_tokens`` tokens (as if it had been cut
+    there). Returns a DataFrame with columns ``n_tokens``, ``n_sentences`` and ``SCORE_NAMES``;
+    ``neg_burstiness`` is NaN for a text of one sentence.
+    """
+    import pandas as pd
+
+    if isinstance(stats, TokenStats):
+        stats = [stats]
+    stats = list(stats)
+    if not stats or not all(isinstance(s, TokenStats) for s in stats):
+        raise TypeError("stats must be a non-empty list of TokenStats (from token_stats)")
+    k = None if max_tokens is None else _checks.integer(max_tokens, name="max_tokens", low=1)
+    return pd.DataFrame([_scores_one(s, s.n_tokens if k is None else k) for s in stats])
+
+
+def score_texts(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None):
+    """``scores_from_stats(token_stats(lm, texts))``: one row of scores per text."""
+    return scores_from_stats(token_stats(lm, texts, batch_size=batch_size, max_tokens=max_tokens))

@@ -1,0 +1,54 @@
+"""Each check accepts the right answer, refuses a typical wrong one with its hint, and says
+"not yet" for the stub."""
+
+import numpy as np
+import pytest
+
+from rseai.detection.exercises import (
+    check_auroc,
+    check_false_accusation_rate,
+    check_innocent_share,
+    check_perplexity,
+)
+from rseai.detection.rates import false_accusation_rate, threshold_for_catch
+from rseai.detection.scores import TokenStats
+
+STATS = TokenStats(text="a b", token_ids=np.array([1, 2]), log_prob=np.log([0.5, 0.25]),
+                   log_rank=np.zeros(2), expected=np.zeros(2), variance=np.ones(2), sentence=np.zeros(2, int))
+HUMAN, MACHINE = np.array([0.1, 0.5, 0.7, 0.2]), np.array([0.6, 0.9, 0.8, 0.4])
+
+
+def test_perplexity(capsys):
+    assert check_perplexity(np.sqrt(8), STATS)
+    assert not check_perplexity(np.log(np.sqrt(8)), STATS)
+    assert "log-perplexity" in capsys.readouterr().out
+    assert not check_perplexity(None, STATS)
+    assert "placeholder" in capsys.readouterr().out
+    with pytest.raises(TypeError, match="stats"):
+        check_perplexity(1.0, "text")
+
+
+def test_false_accusation_rate(capsys):
+    right = false_accusation_rate(HUMAN, threshold_for_catch(MACHINE, catch=0.75))
+    assert right == 0.25
+    assert check_false_accusation_rate(right, HUMAN, MACHINE, catch=0.75)
+    assert not check_false_accusation_rate(1 - right, HUMAN, MACHINE, catch=0.75)
+    assert "NOT flagged" in capsys.readouterr().out
+
+
+def test_auroc_against_sklearn(capsys):
+    from sklearn.metrics import roc_auc_score
+
+    y = np.r_[np.zeros(4), np.ones(4)]
+    s = np.r_[HUMAN, MACHINE]
+    assert check_auroc(roc_auc_score(y, s), y, s)
+    assert not check_auroc(1 - roc_auc_score(y, s), y, s)
+    assert "human text scores higher" in capsys.readouterr().out
+
+
+def test_innocent_share(capsys):
+    assert check_innocent_share(0.18 / 0.27, far=0.2, caught=0.9, base_rate=0.1)
+    assert not check_innocent_share(0.2, far=0.2, caught=0.9, base_rate=0.1)
+    assert "among flagged" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="base_rate"):
+        check_innocent_share(0.5, far=0.2, caught=0.9, base_rate=2)
