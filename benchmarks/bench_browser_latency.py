@@ -461,7 +461,11 @@ def main(argv=None) -> int:
     bad = [f"{name}: {'; '.join(m)}" for name, m in missed.items() if m]
     for line in bad:
         print("MISSED", line)
-    return 1 if bad else 0
+    from _goals import Goals
+
+    goals = Goals("bench_browser_latency")
+    goals.check("controls_missing_goals", len(bad), goal=0, what="controls over their latency goals")
+    return goals.finish()
 
 
 if __name__ == "__main__":

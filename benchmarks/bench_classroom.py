@@ -22,6 +22,9 @@ import time
 from pathlib import Path
 
 from _class_threads import run_class
+from _goals import Goals
+
+goals = Goals("bench_classroom")
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = os.environ.get("BENCH_PARTS", "threads,hub").split(",")
@@ -67,7 +70,8 @@ def part_threads() -> bool:
     for n, factor in ((4, 4), (8, 8)):
         p95 = table[n, "sized (hub, CPU_LIMIT=1)"][2]
         default_p95 = table[n, "torch default"][2]
-        met = p95 <= factor * alone
+        met = goals.check(f"p95_{n}_at_once", p95 / alone, goal=factor,
+                          what=f"{n} participants at once: p95 / one participant's p50")
         ok &= met
         print(f"goal: {n} at once p95 <= {factor}x one alone p50: sized {p95 / alone:.1f}x "
               f"(torch default {default_p95 / alone:.1f}x)  {'OK' if met else 'MISSED'}")
@@ -157,8 +161,8 @@ def main() -> int:
             ok &= os.environ.get("CI") != "true"
         else:
             ok &= part_hub()
-    print("all goals met" if ok else "GOAL MISSED")
-    return 0 if ok else 1
+    goals.check("all_parts", 0 if ok else 1, goal=0, what="every part met its goals and answered")
+    return goals.finish()
 
 
 if __name__ == "__main__":

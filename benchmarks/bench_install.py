@@ -30,6 +30,8 @@ import urllib.request
 import venv
 from pathlib import Path
 
+from _goals import Goals
+
 from rseai.classroom.install import MODEL_PACKAGE, TORCH, torch_sources
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,9 +119,13 @@ def _measure(tmp: Path) -> int:
     print(f"rseai lab -> JupyterLab answering (model file, model conversion, {notebooks} notebooks): "
           f"{lab_s:.0f} s")
     print(f"fresh venv -> lab ready, without the download: {install_s + lab_s:.0f} s")
-    ok = total_mb < GOAL_DOWNLOAD_MB and install_s + lab_s < GOAL_READY_S and notebooks >= 6
-    print(f"goals (download < {GOAL_DOWNLOAD_MB} MB, ready < {GOAL_READY_S} s): {'met' if ok else 'MISSED'}")
-    return 0 if ok else 1
+    goals = Goals("bench_install")
+    goals.check("download_mb", total_mb, goal=GOAL_DOWNLOAD_MB, what="download for a fresh install",
+                shown=f"{total_mb:.0f} MB")
+    goals.check("ready_s", install_s + lab_s, goal=GOAL_READY_S, what="fresh venv -> rseai lab ready",
+                shown=f"{install_s + lab_s:.0f} s")
+    goals.check("notebooks", notebooks, goal=6, what="notebooks copied", higher_is_better=True)
+    return goals.finish()
 
 
 if __name__ == "__main__":

@@ -185,6 +185,14 @@ def _asarray(values, *, name: str, what: str) -> np.ndarray:
     return arr
 
 
+def ndim(values) -> int:
+    """``np.ndim(values)``, or -1 for a ragged sequence (numpy itself raises on those)."""
+    try:
+        return int(np.ndim(values))
+    except (ValueError, TypeError):
+        return -1
+
+
 def _array(values, *, name: str, what: str) -> np.ndarray:
     """A non-empty 1-D array of numbers (bools kept as bools)."""
     arr = _asarray(values, name=name, what=f"a 1-D array of {what}")
@@ -221,7 +229,7 @@ def scores(values, *, name: str = "scores", probabilities: bool = True) -> np.nd
 
 
 def class_ids(labels, *, name: str = "labels", min_classes: int = 2, compact: bool = False,
-              min_count: int = 1) -> np.ndarray:
+              min_count: int = 1, because: str = "") -> np.ndarray:
     """A 1-D int array of class ids (ints given as floats like 3.0 are accepted).
 
     ``compact``: the ids must be exactly 0..K-1, each present (what a K-column probability
@@ -247,8 +255,8 @@ def class_ids(labels, *, name: str = "labels", min_classes: int = 2, compact: bo
     if min_count > 1:
         counts = np.unique(arr, return_counts=True)[1]
         if counts.min() < min_count:
-            raise ValueError(f"{name} must hold every class at least {min_count} times, got counts "
-                             f"{show(counts.tolist())}")
+            raise ValueError(f"{name} must hold every class at least {min_count} times{because}, got "
+                             f"counts {show(counts.tolist())}")
     return arr
 
 
@@ -278,7 +286,7 @@ def pred_probs(value, *, labels: np.ndarray, name: str = "pred_probs") -> np.nda
     if value.dtype.kind not in "iuf":
         raise TypeError(f"{name} must hold numbers, got dtype {value.dtype}")
     if value.ndim != 2 or value.shape[0] != labels.size or value.shape[1] < 2:
-        raise ValueError(f"{name} must have shape (n_samples, n_classes) = ({labels.size}, K >= 2), "
+        raise ValueError(f"{name} must have shape (len(labels), n_classes) = ({labels.size}, K >= 2), "
                          f"got {value.shape}")
     if labels.max() >= value.shape[1]:
         raise ValueError(f"{name} must have a column per class, got {value.shape[1]} columns but labels go "

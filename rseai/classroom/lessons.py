@@ -54,6 +54,12 @@ LESSONS = {
            ("6. Measuring real work", 8, CORE), ("7. Why published estimates", 6, DEEP),
            ("8. A forecast from the first epoch", 5, DEEP), ("9. Your own calculator", 6, CORE),
            ("Exercises", 10, DEEP), ("What the talk asks of us", 4, CORE), ("Claims", 0, DEEP)],
+    "06": [("06 · Who wrote this?", 3, CORE), ("1. Text whose author we know", 5, CORE),
+           ("2. Four detectors", 7, CORE), ("3. How well do they separate", 7, CORE),
+           ("4. The price of catching 90%", 8, CORE), ("5. Shorter, hotter, lightly edited", 6, DEEP),
+           ("6. Who gets falsely accused?", 6, CORE), ("7. Try it", 6, CORE),
+           ("8. What a detector score can and cannot support", 8, CORE), ("Exercises", 12, DEEP),
+           ("Claims", 0, DEEP)],
 }
 
 

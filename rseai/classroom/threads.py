@@ -37,8 +37,10 @@ __all__ = ["ThreadChoice", "choose_threads", "size_threads", "THREAD_VARIABLES",
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 HUB_DEFAULT_THREADS = 2
-_CGROUP_ROOT = Path("/sys/fs/cgroup")
-_PROC_CGROUP = Path("/proc/self/cgroup")
+if sys.platform.startswith("linux"):  # cgroups and /proc exist on Linux only
+    _CGROUP_ROOT, _PROC_CGROUP = Path("/sys/fs/cgroup"), Path("/proc/self/cgroup")
+else:
+    _CGROUP_ROOT = _PROC_CGROUP = None
 _APPLIED: ThreadChoice | None = None
 
 

@@ -86,7 +86,7 @@ def score_detection(found, flipped) -> dict:
     (flagged that were flipped), ``recall`` (flipped that were flagged), ``f1``, ``n_found``,
     ``n_flipped`` and ``n_correct``; precision is 1.0 when nothing is flagged.
     """
-    if isinstance(flipped, (str, bytes, dict, set)) or flipped is None or np.ndim(flipped) != 1:
+    if isinstance(flipped, (str, bytes, dict, set)) or flipped is None or _checks.ndim(flipped) != 1:
         raise TypeError(f"flipped must be a 1-D boolean mask, got {_checks.show(flipped)}")
     flipped = np.asarray(flipped)
     if flipped.dtype != bool:
@@ -96,7 +96,7 @@ def score_detection(found, flipped) -> dict:
             raise ValueError(f"found must be a find_issues frame with an 'index' column, got columns "
                              f"{_checks.show(list(found.columns))}")
         found = found["index"].to_numpy()
-    if isinstance(found, (str, bytes, dict, set)) or found is None or np.ndim(found) != 1:
+    if isinstance(found, (str, bytes, dict, set)) or found is None or _checks.ndim(found) != 1:
         raise TypeError(f"found must be a boolean mask, positions or a find_issues frame, got "
                         f"{_checks.show(found)}")
     found = np.asarray(found)
@@ -161,7 +161,8 @@ def compare_approaches(X_train, noisy_labels, X_test, y_test, *, seed, method: s
 
     # every argument is checked here, before the first of the ~56 fits
     cv = _checks.integer(cv, name="cv", low=2)
-    noisy = _checks.class_ids(noisy_labels, name="noisy_labels", compact=True, min_count=cv)
+    noisy = _checks.class_ids(noisy_labels, name="noisy_labels", compact=True, min_count=cv,
+                              because=f" (one per fold, cv={cv})")
     X_train = _checks.features(X_train, name="X_train", n_rows=noisy.size)
     y_test = _checks.class_ids(y_test, name="y_test", min_classes=1)
     X_test = _checks.features(X_test, name="X_test", n_rows=y_test.size, n_columns=X_train.shape[1])

@@ -64,7 +64,8 @@ def out_of_fold_probs(estimator, X, labels, *, cv: int = 5, seed):
     _checks.has_attrs(estimator, name="estimator", attrs=("fit", "predict_proba"),
                       what="a scikit-learn classifier")
     cv = _checks.integer(cv, name="cv", low=2)
-    labels = _checks.class_ids(labels, compact=True, min_count=cv)
+    labels = _checks.class_ids(labels, compact=True, min_count=cv,
+                              because=f" (one per fold, cv={cv})")
     X = _checks.features(X, name="X", n_rows=labels.size)
     seed = _checks.seed(seed)
     n_classes = labels.max() + 1

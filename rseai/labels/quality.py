@@ -53,7 +53,7 @@ def population_stability_index(reference, current, *, bins: int = 10) -> float:
     bins = _checks.integer(bins, name="bins", low=2, high=1000)
     samples = []
     for name, values in (("reference", reference), ("current", current)):
-        if isinstance(values, (str, bytes, dict, set)) or values is None or np.ndim(values) != 1:
+        if isinstance(values, (str, bytes, dict, set)) or values is None or _checks.ndim(values) != 1:
             raise TypeError(f"{name} must be a 1-D array of numbers, got {_checks.show(values)}")
         arr = np.asarray(values)
         if arr.dtype.kind not in "iuf":

@@ -149,11 +149,11 @@ def test_measure_generation_decodes_with_the_one_loop(smollm, monkeypatch):
     """The tokens it counts are the greedy tokens of rseai.lm.decode, for prompts of different lengths."""
     from rseai.lm import decode
 
-    seen = []
+    seen, real = [], decode.decode_batch
 
     def spy(model, prompts, **options):
         seen.append((prompts, options["choose"], options["max_new_tokens"]))
-        return decode.decode_batch(model, prompts, **options)
+        return real(model, prompts, **options)
 
     monkeypatch.setattr(decode, "decode_batch", spy)
     prompts = ["Hi", "The capital of France is"]
