@@ -169,7 +169,7 @@ class FigureView(w.Image):
     slider dragged through 30 values queues no stale redraws, and the figure ends on the final
     value. A full request is never dropped for a later blit: the two are drawn together. A
     ``draw`` given ``full=True`` must therefore draw the whole current state. ``flush()`` waits
-    for it. Outside a kernel (tests, scripts) ``show`` draws at once.
+    for it. Outside a kernel (tests, scripts, a plain IPython shell) ``show`` draws at once.
     ``drawn`` counts the PNGs made and ``drawn_key`` is the ``key`` of the request last drawn.
     """
 
@@ -194,8 +194,8 @@ class FigureView(w.Image):
         self._idle = threading.Event()
         self._idle.set()
         self._wake = threading.Event()
-        if background is None:
-            background = get_ipython() is not None
+        if background is None:  # a kernel, not any IPython shell (a terminal or a test's has no frontend)
+            background = getattr(get_ipython(), "kernel", None) is not None
         self._thread = None
         if background:
             self._thread = threading.Thread(target=self._loop, name="rseai-figure", daemon=True)

@@ -95,3 +95,22 @@ def test_a_waiting_full_redraw_is_not_lost_to_a_later_blit():
     view.show(lambda v: done.append("blit"), full=False)
     gate.set()
     assert view.flush(10) and done == ["full", "blit"]
+
+
+@pytest.mark.parametrize(("kind", "threaded"), [("none", False), ("shell", False), ("kernel", True)])
+def test_only_a_kernel_draws_in_the_background(monkeypatch, kind, threaded):
+    """A plain IPython shell (a terminal; the %%carbon tests make one) has no frontend: draw at once."""
+    import types
+
+    import IPython
+    from ipykernel.zmqshell import ZMQInteractiveShell
+    from IPython.core.interactiveshell import InteractiveShell
+
+    assert hasattr(ZMQInteractiveShell, "kernel") and not hasattr(InteractiveShell, "kernel")
+    shell = {"none": None, "shell": types.SimpleNamespace(),
+             "kernel": types.SimpleNamespace(kernel=object())}[kind]
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    view = FigureView(figsize=(2, 2), dpi=50)
+    assert view.background is threaded
+    view.show(lambda v: None)
+    assert view.flush(10) and view.drawn == 1

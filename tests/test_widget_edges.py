@@ -126,7 +126,8 @@ def test_gallery_go(start):
 def test_probe_explorer_filters_refuse_options_they_lack():
     table = pd.DataFrame({"question": ["q1", "q2"], "category": ["science", "history"],
                           "kind": ["fact", "fact"], "answer": ["a", "b"], "correct": [True, False],
-                          "confidence": [0.9, 0.2], "agreement": [1.0, 0.0]})
+                          "confidence": [0.9, 0.2], "own_tokens": [1, 2],
+                          "confidence_per_token": [0.9, 0.2 ** 0.5], "agreement": [1.0, 0.0]})
     ex = ProbeExplorer(EvaluationResult(table, summarize(table), _by_category(table), n_generated=0))
     _is_widget(ex)
     from traitlets import TraitError

@@ -263,8 +263,7 @@ def summarize(table) -> dict:
                "mean_agreement": float(table["agreement"].mean()),
                "ece": calibration.expected_calibration_error(table["correct"], table["confidence"]),
                "auroc_agreement": calibration.auroc(wrong, 1 - table["agreement"]),
-               "auroc_confidence": calibration.auroc(wrong, 1 - table["confidence"]),
-}
+               "auroc_confidence": calibration.auroc(wrong, 1 - table["confidence"])}
     if "confidence_per_token" in table:  # tables from evaluate have it; a hand-made one may not
         summary["auroc_confidence_per_token"] = calibration.auroc(wrong, 1 - table["confidence_per_token"])
     for kind in ("fact", "false_premise"):
