@@ -24,7 +24,6 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
-import matplotlib.pyplot as plt
 import numpy as np
 
 from rseai import _checks
@@ -32,7 +31,7 @@ from rseai.detection import plots
 from rseai.detection.rates import false_accusation_rate, threshold_for_catch
 from rseai.detection.scores import SCORE_LABELS, SCORE_NAMES, TokenStats, scores_from_stats, token_stats
 from rseai.detection.screen import why_withheld
-from rseai.style import MessageArea, figure_output, new_axes, show_figure
+from rseai.style import FigureView, MessageArea
 
 __all__ = ["DetectorExplorer"]
 
@@ -73,16 +72,15 @@ class DetectorExplorer(w.VBox):
                                    readout_format=".0%", continuous_update=False)
         self.summary = w.HTML()
         self.message = MessageArea()
-        self.output = figure_output()
+        self.view = FigureView()
         self.state: dict = {}
         self._own = None        # (text, stats) of the last text scored
         self._reference = {}    # cut length -> reference score table
-        self.figure, self.ax = new_axes(title="")
-        plt.close(self.figure)
+        self.figure, self.ax = self.view.figure, self.view.figure.axes[0]
         for control in (self.score, self.catch):
             control.observe(lambda _change: self.redraw(), names="value")
         controls = w.HBox([self.button, self.score, self.catch])
-        super().__init__([self.text, controls, self.message.widget, self.summary, self.output])
+        super().__init__([self.text, controls, self.message.widget, self.summary, self.view])
         self.update()
 
     def _reference_at(self, k: int):
@@ -128,10 +126,13 @@ class DetectorExplorer(w.VBox):
     def _draw(self, human, machine, rows, k) -> None:
         name = self.score.value
         row = rows[name]
-        plots.score_histogram(human[name], machine[name], name=name, threshold=row["threshold"],
-                              mark=row["value"], far=row["false_accusation_rate"], ax=self.ax,
-                              title=f"{SCORE_LABELS[name]}, reference texts cut to {k} tokens")
-        self.figure.tight_layout()
+
+        def draw(view) -> None:
+            plots.score_histogram(human[name], machine[name], name=name, threshold=row["threshold"],
+                                  mark=row["value"], far=row["false_accusation_rate"], ax=self.ax,
+                                  title=f"{SCORE_LABELS[name]}, reference texts cut to {k} tokens")
+            self.figure.tight_layout()
+
         lines = []
         for s, r in rows.items():
             verdict = "" if r["value"] is None else (
@@ -141,4 +142,4 @@ class DetectorExplorer(w.VBox):
         head = (f"Threshold set to catch {self.catch.value:.0%} of known machine texts "
                 f"({len(machine)} machine, {len(human)} human, cut to {k} tokens):")
         self.summary.value = f"<div>{html.escape(head)}</div><table>{''.join(lines)}</table>"
-        show_figure(self.output, self.figure, close=False)
+        self.view.show(draw, full=True)
