@@ -2,8 +2,8 @@
 
 Figures: one colour-blind-safe palette (Okabe & Ito, 2008, "Color Universal Design") and one
 style; titles say what is shown and axis labels carry units. Widgets: an in-place message area
-whose ``guard()`` turns a bad value into a message, an ``Output`` for figures, ``show_figure``
-that renders a figure once into it, and tokens as coloured chips. Topic ``plots`` and ``widget``
+whose ``guard()`` turns a bad value into a message, ``FigureView`` (one figure redrawn in place,
+the last request winning), and tokens as coloured chips. Topic ``plots`` and ``widget``
 modules import these; computation modules never do.
 
 Example
