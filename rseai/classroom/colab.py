@@ -33,7 +33,7 @@ GITHUB_REPO = "OWNER/rseai"
 TAG = f"v{__version__}"
 SOURCE_ENV = "RSEAI_SOURCE"
 CELL_TAG = "colab_setup"
-BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+LINK_TEXT = "Open in Colab"  # a plain link: a badge image would be fetched from Google on every page view
 
 
 def pip_source(version: str = __version__) -> str:
@@ -49,8 +49,8 @@ def colab_url(name: str) -> str:
 
 
 def colab_badge(name: str) -> str:
-    """Markdown for the "Open in Colab" badge of a notebook."""
-    return f"[![Open In Colab]({BADGE})]({colab_url(name)})"
+    """Markdown for the "Open in Colab" link of a notebook (text only: an offline page fetches nothing)."""
+    return f"[{LINK_TEXT} ↗]({colab_url(name)})"
 
 
 def colab_cell_source() -> str:
@@ -103,7 +103,8 @@ def apply_colab(nb: dict, name: str) -> dict:
     if title.get("cell_type") != "markdown":
         raise ValueError(f"{name}: the first cell must be the markdown title, "
                          f"got a {title.get('cell_type')} cell")
-    lines = [line for line in _source(title).splitlines() if "colab-badge.svg" not in line]
+    lines = [line for line in _source(title).splitlines()
+             if "colab-badge.svg" not in line and not line.startswith(f"[{LINK_TEXT}")]
     while lines and not lines[-1].strip():
         lines.pop()
     title["source"] = "\n".join(lines + ["", colab_badge(name)])
