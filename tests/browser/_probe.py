@@ -162,7 +162,7 @@ def act(page, root_selector: str, step: Step, *, timeout_ms: float,
 _TEXT = """
 (selector) => Array.from(document.querySelector(selector).querySelectorAll(
       '.widget-label, .widget-label-basic, .widget-html, .widget-htmlmath'))
-  .filter(node => !node.closest('.widget-inline-hbox, .widget-button'))
+  .filter(node => !(node.parentElement && node.parentElement.closest('.widget-inline-hbox, .widget-button')))
   .map(node => node.textContent.trim()).join(' | ')
 """
 
