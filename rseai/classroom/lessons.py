@@ -84,7 +84,7 @@ def mark_deep_dives(nb: dict, number: str) -> dict:
 
 
 def timed_notes(nb: dict, number: str, notes: dict) -> dict:
-    """``notes`` with "⏱ N min" and the path in front of each timed section's note (one made if none)."""
+    """``notes`` with "Time: N min" and the path in front of each timed section's note (one made if none)."""
     out = dict(notes)
     for key, minutes, path in LESSONS.get(number, []):
         if minutes == 0:
@@ -96,7 +96,7 @@ def timed_notes(nb: dict, number: str, notes: dict) -> dict:
         heads = re.findall(r"^#{1,2}\s+(.+)$", _text(cells[0]), re.M)
         same = [k for k in notes if any(h.lower().startswith(k.lower()) for h in heads)]
         label = "core path" if path == CORE else "deep dive: skip it when time is short"
-        stamp = f"⏱ {minutes} min, {label}."
+        stamp = f"Time: {minutes} min, {label}."
         if same:
             out[same[0]] = f"{stamp} {notes[same[0]]}"
         else:

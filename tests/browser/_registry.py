@@ -40,7 +40,7 @@ PROBES = [
     Probe("03", "RiskExplorer(", [
         Step("slider", "threshold", "ArrowRight", repeat=5,
              state="W.threshold.value > 0.5 and W.state['threshold'] == W.threshold.value "
-                   "and f'at {W.threshold.value:.3f}' in titles(W.figure)"),
+                   "and f'at {W.threshold.value:.3f}' in titles(W.panels[0].figure)"),
         Step("number", "cost FN (II)", "9",
              state="W.cost_fn.value == 9 and abs(W.state['expected_cost'] - __import__('rseai.risk', "
                    "fromlist=['expected_cost']).expected_cost(W.y_true, W.scores, "
@@ -50,11 +50,11 @@ PROBES = [
     # "computing…" line at once; the gallery's page button is the fast control.
     Probe("04", "LabelNoiseExplorer(", [
         Step("button", "next ▶", repeat=3, expect=r"37–48 of \d+", state="W.gallery.start == 36"),
-        Step("dropdown", "noise kind", "pairwise", limit_s=120, state="'pairwise' in titles(W.figure)"),
+        Step("dropdown", "noise kind", "pairwise", limit_s=120, state="'pairwise' in titles(W.chart.figure)"),
     ], doc_state="before"),
     Probe("05", "calculator(", [
-        Step("number", "Hours", "48", expect=r"× 48 h", state="'48 h' in titles(W.fig)"),
+        Step("number", "Hours", "48", expect=r"× 48 h", state="'48 h' in titles(W.chart.figure)"),
         Step("dropdown", "Region", "Norway", expect=r"in Norway"),
-        Step("number", "How many", "2", expect=r"× 2 × 48 h", state="titles(W.fig).startswith('2 ×')"),
+        Step("number", "How many", "2", expect=r"× 2 × 48 h", state="titles(W.chart.figure).startswith('2 ×')"),
     ], widget_class="CarbonCalculator"),
 ]
