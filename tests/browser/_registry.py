@@ -55,6 +55,7 @@ PROBES = [
     Probe("05", "calculator(", [
         Step("number", "Hours", "48", expect=r"× 48 h", state="'48 h' in titles(W.chart.figure)"),
         Step("dropdown", "Region", "Norway", expect=r"in Norway"),
-        Step("number", "How many", "2", expect=r"× 2 × 48 h", state="titles(W.chart.figure).startswith('2 ×')"),
+        Step("number", "How many", "2", expect=r"× 2 × 48 h",
+             state="titles(W.chart.figure).startswith('2 ×')"),
     ], widget_class="CarbonCalculator"),
 ]
