@@ -51,7 +51,9 @@ notebooks: model
 	$(FRESH_ANSWERS) $(BIN)/pytest --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) notebooks
 
 # `offline` is the notebook suite (as `notebooks`) run with no network, plus proof that it is cut.
-test: lint unit hub-test offline browser bench-quick
+# bench-quick is not part of `test`: timing goals on a shared, noisy machine would make CI flaky;
+# run `make bench-quick` (or `make bench`) on a quiet machine.
+test: lint unit hub-test offline browser
 
 offline: model
 	$(FRESH_ANSWERS) $(OFFLINE) $(BIN)/pytest -rs --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) tests/offline notebooks
