@@ -54,6 +54,15 @@ def not_done(what: str) -> bool:
     return False
 
 
+def as_number(value):
+    """A participant's answer as a finite float, or None when it is not a number."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
 def close(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
     """Numerical equality for numbers or arrays, False (not an error) on a shape mismatch."""
     try:

@@ -13,23 +13,13 @@ True
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from rseai.detection.rates import as_scores, false_accusation_rate, threshold_for_catch
 from rseai.detection.scores import TokenStats
-from rseai.feedback import close, describe, feedback, not_attempted
+from rseai.feedback import as_number, close, describe, feedback, not_attempted
 
 __all__ = ["check_perplexity", "check_false_accusation_rate", "check_auroc", "check_innocent_share"]
-
-
-def _number(value):
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
 
 
 def _stub(what: str) -> bool:
@@ -45,7 +35,7 @@ def check_perplexity(value, stats: TokenStats) -> bool:
     if not_attempted(value):
         return _stub(what)
     expected = float(np.exp(-stats.log_prob.mean()))
-    got = _number(value)
+    got = as_number(value)
     hint = "perplexity = exp(-mean of the log-probabilities)"
     if got is not None and close(got, float(np.exp(stats.log_prob.mean()))):
         hint = "mind the sign: a perplexity is at least 1"
@@ -62,7 +52,7 @@ def check_false_accusation_rate(value, human_scores, machine_scores, *, catch: f
     if not_attempted(value):
         return _stub(what)
     expected = false_accusation_rate(human_scores, t)
-    got = _number(value)
+    got = as_number(value)
     hint = (f"threshold = the score that {catch:.0%} of machine texts reach (sort them, highest first); "
             "then the share of human texts at or above it")
     if got is not None and close(got, 1 - expected):
@@ -80,7 +70,7 @@ def check_auroc(value, y_true, scores) -> bool:
         return _stub(what)
     m, h = s[y == 1][:, None], s[y == 0][None, :]
     expected = float(np.mean((m > h) + 0.5 * (m == h)))
-    got = _number(value)
+    got = as_number(value)
     hint = "compare every machine text with every human text; count wins, and ties as half"
     if got is not None and close(got, 1 - expected):
         hint = "you counted how often the human text scores higher"
@@ -92,13 +82,13 @@ def check_innocent_share(value, *, far: float, caught: float, base_rate: float) 
     """Is ``value`` the share of flagged texts that a human wrote, given the rates and the base rate?"""
     what = "the share of flagged texts written by a human"
     for name, v in (("far", far), ("caught", caught), ("base_rate", base_rate)):
-        if _number(v) is None or not 0 <= v <= 1:
+        if as_number(v) is None or not 0 <= v <= 1:
             raise ValueError(f"{name} must be a number in [0, 1], got {v!r}")
     if not_attempted(value):
         return _stub(what)
     innocent, guilty = far * (1 - base_rate), caught * base_rate
     expected = innocent / (innocent + guilty) if innocent + guilty > 0 else 0.0
-    got = _number(value)
+    got = as_number(value)
     hint = "flagged humans = far × (1 − base rate); flagged machines = caught × base rate"
     if got is not None and close(got, far):
         hint = "that is the false-accusation rate among human texts, not among flagged ones"

@@ -15,19 +15,11 @@ from __future__ import annotations
 
 import math
 
-from rseai.feedback import close, describe, feedback, not_attempted, not_done
+from rseai.feedback import as_number, close, describe, feedback, not_attempted, not_done
 from rseai.risk import costs
 from rseai.risk.groups import group_report
 
 __all__ = ["check_expected_cost", "check_bayes_threshold", "check_optimal_threshold", "check_group_gap"]
-
-
-def _number(value):
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
 
 
 
@@ -37,7 +29,7 @@ def check_expected_cost(value, y_true, scores, *, threshold, cost_fp, cost_fn) -
     if not_attempted(value):
         return not_done(what)
     expected = costs.expected_cost(y_true, scores, threshold=threshold, cost_fp=cost_fp, cost_fn=cost_fn)
-    got = _number(value)
+    got = as_number(value)
     conf = costs.confusion(y_true, costs.as_scores(scores) >= threshold)
     if got is not None and math.isclose(got, expected * conf.n, rel_tol=1e-9):
         return feedback(False, what=what, expected=f"{expected:.4f}", got=describe(value),
@@ -52,7 +44,7 @@ def check_bayes_threshold(value, *, cost_fp, cost_fn) -> bool:
     if not_attempted(value):
         return not_done(what)
     expected = costs.bayes_threshold(cost_fp=cost_fp, cost_fn=cost_fn)
-    got = _number(value)
+    got = as_number(value)
     hint = "flag when p * cost_fn > (1 - p) * cost_fp; solve for p"
     if got is not None and close(got, cost_fn / (cost_fp + cost_fn)):
         hint = "you swapped the costs: a dearer miss should make the threshold lower"
@@ -65,7 +57,7 @@ def check_optimal_threshold(value, y_true, scores, *, cost_fp, cost_fn) -> bool:
     what = "the cheapest threshold"
     if not_attempted(value):
         return not_done(what)
-    got = _number(value)
+    got = as_number(value)
     best = costs.optimal_row(costs.threshold_sweep(y_true, scores, cost_fp=cost_fp, cost_fn=cost_fn))
     if got is None or not 0 <= got <= 1:
         return feedback(False, what=what, expected=f"a threshold in [0, 1] near {best['threshold']:.3f}",
@@ -88,7 +80,7 @@ def check_group_gap(value, y_true, y_pred, groups, *, rate="fnr") -> bool:
         raise ValueError(f"rate must be one of {list(by_group.columns)}, got {rate!r}")
     values = by_group[rate].dropna()
     expected = float(values.max() - values.min())
-    got = _number(value)
+    got = as_number(value)
     hint = f"group_report(...).by_group['{rate}'], then max minus min"
     if got is not None and close(-got, expected):
         hint = "the gap is reported as a positive number: max minus min"
