@@ -72,8 +72,15 @@ def out_of_fold_probs(estimator, X, labels, *, cv: int = 5, seed):
     folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
     pred_probs = np.zeros((labels.size, n_classes))
     for train, held_out in folds.split(X, labels):
-        model = clone(estimator).fit(X[train], labels[train])
-        pred_probs[np.ix_(held_out, model.classes_)] = model.predict_proba(X[held_out])
+        try:
+            model = clone(estimator).fit(X[train], labels[train])
+            probs = model.predict_proba(X[held_out])
+        except (ValueError, FloatingPointError) as err:  # e.g. a scaler overflowing on huge values
+            raise ValueError(f"the estimator failed on X (largest |value| {np.abs(X).max():.3g}): {err}") from err
+        if not np.isfinite(probs).all():
+            raise ValueError(f"the estimator returned non-finite probabilities on X (largest |value| "
+                             f"{np.abs(X).max():.3g}); rescale X")
+        pred_probs[np.ix_(held_out, model.classes_)] = probs
     return pred_probs
 
 
