@@ -225,50 +225,39 @@ def continue_texts(lm, openings, *, n_tokens, temperatures, seeds, batch_size: i
 
 
 def _sample_batch(lm, openings, *, n_tokens, temperatures, seeds) -> list[str]:
-    import torch
-
-    from rseai.lm import sampling
-    from rseai.lm.decode import cache_keyword
+    from rseai.lm.decode import decode_batch
 
     tok = lm.tokenizer
     encoded = [tok(o, add_special_tokens=False)["input_ids"] for o in openings]
     n_new = [max(1, n - len(ids)) for n, ids in zip(n_tokens, encoded)]
-    width = max(len(ids) for ids in encoded)
-    pad = min(lm.stop_ids) if lm.stop_ids else 0
-    input_ids = torch.tensor([[pad] * (width - len(ids)) + ids for ids in encoded], device=lm.device)
-    mask = torch.tensor([[0] * (width - len(ids)) + [1] * len(ids) for ids in encoded], device=lm.device)
-    last_pos = (mask.cumsum(-1) - 1).clamp(min=0)
-    rngs = [np.random.default_rng(s) for s in seeds]
-    stop = sorted(lm.stop_ids)
-    new_ids: list[list[int]] = [[] for _ in openings]
-    keyword = cache_keyword(lm.model)
-    with torch.inference_mode():
-        out = lm.model(input_ids, attention_mask=mask, position_ids=last_pos, use_cache=True,
-                       logits_to_keep=1)
-        last_pos = last_pos[:, -1]
-        for step in range(max(n_new)):
-            logits = out.logits[:, -1].double()
-            logits[:, stop] = -float("inf")  # never end early: every text reaches its length
-            logits = logits.cpu().numpy()
-            chosen = [sampling.draw(sampling.filtered_probs(logits[r], temperature=temperatures[r]), rngs[r])
-                      for r in range(len(openings))]
-            for r, token in enumerate(chosen):
-                if len(new_ids[r]) < n_new[r]:
-                    new_ids[r].append(token)
-            if step == max(n_new) - 1:
-                break
-            cache = getattr(out, "cache", None)
-            cache = out.past_key_values if cache is None else cache
-            mask = torch.cat([mask, torch.ones_like(mask[:, :1])], dim=1)
-            last_pos = last_pos + 1
-            out = lm.model(torch.tensor(chosen, device=lm.device)[:, None], attention_mask=mask,
-                           position_ids=last_pos[:, None], use_cache=True, **{keyword: cache})
+    choose = _EndlessDraw(stop_ids=sorted(lm.stop_ids), temperatures=temperatures,
+                          rngs=[np.random.default_rng(s) for s in seeds])
+    # Every row runs max(n_new) steps and is cut after: the batch keeps one shape throughout.
+    new_ids = decode_batch(lm.model, encoded, choose=choose, max_new_tokens=max(n_new),
+                           pad_id=min(lm.stop_ids) if lm.stop_ids else 0)
     texts = []
-    for opening, ids, n in zip(openings, new_ids, n_tokens):
-        text = " ".join((opening + tok.decode(ids, skip_special_tokens=True)).split())
+    for opening, ids, n_add, n in zip(openings, new_ids, n_new, n_tokens):
+        text = " ".join((opening + tok.decode(ids[:n_add], skip_special_tokens=True)).split())
         cut = tok(text, add_special_tokens=False)["input_ids"][:n]
         texts.append(tok.decode(cut, skip_special_tokens=True).strip())
     return texts
+
+
+class _EndlessDraw:
+    """Chooser for ``decode_batch``: pure sampling at each row's temperature with its own
+    generator; the end-of-text tokens are never drawn, so every text reaches its length."""
+
+    def __init__(self, *, stop_ids, temperatures, rngs):
+        self.stop_ids, self.temperatures, self.rngs = stop_ids, temperatures, rngs
+
+    def __call__(self, logits, rows) -> list[int]:
+        from rseai.lm import sampling
+
+        logits = logits.clone()
+        logits[:, self.stop_ids] = -float("inf")
+        logits = logits.cpu().numpy()
+        return [sampling.draw(sampling.filtered_probs(logits[b], temperature=self.temperatures[row]),
+                              self.rngs[row]) for b, row in enumerate(rows)]
 
 
 def main(argv: list[str] | None = None) -> int:
