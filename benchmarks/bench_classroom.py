@@ -2,7 +2,7 @@
 
 Part 1 (any machine): N processes each load the model and ask ``next_token_distribution`` for
 10 new prompts at the same moment, with torch's default threads and as a hub kernel with
-``CPU_LIMIT=1`` sizes them (rseai.classroom.threads). Goals: 4 at once p95 <= 4x one alone p50;
+``CPU_LIMIT=1`` sizes them (rseai.lm.threads). Goals: 4 at once p95 <= 4x one alone p50;
 8 at once p95 <= 8x.
 Part 2 (root, with the [hub] extra and hub/node_modules): starts the hub on loopback, starts N
 participants' servers, opens a kernel each and has them all act at once, as a class does: a new
@@ -41,7 +41,7 @@ import time, resource, numpy as np
 from rseai.lm import load_model
 from rseai.hallucination import ask
 from rseai.risk.widget import RiskExplorer
-from rseai.classroom.threads import size_threads
+from rseai.lm.threads import size_threads
 lm = load_model()
 rng = np.random.default_rng(0)
 y = rng.integers(0, 2, 400); explorer = RiskExplorer(y, np.clip(0.35 * y + 0.65 * rng.random(400), 0, 1))

@@ -108,6 +108,13 @@ def test_computation_never_imports_display(name):
     assert not bad, f"{name} is a computation module but imports {bad}"
 
 
+@pytest.mark.parametrize("name", COMPUTE)
+def test_computation_never_reaches_up_to_the_classroom(name):
+    # rseai.classroom (set-up check, hub, lessons) builds on the topics, never the reverse
+    bad = sorted(m for m in imports_of(name) if m.startswith("rseai.classroom"))
+    assert not bad, f"{name} is a computation module but imports {bad}"
+
+
 @pytest.mark.parametrize("name", sorted(n for n in MODULES if MODULES[n].name == "__init__.py"))
 def test_a_package_init_only_re_exports(name):
     tree = ast.parse(MODULES[name].read_text())

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from rseai import _checks
-from rseai.classroom.threads import size_threads
+from rseai.lm.threads import size_threads
 from rseai.lm import cache as model_cache
 from rseai.lm import sampling
 from rseai.lm.decode import FilteredDraw, decode_batch
@@ -65,7 +65,7 @@ def load_model(name: str | None = None, *, device: str = "auto", allow_download:
         raise TypeError(f"name must be None (the embedded model), a model id or a folder, got {name!r}")
     if not isinstance(allow_download, bool):
         raise TypeError(f"allow_download must be True or False, got {allow_download!r}")
-    size_threads()  # this kernel's share of the CPUs, before torch first loads (rseai.classroom.threads)
+    size_threads()  # this kernel's share of the CPUs, before torch first loads (rseai.lm.threads)
     device = _resolve_device(device)
     if name is None:
         folder, label = model_cache.prepare().path, model_cache.MODEL_NAME

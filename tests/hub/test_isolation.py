@@ -53,7 +53,7 @@ def test_the_shared_model_cache_cannot_be_written(hub, kernels):
 
 def test_a_kernel_sizes_its_threads_to_its_share(kernels):
     ka, _, _ = kernels
-    result = ka.execute("from rseai.classroom.threads import size_threads\nprint(size_threads().describe())")
+    result = ka.execute("from rseai.lm.threads import size_threads\nprint(size_threads().describe())")
     assert result.stdout.strip() == "1 thread: CPU_LIMIT=1.0", result
 
 

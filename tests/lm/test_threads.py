@@ -1,4 +1,4 @@
-"""rseai.classroom.threads: the order of the sources, cgroup files v1 and v2, and never overriding you."""
+"""rseai.lm.threads: the order of the sources, cgroup files v1 and v2, and never overriding you."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from rseai.classroom.threads import HUB_DEFAULT_THREADS, choose_threads
+from rseai.lm.threads import HUB_DEFAULT_THREADS, choose_threads
 
 
 def fake_cgroup_v2(tmp_path, cpu_max: str, *, path="/user.slice/ada"):
@@ -89,7 +89,7 @@ def test_a_malformed_setting_is_a_clear_error(name, value):
 
 
 def _torch_threads_in_a_fresh_process(env: dict, before: str = "") -> dict:
-    code = (f"{before}\nfrom rseai.classroom.threads import size_threads\nc = size_threads()\n"
+    code = (f"{before}\nfrom rseai.lm.threads import size_threads\nc = size_threads()\n"
             "import torch, json\n"
             "print(json.dumps(dict(torch=torch.get_num_threads(), threads=c.threads, "
             "applied=c.applied, why=c.describe())))")
