@@ -141,14 +141,11 @@ def bootstrap_ci(y_true, scores, statistic, *, seed, n_boot: int = 2000, level: 
     y, s = _binary_and_scores(y_true, scores, score_name="scores")
     if not callable(statistic):
         raise TypeError(f"statistic must be a function (y_true, scores) -> float, got {statistic!r:.60}")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 100:
-        raise ValueError(f"n_boot must be an int >= 100, got {n_boot!r}")
-    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
-        raise ValueError(f"level must be a number in (0, 1), got {level!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {seed!r}")
+    n_boot = _checks.integer(n_boot, name="n_boot", low=100)
+    level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)
+    seed = _checks.seed(seed)
     rng = np.random.default_rng(seed)
-    rows = rng.integers(0, y.size, size=(int(n_boot), y.size))
+    rows = rng.integers(0, y.size, size=(n_boot, y.size))
     values = np.array([statistic(y[r], s[r]) for r in rows], dtype=float)
     values = values[np.isfinite(values)]
     if values.size < n_boot / 2:

@@ -27,11 +27,11 @@ from pathlib import Path
 import numpy as np
 
 from rseai import _checks
-from rseai.lm.threads import size_threads
 from rseai.lm import cache as model_cache
 from rseai.lm import sampling
 from rseai.lm.decode import FilteredDraw, decode_batch
 from rseai.lm.results import Generation, NextTokenDistribution, readable_token
+from rseai.lm.threads import size_threads
 
 __all__ = ["load_model", "LanguageModel", "ModelNotFoundError", "MAX_PROMPT_TOKENS"]
 

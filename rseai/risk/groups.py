@@ -254,19 +254,15 @@ def group_rate_ci(y_true, y_pred, groups, *, rate: str = "fpr", seed, n_boot: in
     if pred.size != y.size:
         raise ValueError(f"y_pred must have the length of y_true ({y.size}), got {pred.size}")
     g = as_groups(groups, n=y.size)
-    if rate not in (*_CI_RATES, "selection_rate"):
-        raise ValueError(f"rate must be one of {sorted((*_CI_RATES, 'selection_rate'))}, got {rate!r}")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 100:
-        raise ValueError(f"n_boot must be an int >= 100, got {n_boot!r}")
-    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
-        raise ValueError(f"level must be a number in (0, 1), got {level!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {seed!r}")
+    rate = _checks.choice(rate, name="rate", options=sorted((*_CI_RATES, "selection_rate")))
+    n_boot = _checks.integer(n_boot, name="n_boot", low=100)
+    level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)
+    seed = _checks.seed(seed)
     names = list(pd.unique(g))
     members = [np.flatnonzero(g == name) for name in names]
     rng = np.random.default_rng(seed)
-    boot = np.empty((int(n_boot), len(names)))
-    for b in range(int(n_boot)):
+    boot = np.empty((n_boot, len(names)))
+    for b in range(n_boot):
         for j, idx in enumerate(members):
             pick = idx[rng.integers(0, idx.size, idx.size)]
             boot[b, j] = _rate(y[pick], pred[pick], rate)
