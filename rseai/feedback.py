@@ -22,6 +22,7 @@ False
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -54,11 +55,28 @@ def not_done(what: str) -> bool:
     return False
 
 
+_TEXT_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][+-]?\d+)?")
+
+
 def as_number(value):
-    """A participant's answer as a finite float, or None when it is not a number."""
+    """A participant's answer as a finite float, or None when it is not a number.
+
+    Typed text may carry spaces, thousands commas and a trailing % ("1,000", "62.5 %"); a
+    decimal comma ("0,5") is not a number, rather than silently 5. True/False are not numbers.
+
+    >>> [as_number(v) for v in (12, "1,000", " 62.5 % ", "0,5", True, "inf")]
+    [12.0, 1000.0, 62.5, None, None, None]
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, str):
+        value = value.strip().removesuffix("%").strip()
+        if not _TEXT_NUMBER.fullmatch(value):
+            return None
+        value = value.replace(",", "")
     try:
         value = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return value if math.isfinite(value) else None
 

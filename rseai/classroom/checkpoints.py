@@ -23,13 +23,12 @@ Example
 from __future__ import annotations
 
 import html
-import math
-import numbers
 from dataclasses import dataclass
 
 import ipywidgets as w
 
 from rseai import _checks
+from rseai.feedback import as_number
 
 KINDS = ("choice", "number", "prediction")
 _COLOURS = {True: "#009E73", False: "#D55E00", None: "#0072B2"}
@@ -80,7 +79,7 @@ class Checkpoint(w.VBox):
             ask = "Type a number first." if self.kind == "number" else "Choose an answer first."
             return Verdict(False, ask)
         if self.kind == "number":
-            got = _as_number(value)
+            got = as_number(value)
             if got is None:
                 return Verdict(False, f"'{value}' is not a number: type digits such as 12.5.")
             right = abs(got - self.answer) <= self.tolerance
@@ -114,18 +113,6 @@ class Checkpoint(w.VBox):
         """What a test or the instructor can read: the question, the value given, the feedback."""
         return {"question": self.question, "kind": self.kind, "value": self.field.value,
                 "feedback": self.feedback.value}
-
-
-def _as_number(value) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, numbers.Real):
-        return float(value) if math.isfinite(value) else None
-    try:
-        got = float(str(value).strip().replace(",", "").rstrip("%").strip())
-    except ValueError:
-        return None
-    return got if math.isfinite(got) else None
 
 
 def choice(question: str, options, *, answer, explain: str) -> Checkpoint:
