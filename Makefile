@@ -102,7 +102,7 @@ student: install
 
 # Each benchmark exits non-zero on a missed goal; all run, then the make fails if any missed.
 # Full runs write benchmarks/results/*.json and the README table (benchmarks/render_readme.py).
-BENCH_QUICK_SCRIPTS ?= bench_risk bench_lm bench_next_token bench_labels bench_hallucination bench_carbon \
+BENCH_QUICK_SCRIPTS ?= bench_risk bench_lm bench_next_token bench_decode bench_labels bench_hallucination bench_carbon \
 	bench_memory
 bench: model
 	@failed=""; for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || failed="$$failed $$f"; done; \
