@@ -8,8 +8,8 @@ canonical type (a numpy scalar becomes the Python number it holds; a list become
 Covers scalars (``integer``, ``real``, ``cost``, ``seed``, ``flag``, ``choice``, ``text``), the
 sampling rules (``temperature``, ``top_k``, ``top_p``), the privacy budget (``epsilon``), arrays
 (``binary_labels``, ``scores``, ``class_ids``, ``features``, ``pred_probs``, ``same_length``),
-objects (``instance``, ``has_attrs``, ``folder``, ``names``) and results (``finite_result``: an overflow to inf is an
-error naming the inputs). Leaves out checks that only one module needs.
+objects (``instance``, ``has_attrs``, ``folder``, ``names``) and results (``finite_result``: an
+overflow to inf is an error naming the inputs). Leaves out checks that only one module needs.
 
 Example
 -------

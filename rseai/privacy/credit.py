@@ -79,8 +79,8 @@ def encoder(*, interactions: bool = False, columns=FEATURES):
 
     categorical = [c for c in columns if c in CATEGORICAL]
     numeric = [c for c in columns if c in NUMERIC]
-    encode = make_column_transformer((OneHotEncoder(handle_unknown="ignore", sparse_output=False), categorical),
-                                     (MinMaxScaler(clip=True), numeric))
+    one_hot = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    encode = make_column_transformer((one_hot, categorical), (MinMaxScaler(clip=True), numeric))
     if not interactions:
         return encode
     return make_pipeline(encode, PolynomialFeatures(2, interaction_only=True, include_bias=False))

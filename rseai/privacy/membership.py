@@ -115,7 +115,8 @@ def membership_report(model, X_train, y_train, X_test, y_test) -> dict:
     train_acc = float(np.mean(model.predict(X_train) == np.asarray(y_train)))
     test_acc = float(np.mean(model.predict(X_test) == np.asarray(y_test)))
     return {"train_accuracy": train_acc, "test_accuracy": test_acc, "gap": train_acc - test_acc,
-            "attack_auroc": attack_auroc(member, other), "advantage": threshold_attack(member, other).advantage,
+            "attack_auroc": attack_auroc(member, other),
+            "advantage": threshold_attack(member, other).advantage,
             "member_losses": member, "nonmember_losses": other}
 
 

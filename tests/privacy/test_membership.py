@@ -46,7 +46,7 @@ def test_threshold_attack_by_hand():
     assert res.threshold == pytest.approx(0.4)
     assert (res.tpr, res.fpr) == (pytest.approx(2 / 3), pytest.approx(1 / 3))
     assert res.advantage == pytest.approx(1 / 3)
-    at = threshold_attack([0.1, 0.2, 0.9], [0.3, 0.8, 1.5], threshold=0.9)  # a loss at the threshold is a member
+    at = threshold_attack([0.1, 0.2, 0.9], [0.3, 0.8, 1.5], threshold=0.9)  # a loss at it is a member
     assert (at.tpr, at.fpr) == (1.0, pytest.approx(2 / 3))
 
 
