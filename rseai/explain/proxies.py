@@ -37,7 +37,8 @@ def _model(X):
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
     text = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
-    encode = make_column_transformer((OneHotEncoder(handle_unknown="ignore"), text), remainder=StandardScaler())
+    encode = make_column_transformer((OneHotEncoder(handle_unknown="ignore"), text),
+                                     remainder=StandardScaler())
     return make_pipeline(encode, LogisticRegression(max_iter=1000))
 
 
