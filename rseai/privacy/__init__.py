@@ -27,6 +27,7 @@ from rseai.privacy.membership import (  # noqa: F401
 from rseai.privacy.dp import (  # noqa: F401
     EPSILONS,
     advantage_bound,
+    epsilon_summary,
     epsilon_sweep,
     private_logistic,
 )

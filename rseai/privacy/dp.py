@@ -10,7 +10,8 @@ objective. Smaller ε, more noise, more privacy, less accuracy. For any ε-DP mo
 
 - ``private_logistic``: a diffprivlib model, its noise seeded, its budget kept to itself;
 - ``epsilon_sweep``: for each ε and seed, fit on the members and measure test accuracy and the
-  loss attack of ``rseai.privacy.membership``; the non-private model is the row ε = inf.
+  loss attack of ``rseai.privacy.membership``; the non-private model is the row ε = inf;
+  ``epsilon_summary`` averages the seeds (mean and sd per ε).
 
 diffprivlib 0.6.6 (its latest release) was written for scikit-learn < 1.8: it imports two dtype
 constants that scikit-learn 1.9 dropped and passes the ``multi_class`` argument that 1.8 removed.
@@ -38,7 +39,7 @@ import numpy as np
 
 from rseai import _checks
 
-__all__ = ["EPSILONS", "advantage_bound", "private_logistic", "epsilon_sweep"]
+__all__ = ["EPSILONS", "advantage_bound", "private_logistic", "epsilon_sweep", "epsilon_summary"]
 
 EPSILONS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 1000.0)
 C_PRIVATE = 1.0  # inverse regularisation strength of the credit model, private or not
@@ -120,6 +121,26 @@ def epsilon_sweep(split, *, epsilons=EPSILONS, seeds=(0, 1, 2)):
         bound = 1.0 if math.isinf(epsilon) else advantage_bound(epsilon)
         rows.append({"epsilon": epsilon, "seed": seed, **report, "bound": bound})
     return pd.DataFrame(rows)
+
+
+def epsilon_summary(table):
+    """Mean and sd over seeds of each number of ``epsilon_sweep``'s table, one row per ε (sorted).
+
+    Columns: ``<number>`` (the mean) and ``<number>_sd`` for test and train accuracy, gap, attack
+    AUROC and advantage; ``bound``; ``n_seeds``.
+    """
+    import pandas as pd
+
+    needed = ("epsilon", "seed", "train_accuracy", "test_accuracy", "gap", "attack_auroc", "advantage",
+              "bound")
+    if not isinstance(table, pd.DataFrame) or any(c not in table.columns for c in needed):
+        raise TypeError(f"table must be epsilon_sweep's DataFrame with columns {needed}, got "
+                        f"{_checks.show(table)}")
+    grouped = table.drop(columns="seed").groupby("epsilon", sort=True)
+    mean, sd = grouped.mean(), grouped.std(ddof=1).fillna(0.0)
+    out = mean.join(sd.drop(columns="bound").add_suffix("_sd"))
+    out["n_seeds"] = grouped.size()
+    return out
 
 
 def _sequence(values, name: str) -> list:

@@ -1,0 +1,95 @@
+"""The ε and depth explorers: a move is a lookup that changes state, summary and figure; values
+that were not precomputed are refused by name; a failed draw leaves a message, not a dead widget."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rseai.privacy.dp import epsilon_summary
+from rseai.privacy.widget import ComplexityExplorer, PrivacyBudgetExplorer
+
+
+@pytest.fixture
+def depth_table():
+    table = pd.DataFrame({"train_accuracy": [0.7, 0.8, 1.0], "test_accuracy": [0.7, 0.72, 0.69],
+                          "gap": [0.0, 0.08, 0.31], "attack_auroc": [0.5, 0.55, 0.65],
+                          "advantage": [0.0, 0.1, 0.3]}, index=pd.Index([1, 4, 20], name="max_depth"))
+    rng = np.random.default_rng(0)
+    losses = {d: (rng.gamma(1, 0.5 / d, 50), rng.gamma(1, 0.5, 50)) for d in (1, 4, 20)}
+    return table, losses
+
+
+@pytest.fixture
+def eps_summary():
+    rows = [{"epsilon": e, "seed": s, "train_accuracy": 0.5 + 0.1 * k,
+             "test_accuracy": 0.5 + 0.08 * k + 0.01 * s,
+             "gap": 0.02 * k, "attack_auroc": 0.5 + 0.01 * k, "advantage": 0.02 * k,
+             "bound": min(math.expm1(e), 1.0) if math.isfinite(e) else 1.0}
+            for k, e in enumerate((0.1, 1.0, 10.0, math.inf)) for s in ((0,) if math.isinf(e) else (0, 1))]
+    return epsilon_summary(pd.DataFrame(rows))
+
+
+def test_depth_slider_looks_up_the_row_and_redraws(depth_table):
+    table, losses = depth_table
+    ex = ComplexityExplorer(table, losses, depth=1)
+    drawn, png = ex.view.drawn, ex.view.value
+    ex.depth.value = 20
+    assert ex.state["depth"] == 20 and ex.state["attack_auroc"] == 0.65 and ex.state["gap"] == 0.31
+    member, other = losses[20]
+    t = member.mean()
+    assert ex.state["tpr"] == pytest.approx(np.mean(member <= t)) and ex.state["fpr"] == pytest.approx(
+        np.mean(other <= t))
+    assert "depth 20" in ex.summary.value and "Loss at depth 20" == ex.view.axes[1].get_title()
+    assert ex.view.drawn == drawn + 1 and ex.view.value != png
+
+
+def test_epsilon_slider_shows_accuracy_attack_and_bound(eps_summary):
+    ex = PrivacyBudgetExplorer(eps_summary, epsilon=1.0, baseline=0.7)
+    assert ex.state["test_accuracy"] == pytest.approx(0.585) and "no promise" in ex.summary_html.value
+    ex.epsilon.value = 0.1
+    assert ex.state["bound"] == pytest.approx(math.expm1(0.1)) and "at most 0.11" in ex.summary_html.value
+    ex.epsilon.value = math.inf
+    assert "no guarantee" in ex.summary_html.value and ex.state["attack_auroc"] == pytest.approx(0.53)
+    assert [o[0] for o in ex.epsilon.options] == ["0.1", "1", "10", "no DP"]
+
+
+@pytest.mark.parametrize("bad, error, match", [
+    (0, ValueError, r"epsilon must be a finite number > 0, got 0"),
+    (-1.0, ValueError, r"epsilon must be a finite number > 0, got -1"),
+    (math.nan, ValueError, r"epsilon must be a finite number > 0, got nan"),
+    (-math.inf, ValueError, r"epsilon must be a finite number > 0"),
+    ("1", TypeError, r"epsilon must be a number"),
+    (2.0, ValueError, r"epsilon must be one of the precomputed \['0.1', '1', '10', 'no DP'\], got 2.0"),
+])
+def test_epsilon_explorer_refuses_what_was_not_precomputed(eps_summary, bad, error, match):
+    with pytest.raises(error, match=match):
+        PrivacyBudgetExplorer(eps_summary, epsilon=bad)
+
+
+def test_depth_explorer_refuses_bad_arguments(depth_table):
+    table, losses = depth_table
+    with pytest.raises(ValueError, match=r"depth must be one of the precomputed \[1, 4, 20\], got 5"):
+        ComplexityExplorer(table, losses, depth=5)
+    with pytest.raises(TypeError, match="depth must be an int"):
+        ComplexityExplorer(table, losses, depth=4.0)
+    with pytest.raises(ValueError, match="losses must map every depth"):
+        ComplexityExplorer(table, {1: losses[1]})
+    with pytest.raises(TypeError, match="table must be complexity_sweep's table"):
+        ComplexityExplorer(table.drop(columns="gap"), losses)
+    with pytest.raises(TypeError, match="summary must be epsilon_summary's table"):
+        PrivacyBudgetExplorer(table)
+
+
+def test_a_failed_lookup_shows_a_message_and_the_slider_still_works(depth_table):
+    table, losses = depth_table
+    losses = dict(losses)
+    ex = ComplexityExplorer(table, losses, depth=1)
+    losses[4] = (np.array([np.nan]), np.array([0.2]))   # a damaged precomputed row
+    ex.losses = losses
+    ex.depth.value = 4
+    assert "member_losses must be finite" in ex.message.widget.value
+    assert ex.state == {} and ex.summary.value == ""
+    ex.depth.value = 20
+    assert ex.message.widget.value == "" and ex.state["depth"] == 20
