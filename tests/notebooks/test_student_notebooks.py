@@ -37,6 +37,7 @@ WRONG = {
     "03": ("balance = 5 / 6", "ok_balance"),  # upside down
     "04": ("thresholds = [0.5] * 10", "ok_thresholds"),
     "05": ("ratio = 1 / ratio if ratio else 0.1", "ok_ratio"),
+    "07": ("my_bound = math.exp(0.5)", "ok_bound"),  # forgets the minus one
 }
 
 
