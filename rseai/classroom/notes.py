@@ -281,7 +281,8 @@ NOTES = {
             "prefer the simplest model that does as well on held-out people; a train-test gap is a privacy "
             "warning as well as an accuracy one."),
         "3. Explore: model complexity": (
-            "Let someone drive the slider from 1 to 20 and narrate: the two colours separate as the gap grows."),
+            "Let someone drive the slider from 1 to 20 and narrate: the two colours separate as the gap "
+            "grows."),
         "4. Differential privacy": (
             "Write e^ε − 1 on the board and try ε = 0.1, 1, 10 with the room. The guarantee is real but "
             "only small ε says anything; published systems often use ε well above 1. Ask: what ε would you "
