@@ -1,4 +1,4 @@
-"""Notebook 07: privacy. Membership inference on the credit model, and differential privacy.
+"""Notebook 07: privacy. Membership inference and differential privacy; memorisation in the LM.
 
 Computation lives in the modules below and is re-exported here; figures are in
 ``rseai.privacy.plots``, controls in ``rseai.privacy.widget`` and exercise checks in
@@ -23,6 +23,11 @@ from rseai.privacy.membership import (  # noqa: F401
     membership_report,
     per_example_loss,
     threshold_attack,
+)
+from rseai.privacy.memorise import (  # noqa: F401
+    OPENINGS,
+    completion_test,
+    match_scores,
 )
 from rseai.privacy.dp import (  # noqa: F401
     EPSILONS,
