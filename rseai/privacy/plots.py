@@ -1,8 +1,9 @@
 """Figures for notebook 07: the attack against overfitting, the price of ε, what drives the model.
 
 Every function takes results (tables from ``rseai.privacy`` and ``rseai.explain``) and returns a
-Figure; pass ``ax=`` (or ``axes=``) to draw into existing Axes, as the widgets do. Members (the
-people trained on) are drawn in vermillion, non-members in blue, everywhere.
+Figure (``attribution_html``: HTML of coloured tokens); pass ``ax=`` (or ``axes=``) to draw into
+existing Axes, as the widgets do. Members (the people trained on) are drawn in vermillion,
+non-members in blue, everywhere.
 
 Example
 -------
@@ -19,10 +20,10 @@ import math
 
 import numpy as np
 
-from rseai.style import PALETTE, new_axes, new_figure
+from rseai.style import PALETTE, coloured_tokens_html, new_axes, new_figure
 
 __all__ = ["complexity_plot", "loss_histograms", "epsilon_plot", "importance_bars", "proxy_bars",
-           "shap_person_plot"]
+           "shap_person_plot", "attribution_html"]
 
 MEMBER, NONMEMBER = PALETTE["vermillion"], PALETTE["blue"]
 
@@ -131,3 +132,23 @@ def shap_person_plot(values, base, *, ax=None, title="Why this applicant got thi
     ax.text(0.99, 0.02, f"average {base:+.2f}, this person {base + order.sum():+.2f}", transform=ax.transAxes,
             ha="right", fontsize=8)
     return fig
+
+
+def attribution_html(table, *, targets=None) -> str:
+    """One line of coloured prompt tokens per target of ``rseai.explain.occlusion``'s table.
+
+    Bright = removing the token lowers the target's log-probability most (the token pushed towards
+    it); dark = the token pushed away. One scale for all lines, symmetric around 0; each chip's
+    tooltip holds its value.
+    """
+    if targets is None:
+        targets = [c for c in table.columns if c not in ("token", "token_id")]
+    limit = float(np.nanmax(np.abs(table[targets].to_numpy()))) or 1.0
+    probs = table.attrs.get("probs", {})
+    lines = []
+    for t in targets:
+        p = f" (probability {probs[t]:.1%} after the whole prompt)" if t in probs else ""
+        lines.append(coloured_tokens_html(table["token"], table[t].to_numpy(), vmin=-limit, vmax=limit,
+                                          title=f"towards {t!r}{p}"))
+    return "".join(lines)
+

@@ -38,3 +38,12 @@ def test_explanation_figures():
     assert np.isclose(max(p.get_width() for p in ax.patches), 0.7)
     ax = plots.shap_person_plot(pd.Series({"a": 0.4, "b": -0.1}), -1.0).axes[0]
     assert "this person -0.70" in ax.texts[0].get_text()
+
+
+def test_attribution_html_colours_each_target_on_one_scale():
+    table = pd.DataFrame({"token": ["The", "␣capital"], "token_id": [1, 2], " Sydney": [1.0, -2.0],
+                          " Canberra": [0.5, 2.0]})
+    table.attrs["probs"] = {" Sydney": 0.36, " Canberra": 0.34}
+    html = plots.attribution_html(table)
+    assert html.count("towards") == 2 and "probability 36.0%" in html and 'title="-2"' in html
+    assert html.count("␣capital") == 2
