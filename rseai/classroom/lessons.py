@@ -64,6 +64,7 @@ LESSONS = {
            ("2. Overfitting gives members away", 6, CORE), ("3. Explore: model complexity", 4, CORE),
            ("4. Differential privacy", 8, CORE), ("5. Explore: the privacy budget", 4, CORE),
            ("6. What drives the credit model?", 8, CORE), ("7. Proxies", 5, CORE),
+           ("8. Does the language model remember", 6, CORE), ("9. Which words made the model", 6, CORE),
            ("Exercises", 12, DEEP), ("Claims", 0, DEEP)],
 }
 

@@ -299,6 +299,15 @@ NOTES = {
             "Link back to notebook 03's age gap: removing age from the inputs did not remove it from the "
             "decisions. Ask which proxy the room's own data would have. *Model answer:* postcode, school, "
             "name, year of study: anything correlated with a protected attribute."),
+        "8. Does the language model remember": (
+            "Take predictions with a show of hands before running the test. Then turn to the room's "
+            "practice: what does your institution allow staff to paste into an external chatbot? *Model "
+            "answer:* nothing confidential unless a contract says the provider neither keeps nor trains on "
+            "it; a small model forgetting is no guarantee that a large one does."),
+        "9. Which words made the model": (
+            "Ask the room to guess which word drove ' Sydney' before showing the chips; most guess "
+            "'Australia'. Stress the limit: occlusion explains a change, not a default, and says nothing "
+            "about whether the answer is true."),
         "Exercises": (
             "Exercises 1 and 2 are the attack by hand; exercise 3 is one line of arithmetic that anyone can "
             "do. Exercise 5 is for pairs: compare their questions with the model answer."),

@@ -94,7 +94,7 @@ def match_scores(target, generated) -> tuple[float, int, bool]:
     return float(np.mean(same)), int(prefix), bool(all(same))
 
 
-def completion_test(lm, texts, *, prompt_tokens: int = 16, continuation_tokens: int = 32):
+def completion_test(lm, texts, *, prompt_tokens: int = 16, continuation_tokens: int = 24):
     """Greedy continuation of each text's first ``prompt_tokens`` tokens, scored against the text.
 
     Parameters
