@@ -1,10 +1,13 @@
-"""Notebook 07's explorers: an ε slider (accuracy against attack) and a tree-depth slider (gap
-against attack). Both read tables computed once beforehand, so a move is a lookup and a redraw.
+"""Notebook 07's explorers: an ε slider (accuracy against attack), a tree-depth slider (gap against
+attack), and a prompt attribution view (which words drove the language model's next token).
 
 ``PrivacyBudgetExplorer(summary)`` takes ``rseai.privacy.epsilon_summary``'s table;
 ``ComplexityExplorer(table, losses)`` takes ``rseai.privacy.complexity_sweep``'s two results.
-A value that is not one of the precomputed ones is refused at construction with the argument's
-name; a failure while drawing shows a message in place and the controls keep working.
+Both read tables computed once beforehand, so a move is a lookup and a redraw. A value that is not
+one of the precomputed ones is refused at construction with the argument's name; a failure while
+drawing shows a message in place and the controls keep working. ``AttributionExplorer(lm)`` runs
+``rseai.explain.occlusion`` on the typed prompt and targets when "attribute" is pressed (one
+batched forward pass); a bad prompt or target gets its message in place and no stale colours.
 
 Example
 -------
@@ -26,11 +29,12 @@ import math
 import ipywidgets as w
 
 from rseai import _checks
+from rseai.explain.attribution import occlusion
 from rseai.privacy import plots
 from rseai.privacy.membership import threshold_attack
 from rseai.style import FigureView, MessageArea
 
-__all__ = ["PrivacyBudgetExplorer", "ComplexityExplorer"]
+__all__ = ["PrivacyBudgetExplorer", "ComplexityExplorer", "AttributionExplorer"]
 
 
 def _label(epsilon: float) -> str:
@@ -163,3 +167,50 @@ class ComplexityExplorer(w.VBox):
     def _clear(self) -> None:
         self.state, self.summary.value = {}, ""
         self.view.clear()
+
+
+class AttributionExplorer(w.VBox):
+    """A prompt box and target tokens; "attribute" colours each prompt token by its push on each target.
+
+    Parameters
+    ----------
+    lm : rseai.lm.LanguageModel
+    prompt : str, the prompt shown first
+    targets : str, the target tokens, comma-separated (each one token, usually with its leading
+        space: " Sydney, Canberra" is read as " Sydney" and " Canberra")
+    """
+
+    def __init__(self, lm, *, prompt: str = "The capital of Australia is",
+                 targets: str = " Sydney, Canberra"):
+        _checks.has_attrs(lm, name="lm", attrs=("model", "tokenizer", "encode"), what="a LanguageModel")
+        self.lm = lm
+        self.prompt = w.Text(value=_checks.text(prompt, name="prompt"), description="prompt",
+                             layout=w.Layout(width="520px"))
+        self.targets = w.Text(value=_checks.text(targets, name="targets"), description="targets",
+                              layout=w.Layout(width="320px"))
+        self.button = w.Button(description="attribute", button_style="primary")
+        self.button.on_click(lambda _b: self.update())
+        self.chips = w.HTML()
+        self.message = MessageArea()
+        self.state: dict = {}
+        super().__init__([w.HBox([self.prompt, self.targets, self.button]), self.message.widget, self.chips])
+        self.update()
+
+    def target_list(self) -> list[str]:
+        """The targets box split at commas, each with one leading space (" Sydney")."""
+        parts = [p.strip() for p in self.targets.value.split(",")]
+        if not any(parts):
+            raise ValueError(f"targets must name at least one token, got {self.targets.value!r}")
+        return [" " + p for p in parts if p]
+
+    def update(self) -> None:
+        """Occlude each prompt token (one batch) and colour the tokens by each target's drop."""
+        self.message.clear()
+        with self.message.guard(on_error=self._clear):
+            table = occlusion(self.lm, self.prompt.value, targets=self.target_list())
+            self.state = {"prompt": self.prompt.value, "table": table, "probs": dict(table.attrs["probs"])}
+            self.chips.value = plots.attribution_html(table)
+
+    def _clear(self) -> None:
+        self.state, self.chips.value = {}, ""
+

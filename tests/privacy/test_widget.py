@@ -93,3 +93,23 @@ def test_a_failed_lookup_shows_a_message_and_the_slider_still_works(depth_table)
     assert ex.state == {} and ex.summary.value == ""
     ex.depth.value = 20
     assert ex.message.widget.value == "" and ex.state["depth"] == 20
+
+
+def test_attribution_view_colours_the_prompt_and_refuses_bad_targets(smollm):
+    from rseai.privacy.widget import AttributionExplorer
+
+    ex = AttributionExplorer(smollm)
+    assert list(ex.state["table"].columns[2:]) == [" Sydney", " Canberra"] and "towards" in ex.chips.value
+    assert ex.state["probs"][" Sydney"] > ex.state["probs"][" Canberra"]
+    ex.targets.value = "Wagga Wagga"
+    ex.update()
+    assert "targets must each be one token" in ex.message.widget.value
+    assert ex.state == {} and ex.chips.value == ""
+    ex.targets.value = " ,  "
+    ex.update()
+    assert "targets must name at least one token" in ex.message.widget.value
+    ex.prompt.value, ex.targets.value = "The Australian Parliament sits in the capital,", "Canberra"
+    ex.update()
+    assert ex.message.widget.value == "" and ex.state["probs"][" Canberra"] > 0.5
+    with pytest.raises(TypeError, match="lm must be a LanguageModel"):
+        AttributionExplorer("SmolLM2")
