@@ -113,3 +113,42 @@ def test_attribution_view_colours_the_prompt_and_refuses_bad_targets(smollm):
     assert ex.message.widget.value == "" and ex.state["probs"][" Canberra"] > 0.5
     with pytest.raises(TypeError, match="lm must be a LanguageModel"):
         AttributionExplorer("SmolLM2")
+
+
+def test_a_depth_of_none_shows_a_message_naming_depth_then_recovers(depth_table):
+    table, losses = depth_table
+    ex = ComplexityExplorer(table, losses, depth=4)
+    try:
+        ex.depth.value = None   # the slider keeps None as its value, then its index check fails
+    except Exception:  # noqa: BLE001 - traitlets' own error, raised after the value was set
+        pass
+    ex.update()                 # what a redraw then shows: the reason, not a stale figure
+    assert "depth must be one of the precomputed [1, 4, 20], got None" in ex.message.widget.value
+    assert ex.state == {} and ex.summary.value == ""
+    ex.depth.value = 20
+    assert ex.state["depth"] == 20 and ex.message.widget.value == ""
+
+
+@pytest.mark.parametrize("bad", [7, math.nan, math.inf, -1, "deep"])
+def test_a_depth_the_slider_lacks_is_refused_and_nothing_changes(depth_table, bad):
+    from traitlets import TraitError
+
+    table, losses = depth_table
+    ex = ComplexityExplorer(table, losses, depth=4)
+    before = dict(ex.state)
+    with pytest.raises(TraitError):
+        ex.depth.value = bad
+    assert ex.depth.value == 4 and ex.state == before   # never quietly moved to another depth
+    ex.depth.value = 20
+    assert ex.state["depth"] == 20
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, math.nan, 2.0, "1"])
+def test_an_epsilon_the_slider_lacks_is_refused_and_nothing_changes(eps_summary, bad):
+    from traitlets import TraitError
+
+    ex = PrivacyBudgetExplorer(eps_summary, epsilon=10.0)
+    before = dict(ex.state)
+    with pytest.raises(TraitError):
+        ex.epsilon.value = bad
+    assert ex.epsilon.value == 10.0 and ex.state == before
