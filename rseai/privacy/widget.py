@@ -80,7 +80,10 @@ class PrivacyBudgetExplorer(w.VBox):
         """Look up the row for the slider's ε; write the summary; redraw."""
         self.message.clear()
         with self.message.guard(on_error=self._clear):
-            e = float(self.epsilon.value)
+            e = self.epsilon.value
+            if e not in self.summary.index:  # e.g. None, which the slider itself keeps as its value
+                raise ValueError(f"epsilon must be one of the precomputed "
+                                 f"{[_label(x) for x in self.summary.index]}, got {_checks.show(e)}")
             row = self.summary.loc[e]
             self.state = {"epsilon": e, **{k: float(row[k]) for k in (
                 "test_accuracy", "test_accuracy_sd", "attack_auroc", "advantage", "bound")}}
@@ -140,7 +143,10 @@ class ComplexityExplorer(w.VBox):
         """Look up the slider's depth; run the threshold attack on its losses; redraw."""
         self.message.clear()
         with self.message.guard(on_error=self._clear):
-            d = int(self.depth.value)
+            d = self.depth.value
+            if d not in self.losses:  # e.g. None, which the slider itself keeps as its value
+                raise ValueError(f"depth must be one of the precomputed {list(self.table.index)}, "
+                                 f"got {_checks.show(d)}")
             row = self.table.loc[d]
             member, other = self.losses[d]
             attack = threshold_attack(member, other)

@@ -152,3 +152,15 @@ def test_an_epsilon_the_slider_lacks_is_refused_and_nothing_changes(eps_summary,
     with pytest.raises(TraitError):
         ex.epsilon.value = bad
     assert ex.epsilon.value == 10.0 and ex.state == before
+
+
+def test_an_epsilon_of_none_shows_a_message_naming_epsilon(eps_summary):
+    ex = PrivacyBudgetExplorer(eps_summary, epsilon=10.0)
+    try:
+        ex.epsilon.value = None
+    except Exception:  # noqa: BLE001 - traitlets' own error, raised after the value was set
+        pass
+    ex.update()
+    assert "epsilon must be one of the precomputed" in ex.message.widget.value and ex.state == {}
+    ex.epsilon.value = 0.1
+    assert ex.state["epsilon"] == 0.1 and ex.message.widget.value == ""
