@@ -6,10 +6,10 @@ or raises: ``TypeError`` for a wrong type, ``ValueError`` for a wrong value, wit
 canonical type (a numpy scalar becomes the Python number it holds; a list becomes an array).
 
 Covers scalars (``integer``, ``real``, ``cost``, ``seed``, ``flag``, ``choice``, ``text``), the
-sampling rules (``temperature``, ``top_k``, ``top_p``), arrays (``binary_labels``, ``scores``,
-``class_ids``, ``features``, ``pred_probs``, ``same_length``), objects (``instance``,
-``has_attrs``, ``folder``, ``names``) and results (``finite_result``: an overflow to inf is an
-error naming the inputs). Leaves out checks that only one module needs.
+sampling rules (``temperature``, ``top_k``, ``top_p``), the privacy budget (``epsilon``), arrays
+(``binary_labels``, ``scores``, ``class_ids``, ``features``, ``pred_probs``, ``same_length``),
+objects (``instance``, ``has_attrs``, ``folder``, ``names``) and results (``finite_result``: an
+overflow to inf is an error naming the inputs). Leaves out checks that only one module needs.
 
 Example
 -------
@@ -152,6 +152,11 @@ def names(value, *, name: str) -> tuple[str, ...]:
     if bad:
         raise TypeError(f"{name} must hold only strings, got {_typed(bad[0])} in it")
     return tuple(items)
+
+
+def epsilon(value, *, name: str = "epsilon") -> float:
+    """The one privacy-budget rule (differential privacy): a finite number > 0."""
+    return real(value, name=name, low=0, low_open=True)
 
 
 def temperature(value, *, name: str = "temperature", allow_zero: bool = True) -> float:

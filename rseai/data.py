@@ -30,6 +30,7 @@ CHECKSUMS["hardware_power.csv"] = "f2f5e9d11b52720707945be1368c7a93850243503e15d
 CHECKSUMS["grid_intensity.csv"] = "d8927baf96ab25196bde0d0f113b702b1909b2ae667af3ec358d5f7434a825ec"
 CHECKSUMS["pue_presets.csv"] = "c665e3892dbe8d75c860e4656e558ae8c4a93a7228f77215540be03ae80e5e7e"
 CHECKSUMS["h200_measured_power.csv"] = "2a6808614fd07c420fd05f97a2e0a641afcf8da0fba526774f487e40535f0243"
+CHECKSUMS["memorisation_texts.csv"] = "14c92a163a27da630a8b26145940da23947529a6c2fd17954cc46a17bb9729ad"
 CHECKSUMS["h200_software_efficiency.csv"] = "463ea8f35ee968bbf30f9bd1a56b13b53ec9572e96c245d822ccee9979eb99c5"
 
 
@@ -328,3 +329,26 @@ def load_detection_corpus():
         raise DatasetError(f"{name}: machine texts need a temperature, human texts none")
     df["is_machine"] = machine.astype(int)
     return df
+
+
+# --- notebook 07 (privacy): famous texts for the memorisation test ---------------------------------
+
+MEMORISATION_COLUMNS = ("id", "kind", "title", "author", "year", "origin", "text")
+
+
+def load_memorisation_texts():
+    """Public-domain openings and texts shipped with Python packages (``datasets/memorisation_texts.md``).
+
+    One row per text: ``id``, ``kind`` ("public domain" or "bundled"), ``title``, ``author``,
+    ``year`` (of first publication, where one is known), ``origin`` (where the text was taken
+    from) and ``text``.
+    """
+    import pandas as pd
+
+    name = "memorisation_texts.csv"
+    df = pd.read_csv(dataset_path(name), keep_default_na=False, na_values={"year": [""]})
+    require_columns(df, MEMORISATION_COLUMNS, name=name)
+    if len(df) < 10 or df["id"].duplicated().any() or (df["text"].str.strip() == "").any():
+        raise DatasetError(f"{name} should hold at least 10 texts with unique ids, none empty; got {len(df)}")
+    return df
+

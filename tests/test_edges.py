@@ -31,12 +31,13 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import rseai
-from rseai import carbon, labels, risk
+from rseai import carbon, labels, privacy, risk
 from rseai.carbon import exercises as carbon_ex
 from rseai.carbon import tables
 from rseai.hallucination import asking, calibration, matching, probe
 from rseai.hallucination import exercises as hall_ex
 from rseai.labels import exercises as labels_ex
+from rseai.privacy import exercises as privacy_ex
 from rseai.risk import exercises as risk_ex
 
 PACKAGE = Path(rseai.__file__).resolve().parent
@@ -626,8 +627,25 @@ CASES = [
                 {"flagged": [0], "noisy_labels": CLASSES, "pred_probs": PROBS},
                 "flagged",
             ),
+            (privacy_ex.check_bound, {"value": 0.5, "epsilon": 0.5}, "value"),
+            (privacy_ex.check_attack_auroc, {"value": 0.5, "member_losses": [0.1, 0.4],
+                                             "nonmember_losses": [0.3]}, "value"),
         ]
     ],
+    # privacy (notebook 07): the attack and the privacy budget
+    *_cases_for(
+        privacy.attack_auroc,
+        {"member_losses": [0.1, 0.4, 0.2], "nonmember_losses": [0.3, 0.9]},
+        {"member_losses": arrays_like(3), "nonmember_losses": arrays_like(2)},
+        check=_in_unit,
+    ),
+    *_cases_for(
+        privacy.threshold_attack,
+        {"member_losses": [0.1, 0.4, 0.2], "nonmember_losses": [0.3, 0.9], "threshold": 0.25},
+        {"member_losses": arrays_like(3), "threshold": NUMERIC},
+        check=lambda r: -1 <= r.advantage <= 1,
+    ),
+    Case(privacy.advantage_bound, {"epsilon": 0.5}, "epsilon", NUMERIC, check=_in_unit),
 ]
 
 

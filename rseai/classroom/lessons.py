@@ -60,6 +60,12 @@ LESSONS = {
            ("6. Who gets falsely accused?", 6, CORE), ("7. Try it", 6, CORE),
            ("8. What a detector score can and cannot support", 8, CORE), ("Exercises", 12, DEEP),
            ("Claims", 0, DEEP)],
+    "07": [("07 · Privacy and explainability", 3, CORE), ("1. Who was in the training data?", 7, CORE),
+           ("2. Overfitting gives members away", 6, CORE), ("3. Explore: model complexity", 4, CORE),
+           ("4. Differential privacy", 8, CORE), ("5. Explore: the privacy budget", 4, CORE),
+           ("6. What drives the credit model?", 8, CORE), ("7. Proxies", 5, CORE),
+           ("8. Does the language model remember", 6, CORE), ("9. Which words made the model", 6, CORE),
+           ("Exercises", 12, DEEP), ("Claims", 0, DEEP)],
 }
 
 

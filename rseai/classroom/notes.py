@@ -266,5 +266,52 @@ NOTES = {
             "before computing it. Exercise 5 is for discussion in pairs."),
         "Claims": _CLAIMS,
     },
+    "07": {
+        "07 · Privacy and explainability": (
+            "Ask first: who in the room has typed confidential text (a student's essay, a patient's "
+            "letter, a draft paper) into a chatbot? Keep it in view: the last sections ask whether a model "
+            "remembers what it was given."),
+        "1. Who was in the training data?": (
+            "Make the harm concrete before the maths: being a member of a hospital's or a bank's training "
+            "data is itself personal data. Ask the room to guess the attack's success before running it. "
+            "*Model answer:* it names every member because the tree is certain and right about all of them."),
+        "2. Overfitting gives members away": (
+            "Point at the flat test accuracy: the deep trees are no better on new people, only worse for "
+            "privacy. Ask what the lesson is for a model trained on student records. *Model answer:* "
+            "prefer the simplest model that does as well on held-out people; a train-test gap is a privacy "
+            "warning as well as an accuracy one."),
+        "3. Explore: model complexity": (
+            "Let someone drive the slider from 1 to 20 and narrate: the two colours separate as the gap "
+            "grows."),
+        "4. Differential privacy": (
+            "Write e^ε − 1 on the board and try ε = 0.1, 1, 10 with the room. The guarantee is real but "
+            "only small ε says anything; published systems often use ε well above 1. Ask: what ε would you "
+            "accept for student data? *Model answer:* one with a bound below 1 on the attack, which here "
+            "left the model worse than a constant guess: so collect more data, or share less."),
+        "5. Explore: the privacy budget": (
+            "Move from 'no DP' down to 0.1 and read the summary line aloud at each step."),
+        "6. What drives the credit model?": (
+            "Stress the difference: SHAP explains the score, permutation importance the ranking's "
+            "dependence on an input. Neither is causal. Ask what a refused applicant should be told. "
+            "*Model answer:* the inputs that moved their score most and what would change it, with the "
+            "caveat that this explains the model, not the world."),
+        "7. Proxies": (
+            "Link back to notebook 03's age gap: removing age from the inputs did not remove it from the "
+            "decisions. Ask which proxy the room's own data would have. *Model answer:* postcode, school, "
+            "name, year of study: anything correlated with a protected attribute."),
+        "8. Does the language model remember": (
+            "Take predictions with a show of hands before running the test. Then turn to the room's "
+            "practice: what does your institution allow staff to paste into an external chatbot? *Model "
+            "answer:* nothing confidential unless a contract says the provider neither keeps nor trains on "
+            "it; a small model forgetting is no guarantee that a large one does."),
+        "9. Which words made the model": (
+            "Ask the room to guess which word drove ' Sydney' before showing the chips; most guess "
+            "'Australia'. Stress the limit: occlusion explains a change, not a default, and says nothing "
+            "about whether the answer is true."),
+        "Exercises": (
+            "Exercises 1 and 2 are the attack by hand; exercise 3 is one line of arithmetic that anyone can "
+            "do. Exercise 5 is for pairs: compare their questions with the model answer."),
+        "Claims": _CLAIMS,
+    },
 }
 NOTES = {number: notes for number, notes in NOTES.items() if notes}

@@ -58,4 +58,12 @@ PROBES = [
         Step("number", "How many", "2", expect=r"× 2 × 48 h",
              state="titles(W.chart.figure).startswith('2 ×')"),
     ], widget_class="CarbonCalculator"),
+    # 07: a move is a lookup in the precomputed sweep; the right panel's title names the depth drawn.
+    Probe("07", "ComplexityExplorer(", [
+        Step("slider", "max_depth", "ArrowRight", repeat=2, expect=r"depth 12:",
+             state="W.state['depth'] == W.depth.value == 12 and 'Loss at depth 12' in titles(W.view.figure)"),
+    ], also=(Probe("07", "PrivacyBudgetExplorer(", [
+        Step("slider", "ε", "ArrowLeft", repeat=2, expect=r"ε = 1:",
+             state="W.state['epsilon'] == W.epsilon.value == 1.0"),
+    ]),)),
 ]

@@ -1,0 +1,93 @@
+"""Proxy variables: can the model's inputs stand in for a protected attribute it never sees?
+
+Leaving a column such as age out of a model does not keep the model from using it when other
+inputs carry the same information. ``proxy_auroc`` measures that: a logistic regression learns
+to recognise one group (``target``, e.g. "under 25") from the given inputs, out of fold, and its
+AUROC says how well: 0.5 = the inputs reveal nothing of the group, 1 = they give it away.
+``proxy_table`` does it for each input alone and for all together. Text columns are one-hot
+encoded and numbers standardised. Notebook 03 asked this question in its fairness audit;
+notebook 07 answers it with this function beside the model's explanations.
+
+Leaves out proxies the inputs carry only together in a non-linear way (a richer model may find
+more: the AUROC here is a lower bound on what the inputs reveal).
+
+Example
+-------
+>>> import pandas as pd
+>>> X = pd.DataFrame({"rents": ["yes", "no"] * 20, "noise": [1.0, 3.0, 2.0, 4.0] * 10})
+>>> groups = ["young", "old"] * 20
+>>> round(proxy_auroc(X, groups, target="young", columns=["rents"]), 2)
+1.0
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rseai import _checks
+
+__all__ = ["proxy_auroc", "proxy_table"]
+
+
+def _model(X):
+    import pandas as pd
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    text = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+    encode = make_column_transformer((OneHotEncoder(handle_unknown="ignore"), text),
+                                     remainder=StandardScaler())
+    return make_pipeline(encode, LogisticRegression(max_iter=1000))
+
+
+def _inputs(X, groups, target, columns, cv):
+    import pandas as pd
+
+    if not isinstance(X, pd.DataFrame) or X.empty:
+        raise TypeError(f"X must be a non-empty pandas DataFrame, got {_checks.show(X)}")
+    columns = list(X.columns) if columns is None else list(_checks.names(columns, name="columns"))
+    unknown = [c for c in columns if c not in X.columns]
+    if unknown:
+        raise ValueError(f"columns must be columns of X {list(X.columns)}, got {unknown}")
+    groups = np.asarray(groups, dtype=object)
+    _checks.same_length(X=X, groups=groups)
+    is_target = groups == target
+    cv = _checks.integer(cv, name="cv", low=2, high=50)
+    if min(is_target.sum(), (~is_target).sum()) < cv:
+        raise ValueError(f"target must name a group with at least cv={cv} members and non-members, got "
+                         f"{_checks.show(target)} with {int(is_target.sum())} of {len(groups)}")
+    return columns, is_target.astype(int), cv
+
+
+def proxy_auroc(X, groups, *, target, columns=None, cv: int = 5, seed: int = 0) -> float:
+    """Out-of-fold AUROC of a logistic regression telling ``target`` from the other groups.
+
+    Parameters
+    ----------
+    X : DataFrame, shape (n_samples, n_inputs), the inputs a model may use
+    groups : array-like, shape (n_samples,), the protected attribute's group of each row
+    target : the group to recognise (e.g. "under 25")
+    columns : None (all of X) or the names of the inputs to use
+    cv : int, folds; seed : int, the folds' shuffle
+    """
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    columns, y, cv = _inputs(X, groups, target, columns, cv)
+    folds = StratifiedKFold(cv, shuffle=True, random_state=_checks.seed(seed))
+    probs = cross_val_predict(_model(X[columns]), X[columns], y, cv=folds, method="predict_proba")[:, 1]
+    return float(roc_auc_score(y, probs))
+
+
+def proxy_table(X, groups, *, target, cv: int = 5, seed: int = 0):
+    """``proxy_auroc`` of each input alone and of all together, largest first (a pandas Series)."""
+    import pandas as pd
+
+    _inputs(X, groups, target, None, cv)
+    table = pd.Series({c: proxy_auroc(X, groups, target=target, columns=[c], cv=cv, seed=seed)
+                       for c in X.columns})
+    table = table.sort_values(ascending=False)
+    table["all inputs together"] = proxy_auroc(X, groups, target=target, cv=cv, seed=seed)
+    return table.rename(f"AUROC for {target!r}")

@@ -1,0 +1,152 @@
+"""Differential privacy for the credit model: IBM's diffprivlib logistic regression at several ε.
+
+A training algorithm is **ε-differentially private** when adding or removing any one person's
+record changes the probability of any trained model by at most a factor ``e**ε`` (Dwork et al.,
+2006). diffprivlib's ``LogisticRegression`` gets there by objective perturbation (Chaudhuri,
+Monteleoni & Sarwate, 2011, JMLR 12): random noise, scaled by 1/ε, is added to the training
+objective. Smaller ε, more noise, more privacy, less accuracy. For any ε-DP model, Yeom et al.
+(2018, Theorem 1) bound the membership advantage of *every* attack by ``e**ε - 1``
+(``advantage_bound``): a promise only below ε = ln 2 ≈ 0.69, where the bound drops under 1.
+
+- ``private_logistic``: a diffprivlib model, its noise seeded, its budget kept to itself;
+- ``epsilon_sweep``: for each ε and seed, fit on the members and measure test accuracy and the
+  loss attack of ``rseai.privacy.membership``; the non-private model is the row ε = inf;
+  ``epsilon_summary`` averages the seeds (mean and sd per ε).
+
+diffprivlib 0.6.6 (its latest release) was written for scikit-learn < 1.8: it imports two dtype
+constants that scikit-learn 1.9 dropped and passes the ``multi_class`` argument that 1.8 removed.
+``_import_diffprivlib`` puts the constants back (the values scikit-learn had) and
+``private_logistic`` builds the model without that argument; its fit, which adds the noise, is
+diffprivlib's own. Leaves out DP-SGD for neural networks (Opacus) and privacy accounting across
+several releases.
+
+Example
+-------
+>>> round(advantage_bound(0.1), 3)
+0.105
+>>> advantage_bound(0)
+Traceback (most recent call last):
+...
+ValueError: epsilon must be a finite number > 0, got 0
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from rseai import _checks
+
+__all__ = ["EPSILONS", "advantage_bound", "private_logistic", "epsilon_sweep", "epsilon_summary"]
+
+EPSILONS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 1000.0)
+C_PRIVATE = 1.0  # inverse regularisation strength of the credit model, private or not
+
+
+def advantage_bound(epsilon) -> float:
+    """Yeom et al.'s bound on any attack's membership advantage against an ε-DP model: e^ε - 1, at most 1."""
+    epsilon = _checks.epsilon(epsilon)
+    return 1.0 if epsilon >= math.log(2) else math.expm1(epsilon)
+
+
+def _import_diffprivlib():
+    import sklearn.tree._tree as tree_module
+
+    # scikit-learn < 1.9 defined these (float64, float32); diffprivlib's forest module imports them.
+    for name, dtype in (("DOUBLE", np.float64), ("DTYPE", np.float32)):
+        if not hasattr(tree_module, name):
+            setattr(tree_module, name, dtype)
+    import diffprivlib.models
+    from diffprivlib import BudgetAccountant
+
+    return diffprivlib.models.LogisticRegression, BudgetAccountant
+
+
+def private_logistic(epsilon, *, data_norm: float, seed: int = 0, C: float = C_PRIVATE, max_iter: int = 1000):
+    """An unfitted ε-DP logistic regression (diffprivlib) whose noise comes from ``seed``.
+
+    ``data_norm`` bounds every row's norm (rows above it are clipped by diffprivlib); the model
+    spends its ε from an accountant of its own, never from diffprivlib's global default.
+    """
+    epsilon = _checks.epsilon(epsilon)
+    data_norm = _checks.real(data_norm, name="data_norm", low=0, low_open=True)
+    seed = _checks.seed(seed)
+    C = _checks.real(C, name="C", low=0, low_open=True)
+    max_iter = _checks.integer(max_iter, name="max_iter", low=1)
+    DPLogisticRegression, BudgetAccountant = _import_diffprivlib()
+    from sklearn.linear_model import LogisticRegression
+
+    model = DPLogisticRegression.__new__(DPLogisticRegression)
+    # scikit-learn's constructor, without the multi_class argument diffprivlib's would pass
+    LogisticRegression.__init__(model, C=C, solver="lbfgs", max_iter=max_iter, random_state=seed)
+    model.epsilon, model.data_norm, model.accountant = epsilon, data_norm, BudgetAccountant()
+    return model
+
+
+def epsilon_sweep(split, *, epsilons=EPSILONS, seeds=(0, 1, 2)):
+    """Test accuracy and the loss attack of DP logistic regressions at each ε (and without DP).
+
+    The model reads the lender's features with all pairwise products (``encoder(interactions=True)``:
+    enough room to memorise that the attack finds something). Each ε is fitted once per seed.
+
+    Returns
+    -------
+    DataFrame, one row per (epsilon, seed), ``epsilon = inf`` for the non-private model (seed 0
+    only: it has no noise): ``train_accuracy``, ``test_accuracy``, ``gap``, ``attack_auroc``,
+    ``advantage``, ``bound`` (``advantage_bound``; 1 without DP).
+    """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from rseai.privacy.credit import data_norm, encoder
+    from rseai.privacy.membership import membership_report
+
+    _checks.has_attrs(split, name="split", attrs=("X_train", "y_train", "X_test", "y_test"),
+                      what="a CreditSplit (rseai.privacy.credit_split)")
+    epsilons = [_checks.epsilon(e, name="epsilons") for e in _sequence(epsilons, "epsilons")]
+    seeds = [_checks.seed(s, name="seeds") for s in _sequence(seeds, "seeds")]
+    norm = data_norm(interactions=True)
+    fits = [(math.inf, 0, LogisticRegression(C=C_PRIVATE, max_iter=5000))]
+    fits += [(e, s, private_logistic(e, data_norm=norm, seed=s)) for e in epsilons for s in seeds]
+    rows = []
+    for epsilon, seed, model in fits:
+        with warnings.catch_warnings():  # diffprivlib passes an L-BFGS option SciPy has deprecated
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module="diffprivlib")
+            pipe = make_pipeline(encoder(interactions=True), model).fit(split.X_train, split.y_train)
+        report = membership_report(pipe, split.X_train, split.y_train, split.X_test, split.y_test)
+        del report["member_losses"], report["nonmember_losses"]
+        bound = 1.0 if math.isinf(epsilon) else advantage_bound(epsilon)
+        rows.append({"epsilon": epsilon, "seed": seed, **report, "bound": bound})
+    return pd.DataFrame(rows)
+
+
+def epsilon_summary(table):
+    """Mean and sd over seeds of each number of ``epsilon_sweep``'s table, one row per ε (sorted).
+
+    Columns: ``<number>`` (the mean) and ``<number>_sd`` for test and train accuracy, gap, attack
+    AUROC and advantage; ``bound``; ``n_seeds``.
+    """
+    import pandas as pd
+
+    needed = ("epsilon", "seed", "train_accuracy", "test_accuracy", "gap", "attack_auroc", "advantage",
+              "bound")
+    if not isinstance(table, pd.DataFrame) or any(c not in table.columns for c in needed):
+        raise TypeError(f"table must be epsilon_sweep's DataFrame with columns {needed}, got "
+                        f"{_checks.show(table)}")
+    grouped = table.drop(columns="seed").groupby("epsilon", sort=True)
+    mean, sd = grouped.mean(), grouped.std(ddof=1).fillna(0.0)
+    out = mean.join(sd.drop(columns="bound").add_suffix("_sd"))
+    out["n_seeds"] = grouped.size()
+    return out
+
+
+def _sequence(values, name: str) -> list:
+    if isinstance(values, (str, bytes, dict, set)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a sequence, got {_checks.show(values)}")
+    values = list(values)
+    if not values:
+        raise ValueError(f"{name} must hold at least one value, got none")
+    return values

@@ -1,0 +1,158 @@
+"""Membership inference: was this person's record in the training data? A loss threshold attack.
+
+A model fits the records it was trained on better than records it never saw, so its **loss** on
+a person (the cross-entropy ``-log p(true outcome)``) gives membership away. Yeom et al. (2018,
+"Privacy risk in machine learning: analyzing the connection to overfitting", IEEE CSF) attack
+with one threshold: guess "member" when the loss is at most the model's average training loss.
+Their **membership advantage** is the attack's true-positive rate minus its false-positive rate
+(0 = no better than a guess, 1 = certain). Over every threshold at once, the attack's **AUROC**
+is the chance that a random member has a lower loss than a random non-member (0.5 = a coin).
+
+- ``per_example_loss``: the cross-entropy of each record under a fitted classifier;
+- ``attack_auroc``: that chance, counted (ties count half);
+- ``threshold_attack``: Yeom et al.'s attack at a threshold: TPR, FPR, advantage;
+- ``membership_report`` / ``complexity_sweep``: train and test accuracy, their gap, the attack's
+  AUROC and advantage for one model, or for decision trees from shallow to deep.
+
+Leaves out shadow-model attacks (Shokri et al., 2017) and attacks on the language model.
+
+Example
+-------
+>>> attack_auroc([0.1, 0.2, 0.9], [0.3, 0.8, 1.5])   # 7 of the 9 pairs have the member lower
+0.7777777777777778
+>>> threshold_attack([0.1, 0.2, 0.9], [0.3, 0.8, 1.5]).advantage   # threshold 0.4 (mean member loss)
+0.3333333333333333
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rseai import _checks
+
+__all__ = ["LOSS_FLOOR", "DEPTHS", "AttackResult", "per_example_loss", "attack_auroc", "threshold_attack",
+           "membership_report", "complexity_sweep"]
+
+LOSS_FLOOR = 1e-6  # probabilities are clipped here before the log: a sure wrong answer costs 13.8, not inf
+DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20)  # tree depths, from a stump to a tree that fits every member
+
+
+@dataclass(frozen=True)
+class AttackResult:
+    """Yeom et al.'s threshold attack: member if loss <= ``threshold``."""
+
+    threshold: float
+    tpr: float  # members caught
+    fpr: float  # non-members wrongly called members
+    advantage: float  # tpr - fpr
+
+
+def _losses(values, name: str) -> np.ndarray:
+    arr = _checks.scores(values, name=name, probabilities=False)
+    if arr.min() < 0:
+        raise ValueError(f"{name} must be losses (>= 0), got min {arr.min():.4g}")
+    return arr
+
+
+def per_example_loss(model, X, y) -> np.ndarray:
+    """Cross-entropy ``-log p(y_i | x_i)`` of each record, probabilities clipped at ``LOSS_FLOOR``.
+
+    Parameters
+    ----------
+    model : a fitted scikit-learn classifier with ``predict_proba`` and ``classes_``
+    X : what ``model`` takes, shape (n_samples, ...)
+    y : array-like of class labels, shape (n_samples,)
+
+    Returns
+    -------
+    ndarray, shape (n_samples,)
+    """
+    _checks.has_attrs(model, name="model", attrs=("predict_proba", "classes_"),
+                      what="a fitted classifier")
+    y = np.asarray(y)
+    probs = np.asarray(model.predict_proba(X), dtype=np.float64)
+    _checks.same_length(X=probs, y=y)
+    column = np.searchsorted(model.classes_, y)
+    if np.any(column >= len(model.classes_)) or np.any(model.classes_[np.minimum(column, len(
+            model.classes_) - 1)] != y):
+        raise ValueError(f"y must hold the model's classes {list(model.classes_)}, got {np.unique(y)[:5]}")
+    return -np.log(np.clip(probs[np.arange(len(y)), column], LOSS_FLOOR, 1.0))
+
+
+def attack_auroc(member_losses, nonmember_losses) -> float:
+    """P(a random member's loss < a random non-member's), ties counting half.
+
+    Parameters
+    ----------
+    member_losses : array-like of float >= 0, shape (n_members,)
+    nonmember_losses : array-like of float >= 0, shape (n_nonmembers,)
+    """
+    members = _losses(member_losses, "member_losses")
+    others = np.sort(_losses(nonmember_losses, "nonmember_losses"))
+    above = len(others) - np.searchsorted(others, members, side="right")  # non-members with a higher loss
+    ties = np.searchsorted(others, members, side="right") - np.searchsorted(others, members, side="left")
+    return float((above + 0.5 * ties).sum() / (len(members) * len(others)))
+
+
+def threshold_attack(member_losses, nonmember_losses, *, threshold: float | None = None) -> AttackResult:
+    """Guess "member" when the loss is at most ``threshold`` (default: the mean member loss)."""
+    members = _losses(member_losses, "member_losses")
+    others = _losses(nonmember_losses, "nonmember_losses")
+    t = float(members.mean()) if threshold is None else _checks.real(threshold, name="threshold", low=0)
+    tpr, fpr = float(np.mean(members <= t)), float(np.mean(others <= t))
+    return AttackResult(t, tpr, fpr, tpr - fpr)
+
+
+def membership_report(model, X_train, y_train, X_test, y_test) -> dict:
+    """Accuracy on members and non-members, the gap, and the attack on a *fitted* ``model``.
+
+    Returns a dict: ``train_accuracy``, ``test_accuracy``, ``gap``, ``attack_auroc``,
+    ``advantage`` (Yeom et al.'s threshold attack), and ``member_losses``/``nonmember_losses``.
+    """
+    member, other = per_example_loss(model, X_train, y_train), per_example_loss(model, X_test, y_test)
+    train_acc = float(np.mean(model.predict(X_train) == np.asarray(y_train)))
+    test_acc = float(np.mean(model.predict(X_test) == np.asarray(y_test)))
+    return {"train_accuracy": train_acc, "test_accuracy": test_acc, "gap": train_acc - test_acc,
+            "attack_auroc": attack_auroc(member, other),
+            "advantage": threshold_attack(member, other).advantage,
+            "member_losses": member, "nonmember_losses": other}
+
+
+def complexity_sweep(split, *, depths=DEPTHS, seed: int = 0):
+    """Decision trees of each depth fitted on the members: the report per depth.
+
+    Parameters
+    ----------
+    split : rseai.privacy.credit.CreditSplit
+    depths : sequence of int >= 1, shape (n_models,)
+    seed : int, the trees' tie-breaking between equally good splits
+
+    Returns
+    -------
+    (table, losses): a DataFrame indexed by ``max_depth`` with the report's numbers, and a dict
+    depth -> (member_losses, nonmember_losses) for the histograms.
+    """
+    import pandas as pd
+    from sklearn.pipeline import make_pipeline
+    from sklearn.tree import DecisionTreeClassifier
+
+    from rseai.privacy.credit import encoder
+
+    seed = _checks.seed(seed)
+    _checks.has_attrs(split, name="split", attrs=("X_train", "y_train", "X_test", "y_test"),
+                      what="a CreditSplit (rseai.privacy.credit_split)")
+    if isinstance(depths, (str, bytes)) or not hasattr(depths, "__iter__"):
+        raise TypeError(f"depths must be a sequence of ints >= 1, got {_checks.show(depths)}")
+    depths = [_checks.integer(d, name="depths", low=1) for d in depths]
+    if not depths:
+        raise ValueError("depths must hold at least one depth, got none")
+    rows, losses = {}, {}
+    for depth in depths:
+        model = make_pipeline(encoder(), DecisionTreeClassifier(max_depth=depth, random_state=seed))
+        model.fit(split.X_train, split.y_train)
+        report = membership_report(model, split.X_train, split.y_train, split.X_test, split.y_test)
+        losses[depth] = (report.pop("member_losses"), report.pop("nonmember_losses"))
+        rows[depth] = report
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("max_depth"), losses

@@ -1,0 +1,182 @@
+"""Memorisation: does the language model continue a famous text word for word?
+
+A model that has read a text many times may reproduce it when given its opening: that is how
+training data leaks out of a language model (Carlini et al., 2021, "Extracting training data
+from large language models", USENIX Security; Carlini et al., 2023, "Quantifying memorization
+across neural language models", ICLR, who find it grows with model size, with how often a text
+is repeated in the training data, and with the length of the prompt). ``completion_test`` gives
+the model the first ``prompt_tokens`` tokens of each text, lets it continue greedily (its single
+most likely token each time, through ``rseai.lm.decode.decode_batch``, the one decoding loop) for
+``continuation_tokens`` tokens, and compares with the true continuation:
+
+- ``match_fraction``: the share of continuation positions where the model's token is the true one;
+- ``matched_prefix``: how many tokens it reproduces before the first difference;
+- ``verbatim``: every token right.
+
+The texts (``datasets/memorisation_texts.csv``, see its datasheet) are public-domain openings
+and texts shipped with Python packages; ``build_texts`` rebuilds that file from ``OPENINGS`` and
+the installed files. Leaves out sampling-based extraction and near-verbatim (edit-distance) matches.
+
+Example
+-------
+>>> match_scores([5, 6, 7, 8], [5, 6, 9, 8])
+(0.75, 2, False)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rseai import _checks
+
+__all__ = ["OPENINGS", "match_scores", "completion_test", "bundled_texts", "build_texts"]
+
+# Public-domain openings: (id, title, author, year published, text); punctuation follows common editions.
+OPENINGS = (
+    ("genesis", "The Bible (King James Version), Genesis 1:1-3", "", 1611,
+     "In the beginning God created the heaven and the earth. And the earth was without form, and void; and "
+     "darkness was upon the face of the deep. And the Spirit of God moved upon the face of the waters. And "
+     "God said, Let there be light: and there was light."),
+    ("gettysburg", "Gettysburg Address", "Abraham Lincoln", 1863,
+     "Four score and seven years ago our fathers brought forth on this continent, a new nation, conceived "
+     "in Liberty, and dedicated to the proposition that all men are created equal. Now we are engaged in a "
+     "great civil war, testing whether that nation, or any nation so conceived and so dedicated, can long "
+     "endure."),
+    ("declaration", "Declaration of Independence", "Thomas Jefferson et al.", 1776,
+     "When in the Course of human events, it becomes necessary for one people to dissolve the political "
+     "bands which have connected them with another, and to assume among the powers of the earth, the "
+     "separate and equal station to which the Laws of Nature and of Nature's God entitle them, a decent "
+     "respect to the opinions of mankind requires that they should declare the causes which impel them to "
+     "the separation."),
+    ("pride", "Pride and Prejudice", "Jane Austen", 1813,
+     "It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in "
+     "want of a wife. However little known the feelings or views of such a man may be on his first entering "
+     "a neighbourhood, this truth is so well fixed in the minds of the surrounding families, that he is "
+     "considered the rightful property of some one or other of their daughters."),
+    ("two_cities", "A Tale of Two Cities", "Charles Dickens", 1859,
+     "It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of "
+     "foolishness, it was the epoch of belief, it was the epoch of incredulity, it was the season of Light, "
+     "it was the season of Darkness, it was the spring of hope, it was the winter of despair."),
+    ("moby_dick", "Moby-Dick", "Herman Melville", 1851,
+     "Call me Ishmael. Some years ago—never mind how long precisely—having little or no money in my purse, "
+     "and nothing particular to interest me on shore, I thought I would sail about a little and see the "
+     "watery part of the world. It is a way I have of driving off the spleen and regulating the "
+     "circulation."),
+    ("hamlet", "Hamlet, Act 3, Scene 1 (written about 1600)", "William Shakespeare", "",
+     "To be, or not to be, that is the question: Whether 'tis nobler in the mind to suffer The slings and "
+     "arrows of outrageous fortune, Or to take arms against a sea of troubles, And by opposing end them. To "
+     "die, to sleep; No more; and by a sleep to say we end The heart-ache and the thousand natural shocks "
+     "That flesh is heir to."),
+    ("lorem_ipsum", "Lorem ipsum (typesetters' filler, scrambled from Cicero's De finibus, 45 BC)", "", "",
+     "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et "
+     "dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut "
+     "aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum "
+     "dolore eu fugiat nulla pariatur."),
+)
+
+# Texts shipped with Python and its packages: (id, title, distribution or module, start of the text).
+BUNDLED = (
+    ("zen_of_python", "The Zen of Python (PEP 20), CPython's `this` module", "this", "Beautiful is better"),
+    ("mit_licence", "MIT licence, as shipped by platformdirs", "platformdirs", "Permission is hereby"),
+    ("bsd3_licence", "BSD 3-clause licence, as shipped by numpy", "numpy", "Redistribution and use"),
+    ("apache_licence", "Apache License 2.0, as shipped by accelerate", "accelerate", "Apache License"),
+)
+MAX_CHARS = 700  # each text is cut here: far more than any prompt and continuation need
+
+
+def match_scores(target, generated) -> tuple[float, int, bool]:
+    """(share of positions equal, tokens equal before the first difference, all equal)."""
+    target, generated = list(target), list(generated)
+    if not target:
+        raise ValueError("target must hold at least one token, got none")
+    same = [t == g for t, g in zip(target, generated)] + [False] * max(0, len(target) - len(generated))
+    prefix = next((i for i, s in enumerate(same) if not s), len(same))
+    return float(np.mean(same)), int(prefix), bool(all(same))
+
+
+def completion_test(lm, texts, *, prompt_tokens: int = 16, continuation_tokens: int = 24):
+    """Greedy continuation of each text's first ``prompt_tokens`` tokens, scored against the text.
+
+    Parameters
+    ----------
+    lm : rseai.lm.LanguageModel
+    texts : sequence of str, shape (n_texts,); each at least ``prompt_tokens + continuation_tokens`` tokens
+    prompt_tokens, continuation_tokens : int >= 1
+
+    Returns
+    -------
+    DataFrame, one row per text: ``prompt``, ``truth``, ``model`` (texts), ``match_fraction``,
+    ``matched_prefix``, ``verbatim``.
+    """
+    import pandas as pd
+
+    from rseai.lm.decode import decode_batch, greedy
+
+    _checks.has_attrs(lm, name="lm", attrs=("model", "tokenizer", "pad_id"), what="a LanguageModel")
+    p = _checks.integer(prompt_tokens, name="prompt_tokens", low=1, high=512)
+    k = _checks.integer(continuation_tokens, name="continuation_tokens", low=1, high=256)
+    texts = list(_checks.names(texts, name="texts"))
+    texts = [_checks.text(t, name="texts", allow_empty=False) for t in texts]
+    ids = [lm.tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
+    short = [i for i, row in enumerate(ids) if len(row) < p + k]
+    if short:
+        raise ValueError(f"texts must each have at least prompt_tokens + continuation_tokens = {p + k} "
+                         f"tokens, got {len(ids[short[0]])} in text {short[0]}")
+    outs = decode_batch(lm.model, [row[:p] for row in ids], choose=greedy, max_new_tokens=k, pad_id=lm.pad_id)
+    rows = []
+    for row, out in zip(ids, outs):
+        fraction, prefix, verbatim = match_scores(row[p:p + k], out)
+        decode = lm.tokenizer.decode
+        rows.append({"prompt": decode(row[:p]), "truth": decode(row[p:p + k]), "model": decode(out),
+                     "match_fraction": fraction, "matched_prefix": prefix, "verbatim": verbatim})
+    return pd.DataFrame(rows)
+
+
+def bundled_texts() -> list[dict]:
+    """The ``BUNDLED`` texts read from the installed files (the Zen from CPython's ``this``)."""
+    import ast
+    import codecs
+    import importlib.util
+    import platform
+    from importlib import metadata
+    from pathlib import Path
+
+    rows = []
+    for key, title, source, start in BUNDLED:
+        if source == "this":  # read the module's source: importing it would print the Zen
+            tree = ast.parse(Path(importlib.util.find_spec("this").origin).read_text())
+            encoded = next(node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                           and getattr(node.targets[0], "id", "") == "s")
+            text, origin = codecs.decode(encoded, "rot13"), f"CPython {platform.python_version()}"
+        else:
+            dist = metadata.distribution(source)
+            files = [f for f in dist.files or []
+                     if "licen" in f.name.lower() and f.parts[0].endswith(".dist-info")]
+            text = next((f.read_text() for f in files if start in (f.read_text() or "")), None)
+            if text is None:
+                raise FileNotFoundError(f"no licence file of {source} {dist.version} holds {start!r}")
+            origin = f"{source} {dist.version}"
+        text = text[text.index(start):][:MAX_CHARS]
+        rows.append({"id": key, "kind": "bundled", "title": title, "author": "", "year": "", "origin": origin,
+                     "text": text})
+    return rows
+
+
+def build_texts(path) -> None:
+    """Write ``OPENINGS`` and ``bundled_texts()`` to ``path`` (the committed CSV)."""
+    import pandas as pd
+
+    rows = [{"id": key, "kind": "public domain", "title": title, "author": author, "year": year,
+             "origin": "typed from the public-domain text", "text": text}
+            for key, title, author, year, text in OPENINGS]
+    pd.DataFrame(rows + bundled_texts()).to_csv(path, index=False)
+
+
+if __name__ == "__main__":  # python -m rseai.privacy.memorise build
+    import sys
+
+    if sys.argv[1:2] != ["build"]:
+        raise SystemExit("usage: python -m rseai.privacy.memorise build")
+    from rseai.data import datasets_dir
+
+    build_texts(datasets_dir() / "memorisation_texts.csv")

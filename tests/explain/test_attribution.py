@@ -1,0 +1,55 @@
+"""Occlusion: the batched drops equal one forward pass per occluded prompt; targets must be single
+tokens; the Parliament prompt turns the model to Canberra."""
+
+import numpy as np
+import pytest
+
+from rseai.explain.attribution import occlusion, target_id
+
+
+def _log_probs(lm, ids):
+    logits = lm.logits_for(ids)
+    return logits - logits.max() - np.log(np.exp(logits - logits.max()).sum())
+
+
+def test_batched_occlusion_equals_one_pass_per_occluded_prompt(smollm):
+    prompt = "The capital of Australia is"
+    table = occlusion(smollm, prompt, targets=[" Sydney", " Canberra"])
+    ids = smollm.encode(prompt)
+    assert list(table["token_id"]) == ids and list(table["token"])[1] == "␣capital"
+    full = _log_probs(smollm, ids)
+    for target in (" Sydney", " Canberra"):
+        t = target_id(smollm, target)
+        expected = [full[t] - _log_probs(smollm, ids[:i] + ids[i + 1:])[t] for i in range(len(ids))]
+        assert np.allclose(table[target], expected, atol=1e-4), target
+        assert table.attrs["probs"][target] == pytest.approx(np.exp(full[t]), rel=1e-4)
+
+
+def test_a_word_about_government_pushes_towards_canberra(smollm):
+    prompt = "The Australian Parliament sits in the capital,"
+    table = occlusion(smollm, prompt, targets=[" Sydney", " Canberra"])
+    row = table.set_index("token").loc["␣Parliament"]
+    assert row[" Canberra"] > 0 > row[" Sydney"]
+    assert table.attrs["probs"][" Canberra"] > 0.5 > table.attrs["probs"][" Sydney"]
+
+
+@pytest.mark.parametrize("targets, error, match", [
+    (["Sydney"], ValueError, r"one token .* 'Sydney', which is 3 tokens \(did you mean ' Sydney'"),
+    ([" Wagga Wagga"], ValueError, r"got ' Wagga Wagga', which is \d tokens$"),
+    ([" Sydney", " Sydney"], ValueError, "targets must be different tokens"),
+    ([""], ValueError, "targets must contain some text"),
+    ([3], TypeError, "targets must hold only strings"),
+    ([], ValueError, "targets must hold at least one name"),
+])
+def test_bad_targets_are_refused(smollm, targets, error, match):
+    with pytest.raises(error, match=match):
+        occlusion(smollm, "The capital of Australia is", targets=targets)
+
+
+def test_bad_prompts_are_refused(smollm):
+    with pytest.raises(ValueError, match="prompt must have at least two tokens"):
+        occlusion(smollm, "Hello", targets=[" world"])
+    with pytest.raises(ValueError, match="prompt must contain some text"):
+        occlusion(smollm, "  ", targets=[" world"])
+    with pytest.raises(TypeError, match="lm must be a LanguageModel"):
+        occlusion(None, "The capital of Australia is", targets=[" Sydney"])
