@@ -17,13 +17,9 @@ import numpy as np
 
 from rseai.detection.rates import as_scores, false_accusation_rate, threshold_for_catch
 from rseai.detection.scores import TokenStats
-from rseai.feedback import as_number, close, describe, feedback, not_attempted
+from rseai.feedback import as_number, close, describe, feedback, not_attempted, not_done
 
 __all__ = ["check_perplexity", "check_false_accusation_rate", "check_auroc", "check_innocent_share"]
-
-
-def _stub(what: str) -> bool:
-    return feedback(False, what=what, hint="replace the placeholder (None or ...) with your answer")
 
 
 def check_perplexity(value, stats: TokenStats) -> bool:
@@ -33,7 +29,7 @@ def check_perplexity(value, stats: TokenStats) -> bool:
         raise TypeError("stats must be one TokenStats (token_stats(lm, [text])[0]), "
                         f"got {type(stats).__name__}")
     if not_attempted(value):
-        return _stub(what)
+        return not_done(what)
     expected = float(np.exp(-stats.log_prob.mean()))
     got = as_number(value)
     hint = "perplexity = exp(-mean of the log-probabilities)"
@@ -50,7 +46,7 @@ def check_false_accusation_rate(value, human_scores, machine_scores, *, catch: f
     what = "the false-accusation rate"
     t = threshold_for_catch(machine_scores, catch=catch)
     if not_attempted(value):
-        return _stub(what)
+        return not_done(what)
     expected = false_accusation_rate(human_scores, t)
     got = as_number(value)
     hint = (f"threshold = the score that {catch:.0%} of machine texts reach (sort them, highest first); "
@@ -67,7 +63,7 @@ def check_auroc(value, y_true, scores) -> bool:
     y = np.asarray(y_true)
     s = as_scores(scores)
     if not_attempted(value):
-        return _stub(what)
+        return not_done(what)
     m, h = s[y == 1][:, None], s[y == 0][None, :]
     expected = float(np.mean((m > h) + 0.5 * (m == h)))
     got = as_number(value)
@@ -85,7 +81,7 @@ def check_innocent_share(value, *, far: float, caught: float, base_rate: float) 
         if as_number(v) is None or not 0 <= v <= 1:
             raise ValueError(f"{name} must be a number in [0, 1], got {v!r}")
     if not_attempted(value):
-        return _stub(what)
+        return not_done(what)
     innocent, guilty = far * (1 - base_rate), caught * base_rate
     expected = innocent / (innocent + guilty) if innocent + guilty > 0 else 0.0
     got = as_number(value)
