@@ -76,7 +76,8 @@ def out_of_fold_probs(estimator, X, labels, *, cv: int = 5, seed):
             model = clone(estimator).fit(X[train], labels[train])
             probs = model.predict_proba(X[held_out])
         except (ValueError, FloatingPointError) as err:  # e.g. a scaler overflowing on huge values
-            raise ValueError(f"the estimator failed on X (largest |value| {np.abs(X).max():.3g}): {err}") from err
+            raise ValueError(f"the estimator failed on X (largest |value| {np.abs(X).max():.3g}): "
+                             f"{err}") from err
         if not np.isfinite(probs).all():
             raise ValueError(f"the estimator returned non-finite probabilities on X (largest |value| "
                              f"{np.abs(X).max():.3g}); rescale X")

@@ -56,5 +56,5 @@ def test_requests_beyond_localhost_are_named_and_aborted_at_once(browser):
     assert set(outside) == {"https://cdn.example.com/font-awesome.css", "http://example.org/logo.png",
                             "https://api.example.net/telemetry", "wss://example.org/socket"}, outside
     stopped_here = {url for url, why in failures.items() if why == "net::ERR_INTERNET_DISCONNECTED"}
-    assert stopped_here == set(outside) - {"wss://example.org/socket"}, f"not aborted by the guard: {failures}"
+    assert stopped_here == set(outside) - {"wss://example.org/socket"}, f"not aborted here: {failures}"
     assert seconds < 10, f"outside requests took {seconds:.1f} s: they waited for a timeout"
