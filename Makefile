@@ -16,7 +16,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: guides install model lab test lint unit notebooks student bench bench-quick claims-seeds clean app \
+.PHONY: guides core-times install model lab test lint unit notebooks student bench bench-quick claims-seeds clean app \
 	browser-deps browser offline slides hub hub-deps hub-test
 
 # Classroom checks (issue 8): notebooks with the network cut off, real JupyterLab/Voila in Chromium.
@@ -96,6 +96,11 @@ slides: install
 # One-page facilitator guides (goals, timings, checkpoints, claims) generated from the notebooks.
 guides: install
 	$(BIN)/python -m rseai.classroom.lessons notebooks docs/guides
+
+# Measure how long each notebook's core-path code runs (docs/guides/core_path_seconds.json), then
+# write the guides that quote it. Runs every notebook once (minutes); BENCH_NOTEBOOKS="00 06" picks.
+core-times: model
+	$(BIN)/python benchmarks/bench_core_path.py; status=$$?; $(MAKE) guides; exit $$status
 
 student: install
 	$(BIN)/rseai student notebooks student
