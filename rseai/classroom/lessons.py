@@ -185,9 +185,10 @@ def _timing_line(timing: dict | None, nb: dict) -> str:
                 "then `make guides`).")
     fresh = ("this notebook's current code" if timing.get("code") == code_digest(nb)
              else "an earlier version of its code: measure again before relying on it")
-    return (f"**Running the code:** the core path's code cells took {timing['core_s']:.0f} s, the deep "
-            f"dives' {timing['deep_s']:.0f} s more, in a fresh kernel with nothing cached, on "
-            f"{timing['machine']} ({timing['date']}; {fresh}; `benchmarks/bench_core_path.py`).")
+    return (f"**Running the code:** the core path's code cells took {timing['core_s']:.0f} s "
+            f"({timing['core_cpu_s']:.0f} s of CPU), the deep dives' {timing['deep_s']:.0f} s more, in a "
+            f"fresh kernel with nothing cached, on {timing['machine']} at load {timing['load']:.1f} "
+            f"({timing['date']}; {fresh}; `benchmarks/bench_core_path.py`).")
 
 
 def _goals(nb: dict) -> list[str]:
