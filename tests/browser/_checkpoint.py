@@ -94,3 +94,45 @@ print(_json.dumps({{"kind": {name}.kind, "answer": {name}.answer, "tolerance": {
                    "feedback": {name}.feedback.value}}))
 del _json
 """
+
+
+_MARK_FIRST = """
+(marker) => {
+  const button = Array.from(document.querySelectorAll('button.widget-button'))
+      .find(node => node.textContent.trim() === 'Check my answer');
+  if (!button) return false;
+  button.closest('.widget-vbox').setAttribute('data-rseai-probe', marker);
+  button.scrollIntoView();
+  return true;
+}
+"""
+
+
+def mark_first_checkpoint(page, marker: str = "checkpoint", *, timeout_ms: float) -> str:
+    """Tag the page's first checkpoint box once it has rendered; return a CSS selector for it."""
+    page.wait_for_function(f"() => ({_MARK_FIRST})({marker!r})", timeout=timeout_ms)
+    return f"[data-rseai-probe={marker}]"
+
+
+_ANSWER_NAMED = re.compile(r"the answer is “?(.+?)”?\. ")
+
+
+def answer_wrong_then_right(page, root_selector: str) -> tuple[Feedback, Feedback]:
+    """Without the kernel (app mode): give a wrong answer, then the one its feedback names.
+
+    A number box gets a number no lesson asks for; radio buttons get the first option, or the
+    second when the first was right. Returns the feedback to the wrong answer and to the right one.
+    """
+    root = page.locator(root_selector)
+    if root.locator(".widget-text input").count():
+        kind, options = "number", ["987654321"]
+    else:
+        labels = root.locator(".widget-radio-box label").all_inner_texts()
+        kind, options = "choice", [text.strip() for text in labels]
+    first = answer(page, root_selector, options[0], kind=kind)
+    if first.text.startswith("✓ Right"):
+        return answer(page, root_selector, options[1], kind=kind), first
+    named = _ANSWER_NAMED.search(first.text)
+    assert named, f"the feedback to a wrong answer names no right answer: {first.text}"
+    right = named.group(1).split()[0] if kind == "number" else named.group(1)  # "91 kWh" -> "91"
+    return first, answer(page, root_selector, right, kind=kind)
