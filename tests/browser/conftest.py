@@ -4,6 +4,8 @@ These tests start servers and a browser, so they run only when asked: ``make bro
 of ``make test``) sets ``RSEAI_BROWSER_TESTS=1``. Without Chromium or Playwright they fail under
 CI (``CI=true``) with the command that installs them; elsewhere they skip with that loud reason.
 Screenshots, server logs and the measured latencies go to ``test-artifacts/browser/`` (git-ignored).
+Every test's page records the requests it makes (``_network.watch_network``): one beyond
+localhost is aborted at once and fails the test at teardown, naming the URL.
 """
 
 from __future__ import annotations
