@@ -106,12 +106,14 @@ student: install
 	$(BIN)/rseai student notebooks student
 
 # Each benchmark exits non-zero on a missed goal; all run, then the make fails if any missed.
-# Full runs write benchmarks/results/*.json and the README table (benchmarks/render_readme.py).
+# Full runs write benchmarks/results/*.json and the README table (benchmarks/render_readme.py),
+# and the guides quote bench_core_path's timings.
 BENCH_QUICK_SCRIPTS ?= bench_risk bench_lm bench_next_token bench_labels bench_hallucination bench_carbon \
 	bench_memory
 bench: model
 	@failed=""; for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || failed="$$failed $$f"; done; \
 	$(BIN)/python benchmarks/render_readme.py; \
+	$(BIN)/python -m rseai.classroom.lessons notebooks docs/guides; \
 	test -z "$$failed" || { echo "*** missed goals:$$failed ***"; exit 1; }
 
 # The same scripts with fewer repeats and smaller inputs (under 3 minutes); part of `make test`.
