@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 RIGHT_COLOUR, WRONG_COLOUR = "rgb(0, 158, 115)", "rgb(213, 94, 0)"  # checkpoints._COLOURS, as CSS gives them
 
 
@@ -59,6 +57,8 @@ def answer(page, root_selector: str, value, *, kind: str, timeout_ms: float = 20
     Waits until the feedback line changes, at most ``timeout_ms``: a checker that says the same
     thing to every answer changes nothing, and the caller's asserts then report what it shows.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # here: collecting needs no playwright
+
     root = page.locator(root_selector)
     before = feedback(page, root_selector).text
     if kind == "number":
