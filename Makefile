@@ -16,7 +16,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: guides install model lab test lint unit notebooks student bench bench-quick claims-seeds clean app \
+.PHONY: guides core-times install model lab test lint unit notebooks student bench bench-quick claims-seeds clean app \
 	browser-deps browser offline slides hub hub-deps hub-test
 
 # Classroom checks (issue 8): notebooks with the network cut off, real JupyterLab/Voila in Chromium.
@@ -97,16 +97,23 @@ slides: install
 guides: install
 	$(BIN)/python -m rseai.classroom.lessons notebooks docs/guides
 
+# Measure how long each notebook's core-path code runs (docs/guides/core_path_seconds.json), then
+# write the guides that quote it. Runs every notebook once (minutes); BENCH_NOTEBOOKS="00 06" picks.
+core-times: model
+	$(BIN)/python benchmarks/bench_core_path.py; status=$$?; $(MAKE) guides; exit $$status
+
 student: install
 	$(BIN)/rseai student notebooks student
 
 # Each benchmark exits non-zero on a missed goal; all run, then the make fails if any missed.
-# Full runs write benchmarks/results/*.json and the README table (benchmarks/render_readme.py).
+# Full runs write benchmarks/results/*.json and the README table (benchmarks/render_readme.py),
+# and the guides quote bench_core_path's timings.
 BENCH_QUICK_SCRIPTS ?= bench_risk bench_lm bench_next_token bench_decode bench_labels bench_hallucination bench_carbon \
 	bench_memory
 bench: model
 	@failed=""; for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || failed="$$failed $$f"; done; \
 	$(BIN)/python benchmarks/render_readme.py; \
+	$(BIN)/python -m rseai.classroom.lessons notebooks docs/guides; \
 	test -z "$$failed" || { echo "*** missed goals:$$failed ***"; exit 1; }
 
 # The same scripts with fewer repeats and smaller inputs (under 3 minutes); part of `make test`.

@@ -5,8 +5,10 @@
 of their heading, as in ``rseai.classroom.notes``. ``facilitator_guide(path)`` writes a one-page
 Markdown guide from the notebook itself: the learning goals from its title cell, the timed
 sections, the no-code checkpoints, the exercises and the claims to read aloud, plus the words and
-code cells on the core path. ``make guides`` writes them into ``docs/guides/``; a test fails when
-a committed guide differs from what the notebook now gives.
+code cells on the core path, and how long its code takes to run, from the measurement that
+``benchmarks/bench_core_path.py`` writes beside the guides (``TIMINGS_FILE``). ``make guides``
+writes them into ``docs/guides/``; a test fails when a committed guide differs from what the
+notebook now gives.
 
 It leaves out what an instructor adds in the room: breaks, questions, local examples.
 
@@ -23,6 +25,7 @@ from pathlib import Path
 
 CORE, DEEP = "core", "deep"
 CORE_RANGE = (45, 60)  # minutes on the core path of each teaching notebook (01 onwards)
+TIMINGS_FILE = "core_path_seconds.json"  # beside the guides; written by benchmarks/bench_core_path.py
 
 # notebook -> [(heading start, minutes, path)]; every "## " heading of the notebook is listed.
 LESSONS = {
@@ -166,6 +169,34 @@ def core_size(nb: dict, number: str) -> dict:
     return {"minutes": core_minutes(number), "words": words, "code_cells": code}
 
 
+def code_digest(nb: dict) -> str:
+    """A short fingerprint of the notebook's code cells: tells a timing of this code from an older one."""
+    import hashlib
+
+    code = "\n\x00".join(_text(c) for c in nb["cells"] if c.get("cell_type") == "code")
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()[:12]
+
+
+def read_timings(folder: str | Path) -> dict:
+    """The measured core-path timings in ``folder`` (``TIMINGS_FILE``), by notebook number; {} if none."""
+    import json
+
+    file = Path(folder) / TIMINGS_FILE
+    return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+
+
+def _timing_line(timing: dict | None, nb: dict) -> str:
+    if not timing:
+        return ("**Running the code:** not measured yet (`python benchmarks/bench_core_path.py`, "
+                "then `make guides`).")
+    fresh = ("this notebook's current code" if timing.get("code") == code_digest(nb)
+             else "an earlier version of its code: measure again before relying on it")
+    return (f"**Running the code:** the core path's code cells took {timing['core_s']:.0f} s "
+            f"({timing['core_cpu_s']:.0f} s of CPU), the deep dives' {timing['deep_s']:.0f} s more, in a "
+            f"fresh kernel with nothing cached, on {timing['machine']} at load {timing['load']:.1f} "
+            f"({timing['date']}; {fresh}; `benchmarks/bench_core_path.py`).")
+
+
 def _goals(nb: dict) -> list[str]:
     title = _text(nb["cells"][0])
     part = title.split("**Learning goals.**", 1)[-1] if "**Learning goals.**" in title else ""
@@ -175,8 +206,11 @@ def _goals(nb: dict) -> list[str]:
 _CHECKPOINT = re.compile(r"\b(?:choice|number|prediction)\(\s*[rf]?\"([^\"]+)\"")
 
 
-def facilitator_guide(path: str | Path) -> str:
-    """A one-page Markdown guide for the notebook at ``path``, generated from the notebook."""
+def facilitator_guide(path: str | Path, *, timing: dict | None = None) -> str:
+    """A one-page Markdown guide for the notebook at ``path``, generated from the notebook.
+
+    ``timing`` is the notebook's entry of ``read_timings``: the measured seconds of its code.
+    """
     import nbformat
 
     path = Path(path)
@@ -190,7 +224,8 @@ def facilitator_guide(path: str | Path) -> str:
              f"Generated from `notebooks/{path.name}` by `make guides`; do not edit by hand.", "",
              f"**Core path: {size['minutes']} minutes** ({size['words']:,} words to read, "
              f"{size['code_cells']} code cells). Deep dives add "
-             f"{sum(s['minutes'] for s in secs if s['path'] == DEEP)} minutes.", ""]
+             f"{sum(s['minutes'] for s in secs if s['path'] == DEEP)} minutes.", "",
+             _timing_line(timing, nb), ""]
     goals = _goals(nb)
     if goals:
         lines += ["## Learning goals", ""] + [f"{i}. {g}" for i, g in enumerate(goals, 1)] + [""]
@@ -222,17 +257,17 @@ def write_guides(notebooks_dir: str | Path, target_dir: str | Path) -> list[Path
     if not notebooks_dir.is_dir():
         raise ValueError(f"notebooks_dir must be a folder of notebooks, got {str(notebooks_dir)!r}")
     target_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    timings, written = read_timings(target_dir), []
     for nb_path in sorted(notebooks_dir.glob("*.ipynb")):
         if nb_path.name[:2] in LESSONS:
             out = target_dir / (nb_path.stem + ".md")
-            out.write_text(facilitator_guide(nb_path), encoding="utf-8")
+            out.write_text(facilitator_guide(nb_path, timing=timings.get(nb_path.name[:2])), encoding="utf-8")
             written.append(out)
     return written
 
 
-__all__ = ["LESSONS", "CORE", "DEEP", "CORE_RANGE", "DEEP_MARK", "mark_deep_dives", "timed_notes",
-           "core_minutes", "sections", "core_size",
+__all__ = ["LESSONS", "CORE", "DEEP", "CORE_RANGE", "DEEP_MARK", "TIMINGS_FILE", "mark_deep_dives",
+           "timed_notes", "core_minutes", "sections", "core_size", "code_digest", "read_timings",
            "facilitator_guide", "write_guides"]
 
 if __name__ == "__main__":

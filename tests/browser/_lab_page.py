@@ -117,9 +117,47 @@ del _rseai_state
 """
 
 
+def run_in_kernel(page, code: str) -> str:
+    """Run ``code`` in the open notebook's kernel (not in a cell); return what it printed or raised."""
+    return page.evaluate(_EXECUTE, code)
+
+
 def kernel_state(page):
     """A function (class name, expression) -> "True", "False" or the error, run in the notebook's kernel."""
-    return lambda cls, expr: page.evaluate(_EXECUTE, _STATE.format(cls=cls, expr=expr))
+    return lambda cls, expr: run_in_kernel(page, _STATE.format(cls=cls, expr=expr))
+
+
+_RUN_UP_TO = f"""
+async (snippet) => {{
+  const panel = {_CURRENT};
+  await panel.context.ready;
+  await panel.sessionContext.ready;
+  const notebook = panel.content;
+  const index = notebook.widgets.findIndex(cell => cell.model.sharedModel.getSource().includes(snippet));
+  if (index < 0) return {{index, ok: false, seconds: 0}};
+  const started = performance.now();
+  notebook.activeCellIndex = index;
+  const above = index === 0 || await window.jupyterapp.commands.execute('notebook:run-all-above');
+  notebook.activeCellIndex = index;
+  const own = await window.jupyterapp.commands.execute('notebook:run-cell');
+  return {{index, ok: Boolean(above && own), seconds: (performance.now() - started) / 1000}};
+}}
+"""
+
+
+def run_up_to(page, snippet: str, *, timeout_ms: float) -> int:
+    """Run every cell above the one whose source contains ``snippet``, then that cell; fail on errors.
+
+    Returns the cell's index. Cells below it stay unrun (a checkpoint needs only what comes before).
+    """
+    page.set_default_timeout(timeout_ms)
+    result = page.evaluate(_RUN_UP_TO, snippet)
+    assert result["index"] >= 0, f"no cell contains {snippet!r}"
+    problems = [p for p in page.evaluate(_ERRORS)
+                if not p.endswith("did not run") or int(p.split()[1]) <= result["index"]]
+    assert not problems, "notebook failed in JupyterLab:\n" + "\n".join(problems)
+    assert result["ok"], "running the cells up to the checkpoint reported a failure"
+    return result["index"]
 
 
 def cell_errors(page) -> list[str]:

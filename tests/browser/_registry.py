@@ -7,6 +7,7 @@ description label, as a person finds them). See ``_probe.Step`` for the kinds of
 drawn for the new value; ``W`` is the widget, ``titles(fig)`` a figure's titles).
 """
 
+from _checkpoint import CheckpointProbe
 from _probe import Probe, Step
 
 # 01: the bars must be the distribution for the prompt and temperature now set.
@@ -66,4 +67,16 @@ PROBES = [
         Step("slider", "ε", "ArrowLeft", repeat=2, expect=r"ε = 1:",
              state="W.state['epsilon'] == W.epsilon.value == 1.0"),
     ]),)),
+]
+
+# One no-code checkpoint per notebook, answered wrong and then right (test_browser_checkpoints):
+# an early one, so only the cells above it run. Numbers and choices both appear.
+CHECKPOINTS = [
+    CheckpointProbe("00", "cp_threads"),
+    CheckpointProbe("01", "cp_tokens"),
+    CheckpointProbe("02", "cp_greedy"),
+    CheckpointProbe("03", "cp_error"),
+    CheckpointProbe("04", "cp_review"),
+    CheckpointProbe("05", "cp_energy"),
+    CheckpointProbe("06", "cp_pair"),
 ]

@@ -4,6 +4,8 @@ These tests start servers and a browser, so they run only when asked: ``make bro
 of ``make test``) sets ``RSEAI_BROWSER_TESTS=1``. Without Chromium or Playwright they fail under
 CI (``CI=true``) with the command that installs them; elsewhere they skip with that loud reason.
 Screenshots, server logs and the measured latencies go to ``test-artifacts/browser/`` (git-ignored).
+Every test's page records the requests it makes (``_network.watch_network``): one beyond
+localhost is aborted at once and fails the test at teardown, naming the URL.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from _config import (  # noqa: E402
     run_all_seconds,
     skips,
 )
+from _network import watch_network  # noqa: E402
 from _servers import copy_notebooks, start_lab  # noqa: E402
 
 
@@ -65,6 +68,7 @@ def browser():
 @pytest.fixture()
 def page(browser, request, artifacts):
     context = browser.new_context(viewport={"width": 1280, "height": 1500})
+    outside = watch_network(context)  # every test, JupyterLab and Voila: nothing beyond localhost
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(
@@ -77,6 +81,8 @@ def page(browser, request, artifacts):
         page.screenshot(path=str(artifacts / f"FAILED-{request.node.name}.png"), full_page=True)
         (artifacts / f"FAILED-{request.node.name}-console.txt").write_text("\n".join(page.console_errors))
     context.close()
+    assert not outside, (f"{request.node.name}: the page requested {len(outside)} URL(s) beyond "
+                         "localhost (aborted):\n" + "\n".join(outside))
 
 
 @pytest.fixture(scope="session")

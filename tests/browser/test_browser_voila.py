@@ -4,7 +4,9 @@ Voila (what ``make app NB=01`` starts) executes the notebook when the page is re
 streams the outputs; the test waits for the widget's first figure, checks that no code and no
 error reached the page, then changes the same controls as the JupyterLab test and times the
 redraw, checks that each change shows its new value (``Step.expect``), that no error reached the
-page and that the console logged none. Every notebook with a widget by default;
+page and that the console logged none. Then it answers the page's first no-code checkpoint as a
+participant in app mode does, wrong and then with the answer the feedback named: "✗ Not quite"
+in the warning colour, then "✓ Right" in green. Every notebook with a widget by default;
 ``RSEAI_VOILA_NOTEBOOKS="01 03"`` picks some.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from _checkpoint import RIGHT_COLOUR, WRONG_COLOUR, answer_wrong_then_right, mark_first_checkpoint
 from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency
 from _probe import Probe, exercise, settle
 from _registry import PROBES
@@ -67,6 +70,13 @@ def test_voila_page_renders_and_its_widget_answers(probe: Probe, browser, page, 
         text = page.locator("body").inner_text()
         assert "Traceback" not in text, text[:3000]
         assert not wrong, "a control did not change the widget correctly:\n" + "\n".join(wrong)
+        box = mark_first_checkpoint(page, timeout_ms=timeout_ms)
+        said_wrong, said_right = answer_wrong_then_right(page, box)
+        page.locator(box).screenshot(path=str(artifacts / f"voila-{probe.notebook}-checkpoint.png"))
+        assert said_wrong.visible and said_wrong.text.startswith("✗ Not quite"), said_wrong
+        assert said_wrong.colour == WRONG_COLOUR, said_wrong
+        assert said_right.visible and said_right.text.startswith("✓ Right"), said_right
+        assert said_right.colour == RIGHT_COLOUR, said_right
         console = page.console_errors
         assert not console, "the browser console logged errors:\n" + "\n".join(console)
         assert not slow, slow

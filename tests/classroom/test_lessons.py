@@ -29,8 +29,24 @@ def test_core_path_fits_a_slot_and_plan_matches_the_headings(path):
 def test_committed_guide_is_what_the_notebook_gives(path):
     guide = ROOT / "docs" / "guides" / (path.stem + ".md")
     assert guide.is_file(), f"missing {guide}: run make guides"
-    expected = lessons.facilitator_guide(path)
+    timing = lessons.read_timings(guide.parent).get(path.name[:2])
+    expected = lessons.facilitator_guide(path, timing=timing)
     assert guide.read_text(encoding="utf-8") == expected, "stale guide: run make guides"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS[:1], ids=lambda p: p.name[:2])
+def test_guide_states_the_measured_time_and_whether_it_is_of_the_current_code(path):
+    nb = nbformat.read(path, as_version=4)
+    timing = {"core_s": 12.4, "core_cpu_s": 20.2, "deep_s": 3.0, "load": 1.5, "machine": "x86_64, 2 cores",
+              "date": "2026-11-29",
+              "code": lessons.code_digest(nb)}
+    guide = lessons.facilitator_guide(path, timing=timing)
+    assert "core path's code cells took 12 s (20 s of CPU), the deep dives' 3 s more" in guide
+    assert "on x86_64, 2 cores at load 1.5 (2026-11-29;" in guide
+    assert "this notebook's current code" in guide
+    stale = lessons.facilitator_guide(path, timing={**timing, "code": "0" * 12})
+    assert "an earlier version of its code" in stale
+    assert "not measured yet" in lessons.facilitator_guide(path)
 
 
 def test_a_renamed_heading_is_caught():

@@ -1,0 +1,138 @@
+"""Answer a no-code checkpoint in the browser as a participant does, and read the feedback shown.
+
+A checkpoint (``rseai.classroom.checkpoints``) is a box with a question, radio buttons or a text
+field, a **Check my answer** button and a feedback line. ``answer`` picks the option (or types
+the number), presses the button and waits for the feedback line to change; ``Feedback`` is what
+the participant then sees: the text, whether it is visible, and its colour.
+
+``CheckpointProbe("03", "cp_error")`` names a notebook and the checkpoint's variable in it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+RIGHT_COLOUR, WRONG_COLOUR = "rgb(0, 158, 115)", "rgb(213, 94, 0)"  # checkpoints._COLOURS, as CSS gives them
+
+
+@dataclass(frozen=True)
+class CheckpointProbe:
+    notebook: str  # number prefix of the notebook file, e.g. "03"
+    name: str  # the checkpoint's variable, e.g. "cp_error"; its cell holds "cp_error = checkpoints."
+
+    @property
+    def cell_contains(self) -> str:
+        return f"{self.name} = checkpoints."
+
+
+@dataclass(frozen=True)
+class Feedback:
+    text: str
+    visible: bool
+    colour: str
+
+
+_FEEDBACK = """
+(selector) => {
+  const box = document.querySelector(selector);
+  const htmls = box.querySelectorAll('.widget-html');
+  const line = htmls[htmls.length - 1];
+  const span = line && line.querySelector('span');
+  const shown = Boolean(span && span.offsetParent !== null && span.getClientRects().length);
+  return {text: line ? line.textContent.trim() : '', visible: shown,
+          colour: span ? getComputedStyle(span).color : ''};
+}
+"""
+
+
+def feedback(page, root_selector: str) -> Feedback:
+    """The checkpoint's feedback line as rendered (its last HTML element)."""
+    return Feedback(**page.evaluate(_FEEDBACK, root_selector))
+
+
+def answer(page, root_selector: str, value, *, kind: str, timeout_ms: float = 20_000) -> Feedback:
+    """Give ``value`` (an option's text, or a number typed), press the button, return the feedback.
+
+    Waits until the feedback line changes, at most ``timeout_ms``: a checker that says the same
+    thing to every answer changes nothing, and the caller's asserts then report what it shows.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # here: collecting needs no playwright
+
+    root = page.locator(root_selector)
+    before = feedback(page, root_selector).text
+    if kind == "number":
+        field = root.locator(".widget-text input").first
+        field.fill(str(value))
+        field.press("Tab")  # leave the box, as a person does before clicking
+    else:
+        exact = re.compile(rf"^\s*{re.escape(str(value))}\s*$")
+        root.locator(".widget-radio-box label", has_text=exact).first.click()
+    root.locator("button.widget-button", has_text="Check my answer").first.click()
+    try:
+        page.wait_for_function(f"([selector, before]) => {{ const t = ({_FEEDBACK})(selector).text;"
+                               " return t && t !== before; }", arg=[root_selector, before],
+                               timeout=timeout_ms)
+    except PlaywrightTimeout:  # same text as before (or none): the caller's asserts say what is shown
+        pass
+    return feedback(page, root_selector)
+
+
+def wrong_value(spec: dict):
+    """A wrong answer for the checkpoint described by ``spec`` (its kind, answer, tolerance, options)."""
+    if spec["kind"] == "number":
+        step = max(2 * spec["tolerance"], abs(spec["answer"]), 1.0)
+        return f"{spec['answer'] + step:g}"
+    return next(o for o in spec["options"] if o != spec["answer"])
+
+
+# Printed by the kernel: what the test needs to know about checkpoint ``{name}``.
+SPEC = """
+import json as _json
+print(_json.dumps({{"kind": {name}.kind, "answer": {name}.answer, "tolerance": {name}.tolerance,
+                   "options": list(getattr({name}.field, "options", ())), "explain": {name}.explain,
+                   "feedback": {name}.feedback.value}}))
+del _json
+"""
+
+
+_MARK_FIRST = """
+(marker) => {
+  const button = Array.from(document.querySelectorAll('button.widget-button'))
+      .find(node => node.textContent.trim() === 'Check my answer');
+  if (!button) return false;
+  button.closest('.widget-vbox').setAttribute('data-rseai-probe', marker);
+  button.scrollIntoView();
+  return true;
+}
+"""
+
+
+def mark_first_checkpoint(page, marker: str = "checkpoint", *, timeout_ms: float) -> str:
+    """Tag the page's first checkpoint box once it has rendered; return a CSS selector for it."""
+    page.wait_for_function(f"() => ({_MARK_FIRST})({marker!r})", timeout=timeout_ms)
+    return f"[data-rseai-probe={marker}]"
+
+
+_ANSWER_NAMED = re.compile(r"the answer is “?(.+?)”?\. ")
+
+
+def answer_wrong_then_right(page, root_selector: str) -> tuple[Feedback, Feedback]:
+    """Without the kernel (app mode): give a wrong answer, then the one its feedback names.
+
+    A number box gets a number no lesson asks for; radio buttons get the first option, or the
+    second when the first was right. Returns the feedback to the wrong answer and to the right one.
+    """
+    root = page.locator(root_selector)
+    if root.locator(".widget-text input").count():
+        kind, options = "number", ["987654321"]
+    else:
+        labels = root.locator(".widget-radio-box label").all_inner_texts()
+        kind, options = "choice", [text.strip() for text in labels]
+    first = answer(page, root_selector, options[0], kind=kind)
+    if first.text.startswith("✓ Right"):
+        return answer(page, root_selector, options[1], kind=kind), first
+    named = _ANSWER_NAMED.search(first.text)
+    assert named, f"the feedback to a wrong answer names no right answer: {first.text}"
+    right = named.group(1).split()[0] if kind == "number" else named.group(1)  # "91 kWh" -> "91"
+    return first, answer(page, root_selector, right, kind=kind)
