@@ -21,7 +21,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 README = ROOT / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 ORDER = ["bench_lm", "bench_next_token", "bench_risk", "bench_labels", "bench_hallucination",
-         "bench_carbon", "bench_memory"]
+         "bench_streaming", "bench_carbon", "bench_memory"]
 
 
 def _goal(row) -> str:

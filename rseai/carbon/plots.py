@@ -20,8 +20,8 @@ import numpy as np
 
 from rseai.style import PALETTE, new_axes
 
-__all__ = ["country_bars", "strubell_bars", "estimate_vs_measured_bars", "energy_per_token_bars",
-           "tool_bars"]
+__all__ = ["bar_colours", "country_bars", "strubell_bars", "estimate_vs_measured_bars",
+           "energy_per_token_bars", "tool_bars"]
 
 
 def _check(table, columns, name):
@@ -30,15 +30,19 @@ def _check(table, columns, name):
         raise ValueError(f"{name} needs a non-empty table with columns {columns}; missing {missing}")
 
 
+def bar_colours(regions, *, highlight=None) -> list[str]:
+    """The colour of each region's bar: the chosen one vermillion, "World" grey, the others blue."""
+    return [PALETTE["vermillion"] if r == highlight else
+            (PALETTE["grey"] if r == "World" else PALETTE["blue"]) for r in regions]
+
+
 def country_bars(table, *, highlight=None, title="The same job on different grids", ax=None):
     """Horizontal bars of ``co2e_kg`` per ``region`` (from ``carbon.across_countries``)."""
     _check(table, ["region", "co2e_kg"], "country_bars")
     t = table.sort_values("co2e_kg")
     fig, ax = new_axes(title=title, xlabel="kg CO2e", ax=ax,
                        figsize=(7.0, max(3.0, 0.22 * len(t) + 1.0)))
-    colours = [PALETTE["vermillion"] if r == highlight else
-               (PALETTE["grey"] if r == "World" else PALETTE["blue"]) for r in t["region"]]
-    ax.barh(t["region"], t["co2e_kg"], color=colours)
+    ax.barh(t["region"], t["co2e_kg"], color=bar_colours(t["region"], highlight=highlight))
     ax.tick_params(axis="y", labelsize=8)
     ax.margins(y=0.01)
     fig.tight_layout()

@@ -20,7 +20,7 @@ import ipywidgets as w
 
 from rseai.carbon import estimates
 from rseai.carbon import tables as carbon_tables
-from rseai.carbon.plots import country_bars
+from rseai.carbon.plots import bar_colours, country_bars
 from rseai.style import FigureView, MessageArea
 
 __all__ = ["CarbonCalculator", "calculator", "COMPARISON_COUNTRIES"]
@@ -108,21 +108,23 @@ class CarbonCalculator(w.VBox):
                 f"≈ {eq['car_km']:,.0f} km by car · {eq['smartphone_charges']:,.0f} phone charges · "
                 f"{eq['tree_months']:,.0f} tree-months · {eq['flights_ny_sf']:.2f} NY↔SF flights")
             title = f"{est.count} × {self.hardware.value}, {est.hours:g} h, PUE {est.pue:g}"
-            regions = (tuple(table["region"]), self.region.value)
+            regions, region = tuple(table.sort_values("co2e_kg")["region"]), self.region.value
             if regions != self._regions:  # new bars and labels: lay the chart out again
                 self._regions = regions
-                self.chart.show(lambda v: country_bars(table, highlight=self.region.value, ax=v.ax,
-                                                       title=title), key=title)
-            else:  # same countries: new bar lengths, axis and title, drawn without a new layout
-                self.chart.show(lambda v: _resize_bars(v.ax, table, title), key=title)
+                self.chart.show(lambda v: country_bars(table, highlight=region, ax=v.ax, title=title),
+                                key=title)
+            else:  # same countries in the same order: new lengths, colours, axis and title, same layout
+                self.chart.show(lambda v: _resize_bars(v.ax, table, title, highlight=region), key=title)
 
 
-def _resize_bars(ax, table, title) -> None:
-    """Set the bars' lengths (``country_bars`` order: by co2e_kg) and rescale the axis."""
-    values = table.sort_values("co2e_kg")["co2e_kg"].to_numpy()
-    for bar, value in zip(ax.patches, values, strict=True):
+def _resize_bars(ax, table, title, *, highlight) -> None:
+    """Set the bars' lengths and colours (``country_bars`` order: by co2e_kg); rescale the axis."""
+    t = table.sort_values("co2e_kg")
+    for bar, value, colour in zip(ax.patches, t["co2e_kg"], bar_colours(t["region"], highlight=highlight),
+                                  strict=True):
         bar.set_width(value)
-    ax.set_xlim(0, float(values.max()) * 1.05)
+        bar.set_color(colour)
+    ax.set_xlim(0, float(t["co2e_kg"].max()) * 1.05)
     ax.set_title(title)
 
 

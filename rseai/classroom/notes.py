@@ -102,7 +102,8 @@ NOTES = {
             "is given, as the wrong-passage run shows, so outdated or planted text becomes the answer."),
         "9. Explore": (
             "Take questions from the room, including one in another language and one it should know. "
-            "The Ask button samples the model several times, so give it a moment."),
+            "The answer appears token by token while the model writes it, and the agreement counts "
+            "up as the samples finish; a question asked before comes back at once from the answer cache."),
         "Exercises": (
             "Exercise 2 is the talk's advice made concrete: spot-check outputs, most suspicious first. "
             "Let people check two answers with a reference book or a search engine."),

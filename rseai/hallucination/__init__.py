@@ -22,6 +22,7 @@ from rseai.hallucination.asking import (  # noqa: F401
     ask,
     build_prompt,
     check_question,
+    consistency_from,
     self_consistency,
 )
 from rseai.hallucination.calibration import (  # noqa: F401
@@ -48,5 +49,7 @@ from rseai.hallucination.probe import (  # noqa: F401
     cache_key,
     evaluate,
     grade,
+    load_answers,
+    save_answers,
     summarize,
 )

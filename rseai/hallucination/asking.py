@@ -41,7 +41,8 @@ from rseai.hallucination import matching as am
 from rseai.hallucination.answers import generate_answers, question_key
 
 __all__ = ["SYSTEM_PROMPT", "MAX_QUESTION_CHARS", "Answer", "Consistency", "ask", "self_consistency",
-           "AGREEMENT_THRESHOLD", "answer_confidence", "build_prompt", "check_question", "check_model"]
+           "consistency_from", "AGREEMENT_THRESHOLD", "answer_confidence", "build_prompt", "check_question",
+           "check_model"]
 
 SYSTEM_PROMPT = "Answer the question in as few words as possible."
 MAX_QUESTION_CHARS = 1000
@@ -203,11 +204,14 @@ class Consistency:
 
 
 def self_consistency(model, question: str, *, n: int = 10, temperature: float = 0.7,
-                     seed: int | None = None, max_new_tokens: int = 24) -> Consistency:
+                     seed: int | None = None, max_new_tokens: int = 24, on_step=None) -> Consistency:
     """Sample ``question`` ``n`` times (one batch) and measure how much the answers agree.
 
     ``agreement`` is the share of the largest group of matching answers, in [1/n, 1];
-    ``entropy_bits`` is the entropy of the group sizes (0 when all agree).
+    ``entropy_bits`` is the entropy of the group sizes (0 when all agree). The greedy answer is
+    row 0 of the same batch. ``on_step(step, rows, tokens)``, if given, is called after each
+    step (``rseai.hallucination.answers.generate_answers``): row 0 is the greedy answer, rows
+    1 to ``n`` the samples, so a widget can stream them.
     """
     check_model(model)
     question = check_question(question)
@@ -217,10 +221,31 @@ def self_consistency(model, question: str, *, n: int = 10, temperature: float = 
     max_new_tokens = _checks.integer(max_new_tokens, name="max_new_tokens", low=1, high=MAX_NEW_TOKENS)
     prompt = build_prompt(model, question)
     [out] = generate_answers(model, [prompt], keys=[question_key(question)], n_samples=n,
-                             temperature=temperature, max_new_tokens=max_new_tokens, seed=seed)
-    answers = [s.text for s in out.samples]
-    groups = am.group_answers(answers, question=question)
-    shares = np.array([len(g) / n for g in groups])
-    return Consistency(question, _answer(question, out.greedy), answers, groups,
-                       float(shares.max()), float(-(shares * np.log2(shares)).sum() + 0.0))
+                             temperature=temperature, max_new_tokens=max_new_tokens, seed=seed,
+                             on_step=on_step)
+    return _consistency(question, out.greedy, [s.text for s in out.samples])
 
+
+def consistency_from(question: str, greedy, samples) -> Consistency:
+    """The ``Consistency`` of answers generated before (e.g. read back from the answer cache).
+
+    Parameters
+    ----------
+    question : str
+    greedy : rseai.hallucination.answers.AnswerText, the greedy answer with its tokens and probs
+    samples : list of str, shape (n,), n >= 2, the sampled answers' texts
+    """
+    question = check_question(question)
+    _checks.has_attrs(greedy, name="greedy", attrs=("text", "tokens", "probs"),
+                      what="an AnswerText (rseai.hallucination.answers)")
+    if isinstance(samples, (str, bytes)) or not isinstance(samples, (list, tuple)) or len(samples) < 2:
+        raise TypeError(f"samples must be a list of at least 2 answer texts, got {_checks.show(samples)}")
+    samples = [_checks.text(s, name=f"samples[{i}]") for i, s in enumerate(samples)]
+    return _consistency(question, greedy, samples)
+
+
+def _consistency(question: str, greedy, answers: list[str]) -> Consistency:
+    groups = am.group_answers(answers, question=question)
+    shares = np.array([len(g) / len(answers) for g in groups])
+    return Consistency(question, _answer(question, greedy), answers, groups,
+                       float(shares.max()), float(-(shares * np.log2(shares)).sum() + 0.0))

@@ -24,12 +24,28 @@ from rseai.style import PALETTE, coloured_tokens_html, new_axes
 
 __all__ = ["answer_token_bars", "sample_groups", "reliability_diagram", "detector_roc",
            "accuracy_by_group", "grounding_effect", "confidence_vs_agreement", "answer_html",
-           "agreement_meter_html"]
+           "streaming_answer_html", "agreement_meter_html", "agreement_progress_html"]
 
 
 def answer_html(answer) -> str:
     """An answer's tokens as chips coloured by probability (dark = unsure, yellow = sure)."""
     return coloured_tokens_html(answer.tokens, answer.probs, title=f"confidence {answer.confidence:.2f}")
+
+
+def streaming_answer_html(text: str) -> str:
+    """An answer still being generated: its text so far, plain, with a cursor."""
+    return ("<div style='line-height:2'><div style='font-weight:bold;margin-bottom:4px'>"
+            "greedy answer, token by token (confidence when complete)</div>"
+            f"<span style='font-family:monospace;white-space:pre-wrap'>{html.escape(text)}</span>"
+            "<span style='color:#999'>▌</span></div>")
+
+
+def agreement_progress_html(agreement: float, *, done: int, n: int) -> str:
+    """The meter while samples arrive: grey, filled to the largest group's share of all ``n``."""
+    return (f"<div style='width:320px;border:1px solid #999;height:14px;border-radius:3px'>"
+            f"<div style='width:{100 * agreement:.0f}%;background:{PALETTE['grey']};height:14px'></div></div>"
+            f"<span style='color:{PALETTE['grey']}'>{done} of {n} samples in: "
+            f"agreement so far {agreement:.0%}</span>")
 
 
 def agreement_meter_html(agreement: float, verdict: str) -> str:

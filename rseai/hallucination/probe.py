@@ -18,7 +18,8 @@ the source of the decoding code (``DECODING_MODULES``). The cache is per user an
 ``$RSEAI_ANSWERS``, else ``answers/`` in the user's cache folder. ``$RSEAI_SHARED_ANSWERS``, if
 set, names a folder that is read but never written (an instructor's run before class, shared
 read-only on a hub). This cache is the module's only file output; if it cannot be written,
-``evaluate`` warns and goes on.
+``evaluate`` warns and goes on. ``load_answers`` / ``save_answers`` read and write one entry
+(notebook 02's Ask widget keeps its answers there too).
 
 Example
 -------
@@ -45,7 +46,7 @@ import numpy as np
 from rseai import _checks
 from rseai.hallucination import calibration
 from rseai.hallucination import matching as am
-from rseai.hallucination.answers import AnswerText, generate_answers, question_key
+from rseai.hallucination.answers import AnswerText, QuestionOutput, generate_answers, question_key
 
 CACHE_VERSION = 2
 ANSWERS_ENV = "RSEAI_ANSWERS"
@@ -143,6 +144,56 @@ def _answer_folders(model_name: str, cache_dir) -> tuple[Path, list[Path]]:
     return mine, [mine] + ([Path(shared).expanduser() / safe] if shared else [])
 
 
+def _params(n_samples, seed, temperature, max_new_tokens) -> dict:
+    """The generation parameters that name a cache entry (with the model's key and the prompt)."""
+    return {"n_samples": int(n_samples), "seed": int(seed), "temperature": float(temperature),
+            "max_new_tokens": int(max_new_tokens)}
+
+
+def _checked_params(model, prompt, n_samples, seed, temperature, max_new_tokens) -> dict:
+    from rseai.hallucination.asking import MAX_NEW_TOKENS, MAX_SAMPLES, check_model
+
+    check_model(model)
+    _checks.text(prompt, name="prompt", allow_empty=False)
+    return _params(_checks.integer(n_samples, name="n_samples", low=1, high=MAX_SAMPLES), _checks.seed(seed),
+                   _checks.temperature(temperature, allow_zero=False),
+                   _checks.integer(max_new_tokens, name="max_new_tokens", low=1, high=MAX_NEW_TOKENS))
+
+
+def load_answers(model, prompt: str, *, n_samples: int, seed: int, temperature: float,
+                 max_new_tokens: int, cache_dir=None):
+    """The cached answers to ``prompt`` for these parameters (as ``evaluate`` stores them), or None.
+
+    Returns ``(greedy, samples)``: an ``AnswerText`` and a list of ``n_samples`` texts; None when
+    nothing (or a damaged entry) is cached. ``cache_dir`` as in ``evaluate``.
+    """
+    params = _checked_params(model, prompt, n_samples, seed, temperature, max_new_tokens)
+    cache_dir = None if cache_dir is None else _checks.folder(cache_dir, name="cache_dir")
+    name = _cache_name(cache_key(model), prompt, params)
+    for folder in _answer_folders(model.name, cache_dir)[1]:
+        hit = _load(folder / name)
+        if hit is not None and len(hit[1]) == params["n_samples"]:
+            return hit
+    return None
+
+
+def save_answers(model, prompt: str, greedy, samples, *, seed: int, temperature: float,
+                 max_new_tokens: int, cache_dir=None) -> bool:
+    """Store ``greedy`` (an ``AnswerText``) and ``samples`` (texts) for ``load_answers``.
+
+    Returns False, and writes nothing, when the cache folder is not writable.
+    """
+    params = _checked_params(model, prompt, len(samples), seed, temperature, max_new_tokens)
+    cache_dir = None if cache_dir is None else _checks.folder(cache_dir, name="cache_dir")
+    folder = _answer_folders(model.name, cache_dir)[0]
+    out = QuestionOutput(greedy=greedy, samples=[AnswerText(str(s)) for s in samples])
+    try:
+        _save(folder / _cache_name(cache_key(model), prompt, params), out)
+    except OSError:
+        return False
+    return True
+
+
 def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: float = 0.7,
              grounded: bool = False, batch_size: int = 16, max_new_tokens: int = 24,
              cache: bool = True, cache_dir=None, progress: bool = True) -> EvaluationResult:
@@ -198,8 +249,7 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
         check_question(q)
     passages = facts["passage"] if grounded else [""] * len(facts)
     prompts = [build_prompt(model, q, passage=p) for q, p in zip(facts["question"], passages)]
-    params = {"n_samples": int(n_samples), "seed": int(seed), "temperature": float(temperature),
-              "max_new_tokens": int(max_new_tokens)}
+    params = _params(n_samples, seed, temperature, max_new_tokens)
     names: dict[int, str] = {}
     if cache:
         key = cache_key(model)

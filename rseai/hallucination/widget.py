@@ -1,8 +1,9 @@
 """Widgets for notebook 02: ask a question and check the samples; explore the probe-set results.
 
-- ``AskWidget(lm)``: a question box → the greedy answer with each token coloured by its
-  probability, ``n`` sampled answers grouped, an agreement meter and a verdict ("consistent" /
-  "samples disagree: check this").
+- ``AskWidget(lm)``: a question box → the greedy answer, streamed token by token, then with
+  each token coloured by its probability; ``n`` sampled answers grouped, an agreement meter
+  counting up as each sample ends, and a verdict ("consistent" / "samples disagree: check this").
+  Answers asked before come from the answer cache at once.
 - ``ProbeExplorer(result)``: the ``evaluate`` table filtered by category, kind and outcome, with
   the accuracy and mean scores of the selection and a confidence-vs-agreement scatter.
 
@@ -18,27 +19,43 @@ Example
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import ipywidgets as w
 
 from rseai import _checks
-from rseai.hallucination import asking, plots
-from rseai.hallucination.plots import agreement_meter_html, answer_html
+from rseai.hallucination import asking, plots, probe
+from rseai.hallucination.answers import AnswerText
+from rseai.hallucination.matching import group_answers
+from rseai.hallucination.plots import (
+    agreement_meter_html,
+    agreement_progress_html,
+    answer_html,
+    streaming_answer_html,
+)
 from rseai.style import FigureView, MessageArea
 
+MAX_NEW_TOKENS = 24  # a short answer (the default of ``self_consistency``)
 __all__ = ["AskWidget", "ProbeExplorer", "answer_html"]
 
 
 class AskWidget(w.VBox):
-    """Question box, sample count and temperature wired to ``ask`` and ``self_consistency``.
+    """Question box, sample count and temperature wired to ``self_consistency``, streamed.
 
-    ``state`` holds the last answer, agreement, verdict and samples; after an error it is empty
-    and the old answer is cleared, so nothing stale stands beside the message.
+    One batch gives the greedy answer and the samples. The greedy answer appears token by token
+    as it is generated (then coloured by probability); the agreement meter counts up as each
+    sample finishes. Answers are kept in the answer cache (``rseai.hallucination.probe``,
+    ``cache=True``), so a question asked before with the same settings shows at once.
+    ``state`` holds the last answer, agreement, verdict, samples and whether they came from the
+    cache; after an error it is empty and the old answer is cleared, so nothing stale stands
+    beside the message.
     """
 
     def __init__(self, lm, *, question: str = "Who was the first person to walk on Mars?", n: int = 10,
-                 temperature: float = 0.7, seed: int = 0):
+                 temperature: float = 0.7, seed: int = 0, cache: bool = True):
         self.lm = lm
         self.seed = _checks.seed(seed)
+        self.cache = _checks.flag(cache, name="cache")
         # The controls' ranges: a starting value outside them is refused, never clamped.
         n = _checks.integer(n, name="n", low=2, high=20)
         temperature = _checks.real(temperature, name="temperature", low=0.1, high=1.5)
@@ -67,19 +84,61 @@ class AskWidget(w.VBox):
         self.chart.clear()
 
     def run(self) -> None:
-        """Ask the current question; on bad input show why and keep the old result."""
-        self.message.show(f"asking the model, then sampling it {self.n.value} times…")
+        """Ask the current question; on bad input show why and clear the old result."""
+        n, temperature = self.n.value, self.temperature.value
         with self.message.guard(on_error=self._clear):
-            question = self.question.value
-            answer = asking.ask(self.lm, question)
-            self.answer.value = answer_html(answer)  # the greedy answer first, while sampling runs
-            check = asking.self_consistency(self.lm, question, n=self.n.value,
-                                            temperature=self.temperature.value, seed=self.seed)
-            self.state = {"answer": answer.text, "agreement": check.agreement, "verdict": check.verdict,
-                          "samples": check.answers}
+            question = asking.check_question(self.question.value)
+            prompt = asking.build_prompt(self.lm, question)
+            options = dict(seed=self.seed, temperature=temperature, max_new_tokens=MAX_NEW_TOKENS)
+            hit = probe.load_answers(self.lm, prompt, n_samples=n, **options) if self.cache else None
+            if hit is not None:
+                check = asking.consistency_from(question, *hit)
+            else:
+                self.message.show(f"asking the model and sampling it {n} times…")
+                self.answer.value, self.meter.value = "", ""
+                check = asking.self_consistency(self.lm, question, n=n, **options,
+                                                on_step=_Stream(self, question=question, n=n))
+                if self.cache:
+                    greedy = AnswerText(check.greedy.text, check.greedy.tokens, check.greedy.probs)
+                    probe.save_answers(self.lm, prompt, greedy, check.answers, **options)
+            self.state = {"answer": check.greedy.text, "agreement": check.agreement, "verdict": check.verdict,
+                          "samples": check.answers, "cached": hit is not None}
+            self.answer.value = answer_html(check.greedy)
             self.meter.value = agreement_meter_html(check.agreement, check.verdict)
             self.chart.show(lambda v: plots.sample_groups(check, ax=v.ax), key=question)
             self.message.clear()
+
+
+class _Stream:
+    """``on_step`` of one Ask: the greedy answer (row 0) token by token, the samples as each ends.
+
+    A row that chose a token at one step and is missing from the next has stopped; the meter
+    then shows the largest group of the finished samples as a share of all ``n``, so it counts
+    up to the final agreement.
+    """
+
+    def __init__(self, box: AskWidget, *, question: str, n: int):
+        self.box, self.question, self.n = box, question, n
+        self.ids: dict[int, list[int]] = defaultdict(list)
+        self.running: set[int] = set()
+        self.finished: list[str] = []
+
+    def _text(self, row: int) -> str:
+        text = self.box.lm.tokenizer.decode(self.ids[row], skip_special_tokens=True).strip()
+        return text.split("\n", 1)[0]
+
+    def __call__(self, step: int, rows: list[int], tokens: list[int]) -> None:
+        for row, token in zip(rows, tokens):
+            self.ids[row].append(token)
+        ended = sorted(r for r in self.running - set(rows) if r != 0)
+        self.running = set(rows)
+        if 0 in self.running:
+            self.box.answer.value = streaming_answer_html(self._text(0))
+        if ended:
+            self.finished += [self._text(r) for r in ended]
+            groups = group_answers(self.finished, question=self.question)
+            self.box.meter.value = agreement_progress_html(max(map(len, groups)) / self.n,
+                                                           done=len(self.finished), n=self.n)
 
 
 class ProbeExplorer(w.VBox):

@@ -99,6 +99,16 @@ class NextTokenDistribution:
             "logit": self.logits[order],
         })
 
+    def draw(self, *, seed: int) -> Step:
+        """One token drawn from ``probs``, from the cached logits (no forward pass).
+
+        The same draw as ``LanguageModel.generate(prompt, max_new_tokens=1, seed=seed)``: that
+        call's generator, ``np.random.default_rng([seed, 0])``, on the same probabilities.
+        """
+        token = sampling.draw(self.probs, np.random.default_rng([_checks.seed(seed), 0]))
+        return Step(token=readable_token(self._lm.tokenizer, token), token_id=token,
+                    prob=float(self.probs[token]))
+
     def prob_of(self, text: str) -> float:
         """Probability that the continuation is exactly ``text``, over all of its tokens.
 

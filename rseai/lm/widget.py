@@ -1,8 +1,9 @@
 """Notebook 01's explorer: type a prompt, move temperature / top-k / top-p, watch the bars.
 
 A prompt box, a chat switch and three sliders drive the top-k bar chart and the entropy; the
-prompt is shown as coloured tokens; "next step" appends one drawn token, "sample 5" shows five
-continuations. Moving a slider re-filters cached logits (no new forward pass). Bad input (an
+prompt is shown as coloured tokens; "next step" appends one token drawn from the distribution
+on screen (its cached logits: no forward pass), "sample 5" streams five continuations, generated
+as one batch. Moving a slider re-filters cached logits (no new forward pass). Bad input (an
 empty chat prompt, say) shows a message in place; the controls keep working.
 
 Example
@@ -24,6 +25,9 @@ from rseai.lm.plots import probability_bars, update_probability_bars
 from rseai.style import FigureView, MessageArea, coloured_tokens_html
 
 __all__ = ["NextTokenExplorer"]
+
+N_SAMPLES = 5  # the "sample 5" button
+TITLE = "Five samples, same prompt"
 
 
 class NextTokenExplorer(w.VBox):
@@ -119,22 +123,38 @@ class NextTokenExplorer(w.VBox):
             artist.set_animated(True)
 
     def _next_step(self, button=None):
+        """Draw one token from the distribution on screen (its cached logits) and append it."""
         with self.message.guard():
             self.draws += 1
-            gen = self.lm.generate(self.prompt.value, max_new_tokens=1, chat=self.chat.value,
-                                   seed=self.seed + self.draws, **self._options())
-            step = gen.steps[0]
-            if gen.stop_reason == "end of text":
+            dist = self.lm.next_token_distribution(self.prompt.value, chat=self.chat.value, **self._options())
+            step = dist.draw(seed=self.seed + self.draws)
+            if step.token_id in self.lm.stop_ids:
                 self.message.show(f"The model chose end-of-text ({step.prob:.1%}).", kind="info")
                 return
             self.prompt.value = self.prompt.value + self.lm.tokenizer.decode([step.token_id])
             self.message.show(f"Drew {step.token!r} (probability {step.prob:.1%}).", kind="ok")
 
     def _sample(self, button=None):
+        """Five continuations in one batch, shown token by token as they are generated."""
         with self.message.guard(on_error=lambda: setattr(self.samples_view, "value", "")):
             self.draws += 1
-            gens = self.lm.sample(self.prompt.value, n=5, max_new_tokens=15, chat=self.chat.value,
-                                  seed=self.seed + self.draws, **self._options())
-            rows = "".join(f"<li><code>{html.escape(g.text)}</code> "
-                           f"<span style='color:#999'>(p={g.probability:.1e})</span></li>" for g in gens)
-            self.samples_view.value = f"<b>Five samples, same prompt:</b><ol>{rows}</ol>"
+            ids: list[list[int]] = [[] for _ in range(N_SAMPLES)]
+
+            def stream(step, rows, tokens):
+                for row, token in zip(rows, tokens):
+                    ids[row].append(token)
+                texts = [self.lm.tokenizer.decode(row, skip_special_tokens=True) for row in ids]
+                self.samples_view.value = _samples_html(texts, title=f"{TITLE} (generating…)")
+
+            gens = self.lm.sample(self.prompt.value, n=N_SAMPLES, max_new_tokens=15, chat=self.chat.value,
+                                  seed=self.seed + self.draws, n_alternatives=0, on_step=stream,
+                                  **self._options())
+            self.samples_view.value = _samples_html([g.text for g in gens], title=f"{TITLE}:",
+                                                    probs=[g.probability for g in gens])
+
+
+def _samples_html(texts, *, title: str, probs=None) -> str:
+    rows = "".join(f"<li><code>{html.escape(t)}</code>" + (
+        "" if probs is None else f" <span style='color:#999'>(p={probs[i]:.1e})</span>") + "</li>"
+        for i, t in enumerate(texts))
+    return f"<b>{html.escape(title)}</b><ol>{rows}</ol>"

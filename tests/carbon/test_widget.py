@@ -75,3 +75,12 @@ def test_bad_starting_values_are_refused_not_clamped(bad):
 def test_a_big_count_is_kept_not_clamped():
     calc = calculator(count=10**6, hours=1, country="France")
     assert calc.count.value == 10**6 and calc.estimate.count == 10**6
+
+
+def test_a_region_among_the_compared_ones_recolours_the_bars_in_place(calc):
+    bars, vermillion = list(calc.ax.patches), to_rgb(PALETTE["vermillion"])
+    calc.region.value = "Norway"                               # India and Norway are both compared
+    assert list(calc.ax.patches) == bars                       # same artists: no new layout
+    labels = [t.get_text() for t in calc.ax.get_yticklabels()]
+    assert [labels[i] for i, p in enumerate(bars) if p.get_facecolor()[:3] == vermillion] == ["Norway"]
+    assert to_rgb(bars[labels.index("India")].get_facecolor()) == to_rgb(PALETTE["blue"])

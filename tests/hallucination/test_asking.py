@@ -217,3 +217,22 @@ def test_a_cached_answer_without_samples_is_regenerated(smollm, tmp_path):
     again = evaluate(smollm, facts, n_samples=2, seed=0, cache_dir=tmp_path, max_new_tokens=8, progress=False)
     assert again.n_generated == 1  # was a calibration error about NaN scores
     pd.testing.assert_frame_equal(first.table, again.table)
+
+
+def test_consistency_from_answers_generated_before(smollm):
+    from rseai.hallucination import AnswerText, consistency_from
+
+    q = "What is the chemical symbol for gold?"
+    fresh = self_consistency(smollm, q, n=3, seed=0)
+    greedy = AnswerText(fresh.greedy.text, fresh.greedy.tokens, fresh.greedy.probs)
+    again = consistency_from(q, greedy, fresh.answers)
+    assert again == fresh
+    assert consistency_from(q, greedy, ["Au", "Au", "Ag", "Fe"]).agreement == 0.5
+    with pytest.raises(TypeError, match="samples"):
+        consistency_from(q, greedy, "Au")
+    with pytest.raises(TypeError, match="samples"):
+        consistency_from(q, greedy, ["Au"])
+    with pytest.raises(TypeError, match="greedy"):
+        consistency_from(q, None, ["Au", "Au"])
+    with pytest.raises(ValueError, match="question"):
+        consistency_from("  ", greedy, ["Au", "Au"])

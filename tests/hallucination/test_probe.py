@@ -174,3 +174,29 @@ def test_notebook_02_on_a_read_only_shared_cache(tmp_path, tiny_conversion, monk
     written = list((home / ".cache" / "rseai" / "answers" / model_cache.MODEL_NAME).glob("*.json"))
     assert len(written) == 1
     shutil.rmtree(shared)
+
+
+def test_load_answers_reads_what_evaluate_and_save_answers_wrote(smollm, tmp_path, facts, monkeypatch):
+    from rseai.hallucination import AnswerText, build_prompt, load_answers, save_answers
+
+    row = facts.head(1)
+    result = evaluate(smollm, row, n_samples=2, seed=0, max_new_tokens=3, cache_dir=tmp_path, progress=False)
+    prompt = build_prompt(smollm, row["question"].iloc[0])
+    options = dict(seed=0, temperature=0.7, max_new_tokens=3, cache_dir=tmp_path)
+    greedy, samples = load_answers(smollm, prompt, n_samples=2, **options)
+    assert greedy.text == result.table["answer"].iloc[0] and samples == result.table["samples"].iloc[0]
+    assert load_answers(smollm, prompt, n_samples=2, **{**options, "seed": 1}) is None  # other settings
+    assert load_answers(smollm, prompt, n_samples=3, **options) is None
+    mine = AnswerText("Tokyo.", ["Tok", "yo", "."], [0.5, 0.9, 0.8])
+    assert save_answers(smollm, "my prompt", mine, ["Tokyo", "Kyoto"], **options)
+    assert load_answers(smollm, "my prompt", n_samples=2, **options) == (mine, ["Tokyo", "Kyoto"])
+    with pytest.raises(ValueError, match="n_samples"):
+        load_answers(smollm, prompt, n_samples=0, **options)
+    with pytest.raises(ValueError, match="temperature"):
+        load_answers(smollm, prompt, n_samples=2, **{**options, "temperature": 0})
+    blocker = tmp_path / "a file"
+    blocker.write_text("")
+    with pytest.raises(ValueError, match="cache_dir"):
+        save_answers(smollm, "p", mine, ["a", "b"], **{**options, "cache_dir": blocker / "sub"})
+    monkeypatch.setenv(probe.ANSWERS_ENV, str(blocker / "sub"))       # the user's folder: not writable
+    assert not save_answers(smollm, "p", mine, ["a", "b"], **{**options, "cache_dir": None})

@@ -3,8 +3,15 @@
 import pandas as pd
 import pytest
 
+from rseai.hallucination import probe
 from rseai.hallucination.probe import EvaluationResult, _by_category, summarize
 from rseai.hallucination.widget import AskWidget, ProbeExplorer, answer_html
+
+
+@pytest.fixture(autouse=True)
+def _own_answer_cache(tmp_path, monkeypatch):
+    """The Ask widget writes the answer cache: here, a fresh folder per test."""
+    monkeypatch.setenv(probe.ANSWERS_ENV, str(tmp_path / "answers"))
 
 
 def _result():
@@ -67,3 +74,52 @@ def test_answer_html_colours_tokens():
     class A:
         tokens, probs, confidence = ["The", "␣Au"], [0.9, 0.2], 0.2
     assert answer_html(A()).count("<span") == 2
+
+
+def _values(widget):
+    seen = []
+    widget.observe(lambda change: seen.append(change["new"]), names="value")
+    return seen
+
+
+def test_ask_widget_streams_the_answer_then_the_samples(smollm):
+    box = AskWidget(smollm, question="What is the capital of Japan?", n=4)
+    answers, meters = _values(box.answer), _values(box.meter)
+    box.run()
+    assert box.state["cached"] is False
+    streamed = [v for v in answers if "token by token" in v]
+    assert len(streamed) >= 4  # one value per generated token of the greedy answer
+    texts = [v.split("pre-wrap'>")[1].split("</span>")[0] for v in streamed]
+    assert all(b.startswith(a) for a, b in zip(texts, texts[1:])) and len(texts[-1]) > len(texts[0])
+    assert texts[-1] == box.state["answer"] and answers[-1] == box.answer.value  # then the coloured one
+    assert "token by token" not in box.answer.value and "confidence" in box.answer.value
+    progress = [v for v in meters if "samples in" in v]
+    counts = [int(v.split(" of 4 samples in")[0].rsplit(">", 1)[1]) for v in progress]
+    assert counts and counts == sorted(counts) and counts[-1] <= 4    # counting up as samples end
+    assert meters[-1] == box.meter.value and "agreement" in box.meter.value
+
+
+def test_ask_widget_shows_cached_answers_at_once(smollm):
+    box = AskWidget(smollm, question="What is the chemical symbol for gold?", n=3)
+    box.run()
+    first = dict(box.state)
+    again = AskWidget(smollm, question="What is the chemical symbol for gold?", n=3)
+    answers = _values(again.answer)
+    again.run()
+    assert again.state == {**first, "cached": True} and first["cached"] is False
+    assert len(answers) == 1 and "token by token" not in answers[0]  # no stream: the answer at once
+    again.n.value = 2                                                  # other settings: generated
+    again.run()
+    assert again.state["cached"] is False and len(again.state["samples"]) == 2
+    uncached = AskWidget(smollm, question="What is the chemical symbol for gold?", n=3, cache=False)
+    uncached.run()
+    assert uncached.state == first
+
+
+def test_ask_widget_survives_an_unwritable_cache(smollm, tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(probe.ANSWERS_ENV, str(blocker / "answers"))
+    box = AskWidget(smollm, question="What is the chemical symbol for gold?", n=2)
+    box.run()
+    assert box.message.widget.value == "" and box.state["answer"] == "The chemical symbol for gold is Au."

@@ -357,3 +357,10 @@ def test_folder_with_a_damaged_header_is_a_clear_error(tmp_path, smollm):
 def test_load_model_bad_arguments(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         lm.load_model(**kwargs)
+
+
+def test_draw_from_a_distribution_needs_a_valid_seed(smollm):
+    dist = smollm.next_token_distribution("The capital of Australia is", temperature=0)
+    assert dist.draw(seed=3).token == "␣Sydney"                     # greedy: the arg-max
+    with pytest.raises(ValueError, match="seed"):
+        dist.draw(seed=-1)

@@ -1,5 +1,7 @@
 """Notebook 01's explorer: controls set programmatically change the chart; odd input is shown."""
 
+import html
+
 import pytest
 
 from rseai.lm.widget import NextTokenExplorer
@@ -82,3 +84,34 @@ def test_a_slider_move_repaints_the_bars_in_place(explorer):
     assert "T=0.5" in explorer.chart.ax.texts[-1].get_text()
     explorer.prompt.value = "The capital of Australia is"          # new tokens: drawn whole
     assert explorer.chart.ax.patches[0] is not bars[0]
+
+
+def _values(widget):
+    seen = []
+    widget.observe(lambda change: seen.append(change["new"]), names="value")
+    return seen
+
+
+def test_next_step_draws_what_generate_draws_from_the_cached_logits(smollm):
+    prompt = "Our next step test starts with"    # a prompt no other test caches
+    explorer = NextTokenExplorer(smollm, prompt=prompt, seed=123)
+    forwards = []
+    handle = smollm.model.register_forward_hook(lambda *a: forwards.append(1))
+    try:
+        explorer.next_button.click()           # the draw itself reads the cached logits
+    finally:
+        handle.remove()
+    assert len(forwards) == 1                 # one pass: the distribution after the new token
+    same = smollm.generate(prompt, max_new_tokens=1, seed=124)
+    assert explorer.prompt.value == prompt + same.text
+
+
+def test_sample_five_streams_then_shows_the_five(explorer, smollm):
+    views = _values(explorer.samples_view)
+    explorer.sample_button.click()
+    streamed = [v for v in views if "generating" in v]
+    assert len(streamed) >= 10 and all(v.count("<li>") == 5 for v in streamed)  # a view per step
+    final = explorer.samples_view.value
+    assert "generating" not in final and final.count("(p=") == 5
+    same = smollm.sample("Wishing you a very happy", n=5, max_new_tokens=15, seed=explorer.seed + 1)
+    assert [html.escape(g.text) for g in same] == [t.split("</code>")[0] for t in final.split("<code>")[1:]]
