@@ -161,9 +161,9 @@ def _forward_stats(lm, sequences):
             log_probs = torch.log_softmax(row, dim=-1)
             chosen = log_probs.gather(-1, targets[:, None])[:, 0]
             rank = (row > row.gather(-1, targets[:, None])).sum(-1) + 1
-            probs = log_probs.exp()
-            expected = (probs * log_probs).sum(-1)
-            variance = (probs * log_probs.square()).sum(-1) - expected.square()
+            plogp = log_probs.exp().mul_(log_probs)  # p·log p, reused for both moments
+            expected = plogp.sum(-1)
+            variance = plogp.mul_(log_probs).sum(-1) - expected.square()
             rows.append(tuple(t.cpu().numpy() for t in (chosen, torch.log(rank.double()), expected,
                                                          variance.clamp_min(0.0))))
     return rows
