@@ -107,17 +107,17 @@ class Kernel:
         out.seconds = time.perf_counter() - start
         return out
 
-    def connect(self) -> None:
+    def connect(self, *, timeout_s: float = 60) -> None:
         ws_url = self.base.replace("http://", "ws://") + f"/{self.id}/channels"
         self.ws = websocket.create_connection(ws_url, header=[f"Authorization: token {self.token}"],
-                                              timeout=600)
+                                              timeout=timeout_s)
 
     def answers_again(self, *, timeout_s: float = 120) -> Result:
         """After a restart: reconnect until a cell runs again; return that first cell's result."""
         deadline = time.monotonic() + timeout_s
         while True:
             try:
-                self.connect()
+                self.connect(timeout_s=20)  # a handshake with a restarting kernel can stall: try again
                 result = self.execute("print('back')", timeout_s=30)
                 if "back" in result.stdout:
                     return result
