@@ -46,6 +46,12 @@ class _Clock:
             self.first = time.perf_counter() - self.started
 
 
+def _warm_median(times: list) -> float:
+    """The median of ``times`` with the first (warm-up) call left out (the upper one of an even count)."""
+    warm = sorted(times[1:])
+    return warm[len(warm) // 2]
+
+
 def ask_section(goals, lm) -> None:
     from rseai.hallucination import ask, self_consistency
     from rseai.hallucination.widget import AskWidget
@@ -64,7 +70,7 @@ def ask_section(goals, lm) -> None:
         "direct": lambda: self_consistency(lm, QUESTION, n=10, seed=0),
         "before": lambda: (ask(lm, QUESTION), self_consistency(lm, QUESTION, n=10, seed=0)),
     }, repeat=REPEAT, warmup=1)
-    first = sorted(firsts[1:])[len(firsts[1:]) // 2]  # the median, warm-up left out
+    first = _warm_median(firsts)
     full, direct, before = medians["widget"], medians["direct"], medians["before"]
     print(f"02 Ask: first token {first * 1e3:.0f} ms, full {full * 1e3:.0f} ms; direct self_consistency "
           f"{direct * 1e3:.0f} ms; before (ask + self_consistency) {before * 1e3:.0f} ms")
@@ -119,7 +125,7 @@ def sample_section(goals, lm) -> None:
                                      top_p=1.0, pad_token_id=lm.pad_id)
 
     medians = interleaved_medians({"widget": widget, "reference": reference}, repeat=REPEAT, warmup=1)
-    first = sorted(firsts[1:])[len(firsts[1:]) // 2]
+    first = _warm_median(firsts)
     full, ref = medians["widget"], medians["reference"]
     print(f"01 sample 5: first token {first * 1e3:.0f} ms, full {full * 1e3:.0f} ms; "
           f"model.generate {ref * 1e3:.0f} ms")
@@ -167,8 +173,8 @@ def next_step_section(goals, lm) -> None:
 
     medians = interleaved_medians({"widget": widget, "before": before, "reference": reference},
                                   repeat=REPEAT, warmup=1)
-    full = sorted(clicks[1:])[len(clicks[1:]) // 2]  # the click alone, warm-up left out
-    first = sorted(firsts[1:])[len(firsts[1:]) // 2]
+    full = _warm_median(clicks)  # the click alone, warm-up left out
+    first = _warm_median(firsts)
     ref, old = medians["reference"], medians["before"]
     print(f"01 next step: first change {first * 1e3:.1f} ms, full {full * 1e3:.0f} ms; one forward "
           f"{ref * 1e3:.0f} ms; before {old * 1e3:.0f} ms (without drawing)")
