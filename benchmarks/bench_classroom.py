@@ -8,7 +8,12 @@ Part 2 (root, with the [hub] extra and hub/node_modules): starts the hub on loop
 participants' servers, opens a kernel each and has them all act at once, as a class does: a new
 prompt in 01's explorer, 02's Ask, 03's threshold. Prints p50/p95 per action, peak memory per
 participant (their cgroup's high-water mark), spawn time and failures for N = 1, 3, 6, 10, and a
-capacity model for 16/32/64-core servers from the measured CPU seconds per action.
+capacity model for 16/32/64-core servers from the measured CPU seconds per action. Memory per
+participant is also read from each kernel's ``/proc/<pid>/smaps_rollup``: its proportional share
+(PSS, pages shared with other kernels counted once across the class) and its private pages.
+Then one more participant opens notebook 01 in JupyterLab in headless Chromium and moves the
+temperature slider, alone and while 6 others keep acting (``_class_watch.py``). Goal: its median
+time to the painted frame with 6 others working <= 3x alone.
 
 Exits non-zero when a goal is missed. ``BENCH_PARTS=threads`` or ``=hub`` runs one part;
 ``BENCH_CLASS_SIZES=1,3`` other class sizes.
@@ -31,10 +36,13 @@ PARTS = os.environ.get("BENCH_PARTS", "threads,hub").split(",")
 PROMPTS = int(os.environ.get("BENCH_PROMPTS", "10"))  # new prompts each process asks in part 1
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))  # each action, all participants at once, this often
 SIZES = [int(n) for n in os.environ.get("BENCH_CLASS_SIZES", "1,3,6,10").split(",")]
+WATCH_OTHERS = int(os.environ.get("BENCH_WATCH_OTHERS", "6"))  # working while one is watched
+WATCH_MOVES = int(os.environ.get("BENCH_WATCH_MOVES", "9"))
 ACTIONS = {
     "01 new prompt": "lm.next_token_distribution(f'Participant {me} wonders, on try {k}, whether the')",
     "02 Ask": "ask(lm, f'What is the capital of country number {k}?', max_new_tokens=12)",
-    "03 threshold": "explorer.threshold.value = 0.3 + 0.05 * ({k} % 8)",
+    "03 threshold": "explorer.threshold.value = 0.3 + 0.05 * ({k} % 8)\n"
+                    "assert all(panel.flush() for panel in explorer.panels)",  # painted, not only asked
 }
 SETUP = """
 import time, resource, numpy as np
@@ -46,6 +54,7 @@ lm = load_model()
 rng = np.random.default_rng(0)
 y = rng.integers(0, 2, 400); explorer = RiskExplorer(y, np.clip(0.35 * y + 0.65 * rng.random(400), 0, 1))
 print(size_threads().describe())
+print("pid", __import__("os").getpid())
 """
 
 
@@ -78,6 +87,15 @@ def part_threads() -> bool:
     return ok
 
 
+def kernel_memory_bytes(pid: int) -> tuple[int, int]:
+    """(PSS, private) bytes of one process: shared pages split among their users, and its own pages."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        key, _, value = line.partition(":")
+        fields[key] = int(value.split()[0]) * 1024
+    return fields["Pss"], fields["Private_Clean"] + fields["Private_Dirty"]
+
+
 def all_at_once(kernels, code, k):
     """Each kernel runs ``code`` (its own ``{me}``, the shared ``{k}``) at the same moment."""
     results = [None] * len(kernels)
@@ -102,7 +120,7 @@ def part_hub() -> bool:
     print("\n== Part 2: a class against the real hub (127.0.0.1), each participant CPU_LIMIT=1, 2G")
     rows, cpu_cost, ok = [], {a: [] for a in ACTIONS}, True
     with ClassHub(prefix="rseaibench", cpus=1.0, memory="2G") as hub:
-        people, kernels = [], []
+        people, kernels, pids = [], [], []
         for n in SIZES:
             while len(people) < n:
                 who = hub.add_participant(f"p{len(people)}")
@@ -113,6 +131,7 @@ def part_hub() -> bool:
                     raise RuntimeError(f"{who.name}: setup failed: {setup.error}\n{setup.stderr}")
                 people.append(who)
                 kernels.append(kernel)
+                pids.append(int(setup.stdout.split("pid")[-1]))
             times, failures = {a: [] for a in ACTIONS}, 0
             for k, (action, code) in ((r, a) for r in range(ROUNDS) for a in ACTIONS.items()):
                 for r in all_at_once(kernels[:n], code, k + 10 * n):
@@ -123,17 +142,52 @@ def part_hub() -> bool:
                     if n == 1:
                         cpu_cost[action].append(float(r.stdout.split("cpu")[-1]))
             peak = max(hub.limits(w).peak_memory_bytes() for w in people[:n])
+            pss, private = zip(*(kernel_memory_bytes(pid) for pid in pids[:n]))
             spawn = statistics.median(w.spawn_s for w in people[:n])
-            rows.append((n, times, peak, spawn, failures))
+            rows.append((n, times, peak, max(pss), max(private), sum(pss), spawn, failures))
             ok &= failures == 0
+        if len(kernels) >= WATCH_OTHERS:
+            ok &= watched_slider(hub, kernels[:WATCH_OTHERS])
     print(f"{'N':>3} | " + " | ".join(f"{a + ' p50/p95 ms':>26}" for a in ACTIONS)
-          + " | peak MB/participant | spawn s (alone) | failures")
-    for n, times, peak, spawn, failures in rows:
+          + " | peak MB/participant | kernel PSS / private MB | class PSS MB | spawn s (alone) | failures")
+    for n, times, peak, pss, private, class_pss, spawn, failures in rows:
         cells = " | ".join(f"{pct(t, 50) * 1e3:12.0f} /{pct(t, 95) * 1e3:11.0f}" if t else f"{'-':>26}"
                            for t in times.values())
-        print(f"{n:>3} | {cells} | {peak / 1e6:19.0f} | {spawn:15.1f} | {failures:8d}")
+        print(f"{n:>3} | {cells} | {peak / 1e6:19.0f} | {pss / 1e6:10.0f} / {private / 1e6:10.0f} | "
+              f"{class_pss / 1e6:12.0f} | {spawn:15.1f} | {failures:8d}")
     capacity_model(cpu_cost, max(r[2] for r in rows))
     return ok
+
+
+def watched_slider(hub, others) -> bool:
+    """01's temperature slider in one participant's JupyterLab, alone and while ``others`` keep acting."""
+    from _class_watch import Watcher
+
+    with Watcher(hub) as watcher:
+        alone = watcher.slider_moves(WATCH_MOVES)
+        stop, rounds = threading.Event(), [0]
+
+        def keep_working():
+            while not stop.is_set():
+                for code in ACTIONS.values():
+                    all_at_once(others, code, 1000 + rounds[0])
+                rounds[0] += 1
+
+        busy = threading.Thread(target=keep_working)
+        busy.start()
+        try:
+            time.sleep(3)  # the others are in the middle of their work
+            loaded = watcher.slider_moves(WATCH_MOVES)
+        finally:
+            stop.set()
+            busy.join()
+    ratio = statistics.median(loaded) / statistics.median(alone)
+    print(f"\nWatched participant, 01 temperature slider to the painted frame ({WATCH_MOVES} moves each): "
+          f"alone p50 {statistics.median(alone) * 1e3:.0f} ms / p90 {pct(alone, 90) * 1e3:.0f} ms; "
+          f"with {len(others)} others working p50 {statistics.median(loaded) * 1e3:.0f} ms / "
+          f"p90 {pct(loaded, 90) * 1e3:.0f} ms ({rounds[0]} rounds of their actions)")
+    return goals.check("watched_slider_ratio", ratio, goal=3.0,
+                       what=f"watched slider p50 with {len(others)} others working / alone")
 
 
 def capacity_model(cpu_cost, peak_bytes):

@@ -44,6 +44,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def decode_message(frame) -> dict:
+    """A kernel message from a websocket frame: text JSON, or jupyter_server's binary envelope.
+
+    A message with buffers (a widget's image, for example) arrives as binary: a count n
+    (big-endian uint32), n offsets, then the JSON message and its n - 1 buffers, which a cell's
+    text does not need.
+    """
+    if isinstance(frame, str):
+        return json.loads(frame)
+    count = int.from_bytes(frame[:4], "big")
+    offsets = [int.from_bytes(frame[4 + 4 * i:8 + 4 * i], "big") for i in range(count)]
+    return json.loads(frame[offsets[0]:offsets[1] if count > 1 else len(frame)])
+
+
 @dataclass
 class Participant:
     name: str
@@ -87,7 +101,7 @@ class Kernel:
                                  "channel": "shell", "buffers": []}))
         replied = idle = False
         while not (replied and idle):
-            msg = json.loads(self.ws.recv())
+            msg = decode_message(self.ws.recv())
             kind, body = msg["header"]["msg_type"], msg["content"]
             if kind == "status" and msg["channel"] == "iopub":
                 out.status.append(body["execution_state"])
@@ -108,6 +122,11 @@ class Kernel:
         return out
 
     def connect(self, *, timeout_s: float = 60) -> None:
+        if getattr(self, "ws", None) is not None:  # else a socket the server closed lingers in CLOSE-WAIT
+            try:
+                self.ws.close(timeout=1)
+            except (OSError, websocket.WebSocketException):
+                pass
         ws_url = self.base.replace("http://", "ws://") + f"/{self.id}/channels"
         self.ws = websocket.create_connection(ws_url, header=[f"Authorization: token {self.token}"],
                                               timeout=timeout_s)

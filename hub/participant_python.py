@@ -5,7 +5,10 @@ by everyone. A virtual environment under a private folder (e.g. pyenv in ``/root
 is not. ``participant_python`` returns the hub's own interpreter when others can run it; else it
 builds a thin overlay environment from a system Python of the same version (e.g. Debian's
 ``/usr/bin/python3.11``) whose only content is a ``.pth`` line that adds the hub's
-site-packages, so nothing is installed twice. If neither works it says how to fix it.
+site-packages, and links to the hub's ``etc/jupyter`` and ``share/jupyter`` (Jupyter finds its
+server extensions, JupyterLab, the widget extensions and the kernel spec under ``sys.prefix``;
+without them a participant's server has no JupyterLab), so nothing is installed twice. If
+neither works it says how to fix it.
 
 Example
 -------
@@ -56,6 +59,11 @@ def participant_python(target: Path) -> str:
     inner = Path(subprocess.run([str(python), "-c", code], check=True, capture_output=True,
                                 text=True).stdout.strip())
     (inner / "rseai-hub.pth").write_text(f"import site; site.addsitedir({str(packages)!r})\n")
+    for jupyter in ("etc/jupyter", "share/jupyter"):
+        link, source = target / jupyter, Path(sys.prefix) / jupyter
+        if source.is_dir() and not os.path.lexists(link):
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(source, target_is_directory=True)
     for path in [target, *target.rglob("*")]:
         if not path.is_symlink():
             os.chmod(path, 0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)

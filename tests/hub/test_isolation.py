@@ -74,3 +74,11 @@ def test_the_hub_runs_the_workshop_sign_up_and_the_idle_culler(hub):
     services = hub.api("GET", "/services")
     assert "idle-culler" in services
     assert "(idle-culler@127.0.0.1)" in hub.log.read_text()  # it is running and asking the hub
+
+
+def test_a_participant_lands_in_jupyterlab_with_the_widgets(hub):
+    # the hub's default URL: JupyterLab's page, whose config lists the ipywidgets extension
+    page = requests.get(f"{hub.url}/user/{hub.a.name}/lab/tree/rseai-notebooks",
+                        headers={"Authorization": f"token {hub.a.token}"}, timeout=60)
+    assert page.status_code == 200, page.status_code
+    assert "@jupyter-widgets/jupyterlab-manager" in page.text
