@@ -82,6 +82,8 @@ def part_threads() -> bool:
         met = goals.check(f"p95_{n}_at_once", p95 / alone, goal=factor,
                           what=f"{n} participants at once: p95 / one participant's p50")
         ok &= met
+        goals.note(f"p95_{n}_at_once_default", default_p95 / alone, shown=f"{default_p95 / alone:.0f}",
+                   what=f"{n} participants at once with torch's default threads: p95 / one's p50")
         print(f"goal: {n} at once p95 <= {factor}x one alone p50: sized {p95 / alone:.1f}x "
               f"(torch default {default_p95 / alone:.1f}x)  {'OK' if met else 'MISSED'}")
     return ok
@@ -155,6 +157,13 @@ def part_hub() -> bool:
                            for t in times.values())
         print(f"{n:>3} | {cells} | {peak / 1e6:19.0f} | {pss / 1e6:10.0f} / {private / 1e6:10.0f} | "
               f"{class_pss / 1e6:12.0f} | {spawn:15.1f} | {failures:8d}")
+        shown = " / ".join(f"{_ms(pct(t, 50))} ({_ms(pct(t, 95))})" for t in times.values())
+        goals.note(f"class_{n}", pct(times["02 Ask"], 95), shown=f"{shown}; {failures} failed",
+                   what=f"a class of {n} on the hub, all at once: {' / '.join(ACTIONS)}, p50 (p95)")
+        memory = f"{pss / 1e6:.0f} / {private / 1e6:.0f} MB; class {class_pss / 1e9:.1f} GB"
+        goals.note(f"memory_{n}", pss, shown=memory,
+                   what=f"a class of {n}: one kernel's memory, PSS (shared pages split) / private; "
+                        f"all kernels' PSS")
     capacity_model(cpu_cost, max(r[2] for r in rows))
     return ok
 
@@ -187,7 +196,14 @@ def watched_slider(hub, others) -> bool:
           f"with {len(others)} others working p50 {statistics.median(loaded) * 1e3:.0f} ms / "
           f"p90 {pct(loaded, 90) * 1e3:.0f} ms ({rounds[0]} rounds of their actions)")
     return goals.check("watched_slider_ratio", ratio, goal=3.0,
-                       what=f"watched slider p50 with {len(others)} others working / alone")
+                       shown=f"{ratio:.2f} ({_ms(statistics.median(alone))} alone, "
+                             f"{_ms(statistics.median(loaded))} loaded)",
+                       what=f"01's temperature slider in Chromium, painted, with {len(others)} others "
+                            f"working / alone (p50)")
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
 
 
 def capacity_model(cpu_cost, peak_bytes):
@@ -200,6 +216,8 @@ def capacity_model(cpu_cost, peak_bytes):
         cost = statistics.median(costs)
         fits = ", ".join(f"{cores} cores: {int(cores * 2.0 / max(cost, 1e-6))}" for cores in (16, 32, 64))
         print(f"  {action:<14} {cost * 1e3:7.0f} ms CPU  ->  {fits} participants")
+        goals.note(f"capacity_{action}", cost, shown=f"{_ms(cost)} CPU: {fits}",
+                   what=f"{action}: participants served if all press at once and wait at most 2 s")
     print(f"  memory: {peak_bytes / 1e9:.2f} GB per participant at peak (their cgroup's high-water mark: "
           f"server, kernel and the page cache they touched), so a 60-person class needs at most "
           f"{60 * peak_bytes / 1e9:.0f} GB of RAM")
