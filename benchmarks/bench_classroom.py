@@ -37,7 +37,7 @@ PROMPTS = int(os.environ.get("BENCH_PROMPTS", "10"))  # new prompts each process
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))  # each action, all participants at once, this often
 SIZES = [int(n) for n in os.environ.get("BENCH_CLASS_SIZES", "1,3,6,10").split(",")]
 WATCH_OTHERS = int(os.environ.get("BENCH_WATCH_OTHERS", "6"))  # working while one is watched
-WATCH_MOVES = int(os.environ.get("BENCH_WATCH_MOVES", "9"))
+WATCH_MOVES = int(os.environ.get("BENCH_WATCH_MOVES", "15"))
 ACTIONS = {
     "01 new prompt": "lm.next_token_distribution(f'Participant {me} wonders, on try {k}, whether the')",
     "02 Ask": "ask(lm, f'What is the capital of country number {k}?', max_new_tokens=12)",
