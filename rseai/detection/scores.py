@@ -153,35 +153,34 @@ def _forward_stats(lm, sequences):
     width = max(len(s) for s in sequences)
     pad = 0
     input_ids = torch.tensor([s + [pad] * (width - len(s)) for s in sequences], device=lm.device)
-    # Rows of one length need no mask (causal attention); transformers is slower with one.
-    mask = None if all(len(s) == width for s in sequences) else torch.tensor(
-        [[1] * len(s) + [0] * (width - len(s)) for s in sequences], device=lm.device)
+    mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in sequences], device=lm.device)
     with torch.inference_mode():
         logits = lm.model(input_ids, attention_mask=mask, use_cache=False).logits
         rows = []
         for b, seq in enumerate(sequences):
             n = len(seq) - 1  # positions 0..n-1 predict tokens 1..n
             targets = input_ids[b, 1:n + 1, None]
-            # Rank on the float32 logits (exactly as on their float64 copies).
-            rank = (logits[b, :n] > logits[b, :n].gather(-1, targets)).sum(-1) + 1
-            parts = [_moments(logits[b, lo:min(lo + _ROWS_PER_CHUNK, n)].double(),
-                              targets[lo:min(lo + _ROWS_PER_CHUNK, n)])
+            parts = [_position_stats(logits[b, lo:min(lo + _ROWS_PER_CHUNK, n)],
+                                     targets[lo:min(lo + _ROWS_PER_CHUNK, n)])
                      for lo in range(0, n, _ROWS_PER_CHUNK)]
-            chosen, expected, variance = (torch.cat(t) for t in zip(*parts))
+            chosen, rank, expected, variance = (torch.cat(t) for t in zip(*parts))
             rows.append(tuple(t.cpu().numpy() for t in (chosen, torch.log(rank.double()), expected,
                                                          variance.clamp_min(0.0))))
     return rows
 
 
-def _moments(row, targets):
-    """log p of each target, and the mean and variance of log p under p, for a few positions."""
+def _position_stats(logits, targets):
+    """For a few positions' float32 logits: log p of each target, its rank, and the mean and
+    variance of log p under p (float64)."""
     import torch
 
-    log_probs = torch.log_softmax(row, dim=-1)
+    # Rank on the float32 logits (the same as on their float64 copies).
+    rank = (logits > logits.gather(-1, targets)).sum(-1) + 1
+    log_probs = torch.log_softmax(logits.double(), dim=-1)
     chosen = log_probs.gather(-1, targets)[:, 0]
     plogp = log_probs.exp().mul_(log_probs)  # p·log p, reused for both moments
     expected = plogp.sum(-1)
-    return chosen, expected, plogp.mul_(log_probs).sum(-1) - expected.square()
+    return chosen, rank, expected, plogp.mul_(log_probs).sum(-1) - expected.square()
 
 
 def _scores_one(s: TokenStats, k: int) -> dict:
