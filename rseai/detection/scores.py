@@ -143,6 +143,9 @@ def token_stats(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None
     return out
 
 
+_ROWS_PER_CHUNK = 16  # positions whose float64 (rows, vocab) arrays stay in cache together
+
+
 def _forward_stats(lm, sequences):
     """For right-padded sequences, the four per-token arrays of each (float64)."""
     import torch
@@ -156,17 +159,28 @@ def _forward_stats(lm, sequences):
         rows = []
         for b, seq in enumerate(sequences):
             n = len(seq) - 1  # positions 0..n-1 predict tokens 1..n
-            row = logits[b, :n].double()
-            targets = input_ids[b, 1:n + 1]
-            log_probs = torch.log_softmax(row, dim=-1)
-            chosen = log_probs.gather(-1, targets[:, None])[:, 0]
-            rank = (row > row.gather(-1, targets[:, None])).sum(-1) + 1
-            plogp = log_probs.exp().mul_(log_probs)  # p·log p, reused for both moments
-            expected = plogp.sum(-1)
-            variance = plogp.mul_(log_probs).sum(-1) - expected.square()
+            targets = input_ids[b, 1:n + 1, None]
+            parts = [_position_stats(logits[b, lo:min(lo + _ROWS_PER_CHUNK, n)],
+                                     targets[lo:min(lo + _ROWS_PER_CHUNK, n)])
+                     for lo in range(0, n, _ROWS_PER_CHUNK)]
+            chosen, rank, expected, variance = (torch.cat(t) for t in zip(*parts))
             rows.append(tuple(t.cpu().numpy() for t in (chosen, torch.log(rank.double()), expected,
                                                          variance.clamp_min(0.0))))
     return rows
+
+
+def _position_stats(logits, targets):
+    """For a few positions' float32 logits: log p of each target, its rank, and the mean and
+    variance of log p under p (float64)."""
+    import torch
+
+    # Rank on the float32 logits (the same as on their float64 copies).
+    rank = (logits > logits.gather(-1, targets)).sum(-1) + 1
+    log_probs = torch.log_softmax(logits.double(), dim=-1)
+    chosen = log_probs.gather(-1, targets)[:, 0]
+    plogp = log_probs.exp().mul_(log_probs)  # p·log p, reused for both moments
+    expected = plogp.sum(-1)
+    return chosen, rank, expected, plogp.mul_(log_probs).sum(-1) - expected.square()
 
 
 def _scores_one(s: TokenStats, k: int) -> dict:

@@ -4,13 +4,18 @@ Leave-one-out occlusion (Zeiler & Fergus, 2014, for images; Li, Monroe & Jurafsk
 text): remove one prompt token, ask the model again, and see how much the log-probability of a
 chosen next token falls. A token whose removal lowers it a lot pushed the model towards that
 answer; a negative value means the token pushed away from it. ``occlusion`` does this for every
-prompt token and one or more target tokens (" Sydney", " Canberra"), reading the prompt and all
-its occluded copies in one batch through ``rseai.lm.decode.decode_batch`` (one step, nothing
-generated). The values are not additive and explain this model on this prompt only; removing a
-word also makes the prompt less grammatical, which moves every answer a little.
+prompt token and one or more target tokens (" Sydney", " Canberra") with Captum's
+``FeatureAblation`` (the perturbation method under Captum's ``LLMAttribution``): each prompt token
+is one feature, present (1) or removed (baseline 0), and all the one-token-removed prompts go to
+the model in one batch through ``rseai.lm.decode.decode_batch`` (one step, nothing generated).
+``LLMAttribution`` itself is not used: it reads one perturbed prompt per forward pass and one
+target sequence per call, several times slower for the widget (benchmarks/bench_attribution.py
+times both). The values
+are not additive and explain this model on this prompt only; removing a word also makes the
+prompt less grammatical, which moves every answer a little.
 
-Leaves out gradient methods (integrated gradients, Captum's LLM attribution) and occluding
-several tokens at once.
+Leaves out gradient methods (integrated gradients, ``LLMGradientAttribution``), replacing a token
+by another instead of removing it, and occluding several tokens at once.
 
 Example
 -------
@@ -42,12 +47,34 @@ def target_id(lm, token: str, *, name: str = "targets") -> int:
     return int(ids[0])
 
 
-class _LastLogits:
-    """A chooser for one decoding step that keeps the logits it was shown."""
+class _TargetLogProbs:
+    """Captum's forward function: token-presence rows -> the targets' next-token log-probabilities.
 
-    def __call__(self, logits, rows):
-        self.log_probs = (logits - logits.logsumexp(-1, keepdim=True)).cpu().numpy()
-        return logits.argmax(-1).tolist()
+    ``present`` is a tensor, shape (n_rows, n_prompt_tokens), 1 where a token stays and 0 where it
+    is removed; returns float64, shape (n_rows, n_targets). Keeps the full prompt's row in ``full``.
+    """
+
+    def __init__(self, lm, prompt_ids: list[int], target_ids: list[int]):
+        self.lm, self.prompt_ids, self.target_ids = lm, prompt_ids, target_ids
+        self.full = None
+
+    def __call__(self, present):
+        from rseai.lm.decode import decode_batch
+
+        kept = present.bool().tolist()
+        variants = [[i for i, keep in zip(self.prompt_ids, row) if keep] for row in kept]
+        log_probs = []
+
+        def record(logits, rows):
+            log_probs.append(logits - logits.logsumexp(-1, keepdim=True))
+            return logits.argmax(-1).tolist()
+
+        decode_batch(self.lm.model, variants, choose=record, max_new_tokens=1, pad_id=self.lm.pad_id)
+        out = log_probs[0][:, self.target_ids].cpu()
+        for row, values in zip(kept, out):
+            if all(row):
+                self.full = values
+        return out
 
 
 def occlusion(lm, prompt: str, *, targets):
@@ -67,8 +94,9 @@ def occlusion(lm, prompt: str, *, targets):
     prompt.
     """
     import pandas as pd
+    import torch
+    from captum.attr import FeatureAblation
 
-    from rseai.lm.decode import decode_batch
     from rseai.lm.results import readable_token
 
     _checks.has_attrs(lm, name="lm", attrs=("model", "tokenizer", "encode", "pad_id"), what="a LanguageModel")
@@ -79,13 +107,14 @@ def occlusion(lm, prompt: str, *, targets):
     prompt_ids = lm.encode(_checks.text(prompt, name="prompt", allow_empty=False))
     if len(prompt_ids) < 2:
         raise ValueError(f"prompt must have at least two tokens (one to remove, one to keep), got {prompt!r}")
-    variants = [prompt_ids] + [prompt_ids[:i] + prompt_ids[i + 1:] for i in range(len(prompt_ids))]
-    record = _LastLogits()
-    decode_batch(lm.model, variants, choose=record, max_new_tokens=1, pad_id=lm.pad_id)
-    full, occluded = record.log_probs[0], record.log_probs[1:]
+    forward = _TargetLogProbs(lm, prompt_ids, list(ids.values()))
+    # One feature per token, removed when ablated; all removals in one batch. Captum returns the
+    # full prompt's value minus the ablated one, shape (n_targets, n_tokens).
+    drops = FeatureAblation(forward).attribute(torch.ones(1, len(prompt_ids)), baselines=0,
+                                               perturbations_per_eval=len(prompt_ids))
     tokens = [readable_token(lm.tokenizer, i) for i in prompt_ids]
     table = pd.DataFrame({"token": tokens, "token_id": prompt_ids})
-    for t, i in ids.items():
-        table[t] = full[i] - occluded[:, i]
-    table.attrs["probs"] = {t: float(np.exp(full[i])) for t, i in ids.items()}
+    for t, row in zip(ids, drops.numpy()):
+        table[t] = row
+    table.attrs["probs"] = {t: float(np.exp(v)) for t, v in zip(ids, forward.full.numpy())}
     return table

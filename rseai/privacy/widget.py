@@ -6,8 +6,9 @@ attack), and a prompt attribution view (which words drove the language model's n
 Both read tables computed once beforehand, so a move is a lookup and a redraw. A value that is not
 one of the precomputed ones is refused at construction with the argument's name; a failure while
 drawing shows a message in place and the controls keep working. ``AttributionExplorer(lm)`` runs
-``rseai.explain.occlusion`` on the typed prompt and targets when "attribute" is pressed (one
-batched forward pass); a bad prompt or target gets its message in place and no stale colours.
+``rseai.explain.occlusion`` on the typed prompt and targets when "attribute" is pressed (two
+forward passes: the prompt, then all its one-token removals in one batch); a bad prompt or target
+gets its message in place and no stale colours.
 
 Example
 -------

@@ -68,6 +68,26 @@ def test_fast_detectgpt_matches_the_papers_reference_code(smollm):
     assert score_texts(smollm, [TEXT])["fast_detectgpt"].iloc[0] == pytest.approx(expected, abs=1e-6)
 
 
+def test_chunked_statistics_equal_whole_tensor_ones_exactly(smollm):
+    """Positions are read 16 at a time; across 3 chunks and a partial fourth nothing may move."""
+    text = " ".join([TEXT] * 3)
+    ids = smollm.tokenizer(text, add_special_tokens=False)["input_ids"]
+    assert 48 < len(ids) < 64
+    tokens = torch.tensor([[smollm.tokenizer.bos_token_id] + ids])
+    with torch.inference_mode():
+        logits = smollm.model(tokens, attention_mask=torch.ones_like(tokens), use_cache=False).logits[0, :-1]
+    labels = tokens[0, 1:, None]
+    log_probs = torch.log_softmax(logits.double(), dim=-1)
+    p = log_probs.exp()
+    mean = (p * log_probs).sum(-1)
+    rank = (logits > logits.gather(-1, labels)).sum(-1) + 1
+    whole = torch.stack([log_probs.gather(-1, labels)[:, 0], torch.log(rank.double()), mean,
+                         (p * log_probs.square()).sum(-1) - mean.square()], dim=1).numpy()
+    stats = token_stats(smollm, [text])[0]
+    got = np.c_[stats.log_prob, stats.log_rank, stats.expected, stats.variance]
+    np.testing.assert_allclose(got, whole, rtol=0, atol=1e-9)
+
+
 def test_batching_changes_nothing(smollm):
     texts = [TEXT, "A much shorter one. Two sentences.", TEXT + " And one more sentence here."]
     together = score_texts(smollm, texts, batch_size=3)

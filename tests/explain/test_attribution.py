@@ -1,5 +1,6 @@
-"""Occlusion: the batched drops equal one forward pass per occluded prompt; targets must be single
-tokens; the Parliament prompt turns the model to Canberra."""
+"""Occlusion through Captum: the batched drops equal one forward pass per occluded prompt and
+Captum's own LLMAttribution; targets must be single tokens; the Parliament prompt turns the model
+to Canberra."""
 
 import numpy as np
 import pytest
@@ -21,7 +22,7 @@ def test_batched_occlusion_equals_one_pass_per_occluded_prompt(smollm):
     for target in (" Sydney", " Canberra"):
         t = target_id(smollm, target)
         expected = [full[t] - _log_probs(smollm, ids[:i] + ids[i + 1:])[t] for i in range(len(ids))]
-        assert np.allclose(table[target], expected, atol=1e-4), target
+        assert np.allclose(table[target], expected, rtol=0, atol=2e-5), target
         assert table.attrs["probs"][target] == pytest.approx(np.exp(full[t]), rel=1e-4)
 
 
@@ -53,3 +54,19 @@ def test_bad_prompts_are_refused(smollm):
         occlusion(smollm, "  ", targets=[" world"])
     with pytest.raises(TypeError, match="lm must be a LanguageModel"):
         occlusion(None, "The capital of Australia is", targets=[" Sydney"])
+
+
+def test_equals_captums_llm_attribution_with_removed_tokens(smollm):
+    """Captum's LLMAttribution (one forward pass per removed token, one call per target) agrees."""
+    from captum.attr import FeatureAblation, LLMAttribution, TextTemplateInput
+
+    prompt = "The capital of Australia is"
+    table = occlusion(smollm, prompt, targets=[" Sydney", " Canberra"])
+    ids = smollm.encode(prompt)
+    pieces = [smollm.tokenizer.decode([i]) for i in ids]
+    inp = TextTemplateInput("{}" * len(ids), values=pieces, baselines=[""] * len(ids))
+    assert smollm.tokenizer.encode(inp.to_model_input(), return_tensors="pt")[0].tolist() == ids
+    llm = LLMAttribution(FeatureAblation(smollm.model), smollm.tokenizer)
+    for target in (" Sydney", " Canberra"):
+        result = llm.attribute(inp, target=target, forward_in_tokens=False)
+        assert np.allclose(table[target], result.seq_attr.numpy(), rtol=0, atol=5e-5), target
