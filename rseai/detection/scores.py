@@ -144,25 +144,37 @@ def token_stats(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None
 
 
 _ROWS_PER_CHUNK = 16  # positions whose float64 (rows, vocab) arrays stay in cache together
+_HEAD_ROWS = 256  # positions per output-layer product: (256, vocab) float32 logits, 50 MB at most
 
 
 def _forward_stats(lm, sequences):
-    """For right-padded sequences, the four per-token arrays of each (float64)."""
+    """For right-padded sequences, the four per-token arrays of each (float64).
+
+    The output layer runs on ``_HEAD_ROWS`` positions of one text at a time, from the model's last
+    hidden states, so no (texts, positions, vocabulary) tensor of logits is ever held: memory
+    stays that of the forward pass whatever the batch size and text length.
+    """
     import torch
 
     width = max(len(s) for s in sequences)
     pad = 0
     input_ids = torch.tensor([s + [pad] * (width - len(s)) for s in sequences], device=lm.device)
     mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in sequences], device=lm.device)
+    head = lm.model.get_output_embeddings()
     with torch.inference_mode():
-        logits = lm.model(input_ids, attention_mask=mask, use_cache=False).logits
+        body = lm.model.base_model(input_ids=input_ids, attention_mask=mask, use_cache=False)
+        hidden = body.last_hidden_state
         rows = []
         for b, seq in enumerate(sequences):
             n = len(seq) - 1  # positions 0..n-1 predict tokens 1..n
             targets = input_ids[b, 1:n + 1, None]
-            parts = [_position_stats(logits[b, lo:min(lo + _ROWS_PER_CHUNK, n)],
-                                     targets[lo:min(lo + _ROWS_PER_CHUNK, n)])
-                     for lo in range(0, n, _ROWS_PER_CHUNK)]
+            parts = []
+            for top in range(0, n, _HEAD_ROWS):  # the output layer's weights streamed once per block
+                end = min(top + _HEAD_ROWS, n)
+                logits = head(hidden[b, top:end])
+                for lo in range(top, end, _ROWS_PER_CHUNK):
+                    hi = min(lo + _ROWS_PER_CHUNK, end)
+                    parts.append(_position_stats(logits[lo - top:hi - top], targets[lo:hi]))
             chosen, rank, expected, variance = (torch.cat(t) for t in zip(*parts))
             rows.append(tuple(t.cpu().numpy() for t in (chosen, torch.log(rank.double()), expected,
                                                          variance.clamp_min(0.0))))

@@ -6,6 +6,7 @@ import pytest
 import torch
 from scipy.stats import rankdata
 
+from rseai.detection import scores as scores_module
 from rseai.detection.scores import SCORE_NAMES, score_texts, scores_from_stats, sentence_ids, token_stats
 
 TEXT = "The cat sat on the mat. It was warm there! The dog did not mind at all."
@@ -68,8 +69,13 @@ def test_fast_detectgpt_matches_the_papers_reference_code(smollm):
     assert score_texts(smollm, [TEXT])["fast_detectgpt"].iloc[0] == pytest.approx(expected, abs=1e-6)
 
 
-def test_chunked_statistics_equal_whole_tensor_ones_exactly(smollm):
-    """Positions are read 16 at a time; across 3 chunks and a partial fourth nothing may move."""
+@pytest.mark.parametrize("head_rows, atol", [(256, 1e-9), (20, 1e-5)])
+def test_chunked_statistics_equal_whole_tensor_ones_exactly(smollm, monkeypatch, head_rows, atol):
+    """Positions are read 16 at a time; across 3 chunks and a partial fourth nothing may move.
+
+    With 20 positions per output-layer block the 16-row chunks straddle blocks; the logits of a
+    smaller matrix product may differ in their last bits, hence the looser tolerance."""
+    monkeypatch.setattr(scores_module, "_HEAD_ROWS", head_rows)
     text = " ".join([TEXT] * 3)
     ids = smollm.tokenizer(text, add_special_tokens=False)["input_ids"]
     assert 48 < len(ids) < 64
@@ -85,7 +91,7 @@ def test_chunked_statistics_equal_whole_tensor_ones_exactly(smollm):
                          (p * log_probs.square()).sum(-1) - mean.square()], dim=1).numpy()
     stats = token_stats(smollm, [text])[0]
     got = np.c_[stats.log_prob, stats.log_rank, stats.expected, stats.variance]
-    np.testing.assert_allclose(got, whole, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(got, whole, rtol=0, atol=atol)
 
 
 def test_batching_changes_nothing(smollm):
