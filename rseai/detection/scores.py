@@ -44,6 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rseai import _checks
+from rseai.lm.memory import release_free_memory
 
 __all__ = ["SCORE_NAMES", "SCORE_LABELS", "TokenStats", "token_stats", "scores_from_stats",
            "score_texts", "sentence_ids"]
@@ -135,6 +136,7 @@ def token_stats(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None
     for lo in range(0, len(order), batch_size):
         chunk = order[lo:lo + batch_size]
         rows = _forward_stats(lm, [[start] + encoded[i][1] for i in chunk])
+        release_free_memory()  # batches of other shapes follow: keep the heap from growing with each
         for i, (log_prob, log_rank, expected, variance) in zip(chunk, rows):
             text, ids, starts = encoded[i]
             out[i] = TokenStats(text=text, token_ids=np.asarray(ids, dtype=np.int64), log_prob=log_prob,
