@@ -113,6 +113,7 @@ def widgets(moves: int, *, ask_seed: int = 0) -> list[Widget]:
             Control("Prompt", "text", _moves(moves, "The capital of Australia is", "Wishing you a very happy",
                                              "The chemical symbol for gold is")),
             Control("next step", "button", _moves(moves, None), slow=True),
+            # "Five samples" titles the rows once tokens stream (the waiting rows before say "Sampling").
             Control("sample 5", "button", _moves(moves, None), slow=True, token_text="Five samples",
                     figure=False),
         ]),

@@ -30,6 +30,7 @@ __all__ = ["NextTokenExplorer"]
 N_SAMPLES = 5  # the "sample 5" button
 TITLE = "Five samples, same prompt"
 PENDING = "…"  # a row whose first token is not generated yet
+WAITING = "Sampling five continuations of the same prompt…"  # the title until the first token
 
 
 class NextTokenExplorer(w.VBox):
@@ -141,7 +142,7 @@ class NextTokenExplorer(w.VBox):
         with self.message.guard(on_error=lambda: setattr(self.samples_view, "value", "")):
             self.draws += 1
             # Seen at once, before any model work: five rows waiting for their first token.
-            self.samples_view.value = _samples_html([PENDING] * N_SAMPLES, title=f"{TITLE} (generating…)")
+            self.samples_view.value = _samples_html([PENDING] * N_SAMPLES, title=WAITING)
             ids: list[list[int]] = [[] for _ in range(N_SAMPLES)]
 
             def stream(step, rows, tokens):
