@@ -47,6 +47,7 @@ FAST_S, FAST_P90_S = 0.150, 0.250  # sliders, drop-downs, numbers, text boxes
 FIRST_S, FIRST_TOKEN_S = 0.100, 0.300  # controls that generate text or rerun an experiment
 SAVE_TO: Path | None = None  # --json: rewritten after every control
 README_START, README_END = "<!-- browser-latency:start -->", "<!-- browser-latency:end -->"
+NOTEBOOKS = ["00", "01", "02", "03", "04", "05", "06", "07"]
 
 
 @dataclass
@@ -481,7 +482,7 @@ def _run(args, results: dict) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--notebooks", nargs="*", default=["00", "01", "02", "03", "04", "05", "06", "07"])
+    parser.add_argument("--notebooks", nargs="*", default=NOTEBOOKS)
     parser.add_argument("--controls", nargs="*", default=[],
                         help="only the controls whose description is one of these (e.g. 'cost FP (I)' Ask)")
     parser.add_argument("--ask-seed", type=int, default=None,
@@ -498,6 +499,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.moves < 5:
         parser.error(f"--moves must be >= 5 (a median of fewer says little), got {args.moves}")
+    partial = args.controls or sorted(args.notebooks) != NOTEBOOKS or args.no_lab or args.no_voila
+    if args.readme and partial and not args.results:
+        parser.error("--readme replaces the whole README table: run every notebook and control in both modes "
+                     "(or rebuild it from saved runs with --results)")
     global SAVE_TO
     SAVE_TO = args.json
     if args.ask_seed is None:
