@@ -18,8 +18,8 @@ README between the ``browser-latency`` markers. Exit status 1 if a goal is misse
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_browser_latency.py [--notebooks 01 03] [--no-voila]
-        [--moves 5] [--json out.json] [--before before.json ...] [--readme]
+    .venv/bin/python benchmarks/bench_browser_latency.py [--notebooks 01 03] [--controls 'cost FP (I)' ...]
+        [--no-voila] [--moves 5] [--json out.json] [--before before.json ...] [--readme] [--ask-seed N]
     .venv/bin/python benchmarks/bench_browser_latency.py --results lab.json voila.json --readme
 """
 
@@ -47,6 +47,7 @@ FAST_S, FAST_P90_S = 0.150, 0.250  # sliders, drop-downs, numbers, text boxes
 FIRST_S, FIRST_TOKEN_S = 0.100, 0.300  # controls that generate text or rerun an experiment
 SAVE_TO: Path | None = None  # --json: rewritten after every control
 README_START, README_END = "<!-- browser-latency:start -->", "<!-- browser-latency:end -->"
+NOTEBOOKS = ["00", "01", "02", "03", "04", "05", "06", "07"]
 
 
 @dataclass
@@ -59,7 +60,9 @@ class Control:
     slow: bool = False  # generates text or reruns an experiment: first change and first token count
     token_text: str = ""  # text whose appearance is "the first token of the answer"
     before: list = field(default_factory=list)  # steps that set up the moves, not timed
-    between: Step | None = None  # a step before each move, not timed (e.g. move away first)
+    # A step before each move, not timed; its ``value`` is a list, cycled: move i gets value i
+    # (e.g. new costs before "go to cheapest", a new question before "Ask").
+    between: Step | None = None
     figure: bool = True  # the move changes a figure: "final" waits for a new image, however late
 
 
@@ -74,7 +77,32 @@ def _moves(n: int, *values):
     return [values[i % len(values)] for i in range(n)]
 
 
-def widgets(moves: int) -> list[Widget]:
+# A new question for every Ask, so that each one is generated (streamed), not read back from the
+# answer cache of an earlier move or run: sums drawn afresh per run (printed with the results).
+def _questions(n: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return [f"What is {rng.randrange(100, 1000)} plus {rng.randrange(100, 1000)}?" for _ in range(n)]
+
+
+# Texts to paste into 06's detector, one per "score it" (each long enough to be judged).
+_PASSAGES = [
+    "The library opens at nine in the morning. Students queue outside with coffee and notes, and the "
+    "quiet rooms fill up within minutes of the doors opening.",
+    "Our garden grew more tomatoes than we could eat this summer. We gave bags of them to the "
+    "neighbours, who returned the favour with jars of sauce in the autumn.",
+    "The train was late again because of work on the line. Most of the passengers had expected it and "
+    "brought a book, but a few of them were still on the phone to their offices.",
+    "She learned to swim at the age of forty. It was hard at first, yet after a year of early lessons "
+    "she could cross the lake near her house without stopping.",
+    "A good recipe for bread needs only flour, water, salt and yeast. The rest is patience, because the "
+    "dough must rise slowly for the crust and the crumb to turn out well.",
+]
+_TEXT_BOX = "placeholder=Paste a passage of English prose here"
+
+
+def widgets(moves: int, *, ask_seed: int = 0) -> list[Widget]:
     """Every control of every notebook's widgets (the checkbox-free ones a person moves)."""
     right, left = "ArrowRight", "ArrowLeft"
     return [
@@ -86,12 +114,13 @@ def widgets(moves: int) -> list[Widget]:
             Control("Prompt", "text", _moves(moves, "The capital of Australia is", "Wishing you a very happy",
                                              "The chemical symbol for gold is")),
             Control("next step", "button", _moves(moves, None), slow=True),
+            # "Five samples" titles the rows once tokens stream (the waiting rows before say "Sampling").
             Control("sample 5", "button", _moves(moves, None), slow=True, token_text="Five samples",
                     figure=False),
         ]),
         Widget("02", "AskWidget(", [
             Control("Ask", "button", _moves(moves, None), slow=True, token_text="confidence",
-                    before=[Step("text", "question", "What is the capital of Japan?", measure=False)]),
+                    between=Step("text", "question", _questions(moves, ask_seed), measure=False)),
         ]),
         Widget("02", "ProbeExplorer(", [
             Control("answers", "dropdown", _moves(moves, "wrong", "right", "all")),
@@ -104,7 +133,8 @@ def widgets(moves: int) -> list[Widget]:
             Control("cost FP (I)", "number", _moves(moves, "2", "1", "3", "1", "2")),
             Control("groups by", "dropdown", _moves(moves, "sex", "age group")),
             Control("go to cheapest", "button", _moves(moves, None),
-                    between=Step("number", "cost FN (II)", None, measure=False)),
+                    between=Step("number", "cost FN (II)", [str(4 + i) for i in range(moves)],
+                                 measure=False)),
         ]),
         Widget("04", "LabelNoiseExplorer(", [
             Control("next ▶", "button", _moves(moves, None)),
@@ -119,6 +149,26 @@ def widgets(moves: int) -> list[Widget]:
             Control("PUE", "number", _moves(moves, "1.2", "1.5", "1.1", "1.58", "1.3")),
             Control("Region", "dropdown", _moves(moves, "Norway", "France", "India")),
             Control("Hardware", "dropdown", _moves(moves, "NVIDIA H200 SXM", "NVIDIA A100 SXM4 80GB")),
+        ]),
+        Widget("06", "DetectorExplorer(", [
+            # One forward pass over the pasted text: it reruns the detector, so the first change counts.
+            Control("score it", "button", _moves(moves, None), slow=True,
+                    between=Step("text", _TEXT_BOX, _PASSAGES, measure=False)),
+            Control("score", "dropdown", _moves(moves, "mean log-probability (perplexity)",
+                                                "minus mean log-rank (GLTR)",
+                                                "minus burstiness (GPTZero's idea)",
+                                                "Fast-DetectGPT discrepancy")),
+            Control("catch", "slider", _moves(moves, left, right)),
+        ]),
+        Widget("07", "ComplexityExplorer(", [Control("max_depth", "slider", _moves(moves, right, left))]),
+        Widget("07", "PrivacyBudgetExplorer(", [Control("ε", "slider", _moves(moves, left, right))]),
+        Widget("07", "AttributionExplorer(", [
+            # Occludes each prompt token (one batch through the model): an experiment rerun.
+            Control("attribute", "button", _moves(moves, None), slow=True, figure=False,
+                    between=Step("text", "prompt", [
+                        "The Australian Parliament sits in the capital,", "The capital of Australia is",
+                        "Tourists in Australia often visit", "The largest city in Australia is",
+                        "Australia's government meets in"], measure=False)),
         ]),
     ]
 
@@ -275,7 +325,8 @@ def run_widget(page, root: str, widget: Widget, *, mode: str, timeout_ms: float,
         moves = []
         for i, value in enumerate(ctl.values):
             if ctl.between is not None:  # e.g. new costs, so that "go to cheapest" has somewhere to go
-                act(page, root, Step(ctl.between.kind, ctl.between.description, str(4 + i),
+                values = ctl.between.value
+                act(page, root, Step(ctl.between.kind, ctl.between.description, values[i % len(values)],
                                      measure=False), timeout_ms=timeout_ms)
                 settle(page, root, quiet_ms=700)
             moves.append(move(page, root, ctl, value, timeout_ms=timeout_ms, lab=mode == "lab"))
@@ -408,7 +459,14 @@ def write_readme(text: str, readme: Path = ROOT / "README.md") -> None:
 def _run(args, results: dict) -> None:
     from playwright.sync_api import sync_playwright
 
-    all_widgets = widgets(args.moves)
+    all_widgets = widgets(args.moves, ask_seed=args.ask_seed)
+    if args.controls:
+        unknown = set(args.controls) - {c.description for w in all_widgets for c in w.controls}
+        if unknown:
+            raise SystemExit(f"--controls: no control described {sorted(unknown)}")
+        all_widgets = [Widget(w.notebook, w.cell_contains,
+                              [c for c in w.controls if c.description in args.controls]) for w in all_widgets]
+        all_widgets = [w for w in all_widgets if w.controls]
     with tempfile.TemporaryDirectory(prefix="rseai-bench-") as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
@@ -424,7 +482,11 @@ def _run(args, results: dict) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--notebooks", nargs="*", default=["00", "01", "02", "03", "04", "05"])
+    parser.add_argument("--notebooks", nargs="*", default=NOTEBOOKS)
+    parser.add_argument("--controls", nargs="*", default=[],
+                        help="only the controls whose description is one of these (e.g. 'cost FP (I)' Ask)")
+    parser.add_argument("--ask-seed", type=int, default=None,
+                        help="seed of 02's Ask questions (default: from the clock, so no answer is cached)")
     parser.add_argument("--moves", type=int, default=5)
     parser.add_argument("--no-voila", action="store_true")
     parser.add_argument("--no-lab", action="store_true")
@@ -437,8 +499,15 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.moves < 5:
         parser.error(f"--moves must be >= 5 (a median of fewer says little), got {args.moves}")
+    partial = bool(args.controls or sorted(args.notebooks) != NOTEBOOKS or args.no_lab or args.no_voila)
+    if args.readme and partial and not args.results:
+        parser.error("--readme replaces the whole README table: run every notebook and control in both modes "
+                     "(or rebuild it from saved runs with --results)")
     global SAVE_TO
     SAVE_TO = args.json
+    if args.ask_seed is None:
+        args.ask_seed = time.time_ns() % 1_000_000
+    print(f"02's Ask questions: --ask-seed {args.ask_seed}", flush=True)
     results: dict = {}
     started = time.perf_counter()
     if args.results:
@@ -463,7 +532,9 @@ def main(argv=None) -> int:
         print("MISSED", line)
     from _goals import Goals
 
-    goals = Goals("bench_browser_latency")
+    # Only a full run is a result (benchmarks/results/); a subset is a check, kept in build/.
+    subset = {"results_dir": ROOT / "build" / "bench-subset"} if partial else {}
+    goals = Goals("bench_browser_latency", **subset)
     goals.check("controls_missing_goals", len(bad), goal=0, what="controls over their latency goals")
     return goals.finish()
 

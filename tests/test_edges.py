@@ -274,6 +274,11 @@ CASES = [
     ),
     Case(risk.optimal_row, {"sweep": risk.threshold_sweep(Y, S, cost_fp=1, cost_fn=1)}, "sweep", frames()),
     *_cases_for(
+        risk.reprice,
+        {"sweep": risk.threshold_sweep(Y, S, cost_fp=1, cost_fn=1), "cost_fp": 2, "cost_fn": 5},
+        {"sweep": frames(), "cost_fp": NUMERIC, "cost_fn": NUMERIC},
+    ),
+    *_cases_for(
         risk.bayes_threshold,
         {"cost_fp": 1, "cost_fn": 5},
         {"cost_fp": NUMERIC, "cost_fn": NUMERIC},

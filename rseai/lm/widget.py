@@ -2,9 +2,10 @@
 
 A prompt box, a chat switch and three sliders drive the top-k bar chart and the entropy; the
 prompt is shown as coloured tokens; "next step" appends one token drawn from the distribution
-on screen (its cached logits: no forward pass), "sample 5" streams five continuations, generated
-as one batch. Moving a slider re-filters cached logits (no new forward pass). Bad input (an
-empty chat prompt, say) shows a message in place; the controls keep working.
+on screen (its cached logits: no forward pass), "sample 5" shows five waiting rows at once and
+streams the five continuations into them, generated as one batch. Moving a slider re-filters
+cached logits (no new forward pass). Bad input (an empty chat prompt, say) shows a message in
+place; the controls keep working.
 
 Example
 -------
@@ -28,6 +29,8 @@ __all__ = ["NextTokenExplorer"]
 
 N_SAMPLES = 5  # the "sample 5" button
 TITLE = "Five samples, same prompt"
+PENDING = "…"  # a row whose first token is not generated yet
+WAITING = "Sampling five continuations of the same prompt…"  # the title until the first token
 
 
 class NextTokenExplorer(w.VBox):
@@ -138,12 +141,15 @@ class NextTokenExplorer(w.VBox):
         """Five continuations in one batch, shown token by token as they are generated."""
         with self.message.guard(on_error=lambda: setattr(self.samples_view, "value", "")):
             self.draws += 1
+            # Seen at once, before any model work: five rows waiting for their first token.
+            self.samples_view.value = _samples_html([PENDING] * N_SAMPLES, title=WAITING)
             ids: list[list[int]] = [[] for _ in range(N_SAMPLES)]
 
             def stream(step, rows, tokens):
                 for row, token in zip(rows, tokens):
                     ids[row].append(token)
-                texts = [self.lm.tokenizer.decode(row, skip_special_tokens=True) for row in ids]
+                texts = [self.lm.tokenizer.decode(row, skip_special_tokens=True) if row else PENDING
+                         for row in ids]
                 self.samples_view.value = _samples_html(texts, title=f"{TITLE} (generating…)")
 
             gens = self.lm.sample(self.prompt.value, n=N_SAMPLES, max_new_tokens=15, chat=self.chat.value,

@@ -14,6 +14,7 @@ from rseai.risk.costs import (  # noqa: F401
     confusion,
     expected_cost,
     optimal_row,
+    reprice,
     threshold_sweep,
 )
 from rseai.risk.groups import (  # noqa: F401

@@ -3,7 +3,8 @@
 Covers binary decisions only (positive = the case we must not miss: a malignant tumour, a loan
 that defaults). ``confusion`` counts the four outcomes with their statistical names (a false
 positive is a Type I error, a false negative a Type II error) and rates; ``expected_cost`` and
-``threshold_sweep`` put a price on each error and find the threshold with the lowest cost;
+``threshold_sweep`` put a price on each error and find the threshold with the lowest cost
+(``reprice`` prices a sweep's counts again at other costs, without recounting);
 ``group_report`` repeats the counts per group (sex, age band) on fairlearn's ``MetricFrame`` and
 reports the largest gaps (written in ``rseai.risk.groups``, importable from here). Leaves out
 multi-class problems, sample weights, calibration and confidence intervals. The risk register
@@ -32,7 +33,7 @@ import numpy as np
 
 from rseai import _checks
 
-__all__ = ["Confusion", "confusion", "expected_cost", "threshold_sweep", "optimal_row",
+__all__ = ["Confusion", "confusion", "expected_cost", "threshold_sweep", "reprice", "optimal_row",
            "bayes_threshold", "RATE_NAMES", "as_labels", "as_scores"]
 
 RATE_NAMES = ("tpr", "fpr", "fnr", "tnr", "precision", "accuracy", "selection_rate")
@@ -204,15 +205,45 @@ def threshold_sweep(y_true, scores, *, cost_fp, cost_fn, thresholds=None, probab
     fp = flagged - tp
     fn = n_pos - tp
     tn = (n - n_pos) - fp
-    total = _checks.finite_result(lambda: cost_fp * fp + cost_fn * fn, name="total_cost",
-                                  inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
+    total, expected = _priced(fp, fn, n, cost_fp, cost_fn)
     return pd.DataFrame({
         "threshold": grid, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
         "tpr": _ratio(tp, n_pos), "fpr": _ratio(fp, n - n_pos), "fnr": _ratio(fn, n_pos),
         "tnr": _ratio(tn, n - n_pos), "precision": _ratio(tp, flagged),
         "accuracy": (tp + tn) / n, "selection_rate": flagged / n,
-        "total_cost": total, "expected_cost": total / n, "n": n,
+        "total_cost": total, "expected_cost": expected, "n": n,
     })
+
+
+def _priced(fp, fn, n, cost_fp: float, cost_fn: float):
+    """Total and per-case cost of the error counts ``fp``, ``fn`` (arrays) among ``n`` cases."""
+    total = _checks.finite_result(lambda: cost_fp * fp + cost_fn * fn, name="total_cost",
+                                  inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
+    return total, total / n
+
+
+def reprice(sweep, *, cost_fp, cost_fn):
+    """The same ``threshold_sweep`` table at other costs: the counts are reused, not recounted.
+
+    The counts at each threshold do not depend on the costs; only ``total_cost`` and
+    ``expected_cost`` do. A widget whose costs change calls this (a vector operation) instead of
+    sweeping again. Returns a new DataFrame; ``sweep`` is left unchanged.
+
+    >>> s = threshold_sweep([1, 0, 1], [0.9, 0.4, 0.2], cost_fp=1, cost_fn=1)
+    >>> reprice(s, cost_fp=1, cost_fn=10)["total_cost"].tolist()
+    [1.0, 11.0, 10.0, 20.0]
+    """
+    import pandas as pd
+
+    _checks.instance(sweep, pd.DataFrame, name="sweep", what="a DataFrame from threshold_sweep")
+    if not {"fp", "fn", "n"} <= set(sweep.columns) or sweep.empty:
+        raise ValueError("sweep must be a non-empty DataFrame from threshold_sweep (with 'fp', 'fn' "
+                         f"and 'n' columns), got columns {_checks.show(list(sweep.columns))} "
+                         f"and {len(sweep)} row(s)")
+    cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
+    total, expected = _priced(sweep["fp"].to_numpy(), sweep["fn"].to_numpy(), sweep["n"].to_numpy(),
+                              cost_fp, cost_fn)
+    return sweep.assign(total_cost=total, expected_cost=expected)
 
 
 def optimal_row(sweep):

@@ -19,7 +19,8 @@ import numpy as np
 
 from rseai.style import PALETTE, new_axes, new_figure
 
-__all__ = ["confusion_plot", "update_confusion", "tradeoff_plot", "cost_curve_plot", "group_rates_plot",
+__all__ = ["confusion_plot", "update_confusion", "tradeoff_plot", "cost_curve_plot", "update_cost_curve",
+           "group_rates_plot",
            "update_group_rates", "group_confusion_plots", "risk_heatmap"]
 
 _CELL = {  # (row, col) on the slide's layout -> name, colour
@@ -108,17 +109,42 @@ def cost_curve_plot(sweep, *, threshold=None, optimum=None, cost_unit="cost unit
     fig, ax = new_axes(title=title, xlabel="threshold (flag when score ≥ threshold)",
                        ylabel=f"expected cost ({cost_unit} per case)", ax=ax)
     s = _finite(sweep)
-    ax.step(s["threshold"], s["expected_cost"], where="pre", color=PALETTE["blue"])
+    ax.step(s["threshold"], s["expected_cost"], where="pre", color=PALETTE["blue"], gid="cost curve")
     if optimum is not None:
         ax.plot([optimum["threshold"]], [optimum["expected_cost"]], "o", color=PALETTE["green"],
-                markersize=9, label=f"lowest cost {optimum['expected_cost']:.3g} "
-                                    f"at {optimum['threshold']:.2f}")
+                markersize=9, label=_optimum_label(optimum), gid="optimum")
     if threshold is not None:
         ax.axvline(threshold, color=PALETTE["black"], linestyle="--", linewidth=1,
                    label=f"threshold {threshold:.2f}")
     ax.set_ylim(bottom=0)
     ax.legend(frameon=False, loc="best")
     return fig
+
+
+def _optimum_label(optimum) -> str:
+    return f"lowest cost {optimum['expected_cost']:.3g} at {optimum['threshold']:.2f}"
+
+
+def update_cost_curve(ax, sweep, *, optimum) -> None:
+    """Give a ``cost_curve_plot`` Axes (drawn with an optimum) a new curve, optimum and y range.
+
+    For new costs over the same thresholds: the artists are updated in place, so a widget repaints
+    that one figure without clearing and rebuilding it. The y axis is scaled as a fresh plot would.
+    """
+    by_gid = {line.get_gid(): line for line in ax.lines}
+    if "cost curve" not in by_gid or "optimum" not in by_gid:
+        raise ValueError("ax holds no cost curve with an optimum: draw it with cost_curve_plot(optimum=...)")
+    s = _finite(sweep)
+    by_gid["cost curve"].set_data(s["threshold"].to_numpy(), s["expected_cost"].to_numpy())
+    by_gid["optimum"].set_data([optimum["threshold"]], [optimum["expected_cost"]])
+    by_gid["optimum"].set_label(_optimum_label(optimum))
+    for text in ax.get_legend().get_texts():
+        if text.get_text().startswith("lowest cost"):
+            text.set_text(_optimum_label(optimum))
+    ax.set_autoscaley_on(True)
+    ax.relim()
+    ax.autoscale_view(scalex=False)
+    ax.set_ylim(bottom=0)
 
 
 def group_rates_plot(by_group, *, rates=("tpr", "fpr", "selection_rate"), title="Rates by group",

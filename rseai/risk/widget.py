@@ -76,10 +76,15 @@ class RiskExplorer(w.VBox):
         self.notes = w.HTML()  # what the group report notes (e.g. a group without positives)
         self.message = MessageArea()
         self.state: dict = {}
+        # The counts at every threshold do not depend on the costs: counted once, priced per change.
+        self._counts = costs.threshold_sweep(self.y_true, self.scores, cost_fp=0.0, cost_fn=0.0)
         self._sweep_cache: dict = {}
+        self._reports: tuple = (None, {})  # (threshold, {group_by: GroupReport}) for the current threshold
         self.panels = [FigureView(on_error=self.message.error, **_PANEL) for _ in range(4)]
         self.axes = [panel.ax for panel in self.panels]
         self._static_key = [None] * 4  # what each panel's non-animated part was drawn for
+        self._requested = [None] * 4  # (static key, threshold) each panel was last asked to show
+        self._layout_width = [0] * 4  # longest y tick label when the panel's layout was last fitted
         for control in (self.threshold, self.cost_fp, self.cost_fn, self.group_by):
             control.observe(lambda _change: self.update(), names="value")
         controls = w.VBox([w.HBox([self.threshold, self.to_optimum]),
@@ -91,8 +96,7 @@ class RiskExplorer(w.VBox):
     def _sweep(self, cost_fp, cost_fn):
         key = (cost_fp, cost_fn)
         if key not in self._sweep_cache:
-            self._sweep_cache = {key: costs.threshold_sweep(self.y_true, self.scores, cost_fp=cost_fp,
-                                                            cost_fn=cost_fn)}
+            self._sweep_cache = {key: costs.reprice(self._counts, cost_fp=cost_fp, cost_fn=cost_fn)}
         return self._sweep_cache[key]
 
     def _clear(self) -> None:
@@ -101,6 +105,7 @@ class RiskExplorer(w.VBox):
         self.summary.value = ""
         self.notes.value = ""
         self._static_key = [None] * 4
+        self._requested = [None] * 4
         for panel in self.panels:
             panel.clear()
 
@@ -120,9 +125,11 @@ class RiskExplorer(w.VBox):
             if not (np.isfinite(cost) and np.isfinite(best["expected_cost"])):
                 raise ValueError(f"cost_fp={cfp:g} and cost_fn={cfn:g} are too large: the expected cost "
                                  "overflows; give the costs in a bigger unit (thousands, millions)")
+            group_by = self.group_by.value if self.groups else None
+            reports = self._reports[1] if self._reports[0] == t else {}
             self.state = {"threshold": t, "cost_fp": cfp, "cost_fn": cfn, "confusion": conf,
-                          "expected_cost": cost, "optimum": best, "report": None,
-                          "group_by": self.group_by.value if self.groups else None}
+                          "expected_cost": cost, "optimum": best, "report": reports.get(group_by),
+                          "group_by": group_by}
             self._summarise()
             self._draw(dict(self.state), sweep)
 
@@ -147,20 +154,37 @@ class RiskExplorer(w.VBox):
             f"(lowest {best['expected_cost']:.3f} at threshold {best_t})"
             + (f"<br><i>{html.escape('; '.join(notes))}</i>" if notes else ""))
 
-    def _paint(self, i: int, key, t: float, static, moving) -> None:
-        """Panel ``i``: ``static(ax)`` draws it whole when ``key`` changed (marking the artists that
-        move with the threshold animated); otherwise ``moving(ax)`` updates those artists alone."""
-        if key != self._static_key[i]:
-            self._static_key[i] = key
+    def _paint(self, i: int, key, t: float, static, moving, restatic=None) -> None:
+        """Panel ``i``, repainted only if what it shows changed.
 
-            def full(view):
-                for artist in static(view.ax):
-                    artist.set_animated(True)
-                view.figure.tight_layout()
-
-            self.panels[i].show(full, key=t)
-        else:
+        ``static(ax)`` draws it whole when ``key`` changed (marking the artists that move with the
+        threshold animated), unless ``restatic(ax)`` can update the drawn artists in place for the
+        new key (it returns False when it cannot); otherwise ``moving(ax)`` updates the moving
+        artists alone, painted over the cached background.
+        """
+        if self._requested[i] == (key, t):
+            return  # e.g. new costs leave the confusion matrix and the error rates as they are
+        self._requested[i] = (key, t)
+        if key == self._static_key[i]:
             self.panels[i].show(lambda view: moving(view.ax), full=False, key=t)
+            return
+        in_place = restatic is not None and self._static_key[i] is not None
+        self._static_key[i] = key
+
+        def full(view):
+            if in_place and restatic(view.ax):
+                moving(view.ax)
+                width = _tick_label_width(view.ax)
+                if width > self._layout_width[i]:  # wider numbers on the axis: fit the layout again
+                    self._layout_width[i] = width
+                    view.figure.tight_layout()
+                return
+            for artist in static(view.ax):
+                artist.set_animated(True)
+            view.figure.tight_layout()
+            self._layout_width[i] = _tick_label_width(view.ax)
+
+        self.panels[i].show(full, key=t)
 
     def _threshold_line(self, ax, t: float) -> list:
         """The threshold as a dashed line with its value on top."""
@@ -191,29 +215,56 @@ class RiskExplorer(w.VBox):
             plots.cost_curve_plot(sweep, optimum=s["optimum"], cost_unit=self.cost_unit, ax=ax)
             return self._threshold_line(ax, t)
 
+        def new_costs(ax):  # the curve, the optimum and the y range change; the rest stays drawn
+            try:
+                plots.update_cost_curve(ax, sweep, optimum=s["optimum"])
+            except ValueError:  # not a cost curve (cleared after an error): draw it whole
+                return False
+            return True
+
         self._paint(0, "matrix", t, confusion, lambda ax: plots.update_confusion(ax, conf, title=title))
         self._paint(1, "rates", t, rates, lambda ax: self._move_line(ax, t))
-        self._paint(2, (s["cost_fp"], s["cost_fn"]), t, cost_curve, lambda ax: self._move_line(ax, t))
+        self._paint(2, (s["cost_fp"], s["cost_fn"]), t, cost_curve, lambda ax: self._move_line(ax, t),
+                    restatic=new_costs)
         if not self.groups:
             if self._static_key[3] != "none":
                 self._static_key[3] = "none"
+                self._requested[3] = None
                 self.panels[3].clear()
             return
-        shown = ("tpr", "fpr", "fnr", "selection_rate")
-        report = []  # computed once, by whichever of the two drawings runs
+        shown, group_by = ("tpr", "fpr", "fnr", "selection_rate"), s["group_by"]
 
-        def by_group():
-            if not report:
-                report.append(group_report(self.y_true, self.scores >= t, self.groups[s["group_by"]]))
-                if self.state.get("threshold") == t:  # still the current value: publish it
-                    self.state["report"] = report[0]
-                    self.notes.value = (f"<i>{html.escape('; '.join(report[0].notes))}</i>"
-                                        if report[0].notes else "")
-            return report[0].by_group
+        def by_group():  # computed once per threshold and grouping, by whichever drawing runs
+            cached_t, reports = self._reports
+            if cached_t != t:
+                reports = {}
+                self._reports = (t, reports)
+            if group_by not in reports:
+                reports[group_by] = group_report(self.y_true, self.scores >= t, self.groups[group_by])
+            report = reports[group_by]
+            if self.state.get("threshold") == t and self.state.get("group_by") == group_by:
+                self.state["report"] = report  # still the current values: publish it
+                self.notes.value = f"<i>{html.escape('; '.join(report.notes))}</i>" if report.notes else ""
+            return report.by_group
 
         def groups_static(ax):
-            fig = plots.group_rates_plot(by_group(), rates=shown, title=f"Rates by {s['group_by']}", ax=ax)
+            fig = plots.group_rates_plot(by_group(), rates=shown, title=f"Rates by {group_by}", ax=ax)
             return plots.update_group_rates(fig.axes[0], by_group(), rates=shown)
 
-        self._paint(3, s["group_by"], t, groups_static,
-                    lambda ax: plots.update_group_rates(ax, by_group(), rates=shown))
+        def new_grouping(ax):  # same number of groups: new bars, tick labels and title in place
+            table = by_group()
+            if len(ax.patches) != len(table) * len(shown):
+                return False
+            ax.set_xticks(np.arange(len(table)), [str(g) for g in table.index])
+            ax.set_title(f"Rates by {group_by}")
+            return True
+
+        self._paint(3, group_by, t, groups_static,
+                    lambda ax: plots.update_group_rates(ax, by_group(), rates=shown), restatic=new_grouping)
+
+
+def _tick_label_width(ax) -> int:
+    """Characters in the longest y tick label the Axes will draw (its layout depends on it)."""
+    axis = ax.yaxis
+    return max((len(label) for label in axis.major.formatter.format_ticks(axis.get_majorticklocs())),
+               default=0)

@@ -109,12 +109,19 @@ class Probe:
 
 
 def control(page, root_selector: str, step: Step):
-    """The control a step acts on (the first with that description) and the element to act on."""
+    """The control a step acts on (the first with that description) and the element to act on.
+
+    A description ``"placeholder=<hint>"`` names a text box without a label by its placeholder.
+    """
     root = page.locator(root_selector)
     exact = re.compile(rf"^\s*{re.escape(step.description)}\s*$")
     if step.kind == "button":
         box = root.locator("button.widget-button", has_text=exact).first
         return box, box
+    if step.description.startswith("placeholder="):  # a box without a label, e.g. 06's text box
+        hint = step.description.removeprefix("placeholder=")
+        element = root.locator(f"textarea[placeholder={hint!r}], input[placeholder={hint!r}]").first
+        return element, element
     label = page.locator(".widget-label", has_text=exact)
     css = {"slider": ".widget-slider", "text": ".widget-textarea, .widget-text",
            "number": ".widget-text, .widget-inline-hbox", "dropdown": ".widget-dropdown"}[step.kind]

@@ -108,7 +108,17 @@ def test_next_step_draws_what_generate_draws_from_the_cached_logits(smollm):
 
 def test_sample_five_streams_then_shows_the_five(explorer, smollm):
     views = _values(explorer.samples_view)
-    explorer.sample_button.click()
+    at_first_forward = []
+    handle = smollm.model.register_forward_hook(
+        lambda *a: at_first_forward.append(explorer.samples_view.value) if not at_first_forward else None)
+    try:
+        explorer.sample_button.click()
+    finally:
+        handle.remove()
+    # the five rows are on screen before the model runs: waiting, then filled as tokens arrive
+    assert views[0] == at_first_forward[0] and views[0].count("<li><code>…</code></li>") == 5
+    assert "Five samples" not in views[0]     # the benchmark's "first token" is the first streamed view
+    assert len(views) > 2 and not any("<code>…</code>" in v for v in views[1:])
     streamed = [v for v in views if "generating" in v]
     assert len(streamed) >= 10 and all(v.count("<li>") == 5 for v in streamed)  # a view per step
     final = explorer.samples_view.value

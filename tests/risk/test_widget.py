@@ -91,8 +91,86 @@ def test_a_threshold_move_repaints_only_the_line_of_the_curves(explorer):
     assert list(cost.ax.lines) == curve                             # same artists, moved
     line = [ln for ln in cost.ax.lines if ln.get_animated()][0]
     assert list(line.get_xdata()) == [0.3, 0.3] and trade.drawn_key == cost.drawn_key == 0.3
-    explorer.cost_fn.value = 9                                      # new costs: a new curve
-    assert [ln for ln in cost.ax.lines if ln.get_animated()][0] is not line
+    explorer.cost_fn.value = 9                                      # new costs: same artists, new curve
+    assert list(cost.ax.lines) == curve and list(line.get_xdata()) == [0.3, 0.3]
+
+
+def _like(explorer, **changes):
+    """A fresh explorer on the same data with other starting values (drawn from scratch)."""
+    start = dict(cost_fp=explorer.cost_fp.value, cost_fn=explorer.cost_fn.value,
+                 threshold=explorer.threshold.value, labels=explorer.labels, cost_unit=explorer.cost_unit)
+    first = changes.pop("group_by", None)  # the drop-down starts on the first grouping
+    groups = dict(sorted(explorer.groups.items(), key=lambda kv: kv[0] != first))
+    ex = RiskExplorer(explorer.y_true, explorer.scores, groups, **(start | changes))
+    assert first is None or ex.group_by.value == first
+    return ex
+
+
+def _cost_panel(ex):
+    ax = ex.panels[2].ax
+    lines = {ln.get_gid(): (list(ln.get_xdata()), list(ln.get_ydata())) for ln in ax.lines if ln.get_gid()}
+    return (lines, ax.get_ylim(), list(ax.get_yticks()), [t.get_text() for t in ax.get_legend().get_texts()])
+
+
+def test_new_costs_reprice_the_cost_curve_in_place_and_leave_the_other_panels_alone(explorer):
+    explorer.threshold.value = 0.3
+    drawn = [panel.drawn for panel in explorer.panels]
+    for cost_fn in (9, 50, 0.5, 2000):  # the y range grows and shrinks
+        explorer.cost_fn.value = cost_fn
+        # what a panel drawn from scratch at these costs shows: curve, optimum, y range, legend
+        assert _cost_panel(explorer) == _cost_panel(_like(explorer)), cost_fn
+        swept = risk.threshold_sweep(explorer.y_true, explorer.scores, cost_fp=1, cost_fn=cost_fn)
+        assert explorer.state["optimum"].equals(risk.optimal_row(swept))
+    # the confusion matrix, the error rates and the group bars do not depend on the costs
+    assert [panel.drawn for panel in explorer.panels] == [drawn[0], drawn[1], drawn[2] + 4, drawn[3]]
+
+
+def test_new_costs_reuse_the_group_report_of_the_same_threshold(explorer, monkeypatch):
+    from rseai.risk import widget
+
+    calls = []
+    monkeypatch.setattr(widget, "group_report", lambda *a, **k: calls.append(1) or risk.group_report(*a, **k))
+    explorer.cost_fp.value = 2
+    explorer.group_by.value = "age group"
+    explorer.cost_fn.value = 7
+    explorer.group_by.value = "sex"           # computed before at this threshold
+    assert len(calls) == 1 and list(explorer.state["report"].by_group.index) == ["female", "male"]
+    explorer.threshold.value = 0.4            # a new threshold: a new report
+    assert len(calls) == 2
+    assert explorer.state["report"].by_group.equals(
+        risk.group_report(explorer.y_true, explorer.scores >= 0.4, explorer.groups["sex"]).by_group)
+
+
+def test_a_new_grouping_redraws_the_bars_in_place_as_a_fresh_drawing_would(explorer):
+    patches = list(explorer.axes[3].patches)
+    explorer.group_by.value = "age group"
+    ax, fresh = explorer.axes[3], _like(explorer, group_by="age group").axes[3]
+    assert list(ax.patches) == patches        # same bars, new heights
+    assert [p.get_height() for p in ax.patches] == [p.get_height() for p in fresh.patches]
+    assert [t.get_text() for t in ax.texts] == [t.get_text() for t in fresh.texts]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [t.get_text() for t in fresh.get_xticklabels()]
+    assert ax.get_title() == fresh.get_title() == "Rates by age group"
+
+
+def test_fast_cost_moves_in_a_kernel_end_on_the_last_costs(monkeypatch):
+    """In a kernel the figures are drawn on a thread: 30 quick costs queue no stale curves."""
+    import types
+
+    import IPython
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: types.SimpleNamespace(kernel=object()))
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 300)
+    s = np.clip(0.3 * y + rng.normal(0.35, 0.2, 300), 0, 1)
+    ex = RiskExplorer(y, s, {"g": rng.choice(["a", "b"], 300)})
+    assert all(panel.background for panel in ex.panels)
+    for cost_fn in range(1, 31):
+        ex.cost_fn.value = cost_fn
+        ex.group_by.value = "g"
+    assert all(panel.flush(30) for panel in ex.panels)
+    assert ex.panels[2].drawn < 31            # moves that were overtaken were never drawn
+    monkeypatch.undo()
+    assert _cost_panel(ex) == _cost_panel(_like(ex))
 
 
 @pytest.mark.parametrize("bad", [dict(threshold=1.5), dict(threshold=float("nan")), dict(cost_fp=-1)])
