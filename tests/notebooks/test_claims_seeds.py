@@ -23,7 +23,8 @@ def test_the_default_list_is_every_notebook_with_a_story():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name[:2])
 def test_no_literal_seed_is_left_in_the_story(path):
-    story, statements = claims_seeds.split_story(claims_seeds.seeded_copy(nbformat.read(path, as_version=4), 7))
+    seeded = claims_seeds.seeded_copy(nbformat.read(path, as_version=4), 7)
+    story, statements = claims_seeds.split_story(seeded)
     assert story[0].source.startswith("SEED = 7") and statements
     code = [cell.source for cell in story[1:] if cell.cell_type == "code"]
     left = [m.group(0) for source in code for m in LITERAL.finditer(source)]
