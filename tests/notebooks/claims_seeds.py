@@ -100,10 +100,9 @@ def replay(path: Path, seed: int, *, timeout_s: int = 900) -> tuple[dict, list]:
             client.execute_cell(cell, len(nb.cells) - 1)
             text = "".join(o.get("text", "") for o in cell.outputs
                            if o.get("output_type") == "stream").strip()
-            if source.lstrip().startswith("assert"):
-                results[source] = text.splitlines()[-1] if text else "FAIL (no output)"
-            elif not text.startswith("PASS"):
-                results[source] = text or "FAIL (no output)"
+            verdict = text.splitlines()[-1] if text else "FAIL (no output)"
+            if "assert" in source or verdict != "PASS":  # a claim (or a loop of them), or a broken step
+                results[source] = verdict
     return results, shown
 
 
