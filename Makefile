@@ -123,7 +123,7 @@ bench-quick: model
 	  grep -E "^$$b \(quick\): (PASS|FAIL)" $$log || tail -n 20 $$log; done; \
 	test -z "$$failed" || { echo "*** missed goals:$$failed (logs: build/bench-quick-*.log) ***"; exit 1; }
 
-# Replays each notebook's story for 5 seeds and reports which claims survive every seed.
+# Replays each notebook's story for 5 seeds and reports which claims survive every seed (docs/claims-seeds.md).
 claims-seeds: model
 	$(BIN)/python -m tests.notebooks.claims_seeds
 

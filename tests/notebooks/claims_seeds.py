@@ -6,14 +6,17 @@ numbers. Rerunning with other seeds tells them apart: a method claim that fails 
 holds for one seed only, and its prose should say so (or be reworded).
 
 How a seed is injected (as papermill injects parameters): in a copy of the notebook, the literal
-seeds ``seed=0``, ``random_state=0`` and ``SEED = <n>`` become ``SEED``, and a first cell sets
-``SEED``. Everything before the "## Claims" heading runs as is; then each top-level statement of
-the claims cells runs on its own, so one failing assert does not hide the others.
+seeds ``seed=0``, ``random_state=0``, ``SEED = <n>`` and a seed list ``seeds=(0, 1, 2)`` become
+``SEED`` (the list ``SEED + 0, SEED + 1, ...``), and a first cell sets ``SEED``. Everything before
+the "## Claims" heading runs as is; then each top-level statement of the claims cells runs on its
+own, so one failing assert does not hide the others.
 
-    python -m tests.notebooks.claims_seeds                  # notebooks 01-05, seeds 0-4
+    python -m tests.notebooks.claims_seeds                  # notebooks 01-07, seeds 0-4
     python -m tests.notebooks.claims_seeds 03 --seeds 0 1   # some of them
 
-Writes ``build/claims-seeds.json``; exits 1 when a claim fails on the notebook's own seed (0).
+Merges its results into ``build/claims-seeds.json`` (one notebook at a time is fine) and writes
+the summary ``docs/claims-seeds.md`` from all of it; exits 1 when a claim fails on the notebook's
+own seed (0).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import ast
 import json
 import re
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -31,7 +35,10 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[2]
 LITERAL_SEEDS = [(re.compile(r"\bseed=0\b"), "seed=SEED"),
                  (re.compile(r"\brandom_state=0\b"), "random_state=SEED"),
-                 (re.compile(r"^SEED = \d+", re.M), "SEED = SEED")]
+                 (re.compile(r"^SEED = \d+", re.M), "SEED = SEED"),
+                 (re.compile(r"\bseeds=\((\d+(?:, *\d+)*)\)"),
+                  lambda m: "seeds=(" + ", ".join(f"SEED + {s.strip()}" for s in m[1].split(",")) + ")")]
+NOTEBOOKS = ["01", "02", "03", "04", "05", "06", "07"]
 _RUN_ONE = """
 try:
     exec(compile({source!r}, "claim", "exec"), globals())
@@ -65,8 +72,18 @@ def split_story(nb):
     return nb.cells[:start], statements
 
 
-def replay(path: Path, seed: int, *, timeout_s: int = 900) -> dict:
-    """{claim source: "PASS" or "FAIL ..."} for the asserts of ``path`` run with ``seed``."""
+def story_text(cell) -> str:
+    """What a story cell shows as text (stdout and results), without memory addresses."""
+    if cell.cell_type != "code" or "NBVAL_IGNORE_OUTPUT" in cell.metadata.get("tags", []):
+        return ""
+    parts = [o.get("text", "") if o.get("output_type") == "stream" and o.get("name") == "stdout"
+             else o.get("data", {}).get("text/plain", "") for o in cell.outputs
+             if o.get("output_type") in ("stream", "execute_result")]
+    return re.sub(r"0x[0-9a-f]+", "0x…", "".join(parts))
+
+
+def replay(path: Path, seed: int, *, timeout_s: int = 900) -> tuple[dict, list]:
+    """({claim source: "PASS" or "FAIL ..."}, the story cells' text) for ``path`` run with ``seed``."""
     story, statements = split_story(seeded_copy(nbformat.read(path, as_version=4), seed))
     nb = nbformat.v4.new_notebook(cells=story)
     client = NotebookClient(nb, timeout=timeout_s, kernel_name="python3", allow_errors=True,
@@ -76,41 +93,92 @@ def replay(path: Path, seed: int, *, timeout_s: int = 900) -> dict:
         for index, cell in enumerate(nb.cells):
             if cell.cell_type == "code":
                 client.execute_cell(cell, index)
+        shown = [story_text(cell) for cell in nb.cells]
         for source in statements:
             cell = nbformat.v4.new_code_cell(_RUN_ONE.format(source=source))
             nb.cells.append(cell)
             client.execute_cell(cell, len(nb.cells) - 1)
             text = "".join(o.get("text", "") for o in cell.outputs
                            if o.get("output_type") == "stream").strip()
-            if source.lstrip().startswith("assert"):
-                results[source] = text.splitlines()[-1] if text else "FAIL (no output)"
-            elif not text.startswith("PASS"):
-                results[source] = text or "FAIL (no output)"
-    return results
+            verdict = text.splitlines()[-1] if text else "FAIL (no output)"
+            if "assert" in source or verdict != "PASS":  # a claim (or a loop of them), or a broken step
+                results[source] = verdict
+    return results, shown
+
+
+def _marks(verdicts: dict) -> str:
+    return "".join("✓" if v.startswith("PASS") else "✗" for v in verdicts.values())
+
+
+def summary(report: dict) -> str:
+    """The Markdown summary of a merged report: per notebook, how many claims hold for every seed."""
+    lines = ["# Which claims hold for other seeds", "",
+             "Written by `make claims-seeds` (`tests/notebooks/claims_seeds.py`) from",
+             "`build/claims-seeds.json`; do not edit by hand. Each notebook's story is replayed with its",
+             "seeds replaced by each seed below; every top-level statement of its claims cells runs on",
+             "its own. A claim that quotes this run's exact number is expected to fail on other seeds",
+             "(the prose says \"in this run\"); a claim about the method should hold for all of them.",
+             "The last column shows whether the seed reached the story: per seed, how many of the story's",
+             "cells (those not tagged NBVAL_IGNORE_OUTPUT) print something other than on seed 0.", "",
+             "| notebook | seeds | claims holding for every seed | story cells changed, per seed |",
+             "|---|---|---|---|"]
+    for stem, entry in sorted(report.items()):
+        claims = entry["claims"]
+        every = sum(all(v.startswith("PASS") for v in c.values()) for c in claims.values())
+        changed = ", ".join(f"{s}: {n}" for s, n in entry["story_cells_changed"].items() if s != "0")
+        lines.append(f"| {stem} | {', '.join(entry['story_cells_changed'])} | {every} of {len(claims)} | "
+                     f"{changed} of {entry['story_cells']} |")
+    for stem, entry in sorted(report.items()):
+        claims = entry["claims"]
+        failing = {c: v for c, v in claims.items() if not all(x.startswith("PASS") for x in v.values())}
+        lines += ["", f"## {stem}", "",
+                  f"{len(claims) - len(failing)} of {len(claims)} claims hold for every seed"
+                  + ("; these do not (✓/✗ per seed):" if failing else ".")]
+        if not any(entry["story_cells_changed"].values()):
+            lines += ["", "No story cell shows anything different for another seed: the seeded steps of "
+                      "this notebook do not reach what it shows, so these seeds test nothing here."]
+        if failing:
+            lines += ["", "| seeds | claim (first line) |", "|---|---|"]
+            for claim, verdicts in failing.items():
+                first = claim.splitlines()[0].strip().replace("|", "\\|")
+                lines.append(f"| {_marks(verdicts)} | `{first[:110]}` |")
+    return "\n".join(lines) + "\n"
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="*", default=["01", "02", "03", "04", "05"])
+    parser.add_argument("notebooks", nargs="*", default=NOTEBOOKS)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
     args = parser.parse_args(argv)
-    report, own_seed_failed = {}, False
+    out = ROOT / "build" / "claims-seeds.json"
+    report = json.loads(out.read_text()) if out.exists() else {}
+    own_seed_failed = False
     for prefix in args.notebooks:
         path = next((ROOT / "notebooks").glob(f"{prefix}_*.ipynb"))
-        runs = {seed: replay(path, seed) for seed in args.seeds}
+        replays = {}
+        for seed in args.seeds:
+            started = time.perf_counter()
+            replays[seed] = replay(path, seed)
+            print(f"{path.stem}, seed {seed}: replayed in {time.perf_counter() - started:.0f} s", flush=True)
+        runs = {seed: claims for seed, (claims, _) in replays.items()}
+        shown = {seed: text for seed, (_, text) in replays.items()}
+        reference = shown[args.seeds[0]]
         claims = list(dict.fromkeys(c for r in runs.values() for c in r))
-        report[path.stem] = {c: {seed: runs[seed].get(c, "missing") for seed in args.seeds} for c in claims}
+        report[path.stem] = {
+            "claims": {c: {str(seed): runs[seed].get(c, "missing") for seed in args.seeds} for c in claims},
+            "story_cells": sum(bool(t) for t in reference),
+            "story_cells_changed": {str(seed): sum(a != b for a, b in zip(shown[seed], reference))
+                                    for seed in args.seeds}}
         every = [c for c in claims if all(runs[s].get(c, "").startswith("PASS") for s in args.seeds)]
-        print(f"\n{path.stem}: {len(every)} of {len(claims)} claims hold for every seed {args.seeds}")
+        print(f"\n{path.stem}: {len(every)} of {len(claims)} claims hold for every seed {args.seeds}; story "
+              f"cells changed per seed: {report[path.stem]['story_cells_changed']}")
         for claim in claims:
-            marks = "".join("✓" if runs[s].get(claim, "").startswith("PASS") else "✗" for s in args.seeds)
-            first = claim.splitlines()[0]
-            print(f"  {marks}  {first[:100]}")
+            print(f"  {_marks(report[path.stem]['claims'][claim])}  {claim.splitlines()[0][:100]}")
             own_seed_failed |= 0 in runs and not runs[0].get(claim, "").startswith("PASS")
-    out = ROOT / "build" / "claims-seeds.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1, ensure_ascii=False))
-    print(f"\nwritten {out}")
+    (ROOT / "docs" / "claims-seeds.md").write_text(summary(report))
+    print(f"\nwritten {out} and docs/claims-seeds.md")
     return 1 if own_seed_failed else 0
 
 
