@@ -40,7 +40,7 @@ def test_every_benchmark_exits_with_its_goals(script):
     """Each script records goals with _goals.Goals and exits with goals.finish()'s code."""
     tree = ast.parse(script.read_text())
     source = script.read_text()
-    assert f'Goals("{script.stem}")' in source, f"{script.name} does not hold itself to goals"
+    assert f'Goals("{script.stem}"' in source, f"{script.name} does not hold itself to goals"
     assert "goals.check(" in source and "return goals.finish()" in source
     main_guard = [n for n in tree.body if isinstance(n, ast.If) and "__main__" in ast.unparse(n.test)]
     assert main_guard and "sys.exit(" in ast.unparse(main_guard[0]), f"{script.name} must sys.exit(main())"
