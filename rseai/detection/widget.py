@@ -98,7 +98,8 @@ class DetectorExplorer(w.VBox):
             if reason:
                 self.state = {"withheld": reason, "scores": None}
                 self.message.show(f"Score withheld: {reason}", kind="error")
-            else:
+            else:  # seen at once; the forward pass takes a few hundred milliseconds
+                self.summary.value = "<div><i>Scoring the text: one pass of the model…</i></div>"
                 self._own = token_stats(self.lm, [text], max_tokens=self.max_tokens)[0]
             self.redraw()
 

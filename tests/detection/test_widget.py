@@ -64,3 +64,19 @@ def test_bad_arguments(smollm, reference):
     with pytest.raises(ValueError, match="catch"):
         DetectorExplorer(smollm, stats, y, catch=0)
     assert np.isfinite(DetectorExplorer(smollm, stats, y).state["rows"]["log_prob"]["threshold"])
+
+
+def test_score_it_says_it_is_scoring_before_the_forward_pass(smollm, reference, monkeypatch):
+    import rseai.detection.widget as widget
+
+    ex = DetectorExplorer(smollm, *reference, text=TEXT)
+    seen = []
+
+    def watched(*args, **kwargs):
+        seen.append(ex.summary.value)
+        return token_stats(*args, **kwargs)
+
+    monkeypatch.setattr(widget, "token_stats", watched)
+    ex.update()
+    assert len(seen) == 1 and "Scoring the text" in seen[0]
+    assert "would falsely accuse" in ex.summary.value  # and the result replaces it
