@@ -156,6 +156,9 @@ def coloured_tokens_html(tokens, values=None, *, vmin: float = 0.0, vmax: float 
     return f"<div style='line-height:2'>{head}{''.join(chips)}</div>"
 
 
+_MEMO_LIMIT = 64  # PNGs a memo=True view keeps (each some tens of kB)
+
+
 class FigureView(w.Image):
     """A matplotlib Figure shown as a PNG ``Image`` widget and redrawn in place.
 
@@ -171,10 +174,14 @@ class FigureView(w.Image):
     ``draw`` given ``full=True`` must therefore draw the whole current state. ``flush()`` waits
     for it. Outside a kernel (tests, scripts, a plain IPython shell) ``show`` draws at once.
     ``drawn`` counts the PNGs made and ``drawn_key`` is the ``key`` of the request last drawn.
+
+    ``memo=True`` is for views whose full drawing is a function of its ``key`` alone (a slider
+    over precomputed tables): the PNG of each key's full drawing is kept, and a later full
+    request with that key is shown from memory, in its turn in the queue, without drawing.
     """
 
     def __init__(self, *, figsize=FIGSIZE, dpi: int = 72, nrows: int = 1, ncols: int = 1,
-                 background: bool | None = None, on_error=None, **subplot_kw):
+                 background: bool | None = None, on_error=None, memo: bool = False, **subplot_kw):
         import threading
 
         from IPython import get_ipython
@@ -189,6 +196,7 @@ class FigureView(w.Image):
         self.drawn, self.drawn_key, self.error = 0, None, None
         self._on_error = on_error
         self._background_image = None  # the figure without its animated artists
+        self._memo = {} if memo else None  # key -> PNG of that key's full drawing
         self._lock = threading.Lock()
         self._pending = None  # (draw, key): the newest request not yet drawn
         self._idle = threading.Event()
@@ -262,9 +270,16 @@ class FigureView(w.Image):
         self.show(blank, key=None)
 
     def _draw(self, draw, full, key) -> None:
+        remembered = self._memo is not None and full and key is not None
+        if remembered and key in self._memo:
+            self.value, self.drawn_key, self.error = self._memo[key], key, None
+            self._background_image = None  # the figure's artists are not this picture's: no blit on them
+            return
         try:
             draw(self)
             self.value = self._png(full or self._background_image is None)
+            if remembered and len(self._memo) < _MEMO_LIMIT:
+                self._memo[key] = self.value
             self.drawn += 1
             self.drawn_key = key
             self.error = None

@@ -114,3 +114,35 @@ def test_only_a_kernel_draws_in_the_background(monkeypatch, kind, threaded):
     assert view.background is threaded
     view.show(lambda v: None)
     assert view.flush(10) and view.drawn == 1
+
+
+def _line_to(k):
+    def draw(view):
+        view.ax.clear()
+        view.ax.plot([0, 1], [0, k])
+    return draw
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_a_memo_view_shows_a_key_drawn_before_from_memory(background):
+    view = FigureView(memo=True, background=background)
+    pictures = {}
+    for k in (1, 2):
+        view.show(_line_to(k), key=k)
+        assert view.flush()
+        pictures[k] = view.value
+    drawn = view.drawn
+    view.show(_line_to(3), key=3)  # new: drawn; then 1, remembered, is the last request and wins
+    view.show(_line_to(1), key=1)
+    assert view.flush()
+    assert view.value == pictures[1] and view.drawn_key == 1 and view.drawn <= drawn + 1
+    fresh = FigureView(background=False)
+    fresh.show(_line_to(1), key=1)
+    assert fresh.value == pictures[1]  # what memory shows is what drawing would have made
+
+
+def test_a_view_without_memo_draws_every_time():
+    view = FigureView(background=False)
+    view.show(_line_to(1), key=1)
+    view.show(_line_to(1), key=1)
+    assert view.drawn == 2

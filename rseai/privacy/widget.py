@@ -71,7 +71,7 @@ class PrivacyBudgetExplorer(w.VBox):
                                          layout=w.Layout(width="480px"))
         self.summary_html = w.HTML()
         self.message = MessageArea()
-        self.view = FigureView(on_error=self.message.error, ncols=2, figsize=(10, 4))
+        self.view = FigureView(on_error=self.message.error, ncols=2, figsize=(10, 4), memo=True)
         self.state: dict = {}
         self.epsilon.observe(lambda _change: self.update(), names="value")
         super().__init__([self.epsilon, self.message.widget, self.summary_html, self.view])
@@ -134,7 +134,7 @@ class ComplexityExplorer(w.VBox):
                                        continuous_update=True, layout=w.Layout(width="480px"))
         self.summary = w.HTML()
         self.message = MessageArea()
-        self.view = FigureView(on_error=self.message.error, ncols=2, figsize=(10, 4))
+        self.view = FigureView(on_error=self.message.error, ncols=2, figsize=(10, 4), memo=True)
         self.state: dict = {}
         self.depth.observe(lambda _change: self.update(), names="value")
         super().__init__([self.depth, self.message.widget, self.summary, self.view])
@@ -214,7 +214,10 @@ class AttributionExplorer(w.VBox):
         """Occlude each prompt token (one batch) and colour the tokens by each target's drop."""
         self.message.clear()
         with self.message.guard(on_error=self._clear):
-            table = occlusion(self.lm, self.prompt.value, targets=self.target_list())
+            targets = self.target_list()
+            # seen at once: the two forward passes take a few hundred milliseconds
+            self.chips.value = "<i>Attributing: the prompt, then each word left out in turn…</i>"
+            table = occlusion(self.lm, self.prompt.value, targets=targets)
             self.state = {"prompt": self.prompt.value, "table": table, "probs": dict(table.attrs["probs"])}
             self.chips.value = plots.attribution_html(table)
 

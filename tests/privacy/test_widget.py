@@ -164,3 +164,21 @@ def test_an_epsilon_of_none_shows_a_message_naming_epsilon(eps_summary):
     assert "epsilon must be one of the precomputed" in ex.message.widget.value and ex.state == {}
     ex.epsilon.value = 0.1
     assert ex.state["epsilon"] == 0.1 and ex.message.widget.value == ""
+
+
+def test_attribute_says_it_is_working_before_the_forward_passes(smollm, monkeypatch):
+    import rseai.privacy.widget as widget
+
+    ex = widget.AttributionExplorer(smollm)
+    seen = []
+    monkeypatch.setattr(widget, "occlusion", _recording(seen, ex, widget.occlusion))
+    ex.update()
+    assert len(seen) == 1 and "Attributing" in seen[0]
+    assert "Attributing" not in ex.chips.value and ex.state["table"] is not None
+
+
+def _recording(seen, ex, occlusion):
+    def recorded(*args, **kwargs):
+        seen.append(ex.chips.value)
+        return occlusion(*args, **kwargs)
+    return recorded
