@@ -177,7 +177,9 @@ class FigureView(w.Image):
 
     ``memo=True`` is for views whose full drawing is a function of its ``key`` alone (a slider
     over precomputed tables): the PNG of each key's full drawing is kept, and a later full
-    request with that key is shown from memory, in its turn in the queue, without drawing.
+    request with that key is shown from memory, in its turn in the queue, without drawing. The
+    figure's artists then still hold the last drawing (the next new key redraws them whole), so
+    read the shown value from the widget's state or ``drawn_key``, not from ``figure``.
     """
 
     def __init__(self, *, figsize=FIGSIZE, dpi: int = 72, nrows: int = 1, ncols: int = 1,
