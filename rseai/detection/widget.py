@@ -92,7 +92,7 @@ class DetectorExplorer(w.VBox):
         """Screen and score the text in the box (one forward pass), then redraw."""
         self.message.clear()
         self._own = None
-        with self.message.guard():
+        with self.message.guard(on_error=lambda: setattr(self.summary, "value", "")):
             text = self.text.value
             reason = why_withheld(self.lm, text)
             if reason:

@@ -80,3 +80,16 @@ def test_score_it_says_it_is_scoring_before_the_forward_pass(smollm, reference, 
     ex.update()
     assert len(seen) == 1 and "Scoring the text" in seen[0]
     assert "would falsely accuse" in ex.summary.value  # and the result replaces it
+
+
+def test_a_failed_scoring_leaves_no_scoring_line_behind(smollm, reference, monkeypatch):
+    import rseai.detection.widget as widget
+
+    ex = DetectorExplorer(smollm, *reference, text=TEXT)
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("the model is not loaded")
+
+    monkeypatch.setattr(widget, "token_stats", fails)
+    ex.update()
+    assert "the model is not loaded" in ex.message.widget.value and "Scoring" not in ex.summary.value
