@@ -24,12 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "hub"))
 
 from _config import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from _lab_page import mark_cell, open_notebook, run_all  # noqa: E402
 from _probe import settle  # noqa: E402
 from _servers import LAB_SETTINGS  # noqa: E402
 from bench_browser_latency import Control, move  # noqa: E402
+from spawner import participant_account  # noqa: E402
 
 NOTEBOOK = "01"
 SLIDER = Control("temperature", "slider", [])
@@ -44,13 +46,8 @@ class _Server:
 
 
 def _prepare_account(name: str) -> None:
-    """The account as the spawner would make it, plus JupyterLab settings the benchmark needs."""
-    try:
-        pwd.getpwnam(name)
-    except KeyError:
-        subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", "--user-group", name],
-                       check=True, capture_output=True)
-    account = pwd.getpwnam(name)
+    """The account as the spawner makes it, plus JupyterLab settings the benchmark needs."""
+    account = participant_account(name)
     files = {Path(".jupyter/jupyter_server_config.json"): {"LabApp": {"expose_app_in_browser": True}}}
     for setting, value in LAB_SETTINGS.items():
         files[Path(".jupyter/lab/user-settings") / setting] = value

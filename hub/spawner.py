@@ -28,6 +28,26 @@ HUB = Path(__file__).resolve().parent
 NAME_RULE = re.compile(r"[a-z][a-z0-9_-]{0,30}")
 
 
+def participant_account(name: str, *, first_uid: int = 1000, log=None) -> pwd.struct_passwd:
+    """The participant's own account, created on first use; home folder mode 0700."""
+    if not NAME_RULE.fullmatch(name):
+        raise ValueError(f"participant name {name!r} is not allowed: use lower-case letters, digits, "
+                         f"'-' or '_', starting with a letter (at most 31)")
+    try:
+        account = pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", "--user-group", name],
+                       check=True, capture_output=True)
+        account = pwd.getpwnam(name)
+        if log is not None:
+            log.info("Created the account %s (uid %d) for a participant", name, account.pw_uid)
+    if account.pw_uid < first_uid:
+        raise ValueError(f"{name!r} is a system account (uid {account.pw_uid}); a participant "
+                         f"needs a name of their own")
+    os.chmod(account.pw_dir, 0o700)  # no one reads another participant's work
+    return account
+
+
 class ClassroomSpawner(LocalProcessSpawner):
     model_cache = Unicode("", help="RSEAI_CACHE: the shared model cache, read-only to participants").tag(
         config=True)
@@ -36,22 +56,7 @@ class ClassroomSpawner(LocalProcessSpawner):
     first_uid = Integer(1000, help="accounts below this uid (system, root) are never used").tag(config=True)
 
     def ensure_account(self) -> pwd.struct_passwd:
-        name = self.user.name
-        if not NAME_RULE.fullmatch(name):
-            raise ValueError(f"participant name {name!r} is not allowed: use lower-case letters, digits, "
-                             f"'-' or '_', starting with a letter (at most 31)")
-        try:
-            account = pwd.getpwnam(name)
-        except KeyError:
-            subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", "--user-group", name],
-                           check=True, capture_output=True)
-            account = pwd.getpwnam(name)
-            self.log.info("Created the account %s (uid %d) for a participant", name, account.pw_uid)
-        if account.pw_uid < self.first_uid:
-            raise ValueError(f"{name!r} is a system account (uid {account.pw_uid}); a participant "
-                             f"needs a name of their own")
-        os.chmod(account.pw_dir, 0o700)  # no one reads another participant's work
-        return account
+        return participant_account(self.user.name, first_uid=self.first_uid, log=self.log)
 
     def _as_participant(self, account, args):
         subprocess.run(args, check=True, capture_output=True, cwd=account.pw_dir, timeout=120,
