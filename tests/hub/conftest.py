@@ -41,8 +41,10 @@ def hub():
             pytest.fail(reason)
         print(f"\n*** HUB TESTS SKIPPED: {reason} ***", file=sys.stderr)
         pytest.skip(reason)
-    from harness import ClassHub
+    from harness import ClassHub, remove_account
 
+    for name in ("a", "b", "c"):  # an interrupted earlier run may have left these accounts running
+        remove_account(f"rseaitest-{name}", prefix="rseaitest")
     hub = ClassHub(prefix="rseaitest", cpus=1.0, memory=MEMORY)
     try:
         hub.start()
