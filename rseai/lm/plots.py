@@ -37,18 +37,25 @@ def probability_bars(dist, *, k: int = 10, highlight=(), ax=None, title: str | N
     ``highlight`` names tokens (as shown, e.g. "␣birthday") to colour orange.
     """
     top = dist.top(k)
-    title = title or f"Next token after “{dist.prompt[-40:]}”"
-    fig, ax = new_axes(title=title, xlabel="probability", ax=ax)
+    fig, ax = new_axes(title=title or _title(dist), xlabel="probability", ax=ax)
     colours = [PALETTE["orange"] if t in highlight else PALETTE["blue"] for t in top["token"]]
     y = np.arange(len(top))[::-1]
     ax.barh(y, top["prob"], color=colours)
-    ax.set_yticks(y, [repr(t)[1:-1] for t in top["token"]], fontfamily="monospace")
+    ax.set_yticks(y, _token_labels(top), fontfamily="monospace")
     ax.set_xlim(0, _xmax(top))
     for yi, p in zip(y, top["prob"]):
         ax.text(p, yi, _prob_label(p), va="center", fontsize=9)
     ax.text(0.99, 0.02, _info(dist), transform=ax.transAxes, ha="right",
             va="bottom", fontsize=9, color=PALETTE["grey"])
     return fig
+
+
+def _title(dist) -> str:
+    return f"Next token after “{dist.prompt[-40:]}”"
+
+
+def _token_labels(top) -> list:
+    return [repr(t)[1:-1] for t in top["token"]]
 
 
 def _xmax(top) -> float:
@@ -63,16 +70,21 @@ def _info(dist) -> str:
     return f"{_options(dist)}\nentropy {dist.entropy_bits:.2f} bits\n{dist.n_candidates:,} tokens possible"
 
 
-def update_probability_bars(ax, dist, *, k: int = 10) -> list:
-    """New lengths, labels, x range and options of a ``probability_bars`` Axes for the same tokens.
+def update_probability_bars(ax, dist, *, k: int = 10, relabel: bool = False) -> list:
+    """New lengths, labels, x range and options of a ``probability_bars`` Axes.
 
-    Returns the artists changed (bars, texts, x axis) for a widget to repaint alone; raises
-    ValueError if the top ``k`` tokens differ from the ones drawn (then draw it again).
+    Returns the artists changed (bars, texts, x axis) for a widget to repaint alone. The token
+    names and the title stay as drawn unless ``relabel`` (new tokens, e.g. a longer prompt: then
+    repaint the whole figure, cheaper than drawing it again). Raises ValueError if the Axes shows
+    another number of tokens than the top ``k`` (then draw it again).
     """
     top = dist.top(k)
     bars, texts = ax.patches, ax.texts
     if len(bars) != len(top) or len(texts) != len(top) + 1:
         raise ValueError(f"the Axes shows {len(bars)} tokens, the distribution {len(top)}: redraw it")
+    if relabel:
+        ax.set_yticklabels(_token_labels(top), fontfamily="monospace")
+        ax.set_title(_title(dist))
     for bar, text, p in zip(bars, texts, top["prob"]):
         bar.set_width(p)
         text.set_x(p)

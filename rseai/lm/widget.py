@@ -113,9 +113,13 @@ class NextTokenExplorer(w.VBox):
                                 f"<b>{dist.n_candidates:,}</b> of {self.lm.vocab_size:,} tokens possible")
             key = (self.prompt.value, *options.values())
             layout = (self.prompt.value, self.chat.value, tuple(top["token"]))
-            if layout != self._layout:  # new tokens: draw the chart whole
+            if self._layout is None or len(self._layout[2]) != len(top):  # draw the chart whole
                 self._layout = layout
                 self.chart.show(lambda view: self._draw_bars(view.ax, dist), key=key)
+            elif layout != self._layout:  # new tokens (a longer prompt): relabel, repaint whole
+                self._layout = layout
+                self.chart.show(lambda view: update_probability_bars(view.ax, dist, k=self.k, relabel=True),
+                                key=key)
             else:  # same tokens (a slider): new lengths, labels and axis, repainted alone
                 self.chart.show(lambda view: update_probability_bars(view.ax, dist, k=self.k),
                                 full=False, key=key)

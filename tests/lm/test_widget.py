@@ -82,8 +82,21 @@ def test_a_slider_move_repaints_the_bars_in_place(explorer):
     assert list(explorer.chart.ax.patches) == bars                 # same artists, new lengths
     assert [b.get_width() for b in bars] == pytest.approx(explorer.last_top["prob"].tolist())
     assert "T=0.5" in explorer.chart.ax.texts[-1].get_text()
-    explorer.prompt.value = "The capital of Australia is"          # new tokens: drawn whole
-    assert explorer.chart.ax.patches[0] is not bars[0]
+
+
+
+def test_new_tokens_relabel_the_chart_as_a_fresh_drawing_would(explorer, smollm):
+    bars = list(explorer.chart.ax.patches)
+    explorer.prompt.value = "The capital of Australia is"          # new tokens, as many bars
+    assert list(explorer.chart.ax.patches) == bars                 # relabelled, not drawn again
+    fresh = NextTokenExplorer(smollm, prompt="The capital of Australia is")
+    labels = [t.get_text() for t in explorer.chart.ax.get_yticklabels()]
+    assert labels == [t.get_text() for t in fresh.chart.ax.get_yticklabels()]
+    assert explorer.chart.ax.get_title() == fresh.chart.ax.get_title()
+    assert explorer.chart.value == fresh.chart.value               # the same picture, byte for byte
+    explorer.k = 5                                                 # another number of bars: drawn whole
+    explorer.prompt.value = "Wishing you a very happy"
+    assert len(explorer.chart.ax.patches) == 5
 
 
 def _values(widget):
