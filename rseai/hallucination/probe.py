@@ -13,8 +13,9 @@ calibration error of ``confidence`` and the AUROC of ``1 - agreement``, ``1 - co
 
 Raw generations are cached, one JSON file per question, named by a hash of the question,
 passage, every generation parameter and what makes the answers: the model's name and weights
-sha256 (``rseai.lm.cache.weights_sha256``), the versions of rseai, transformers and torch, and
-the source of the decoding code (``DECODING_MODULES``). The cache is per user and writable:
+sha256 (``rseai.lm.cache.weights_sha256``), the tokenizer (its whole serialized form and chat
+template), the versions of rseai, transformers and torch, and the source of the decoding code
+(``DECODING_MODULES``). The cache is per user and writable:
 ``$RSEAI_ANSWERS``, else ``answers/`` in the user's cache folder. ``$RSEAI_SHARED_ANSWERS``, if
 set, names a folder that is read but never written (an instructor's run before class, shared
 read-only on a hub). This cache is the module's only file output; if it cannot be written,
@@ -37,6 +38,7 @@ import json
 import os
 import re
 import warnings
+import weakref
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -52,7 +54,7 @@ CACHE_VERSION = 2
 ANSWERS_ENV = "RSEAI_ANSWERS"
 SHARED_ANSWERS_ENV = "RSEAI_SHARED_ANSWERS"  # optional, read-only: answers an instructor made
 # The code that turns a prompt into answers: a change to any of these files misses the cache.
-DECODING_MODULES = ("rseai.lm.decode", "rseai.lm.sampling", "rseai.hallucination.answers")
+DECODING_MODULES = ("rseai.lm.model", "rseai.lm.decode", "rseai.lm.sampling", "rseai.hallucination.answers")
 KEYED_PACKAGES = ("rseai", "transformers", "torch")
 
 @dataclass
@@ -87,7 +89,7 @@ def answers_root() -> Path:
 
 
 def cache_key(model) -> dict:
-    """What makes a model's answers: its name and weights, package versions, the decoding code."""
+    """What makes a model's answers: name, weights, tokenizer, package versions, decoding code."""
     from rseai.lm.cache import weights_sha256
 
     source = getattr(model.model, "name_or_path", "")
@@ -106,9 +108,24 @@ def cache_key(model) -> dict:
     for module in DECODING_MODULES:
         text = Path(importlib.util.find_spec(module).origin).read_bytes()
         code.update(module.encode() + b"\0" + text.replace(b"\r\n", b"\n") + b"\0")
-    return {"model": model.name, "weights_sha256": weights, "code_sha256": code.hexdigest(),
+    return {"model": model.name, "weights_sha256": weights,
+            "tokenizer_sha256": _tokenizer_sha256(model.tokenizer), "code_sha256": code.hexdigest(),
             "versions": {p: metadata.version(p) for p in KEYED_PACKAGES},
             "version": CACHE_VERSION}
+
+
+_TOKENIZER_DIGESTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _tokenizer_sha256(tokenizer) -> str:
+    """sha256 of the tokenizer (vocabulary, merges, normalizer: once per tokenizer) and chat template."""
+    size = len(tokenizer)  # an added token: hashed again
+    if _TOKENIZER_DIGESTS.get(tokenizer, (None,))[0] != size:
+        backend = getattr(tokenizer, "backend_tokenizer", None)
+        spec = backend.to_str() if backend is not None else repr(sorted(tokenizer.get_vocab().items()))
+        _TOKENIZER_DIGESTS[tokenizer] = (size, hashlib.sha256(spec.encode()).hexdigest())
+    template = str(getattr(tokenizer, "chat_template", None))
+    return hashlib.sha256(f"{_TOKENIZER_DIGESTS[tokenizer][1]}\0{template}".encode()).hexdigest()
 
 
 def _cache_name(key: dict, prompt: str, params: dict) -> str:

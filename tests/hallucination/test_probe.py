@@ -58,7 +58,8 @@ def test_another_package_version_misses_the_cache(tiny_lm, facts, tmp_path, monk
 
 
 def test_edited_decoding_code_misses_the_cache(tiny_lm, facts, tmp_path, monkeypatch):
-    assert probe.DECODING_MODULES == ("rseai.lm.decode", "rseai.lm.sampling", "rseai.hallucination.answers")
+    assert probe.DECODING_MODULES == ("rseai.lm.model", "rseai.lm.decode", "rseai.lm.sampling",
+                                      "rseai.hallucination.answers")
     module = tmp_path / "code" / "rseai_probe_decoding_copy.py"
     module.parent.mkdir()
     module.write_text(Path(ROOT / "rseai" / "lm" / "decode.py").read_text())
@@ -68,6 +69,20 @@ def test_edited_decoding_code_misses_the_cache(tiny_lm, facts, tmp_path, monkeyp
     assert evaluate(tiny_lm, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 0
     module.write_text(module.read_text() + "# an edit that changes no behaviour still misses\n")
     assert evaluate(tiny_lm, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 2
+
+
+def test_another_tokenizer_or_chat_template_misses_the_cache(tiny_lm, facts, tmp_path, monkeypatch):
+    import copy
+
+    assert evaluate(tiny_lm, facts, cache_dir=tmp_path, **QUICK).n_generated == 2
+    tokenizer = copy.deepcopy(tiny_lm.tokenizer)
+    monkeypatch.setattr(tiny_lm, "tokenizer", tokenizer)
+    assert evaluate(tiny_lm, facts, cache_dir=tmp_path, **QUICK).n_generated == 0  # an equal copy hits
+    tokenizer.chat_template = (tokenizer.chat_template or "") + "{# edited #}"
+    assert evaluate(tiny_lm, facts, cache_dir=tmp_path, **QUICK).n_generated == 2
+    before = probe.cache_key(tiny_lm)["tokenizer_sha256"]
+    tokenizer.add_tokens(["<rseai-new-token>"])
+    assert probe.cache_key(tiny_lm)["tokenizer_sha256"] != before
 
 
 def test_line_endings_alone_do_not_change_the_code_key(tiny_lm, tmp_path, monkeypatch):
