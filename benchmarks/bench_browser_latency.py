@@ -13,14 +13,17 @@ plus the time spent drawing figures, measured inside the kernel (JupyterLab only
 Goals (issue 17, medians in headless Chromium on this machine): sliders, drop-downs, numbers
 and text boxes paint their final frame in <= 150 ms (p90 <= 250 ms); controls that generate text
 or rerun an experiment show a first change in <= 100 ms and the first token of an answer in
-<= 300 ms; and no control is slower than the ``--before`` run. The table is written into the
-README between the ``browser-latency`` markers. Exit status 1 if a goal is missed.
+<= 300 ms; and no control is slower than the ``--before`` run. ``--readme`` writes the table into
+the README between the ``browser-latency`` markers and keeps the moves it came from in
+``benchmarks/results/browser_latency_moves.json``; ``--check`` renders the table from that
+file again and exits 1 if the README's differs (a test runs it). Exit status 1 if a goal is missed.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_browser_latency.py [--notebooks 01 03] [--controls 'cost FP (I)' ...]
         [--no-voila] [--moves 5] [--json out.json] [--before before.json ...] [--readme] [--ask-seed N]
     .venv/bin/python benchmarks/bench_browser_latency.py --results lab.json voila.json --readme
+    .venv/bin/python benchmarks/bench_browser_latency.py --check
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ FIRST_S, FIRST_TOKEN_S = 0.100, 0.300  # controls that generate text or rerun an
 SAVE_TO: Path | None = None  # --json: rewritten after every control
 README_START, README_END = "<!-- browser-latency:start -->", "<!-- browser-latency:end -->"
 NOTEBOOKS = ["00", "01", "02", "03", "04", "05", "06", "07"]
+RUNS = ROOT / "benchmarks" / "results" / "browser_latency_moves.json"  # what the README table shows
 
 
 @dataclass
@@ -450,10 +454,28 @@ def table(results: dict, before: dict, missed: dict) -> str:
     return head + "\n".join(rows) + "\n"
 
 
+def _readme_table(body: str) -> tuple[int, int]:
+    return body.index(README_START) + len(README_START), body.index(README_END)
+
+
 def write_readme(text: str, readme: Path = ROOT / "README.md") -> None:
     body = readme.read_text()
-    start, end = body.index(README_START) + len(README_START), body.index(README_END)
+    start, end = _readme_table(body)
     readme.write_text(body[:start] + "\n" + text + body[end:])
+
+
+def check_readme(runs: Path = RUNS, readme: Path = ROOT / "README.md") -> int:
+    """0 if the README's latency table is the one ``runs`` renders, else 1 (and why)."""
+    saved = json.loads(runs.read_text())
+    text = table(saved["results"], saved["before"], verdicts(saved["results"], saved["before"]))
+    body = readme.read_text()
+    start, end = _readme_table(body)
+    if body[start:end] != "\n" + text:
+        print(f"README.md's browser-latency table is not the one {runs.name} renders: rebuild it with "
+              "--results <runs> --readme, never by hand")
+        return 1
+    print(f"README.md's browser-latency table matches {runs.name} ({len(saved['results'])} rows)")
+    return 0
 
 
 def _run(args, results: dict) -> None:
@@ -493,10 +515,14 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, help="write the raw results here")
     parser.add_argument("--before", type=Path, nargs="*", help="results (--json) of runs on the old code")
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--check", action="store_true",
+                        help="only check that README.md's table is the one the saved runs render")
     parser.add_argument("--timeout-s", type=float, default=900)
     parser.add_argument("--results", type=Path, nargs="*",
                         help="build the table from these saved --json files instead of running")
     args = parser.parse_args(argv)
+    if args.check:
+        return check_readme()
     if args.moves < 5:
         parser.error(f"--moves must be >= 5 (a median of fewer says little), got {args.moves}")
     partial = bool(args.controls or sorted(args.notebooks) != NOTEBOOKS or args.no_lab or args.no_voila)
@@ -527,6 +553,7 @@ def main(argv=None) -> int:
         args.json.write_text(json.dumps(results, indent=1))
     if args.readme:
         write_readme(text)
+        RUNS.write_text(json.dumps({"results": results, "before": before}, indent=1) + "\n")
     bad = [f"{name}: {'; '.join(m)}" for name, m in missed.items() if m]
     for line in bad:
         print("MISSED", line)

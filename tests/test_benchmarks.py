@@ -99,3 +99,14 @@ def test_make_test_runs_the_quick_benchmarks_and_every_quick_name_is_a_script():
     assert "bench-quick" in test_line.split()
     names = makefile.split("BENCH_QUICK_SCRIPTS ?=")[1].split("\nbench:")[0].replace("\\", " ").split()
     assert names and all((BENCH / f"{n}.py").is_file() for n in names), names
+
+
+def test_readme_latency_table_is_rendered_from_the_saved_moves(tmp_path):
+    result = subprocess.run([sys.executable, str(BENCH / "bench_browser_latency.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    import bench_browser_latency as latency
+
+    readme = tmp_path / "README.md"
+    readme.write_text((ROOT / "README.md").read_text().replace("| met |", "| MISSED |", 1))  # a hand edit
+    assert latency.check_readme(readme=readme) == 1
