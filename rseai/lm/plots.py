@@ -54,8 +54,10 @@ def _title(dist) -> str:
     return f"Next token after “{dist.prompt[-40:]}”"
 
 
-def _token_labels(top) -> list:
-    return [repr(t)[1:-1] for t in top["token"]]
+def _token_labels(top, *, chars: int = 14) -> list:
+    """Tokens as shown (escapes visible), cut to ``chars`` so a long one fits beside its bar."""
+    shown = [repr(t)[1:-1] for t in top["token"]]
+    return [t if len(t) <= chars else t[:chars - 1] + "…" for t in shown]
 
 
 def _xmax(top) -> float:

@@ -62,6 +62,7 @@ class NextTokenExplorer(w.VBox):
         self.samples_view = w.HTML()
         self.message = MessageArea()
         self.chart = FigureView(figsize=(7.0, 4.0), on_error=self.message.error)
+        self.chart.figure.subplots_adjust(left=0.2)  # room for a 14-character token beside its bar
         for control in (self.prompt, self.chat, self.temperature, self.top_k, self.top_p):
             control.observe(self._changed, names="value")
         self.next_button.on_click(self._next_step)

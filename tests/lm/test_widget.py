@@ -138,3 +138,17 @@ def test_sample_five_streams_then_shows_the_five(explorer, smollm):
     assert "generating" not in final and final.count("(p=") == 5
     same = smollm.sample("Wishing you a very happy", n=5, max_new_tokens=15, seed=explorer.seed + 1)
     assert [html.escape(g.text) for g in same] == [t.split("</code>")[0] for t in final.split("<code>")[1:]]
+
+
+def test_token_names_fit_inside_the_chart(explorer):
+    import pandas as pd
+
+    from rseai.lm.plots import _token_labels
+
+    explorer.prompt.value = "The capital of Australia is"          # ␣Melbourne, ␣Australia: 10 characters
+    figure = explorer.chart.figure
+    renderer = figure.canvas.get_renderer()
+    for label in explorer.chart.ax.get_yticklabels():
+        assert label.get_window_extent(renderer).x0 >= 0, f"{label.get_text()!r} is cut at the left edge"
+    long = pd.DataFrame({"token": ["x" * 30, "␣short"]})
+    assert _token_labels(long) == ["x" * 13 + "…", "␣short"]
