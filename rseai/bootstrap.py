@@ -26,7 +26,10 @@ import numpy as np
 
 from rseai import _checks
 
-__all__ = ["resample_rows", "percentile_interval", "bootstrap_ci"]
+__all__ = ["resample_rows", "percentile_interval", "bootstrap_ci", "MAX_BOOT", "MAX_DRAWS"]
+
+MAX_BOOT = 100_000  # resamples: far more than a 95% interval needs
+MAX_DRAWS = 100_000_000  # rows drawn in all (n_rows × n_boot): 800 MB of row indices
 
 
 def resample_rows(n_rows: int, *, strata=None, seed, n_boot: int = 2000) -> np.ndarray:
@@ -47,17 +50,24 @@ def resample_rows(n_rows: int, *, strata=None, seed, n_boot: int = 2000) -> np.n
     ndarray of int, shape (n_boot, n_rows)
     """
     n_rows = _checks.integer(n_rows, name="n_rows", low=1)
-    n_boot = _checks.integer(n_boot, name="n_boot", low=100)
+    n_boot = _checks.integer(n_boot, name="n_boot", low=100, high=MAX_BOOT)
+    if n_rows * n_boot > MAX_DRAWS:
+        raise ValueError(f"n_rows × n_boot must be at most {MAX_DRAWS:,} draws, got {n_rows:,} × {n_boot:,}")
     rng = np.random.default_rng(_checks.seed(seed))
     if strata is None:
         return rng.integers(0, n_rows, size=(n_boot, n_rows))
     import pandas as pd
 
-    if isinstance(strata, (str, bytes)) or np.ndim(strata) != 1 or len(strata) != n_rows:
+    labels = None if isinstance(strata, (str, bytes, dict, set)) else np.asarray(strata, dtype=object)
+    if labels is None or labels.ndim != 1 or labels.size != n_rows:
         raise ValueError(f"strata must be a 1-D array of {n_rows} labels (one per row), got "
                          f"{_checks.show(strata)}")
-    labels = np.asarray(strata, dtype=object)
-    members = [np.flatnonzero(labels == name) for name in pd.unique(labels)]  # in order of first appearance
+    try:
+        codes, names = pd.factorize(labels, use_na_sentinel=False)  # in order of first appearance
+    except TypeError:
+        raise TypeError("strata must hold hashable labels (str, int, ...), got "
+                        f"{_checks.show(strata)}") from None
+    members = [np.flatnonzero(codes == j) for j in range(len(names))]
     rows = np.empty((n_boot, n_rows), dtype=np.int64)
     for b in range(n_boot):
         for idx in members:
@@ -72,9 +82,14 @@ def percentile_interval(values, *, level: float = 0.95):
     of k (one interval per column; NaN for a column without a finite value).
     """
     level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)
-    if isinstance(values, (str, bytes)):
+    try:
+        arr = np.asarray(values)
+    except ValueError:  # ragged
+        raise ValueError(f"values must be an array of shape (n_boot,) or (n_boot, k), got "
+                         f"{_checks.show(values)}") from None
+    if arr.dtype.kind not in "biuf":
         raise TypeError(f"values must be an array of numbers, got {_checks.show(values)}")
-    arr = np.asarray(values, dtype=float)
+    arr = arr.astype(float)
     if arr.ndim not in (1, 2) or arr.shape[0] == 0:
         raise ValueError(f"values must be a non-empty array of shape (n_boot,) or (n_boot, k), got "
                          f"shape {arr.shape}")

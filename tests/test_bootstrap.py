@@ -16,6 +16,7 @@ def test_plain_resamples_are_seeded_rows_with_replacement():
 
 def test_stratified_rows_stay_in_their_stratum_and_place():
     strata = np.array(["b", "a", "b", "a", "a", "c"])
+    assert (strata[resample_rows(6, strata=[np.nan, 1, np.nan, 1, 1, 2], seed=0, n_boot=100)] == strata).all()
     rows = resample_rows(6, strata=strata, seed=0, n_boot=300)
     assert (strata[rows] == strata).all()     # each stratum keeps its size and positions
     assert (rows[:, 5] == 5).all()            # a stratum of one row is that row
@@ -29,6 +30,10 @@ def test_stratified_rows_stay_in_their_stratum_and_place():
     ({"seed": None}, TypeError, "seed"),
     ({"strata": [0, 1]}, ValueError, "strata must be a 1-D array of 4 labels"),
     ({"strata": "abcd"}, ValueError, "strata"),
+    ({"strata": [[0], [1], [0], [1]]}, ValueError, "strata"),
+    ({"strata": [[0], [1, 0], [0], [1]]}, TypeError, "strata must hold hashable labels"),
+    ({"n_boot": 10**6}, ValueError, "n_boot"),
+    ({"n_rows": 10**6, "n_boot": 1000}, ValueError, "n_rows × n_boot must be at most"),
 ])
 def test_resample_rows_refuses_bad_input(kwargs, error, match):
     args = {"n_rows": 4, "seed": 0, "n_boot": 100, **kwargs}
@@ -51,6 +56,9 @@ def test_percentile_interval_known_answers():
     ("12", 0.9, TypeError, "values"),
     ([], 0.9, ValueError, "values must be a non-empty"),
     (np.zeros((2, 2, 2)), 0.9, ValueError, "values"),
+    ([[1.0], [1.0, 2.0]], 0.9, ValueError, "values"),
+    ({0: 1.0}, 0.9, TypeError, "values must be an array of numbers"),
+    (np.array([1 + 1j]), 0.9, TypeError, "values"),
 ])
 def test_percentile_interval_refuses_bad_input(values, level, error, match):
     with pytest.raises(error, match=match):
