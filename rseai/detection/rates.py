@@ -160,7 +160,7 @@ def detection_ci(y_true, table, *, catch: float = 0.9, seed, versus=None, n_boot
     rows = resample_rows(y.size, strata=y, seed=seed, n_boot=n_boot)  # human rows stay human
     machine = y == 1
     k = math.ceil(_catch(catch) * machine.sum() - 1e-9)  # as threshold_for_catch
-    boot = {("auroc", s): None for s in scores} | {("false_accusation_rate", s): None for s in scores}
+    boot = {(measure, s): None for measure in ("auroc", "false_accusation_rate") for s in scores}  # row order
     for s in scores:
         resampled = as_scores(table[s], name=s)[rows]  # (n_boot, n_texts)
         boot["auroc", s] = _auroc_rows(resampled, machine)
