@@ -73,7 +73,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 def is_compute(name: str) -> bool:
     """Topic modules other than plots/widget/exercises, plus the shared data and checks."""
     parts = name.split(".")
-    if name in ("rseai._checks", "rseai.data"):
+    if name in ("rseai._checks", "rseai.bootstrap", "rseai.data"):
         return True
     topic_module = len(parts) == 3 and parts[1] not in ("classroom",) and MODULES[name].name != "__init__.py"
     return topic_module and parts[2] not in DISPLAY_MODULES

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import rseai
-from rseai import carbon, labels, privacy, risk
+from rseai import bootstrap, carbon, detection, labels, privacy, risk
 from rseai.carbon import exercises as carbon_ex
 from rseai.carbon import tables
 from rseai.hallucination import asking, calibration, matching, probe
@@ -651,6 +651,33 @@ CASES = [
         check=lambda r: -1 <= r.advantage <= 1,
     ),
     Case(privacy.advantage_bound, {"epsilon": 0.5}, "epsilon", NUMERIC, check=_in_unit),
+    # the bootstrap every interval is drawn from (notebooks 02, 03, 06)
+    *_cases_for(
+        bootstrap.resample_rows,
+        {"n_rows": 6, "seed": 0, "n_boot": 100},
+        {"n_rows": NUMERIC, "seed": NUMERIC, "n_boot": NUMERIC, "strata": arrays_like(6)},
+        check=lambda rows: rows.ndim == 2 and rows.min() >= 0,
+    ),
+    *_cases_for(
+        bootstrap.percentile_interval,
+        {"values": S * 20},
+        {"values": arrays_like(6), "level": NUMERIC},
+    ),
+    *_cases_for(
+        bootstrap.bootstrap_ci,
+        {"y_true": Y, "scores": S, "statistic": lambda y, s: float(s.mean()), "seed": 0, "n_boot": 100},
+        {"y_true": arrays_like(6), "scores": arrays_like(6), "statistic": NUMERIC, "seed": NUMERIC,
+         "n_boot": NUMERIC, "level": NUMERIC},
+        check=lambda interval: interval[0] <= interval[1],
+    ),
+    *_cases_for(
+        detection.detection_ci,
+        {"y_true": Y, "table": pd.DataFrame({"a": S, "b": S[::-1]}), "scores": ("a", "b"), "seed": 0,
+         "n_boot": 100},
+        {"y_true": arrays_like(6), "table": frames(), "scores": ANY_TEXT, "versus": ANY_TEXT,
+         "catch": NUMERIC, "seed": NUMERIC, "n_boot": NUMERIC, "level": NUMERIC},
+        check=lambda ci: ((ci["low"] <= ci["high"]) & (ci["low"] >= 0) & (ci["high"] <= 1)).all(),
+    ),
 ]
 
 

@@ -23,6 +23,7 @@ from rseai.detection.paraphrase import (  # noqa: F401
 from rseai.detection.rates import (  # noqa: F401
     as_scores,
     auroc_table,
+    detection_ci,
     detection_report,
     false_accusation_rate,
     threshold_for_catch,

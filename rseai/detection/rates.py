@@ -9,10 +9,12 @@ notebook 03's Type I error. Missing a machine text is a false negative (Type II)
   machine texts (90% by default);
 - ``false_accusation_rate``: the share of human texts at or above a threshold;
 - ``detection_report``: all of these per score, with the false-accusation rate by kind of
-  human writing.
+  human writing;
+- ``detection_ci``: seeded bootstrap intervals (``rseai.bootstrap``) on each score's AUROC and
+  false-accusation rate, and on their differences from one score, so a difference can be
+  compared with its noise.
 
 A score that could not be computed (NaN: one sentence, for burstiness) never flags a text.
-Not covered: confidence intervals (the notebook counts the texts instead).
 
 Example
 -------
@@ -33,10 +35,11 @@ import re
 import numpy as np
 
 from rseai import _checks
+from rseai.bootstrap import percentile_interval, resample_rows
 from rseai.detection.scores import SCORE_NAMES
 
 __all__ = ["as_scores", "auroc_table", "threshold_for_catch", "false_accusation_rate",
-           "detection_report", "type_token_ratio"]
+           "detection_report", "detection_ci", "type_token_ratio"]
 
 
 def as_scores(scores, *, name: str = "scores") -> np.ndarray:
@@ -112,6 +115,77 @@ def detection_report(y_true, table, *, kinds=None, catch: float = 0.9, scores=SC
                 row[f"far_{kind}"] = float(np.mean(values[(y == 0) & (kinds == kind)] >= t))
         rows[s] = row
     return pd.DataFrame(rows).T
+
+
+def detection_ci(y_true, table, *, catch: float = 0.9, seed, versus=None, n_boot: int = 2000,
+                 level: float = 0.95, scores=SCORE_NAMES):
+    """Each score's AUROC and false-accusation rate at ``catch``, with percentile bootstrap intervals.
+
+    The human and the machine texts are resampled apart (each keeps its count); in every resample
+    the threshold catching ``catch`` of the machine texts is found again, so the interval of the
+    false-accusation rate includes the noise of the threshold. With ``versus`` (a score name),
+    also each score's difference from it, measured on the same resamples (paired): a difference
+    whose interval leaves out 0 is larger than its noise.
+
+    Parameters
+    ----------
+    y_true : array-like of 0/1, shape (n_texts,), 1 = machine-written; both kinds present
+    table : DataFrame with a column per name in ``scores`` (higher = more machine-like)
+    catch : float in (0, 1], the share of machine texts each threshold must flag
+    seed : int, seeds the resampling
+    versus : str or None, one of ``scores``
+    n_boot : int >= 100; level : float in (0, 1), coverage of each interval
+
+    Returns
+    -------
+    DataFrame indexed by (measure, score), columns ``value``, ``low``, ``high``; measures
+    ``auroc`` and ``false_accusation_rate`` and, with ``versus``, ``auroc - <versus>`` and
+    ``false_accusation_rate - <versus>``. Values equal ``detection_report``'s.
+    """
+    import pandas as pd
+
+    y = _checks.binary_labels(y_true, name="y_true")
+    if y.min() == y.max():
+        raise ValueError(f"y_true must hold both human (0) and machine (1) texts, got only {int(y[0])}")
+    _checks.instance(table, pd.DataFrame, name="table", what="a DataFrame with a column per score")
+    _checks.same_length(y_true=y, table=table)
+    scores = list(_checks.names(scores, name="scores"))
+    missing = [s for s in scores if s not in table.columns]
+    if missing:
+        raise ValueError(f"table must have a column for each of scores, got none for {_checks.show(missing)}")
+    if versus is not None:
+        versus = _checks.choice(versus, name="versus", options=scores)
+    level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)
+    report = detection_report(y, table, catch=catch, scores=scores)
+    rows = resample_rows(y.size, strata=y, seed=seed, n_boot=n_boot)  # human rows stay human
+    machine = y == 1
+    k = math.ceil(_catch(catch) * machine.sum() - 1e-9)  # as threshold_for_catch
+    boot = {(measure, s): None for measure in ("auroc", "false_accusation_rate") for s in scores}  # row order
+    for s in scores:
+        resampled = as_scores(table[s], name=s)[rows]  # (n_boot, n_texts)
+        boot["auroc", s] = _auroc_rows(resampled, machine)
+        threshold = -np.sort(-resampled[:, machine], axis=1)[:, k - 1]
+        boot["false_accusation_rate", s] = (resampled[:, ~machine] >= threshold[:, None]).mean(axis=1)
+    measures = {"auroc": report["auroc"], "false_accusation_rate": report["false_accusation_rate"]}
+    if versus is not None:
+        for measure in list(measures):
+            measures[f"{measure} - {versus}"] = measures[measure] - measures[measure][versus]
+            for s in scores:
+                boot[f"{measure} - {versus}", s] = boot[measure, s] - boot[measure, versus]
+    index = pd.MultiIndex.from_tuples(list(boot), names=["measure", "score"])
+    low, high = percentile_interval(np.column_stack(list(boot.values())), level=level)
+    value = [float(measures[m][s]) for m, s in index]
+    return pd.DataFrame({"value": value, "low": low, "high": high}, index=index)
+
+
+def _auroc_rows(values, positive):
+    """AUROC of each row of ``values`` (n_boot, n) for the columns where ``positive``: the rank
+    formula (Mann-Whitney U / (n_pos * n_neg)) with average ranks for ties, as roc_auc_score."""
+    from scipy.stats import rankdata
+
+    ranks = rankdata(values, axis=1)
+    n_pos, n_neg = int(positive.sum()), int((~positive).sum())
+    return (ranks[:, positive].sum(axis=1) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 
 
 def type_token_ratio(text: str, *, n_words: int = 50) -> float:

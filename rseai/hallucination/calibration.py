@@ -9,9 +9,10 @@ Two questions about a score that should flag wrong answers:
   that a randomly chosen wrong answer gets a higher "suspicion" score than a randomly chosen
   right one (ties count one half): 0.5 is guessing, 1.0 perfect. ``roc_points`` gives the curve.
 
-How sure is a number measured on 40 questions? ``bootstrap_ci`` gives a seeded percentile
-bootstrap interval for any of them (resampling the questions). Pure NumPy; cross-checked against
-``sklearn.metrics`` in the tests. Left out: adaptive bins, class-wise calibration.
+How sure is a number measured on 40 questions? ``bootstrap_ci`` (from ``rseai.bootstrap``, kept
+importable here) gives a seeded percentile bootstrap interval for any of them (resampling the
+questions). Pure NumPy; cross-checked against ``sklearn.metrics`` in the tests. Left out:
+adaptive bins, class-wise calibration.
 
 Example
 -------
@@ -26,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from rseai import _checks
+from rseai.bootstrap import bootstrap_ci
 
 __all__ = ["reliability_table", "expected_calibration_error", "auroc", "roc_points", "bootstrap_ci"]
 
@@ -108,48 +110,3 @@ def roc_points(y_true, scores):
     tpr = np.array([0.0] + [((s >= t) & (y == 1)).sum() / n_pos for t in thresholds])
     fpr = np.array([0.0] + [((s >= t) & (y == 0)).sum() / n_neg for t in thresholds])
     return fpr, tpr, np.r_[np.inf, thresholds]
-
-
-def bootstrap_ci(y_true, scores, statistic, *, seed, n_boot: int = 2000, level: float = 0.95):
-    """Percentile bootstrap interval of ``statistic(y_true, scores)``, resampling rows with replacement.
-
-    Parameters
-    ----------
-    y_true : array-like of 0/1, shape (n_samples,)
-    scores : array-like of float, shape (n_samples,)
-    statistic : callable (y_true, scores) -> float, e.g. ``auroc`` or
-        ``lambda y, s: expected_calibration_error(y, s)``; resamples where it is NaN (AUROC of one
-        class) are left out.
-    seed : int
-        Seeds the resampling: the same seed gives the same interval.
-    n_boot : int
-        Number of resamples.
-    level : float in (0, 1)
-        Coverage of the interval.
-
-    Returns
-    -------
-    (low, high) : tuple of float
-
-    Example
-    -------
-    >>> y, s = [1, 0, 1, 0, 1, 0, 1, 0], [0.9, 0.1, 0.8, 0.3, 0.4, 0.6, 0.7, 0.2]
-    >>> low, high = bootstrap_ci(y, s, auroc, seed=0, n_boot=500)
-    >>> low < auroc(y, s) < high <= 1.0
-    True
-    """
-    y, s = _binary_and_scores(y_true, scores, score_name="scores")
-    if not callable(statistic):
-        raise TypeError(f"statistic must be a function (y_true, scores) -> float, got {statistic!r:.60}")
-    n_boot = _checks.integer(n_boot, name="n_boot", low=100)
-    level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)
-    seed = _checks.seed(seed)
-    rng = np.random.default_rng(seed)
-    rows = rng.integers(0, y.size, size=(n_boot, y.size))
-    values = np.array([statistic(y[r], s[r]) for r in rows], dtype=float)
-    values = values[np.isfinite(values)]
-    if values.size < n_boot / 2:
-        raise ValueError(f"statistic is undefined on most resamples ({values.size} of {n_boot} finite)")
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(values, [tail, 100 - tail])
-    return float(low), float(high)

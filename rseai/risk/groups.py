@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rseai import _checks
+from rseai.bootstrap import percentile_interval, resample_rows
 from rseai.risk.costs import RATE_NAMES, as_labels, as_scores, confusion, threshold_sweep
 
 __all__ = ["GroupReport", "as_groups", "group_report", "compare_decisions", "group_thresholds",
@@ -255,24 +256,17 @@ def group_rate_ci(y_true, y_pred, groups, *, rate: str = "fpr", seed, n_boot: in
         raise ValueError(f"y_pred must have the length of y_true ({y.size}), got {pred.size}")
     g = as_groups(groups, n=y.size)
     rate = _checks.choice(rate, name="rate", options=sorted((*_CI_RATES, "selection_rate")))
-    n_boot = _checks.integer(n_boot, name="n_boot", low=100)
     level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)
-    seed = _checks.seed(seed)
+    resamples = resample_rows(y.size, strata=g, seed=seed, n_boot=n_boot)  # within each group
     names = list(pd.unique(g))
     members = [np.flatnonzero(g == name) for name in names]
-    rng = np.random.default_rng(seed)
-    boot = np.empty((n_boot, len(names)))
-    for b in range(n_boot):
-        for j, idx in enumerate(members):
-            pick = idx[rng.integers(0, idx.size, idx.size)]
-            boot[b, j] = _rate(y[pick], pred[pick], rate)
+    boot = np.array([[_rate(y[r[idx]], pred[r[idx]], rate) for idx in members] for r in resamples])
     gaps = np.nanmax(boot, axis=1) - np.nanmin(boot, axis=1)
-    tail = (1 - level) / 2 * 100
     values = [_rate(y[idx], pred[idx], rate) for idx in members]
-    rows = {name: (values[j], *np.nanpercentile(boot[:, j], [tail, 100 - tail]), idx.size)
-            for j, (name, idx) in enumerate(zip(names, members))}
+    low, high = percentile_interval(boot, level=level)
+    rows = {name: (values[j], low[j], high[j], idx.size) for j, (name, idx) in enumerate(zip(names, members))}
     gap = np.nanmax(values) - np.nanmin(values)
-    rows["gap (max - min)"] = (gap, *np.percentile(gaps, [tail, 100 - tail]), y.size)
+    rows["gap (max - min)"] = (gap, *percentile_interval(gaps, level=level), y.size)
     table = pd.DataFrame.from_dict(rows, orient="index", columns=["value", "low", "high", "n"])
     table["n"] = table["n"].astype(int)
     return table

@@ -15,8 +15,10 @@ own, so one failing assert does not hide the others.
     python -m tests.notebooks.claims_seeds 03 --seeds 0 1   # some of them
 
 Merges its results into ``build/claims-seeds.json`` (one notebook at a time is fine) and writes
-the summary ``docs/claims-seeds.md`` from all of it; exits 1 when a claim fails on the notebook's
-own seed (0).
+the summary ``docs/claims-seeds.md`` from all of it; a notebook that file covers but the JSON does
+not (replayed on another machine) keeps its row and section as they were. Exits 1 when a claim
+fails on the notebook's own seed (0). ``tests/notebooks/test_claims_seeds.py`` fails while the
+summary lacks any of notebooks 01-07.
 """
 
 from __future__ import annotations
@@ -110,8 +112,20 @@ def _marks(verdicts: dict) -> str:
     return "".join("✓" if v.startswith("PASS") else "✗" for v in verdicts.values())
 
 
-def summary(report: dict) -> str:
-    """The Markdown summary of a merged report: per notebook, how many claims hold for every seed."""
+def kept_parts(markdown: str) -> dict:
+    """{notebook stem: (its table row, its section)} of an earlier summary, to keep what is not replayed."""
+    rows = {m[1]: m[0] for m in re.finditer(r"^\| (\d\d_\w+) \|.*$", markdown, re.M)}
+    sections = {m[1]: m[0].rstrip("\n")
+                for m in re.finditer(r"^## (\d\d_\w+)\n.*?(?=^## |\Z)", markdown, re.M | re.S)}
+    return {stem: (row, sections[stem]) for stem, row in rows.items() if stem in sections}
+
+
+def summary(report: dict, *, kept: dict | None = None) -> str:
+    """The Markdown summary of a merged report: per notebook, how many claims hold for every seed.
+
+    ``kept`` ({stem: (row, section)}, from ``kept_parts``) adds notebooks the report lacks, as they were.
+    """
+    kept = kept or {}  # a notebook in the report replaces its kept row and section
     lines = ["# Which claims hold for other seeds", "",
              "Written by `make claims-seeds` (`tests/notebooks/claims_seeds.py`) from",
              "`build/claims-seeds.json`; do not edit by hand. Each notebook's story is replayed with its",
@@ -122,26 +136,32 @@ def summary(report: dict) -> str:
              "cells (those not tagged NBVAL_IGNORE_OUTPUT) print something other than on seed 0.", "",
              "| notebook | seeds | claims holding for every seed | story cells changed, per seed |",
              "|---|---|---|---|"]
-    for stem, entry in sorted(report.items()):
+    rows = {stem: row for stem, (row, _) in kept.items()}
+    sections = {stem: section for stem, (_, section) in kept.items()}
+    for stem, entry in report.items():
         claims = entry["claims"]
         every = sum(all(v.startswith("PASS") for v in c.values()) for c in claims.values())
         changed = ", ".join(f"{s}: {n}" for s, n in entry["story_cells_changed"].items() if s != "0")
-        lines.append(f"| {stem} | {', '.join(entry['story_cells_changed'])} | {every} of {len(claims)} | "
-                     f"{changed} of {entry['story_cells']} |")
-    for stem, entry in sorted(report.items()):
+        rows[stem] = (f"| {stem} | {', '.join(entry['story_cells_changed'])} | {every} of {len(claims)} | "
+                      f"{changed} of {entry['story_cells']} |")
+    lines += [rows[stem] for stem in sorted(rows)]
+    for stem, entry in report.items():
         claims = entry["claims"]
         failing = {c: v for c, v in claims.items() if not all(x.startswith("PASS") for x in v.values())}
-        lines += ["", f"## {stem}", "",
-                  f"{len(claims) - len(failing)} of {len(claims)} claims hold for every seed"
-                  + ("; these do not (✓/✗ per seed):" if failing else ".")]
+        section = [f"## {stem}", "",
+                   f"{len(claims) - len(failing)} of {len(claims)} claims hold for every seed"
+                   + ("; these do not (✓/✗ per seed):" if failing else ".")]
         if not any(entry["story_cells_changed"].values()):
-            lines += ["", "No story cell shows anything different for another seed: the seeded steps of "
-                      "this notebook do not reach what it shows, so these seeds test nothing here."]
+            section += ["", "No story cell shows anything different for another seed: the seeded steps of "
+                        "this notebook do not reach what it shows, so these seeds test nothing here."]
         if failing:
-            lines += ["", "| seeds | claim (first line) |", "|---|---|"]
+            section += ["", "| seeds | claim (first line) |", "|---|---|"]
             for claim, verdicts in failing.items():
                 first = claim.splitlines()[0].strip().replace("|", "\\|")
-                lines.append(f"| {_marks(verdicts)} | `{first[:110]}` |")
+                section.append(f"| {_marks(verdicts)} | `{first[:110]}` |")
+        sections[stem] = "\n".join(section)
+    for stem in sorted(sections):
+        lines += ["", sections[stem]]
     return "\n".join(lines) + "\n"
 
 
@@ -177,7 +197,8 @@ def main(argv=None) -> int:
             own_seed_failed |= 0 in runs and not runs[0].get(claim, "").startswith("PASS")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1, ensure_ascii=False))
-    (ROOT / "docs" / "claims-seeds.md").write_text(summary(report))
+    doc = ROOT / "docs" / "claims-seeds.md"
+    doc.write_text(summary(report, kept=kept_parts(doc.read_text()) if doc.exists() else None))
     print(f"\nwritten {out} and docs/claims-seeds.md")
     return 1 if own_seed_failed else 0
 

@@ -46,3 +46,27 @@ def test_the_replay_runs_the_story_with_the_seed(tmp_path):
     assert same == {quoted: "PASS", general: "PASS"}
     assert other[quoted].startswith("FAIL AssertionError") and other[general] == "PASS"
     assert shown_0[1] == f"{drawn}\n" != shown_1[1]
+
+
+SUMMARY = claims_seeds.ROOT / "docs" / "claims-seeds.md"
+
+
+def test_the_committed_summary_covers_every_notebook():
+    covered = claims_seeds.kept_parts(SUMMARY.read_text())
+    missing = [path.stem for path in NOTEBOOKS if path.stem not in covered]
+    assert not missing, f"docs/claims-seeds.md lacks {missing}: run make claims-seeds for them"
+    assert sorted(covered) == [path.stem for path in NOTEBOOKS]
+
+
+def test_a_replay_of_one_notebook_keeps_the_others_rows_and_sections():
+    text = SUMMARY.read_text()
+    kept = claims_seeds.kept_parts(text)
+    assert claims_seeds.summary({}, kept=kept) == text  # kept as they were, to the byte
+    stem = next(iter(kept))
+    report = {stem: {"claims": {"assert x == 1": {"0": "PASS", "1": "FAIL AssertionError"}},
+                     "story_cells": 3, "story_cells_changed": {"0": 0, "1": 2}}}
+    merged = claims_seeds.kept_parts(claims_seeds.summary(report, kept=kept))
+    assert list(merged) == list(kept)  # every notebook once, in order
+    assert merged[stem][0] == f"| {stem} | 0, 1 | 0 of 1 | 1: 2 of 3 |" != kept[stem][0]
+    assert "| ✓✗ | `assert x == 1` |" in merged[stem][1]
+    assert all(merged[s] == kept[s] for s in kept if s != stem)
