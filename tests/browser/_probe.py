@@ -179,6 +179,18 @@ def widget_text(page, root_selector: str) -> str:
     return page.evaluate(_TEXT, root_selector)
 
 
+def await_text(page, root_selector: str, pattern: str, *, timeout_s: float = 30.0) -> bool:
+    """Wait until the widget's text matches ``pattern`` (at most ``timeout_s``); True if it does."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not re.search(pattern, widget_text(page, root_selector)):
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(200)
+    return True
+
+
 def check_result(page, root_selector: str, probe: Probe, step: Step, *, kernel=None) -> list[str]:
     """What is wrong with the widget after ``step`` (empty if it shows the new value correctly)."""
     problems = []
@@ -211,6 +223,8 @@ def exercise(page, root_selector: str, probe: Probe, *, name: str, record, limit
             continue
         if wrong is not None:
             settle(page, root_selector, quiet_ms=500)
+            if step.expect:  # a "working…" line may come first (watch="text"): wait for the answer
+                await_text(page, root_selector, step.expect)
             wrong += check_result(page, root_selector, probe, step, kernel=kernel)
         label = f"{name}: {step.kind} '{step.description}'"
         record(label, redraws)
