@@ -89,7 +89,8 @@ PROBES = [
              state="W.state['epsilon'] == W.epsilon.value == 1.0"),
     ]), Probe("07", "AttributionExplorer(", [  # two forward passes; no figure, coloured tokens
         Step("text", "targets", "Canberra, Melbourne", measure=False),
-        Step("button", "attribute", expect=r"towards ' Canberra' \(probability .*towards ' Melbourne' \(",
+        Step("button", "attribute", done="towards ' Melbourne'",  # not the "Attributing…" line
+             expect=r"towards ' Canberra' \(probability .*towards ' Melbourne' \(",
              state="set(W.state['probs']) == {' Canberra', ' Melbourne'} "
                    "and W.state['prompt'] == W.prompt.value"),
     ], watch="text"))),
