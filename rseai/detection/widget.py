@@ -140,7 +140,7 @@ class DetectorExplorer(w.VBox):
                 f"{r['value']:.3f} → <b>{'flagged' if r['flagged'] else 'not flagged'}</b>; ")
             lines.append(f"<tr><td>{html.escape(SCORE_LABELS[s])}</td><td>{verdict}would falsely accuse "
                          f"<b>{r['false_accusation_rate']:.0%}</b> of known human texts</td></tr>")
-        head = (f"Threshold set to catch {self.catch.value:.0%} of known machine texts "
-                f"({len(machine)} machine, {len(human)} human, cut to {k} tokens):")
+        head = (f"Drawn: {SCORE_LABELS[name]}. Threshold set to catch {self.catch.value:.0%} of known "
+                f"machine texts ({len(machine)} machine, {len(human)} human, cut to {k} tokens):")
         self.summary.value = f"<div>{html.escape(head)}</div><table>{''.join(lines)}</table>"
         self.view.show(draw, full=True)

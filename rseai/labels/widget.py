@@ -240,7 +240,8 @@ class LabelNoiseExplorer(w.VBox):
         shown["change"] = (table["change"] * 100).map("{:+.1f} pts".format)
         self.table_html.value = (
             shown.to_html()
-            + f"<p>Model-centric choice: <b>{html.escape(table.attrs['model_centric_choice'])}</b>. "
+            + f"<p>With {s['rate']:.0%} {html.escape(s['kind'])} noise, the model-centric choice is "
+            f"<b>{html.escape(table.attrs['model_centric_choice'])}</b>. "
             f"Detection against the {scores['n_flipped']} flipped labels: flagged {scores['n_found']}, "
             f"<b>precision {scores['precision']:.2f}</b>, <b>recall {scores['recall']:.2f}</b>.</p>")
         title = f"Digits, {s['rate']:.0%} {s['kind']} noise"

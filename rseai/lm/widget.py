@@ -110,7 +110,10 @@ class NextTokenExplorer(w.VBox):
             top = dist.top(self.k)
             self.state = {"prompt": self.prompt.value, **options, "top": top,
                           "entropy_bits": dist.entropy_bits, "n_candidates": dist.n_candidates}
-            self.stats.value = (f"<b>entropy</b> {dist.entropy_bits:.2f} bits · "
+            # the settings first: the figure's info box names them, and so must its text twin
+            settings = ", ".join(f"{k.replace('_', '-')}={v:g}" for k, v in options.items() if v is not None)
+            self.stats.value = (f"<b>{html.escape(settings)}</b>: "
+                                f"<b>entropy</b> {dist.entropy_bits:.2f} bits · "
                                 f"<b>{dist.n_candidates:,}</b> of {self.lm.vocab_size:,} tokens possible")
             key = (self.prompt.value, *options.values())
             layout = (self.prompt.value, self.chat.value, tuple(top["token"]))

@@ -148,9 +148,11 @@ class RiskExplorer(w.VBox):
         notes = list(conf.undefined)
         best_t = "flag nobody" if not np.isfinite(best["threshold"]) else f"{best['threshold']:.3f}"
         self.summary.value = (
+            f"At threshold <b>{s['threshold']:.3f}</b>: "
             f"<b>Type I (FP)</b> {conf.type_i} &nbsp; <b>Type II (FN)</b> {conf.type_ii} &nbsp; "
             f"FNR {conf.fnr:.1%} &nbsp; FPR {conf.fpr:.1%} &nbsp; accuracy {conf.accuracy:.1%} &nbsp; "
             f"<b>cost {s['expected_cost']:.3f}</b> {html.escape(self.cost_unit)} per case "
+            f"at FP {s['cost_fp']:g}, FN {s['cost_fn']:g} "
             f"(lowest {best['expected_cost']:.3f} at threshold {best_t})"
             + (f"<br><i>{html.escape('; '.join(notes))}</i>" if notes else ""))
 

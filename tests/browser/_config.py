@@ -11,18 +11,21 @@ CHROMIUM = os.environ.get("RSEAI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-# Generous ceilings so a busy CI machine does not fail; the goal (0.5 s) is reported beside them.
+# Generous ceilings so a busy CI machine does not fail: a guard against hangs and regressions,
+# not the latency goals, which benchmarks/bench_browser_latency.py measures on a quiet machine.
 TIMEOUT_S = float(os.environ.get("RSEAI_BROWSER_TIMEOUT_S", "900"))
-LATENCY_GOAL_S = 0.5
 LATENCY_LIMIT_S = float(os.environ.get("RSEAI_LATENCY_LIMIT_S", "3.0"))
+GOALS = "benchmarks/bench_browser_latency.py"
 
 latencies: dict[str, list[float]] = {}
+latency_limits: dict[str, float] = {}
 run_all_seconds: dict[str, float] = {}
 skips: list[str] = []
 
 
-def record_latency(name: str, seconds: list[float]) -> None:
+def record_latency(name: str, seconds: list[float], *, limit_s: float = LATENCY_LIMIT_S) -> None:
     latencies[name] = [round(s, 3) for s in seconds]
+    latency_limits[name] = limit_s
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     file = ARTIFACTS / "latency.json"
     known = json.loads(file.read_text()) if file.is_file() else {}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 # In-page watcher: stamps t0 at the committing event, t1 when the figures differ from before.
 _ARM = """
-([selector, trigger, watch]) => {
+([selector, trigger, watch, done]) => {
   const root = document.querySelector(selector);
   const figures = () => Array.from(
       root.querySelectorAll('.widget-output img, .jp-OutputArea-output img, img.widget-image'))
@@ -41,7 +41,8 @@ _ARM = """
     });
     if (fromKernel && probe.tAnswer === null) probe.tAnswer = performance.now();
     const now = signature();
-    if (now && now !== probe.before && probe.after === null) {
+    const complete = !done || new RegExp(done).test(texts());  // past a "working…" line
+    if (now && now !== probe.before && complete && probe.after === null) {
       // Changed in the DOM; the person sees it once the new images are decoded and painted.
       probe.after = now;
       observer.disconnect();
@@ -71,6 +72,8 @@ class Step:
         (click the button whose text is ``description``).
     limit_s : the redraw must come within this (default: ``RSEAI_LATENCY_LIMIT_S``); for a
         control that recomputes a whole experiment, where the first answer is what counts.
+    done : a regular expression the widget's text matches once the change is complete, for a
+        widget that shows a "working…" line first (default: any change of what ``watch`` names).
     expect : a regular expression the widget's text (labels, HTML, messages; not the controls
         themselves) must match once the step has redrawn: the summary shows the new value.
     state : a Python expression, True in the notebook's kernel once the step has redrawn, with
@@ -86,6 +89,7 @@ class Step:
     measure: bool = True  # False: set the value and go on (e.g. a question before "Ask")
     expect: str = ""
     state: str = ""
+    done: str = ""
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -140,18 +144,18 @@ def act(page, root_selector: str, step: Step, *, timeout_ms: float,
     latencies, answers = [], []
     for _ in range(step.repeat):
         if step.kind == "button":
-            page.evaluate(_ARM, [root_selector, "click", watch])
+            page.evaluate(_ARM, [root_selector, "click", watch, step.done])
             element.click()
         elif step.kind == "slider":
             element.focus()
-            page.evaluate(_ARM, [root_selector, "keydown", watch])
+            page.evaluate(_ARM, [root_selector, "keydown", watch, step.done])
             element.press(step.value or "ArrowRight")
         elif step.kind == "dropdown":
-            page.evaluate(_ARM, [root_selector, "change", watch])
+            page.evaluate(_ARM, [root_selector, "change", watch, step.done])
             element.select_option(label=str(step.value))
         else:  # text and number boxes commit on "change", which fires when the box is left
             element.fill(str(step.value))
-            page.evaluate(_ARM, [root_selector, "change", watch])
+            page.evaluate(_ARM, [root_selector, "change", watch, step.done])
             element.press("Tab")
         if not step.measure:  # a control that only sets a value for a later step (no redraw)
             page.wait_for_timeout(300)
@@ -179,6 +183,18 @@ def widget_text(page, root_selector: str) -> str:
     return page.evaluate(_TEXT, root_selector)
 
 
+def await_text(page, root_selector: str, pattern: str, *, timeout_s: float = 30.0) -> bool:
+    """Wait until the widget's text matches ``pattern`` (at most ``timeout_s``); True if it does."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not re.search(pattern, widget_text(page, root_selector)):
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(200)
+    return True
+
+
 def check_result(page, root_selector: str, probe: Probe, step: Step, *, kernel=None) -> list[str]:
     """What is wrong with the widget after ``step`` (empty if it shows the new value correctly)."""
     problems = []
@@ -204,19 +220,24 @@ def exercise(page, root_selector: str, probe: Probe, *, name: str, record, limit
     """
     import statistics
 
-    slow = []
+    slow, seen = [], set()
     for step in probe.steps:
         redraws, answers = act(page, root_selector, step, timeout_ms=timeout_ms, watch=probe.watch)
         if not step.measure:
             continue
         if wrong is not None:
             settle(page, root_selector, quiet_ms=500)
+            if step.expect:  # a "working…" line may come first (watch="text"): wait for the answer
+                await_text(page, root_selector, step.expect)
             wrong += check_result(page, root_selector, probe, step, kernel=kernel)
         label = f"{name}: {step.kind} '{step.description}'"
-        record(label, redraws)
-        if answers != redraws:
-            record(f"{label} (first answer)", answers)
+        if label in seen:  # the same control again (06's catch slider: End, then Home)
+            label += f" {step.value}"
+        seen.add(label)
         step_limit = step.limit_s or limit_s
+        record(label, redraws, limit_s=step_limit)
+        if answers != redraws:
+            record(f"{label} (first answer)", answers, limit_s=step_limit)
         if statistics.median(redraws) >= step_limit:
             slow.append(f"{label}: redraw median {statistics.median(redraws):.2f} s >= {step_limit} s")
         if statistics.median(answers) >= step_limit:

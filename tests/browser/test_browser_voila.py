@@ -1,17 +1,19 @@
 """App mode: Voila serves a notebook as a page without code; its widget must render and answer.
 
 Voila (what ``make app NB=01`` starts) executes the notebook when the page is requested and
-streams the outputs; the test waits for the widget's first figure, checks that no code and no
-error reached the page, then changes the same controls as the JupyterLab test and times the
-redraw, checks that each change shows its new value (``Step.expect``), that no error reached the
-page and that the console logged none. Then it answers the page's first no-code checkpoint as a
-participant in app mode does, wrong and then with the answer the feedback named: "✗ Not quite"
-in the warning colour, then "✓ Right" in green. Every notebook with a widget by default;
-``RSEAI_VOILA_NOTEBOOKS="01 03"`` picks some.
+streams the outputs; the test waits for each probed widget's first figure, checks that no code
+and no error reached the page, then changes the same controls of the same widgets as the
+JupyterLab test (the first widget and those in ``Probe.also``) and times each redraw, checks that
+each change shows its new value (``Step.expect``: the kernel-side ``Step.state`` cannot run here),
+that no error reached the page and that the console logged none. Then it answers the page's
+first no-code checkpoint as a participant in app mode does, wrong and then with the answer the
+feedback named: "✗ Not quite" in the warning colour, then "✓ Right" in green. Every notebook
+in ``PROBES`` (every one with a widget) by default; ``RSEAI_VOILA_NOTEBOOKS="01 03"`` picks some.
 """
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -25,14 +27,18 @@ from rseai.classroom.presenter import write_app_copy
 
 VOILA_NOTEBOOKS = os.environ.get("RSEAI_VOILA_NOTEBOOKS", " ".join(p.notebook for p in PROBES)).split()
 
-# Mark the output area of the first widget that has a figure; Voila shows outputs only.
-_MARK_FIRST_WIDGET = """
-(label) => {
-  const labels = Array.from(document.querySelectorAll('.widget-label, button.widget-button'))
-      .filter(node => node.textContent.trim() === label);
-  if (!labels.length) return false;
-  const area = labels[0].closest('.jp-OutputArea-output, .jp-Cell, .cell');
-  area.setAttribute('data-rseai-probe', 'voila');
+# Mark the output area of the first widget with a control of this label (or text box with this
+# placeholder, "placeholder=<hint>"); Voila shows outputs only.
+_MARK_WIDGET = """
+([label, marker]) => {
+  const hint = label.startsWith('placeholder=') ? label.slice('placeholder='.length) : null;
+  const found = hint === null
+      ? Array.from(document.querySelectorAll('.widget-label, button.widget-button'))
+          .filter(node => node.textContent.trim() === label)
+      : Array.from(document.querySelectorAll('textarea, input')).filter(node => node.placeholder === hint);
+  if (!found.length) return false;
+  const area = found[0].closest('.jp-OutputArea-output, .jp-Cell, .cell');
+  area.setAttribute('data-rseai-probe', marker);
   return true;
 }
 """
@@ -50,23 +56,28 @@ def test_voila_page_renders_and_its_widget_answers(probe: Probe, browser, page, 
     try:
         timeout_ms = TIMEOUT_S * 1000
         page.goto(server.url, timeout=timeout_ms, wait_until="commit")
-        label = probe.steps[0].description
-        page.wait_for_function(f"() => ({_MARK_FIRST_WIDGET})({label!r})", timeout=timeout_ms)
-        root = "[data-rseai-probe=voila]"
-        if probe.watch == "figure":
-            figure = ".widget-output img, img.widget-image"
-            page.locator(root).locator(figure).first.wait_for(timeout=timeout_ms)
+        parts = (probe, *probe.also)
+        for n, part in enumerate(parts):
+            marker = json.dumps([part.steps[0].description, f"voila{n}"])
+            page.wait_for_function(f"() => ({_MARK_WIDGET})({marker})", timeout=timeout_ms)
+            if part.watch == "figure":
+                figure = ".widget-output img, img.widget-image"
+                page.locator(f"[data-rseai-probe=voila{n}]").locator(figure).first.wait_for(
+                    timeout=timeout_ms)
         text = page.locator("body").inner_text()
         assert "Traceback" not in text, text[:3000]
-        assert probe.cell_contains not in text, "the widget cell's code is visible"
+        for part in parts:
+            assert part.cell_contains not in text, f"a widget cell's code is visible: {part.cell_contains}"
         assert "Instructor notes" not in text, "instructor notes reached the app"
         assert page.locator(".jp-InputArea-editor, .cm-editor").count() == 0, "a code editor is visible"
         page.screenshot(path=str(artifacts / f"voila-{probe.notebook}.png"))
-        wrong = []
-        slow = exercise(page, root, probe, name=f"voila {path.stem}", record=record_latency,
-                        limit_s=LATENCY_LIMIT_S, wrong=wrong)
-        settle(page, root)
-        page.locator(root).screenshot(path=str(artifacts / f"voila-{probe.notebook}-after.png"))
+        wrong, slow = [], []
+        for n, part in enumerate(parts):
+            root = f"[data-rseai-probe=voila{n}]"
+            slow += exercise(page, root, part, name=f"voila {path.stem}", record=record_latency,
+                             limit_s=LATENCY_LIMIT_S, wrong=wrong)
+            settle(page, root)
+            page.locator(root).screenshot(path=str(artifacts / f"voila-{probe.notebook}-{n}-after.png"))
         text = page.locator("body").inner_text()
         assert "Traceback" not in text, text[:3000]
         assert not wrong, "a control did not change the widget correctly:\n" + "\n".join(wrong)
