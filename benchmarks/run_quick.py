@@ -3,8 +3,9 @@
 Runs each named script with ``BENCH_QUICK=1`` (fewer repeats, smaller inputs), logs it to
 ``build/bench-quick-<name>.log`` and prints its one summary line. A script that misses a goal is
 measured once more, and fails only if it misses again: a real slowdown misses every time, a busy
-moment on a shared machine rarely twice in a row. A script that crashes (no summary line) fails
-at once. Ends with one line for the whole run and exits 1 if any script failed.
+moment on a shared machine rarely twice in a row. A script that prints no summary line (a crash,
+or a hang stopped after ``TIMEOUT_S``) fails at once, whatever its exit code. Ends with one line
+for the whole run and exits 1 if any script failed.
 
 Example::
 
@@ -26,14 +27,20 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 ATTEMPTS = 2  # a goal counts as missed when it is missed on both
+TIMEOUT_S = 600  # one script; a hung benchmark fails instead of hanging `make test`
 
 
 def _run_once(script: Path, log: Path) -> tuple[int, str, float]:
     """Exit code, summary line ("" if none) and seconds of one run of ``script``."""
     start = time.perf_counter()
     with log.open("a") as out:
-        code = subprocess.run([sys.executable, str(script)], stdout=out, stderr=subprocess.STDOUT,
-                              env={**os.environ, "BENCH_QUICK": "1"}, cwd=ROOT).returncode
+        try:
+            code = subprocess.run([sys.executable, str(script)], stdout=out, stderr=subprocess.STDOUT,
+                                  env={**os.environ, "BENCH_QUICK": "1"}, cwd=ROOT,
+                                  timeout=TIMEOUT_S).returncode
+        except subprocess.TimeoutExpired:
+            out.write(f"\n*** stopped after {TIMEOUT_S} s ***\n")
+            code = 124
     seconds = time.perf_counter() - start
     lines = [ln for ln in log.read_text().splitlines() if ln.startswith(f"{script.stem} (quick): ")]
     return code, (lines[-1] if lines else ""), seconds
@@ -51,9 +58,10 @@ def run(names: list[str], *, folder: Path = HERE, logs: Path = ROOT / "build") -
         log.write_text("")
         for attempt in range(1, ATTEMPTS + 1):
             code, summary, seconds = _run_once(folder / f"{name}.py", log)
-            if not summary:  # a crash, not a measurement: no second try
+            if not summary:  # a crash or a hang, not a measurement: it fails, with no second try
                 print(f"{name}: CRASHED (exit {code}, no summary line); last lines of {log}:")
                 print("\n".join(log.read_text().splitlines()[-15:]))
+                code = code or 1
                 break
             print(f"{summary}   [{seconds:.0f} s]")
             if code == 0:

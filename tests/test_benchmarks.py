@@ -78,6 +78,7 @@ sys.exit(1 if first else 0)
 """)
     _fake_bench(tmp_path, "bench_slow", 'print("bench_slow (quick): FAIL, 0/1 goals met"); sys.exit(1)\n')
     _fake_bench(tmp_path, "bench_broken", 'raise RuntimeError("no model")\n')
+    _fake_bench(tmp_path, "bench_silent", 'print("measured, but no summary line")\n')  # exits 0
     assert run_quick.run(["bench_noisy"], folder=tmp_path, logs=tmp_path / "logs") == 0
     out = capsys.readouterr().out
     assert "bench_noisy: missed a goal; measuring once more" in out
@@ -89,6 +90,8 @@ sys.exit(1 if first else 0)
     assert "bench_broken: CRASHED" in out and "RuntimeError: no model" in out
     assert (tmp_path / "logs/bench-quick-bench_broken.log").read_text().count("Traceback") == 1  # run once
     assert out.splitlines()[-1].startswith("bench-quick: FAIL, bench_slow, bench_broken")
+    assert run_quick.run(["bench_silent"], folder=tmp_path, logs=tmp_path / "logs") == 1
+    assert "bench_silent: CRASHED (exit 0" in capsys.readouterr().out
     with pytest.raises(ValueError, match="names: no script bench_typo"):
         run_quick.run(["bench_typo"], folder=tmp_path)
 

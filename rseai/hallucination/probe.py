@@ -13,9 +13,9 @@ calibration error of ``confidence`` and the AUROC of ``1 - agreement``, ``1 - co
 
 Raw generations are cached, one JSON file per question, named by a hash of the question,
 passage, every generation parameter and what makes the answers: the model's name and weights
-sha256 (``rseai.lm.cache.weights_sha256``), the tokenizer (its whole serialized form and chat
-template), the versions of rseai, transformers and torch, and the source of the decoding code
-(``DECODING_MODULES``). The cache is per user and writable:
+sha256 (``rseai.lm.cache.weights_sha256``), the tokenizer (its serialized form, hashed once per
+tokenizer object, and chat template), the versions of rseai, transformers and torch, and the
+source of the decoding code (``DECODING_MODULES``). The cache is per user and writable:
 ``$RSEAI_ANSWERS``, else ``answers/`` in the user's cache folder. ``$RSEAI_SHARED_ANSWERS``, if
 set, names a folder that is read but never written (an instructor's run before class, shared
 read-only on a hub). This cache is the module's only file output; if it cannot be written,
@@ -118,14 +118,27 @@ _TOKENIZER_DIGESTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _tokenizer_sha256(tokenizer) -> str:
-    """sha256 of the tokenizer (vocabulary, merges, normalizer: once per tokenizer) and chat template."""
-    size = len(tokenizer)  # an added token: hashed again
-    if _TOKENIZER_DIGESTS.get(tokenizer, (None,))[0] != size:
-        backend = getattr(tokenizer, "backend_tokenizer", None)
+    """sha256 of the tokenizer (vocabulary, merges, normalizer) and its chat template.
+
+    The serialized form is hashed once per tokenizer object, and again when its length changes (an
+    added token); an in-place change that keeps the length (a new normalizer) is not seen: load
+    the changed tokenizer as a new object. A tokenizer that cannot be memoised is hashed each call.
+    """
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+
+    def digest() -> str:
         spec = backend.to_str() if backend is not None else repr(sorted(tokenizer.get_vocab().items()))
-        _TOKENIZER_DIGESTS[tokenizer] = (size, hashlib.sha256(spec.encode()).hexdigest())
+        return hashlib.sha256(spec.encode()).hexdigest()
+
+    size = len(tokenizer)
+    try:
+        if _TOKENIZER_DIGESTS.get(tokenizer, (None,))[0] != size:
+            _TOKENIZER_DIGESTS[tokenizer] = (size, digest())
+        whole = _TOKENIZER_DIGESTS[tokenizer][1]
+    except TypeError:  # not hashable or not weakly referable
+        whole = digest()
     template = str(getattr(tokenizer, "chat_template", None))
-    return hashlib.sha256(f"{_TOKENIZER_DIGESTS[tokenizer][1]}\0{template}".encode()).hexdigest()
+    return hashlib.sha256(f"{whole}\0{template}".encode()).hexdigest()
 
 
 def _cache_name(key: dict, prompt: str, params: dict) -> str:

@@ -224,6 +224,8 @@ class LabelNoiseExplorer(w.VBox):
 
         def work():
             for kind in todo:
+                if self._key(self.rate.value, kind) != self._key(rate, kind):
+                    return  # the rate moved on: a fit for the old one would only delay the new one
                 try:
                     self._compute(rate, kind)
                 except (ValueError, TypeError, RuntimeError):

@@ -110,7 +110,7 @@ class NextTokenExplorer(w.VBox):
             top = dist.top(self.k)
             self.state = {"prompt": self.prompt.value, **options, "top": top,
                           "entropy_bits": dist.entropy_bits, "n_candidates": dist.n_candidates}
-            # the settings first: the figure's info box names them, and so must its text twin
+            # the settings first, as the figure's info box shows them (a screen reader reads no PNG)
             settings = ", ".join(f"{k.replace('_', '-')}={v:g}" for k, v in options.items() if v is not None)
             self.stats.value = (f"<b>{html.escape(settings)}</b>: "
                                 f"<b>entropy</b> {dist.entropy_bits:.2f} bits · "
@@ -122,11 +122,18 @@ class NextTokenExplorer(w.VBox):
                 self.chart.show(lambda view: self._draw_bars(view.ax, dist), key=key)
             elif layout != self._layout:  # new tokens (a longer prompt): relabel, repaint whole
                 self._layout = layout
-                self.chart.show(lambda view: update_probability_bars(view.ax, dist, k=self.k, relabel=True),
-                                key=key)
+                self.chart.show(lambda view: self._relabel(view.ax, dist), key=key)
             else:  # same tokens (a slider): new lengths, labels and axis, repainted alone
                 self.chart.show(lambda view: update_probability_bars(view.ax, dist, k=self.k),
                                 full=False, key=key)
+
+    def _relabel(self, ax, dist) -> None:
+        """New tokens on the bars drawn; the whole chart if they are not there (a drawing waiting
+        before this one was dropped as stale, or failed)."""
+        try:
+            update_probability_bars(ax, dist, k=self.k, relabel=True)
+        except ValueError:
+            self._draw_bars(ax, dist)
 
     def _draw_bars(self, ax, dist) -> None:
         probability_bars(dist, k=self.k, ax=ax)

@@ -215,3 +215,23 @@ def test_load_answers_reads_what_evaluate_and_save_answers_wrote(smollm, tmp_pat
         save_answers(smollm, "p", mine, ["a", "b"], **{**options, "cache_dir": blocker / "sub"})
     monkeypatch.setenv(probe.ANSWERS_ENV, str(blocker / "sub"))       # the user's folder: not writable
     assert not save_answers(smollm, "p", mine, ["a", "b"], **{**options, "cache_dir": None})
+
+
+def test_a_tokenizer_that_cannot_be_memoised_is_hashed_each_time(tiny_lm, monkeypatch):
+    real = tiny_lm.tokenizer
+
+    class Unhashable:  # defines __eq__, so Python gives it no __hash__
+        backend_tokenizer = real.backend_tokenizer
+        chat_template = None
+
+        def __len__(self):
+            return len(real)
+
+        def __eq__(self, other):
+            return False
+
+    monkeypatch.setattr(tiny_lm, "tokenizer", Unhashable())
+    first = probe.cache_key(tiny_lm)["tokenizer_sha256"]
+    assert first == probe.cache_key(tiny_lm)["tokenizer_sha256"]
+    monkeypatch.setattr(tiny_lm, "tokenizer", real)
+    assert probe.cache_key(tiny_lm)["tokenizer_sha256"] != first   # the chat template is part of it

@@ -120,3 +120,24 @@ def test_new_noise_shows_the_flipped_labels_before_the_table(split, monkeypatch)
     assert f"{round(0.1 * len(y_tr))} of {len(y_tr)} training labels flipped (pairwise)" in status
     assert table == ""                                           # the old table is gone meanwhile
     assert "computed in" in ex.status.value and "precision" in ex.table_html.value
+
+
+def test_a_precompute_for_a_rate_left_behind_fits_nothing(split, monkeypatch):
+    import threading
+
+    X_tr, X_te, y_tr, y_te = split
+    ex = LabelNoiseExplorer(X_tr, y_tr, X_te, y_te, rate=0.1, search={})
+    computed = []
+    monkeypatch.setattr(ex, "_compute", lambda rate, kind: computed.append((rate, kind)))
+    ex.rate.value = 0.3  # (the widget computes 0.3 itself, through the patched _compute)
+    computed.clear()
+    ex._start_precompute(0.1)  # a background fill for the old rate, started late
+    for thread in threading.enumerate():
+        if thread.name == "rseai-precompute":
+            thread.join()
+    assert computed == []
+    ex._start_precompute(0.3)
+    for thread in threading.enumerate():
+        if thread.name == "rseai-precompute":
+            thread.join()
+    assert computed and all(rate == 0.3 for rate, _ in computed)

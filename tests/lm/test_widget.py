@@ -152,3 +152,32 @@ def test_token_names_fit_inside_the_chart(explorer):
         assert label.get_window_extent(renderer).x0 >= 0, f"{label.get_text()!r} is cut at the left edge"
     long = pd.DataFrame({"token": ["x" * 30, "␣short"]})
     assert _token_labels(long) == ["x" * 13 + "…", "␣short"]
+
+
+def test_new_tokens_on_a_chart_that_lost_its_bars_draw_it_whole(explorer):
+    explorer.chart.clear()   # as when the whole drawing waiting before this move was dropped as stale
+    explorer.prompt.value = "The capital of Australia is"
+    assert explorer.chart.error is None and len(explorer.chart.ax.patches) == explorer.k
+    assert explorer.chart.ax.get_title() == "Next token after “The capital of Australia is”"
+
+
+def test_a_token_cut_to_fourteen_characters_fits_inside_the_chart(explorer):
+    from rseai.lm.plots import update_probability_bars
+
+    dist = explorer.lm.next_token_distribution(explorer.prompt.value)
+
+    class LongTokens:  # the same distribution, its top token 20 characters long
+        def __getattr__(self, name):
+            return getattr(dist, name)
+
+        def top(self, k):
+            top = dist.top(k).copy()
+            top.loc[top.index[0], "token"] = "␣" + "x" * 19
+            return top
+
+    update_probability_bars(explorer.chart.ax, LongTokens(), k=explorer.k, relabel=True)
+    figure = explorer.chart.figure
+    renderer = figure.canvas.get_renderer()
+    longest = max(explorer.chart.ax.get_yticklabels(), key=lambda label: len(label.get_text()))
+    assert longest.get_text() == "␣" + "x" * 12 + "…"
+    assert longest.get_window_extent(renderer).x0 >= 0
