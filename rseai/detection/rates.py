@@ -58,11 +58,15 @@ def _catch(catch) -> float:
     return _checks.real(catch, name="catch", low=0, high=1, low_open=True)
 
 
+def _catch_rank(catch, n_machine: int) -> int:
+    """How many of ``n_machine`` texts a threshold catching ``catch`` of them must flag."""
+    return math.ceil(_catch(catch) * n_machine - 1e-9)
+
+
 def threshold_for_catch(machine_scores, *, catch: float = 0.9) -> float:
     """The highest threshold that flags at least ``catch`` of ``machine_scores`` (score >= threshold)."""
     s = np.sort(as_scores(machine_scores, name="machine_scores"))[::-1]
-    k = math.ceil(_catch(catch) * len(s) - 1e-9)
-    return float(s[k - 1])
+    return float(s[_catch_rank(catch, len(s)) - 1])
 
 
 def false_accusation_rate(human_scores, threshold: float) -> float:
@@ -159,7 +163,7 @@ def detection_ci(y_true, table, *, catch: float = 0.9, seed, versus=None, n_boot
     report = detection_report(y, table, catch=catch, scores=scores)
     rows = resample_rows(y.size, strata=y, seed=seed, n_boot=n_boot)  # human rows stay human
     machine = y == 1
-    k = math.ceil(_catch(catch) * machine.sum() - 1e-9)  # as threshold_for_catch
+    k = _catch_rank(catch, int(machine.sum()))  # as threshold_for_catch
     boot = {(measure, s): None for measure in ("auroc", "false_accusation_rate") for s in scores}  # row order
     for s in scores:
         resampled = as_scores(table[s], name=s)[rows]  # (n_boot, n_texts)
