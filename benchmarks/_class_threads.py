@@ -11,7 +11,7 @@ import time
 from queue import Empty
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "RSEAI_THREADS",
-                    "CPU_LIMIT", "JUPYTERHUB_USER")
+                    "CPU_LIMIT", "JUPYTERHUB_USER", "OMP_WAIT_POLICY")
 
 
 def _participant(index, env, barrier, prompts, queue):

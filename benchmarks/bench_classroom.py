@@ -1,9 +1,10 @@
 """A class on one server: fair thread sizing, then a simulated class against the real hub.
 
 Part 1 (any machine): N processes each load the model and ask ``next_token_distribution`` for
-10 new prompts at the same moment, with torch's default threads and as a hub kernel with
-``CPU_LIMIT=1`` sizes them (rseai.lm.threads). Goals: 4 at once p95 <= 4x one alone p50;
-8 at once p95 <= 8x.
+10 new prompts at the same moment, with torch's default threads and as a hub kernel sizes them
+(rseai.lm.threads) with no CPU limit, ``CPU_LIMIT=1`` and ``CPU_LIMIT=2``. Goals, each against one
+participant's p50 with the same setting: 4 at once p95 <= 4x (<= 5x with CPU_LIMIT=2, where 4x is
+the physical bound); 8 at once <= 8x (10x).
 Part 2 (root, with the [hub] extra and hub/node_modules): starts the hub on loopback, starts N
 participants' servers, opens a kernel each and has them all act at once, as a class does: a new
 prompt in 01's explorer, 02's Ask, 03's threshold. Prints p50/p95 per action, peak memory per
@@ -28,6 +29,8 @@ from pathlib import Path
 
 from _class_threads import run_class
 from _goals import Goals
+
+from rseai.lm.threads import SHARED_SERVER_ENV
 
 goals = Goals("bench_classroom")
 
@@ -63,29 +66,42 @@ def pct(values, q):
     return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
 
 
+# Part 1's settings: how a kernel sizes itself in each; the hub ones carry what the class hub's
+# spawner sets (SHARED_SERVER_ENV). Goal per hub setting: 4 (8) at once, p95 against one alone
+# (same setting) p50. With 1 thread each, 4 jobs on this 2-core machine would wait 2x by arithmetic;
+# with CPU_LIMIT=2 each of the 4 takes both cores, so 4x is the physical bound and 5x the goal.
+HUB = {"JUPYTERHUB_USER": "bench", **SHARED_SERVER_ENV}
+MODES = {"torch default": ({}, None),
+         "hub, no CPU limit": (HUB, {4: 4, 8: 8}),
+         "hub, CPU_LIMIT=1": ({**HUB, "CPU_LIMIT": "1"}, {4: 4, 8: 8}),
+         "hub, CPU_LIMIT=2": ({**HUB, "CPU_LIMIT": "2"}, {4: 5, 8: 10})}
+
+
 def part_threads() -> bool:
     print(f"== Part 1: N processes ask next_token_distribution for {PROMPTS} new prompts at once")
-    modes = {"torch default": {}, "sized (hub, CPU_LIMIT=1)": {"JUPYTERHUB_USER": "bench", "CPU_LIMIT": "1"}}
     table = {}
     print(f"{'N':>3} | {'mode':<26} | threads | {'p50 ms':>8} | {'p95 ms':>8}", flush=True)
     for n in (1, 4, 8):
-        for mode, env in modes.items():
+        for mode, (env, _) in MODES.items():
             threads, times = run_class(n, env, prompts=PROMPTS)
             table[n, mode] = (threads, pct(times, 50), pct(times, 95))
             print(f"{n:>3} | {mode:<26} | {threads:>7} | {table[n, mode][1] * 1e3:8.0f} | "
                   f"{table[n, mode][2] * 1e3:8.0f}", flush=True)
-    alone = min(table[1, mode][1] for mode in modes)
     ok = True
-    for n, factor in ((4, 4), (8, 8)):
-        p95 = table[n, "sized (hub, CPU_LIMIT=1)"][2]
-        default_p95 = table[n, "torch default"][2]
-        met = goals.check(f"p95_{n}_at_once", p95 / alone, goal=factor,
-                          what=f"{n} participants at once: p95 / one participant's p50")
-        ok &= met
-        goals.note(f"p95_{n}_at_once_default", default_p95 / alone, shown=f"{default_p95 / alone:.0f}",
-                   what=f"{n} participants at once with torch's default threads: p95 / one's p50")
-        print(f"goal: {n} at once p95 <= {factor}x one alone p50: sized {p95 / alone:.1f}x "
-              f"(torch default {default_p95 / alone:.1f}x)  {'OK' if met else 'MISSED'}")
+    for mode, (_, factors) in MODES.items():
+        alone = table[1, mode][1]
+        for n in (4, 8):
+            ratio = table[n, mode][2] / alone
+            key = f"p95_{n}_at_once_{mode.split(',')[-1].strip().replace(' ', '_').replace('=', '')}"
+            what = f"{n} participants at once, {mode}: p95 / one participant's p50 (same setting)"
+            if factors is None:
+                goals.note(key, ratio, shown=f"{ratio:.1f}", what=what)
+                print(f"{mode}: {n} at once p95 {ratio:.1f}x one alone p50 (no goal)")
+                continue
+            met = goals.check(key, ratio, goal=factors[n], what=what, shown=f"{ratio:.1f}")
+            ok &= met
+            print(f"goal: {mode}: {n} at once p95 <= {factors[n]}x one alone p50: {ratio:.1f}x  "
+                  f"{'OK' if met else 'MISSED'}")
     return ok
 
 

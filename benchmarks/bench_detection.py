@@ -1,7 +1,8 @@
 """Scoring one pasted text (notebook 06's widget): all four detector scores for 200 tokens.
 
-Goals: ``score_texts`` on one 200-token text in < 0.5 s (median), and <= 1.5x the same forward
-pass in bare transformers (tokenize, ``model(input_ids, use_cache=False)``), measured interleaved.
+Goals: ``score_texts`` on one 200-token text <= 1.5x the same forward pass in bare transformers
+(tokenize, ``model(input_ids, use_cache=False)``), measured interleaved; in full runs also < 0.5 s
+(median).
 The text is human-written: the corpus's human passages joined until they reach 200 tokens.
 ``BENCH_QUICK=1``: fewer repeats.
 """
@@ -42,7 +43,7 @@ def main() -> int:
     ratio = medians["ours"] / medians["bare"]
     print(f"score_texts, 4 scores   median: {medians['ours'] * 1e3:7.0f} ms")
     print(f"bare forward pass       median: {medians['bare'] * 1e3:7.0f} ms")
-    goals.check("score_one_text_s", medians["ours"], goal=0.5,
+    goals.check_seconds("score_one_text_s", medians["ours"], goal_s=0.5,
                 what=f"all four scores of one {N_TOKENS}-token text (`score_texts`)",
                 shown=f"{medians['ours'] * 1e3:.0f} ms")
     goals.check("score_vs_forward", ratio, goal=1.5,

@@ -54,10 +54,9 @@ def main() -> int:
     print(f"full probe set ({len(facts)} questions x 5 samples):")
     print(f"  first run       {first:7.1f} s   (goal < 240 s)")
     print(f"  cached run      {cached:7.2f} s   (goal < 5 s); x{first / cached:.0f} faster")
-    goals.check("full_first_s", first, goal=240, what=f"`evaluate` on {len(facts)} questions × 5 samples, "
-                "first run", shown=f"{first:.0f} s")
-    goals.check("full_cached_s", cached, goal=5, what=f"`evaluate` on {len(facts)} questions × 5 samples, "
-                "cached", shown=f"{cached:.2f} s")
+    what = f"`evaluate` on {len(facts)} questions × 5 samples"
+    goals.check_seconds("full_first_s", first, goal_s=240, what=f"{what}, first run", shown=f"{first:.0f} s")
+    goals.check_seconds("full_cached_s", cached, goal_s=5, what=f"{what}, cached", shown=f"{cached:.2f} s")
     print(f"  accuracy {summary['accuracy']:.3f} (facts {summary['accuracy_fact']:.3f}, false premises "
           f"{summary['accuracy_false_premise']:.3f}), ECE {summary['ece']:.3f}, AUROC agreement "
           f"{summary['auroc_agreement']:.3f}, AUROC confidence {summary['auroc_confidence']:.3f}")

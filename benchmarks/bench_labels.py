@@ -44,8 +44,8 @@ def main(repeat: int = 3) -> int:
           f"{repeat} runs, medians")
     for name, times in parts.items():
         print(f"  {name:<22} {statistics.median(times):7.2f} s")
-    goals.check("comparison_s", whole, goal=BUDGET_S, what="label-cleaning comparison on digits at 20% noise",
-                shown=f"{whole:.1f} s")
+    goals.check_seconds("comparison_s", whole, goal_s=BUDGET_S,
+                        what="label-cleaning comparison on digits at 20% noise", shown=f"{whole:.1f} s")
     print(table[["accuracy", "change", "n_fits"]].round(4).to_string())
     print(f"  model-centric choice: {table.attrs['model_centric_choice']}")
 

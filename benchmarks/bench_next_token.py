@@ -55,10 +55,15 @@ def main() -> int:
             PROMPT, temperature=next(temps), **o), repeat=REPEAT * 3)
         print(f"slider change, cached logits ({key}) median: {slider[key] * 1e3:6.1f} ms  (goal < 20 ms)")
     worst = max(slider.values())
-    goals.check("slider_ms", worst * 1e3, goal=20,
-                what="a temperature / top-k / top-p change on cached logits",
-                shown=f"{slider['temperature'] * 1e3:.1f} ms (temperature), "
-                      f"{slider['top_k_top_p'] * 1e3:.1f} ms (with top-k and top-p)")
+    shown = (f"{slider['temperature'] * 1e3:.1f} ms (temperature), "
+             f"{slider['top_k_top_p'] * 1e3:.1f} ms (with top-k and top-p)")
+    goals.check_seconds("slider_s", worst, goal_s=0.02,
+                        what="a temperature / top-k / top-p change on cached logits", shown=shown)
+    # The same goal as a ratio that holds on any CPU: a slider move costs at most a fifth of the
+    # forward pass a new prompt needs (20 ms against about 100 ms on the machine the goal was set on).
+    goals.check("slider_vs_forward", worst / medians["bare"], goal=0.2,
+                what="a temperature / top-k / top-p change on cached logits vs a bare forward pass",
+                shown=f"{shown} vs {medians['bare'] * 1e3:.0f} ms")
     return goals.finish()
 
 

@@ -72,7 +72,7 @@ def main() -> int:
     naive_full = per_threshold * n_unique
     print(f"naive loop at every distinct threshold (extrapolated from {per_threshold * 1000:.2f} ms "
           f"per threshold): {naive_full:.0f} s  speed-up x{naive_full / full:.0f}")
-    goals.check("sweep_ms", full * 1000, goal=500, what="`threshold_sweep` over 100,000 scores",
+    goals.check_seconds("sweep_s", full, goal_s=0.5, what="`threshold_sweep` over 100,000 scores",
                 shown=f"{full * 1000:.0f} ms (sklearn `roc_curve`, same sort + cumsum: {sk * 1000:.0f} ms)")
     goals.check("sweep_vs_naive_speedup", naive_small / fast_small, goal=10, higher_is_better=True,
                 what="speed-up over a naive per-threshold loop (10,000 scores, every threshold, measured)",

@@ -113,3 +113,44 @@ def test_readme_latency_table_is_rendered_from_the_saved_moves(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text((ROOT / "README.md").read_text().replace("| met |", "| MISSED |", 1))  # a hand edit
     assert latency.check_readme(readme=readme) == 1
+
+
+def _quick_scripts() -> list[str]:
+    makefile = (ROOT / "Makefile").read_text()
+    return makefile.split("BENCH_QUICK_SCRIPTS ?=")[1].split("\nbench:")[0].replace("\\", " ").split()
+
+
+def _held_keys(source: str) -> list[str]:
+    """The keys (f-strings unparsed) of every ``goals.check(...)`` call in a script."""
+    keys = []
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "check"
+                and node.args):
+            keys.append(ast.unparse(node.args[0]).strip("'\"f"))
+    return keys
+
+
+@pytest.mark.parametrize("name", _quick_scripts())
+def test_the_quick_benchmarks_in_make_test_hold_no_goal_in_seconds(name):
+    """CI runs on any CPU, busy or quiet: a goal in seconds there is a goal on the machine, not the code.
+
+    Seconds go through ``Goals.check_seconds`` (held in full runs only); ``check`` holds ratios,
+    counts and sizes. Keys say their unit (``_s``, ``_ms``), so a time held with ``check`` shows.
+    """
+    keys = _held_keys((BENCH / f"{name}.py").read_text())
+    assert keys, f"{name} holds no goal"
+    timed = [k for k in keys if k.endswith(("_s", "_ms", "_seconds"))]
+    assert not timed, f"{name} holds seconds in CI: {timed}; use goals.check_seconds"
+
+
+def test_a_goal_in_seconds_is_held_in_full_runs_and_only_reported_in_quick_runs(tmp_path, monkeypatch,
+                                                                                 capsys):
+    for quick, verdict in ((False, "FAIL"), (True, "PASS")):
+        monkeypatch.setattr(_goals, "QUICK", quick)
+        goals = _goals.Goals("bench_t", results_dir=tmp_path)
+        goals.check("ratio", 1.0, goal=1.5, what="r")
+        goals.check_seconds("one_text_s", 0.75, goal_s=0.5, what="one text")
+        assert goals.finish() == (verdict == "FAIL")
+        assert f"bench_t{' (quick)' if quick else ''}: {verdict}" in capsys.readouterr().out
+        row = json.loads((tmp_path / "bench_t.json").read_text())["rows"][1]
+        assert (row["met"], row["goal"]) == ((None, None) if quick else (False, 0.5))

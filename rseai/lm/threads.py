@@ -7,22 +7,28 @@ kernel's share, first match wins:
 1. ``RSEAI_THREADS`` (you decide);
 2. JupyterHub's ``CPU_LIMIT`` (set by every spawner that has a ``cpu_limit``);
 3. the cgroup CPU quota (v2 ``cpu.max``, v1 ``cpu.cfs_quota_us`` / ``cpu.cfs_period_us``);
-4. inside a JupyterHub (``JUPYTERHUB_USER`` set) with no limit: a small default of 2;
+4. inside a JupyterHub (``JUPYTERHUB_USER`` set) with no limit: 1 thread, since a hub that sets
+   no limit says nothing about how many others share the machine (measured: 4 kernels of 2
+   threads each on 2 cores waited 27.9x as long as one alone; of 1 thread, see ``bench_classroom``);
 5. else the CPUs this process may run on (the affinity mask, or ``os.cpu_count()`` where the
    system has no affinity call, e.g. macOS and Windows).
 
 Limits 2-4 never exceed the affinity count. ``size_threads`` applies the choice once per process
 (torch, the BLAS libraries, and the ``OMP/MKL/OPENBLAS_NUM_THREADS`` variables that libraries
 loaded later read), unless you already chose: a thread variable set before start, or a
-``torch.set_num_threads`` call, is never overridden. ``rseai.lm.load_model`` calls it before
-torch is first imported. Not covered: inter-op threads, GPU streams, process pools.
+``torch.set_num_threads`` call, is never overridden. On a shared server (a limit from 2-4 decided)
+it also sets ``OMP_WAIT_POLICY=PASSIVE`` unless set: OpenMP threads that finished their share then
+sleep instead of spinning on a core another kernel needs (the OpenMP runtime reads it when it
+loads, so it takes effect when torch is not imported yet; the class hub sets it for every kernel).
+``rseai.lm.load_model`` calls it before torch is first imported. Not covered: inter-op threads,
+GPU streams, process pools.
 
 Example
 -------
 >>> choose_threads(environ={"CPU_LIMIT": "2.0"}, affinity=8).describe()
 '2 threads: CPU_LIMIT=2.0'
 >>> choose_threads(environ={"JUPYTERHUB_USER": "ada"}, affinity=8, cgroup_root=None).describe()
-'2 threads: inside JupyterHub with no CPU limit (default 2)'
+'1 thread: inside JupyterHub with no CPU limit (default 1)'
 """
 
 from __future__ import annotations
@@ -33,10 +39,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ThreadChoice", "choose_threads", "size_threads", "THREAD_VARIABLES", "HUB_DEFAULT_THREADS"]
+__all__ = ["ThreadChoice", "choose_threads", "size_threads", "THREAD_VARIABLES", "HUB_DEFAULT_THREADS",
+           "SHARED_SERVER_ENV"]
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
-HUB_DEFAULT_THREADS = 2
+HUB_DEFAULT_THREADS = 1
+# On a machine shared by many kernels, idle OpenMP threads sleep rather than spin (hub/jupyterhub_config.py).
+SHARED_SERVER_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
 if sys.platform.startswith("linux"):  # cgroups and /proc exist on Linux only
     _CGROUP_ROOT, _PROC_CGROUP = Path("/sys/fs/cgroup"), Path("/proc/self/cgroup")
 else:
@@ -51,6 +60,7 @@ class ThreadChoice:
     threads: int
     reason: str
     applied: bool = False
+    shared: bool = False  # a limit for a shared server decided (CPU_LIMIT, a cgroup quota, a hub)
 
     def describe(self) -> str:
         return f"{self.threads} thread{'s' if self.threads != 1 else ''}: {self.reason}"
@@ -141,8 +151,8 @@ def choose_threads(*, environ=None, affinity: int | None = None, cgroup_root=_CG
         return ThreadChoice(cpus, f"all {cpus} CPUs this process may use (no limit found)")
     threads = max(1, math.floor(limit[0] + 1e-9))
     if threads > cpus:
-        return ThreadChoice(cpus, f"{limit[1]}, capped at the {cpus} CPUs this process may use")
-    return ThreadChoice(threads, limit[1])
+        return ThreadChoice(cpus, f"{limit[1]}, capped at the {cpus} CPUs this process may use", shared=True)
+    return ThreadChoice(threads, limit[1], shared=True)
 
 
 def _user_choice(environ) -> ThreadChoice | None:
@@ -172,6 +182,9 @@ def size_threads(*, environ=None) -> ThreadChoice:
     choice = choose_threads(environ=env)
     for name in THREAD_VARIABLES:  # read by libraries loaded from now on (and child processes)
         env[name] = str(choice.threads)
+    if choice.shared:
+        for name, value in SHARED_SERVER_ENV.items():
+            env.setdefault(name, value)
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(choice.threads)
     if "numpy" in sys.modules:  # its BLAS read the variables when it loaded: resize it in place
@@ -181,5 +194,5 @@ def size_threads(*, environ=None) -> ThreadChoice:
             pass
         else:
             threadpool_limits(limits=choice.threads)
-    _APPLIED = ThreadChoice(choice.threads, choice.reason, applied=True)
+    _APPLIED = ThreadChoice(choice.threads, choice.reason, applied=True, shared=choice.shared)
     return _APPLIED

@@ -7,10 +7,12 @@ rebuild SIGKILLed at each phase (with a tiny model standing in for the 30 s de-q
 
 import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from importlib import metadata
 from pathlib import Path
@@ -253,47 +255,40 @@ from tests.conftest import tiny_llama
 
 torch.set_num_threads(1)
 tokenizer = AutoTokenizer.from_pretrained(sys.argv[1])
-children = {}
-sys.stdout.flush()  # or each fork inherits, and prints again, whatever the imports left unflushed
-for job in sys.argv[2:]:  # one forked process per phase: the imports above are paid once
-    phase, root = job.split("=", 1)
-    pid = os.fork()
-    if pid:
-        children[pid] = phase
-        continue
-    os.environ["RSEAI_CACHE"] = root
+phase = sys.argv[2]
 
-    def pause():
-        print("PHASE", phase, os.getpid(), flush=True)
-        time.sleep(600)
 
-    def fake_load(gguf):
-        if phase == "dequantize":
-            pause()
-        if phase == "write":  # after model.safetensors is written, before the tokenizer is
-            tokenizer.save_pretrained = lambda *a, **k: pause()
-        return tiny_llama(len(tokenizer)), tokenizer
+def pause():
+    print("PHASE", phase, os.getpid(), flush=True)
+    time.sleep(600)
 
-    m._load_gguf = fake_load
-    if phase == "verify":
-        m.sha256_of = lambda *a, **k: pause()
-    if phase == "swap":
-        m._swap_into_place = lambda tmp, target: pause()
-    replace, renames = os.replace, []
 
-    def counted_replace(src, dst):
-        replace(src, dst)
-        renames.append(dst)
-        if (phase, len(renames)) in (("moved-aside", 1), ("replaced", 2)):
-            pause()
+def fake_load(gguf):
+    if phase == "dequantize":
+        pause()
+    if phase == "write":  # after model.safetensors is written, before the tokenizer is
+        tokenizer.save_pretrained = lambda *a, **k: pause()
+    return tiny_llama(len(tokenizer)), tokenizer
 
-    m.os.replace = counted_replace
-    m.prepare(progress=False)
-    print("FINISHED without reaching", phase, flush=True)
-    os._exit(0)
-while children:
-    pid, status = os.wait()
-    print("ENDED", children.pop(pid), os.waitstatus_to_exitcode(status), flush=True)
+
+m._load_gguf = fake_load
+if phase == "verify":
+    m.sha256_of = lambda *a, **k: pause()
+if phase == "swap":
+    m._swap_into_place = lambda tmp, target: pause()
+replace, renames = os.replace, []
+
+
+def counted_replace(src, dst):
+    replace(src, dst)
+    renames.append(dst)
+    if (phase, len(renames)) in (("moved-aside", 1), ("replaced", 2)):
+        pause()
+
+
+m.os.replace = counted_replace
+m.prepare(progress=False)
+print("FINISHED without reaching", phase, flush=True)
 """
 
 # phase -> what the killed rebuild left: (target intact?, kinds of leftover folders)
@@ -301,35 +296,60 @@ PHASES = {"verify": (False, set()), "dequantize": (False, set()), "write": (Fals
           "swap": (False, {"tmp"}), "moved-aside": (None, {"tmp", "stale"}), "replaced": (True, {"stale"})}
 
 
+def _line_reader(proc: subprocess.Popen) -> queue.Queue:
+    """The lines ``proc`` prints, through a queue that a test can wait on with a timeout."""
+    lines: queue.Queue = queue.Queue()
+
+    def pump():
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)  # end of output
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
 def test_rebuild_killed_at_each_phase_is_cleaned_up_by_the_next_prepare(tmp_path, smollm, tiny_conversion,
                                                                       monkeypatch):
-    """A rebuild of a damaged cache, SIGKILLed at each phase; the next prepare cleans up and succeeds."""
+    """A rebuild of a damaged cache, SIGKILLed at each phase; the next prepare cleans up and succeeds.
+
+    One spawned process per phase (never a fork after torch is imported: a forked child can inherit
+    a lock another thread held and hang), and every wait is bounded: 300 s for all of them to reach
+    their phase, 30 s for a killed process to be reaped.
+    """
     tokenizer_dir = tmp_path / "tokenizer"
     smollm.tokenizer.save_pretrained(tokenizer_dir)
     for phase in PHASES:  # a damaged cache per phase
         monkeypatch.setenv(model_cache.CACHE_ENV, str(tmp_path / phase))
         _overwrite(model_cache.prepare(progress=False).path / "model.safetensors", 0, b"\0" * 4096)
     env = {**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
-    jobs = [f"{phase}={tmp_path / phase}" for phase in PHASES]
-    driver = subprocess.Popen([sys.executable, "-c", KILLED, str(tokenizer_dir), *jobs], env=env, cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    procs = {phase: subprocess.Popen([sys.executable, "-c", KILLED, str(tokenizer_dir), phase],
+                                     env={**env, model_cache.CACHE_ENV: str(tmp_path / phase)}, cwd=ROOT,
+                                     stdout=subprocess.PIPE, stderr=(tmp_path / f"{phase}.err").open("w"),
+                                     text=True)  # stderr to a file: an unread pipe could fill and block
+             for phase in PHASES}
+    deadline = time.monotonic() + 300
     ended, stray = {}, []
     try:
-        while len(ended) < len(PHASES):  # kill each process as soon as it reaches its phase
-            line = driver.stdout.readline()
-            assert line, driver.stderr.read()[-1500:]
-            words = line.split()
-            if len(words) != 3 or words[0] not in ("PHASE", "ENDED"):  # a library's own output
-                stray.append(line)
-                continue
-            word, phase, number = words
-            if word == "PHASE":
-                os.kill(int(number), signal.SIGKILL)
-            else:
-                ended[phase] = int(number)
-        assert driver.wait(timeout=60) == 0
+        for phase, proc in procs.items():  # kill each process as soon as it reaches its phase
+            lines = _line_reader(proc)
+            while True:
+                try:
+                    line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    pytest.fail(f"phase {phase!r} not reached within 300 s; output so far: {stray}")
+                if line is None:
+                    pytest.fail(f"{phase}: ended early: {(tmp_path / f'{phase}.err').read_text()[-1500:]}")
+                if line.split()[:2] == ["PHASE", phase]:
+                    break
+                stray.append(line)  # a library's own output
+            os.kill(proc.pid, signal.SIGKILL)
+            ended[phase] = proc.wait(timeout=30)
     finally:
-        driver.kill()
+        for proc in procs.values():
+            proc.kill()
+            proc.wait(timeout=30)
+            proc.stdout.close()
     assert ended == {phase: -signal.SIGKILL for phase in PHASES}, stray
     for phase, (intact, kinds) in PHASES.items():
         root = tmp_path / phase

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -90,12 +91,12 @@ def test_a_malformed_setting_is_a_clear_error(name, value):
 
 def _torch_threads_in_a_fresh_process(env: dict, before: str = "") -> dict:
     code = (f"{before}\nfrom rseai.lm.threads import size_threads\nc = size_threads()\n"
-            "import torch, json\n"
+            "import os, torch, json\n"
             "print(json.dumps(dict(torch=torch.get_num_threads(), threads=c.threads, "
-            "applied=c.applied, why=c.describe())))")
+            "applied=c.applied, why=c.describe(), wait=os.environ.get('OMP_WAIT_POLICY'))))")
     base = {k: v for k, v in os.environ.items()
             if k not in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "RSEAI_THREADS",
-                         "CPU_LIMIT", "JUPYTERHUB_USER")}
+                         "CPU_LIMIT", "JUPYTERHUB_USER", "OMP_WAIT_POLICY")}
     out = subprocess.run([sys.executable, "-c", code], env={**base, **env}, capture_output=True,
                          text=True, timeout=120, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -103,7 +104,29 @@ def _torch_threads_in_a_fresh_process(env: dict, before: str = "") -> dict:
 
 def test_size_threads_sets_torch_before_it_loads():
     got = _torch_threads_in_a_fresh_process({"CPU_LIMIT": "1"})
-    assert got == dict(torch=1, threads=1, applied=True, why="1 thread: CPU_LIMIT=1")
+    assert got == dict(torch=1, threads=1, applied=True, why="1 thread: CPU_LIMIT=1", wait="PASSIVE")
+
+
+def test_a_hub_without_a_limit_gets_one_sleeping_thread():
+    """Inside a hub that says nothing: 1 thread, and OpenMP told to sleep rather than spin."""
+    got = _torch_threads_in_a_fresh_process({"JUPYTERHUB_USER": "ada"})
+    assert (got["torch"], got["wait"]) == (1, "PASSIVE"), got
+    assert got["why"].endswith("inside JupyterHub with no CPU limit (default 1)")
+
+
+def test_the_wait_policy_is_set_only_on_a_shared_server_and_never_over_yours():
+    alone = _torch_threads_in_a_fresh_process({"RSEAI_THREADS": "1"})  # your choice, not a shared limit
+    assert alone["wait"] is None
+    yours = _torch_threads_in_a_fresh_process({"CPU_LIMIT": "1", "OMP_WAIT_POLICY": "ACTIVE"})
+    assert yours["wait"] == "ACTIVE"
+
+
+def test_the_class_hub_gives_every_kernel_the_shared_server_settings():
+    from rseai.lm.threads import SHARED_SERVER_ENV
+
+    config = (Path(__file__).resolve().parents[2] / "hub" / "jupyterhub_config.py").read_text()
+    for name, value in SHARED_SERVER_ENV.items():
+        assert f'"{name}": "{value}"' in config
 
 
 def test_size_threads_resizes_a_torch_already_loaded():
@@ -114,7 +137,7 @@ def test_size_threads_resizes_a_torch_already_loaded():
 def test_a_thread_variable_you_set_is_left_alone():
     got = _torch_threads_in_a_fresh_process({"OMP_NUM_THREADS": "1", "RSEAI_THREADS": "2"})
     assert got == dict(torch=1, threads=1, applied=False,
-                       why="1 thread: OMP_NUM_THREADS=1 set before start; left as is")
+                       why="1 thread: OMP_NUM_THREADS=1 set before start; left as is", wait=None)
 
 
 def test_your_torch_set_num_threads_is_left_alone():
