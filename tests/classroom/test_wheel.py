@@ -137,6 +137,22 @@ def test_make_dist_refuses_notebooks_or_a_readme_that_do_not_follow_the_home(tmp
         release.check_generated(tmp_path)
 
 
+def test_an_installed_wheel_knows_its_home_from_its_metadata(deps, tmp_path):
+    """A wheel built with a real home: installed (no pyproject.toml beside it), it links there."""
+    src = tmp_path / "src"
+    src.mkdir()
+    release._copy_sources(ROOT, src)
+    pyproject = (src / "pyproject.toml").read_text()
+    (src / "pyproject.toml").write_text(pyproject.replace(f'Source = "{project_home().url}"',
+                                                          'Source = "https://github.com/acme/rseai"'))
+    built = release.build_wheel(tmp_path / "dist", root=src)
+    python = _fresh_venv(tmp_path / "venv", deps)
+    _run([python, "-m", "pip", "install", "-q", "--no-deps", built], tmp_path)
+    code = "from rseai.classroom import colab; print(colab.GITHUB_REPO); print(colab.pip_source())"
+    assert _run([python, "-c", code], tmp_path).splitlines() == [
+        "acme/rseai", f"rseai @ https://github.com/acme/rseai/archive/refs/tags/v{rseai.__version__}.zip"]
+
+
 def test_fresh_venv_wheel_notebooks_and_notebook_03(wheel, deps, tmp_path):
     python = _fresh_venv(tmp_path / "venv", deps)
     work = tmp_path / "work"
