@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rseai import __version__
+from rseai.classroom.home import in_a_clone
 from rseai.classroom.install import MIN_PYTHON, MODEL_PACKAGE, torch_sources
 
 NEWEST_PYTHON = (3, 14)  # the newest CPython whose wheels rseai's bounds resolve (README's support table)
@@ -137,6 +138,9 @@ def plan_bundle(dest, *, target_os: str, python: str | None = None, wheel=None) 
         if not (wheel.is_file() and re.fullmatch(r"rseai-[^-]+-py3-none-any\.whl", wheel.name)):
             raise ValueError(f"wheel must be an rseai wheel file (rseai-<version>-py3-none-any.whl), "
                              f"got {str(wheel)!r}")
+    elif not in_a_clone():
+        raise ValueError(f"wheel: this rseai is installed, not a clone, so it cannot build its wheel; give "
+                         f"the wheel it came from: --wheel rseai-{__version__}-py3-none-any.whl")
     target = TARGETS[target_os]
     return BundlePlan(dest=dest, target_os=target_os, python=python, platforms=target["platforms"],
                       markers={**target["markers"], "python_version": python,

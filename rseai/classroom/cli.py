@@ -96,9 +96,6 @@ def _bundle(args) -> int:
 
     try:
         plan = plan_bundle(args.dest, target_os=args.target_os, python=args.python, wheel=args.wheel)
-        if plan.wheel is None and not _in_a_clone():
-            raise ValueError("wheel: this rseai is installed, not a clone, so give the wheel it came from: "
-                             f"--wheel rseai-{_version()}-py3-none-any.whl")
         print(f"Downloading every wheel for {plan.target_os}, Python {plan.python} into {plan.dest} "
               "(about 300-600 MB; pip's cache makes a second run quick) ...", flush=True)
         manifest = write_bundle(plan)
@@ -110,19 +107,10 @@ def _bundle(args) -> int:
           "On each laptop, with no network: "
           + ("right-click install.ps1 > Run with PowerShell" if plan.script.endswith(".ps1")
              else f"sh {plan.dest}/install.sh"))
+    if plan.target_os == "linux" and "+cpu" not in (manifest["torch"] or ""):
+        print("Note: this bundle's torch is PyPI's CUDA build (with its NVIDIA packages, several GB); "
+              "where https://download.pytorch.org can be reached the CPU-only build is used.")
     return 0
-
-
-def _in_a_clone() -> bool:
-    from rseai.classroom.home import _in_a_clone as clone
-
-    return clone()
-
-
-def _version() -> str:
-    from rseai import __version__
-
-    return __version__
 
 
 def _add_bundle_command(sub) -> None:

@@ -72,7 +72,8 @@ def pyproject_urls(path: str | Path = PYPROJECT) -> list[str]:
     return [f"{key}, {value}" for key, value in pairs]
 
 
-def _in_a_clone() -> bool:
+def in_a_clone() -> bool:
+    """Is rseai imported from a clone (pyproject.toml of rseai beside the package)?"""
     try:
         return PYPROJECT.is_file() and 'name = "rseai"' in PYPROJECT.read_text(encoding="utf-8")
     except OSError:
@@ -81,7 +82,7 @@ def _in_a_clone() -> bool:
 
 def project_home() -> ProjectHome:
     """The setting: pyproject.toml in a clone, else the installed rseai's metadata, else the placeholder."""
-    if _in_a_clone():
+    if in_a_clone():
         return parse_home(pyproject_urls())
     try:
         urls = metadata.metadata("rseai").get_all("Project-URL") or []

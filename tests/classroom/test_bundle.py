@@ -69,6 +69,12 @@ def test_bad_requests_say_what_is_allowed(tmp_path, kwargs, error, match):
         bundle.plan_bundle(tmp_path / "b", **kwargs)
 
 
+def test_an_installed_rseai_needs_the_wheel_it_came_from(tmp_path, monkeypatch):
+    monkeypatch.setattr(bundle, "in_a_clone", lambda: False)
+    with pytest.raises(ValueError, match=f"give the wheel it came from: --wheel rseai-{__version__}-py3"):
+        bundle.plan_bundle(tmp_path / "b", target_os="linux")
+
+
 def test_dest_must_be_new_or_empty(tmp_path):
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "notes.txt").write_text("mine")
