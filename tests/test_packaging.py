@@ -125,7 +125,7 @@ def test_readme_install_commands_name_this_release_and_the_cpu_index():
 
     readme = (ROOT / "README.md").read_text()
     section = readme.split("## Two commands", 1)[1].split("\n## ", 1)[0]
-    assert set(re.findall(r"refs/tags/v([\d.]+)\.zip", readme)) == {rseai.__version__}
+    assert set(re.findall(r"refs/tags/v([\d.]+)\.zip", readme)) <= {rseai.__version__}  # none: no home yet
     assert set(re.findall(r"rseai-([\d.]+)-py3-none-any\.whl", readme)) == {rseai.__version__}
     expected = {"**Windows**": "py -m rseai lab", "**macOS**": "rseai lab", "**Linux**": "rseai lab"}
     for os_name, lab in expected.items():

@@ -7,6 +7,7 @@ $ rseai notebooks DEST --student   # copy the student versions; never overwrites
 $ rseai prepare          # converts the embedded model once (~30 s), then says it is ready
 $ rseai prepare --verify # checks every byte of the cache (~1-3 s) and rebuilds it if damaged
 $ rseai student notebooks student
+$ rseai bundle usb/rseai --for windows --python 3.12   # an offline installer folder for a room
 $ rseai --version        # also: python -m rseai (Windows: py -m rseai)
 """
 
@@ -87,6 +88,45 @@ def _add_reach_commands(sub) -> None:
     lab.set_defaults(func=_lab)
 
 
+# --- rseai bundle (issue 23: an offline installer folder for a room) --------------------------------
+
+def _bundle(args) -> int:
+    from rseai.classroom.bundle import BundleError, plan_bundle, write_bundle
+    from rseai.classroom.release import ReleaseError
+
+    try:
+        plan = plan_bundle(args.dest, target_os=args.target_os, python=args.python, wheel=args.wheel)
+        print(f"Downloading every wheel for {plan.target_os}, Python {plan.python} into {plan.dest} "
+              "(about 300-600 MB; pip's cache makes a second run quick) ...", flush=True)
+        manifest = write_bundle(plan)
+    except (ValueError, TypeError, BundleError, ReleaseError) as err:
+        print(f"rseai bundle: {err}", file=sys.stderr)
+        return 1
+    print(f"Wrote {plan.dest}: {len(manifest['wheels'])} wheels, {manifest['bytes'] / 1e6:.0f} MB, for "
+          f"{plan.target_os} and Python {plan.python} ({manifest['torch']}; {manifest['torch_from']}). "
+          "On each laptop, with no network: "
+          + ("right-click install.ps1 > Run with PowerShell" if plan.script.endswith(".ps1")
+             else f"sh {plan.dest}/install.sh"))
+    if plan.target_os == "linux" and "+cpu" not in (manifest["torch"] or ""):
+        print("Note: this bundle's torch is PyPI's CUDA build (with its NVIDIA packages, several GB); "
+              "where https://download.pytorch.org can be reached the CPU-only build is used.")
+    return 0
+
+
+def _add_bundle_command(sub) -> None:
+    from rseai.classroom.bundle import TARGETS
+
+    bundle = sub.add_parser("bundle", help="write an offline installer folder (every wheel and the model)")
+    bundle.add_argument("dest", help="a new or empty folder, e.g. on a USB stick")
+    bundle.add_argument("--for", dest="target_os", required=True, choices=None, metavar="|".join(TARGETS),
+                        help="the laptops' OS: windows (x64), macos (Apple silicon), linux (x86-64)")
+    bundle.add_argument("--python", default=None, metavar="3.X",
+                        help="the laptops' Python (default: the Python running this command)")
+    bundle.add_argument("--wheel", default=None,
+                        help="the rseai wheel to bundle (default: built from this clone)")
+    bundle.set_defaults(func=_bundle)
+
+
 def main(argv: list[str] | None = None) -> int:
     from rseai import __version__
 
@@ -103,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     stud.add_argument("source", nargs="?", default="notebooks")
     stud.add_argument("target", nargs="?", default="student")
     stud.set_defaults(func=_student)
+    _add_bundle_command(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -1,22 +1,30 @@
 """Google Colab: an "Open in Colab" link and a first code cell that sets a notebook up there.
 
 Colab starts a bare kernel without rseai, so the first code cell must be plain, self-contained
-code: **only when** ``"google.colab" in sys.modules`` it pip-installs this release of rseai (or
-``$RSEAI_SOURCE``, which the tests point at a local wheel) and calls ``setup()``, which installs
-the model file, prepares the model cache and turns on Colab's widget manager. Anywhere else the
-cell does nothing, so the rest of the notebook runs unchanged in JupyterLab, Voila and CI.
+code: **only when** ``"google.colab" in sys.modules`` it pip-installs rseai and calls ``setup()``,
+which installs the model file, prepares the model cache and turns on Colab's widget manager.
+Anywhere else the cell does nothing, so the rest of the notebook runs unchanged in JupyterLab,
+Voila and CI. What it installs, first match wins: ``$RSEAI_SOURCE`` (the tests point it at a local
+wheel); a wheel uploaded to the session (``rseai-*.whl`` in Colab's working folder, the Files
+panel); this release's archive on the project's public home (``rseai.classroom.home``), or, while
+that is a placeholder, nothing: the cell asks for the wheel. **Colab keeps its own torch**: the
+cell asks pip for ``torch==<the installed version>`` beside rseai, so a torch that satisfies rseai
+is never replaced, and one that does not stops the cell with a message instead of a multi-GB
+download that could break Colab's torchvision.
 
 ``apply_colab(nb, name)`` puts the cell (tagged ``colab_setup``; presenter mode skips it, student
-versions keep it) after the title and its notes, and the link at the end of the title cell;
-running it again changes nothing. ``python -m rseai.classroom.colab notebooks/*.ipynb`` applies
-it to files. Leaves out: Colab's GPU runtimes (the notebooks run on its CPU).
+versions keep it) after the title and its notes, and the link (or, with no public home, how to
+upload the notebook and the wheel) at the end of the title cell; running it again changes
+nothing. ``python -m rseai.classroom.colab notebooks/*.ipynb README.md`` applies it to files (the
+README's install commands: ``rseai.classroom.home``). Leaves out: Colab's GPU runtimes.
 
 Example
 -------
 >>> "google.colab" in colab_cell_source()
 True
->>> colab_url("03_confusion_matrix_risk.ipynb").startswith("https://colab.research.google.com/github/")
-True
+>>> from rseai.classroom.home import parse_home
+>>> colab_url("03_confusion_matrix_risk.ipynb", home=parse_home(["Source, https://github.com/acme/rseai"]))
+'https://colab.research.google.com/github/acme/rseai/blob/v0.2.0/notebooks/03_confusion_matrix_risk.ipynb'
 """
 
 from __future__ import annotations
@@ -27,43 +35,79 @@ import sys
 from pathlib import Path
 
 from rseai import __version__
+from rseai.classroom.home import ProjectHome, project_home
 
-# Where the project lives on GitHub (owner/name): the link and the cell's pip source use it.
-GITHUB_REPO = "OWNER/rseai"
+HOME = project_home()  # the one setting: pyproject.toml's [project.urls] Source
+GITHUB_REPO = HOME.repo  # owner/name on GitHub: the links and the cell's pip source use it
 TAG = f"v{__version__}"
+WHEEL = f"rseai-{__version__}-py3-none-any.whl"
 SOURCE_ENV = "RSEAI_SOURCE"
 CELL_TAG = "colab_setup"
 LINK_TEXT = "Open in Colab"  # a plain link: a badge image would be fetched from Google on every page view
+UPLOAD_TEXT = "*In Colab:*"  # the title line while there is no public home to link to
 
 
-def pip_source(version: str = __version__) -> str:
-    """The pip requirement Colab installs: this release's source archive on GitHub."""
-    return f"rseai @ https://github.com/{GITHUB_REPO}/archive/refs/tags/v{version}.zip"
+def _home(home: ProjectHome | None) -> ProjectHome:
+    if home is None:
+        return HOME
+    if not isinstance(home, ProjectHome):
+        raise TypeError(f"home must be a ProjectHome (rseai.classroom.home), got {type(home).__name__}")
+    return home
 
 
-def colab_url(name: str) -> str:
+def pip_source(version: str = __version__, *, home: ProjectHome | None = None) -> str | None:
+    """The pip requirement for this release's archive on the public home; None while it is a placeholder."""
+    home = _home(home)
+    if home.placeholder:
+        return None
+    return f"rseai @ https://github.com/{home.repo}/archive/refs/tags/v{version}.zip"
+
+
+def colab_url(name: str, *, home: ProjectHome | None = None) -> str:
     """The "Open in Colab" address of a notebook in this release's tag."""
     if not isinstance(name, str) or not name.endswith(".ipynb"):
         raise ValueError(f"name must be a notebook file name ending in .ipynb, got {name!r}")
-    return f"https://colab.research.google.com/github/{GITHUB_REPO}/blob/{TAG}/notebooks/{name}"
+    return f"https://colab.research.google.com/github/{_home(home).repo}/blob/{TAG}/notebooks/{name}"
 
 
-def colab_badge(name: str) -> str:
-    """Markdown for the "Open in Colab" link of a notebook (text only: an offline page fetches nothing)."""
-    return f"[{LINK_TEXT} ↗]({colab_url(name)})"
+def colab_badge(name: str, *, home: ProjectHome | None = None) -> str:
+    """The title cell's Colab line: a link (text only: an offline page fetches nothing) or, with no
+    public home, how to open the notebook in Colab with the wheel an instructor hands out."""
+    home = _home(home)
+    if home.placeholder:
+        colab_url(name, home=home)  # the same check of ``name``
+        return (f"{UPLOAD_TEXT} upload this notebook (File → Upload notebook) and the wheel your "
+                f"instructor gave you (`{WHEEL}`, Files panel), then run the first code cell.")
+    return f"[{LINK_TEXT} ↗]({colab_url(name, home=home)})"
 
 
-def colab_cell_source() -> str:
+_CELL = """\
+# Google Colab only: install rseai and its model, prepare it, enable widgets. Elsewhere: nothing.
+import glob, os, subprocess, sys
+if "google.colab" in sys.modules:
+    from importlib.metadata import PackageNotFoundError, version
+    uploaded = sorted(glob.glob("rseai-*.whl"))  # a wheel uploaded with the Files panel
+    source = os.environ.get("SOURCE_ENV") or (uploaded[-1] if uploaded else FALLBACK)
+    if not source:
+        raise RuntimeError("Upload the rseai wheel your instructor gave you (WHEEL) "
+                           "with the Files panel on the left, then run this cell again.")
+    try:  # keep Colab's own torch: pip may not replace it
+        keep = [f"torch=={version('torch')}"]
+    except PackageNotFoundError:
+        keep = []
+    if subprocess.run([sys.executable, "-m", "pip", "install", "-q", source, *keep]).returncode:
+        raise RuntimeError(f"pip could not install {source} beside {keep or 'no torch'} (above: why). "
+                           "If Colab's torch is outside the range rseai supports, it was left alone; "
+                           f"to replace it anyway (several GB), run: !pip install '{source}'")
+    from rseai.classroom.colab import setup
+    setup()"""
+
+
+def colab_cell_source(*, home: ProjectHome | None = None) -> str:
     """Source of the first code cell: a no-op outside Colab."""
-    return "\n".join([
-        "# Google Colab only: install rseai and its model, prepare it, enable widgets. Elsewhere: nothing.",
-        "import os, subprocess, sys",
-        'if "google.colab" in sys.modules:',
-        f'    source = os.environ.get("{SOURCE_ENV}", "{pip_source()}")',
-        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", source], check=True)',
-        "    from rseai.classroom.colab import setup",
-        "    setup()",
-    ])
+    source = pip_source(home=home)
+    return (_CELL.replace("SOURCE_ENV", SOURCE_ENV).replace("WHEEL", WHEEL)
+            .replace("FALLBACK", repr(source) if source else '""'))
 
 
 def setup(*, install: bool = True) -> str:
@@ -104,7 +148,7 @@ def apply_colab(nb: dict, name: str) -> dict:
         raise ValueError(f"{name}: the first cell must be the markdown title, "
                          f"got a {title.get('cell_type')} cell")
     lines = [line for line in _source(title).splitlines()
-             if "colab-badge.svg" not in line and not line.startswith(f"[{LINK_TEXT}")]
+             if "colab-badge.svg" not in line and not line.startswith((f"[{LINK_TEXT}", UPLOAD_TEXT))]
     while lines and not lines[-1].strip():
         lines.pop()
     title["source"] = "\n".join(lines + ["", colab_badge(name)])
@@ -120,16 +164,21 @@ def apply_colab(nb: dict, name: str) -> dict:
 
 
 def apply_files(paths) -> list[str]:
-    """``apply_colab`` on notebook files, in place; one line per file."""
+    """``apply_colab`` on notebook files and the install commands on a README, in place; one line per file."""
     import nbformat
+
+    from rseai.classroom.home import apply_readme
 
     report = []
     for path in map(Path, paths):
-        if path.suffix != ".ipynb" or not path.is_file():
-            raise ValueError(f"paths must be existing .ipynb files, got {str(path)!r}")
+        if path.suffix not in (".ipynb", ".md") or not path.is_file():
+            raise ValueError(f"paths must be existing .ipynb files or a README.md, got {str(path)!r}")
         original = path.read_text(encoding="utf-8")
-        nb = nbformat.reads(original, as_version=4)
-        text = nbformat.writes(nbformat.from_dict(apply_colab(nb, path.name))) + "\n"
+        if path.suffix == ".md":
+            text = apply_readme(original, __version__, home=HOME)
+        else:
+            nb = nbformat.reads(original, as_version=4)
+            text = nbformat.writes(nbformat.from_dict(apply_colab(nb, path.name))) + "\n"
         if text != original:
             path.write_text(text, encoding="utf-8")
         report.append(f"{path.name}: {'updated' if text != original else 'unchanged'}")

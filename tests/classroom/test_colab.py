@@ -1,22 +1,33 @@
-"""rseai.classroom.colab: the Colab link and first cell; a no-op anywhere but Colab.
+"""rseai.classroom.colab and .home: the Colab link and first cell, a no-op anywhere but Colab,
+generated (with the README's install commands) from the one setting of the project's home.
 
-The cell's Colab path itself (pip install, model, cache, widgets) runs in a fresh virtual
-environment in tests/classroom/test_wheel.py.
+The cell's Colab path itself (pip install, model, cache, widget manager; Colab's torch kept) runs
+in a fresh virtual environment in tests/classroom/test_wheel.py.
 """
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
+
 import nbformat
 import pytest
 
-from rseai.classroom import colab
+from rseai import __version__
+from rseai.classroom import colab, home
 from rseai.classroom.presenter import add_slide_metadata, notes_for, slide_types
 from rseai.classroom.student import student_notebook
 from rseai.data import notebooks_dir
 
 NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
+ROOT = Path(__file__).resolve().parents[2]
+ACME = home.parse_home(["Source, https://github.com/acme/rseai"])
 
 
 def _colab_cells(nb):
@@ -31,7 +42,7 @@ def test_every_notebook_has_the_current_cell_and_its_own_link(path):
     cell = nb.cells[where[0]]
     assert cell.source == colab.colab_cell_source(), f"{path.name}: stale Colab cell; run `make slides`"
     assert all(c.cell_type == "markdown" for c in nb.cells[:where[0]])  # the first code cell
-    assert colab.colab_url(path.name) in nb.cells[0].source
+    assert nb.cells[0].source.endswith(colab.colab_badge(path.name))  # a link, or the upload route
     assert nbformat.writes(nbformat.from_dict(colab.apply_colab(nb, path.name))) == nbformat.writes(nb)
 
 
@@ -98,6 +109,88 @@ def test_apply_colab_wants_a_title_first():
         colab.apply_colab({"cells": []}, "x.ipynb")
 
 
-def test_the_pip_source_is_this_release():
-    assert colab.pip_source().endswith(f"/archive/refs/tags/v{colab.__version__}.zip")
+def test_the_pip_source_is_this_release_on_the_home_and_none_without_one():
+    assert colab.pip_source(home=ACME) == \
+        f"rseai @ https://github.com/acme/rseai/archive/refs/tags/v{__version__}.zip"
     assert Path(colab.colab_url("00_setup_check.ipynb")).name == "00_setup_check.ipynb"
+    assert colab.pip_source(home=home.parse_home([f"Source, {home.PLACEHOLDER}"])) is None
+    assert colab.pip_source(home=ACME) in colab.colab_cell_source(home=ACME)
+    assert colab.colab_badge("03_x.ipynb", home=ACME) == \
+        f"[Open in Colab ↗](https://colab.research.google.com/github/acme/rseai/blob/v{__version__}/notebooks/03_x.ipynb)"
+
+
+# --- the public home is one setting (issue 23, item 5) ---------------------------------------------
+
+def test_the_home_is_pyprojects_one_setting_and_everything_agrees_with_it():
+    urls = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]
+    assert list(urls) == [home.KEY]  # one setting
+    assert home.pyproject_urls() == [f"{home.KEY}, {urls[home.KEY]}"]  # our reader agrees with tomllib
+    setting = home.project_home()
+    assert setting.url == urls[home.KEY] and colab.GITHUB_REPO == setting.repo
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert home.apply_readme(readme, __version__, home=setting) == readme, "run `make slides`"
+    for path in NOTEBOOKS:  # each notebook's Colab line and cell: test_every_notebook_has_the_current_cell...
+        assert colab.colab_badge(path.name) in nbformat.read(path, as_version=4).cells[0].source
+    if setting.placeholder:  # nothing links to a placeholder
+        texts = [readme] + [p.read_text(encoding="utf-8") for p in NOTEBOOKS]
+        assert not [m for text in texts for m in re.findall(r"github\.com/OWNER\S*", text)]
+        assert "rseai-env/bin/pip install ./rseai-" in readme
+
+
+def test_the_readme_commands_follow_the_setting():
+    block = home.readme_commands("9.8.7", home=ACME)
+    assert block.count('"rseai @ https://github.com/acme/rseai/archive/refs/tags/v9.8.7.zip"') == 3
+    wheel = home.readme_commands("9.8.7", home=home.parse_home([f"Source, {home.PLACEHOLDER}"]))
+    assert "OWNER" not in wheel and wheel.count("rseai-9.8.7-py3-none-any.whl") == 4
+    text = f"# t\n\n{home.BEGIN}\nold\n{home.END}\n\nrest\n"
+    assert home.apply_readme(text, "9.8.7", home=ACME) == f"# t\n\n{block}\n\nrest\n"
+    with pytest.raises(ValueError, match="one install-commands block"):
+        home.apply_readme("# no block\n", "9.8.7", home=ACME)
+
+
+@pytest.mark.parametrize("urls, repo, placeholder", [
+    (["Source, https://github.com/OWNER/rseai"], "OWNER/rseai", True),
+    (["Homepage, https://x.org", "Source, https://github.com/a-b/rseai.git"], "a-b/rseai", False),
+])
+def test_parse_home_reads_metadata_entries(urls, repo, placeholder):
+    got = home.parse_home(urls)
+    assert (got.repo, got.placeholder) == (repo, placeholder)
+
+
+@pytest.mark.parametrize("bad", [[], ["Source, https://gitlab.com/a/b"], ["Homepage, https://github.com/a/b"]])
+def test_parse_home_wants_a_github_source(bad):
+    with pytest.raises(ValueError, match="'Source' entry with a GitHub address"):
+        home.parse_home(bad)
+    with pytest.raises(TypeError, match="project_urls must be a list"):
+        home.parse_home("Source, https://github.com/a/b")
+
+
+def test_in_colab_without_a_home_or_a_wheel_the_cell_asks_for_the_wheel(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "google.colab", type(sys)("google.colab"))
+    monkeypatch.delenv(colab.SOURCE_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)  # no rseai-*.whl uploaded here
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail(f"pip ran: {a}"))
+    source = colab.colab_cell_source(home=home.parse_home([f"Source, {home.PLACEHOLDER}"]))
+    with pytest.raises(RuntimeError, match=r"Upload the rseai wheel your instructor gave you \(rseai-"):
+        exec(source, {})
+
+
+def test_in_colab_the_cell_prefers_an_uploaded_wheel_and_keeps_colabs_torch(monkeypatch, tmp_path):
+    calls = []
+
+    def fake_pip(cmd, **kwargs):
+        calls.append(cmd)
+        raise SystemExit("stop before setup()")
+
+    monkeypatch.setitem(sys.modules, "google.colab", type(sys)("google.colab"))
+    monkeypatch.delenv(colab.SOURCE_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / f"rseai-{__version__}-py3-none-any.whl").write_bytes(b"")
+    monkeypatch.setattr(subprocess, "run", fake_pip)
+    with pytest.raises(SystemExit):
+        exec(colab.colab_cell_source(home=ACME), {})
+    import torch  # this environment's torch stands in for Colab's
+
+    assert calls == [[sys.executable, "-m", "pip", "install", "-q", f"rseai-{__version__}-py3-none-any.whl",
+                      f"torch=={torch.__version__}"]]
+    assert os.environ.get(colab.SOURCE_ENV) is None

