@@ -66,3 +66,12 @@ def test_bad_arguments():
         lessons.core_minutes("99")
     with pytest.raises(ValueError, match="path"):
         lessons.facilitator_guide("nope.ipynb")
+
+
+def test_the_code_fingerprint_ignores_the_colab_cell_only():
+    """The Colab set-up cell does nothing off Colab: editing it leaves a core-path timing current."""
+    def nb(colab, code):
+        return {"cells": [{"cell_type": "code", "source": colab, "metadata": {"tags": ["colab_setup"]}},
+                          {"cell_type": "code", "source": code, "metadata": {}}]}
+    assert lessons.code_digest(nb("a", "x = 1")) == lessons.code_digest(nb("b", "x = 1"))
+    assert lessons.code_digest(nb("a", "x = 1")) != lessons.code_digest(nb("a", "x = 2"))
