@@ -35,7 +35,7 @@ from rseai.lm import cache
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
 INDEX = "https://pypi.org/simple"
-TIMEOUT_S = 240  # one resolution; a cold cache takes about 20 s here
+TIMEOUT_S = 240  # one resolution; each took 2-15 s here (2 cores), cold cache or warm
 CI = os.environ.get("CI", "").lower() == "true"
 SUPPORTED = [(row.key, py) for row in platforms.PLATFORMS if row.supported for py in platforms.PYTHONS]
 UNSUPPORTED = [(row.key, py) for row in platforms.PLATFORMS if not row.supported for py in platforms.PYTHONS]

@@ -8,9 +8,11 @@ and each unsupported one fails), the set-up script (``rseai.classroom.install`` 
 a computer or Python outside the table) and notebook 00's setup check (one row).
 
 Why a row is unsupported is always torch: PyPI has no torch wheel for Windows on ARM, and the last
-torch with an Intel-Mac wheel (2.2.2) is older than what transformers 5 (torch >= 2.6 at import),
-captum 0.9 (torch >= 2.3) and diffprivlib 0.6.6 (numpy >= 2, which torch 2.2 was not built for)
-accept. Leaves out: the CPU-only torch index (install.py), Colab (colab.py) and conda.
+torch with an Intel-Mac wheel (2.2.2, built against numpy 1.x) is older than what captum 0.9 needs
+(torch >= 2.3). Environment markers could make an Intel Mac resolve (numpy 1.26, captum 0.8,
+diffprivlib 0.6.5, transformers 5.0.0: every later 5.x disables a torch older than 2.4 at import),
+but that is a second, older stack nobody here can run, so it is not offered. Leaves out: the
+CPU-only torch index (install.py), Colab (colab.py) and conda.
 
 Example
 -------
