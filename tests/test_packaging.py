@@ -36,8 +36,33 @@ def test_environment_yml_lists_the_same_packages_and_bounds_as_pyproject():
     assert _environment_deps() == _pyproject_deps()
 
 
-def test_torch_is_pinned_below_a_cuda_pulling_release():
-    assert "<2.14" in _pyproject_deps()["torch"]
+def upper_bounds_without_a_reason(text: str) -> list[str]:
+    """Each dependency line of a pyproject.toml with an upper bound (``<``, ``<=``, ``~=``, ``==``)
+    on a version, outside its environment marker, and no comment above it or on it that says why."""
+    found, comment = [], ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            comment += stripped
+            continue
+        match = re.match(r'"([^";]+)(;[^"]*)?",?\s*(#.*)?$', stripped)
+        if match and re.search(r"(<|~=|==)", match.group(1)):
+            if "known break" not in comment + (match.group(3) or ""):
+                found.append(match.group(1))
+        comment = ""
+    return found
+
+
+def test_an_upper_bound_only_for_a_known_break_with_its_reason():
+    """Upper bounds keep the newest Python (3.15 needs torch 2.15) and Colab's torch out; each says why."""
+    assert upper_bounds_without_a_reason((ROOT / "pyproject.toml").read_text()) == []
+    assert not re.search(r"[<~=]", _pyproject_deps()["torch"].split(">=", 1)[1])
+
+
+def test_the_upper_bound_check_sees_a_bound_without_a_reason():
+    text = '"numpy>=1.24",\n"torch>=2.2,<2.14",\n# known break: 2.0 renamed x\n"pandas<2.0",\n' \
+           '"tomli>=2.0; python_version < \'3.11\'",\n'
+    assert upper_bounds_without_a_reason(text) == ["torch>=2.2,<2.14"]
 
 
 def test_import_rseai_loads_no_heavy_library():

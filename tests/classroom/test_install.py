@@ -2,6 +2,7 @@
 
 import ast
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -63,11 +64,14 @@ def test_extra_index_keeps_pypi_as_the_fallback():
 
 
 def test_the_module_uses_the_standard_library_only():
-    """It runs before any dependency exists, so it may import nothing else."""
-    tree = ast.parse(SOURCE.read_text())
-    names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    names |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    assert names <= set(sys.stdlib_module_names) | {"__future__"}, names
+    """It runs before any dependency exists, so it may import nothing else (but the support table,
+    which is stdlib only too)."""
+    for source in (SOURCE, SOURCE.parent / "platforms.py"):
+        tree = ast.parse(source.read_text())
+        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        outside = {n for n in names if n.split(".")[0] not in sys.stdlib_module_names}
+        assert outside <= {"__future__", "rseai.classroom.platforms"}, (source.name, outside)
 
 
 def test_a_failed_torch_install_stops_with_pip_s_words_and_a_hint(monkeypatch, capsys, tmp_path):
@@ -87,3 +91,41 @@ def test_a_failed_torch_install_stops_with_pip_s_words_and_a_hint(monkeypatch, c
     log = (venv / "install.log").read_text()
     assert f"pip install {install.TORCH}" in log
     assert "\n$" not in log.split(install.TORCH, 1)[1]  # it stopped: no later step ran
+
+
+# --- issue 23: a computer or Python outside the support table stops before pip, with its route ------
+
+
+@pytest.mark.parametrize("system,machine,python,says", [
+    ("Darwin", "x86_64", (3, 12, 4), "Colab"),  # an Intel Mac
+    ("Windows", "ARM64", (3, 13, 1), "x64 (AMD64) Python from python.org"),  # Windows on ARM
+    ("Linux", "x86_64", (3, 16, 0), "Install Python 3.15"),  # newer than the table
+    ("Linux", "x86_64", (3, 9, 18), "needs Python 3.10 or newer"),
+    ("Linux", "riscv64", (3, 12, 0), "not in rseai's table of computers"),
+])
+def test_a_computer_or_python_outside_the_table_stops_with_its_route(system, machine, python, says):
+    with pytest.raises(install.InstallError, match=re.escape(says)):
+        install.check_platform(system=system, machine=machine, version_info=python)
+
+
+@pytest.mark.parametrize("system,machine", [("Windows", "AMD64"), ("Darwin", "arm64"), ("Linux", "x86_64"),
+                                            ("Linux", "aarch64")])
+def test_a_computer_in_the_table_passes_on_the_oldest_and_newest_python(system, machine):
+    for python in ((3, 10, 0), (3, 15, 0)):
+        install.check_platform(system=system, machine=machine, version_info=python)
+
+
+def test_an_intel_mac_stops_before_creating_anything(monkeypatch, capsys, tmp_path):
+    from rseai.classroom import platforms
+
+    monkeypatch.setattr(platforms._platform, "system", lambda: "Darwin")
+    monkeypatch.setattr(platforms._platform, "machine", lambda: "x86_64")
+    assert install.main(["--venv", str(tmp_path / "v")]) == 1
+    err = capsys.readouterr().err
+    assert "rseai install: rseai cannot be installed on macOS (Intel)" in err and "Colab" in err
+    assert not (tmp_path / "v").exists()
+
+
+def test_the_default_torch_has_a_wheel_for_this_python():
+    assert install.default_torch((3, 14, 2)) == install.TORCH == "torch==2.13.0"
+    assert install.default_torch((3, 15, 0)) == install.TORCH_NEWER == "torch>=2.15"

@@ -1,0 +1,155 @@
+"""Which computers rseai installs on: the support matrix, and what to say on one outside it. Stdlib only.
+
+One source of truth for four things: the README's table "Which computers" (``readme_table``;
+tests/test_platforms.py checks the README holds exactly that), the resolution test (it resolves
+``pyproject.toml`` from PyPI's binary wheels for every row and Python in ``PYTHONS`` with
+``uv pip compile --python-platform ROW.uv_platform``, and asserts that each supported one resolves
+and each unsupported one fails), the set-up script (``rseai.classroom.install`` stops before pip on
+a computer or Python outside the table) and notebook 00's setup check (one row).
+
+Why a row is unsupported is always torch: PyPI has no torch wheel for Windows on ARM, and the last
+torch with an Intel-Mac wheel (2.2.2, built against numpy 1.x) is older than what captum 0.9 needs
+(torch >= 2.3). Environment markers could make an Intel Mac resolve (numpy 1.26, captum 0.8,
+diffprivlib 0.6.5, transformers 5.0.0: every later 5.x disables a torch older than 2.4 at import),
+but that is a second, older stack nobody here can run, so it is not offered. Leaves out: the
+CPU-only torch index (install.py), Colab (colab.py) and conda.
+
+Example
+-------
+>>> support(system="Darwin", machine="arm64", python=(3, 12)).ok
+True
+>>> verdict = support(system="Darwin", machine="x86_64", python=(3, 12))
+>>> verdict.ok, verdict.platform.key
+(False, 'macos-x86_64')
+>>> support(system="Linux", machine="x86_64", python=(3, 9)).ok
+False
+"""
+
+from __future__ import annotations
+
+import platform as _platform
+import sys
+from dataclasses import dataclass
+
+# CPython releases checked, oldest to newest: 3.15 is python.org's newest release (December 2026).
+PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14", "3.15")
+COLAB_OR_HUB = ("open the notebooks on Google Colab (the *Open in Colab* badge under each notebook's "
+                "title) or on the class hub your instructor runs")
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One row of the support table.
+
+    ``system`` and ``machines`` are what ``platform.system()`` and ``platform.machine()`` say on it;
+    ``uv_platform`` (and ``macos`` as ``MACOSX_DEPLOYMENT_TARGET``) is what the resolution test
+    passes to ``uv pip compile``; where ``supported`` is False, ``route`` (the README's cell) and
+    ``advice`` (what rseai prints there) say what to do instead.
+    """
+
+    key: str
+    label: str
+    system: str
+    machines: tuple[str, ...]
+    uv_platform: str
+    supported: bool
+    route: str = ""
+    advice: str = ""
+    macos: str = ""
+
+
+PLATFORMS = (
+    Platform("windows-x64", "Windows (x64)", "Windows", ("AMD64", "x86_64"), "x86_64-pc-windows-msvc", True),
+    Platform("windows-arm64", "Windows on ARM", "Windows", ("ARM64", "aarch64"), "aarch64-pc-windows-msvc",
+             False, "the x64 Python from python.org (Windows 11 runs it under emulation), or Colab or the "
+             "class hub",
+             advice="PyPI has no torch for Windows on ARM. Install the x64 (AMD64) Python from python.org "
+                    "beside this one: Windows 11 runs it under emulation and it installs the Windows (x64) "
+                    f"wheels. Or {COLAB_OR_HUB}."),
+    Platform("macos-arm64", "macOS 14+ (Apple silicon)", "Darwin", ("arm64", "aarch64"),
+             "aarch64-apple-darwin", True, macos="14.0"),
+    Platform("macos-x86_64", "macOS (Intel)", "Darwin", ("x86_64",), "x86_64-apple-darwin", False,
+             "Colab or the class hub (the last torch for Intel Macs, 2.2.2, is too old)",
+             advice="The last torch for Intel Macs (2.2.2) is too old for the libraries the notebooks use: "
+                    f"{COLAB_OR_HUB}. (On a Mac with an Apple chip this means this Python is an Intel "
+                    "build running under Rosetta: install Python from python.org, which runs natively.)",
+             macos="13.0"),
+    Platform("linux-x86_64", "Linux (x86-64)", "Linux", ("x86_64", "AMD64"), "x86_64-manylinux_2_28", True),
+    Platform("linux-aarch64", "Linux (ARM64)", "Linux", ("aarch64", "arm64"), "aarch64-manylinux_2_28", True),
+)
+
+
+@dataclass(frozen=True)
+class Support:
+    """The verdict for one computer and Python: ``ok``, the row (None outside the table), a message."""
+
+    ok: bool
+    platform: Platform | None
+    message: str
+
+
+def _version(python) -> tuple[int, int]:
+    if isinstance(python, str):
+        parts = python.split(".")
+    else:
+        parts = list(python)[:2]
+    try:
+        major, minor = (int(p) for p in parts[:2])
+    except (TypeError, ValueError):
+        raise ValueError(f"python must be a version such as (3, 12) or '3.12', got {python!r}") from None
+    return major, minor
+
+
+def find(system: str, machine: str) -> Platform | None:
+    """The table's row for ``platform.system()`` and ``platform.machine()`` values, or None."""
+    for row in PLATFORMS:
+        if row.system == system and machine.lower() in {m.lower() for m in row.machines}:
+            return row
+    return None
+
+
+def support(*, system: str | None = None, machine: str | None = None, python=None) -> Support:
+    """Is this computer and Python in the support table? Defaults: the running ones.
+
+    ``python`` is a version tuple or string (``(3, 12)``, ``"3.12"``). A Python older than the
+    first in ``PYTHONS`` or newer than the last, a computer outside the table or a row marked
+    unsupported gives ``ok=False`` and a message that says what to do instead.
+    """
+    system = _platform.system() if system is None else system
+    machine = _platform.machine() if machine is None else machine
+    for name, value in (("system", system), ("machine", machine)):
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a str such as platform.{name}() returns, got {value!r}")
+    major, minor = _version(sys.version_info if python is None else python)
+    row = find(system, machine)
+    here = f"{row.label if row else f'{system} ({machine})'}, Python {major}.{minor}"
+    oldest, newest = _version(PYTHONS[0]), _version(PYTHONS[-1])
+    if row is None:
+        return Support(False, None, f"{here} is not in rseai's table of computers (README: Which computers): "
+                                    "no one has checked that its libraries install there. "
+                                    f"{COLAB_OR_HUB[0].upper()}{COLAB_OR_HUB[1:]}.")
+    if not row.supported:
+        return Support(False, row, f"rseai cannot be installed on {row.label}. {row.advice}")
+    if (major, minor) < oldest:
+        return Support(False, row, f"{here}: rseai needs Python {PYTHONS[0]} or newer. Install Python "
+                                   f"{PYTHONS[-1]} from python.org and use it.")
+    if (major, minor) > newest:
+        return Support(False, row, f"{here}: rseai's libraries are checked on Python {PYTHONS[0]} to "
+                                   f"{PYTHONS[-1]}; on a newer Python pip may find no torch for it yet. "
+                                   f"Install Python {PYTHONS[-1]} from python.org beside it and use that one "
+                                   f"(`py -{PYTHONS[-1]}` on Windows, `python{PYTHONS[-1]}` elsewhere).")
+    return Support(True, row, f"{here}: in the support table.")
+
+
+def readme_table() -> str:
+    """The README's table: one row per computer, one column per Python, and the route where it is no."""
+    head = "| Computer | " + " | ".join(f"Python {v}" for v in PYTHONS) + " | If not |"
+    lines = [head, "|---" * (len(PYTHONS) + 2) + "|"]
+    for row in PLATFORMS:
+        cells = ["yes" if row.supported else "no"] * len(PYTHONS)
+        lines.append(f"| {row.label} | " + " | ".join(cells) + f" | {row.route} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m rseai.classroom.platforms: print the README's table
+    print(readme_table())
