@@ -127,19 +127,48 @@ def student_notebook(nb: dict) -> dict:
     return nb
 
 
-def write_student_versions(source_dir: str | Path, target_dir: str | Path) -> list[Path]:
-    """Write the student version of every ``*.ipynb`` in ``source_dir`` into ``target_dir``."""
-    source_dir, target_dir = Path(source_dir), Path(target_dir)
+def student_versions(source_dir: str | Path) -> dict[str, bytes]:
+    """File name -> bytes of the student version of every ``*.ipynb`` in ``source_dir``.
+
+    Every notebook is read and converted before anything is returned, so a damaged one stops the
+    whole set (with its file name) before a single file is written.
+    """
+    from rseai.classroom.copies import folder_path
+
+    source_dir = folder_path(source_dir, name="source_dir")
     if not source_dir.is_dir():
-        raise ValueError(f"source_dir must be a folder of notebooks, got {str(source_dir)!r}")
+        raise ValueError(f"source_dir must be a folder of notebooks, got {str(source_dir)!r}, which "
+                         f"{'is a file' if source_dir.exists() else 'does not exist'}: name the folder "
+                         "holding the instructor notebooks (e.g. notebooks)")
+    paths = sorted(source_dir.glob("*.ipynb"))
+    if not paths:
+        raise ValueError(f"source_dir {str(source_dir)!r} holds no .ipynb notebooks: name the folder "
+                         "holding the instructor notebooks (e.g. notebooks)")
+    out = {}
+    for path in paths:
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            cells = nb["cells"]
+            if not isinstance(cells, list):
+                raise TypeError("its 'cells' is not a list")
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as err:
+            raise ValueError(f"{str(path)!r} is not a readable notebook ({type(err).__name__}: "
+                             f"{str(err)[:120]}); nothing was written. Restore or remove it, then run "
+                             "again") from None
+        out[path.name] = (json.dumps(student_notebook(nb), indent=1, ensure_ascii=False) + "\n").encode()
+    return out
+
+
+def write_student_versions(source_dir: str | Path, target_dir: str | Path):
+    """Write the student version of every ``*.ipynb`` in ``source_dir`` into ``target_dir``.
+
+    Goes through ``rseai.classroom.copies.write_new``: a notebook a participant edited in
+    ``target_dir`` is kept and the fresh version is written beside it. Returns its ``CopyReport``.
+    """
+    from rseai.classroom.copies import folder_path, write_new
+
+    source_dir = folder_path(source_dir, name="source_dir")
+    target_dir = folder_path(target_dir, name="target_dir")
     if target_dir.resolve() == source_dir.resolve():
         raise ValueError("target_dir must differ from source_dir: the solutions would be overwritten")
-    target_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for path in sorted(source_dir.glob("*.ipynb")):
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        out = target_dir / path.name
-        out.write_text(json.dumps(student_notebook(nb), indent=1, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
-        written.append(out)
-    return written
+    return write_new(target_dir, student_versions(source_dir), command="rseai student SOURCE")

@@ -101,3 +101,25 @@ def test_notes_cells_are_dropped_and_outputs_cleared():
 def test_refuses_to_overwrite_the_solutions(tmp_path):
     with pytest.raises(ValueError, match="must differ"):
         student.write_student_versions(ROOT / "notebooks", ROOT / "notebooks")
+
+
+def test_a_missing_or_empty_source_names_the_folder(tmp_path):
+    with pytest.raises(ValueError, match="source_dir must be a folder of notebooks, got '/nonexistent', "
+                                         "which does not exist"):
+        student.write_student_versions("/nonexistent", tmp_path / "out")
+    with pytest.raises(ValueError, match="holds no .ipynb notebooks"):
+        student.write_student_versions(tmp_path, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("damage", ["{not json", "[1, 2]", '{"cells": 3}', b"\xff\xfe"])
+def test_a_damaged_notebook_is_named_and_nothing_is_written(tmp_path, damage):
+    source = tmp_path / "src"
+    source.mkdir()
+    for path in NOTEBOOKS:
+        (source / path.name).write_bytes(path.read_bytes())
+    bad = source / "99_zz_damaged.ipynb"  # sorted last: every good one would be written before it
+    bad.write_bytes(damage if isinstance(damage, bytes) else damage.encode())
+    with pytest.raises(ValueError, match=rf"'{bad}' is not a readable notebook .*nothing was written"):
+        student.write_student_versions(source, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
