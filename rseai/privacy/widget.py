@@ -42,9 +42,9 @@ from rseai.style import FigureView, MessageArea
 __all__ = ["PrivacyBudgetExplorer", "ComplexityExplorer", "AttributionExplorer", "ATTRIBUTION_MAX_TOKENS"]
 
 # The longest prompt the attribution view takes. Occlusion reads n prompts of n - 1 tokens, so the
-# time grows as n²: with SmolLM2-135M on one thread of this 2-core machine (quiet), 20 tokens take
-# about 2 s, 50 tokens 10 s, 100 tokens 45 s (benchmarks: issue 27's numbers in the report).
-ATTRIBUTION_MAX_TOKENS = 20
+# time grows as n². SmolLM2-135M, one thread of a shared 2-core machine (issue 27): 5 tokens 0.3 s,
+# 16 tokens 1.4 s, 20 tokens 2.5 s, 50 tokens 20 s, 100 tokens 47 s. 16 keeps a press within ~2 s.
+ATTRIBUTION_MAX_TOKENS = 16
 
 
 def _label(epsilon: float) -> str:
@@ -229,7 +229,7 @@ class AttributionExplorer(w.VBox):
                 raise ValueError(
                     f"prompt has {n_tokens} tokens; this view takes at most {ATTRIBUTION_MAX_TOKENS}. "
                     "Each token is left out in turn, so the work grows with the square of the length "
-                    f"({ATTRIBUTION_MAX_TOKENS} tokens take about 2 s, 100 tokens close to a minute). "
+                    f"({ATTRIBUTION_MAX_TOKENS} tokens take about 1.5 s, 100 tokens close to a minute). "
                     "Shorten the prompt.")
             # seen at once: the two forward passes take a few hundred milliseconds
             self.chips.value = "<i>Attributing: the prompt, then each word left out in turn…</i>"
