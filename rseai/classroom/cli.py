@@ -38,8 +38,7 @@ def _prepare(args) -> int:
 
 
 def _student(args) -> int:
-    from rseai.classroom.copies import NotebookCopyError
-    from rseai.classroom.student import write_student_versions
+    from rseai.classroom.copies import NotebookCopyError, write_student_versions
 
     try:
         report = write_student_versions(args.source, args.target)

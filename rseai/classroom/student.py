@@ -11,6 +11,9 @@ Rules (nbgrader's markers, dcai-lab's stubs, so both are familiar):
   claim that every exercise check passes on the solutions) are dropped;
 - every output is cleared. Everything else stays byte for byte, so the two versions line up.
 
+``student_versions(folder)`` converts a whole folder in memory (checking every notebook first);
+``rseai.classroom.copies.write_student_versions`` writes them, never over a participant's edit.
+
 Example
 -------
 >>> cell = {"cell_type": "code", "metadata": {"tags": ["solution"]}, "outputs": [],
@@ -133,9 +136,9 @@ def student_versions(source_dir: str | Path) -> dict[str, bytes]:
     Every notebook is read and converted before anything is returned, so a damaged one stops the
     whole set (with its file name) before a single file is written.
     """
-    from rseai.classroom.copies import folder_path
-
-    source_dir = folder_path(source_dir, name="source_dir")
+    if not isinstance(source_dir, (str, Path)) or not str(source_dir).strip():
+        raise TypeError(f"source_dir must be a folder path (str or Path), got {source_dir!r:.60}")
+    source_dir = Path(source_dir).expanduser()
     if not source_dir.is_dir():
         raise ValueError(f"source_dir must be a folder of notebooks, got {str(source_dir)!r}, which "
                          f"{'is a file' if source_dir.exists() else 'does not exist'}: name the folder "
@@ -157,18 +160,3 @@ def student_versions(source_dir: str | Path) -> dict[str, bytes]:
                              "again") from None
         out[path.name] = (json.dumps(student_notebook(nb), indent=1, ensure_ascii=False) + "\n").encode()
     return out
-
-
-def write_student_versions(source_dir: str | Path, target_dir: str | Path):
-    """Write the student version of every ``*.ipynb`` in ``source_dir`` into ``target_dir``.
-
-    Goes through ``rseai.classroom.copies.write_new``: a notebook a participant edited in
-    ``target_dir`` is kept and the fresh version is written beside it. Returns its ``CopyReport``.
-    """
-    from rseai.classroom.copies import folder_path, write_new
-
-    source_dir = folder_path(source_dir, name="source_dir")
-    target_dir = folder_path(target_dir, name="target_dir")
-    if target_dir.resolve() == source_dir.resolve():
-        raise ValueError("target_dir must differ from source_dir: the solutions would be overwritten")
-    return write_new(target_dir, student_versions(source_dir), command="rseai student SOURCE")

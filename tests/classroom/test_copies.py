@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from rseai import __version__
-from rseai.classroom.copies import NotebookCopyError, copy_notebooks, source_notebooks
-from rseai.classroom.student import NOTES_TAG, write_student_versions
+from rseai.classroom.copies import NotebookCopyError, copy_notebooks, source_notebooks, write_student_versions
+from rseai.classroom.student import NOTES_TAG
 from rseai.data import notebooks_dir
 
 SHIPPED = sorted(p.name for p in notebooks_dir().glob("*.ipynb"))
