@@ -113,15 +113,16 @@ def test_stopping_rseai_lab_stops_jupyterlab(tmp_path, sig, mode):
     info = tmp_path / "server"
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(root)}
+    log = open(tmp_path / "lab.log", "w")  # a file, not a pipe: a surviving child cannot hold it open
     parent = subprocess.Popen([sys.executable, "-c", _LAB, _SERVER, str(info), mode], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                              stdout=log, stderr=subprocess.STDOUT, text=True)
     child = None
     try:
         child, port = (int(v) for v in _wait_for(info).split())
         assert _alive(child) and _listening(port)
         parent.send_signal(sig)
-        out, _ = parent.communicate(timeout=30)
-        assert parent.returncode == 128 + sig, out
+        parent.wait(timeout=30)
+        assert parent.returncode == 128 + sig, (tmp_path / "lab.log").read_text()
         deadline = time.monotonic() + 10
         while _alive(child) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -133,6 +134,7 @@ def test_stopping_rseai_lab_stops_jupyterlab(tmp_path, sig, mode):
             parent.wait(timeout=10)
         if child is not None and _alive(child):
             os.kill(child, signal.SIGKILL)
+        log.close()
 
 
 def test_stop_child_kills_what_ignores_terminate_within_its_bounded_waits(tmp_path):
