@@ -182,3 +182,49 @@ def test_read_only_dest_gives_a_clear_message_and_writes_nothing():
             p.unlink()
         ro.rmdir()
         base.rmdir()
+
+
+def _changed_source(tmp_path: Path) -> Path:
+    """A copy of the instructor notebooks with one of them changed (a new release, an edit upstream)."""
+    source = tmp_path / "src"
+    shutil.copytree(notebooks_dir(), source)
+    nb = json.loads((source / SHIPPED[2]).read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "A new paragraph."})
+    (source / SHIPPED[2]).write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    return source
+
+
+def test_what_rseai_wrote_and_nobody_edited_is_updated_in_place(tmp_path):
+    """`rseai student src out` after src changed: out's untouched copy is replaced, no clutter beside."""
+    out = tmp_path / "out"
+    write_student_versions(notebooks_dir(), out)
+    report = write_student_versions(_changed_source(tmp_path), out)
+    assert [p.name for p in report.updated] == [SHIPPED[2]] and not report.beside
+    assert "A new paragraph." in (out / SHIPPED[2]).read_text(encoding="utf-8")
+    assert "1 updated (unedited since rseai wrote them)" in report.summary()
+    assert sorted(p.name for p in out.glob("*.ipynb")) == SHIPPED
+
+
+def test_an_edited_copy_is_kept_even_when_the_source_changed(tmp_path):
+    out = tmp_path / "out"
+    write_student_versions(notebooks_dir(), out)
+    mine = out / SHIPPED[2]
+    edited = mine.read_text(encoding="utf-8") + " "
+    mine.write_text(edited, encoding="utf-8")
+    report = write_student_versions(_changed_source(tmp_path), out)
+    assert mine.read_text(encoding="utf-8") == edited and not report.updated
+    assert [kept for kept, _ in report.beside] == [mine]
+    assert "A new paragraph." in report.beside[0][1].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("record", ["{damaged", '{"written": 3}', None])
+def test_without_a_readable_record_nothing_counts_as_rseais_own(tmp_path, record):
+    out = tmp_path / "out"
+    write_student_versions(notebooks_dir(), out)
+    if record is None:
+        (out / ".rseai-copies.json").unlink()
+    else:
+        (out / ".rseai-copies.json").write_text(record)
+    before = (out / SHIPPED[2]).read_bytes()
+    report = write_student_versions(_changed_source(tmp_path), out)
+    assert (out / SHIPPED[2]).read_bytes() == before and not report.updated and len(report.beside) == 1
