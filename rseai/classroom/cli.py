@@ -3,6 +3,7 @@
 Example
 -------
 $ rseai lab              # model package, model cache, notebooks in ./rseai-notebooks, JupyterLab
+$ rseai lab --student    # the same with the student versions, in ./rseai-student-notebooks
 $ rseai notebooks DEST --student   # copy the student versions; never overwrites an edited notebook
 $ rseai prepare          # converts the embedded model once (~30 s), then says it is ready
 $ rseai prepare --verify # checks every byte of the cache (~1-3 s) and rebuilds it if damaged

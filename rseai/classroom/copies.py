@@ -195,10 +195,12 @@ def _place(dest: Path, name: str, content: bytes, report: CopyReport, record: di
 
 
 def write_new(dest: str | Path, files: dict[str, bytes], *, command: str = "rseai notebooks") -> CopyReport:
-    """Write ``files`` (name -> bytes) into ``dest`` (created if needed); never replaces anything.
+    """Write ``files`` (name -> bytes) into ``dest`` (created if needed); never replaces a file rseai
+    did not write.
 
-    The one way rseai writes into a participant's folder. An existing different file, a folder
-    or a broken link keeps its name and the fresh copy goes beside it (see the module docstring).
+    The one way rseai writes into a participant's folder. A copy rseai wrote there and nobody
+    edited is updated; any other different file, a folder or a broken link keeps its name and the
+    fresh copy goes beside it (see the module docstring).
     Raises ``NotebookCopyError`` with the reason and a fix when ``dest`` cannot be written
     (read-only, a file, no permission); ``command`` is what the fix suggests running again.
     """
@@ -235,7 +237,7 @@ def _other_kind_present(dest: Path, notebooks: dict[str, bytes], *, student: boo
 
 
 def copy_notebooks(dest: str | Path, *, student: bool = False) -> CopyReport:
-    """Copy the shipped notebooks into ``dest`` (created if needed); never replaces a file.
+    """Copy the shipped notebooks into ``dest`` (created if needed) with ``write_new``.
 
     Raises ``NotebookCopyError`` with the reason and a fix when ``dest`` cannot be written
     (read-only, a file, no permission), or when it already holds the other kind of notebooks
