@@ -60,6 +60,22 @@ def notebooks_dir() -> Path:
     return bundled_dir("notebooks")
 
 
+def restore_hint(name: str) -> str:
+    """How to get a good copy of dataset file ``name`` back, for where it was read from.
+
+    ``$RSEAI_DATASETS``: copy it from rseai's own datasets (or unset the variable); a clone:
+    ``git checkout``; an installed wheel: reinstall rseai.
+    """
+    override = os.environ.get(DATASETS_ENV)
+    bundled = bundled_dir("datasets")
+    if override:
+        return (f"Copy a good {name} into {override!r} (rseai ships one in {str(bundled)!r}), or unset "
+                f"{DATASETS_ENV} to use rseai's own.")
+    if (bundled.parent / ".git").exists():
+        return f"Restore it with `git checkout -- datasets/{name}` in {str(bundled.parent)!r}."
+    return "Reinstall rseai: `pip install --force-reinstall --no-deps rseai` (the same version)."
+
+
 def text_sha256(path: Path) -> str:
     """Hex sha256 of a text file with CRLF line endings read as LF (same on every OS)."""
     return hashlib.sha256(Path(path).read_bytes().replace(b"\r\n", b"\n")).hexdigest()
@@ -81,7 +97,7 @@ def dataset_path(name: str, *, verify: bool = True) -> Path:
         if digest != expected:
             raise DatasetError(
                 f"dataset file {name!r} has sha256 {digest[:12]}…, expected {expected[:12]}…: it was "
-                f"edited or damaged. Restore it with `git checkout -- datasets/{name}`."
+                f"edited or damaged. {restore_hint(name)}"
             )
     return path
 
@@ -128,7 +144,7 @@ def load_german_credit():
     require_columns(df, GERMAN_CREDIT_COLUMNS, name="german_credit.csv")
     if len(df) != 1000 or not set(df["risk"].unique()) <= {0, 1} or df.isna().any().any():
         raise DatasetError(f"german_credit.csv should have 1000 complete rows with risk in {{0, 1}}; got "
-                           f"{len(df)} rows. Restore it: `git checkout -- datasets/german_credit.csv`.")
+                           f"{len(df)} rows. {restore_hint('german_credit.csv')}")
     df["bad_risk"] = 1 - df["risk"]
     df["age_group"] = df["age"].lt(25).map({True: "under 25", False: "25 and over"})
     return df
@@ -164,8 +180,7 @@ def _load_cited_table(name, columns, numeric):
     df = pd.read_csv(dataset_path(name))
     require_columns(df, columns, name=name)
     if len(df) == 0 or df[columns].isna().any().any():
-        raise DatasetError(f"{name} must have complete rows in {columns}; restore it with "
-                           f"`git checkout -- datasets/{name}`.")
+        raise DatasetError(f"{name} must have complete rows in {columns}. {restore_hint(name)}")
     if (df["source"].astype(str).str.strip() == "").any() or not df["year"].between(1990, 2100).all():
         raise DatasetError(f"every row of {name} needs a source and a year between 1990 and 2100")
     for column in numeric:

@@ -69,3 +69,30 @@ def test_gitattributes_keep_csvs_byte_for_byte_under_autocrlf(tmp_path):
     run("checkout", "--", "datasets")
     for name in CSVS:
         assert (repo / "datasets" / name).read_bytes() == (data.datasets_dir() / name).read_bytes(), name
+
+
+def test_a_damaged_file_under_rseai_datasets_gets_advice_for_that_folder(crlf_datasets):
+    path = crlf_datasets / "grid_intensity.csv"
+    path.write_bytes(path.read_bytes().replace(b"India", b"Indya", 1))
+    with pytest.raises(data.DatasetError) as err:
+        data.dataset_path("grid_intensity.csv")
+    text = str(err.value)
+    assert f"Copy a good grid_intensity.csv into '{crlf_datasets}'" in text
+    assert f"unset {data.DATASETS_ENV}" in text and "git checkout" not in text
+
+
+def test_a_damaged_file_in_an_installed_wheel_says_reinstall(tmp_path, monkeypatch):
+    wheel = tmp_path / "site-packages" / "rseai" / "datasets"  # no .git above it
+    shutil.copytree(data.bundled_dir("datasets"), wheel)
+    (wheel / "german_credit.csv").write_text("risk,sex\n1,male\n")
+    monkeypatch.delenv(data.DATASETS_ENV, raising=False)
+    monkeypatch.setattr(data, "bundled_dir", lambda name: wheel)
+    with pytest.raises(data.DatasetError) as err:
+        data.load_german_credit()
+    assert "pip install --force-reinstall --no-deps rseai" in str(err.value)
+    assert "git checkout" not in str(err.value)
+
+
+def test_a_damaged_file_in_a_clone_says_git_checkout(monkeypatch):
+    monkeypatch.delenv(data.DATASETS_ENV, raising=False)
+    assert "`git checkout -- datasets/facts.csv`" in data.restore_hint("facts.csv")

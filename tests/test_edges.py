@@ -31,6 +31,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import rseai
+import rseai.classroom.copies
+import rseai.classroom.lab
 from rseai import bootstrap, carbon, detection, labels, privacy, risk
 from rseai.carbon import exercises as carbon_ex
 from rseai.carbon import tables
@@ -236,6 +238,40 @@ def _bool(x):
 def _estimate_ok(e):
     assert e.energy_kwh == pytest.approx(e.power_w * e.count * e.hours * e.pue / 1000)
     assert e.co2e_kg == pytest.approx(e.energy_kwh * e.intensity_g_per_kwh / 1000)
+
+
+def _number_checkpoint(answer, tolerance=0.0):
+    """A number checkpoint's shown answer, whether it accepts it, and its self-check (issue 27)."""
+    from rseai.classroom.checkpoints import number
+
+    cp = number("How much?", answer=answer, tolerance=tolerance, explain="Because.")
+    return cp.shown, cp.check(cp.shown).correct, cp.feedback_is_right()
+
+
+def _shown_is_right(result):
+    _shown, accepted, self_check = result
+    assert accepted and self_check, result
+
+
+def _participant_folder(dest):
+    """``rseai notebooks DEST``'s check of DEST (``rseai.classroom.copies.folder_path``)."""
+    return rseai.classroom.copies.folder_path(dest)
+
+
+def _fitted():
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(max_iter=200).fit(X_SMALL, CLASSES)
+
+
+EMPTY_ARRAYS = st.sampled_from([[], (), np.array([]), np.zeros(0, dtype=int), np.zeros((0, 2)),
+                                pd.Series([], dtype=float)])
+HUGE_LOSSES = st.lists(st.one_of(st.floats(0, 1.7976931348623157e308), st.just(1e308)), min_size=1,
+                       max_size=6)
+
+
+def _finite_threshold(result):
+    assert math.isfinite(result.threshold) and -1 <= result.advantage <= 1
 
 
 CASES = [
@@ -529,7 +565,22 @@ CASES = [
         tables.closest_names,
         {"name": "Inda", "choices": ["India", "France"]},
         {"name": ANY_TEXT, "n": NUMERIC, "choices": st.one_of(NUMERIC, st.lists(ANY_TEXT, max_size=3))},
+        check=lambda near: len(near) == len(set(near)),  # each name once (issue 27)
     ),
+    # ISO codes and common names resolve, each to a positive intensity (issue 27)
+    Case(tables.grid_intensity_g_per_kwh, {"country": "India"}, "country",
+         st.one_of(st.sampled_from(sorted(tables.COUNTRY_ALIASES)),
+                   st.sampled_from(sorted(tables.COUNTRY_ALIASES)).map(str.upper), ANY_TEXT),
+         check=lambda g: g > 0),
+    # number checkpoints accept what they show, whatever the answer (issue 27)
+    *_cases_for(_number_checkpoint, {"answer": 2 / 3}, {"answer": NUMERIC, "tolerance": NUMERIC},
+                check=_shown_is_right),
+    # the folders a participant names, and the port (issue 27)
+    Case(_participant_folder, {"dest": "class"}, "dest",
+         st.one_of(ANY_TEXT, st.text(min_size=250, max_size=300)),
+         check=lambda path: isinstance(path, Path)),
+    Case(rseai.classroom.lab.lab_command, {"dest": "class"}, "port", NUMERIC,
+         check=lambda cmd: any(c.startswith("--port=") for c in cmd)),
     # hallucination without the model
     *[
         Case(f, {"answer": "It is Canberra."}, "answer", ANY_TEXT)
@@ -649,6 +700,17 @@ CASES = [
         {"member_losses": [0.1, 0.4, 0.2], "nonmember_losses": [0.3, 0.9], "threshold": 0.25},
         {"member_losses": arrays_like(3), "threshold": NUMERIC},
         check=lambda r: -1 <= r.advantage <= 1,
+    ),
+    # the default threshold (the mean member loss) of huge losses: finite, no overflow (issue 27)
+    Case(privacy.threshold_attack, {"member_losses": [1e308, 1e308], "nonmember_losses": [0.5, 0.6]},
+         "member_losses", st.one_of(HUGE_LOSSES, arrays_like(3)), check=_finite_threshold),
+    # empty records are named before scikit-learn sees them (issue 27)
+    Case(privacy.per_example_loss, {"model": _fitted(), "X": X_SMALL, "y": CLASSES}, "y",
+         EMPTY_ARRAYS),
+    *_cases_for(
+        privacy.membership_report,
+        {"model": _fitted(), "X_train": X_SMALL, "y_train": CLASSES, "X_test": X_SMALL, "y_test": CLASSES},
+        {"X_test": EMPTY_ARRAYS, "y_train": EMPTY_ARRAYS},
     ),
     Case(privacy.advantage_bound, {"epsilon": 0.5}, "epsilon", NUMERIC, check=_in_unit),
     # the bootstrap every interval is drawn from (notebooks 02, 03, 06)

@@ -80,18 +80,43 @@ TOOL_DEFAULTS = {
 }
 
 
+# Other names people type for a country of the grid table: ISO alpha-2 codes and common names,
+# lower case -> the table's ISO alpha-3 code. "UK" is the United Kingdom, not Turkey.
+COUNTRY_ALIASES = {
+    "ar": "ARG", "au": "AUS", "at": "AUT", "bd": "BGD", "be": "BEL", "br": "BRA", "ca": "CAN",
+    "cl": "CHL", "cn": "CHN", "dk": "DNK", "eg": "EGY", "fi": "FIN", "fr": "FRA", "de": "DEU",
+    "is": "ISL", "in": "IND", "id": "IDN", "ie": "IRL", "it": "ITA", "jp": "JPN", "ke": "KEN",
+    "my": "MYS", "mx": "MEX", "np": "NPL", "nl": "NLD", "nz": "NZL", "ng": "NGA", "no": "NOR",
+    "pk": "PAK", "pl": "POL", "pt": "PRT", "qa": "QAT", "ru": "RUS", "sa": "SAU", "sg": "SGP",
+    "za": "ZAF", "kr": "KOR", "es": "ESP", "lk": "LKA", "se": "SWE", "ch": "CHE", "th": "THA",
+    "tr": "TUR", "ae": "ARE", "gb": "GBR", "us": "USA", "vn": "VNM",
+    "uk": "GBR", "u.k.": "GBR", "britain": "GBR", "great britain": "GBR", "england": "GBR",
+    "scotland": "GBR", "wales": "GBR", "northern ireland": "GBR",
+    "usa": "USA", "u.s.": "USA", "u.s.a.": "USA", "america": "USA", "united states of america": "USA",
+    "korea": "KOR", "republic of korea": "KOR", "türkiye": "TUR", "turkiye": "TUR", "uae": "ARE",
+    "emirates": "ARE", "holland": "NLD", "the netherlands": "NLD", "russian federation": "RUS",
+    "viet nam": "VNM", "deutschland": "DEU", "bharat": "IND", "prc": "CHN", "ksa": "SAU",
+    "world average": "WLD", "global": "WLD",
+}
+
+
 def closest_names(name, choices, *, n: int = 3) -> list[str]:
-    """Up to ``n`` entries of ``choices`` that look most like ``name`` (case-insensitive)."""
+    """Up to ``n`` entries of ``choices`` that look most like ``name`` (case-insensitive), each once.
+
+    Entries that contain ``name`` come first ("V100" -> both V100s), then the most similar ones.
+    """
     _checks.text(name, name="name", max_chars=200)
     choices = _checks.names(choices, name="choices")
     n = _checks.integer(n, name="n", low=1)
+    key = str(name).strip().lower()
     lowered = {str(c).lower(): c for c in choices}
-    hits = difflib.get_close_matches(str(name).lower(), list(lowered), n=n, cutoff=0.3)
-    contains = [c for c in choices if str(name).lower() in str(c).lower() and c not in hits]
-    return ([lowered[h] for h in hits] + contains)[:n] or list(choices)[:n]
+    contains = [c for c in choices if key and key in str(c).lower()]
+    similar = [lowered[h] for h in difflib.get_close_matches(key, list(lowered), n=n, cutoff=0.3)]
+    found = list(dict.fromkeys(contains + similar))  # in order, each name once
+    return found[:n] or list(choices)[:n]
 
 
-_COUNTRY = {"arg": "country", "kind": "country name or ISO code", "table": "grid_table"}
+_COUNTRY = {"arg": "country", "kind": "country name or ISO code (alpha-2 or alpha-3)", "table": "grid_table"}
 
 
 def _lookup(df, column, name, *, arg, kind, table):
@@ -99,7 +124,8 @@ def _lookup(df, column, name, *, arg, kind, table):
     key = name.strip().lower()
     match = df[df[column].str.lower() == key]
     if "iso_code" in df.columns and match.empty:
-        match = df[df["iso_code"].str.lower() == key]
+        code = COUNTRY_ALIASES.get(key, key).lower()
+        match = df[df["iso_code"].str.lower() == code]
     if match.empty:
         near = closest_names(name, df[column].tolist())
         raise ValueError(f"{arg} must be a {kind} of rseai.carbon.tables.{table}(), got unknown "
@@ -144,7 +170,11 @@ def hardware_power_w(name: str) -> float:
 
 
 def grid_intensity_g_per_kwh(country: str) -> float:
-    """Average grid intensity (g CO2e/kWh) of a country by name or ISO alpha-3 code (``"World"``)."""
+    """Average grid intensity (g CO2e/kWh) of a country by name, ISO code or common name.
+
+    The table's name, its ISO alpha-3 code, the ISO alpha-2 code or a name in ``COUNTRY_ALIASES``
+    ("UK", "US", "USA", "Britain", "Korea") all work; ``"World"`` is the world average.
+    """
     row = _lookup(_grid(), "region", country, **_COUNTRY)
     return float(row["intensity_g_per_kwh"])
 

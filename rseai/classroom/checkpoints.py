@@ -7,6 +7,11 @@ what to try next). The right answer is passed in from the notebook's own computa
 as a constant, and ``check(value)`` gives the same verdict the button shows, so a notebook's
 claims cell can assert that every checkpoint's feedback is right.
 
+A number checkpoint shows its answer to six significant figures (``2/3`` as 0.666667, ``0.1 + 0.2``
+as 0.3; a whole number in full); when that rounds the answer, the tolerance is at least half a
+unit of the last digit shown, so typing back what the feedback shows is always right. Whatever a
+participant types is echoed back cut to ``ECHO_CHARS`` characters.
+
 It leaves out scoring and storing answers: a checkpoint teaches, it does not grade.
 
 Example
@@ -18,12 +23,16 @@ Example
 >>> n = number("Accuracy in %?", answer=62.5, tolerance=0.5, explain="5 of 8 right.")
 >>> n.check(62.7).correct, n.check("abc").correct, n.feedback_is_right()
 (True, False, True)
+>>> third = number("What share is one of three?", answer=1 / 3, explain="1 / 3.")
+>>> third.shown, third.check("0.333333").correct, third.check("0.33").correct
+('0.333333', True, False)
 """
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from decimal import Decimal
 
 import ipywidgets as w
 
@@ -32,6 +41,31 @@ from rseai.feedback import as_number
 
 KINDS = ("choice", "number", "prediction")
 _COLOURS = {True: "#009E73", False: "#D55E00", None: "#0072B2"}
+ECHO_CHARS = 40  # the most characters of a typed answer repeated back in the feedback
+
+
+def shown_number(value: float) -> str:
+    """How a number answer is shown: a whole number in full, anything else to 6 significant figures.
+
+    >>> shown_number(2 / 3), shown_number(0.1 + 0.2), shown_number(12345678.0), shown_number(1e-9)
+    ('0.666667', '0.3', '12345678', '1e-09')
+    """
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.6g}"
+
+
+def _shown_tolerance(value: float, shown: str) -> float:
+    """Half a unit of the last digit of ``shown``, if ``shown`` rounds ``value``; else 0."""
+    if float(shown) == value:
+        return 0.0
+    half = float(Decimal(1).scaleb(Decimal(shown).as_tuple().exponent)) / 2
+    return half * (1 + 1e-9)  # the float nearest a rounding boundary is still accepted
+
+
+def _echo(value) -> str:
+    text = str(value)
+    return text if len(text) <= ECHO_CHARS else f"{text[:ECHO_CHARS]}… ({len(text):,} characters)"
 
 
 @dataclass(frozen=True)
@@ -56,6 +90,9 @@ class Checkpoint(w.VBox):
         if kind == "number":
             self.answer = _checks.real(answer, name="answer")
             self.tolerance = _checks.real(tolerance, name="tolerance", low=0)
+            self.shown = shown_number(self.answer)
+            # What is shown must be accepted: 2/3 is shown as 0.666667, so 0.666667 is right.
+            self.tolerance = max(self.tolerance, _shown_tolerance(self.answer, self.shown))
             self.field = w.Text(placeholder="type a number", layout=w.Layout(width="12em"))
         else:
             options = tuple(str(o) for o in options)
@@ -64,6 +101,7 @@ class Checkpoint(w.VBox):
             if str(answer) not in options:
                 raise ValueError(f"answer must be one of options {options}, got {answer!r}")
             self.answer, self.tolerance = str(answer), 0.0
+            self.shown = self.answer
             self.field = w.RadioButtons(options=options, value=None, layout=w.Layout(width="auto"))
         self.button = w.Button(description="Check my answer", button_style="info")
         self.feedback = w.HTML(value="")
@@ -81,9 +119,9 @@ class Checkpoint(w.VBox):
         if self.kind == "number":
             got = as_number(value)
             if got is None:
-                return Verdict(False, f"'{value}' is not a number: type digits such as 12.5.")
+                return Verdict(False, f"'{_echo(value)}' is not a number: type digits such as 12.5.")
             right = abs(got - self.answer) <= self.tolerance
-            shown = f"{self.answer:g}{(' ' + self.unit) if self.unit else ''}"
+            shown = f"{self.shown}{(' ' + self.unit) if self.unit else ''}"
             head = "✓ Right" if right else f"✗ Not quite: the answer is {shown}"
         else:
             right = str(value) == self.answer
@@ -92,8 +130,12 @@ class Checkpoint(w.VBox):
         return Verdict(right, f"{head}. {self.explain}{tail}")
 
     def feedback_is_right(self) -> bool:
-        """True when the right answer is praised and wrong ones are not (what a claims cell asserts)."""
-        if not self.check(self.answer if self.kind != "number" else f"{self.answer}").correct:
+        """True when the right answer is praised and wrong ones are not (what a claims cell asserts).
+
+        For a number, "the right answer" is both the exact value and the text the feedback shows.
+        """
+        rights = [self.answer] if self.kind != "number" else [f"{self.answer!r}", self.shown]
+        if not all(self.check(v).correct for v in rights):
             return False
         if self.kind == "number":
             step = max(self.tolerance * 2, abs(self.answer) * 0.5, 1.0)

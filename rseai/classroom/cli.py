@@ -3,6 +3,7 @@
 Example
 -------
 $ rseai lab              # model package, model cache, notebooks in ./rseai-notebooks, JupyterLab
+$ rseai lab --student    # the same with the student versions, in ./rseai-student-notebooks
 $ rseai notebooks DEST --student   # copy the student versions; never overwrites an edited notebook
 $ rseai prepare          # converts the embedded model once (~30 s), then says it is ready
 $ rseai prepare --verify # checks every byte of the cache (~1-3 s) and rebuilds it if damaged
@@ -39,19 +40,23 @@ def _prepare(args) -> int:
 
 
 def _student(args) -> int:
-    from rseai.classroom.student import write_student_versions
+    from rseai.classroom.copies import NotebookCopyError, write_student_versions
 
-    written = write_student_versions(args.source, args.target)
-    print(f"Wrote {len(written)} student notebook(s) to {args.target}/")
+    try:
+        report = write_student_versions(args.source, args.target)
+    except (NotebookCopyError, ValueError) as err:  # ours: each names the argument and the fix
+        print(f"rseai student: {err}", file=sys.stderr)
+        return 1
+    print(report.summary().replace("notebook(s) written", "student notebook(s) written", 1))
     return 0
 
 
 def _notebooks(args) -> int:
-    from rseai.classroom.copies import NotebookCopyError, copy_notebooks
+    from rseai.classroom.copies import NotebookCopyError, copy_notebooks, folder_path
 
     try:
-        report = copy_notebooks(args.dest, student=args.student)
-    except NotebookCopyError as err:
+        report = copy_notebooks(folder_path(args.dest), student=args.student)
+    except (NotebookCopyError, ValueError) as err:
         print(f"rseai notebooks: {err}", file=sys.stderr)
         return 1
     print(report.summary())
@@ -59,17 +64,32 @@ def _notebooks(args) -> int:
 
 
 def _lab(args) -> int:
-    from rseai.classroom.copies import NotebookCopyError
+    from rseai.classroom.copies import NotebookCopyError, folder_path
     from rseai.classroom.lab import LabSetupError, prepare_lab, run_lab
 
+    dest = args.dest if args.dest is not None else ("rseai-student-notebooks" if args.student
+                                                    else "rseai-notebooks")
     try:
+        dest = folder_path(dest)
         if args.prepare_only:
-            print(prepare_lab(args.dest, student=args.student))
+            print(prepare_lab(dest, student=args.student))
             return 0
-        return run_lab(args.dest, student=args.student, port=args.port, browser=not args.no_browser)
-    except (LabSetupError, NotebookCopyError) as err:
+        return run_lab(dest, student=args.student, port=args.port, browser=not args.no_browser)
+    except (LabSetupError, NotebookCopyError, ValueError) as err:
         print(f"rseai lab: {err}", file=sys.stderr)
         return 1
+
+
+def _port(text: str) -> int:
+    """argparse type for ``--port``: an integer 1-65535, else a message naming the option."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 65535, got {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 65535 (a TCP port), got {port}; leave it "
+                                         "out to use 8888 or the next free one")
+    return port
 
 
 def _add_reach_commands(sub) -> None:
@@ -79,10 +99,12 @@ def _add_reach_commands(sub) -> None:
     books.add_argument("--student", action="store_true", help="student versions (no solutions, no notes)")
     books.set_defaults(func=_notebooks)
     lab = sub.add_parser("lab", help="prepare the model, copy the notebooks to DEST and open JupyterLab")
-    lab.add_argument("dest", nargs="?", default="rseai-notebooks",
-                     help="folder for the notebooks (default: ./rseai-notebooks)")
+    lab.add_argument("dest", nargs="?", default=None,
+                     help="folder for the notebooks (default: ./rseai-notebooks, with --student "
+                          "./rseai-student-notebooks)")
     lab.add_argument("--student", action="store_true", help="copy the student versions")
-    lab.add_argument("--port", type=int, default=None, help="JupyterLab's port (default: 8888 or next free)")
+    lab.add_argument("--port", type=_port, default=None,
+                     help="JupyterLab's port, 1-65535 (default: 8888 or next free)")
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser (on a server)")
     lab.add_argument("--prepare-only", action="store_true", help="do every step but start JupyterLab")
     lab.set_defaults(func=_lab)

@@ -5,7 +5,10 @@ with ``--no-deps``) is present, installing it once with pip if not; prepare the 
 (``rseai.lm.cache.prepare``); copy the notebooks into ``dest`` without overwriting anything
 (``rseai.classroom.copies``). Then JupyterLab starts with ``dest`` as its root, from this same
 Python (``python -m jupyterlab``), so no PATH or activation is needed on Windows. ``make lab`` calls
-this too. Leaves out: choosing a free port (JupyterLab does: it tries the next one).
+this too. Stopping ``rseai lab`` (Ctrl-C, closing the terminal, a SIGTERM) stops JupyterLab too:
+``run_child`` forwards the stop and, on every way out, ends the child with bounded waits (ask it
+to stop, wait ``STOP_WAIT_S``, then kill it), so no server is left holding the port. Leaves out:
+choosing a free port (JupyterLab does: it tries the next one).
 
 Example
 -------
@@ -17,13 +20,17 @@ Example
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 from importlib import metadata
 from pathlib import Path
 
 from rseai.data import notebooks_dir
 
+STOP_WAIT_S = 10.0  # how long JupyterLab gets to shut down (save state, free the port) before a kill
+STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")  # those that exist on this OS are forwarded
 OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1"}
 
 
@@ -65,7 +72,10 @@ def lab_command(dest: str | Path, *, port: int | None = None, browser: bool = Tr
     """The command that starts JupyterLab on ``dest`` with this Python."""
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={Path(dest).resolve()}"]
     if port is not None:
-        cmd.append(f"--port={int(port)}")
+        if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+            raise ValueError(f"port must be a TCP port, a whole number from 1 to 65535, got {port!r}; "
+                             "leave it out to use 8888 or the next free one")
+        cmd.append(f"--port={port}")
     if not browser:
         cmd.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers: Jupyter refuses root otherwise
@@ -93,13 +103,71 @@ def prepare_lab(dest: str | Path, *, student: bool = False, install: bool = True
     return "\n".join(lines)
 
 
+class _Stopped(Exception):
+    """Raised inside ``run_child`` when this process is asked to stop by a signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def stop_child(proc: subprocess.Popen, *, wait_s: float | None = None) -> None:
+    """End ``proc`` if it still runs: terminate, wait ``wait_s`` (default ``STOP_WAIT_S``), kill, wait."""
+    wait_s = STOP_WAIT_S if wait_s is None else wait_s
+    if proc.poll() is not None:
+        return
+    try:
+        proc.terminate()
+        proc.wait(timeout=wait_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        try:
+            proc.wait(timeout=wait_s)
+        except subprocess.TimeoutExpired:
+            pass  # unkillable (a stuck disk): nothing more a user process can do
+    except OSError:
+        pass  # it ended between poll() and terminate()
+
+
+def run_child(cmd: list[str], *, env=None) -> int:
+    """Run ``cmd`` until it exits; if this process is stopped, the child is stopped too.
+
+    SIGTERM, SIGINT and SIGHUP (where the OS has them) are caught while the child runs; on any way
+    out of this function (a signal, Ctrl-C, an error) the child gets ``stop_child``. Returns the
+    child's exit code, 0 after Ctrl-C, or 128 + the signal number after another stop signal.
+    """
+    proc = subprocess.Popen(cmd, env=env)
+    previous, stopping = {}, []
+
+    def stop(signum, _frame):
+        if not stopping:  # a second signal while the child is being stopped must not cut that short
+            raise _Stopped(signum)
+
+    if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
+        for name in STOP_SIGNALS:
+            sig = getattr(signal, name, None)
+            if sig is not None:
+                previous[sig] = signal.signal(sig, stop)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        return 0
+    except _Stopped as stopped:
+        return 0 if stopped.signum == signal.SIGINT else 128 + int(stopped.signum)
+    finally:
+        stopping.append(True)
+        try:
+            stop_child(proc)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
 def run_lab(dest: str | Path, *, student: bool = False, port: int | None = None,
             browser: bool = True) -> int:
-    """Prepare everything, then run JupyterLab on ``dest`` until it is stopped (Ctrl-C)."""
+    """Prepare everything, then run JupyterLab on ``dest`` until it or this process is stopped."""
+    command = lab_command(dest, port=port, browser=browser)  # a bad port is refused before any work
     print(prepare_lab(dest, student=student), flush=True)
     env = {**os.environ, **OFFLINE_ENV}
     print(f"Starting JupyterLab in {Path(dest).resolve()} (Ctrl-C stops it) ...", flush=True)
-    try:
-        return subprocess.call(lab_command(dest, port=port, browser=browser), env=env)
-    except KeyboardInterrupt:
-        return 0
+    return run_child(command, env=env)

@@ -11,6 +11,9 @@ Rules (nbgrader's markers, dcai-lab's stubs, so both are familiar):
   claim that every exercise check passes on the solutions) are dropped;
 - every output is cleared. Everything else stays byte for byte, so the two versions line up.
 
+``student_versions(folder)`` converts a whole folder in memory (checking every notebook first);
+``rseai.classroom.copies.write_student_versions`` writes them, never over a participant's edit.
+
 Example
 -------
 >>> cell = {"cell_type": "code", "metadata": {"tags": ["solution"]}, "outputs": [],
@@ -127,19 +130,33 @@ def student_notebook(nb: dict) -> dict:
     return nb
 
 
-def write_student_versions(source_dir: str | Path, target_dir: str | Path) -> list[Path]:
-    """Write the student version of every ``*.ipynb`` in ``source_dir`` into ``target_dir``."""
-    source_dir, target_dir = Path(source_dir), Path(target_dir)
+def student_versions(source_dir: str | Path) -> dict[str, bytes]:
+    """File name -> bytes of the student version of every ``*.ipynb`` in ``source_dir``.
+
+    Every notebook is read and converted before anything is returned, so a damaged one stops the
+    whole set (with its file name) before a single file is written.
+    """
+    if not isinstance(source_dir, (str, Path)) or not str(source_dir).strip():
+        raise TypeError(f"source_dir must be a folder path (str or Path), got {source_dir!r:.60}")
+    source_dir = Path(source_dir).expanduser()
     if not source_dir.is_dir():
-        raise ValueError(f"source_dir must be a folder of notebooks, got {str(source_dir)!r}")
-    if target_dir.resolve() == source_dir.resolve():
-        raise ValueError("target_dir must differ from source_dir: the solutions would be overwritten")
-    target_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for path in sorted(source_dir.glob("*.ipynb")):
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        out = target_dir / path.name
-        out.write_text(json.dumps(student_notebook(nb), indent=1, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
-        written.append(out)
-    return written
+        raise ValueError(f"source_dir must be a folder of notebooks, got {str(source_dir)!r}, which "
+                         f"{'is a file' if source_dir.exists() else 'does not exist'}: name the folder "
+                         "holding the instructor notebooks (e.g. notebooks)")
+    paths = sorted(source_dir.glob("*.ipynb"))
+    if not paths:
+        raise ValueError(f"source_dir {str(source_dir)!r} holds no .ipynb notebooks: name the folder "
+                         "holding the instructor notebooks (e.g. notebooks)")
+    out = {}
+    for path in paths:
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            cells = nb["cells"]
+            if not isinstance(cells, list):
+                raise TypeError("its 'cells' is not a list")
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as err:
+            raise ValueError(f"{str(path)!r} is not a readable notebook ({type(err).__name__}: "
+                             f"{str(err)[:120]}); nothing was written. Restore or remove it, then run "
+                             "again") from None
+        out[path.name] = (json.dumps(student_notebook(nb), indent=1, ensure_ascii=False) + "\n").encode()
+    return out

@@ -23,7 +23,11 @@ so that **higher = more machine-like**:
 
 Because the model is causal, the values for the first ``k`` tokens do not depend on the rest of the
 text: ``scores_from_stats(stats, max_tokens=k)`` scores every text cut to ``k`` tokens without a new
-forward pass. Not covered: trained classifiers, watermarks, other scoring models.
+forward pass. A text longer than the model's context (8,191 tokens for SmolLM2) is scored on its
+first tokens: ``score_texts`` says so itself with a ``UserWarning`` naming the texts (the
+tokenizer is told to cut there, so transformers' own "indexing errors" warning does not fire).
+``score_texts`` of a pandas Series keeps the Series' index, so the scores line up with its rows.
+Not covered: trained classifiers, watermarks, other scoring models.
 
 Example
 -------
@@ -39,6 +43,7 @@ True
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,16 +125,30 @@ def token_stats(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None
     texts = _check_texts(texts)
     batch_size = _checks.integer(batch_size, name="batch_size", low=1)
     limit = lm.context_length - 1
+    context_cut = True  # a cut at the context is news; a cut at the max_tokens asked for is not
     if max_tokens is not None:
-        limit = min(_checks.integer(max_tokens, name="max_tokens", low=1), limit)
+        max_tokens = _checks.integer(max_tokens, name="max_tokens", low=1)
+        context_cut = max_tokens > limit
+        limit = min(max_tokens, limit)
     max_tokens = limit
     tokenizer = lm.tokenizer
     start = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.eos_token_id
-    encoded = []
-    for text in texts:
-        enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    encoded, cut = [], []
+    for i, text in enumerate(texts):
+        # Cut by the tokenizer itself (one token past the limit tells a cut text), so a long text
+        # neither costs a full tokenization nor triggers transformers' "indexing errors" warning.
+        enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=True,
+                        max_length=max_tokens + 1)
+        if len(enc["input_ids"]) > max_tokens:
+            cut.append(i)
         ids, offsets = enc["input_ids"][:max_tokens], enc["offset_mapping"][:max_tokens]
         encoded.append((text, ids, [s for s, _ in offsets]))
+    if cut and context_cut:
+        shown = ", ".join(f"texts[{i}]" for i in cut[:5]) + (f" and {len(cut) - 5} more"
+                                                              if len(cut) > 5 else "")
+        warnings.warn(f"{shown} {'is' if len(cut) == 1 else 'are'} longer than the {max_tokens:,} tokens "
+                      f"{lm.name} reads at once: rseai scored the first {max_tokens:,} tokens only "
+                      "(pass max_tokens to choose the cut yourself)", UserWarning, stacklevel=3)
     # Similar lengths in one batch waste less padding.
     order = sorted(range(len(texts)), key=lambda i: len(encoded[i][1]))
     out: list[TokenStats | None] = [None] * len(texts)
@@ -228,5 +247,15 @@ def scores_from_stats(stats, *, max_tokens: int | None = None):
 
 
 def score_texts(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None):
-    """``scores_from_stats(token_stats(lm, texts))``: one row of scores per text."""
-    return scores_from_stats(token_stats(lm, texts, batch_size=batch_size, max_tokens=max_tokens))
+    """``scores_from_stats(token_stats(lm, texts))``: one row of scores per text.
+
+    ``texts`` may be a list or a pandas Series; a Series' index becomes the table's index, so
+    ``frame.loc[mask, "score"] = score_texts(lm, frame.text[mask])["log_prob"]`` puts each score on
+    its own row.
+    """
+    import pandas as pd
+
+    table = scores_from_stats(token_stats(lm, texts, batch_size=batch_size, max_tokens=max_tokens))
+    if isinstance(texts, pd.Series):
+        table.index = texts.index
+    return table

@@ -6,8 +6,11 @@ chosen next token falls. A token whose removal lowers it a lot pushed the model 
 answer; a negative value means the token pushed away from it. ``occlusion`` does this for every
 prompt token and one or more target tokens (" Sydney", " Canberra") with Captum's
 ``FeatureAblation`` (the perturbation method under Captum's ``LLMAttribution``): each prompt token
-is one feature, present (1) or removed (baseline 0), and all the one-token-removed prompts go to
-the model in one batch through ``rseai.lm.decode.decode_batch`` (one step, nothing generated).
+is one feature, present (1) or removed (baseline 0), and the one-token-removed prompts go to
+the model in batches of at most ``BATCH_TOKENS`` tokens through ``rseai.lm.decode.decode_batch``
+(one step, nothing generated): a prompt of ``n`` tokens makes ``n`` prompts of ``n - 1`` tokens,
+so one batch of them all would grow as ``n²`` (400 tokens passed 6 GB); in batches, the memory
+stays that of ``BATCH_TOKENS`` tokens whatever the prompt, and the time still grows as ``n²``.
 ``LLMAttribution`` itself is not used: it reads one perturbed prompt per forward pass and one
 target sequence per call, several times slower for the widget (benchmarks/bench_attribution.py
 times both). The values
@@ -31,7 +34,12 @@ import numpy as np
 
 from rseai import _checks
 
-__all__ = ["target_id", "occlusion"]
+__all__ = ["target_id", "occlusion", "BATCH_TOKENS"]
+
+# Tokens (removal prompts x their length) per forward pass. Peak RSS growth over the loaded model,
+# SmolLM2-135M, one thread (issue 27): 50 tokens 255 MB in one batch, 196 MB in batches; 100 tokens
+# 944 MB in one batch, 294 MB in batches (the issue saw 400 tokens pass 6 GB in one batch).
+BATCH_TOKENS = 2048
 
 
 def target_id(lm, token: str, *, name: str = "targets") -> int:
@@ -108,10 +116,11 @@ def occlusion(lm, prompt: str, *, targets):
     if len(prompt_ids) < 2:
         raise ValueError(f"prompt must have at least two tokens (one to remove, one to keep), got {prompt!r}")
     forward = _TargetLogProbs(lm, prompt_ids, list(ids.values()))
-    # One feature per token, removed when ablated; all removals in one batch. Captum returns the
-    # full prompt's value minus the ablated one, shape (n_targets, n_tokens).
+    # One feature per token, removed when ablated; removals in batches of at most BATCH_TOKENS
+    # tokens. Captum returns the full prompt's value minus the ablated one, shape (n_targets, n_tokens).
+    per_batch = max(1, min(len(prompt_ids), BATCH_TOKENS // (len(prompt_ids) - 1)))
     drops = FeatureAblation(forward).attribute(torch.ones(1, len(prompt_ids)), baselines=0,
-                                               perturbations_per_eval=len(prompt_ids))
+                                               perturbations_per_eval=per_batch)
     tokens = [readable_token(lm.tokenizer, i) for i in prompt_ids]
     table = pd.DataFrame({"token": tokens, "token_id": prompt_ids})
     for t, row in zip(ids, drops.numpy()):

@@ -197,11 +197,13 @@ def prepare(*, progress: bool = True, verify: str = "sample") -> PrepareResult:
         raise TypeError(f"progress must be True or False, got {progress!r}")
     _checks.choice(verify, name="verify", options=VERIFY_LEVELS)
     target, root = model_dir(), cache_root()
+    _ensure_folder(root)
     reason = check_cache(target, verify=verify)
     if not reason:
         _clean_leftovers_if_idle(root)
         return PrepareResult(target, converted=False)
     _ensure_writable(root, reason)
+    _ensure_replaceable(target, reason)  # before the 30-60 s conversion, not after it
     from filelock import FileLock
 
     with FileLock(str(_lock_file(root))):
@@ -241,6 +243,31 @@ def _clean_leftovers_if_idle(root: Path) -> None:
             _remove_leftovers(root)
     except (Timeout, OSError):
         pass  # a conversion is running (its folders are not leftovers) or we may not write here
+
+
+def _ensure_folder(root: Path) -> None:
+    """Refuse a cache root that is a file (``RSEAI_CACHE=/path/to/a/file``), naming the fix."""
+    if root.exists() and not root.is_dir():
+        where = f"{CACHE_ENV}={str(root)!r}" if os.environ.get(CACHE_ENV) else repr(str(root))
+        raise ModelSetupError(
+            f"The model cache {where} is a file, not a folder. Set {CACHE_ENV} to a folder (it is "
+            f"created if missing), e.g. {CACHE_ENV}={root.parent / 'rseai-cache'}, or unset it to use "
+            "the user cache folder.")
+
+
+def _ensure_replaceable(target: Path, reason: str) -> None:
+    """A damaged cache folder must be movable aside (writable) before a conversion is worth starting."""
+    if not target.is_dir():
+        return
+    try:
+        with tempfile.NamedTemporaryFile(dir=target, prefix=".write-test-"):
+            pass
+    except OSError as err:
+        raise ModelSetupError(
+            f"The model cache in {str(target)!r} needs rebuilding ({reason}), but that folder is "
+            f"read-only ({err.strerror or err}), so it cannot be replaced. Make it writable "
+            f"(`chmod -R u+w {target}`) or remove it, then run `rseai prepare` again; or set "
+            f"{CACHE_ENV} to another folder.") from None
 
 
 def _ensure_writable(root: Path, reason: str) -> None:

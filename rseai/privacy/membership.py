@@ -56,6 +56,22 @@ def _losses(values, name: str) -> np.ndarray:
     return arr
 
 
+def _not_empty(**arrays) -> None:
+    """Refuse an empty ``X``/``y`` by name before scikit-learn sees it."""
+    for name, values in arrays.items():
+        n = values.shape[0] if hasattr(values, "shape") and len(values.shape) else (
+            len(values) if hasattr(values, "__len__") else None)
+        if n == 0:
+            raise ValueError(f"{name} must hold at least one record, got 0 (an empty split?): the attack "
+                             "compares losses of records, so give it some")
+
+
+def _mean(values: np.ndarray) -> float:
+    """The mean without overflow: [1e308, 1e308] -> 1e308, not inf (values scaled by the largest)."""
+    scale = float(np.max(np.abs(values)))
+    return 0.0 if scale == 0 else scale * float(np.mean(values / scale))
+
+
 def per_example_loss(model, X, y) -> np.ndarray:
     """Cross-entropy ``-log p(y_i | x_i)`` of each record, probabilities clipped at ``LOSS_FLOOR``.
 
@@ -71,6 +87,7 @@ def per_example_loss(model, X, y) -> np.ndarray:
     """
     _checks.has_attrs(model, name="model", attrs=("predict_proba", "classes_"),
                       what="a fitted classifier")
+    _not_empty(X=X, y=y)
     y = np.asarray(y)
     probs = np.asarray(model.predict_proba(X), dtype=np.float64)
     _checks.same_length(X=probs, y=y)
@@ -100,7 +117,7 @@ def threshold_attack(member_losses, nonmember_losses, *, threshold: float | None
     """Guess "member" when the loss is at most ``threshold`` (default: the mean member loss)."""
     members = _losses(member_losses, "member_losses")
     others = _losses(nonmember_losses, "nonmember_losses")
-    t = float(members.mean()) if threshold is None else _checks.real(threshold, name="threshold", low=0)
+    t = _mean(members) if threshold is None else _checks.real(threshold, name="threshold", low=0)
     tpr, fpr = float(np.mean(members <= t)), float(np.mean(others <= t))
     return AttackResult(t, tpr, fpr, tpr - fpr)
 
@@ -111,6 +128,7 @@ def membership_report(model, X_train, y_train, X_test, y_test) -> dict:
     Returns a dict: ``train_accuracy``, ``test_accuracy``, ``gap``, ``attack_auroc``,
     ``advantage`` (Yeom et al.'s threshold attack), and ``member_losses``/``nonmember_losses``.
     """
+    _not_empty(X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test)
     member, other = per_example_loss(model, X_train, y_train), per_example_loss(model, X_test, y_test)
     train_acc = float(np.mean(model.predict(X_train) == np.asarray(y_train)))
     test_acc = float(np.mean(model.predict(X_test) == np.asarray(y_test)))

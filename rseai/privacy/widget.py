@@ -7,8 +7,12 @@ Both read tables computed once beforehand, so a move is a lookup and a redraw. A
 one of the precomputed ones is refused at construction with the argument's name; a failure while
 drawing shows a message in place and the controls keep working. ``AttributionExplorer(lm)`` runs
 ``rseai.explain.occlusion`` on the typed prompt and targets when "attribute" is pressed (two
-forward passes: the prompt, then all its one-token removals in one batch); a bad prompt or target
-gets its message in place and no stale colours.
+forward passes: the prompt, then all its one-token removals); a bad prompt or target gets its
+message in place and no stale colours. A prompt longer than ``ATTRIBUTION_MAX_TOKENS`` tokens is
+refused with a message saying why: leaving out each of ``n`` tokens is ``n`` more prompts, so the
+work grows as ``n²`` (measured on this 2-core machine, one thread: see ``ATTRIBUTION_MAX_TOKENS``),
+and the view must answer within a couple of seconds. ``rseai.explain.occlusion`` in a cell has
+no such limit.
 
 Example
 -------
@@ -35,7 +39,12 @@ from rseai.privacy import plots
 from rseai.privacy.membership import threshold_attack
 from rseai.style import FigureView, MessageArea
 
-__all__ = ["PrivacyBudgetExplorer", "ComplexityExplorer", "AttributionExplorer"]
+__all__ = ["PrivacyBudgetExplorer", "ComplexityExplorer", "AttributionExplorer", "ATTRIBUTION_MAX_TOKENS"]
+
+# The longest prompt the attribution view takes. Occlusion reads n prompts of n - 1 tokens, so the
+# time grows as n². SmolLM2-135M, one thread of a shared 2-core machine (issue 27): 5 tokens 0.3 s,
+# 16 tokens 1.4 s, 20 tokens 2.5 s, 50 tokens 20 s, 100 tokens 47 s. 16 keeps a press within ~2 s.
+ATTRIBUTION_MAX_TOKENS = 16
 
 
 def _label(epsilon: float) -> str:
@@ -215,6 +224,13 @@ class AttributionExplorer(w.VBox):
         self.message.clear()
         with self.message.guard(on_error=self._clear):
             targets = self.target_list()
+            n_tokens = len(self.lm.encode(self.prompt.value))
+            if n_tokens > ATTRIBUTION_MAX_TOKENS:
+                raise ValueError(
+                    f"prompt has {n_tokens} tokens; this view takes at most {ATTRIBUTION_MAX_TOKENS}. "
+                    "Each token is left out in turn, so the work grows with the square of the length "
+                    f"({ATTRIBUTION_MAX_TOKENS} tokens take about 1.5 s, 100 tokens close to a minute). "
+                    "Shorten the prompt.")
             # seen at once: the two forward passes take a few hundred milliseconds
             self.chips.value = "<i>Attributing: the prompt, then each word left out in turn…</i>"
             table = occlusion(self.lm, self.prompt.value, targets=targets)

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rseai.classroom import checkpoints
 from rseai.classroom.checkpoints import Checkpoint, Verdict, choice, number, prediction
 
 
@@ -71,3 +72,43 @@ def test_feedback_is_right_catches_a_checker_that_praises_everything(monkeypatch
     assert cp.feedback_is_right()
     monkeypatch.setattr(Checkpoint, "check", lambda self, value: Verdict(True, "yes"))
     assert not cp.feedback_is_right()
+
+
+@pytest.mark.parametrize("answer, shown", [(2 / 3, "0.666667"), (0.1 + 0.2, "0.3"), (1 / 7, "0.142857"),
+                                           (12345678.0, "12345678"), (2.5e-7 / 3, "8.33333e-08")])
+def test_a_number_checkpoint_accepts_the_answer_it_shows(answer, shown):
+    cp = checkpoints.number("How much?", answer=answer, explain="Because.")
+    assert cp.shown == shown
+    assert f"the answer is {shown}." in cp.check("999").message
+    assert cp.check(shown).correct, cp.check(shown).message
+    assert cp.check(repr(answer)).correct and cp.feedback_is_right()
+
+
+def test_the_shown_tolerance_is_half_the_last_digit_and_no_more():
+    cp = checkpoints.number("Two thirds?", answer=2 / 3, explain="2 of 3.")
+    assert cp.check("0.6666665").correct and not cp.check("0.666666").correct
+    assert not cp.check("0.67").correct
+    exact = checkpoints.number("Half?", answer=0.5, explain="1 of 2.")
+    assert exact.tolerance == 0 and not exact.check("0.5000001").correct
+
+
+def test_feedback_is_right_sees_a_shown_answer_that_is_marked_wrong(monkeypatch):
+    cp = checkpoints.number("Two thirds?", answer=2 / 3, explain="2 of 3.")
+    monkeypatch.setattr(cp, "tolerance", 0.0)  # the bug as filed: what is shown is marked wrong
+    assert cp.check(repr(2 / 3)).correct and not cp.feedback_is_right()
+
+
+def test_a_huge_typed_answer_is_not_echoed_whole():
+    cp = checkpoints.number("How many?", answer=3, explain="Three.")
+    message = cp.check("x" * 100_000).message
+    assert len(message) < 200 and "(100,000 characters)" in message
+    cp.field.value = "y" * 100_000
+    cp.update()
+    assert len(cp.feedback.value) < 400
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12))
+def test_any_number_answer_accepts_what_its_feedback_shows(answer):
+    cp = number("How much?", answer=answer, explain="Because.")
+    assert cp.check(cp.shown).correct and cp.feedback_is_right()

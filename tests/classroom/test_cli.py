@@ -55,3 +55,48 @@ def test_a_missing_subcommand_is_an_argparse_error(capsys):
     with pytest.raises(SystemExit) as exit_:
         main([])
     assert exit_.value.code == 2 and "required" in capsys.readouterr().err
+
+
+def test_rseai_student_keeps_an_edited_notebook(tmp_path, capsys):
+    """Issue 27, reproduced as filed: notebooks --student, edit, rseai student src -> edit kept."""
+    mine = tmp_path / "mywork"
+    assert main(["notebooks", str(mine), "--student"]) == 0
+    path = sorted(mine.glob("*.ipynb"))[3]
+    edited = path.read_text(encoding="utf-8").rstrip() + "\n"
+    edited = edited.replace('"cells": [', '"cells": [\n  {"cell_type": "markdown", "metadata": {}, '
+                                          '"source": "my notes"},', 1)
+    path.write_text(edited, encoding="utf-8")
+    assert main(["student", str(notebooks_dir()), str(mine)]) == 0
+    assert path.read_text(encoding="utf-8") == edited
+    assert f"kept {path.name}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["student", "/nonexistent", "out"], "rseai student: source_dir must be a folder of notebooks, got "
+                                         "'/nonexistent', which does not exist"),
+    (["notebooks", ""], "rseai notebooks: dest must name a folder, got an empty name"),
+    (["notebooks", "x" * 300], "rseai notebooks: dest has a folder name of 300 characters"),
+    (["lab", "", "--prepare-only"], "rseai lab: dest must name a folder"),
+])
+def test_bad_folders_are_one_line_not_a_traceback(argv, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(message) and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "0", "http"])
+def test_lab_port_out_of_range_is_an_argparse_error(port, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["lab", "--port", port, "--prepare-only"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "argument --port: must be" in err and "65535" in err
+
+
+def test_lab_student_default_folder_differs_from_the_instructor_one(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["lab", "--prepare-only"]) == 0
+    assert main(["lab", "--student", "--prepare-only"]) == 0
+    assert (tmp_path / "rseai-notebooks").is_dir() and (tmp_path / "rseai-student-notebooks").is_dir()
+    assert "beside" not in capsys.readouterr().out

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -12,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from rseai import __version__
-from rseai.classroom.copies import NotebookCopyError, copy_notebooks, source_notebooks
-from rseai.classroom.student import NOTES_TAG, write_student_versions
+from rseai.classroom.copies import NotebookCopyError, copy_notebooks, source_notebooks, write_student_versions
+from rseai.classroom.student import NOTES_TAG
 from rseai.data import notebooks_dir
 
 SHIPPED = sorted(p.name for p in notebooks_dir().glob("*.ipynb"))
@@ -29,7 +30,8 @@ def test_instructor_copies_are_the_shipped_notebooks_byte_for_byte(tmp_path):
 def test_student_copies_are_what_rseai_student_writes(tmp_path):
     copy_notebooks(tmp_path / "class", student=True)
     reference = write_student_versions(notebooks_dir(), tmp_path / "reference")
-    for path in reference:
+    assert reference.written and not reference.beside
+    for path in reference.written:
         copied = (tmp_path / "class" / path.name).read_bytes()
         assert copied == path.read_bytes()
         tags = [t for c in json.loads(copied)["cells"] for t in c["metadata"].get("tags", [])]
@@ -80,10 +82,60 @@ def test_dest_that_is_a_file_is_refused(tmp_path):
     assert target.read_text() == "mine"
 
 
-@pytest.mark.parametrize("bad", [None, 3, ""])
+@pytest.mark.parametrize("bad", [None, 3, b"class"])
 def test_dest_of_the_wrong_type_is_a_type_error(bad):
     with pytest.raises(TypeError, match="dest must be a folder path"):
         copy_notebooks(bad)
+
+
+@pytest.mark.parametrize("bad, message", [("", "dest must name a folder, got an empty name"),
+                                          ("   ", "dest must name a folder"),
+                                          ("x" * 300, "dest has a folder name of 300 characters"),
+                                          ("a/" + "é" * 200, "at most 255 bytes per name")])
+def test_an_empty_or_overlong_dest_is_named_with_the_fix(bad, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match=message):
+        copy_notebooks(bad)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_or_broken_link_with_a_notebooks_name_is_left_and_the_rest_copied(tmp_path):
+    (tmp_path / SHIPPED[1]).mkdir()
+    (tmp_path / SHIPPED[2]).symlink_to(tmp_path / "gone")
+    report = copy_notebooks(tmp_path)
+    assert (tmp_path / SHIPPED[1]).is_dir() and (tmp_path / SHIPPED[2]).is_symlink()
+    assert len(report.written) == len(SHIPPED) - 2
+    fresh = {odd.name: new for odd, new in report.blocked}
+    assert sorted(fresh) == [SHIPPED[1], SHIPPED[2]]
+    for name, new in fresh.items():
+        assert new.read_bytes() == (notebooks_dir() / name).read_bytes()
+    text = report.summary()
+    copy = fresh[SHIPPED[1]].name
+    assert f"{SHIPPED[1]} is a folder, not a notebook: left alone; the copy is {copy}" in text
+    assert f"{SHIPPED[2]} is a link or other non-file, not a notebook" in text
+    assert copy_notebooks(tmp_path).written == []  # again: the copies beside are recognised
+
+
+@pytest.mark.parametrize("first, second", [(False, True), (True, False)])
+def test_the_other_kind_in_the_folder_is_refused_before_writing(tmp_path, first, second):
+    copy_notebooks(tmp_path, student=first)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    have = "student" if first else "instructor (with solutions)"
+    with pytest.raises(NotebookCopyError, match=rf"already holds rseai's {re.escape(have)} notebooks"):
+        copy_notebooks(tmp_path, student=second)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_student_versions_go_through_the_same_never_replace_rule(tmp_path):
+    """`rseai student SRC DEST` keeps a participant's edited notebook, as `rseai notebooks` does."""
+    copy_notebooks(tmp_path, student=True)
+    mine = tmp_path / SHIPPED[3]
+    edited = mine.read_text(encoding="utf-8").replace('"cells": [', '"cells": [\n  ', 1) + " "
+    mine.write_text(edited, encoding="utf-8")
+    report = write_student_versions(notebooks_dir(), tmp_path)
+    assert mine.read_text(encoding="utf-8") == edited
+    assert [kept for kept, _ in report.beside] == [mine]
+    assert report.beside[0][1].read_bytes() == source_notebooks(student=True)[SHIPPED[3]]
 
 
 def test_student_flag_must_be_a_bool(tmp_path):
@@ -130,3 +182,49 @@ def test_read_only_dest_gives_a_clear_message_and_writes_nothing():
             p.unlink()
         ro.rmdir()
         base.rmdir()
+
+
+def _changed_source(tmp_path: Path) -> Path:
+    """A copy of the instructor notebooks with one of them changed (a new release, an edit upstream)."""
+    source = tmp_path / "src"
+    shutil.copytree(notebooks_dir(), source)
+    nb = json.loads((source / SHIPPED[2]).read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "A new paragraph."})
+    (source / SHIPPED[2]).write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    return source
+
+
+def test_what_rseai_wrote_and_nobody_edited_is_updated_in_place(tmp_path):
+    """`rseai student src out` after src changed: out's untouched copy is replaced, no clutter beside."""
+    out = tmp_path / "out"
+    write_student_versions(notebooks_dir(), out)
+    report = write_student_versions(_changed_source(tmp_path), out)
+    assert [p.name for p in report.updated] == [SHIPPED[2]] and not report.beside
+    assert "A new paragraph." in (out / SHIPPED[2]).read_text(encoding="utf-8")
+    assert "1 updated (unedited since rseai wrote them)" in report.summary()
+    assert sorted(p.name for p in out.glob("*.ipynb")) == SHIPPED
+
+
+def test_an_edited_copy_is_kept_even_when_the_source_changed(tmp_path):
+    out = tmp_path / "out"
+    write_student_versions(notebooks_dir(), out)
+    mine = out / SHIPPED[2]
+    edited = mine.read_text(encoding="utf-8") + " "
+    mine.write_text(edited, encoding="utf-8")
+    report = write_student_versions(_changed_source(tmp_path), out)
+    assert mine.read_text(encoding="utf-8") == edited and not report.updated
+    assert [kept for kept, _ in report.beside] == [mine]
+    assert "A new paragraph." in report.beside[0][1].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("record", ["{damaged", '{"written": 3}', None])
+def test_without_a_readable_record_nothing_counts_as_rseais_own(tmp_path, record):
+    out = tmp_path / "out"
+    write_student_versions(notebooks_dir(), out)
+    if record is None:
+        (out / ".rseai-copies.json").unlink()
+    else:
+        (out / ".rseai-copies.json").write_text(record)
+    before = (out / SHIPPED[2]).read_bytes()
+    report = write_student_versions(_changed_source(tmp_path), out)
+    assert (out / SHIPPED[2]).read_bytes() == before and not report.updated and len(report.beside) == 1

@@ -1,6 +1,12 @@
 """rseai.classroom.lab: the JupyterLab command and the model-package step, including its failure."""
 
+import os
+import signal
+import socket
+import subprocess
 import sys
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -46,3 +52,106 @@ def test_prepare_lab_turns_a_model_setup_error_into_a_lab_error(monkeypatch, tmp
     with pytest.raises(lab.LabSetupError, match="not writable"):
         lab.prepare_lab(tmp_path / "class")
     assert not Path(tmp_path / "class").exists()  # nothing copied when the model is not ready
+
+
+# --- stopping `rseai lab` stops JupyterLab (issue 27) ------------------------------------------
+
+# A cheap stand-in for JupyterLab: listens on a port, writes "pid port", serves until stopped.
+# With "stubborn" it ignores SIGTERM (a server stuck saving), so only a kill ends it.
+_SERVER = textwrap.dedent("""
+    import os, signal, socket, sys, time
+    if sys.argv[2] == "stubborn":
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+    with open(sys.argv[1] + ".tmp", "w") as f:
+        f.write(f"{os.getpid()} {s.getsockname()[1]}")
+    os.replace(sys.argv[1] + ".tmp", sys.argv[1])
+    time.sleep(120)
+""")
+
+# rseai lab with the model step skipped and JupyterLab replaced by the stand-in above.
+_LAB = textwrap.dedent("""
+    import sys
+    from rseai.classroom import lab
+    lab.STOP_WAIT_S = 1.0
+    lab.prepare_lab = lambda dest, **_: "prepared (test)"
+    lab.lab_command = lambda dest, **_: [sys.executable, "-c", sys.argv[1], sys.argv[2], sys.argv[3]]
+    sys.exit(lab.run_lab(sys.argv[2] + ".d"))
+""")
+
+
+def _wait_for(path: Path, timeout_s: float = 30.0) -> str:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if path.is_file():
+            return path.read_text()
+        time.sleep(0.05)
+    raise AssertionError(f"{path} never appeared")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie (exited, not yet reaped) is not alive
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1.0)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
+@pytest.mark.parametrize("sig, mode", [(signal.SIGTERM, "polite"), (signal.SIGHUP, "polite"),
+                                       (signal.SIGTERM, "stubborn")])
+def test_stopping_rseai_lab_stops_jupyterlab(tmp_path, sig, mode):
+    info = tmp_path / "server"
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    log = open(tmp_path / "lab.log", "w")  # a file, not a pipe: a surviving child cannot hold it open
+    parent = subprocess.Popen([sys.executable, "-c", _LAB, _SERVER, str(info), mode], env=env,
+                              stdout=log, stderr=subprocess.STDOUT, text=True)
+    child = None
+    try:
+        child, port = (int(v) for v in _wait_for(info).split())
+        assert _alive(child) and _listening(port)
+        parent.send_signal(sig)
+        parent.wait(timeout=30)
+        assert parent.returncode == 128 + sig, (tmp_path / "lab.log").read_text()
+        deadline = time.monotonic() + 10
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(child), f"JupyterLab's stand-in (pid {child}) outlived rseai lab"
+        assert not _listening(port)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait(timeout=10)
+        if child is not None and _alive(child):
+            os.kill(child, signal.SIGKILL)
+        log.close()
+
+
+def test_stop_child_kills_what_ignores_terminate_within_its_bounded_waits(tmp_path):
+    info = tmp_path / "server"
+    proc = subprocess.Popen([sys.executable, "-c", _SERVER, str(info), "stubborn"])
+    try:
+        _wait_for(info)
+        start = time.monotonic()
+        lab.stop_child(proc, wait_s=0.5)
+        assert proc.poll() is not None and time.monotonic() - start < 5
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("port", [0, -1, 99999, 8888.5, True, "8888"])
+def test_lab_command_refuses_a_port_that_is_not_one(port, tmp_path):
+    with pytest.raises(ValueError, match="port must be a TCP port, a whole number from 1 to 65535"):
+        lab.lab_command(tmp_path, port=port)

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from rseai.classroom import student
+from rseai.classroom.copies import write_student_versions
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -26,7 +27,7 @@ def _solution_lines(source: str) -> list[str]:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     target = tmp_path_factory.mktemp("student")
-    student.write_student_versions(ROOT / "notebooks", target)
+    write_student_versions(ROOT / "notebooks", target)
     return target
 
 
@@ -100,4 +101,26 @@ def test_notes_cells_are_dropped_and_outputs_cleared():
 
 def test_refuses_to_overwrite_the_solutions(tmp_path):
     with pytest.raises(ValueError, match="must differ"):
-        student.write_student_versions(ROOT / "notebooks", ROOT / "notebooks")
+        write_student_versions(ROOT / "notebooks", ROOT / "notebooks")
+
+
+def test_a_missing_or_empty_source_names_the_folder(tmp_path):
+    with pytest.raises(ValueError, match="source_dir must be a folder of notebooks, got '/nonexistent', "
+                                         "which does not exist"):
+        write_student_versions("/nonexistent", tmp_path / "out")
+    with pytest.raises(ValueError, match="holds no .ipynb notebooks"):
+        write_student_versions(tmp_path, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("damage", ["{not json", "[1, 2]", '{"cells": 3}', b"\xff\xfe"])
+def test_a_damaged_notebook_is_named_and_nothing_is_written(tmp_path, damage):
+    source = tmp_path / "src"
+    source.mkdir()
+    for path in NOTEBOOKS:
+        (source / path.name).write_bytes(path.read_bytes())
+    bad = source / "99_zz_damaged.ipynb"  # sorted last: every good one would be written before it
+    bad.write_bytes(damage if isinstance(damage, bytes) else damage.encode())
+    with pytest.raises(ValueError, match=rf"'{bad}' is not a readable notebook .*nothing was written"):
+        write_student_versions(source, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -154,3 +154,44 @@ def test_scores_from_stats_refuses_other_things():
         scores_from_stats([1, 2])
     with pytest.raises(TypeError, match="stats"):
         scores_from_stats([])
+
+
+def test_a_series_keeps_its_index_so_scores_land_on_their_rows(smollm):
+    import pandas as pd
+
+    frame = pd.DataFrame({"text": [TEXT, "Short one.", "Another text here. Two sentences.", "Last."]},
+                         index=[10, 11, 12, 13])
+    mask = frame.index != 11
+    table = score_texts(smollm, frame[mask].text)
+    assert list(table.index) == [10, 12, 13]
+    frame.loc[mask, "log_prob"] = table["log_prob"]
+    alone = score_texts(smollm, [frame.text[12]])["log_prob"].iloc[0]
+    assert frame["log_prob"].isna().tolist() == [False, True, False, False]
+    assert frame.loc[12, "log_prob"] == pytest.approx(alone, abs=1e-4)  # batch shapes differ a little
+    assert list(score_texts(smollm, [TEXT, "Short one."]).index) == [0, 1]  # a list: 0..n-1
+
+
+def test_a_text_past_the_context_is_cut_and_rseai_says_so(smollm, monkeypatch):
+    import logging
+    import warnings
+
+    monkeypatch.setattr(smollm, "context_length", 65)  # 64 tokens, so the test stays fast
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    hf = logging.getLogger("transformers")
+    hf.addHandler(handler)
+    smollm.tokenizer.deprecation_warnings.clear()  # transformers warns once per tokenizer
+    monkeypatch.setattr(smollm.tokenizer, "model_max_length", 100)  # its "indexing errors" threshold
+    long = " ".join(["word"] * 20_000)
+    try:
+        with pytest.warns(UserWarning, match=r"texts\[1\] is longer than the 64 tokens .* rseai scored "
+                                             r"the first 64 tokens only"):
+            table = score_texts(smollm, [TEXT, long])
+    finally:
+        hf.removeHandler(handler)
+    assert not [r for r in records if "indexing errors" in r.getMessage()], records
+    assert table["n_tokens"].tolist()[1] == 64
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a cut asked for is no news
+        assert score_texts(smollm, [long], max_tokens=10)["n_tokens"].iloc[0] == 10

@@ -70,3 +70,31 @@ def test_equals_captums_llm_attribution_with_removed_tokens(smollm):
     for target in (" Sydney", " Canberra"):
         result = llm.attribute(inp, target=target, forward_in_tokens=False)
         assert np.allclose(table[target], result.seq_attr.numpy(), rtol=0, atol=5e-5), target
+
+
+def test_removals_go_in_batches_of_bounded_tokens_and_give_the_same_drops(smollm, monkeypatch):
+    """Memory per forward pass is bounded by BATCH_TOKENS, not n² (issue 27: 400 tokens passed 6 GB)."""
+    import rseai.lm.decode as decode
+    from rseai.explain import attribution
+
+    prompt = "The Australian Parliament sits in the capital city of the country, which is"
+    n = len(smollm.encode(prompt))
+    whole = occlusion(smollm, prompt, targets=[" Canberra"])  # default: 2,048 tokens, one batch here
+    sizes = []
+    real = decode.decode_batch
+
+    def counting(model, prompts, **kwargs):
+        sizes.append(len(prompts) * max(len(p) for p in prompts))
+        return real(model, prompts, **kwargs)
+
+    monkeypatch.setattr(decode, "decode_batch", counting)
+    monkeypatch.setattr(attribution, "BATCH_TOKENS", 3 * (n - 1))
+    chunked = occlusion(smollm, prompt, targets=[" Canberra"])
+    assert n >= 12 and len(sizes) >= 1 + n // 3  # the full prompt, then the removals 3 at a time
+    assert max(sizes[1:]) <= 3 * (n - 1)
+    assert np.allclose(chunked[" Canberra"], whole[" Canberra"], rtol=0, atol=2e-5)
+    assert chunked.attrs["probs"][" Canberra"] == pytest.approx(whole.attrs["probs"][" Canberra"], rel=1e-4)
+    monkeypatch.setattr(attribution, "BATCH_TOKENS", 1)  # below one prompt: one removal per pass
+    sizes.clear()
+    occlusion(smollm, "The capital of Australia is", targets=[" Sydney"])
+    assert len(sizes) == 1 + len(smollm.encode("The capital of Australia is"))

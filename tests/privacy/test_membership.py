@@ -13,6 +13,7 @@ from rseai.privacy.membership import (
     LOSS_FLOOR,
     attack_auroc,
     complexity_sweep,
+    membership_report,
     per_example_loss,
     threshold_attack,
 )
@@ -152,3 +153,26 @@ def test_data_norm_bounds_every_encoded_row_and_is_reached(split, interactions):
     norms = np.linalg.norm(rows, axis=1)
     assert norms.max() <= data_norm(interactions=interactions) + 1e-12
     assert norms.max() > 0.8 * data_norm(interactions=interactions)   # a bound, not a loose guess
+
+
+@pytest.mark.parametrize("members, others, threshold", [
+    ([1e308, 1e308], [0.5, 0.6], 1e308), ([1e308, 0.0, 1e308], [1.0], 1e308 / 3 * 2),
+    ([0.0, 0.0], [1.0], 0.0)])
+def test_the_default_threshold_never_overflows(members, others, threshold):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "overflow encountered" would be an error here
+        result = threshold_attack(members, others)
+    assert math.isfinite(result.threshold) and result.threshold == pytest.approx(threshold, rel=1e-12)
+    assert 0 <= result.tpr <= 1 and 0 <= result.fpr <= 1
+
+
+def test_empty_records_are_named_before_scikit_learn_sees_them(split):
+    model = LogisticRegression(max_iter=200).fit(np.eye(3), [0, 1, 1])
+    with pytest.raises(ValueError, match="X must hold at least one record, got 0"):
+        per_example_loss(model, np.zeros((0, 3)), [])
+    with pytest.raises(ValueError, match="y_test must hold at least one record, got 0"):
+        membership_report(model, np.eye(3), [0, 1, 1], np.eye(3), np.array([]))
+    with pytest.raises(ValueError, match="X_train must hold at least one record"):
+        membership_report(model, [], [], np.eye(3), [0, 1, 1])

@@ -182,3 +182,23 @@ def _recording(seen, ex, occlusion):
         seen.append(ex.chips.value)
         return occlusion(*args, **kwargs)
     return recorded
+
+
+def test_a_prompt_past_the_view_limit_is_refused_with_why_before_any_work(smollm, monkeypatch):
+    import rseai.privacy.widget as widget
+
+    ex = widget.AttributionExplorer(smollm)
+    seen = []
+    monkeypatch.setattr(widget, "occlusion", _recording(seen, ex, widget.occlusion))
+    words = "the river runs past old stone walls and green fields where farmers work " * 10
+    ex.prompt.value = words
+    ex.update()
+    n = len(smollm.encode(words))
+    message = ex.message.widget.value
+    assert f"prompt has {n} tokens; this view takes at most {widget.ATTRIBUTION_MAX_TOKENS}" in message
+    assert "square of the length" in message and "Shorten the prompt" in message
+    assert seen == [] and ex.state == {} and ex.chips.value == ""
+    ex.prompt.value = smollm.tokenizer.decode(smollm.encode(words)[:widget.ATTRIBUTION_MAX_TOKENS])
+    assert len(smollm.encode(ex.prompt.value)) == widget.ATTRIBUTION_MAX_TOKENS
+    ex.update()  # at the limit: attributed
+    assert ex.message.widget.value == "" and len(ex.state["table"]) == widget.ATTRIBUTION_MAX_TOKENS
