@@ -39,8 +39,10 @@ from pathlib import Path
 from rseai import __version__
 from rseai.classroom.home import in_a_clone
 from rseai.classroom.install import MIN_PYTHON, MODEL_PACKAGE, torch_sources
+from rseai.classroom.platforms import PYTHONS
 
-NEWEST_PYTHON = (3, 14)  # the newest CPython whose wheels rseai's bounds resolve (README's support table)
+# the newest CPython whose wheels rseai's bounds resolve (the support table, README: Which computers)
+NEWEST_PYTHON = tuple(int(part) for part in PYTHONS[-1].split("."))
 MODEL_NAME, MODEL_VERSION = MODEL_PACKAGE.split("==")
 _MANYLINUX = tuple(f"manylinux_2_{minor}_x86_64" for minor in range(28, 16, -1)) + ("manylinux2014_x86_64",)
 
