@@ -4,7 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # The torch release; on Linux install.py takes it from the CPU-only index (no CUDA libraries).
-TORCH ?= torch==2.13.0
+# Empty: install.py's default for this Python (torch 2.13.0, or the first release with a wheel for
+# a newer Python, e.g. 2.15 on 3.15).
+TORCH ?=
 STAMP := $(VENV)/.rseai-installed
 NO_BROWSER ?=
 PORT ?= 8888
@@ -27,7 +29,7 @@ install: $(STAMP)
 
 # One implementation for every OS: rseai/classroom/install.py (torch from the CPU-only index on Linux).
 $(STAMP): pyproject.toml setup.py rseai/classroom/install.py
-	@$(PYTHON) -m rseai.classroom.install --venv $(VENV) --editable --extras test,hub --torch "$(TORCH)"
+	@$(PYTHON) -m rseai.classroom.install --venv $(VENV) --editable --extras test,hub $(if $(TORCH),--torch "$(TORCH)",)
 	@touch $(STAMP)
 
 model: install

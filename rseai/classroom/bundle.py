@@ -137,7 +137,8 @@ def plan_bundle(dest, *, target_os: str, python: str | None = None, wheel=None) 
     dest = _check_dest(dest)
     if wheel is not None:
         wheel = Path(wheel)
-        if not (wheel.is_file() and re.fullmatch(r"rseai-[^-]+-py3-none-any\.whl", wheel.name)):
+        # a PEP 440 version only: the name goes into the install scripts that run on every laptop
+        if not (wheel.is_file() and re.fullmatch(r"rseai-[0-9][0-9A-Za-z.+!]*-py3-none-any\.whl", wheel.name)):
             raise ValueError(f"wheel must be an rseai wheel file (rseai-<version>-py3-none-any.whl), "
                              f"got {str(wheel)!r}")
     elif not in_a_clone():
@@ -179,6 +180,7 @@ def install_script(target_os: str, python: str, *, model_file: str, version: str
             f"install --no-index --find-links $wheels rseai=={version} }}; if (-not $LASTEXITCODE) {{ & "
             f"\"$venv\\Scripts\\python.exe\" -m pip install --no-index --no-deps --find-links $wheels "
             f"{MODEL_NAME}=={MODEL_VERSION} }}; if ($LASTEXITCODE) {{ exit $LASTEXITCODE }}",
+            "Set-Location $HOME  # the notebooks go to the home folder, never onto the stick or the share",
             "& \"$venv\\Scripts\\rseai.exe\" lab @args", ""])
     return "\n".join([
         "#!/bin/sh",
@@ -197,6 +199,7 @@ def install_script(target_os: str, python: str, *, model_file: str, version: str
         f'"$py" -m venv "$venv" && "$venv/bin/python" -m pip install --no-index --find-links "$here/wheels" '
         f'rseai=={version} && "$venv/bin/python" -m pip install --no-index --no-deps --find-links '
         f'"$here/wheels" {MODEL_NAME}=={MODEL_VERSION}',
+        'cd "$HOME"  # the notebooks go to the home folder, never onto the stick or the share',
         '"$venv/bin/rseai" lab "$@"', ""])
 
 

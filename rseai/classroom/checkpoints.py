@@ -31,8 +31,8 @@ Example
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
-from decimal import Decimal
 
 import ipywidgets as w
 
@@ -56,10 +56,17 @@ def shown_number(value: float) -> str:
 
 
 def _shown_tolerance(value: float, shown: str) -> float:
-    """Half a unit of the last digit of ``shown``, if ``shown`` rounds ``value``; else 0."""
+    """Half a unit of the 6th significant figure of ``value``, if ``shown`` rounds it; else 0.
+
+    The 6th figure, not ``shown``'s last digit: ``.6g`` drops trailing zeros, so 0.1 + 0.2 shows
+    as "0.3", and half its last digit (0.05) would accept 0.26.
+
+    >>> _shown_tolerance(0.1 + 0.2, "0.3"), _shown_tolerance(0.5, "0.5")
+    (5.000000005e-07, 0.0)
+    """
     if float(shown) == value:
         return 0.0
-    half = float(Decimal(1).scaleb(Decimal(shown).as_tuple().exponent)) / 2
+    half = 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - 5)
     return half * (1 + 1e-9)  # the float nearest a rounding boundary is still accepted
 
 

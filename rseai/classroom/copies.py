@@ -1,13 +1,14 @@
 """Copy notebooks into a participant's folder, never replacing a file rseai did not write.
 
-``write_new(dest, files)`` is the one function that writes into a participant's folder (``rseai
-notebooks``, ``rseai lab`` and ``rseai student`` all go through it):
+``write_new(dest, files, kind=...)`` is the one function that writes into a participant's folder
+(``rseai notebooks``, ``rseai lab`` and ``rseai student`` all go through it):
 
 - a notebook that is not there yet is written;
 - one that is there and identical is left alone (running it twice changes nothing);
-- one that is there, differs, and is byte for byte what rseai wrote there before (its sha256 is in
-  the folder's ``.rseai-copies.json``) is **updated**: nobody edited it (``rseai student`` after the
-  instructor notebooks changed);
+- one that is there, differs, and is byte for byte what rseai wrote there before as the same kind
+  (instructor or student; its kind and sha256 are in the folder's ``.rseai-copies.json``) is
+  **updated**: nobody edited it (``rseai student`` after the instructor notebooks changed); one
+  rseai wrote as the other kind stops the copy before anything is written;
 - any other one that differs (a participant edited it, or a file rseai did not write) is **kept**,
   and the fresh copy is written beside it as ``NAME.rseai-<version>.ipynb``;
 - a folder or a broken link with a notebook's name is left alone too, and the copy goes beside it.
@@ -166,27 +167,44 @@ def _replace_own(target: Path, content: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def _place(dest: Path, name: str, content: bytes, report: CopyReport, record: dict) -> None:
+def _entry(kind: str, content: bytes) -> str:
+    """A record entry: which kind of notebook rseai wrote (instructor, student) and its sha256."""
+    return f"{kind}:{_sha256(content)}"
+
+
+def _recorded_kind(path: Path, record: dict) -> str | None:
+    """The kind rseai recorded for the file at ``path`` as it is now; None if rseai never wrote it so."""
+    if not path.is_file() or path.is_symlink():
+        return None
+    digest = _sha256(path.read_bytes())
+    for entry in record.get(path.name, []):
+        kind, _, sha = entry.rpartition(":")
+        if sha == digest and kind:
+            return kind
+    return None
+
+
+def _place(dest: Path, name: str, content: bytes, report: CopyReport, record: dict, kind: str) -> None:
     target = dest / name
     mine = record.setdefault(name, [])
     if _create(target, content):
         report.written.append(target)
-        mine.append(_sha256(content))
+        mine.append(_entry(kind, content))
         return
     if _same(target, content):
         report.unchanged.append(target)
         return
-    if target.is_file() and not target.is_symlink() and _sha256(target.read_bytes()) in mine:
-        _replace_own(target, content)  # exactly what rseai wrote here before: nobody edited it
+    if _recorded_kind(target, record) == kind:
+        _replace_own(target, content)  # exactly what rseai wrote here before, of this kind: nobody edited it
         report.updated.append(target)
-        mine.append(_sha256(content))
+        mine.append(_entry(kind, content))
         return
     outcome = report.beside if target.is_file() else report.blocked
     for n in range(1, 1000):
         fresh = dest / _beside_name(name, n)
         if _create(fresh, content):
             outcome.append((target, fresh))
-            record.setdefault(fresh.name, []).append(_sha256(content))
+            record.setdefault(fresh.name, []).append(_entry(kind, content))
             return
         if _same(fresh, content):
             report.unchanged.append(fresh)
@@ -194,16 +212,23 @@ def _place(dest: Path, name: str, content: bytes, report: CopyReport, record: di
     raise NotebookCopyError(f"{dest} already holds 999 copies of {name}; tidy it up first")
 
 
-def write_new(dest: str | Path, files: dict[str, bytes], *, command: str = "rseai notebooks") -> CopyReport:
-    """Write ``files`` (name -> bytes) into ``dest`` (created if needed); never replaces a file rseai
-    did not write.
+KINDS = ("instructor", "student")
 
-    The one way rseai writes into a participant's folder. A copy rseai wrote there and nobody
-    edited is updated; any other different file, a folder or a broken link keeps its name and the
-    fresh copy goes beside it (see the module docstring).
+
+def write_new(dest: str | Path, files: dict[str, bytes], *, kind: str,
+              command: str = "rseai notebooks") -> CopyReport:
+    """Write ``files`` (name -> bytes) of ``kind`` ("instructor" or "student") into ``dest`` (created
+    if needed); never replaces a file rseai did not write.
+
+    The one way rseai writes into a participant's folder. A copy of the same kind that rseai wrote
+    there and nobody edited is updated; any other different file, a folder or a broken link keeps
+    its name and the fresh copy goes beside it (see the module docstring).
     Raises ``NotebookCopyError`` with the reason and a fix when ``dest`` cannot be written
-    (read-only, a file, no permission); ``command`` is what the fix suggests running again.
+    (read-only, a file, no permission), or holds rseai's copies of the other kind under these
+    names (nothing is written then); ``command`` is what the fix suggests running again.
     """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     dest = folder_path(dest)
     if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, bytes)
                                               for k, v in files.items()):
@@ -214,8 +239,15 @@ def write_new(dest: str | Path, files: dict[str, bytes], *, command: str = "rsea
     try:
         dest.mkdir(parents=True, exist_ok=True)
         record = _read_record(dest)
+        clash = [n for n in files if _recorded_kind(dest / n, record) not in (None, kind)]
+        if clash:
+            other = KINDS[1 - KINDS.index(kind)]
+            raise NotebookCopyError(
+                f"{str(dest)!r} holds rseai's {other} notebooks ({len(clash)}, e.g. {clash[0]}); the {kind} "
+                f"versions would sit beside them under other names. Nothing was written: use another "
+                f"folder.")
         for name, content in files.items():
-            _place(dest, name, content, report, record)
+            _place(dest, name, content, report, record, kind)
         if report.written or report.updated or report.beside or report.blocked:
             _write_record(dest, record)
     except OSError as err:
@@ -256,7 +288,7 @@ def copy_notebooks(dest: str | Path, *, student: bool = False) -> CopyReport:
                 f"the {want} versions would sit beside them under other names. Nothing was written: "
                 f"use another folder, e.g. `rseai notebooks {other}`."
             )
-    return write_new(dest, notebooks)
+    return write_new(dest, notebooks, kind="student" if student else "instructor")
 
 
 def write_student_versions(source_dir: str | Path, target_dir: str | Path) -> CopyReport:
@@ -272,4 +304,5 @@ def write_student_versions(source_dir: str | Path, target_dir: str | Path) -> Co
     target_dir = folder_path(target_dir, name="target_dir")
     if target_dir.resolve() == source_dir.resolve():
         raise ValueError("target_dir must differ from source_dir: the solutions would be overwritten")
-    return write_new(target_dir, student_versions(source_dir), command="rseai student SOURCE")
+    return write_new(target_dir, student_versions(source_dir), kind="student",
+                     command="rseai student SOURCE")

@@ -132,23 +132,25 @@ def stop_child(proc: subprocess.Popen, *, wait_s: float | None = None) -> None:
 def run_child(cmd: list[str], *, env=None) -> int:
     """Run ``cmd`` until it exits; if this process is stopped, the child is stopped too.
 
-    SIGTERM, SIGINT and SIGHUP (where the OS has them) are caught while the child runs; on any way
-    out of this function (a signal, Ctrl-C, an error) the child gets ``stop_child``. Returns the
-    child's exit code, 0 after Ctrl-C, or 128 + the signal number after another stop signal.
+    SIGTERM, SIGINT and SIGHUP (where the OS has them) are caught from before the child starts
+    until it ends; a signal this process was told to ignore (``nohup`` ignores SIGHUP) stays
+    ignored. On any way out of this function (a signal, Ctrl-C, an error) the child gets
+    ``stop_child``. Returns the child's exit code, 0 after Ctrl-C, or 128 + the signal number after
+    another stop signal.
     """
-    proc = subprocess.Popen(cmd, env=env)
-    previous, stopping = {}, []
+    proc, previous, stopping = None, {}, []
 
     def stop(signum, _frame):
         if not stopping:  # a second signal while the child is being stopped must not cut that short
             raise _Stopped(signum)
 
-    if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
-        for name in STOP_SIGNALS:
-            sig = getattr(signal, name, None)
-            if sig is not None:
-                previous[sig] = signal.signal(sig, stop)
     try:
+        if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
+            for name in STOP_SIGNALS:
+                sig = getattr(signal, name, None)
+                if sig is not None and signal.getsignal(sig) is not signal.SIG_IGN:
+                    previous[sig] = signal.signal(sig, stop)
+        proc = subprocess.Popen(cmd, env=env)
         return proc.wait()
     except KeyboardInterrupt:
         return 0
@@ -157,7 +159,8 @@ def run_child(cmd: list[str], *, env=None) -> int:
     finally:
         stopping.append(True)
         try:
-            stop_child(proc)
+            if proc is not None:
+                stop_child(proc)
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)

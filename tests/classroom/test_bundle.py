@@ -75,6 +75,23 @@ def test_an_installed_rseai_needs_the_wheel_it_came_from(tmp_path, monkeypatch):
         bundle.plan_bundle(tmp_path / "b", target_os="linux")
 
 
+@pytest.mark.parametrize("name", ["rseai-1;rm -rf ~-py3-none-any.whl", "rseai-$(id)-py3-none-any.whl",
+                                  "rseai-1 2-py3-none-any.whl", "rseai-x'-py3-none-any.whl"])
+def test_a_wheel_name_that_could_run_commands_in_the_scripts_is_refused(tmp_path, name):
+    """The version in the wheel's name goes into install.sh and install.ps1 on every laptop."""
+    wheel = tmp_path / name
+    wheel.write_bytes(b"")
+    with pytest.raises(ValueError, match="wheel must be an rseai wheel file"):
+        bundle.plan_bundle(tmp_path / "b", target_os="linux", wheel=wheel)
+
+
+@pytest.mark.parametrize("target_os, home", [("linux", 'cd "$HOME"'), ("windows", "Set-Location $HOME")])
+def test_the_scripts_open_the_notebooks_in_the_home_folder_not_on_the_stick(target_os, home):
+    lines = bundle.install_script(target_os, THIS_PYTHON, model_file=MODEL_FILE).splitlines()
+    lab = next(i for i, line in enumerate(lines) if line.endswith(('lab "$@"', "lab @args")))
+    assert lines[lab - 1].startswith(home)
+
+
 def test_dest_must_be_new_or_empty(tmp_path):
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "notes.txt").write_text("mine")
@@ -292,7 +309,7 @@ def test_proof_a_linux_bundle_installs_with_the_network_cut_and_runs_notebook_00
     env.update(BUNDLE=str(dest), TESTWHEELS=str(testwheels), RSEAI_ENV=str(tmp_path / "env"),
                RSEAI_PYTHON=sys.executable,
                RSEAI_CACHE=str(tmp_path / "cache"), RSEAI_THREADS="1", PIP_CONFIG_FILE=os.devnull,
-               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HOME=str(work))  # the script puts notebooks in HOME
     start = time.perf_counter()
     done = subprocess.run(prefix + ["sh", "-c", INSTALL_AND_RUN], cwd=work, env=env, capture_output=True,
                           text=True, timeout=2700)

@@ -92,6 +92,16 @@ def test_the_shown_tolerance_is_half_the_last_digit_and_no_more():
     assert exact.tolerance == 0 and not exact.check("0.5000001").correct
 
 
+@pytest.mark.parametrize("answer, right, wrong", [
+    (0.1 + 0.2, "0.3", "0.26"),  # shown as "0.3": its last digit is not the 6th figure
+    (1.0000001, "1", "1.4"),
+    (999999.5, "1e+06", "1400000"),
+])
+def test_a_short_shown_answer_does_not_widen_the_tolerance(answer, right, wrong):
+    cp = checkpoints.number("How much?", answer=answer, explain="Because.")
+    assert cp.check(right).correct and not cp.check(wrong).correct, cp.tolerance
+
+
 def test_feedback_is_right_sees_a_shown_answer_that_is_marked_wrong(monkeypatch):
     cp = checkpoints.number("Two thirds?", answer=2 / 3, explain="2 of 3.")
     monkeypatch.setattr(cp, "tolerance", 0.0)  # the bug as filed: what is shown is marked wrong

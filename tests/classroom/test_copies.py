@@ -228,3 +228,22 @@ def test_without_a_readable_record_nothing_counts_as_rseais_own(tmp_path, record
     before = (out / SHIPPED[2]).read_bytes()
     report = write_student_versions(_changed_source(tmp_path), out)
     assert (out / SHIPPED[2]).read_bytes() == before and not report.updated and len(report.beside) == 1
+
+
+def test_solutions_never_replace_student_copies_rseai_wrote(tmp_path):
+    """Student versions of an edited source, then the instructor copies into the same folder: refused.
+
+    The shipped-notebook check cannot see these (they match no shipped notebook byte for byte); the
+    record's kind does, and nothing is written.
+    """
+    source = _changed_source(tmp_path)
+    for name in SHIPPED:  # every notebook edited upstream, so none matches a shipped one
+        nb = json.loads((source / name).read_text(encoding="utf-8"))
+        nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "Edited upstream."})
+        (source / name).write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    out = tmp_path / "out"
+    write_student_versions(source, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(NotebookCopyError, match="holds rseai's student notebooks.*Nothing was written"):
+        copy_notebooks(out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -71,7 +71,9 @@ _SERVER = textwrap.dedent("""
 
 # rseai lab with the model step skipped and JupyterLab replaced by the stand-in above.
 _LAB = textwrap.dedent("""
-    import sys
+    import signal, sys
+    if sys.argv[3] == "nohup":  # what nohup does before it starts a command
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     from rseai.classroom import lab
     lab.STOP_WAIT_S = 1.0
     lab.prepare_lab = lambda dest, **_: "prepared (test)"
@@ -80,13 +82,13 @@ _LAB = textwrap.dedent("""
 """)
 
 
-def _wait_for(path: Path, timeout_s: float = 30.0) -> str:
+def _wait_for(path: Path, timeout_s: float = 120.0) -> str:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if path.is_file():
             return path.read_text()
         time.sleep(0.05)
-    raise AssertionError(f"{path} never appeared")
+    raise AssertionError(f"{path} never appeared within {timeout_s:.0f} s")
 
 
 def _alive(pid: int) -> bool:
@@ -128,6 +130,32 @@ def test_stopping_rseai_lab_stops_jupyterlab(tmp_path, sig, mode):
             time.sleep(0.05)
         assert not _alive(child), f"JupyterLab's stand-in (pid {child}) outlived rseai lab"
         assert not _listening(port)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait(timeout=10)
+        if child is not None and _alive(child):
+            os.kill(child, signal.SIGKILL)
+        log.close()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
+def test_rseai_lab_under_nohup_survives_a_hangup(tmp_path):
+    """An instructor's `nohup rseai lab &` on a server: logging out (SIGHUP) must not stop the class."""
+    info = tmp_path / "server"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    log = open(tmp_path / "lab.log", "w")
+    parent = subprocess.Popen([sys.executable, "-c", _LAB, _SERVER, str(info), "nohup"], env=env,
+                              stdout=log, stderr=subprocess.STDOUT, text=True)
+    child = None
+    try:
+        child, port = (int(v) for v in _wait_for(info).split())
+        parent.send_signal(signal.SIGHUP)
+        time.sleep(1.0)
+        assert parent.poll() is None and _alive(child) and _listening(port), (tmp_path / "lab.log").read_text()
+        parent.send_signal(signal.SIGTERM)  # still stoppable
+        parent.wait(timeout=30)
+        assert parent.returncode == 128 + signal.SIGTERM
     finally:
         if parent.poll() is None:
             parent.kill()
