@@ -3,8 +3,8 @@
 Goals: first distribution for a new prompt <= 1.25x the reference, which does the same work
 with transformers alone: tokenize the prompt, one forward pass computing the last position's
 logits only and no KV cache (``logits_to_keep=1, use_cache=False``), softmax. A
-temperature/top-k/top-p change on cached logits < 20 ms (median). ``BENCH_QUICK=1``: fewer
-repeats.
+temperature/top-k/top-p change on cached logits <= 0.15x that forward pass on one thread; in full
+runs also < 20 ms (median). ``BENCH_QUICK=1``: fewer repeats.
 """
 
 import os
@@ -59,11 +59,18 @@ def main() -> int:
              f"{slider['top_k_top_p'] * 1e3:.1f} ms (with top-k and top-p)")
     goals.check_seconds("slider_s", worst, goal_s=0.02,
                         what="a temperature / top-k / top-p change on cached logits", shown=shown)
-    # The same goal as a ratio that holds on any CPU: a slider move costs at most a fifth of the
-    # forward pass a new prompt needs (20 ms against about 100 ms on the machine the goal was set on).
-    goals.check("slider_vs_forward", worst / medians["bare"], goal=0.2,
-                what="a temperature / top-k / top-p change on cached logits vs a bare forward pass",
-                shown=f"{shown} vs {medians['bare'] * 1e3:.0f} ms")
+    # The same goal as a ratio that holds on any CPU: a slider move (single-threaded numpy) against
+    # the bare forward pass on one thread too, so the ratio does not move with the number of cores.
+    # 0.15: 20 ms against the ~130 ms one-thread forward pass of the machine the goal was set on.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        one_thread = median_seconds(bare, repeat=REPEAT)
+    finally:
+        torch.set_num_threads(threads)
+    goals.check("slider_vs_forward", worst / one_thread, goal=0.15,
+                what="a temperature / top-k / top-p change on cached logits vs a one-thread forward pass",
+                shown=f"{shown} vs {one_thread * 1e3:.0f} ms")
     return goals.finish()
 
 

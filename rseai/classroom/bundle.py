@@ -44,6 +44,7 @@ from rseai.classroom.platforms import PYTHONS
 # the newest CPython whose wheels rseai's bounds resolve (the support table, README: Which computers)
 NEWEST_PYTHON = tuple(int(part) for part in PYTHONS[-1].split("."))
 MODEL_NAME, MODEL_VERSION = MODEL_PACKAGE.split("==")
+WHEEL_NAME = r"rseai-[0-9][0-9A-Za-z.+!]*-py3-none-any\.whl"  # a PEP 440 version: no shell or quotes
 _MANYLINUX = tuple(f"manylinux_2_{minor}_x86_64" for minor in range(28, 16, -1)) + ("manylinux2014_x86_64",)
 
 
@@ -138,7 +139,7 @@ def plan_bundle(dest, *, target_os: str, python: str | None = None, wheel=None) 
     if wheel is not None:
         wheel = Path(wheel)
         # a PEP 440 version only: the name goes into the install scripts that run on every laptop
-        if not (wheel.is_file() and re.fullmatch(r"rseai-[0-9][0-9A-Za-z.+!]*-py3-none-any\.whl", wheel.name)):
+        if not (wheel.is_file() and re.fullmatch(WHEEL_NAME, wheel.name)):
             raise ValueError(f"wheel must be an rseai wheel file (rseai-<version>-py3-none-any.whl), "
                              f"got {str(wheel)!r}")
     elif not in_a_clone():

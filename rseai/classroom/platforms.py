@@ -33,6 +33,10 @@ from dataclasses import dataclass
 
 # CPython releases checked, oldest to newest: 3.15 is python.org's newest release (December 2026).
 PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14", "3.15")
+# The day the table was checked: the resolution test sees PyPI as it was then (uv's
+# --exclude-newer), so a release published later cannot turn it red. Move it on purpose, rerun the
+# test and update the table.
+CHECKED_ON = "2026-12-07"
 COLAB_OR_HUB = ("open the notebooks on Google Colab (the *Open in Colab* badge under each notebook's "
                 "title) or on the class hub your instructor runs")
 
@@ -143,7 +147,8 @@ def support(*, system: str | None = None, machine: str | None = None, python=Non
 
 def readme_table() -> str:
     """The README's table: one row per computer, one column per Python, and the route where it is no."""
-    head = "| Computer | " + " | ".join(f"Python {v}" for v in PYTHONS) + " | If not |"
+    pythons = " | ".join(f"Python {v}" for v in PYTHONS)
+    head = f"| Computer (PyPI on {CHECKED_ON}) | {pythons} | If not |"
     lines = [head, "|---" * (len(PYTHONS) + 2) + "|"]
     for row in PLATFORMS:
         cells = ["yes" if row.supported else "no"] * len(PYTHONS)

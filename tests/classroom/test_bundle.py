@@ -309,7 +309,8 @@ def test_proof_a_linux_bundle_installs_with_the_network_cut_and_runs_notebook_00
     env.update(BUNDLE=str(dest), TESTWHEELS=str(testwheels), RSEAI_ENV=str(tmp_path / "env"),
                RSEAI_PYTHON=sys.executable,
                RSEAI_CACHE=str(tmp_path / "cache"), RSEAI_THREADS="1", PIP_CONFIG_FILE=os.devnull,
-               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HOME=str(work))  # the script puts notebooks in HOME
+               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+               HOME=str(work))  # the script puts the notebooks in HOME
     start = time.perf_counter()
     done = subprocess.run(prefix + ["sh", "-c", INSTALL_AND_RUN], cwd=work, env=env, capture_output=True,
                           text=True, timeout=2700)

@@ -152,7 +152,8 @@ def test_rseai_lab_under_nohup_survives_a_hangup(tmp_path):
         child, port = (int(v) for v in _wait_for(info).split())
         parent.send_signal(signal.SIGHUP)
         time.sleep(1.0)
-        assert parent.poll() is None and _alive(child) and _listening(port), (tmp_path / "lab.log").read_text()
+        log_text = (tmp_path / "lab.log").read_text()
+        assert parent.poll() is None and _alive(child) and _listening(port), log_text
         parent.send_signal(signal.SIGTERM)  # still stoppable
         parent.wait(timeout=30)
         assert parent.returncode == 128 + signal.SIGTERM
