@@ -43,7 +43,7 @@ lint: install
 	$(BIN)/ruff check rseai tests benchmarks hub
 
 unit: model
-	$(BIN)/pytest -rs --doctest-modules rseai tests
+	$(BIN)/pytest -rs --durations=15 --doctest-modules rseai tests
 
 # Notebooks run with an empty answer cache, so every claim they assert is recomputed (the
 # browser tests, run after them in `make test`, reuse those answers).
