@@ -1,12 +1,16 @@
 """rseai.hallucination.answers: batched answers over the one decoding loop, cross-checked."""
 
 import copy
+from collections import defaultdict
 
+import numpy as np
 import pytest
 
+from rseai.hallucination import answers
 from rseai.hallucination.answers import generate_answers, question_key
 from rseai.hallucination.asking import build_prompt
 from rseai.lm.model import LanguageModel
+from tests._rounding import assert_same_draws, assert_same_greedy, reference_greedy
 
 # Questions whose chat prompts differ in length, so the batch is left-padded.
 QUESTIONS = ["What is the chemical symbol for gold?",
@@ -21,34 +25,60 @@ def prompts(smollm):
     return prompts
 
 
-def test_batched_greedy_answers_equal_transformers_generate_per_prompt(smollm, prompts):
+def _recording(monkeypatch) -> tuple[dict, dict]:
+    """Record, per decoding row, each step's chosen token id and the whole distribution it came from."""
     import torch
 
-    raw = {}  # the greedy rows' tokens as the loop chose them (rows 0, 3, 6 with 2 samples each)
+    tokens, probs = defaultdict(list), defaultdict(list)
+    choose = answers._GreedyOrSample.__call__
+
+    def recording(self, logits, rows):
+        scaled = torch.softmax(logits / self.temperature, -1).cpu().numpy()
+        chosen = choose(self, logits, rows)
+        for b, (row, token) in enumerate(zip(rows, chosen)):
+            tokens[row].append(token)
+            probs[row].append(scaled[b])
+        return chosen
+
+    monkeypatch.setattr(answers._GreedyOrSample, "__call__", recording)
+    return tokens, probs
+
+
+def test_batched_greedy_answers_equal_transformers_generate_per_prompt(smollm, prompts, monkeypatch):
+    raw, _ = _recording(monkeypatch)  # the greedy rows' tokens: rows 0, 3, 6 with 2 samples each
     outs = generate_answers(smollm, prompts, keys=[question_key(q) for q in QUESTIONS], n_samples=2,
-                            max_new_tokens=16, on_step=lambda step, rows, tokens: [
-                                raw.setdefault(r, []).append(t) for r, t in zip(rows, tokens)])
+                            max_new_tokens=16)
     for q, (prompt, out) in enumerate(zip(prompts, outs)):
         ids = smollm.encode(prompt)
-        with torch.inference_mode():
-            ref = smollm.model.generate(torch.tensor([ids]), max_new_tokens=16, do_sample=False,
-                                        pad_token_id=smollm.pad_id)[0, len(ids):].tolist()
         greedy = raw[3 * q]
-        assert greedy == ref[:len(greedy)]
-        assert smollm.tokenizer.decode(ref, skip_special_tokens=True).strip().startswith(out.greedy.text)
+        reference = reference_greedy(smollm, ids, 16, force=False)
+        assert_same_greedy(greedy, reference)
+        if greedy == reference[0][:len(greedy)]:  # same tokens (no near-tie): the same text
+            text = smollm.tokenizer.decode(reference[0], skip_special_tokens=True).strip()
+            assert text.startswith(out.greedy.text)
     assert outs[0].greedy.text == "The chemical symbol for gold is Au."
 
 
-def test_a_questions_samples_are_the_same_alone_and_in_a_batch(smollm, prompts):
+def test_a_questions_samples_alone_and_in_a_batch_differ_only_by_rounding(smollm, prompts, monkeypatch):
+    """Each sample's generator is seeded from the seed, the question and the slot, not the batch.
+
+    Tokens are compared as ``tests._rounding`` says: exactly, except where rounding could move a draw.
+    """
+    tokens, probs = _recording(monkeypatch)
     keys = [question_key(q) for q in QUESTIONS]
     run = dict(n_samples=4, temperature=1.0, max_new_tokens=12, seed=5)
     together = generate_answers(smollm, prompts, keys=keys, **run)
-    for prompt, key, out in zip(prompts, keys, together):
-        [alone] = generate_answers(smollm, [prompt], keys=[key], **run)
-        assert [s.text for s in alone.samples] == [s.text for s in out.samples]
-        assert alone.greedy.text == out.greedy.text
-        for a, b in zip(alone.samples, out.samples):
-            assert a.probs == pytest.approx(b.probs, rel=1e-3, abs=1e-6)
+    batched = {row: (tokens.pop(row), probs.pop(row)) for row in list(tokens)}
+    for q, (prompt, key) in enumerate(zip(prompts, keys)):
+        generate_answers(smollm, [prompt], keys=[key], **run)
+        for slot in range(1, 5):  # row 0 of each question is its greedy answer
+            solo_tokens, solo_probs = tokens.pop(slot), probs.pop(slot)
+            batch_tokens, batch_probs = batched[q * 5 + slot]
+            draws = np.random.default_rng([5, key % 2**63, slot]).random(12)  # as generate_answers seeds it
+            assert_same_draws(solo_tokens, batch_tokens, solo_probs, batch_probs, draws,
+                              what=f"question {q}, sample {slot}")
+        tokens.clear()
+        probs.clear()
     assert len({s.text for s in together[1].samples}) > 1  # the samples really are samples
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from rseai.lm import sampling
 from rseai.lm.decode import FilteredDraw, decode_batch, greedy
+from tests._rounding import assert_same_draws, assert_same_greedy, reference_greedy
 
 # Three prompts of different lengths (4, 9 and 1 tokens): left padding is exercised.
 PROMPTS = ["The capital of France is", "Once upon a time, in a small village by the sea,", "Water"]
@@ -15,37 +16,6 @@ def prompt_ids(smollm):
     ids = [smollm.encode(p) for p in PROMPTS]
     assert len({len(i) for i in ids}) == 3
     return ids
-
-
-# Greedy tokens are compared exactly only while the reference's two best logits are at least
-# NEAR_TIE apart. Float32 rounding moves a logit by about 1e-5 to 1e-4 between batch shapes and CPUs
-# (AVX-512, AVX2, ARM); the smallest gap these prompts meet is 0.005 (measured), so every step is
-# compared here, and a prompt that met a closer tie on another machine would stop being compared
-# there instead of failing on rounding.
-NEAR_TIE = 1e-3
-
-
-def reference_greedy(lm, ids, n):
-    """transformers' own greedy ``generate`` on one prompt alone (no padding), forced to ``n`` tokens.
-
-    Returns the tokens and, per step, the gap between the two highest logits.
-    """
-    import torch
-
-    with torch.inference_mode():
-        out = lm.model.generate(torch.tensor([ids]), max_new_tokens=n, min_new_tokens=n, do_sample=False,
-                                pad_token_id=lm.pad_id, output_scores=True, return_dict_in_generate=True)
-    gaps = [float(top[0] - top[1]) for top in (s[0].topk(2).values for s in out.scores)]
-    return out.sequences[0, len(ids):].tolist(), gaps
-
-
-def assert_same_greedy(row, reference):
-    """``row`` equals the reference's tokens up to the first near-tie (where rounding may decide)."""
-    tokens, gaps = reference
-    assert len(row) == len(tokens)
-    compared = next((k for k, gap in enumerate(gaps) if gap < NEAR_TIE), len(gaps))
-    assert row[:compared] == tokens[:compared]
-    assert compared >= len(tokens) // 2, f"near-tie at step {compared}: too few steps compared"
 
 
 def test_batched_greedy_equals_transformers_generate_per_prompt(smollm, prompt_ids):
@@ -94,12 +64,6 @@ def sampler(lm, seeds):
                          temperature=1.0, top_k=None, top_p=None, n_alternatives=3)
 
 
-# A row's probabilities alone and in a padded batch differ by float32 rounding in the forward pass,
-# which depends on the batch shape and the CPU's instruction set (AVX-512, AVX2, ARM): measured up
-# to about 1e-6 here. 1e-4 leaves room for other CPUs and still fails on any real change.
-PROB_ATOL = 1e-4
-
-
 def test_a_rows_samples_alone_and_in_a_batch_differ_only_by_rounding(smollm, prompt_ids):
     """The same seed gives a row the same draws alone and in a batch; tokens agree until rounding decides.
 
@@ -114,14 +78,7 @@ def test_a_rows_samples_alone_and_in_a_batch_differ_only_by_rounding(smollm, pro
         alone = sampler(smollm, [10 + row])
         [solo] = decode_batch(smollm.model, [ids], choose=alone, max_new_tokens=12, pad_id=smollm.pad_id)
         draws = np.random.default_rng(10 + row).random(12)  # the uniform numbers that row's draws used
-        for step, (p_solo, p_batch) in enumerate(zip(alone.probs[0], batch.probs[row])):
-            np.testing.assert_allclose(p_solo, p_batch, rtol=0, atol=PROB_ATOL, err_msg=f"{row=} {step=}")
-            if solo[step] != together[row][step]:  # allowed only where rounding could move the draw
-                cdf, where = np.cumsum(p_solo), draws[step] * np.sum(p_solo)
-                low, high = sorted((solo[step], together[row][step]))
-                gap = np.min(np.abs(cdf[low:high] - where))
-                assert gap <= np.sum(np.abs(p_solo - p_batch)) + 1e-12, (row, step, gap)
-                break
+        assert_same_draws(solo, together[row], alone.probs[0], batch.probs[row], draws, what=f"row {row}")
     assert len({tuple(r) for r in together}) == 3
 
 
