@@ -1,6 +1,7 @@
 """Shared test fixtures: a headless matplotlib, the real embedded model loaded once per session."""
 
 import os
+import shutil
 
 import matplotlib
 import pytest
@@ -51,3 +52,16 @@ def tiny_llama(vocab_size, *, seed=0):
                          num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=1,
                          max_position_embeddings=64)
     return LlamaForCausalLM(config).eval()
+
+
+def without_root_override() -> list[str]:
+    """A command prefix under which a read-only folder is read-only even for root (CI runs as root)."""
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0):
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        if os.environ.get("CI"):
+            pytest.fail("running as root without setpriv (util-linux): cannot make a folder read-only")
+        pytest.skip("root ignores read-only folders and setpriv (util-linux) is missing")
+    caps = "-dac_override,-dac_read_search"
+    return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]

@@ -16,6 +16,7 @@ from rseai import __version__
 from rseai.classroom.copies import NotebookCopyError, copy_notebooks, source_notebooks, write_student_versions
 from rseai.classroom.student import NOTES_TAG
 from rseai.data import notebooks_dir
+from tests.conftest import without_root_override
 
 SHIPPED = sorted(p.name for p in notebooks_dir().glob("*.ipynb"))
 
@@ -147,19 +148,6 @@ def test_source_notebooks_are_all_shipped_ones():
     assert sorted(source_notebooks()) == SHIPPED
 
 
-def _without_root_override() -> list[str]:
-    """A command prefix under which a read-only folder is read-only even for root (CI runs as root)."""
-    if not (hasattr(os, "geteuid") and os.geteuid() == 0):
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        if os.environ.get("CI"):
-            pytest.fail("running as root without setpriv (util-linux): cannot make a folder read-only")
-        pytest.skip("root ignores read-only folders and setpriv (util-linux) is missing")
-    caps = "-dac_override,-dac_read_search"
-    return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]
-
-
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
 def test_read_only_dest_gives_a_clear_message_and_writes_nothing():
     base = Path(tempfile.mkdtemp(prefix="rseai-ro-"))
@@ -169,7 +157,7 @@ def test_read_only_dest_gives_a_clear_message_and_writes_nothing():
         ro.mkdir()
         ro.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
         env = {**os.environ, "HOME": str(base)}
-        cmd = _without_root_override() + [sys.executable, "-m", "rseai", "notebooks", str(ro)]
+        cmd = without_root_override() + [sys.executable, "-m", "rseai", "notebooks", str(ro)]
         done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=base)
         assert done.returncode == 1, done.stdout + done.stderr
         assert f"rseai notebooks: cannot write the notebooks to '{ro}'" in done.stderr

@@ -1,5 +1,6 @@
 """rseai.classroom.lab: the JupyterLab command and the model-package step, including its failure."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -108,28 +109,22 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
-@pytest.mark.parametrize("sig, mode", [(signal.SIGTERM, "polite"), (signal.SIGHUP, "polite"),
-                                       (signal.SIGTERM, "stubborn")])
-def test_stopping_rseai_lab_stops_jupyterlab(tmp_path, sig, mode):
+@contextlib.contextmanager
+def _running_lab(tmp_path, mode: str):
+    """``rseai lab`` (the stand-in above) in a process; yields it, the server's pid and port, and the log.
+
+    On the way out nothing outlives the test: the parent and the stand-in are killed if still there.
+    """
     info = tmp_path / "server"
-    root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    log = open(tmp_path / "lab.log", "w")  # a file, not a pipe: a surviving child cannot hold it open
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    log_path = tmp_path / "lab.log"
+    log = open(log_path, "w")  # a file, not a pipe: a surviving child cannot hold it open
     parent = subprocess.Popen([sys.executable, "-c", _LAB, _SERVER, str(info), mode], env=env,
                               stdout=log, stderr=subprocess.STDOUT, text=True)
     child = None
     try:
         child, port = (int(v) for v in _wait_for(info).split())
-        assert _alive(child) and _listening(port)
-        parent.send_signal(sig)
-        parent.wait(timeout=30)
-        assert parent.returncode == 128 + sig, (tmp_path / "lab.log").read_text()
-        deadline = time.monotonic() + 10
-        while _alive(child) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not _alive(child), f"JupyterLab's stand-in (pid {child}) outlived rseai lab"
-        assert not _listening(port)
+        yield parent, child, port, log_path
     finally:
         if parent.poll() is None:
             parent.kill()
@@ -140,30 +135,31 @@ def test_stopping_rseai_lab_stops_jupyterlab(tmp_path, sig, mode):
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
+@pytest.mark.parametrize("sig, mode", [(signal.SIGTERM, "polite"), (signal.SIGHUP, "polite"),
+                                       (signal.SIGTERM, "stubborn")])
+def test_stopping_rseai_lab_stops_jupyterlab(tmp_path, sig, mode):
+    with _running_lab(tmp_path, mode) as (parent, child, port, log):
+        assert _alive(child) and _listening(port)
+        parent.send_signal(sig)
+        parent.wait(timeout=30)
+        assert parent.returncode == 128 + sig, log.read_text()
+        deadline = time.monotonic() + 10
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(child), f"JupyterLab's stand-in (pid {child}) outlived rseai lab"
+        assert not _listening(port)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
 def test_rseai_lab_under_nohup_survives_a_hangup(tmp_path):
     """An instructor's `nohup rseai lab &` on a server: logging out (SIGHUP) must not stop the class."""
-    info = tmp_path / "server"
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    log = open(tmp_path / "lab.log", "w")
-    parent = subprocess.Popen([sys.executable, "-c", _LAB, _SERVER, str(info), "nohup"], env=env,
-                              stdout=log, stderr=subprocess.STDOUT, text=True)
-    child = None
-    try:
-        child, port = (int(v) for v in _wait_for(info).split())
+    with _running_lab(tmp_path, "nohup") as (parent, child, port, log):
         parent.send_signal(signal.SIGHUP)
         time.sleep(1.0)
-        log_text = (tmp_path / "lab.log").read_text()
-        assert parent.poll() is None and _alive(child) and _listening(port), log_text
+        assert parent.poll() is None and _alive(child) and _listening(port), log.read_text()
         parent.send_signal(signal.SIGTERM)  # still stoppable
         parent.wait(timeout=30)
         assert parent.returncode == 128 + signal.SIGTERM
-    finally:
-        if parent.poll() is None:
-            parent.kill()
-            parent.wait(timeout=10)
-        if child is not None and _alive(child):
-            os.kill(child, signal.SIGKILL)
-        log.close()
 
 
 def test_stop_child_kills_what_ignores_terminate_within_its_bounded_waits(tmp_path):

@@ -15,6 +15,7 @@ import pytest
 
 from rseai import lm
 from rseai.lm import cache as model_cache
+from tests.conftest import without_root_override
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,19 +71,6 @@ def test_rseai_cache_pointing_at_a_file_says_so(tmp_path, monkeypatch):
     assert blocker.read_text() == "not a folder"
 
 
-def _without_root_override() -> list[str]:
-    """A prefix under which a read-only folder is read-only even for root (CI runs as root)."""
-    if not (hasattr(os, "geteuid") and os.geteuid() == 0):
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        if os.environ.get("CI"):
-            pytest.fail("running as root without setpriv (util-linux): cannot make a folder read-only")
-        pytest.skip("root ignores read-only folders and setpriv (util-linux) is missing")
-    caps = "-dac_override,-dac_read_search"
-    return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]
-
-
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
 def test_a_read_only_damaged_model_folder_fails_fast_before_converting():
     base = Path(tempfile.mkdtemp(prefix="rseai-ro-cache-"))
@@ -92,7 +80,7 @@ def test_a_read_only_damaged_model_folder_fails_fast_before_converting():
         (target / model_cache.MANIFEST).write_text("{damaged")
         target.chmod(0o555)  # the cache root stays writable; the damaged model folder is not
         env = {**os.environ, model_cache.CACHE_ENV: str(base), "PYTHONPATH": str(ROOT)}
-        cmd = _without_root_override() + [sys.executable, "-m", "rseai", "prepare", "--quiet"]
+        cmd = without_root_override() + [sys.executable, "-m", "rseai", "prepare", "--quiet"]
         start = time.monotonic()
         done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
         took = time.monotonic() - start
