@@ -27,9 +27,9 @@ CHROMIUM ?= /usr/bin/chromium
 
 install: $(STAMP)
 
-# One implementation for every OS: rseai/classroom/install.py (torch from the CPU-only index on Linux).
-$(STAMP): pyproject.toml setup.py rseai/classroom/install.py
-	@$(PYTHON) -m rseai.classroom.install --venv $(VENV) --editable --extras test,hub $(if $(TORCH),--torch "$(TORCH)",)
+# One implementation for every OS: rseai/ops/install.py (torch from the CPU-only index on Linux).
+$(STAMP): pyproject.toml setup.py rseai/ops/install.py
+	@$(PYTHON) -m rseai.ops.install --venv $(VENV) --editable --extras test,hub $(if $(TORCH),--torch "$(TORCH)",)
 	@touch $(STAMP)
 
 model: install
@@ -105,7 +105,7 @@ app: model
 # Presenter mode: RISE slide metadata and instructor notes; the Colab link and cell (idempotent).
 slides: install
 	$(BIN)/python -m rseai.classroom.presenter notebooks/*.ipynb
-	$(BIN)/python -m rseai.classroom.colab notebooks/*.ipynb README.md
+	$(BIN)/python -m rseai.ops.colab notebooks/*.ipynb README.md
 
 # One-page facilitator guides (goals, timings, checkpoints, claims) generated from the notebooks.
 guides: install
@@ -166,14 +166,14 @@ clean:
 .PHONY: dist bundle-test
 
 # The sdist and, built from it, the wheel in dist/; then the wheel is checked in a fresh virtual
-# environment with no source tree (notebook 03 runs there; tests/classroom/test_wheel.py). While
+# environment with no source tree (notebook 03 runs there; tests/ops/test_wheel.py). While
 # pyproject.toml's [project.urls] Source is the placeholder it refuses: `make dist HANDOUT=1` builds a
 # private hand-out, whose notebooks and README point at the wheel itself, not at a home.
 HANDOUT ?=
 dist: install
 	rm -rf dist
-	$(BIN)/python -m rseai.classroom.release dist $(if $(HANDOUT),--handout,)
-	RSEAI_DIST=$(CURDIR)/dist $(BIN)/pytest -rs tests/classroom/test_wheel.py
+	$(BIN)/python -m rseai.ops.release dist $(if $(HANDOUT),--handout,)
+	RSEAI_DIST=$(CURDIR)/dist $(BIN)/pytest -rs tests/ops/test_wheel.py
 
 # The bundle's proof (downloads ~1.5 GB the first time, then pip's cache serves it): a Linux bundle
 # installed with the network cut runs notebook 00; the Windows and macOS bundles resolve alone (uv).
@@ -182,4 +182,4 @@ $(UV_VENV)/bin/uv:
 	$(PYTHON) -m venv $(UV_VENV) && $(UV_VENV)/bin/pip install -q uv
 
 bundle-test: install $(UV_VENV)/bin/uv
-	RSEAI_BUNDLE_TEST=1 RSEAI_UV=$(CURDIR)/$(UV_VENV)/bin/uv $(BIN)/pytest -rs -s tests/classroom/test_bundle.py
+	RSEAI_BUNDLE_TEST=1 RSEAI_UV=$(CURDIR)/$(UV_VENV)/bin/uv $(BIN)/pytest -rs -s tests/ops/test_bundle.py

@@ -2,7 +2,7 @@
 
 Part 1 (any machine): N processes each load the model and ask ``next_token_distribution`` for
 10 new prompts at the same moment, with torch's default threads and as a hub kernel sizes them
-(rseai.lm.threads) with no CPU limit, ``CPU_LIMIT=1`` and ``CPU_LIMIT=2``. Goals, each against one
+(rseai.ops.threads) with no CPU limit, ``CPU_LIMIT=1`` and ``CPU_LIMIT=2``. Goals, each against one
 participant's p50 with the same setting: 4 at once p95 <= 4x (<= 5x with CPU_LIMIT=2, where 4x is
 the physical bound); 8 at once <= 8x (10x).
 Part 2 (root, with the [hub] extra and hub/node_modules): starts the hub on loopback, starts N
@@ -30,7 +30,7 @@ from pathlib import Path
 from _class_threads import run_class
 from _goals import Goals
 
-from rseai.lm.threads import SHARED_SERVER_ENV
+from rseai.ops.threads import SHARED_SERVER_ENV
 
 goals = Goals("bench_classroom")
 
@@ -52,7 +52,7 @@ import time, resource, numpy as np
 from rseai.lm import load_model
 from rseai.hallucination import ask
 from rseai.risk.widget import RiskExplorer
-from rseai.lm.threads import size_threads
+from rseai.ops.threads import size_threads
 lm = load_model()
 rng = np.random.default_rng(0)
 y = rng.integers(0, 2, 400); explorer = RiskExplorer(y, np.clip(0.35 * y + 0.65 * rng.random(400), 0, 1))

@@ -29,7 +29,7 @@ def main() -> int:
     lm = load_model()
     facts = load_facts()
     subset = facts.groupby("kind", group_keys=False).sample(frac=QUESTIONS / len(facts), random_state=0)
-    run = dict(n_samples=5, seed=0, cache=False, progress=False)
+    run = dict(n_samples=5, seed=0, store_answers=False, progress=False)
     evaluate(lm, subset.head(2), **run)  # warm-up
     medians = interleaved_medians({"single": lambda: evaluate(lm, subset, batch_size=1, **run),
                                    "batched": lambda: evaluate(lm, subset, batch_size=16, **run)},
@@ -45,11 +45,11 @@ def main() -> int:
         return goals.finish()
     with tempfile.TemporaryDirectory() as cache:
         def full():
-            return evaluate(lm, facts, n_samples=5, seed=0, cache_dir=cache, progress=False)
+            return evaluate(lm, facts, n_samples=5, seed=0, answers_dir=cache, progress=False)
 
         first = median_seconds(full, repeat=1, warmup=0)  # one run: it fills the cache
         cached = median_seconds(full, repeat=REPEAT, warmup=0)
-        result = evaluate(lm, facts, n_samples=5, seed=0, cache_dir=cache, progress=False)
+        result = evaluate(lm, facts, n_samples=5, seed=0, answers_dir=cache, progress=False)
     summary = result.summary
     print(f"full probe set ({len(facts)} questions x 5 samples):")
     print(f"  first run       {first:7.1f} s   (goal < 240 s)")

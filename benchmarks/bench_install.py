@@ -32,7 +32,7 @@ from pathlib import Path
 
 from _goals import Goals
 
-from rseai.classroom.install import MODEL_PACKAGE, TORCH, torch_sources
+from rseai.ops.install import MODEL_PACKAGE, TORCH, torch_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,7 +80,7 @@ def _measure(tmp: Path) -> int:
                       "-w", dist, ROOT])
     (wheel,) = dist.glob("rseai-*.whl")
     pip = [sys.executable, "-m", "pip", "download", "-q", "-d", wheels]
-    index_args, where = torch_sources()  # as rseai.classroom.install: torch first, CPU-only on Linux
+    index_args, where = torch_sources()  # as rseai.ops.install: torch first, CPU-only on Linux
     print(where)
     download_s = _timed(pip + index_args + [TORCH])
     download_s += _timed(pip + ["--find-links", wheels, wheel])

@@ -31,11 +31,11 @@ def main() -> int:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from rseai.lm import cache as model_cache
     from rseai.lm import load_model
+    from rseai.ops import model_files
 
     goals = Goals("bench_lm")
-    path = model_cache.prepare(progress=False).path
+    path = model_files.prepare(progress=False).path
 
     def bare():
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)

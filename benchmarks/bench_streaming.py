@@ -83,7 +83,7 @@ def ask_section(goals, lm) -> None:
     goals.note("ask_speedup_vs_before", before / full,
                what="02 Ask now vs before (`ask` + `self_consistency`)",
                shown=f"{before * 1e3:.0f} ms before, x{before / full:.2f} faster")
-    from rseai.hallucination import ANSWERS_ENV
+    from rseai.ops.answer_store import ANSWERS_ENV
 
     saved = os.environ.get(ANSWERS_ENV)
     with tempfile.TemporaryDirectory() as folder:

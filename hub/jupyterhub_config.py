@@ -59,7 +59,7 @@ c.Spawner.mem_limit = env("RSEAI_HUB_MEMORY", "2G")
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 c.ClassroomSpawner.model_cache = env("RSEAI_CACHE", "/srv/rseai-cache")
-# Idle OpenMP threads sleep instead of spinning on a core another participant needs (rseai.lm.threads).
+# Idle OpenMP threads sleep instead of spinning on a core another participant needs (rseai.ops.threads).
 c.Spawner.environment = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
                          "OMP_WAIT_POLICY": "PASSIVE"}
 

@@ -88,13 +88,13 @@ def prepare_cache(cache: Path) -> None:
     """
     import platformdirs
 
-    from rseai.lm import cache as model_cache
+    from rseai.ops import model_files
 
-    name = f"{model_cache.MODEL_NAME}-v{model_cache.CACHE_FORMAT}"
+    name = f"{model_files.MODEL_NAME}-v{model_files.STORE_FORMAT}"
     target, own = cache / name, Path(platformdirs.user_cache_dir("rseai")) / name
-    if model_cache.check_cache(target) != "":
+    if model_files.check_model_files(target) != "":
         cache.mkdir(parents=True, exist_ok=True)
-        if own != target and model_cache.check_cache(own) == "":
+        if own != target and model_files.check_model_files(own) == "":
             shutil.copytree(own, target, dirs_exist_ok=True)
         else:
             env = dict(os.environ, RSEAI_CACHE=str(cache))

@@ -30,7 +30,7 @@ def _close_figures():
 @pytest.fixture
 def tiny_conversion(monkeypatch, smollm):
     """Replace the 30 s de-quantization with a tiny real Llama (same tokenizer), counting calls."""
-    from rseai.lm import cache as model_cache
+    from rseai.ops import model_files
 
     calls = []
 
@@ -38,7 +38,7 @@ def tiny_conversion(monkeypatch, smollm):
         calls.append(gguf)
         return tiny_llama(smollm.vocab_size), smollm.tokenizer
 
-    monkeypatch.setattr(model_cache, "_load_gguf", fake_load)
+    monkeypatch.setattr(model_files, "_load_gguf", fake_load)
     return calls
 
 

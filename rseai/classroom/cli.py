@@ -21,21 +21,21 @@ import sys
 def _prepare(args) -> int:
     import time
 
-    from rseai.lm import cache as model_cache
+    from rseai.ops import model_files
 
     verify = "full" if args.verify else "sample"
     start = time.perf_counter()
     try:
-        result = model_cache.prepare(progress=not args.quiet, verify=verify)
-    except model_cache.ModelSetupError as err:
+        result = model_files.prepare(progress=not args.quiet, verify=verify)
+    except model_files.ModelSetupError as err:
         print(f"rseai prepare: {err}", file=sys.stderr)
         return 1
     checked = (f" (every byte checked in {time.perf_counter() - start:.1f} s)"
                if args.verify and not result.converted else "")
     if result.converted:
-        print(f"Prepared {model_cache.MODEL_NAME} in {result.path} (was: {result.reason}).")
+        print(f"Prepared {model_files.MODEL_NAME} in {result.path} (was: {result.reason}).")
     else:
-        print(f"{model_cache.MODEL_NAME} is ready in {result.path}{checked}.")
+        print(f"{model_files.MODEL_NAME} is ready in {result.path}{checked}.")
     return 0
 
 
@@ -65,7 +65,7 @@ def _notebooks(args) -> int:
 
 def _lab(args) -> int:
     from rseai.classroom.copies import NotebookCopyError, folder_path
-    from rseai.classroom.lab import LabSetupError, prepare_lab, run_lab
+    from rseai.ops.lab import LabSetupError, prepare_lab, run_lab
 
     dest = args.dest if args.dest is not None else ("rseai-student-notebooks" if args.student
                                                     else "rseai-notebooks")
@@ -113,8 +113,8 @@ def _add_reach_commands(sub) -> None:
 # --- rseai bundle (issue 23: an offline installer folder for a room) --------------------------------
 
 def _bundle(args) -> int:
-    from rseai.classroom.bundle import BundleError, plan_bundle, write_bundle
-    from rseai.classroom.release import ReleaseError
+    from rseai.ops.bundle import BundleError, plan_bundle, write_bundle
+    from rseai.ops.release import ReleaseError
 
     try:
         plan = plan_bundle(args.dest, target_os=args.target_os, python=args.python, wheel=args.wheel)
@@ -136,7 +136,7 @@ def _bundle(args) -> int:
 
 
 def _add_bundle_command(sub) -> None:
-    from rseai.classroom.bundle import TARGETS
+    from rseai.ops.bundle import TARGETS
 
     bundle = sub.add_parser("bundle", help="write an offline installer folder (every wheel and the model)")
     bundle.add_argument("dest", help="a new or empty folder, e.g. on a USB stick")

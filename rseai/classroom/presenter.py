@@ -12,7 +12,7 @@ assigns them by one rule, so a new cell gets a sensible place without anyone thi
   made only of ``assert`` statements (checks, not content), which are *skipped* in the show;
 - everything under a ``Claims`` heading is *skipped*: it proves the text, it is not presented;
 - cells tagged ``notes`` are speaker *notes* (RISE's speaker view; student versions drop them);
-- the Colab set-up cell (tagged ``colab_setup``, ``rseai.classroom.colab``) is *skipped*: plumbing.
+- the Colab set-up cell (tagged ``colab_setup``, ``rseai.ops.colab``) is *skipped*: plumbing.
 
 ``add_slide_metadata(nb, notes=...)`` also inserts the instructor notes kept in
 ``rseai.classroom.notes`` after the heading they belong to (replacing earlier copies of the same

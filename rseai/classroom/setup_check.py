@@ -43,7 +43,7 @@ def check_python() -> Check:
 
 def check_platform(*, system: str | None = None, machine: str | None = None, python=None) -> Check:
     """This computer and Python in the README's support table; where not, what to do instead."""
-    from rseai.classroom.platforms import support
+    from rseai.ops.platforms import support
 
     verdict = support(system=system, machine=machine, python=python)
     found = verdict.message.split(":", 1)[0] if verdict.ok else verdict.message
@@ -63,8 +63,8 @@ def check_packages() -> list[Check]:
 
 def check_model(prompt: str = "The capital of France is"):
     """Prepare (if needed) and load the embedded model; return the check and the top-5 table."""
-    from rseai.lm import cache as model_cache
     from rseai.lm.model import load_model
+    from rseai.ops import model_files
 
     try:
         lm = load_model()
@@ -72,7 +72,7 @@ def check_model(prompt: str = "The capital of France is"):
     except Exception as err:  # any failure here is what the instructor needs to see, verbatim
         return Check("embedded model loads and answers", False, f"{type(err).__name__}: {err}",
                      "rseai prepare   (see README: Troubleshooting)"), None
-    found = f"{lm.name} from {model_cache.model_dir()}; top token {top['token'].iloc[0]!r}"
+    found = f"{lm.name} from {model_files.model_dir()}; top token {top['token'].iloc[0]!r}"
     return Check("embedded model loads and answers", True, found), top
 
 

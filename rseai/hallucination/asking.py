@@ -9,14 +9,8 @@
   temperature 0.7: at 1.0 this 135M model's samples scatter even when it knows the answer (on
   the 135-question probe set, 5 samples: mean agreement 0.09 at 1.0 vs 0.26 at 0.7, and the
   AUROC of low agreement as a detector of wrong answers 0.69 vs 0.78).
-- ``evaluate`` runs a probe set (``rseai.data.load_facts``) in batches: per question the greedy
-  answer, whether it is right, its confidence, and the share of samples agreeing with it; the
-  summary gives accuracy by kind and category, calibration (ECE) and the AUROC of low agreement
-  and of low confidence as detectors of wrong answers. Raw generations are cached on disk, per
-  user (``rseai.hallucination.probe``), keyed by the model's weights, package versions, decoding
-  code, question and every generation parameter, so a second run is instant; grading always
-  reruns, so fixing a matching rule needs no model.
-  ``grounded=True`` puts each row's reference ``passage`` in the prompt (a measured mitigation).
+
+A whole probe set runs through ``rseai.hallucination.probe.evaluate``.
 
 Left out: long-form answers, entailment models for grouping, retrieval from a real corpus.
 
@@ -37,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rseai import _checks
-from rseai.hallucination import matching as am
+from rseai.hallucination import matching
 from rseai.hallucination.answers import generate_answers, question_key
 
 __all__ = ["SYSTEM_PROMPT", "MAX_QUESTION_CHARS", "Answer", "Consistency", "ask", "self_consistency",
@@ -100,17 +94,17 @@ def answer_confidence(tokens, probs, *, question: str = "") -> tuple[float, list
         raise TypeError(f"tokens must be a list of str, got {_checks.show(tokens)}")
     for i, tok in enumerate(tokens):
         _checks.text(tok, name=f"tokens[{i}]")
-    _checks.text(question, name="question", max_chars=am.MAX_ANSWER_CHARS)
+    _checks.text(question, name="question", max_chars=matching.MAX_ANSWER_CHARS)
     if len(tokens) == 0:
         return 0.0, []
     probs = _checks.scores(probs, name="probs")
     if len(tokens) != probs.size:
         raise ValueError(f"tokens has {len(tokens)} entries but probs has {probs.size}")
-    seen = set(am.normalize(question)) | am.FILLER_WORDS
+    seen = set(matching.normalize(question)) | matching.FILLER_WORDS
     mask = [False] * len(tokens)
     for word in _words(tokens):
         text = "".join(tokens[i] for i in word).replace("␣", " ")
-        normal = am.normalize(text)
+        normal = matching.normalize(text)
         if normal and not set(normal) <= seen:
             for i in word:
                 mask[i] = True
@@ -197,7 +191,7 @@ class Consistency:
         n = len(self.answers)
         shortest = [min((self.answers[i] for i in g), key=len) for g in self.groups]
         return pd.DataFrame({"answer": [self.answers[g[0]] for g in self.groups],
-                             "gist": [am.gist(a, question=self.question) for a in shortest],
+                             "gist": [matching.gist(a, question=self.question) for a in shortest],
                              "count": [len(g) for g in self.groups],
                              "share": [len(g) / n for g in self.groups],
                              "members": [[self.answers[i] for i in g] for g in self.groups]})
@@ -245,7 +239,7 @@ def consistency_from(question: str, greedy, samples) -> Consistency:
 
 
 def _consistency(question: str, greedy, answers: list[str]) -> Consistency:
-    groups = am.group_answers(answers, question=question)
+    groups = matching.group_answers(answers, question=question)
     shares = np.array([len(g) / len(answers) for g in groups])
     return Consistency(question, _answer(question, greedy), answers, groups,
                        float(shares.max()), float(-(shares * np.log2(shares)).sum() + 0.0))

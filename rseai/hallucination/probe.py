@@ -1,26 +1,17 @@
-"""Run a probe set through a model: batched answers, grading, calibration, detectors, a disk cache.
+"""Run a probe set through a model: batched answers, grading, calibration and detectors.
 
-``evaluate(model, facts)`` (re-exported by ``rseai.hallucination.asking``) asks every question once
-greedily and ``n_samples`` times by sampling, in batches, with a progress bar. It grades each
-greedy answer (``is_correct`` for a fact, ``rejects_premise`` for a false premise) and scores
+``evaluate(model, facts)`` asks every question once greedily and ``n_samples`` times by sampling,
+in batches, with a progress bar. It grades each greedy answer (``is_correct`` for a fact,
+``rejects_premise`` for a false premise) and scores
 
-- ``confidence``: the probability of the answer's own words (``hallucination.answer_confidence``);
+- ``confidence``: the probability of the answer's own words (``asking.answer_confidence``);
 - ``agreement``: the share of the samples that say the same as the greedy answer.
 
 The summary reports accuracy (overall, per kind, per category), mean confidence, the expected
 calibration error of ``confidence`` and the AUROC of ``1 - agreement``, ``1 - confidence`` and
-``1 - confidence_per_token`` as detectors of wrong answers (``rseai.hallucination.calibration``).
-
-Raw generations are cached, one JSON file per question, named by a hash of the question,
-passage, every generation parameter and what makes the answers: the model's name and weights
-sha256 (``rseai.lm.cache.weights_sha256``), the tokenizer (its serialized form, hashed once per
-tokenizer object, and chat template), the versions of rseai, transformers and torch, and the
-source of the decoding code (``DECODING_MODULES``). The cache is per user and writable:
-``$RSEAI_ANSWERS``, else ``answers/`` in the user's cache folder. ``$RSEAI_SHARED_ANSWERS``, if
-set, names a folder that is read but never written (an instructor's run before class, shared
-read-only on a hub). This cache is the module's only file output; if it cannot be written,
-``evaluate`` warns and goes on. ``load_answers`` / ``save_answers`` read and write one entry
-(notebook 02's Ask widget keeps its answers there too).
+``1 - confidence_per_token`` as detectors of wrong answers. Generations are kept in the answer
+store (``rseai.ops.answer_store``), so a second run is instant and grading always reruns; if the
+store cannot be written, ``evaluate`` warns and goes on.
 
 Example
 -------
@@ -32,30 +23,16 @@ Example
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import json
-import os
-import re
 import warnings
-import weakref
 from dataclasses import dataclass
-from importlib import metadata
-from pathlib import Path
 
 import numpy as np
 
 from rseai import _checks
-from rseai.hallucination import calibration
-from rseai.hallucination import matching as am
-from rseai.hallucination.answers import AnswerText, QuestionOutput, generate_answers, question_key
+from rseai.hallucination import calibration, matching
+from rseai.hallucination.answers import generate_answers, question_key
+from rseai.ops.answer_store import ANSWERS_ENV, AnswerStore, generation_settings
 
-CACHE_VERSION = 2
-ANSWERS_ENV = "RSEAI_ANSWERS"
-SHARED_ANSWERS_ENV = "RSEAI_SHARED_ANSWERS"  # optional, read-only: answers an instructor made
-# The code that turns a prompt into answers: a change to any of these files misses the cache.
-DECODING_MODULES = ("rseai.lm.model", "rseai.lm.decode", "rseai.lm.sampling", "rseai.hallucination.answers")
-KEYED_PACKAGES = ("rseai", "transformers", "torch")
 
 @dataclass
 class EvaluationResult:
@@ -64,169 +41,23 @@ class EvaluationResult:
     table: object  # pandas DataFrame
     summary: dict
     by_category: object  # pandas DataFrame
-    n_generated: int  # questions the model had to answer (not found in the cache)
+    n_generated: int  # questions the model had to answer (not found in the answer store)
 
 
 def grade(answer: str, *, kind: str, accepted) -> bool:
     """Right answer? A fact must match ``accepted``; a false premise must be rejected."""
     if kind == "false_premise":
-        return am.rejects_premise(answer)
-    return am.is_correct(answer, accepted)
+        return matching.rejects_premise(answer)
+    return matching.is_correct(answer, accepted)
 
 
 def _accepted(row) -> list[str]:
     return [row["answer"]] + [a.strip() for a in row["aliases"].split("|") if a.strip()]
 
 
-def answers_root() -> Path:
-    """Where ``evaluate`` writes answers: ``$RSEAI_ANSWERS``, else ``answers/`` in the user cache."""
-    override = os.environ.get(ANSWERS_ENV)
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("rseai")) / "answers"
-
-
-def cache_key(model) -> dict:
-    """What makes a model's answers: name, weights, tokenizer, package versions, decoding code."""
-    from rseai.lm.cache import weights_sha256
-
-    source = getattr(model.model, "name_or_path", "")
-    if source and Path(source).is_dir():
-        weights = weights_sha256(source)
-    else:  # a model built in memory: hash its parameters
-        import torch
-
-        digest = hashlib.sha256()
-        for name, tensor in sorted(model.model.state_dict().items()):
-            raw = tensor.detach().cpu().contiguous().reshape(-1).view(torch.uint8)
-            digest.update(f"{name}:{tensor.dtype}:{tuple(tensor.shape)}".encode())
-            digest.update(raw.numpy().tobytes())
-        weights = digest.hexdigest()
-    code = hashlib.sha256()
-    for module in DECODING_MODULES:
-        text = Path(importlib.util.find_spec(module).origin).read_bytes()
-        code.update(module.encode() + b"\0" + text.replace(b"\r\n", b"\n") + b"\0")
-    return {"model": model.name, "weights_sha256": weights,
-            "tokenizer_sha256": _tokenizer_sha256(model.tokenizer), "code_sha256": code.hexdigest(),
-            "versions": {p: metadata.version(p) for p in KEYED_PACKAGES},
-            "version": CACHE_VERSION}
-
-
-_TOKENIZER_DIGESTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _tokenizer_sha256(tokenizer) -> str:
-    """sha256 of the tokenizer (vocabulary, merges, normalizer) and its chat template.
-
-    The serialized form is hashed once per tokenizer object, and again when its length changes (an
-    added token); an in-place change that keeps the length (a new normalizer) is not seen: load
-    the changed tokenizer as a new object. A tokenizer that cannot be memoised is hashed each call.
-    """
-    backend = getattr(tokenizer, "backend_tokenizer", None)
-
-    def digest() -> str:
-        spec = backend.to_str() if backend is not None else repr(sorted(tokenizer.get_vocab().items()))
-        return hashlib.sha256(spec.encode()).hexdigest()
-
-    size = len(tokenizer)
-    try:
-        if _TOKENIZER_DIGESTS.get(tokenizer, (None,))[0] != size:
-            _TOKENIZER_DIGESTS[tokenizer] = (size, digest())
-        whole = _TOKENIZER_DIGESTS[tokenizer][1]
-    except TypeError:  # not hashable or not weakly referable
-        whole = digest()
-    template = str(getattr(tokenizer, "chat_template", None))
-    return hashlib.sha256(f"{whole}\0{template}".encode()).hexdigest()
-
-
-def _cache_name(key: dict, prompt: str, params: dict) -> str:
-    blob = json.dumps({**key, "prompt": prompt, **params}, sort_keys=True)
-    return f"{hashlib.sha256(blob.encode()).hexdigest()[:32]}.json"
-
-
-def _save(path: Path, out) -> None:
-    data = {"greedy": out.greedy.__dict__, "samples": [s.text for s in out.samples]}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(data))
-        tmp.replace(path)  # never a half-written file
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _load(path: Path):
-    try:
-        data = json.loads(path.read_text())
-        return AnswerText(**data["greedy"]), list(data["samples"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing or damaged: generated again
-
-
-def _answer_folders(model_name: str, cache_dir) -> tuple[Path, list[Path]]:
-    """The folder to write, and the folders to read (the written one first)."""
-    if cache_dir is not None:
-        return Path(cache_dir), [Path(cache_dir)]
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", model_name)
-    mine, shared = answers_root() / safe, os.environ.get(SHARED_ANSWERS_ENV)
-    return mine, [mine] + ([Path(shared).expanduser() / safe] if shared else [])
-
-
-def _params(n_samples, seed, temperature, max_new_tokens) -> dict:
-    """The generation parameters that name a cache entry (with the model's key and the prompt)."""
-    return {"n_samples": int(n_samples), "seed": int(seed), "temperature": float(temperature),
-            "max_new_tokens": int(max_new_tokens)}
-
-
-def _checked_params(model, prompt, n_samples, seed, temperature, max_new_tokens) -> dict:
-    from rseai.hallucination.asking import MAX_NEW_TOKENS, MAX_SAMPLES, check_model
-
-    check_model(model)
-    _checks.text(prompt, name="prompt", allow_empty=False)
-    return _params(_checks.integer(n_samples, name="n_samples", low=1, high=MAX_SAMPLES), _checks.seed(seed),
-                   _checks.temperature(temperature, allow_zero=False),
-                   _checks.integer(max_new_tokens, name="max_new_tokens", low=1, high=MAX_NEW_TOKENS))
-
-
-def load_answers(model, prompt: str, *, n_samples: int, seed: int, temperature: float,
-                 max_new_tokens: int, cache_dir=None):
-    """The cached answers to ``prompt`` for these parameters (as ``evaluate`` stores them), or None.
-
-    Returns ``(greedy, samples)``: an ``AnswerText`` and a list of ``n_samples`` texts; None when
-    nothing (or a damaged entry) is cached. ``cache_dir`` as in ``evaluate``.
-    """
-    params = _checked_params(model, prompt, n_samples, seed, temperature, max_new_tokens)
-    cache_dir = None if cache_dir is None else _checks.folder(cache_dir, name="cache_dir")
-    name = _cache_name(cache_key(model), prompt, params)
-    for folder in _answer_folders(model.name, cache_dir)[1]:
-        hit = _load(folder / name)
-        if hit is not None and len(hit[1]) == params["n_samples"]:
-            return hit
-    return None
-
-
-def save_answers(model, prompt: str, greedy, samples, *, seed: int, temperature: float,
-                 max_new_tokens: int, cache_dir=None) -> bool:
-    """Store ``greedy`` (an ``AnswerText``) and ``samples`` (texts) for ``load_answers``.
-
-    Returns False, and writes nothing, when the cache folder is not writable.
-    """
-    params = _checked_params(model, prompt, len(samples), seed, temperature, max_new_tokens)
-    cache_dir = None if cache_dir is None else _checks.folder(cache_dir, name="cache_dir")
-    folder = _answer_folders(model.name, cache_dir)[0]
-    out = QuestionOutput(greedy=greedy, samples=[AnswerText(str(s)) for s in samples])
-    try:
-        _save(folder / _cache_name(cache_key(model), prompt, params), out)
-    except OSError:
-        return False
-    return True
-
-
 def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: float = 0.7,
              grounded: bool = False, batch_size: int = 16, max_new_tokens: int = 24,
-             cache: bool = True, cache_dir=None, progress: bool = True) -> EvaluationResult:
+             store_answers: bool = True, answers_dir=None, progress: bool = True) -> EvaluationResult:
     """Answer, grade and score every question of ``facts`` (see the module docstring).
 
     Parameters
@@ -237,8 +68,8 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     n_samples : int >= 1, sampled answers per question; seed : int; temperature : float in (0, 5]
     grounded : bool, put each row's ``passage`` before the question
     batch_size : int, questions per batch (each brings ``1 + n_samples`` rows)
-    cache : bool, cache_dir : None (``answers_root()/<model>``, see the module docstring) or a
-        folder to read and write
+    store_answers : bool, read and write the answer store; answers_dir : None (the user's store,
+        ``rseai.ops.answer_store``) or a folder to read and write
     progress : bool, show a tqdm progress bar
 
     Returns
@@ -253,25 +84,16 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     from tqdm.auto import tqdm
 
     from rseai import data
-    from rseai.hallucination.asking import (
-        MAX_NEW_TOKENS,
-        MAX_SAMPLES,
-        answer_confidence,
-        build_prompt,
-        check_model,
-        check_question,
-    )
+    from rseai.hallucination.asking import answer_confidence, build_prompt, check_question
 
-    check_model(model)
-    n_samples = _checks.integer(n_samples, name="n_samples", low=1, high=MAX_SAMPLES)
-    seed = _checks.seed(seed)
-    temperature = _checks.temperature(temperature, allow_zero=False)
+    settings = generation_settings(model, "a prompt", n_samples=n_samples, seed=seed,
+                                   temperature=temperature, max_new_tokens=max_new_tokens)
     batch_size = _checks.integer(batch_size, name="batch_size", low=1)
-    max_new_tokens = _checks.integer(max_new_tokens, name="max_new_tokens", low=1, high=MAX_NEW_TOKENS)
     grounded = _checks.flag(grounded, name="grounded")
-    cache = _checks.flag(cache, name="cache")
+    store_answers = _checks.flag(store_answers, name="store_answers")
     progress = _checks.flag(progress, name="progress")
-    cache_dir = None if cache_dir is None else _checks.folder(cache_dir, name="cache_dir")
+    if answers_dir is not None:
+        _checks.folder(answers_dir, name="answers_dir")
     facts = data.check_facts(facts, name="facts")
     if grounded and ("passage" not in facts.columns or (facts["passage"] == "").any()):
         raise ValueError("grounded=True needs a non-empty 'passage' column in facts")
@@ -279,17 +101,8 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
         check_question(q)
     passages = facts["passage"] if grounded else [""] * len(facts)
     prompts = [build_prompt(model, q, passage=p) for q, p in zip(facts["question"], passages)]
-    params = _params(n_samples, seed, temperature, max_new_tokens)
-    names: dict[int, str] = {}
-    if cache:
-        key = cache_key(model)
-        folder, readable = _answer_folders(model.name, cache_dir)
-        names = {i: _cache_name(key, p, params) for i, p in enumerate(prompts)}
-    results: dict[int, tuple] = {}
-    for i, name in names.items():
-        hit = next((h for f in readable if (h := _load(f / name)) is not None), None)
-        if hit is not None and len(hit[1]) == n_samples:  # a damaged entry is generated again
-            results[i] = hit
+    store = AnswerStore(model, folder=answers_dir) if store_answers else None
+    results = {i: hit for i, p in enumerate(prompts) if store and (hit := store.get(p, settings))}
     todo = [i for i in range(len(prompts)) if i not in results]
     unwritable = None
     # Similar lengths share a batch (less padding); the order is fixed by the facts, so reruns match.
@@ -299,18 +112,17 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
             batch = todo[start:start + batch_size]
             outs = generate_answers(model, [prompts[i] for i in batch],
                                     keys=[question_key(facts["question"][i]) for i in batch],
-                                    n_samples=n_samples, temperature=temperature,
-                                    max_new_tokens=max_new_tokens, seed=seed)
+                                    **settings)
             for i, out in zip(batch, outs):
                 results[i] = (out.greedy, [s.text for s in out.samples])
-                if cache and unwritable is None:
+                if store and unwritable is None:
                     try:
-                        _save(folder / names[i], out)
+                        store.put(prompts[i], settings, *results[i])
                     except OSError as err:
-                        unwritable = err  # answers still come back, just not cached
+                        unwritable = err  # answers still come back, just not stored
             bar.update(len(batch))
     if unwritable is not None:
-        warnings.warn(f"answers were not cached: {folder} is not writable "
+        warnings.warn(f"answers were not stored: {store.folder} is not writable "
                       f"({unwritable.strerror or unwritable}); set {ANSWERS_ENV} to a writable folder",
                       stacklevel=2)
     rows = []
@@ -325,7 +137,7 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
             "confidence": confidence,
             "own_tokens": n_own,
             "confidence_per_token": confidence ** (1 / n_own),  # geometric mean: length-free
-            "agreement": float(np.mean([am.same_answer(s, greedy.text, question=row["question"])
+            "agreement": float(np.mean([matching.same_answer(s, greedy.text, question=row["question"])
                                         for s in samples])),
             "samples": samples,
             "sample_correct": float(np.mean([grade(s, kind=row["kind"], accepted=accepted)

@@ -24,7 +24,7 @@ from collections import defaultdict
 import ipywidgets as w
 
 from rseai import _checks
-from rseai.hallucination import asking, plots, probe
+from rseai.hallucination import asking, plots
 from rseai.hallucination.answers import AnswerText
 from rseai.hallucination.matching import group_answers
 from rseai.hallucination.plots import (
@@ -33,6 +33,7 @@ from rseai.hallucination.plots import (
     answer_html,
     streaming_answer_html,
 )
+from rseai.ops import answer_store
 from rseai.style import FigureView, MessageArea
 
 MAX_NEW_TOKENS = 24  # a short answer (the default of ``self_consistency``)
@@ -44,7 +45,7 @@ class AskWidget(w.VBox):
 
     One batch gives the greedy answer and the samples. The greedy answer appears token by token
     as it is generated (then coloured by probability); the agreement meter counts up as each
-    sample finishes. Answers are kept in the answer cache (``rseai.hallucination.probe``,
+    sample finishes. Answers are kept in the answer store (``rseai.ops.answer_store``,
     ``cache=True``), so a question asked before with the same settings shows at once.
     ``state`` holds the last answer, agreement, verdict, samples and whether they came from the
     cache; after an error it is empty and the old answer is cleared, so nothing stale stands
@@ -90,7 +91,7 @@ class AskWidget(w.VBox):
             question = asking.check_question(self.question.value)
             prompt = asking.build_prompt(self.lm, question)
             options = dict(seed=self.seed, temperature=temperature, max_new_tokens=MAX_NEW_TOKENS)
-            hit = probe.load_answers(self.lm, prompt, n_samples=n, **options) if self.cache else None
+            hit = answer_store.load_answers(self.lm, prompt, n_samples=n, **options) if self.cache else None
             if hit is not None:
                 check = asking.consistency_from(question, *hit)
             else:
@@ -100,7 +101,7 @@ class AskWidget(w.VBox):
                                                 on_step=_Stream(self, question=question, n=n))
                 if self.cache:
                     greedy = AnswerText(check.greedy.text, check.greedy.tokens, check.greedy.probs)
-                    probe.save_answers(self.lm, prompt, greedy, check.answers, **options)
+                    answer_store.save_answers(self.lm, prompt, greedy, check.answers, **options)
             self.state = {"answer": check.greedy.text, "agreement": check.agreement, "verdict": check.verdict,
                           "samples": check.answers, "cached": hit is not None}
             self.answer.value = answer_html(check.greedy)

@@ -27,11 +27,11 @@ from pathlib import Path
 import numpy as np
 
 from rseai import _checks
-from rseai.lm import cache as model_cache
 from rseai.lm import sampling
 from rseai.lm.decode import FilteredDraw, decode_batch
 from rseai.lm.results import Generation, NextTokenDistribution, readable_token
-from rseai.lm.threads import size_threads
+from rseai.ops import model_files
+from rseai.ops.threads import size_threads
 
 __all__ = ["load_model", "LanguageModel", "ModelNotFoundError", "MAX_PROMPT_TOKENS"]
 
@@ -53,7 +53,7 @@ def load_model(name: str | None = None, *, device: str = "auto", allow_download:
     ----------
     name : None, a Hugging Face model id or a local folder
         ``None`` is the embedded SmolLM2-135M-Instruct, prepared once into the cache
-        (``rseai prepare``; see ``rseai.lm.cache``).
+        (``rseai prepare``; see ``rseai.ops.model_files``).
     device : "auto", "cpu", "cuda", "cuda:N" or "mps"
         "auto" uses CUDA when present, else the CPU.
     allow_download : bool
@@ -65,10 +65,10 @@ def load_model(name: str | None = None, *, device: str = "auto", allow_download:
         raise TypeError(f"name must be None (the embedded model), a model id or a folder, got {name!r}")
     if not isinstance(allow_download, bool):
         raise TypeError(f"allow_download must be True or False, got {allow_download!r}")
-    size_threads()  # this kernel's share of the CPUs, before torch first loads (rseai.lm.threads)
+    size_threads()  # this kernel's share of the CPUs, before torch first loads (rseai.ops.threads)
     device = _resolve_device(device)
     if name is None:
-        folder, label = model_cache.prepare().path, model_cache.MODEL_NAME
+        folder, label = model_files.prepare().path, model_files.MODEL_NAME
     else:
         folder, label = _model_folder(name, allow_download=allow_download), name
     model, tokenizer = _from_pretrained(folder, embedded=name is None)
@@ -161,7 +161,7 @@ def _from_pretrained(folder: Path, *, embedded: bool):
     except (OSError, ValueError, SafetensorError) as err:
         detail = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
         if embedded:
-            raise model_cache.ModelSetupError(
+            raise model_files.ModelSetupError(
                 f"The prepared model in {str(folder)!r} cannot be loaded ({detail}): it is damaged. "
                 "Run `rseai prepare --verify`, which checks every byte and rebuilds it (on a shared "
                 "read-only cache, ask whoever manages it to run that).") from None
@@ -190,7 +190,7 @@ def _check_finite(model, folder: Path, *, embedded: bool) -> None:
         return
     where = f"{bad[0]}{f' and {len(bad) - 1} more' if len(bad) > 1 else ''}"
     if embedded:
-        raise model_cache.ModelSetupError(
+        raise model_files.ModelSetupError(
             f"The prepared model in {str(folder)!r} has NaN, infinite or absurd weights ({where}): the "
             "cache is damaged. Run `rseai prepare --verify`, which checks every byte and rebuilds it "
             "(on a shared "

@@ -4,8 +4,9 @@ import pandas as pd
 import pytest
 
 from rseai import data
-from rseai.hallucination import answer_confidence, ask, check_question, evaluate, self_consistency
+from rseai.hallucination import answer_confidence, ask, evaluate, self_consistency
 from rseai.hallucination.answers import question_key, sentence_finished
+from rseai.hallucination.asking import check_question
 from rseai.hallucination.probe import grade, summarize
 
 FIVE = ["What is the chemical symbol for gold?", "What is the capital of Japan?",
@@ -118,7 +119,7 @@ def test_self_consistency_on_the_real_model(smollm):
 
 def test_evaluate_end_to_end_with_cache(smollm, tmp_path):
     facts = data.load_facts().set_index("question").loc[FIVE].reset_index()
-    first = evaluate(smollm, facts, n_samples=3, seed=0, cache_dir=tmp_path, progress=False)
+    first = evaluate(smollm, facts, n_samples=3, seed=0, answers_dir=tmp_path, progress=False)
     assert first.n_generated == 5 and len(list(tmp_path.glob("*.json"))) == 5
     t = first.table
     assert list(t["question"]) == FIVE
@@ -127,12 +128,13 @@ def test_evaluate_end_to_end_with_cache(smollm, tmp_path):
     assert t["agreement"].between(0, 1).all() and t["confidence"].between(0, 1).all()
     assert (t["samples"].map(len) == 3).all()
     assert 0 <= first.summary["ece"] <= 1 and first.summary["n_false_premise"] == 1
-    second = evaluate(smollm, facts, n_samples=3, seed=0, cache_dir=tmp_path, progress=False)
+    second = evaluate(smollm, facts, n_samples=3, seed=0, answers_dir=tmp_path, progress=False)
     assert second.n_generated == 0
     pd.testing.assert_frame_equal(first.table, second.table)
-    other = evaluate(smollm, facts.head(1), n_samples=3, seed=1, cache_dir=tmp_path, progress=False)
+    other = evaluate(smollm, facts.head(1), n_samples=3, seed=1, answers_dir=tmp_path, progress=False)
     assert other.n_generated == 1                        # a new seed is a new cache key
-    grounded = evaluate(smollm, facts.head(2), n_samples=2, grounded=True, cache=False, progress=False)
+    grounded = evaluate(smollm, facts.head(2), n_samples=2, grounded=True, store_answers=False,
+                        progress=False)
     assert grounded.n_generated == 2
 
 
@@ -191,8 +193,8 @@ def test_cache_dir_that_is_a_file_is_named(smollm, tmp_path):
     path = tmp_path / "answers.json"
     path.write_text("{}")
     # was FileExistsError
-    with pytest.raises(ValueError, match="cache_dir must be a folder, got .*answers.json"):
-        evaluate(smollm, data.load_facts().head(1), cache_dir=path, progress=False)
+    with pytest.raises(ValueError, match="answers_dir must be a folder, got .*answers.json"):
+        evaluate(smollm, data.load_facts().head(1), answers_dir=path, progress=False)
 
 
 def test_check_facts_on_an_all_empty_aliases_column_is_quiet():
@@ -210,17 +212,20 @@ def test_a_cached_answer_without_samples_is_regenerated(smollm, tmp_path):
     import json
 
     facts = data.load_facts().set_index("question").loc[FIVE[:1]].reset_index()
-    first = evaluate(smollm, facts, n_samples=2, seed=0, cache_dir=tmp_path, max_new_tokens=8, progress=False)
+    first = evaluate(smollm, facts, n_samples=2, seed=0, answers_dir=tmp_path, max_new_tokens=8,
+                     progress=False)
     [path] = tmp_path.glob("*.json")
     damaged = json.loads(path.read_text()) | {"samples": []}
     path.write_text(json.dumps(damaged))
-    again = evaluate(smollm, facts, n_samples=2, seed=0, cache_dir=tmp_path, max_new_tokens=8, progress=False)
+    again = evaluate(smollm, facts, n_samples=2, seed=0, answers_dir=tmp_path, max_new_tokens=8,
+                     progress=False)
     assert again.n_generated == 1  # was a calibration error about NaN scores
     pd.testing.assert_frame_equal(first.table, again.table)
 
 
 def test_consistency_from_answers_generated_before(smollm):
-    from rseai.hallucination import AnswerText, consistency_from
+    from rseai.hallucination.answers import AnswerText
+    from rseai.hallucination.asking import consistency_from
 
     q = "What is the chemical symbol for gold?"
     fresh = self_consistency(smollm, q, n=3, seed=0)

@@ -40,7 +40,7 @@ def test_permission_denied_for_b_files_from_a_kernel(hub, kernels):
 
 def test_the_shared_model_cache_cannot_be_written(hub, kernels):
     ka, _, _ = kernels
-    find = ka.execute("import os; from rseai.lm.cache import model_dir; print(model_dir())")
+    find = ka.execute("import os; from rseai.ops.model_files import model_dir; print(model_dir())")
     folder = find.stdout.strip()
     assert folder.startswith(str(hub.folder / "cache")), find
     for code in (f"open({folder + '/model.safetensors'!r}, 'r+b')",
@@ -53,7 +53,7 @@ def test_the_shared_model_cache_cannot_be_written(hub, kernels):
 
 def test_a_kernel_sizes_its_threads_to_its_share(kernels):
     ka, _, _ = kernels
-    result = ka.execute("from rseai.lm.threads import size_threads\nprint(size_threads().describe())")
+    result = ka.execute("from rseai.ops.threads import size_threads\nprint(size_threads().describe())")
     assert result.stdout.strip() == "1 thread: CPU_LIMIT=1.0", result
 
 

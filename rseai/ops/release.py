@@ -1,8 +1,8 @@
 """A release of rseai from a clone: the wheel and the sdist, built offline; what ``make dist`` runs.
 
-``python -m rseai.classroom.release DEST [--handout]`` (``make dist``, ``make dist HANDOUT=1``):
+``python -m rseai.ops.release DEST [--handout]`` (``make dist``, ``make dist HANDOUT=1``):
 
-1. the project's home (``rseai.classroom.home``): while it is the placeholder it refuses, since
+1. the project's home (``rseai.ops.home``): while it is the placeholder it refuses, since
    a release would send people to an address that does not exist, unless ``--handout`` says
    this is a private hand-out (the notebooks' Colab line and cell then say "the wheel your
    instructor gave you", and the README leads with the bundle and the wheel);
@@ -12,7 +12,7 @@
    builds the sdist there with setuptools' own build hooks (no isolation, so no network), then
    builds the wheel *from the unpacked sdist*, which proves the sdist is complete; both go to DEST.
 
-``make dist`` then checks them with tests/classroom/test_wheel.py (the wheel in a fresh virtual
+``make dist`` then checks them with tests/ops/test_wheel.py (the wheel in a fresh virtual
 environment with no source tree runs notebook 03). ``build_wheel`` is the quick wheel that
 ``rseai bundle`` takes from a clone. Leaves out: uploading anything.
 
@@ -33,7 +33,7 @@ import tempfile
 from pathlib import Path
 
 from rseai import __version__
-from rseai.classroom.home import PYPROJECT, project_home
+from rseai.ops.home import PYPROJECT, project_home
 
 ROOT = PYPROJECT.parent
 SOURCES = ["pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "CHANGELOG.md",
@@ -64,8 +64,8 @@ def check_generated(root: Path = ROOT) -> None:
     """The notebooks' Colab line and cell and the README's commands agree with the setting."""
     import nbformat
 
-    from rseai.classroom.colab import CELL_TAG, colab_badge, colab_cell_source
-    from rseai.classroom.home import apply_readme
+    from rseai.ops.colab import CELL_TAG, colab_badge, colab_cell_source
+    from rseai.ops.home import apply_readme
 
     stale = []
     for path in sorted((root / "notebooks").glob("*.ipynb")):
@@ -125,7 +125,7 @@ def build(dest: str | Path, *, root: Path = ROOT) -> tuple[Path, Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rseai.classroom.release",
+    parser = argparse.ArgumentParser(prog="python -m rseai.ops.release",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("dest", nargs="?", default="dist",
                         help="folder for the wheel and sdist (default: dist)")

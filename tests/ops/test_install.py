@@ -1,4 +1,4 @@
-"""rseai.classroom.install: the stdlib-only set-up (``make install``; Windows without make)."""
+"""rseai.ops.install: the stdlib-only set-up (``make install``; Windows without make)."""
 
 import ast
 import os
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rseai.classroom import install
+from rseai.ops import install
 
 SOURCE = Path(install.__file__)
 
@@ -33,10 +33,10 @@ def test_main_with_an_old_python_exits_1_with_the_message(monkeypatch, capsys, t
     assert not (tmp_path / "v").exists()  # stopped before creating anything
 
 
-def test_the_model_file_is_the_release_the_cache_expects():
-    from rseai.lm import cache
+def test_the_model_file_is_the_release_the_model_store_expects():
+    from rseai.ops import model_files
 
-    assert install.MODEL_PACKAGE == f"{cache.PACKAGE}=={cache.PACKAGE_VERSION}"
+    assert install.MODEL_PACKAGE == f"{model_files.PACKAGE}=={model_files.PACKAGE_VERSION}"
 
 
 def test_torch_comes_from_the_cpu_index_on_linux_only(monkeypatch):
@@ -71,7 +71,7 @@ def test_the_module_uses_the_standard_library_only():
         names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
         outside = {n for n in names if n.split(".")[0] not in sys.stdlib_module_names}
-        assert outside <= {"__future__", "rseai.classroom.platforms"}, (source.name, outside)
+        assert outside <= {"__future__", "rseai.ops.platforms"}, (source.name, outside)
 
 
 def test_a_failed_torch_install_stops_with_pip_s_words_and_a_hint(monkeypatch, capsys, tmp_path):
@@ -116,7 +116,7 @@ def test_a_computer_in_the_table_passes_on_the_oldest_and_newest_python(system, 
 
 
 def test_an_intel_mac_stops_before_creating_anything(monkeypatch, capsys, tmp_path):
-    from rseai.classroom import platforms
+    from rseai.ops import platforms
 
     monkeypatch.setattr(platforms._platform, "system", lambda: "Darwin")
     monkeypatch.setattr(platforms._platform, "machine", lambda: "x86_64")

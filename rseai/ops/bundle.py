@@ -11,9 +11,9 @@ What DEST holds, for one kind of laptop (Windows x64, macOS 14+ on Apple silicon
 How: ``pip download --only-binary :all: --platform TAG --python-version X.Y --implementation cp``.
 pip evaluates environment markers for the machine it runs on, not the target (a Windows bundle
 made on Linux would lack colorama and pywinpty and carry Linux's CUDA packages), so pip runs with
-its marker environment set to the target's (``_PIP``); tests/classroom/test_bundle.py checks the
+its marker environment set to the target's (``_PIP``); tests/ops/test_bundle.py checks the
 result against ``uv pip compile --python-platform``. On Linux torch comes from PyTorch's CPU-only
-index when it can be reached (``rseai.classroom.install.torch_sources``). Everything is written
+index when it can be reached (``rseai.ops.install.torch_sources``). Everything is written
 into ``DEST.partial`` and renamed to DEST at the end; a failure removes it, so no half-written
 bundle is left. The rseai wheel comes from ``--wheel PATH`` or, in a clone, is built from it.
 
@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rseai import __version__
-from rseai.classroom.home import in_a_clone
-from rseai.classroom.install import MIN_PYTHON, MODEL_PACKAGE, torch_sources
-from rseai.classroom.platforms import PYTHONS
+from rseai.ops.home import in_a_clone
+from rseai.ops.install import MIN_PYTHON, MODEL_PACKAGE, torch_sources
+from rseai.ops.platforms import PYTHONS
 
 # the newest CPython whose wheels rseai's bounds resolve (the support table, README: Which computers)
 NEWEST_PYTHON = tuple(int(part) for part in PYTHONS[-1].split("."))
@@ -242,7 +242,7 @@ def write_bundle(plan: BundlePlan) -> dict:
     (partial / _PARTIAL).write_text("rseai bundle writes here, then renames the folder\n")
     try:
         if plan.wheel is None:
-            from rseai.classroom.release import build_wheel
+            from rseai.ops.release import build_wheel
 
             wheel = build_wheel(wheels)
         else:

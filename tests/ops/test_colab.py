@@ -1,8 +1,8 @@
-"""rseai.classroom.colab and .home: the Colab link and first cell, a no-op anywhere but Colab,
+"""rseai.ops.colab and .home: the Colab link and first cell, a no-op anywhere but Colab,
 generated (with the README's install commands) from the one setting of the project's home.
 
 The cell's Colab path itself (pip install, model, cache, widget manager; Colab's torch kept) runs
-in a fresh virtual environment in tests/classroom/test_wheel.py.
+in a fresh virtual environment in tests/ops/test_wheel.py.
 """
 
 import os
@@ -20,10 +20,10 @@ import nbformat
 import pytest
 
 from rseai import __version__
-from rseai.classroom import colab, home
 from rseai.classroom.presenter import add_slide_metadata, notes_for, slide_types
 from rseai.classroom.student import student_notebook
 from rseai.data import notebooks_dir
+from rseai.ops import colab, home
 
 NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
 ROOT = Path(__file__).resolve().parents[2]

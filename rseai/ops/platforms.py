@@ -1,10 +1,10 @@
 """Which computers rseai installs on: the support matrix, and what to say on one outside it. Stdlib only.
 
 One source of truth for four things: the README's table "Which computers" (``readme_table``;
-tests/test_platforms.py checks the README holds exactly that), the resolution test (it resolves
+tests/ops/test_platforms.py checks the README holds exactly that), the resolution test (it resolves
 ``pyproject.toml`` from PyPI's binary wheels for every row and Python in ``PYTHONS`` with
 ``uv pip compile --python-platform ROW.uv_platform``, and asserts that each supported one resolves
-and each unsupported one fails), the set-up script (``rseai.classroom.install`` stops before pip on
+and each unsupported one fails), the set-up script (``rseai.ops.install`` stops before pip on
 a computer or Python outside the table) and notebook 00's setup check (one row).
 
 Why a row is unsupported is always torch: PyPI has no torch wheel for Windows on ARM, and the last
@@ -156,5 +156,5 @@ def readme_table() -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":  # python -m rseai.classroom.platforms: print the README's table
+if __name__ == "__main__":  # python -m rseai.ops.platforms: print the README's table
     print(readme_table())

@@ -1,6 +1,6 @@
 """The wheel carries the notebooks and datasets and works in a fresh virtual environment.
 
-Builds the sdist and, from it, the wheel (``rseai.classroom.release``, what ``make dist`` runs;
+Builds the sdist and, from it, the wheel (``rseai.ops.release``, what ``make dist`` runs;
 ``RSEAI_DIST=dist`` checks the files ``make dist`` built instead), installs the wheel into a new
 virtual environment that cannot see the source tree, copies the notebooks with ``rseai
 notebooks`` and executes notebook 03 from the copy with nbclient; then runs the Colab first
@@ -27,10 +27,10 @@ from pathlib import Path
 import pytest
 
 import rseai
-from rseai.classroom import release
-from rseai.classroom.colab import CELL_TAG, colab_cell_source
-from rseai.classroom.home import project_home
 from rseai.data import notebooks_dir
+from rseai.ops import release
+from rseai.ops.colab import CELL_TAG, colab_cell_source
+from rseai.ops.home import project_home
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.timeout(600)
@@ -148,7 +148,7 @@ def test_an_installed_wheel_knows_its_home_from_its_metadata(deps, tmp_path):
     built = release.build_wheel(tmp_path / "dist", root=src)
     python = _fresh_venv(tmp_path / "venv", deps)
     _run([python, "-m", "pip", "install", "-q", "--no-deps", built], tmp_path)
-    code = "from rseai.classroom import colab; print(colab.GITHUB_REPO); print(colab.pip_source())"
+    code = "from rseai.ops import colab; print(colab.GITHUB_REPO); print(colab.pip_source())"
     assert _run([python, "-c", code], tmp_path).splitlines() == [
         "acme/rseai", f"rseai @ https://github.com/acme/rseai/archive/refs/tags/v{rseai.__version__}.zip"]
 
@@ -163,7 +163,7 @@ def test_fresh_venv_wheel_notebooks_and_notebook_03(wheel, deps, tmp_path):
     assert package.is_relative_to(tmp_path / "venv") and datasets == package.parent / "datasets", datasets
     assert (datasets / "german_credit.csv").is_file()
     # the installed wheel still knows the project's home: from its metadata (no pyproject.toml there)
-    code = ("from rseai.classroom import colab, home; print(home.PYPROJECT.is_file(), colab.HOME.url, "
+    code = ("from rseai.ops import colab, home; print(home.PYPROJECT.is_file(), colab.HOME.url, "
             "colab.GITHUB_REPO)")
     assert _run([python, "-c", code], work).split() == ["False", project_home().url, project_home().repo]
     assert _run([python, "-m", "rseai", "--version"], work).strip() == f"rseai {rseai.__version__}"

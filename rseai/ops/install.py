@@ -1,11 +1,11 @@
 """Set up a virtual environment with rseai, CPU-only torch and the model file; stdlib only.
 
-Runs before any dependency is installed, from a clone (``python -m rseai.classroom.install``;
+Runs before any dependency is installed, from a clone (``python -m rseai.ops.install``;
 ``make install`` calls it), so it imports nothing outside the standard library and checks the
 Python version first, with a message a newcomer can act on. Steps (a rerun is quick: pip finds
 what is already installed):
 
-1. a computer and Python in the support table (``rseai.classroom.platforms``), else stop before pip
+1. a computer and Python in the support table (``rseai.ops.platforms``), else stop before pip
    and say what to do instead (an older or newer Python, Colab, the class hub);
 2. create the virtual environment (default ``.venv``);
 3. torch: on Linux from PyTorch's CPU-only index (https://download.pytorch.org/whl/cpu), with
@@ -37,7 +37,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from rseai.classroom.platforms import support  # stdlib only, like this module
+from rseai.ops.platforms import support  # stdlib only, like this module
 
 MIN_PYTHON = (3, 10)
 TORCH = "torch==2.13.0"  # the release tested here; its wheels cover CPython 3.10-3.14
@@ -161,7 +161,7 @@ def install(venv: Path, *, source: str = ".", editable: bool = False, extras: st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rseai.classroom.install",
+    parser = argparse.ArgumentParser(prog="python -m rseai.ops.install",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--venv", type=Path, default=Path(".venv"), help="folder of the virtual env")
     parser.add_argument("--source", default=".", help="what to pip install as rseai (default: this clone)")

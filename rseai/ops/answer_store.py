@@ -1,0 +1,174 @@
+"""The answer store: a model's generated answers on disk, one JSON file per prompt and settings.
+
+An entry is named by a hash of the prompt, the generation settings and the model's fingerprint
+(``model_fingerprint``): its name and weights sha256 (``rseai.ops.model_files.weights_sha256``), the
+tokenizer (serialized form and chat template), the versions of rseai, transformers and torch, and
+the source of the decoding code (``DECODING_MODULES``); a change to any of them misses the store.
+Entries are written to ``$RSEAI_ANSWERS``, else ``answers/`` in the user's cache folder, and also
+read from ``$RSEAI_SHARED_ANSWERS`` if set (an instructor's run, shared read-only on a hub).
+``rseai.hallucination.probe.evaluate`` and notebook 02's Ask widget use it.
+
+Example
+-------
+>>> store = AnswerStore(lm, folder="answers")                           # doctest: +SKIP
+>>> store.get(prompt, {"n_samples": 5, "seed": 0, "temperature": 0.7, "max_new_tokens": 24})  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import weakref
+from importlib import metadata
+from pathlib import Path
+
+from rseai import _checks
+from rseai.hallucination.answers import AnswerText
+
+STORE_VERSION = 2
+ANSWERS_ENV = "RSEAI_ANSWERS"
+SHARED_ANSWERS_ENV = "RSEAI_SHARED_ANSWERS"  # optional, read-only: answers an instructor made
+# The code that turns a prompt into answers: a change to any of these files misses the store.
+DECODING_MODULES = ("rseai.lm.model", "rseai.lm.decode", "rseai.lm.sampling", "rseai.hallucination.answers")
+KEYED_PACKAGES = ("rseai", "transformers", "torch")
+
+
+def answers_root() -> Path:
+    """Where answers are written: ``$RSEAI_ANSWERS``, else ``answers/`` in the user cache folder."""
+    override = os.environ.get(ANSWERS_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("rseai")) / "answers"
+
+
+def model_fingerprint(model) -> dict:
+    """What makes a model's answers: name, weights, tokenizer, package versions, decoding code."""
+    from rseai.ops.model_files import weights_sha256
+
+    source = getattr(model.model, "name_or_path", "")
+    if source and Path(source).is_dir():
+        weights = weights_sha256(source)
+    else:  # a model built in memory: hash its parameters
+        import torch
+
+        digest = hashlib.sha256()
+        for name, tensor in sorted(model.model.state_dict().items()):
+            raw = tensor.detach().cpu().contiguous().reshape(-1).view(torch.uint8)
+            digest.update(f"{name}:{tensor.dtype}:{tuple(tensor.shape)}".encode())
+            digest.update(raw.numpy().tobytes())
+        weights = digest.hexdigest()
+    code = hashlib.sha256()
+    for module in DECODING_MODULES:
+        text = Path(importlib.util.find_spec(module).origin).read_bytes()
+        code.update(module.encode() + b"\0" + text.replace(b"\r\n", b"\n") + b"\0")
+    return {"model": model.name, "weights_sha256": weights,
+            "tokenizer_sha256": _tokenizer_sha256(model.tokenizer), "code_sha256": code.hexdigest(),
+            "versions": {p: metadata.version(p) for p in KEYED_PACKAGES}, "version": STORE_VERSION}
+
+
+_TOKENIZER_DIGESTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _tokenizer_sha256(tokenizer) -> str:
+    """sha256 of the tokenizer (vocabulary, merges, normalizer) and its chat template.
+
+    Hashed once per tokenizer object, and again when its length changes (an added token); an
+    in-place change that keeps the length is not seen: load the changed tokenizer as a new object.
+    """
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+
+    def digest() -> str:
+        spec = backend.to_str() if backend is not None else repr(sorted(tokenizer.get_vocab().items()))
+        return hashlib.sha256(spec.encode()).hexdigest()
+
+    size = len(tokenizer)
+    try:
+        if _TOKENIZER_DIGESTS.get(tokenizer, (None,))[0] != size:
+            _TOKENIZER_DIGESTS[tokenizer] = (size, digest())
+        whole = _TOKENIZER_DIGESTS[tokenizer][1]
+    except TypeError:  # not hashable or not weakly referable
+        whole = digest()
+    template = str(getattr(tokenizer, "chat_template", None))
+    return hashlib.sha256(f"{whole}\0{template}".encode()).hexdigest()
+
+
+def generation_settings(model, prompt, *, n_samples, seed, temperature, max_new_tokens) -> dict:
+    """The checked settings that name an entry (with the model's fingerprint and the prompt)."""
+    from rseai.hallucination.asking import MAX_NEW_TOKENS, MAX_SAMPLES, check_model
+
+    check_model(model)
+    _checks.text(prompt, name="prompt", allow_empty=False)
+    return {"n_samples": _checks.integer(n_samples, name="n_samples", low=1, high=MAX_SAMPLES),
+            "seed": int(_checks.seed(seed)),
+            "temperature": float(_checks.temperature(temperature, allow_zero=False)),
+            "max_new_tokens": _checks.integer(max_new_tokens, name="max_new_tokens", low=1,
+                                              high=MAX_NEW_TOKENS)}
+
+
+class AnswerStore:
+    """One model's stored answers: written to ``folder`` (default ``answers_root()/<model>``), read
+    from it and then from ``$RSEAI_SHARED_ANSWERS/<model>``."""
+
+    def __init__(self, model, *, folder=None):
+        self.key = model_fingerprint(model)
+        if folder is not None:
+            self.folder = _checks.folder(folder, name="answers_dir")
+            self.readable = [self.folder]
+        else:
+            safe = re.sub(r"[^A-Za-z0-9._-]+", "_", model.name)
+            self.folder, shared = answers_root() / safe, os.environ.get(SHARED_ANSWERS_ENV)
+            self.readable = [self.folder] + ([Path(shared).expanduser() / safe] if shared else [])
+
+    def _name(self, prompt: str, settings: dict) -> str:
+        blob = json.dumps({**self.key, "prompt": prompt, **settings}, sort_keys=True)
+        return f"{hashlib.sha256(blob.encode()).hexdigest()[:32]}.json"
+
+    def get(self, prompt: str, settings: dict):
+        """``(greedy AnswerText, list of sample texts)``, or None if missing or damaged."""
+        name = self._name(prompt, settings)
+        for folder in self.readable:
+            try:
+                data = json.loads((folder / name).read_text())
+                greedy, samples = AnswerText(**data["greedy"]), [str(s) for s in data["samples"]]
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # missing or damaged: generated again
+            if len(samples) == settings["n_samples"]:
+                return greedy, samples
+        return None
+
+    def put(self, prompt: str, settings: dict, greedy, samples) -> None:
+        """Write one entry whole (never half a file); raises OSError if the folder is not writable."""
+        path = self.folder / self._name(prompt, settings)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps({"greedy": greedy.__dict__, "samples": [str(s) for s in samples]}))
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def load_answers(model, prompt: str, *, n_samples: int, seed: int, temperature: float,
+                 max_new_tokens: int, answers_dir=None):
+    """The stored ``(greedy, samples)`` for ``prompt`` and these settings, or None."""
+    settings = generation_settings(model, prompt, n_samples=n_samples, seed=seed, temperature=temperature,
+                                   max_new_tokens=max_new_tokens)
+    return AnswerStore(model, folder=answers_dir).get(prompt, settings)
+
+
+def save_answers(model, prompt: str, greedy, samples, *, seed: int, temperature: float,
+                 max_new_tokens: int, answers_dir=None) -> bool:
+    """Store ``greedy`` (an ``AnswerText``) and ``samples`` (texts); False if the folder is not writable."""
+    settings = generation_settings(model, prompt, n_samples=len(samples), seed=seed, temperature=temperature,
+                                   max_new_tokens=max_new_tokens)
+    store = AnswerStore(model, folder=answers_dir)
+    try:
+        store.put(prompt, settings, greedy, samples)
+    except OSError:
+        return False
+    return True
