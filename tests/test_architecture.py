@@ -75,7 +75,8 @@ def is_compute(name: str) -> bool:
     parts = name.split(".")
     if name in ("rseai._checks", "rseai.bootstrap", "rseai.data"):
         return True
-    topic_module = len(parts) == 3 and parts[1] not in ("classroom", "ops") and MODULES[name].name != "__init__.py"
+    topic_module = (len(parts) == 3 and parts[1] not in ("classroom", "ops")
+                    and MODULES[name].name != "__init__.py")
     return topic_module and parts[2] not in DISPLAY_MODULES
 
 

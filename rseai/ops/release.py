@@ -1,20 +1,9 @@
 """A release of rseai from a clone: the wheel and the sdist, built offline; what ``make dist`` runs.
 
-``python -m rseai.ops.release DEST [--handout]`` (``make dist``, ``make dist HANDOUT=1``):
-
-1. the project's home (``rseai.ops.home``): while it is the placeholder it refuses, since
-   a release would send people to an address that does not exist, unless ``--handout`` says
-   this is a private hand-out (the notebooks' Colab line and cell then say "the wheel your
-   instructor gave you", and the README leads with the bundle and the wheel);
-2. the generated files agree with the setting (the notebooks' Colab line and cell, the README's
-   install commands), else "run ``make slides``";
-3. copies the package's sources to a temporary folder (never a stale ``build/`` of the clone),
-   builds the sdist there with setuptools' own build hooks (no isolation, so no network), then
-   builds the wheel *from the unpacked sdist*, which proves the sdist is complete; both go to DEST.
-
-``make dist`` then checks them with tests/ops/test_wheel.py (the wheel in a fresh virtual
-environment with no source tree runs notebook 03). ``build_wheel`` is the quick wheel that
-``rseai bundle`` takes from a clone. Leaves out: uploading anything.
+``python -m rseai.ops.release DEST [--handout]`` refuses a placeholder home unless ``--handout``,
+checks the generated files follow the home (else "run ``make slides``"), builds the sdist from a
+copy of the sources (no isolation, no network) and the wheel from the unpacked sdist (proving it
+complete). ``build_wheel`` is the quick wheel ``rseai bundle`` takes from a clone. No uploads.
 
 Example
 -------

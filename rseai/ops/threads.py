@@ -1,27 +1,13 @@
 """How many threads one kernel should use: its fair share of the machine, not all of it.
 
-torch and the BLAS under numpy start one thread per core. On a shared server every kernel does
-so, and 40 kernels on 16 cores fight until the whole room waits. ``choose_threads`` reads the
-kernel's share, first match wins:
-
-1. ``RSEAI_THREADS`` (you decide);
-2. JupyterHub's ``CPU_LIMIT`` (set by every spawner that has a ``cpu_limit``);
-3. the cgroup CPU quota (v2 ``cpu.max``, v1 ``cpu.cfs_quota_us`` / ``cpu.cfs_period_us``);
-4. inside a JupyterHub (``JUPYTERHUB_USER`` set) with no limit: 1 thread, since a hub that sets
-   no limit says nothing about how many others share the machine (measured: 4 kernels of 2
-   threads each on 2 cores waited 27.9x as long as one alone; of 1 thread, see ``bench_classroom``);
-5. else the CPUs this process may run on (the affinity mask, or ``os.cpu_count()`` where the
-   system has no affinity call, e.g. macOS and Windows).
-
-Limits 2-4 never exceed the affinity count. ``size_threads`` applies the choice once per process
-(torch, the BLAS libraries, and the ``OMP/MKL/OPENBLAS_NUM_THREADS`` variables that libraries
-loaded later read), unless you already chose: a thread variable set before start, or a
-``torch.set_num_threads`` call, is never overridden. On a shared server (a limit from 2-4 decided)
-it also sets ``OMP_WAIT_POLICY=PASSIVE`` unless set: OpenMP threads that finished their share then
-sleep instead of spinning on a core another kernel needs (the OpenMP runtime reads it when it
-loads, so it takes effect when torch is not imported yet; the class hub sets it for every kernel).
-``rseai.lm.load_model`` calls it before torch is first imported. Not covered: inter-op threads,
-GPU streams, process pools.
+torch and the BLAS under numpy start one thread per core; 40 kernels on 16 cores then fight until
+the room waits. ``choose_threads`` takes the first of: ``RSEAI_THREADS``; JupyterHub's
+``CPU_LIMIT``; the cgroup CPU quota (v2 ``cpu.max``, v1 ``cpu.cfs_quota_us``); inside a hub with no
+limit, 1 (4 kernels of 2 threads on 2 cores waited 27.9x as long as one alone; ``bench_classroom``);
+else the CPUs this process may run on. Limits never exceed that count. ``size_threads`` applies the
+choice once per process (torch, BLAS, ``OMP/MKL/OPENBLAS_NUM_THREADS``) unless a thread variable or
+``torch.set_num_threads`` chose first; under a limit it also sets ``OMP_WAIT_POLICY=PASSIVE`` (idle
+threads sleep). ``rseai.lm.load_model`` calls it before torch loads. Not covered: inter-op threads.
 
 Example
 -------
@@ -126,11 +112,9 @@ def _read_quota(folder: Path, name: str) -> tuple[float, str] | None:
 
 def choose_threads(*, environ=None, affinity: int | None = None, cgroup_root=_CGROUP_ROOT,
                    proc_cgroup=_PROC_CGROUP) -> ThreadChoice:
-    """This process's fair share of threads and why (see the module docstring for the order).
+    """This process's fair share of threads and why; ``cgroup_root=None`` ignores cgroups.
 
-    ``environ`` defaults to ``os.environ``, ``affinity`` to the CPUs this process may use;
-    ``cgroup_root=None`` ignores cgroups. Raises ValueError for a malformed ``RSEAI_THREADS``
-    or ``CPU_LIMIT``.
+    Raises ValueError for a malformed ``RSEAI_THREADS`` or ``CPU_LIMIT``.
     """
     env = os.environ if environ is None else environ
     cpus = _affinity() if affinity is None else affinity
