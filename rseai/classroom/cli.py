@@ -2,11 +2,11 @@
 
 Example
 -------
-$ rseai lab              # model package, model cache, notebooks in ./rseai-notebooks, JupyterLab
+$ rseai lab              # model package, model store, notebooks in ./rseai-notebooks, JupyterLab
 $ rseai lab --student    # the same with the student versions, in ./rseai-student-notebooks
 $ rseai notebooks DEST --student   # copy the student versions; never overwrites an edited notebook
 $ rseai prepare          # converts the embedded model once (~30 s), then says it is ready
-$ rseai prepare --verify # checks every byte of the cache (~1-3 s) and rebuilds it if damaged
+$ rseai prepare --verify # checks every byte of the model store (~1-3 s) and rebuilds it if damaged
 $ rseai student notebooks student
 $ rseai bundle usb/rseai --for windows --python 3.12   # an offline installer folder for a room
 $ rseai --version        # also: python -m rseai (Windows: py -m rseai)
@@ -23,13 +23,8 @@ def _prepare(args) -> int:
 
     from rseai.ops import model_files
 
-    verify = "full" if args.verify else "sample"
     start = time.perf_counter()
-    try:
-        result = model_files.prepare(progress=not args.quiet, verify=verify)
-    except model_files.ModelSetupError as err:
-        print(f"rseai prepare: {err}", file=sys.stderr)
-        return 1
+    result = model_files.prepare(progress=not args.quiet, verify="full" if args.verify else "sample")
     checked = (f" (every byte checked in {time.perf_counter() - start:.1f} s)"
                if args.verify and not result.converted else "")
     if result.converted:
@@ -40,44 +35,30 @@ def _prepare(args) -> int:
 
 
 def _student(args) -> int:
-    from rseai.classroom.copies import NotebookCopyError, write_student_versions
+    from rseai.classroom.copies import write_student_versions
 
-    try:
-        report = write_student_versions(args.source, args.target)
-    except (NotebookCopyError, ValueError) as err:  # ours: each names the argument and the fix
-        print(f"rseai student: {err}", file=sys.stderr)
-        return 1
+    report = write_student_versions(args.source, args.target)
     print(report.summary().replace("notebook(s) written", "student notebook(s) written", 1))
     return 0
 
 
 def _notebooks(args) -> int:
-    from rseai.classroom.copies import NotebookCopyError, copy_notebooks, folder_path
+    from rseai.classroom.copies import copy_notebooks, folder_path
 
-    try:
-        report = copy_notebooks(folder_path(args.dest), student=args.student)
-    except (NotebookCopyError, ValueError) as err:
-        print(f"rseai notebooks: {err}", file=sys.stderr)
-        return 1
-    print(report.summary())
+    print(copy_notebooks(folder_path(args.dest), student=args.student).summary())
     return 0
 
 
 def _lab(args) -> int:
-    from rseai.classroom.copies import NotebookCopyError, folder_path
-    from rseai.ops.lab import LabSetupError, prepare_lab, run_lab
+    from rseai.classroom.copies import folder_path
+    from rseai.ops.lab import prepare_lab, run_lab
 
-    dest = args.dest if args.dest is not None else ("rseai-student-notebooks" if args.student
-                                                    else "rseai-notebooks")
-    try:
-        dest = folder_path(dest)
-        if args.prepare_only:
-            print(prepare_lab(dest, student=args.student))
-            return 0
-        return run_lab(dest, student=args.student, port=args.port, browser=not args.no_browser)
-    except (LabSetupError, NotebookCopyError, ValueError) as err:
-        print(f"rseai lab: {err}", file=sys.stderr)
-        return 1
+    default = "rseai-student-notebooks" if args.student else "rseai-notebooks"
+    dest = folder_path(default if args.dest is None else args.dest)
+    if args.prepare_only:
+        print(prepare_lab(dest, student=args.student))
+        return 0
+    return run_lab(dest, student=args.student, port=args.port, browser=not args.no_browser)
 
 
 def _port(text: str) -> int:
@@ -113,17 +94,12 @@ def _add_reach_commands(sub) -> None:
 # --- rseai bundle (issue 23: an offline installer folder for a room) --------------------------------
 
 def _bundle(args) -> int:
-    from rseai.ops.bundle import BundleError, plan_bundle, write_bundle
-    from rseai.ops.release import ReleaseError
+    from rseai.ops.bundle import plan_bundle, write_bundle
 
-    try:
-        plan = plan_bundle(args.dest, target_os=args.target_os, python=args.python, wheel=args.wheel)
-        print(f"Downloading every wheel for {plan.target_os}, Python {plan.python} into {plan.dest} "
-              "(about 300-600 MB; pip's cache makes a second run quick) ...", flush=True)
-        manifest = write_bundle(plan)
-    except (ValueError, TypeError, BundleError, ReleaseError) as err:
-        print(f"rseai bundle: {err}", file=sys.stderr)
-        return 1
+    plan = plan_bundle(args.dest, target_os=args.target_os, python=args.python, wheel=args.wheel)
+    print(f"Downloading every wheel for {plan.target_os}, Python {plan.python} into {plan.dest} "
+          "(about 300-600 MB; pip's cache makes a second run quick) ...", flush=True)
+    manifest = write_bundle(plan)
     print(f"Wrote {plan.dest}: {len(manifest['wheels'])} wheels, {manifest['bytes'] / 1e6:.0f} MB, for "
           f"{plan.target_os} and Python {plan.python} ({manifest['torch']}; {manifest['torch_from']}). "
           "On each laptop, with no network: "
@@ -156,10 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"rseai {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     _add_reach_commands(sub)
-    prep = sub.add_parser("prepare", help="convert the embedded model into the cache (once)")
+    prep = sub.add_parser("prepare", help="convert the embedded model into the model store (once)")
     prep.add_argument("--quiet", action="store_true", help="no progress bars")
     prep.add_argument("--verify", action="store_true",
-                      help="hash every byte of the cache (not only a sample); rebuild it if damaged")
+                      help="hash every byte of the model store (not only a sample); rebuild it if damaged")
     prep.set_defaults(func=_prepare)
     stud = sub.add_parser("student", help="write student versions of the notebooks")
     stud.add_argument("source", nargs="?", default="notebooks")
@@ -167,7 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     stud.set_defaults(func=_student)
     _add_bundle_command(sub)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (ValueError, TypeError, RuntimeError) as err:  # ours name the argument and the fix
+        if isinstance(err, RuntimeError) and not type(err).__module__.startswith("rseai."):
+            raise
+        print(f"rseai {args.command}: {err}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,14 +1,11 @@
 """A real language model you can look inside: tokens, next-token probabilities, generation.
 
-``load_model()`` gives the embedded SmolLM2-135M-Instruct (offline, CPU); ``load_model(name)``
-any Hugging Face causal LM id or local folder (local files only unless ``allow_download=True``).
-The ``LanguageModel`` it returns splits text into tokens, scores every possible next token,
-applies temperature / top-k / top-p (``rseai.lm.sampling``) and generates step by step with a
-trace of each choice (through the one decoding loop, ``rseai.lm.decode``). Logits are cached per
-prompt, so moving a slider re-filters without a new forward pass. A prompt longer than
-``max_prompt_tokens`` (default ``MAX_PROMPT_TOKENS``) is refused before any work starts, and
-``max_new_tokens`` may not run past the model's context. Not covered: training, batched
-serving, quantized inference.
+``load_model()`` gives the embedded SmolLM2-135M-Instruct (offline, CPU); ``load_model(name)`` any
+Hugging Face causal LM id or local folder (local files only unless ``allow_download=True``). The
+``LanguageModel`` splits text into tokens, scores every next token, applies temperature / top-k /
+top-p (``rseai.lm.sampling``) and generates with a trace of each choice (``rseai.lm.decode``). The
+logits of the last ``RECENT_PROMPTS`` prompts are kept, so a slider re-filters without a forward
+pass. Prompts over ``max_prompt_tokens`` are refused up front. Not covered: training, serving.
 
 Example
 -------
@@ -36,7 +33,7 @@ from rseai.ops.threads import size_threads
 __all__ = ["load_model", "LanguageModel", "ModelNotFoundError", "MAX_PROMPT_TOKENS"]
 
 _DEVICES = ("auto", "cpu", "cuda", "mps")
-_LOGIT_CACHE_SIZE = 64
+RECENT_PROMPTS = 64  # prompts whose logits a LanguageModel keeps
 # The longest prompt read by default. One forward pass of SmolLM2-135M over 1,024 tokens takes
 # about 2 s on 2 CPU cores (8,192 tokens: about 50 s); a GPU user may raise lm.max_prompt_tokens.
 MAX_PROMPT_TOKENS = 1024
@@ -161,10 +158,7 @@ def _from_pretrained(folder: Path, *, embedded: bool):
     except (OSError, ValueError, SafetensorError) as err:
         detail = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
         if embedded:
-            raise model_files.ModelSetupError(
-                f"The prepared model in {str(folder)!r} cannot be loaded ({detail}): it is damaged. "
-                "Run `rseai prepare --verify`, which checks every byte and rebuilds it (on a shared "
-                "read-only cache, ask whoever manages it to run that).") from None
+            raise _damaged(folder, f"cannot be loaded ({detail})") from None
         raise ModelNotFoundError(
             f"{str(folder)!r} is a folder but not a loadable causal LM with safetensors weights "
             f"({detail})") from None
@@ -174,13 +168,17 @@ def _from_pretrained(folder: Path, *, embedded: bool):
     return model, tokenizer
 
 
-def _check_finite(model, folder: Path, *, embedded: bool) -> None:
-    """Refuse weights holding NaN or infinity (damage the quick cache check did not sample).
+def _damaged(folder: Path, what: str) -> Exception:
+    return model_files.ModelSetupError(
+        f"The prepared model in {str(folder)!r} {what}: it is damaged. Run `rseai prepare --verify`, which "
+        "checks every byte and rebuilds it (on a shared read-only cache, ask whoever manages it to run that).")
 
-    One sum per parameter (NaN and infinity carry through a sum; so does a value so large the sum
-    overflows, also damage): 0.12-0.15 s for SmolLM2-135M on one thread, where ``torch.isfinite`` on
-    every weight took 2 s. Such weights would otherwise give NaN logits, and a ``ValueError`` about
-    logits far from its cause.
+
+def _check_finite(model, folder: Path, *, embedded: bool) -> None:
+    """Refuse weights holding NaN or infinity (damage the sampled store check missed).
+
+    One sum per parameter (NaN, infinity and overflow carry through it): 0.12-0.15 s for SmolLM2-135M
+    on one thread, where ``torch.isfinite`` on every weight took 2 s.
     """
     import torch
 
@@ -190,11 +188,7 @@ def _check_finite(model, folder: Path, *, embedded: bool) -> None:
         return
     where = f"{bad[0]}{f' and {len(bad) - 1} more' if len(bad) > 1 else ''}"
     if embedded:
-        raise model_files.ModelSetupError(
-            f"The prepared model in {str(folder)!r} has NaN, infinite or absurd weights ({where}): the "
-            "cache is damaged. Run `rseai prepare --verify`, which checks every byte and rebuilds it "
-            "(on a shared "
-            "read-only cache, ask whoever manages it to run that).")
+        raise _damaged(folder, f"has NaN, infinite or absurd weights ({where})")
     raise ModelNotFoundError(f"the model in {str(folder)!r} has NaN, infinite or absurd weights "
                              f"({where}): it is damaged or was saved from a diverged run; download it again")
 
@@ -222,7 +216,7 @@ class LanguageModel:
         self.pad_id = int(next(i for i in pads if i is not None))
         # The start of a document, used for an empty prompt.
         self._start_id = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else 0
-        self._logit_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._recent_logits: OrderedDict[tuple, np.ndarray] = OrderedDict()
 
     def __repr__(self):
         n = sum(p.numel() for p in self.model.parameters())
@@ -289,15 +283,15 @@ class LanguageModel:
 
     # ---- scores for the next token --------------------------------------------------------
     def logits_for(self, ids: list[int]) -> np.ndarray:
-        """Raw next-token logits after the token ids ``ids`` (float64, cached per prompt)."""
+        """Raw next-token logits after the token ids ``ids`` (float64, kept for recent prompts)."""
         key = tuple(ids)
-        if key in self._logit_cache:
-            self._logit_cache.move_to_end(key)
-            return self._logit_cache[key]
+        if key in self._recent_logits:
+            self._recent_logits.move_to_end(key)
+            return self._recent_logits[key]
         logits = self._forward(ids, keep=1)[0]
-        self._logit_cache[key] = logits
-        if len(self._logit_cache) > _LOGIT_CACHE_SIZE:
-            self._logit_cache.popitem(last=False)
+        self._recent_logits[key] = logits
+        if len(self._recent_logits) > RECENT_PROMPTS:
+            self._recent_logits.popitem(last=False)
         return logits
 
     def _forward(self, ids: list[int], *, keep: int) -> np.ndarray:
@@ -315,7 +309,7 @@ class LanguageModel:
         """The model's probabilities for the token that follows ``prompt``.
 
         ``chat=True`` wraps the prompt in the chat template (the model is instruction-tuned).
-        Changing only the options for the same prompt reuses the cached logits.
+        Changing only the options for the same prompt reuses the kept logits.
         """
         sampling.check_options(temperature=temperature, top_k=top_k, top_p=top_p)
         ids = self.encode(prompt, chat=chat)
