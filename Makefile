@@ -45,7 +45,7 @@ lint: install
 unit: model
 	$(BIN)/pytest -rs --durations=15 --doctest-modules rseai tests
 
-# Notebooks run with an empty answer cache, so every claim they assert is recomputed (the
+# Notebooks run with an empty answer store, so every claim they assert is recomputed (the
 # browser tests, run after them in `make test`, reuse those answers).
 FRESH_ANSWERS = rm -rf build/answers && RSEAI_ANSWERS=$(CURDIR)/build/answers RSEAI_SHARED_ANSWERS=
 

@@ -1,11 +1,8 @@
 """Every dataset the notebooks use, loaded from ``datasets/`` (the only module that knows paths).
 
-Each committed file is listed in ``CHECKSUMS`` with its sha256, so a damaged or edited copy is
-caught with a clear message instead of a confusing result later. The hash reads CRLF line
-endings as LF (``text_sha256``), so a checkout with Windows line endings still matches;
-``.gitattributes`` checks the CSVs out with LF everywhere anyway. Each file has a datasheet
-(``datasets/<name>.md``: source, licence, how it was made). Datasets that a library ships
-(scikit-learn's digits and breast cancer) are loaded from that library, offline.
+Each committed file is checked against its sha256 in ``CHECKSUMS`` (CRLF read as LF), so a damaged
+or edited copy fails with a clear message; each has a datasheet (``datasets/<name>.md``). Datasets a
+library ships (scikit-learn's digits and breast cancer) are loaded from it, offline.
 
 Example
 -------
@@ -39,11 +36,7 @@ class DatasetError(ValueError):
 
 
 def bundled_dir(name: str) -> Path:
-    """A folder shipped with rseai: ``rseai/<name>`` in an installed wheel, ``<clone>/<name>`` in a clone.
-
-    The wheel maps the repository's top-level ``datasets/`` and ``notebooks/`` into the package
-    (``setup.py``); a clone (also ``pip install -e .``) reads them where they are.
-    """
+    """A folder shipped with rseai: ``rseai/<name>`` in a wheel (setup.py), ``<clone>/<name>`` in a clone."""
     package = Path(__file__).resolve().parent
     inside = package / name
     return inside if inside.is_dir() else package.parent / name
@@ -61,11 +54,7 @@ def notebooks_dir() -> Path:
 
 
 def restore_hint(name: str) -> str:
-    """How to get a good copy of dataset file ``name`` back, for where it was read from.
-
-    ``$RSEAI_DATASETS``: copy it from rseai's own datasets (or unset the variable); a clone:
-    ``git checkout``; an installed wheel: reinstall rseai.
-    """
+    """How to get a good copy of dataset file ``name`` back, for where it was read from."""
     override = os.environ.get(DATASETS_ENV)
     bundled = bundled_dir("datasets")
     if override:

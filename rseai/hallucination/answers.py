@@ -1,19 +1,11 @@
 """Short answers to many questions at once: one greedy answer and ``n`` samples per question.
 
-The batched generation behind ``rseai.hallucination.ask``, ``self_consistency`` and ``evaluate``:
-a chooser (greedy or sample) and a sentence stop passed to the one decoding loop,
-``rseai.lm.decode.decode_batch``. Prompts of different lengths are left-padded into one batch; each
-prompt is read once and its key/value cache copied for the greedy row and the sample rows;
-every row stops at the end of its first sentence or line, and finished rows leave the batch so
-later steps cost less. Each row records the probability the model gave each chosen token at
-temperature 1 (so a greedy answer still has an honest confidence). Sampling uses one NumPy
-generator per row, seeded from the caller's seed, the row's ``key`` and its slot, so a
-question's samples do not depend on which other questions share its batch (up to
-floating-point differences from padding).
-
-Not covered: beam search, long answers. It uses only the public attributes of
-``rseai.lm.LanguageModel`` (``model``, ``tokenizer``, ``encode``, ``check_max_new_tokens``,
-``stop_ids``, ``pad_id``).
+The batched generation behind ``ask``, ``self_consistency`` and ``evaluate``: a greedy-or-sample
+chooser and a sentence stop passed to ``rseai.lm.decode.decode_batch``. Each prompt is read once;
+each row stops at the end of its first sentence or line and records the probability of each chosen
+token at temperature 1 (an honest confidence for a greedy answer). Each row draws from its own
+generator, seeded from ``seed``, the question's ``key`` and its slot, so a question's samples do
+not depend on its batch (up to floating point). Not covered: beam search, long answers.
 
 Example
 -------
@@ -61,7 +53,7 @@ class QuestionOutput:
 
 
 def question_key(question: str) -> int:
-    """A stable 63-bit integer from a question's text (seeds its samples, names its cache file)."""
+    """A stable 63-bit integer from a question's text (seeds its samples)."""
     import hashlib
 
     return int.from_bytes(hashlib.sha256(question.encode("utf-8")).digest()[:8], "big") % 2**63

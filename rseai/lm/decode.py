@@ -1,21 +1,16 @@
 """The one decoding loop: every generated token in ``rseai`` comes out of ``decode_batch``.
 
-``decode_batch`` reads a batch of prompts once (left-padded, with an attention mask and positions
-that skip the padding), copies each prompt's key/value cache for the rows that continue it,
-then repeats: ask a *chooser* for one token per active row, append it, ask the *stop rule*
-whether the row is done, drop finished rows from the batch and the cache, feed the chosen
-tokens back. The loop knows nothing of what the tokens are for: callers pass
+``decode_batch`` reads a batch of left-padded prompts once, copies each prompt's KV cache for the
+rows that continue it, then repeats: a *chooser* picks one token per active row, a *stop rule*
+says whether the row is done, finished rows leave the batch. Callers pass
 
-- ``choose(logits, rows) -> tokens``: ``logits`` a float64 tensor, shape (n_active, vocab_size),
-  ``rows`` the active row numbers in batch order; returns one token id per active row. A chooser
-  keeps its own record (a trace, probabilities) and its own per-row generators.
-- ``stop(row, ids) -> bool``: True when ``row`` is done; ``ids`` are its tokens so far, the new
-  one last (the stopping token stays in the output; the caller decides whether to show it).
+- ``choose(logits, rows) -> tokens``: ``logits`` float64, shape (n_active, vocab_size), ``rows``
+  the active row numbers; one token id per row (the chooser keeps its own trace and generators);
+- ``stop(row, ids) -> bool``: True when ``row`` is done (``ids`` its tokens so far, the new last).
 
-``FilteredDraw`` is the chooser of ``LanguageModel.generate``/``sample`` (temperature, top-k,
-top-p, a seeded draw per row, a ``Step`` trace); ``rseai.hallucination.answers`` passes a greedy
-or sampling chooser with a sentence stop; ``rseai.carbon.measure`` a plain arg-max. Left out:
-beam search, speculative decoding, a static cache.
+``FilteredDraw`` is ``LanguageModel.generate``'s chooser (temperature, top-k, top-p, a seeded draw
+per row, a ``Step`` trace); ``rseai.hallucination.answers`` and ``rseai.carbon.measure`` pass
+their own. Left out: beam search, speculative decoding, a static KV cache.
 
 Example
 -------

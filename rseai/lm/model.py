@@ -170,8 +170,9 @@ def _from_pretrained(folder: Path, *, embedded: bool):
 
 def _damaged(folder: Path, what: str) -> Exception:
     return model_files.ModelSetupError(
-        f"The prepared model in {str(folder)!r} {what}: it is damaged. Run `rseai prepare --verify`, which "
-        "checks every byte and rebuilds it (on a shared read-only cache, ask whoever manages it to run that).")
+        f"The prepared model in {str(folder)!r} {what}: it is damaged. Run `rseai prepare --verify`, "
+        "which checks every byte and rebuilds it (on a shared read-only cache, ask whoever manages it "
+        "to run that).")
 
 
 def _check_finite(model, folder: Path, *, embedded: bool) -> None:
