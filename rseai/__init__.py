@@ -1,9 +1,8 @@
 """rseai: a Jupyter teaching toolkit for Responsible, Sustainable and Ethical AI.
 
-Importing the package is cheap and has no side effects: each notebook topic is a subpackage
-(``rseai.lm``, ``rseai.hallucination``, ``rseai.risk``, ``rseai.labels``, ``rseai.carbon``) and the
-classroom tools are in ``rseai.classroom``; heavy libraries (torch, transformers, scikit-learn) load
-only when a topic is imported.
+Importing it is cheap and has no side effects: each notebook topic is a subpackage (``rseai.lm``,
+``rseai.hallucination``, ``rseai.risk``, ...), the teaching tools are in ``rseai.classroom`` and the
+deployment code in ``rseai.ops``; torch, transformers and scikit-learn load when a topic is imported.
 
 >>> import rseai
 >>> rseai.__version__

@@ -221,7 +221,7 @@ def self_consistency(model, question: str, *, n: int = 10, temperature: float = 
 
 
 def consistency_from(question: str, greedy, samples) -> Consistency:
-    """The ``Consistency`` of answers generated before (e.g. read back from the answer cache).
+    """The ``Consistency`` of answers generated before (e.g. read back from the answer store).
 
     Parameters
     ----------

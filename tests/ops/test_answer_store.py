@@ -43,21 +43,21 @@ def test_answers_root_is_rseai_answers_else_the_user_cache(monkeypatch, tmp_path
     assert answer_store.answers_root() == Path(platformdirs.user_cache_dir("rseai")) / "answers"
 
 
-def test_a_second_run_is_read_from_the_cache(tiny_lm, facts, tmp_path):
+def test_a_second_run_is_read_from_the_store(tiny_lm, facts, tmp_path):
     assert evaluate(tiny_lm, facts, answers_dir=tmp_path / "a", **QUICK).n_generated == 2
     assert evaluate(tiny_lm, facts, answers_dir=tmp_path / "a", **QUICK).n_generated == 0
     assert sorted(p.suffix for p in (tmp_path / "a").iterdir()) == [".json", ".json"]  # no temp files
 
 
 @pytest.mark.parametrize("package", answer_store.KEYED_PACKAGES)
-def test_another_package_version_misses_the_cache(tiny_lm, facts, tmp_path, monkeypatch, package):
+def test_another_package_version_misses_the_store(tiny_lm, facts, tmp_path, monkeypatch, package):
     evaluate(tiny_lm, facts, answers_dir=tmp_path, **QUICK)
     real = answer_store.metadata.version
     monkeypatch.setattr(answer_store.metadata, "version", lambda p: "999.0" if p == package else real(p))
     assert evaluate(tiny_lm, facts, answers_dir=tmp_path, **QUICK).n_generated == 2
 
 
-def test_edited_decoding_code_misses_the_cache(tiny_lm, facts, tmp_path, monkeypatch):
+def test_edited_decoding_code_misses_the_store(tiny_lm, facts, tmp_path, monkeypatch):
     assert answer_store.DECODING_MODULES == ("rseai.lm.model", "rseai.lm.decode", "rseai.lm.sampling",
                                       "rseai.hallucination.answers")
     module = tmp_path / "code" / "rseai_probe_decoding_copy.py"
@@ -71,7 +71,7 @@ def test_edited_decoding_code_misses_the_cache(tiny_lm, facts, tmp_path, monkeyp
     assert evaluate(tiny_lm, facts, answers_dir=tmp_path / "a", **QUICK).n_generated == 2
 
 
-def test_another_tokenizer_or_chat_template_misses_the_cache(tiny_lm, facts, tmp_path, monkeypatch):
+def test_another_tokenizer_or_chat_template_misses_the_store(tiny_lm, facts, tmp_path, monkeypatch):
     import copy
 
     assert evaluate(tiny_lm, facts, answers_dir=tmp_path, **QUICK).n_generated == 2
@@ -95,7 +95,7 @@ def test_line_endings_alone_do_not_change_the_code_key(tiny_lm, tmp_path, monkey
     assert answer_store.model_fingerprint(tiny_lm)["code_sha256"] == lf
 
 
-def test_new_weights_in_the_same_folder_miss_the_cache(tiny_lm, facts, tmp_path, smollm):
+def test_new_weights_in_the_same_folder_miss_the_store(tiny_lm, facts, tmp_path, smollm):
     assert evaluate(tiny_lm, facts, answers_dir=tmp_path / "a", **QUICK).n_generated == 2
     tiny_llama(smollm.vocab_size, seed=1).save_pretrained(tmp_path / "tiny")  # same name, new weights
     retrained = lm.load_model(str(tmp_path / "tiny"))
@@ -185,7 +185,7 @@ def test_notebook_02_on_a_read_only_shared_cache(tmp_path, tiny_conversion, monk
     out = json.loads(run.stdout.splitlines()[-1])
     assert out["first"] == 1 and out["again"] == 0
     assert out["unwritable"] == 3 and len(out["warnings"]) == 1
-    assert "answers were not cached" in out["warnings"][0] and "RSEAI_ANSWERS" in out["warnings"][0]
+    assert "answers were not stored" in out["warnings"][0] and "RSEAI_ANSWERS" in out["warnings"][0]
     assert sorted(str(p.relative_to(shared)) for p in shared.rglob("*")) == before  # nothing written
     written = list((home / ".cache" / "rseai" / "answers" / model_files.MODEL_NAME).glob("*.json"))
     assert len(written) == 1

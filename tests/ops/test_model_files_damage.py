@@ -1,5 +1,5 @@
-"""Damage a careless participant or a failing disk does to the model cache: each gets a message with
-the fix, before any long work (issue 27). Kept apart from test_cache.py, which is edited elsewhere now;
+"""Damage a careless participant or a failing disk does to the model store: each gets a message with
+the fix, before any long work (issue 27). Kept apart from test_model_files.py;
 the two may be merged."""
 
 import os
