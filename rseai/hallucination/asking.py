@@ -1,18 +1,16 @@
-"""Hallucinations you can see, measure and catch: ask, sample, grade and score a language model.
+"""Hallucinations you can see, measure and catch: ask and sample a language model.
 
-- ``ask`` gets a short answer (greedy by default) with the probability of each token, and a
+- ``ask`` gets a short answer (greedy by default) with each token's probability and a
   ``confidence``: the probability of the answer's own words (those not repeated from the question).
-- ``self_consistency`` samples the same question ``n`` times, groups answers that say the same
-  (``rseai.hallucination.matching``) and scores ``agreement``: the share of the largest group. Where the
-  model knows, its samples agree; where it confabulates, they scatter (SelfCheckGPT, Manakul et
-  al., 2023; semantic entropy, Kuhn et al., 2023 / Farquhar et al., 2024). Samples default to
-  temperature 0.7: at 1.0 this 135M model's samples scatter even when it knows the answer (on
-  the 135-question probe set, 5 samples: mean agreement 0.09 at 1.0 vs 0.26 at 0.7, and the
-  AUROC of low agreement as a detector of wrong answers 0.69 vs 0.78).
+- ``self_consistency`` samples a question ``n`` times, groups answers that say the same
+  (``rseai.hallucination.matching``) and scores ``agreement``, the largest group's share: where the
+  model knows, samples agree; where it confabulates, they scatter (SelfCheckGPT, Manakul et al.,
+  2023; semantic entropy, Kuhn et al., 2023 / Farquhar et al., 2024). Samples default to
+  temperature 0.7: at 1.0 this 135M model scatters even when it knows (probe set, 5 samples: mean
+  agreement 0.09 vs 0.26, AUROC of low agreement as a detector of wrong answers 0.69 vs 0.78).
 
-A whole probe set runs through ``rseai.hallucination.probe.evaluate``.
-
-Left out: long-form answers, entailment models for grouping, retrieval from a real corpus.
+A whole probe set runs through ``rseai.hallucination.probe.evaluate``. Left out: long-form answers,
+entailment models for grouping, retrieval from a real corpus.
 
 Example
 -------

@@ -1,20 +1,12 @@
 """Is this answer right? Do these two answers say the same thing? Rule-based answer matching.
 
-A language model answers in sentences ("The capital of Australia is Canberra."), a probe set
-stores short answers ("Canberra"). These rules compare them the way a marker would:
-
-- ``normalize`` lower-cases, strips accents, punctuation and articles, turns number words into
-  digits ("eight" → "8", "100.0" → "100", "1,000" → "1000") and splits into words;
-- ``is_correct`` is true when an accepted answer appears as whole words in the answer and is
-  not negated ("not Canberra"): "Au" matches "The symbol is Au." but not "Australia";
-- ``rejects_premise`` spots an answer that refuses a false premise ("No one has walked on Mars");
-- ``answer_key`` keeps the words of an answer that the question did not already contain, so
-  "The capital of Australia is Sydney." and "Sydney." get the same key; ``same_answer`` and
-  ``group_answers`` group answers by that key (semantic-entropy-style clustering, with string
-  rules standing in for an entailment model).
-
-Left out: paraphrases that share no words ("the Big Apple" vs "New York"), units, languages other
-than English (non-English answers are compared word for word after accent stripping).
+A model answers in sentences ("The capital of Australia is Canberra."), the probe set stores short
+answers ("Canberra"); these rules compare them as a marker would. ``normalize`` lower-cases, strips
+accents, punctuation and articles and turns number words into digits; ``is_correct`` finds an
+accepted answer as whole words, not negated ("not Canberra"); ``rejects_premise`` spots a refused
+false premise; ``answer_key`` keeps the words the question did not contain, and ``same_answer`` /
+``group_answers`` group answers by it (semantic-entropy-style clustering with string rules in place
+of an entailment model). Left out: paraphrases that share no words, units, languages but English.
 
 Example
 -------
