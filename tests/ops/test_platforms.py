@@ -31,7 +31,7 @@ from packaging.version import Version
 
 from rseai.ops import model_files, platforms
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
 INDEX = "https://pypi.org/simple"
 TIMEOUT_S = 240  # one resolution; each took 2-15 s here (2 cores), cold cache or warm
