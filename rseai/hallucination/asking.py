@@ -32,10 +32,6 @@ from rseai import _checks
 from rseai.hallucination import matching
 from rseai.hallucination.answers import generate_answers, question_key
 
-__all__ = ["SYSTEM_PROMPT", "MAX_QUESTION_CHARS", "Answer", "Consistency", "ask", "self_consistency",
-           "consistency_from", "AGREEMENT_THRESHOLD", "answer_confidence", "build_prompt", "check_question",
-           "check_model"]
-
 SYSTEM_PROMPT = "Answer the question in as few words as possible."
 MAX_QUESTION_CHARS = 1000
 AGREEMENT_THRESHOLD = 0.5

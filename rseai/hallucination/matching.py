@@ -25,9 +25,6 @@ import unicodedata
 
 from rseai import _checks
 
-__all__ = ["normalize", "is_correct", "rejects_premise", "answer_key", "gist", "same_answer",
-           "group_answers"]
-
 _NUMBERS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}

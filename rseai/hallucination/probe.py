@@ -74,11 +74,9 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
 
     Returns
     -------
-    EvaluationResult; ``table`` columns: ``question``, ``category``, ``kind``, ``answer``,
-    ``correct``, ``confidence``, ``own_tokens`` (how many tokens ``confidence`` multiplies),
-    ``confidence_per_token`` (their geometric mean, which does not fall with length),
-    ``agreement``, ``samples`` (list of str), ``sample_correct``
-    (share of samples graded right)
+    EvaluationResult; ``table`` columns: ``question``, ``category``, ``kind``, ``answer``, ``correct``,
+    ``confidence``, ``own_tokens`` (tokens ``confidence`` multiplies), ``confidence_per_token`` (their
+    geometric mean), ``agreement``, ``samples`` (list of str), ``sample_correct`` (share graded right)
     """
     import pandas as pd
     from tqdm.auto import tqdm

@@ -79,7 +79,7 @@ def lab_command(dest: str | Path, *, port: int | None = None, browser: bool = Tr
 
 
 def prepare_lab(dest: str | Path, *, student: bool = False, install: bool = True) -> str:
-    """Model package, model cache and notebooks in ``dest``; return what was done, in words."""
+    """Model package, model store and notebooks in ``dest``; return what was done, in words."""
     from rseai.classroom.copies import copy_notebooks
     from rseai.ops import model_files
 
@@ -125,13 +125,10 @@ def stop_child(proc: subprocess.Popen, *, wait_s: float | None = None) -> None:
 
 
 def run_child(cmd: list[str], *, env=None) -> int:
-    """Run ``cmd`` until it exits; if this process is stopped, the child is stopped too.
+    """Run ``cmd`` until it exits; on any way out (a stop signal, Ctrl-C, an error) ``stop_child`` it.
 
-    SIGTERM, SIGINT and SIGHUP (where the OS has them) are caught from before the child starts
-    until it ends; a signal this process was told to ignore (``nohup`` ignores SIGHUP) stays
-    ignored. On any way out of this function (a signal, Ctrl-C, an error) the child gets
-    ``stop_child``. Returns the child's exit code, 0 after Ctrl-C, or 128 + the signal number after
-    another stop signal.
+    SIGTERM, SIGINT and SIGHUP are caught while it runs (one this process ignores, as under ``nohup``,
+    stays ignored). Returns the child's exit code, 0 after Ctrl-C, else 128 + the signal number.
     """
     proc, previous, stopping = None, {}, []
 

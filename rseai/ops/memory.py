@@ -14,8 +14,6 @@ import ctypes
 import ctypes.util
 import functools
 
-__all__ = ["release_free_memory"]
-
 
 @functools.lru_cache(maxsize=1)
 def _malloc_trim():

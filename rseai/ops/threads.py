@@ -25,9 +25,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ThreadChoice", "choose_threads", "size_threads", "THREAD_VARIABLES", "HUB_DEFAULT_THREADS",
-           "SHARED_SERVER_ENV"]
-
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 HUB_DEFAULT_THREADS = 1
 # On a machine shared by many kernels, idle OpenMP threads sleep rather than spin (hub/jupyterhub_config.py).
