@@ -100,7 +100,7 @@ class NextTokenDistribution:
         })
 
     def draw(self, *, seed: int) -> Step:
-        """One token drawn from ``probs``, from the cached logits (no forward pass).
+        """One token drawn from ``probs``, from the kept logits (no forward pass).
 
         The same draw as ``LanguageModel.generate(prompt, max_new_tokens=1, seed=seed)``: that
         call's generator, ``np.random.default_rng([seed, 0])``, on the same probabilities.
