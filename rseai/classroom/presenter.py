@@ -14,9 +14,8 @@ assigns them by one rule, so a new cell gets a sensible place without anyone thi
 - cells tagged ``notes`` are speaker *notes* (RISE's speaker view; student versions drop them);
 - the Colab set-up cell (tagged ``colab_setup``, ``rseai.classroom.colab``) is *skipped*: plumbing.
 
-``add_slide_metadata(nb, notes=...)`` also inserts the instructor notes kept in
-``rseai.classroom.notes`` after the heading they belong to (replacing earlier copies of the same
-notes, so running it again changes nothing; notes cells written by hand are left alone).
+Instructor notes are written in the notebook itself (``notes`` cells); nothing here changes a
+cell's text except ``rseai.classroom.lessons.mark_deep_dives`` adding a missing deep-dive mark.
 Leaves out: themes and the deck's look (RISE's defaults, plus the few in ``RISE_SETTINGS``).
 
 Example
@@ -35,7 +34,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import hashlib
 import re
 import sys
 from pathlib import Path
@@ -50,7 +48,6 @@ WIDGET_CALL = re.compile(r"\b(?:\w*(?:Explorer|Gallery|Calculator|Widget)|calcul
                          r"(?:widgets|w)\.[A-Z]\w*)\s*\(")
 RISE_SETTINGS = {"scroll": True, "transition": "none", "start_slideshow_at": "beginning",
                  "autolaunch": False}
-_MARK = "rseai_note"  # metadata key on notes cells this module inserted
 # JUPYTER_PATH entry holding the Voila template "rseai" (voila --template=rseai): no CDN requests.
 VOILA_SHARE = Path(__file__).resolve().parent / "share"
 
@@ -132,53 +129,15 @@ def headings(cell) -> list[str]:
     return [m.group(1).strip() for m in re.finditer(r"^#{1,3}\s+(.+)$", _source(cell), re.M)]
 
 
-def _matches(cell, key: str) -> bool:
-    return any(h.lower().startswith(key.lower()) for h in headings(cell))
-
-
-def _note_cell(key: str, text: str) -> dict:
-    digest = hashlib.sha1(key.encode()).hexdigest()[:10]
-    return {"cell_type": "markdown", "id": f"note-{digest}",
-            "metadata": {"tags": [NOTES_TAG], _MARK: key, "slideshow": {"slide_type": NOTES}},
-            "source": f"**Instructor notes.** {text.strip()}"}
-
-
-def add_slide_metadata(nb: dict, *, notes: dict | None = None) -> dict:
-    """A copy of ``nb`` with slide types on every cell, RISE settings and instructor notes.
-
-    Parameters
-    ----------
-    nb : dict
-        A notebook in nbformat 4 JSON form (``nbformat.read`` gives one).
-    notes : dict of str -> str, optional
-        Heading (its start, without ``#`` marks, case-insensitive) -> note text. Each note
-        becomes a ``notes``-tagged markdown cell right after the cell holding that heading.
-    """
+def add_slide_metadata(nb: dict) -> dict:
+    """A copy of ``nb`` (nbformat 4 JSON) with a slide type on every cell and the RISE settings."""
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise TypeError(f"nb must be a notebook dict with a 'cells' list, got {type(nb).__name__}")
-    notes = {} if notes is None else notes
-    if not isinstance(notes, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
-                                              for k, v in notes.items()):
-        raise TypeError(f"notes must map heading text to non-empty note text, got {notes!r:.120}")
     nb = copy.deepcopy(nb)
-    cells = []
-    for cell in nb["cells"]:
-        if cell.get("metadata", {}).get(_MARK) in notes:
-            continue  # inserted earlier from these notes: replaced below (other notes cells stay)
-        cells.append(cell)
-        for key, text in notes.items():
-            if _matches(cell, key):
-                cells.append(_note_cell(key, text))
-    for cell, kind in zip(cells, slide_types(cells)):
+    for cell, kind in zip(nb["cells"], slide_types(nb["cells"])):
         cell.setdefault("metadata", {})["slideshow"] = {"slide_type": kind}
-    nb["cells"] = cells
     nb.setdefault("metadata", {})["rise"] = dict(RISE_SETTINGS)
     return nb
-
-
-def unmatched_notes(nb: dict, notes: dict) -> list[str]:
-    """Keys of ``notes`` that match no heading of ``nb`` (a renamed heading loses its note)."""
-    return [key for key in notes if not any(_matches(c, key) for c in nb["cells"])]
 
 
 def missing_slide_metadata(nb: dict) -> list[int]:
@@ -196,27 +155,15 @@ def without_notes(nb: dict) -> dict:
     return nb
 
 
-def notes_for(path: str | Path) -> dict:
-    """The instructor notes kept for a notebook, by its number prefix ("01_..." -> NOTES["01"])."""
-    from rseai.classroom.notes import NOTES
+def presented(nb: dict) -> dict:
+    """``nb`` as ``make slides`` leaves it: deep dives marked, slide metadata; notes untouched."""
+    from rseai.classroom.lessons import mark_deep_dives
 
-    return NOTES.get(Path(path).name[:2], {})
-
-
-def presented(nb: dict, path: str | Path) -> dict:
-    """``nb`` as ``make slides`` leaves it: deep dives marked, timed notes, slide metadata."""
-    from rseai.classroom.lessons import mark_deep_dives, timed_notes
-
-    number = Path(path).name[:2]
-    nb = mark_deep_dives(copy.deepcopy(nb), number)
-    return add_slide_metadata(nb, notes=timed_notes(nb, number, notes_for(path)))
+    return add_slide_metadata(mark_deep_dives(copy.deepcopy(nb)))
 
 
 def present_files(paths) -> list[str]:
-    """Apply ``add_slide_metadata`` (with each notebook's notes) to notebook files, in place.
-
-    Returns one line per file saying what changed and which notes found no heading.
-    """
+    """Apply ``presented`` to notebook files in place; one line per file saying what changed."""
     import nbformat
 
     report = []
@@ -224,17 +171,12 @@ def present_files(paths) -> list[str]:
         if path.suffix != ".ipynb" or not path.is_file():
             raise ValueError(f"paths must be existing .ipynb files, got {str(path)!r}")
         original = path.read_text(encoding="utf-8")
-        nb = nbformat.reads(original, as_version=4)
-        notes = notes_for(path)
-        new = nbformat.from_dict(presented(nbformat.from_dict(nb), path))
+        new = nbformat.from_dict(presented(nbformat.reads(original, as_version=4)))
         text = nbformat.writes(new) + "\n"
-        changed = text != original
-        if changed:
+        if text != original:
             path.write_text(text, encoding="utf-8")
-        missing = unmatched_notes(new, notes)
-        report.append(f"{path.name}: {'updated' if changed else 'unchanged'}, "
-                      f"{sum(NOTES_TAG in _tags(c) for c in new['cells'])} notes cells"
-                      + (f"; NO HEADING for notes {missing}" if missing else ""))
+        report.append(f"{path.name}: {'unchanged' if text == original else 'updated'}, "
+                      f"{sum(NOTES_TAG in _tags(c) for c in new['cells'])} notes cells")
     return report
 
 
