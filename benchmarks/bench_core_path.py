@@ -54,7 +54,6 @@ def _cpu_s(pid: int) -> float | None:
 def measure(path: Path) -> dict:
     """Seconds of every code cell of ``path`` run in order; summed over core and deep sections."""
     nb = nbformat.read(path, as_version=4)
-    number = path.name[:2]
     path_of = {id(cell): section["path"] for section in lessons.sections(nb)
                for cell in section["cells"]}
     seconds = {lessons.CORE: 0.0, lessons.DEEP: 0.0}

@@ -62,7 +62,8 @@ def credit_split(credit=None, *, seed: int = 0, test_size: float = 0.5) -> Credi
 
     credit = load_german_credit() if credit is None else credit
     if not hasattr(credit, "columns"):
-        raise TypeError(f"credit must be a DataFrame like load_german_credit()'s, got {type(credit).__name__}")
+        raise TypeError(f"credit must be a DataFrame like load_german_credit()'s, "
+                        f"got {type(credit).__name__}")
     require_columns(credit, [*FEATURES, "bad_risk", "age_group"], name="credit")
     parts = train_test_split(credit[list(FEATURES)], credit["bad_risk"].to_numpy(),
                              credit["age_group"].to_numpy(dtype=object), test_size=test_size,

@@ -72,11 +72,13 @@ def test_the_code_fingerprint_ignores_the_colab_cell_only():
 
 
 def _with_settings(*sources):
-    return {"cells": [{"cell_type": "code", "source": s, "metadata": {"tags": ["settings"]}} for s in sources]}
+    return {"cells": [{"cell_type": "code", "source": s, "metadata": {"tags": ["settings"]}}
+                      for s in sources]}
 
 
 def test_settings_reads_literal_assignments_without_running_anything():
-    got = lessons.settings(_with_settings("# costs\nCOST_FP = 1  # harm units\nDATA = 'x'\nCOLS = ('a', 'b')"))
+    source = "# costs\nCOST_FP = 1  # harm units\nDATA = 'x'\nCOLS = ('a', 'b')"
+    got = lessons.settings(_with_settings(source))
     assert got == {"COST_FP": 1, "DATA": "x", "COLS": ("a", "b")}
 
 
@@ -91,14 +93,16 @@ def test_settings_needs_exactly_one_cell():
         lessons.settings(_with_settings("A = 1", "B = 2"))
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS[1:], ids=lambda p: p.name[:2])  # 00 checks a set-up: nothing to set
+# 00 checks a set-up: it has nothing to set
+@pytest.mark.parametrize("path", NOTEBOOKS[1:], ids=lambda p: p.name[:2])
 def test_every_notebook_has_one_settings_cell_before_any_other_code_reads_it(path):
     nb = nbformat.read(path, as_version=4)
     values = lessons.settings(nb)
-    code = [c for c in nb.cells if c.cell_type == "code" and "colab_setup" not in c.metadata.get("tags", [])]
+    code = [c for c in nb.cells
+            if c.cell_type == "code" and "colab_setup" not in c.metadata.get("tags", [])]
     first = next(i for i, c in enumerate(code) if "settings" in c.metadata.get("tags", []))
     for cell in code[:first]:
-        assert not any(name in cell.source for name in values), f"{path.name}: a cell before the settings reads one"
+        assert not any(name in cell.source for name in values), f"{path.name}: read before the settings"
 
 
 def test_07_uses_the_credit_data_that_03_names():
