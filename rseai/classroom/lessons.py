@@ -30,13 +30,19 @@ SETTINGS_TAG = "settings"
 _HEADING = re.compile(r"^(#{1,2}\s+)(.+)$", re.M)
 
 
-def _text(cell) -> str:
+def cell_source(cell) -> str:
+    """A notebook cell's source as one string (nbformat stores a list of lines or a string)."""
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src
 
 
+def cell_tags(cell) -> list[str]:
+    """A notebook cell's tags."""
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
 def _heading(cell):
-    return _HEADING.search(_text(cell)) if cell.get("cell_type") == "markdown" else None
+    return _HEADING.search(cell_source(cell)) if cell.get("cell_type") == "markdown" else None
 
 
 def notebook(number: str) -> dict:
@@ -57,11 +63,11 @@ def settings(nb) -> dict:
     Raises ValueError when there is not exactly one such cell, or a line is anything else.
     """
     nb = notebook(nb) if isinstance(nb, str) else nb
-    cells = [c for c in nb["cells"] if SETTINGS_TAG in c.get("metadata", {}).get("tags", [])]
+    cells = [c for c in nb["cells"] if SETTINGS_TAG in cell_tags(c)]
     if len(cells) != 1:
         raise ValueError(f"a notebook needs exactly one cell tagged {SETTINGS_TAG!r}, found {len(cells)}")
     values = {}
-    for node in ast.parse(_text(cells[0])).body:
+    for node in ast.parse(cell_source(cells[0])).body:
         try:
             if not (isinstance(node, ast.Assign) and len(node.targets) == 1
                     and isinstance(node.targets[0], ast.Name)):
@@ -97,7 +103,7 @@ def mark_deep_dives(nb: dict) -> dict:
         heading = _heading(cell)
         plan = cell.get("metadata", {}).get("rseai", {})
         if heading and DEEP_MARK not in heading.group(2) and plan.get("path") == DEEP and plan.get("minutes"):
-            text = _text(cell)
+            text = cell_source(cell)
             cell["source"] = text[:heading.end()] + DEEP_MARK + text[heading.end():]
     return nb
 
@@ -112,10 +118,10 @@ def core_size(nb: dict) -> dict:
     words = code = 0
     for section in sections(nb):
         for cell in section["cells"] if section["path"] == CORE else []:
-            if "notes" in cell.get("metadata", {}).get("tags", []):
+            if "notes" in cell_tags(cell):
                 continue
             if cell.get("cell_type") == "markdown":
-                words += len(_text(cell).split())
+                words += len(cell_source(cell).split())
             elif cell.get("cell_type") == "code":
                 code += 1
     return {"minutes": core_minutes(nb), "words": words, "code_cells": code}
@@ -123,8 +129,8 @@ def core_size(nb: dict) -> dict:
 
 def code_digest(nb: dict) -> str:
     """A short fingerprint of the code cells (the Colab cell, a no-op off Colab, left out)."""
-    code = "\n\x00".join(_text(c) for c in nb["cells"] if c.get("cell_type") == "code"
-                         and "colab_setup" not in c.get("metadata", {}).get("tags", []))
+    code = "\n\x00".join(cell_source(c) for c in nb["cells"] if c.get("cell_type") == "code"
+                         and "colab_setup" not in cell_tags(c))
     return hashlib.sha256(code.encode("utf-8")).hexdigest()[:12]
 
 
@@ -147,7 +153,7 @@ def _timing_line(timing: dict | None, nb: dict) -> str:
 
 
 def _goals(nb: dict) -> list[str]:
-    title = _text(nb["cells"][0])
+    title = cell_source(nb["cells"][0])
     part = title.split("**Learning goals.**", 1)[-1] if "**Learning goals.**" in title else ""
     return [re.sub(r"\s+", " ", g).strip() for g in re.split(r"\n\d+\.\s+", "\n" + part)[1:]]
 
@@ -179,17 +185,18 @@ def facilitator_guide(path: str | Path, *, timing: dict | None = None) -> str:
     lines += ["## Timing", "", "| section | minutes | path |", "|---|---|---|"]
     lines += [f"| {s['heading']} | {s['minutes']} | {s['path']} |" for s in secs[1:]] + [""]
     checkpoints = [(s["heading"], q) for s in secs for c in s["cells"] if c.get("cell_type") == "code"
-                   for q in _CHECKPOINT.findall(_text(c))]
+                   for q in _CHECKPOINT.findall(cell_source(c))]
     if checkpoints:
         lines += ["## No-code checkpoints", ""]
         lines += [f"- *{h}*: {re.sub(r'{[^}]*}', '…', q)}" for h, q in checkpoints] + [""]
-    exercises = [re.match(r"^#{3,4}\s+(.+)$", _text(c), re.M).group(1) for s in secs for c in s["cells"]
-                 if c.get("cell_type") == "markdown" and re.match(r"^#{3,4}\s+Exercise", _text(c), re.M)]
+    exercises = [re.match(r"^#{3,4}\s+(.+)$", text, re.M).group(1) for s in secs for c in s["cells"]
+                 if c.get("cell_type") == "markdown"
+                 and re.match(r"^#{3,4}\s+Exercise", text := cell_source(c), re.M)]
     if exercises:
         lines += ["## Exercises (deep dive)", ""] + [f"- {e}" for e in exercises] + [""]
     claims = [s for s in secs if s["heading"].lower().startswith("claims")]
     asserts = [line.strip() for s in claims for c in s["cells"] if c.get("cell_type") == "code"
-               for line in _text(c).splitlines() if line.strip().startswith("assert ")]
+               for line in cell_source(c).splitlines() if line.strip().startswith("assert ")]
     if asserts:
         lines += ["## Numbers you may read aloud", "",
                   f"The claims cell checks these {len(asserts)} statements on every run; quote a number "
@@ -212,9 +219,9 @@ def write_guides(notebooks_dir: str | Path, target_dir: str | Path) -> list[Path
     return written
 
 
-__all__ = ["CORE", "DEEP", "CORE_RANGE", "DEEP_MARK", "TIMINGS_FILE", "SETTINGS_TAG", "notebook", "settings",
-           "sections", "mark_deep_dives", "core_minutes", "core_size", "code_digest", "read_timings",
-           "facilitator_guide", "write_guides"]
+__all__ = ["CORE", "DEEP", "CORE_RANGE", "DEEP_MARK", "TIMINGS_FILE", "SETTINGS_TAG", "cell_source",
+           "cell_tags", "notebook", "settings", "sections", "mark_deep_dives", "core_minutes", "core_size",
+           "code_digest", "read_timings", "facilitator_guide", "write_guides"]
 
 if __name__ == "__main__":
     import sys

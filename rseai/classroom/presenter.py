@@ -1,22 +1,12 @@
-"""Presenter mode: RISE slide metadata and instructor notes for the notebooks, by rule.
+"""Presenter mode: RISE slide types by one rule, and the notes-free app copy.
 
-jupyterlab-rise presents a notebook as a talk from each cell's ``metadata.slideshow.slide_type``.
-Rather than set those by hand in five notebooks (and watch them drift), ``add_slide_metadata``
-assigns them by one rule, so a new cell gets a sensible place without anyone thinking about it:
-
-- the title cell, every ``#``/``##`` heading and every **widget** cell start a new *slide*
-  (one idea per slide; a widget gets a slide of its own);
-- the cell after a widget and any other markdown cell start a *subslide* (a step down within
-  the section), except a markdown answer (tagged ``solution``), which is a *fragment*;
-- code cells are *fragments* (they appear under the text that introduces them), except cells
-  made only of ``assert`` statements (checks, not content), which are *skipped* in the show;
-- everything under a ``Claims`` heading is *skipped*: it proves the text, it is not presented;
-- cells tagged ``notes`` are speaker *notes* (RISE's speaker view; student versions drop them);
-- the Colab set-up cell (tagged ``colab_setup``, ``rseai.classroom.colab``) is *skipped*: plumbing.
-
-Instructor notes are written in the notebook itself (``notes`` cells); nothing here changes a
-cell's text except ``rseai.classroom.lessons.mark_deep_dives`` adding a missing deep-dive mark.
-Leaves out: themes and the deck's look (RISE's defaults, plus the few in ``RISE_SETTINGS``).
+``slide_types``: the title, every ``#``/``##`` heading and every widget cell start a *slide*; other
+markdown a *subslide* (a ``solution`` answer a *fragment*); code a *fragment*, except cells of only
+``assert`` statements, the Colab cell and the whole ``Claims`` section (*skip*); ``notes`` cells are
+RISE speaker *notes*. ``make slides`` (``present_files``) writes those types and never changes a
+cell's text (``rseai.classroom.lessons.mark_deep_dives`` only adds a missing mark); notes are
+edited in the notebook. ``write_app_copy`` writes a copy without notes for Voila (``make app``).
+Leaves out the deck's look (RISE's defaults plus ``RISE_SETTINGS``).
 
 Example
 -------
@@ -25,9 +15,6 @@ Example
 ...       "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 >>> [c["metadata"]["slideshow"]["slide_type"] for c in add_slide_metadata(nb)["cells"]]
 ['slide', 'slide']
-
-Command line: ``python -m rseai.classroom.presenter notebooks/*.ipynb`` (``make slides``);
-``python -m rseai.classroom.presenter --app-copy DIR NOTEBOOK`` writes a copy without notes for Voila.
 """
 
 from __future__ import annotations
@@ -37,6 +24,8 @@ import copy
 import re
 import sys
 from pathlib import Path
+
+from rseai.classroom.lessons import cell_source, cell_tags, mark_deep_dives
 
 SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES = "slide", "subslide", "fragment", "skip", "notes"
 SLIDE_TYPES = (SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES, "-")
@@ -60,23 +49,14 @@ def voila_env(env: dict) -> dict:
     return {**env, "JUPYTER_PATH": str(VOILA_SHARE) + (os.pathsep + rest if rest else "")}
 
 
-def _source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def _tags(cell) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
-
-
 def is_heading(cell) -> bool:
     """A markdown cell with a ``#`` or ``##`` heading line (first or further down)."""
-    return cell.get("cell_type") == "markdown" and bool(re.search(r"^#{1,2}\s", _source(cell), re.M))
+    return cell.get("cell_type") == "markdown" and bool(re.search(r"^#{1,2}\s", cell_source(cell), re.M))
 
 
 def is_widget(cell) -> bool:
     """A code cell that builds an interactive widget (see ``WIDGET_CALL``)."""
-    return cell.get("cell_type") == "code" and bool(WIDGET_CALL.search(_source(cell)))
+    return cell.get("cell_type") == "code" and bool(WIDGET_CALL.search(cell_source(cell)))
 
 
 def _only_asserts(source: str) -> bool:
@@ -95,10 +75,10 @@ def slide_types(cells: list) -> list[str]:
     for i, cell in enumerate(cells):
         if not isinstance(cell, dict) or "cell_type" not in cell:
             raise TypeError(f"cells[{i}] must be a notebook cell (a dict with 'cell_type'), got {cell!r:.80}")
-        if NOTES_TAG in _tags(cell):
+        if NOTES_TAG in cell_tags(cell):
             types.append(NOTES)
             continue
-        if COLAB_TAG in _tags(cell):
+        if COLAB_TAG in cell_tags(cell):
             types.append(SKIP)
             continue
         if is_heading(cell):
@@ -112,9 +92,9 @@ def slide_types(cells: list) -> list[str]:
         elif after_widget:
             kind = SUBSLIDE
         elif cell["cell_type"] == "markdown":
-            kind = FRAGMENT if SOLUTION_TAG in _tags(cell) else SUBSLIDE
+            kind = FRAGMENT if SOLUTION_TAG in cell_tags(cell) else SUBSLIDE
         elif cell["cell_type"] == "code":
-            kind = SKIP if _only_asserts(_source(cell)) else FRAGMENT
+            kind = SKIP if _only_asserts(cell_source(cell)) else FRAGMENT
         else:  # raw cells
             kind = SKIP
         types.append(kind)
@@ -126,7 +106,7 @@ def headings(cell) -> list[str]:
     """The heading lines (``#`` to ``###``) of a markdown cell, without their marks."""
     if cell.get("cell_type") != "markdown":
         return []
-    return [m.group(1).strip() for m in re.finditer(r"^#{1,3}\s+(.+)$", _source(cell), re.M)]
+    return [m.group(1).strip() for m in re.finditer(r"^#{1,3}\s+(.+)$", cell_source(cell), re.M)]
 
 
 def add_slide_metadata(nb: dict) -> dict:
@@ -151,14 +131,12 @@ def without_notes(nb: dict) -> dict:
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise TypeError(f"nb must be a notebook dict with a 'cells' list, got {type(nb).__name__}")
     nb = copy.deepcopy(nb)
-    nb["cells"] = [c for c in nb["cells"] if NOTES_TAG not in _tags(c)]
+    nb["cells"] = [c for c in nb["cells"] if NOTES_TAG not in cell_tags(c)]
     return nb
 
 
 def presented(nb: dict) -> dict:
     """``nb`` as ``make slides`` leaves it: deep dives marked, slide metadata; notes untouched."""
-    from rseai.classroom.lessons import mark_deep_dives
-
     return add_slide_metadata(mark_deep_dives(copy.deepcopy(nb)))
 
 
@@ -176,7 +154,7 @@ def present_files(paths) -> list[str]:
         if text != original:
             path.write_text(text, encoding="utf-8")
         report.append(f"{path.name}: {'unchanged' if text == original else 'updated'}, "
-                      f"{sum(NOTES_TAG in _tags(c) for c in new['cells'])} notes cells")
+                      f"{sum(NOTES_TAG in cell_tags(c) for c in new['cells'])} notes cells")
     return report
 
 
