@@ -1,11 +1,12 @@
 """Presenter mode: RISE slide types by one rule, and the notes-free app copy.
 
-``slide_types``: the title, every ``#``/``##`` heading and every widget cell start a *slide*; other
-markdown a *subslide* (a ``solution`` answer a *fragment*); code a *fragment*, except cells of only
-``assert`` statements, the Colab cell and the whole ``Claims`` section (*skip*); ``notes`` cells are
-RISE speaker *notes*. ``make slides`` (``present_files``) writes those types and never changes a
-cell's text (``rseai.classroom.lessons.mark_deep_dives`` only adds a missing mark); notes are
-edited in the notebook. ``write_app_copy`` writes a copy without notes for Voila (``make app``).
+``slide_types``: the title, every ``#``/``##`` heading and every widget cell start a *slide*; the
+cell after a widget and other markdown a *subslide* (a ``solution`` answer a *fragment*); code a
+*fragment*, except cells of only ``assert`` statements, the Colab cell and the whole ``Claims``
+section (*skip*); ``notes`` cells are RISE speaker *notes*. ``make slides`` (``present_files``)
+writes those types and never changes a cell's text (``rseai.classroom.lessons.mark_deep_dives``
+only adds a missing mark); notes are edited in the notebook. ``write_app_copy`` writes a copy
+without notes for Voila (``make app``).
 Leaves out the deck's look (RISE's defaults plus ``RISE_SETTINGS``).
 
 Example
