@@ -1,6 +1,6 @@
 """How long the code on each notebook's core path takes to run, measured cell by cell.
 
-Each planned notebook (``rseai.classroom.lessons.LESSONS``) runs top to bottom in a fresh
+Each notebook (sections and minutes from ``rseai.classroom.lessons.sections``) runs top to bottom in a fresh
 kernel, as Run All does, with an empty answer cache (the cold case: nothing computed before).
 Every code cell is timed (wall clock, from sending it to its reply, and the kernel's CPU
 seconds, which a busy machine stretches less); the cells of the core sections are summed, and
@@ -54,8 +54,7 @@ def _cpu_s(pid: int) -> float | None:
 def measure(path: Path) -> dict:
     """Seconds of every code cell of ``path`` run in order; summed over core and deep sections."""
     nb = nbformat.read(path, as_version=4)
-    number = path.name[:2]
-    path_of = {id(cell): section["path"] for section in lessons.sections(nb, number)
+    path_of = {id(cell): section["path"] for section in lessons.sections(nb)
                for cell in section["cells"]}
     seconds = {lessons.CORE: 0.0, lessons.DEEP: 0.0}
     cpu = {lessons.CORE: 0.0, lessons.DEEP: 0.0}
@@ -92,12 +91,12 @@ def measure(path: Path) -> dict:
             "deep_s": round(seconds[lessons.DEEP], 1), "core_cpu_s": round(cpu[lessons.CORE], 1),
             "load": round(sum(loads) / len(loads), 1),
             "kernel_start_s": round(kernel_s, 1), "slowest_core_cell": slowest[1],
-            "slowest_core_cell_s": round(slowest[0], 1), "core_minutes": lessons.core_minutes(number)}
+            "slowest_core_cell_s": round(slowest[0], 1), "core_minutes": lessons.core_minutes(nb)}
 
 
 def main() -> int:
     paths = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb")
-                   if p.name[:2] in lessons.LESSONS and (not CHOSEN or p.name[:2] in CHOSEN))
+                   if not CHOSEN or p.name[:2] in CHOSEN)
     known = lessons.read_timings(TIMINGS.parent)
     machine = f"{platform.machine()}, {os.cpu_count()} cores"
     for path in paths:

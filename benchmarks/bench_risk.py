@@ -16,9 +16,11 @@ from _timing import median_seconds
 from sklearn.metrics import roc_curve
 
 from rseai import risk
+from rseai.classroom.lessons import settings
 
 N = 100_000
-COSTS = {"cost_fp": 1.0, "cost_fn": 5.0}
+LENDING = settings("03")  # notebook 03's lending costs
+COSTS = {"cost_fp": float(LENDING["CREDIT_COST_FP"]), "cost_fn": float(LENDING["CREDIT_COST_FN"])}
 REPEAT = quick_or_full(3, 5)
 
 

@@ -1,20 +1,12 @@
 """Argument checks shared by every public function: one rule per quantity, one wording.
 
-Each check takes the value and the argument's name, and returns the value in its canonical type
-or raises: ``TypeError`` for a wrong type, ``ValueError`` for a wrong value, with the message
-"<name> must be <what is allowed>, got <value>". Checks never coerce silently beyond the
-canonical type (a numpy scalar becomes the Python number it holds; a list becomes an array).
-
-Covers scalars (``integer``, ``real``, ``cost``, ``seed``, ``flag``, ``choice``, ``text``), the
-sampling rules (``temperature``, ``top_k``, ``top_p``), the privacy budget (``epsilon``), arrays
-(``binary_labels``, ``scores``, ``class_ids``, ``features``, ``pred_probs``, ``same_length``),
-objects (``instance``, ``has_attrs``, ``folder``, ``names``) and results (``finite_result``: an
-overflow to inf is an error naming the inputs). Leaves out checks that only one module needs.
+Each check returns the value in its canonical type (a numpy scalar becomes the Python number;
+a list becomes an array) or raises ``TypeError``/``ValueError`` "<name> must be <allowed>, got
+<value>". Scalars, sampling rules, arrays, objects and ``finite_result``; checks that only one
+module needs stay in that module.
 
 Example
 -------
->>> seed(3)
-3
 >>> seed(-1)
 Traceback (most recent call last):
 ...

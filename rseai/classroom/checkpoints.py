@@ -1,18 +1,9 @@
 """No-code checkpoints: a question with a choice, a number or a prediction, and instant feedback.
 
-For participants who do not program. A checkpoint is a small ipywidgets form that works in
-JupyterLab and in the Voilà app: pick an option (``choice``), type a number (``number``), or
-commit to a prediction before moving a slider (``prediction``, a choice whose feedback also says
-what to try next). The right answer is passed in from the notebook's own computation, never typed
-as a constant, and ``check(value)`` gives the same verdict the button shows, so a notebook's
-claims cell can assert that every checkpoint's feedback is right.
-
-A number checkpoint shows its answer to six significant figures (``2/3`` as 0.666667, ``0.1 + 0.2``
-as 0.3; a whole number in full); when that rounds the answer, the tolerance is at least half a
-unit of the last digit shown, so typing back what the feedback shows is always right. Whatever a
-participant types is echoed back cut to ``ECHO_CHARS`` characters.
-
-It leaves out scoring and storing answers: a checkpoint teaches, it does not grade.
+A small ipywidgets form for JupyterLab and the Voila app. The answer comes from the notebook's own
+computation, and ``check(value)`` gives the verdict the button shows, so a claims cell can assert
+``feedback_is_right()``. A number answer is shown to six significant figures and what is shown is
+always accepted; a typed answer is echoed cut to ``ECHO_CHARS``. Leaves out scoring and storing.
 
 Example
 -------
@@ -20,9 +11,6 @@ Example
 ...             explain="A missed case is a false negative: Type II.")
 >>> cp.check("Type I").correct, cp.check("Type II").correct
 (False, True)
->>> n = number("Accuracy in %?", answer=62.5, tolerance=0.5, explain="5 of 8 right.")
->>> n.check(62.7).correct, n.check("abc").correct, n.feedback_is_right()
-(True, False, True)
 >>> third = number("What share is one of three?", answer=1 / 3, explain="1 / 3.")
 >>> third.shown, third.check("0.333333").correct, third.check("0.33").correct
 ('0.333333', True, False)
@@ -56,13 +44,9 @@ def shown_number(value: float) -> str:
 
 
 def _shown_tolerance(value: float, shown: str) -> float:
-    """Half a unit of the 6th significant figure of ``value``, if ``shown`` rounds it; else 0.
+    """Half a unit of the 6th significant figure of ``value`` if ``shown`` rounds it, else 0.
 
-    The 6th figure, not ``shown``'s last digit: ``.6g`` drops trailing zeros, so 0.1 + 0.2 shows
-    as "0.3", and half its last digit (0.05) would accept 0.26.
-
-    >>> _shown_tolerance(0.1 + 0.2, "0.3"), _shown_tolerance(0.5, "0.5")
-    (5.000000005e-07, 0.0)
+    Not half of ``shown``'s last digit: 0.1 + 0.2 shows as "0.3", and 0.05 would accept 0.26.
     """
     if float(shown) == value:
         return 0.0

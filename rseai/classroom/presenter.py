@@ -1,23 +1,13 @@
-"""Presenter mode: RISE slide metadata and instructor notes for the notebooks, by rule.
+"""Presenter mode: RISE slide types by one rule, and the notes-free app copy.
 
-jupyterlab-rise presents a notebook as a talk from each cell's ``metadata.slideshow.slide_type``.
-Rather than set those by hand in five notebooks (and watch them drift), ``add_slide_metadata``
-assigns them by one rule, so a new cell gets a sensible place without anyone thinking about it:
-
-- the title cell, every ``#``/``##`` heading and every **widget** cell start a new *slide*
-  (one idea per slide; a widget gets a slide of its own);
-- the cell after a widget and any other markdown cell start a *subslide* (a step down within
-  the section), except a markdown answer (tagged ``solution``), which is a *fragment*;
-- code cells are *fragments* (they appear under the text that introduces them), except cells
-  made only of ``assert`` statements (checks, not content), which are *skipped* in the show;
-- everything under a ``Claims`` heading is *skipped*: it proves the text, it is not presented;
-- cells tagged ``notes`` are speaker *notes* (RISE's speaker view; student versions drop them);
-- the Colab set-up cell (tagged ``colab_setup``, ``rseai.ops.colab``) is *skipped*: plumbing.
-
-``add_slide_metadata(nb, notes=...)`` also inserts the instructor notes kept in
-``rseai.classroom.notes`` after the heading they belong to (replacing earlier copies of the same
-notes, so running it again changes nothing; notes cells written by hand are left alone).
-Leaves out: themes and the deck's look (RISE's defaults, plus the few in ``RISE_SETTINGS``).
+``slide_types``: the title, every ``#``/``##`` heading and every widget cell start a *slide*; the
+cell after a widget and other markdown a *subslide* (a ``solution`` answer a *fragment*); code a
+*fragment*, except cells of only ``assert`` statements, the Colab cell and the whole ``Claims``
+section (*skip*); ``notes`` cells are RISE speaker *notes*. ``make slides`` (``present_files``)
+writes those types and never changes a cell's text (``rseai.classroom.lessons.mark_deep_dives``
+only adds a missing mark); notes are edited in the notebook. ``write_app_copy`` writes a copy
+without notes for Voila (``make app``).
+Leaves out the deck's look (RISE's defaults plus ``RISE_SETTINGS``).
 
 Example
 -------
@@ -26,19 +16,17 @@ Example
 ...       "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 >>> [c["metadata"]["slideshow"]["slide_type"] for c in add_slide_metadata(nb)["cells"]]
 ['slide', 'slide']
-
-Command line: ``python -m rseai.classroom.presenter notebooks/*.ipynb`` (``make slides``);
-``python -m rseai.classroom.presenter --app-copy DIR NOTEBOOK`` writes a copy without notes for Voila.
 """
 
 from __future__ import annotations
 
 import ast
 import copy
-import hashlib
 import re
 import sys
 from pathlib import Path
+
+from rseai.classroom.lessons import cell_source, cell_tags, mark_deep_dives
 
 SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES = "slide", "subslide", "fragment", "skip", "notes"
 SLIDE_TYPES = (SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES, "-")
@@ -50,7 +38,6 @@ WIDGET_CALL = re.compile(r"\b(?:\w*(?:Explorer|Gallery|Calculator|Widget)|calcul
                          r"(?:widgets|w)\.[A-Z]\w*)\s*\(")
 RISE_SETTINGS = {"scroll": True, "transition": "none", "start_slideshow_at": "beginning",
                  "autolaunch": False}
-_MARK = "rseai_note"  # metadata key on notes cells this module inserted
 # JUPYTER_PATH entry holding the Voila template "rseai" (voila --template=rseai): no CDN requests.
 VOILA_SHARE = Path(__file__).resolve().parent / "share"
 
@@ -63,23 +50,14 @@ def voila_env(env: dict) -> dict:
     return {**env, "JUPYTER_PATH": str(VOILA_SHARE) + (os.pathsep + rest if rest else "")}
 
 
-def _source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def _tags(cell) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
-
-
 def is_heading(cell) -> bool:
     """A markdown cell with a ``#`` or ``##`` heading line (first or further down)."""
-    return cell.get("cell_type") == "markdown" and bool(re.search(r"^#{1,2}\s", _source(cell), re.M))
+    return cell.get("cell_type") == "markdown" and bool(re.search(r"^#{1,2}\s", cell_source(cell), re.M))
 
 
 def is_widget(cell) -> bool:
     """A code cell that builds an interactive widget (see ``WIDGET_CALL``)."""
-    return cell.get("cell_type") == "code" and bool(WIDGET_CALL.search(_source(cell)))
+    return cell.get("cell_type") == "code" and bool(WIDGET_CALL.search(cell_source(cell)))
 
 
 def _only_asserts(source: str) -> bool:
@@ -98,10 +76,10 @@ def slide_types(cells: list) -> list[str]:
     for i, cell in enumerate(cells):
         if not isinstance(cell, dict) or "cell_type" not in cell:
             raise TypeError(f"cells[{i}] must be a notebook cell (a dict with 'cell_type'), got {cell!r:.80}")
-        if NOTES_TAG in _tags(cell):
+        if NOTES_TAG in cell_tags(cell):
             types.append(NOTES)
             continue
-        if COLAB_TAG in _tags(cell):
+        if COLAB_TAG in cell_tags(cell):
             types.append(SKIP)
             continue
         if is_heading(cell):
@@ -115,9 +93,9 @@ def slide_types(cells: list) -> list[str]:
         elif after_widget:
             kind = SUBSLIDE
         elif cell["cell_type"] == "markdown":
-            kind = FRAGMENT if SOLUTION_TAG in _tags(cell) else SUBSLIDE
+            kind = FRAGMENT if SOLUTION_TAG in cell_tags(cell) else SUBSLIDE
         elif cell["cell_type"] == "code":
-            kind = SKIP if _only_asserts(_source(cell)) else FRAGMENT
+            kind = SKIP if _only_asserts(cell_source(cell)) else FRAGMENT
         else:  # raw cells
             kind = SKIP
         types.append(kind)
@@ -129,56 +107,18 @@ def headings(cell) -> list[str]:
     """The heading lines (``#`` to ``###``) of a markdown cell, without their marks."""
     if cell.get("cell_type") != "markdown":
         return []
-    return [m.group(1).strip() for m in re.finditer(r"^#{1,3}\s+(.+)$", _source(cell), re.M)]
+    return [m.group(1).strip() for m in re.finditer(r"^#{1,3}\s+(.+)$", cell_source(cell), re.M)]
 
 
-def _matches(cell, key: str) -> bool:
-    return any(h.lower().startswith(key.lower()) for h in headings(cell))
-
-
-def _note_cell(key: str, text: str) -> dict:
-    digest = hashlib.sha1(key.encode()).hexdigest()[:10]
-    return {"cell_type": "markdown", "id": f"note-{digest}",
-            "metadata": {"tags": [NOTES_TAG], _MARK: key, "slideshow": {"slide_type": NOTES}},
-            "source": f"**Instructor notes.** {text.strip()}"}
-
-
-def add_slide_metadata(nb: dict, *, notes: dict | None = None) -> dict:
-    """A copy of ``nb`` with slide types on every cell, RISE settings and instructor notes.
-
-    Parameters
-    ----------
-    nb : dict
-        A notebook in nbformat 4 JSON form (``nbformat.read`` gives one).
-    notes : dict of str -> str, optional
-        Heading (its start, without ``#`` marks, case-insensitive) -> note text. Each note
-        becomes a ``notes``-tagged markdown cell right after the cell holding that heading.
-    """
+def add_slide_metadata(nb: dict) -> dict:
+    """A copy of ``nb`` (nbformat 4 JSON) with a slide type on every cell and the RISE settings."""
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise TypeError(f"nb must be a notebook dict with a 'cells' list, got {type(nb).__name__}")
-    notes = {} if notes is None else notes
-    if not isinstance(notes, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
-                                              for k, v in notes.items()):
-        raise TypeError(f"notes must map heading text to non-empty note text, got {notes!r:.120}")
     nb = copy.deepcopy(nb)
-    cells = []
-    for cell in nb["cells"]:
-        if cell.get("metadata", {}).get(_MARK) in notes:
-            continue  # inserted earlier from these notes: replaced below (other notes cells stay)
-        cells.append(cell)
-        for key, text in notes.items():
-            if _matches(cell, key):
-                cells.append(_note_cell(key, text))
-    for cell, kind in zip(cells, slide_types(cells)):
+    for cell, kind in zip(nb["cells"], slide_types(nb["cells"])):
         cell.setdefault("metadata", {})["slideshow"] = {"slide_type": kind}
-    nb["cells"] = cells
     nb.setdefault("metadata", {})["rise"] = dict(RISE_SETTINGS)
     return nb
-
-
-def unmatched_notes(nb: dict, notes: dict) -> list[str]:
-    """Keys of ``notes`` that match no heading of ``nb`` (a renamed heading loses its note)."""
-    return [key for key in notes if not any(_matches(c, key) for c in nb["cells"])]
 
 
 def missing_slide_metadata(nb: dict) -> list[int]:
@@ -192,31 +132,17 @@ def without_notes(nb: dict) -> dict:
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise TypeError(f"nb must be a notebook dict with a 'cells' list, got {type(nb).__name__}")
     nb = copy.deepcopy(nb)
-    nb["cells"] = [c for c in nb["cells"] if NOTES_TAG not in _tags(c)]
+    nb["cells"] = [c for c in nb["cells"] if NOTES_TAG not in cell_tags(c)]
     return nb
 
 
-def notes_for(path: str | Path) -> dict:
-    """The instructor notes kept for a notebook, by its number prefix ("01_..." -> NOTES["01"])."""
-    from rseai.classroom.notes import NOTES
-
-    return NOTES.get(Path(path).name[:2], {})
-
-
-def presented(nb: dict, path: str | Path) -> dict:
-    """``nb`` as ``make slides`` leaves it: deep dives marked, timed notes, slide metadata."""
-    from rseai.classroom.lessons import mark_deep_dives, timed_notes
-
-    number = Path(path).name[:2]
-    nb = mark_deep_dives(copy.deepcopy(nb), number)
-    return add_slide_metadata(nb, notes=timed_notes(nb, number, notes_for(path)))
+def presented(nb: dict) -> dict:
+    """``nb`` as ``make slides`` leaves it: deep dives marked, slide metadata; notes untouched."""
+    return add_slide_metadata(mark_deep_dives(copy.deepcopy(nb)))
 
 
 def present_files(paths) -> list[str]:
-    """Apply ``add_slide_metadata`` (with each notebook's notes) to notebook files, in place.
-
-    Returns one line per file saying what changed and which notes found no heading.
-    """
+    """Apply ``presented`` to notebook files in place; one line per file saying what changed."""
     import nbformat
 
     report = []
@@ -224,17 +150,12 @@ def present_files(paths) -> list[str]:
         if path.suffix != ".ipynb" or not path.is_file():
             raise ValueError(f"paths must be existing .ipynb files, got {str(path)!r}")
         original = path.read_text(encoding="utf-8")
-        nb = nbformat.reads(original, as_version=4)
-        notes = notes_for(path)
-        new = nbformat.from_dict(presented(nbformat.from_dict(nb), path))
+        new = nbformat.from_dict(presented(nbformat.reads(original, as_version=4)))
         text = nbformat.writes(new) + "\n"
-        changed = text != original
-        if changed:
+        if text != original:
             path.write_text(text, encoding="utf-8")
-        missing = unmatched_notes(new, notes)
-        report.append(f"{path.name}: {'updated' if changed else 'unchanged'}, "
-                      f"{sum(NOTES_TAG in _tags(c) for c in new['cells'])} notes cells"
-                      + (f"; NO HEADING for notes {missing}" if missing else ""))
+        report.append(f"{path.name}: {'unchanged' if text == original else 'updated'}, "
+                      f"{sum(NOTES_TAG in cell_tags(c) for c in new['cells'])} notes cells")
     return report
 
 

@@ -1,27 +1,14 @@
 """Student versions of the notebooks, generated from the instructor (solution) versions.
 
-Rules (nbgrader's markers, dcai-lab's stubs, so both are familiar):
-- a code cell tagged ``solution`` loses its solution: the lines between ``### BEGIN SOLUTION``
-  and ``### END SOLUTION`` (or, without markers, everything after its leading comment lines)
-  become a stub that keeps the names defined, so the cells below still run and the check says
-  "not done yet" instead of a traceback: at top level ``name = None  # YOUR CODE HERE`` for each
-  name the solution assigns and a later cell uses; inside a function body ``return None``;
-- a markdown cell tagged ``solution`` becomes "*Write your answer here.*";
-- cells tagged ``notes`` (instructor notes) or ``instructor`` (instructor-only code, such as the
-  claim that every exercise check passes on the solutions) are dropped;
-- every output is cleared. Everything else stays byte for byte, so the two versions line up.
-
-``student_versions(folder)`` converts a whole folder in memory (checking every notebook first);
-``rseai.classroom.copies.write_student_versions`` writes them, never over a participant's edit.
+nbgrader's markers and dcai-lab's stubs: in a code cell tagged ``solution`` the lines between
+``### BEGIN SOLUTION`` and ``### END SOLUTION`` (without markers: all after the leading comments)
+become a stub that keeps the names later cells use (``name = None  # YOUR CODE HERE``; in a
+function body ``return None``), so the check says "not done yet", not a traceback; a markdown
+``solution`` becomes ``MARKDOWN_STUB``; cells tagged ``notes`` or ``instructor`` are dropped;
+outputs are cleared; everything else stays byte for byte.
 
 Example
 -------
->>> cell = {"cell_type": "code", "metadata": {"tags": ["solution"]}, "outputs": [],
-...         "execution_count": None,
-...         "source": "# Exercise 1: double x\\n### BEGIN SOLUTION\\ny = 2 * x\\n### END SOLUTION"}
->>> print(student_cell(cell)["source"])
-# Exercise 1: double x
-y = None  # YOUR CODE HERE
 >>> print(student_source("def f(x):\\n    ### BEGIN SOLUTION\\n    return 2 * x\\n    ### END SOLUTION"))
 def f(x):
     return None  # YOUR CODE HERE
@@ -36,20 +23,13 @@ import re
 import textwrap
 from pathlib import Path
 
+from rseai.classroom.lessons import cell_source, cell_tags
+
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 SOLUTION_TAG, NOTES_TAG, INSTRUCTOR_TAG = "solution", "notes", "instructor"
 DROPPED_TAGS = (NOTES_TAG, INSTRUCTOR_TAG)
 STUB = "  # YOUR CODE HERE"
 MARKDOWN_STUB = "*Write your answer here.*"
-
-
-def _tags(cell) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
-
-
-def _source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
 
 
 def _assigned_names(code: str) -> list[str]:
@@ -111,9 +91,9 @@ def student_cell(cell: dict, *, used=None) -> dict:
     if cell.get("cell_type") == "code":
         cell["outputs"] = []
         cell["execution_count"] = None
-    if SOLUTION_TAG in _tags(cell):
+    if SOLUTION_TAG in cell_tags(cell):
         if cell.get("cell_type") == "code":
-            cell["source"] = student_source(_source(cell), used=used)
+            cell["source"] = student_source(cell_source(cell), used=used)
         else:
             cell["source"] = MARKDOWN_STUB
     return cell
@@ -122,8 +102,8 @@ def student_cell(cell: dict, *, used=None) -> dict:
 def student_notebook(nb: dict) -> dict:
     """The student version of a notebook (``nbformat`` JSON as a dict)."""
     nb = copy.deepcopy(nb)
-    kept = [c for c in nb["cells"] if not set(DROPPED_TAGS) & set(_tags(c))]
-    later = [" ".join(_source(c) for c in kept[i + 1:] if c.get("cell_type") == "code")
+    kept = [c for c in nb["cells"] if not set(DROPPED_TAGS) & set(cell_tags(c))]
+    later = [" ".join(cell_source(c) for c in kept[i + 1:] if c.get("cell_type") == "code")
              for i in range(len(kept))]
     nb["cells"] = [student_cell(c, used=set(re.findall(r"\w+", later[i])))
                    for i, c in enumerate(kept)]

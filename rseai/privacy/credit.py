@@ -49,15 +49,22 @@ class CreditSplit:
     groups_test: object
 
 
-def credit_split(*, seed: int = 0, test_size: float = 0.5) -> CreditSplit:
-    """Split the 1,000 applicants into members and non-members (stratified by outcome, seeded)."""
+def credit_split(credit=None, *, seed: int = 0, test_size: float = 0.5) -> CreditSplit:
+    """Split the applicants into members and non-members (stratified by outcome, seeded).
+
+    ``credit`` is a DataFrame like ``rseai.data.load_german_credit()`` (the default).
+    """
     seed = _checks.seed(seed)
     test_size = _checks.real(test_size, name="test_size", low=0.1, high=0.9)
     from sklearn.model_selection import train_test_split
 
-    from rseai.data import load_german_credit
+    from rseai.data import load_german_credit, require_columns
 
-    credit = load_german_credit()
+    credit = load_german_credit() if credit is None else credit
+    if not hasattr(credit, "columns"):
+        raise TypeError(f"credit must be a DataFrame like load_german_credit()'s, "
+                        f"got {type(credit).__name__}")
+    require_columns(credit, [*FEATURES, "bad_risk", "age_group"], name="credit")
     parts = train_test_split(credit[list(FEATURES)], credit["bad_risk"].to_numpy(),
                              credit["age_group"].to_numpy(dtype=object), test_size=test_size,
                              stratify=credit["bad_risk"], random_state=seed)

@@ -7,22 +7,17 @@ import pytest
 from rseai.classroom import lessons
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb") if p.name[:2] in lessons.LESSONS)
-
-
-def test_every_notebook_has_a_plan():
-    assert [p.name[:2] for p in NOTEBOOKS] == sorted(lessons.LESSONS)
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
-def test_core_path_fits_a_slot_and_plan_matches_the_headings(path):
-    number = path.name[:2]
+def test_core_path_fits_a_slot_and_every_heading_has_a_plan(path):
     nb = nbformat.read(path, as_version=4)
-    plan = lessons.sections(nb, number)  # raises if a heading and the plan disagree
-    assert plan[0]["path"] == lessons.CORE
-    if number != "00":
+    plan = lessons.sections(nb)  # raises if a heading has no minutes
+    assert plan[0]["path"] == lessons.CORE and plan[0]["cells"][0] is nb.cells[0]
+    if path.name[:2] != "00":
         low, high = lessons.CORE_RANGE
-        assert low <= lessons.core_minutes(number) <= high
+        assert low <= lessons.core_minutes(nb) <= high
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
@@ -49,21 +44,20 @@ def test_guide_states_the_measured_time_and_whether_it_is_of_the_current_code(pa
     assert "not measured yet" in lessons.facilitator_guide(path)
 
 
-def test_a_renamed_heading_is_caught():
-    path = NOTEBOOKS[1]
-    nb = nbformat.read(path, as_version=4)
+def test_a_heading_without_minutes_is_named():
+    nb = nbformat.read(NOTEBOOKS[1], as_version=4)
     broken = copy.deepcopy(nb)
-    for cell in broken.cells:
-        if cell.cell_type == "markdown" and cell.source.startswith("## 1."):
-            cell.source = cell.source.replace("## 1.", "## 1b. Renamed:", 1)
-            break
-    with pytest.raises(ValueError, match="has no entry in LESSONS"):
-        lessons.sections(broken, path.name[:2])
+    cell = next(c for c in broken.cells if c.cell_type == "markdown" and c.source.startswith("## 1."))
+    cell.source = cell.source.replace("## 1.", "## 1b. New section:", 1)
+    assert lessons.sections(broken)[1]["heading"].startswith("1b. New section:")  # the plan moves along
+    del cell.metadata["rseai"]
+    with pytest.raises(ValueError, match="heading '1b. New section:.*needs cell metadata"):
+        lessons.sections(broken)
 
 
 def test_bad_arguments():
     with pytest.raises(ValueError, match="number"):
-        lessons.core_minutes("99")
+        lessons.settings("99")
     with pytest.raises(ValueError, match="path"):
         lessons.facilitator_guide("nope.ipynb")
 
@@ -75,3 +69,41 @@ def test_the_code_fingerprint_ignores_the_colab_cell_only():
                           {"cell_type": "code", "source": code, "metadata": {}}]}
     assert lessons.code_digest(nb("a", "x = 1")) == lessons.code_digest(nb("b", "x = 1"))
     assert lessons.code_digest(nb("a", "x = 1")) != lessons.code_digest(nb("a", "x = 2"))
+
+
+def _with_settings(*sources):
+    return {"cells": [{"cell_type": "code", "source": s, "metadata": {"tags": ["settings"]}}
+                      for s in sources]}
+
+
+def test_settings_reads_literal_assignments_without_running_anything():
+    source = "# costs\nCOST_FP = 1  # harm units\nDATA = 'x'\nCOLS = ('a', 'b')"
+    got = lessons.settings(_with_settings(source))
+    assert got == {"COST_FP": 1, "DATA": "x", "COLS": ("a", "b")}
+
+
+@pytest.mark.parametrize("source", ["X = open('f')", "import os", "A, B = 1, 2", "X = 1 + Y"])
+def test_settings_refuses_anything_but_name_equals_literal(source):
+    with pytest.raises(ValueError, match=r"settings cell line 1: .* is not NAME = literal"):
+        lessons.settings(_with_settings(source))
+
+
+def test_settings_needs_exactly_one_cell():
+    with pytest.raises(ValueError, match="exactly one cell tagged 'settings', found 2"):
+        lessons.settings(_with_settings("A = 1", "B = 2"))
+
+
+# 00 checks a set-up: it has nothing to set
+@pytest.mark.parametrize("path", NOTEBOOKS[1:], ids=lambda p: p.name[:2])
+def test_every_notebook_has_one_settings_cell_before_any_other_code_reads_it(path):
+    nb = nbformat.read(path, as_version=4)
+    values = lessons.settings(nb)
+    code = [c for c in nb.cells
+            if c.cell_type == "code" and "colab_setup" not in c.metadata.get("tags", [])]
+    first = next(i for i, c in enumerate(code) if "settings" in c.metadata.get("tags", []))
+    for cell in code[:first]:
+        assert not any(name in cell.source for name in values), f"{path.name}: read before the settings"
+
+
+def test_07_uses_the_credit_data_that_03_names():
+    assert lessons.settings("07")["CREDIT_DATA"] == lessons.settings("03")["CREDIT_DATA"]

@@ -1,12 +1,11 @@
-"""Presenter mode: slide types by rule, notes inserted once, and every notebook ready for RISE."""
+"""Presenter mode: slide types by rule, notes kept as written, and every notebook ready for RISE."""
 
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from rseai.classroom import presenter
-from rseai.classroom.notes import NOTES
+from rseai.classroom import lessons, presenter
 from rseai.classroom.student import student_notebook
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
@@ -72,48 +71,46 @@ def test_add_slide_metadata_sets_every_cell_and_rise_settings_without_touching_t
     assert presenter.missing_slide_metadata(nb) == list(range(len(CELLS)))  # input left alone
 
 
-def test_notes_go_after_their_heading_once_and_students_never_see_them():
-    notes = {"1. Tokens": "Ask the room.", "2. Second": "Then this."}
-    once = presenter.add_slide_metadata(_nb(*CELLS), notes=notes)
-    twice = presenter.add_slide_metadata(once, notes=notes)
-    assert once == twice
-    sources = [c["source"] for c in once["cells"]]
-    i = sources.index("## 1. Tokens\n\ntext")
-    assert sources[i + 1] == "**Instructor notes.** Ask the room."
-    assert once["cells"][i + 1]["metadata"]["slideshow"]["slide_type"] == "notes"
-    assert len(once["cells"]) == len(CELLS) + 2
-    kept = student_notebook(once)["cells"]
-    assert not any("Instructor notes" in c["source"] or c["source"] == "said aloud" for c in kept)
+def test_notes_cells_stay_as_written_and_students_never_see_them():
+    once = presenter.add_slide_metadata(_nb(*CELLS))
+    assert presenter.add_slide_metadata(once) == once
+    note = [c for c in once["cells"] if "notes" in c["metadata"]["tags"]]
+    assert [c["source"] for c in note] == ["said aloud"]
+    assert note[0]["metadata"]["slideshow"]["slide_type"] == "notes"
+    assert "said aloud" not in [c["source"] for c in student_notebook(once)["cells"]]
 
 
-def test_changed_notes_replace_the_old_ones():
-    first = presenter.add_slide_metadata(_nb(*CELLS), notes={"1. Tokens": "old"})
-    second = presenter.add_slide_metadata(first, notes={"1. Tokens": "new"})
-    texts = [c["source"] for c in second["cells"] if "Instructor notes" in c["source"]]
-    assert texts == ["**Instructor notes.** new"]
+def test_an_instructors_edits_survive_slides_and_guides(tmp_path):
+    """Notes and minutes are edited in the notebook; `make slides` and `make guides` only read them."""
+    path = tmp_path / NOTEBOOKS[3].name
+    nb = nbformat.read(NOTEBOOKS[3], as_version=4)
+    notes = [c for c in nb.cells if "notes" in c.metadata.get("tags", [])]
+    notes[1].source = "**Instructor notes.** My own words, edited in the notebook."
+    heading = next(c for c in nb.cells if c.metadata.get("rseai", {}).get("path") == "core"
+                   and c.source.startswith("## "))
+    heading.metadata["rseai"]["minutes"] = 17
+    nbformat.write(nb, path)
+    presenter.present_files([path])
+    lessons.write_guides(tmp_path, tmp_path / "guides")
+    text = path.read_text(encoding="utf-8")
+    assert "My own words, edited in the notebook." in text and '"minutes": 17' in text
+    guide = (tmp_path / "guides" / (path.stem + ".md")).read_text(encoding="utf-8")
+    title = next(s["heading"] for s in lessons.sections(nb) if s["cells"][0] is heading)
+    assert f"| {title} | 17 | core |" in guide
 
 
-def test_notes_cells_from_other_keys_or_by_hand_are_kept():
-    first = presenter.add_slide_metadata(_nb(*CELLS), notes={"1. Tokens": "from the script"})
-    again = presenter.add_slide_metadata(first, notes={"2. Second": "another"})
-    texts = [c["source"] for c in again["cells"] if "notes" in c["metadata"].get("tags", [])]
-    assert texts == ["**Instructor notes.** from the script", "said aloud", "**Instructor notes.** another"]
-
-
-def test_unmatched_notes_are_reported():
-    assert presenter.unmatched_notes(_nb(*CELLS), {"1. Tok": "a", "9. Gone": "b"}) == ["9. Gone"]
+def test_deep_dives_are_marked_once():
+    nb = _nb(_md("# T"), _md("## Extra\n\nmore"))
+    nb["cells"][1]["metadata"]["rseai"] = {"minutes": 5, "path": "deep"}
+    once = presenter.presented(nb)
+    assert once["cells"][1]["source"] == "## Extra · *deep dive*\n\nmore"
+    assert presenter.presented(once) == once
 
 
 @pytest.mark.parametrize("bad", [None, [], {"cells": "x"}])
 def test_bad_notebook_is_a_type_error_naming_nb(bad):
     with pytest.raises(TypeError, match="nb must be"):
         presenter.add_slide_metadata(bad)
-
-
-@pytest.mark.parametrize("bad", [["x"], {"Title": ""}, {"Title": 3}])
-def test_bad_notes_are_a_type_error_naming_notes(bad):
-    with pytest.raises(TypeError, match="notes must"):
-        presenter.add_slide_metadata(_nb(*CELLS), notes=bad)
 
 
 def test_a_cell_without_cell_type_is_named():
@@ -138,7 +135,7 @@ def test_present_files_is_idempotent_on_disk(tmp_path):
 
 def test_app_copies_lose_every_notes_cell_and_nothing_else(tmp_path):
     path = tmp_path / "01_demo.ipynb"
-    nbformat.write(nbformat.from_dict(presenter.add_slide_metadata(_nb(*CELLS), notes={"1. Tok": "x"})), path)
+    nbformat.write(nbformat.from_dict(presenter.add_slide_metadata(_nb(*CELLS))), path)
     out = presenter.write_app_copy(path, tmp_path / "app")
     cells = nbformat.read(out, as_version=4)["cells"]
     assert [c["source"] for c in cells] == [c["source"] for c in CELLS if c["source"] != "said aloud"]
@@ -157,16 +154,12 @@ def test_app_copy_refuses_to_overwrite_the_original(tmp_path):
 
 # The real notebooks: `make slides` keeps these true.
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_every_notebook_has_slide_metadata_and_its_notes(path):
+def test_every_notebook_has_slide_metadata_and_notes(path):
     nb = nbformat.read(path, as_version=4)
     assert presenter.missing_slide_metadata(nb) == [], "run `make slides`"
-    assert presenter.presented(nb, path) == nb, "run `make slides`"
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_every_note_finds_its_heading(path):
-    nb = nbformat.read(path, as_version=4)
-    assert presenter.unmatched_notes(nb, presenter.notes_for(path)) == []
+    assert presenter.presented(nb) == nb, "run `make slides`"
+    notes = [c.source for c in nb.cells if "notes" in c.metadata.get("tags", [])]
+    assert notes and all(n.startswith("**Instructor notes.** ") and len(n) > 40 for n in notes)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -178,11 +171,6 @@ def test_widget_cells_have_a_slide_of_their_own(path):
             assert types[i] == "slide"
             after = [t for t in types[i + 1:] if t not in ("notes", "skip")]
             assert not after or after[0] in ("slide", "subslide")
-
-
-def test_notes_exist_for_every_notebook_number():
-    numbers = {p.name[:2] for p in NOTEBOOKS}
-    assert numbers - set(NOTES) <= {"02"}, "write instructor notes in rseai/presenter_notes.py"
 
 
 def test_the_claims_section_is_never_presented():

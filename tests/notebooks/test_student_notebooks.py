@@ -34,7 +34,7 @@ WRONG = {
     "01": ("softmax_with_temperature = lambda logits, temperature: np.exp(logits) / np.exp(logits).sum()",
            "ok_softmax"),  # forgets the temperature
     "02": ("n_found = 3", "ok_spot_check"),
-    "03": ("balance = 5 / 6", "ok_balance"),  # upside down
+    "03": ("balance = CREDIT_COST_FN / (CREDIT_COST_FP + CREDIT_COST_FN)", "ok_balance"),  # upside down
     "04": ("thresholds = [0.5] * 10", "ok_thresholds"),
     "05": ("ratio = 1 / ratio if ratio else 0.1", "ok_ratio"),
     "06": ("my_perplexity = float(np.exp(example[0].log_prob.mean()))", "ok_perplexity"),  # sign forgotten

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 
 from rseai import __version__
-from rseai.classroom.presenter import add_slide_metadata, notes_for, slide_types
+from rseai.classroom.presenter import add_slide_metadata, slide_types
 from rseai.classroom.student import student_notebook
 from rseai.data import notebooks_dir
 from rseai.ops import colab, home
@@ -76,7 +76,7 @@ def test_presenter_skips_the_cell_and_keeps_it_in_place():
     nb = nbformat.read(path, as_version=4)
     at = _colab_cells(nb)[0]
     assert slide_types(nb.cells)[at] == "skip"
-    again = add_slide_metadata(nb, notes=notes_for(path))
+    again = add_slide_metadata(nb)
     assert _colab_cells(again) == [at]
 
 

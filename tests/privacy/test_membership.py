@@ -8,6 +8,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss, roc_auc_score
 
+from rseai import data
 from rseai.privacy.credit import credit_split
 from rseai.privacy.membership import (
     LOSS_FLOOR,
@@ -136,13 +137,17 @@ def test_complexity_sweep_refuses_bad_seed_and_split(split):
 
 
 def test_credit_split_is_seeded_and_stratified():
-    a, b = credit_split(seed=0), credit_split(seed=0)
+    a, b = credit_split(seed=0), credit_split(data.load_german_credit(), seed=0)
     assert a.X_train.equals(b.X_train) and not a.X_train.equals(credit_split(seed=1).X_train)
     assert (len(a.X_train), len(a.X_test)) == (500, 500)
     assert a.y_train.sum() == a.y_test.sum() == 150           # 300 bad risks, half on each side
     assert set(a.groups_train) == {"under 25", "25 and over"}
     with pytest.raises(ValueError, match="test_size must be a finite number in"):
         credit_split(test_size=1.0)
+    with pytest.raises(TypeError, match="credit must be a DataFrame"):
+        credit_split([1, 2], seed=0)
+    with pytest.raises(data.DatasetError, match=r"credit lacks column\(s\) \['bad_risk'"):
+        credit_split(data.load_german_credit().drop(columns="bad_risk"), seed=0)
 
 
 @pytest.mark.parametrize("interactions", [False, True])
