@@ -30,8 +30,8 @@ import numpy as np
 
 from rseai import _checks
 
-__all__ = ["RATE_NAMES", "Confusion", "confusion", "confusion_at", "rates_at_thresholds", "auroc",
-           "roc_points", "reliability_table", "expected_calibration_error", "resample_rows",
+__all__ = ["RATE_NAMES", "Confusion", "confusion", "confusion_at", "rates_from_counts",
+           "rates_at_thresholds", "auroc", "roc_points", "reliability_table", "expected_calibration_error", "resample_rows",
            "percentile_interval", "bootstrap_ci"]
 
 RATE_NAMES = ("tpr", "fpr", "fnr", "tnr", "precision", "accuracy", "selection_rate")
@@ -47,8 +47,12 @@ def _ratio(num, den):
     return out
 
 
-def _rates(tp, fp, fn, tn) -> dict:
-    """Every rate in ``RATE_NAMES`` from the four counts (scalars or arrays)."""
+def rates_from_counts(tp, fp, fn, tn) -> dict:
+    """Every rate in ``RATE_NAMES`` from the four counts (scalars or arrays of one shape).
+
+    >>> rates_from_counts(1, 1, 1, 2)["fnr"]
+    array(0.5)
+    """
     pos, neg, flagged, n = tp + fn, fp + tn, tp + fp, tp + fp + fn + tn
     return {"tpr": _ratio(tp, pos), "fpr": _ratio(fp, neg), "fnr": _ratio(fn, pos), "tnr": _ratio(tn, neg),
             "precision": _ratio(tp, flagged), "accuracy": _ratio(tp + tn, n),
@@ -96,7 +100,7 @@ class Confusion:
     tn: int
 
     def _rate(name):  # noqa: N805 (a property factory, used in the class body only)
-        return property(lambda self: float(_rates(self.tp, self.fp, self.fn, self.tn)[name]))
+        return property(lambda self: float(rates_from_counts(self.tp, self.fp, self.fn, self.tn)[name]))
 
     tpr, fpr, fnr, tnr = _rate("tpr"), _rate("fpr"), _rate("fnr"), _rate("tnr")
     precision, accuracy, selection_rate = _rate("precision"), _rate("accuracy"), _rate("selection_rate")
@@ -165,7 +169,7 @@ def rates_at_thresholds(y_true, scores, thresholds):
     fp = (n - first_flagged) - tp
     fn, tn = n_pos - tp, (n - n_pos) - fp
     return pd.DataFrame({"threshold": grid, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-                         **_rates(tp, fp, fn, tn), "n": n})
+                         **rates_from_counts(tp, fp, fn, tn), "n": n})
 
 
 def auroc(y_true, scores):

@@ -1,8 +1,8 @@
 """Checks for notebook 03's exercises: expected cost, the Bayes threshold, the cheapest threshold,
 the gap in a rate between groups.
 
-Each check recomputes the answer with ``rseai.costs.costs`` from the same data the student used, prints
-a verdict with a hint, and returns True/False; a wrong answer never raises.
+Each check recomputes the answer with ``rseai.risk.costs`` from the student's data, prints a
+verdict with a hint, and returns True/False; a wrong answer never raises.
 
 Example
 -------
@@ -22,7 +22,6 @@ from rseai.risk.groups import group_report
 __all__ = ["check_expected_cost", "check_bayes_threshold", "check_optimal_threshold", "check_group_gap"]
 
 
-
 def check_expected_cost(value, y_true, scores, *, threshold, cost_fp, cost_fn) -> bool:
     """Is ``value`` the cost per case of flagging ``scores >= threshold``?"""
     what = "the expected cost per case"
@@ -30,8 +29,7 @@ def check_expected_cost(value, y_true, scores, *, threshold, cost_fp, cost_fn) -
         return not_done(what)
     expected = costs.expected_cost(y_true, scores, threshold=threshold, cost_fp=cost_fp, cost_fn=cost_fn)
     got = as_number(value)
-    conf = costs.confusion(y_true, costs.as_scores(scores) >= threshold)
-    if got is not None and math.isclose(got, expected * conf.n, rel_tol=1e-9):
+    if got is not None and math.isclose(got, expected * len(y_true), rel_tol=1e-9):
         return feedback(False, what=what, expected=f"{expected:.4f}", got=describe(value),
                         hint="that is the total cost; divide by the number of cases")
     return feedback(got is not None and close(got, expected), what=what, expected=f"{expected:.4f}",

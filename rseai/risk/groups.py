@@ -1,13 +1,10 @@
-"""Who pays for the errors: counts, rates and gaps per group, and per-group thresholds.
+"""Who pays for the errors: counts, rates and gaps per group, per-group thresholds, their noise.
 
-``group_report`` repeats ``rseai.risk.confusion`` for each group of a sensitive feature (sex, age
-band) on fairlearn's ``MetricFrame`` and reports the largest gaps (demographic parity difference,
-equalized-odds difference). ``group_thresholds`` is one mitigation: a threshold per group chosen
-so that each group has (nearly) the same error rate, e.g. the same share of good applicants
-refused; ``compare_decisions`` measures what it costs in accuracy and money. ``group_rate_ci``
-puts seeded bootstrap intervals on each group's rate and on the gap, so a gap can be compared
-with its noise. Leaves out intersectional groups and in-training mitigations (see fairlearn's
-reductions). Import from ``rseai.risk.costs``.
+``group_report`` repeats ``rseai.metrics.confusion`` per group of a sensitive feature (sex, age
+band) on fairlearn's ``MetricFrame`` and reports the largest gaps. ``group_thresholds`` picks a
+threshold per group so each group has (nearly) the same error rate; ``decide_by_group`` applies
+them and ``compare_decisions`` prices each rule. ``group_rate_ci`` puts seeded bootstrap intervals
+on each group's rate and on the gap. Leaves out intersectional groups and in-training mitigations.
 
 Example
 -------
@@ -25,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from rseai import _checks
-from rseai.bootstrap import percentile_interval, resample_rows
-from rseai.risk.costs import RATE_NAMES, as_labels, as_scores, confusion, threshold_sweep
+from rseai.metrics import RATE_NAMES, confusion, percentile_interval, rates_from_counts, resample_rows
+from rseai.risk.costs import threshold_sweep
 
 __all__ = ["GroupReport", "as_groups", "group_report", "compare_decisions", "group_thresholds",
            "decide_by_group", "group_rate_ci"]
@@ -94,7 +91,7 @@ def group_report(y_true, y_pred, groups) -> GroupReport:
     """
     from fairlearn.metrics import MetricFrame
 
-    y_true, y_pred = as_labels(y_true, name="y_true"), as_labels(y_pred, name="y_pred")
+    y_true, y_pred = _checks.binary_labels(y_true, name="y_true"), _checks.binary_labels(y_pred, name="y_pred")
     _checks.same_length(y_true=y_true, y_pred=y_pred)
     groups = as_groups(groups, n=len(y_true))
     import pandas as pd
@@ -142,11 +139,11 @@ def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
     if not decisions:
         raise ValueError("decisions must name at least one decision rule, got an empty dict")
     cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
-    y_true = as_labels(y_true, name="y_true")
+    y_true = _checks.binary_labels(y_true, name="y_true")
     groups = as_groups(groups, n=len(y_true))
     for name, y_pred in decisions.items():  # every rule is checked before any report
         label = f"decisions[{name!r}]"
-        _checks.same_length(y_true=y_true, **{label: as_labels(y_pred, name=label)})
+        _checks.same_length(y_true=y_true, **{label: _checks.binary_labels(y_pred, name=label)})
     rows = {}
     for name, y_pred in decisions.items():
         rep = group_report(y_true, y_pred, groups)
@@ -184,7 +181,7 @@ def group_thresholds(y_true, scores, groups, *, rate: str = "fpr", target, cost_
     _checks.choice(rate, name="rate", options=("fpr", "fnr", "tpr", "selection_rate"))
     target = _checks.real(target, name="target", low=0, high=1)
     cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
-    y_true, scores = as_labels(y_true, name="y_true"), as_scores(scores)
+    y_true, scores = _checks.binary_labels(y_true, name="y_true"), _checks.scores(scores)
     _checks.same_length(y_true=y_true, scores=scores)
     groups = as_groups(groups, n=len(y_true))
     out = {}
@@ -202,7 +199,7 @@ def group_thresholds(y_true, scores, groups, *, rate: str = "fpr", target, cost_
 def decide_by_group(scores, groups, thresholds: dict, *, probabilities: bool = True) -> np.ndarray:
     """Flag ``scores >= thresholds[group]`` for each sample; shape (n_samples,) of 0/1."""
     probabilities = _checks.flag(probabilities, name="probabilities")
-    scores = as_scores(scores, probabilities=probabilities)
+    scores = _checks.scores(scores, probabilities=probabilities)
     groups = as_groups(groups, n=len(scores), against="scores")
     _checks.instance(thresholds, dict, name="thresholds", what="a dict group -> threshold")
     missing = sorted(set(groups) - set(thresholds), key=str)
@@ -216,16 +213,14 @@ def decide_by_group(scores, groups, thresholds: dict, *, probabilities: bool = T
     return (scores >= cut).astype(np.int64)
 
 
-# rate: (the y_true rows it is measured on, the y_pred value it counts)
-_CI_RATES = {"fpr": (0, 1), "fnr": (1, 0), "tpr": (1, 1), "tnr": (0, 0)}
+_CI_RATES = ("fpr", "fnr", "tpr", "tnr", "selection_rate")
 
 
-def _rate(y, p, rate: str) -> float:
-    if rate == "selection_rate":
-        return float(p.mean()) if p.size else float("nan")
-    kept, counted = _CI_RATES[rate]
-    base = p[y == kept]
-    return float((base == counted).mean()) if base.size else float("nan")
+def _rate_rows(y, pred, rate: str):
+    """``rate`` of each row of the 0/1 arrays ``y``, ``pred`` of shape (n_boot, n)."""
+    tp = (y & pred).sum(axis=-1)
+    fp, fn = pred.sum(axis=-1) - tp, y.sum(axis=-1) - tp
+    return rates_from_counts(tp, fp, fn, y.shape[-1] - tp - fp - fn)[rate]
 
 
 def group_rate_ci(y_true, y_pred, groups, *, rate: str = "fpr", seed, n_boot: int = 2000,
@@ -250,19 +245,19 @@ def group_rate_ci(y_true, y_pred, groups, *, rate: str = "fpr", seed, n_boot: in
     """
     import pandas as pd
 
-    y = as_labels(y_true)
-    pred = as_labels(y_pred, name="y_pred")
+    y = _checks.binary_labels(y_true)
+    pred = _checks.binary_labels(y_pred, name="y_pred")
     if pred.size != y.size:
         raise ValueError(f"y_pred must have the length of y_true ({y.size}), got {pred.size}")
     g = as_groups(groups, n=y.size)
-    rate = _checks.choice(rate, name="rate", options=sorted((*_CI_RATES, "selection_rate")))
+    rate = _checks.choice(rate, name="rate", options=sorted(_CI_RATES))
     level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)
     resamples = resample_rows(y.size, strata=g, seed=seed, n_boot=n_boot)  # within each group
     names = list(pd.unique(g))
     members = [np.flatnonzero(g == name) for name in names]
-    boot = np.array([[_rate(y[r[idx]], pred[r[idx]], rate) for idx in members] for r in resamples])
+    boot = np.column_stack([_rate_rows(y[resamples[:, idx]], pred[resamples[:, idx]], rate) for idx in members])
     gaps = np.nanmax(boot, axis=1) - np.nanmin(boot, axis=1)
-    values = [_rate(y[idx], pred[idx], rate) for idx in members]
+    values = [float(_rate_rows(y[idx], pred[idx], rate)) for idx in members]
     low, high = percentile_interval(boot, level=level)
     rows = {name: (values[j], low[j], high[j], idx.size) for j, (name, idx) in enumerate(zip(names, members))}
     gap = np.nanmax(values) - np.nanmin(values)
