@@ -4,7 +4,8 @@ A check never raises on a wrong answer: it prints what was expected, what it got
 and returns ``False`` (``True`` and a short congratulation when right). An answer that still
 holds the student version's placeholder (``None``, ``...``, or a function that returns ``None``)
 is "not done yet": one friendly line, no traceback, ``False``. Only a call that makes no sense
-raises.
+raises. Checks are named ``check_<what the answer is>`` in the notebook's words, unabbreviated
+(``check_calibration_error``, ``check_membership_advantage``, ``check_false_accusations``).
 
 Example
 -------

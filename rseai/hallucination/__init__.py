@@ -1,4 +1,5 @@
-"""Notebook 02: hallucinations: asking, self-consistency, grading, a probe set, calibration.
+"""Notebook 02: hallucinations: asking, self-consistency, grading, a probe set (its calibration
+and AUROC come from ``rseai.metrics``).
 
 Computation lives in the modules below and is re-exported here; figures are in
 ``rseai.hallucination.plots``, controls in ``rseai.hallucination.widget`` and exercise checks in
@@ -24,12 +25,6 @@ from rseai.hallucination.asking import (  # noqa: F401
     check_question,
     consistency_from,
     self_consistency,
-)
-from rseai.hallucination.calibration import (  # noqa: F401
-    auroc,
-    expected_calibration_error,
-    reliability_table,
-    roc_points,
 )
 from rseai.hallucination.matching import (  # noqa: F401
     answer_key,

@@ -9,7 +9,7 @@ greedy answer (``is_correct`` for a fact, ``rejects_premise`` for a false premis
 
 The summary reports accuracy (overall, per kind, per category), mean confidence, the expected
 calibration error of ``confidence`` and the AUROC of ``1 - agreement``, ``1 - confidence`` and
-``1 - confidence_per_token`` as detectors of wrong answers (``rseai.hallucination.calibration``).
+``1 - confidence_per_token`` as detectors of wrong answers (``rseai.metrics``).
 
 Raw generations are cached, one JSON file per question, named by a hash of the question,
 passage, every generation parameter and what makes the answers: the model's name and weights
@@ -45,8 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rseai import _checks
-from rseai.hallucination import calibration
+from rseai import _checks, metrics
 from rseai.hallucination import matching as am
 from rseai.hallucination.answers import AnswerText, QuestionOutput, generate_answers, question_key
 
@@ -341,11 +340,11 @@ def summarize(table) -> dict:
     summary = {"n_questions": int(len(table)), "accuracy": float(table["correct"].mean()),
                "mean_confidence": float(table["confidence"].mean()),
                "mean_agreement": float(table["agreement"].mean()),
-               "ece": calibration.expected_calibration_error(table["correct"], table["confidence"]),
-               "auroc_agreement": calibration.auroc(wrong, 1 - table["agreement"]),
-               "auroc_confidence": calibration.auroc(wrong, 1 - table["confidence"])}
+               "ece": metrics.expected_calibration_error(table["correct"], table["confidence"]),
+               "auroc_agreement": metrics.auroc(wrong, 1 - table["agreement"]),
+               "auroc_confidence": metrics.auroc(wrong, 1 - table["confidence"])}
     if "confidence_per_token" in table:  # tables from evaluate have it; a hand-made one may not
-        summary["auroc_confidence_per_token"] = calibration.auroc(wrong, 1 - table["confidence_per_token"])
+        summary["auroc_confidence_per_token"] = metrics.auroc(wrong, 1 - table["confidence_per_token"])
     for kind in ("fact", "false_premise"):
         part = table[table["kind"] == kind]
         summary[f"n_{kind}"] = int(len(part))

@@ -6,7 +6,7 @@ a hint, and returns True/False; a wrong answer never raises, a placeholder is "n
 
 Example
 -------
->>> check_bound(0.6487212707001282, epsilon=0.5)
+>>> check_advantage_bound(0.6487212707001282, epsilon=0.5)
 ✓ Correct: the bound on the membership advantage is right.
 True
 """
@@ -21,7 +21,7 @@ from rseai.feedback import as_number, close, describe, feedback, not_attempted, 
 from rseai.privacy.dp import advantage_bound
 from rseai.privacy.membership import attack_auroc, threshold_attack
 
-__all__ = ["check_attack_auroc", "check_advantage", "check_bound", "check_log_odds"]
+__all__ = ["check_attack_auroc", "check_membership_advantage", "check_advantage_bound", "check_log_odds"]
 
 
 def check_attack_auroc(value, member_losses, nonmember_losses) -> bool:
@@ -38,7 +38,7 @@ def check_attack_auroc(value, member_losses, nonmember_losses) -> bool:
                     got=describe(value), hint=hint)
 
 
-def check_advantage(value, member_losses, nonmember_losses) -> bool:
+def check_membership_advantage(value, member_losses, nonmember_losses) -> bool:
     """Is ``value`` the threshold attack's TPR − FPR at the members' mean loss?"""
     what = "the membership advantage"
     result = threshold_attack(member_losses, nonmember_losses)
@@ -53,7 +53,7 @@ def check_advantage(value, member_losses, nonmember_losses) -> bool:
                     expected=f"{result.advantage:.4f}", got=describe(value), hint=hint)
 
 
-def check_bound(value, *, epsilon: float) -> bool:
+def check_advantage_bound(value, *, epsilon: float) -> bool:
     """Is ``value`` Yeom et al.'s bound ``e**ε - 1`` on any attack's advantage at this ε?"""
     what = "the bound on the membership advantage"
     expected = advantage_bound(epsilon)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rseai import _checks
+from rseai import _checks, metrics
 
 __all__ = ["LOSS_FLOOR", "DEPTHS", "AttackResult", "per_example_loss", "attack_auroc", "threshold_attack",
            "membership_report", "complexity_sweep"]
@@ -98,19 +98,19 @@ def per_example_loss(model, X, y) -> np.ndarray:
     return -np.log(np.clip(probs[np.arange(len(y)), column], LOSS_FLOOR, 1.0))
 
 
-def attack_auroc(member_losses, nonmember_losses) -> float:
-    """P(a random member's loss < a random non-member's), ties counting half.
+def _as_scores(members, others):
+    """The attack as a detector: y = 1 for members, score = -loss (a lower loss flags a member)."""
+    return np.r_[np.ones(members.size, int), np.zeros(others.size, int)], -np.r_[members, others]
 
-    Parameters
-    ----------
-    member_losses : array-like of float >= 0, shape (n_members,)
-    nonmember_losses : array-like of float >= 0, shape (n_nonmembers,)
+
+def attack_auroc(member_losses, nonmember_losses) -> float:
+    """P(a random member's loss < a random non-member's), ties counting half (``rseai.metrics.auroc``).
+
+    ``member_losses``, ``nonmember_losses``: floats >= 0, shapes (n_members,), (n_nonmembers,).
     """
     members = _losses(member_losses, "member_losses")
-    others = np.sort(_losses(nonmember_losses, "nonmember_losses"))
-    above = len(others) - np.searchsorted(others, members, side="right")  # non-members with a higher loss
-    ties = np.searchsorted(others, members, side="right") - np.searchsorted(others, members, side="left")
-    return float((above + 0.5 * ties).sum() / (len(members) * len(others)))
+    others = _losses(nonmember_losses, "nonmember_losses")
+    return metrics.auroc(*_as_scores(members, others))
 
 
 def threshold_attack(member_losses, nonmember_losses, *, threshold: float | None = None) -> AttackResult:
@@ -118,8 +118,8 @@ def threshold_attack(member_losses, nonmember_losses, *, threshold: float | None
     members = _losses(member_losses, "member_losses")
     others = _losses(nonmember_losses, "nonmember_losses")
     t = _mean(members) if threshold is None else _checks.real(threshold, name="threshold", low=0)
-    tpr, fpr = float(np.mean(members <= t)), float(np.mean(others <= t))
-    return AttackResult(t, tpr, fpr, tpr - fpr)
+    c = metrics.confusion_at(*_as_scores(members, others), threshold=-t)
+    return AttackResult(t, c.tpr, c.fpr, c.tpr - c.fpr)
 
 
 def membership_report(model, X_train, y_train, X_test, y_test) -> dict:
