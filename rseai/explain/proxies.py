@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rseai import _checks
+from rseai import _checks, metrics
 
 __all__ = ["proxy_auroc", "proxy_table"]
 
@@ -72,13 +72,12 @@ def proxy_auroc(X, groups, *, target, columns=None, cv: int = 5, seed: int = 0) 
     columns : None (all of X) or the names of the inputs to use
     cv : int, folds; seed : int, the folds' shuffle
     """
-    from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     columns, y, cv = _inputs(X, groups, target, columns, cv)
     folds = StratifiedKFold(cv, shuffle=True, random_state=_checks.seed(seed))
     probs = cross_val_predict(_model(X[columns]), X[columns], y, cv=folds, method="predict_proba")[:, 1]
-    return float(roc_auc_score(y, probs))
+    return metrics.auroc(y, probs)
 
 
 def proxy_table(X, groups, *, target, cv: int = 5, seed: int = 0):
