@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rseai.detection.rates import detector_scores, auroc_table
+from rseai.detection.rates import auroc_table, detector_scores
 from rseai.detection.scores import SCORE_LABELS, SCORE_NAMES
 from rseai.style import CYCLE, PALETTE, new_axes
 

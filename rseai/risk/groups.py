@@ -91,7 +91,8 @@ def group_report(y_true, y_pred, groups) -> GroupReport:
     """
     from fairlearn.metrics import MetricFrame
 
-    y_true, y_pred = _checks.binary_labels(y_true, name="y_true"), _checks.binary_labels(y_pred, name="y_pred")
+    y_true = _checks.binary_labels(y_true, name="y_true")
+    y_pred = _checks.binary_labels(y_pred, name="y_pred")
     _checks.same_length(y_true=y_true, y_pred=y_pred)
     groups = as_groups(groups, n=len(y_true))
     import pandas as pd
@@ -255,7 +256,8 @@ def group_rate_ci(y_true, y_pred, groups, *, rate: str = "fpr", seed, n_boot: in
     resamples = resample_rows(y.size, strata=g, seed=seed, n_boot=n_boot)  # within each group
     names = list(pd.unique(g))
     members = [np.flatnonzero(g == name) for name in names]
-    boot = np.column_stack([_rate_rows(y[resamples[:, idx]], pred[resamples[:, idx]], rate) for idx in members])
+    boot = np.column_stack([_rate_rows(y[resamples[:, idx]], pred[resamples[:, idx]], rate)
+                            for idx in members])
     gaps = np.nanmax(boot, axis=1) - np.nanmin(boot, axis=1)
     values = [float(_rate_rows(y[idx], pred[idx], rate)) for idx in members]
     low, high = percentile_interval(boot, level=level)

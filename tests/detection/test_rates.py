@@ -7,9 +7,9 @@ import pytest
 from sklearn.metrics import roc_auc_score, roc_curve
 
 from rseai.detection.rates import (
-    detector_scores,
     auroc_table,
     detection_report,
+    detector_scores,
     false_accusation_rate,
     threshold_for_catch,
     type_token_ratio,

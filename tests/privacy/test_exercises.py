@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rseai.privacy.exercises import check_membership_advantage, check_attack_auroc, check_advantage_bound, check_log_odds
+from rseai.privacy.exercises import (
+    check_advantage_bound,
+    check_attack_auroc,
+    check_log_odds,
+    check_membership_advantage,
+)
 
 MEMBER, OTHER = np.array([0.1, 0.2, 0.9, 0.05]), np.array([0.3, 0.8, 1.5, 0.2])
 
@@ -25,7 +30,8 @@ def test_advantage(capsys):
     t = MEMBER.mean()
     tpr, fpr = np.mean(MEMBER <= t), np.mean(OTHER <= t)
     assert check_membership_advantage(tpr - fpr, MEMBER, OTHER)
-    assert not check_membership_advantage(tpr, MEMBER, OTHER) and "subtract the FPR" in capsys.readouterr().out
+    assert not check_membership_advantage(tpr, MEMBER, OTHER)
+    assert "subtract the FPR" in capsys.readouterr().out
     assert not check_membership_advantage("half", MEMBER, OTHER)
 
 

@@ -13,6 +13,7 @@ from sklearn import metrics
 from rseai import risk
 from rseai.risk import costs
 
+
 @st.composite
 def labels_and_scores(draw):
     y_true = np.array(draw(st.lists(st.integers(0, 1), min_size=1, max_size=80)))
