@@ -1,11 +1,10 @@
-"""Binary-decision metrics, each written once: confusion counts, rates at thresholds, AUROC and
-the ROC curve, calibration (reliability table, ECE) and seeded percentile bootstrap intervals.
+"""Binary-decision metrics, each written once: confusion counts, rates at thresholds, AUROC, the
+ROC curve, calibration (reliability table, ECE) and seeded percentile bootstrap intervals.
 
-``y_true`` holds 0/1 (1 = the positive case: malignant, machine-written, a wrong answer); a score
-is flagged when ``score >= threshold`` (scikit-learn's rule). A rate with an empty denominator is
-``nan``. Every function is checked against ``sklearn.metrics`` (or a hand formula) in
-``tests/test_metrics.py``. Used by risk (03), hallucination (02), detection (06), privacy and
-explain (07). Leaves out multi-class problems, sample weights and BCa intervals.
+``y_true`` holds 0/1 (1 = the case to find: malignant, machine-written, a wrong answer); a score
+is flagged when ``score >= threshold``; a rate with an empty denominator is ``nan``. Checked
+against ``sklearn.metrics`` in ``tests/test_metrics.py``. Leaves out multi-class problems,
+sample weights and BCa intervals.
 
 Example
 -------
@@ -87,12 +86,8 @@ def _labels_and_scores(y_true, scores, *, name: str = "scores", probabilities: b
 
 @dataclass(frozen=True)
 class Confusion:
-    """The four counts of a binary confusion matrix and the rates built from them.
-
-    ``type_i`` = fp (a healthy person flagged), ``type_ii`` = fn (a malignancy missed);
-    ``tpr`` = ``recall``, ``fpr``, ``fnr``, ``tnr``, ``precision``, ``accuracy``,
-    ``selection_rate`` (share flagged), ``prevalence`` (share positive).
-    """
+    """The four counts, ``type_i`` (= fp), ``type_ii`` (= fn), ``n``, the ``RATE_NAMES`` rates
+    (``selection_rate``: share flagged), ``recall`` (= tpr) and ``prevalence`` (share positive)."""
 
     tp: int
     fp: int
@@ -149,10 +144,8 @@ def confusion_at(y_true, scores, *, threshold: float) -> Confusion:
 
 
 def rates_at_thresholds(y_true, scores, thresholds):
-    """Counts and rates at each threshold (ascending, duplicates dropped), from one sort.
-
-    Returns a DataFrame, one row per threshold: ``threshold, tp, fp, fn, tn``, the ``RATE_NAMES``
-    and ``n``. ``thresholds`` may hold ``inf`` (flag nobody).
+    """One row per threshold (ascending, ``inf`` flags nobody): ``threshold, tp, fp, fn, tn``, the
+    ``RATE_NAMES`` and ``n``, from one sort.
 
     >>> rates_at_thresholds([1, 0, 1], [0.9, 0.4, 0.2], [0.3, 0.5])["tpr"].tolist()
     [0.5, 0.5]
@@ -173,12 +166,8 @@ def rates_at_thresholds(y_true, scores, thresholds):
 
 
 def auroc(y_true, scores):
-    """Area under the ROC curve: the chance a random positive outscores a random negative (ties half).
-
-    ``scores`` of shape (n,) gives a float; shape (n_rows, n) gives one AUROC per row (e.g. bootstrap
-    resamples that keep each row's class). Rank formula with average ranks for ties, as
-    ``sklearn.metrics.roc_auc_score``; nan when ``y_true`` holds one class.
-    """
+    """The chance a random positive outscores a random negative, ties half (rank formula, as
+    ``roc_auc_score``); nan for one class. ``scores`` of shape (n_rows, n) gives one AUROC per row."""
     from scipy.stats import rankdata
 
     y = _checks.binary_labels(y_true, name="y_true")
@@ -206,11 +195,8 @@ def roc_points(y_true, scores):
 
 
 def reliability_table(y_true, confidence, *, n_bins: int = 10):
-    """Accuracy and mean confidence per equal-width bin (low, high] of ``confidence`` in [0, 1].
-
-    Returns a DataFrame, one row per non-empty bin: ``bin_low, bin_high, count, mean_confidence,
-    accuracy, gap`` (accuracy - mean confidence). A confidence of exactly 0 goes into the first bin.
-    """
+    """Per non-empty equal-width bin (low, high] of ``confidence`` (0 goes to the first): ``bin_low,
+    bin_high, count, mean_confidence, accuracy, gap`` (accuracy - mean confidence)."""
     import pandas as pd
 
     y, conf = _labels_and_scores(y_true, confidence, name="confidence", probabilities=True)
@@ -231,10 +217,8 @@ def expected_calibration_error(y_true, confidence, *, n_bins: int = 10) -> float
 
 
 def resample_rows(n_rows: int, *, strata=None, seed, n_boot: int = 2000) -> np.ndarray:
-    """Row indices of ``n_boot`` resamples of ``n_rows`` rows drawn with replacement, shape (n_boot, n_rows).
-
-    With ``strata`` (a label per row), row ``i`` of every resample is drawn from the rows with the
-    label of row ``i``: each stratum keeps its size and place.
+    """Row indices, shape (n_boot, n_rows), drawn with replacement; with ``strata`` (a label per
+    row) each row is redrawn from its own stratum, which keeps its size and place.
 
     >>> rows = resample_rows(5, strata=["a", "a", "a", "b", "b"], seed=0, n_boot=100)
     >>> rows.shape, bool((rows[:, :3] < 3).all() and (rows[:, 3:] >= 3).all())
@@ -266,11 +250,8 @@ def resample_rows(n_rows: int, *, strata=None, seed, n_boot: int = 2000) -> np.n
 
 
 def percentile_interval(values, *, level: float = 0.95):
-    """The central ``level`` interval of resampled ``values``, NaN left out.
-
-    Shape (n_boot,) gives ``(low, high)`` floats; shape (n_boot, k) gives two arrays of k (NaN for
-    a column without a finite value).
-    """
+    """The central ``level`` interval of resampled ``values`` without NaN: shape (n_boot,) gives
+    ``(low, high)``; shape (n_boot, k) two arrays of k (NaN for a column with no finite value)."""
     level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)
     try:
         arr = np.asarray(values)
@@ -298,10 +279,8 @@ def percentile_interval(values, *, level: float = 0.95):
 
 
 def bootstrap_ci(y_true, scores, statistic, *, seed, n_boot: int = 2000, level: float = 0.95):
-    """Percentile bootstrap interval ``(low, high)`` of ``statistic(y_true, scores)``, rows resampled.
-
-    ``statistic``: a function (y_true, scores) -> float such as ``auroc``; resamples where it is
-    NaN (AUROC of one class) are left out.
+    """Percentile interval ``(low, high)`` of ``statistic(y_true, scores)`` (e.g. ``auroc``) over
+    resampled rows; resamples where it is NaN are left out.
 
     >>> y, s = [1, 0, 1, 0, 1, 0, 1, 0], [0.9, 0.1, 0.8, 0.3, 0.4, 0.6, 0.7, 0.2]
     >>> low, high = bootstrap_ci(y, s, lambda y, s: y.mean(), seed=0, n_boot=500)

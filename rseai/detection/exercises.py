@@ -1,9 +1,6 @@
 """Checks for notebook 06's exercises: perplexity by hand, false accusations (among human texts,
 and among flagged texts at a base rate), and a detector's AUROC as a probability.
 
-Each check recomputes the answer from the student's data, prints a verdict with a hint, and
-returns True/False; a wrong answer never raises.
-
 Example
 -------
 >>> check_false_accusations(0.5, [0.1, 0.7], [0.6, 0.9], catch=1.0)
@@ -18,28 +15,21 @@ import numpy as np
 from rseai import metrics
 from rseai.detection.rates import detector_scores, false_accusation_rate, threshold_for_catch
 from rseai.detection.scores import TokenStats
-from rseai.feedback import as_number, close, describe, feedback, not_attempted, not_done
+from rseai.feedback import as_number, check_number
 
 __all__ = ["check_perplexity", "check_false_accusations", "check_detector_auroc"]
 
 
 def check_perplexity(value, stats: TokenStats) -> bool:
     """Is ``value`` the perplexity of the text: ``exp(-mean log-probability)``?"""
-    what = "the perplexity"
     if not isinstance(stats, TokenStats):
         raise TypeError("stats must be one TokenStats (token_stats(lm, [text])[0]), "
                         f"got {type(stats).__name__}")
-    if not_attempted(value):
-        return not_done(what)
-    expected = float(np.exp(-stats.log_prob.mean()))
-    got = as_number(value)
-    hint = "perplexity = exp(-mean of the log-probabilities)"
-    if got is not None and close(got, float(np.exp(stats.log_prob.mean()))):
-        hint = "mind the sign: a perplexity is at least 1"
-    elif got is not None and close(got, float(-stats.log_prob.mean())):
-        hint = "that is the log-perplexity; take exp() of it"
-    return feedback(got is not None and close(got, expected, rtol=1e-4), what=what,
-                    expected=f"{expected:.3f}", got=describe(value), hint=hint)
+    mean = float(stats.log_prob.mean())
+    return check_number(value, float(np.exp(-mean)), what="the perplexity", rtol=1e-4,
+                        hint="perplexity = exp(-mean of the log-probabilities)",
+                        slips=[(np.exp(mean), "mind the sign: a perplexity is at least 1"),
+                               (-mean, "that is the log-perplexity; take exp() of it")])
 
 
 def check_false_accusations(value, human_scores, machine_scores, *, catch: float = 0.9,
@@ -50,35 +40,24 @@ def check_false_accusations(value, human_scores, machine_scores, *, catch: float
     t = threshold_for_catch(machine_scores, catch=catch)
     far = false_accusation_rate(human_scores, t)
     if base_rate is None:
-        what, expected = "the share of human texts flagged", far
-        hint = (f"threshold = the score that {catch:.0%} of machine texts reach (sort them, highest "
-                "first); then the share of human texts at or above it")
-        wrong = {1 - far: "that is the share of human texts NOT flagged"}
-    else:
-        if as_number(base_rate) is None or not 0 <= base_rate <= 1:
-            raise ValueError(f"base_rate must be a number in [0, 1], got {base_rate!r}")
-        caught = float(np.mean(detector_scores(machine_scores, name="machine_scores") >= t))
-        innocent, guilty = far * (1 - base_rate), caught * base_rate
-        what, expected = "the share of flagged texts written by a human", innocent / (innocent + guilty or 1)
-        hint = "flagged humans = far × (1 − base rate); flagged machines = caught × base rate"
-        wrong = {far: "that is the false-accusation rate among human texts, not among flagged ones"}
-    if not_attempted(value):
-        return not_done(what)
-    got = as_number(value)
-    hint = next((h for v, h in wrong.items() if got is not None and close(got, v)), hint)
-    return feedback(got is not None and close(got, expected, rtol=1e-4), what=what,
-                    expected=f"{expected:.4f}", got=describe(value), hint=hint)
+        return check_number(value, far, what="the share of human texts flagged",
+                            hint=f"threshold = the score that {catch:.0%} of machine texts reach (sort them, "
+                                 "highest first); then the share of human texts at or above it",
+                            slips=[(1 - far, "that is the share of human texts NOT flagged")])
+    if as_number(base_rate) is None or not 0 <= base_rate <= 1:
+        raise ValueError(f"base_rate must be a number in [0, 1], got {base_rate!r}")
+    caught = float(np.mean(detector_scores(machine_scores, name="machine_scores") >= t))
+    innocent, guilty = far * (1 - base_rate), caught * base_rate
+    return check_number(value, innocent / (innocent + guilty or 1), rtol=1e-4,
+                        what="the share of flagged texts written by a human",
+                        hint="flagged humans = far × (1 − base rate); flagged machines = caught × base rate",
+                        slips=[(far, "that is the false-accusation rate among human texts, not among flagged "
+                                     "ones")])
 
 
 def check_detector_auroc(value, y_true, scores) -> bool:
     """Is ``value`` the AUROC: the chance a random machine text outscores a random human one (ties half)?"""
-    what = "the AUROC"
-    if not_attempted(value):
-        return not_done(what)
     expected = metrics.auroc(y_true, np.maximum(detector_scores(scores), np.finfo(float).min))
-    got = as_number(value)
-    hint = "compare every machine text with every human text; count wins, and ties as half"
-    if got is not None and close(got, 1 - expected):
-        hint = "you counted how often the human text scores higher"
-    return feedback(got is not None and close(got, expected), what=what, expected=f"{expected:.4f}",
-                    got=describe(value), hint=hint)
+    return check_number(value, expected, what="the AUROC",
+                        hint="compare every machine text with every human text; count wins, and ties as half",
+                        slips=[(1 - expected, "you counted how often the human text scores higher")])

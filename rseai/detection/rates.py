@@ -78,12 +78,8 @@ def auroc_table(y_true, table, *, scores=SCORE_NAMES):
 
 
 def detection_report(y_true, table, *, kinds=None, catch: float = 0.9, scores=SCORE_NAMES):
-    """Per score: AUROC, the threshold catching ``catch`` of machine texts, the share caught and
-    the false-accusation rate overall and (``kinds``: the kind of each text) per kind of human text.
-
-    Returns a DataFrame indexed by score with columns ``auroc``, ``threshold``, ``caught``,
-    ``false_accusation_rate`` and ``far_<kind>`` for each kind.
-    """
+    """Per score (rows): ``auroc``, the ``threshold`` catching ``catch`` of machine texts, the share
+    ``caught``, the ``false_accusation_rate`` and, given ``kinds``, ``far_<kind>`` per kind of human text."""
     import pandas as pd
 
     y = _checks.class_ids(y_true, name="y_true")
@@ -110,26 +106,10 @@ def detection_ci(y_true, table, *, catch: float = 0.9, seed, versus=None, n_boot
                  level: float = 0.95, scores=SCORE_NAMES):
     """Each score's AUROC and false-accusation rate at ``catch``, with percentile bootstrap intervals.
 
-    The human and the machine texts are resampled apart (each keeps its count); in every resample
-    the threshold catching ``catch`` of the machine texts is found again, so the interval of the
-    false-accusation rate includes the noise of the threshold. With ``versus`` (a score name),
-    also each score's difference from it, measured on the same resamples (paired): a difference
-    whose interval leaves out 0 is larger than its noise.
-
-    Parameters
-    ----------
-    y_true : array-like of 0/1, shape (n_texts,), 1 = machine-written; both kinds present
-    table : DataFrame with a column per name in ``scores`` (higher = more machine-like)
-    catch : float in (0, 1], the share of machine texts each threshold must flag
-    seed : int, seeds the resampling
-    versus : str or None, one of ``scores``
-    n_boot : int >= 100; level : float in (0, 1), coverage of each interval
-
-    Returns
-    -------
-    DataFrame indexed by (measure, score), columns ``value``, ``low``, ``high``; measures
-    ``auroc`` and ``false_accusation_rate`` and, with ``versus``, ``auroc - <versus>`` and
-    ``false_accusation_rate - <versus>``. Values equal ``detection_report``'s.
+    Human and machine texts are resampled apart, and each resample finds its own threshold, so the
+    interval includes the threshold's noise. With ``versus`` (a score name), each score's paired
+    difference from it too: an interval that leaves out 0 is larger than its noise. Returns a
+    DataFrame indexed by (measure, score): ``value`` (as ``detection_report``), ``low``, ``high``.
     """
     import pandas as pd
 
@@ -168,8 +148,7 @@ def detection_ci(y_true, table, *, catch: float = 0.9, seed, versus=None, n_boot
 
 
 def type_token_ratio(text: str, *, n_words: int = 50) -> float:
-    """Distinct words among the first ``n_words`` words (lower-cased): a plain measure of lexical
-    variety (NaN if the text is shorter).
+    """Distinct words among the first ``n_words`` (lower-cased), NaN for a shorter text.
 
     >>> type_token_ratio("the cat and the dog", n_words=5)
     0.8

@@ -1,9 +1,6 @@
 """Checks for notebook 02's exercises: an agreement score, the wrong answers a spot-check finds,
-a calibration error.
-
-Each check recomputes the answer (with ``rseai.hallucination.matching`` / ``rseai.metrics``)
-from the student's data, prints a verdict with a hint, and returns True/False; a wrong answer
-never raises.
+a calibration error.; answers recomputed with
+``rseai.hallucination.matching`` and ``rseai.metrics``.
 
 Example
 -------
@@ -17,7 +14,7 @@ from __future__ import annotations
 import math
 
 from rseai import metrics
-from rseai.feedback import close, describe, feedback, not_attempted, not_done
+from rseai.feedback import check_number, close, describe, feedback, not_attempted, not_done
 from rseai.hallucination import matching
 
 __all__ = ["check_agreement", "check_wrong_answers_found", "check_calibration_error"]
@@ -76,10 +73,7 @@ def check_wrong_answers_found(n_found, table, *, k: int = 10) -> bool:
 
 def check_calibration_error(value, y_true, confidence, *, n_bins: int = 10) -> bool:
     """Is ``value`` the expected calibration error of ``confidence`` (equal-width bins)?"""
-    what = "the expected calibration error"
-    if not_attempted(value):
-        return not_done(what)
     expected = metrics.expected_calibration_error(y_true, confidence, n_bins=n_bins)
-    return feedback(close(value, expected, rtol=1e-6, atol=1e-9), what=what, expected=f"{expected:.4f}",
-                    got=describe(value),
-                    hint="per bin |accuracy - mean confidence|, weighted by the share of answers in the bin")
+    return check_number(value, expected, what="the expected calibration error",
+                        hint="per bin |accuracy - mean confidence|, weighted by the share of answers in "
+                             "the bin")

@@ -1,21 +1,12 @@
 """Memorisation: does the language model continue a famous text word for word?
 
-A model that has read a text many times may reproduce it when given its opening: that is how
-training data leaks out of a language model (Carlini et al., 2021, "Extracting training data
-from large language models", USENIX Security; Carlini et al., 2023, "Quantifying memorization
-across neural language models", ICLR, who find it grows with model size, with how often a text
-is repeated in the training data, and with the length of the prompt). ``completion_test`` gives
-the model the first ``prompt_tokens`` tokens of each text, lets it continue greedily (its single
-most likely token each time, through ``rseai.lm.decode.decode_batch``, the one decoding loop) for
-``continuation_tokens`` tokens, and compares with the true continuation:
-
-- ``match_fraction``: the share of continuation positions where the model's token is the true one;
-- ``matched_prefix``: how many tokens it reproduces before the first difference;
-- ``verbatim``: every token right.
-
-The texts (``datasets/memorisation_texts.csv``, see its datasheet) are public-domain openings
-and texts shipped with Python packages; ``build_texts`` rebuilds that file from ``OPENINGS`` and
-the installed files. Leaves out sampling-based extraction and near-verbatim (edit-distance) matches.
+A model that read a text many times may reproduce it from its opening: training data leaking out
+(Carlini et al., USENIX Security 2021; ICLR 2023). ``completion_test`` gives the model each text's
+first ``prompt_tokens`` tokens, continues greedily through ``rseai.lm.decode.decode_batch`` and
+scores the continuation with ``match_scores``: the share of tokens right, the tokens right before
+the first difference, verbatim or not. The texts (``datasets/memorisation_texts.csv``) are
+public-domain openings and licences shipped with Python packages; ``build_texts`` rebuilds the
+file. Leaves out sampling-based extraction and near-verbatim matches.
 
 Example
 -------
@@ -97,15 +88,7 @@ def match_scores(target, generated) -> tuple[float, int, bool]:
 def completion_test(lm, texts, *, prompt_tokens: int = 16, continuation_tokens: int = 24):
     """Greedy continuation of each text's first ``prompt_tokens`` tokens, scored against the text.
 
-    Parameters
-    ----------
-    lm : rseai.lm.LanguageModel
-    texts : sequence of str, shape (n_texts,); each at least ``prompt_tokens + continuation_tokens`` tokens
-    prompt_tokens, continuation_tokens : int >= 1
-
-    Returns
-    -------
-    DataFrame, one row per text: ``prompt``, ``truth``, ``model`` (texts), ``match_fraction``,
+    Returns a DataFrame, one row per text: ``prompt, truth, model`` (texts), ``match_fraction``,
     ``matched_prefix``, ``verbatim``.
     """
     import pandas as pd

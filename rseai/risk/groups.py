@@ -31,7 +31,7 @@ __all__ = ["GroupReport", "as_groups", "group_report", "compare_decisions", "gro
 
 @dataclass(frozen=True)
 class GroupReport:
-    """Per-group counts and rates (``by_group``), the whole population (``overall``), gaps."""
+    """``group_report``'s result: ``by_group``, ``overall``, ``gaps``, ``notes``."""
 
     by_group: object  # pandas.DataFrame, one row per group
     overall: object  # pandas.Series
@@ -71,23 +71,13 @@ def as_groups(groups, *, n: int, against: str = "y_true") -> np.ndarray:
 
 
 def group_report(y_true, y_pred, groups) -> GroupReport:
-    """Counts and rates for each group and the largest gaps between groups (fairlearn MetricFrame).
+    """Counts and rates per group of ``groups`` (a sensitive feature, shape (n_samples,)), on
+    fairlearn's MetricFrame; ``y_true``, ``y_pred``: 0/1, shape (n_samples,).
 
-    Parameters
-    ----------
-    y_true, y_pred : array-like of 0/1, shape (n_samples,)
-    groups : array-like of hashable, shape (n_samples,)
-        A sensitive feature (e.g. sex or age band) for each sample.
-
-    Returns
-    -------
-    GroupReport
-        ``by_group``: DataFrame indexed by group with ``n, positives, tp, fp, fn, tn, tpr, fpr,
-        fnr, tnr, precision, accuracy, selection_rate``; ``overall``: the same for everyone;
-        ``gaps``: ``demographic_parity_difference`` (largest gap in selection rate),
-        ``equalized_odds_difference`` (larger of the TPR and FPR gaps), ``tpr_difference``,
-        ``fpr_difference``, ``accuracy_difference``, each max - min over the groups where the
-        rate is defined; ``notes``: which group's rates are undefined and why.
+    Returns a ``GroupReport``: ``by_group`` (``n, positives``, counts and rates per group),
+    ``overall``, ``gaps`` (max - min over the groups where defined: ``demographic_parity_difference``
+    in selection rate, ``tpr_difference``, ``fpr_difference``, ``accuracy_difference`` and
+    ``equalized_odds_difference``, the larger of the TPR and FPR gaps) and ``notes`` (undefined rates).
     """
     from fairlearn.metrics import MetricFrame
 
@@ -120,20 +110,8 @@ def group_report(y_true, y_pred, groups) -> GroupReport:
 
 
 def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
-    """One row per decision rule: accuracy, cost per case, error rates and fairness gaps.
-
-    Parameters
-    ----------
-    y_true : array-like of 0/1, shape (n_samples,)
-    groups : array-like of hashable, shape (n_samples,)
-    decisions : dict of str -> array-like of 0/1, shape (n_samples,)
-        Named predictions to compare (e.g. ``{"threshold 0.5": ..., "ThresholdOptimizer": ...}``).
-    cost_fp, cost_fn : float >= 0
-
-    Returns
-    -------
-    pandas.DataFrame, shape (len(decisions), 7), indexed by decision name.
-    """
+    """One row per named rule in ``decisions`` (name -> 0/1 predictions, shape (n_samples,)):
+    ``accuracy, expected_cost, fnr, fpr`` and the demographic-parity, equalized-odds and accuracy gaps."""
     import pandas as pd
 
     _checks.instance(decisions, dict, name="decisions", what="a dict name -> y_pred")
@@ -160,25 +138,9 @@ def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
 
 
 def group_thresholds(y_true, scores, groups, *, rate: str = "fpr", target, cost_fp=1.0, cost_fn=1.0):
-    """One threshold per group so that each group's ``rate`` comes as close as it can to ``target``.
-
-    Parameters
-    ----------
-    y_true : array-like of 0/1, shape (n_samples,)
-    scores : array-like of float in [0, 1], shape (n_samples,)
-    groups : array-like of hashable, shape (n_samples,)
-    rate : {"fpr", "fnr", "tpr", "selection_rate"}
-        The rate to equalise (``fpr``: the share of true negatives flagged, e.g. good applicants
-        refused).
-    target : float in [0, 1]
-        The rate every group should have (e.g. the overall rate at the cost-optimal threshold).
-    cost_fp, cost_fn : float >= 0
-        Break ties between thresholds giving the same rate: the cheaper one wins.
-
-    Returns
-    -------
-    dict of group -> float threshold (``inf`` means flag nobody in that group).
-    """
+    """A threshold per group (dict; ``inf`` flags nobody) bringing each group's ``rate`` ("fpr",
+    "fnr", "tpr" or "selection_rate") as close as it can to ``target``; among thresholds with the
+    same rate the cheaper at ``cost_fp``, ``cost_fn`` wins. ``scores``: probabilities, shape (n_samples,)."""
     _checks.choice(rate, name="rate", options=("fpr", "fnr", "tpr", "selection_rate"))
     target = _checks.real(target, name="target", low=0, high=1)
     cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
@@ -226,18 +188,11 @@ def _rate_rows(y, pred, rate: str):
 
 def group_rate_ci(y_true, y_pred, groups, *, rate: str = "fpr", seed, n_boot: int = 2000,
                   level: float = 0.95):
-    """Each group's ``rate`` and the largest gap between groups, with percentile bootstrap intervals.
+    """Each group's ``rate`` ("fpr", "fnr", "tpr", "tnr", "selection_rate") and the largest gap,
+    with percentile bootstrap intervals (rows resampled within each group, seeded).
 
-    Resamples rows with replacement *within each group* (group sizes stay as measured), ``n_boot``
-    times with ``seed``. ``rate`` is one of "fpr", "fnr", "tpr", "tnr", "selection_rate".
+    Returns a DataFrame indexed by group plus "gap (max - min)": ``value, low, high, n``.
 
-    Returns
-    -------
-    DataFrame indexed by group and a last row "gap (max - min)", columns ``value``, ``low``,
-    ``high``, ``n`` (rows in the group; for the gap, all rows).
-
-    Example
-    -------
     >>> y = [0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
     >>> p = [1, 1, 0, 0, 1, 0, 0, 0, 1, 1]
     >>> ci = group_rate_ci(y, p, ["a"] * 5 + ["b"] * 5, rate="fpr", seed=0, n_boot=200)
