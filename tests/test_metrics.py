@@ -265,11 +265,12 @@ def test_auroc_of_resample_rows_equals_sklearn_row_by_row():
 
 def test_ece_equals_the_hand_formula_on_random_data():
     rng = np.random.default_rng(3)
-    conf = rng.random(300)
-    y = (rng.random(300) < conf ** 2).astype(int)
-    bins = np.clip(np.ceil(conf * 10).astype(int) - 1, 0, 9)  # (low, high] bins
+    edges = np.linspace(0, 1, 11)
+    conf = np.r_[rng.random(300), edges, edges]  # values on the edges belong to the bin below
+    y = (rng.random(conf.size) < conf ** 2).astype(int)
+    bins = np.array([max(0, next(b for b in range(10) if c <= edges[b + 1])) for c in conf])  # (low, high]
     hand = sum(abs(y[bins == b].mean() - conf[bins == b].mean()) * (bins == b).sum()
-               for b in range(10) if (bins == b).any()) / 300
+               for b in range(10) if (bins == b).any()) / conf.size
     assert expected_calibration_error(y, conf) == pytest.approx(hand)
 
 
@@ -283,3 +284,9 @@ def test_ece_equals_the_hand_formula_on_random_data():
 def test_threshold_and_row_inputs_are_refused_by_name(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_a_confidence_on_a_bin_edge_belongs_to_the_bin_below():
+    table = reliability_table([1, 0, 1], [0.1, 0.5, 1.0])  # bins are (low, high]
+    assert table["bin_high"].tolist() == pytest.approx([0.1, 0.5, 1.0])
+    assert expected_calibration_error([1, 0], [0.5, 0.6]) == pytest.approx((0.5 + 0.6) / 2)
