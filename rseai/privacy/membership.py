@@ -80,7 +80,7 @@ def per_example_loss(model, X, y) -> np.ndarray:
     return -np.log(np.clip(probs[np.arange(len(y)), column], LOSS_FLOOR, 1.0))
 
 
-def _as_scores(members, others):
+def _attack_scores(members, others):
     """The attack as a detector: y = 1 for members, score = -loss (a lower loss flags a member)."""
     return np.r_[np.ones(members.size, int), np.zeros(others.size, int)], -np.r_[members, others]
 
@@ -92,7 +92,7 @@ def attack_auroc(member_losses, nonmember_losses) -> float:
     """
     members = _losses(member_losses, "member_losses")
     others = _losses(nonmember_losses, "nonmember_losses")
-    return metrics.auroc(*_as_scores(members, others))
+    return metrics.auroc(*_attack_scores(members, others))
 
 
 def threshold_attack(member_losses, nonmember_losses, *, threshold: float | None = None) -> AttackResult:
@@ -100,7 +100,7 @@ def threshold_attack(member_losses, nonmember_losses, *, threshold: float | None
     members = _losses(member_losses, "member_losses")
     others = _losses(nonmember_losses, "nonmember_losses")
     t = _mean(members) if threshold is None else _checks.real(threshold, name="threshold", low=0)
-    c = metrics.confusion_at(*_as_scores(members, others), threshold=-t)
+    c = metrics.confusion_at(*_attack_scores(members, others), threshold=-t)
     return AttackResult(t, c.tpr, c.fpr, c.tpr - c.fpr)
 
 
