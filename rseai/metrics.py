@@ -100,6 +100,7 @@ class Confusion:
     tpr, fpr, fnr, tnr = _rate("tpr"), _rate("fpr"), _rate("fnr"), _rate("tnr")
     precision, accuracy, selection_rate = _rate("precision"), _rate("accuracy"), _rate("selection_rate")
     recall = tpr
+    del _rate
     type_i = property(lambda self: self.fp)
     type_ii = property(lambda self: self.fn)
     n = property(lambda self: self.tp + self.fp + self.fn + self.tn)
