@@ -4,7 +4,8 @@ A check never raises on a wrong answer: it prints what was expected, what it got
 and returns ``False`` (``True`` and a short congratulation when right). An answer that still
 holds the student version's placeholder (``None``, ``...``, or a function that returns ``None``)
 is "not done yet": one friendly line, no traceback, ``False``. Only a call that makes no sense
-raises.
+raises. Checks are named ``check_<what the answer is>`` in the notebook's words, unabbreviated
+(``check_calibration_error``, ``check_membership_advantage``, ``check_false_accusations``).
 
 Example
 -------
@@ -41,6 +42,23 @@ def feedback(ok: bool, *, what: str, expected="", got="", hint: str = "") -> boo
     if hint:
         print(f"  Hint: {hint}")
     return False
+
+
+def check_number(value, expected: float, *, what: str, hint: str, slips=(), rtol: float = 1e-6) -> bool:
+    """The verdict on a numeric answer: "not done yet" for the placeholder, else right when close
+    to ``expected``; ``slips`` pairs a typical wrong value with the hint it deserves.
+
+    >>> check_number(0.8, 0.2, what="the rate", hint="count them", slips=[(0.8, "that is 1 - rate")])
+    ✗ Not yet: the rate should be 0.2000, but got 0.8.
+      Hint: that is 1 - rate
+    False
+    """
+    if not_attempted(value):
+        return not_done(what)
+    got = as_number(value)
+    hint = next((h for wrong, h in slips if got is not None and close(got, wrong)), hint)
+    return feedback(got is not None and close(got, expected, rtol=rtol), what=what,
+                    expected=f"{expected:.4f}", got=describe(value), hint=hint)
 
 
 def not_attempted(value) -> bool:

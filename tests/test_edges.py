@@ -33,13 +33,15 @@ from hypothesis.extra import numpy as hnp
 import rseai
 import rseai.classroom.copies
 import rseai.ops.lab
-from rseai import bootstrap, carbon, detection, labels, privacy, risk
+from rseai import carbon, detection, labels, metrics, privacy, risk
 from rseai.carbon import exercises as carbon_ex
 from rseai.carbon import tables
-from rseai.hallucination import asking, calibration, matching, probe
+from rseai.hallucination import asking, matching, probe
 from rseai.hallucination import exercises as hall_ex
 from rseai.labels import exercises as labels_ex
 from rseai.privacy import exercises as privacy_ex
+from rseai.privacy import membership
+from rseai.risk import costs, register
 from rseai.risk import exercises as risk_ex
 
 PACKAGE = Path(rseai.__file__).resolve().parent
@@ -310,7 +312,7 @@ CASES = [
     ),
     Case(risk.optimal_row, {"sweep": risk.threshold_sweep(Y, S, cost_fp=1, cost_fn=1)}, "sweep", frames()),
     *_cases_for(
-        risk.reprice,
+        costs.reprice,
         {"sweep": risk.threshold_sweep(Y, S, cost_fp=1, cost_fn=1), "cost_fp": 2, "cost_fn": 5},
         {"sweep": frames(), "cost_fp": NUMERIC, "cost_fn": NUMERIC},
     ),
@@ -368,10 +370,10 @@ CASES = [
         check=lambda x: x in (1, 2, 3, 4, 5),
     ),
     *_cases_for(
-        risk.region_of,
+        register.region_of,
         {"score": 8},
         {"score": NUMERIC, "acceptable_max": NUMERIC, "intolerable_min": NUMERIC},
-        check=lambda x: x in risk.REGIONS,
+        check=lambda x: x in register.REGIONS,
     ),
     *_cases_for(
         risk.Hazard,
@@ -607,19 +609,19 @@ CASES = [
     *[
         c
         for f, score in (
-            (calibration.auroc, "scores"),
-            (calibration.roc_points, "scores"),
-            (calibration.expected_calibration_error, "confidence"),
-            (calibration.reliability_table, "confidence"),
+            (metrics.auroc, "scores"),
+            (metrics.roc_points, "scores"),
+            (metrics.expected_calibration_error, "confidence"),
+            (metrics.reliability_table, "confidence"),
         )
         for c in _cases_for(
             f,
             {"y_true": Y, score: S},
             {"y_true": arrays_like(6), score: arrays_like(6)},
-            inf_ok=f is calibration.roc_points,
+            inf_ok=f is metrics.roc_points,
         )
     ],
-    Case(calibration.reliability_table, {"y_true": Y, "confidence": S}, "n_bins", NUMERIC),
+    Case(metrics.reliability_table, {"y_true": Y, "confidence": S}, "n_bins", NUMERIC),
     Case(asking.check_question, {"question": "Why?"}, "question", ANY_TEXT),
     *_cases_for(
         asking.answer_confidence,
@@ -662,11 +664,11 @@ CASES = [
             ),
             (carbon_ex.check_country_ratio, {"ratio": 3, "dirty": "India", "clean": "France"}, "ratio"),
             (
-                hall_ex.check_ece,
+                hall_ex.check_calibration_error,
                 {"value": 0.4, "y_true": [1, 0, 1, 1], "confidence": [0.9, 0.9, 0.6, 0.6]},
                 "value",
             ),
-            (hall_ex.check_spot_check, {"n_found": 1, "table": _table(), "k": 2}, "n_found"),
+            (hall_ex.check_wrong_answers_found, {"n_found": 1, "table": _table(), "k": 2}, "n_found"),
             (hall_ex.check_agreement, {"func": len}, "func"),
             (
                 labels_ex.check_self_confidence,
@@ -683,7 +685,7 @@ CASES = [
                 {"flagged": [0], "noisy_labels": CLASSES, "pred_probs": PROBS},
                 "flagged",
             ),
-            (privacy_ex.check_bound, {"value": 0.5, "epsilon": 0.5}, "value"),
+            (privacy_ex.check_advantage_bound, {"value": 0.5, "epsilon": 0.5}, "value"),
             (privacy_ex.check_attack_auroc, {"value": 0.5, "member_losses": [0.1, 0.4],
                                              "nonmember_losses": [0.3]}, "value"),
         ]
@@ -705,7 +707,7 @@ CASES = [
     Case(privacy.threshold_attack, {"member_losses": [1e308, 1e308], "nonmember_losses": [0.5, 0.6]},
          "member_losses", st.one_of(HUGE_LOSSES, arrays_like(3)), check=_finite_threshold),
     # empty records are named before scikit-learn sees them (issue 27)
-    Case(privacy.per_example_loss, {"model": _fitted(), "X": X_SMALL, "y": CLASSES}, "y",
+    Case(membership.per_example_loss, {"model": _fitted(), "X": X_SMALL, "y": CLASSES}, "y",
          EMPTY_ARRAYS),
     *_cases_for(
         privacy.membership_report,
@@ -715,18 +717,18 @@ CASES = [
     Case(privacy.advantage_bound, {"epsilon": 0.5}, "epsilon", NUMERIC, check=_in_unit),
     # the bootstrap every interval is drawn from (notebooks 02, 03, 06)
     *_cases_for(
-        bootstrap.resample_rows,
+        metrics.resample_rows,
         {"n_rows": 6, "seed": 0, "n_boot": 100},
         {"n_rows": NUMERIC, "seed": NUMERIC, "n_boot": NUMERIC, "strata": arrays_like(6)},
         check=lambda rows: rows.ndim == 2 and rows.min() >= 0,
     ),
     *_cases_for(
-        bootstrap.percentile_interval,
+        metrics.percentile_interval,
         {"values": S * 20},
         {"values": arrays_like(6), "level": NUMERIC},
     ),
     *_cases_for(
-        bootstrap.bootstrap_ci,
+        metrics.bootstrap_ci,
         {"y_true": Y, "scores": S, "statistic": lambda y, s: float(s.mean()), "seed": 0, "n_boot": 100},
         {"y_true": arrays_like(6), "scores": arrays_like(6), "statistic": NUMERIC, "seed": NUMERIC,
          "n_boot": NUMERIC, "level": NUMERIC},

@@ -24,9 +24,9 @@ CALLS = {
     "softmax (no function)": lambda v: lm_ex.check_softmax(v),
     "temperature limits": lambda v: lm_ex.check_temperature_limits(v, v, [1.0, 0.0]),
     "agreement (function stub)": lambda v: hall_ex.check_agreement(_returns_none if v is None else v),
-    "spot check": lambda v: hall_ex.check_spot_check(v, pd.DataFrame(
+    "spot check": lambda v: hall_ex.check_wrong_answers_found(v, pd.DataFrame(
         {"agreement": [0.1, 0.9], "confidence": [0.2, 0.8], "correct": [False, True]}), k=1),
-    "ece": lambda v: hall_ex.check_ece(v, [1, 0], [0.9, 0.2]),
+    "ece": lambda v: hall_ex.check_calibration_error(v, [1, 0], [0.9, 0.2]),
     "expected cost": lambda v: risk_ex.check_expected_cost(v, Y, SCORES, threshold=0.5, cost_fp=1, cost_fn=5),
     "bayes threshold": lambda v: risk_ex.check_bayes_threshold(v, cost_fp=1, cost_fn=5),
     "optimal threshold": lambda v: risk_ex.check_optimal_threshold(v, Y, SCORES, cost_fp=1, cost_fn=5),

@@ -1,8 +1,5 @@
-"""Checks for notebook 05's exercises: estimate a job by hand, then compare two grids.
-
-Each check recomputes the answer with ``rseai.carbon.estimates`` from the same inputs the student used
-and prints friendly feedback (never raises on a wrong answer). Leaves out measured jobs, whose
-numbers differ from machine to machine.
+"""Checks for notebook 05's exercises: estimate a job by hand, then compare two grids (answers
+recomputed with ``rseai.carbon.estimates``; measured jobs, which vary by machine, left out).
 
 Example
 -------

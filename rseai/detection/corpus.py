@@ -1,25 +1,12 @@
 """Notebook 06's corpus: human prose shipped with Python, and the embedded model's continuations.
 
-*Human text* comes from the Python interpreter itself, two kinds of writing:
-
-- ``docstring``: the prose paragraphs of standard-library docstrings (terse API prose:
-  "Return ...", "If ... is given ...");
-- ``reference``: the prose paragraphs of the Python Language Reference, as the interpreter ships
-  it for ``help()`` in ``pydoc_data.topics``.
-
-A paragraph is kept only if it also appears word for word (whitespace aside) in an **older**
-interpreter (Python 3.6, whose last bug-fix release was December 2018), so every human text was
-written before 2019, years before LLM chatbots. Consecutive kept paragraphs of one docstring or
-one reference topic form a passage, cut at a sentence end to at most ``max_tokens`` tokens.
-
-*Machine text* starts from the same opening words as a human passage and is continued by the
-model, each opening at one temperature from ``temperatures`` (in turn), each with its own seed,
-to the human twin's length in tokens (``continue_texts``). Both texts of a pair share ``pair``.
-
-``build_corpus`` returns the table; ``python -m rseai.detection.corpus build`` writes it to
-``datasets/detection_corpus.csv`` (the datasheet ``datasets/detection_corpus.md`` says how).
-``rseai.data.load_detection_corpus`` reads the committed file. Not covered: other languages, other
-generators, student essays (none with a licence we could ship).
+Human text: prose paragraphs of standard-library docstrings (``docstring``) and of the Language
+Reference in ``pydoc_data.topics`` (``reference``), kept only if also found word for word in
+Python 3.6 (last bug fix December 2018), so written before LLM chatbots; consecutive kept
+paragraphs form a passage cut at a sentence end. Machine text: the model continues each passage's
+opening words at one of ``TEMPERATURES`` (in turn, seeded) to its human twin's length; a pair
+shares ``pair``. ``python -m rseai.detection.corpus build`` writes ``datasets/detection_corpus.csv``
+(see its datasheet). Leaves out other languages, generators and student essays.
 
 Example
 -------
@@ -91,11 +78,8 @@ print(json.dumps(out))
 
 
 def human_sources(python: str | None = None, *, modules=HUMAN_MODULES) -> dict:
-    """Docstrings and reference topics of an interpreter (default: this one), read in a subprocess.
-
-    ``python`` is the path of a Python executable. Returns ``{"docstring": {origin: [text, ...]},
-    "reference": {topic: [text]}}``.
-    """
+    """``{"docstring": {origin: [text, ...]}, "reference": {topic: [text]}}`` of the interpreter at
+    path ``python`` (default: this one), read in a subprocess."""
     exe = sys.executable if python is None else python
     if not isinstance(exe, str) or not exe:
         raise TypeError(f"python must be None or the path of a Python executable, got {python!r}")
@@ -112,10 +96,7 @@ def paragraphs(doc: str) -> list[str]:
 
 
 def is_prose(paragraph: str, *, min_words: int = 8) -> bool:
-    """A paragraph of plain sentences: no code, lists, tables or markup; starts upper, ends with ``.!?``.
-
-    Takes the *raw* paragraph (before whitespace is collapsed), so indented code is seen.
-    """
+    """A raw paragraph (indentation kept) of plain sentences: no code, lists, tables or markup."""
     lines = paragraph.strip("\n").splitlines()
     if not lines or any(line.startswith((" ", "\t", ">>>", "...", "-", "*", "+", "|", "=", ":", "#"))
                         for line in lines):
@@ -130,13 +111,8 @@ def is_prose(paragraph: str, *, min_words: int = 8) -> bool:
 
 def human_passages(current: dict, old: dict, *, tokenizer, min_tokens: int = 64,
                    max_tokens: int = 112) -> list[dict]:
-    """Passages of verified old prose from ``current`` (see module docstring), one dict each.
-
-    ``current``/``old`` come from ``human_sources``. A paragraph counts if it is prose in
-    ``current`` and appears verbatim (whitespace aside) anywhere in ``old``. Returns dicts with
-    ``kind``, ``origin``, ``text`` and ``n_tokens``, cut at a sentence end to at most
-    ``max_tokens`` tokens and at least ``min_tokens``; duplicates dropped.
-    """
+    """Passages (dicts: ``kind, origin, text, n_tokens``) of prose in ``current`` also found in
+    ``old`` (both from ``human_sources``), ``min_tokens`` to ``max_tokens`` long, no duplicates."""
     seen, out = set(), []
     for kind in ("docstring", "reference"):
         known = {p for docs in old[kind].values() for doc in docs for p in paragraphs(doc)}
@@ -170,13 +146,9 @@ def _cut(text: str, tokenizer, max_tokens: int) -> str:
 
 def build_corpus(lm, *, old_python: str, n_per_kind: int = 60, seed: int = 0,
                  temperatures=TEMPERATURES, opening_words: int = OPENING_WORDS):
-    """The paired corpus as a DataFrame: ``n_per_kind`` human passages of each kind and one
-    machine continuation of each (see the module docstring).
-
-    Columns: ``pair``, ``source`` ("human"/"machine"), ``kind`` ("docstring"/"reference" for
-    human, "machine"), ``origin``, ``opening``, ``temperature`` (NaN for human), ``seed``
-    (-1 for human), ``n_tokens``, ``text``.
-    """
+    """``n_per_kind`` human passages of each kind and a machine continuation of each, a DataFrame
+    with ``pair, source, kind, origin, opening, temperature`` (NaN: human), ``seed`` (-1: human),
+    ``n_tokens, text``."""
     import pandas as pd
 
     n_per_kind = _checks.integer(n_per_kind, name="n_per_kind", low=1)
@@ -208,14 +180,9 @@ def build_corpus(lm, *, old_python: str, n_per_kind: int = 60, seed: int = 0,
 
 
 def continue_texts(lm, openings, *, n_tokens, temperatures, seeds, batch_size: int = 40) -> list[str]:
-    """Each opening continued by the model to ``n_tokens`` tokens in all (opening included).
-
-    Pure sampling at each row's temperature with its own seeded generator, so a text does not
-    depend on which others share its batch (up to floating-point differences from padding).
-    The end-of-text token is never drawn (its probability is given to the others), so every
-    text reaches its length. Openings of one batch are left-padded and share one key/value cache.
-    Whitespace is collapsed to single spaces, as in the human passages.
-    """
+    """Each opening continued to ``n_tokens`` tokens in all: pure sampling at its own temperature
+    with its own seeded generator (independent of its batch up to padding round-off), end-of-text
+    never drawn, whitespace collapsed as in the human passages."""
     out = []
     for lo in range(0, len(openings), batch_size):
         sl = slice(lo, lo + batch_size)
@@ -244,8 +211,7 @@ def _sample_batch(lm, openings, *, n_tokens, temperatures, seeds) -> list[str]:
 
 
 class _EndlessDraw:
-    """Chooser for ``decode_batch``: pure sampling at each row's temperature with its own
-    generator; the end-of-text tokens are never drawn, so every text reaches its length."""
+    """``decode_batch``'s chooser: each row sampled at its temperature; end-of-text never drawn."""
 
     def __init__(self, *, stop_ids, temperatures, rngs):
         self.stop_ids, self.temperatures, self.rngs = stop_ids, temperatures, rngs

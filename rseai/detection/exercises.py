@@ -1,13 +1,10 @@
-"""Checks for notebook 06's exercises: perplexity by hand, the false-accusation rate, AUROC as a
-probability, and how many flagged texts are innocent at a given base rate.
-
-Each check recomputes the answer from the same data the student used, prints a verdict with a
-hint, and returns True/False; a wrong answer never raises.
+"""Checks for notebook 06's exercises: perplexity by hand, false accusations (among human texts,
+and among flagged texts at a base rate), and a detector's AUROC as a probability.
 
 Example
 -------
->>> check_innocent_share(0.9 * 0.2 / (0.9 * 0.2 + 0.1 * 0.9), far=0.2, caught=0.9, base_rate=0.1)
-✓ Correct: the share of flagged texts written by a human is right.
+>>> check_false_accusations(0.5, [0.1, 0.7], [0.6, 0.9], catch=1.0)
+✓ Correct: the share of human texts flagged is right.
 True
 """
 
@@ -15,78 +12,52 @@ from __future__ import annotations
 
 import numpy as np
 
-from rseai.detection.rates import as_scores, false_accusation_rate, threshold_for_catch
+from rseai import metrics
+from rseai.detection.rates import detector_scores, false_accusation_rate, threshold_for_catch
 from rseai.detection.scores import TokenStats
-from rseai.feedback import as_number, close, describe, feedback, not_attempted, not_done
+from rseai.feedback import as_number, check_number
 
-__all__ = ["check_perplexity", "check_false_accusation_rate", "check_auroc", "check_innocent_share"]
+__all__ = ["check_perplexity", "check_false_accusations", "check_detector_auroc"]
 
 
 def check_perplexity(value, stats: TokenStats) -> bool:
     """Is ``value`` the perplexity of the text: ``exp(-mean log-probability)``?"""
-    what = "the perplexity"
     if not isinstance(stats, TokenStats):
         raise TypeError("stats must be one TokenStats (token_stats(lm, [text])[0]), "
                         f"got {type(stats).__name__}")
-    if not_attempted(value):
-        return not_done(what)
-    expected = float(np.exp(-stats.log_prob.mean()))
-    got = as_number(value)
-    hint = "perplexity = exp(-mean of the log-probabilities)"
-    if got is not None and close(got, float(np.exp(stats.log_prob.mean()))):
-        hint = "mind the sign: a perplexity is at least 1"
-    elif got is not None and close(got, float(-stats.log_prob.mean())):
-        hint = "that is the log-perplexity; take exp() of it"
-    return feedback(got is not None and close(got, expected, rtol=1e-4), what=what,
-                    expected=f"{expected:.3f}", got=describe(value), hint=hint)
+    mean = float(stats.log_prob.mean())
+    return check_number(value, float(np.exp(-mean)), what="the perplexity", rtol=1e-4,
+                        hint="perplexity = exp(-mean of the log-probabilities)",
+                        slips=[(np.exp(mean), "mind the sign: a perplexity is at least 1"),
+                               (-mean, "that is the log-perplexity; take exp() of it")])
 
 
-def check_false_accusation_rate(value, human_scores, machine_scores, *, catch: float = 0.9) -> bool:
-    """Is ``value`` the share of human texts flagged by the threshold catching ``catch`` of machine texts?"""
-    what = "the false-accusation rate"
+def check_false_accusations(value, human_scores, machine_scores, *, catch: float = 0.9,
+                            base_rate: float | None = None) -> bool:
+    """At the threshold catching ``catch`` of the machine texts: is ``value`` the share of human texts
+    flagged or, given ``base_rate`` (the share of all texts machine-written), the share of flagged
+    texts a human wrote?"""
     t = threshold_for_catch(machine_scores, catch=catch)
-    if not_attempted(value):
-        return not_done(what)
-    expected = false_accusation_rate(human_scores, t)
-    got = as_number(value)
-    hint = (f"threshold = the score that {catch:.0%} of machine texts reach (sort them, highest first); "
-            "then the share of human texts at or above it")
-    if got is not None and close(got, 1 - expected):
-        hint = "that is the share of human texts NOT flagged"
-    return feedback(got is not None and close(got, expected), what=what, expected=f"{expected:.4f}",
-                    got=describe(value), hint=hint)
-
-
-def check_auroc(value, y_true, scores) -> bool:
-    """Is ``value`` the AUROC: the chance a random machine text outscores a random human one (ties half)?"""
-    what = "the AUROC"
-    y = np.asarray(y_true)
-    s = as_scores(scores)
-    if not_attempted(value):
-        return not_done(what)
-    m, h = s[y == 1][:, None], s[y == 0][None, :]
-    expected = float(np.mean((m > h) + 0.5 * (m == h)))
-    got = as_number(value)
-    hint = "compare every machine text with every human text; count wins, and ties as half"
-    if got is not None and close(got, 1 - expected):
-        hint = "you counted how often the human text scores higher"
-    return feedback(got is not None and close(got, expected), what=what, expected=f"{expected:.4f}",
-                    got=describe(value), hint=hint)
-
-
-def check_innocent_share(value, *, far: float, caught: float, base_rate: float) -> bool:
-    """Is ``value`` the share of flagged texts that a human wrote, given the rates and the base rate?"""
-    what = "the share of flagged texts written by a human"
-    for name, v in (("far", far), ("caught", caught), ("base_rate", base_rate)):
-        if as_number(v) is None or not 0 <= v <= 1:
-            raise ValueError(f"{name} must be a number in [0, 1], got {v!r}")
-    if not_attempted(value):
-        return not_done(what)
+    far = false_accusation_rate(human_scores, t)
+    if base_rate is None:
+        return check_number(value, far, what="the share of human texts flagged",
+                            hint=f"threshold = the score that {catch:.0%} of machine texts reach (sort them, "
+                                 "highest first); then the share of human texts at or above it",
+                            slips=[(1 - far, "that is the share of human texts NOT flagged")])
+    if as_number(base_rate) is None or not 0 <= base_rate <= 1:
+        raise ValueError(f"base_rate must be a number in [0, 1], got {base_rate!r}")
+    caught = float(np.mean(detector_scores(machine_scores, name="machine_scores") >= t))
     innocent, guilty = far * (1 - base_rate), caught * base_rate
-    expected = innocent / (innocent + guilty) if innocent + guilty > 0 else 0.0
-    got = as_number(value)
-    hint = "flagged humans = far × (1 − base rate); flagged machines = caught × base rate"
-    if got is not None and close(got, far):
-        hint = "that is the false-accusation rate among human texts, not among flagged ones"
-    return feedback(got is not None and close(got, expected, rtol=1e-4), what=what,
-                    expected=f"{expected:.4f}", got=describe(value), hint=hint)
+    return check_number(value, innocent / (innocent + guilty or 1), rtol=1e-4,
+                        what="the share of flagged texts written by a human",
+                        hint="flagged humans = far × (1 − base rate); flagged machines = caught × base rate",
+                        slips=[(far, "that is the false-accusation rate among human texts, not among flagged "
+                                     "ones")])
+
+
+def check_detector_auroc(value, y_true, scores) -> bool:
+    """Is ``value`` the AUROC: the chance a random machine text outscores a random human one (ties half)?"""
+    expected = metrics.auroc(y_true, np.maximum(detector_scores(scores), np.finfo(float).min))
+    return check_number(value, expected, what="the AUROC",
+                        hint="compare every machine text with every human text; count wins, and ties as half",
+                        slips=[(1 - expected, "you counted how often the human text scores higher")])

@@ -1,12 +1,9 @@
 """A light, transparent paraphrase: swap common words for synonyms, as a student might by hand.
 
-Published attacks on detectors rewrite whole texts with another model (Krishna et al., "Paraphrasing
-evades detectors of AI-generated text, but retrieval is an effective defense", NeurIPS 2023;
-Sadasivan et al., "Can AI-generated text be reliably detected?", 2023). This rule is far weaker
-on purpose: it only replaces words listed in ``SYNONYMS`` (a fixed table of everyday words, each
-with one near-synonym), each occurrence with probability ``rate``, keeping capitals and
-punctuation. Every change can be read off the returned list, and the same ``seed`` gives the
-same edit. Not covered: word order, sentence structure, meaning checks (a synonym can read oddly).
+Far weaker on purpose than the model rewrites of published attacks (Krishna et al., NeurIPS 2023;
+Sadasivan et al., 2023): each occurrence of a word in ``SYNONYMS`` is replaced with probability
+``rate``, capitals kept; every swap is returned, and a ``seed`` gives the same edit. Leaves out
+word order, sentence structure and meaning checks.
 
 Example
 -------

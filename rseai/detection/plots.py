@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rseai.detection.rates import as_scores, auroc_table
+from rseai.detection.rates import auroc_table, detector_scores
 from rseai.detection.scores import SCORE_LABELS, SCORE_NAMES
 from rseai.style import CYCLE, PALETTE, new_axes
 
@@ -34,7 +34,7 @@ def roc_plot(y_true, table, *, scores=SCORE_NAMES, catch=None, title="Telling ma
                        ylabel="machine texts caught", ax=ax, figsize=(6, 5))
     auroc = auroc_table(y_true, table, scores=scores)
     for colour, name in zip(CYCLE, scores):
-        values = as_scores(table[name])
+        values = detector_scores(table[name])
         finite = np.where(np.isfinite(values), values, np.nanmin(values[np.isfinite(values)]) - 1)
         fpr, tpr, _ = roc_curve(np.asarray(y_true), finite)
         ax.plot(fpr, tpr, color=colour, label=f"{SCORE_LABELS.get(name, name)}: AUROC {auroc[name]:.2f}")
@@ -57,7 +57,7 @@ def score_histogram(human, machine, *, name, threshold=None, mark=None, far=None
     label = SCORE_LABELS.get(name, name)
     fig, ax = new_axes(title=title or label, xlabel=f"{label} (higher = more machine-like)",
                        ylabel="texts", ax=ax)
-    h, m = as_scores(human, name="human"), as_scores(machine, name="machine")
+    h, m = detector_scores(human, name="human"), detector_scores(machine, name="machine")
     h, m = h[np.isfinite(h)], m[np.isfinite(m)]
     both = np.r_[h, m, [] if mark is None or not np.isfinite(mark) else [mark]]
     bins = np.linspace(both.min(), both.max(), 25) if both.size else 10

@@ -1,25 +1,14 @@
 """How well a detector score separates machine from human text, and whom it falsely accuses.
 
-The positive class is *machine-written* (``y_true = 1``). A detector flags a text when its score
-is at or above a threshold. Flagging a human text is a **false accusation**: a false positive,
-notebook 03's Type I error. Missing a machine text is a false negative (Type II).
-
-- ``auroc_table``: the area under the ROC curve of each score (scikit-learn);
-- ``threshold_for_catch``: the highest threshold that still flags a share ``catch`` of the
-  machine texts (90% by default);
-- ``false_accusation_rate``: the share of human texts at or above a threshold;
-- ``detection_report``: all of these per score, with the false-accusation rate by kind of
-  human writing;
-- ``detection_ci``: seeded bootstrap intervals (``rseai.bootstrap``) on each score's AUROC and
-  false-accusation rate, and on their differences from one score, so a difference can be
-  compared with its noise.
-
-A score that could not be computed (NaN: one sentence, for burstiness) never flags a text.
+The positive class is *machine-written* (``y_true = 1``); a text is flagged when its score is at
+or above a threshold. Flagging a human text is a **false accusation** (a false positive, Type I).
+``threshold_for_catch`` finds the highest threshold that flags a share ``catch`` of the machine
+texts; ``false_accusation_rate``, ``auroc_table`` and ``detection_report`` measure each score with
+``rseai.metrics``; ``detection_ci`` adds seeded bootstrap intervals and paired differences. A score
+that could not be computed (NaN: one sentence, for burstiness) is ranked last and never flagged.
 
 Example
 -------
->>> y = [0, 0, 0, 1, 1, 1]
->>> s = [0.1, 0.4, 0.35, 0.8, 0.3, 0.9]
 >>> threshold_for_catch([0.8, 0.3, 0.9], catch=2 / 3)
 0.8
 >>> false_accusation_rate([0.1, 0.4, 0.35], 0.3)
@@ -29,21 +18,19 @@ Example
 from __future__ import annotations
 
 import math
-import numbers
 import re
 
 import numpy as np
 
-from rseai import _checks
-from rseai.bootstrap import percentile_interval, resample_rows
+from rseai import _checks, metrics
 from rseai.detection.scores import SCORE_NAMES
 
-__all__ = ["as_scores", "auroc_table", "threshold_for_catch", "false_accusation_rate",
+__all__ = ["detector_scores", "auroc_table", "threshold_for_catch", "false_accusation_rate",
            "detection_report", "detection_ci", "type_token_ratio"]
 
 
-def as_scores(scores, *, name: str = "scores") -> np.ndarray:
-    """A 1-D float array; NaN (could not be judged) becomes -inf (never flagged)."""
+def detector_scores(scores, *, name: str = "scores") -> np.ndarray:
+    """Detector scores as a 1-D float array; NaN (could not be judged) becomes -inf: never flagged."""
     if isinstance(scores, (str, bytes)) or scores is None:
         raise TypeError(f"{name} must be a 1-D array of numbers, got {scores!r:.60}")
     arr = np.asarray(scores, dtype=float) if not hasattr(scores, "to_numpy") else scores.to_numpy(dtype=float)
@@ -52,6 +39,11 @@ def as_scores(scores, *, name: str = "scores") -> np.ndarray:
     if np.isposinf(arr).any():
         raise ValueError(f"{name} must not hold +inf")
     return np.where(np.isnan(arr), -np.inf, arr)
+
+
+def _ranked(values):
+    """-inf (not judged) as the lowest float: ``rseai.metrics`` takes finite scores; ranks unchanged."""
+    return np.maximum(values, np.finfo(float).min)
 
 
 def _catch(catch) -> float:
@@ -65,41 +57,29 @@ def _catch_rank(catch, n_machine: int) -> int:
 
 def threshold_for_catch(machine_scores, *, catch: float = 0.9) -> float:
     """The highest threshold that flags at least ``catch`` of ``machine_scores`` (score >= threshold)."""
-    s = np.sort(as_scores(machine_scores, name="machine_scores"))[::-1]
+    s = np.sort(detector_scores(machine_scores, name="machine_scores"))[::-1]
     return float(s[_catch_rank(catch, len(s)) - 1])
 
 
 def false_accusation_rate(human_scores, threshold: float) -> float:
     """The share of human texts flagged: ``mean(human_scores >= threshold)`` (Type I error rate)."""
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or math.isnan(threshold):
-        raise TypeError(f"threshold must be a number (inf allowed), got {threshold!r}")
-    return float(np.mean(as_scores(human_scores, name="human_scores") >= threshold))
+    human = _ranked(detector_scores(human_scores, name="human_scores"))
+    return metrics.confusion_at(np.zeros(human.size, int), human, threshold=threshold).fpr
 
 
 def auroc_table(y_true, table, *, scores=SCORE_NAMES):
     """AUROC of each score column of ``table`` for ``y_true`` (1 = machine), a Series by score."""
     import pandas as pd
-    from sklearn.metrics import roc_auc_score
 
     y = _checks.class_ids(y_true, name="y_true")
     _checks.same_length(y_true=y, table=table)
-    return pd.Series({s: float(roc_auc_score(y, _finite(as_scores(table[s], name=s)))) for s in scores},
+    return pd.Series({s: metrics.auroc(y, _ranked(detector_scores(table[s], name=s))) for s in scores},
                      name="auroc")
 
 
-def _finite(arr):
-    # roc_auc_score refuses -inf; any value below every real score ranks the same.
-    low = arr[np.isfinite(arr)].min() - 1 if np.isfinite(arr).any() else 0.0
-    return np.where(np.isfinite(arr), arr, low)
-
-
 def detection_report(y_true, table, *, kinds=None, catch: float = 0.9, scores=SCORE_NAMES):
-    """Per score: AUROC, the threshold catching ``catch`` of machine texts, the share caught and
-    the false-accusation rate overall and (``kinds``: the kind of each text) per kind of human text.
-
-    Returns a DataFrame indexed by score with columns ``auroc``, ``threshold``, ``caught``,
-    ``false_accusation_rate`` and ``far_<kind>`` for each kind.
-    """
+    """Per score (rows): ``auroc``, the ``threshold`` catching ``catch`` of machine texts, the share
+    ``caught``, the ``false_accusation_rate`` and, given ``kinds``, ``far_<kind>`` per kind of human text."""
     import pandas as pd
 
     y = _checks.class_ids(y_true, name="y_true")
@@ -110,13 +90,14 @@ def detection_report(y_true, table, *, kinds=None, catch: float = 0.9, scores=SC
         _checks.same_length(y_true=y, kinds=kinds)
     rows = {}
     for s in scores:
-        values = as_scores(table[s], name=s)
-        t = threshold_for_catch(values[y == 1], catch=catch)
-        row = {"auroc": auroc[s], "threshold": t, "caught": float(np.mean(values[y == 1] >= t)),
-               "false_accusation_rate": float(np.mean(values[y == 0] >= t))}
+        raw = detector_scores(table[s], name=s)
+        t, values = threshold_for_catch(raw[y == 1], catch=catch), _ranked(raw)
+        c = metrics.confusion_at(y, values, threshold=t)
+        row = {"auroc": auroc[s], "threshold": t, "caught": c.tpr, "false_accusation_rate": c.fpr}
         if kinds is not None:
             for kind in sorted(set(kinds[y == 0])):
-                row[f"far_{kind}"] = float(np.mean(values[(y == 0) & (kinds == kind)] >= t))
+                mine = (y == 0) & (kinds == kind)
+                row[f"far_{kind}"] = metrics.confusion_at(y[mine], values[mine], threshold=t).fpr
         rows[s] = row
     return pd.DataFrame(rows).T
 
@@ -125,26 +106,10 @@ def detection_ci(y_true, table, *, catch: float = 0.9, seed, versus=None, n_boot
                  level: float = 0.95, scores=SCORE_NAMES):
     """Each score's AUROC and false-accusation rate at ``catch``, with percentile bootstrap intervals.
 
-    The human and the machine texts are resampled apart (each keeps its count); in every resample
-    the threshold catching ``catch`` of the machine texts is found again, so the interval of the
-    false-accusation rate includes the noise of the threshold. With ``versus`` (a score name),
-    also each score's difference from it, measured on the same resamples (paired): a difference
-    whose interval leaves out 0 is larger than its noise.
-
-    Parameters
-    ----------
-    y_true : array-like of 0/1, shape (n_texts,), 1 = machine-written; both kinds present
-    table : DataFrame with a column per name in ``scores`` (higher = more machine-like)
-    catch : float in (0, 1], the share of machine texts each threshold must flag
-    seed : int, seeds the resampling
-    versus : str or None, one of ``scores``
-    n_boot : int >= 100; level : float in (0, 1), coverage of each interval
-
-    Returns
-    -------
-    DataFrame indexed by (measure, score), columns ``value``, ``low``, ``high``; measures
-    ``auroc`` and ``false_accusation_rate`` and, with ``versus``, ``auroc - <versus>`` and
-    ``false_accusation_rate - <versus>``. Values equal ``detection_report``'s.
+    Human and machine texts are resampled apart, and each resample finds its own threshold, so the
+    interval includes the threshold's noise. With ``versus`` (a score name), each score's paired
+    difference from it too: an interval that leaves out 0 is larger than its noise. Returns a
+    DataFrame indexed by (measure, score): ``value`` (as ``detection_report``), ``low``, ``high``.
     """
     import pandas as pd
 
@@ -161,13 +126,13 @@ def detection_ci(y_true, table, *, catch: float = 0.9, seed, versus=None, n_boot
         versus = _checks.choice(versus, name="versus", options=scores)
     level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)
     report = detection_report(y, table, catch=catch, scores=scores)
-    rows = resample_rows(y.size, strata=y, seed=seed, n_boot=n_boot)  # human rows stay human
+    rows = metrics.resample_rows(y.size, strata=y, seed=seed, n_boot=n_boot)  # human rows stay human
     machine = y == 1
     k = _catch_rank(catch, int(machine.sum()))  # as threshold_for_catch
     boot = {(measure, s): None for measure in ("auroc", "false_accusation_rate") for s in scores}  # row order
     for s in scores:
-        resampled = as_scores(table[s], name=s)[rows]  # (n_boot, n_texts)
-        boot["auroc", s] = _auroc_rows(resampled, machine)
+        resampled = _ranked(detector_scores(table[s], name=s))[rows]  # (n_boot, n_texts)
+        boot["auroc", s] = metrics.auroc(y, resampled)
         threshold = -np.sort(-resampled[:, machine], axis=1)[:, k - 1]
         boot["false_accusation_rate", s] = (resampled[:, ~machine] >= threshold[:, None]).mean(axis=1)
     measures = {"auroc": report["auroc"], "false_accusation_rate": report["false_accusation_rate"]}
@@ -177,24 +142,13 @@ def detection_ci(y_true, table, *, catch: float = 0.9, seed, versus=None, n_boot
             for s in scores:
                 boot[f"{measure} - {versus}", s] = boot[measure, s] - boot[measure, versus]
     index = pd.MultiIndex.from_tuples(list(boot), names=["measure", "score"])
-    low, high = percentile_interval(np.column_stack(list(boot.values())), level=level)
+    low, high = metrics.percentile_interval(np.column_stack(list(boot.values())), level=level)
     value = [float(measures[m][s]) for m, s in index]
     return pd.DataFrame({"value": value, "low": low, "high": high}, index=index)
 
 
-def _auroc_rows(values, positive):
-    """AUROC of each row of ``values`` (n_boot, n) for the columns where ``positive``: the rank
-    formula (Mann-Whitney U / (n_pos * n_neg)) with average ranks for ties, as roc_auc_score."""
-    from scipy.stats import rankdata
-
-    ranks = rankdata(values, axis=1)
-    n_pos, n_neg = int(positive.sum()), int((~positive).sum())
-    return (ranks[:, positive].sum(axis=1) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
-
-
 def type_token_ratio(text: str, *, n_words: int = 50) -> float:
-    """Distinct words among the first ``n_words`` words (lower-cased): a plain measure of lexical
-    variety (NaN if the text is shorter).
+    """Distinct words among the first ``n_words`` (lower-cased), NaN for a shorter text.
 
     >>> type_token_ratio("the cat and the dog", n_words=5)
     0.8

@@ -1,33 +1,14 @@
 """Four zero-shot "was this machine-written?" scores from one forward pass of a language model.
 
-Each text is scored by the model that may have written it (here the embedded SmolLM2): a single
-forward pass gives the logits at every position, and from them, for every token,
-
-- ``log_prob``: its log-probability given the tokens before it (perplexity = exp(-mean));
-- ``log_rank``: the log of its rank among all tokens (1 = the model's top choice), as in GLTR
-  (Gehrmann, Strobelt & Rush, ACL 2019 demo);
-- ``expected`` and ``variance``: the mean and variance of the log-probability of a token *drawn
-  from the model's own next-token distribution* at that position (Fast-DetectGPT's analytic
-  sampling; Bao, Zhao, Teng, Yang & Zhang, ICLR 2024).
-
-``scores_from_stats`` turns these per-token values into one row per text, every column oriented
-so that **higher = more machine-like**:
-
-- ``log_prob``: mean log-probability per token (machine text is more predictable);
-- ``neg_log_rank``: minus the mean log-rank (machine text picks top-ranked tokens);
-- ``neg_burstiness``: minus the standard deviation, across sentences, of each sentence's
-  log-perplexity (mean negative log-probability): the "burstiness" GPTZero publicised, where
-  human writing varies more from sentence to sentence;
-- ``fast_detectgpt``: the analytic sampling discrepancy
-  ``(sum log p(x_t) - sum expected_t) / sqrt(sum variance_t)``, the same model as sampler and scorer.
-
-Because the model is causal, the values for the first ``k`` tokens do not depend on the rest of the
-text: ``scores_from_stats(stats, max_tokens=k)`` scores every text cut to ``k`` tokens without a new
-forward pass. A text longer than the model's context (8,191 tokens for SmolLM2) is scored on its
-first tokens: ``score_texts`` says so itself with a ``UserWarning`` naming the texts (the
-tokenizer is told to cut there, so transformers' own "indexing errors" warning does not fire).
-``score_texts`` of a pandas Series keeps the Series' index, so the scores line up with its rows.
-Not covered: trained classifiers, watermarks, other scoring models.
+``token_stats`` gives, per token, its log-probability, the log of its rank (GLTR; Gehrmann et al.,
+2019) and the mean and variance of log p under the model's own next-token distribution
+(Fast-DetectGPT's analytic sampling; Bao et al., ICLR 2024). ``scores_from_stats`` makes one row
+per text, each score oriented so that **higher = more machine-like**: ``log_prob`` (mean),
+``neg_log_rank``, ``neg_burstiness`` (minus the sd across sentences of their log-perplexity;
+GPTZero's idea; NaN for one sentence) and ``fast_detectgpt``. The model is causal, so
+``max_tokens=k`` rescores texts cut to ``k`` tokens without a new forward pass. A text longer than
+the model's context is scored on its first tokens, with a ``UserWarning``. Leaves out trained
+classifiers and watermarks.
 
 Example
 -------
@@ -67,12 +48,7 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)")
 
 @dataclass(frozen=True)
 class TokenStats:
-    """Per-token values of one text, each an array of shape (n_tokens,).
-
-    ``sentence`` numbers the sentence each token belongs to (0, 1, ...); ``log_rank`` is the
-    natural log of the 1-based rank; ``expected``/``variance`` are the mean/variance of
-    ``log p`` under the model's own next-token distribution at that position.
-    """
+    """Per-token arrays of one text, shape (n_tokens,); ``sentence`` numbers each token's sentence."""
 
     text: str
     token_ids: np.ndarray
@@ -112,16 +88,8 @@ def _check_texts(texts) -> list[str]:
 
 
 def token_stats(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None) -> list[TokenStats]:
-    """Per-token statistics of each text: one forward pass per text, ``batch_size`` texts at a time.
-
-    Parameters
-    ----------
-    lm : rseai.lm.LanguageModel (its ``model`` and ``tokenizer`` are used)
-    texts : list of str, shape (n_texts,)
-    batch_size : int >= 1
-    max_tokens : None or int >= 1; keep only each text's first ``max_tokens`` tokens
-        (default: as many as the model's context allows).
-    """
+    """A ``TokenStats`` per text of ``texts`` (list of str), ``batch_size`` texts per forward pass;
+    ``max_tokens`` keeps each text's first tokens (default: what the model's context allows)."""
     texts = _check_texts(texts)
     batch_size = _checks.integer(batch_size, name="batch_size", low=1)
     limit = lm.context_length - 1
@@ -169,12 +137,8 @@ _HEAD_ROWS = 256  # positions per output-layer product: (256, vocab) float32 log
 
 
 def _forward_stats(lm, sequences):
-    """For right-padded sequences, the four per-token arrays of each (float64).
-
-    The output layer runs on ``_HEAD_ROWS`` positions of one text at a time, from the model's last
-    hidden states, so no (texts, positions, vocabulary) tensor of logits is ever held: memory
-    stays that of the forward pass whatever the batch size and text length.
-    """
+    """The four per-token float64 arrays of each right-padded sequence; the output layer runs on
+    ``_HEAD_ROWS`` positions at a time, so no (texts, positions, vocabulary) logits are held."""
     import torch
 
     width = max(len(s) for s in sequences)
@@ -229,12 +193,8 @@ def _scores_one(s: TokenStats, k: int) -> dict:
 
 
 def scores_from_stats(stats, *, max_tokens: int | None = None):
-    """One row per text with the four scores (higher = more machine-like), from ``token_stats``.
-
-    ``max_tokens`` scores only each text's first ``max_tokens`` tokens (as if it had been cut
-    there). Returns a DataFrame with columns ``n_tokens``, ``n_sentences`` and ``SCORE_NAMES``;
-    ``neg_burstiness`` is NaN for a text of one sentence.
-    """
+    """One row per ``TokenStats``: ``n_tokens, n_sentences`` and ``SCORE_NAMES``, each text cut to
+    ``max_tokens`` when given."""
     import pandas as pd
 
     if isinstance(stats, TokenStats):
@@ -247,12 +207,7 @@ def scores_from_stats(stats, *, max_tokens: int | None = None):
 
 
 def score_texts(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None):
-    """``scores_from_stats(token_stats(lm, texts))``: one row of scores per text.
-
-    ``texts`` may be a list or a pandas Series; a Series' index becomes the table's index, so
-    ``frame.loc[mask, "score"] = score_texts(lm, frame.text[mask])["log_prob"]`` puts each score on
-    its own row.
-    """
+    """``scores_from_stats(token_stats(lm, texts))``; a Series of texts keeps its index."""
     import pandas as pd
 
     table = scores_from_stats(token_stats(lm, texts, batch_size=batch_size, max_tokens=max_tokens))

@@ -1,12 +1,9 @@
 """Which texts the detector may judge at all, and why a score is withheld for the others.
 
-The scores in ``rseai.detection.scores`` are computed for any string, but they mean something only
-for English prose of a few sentences, of the kind the reference corpus holds. ``why_withheld``
-returns ``""`` for such a text and otherwise a sentence saying what is wrong: no text, too long,
-not English (letters outside the English alphabet, or too few common English words), too short
-(fewer than ``MIN_TOKENS`` tokens) or a single sentence (no sentence-to-sentence variation).
-Not covered: detecting the language precisely; mixed-language texts are judged by these two
-coarse rules only.
+The scores mean something only for English prose of a few sentences, like the reference corpus.
+``why_withheld`` returns ``""`` for such a text, else one sentence saying what is wrong: no text,
+too long, not English (foreign letters, or too few common English words), too short (under
+``MIN_TOKENS`` tokens) or a single sentence. Leaves out precise language detection.
 
 Example
 -------

@@ -1,20 +1,10 @@
-"""Notebook 07: explainability. What drives the credit model, what stands in for age, and which
-prompt words drove the language model's next token.
+"""Notebook 07: explainability. What drives the credit model, what stands in for age (also in
+notebook 03), and which prompt words drove the language model's next token.
 
-Computation lives in the modules below and is re-exported here; figures are in
-``rseai.privacy.plots`` and controls in ``rseai.privacy.widget`` (notebook 07's display modules).
+Re-exports what notebooks 03 and 07 call; figures and controls are in ``rseai.privacy.plots`` and
+``rseai.privacy.widget`` (notebook 07's display modules).
 """
 
-from rseai.explain.attribution import (  # noqa: F401
-    occlusion,
-    target_id,
-)
-from rseai.explain.importance import (  # noqa: F401
-    input_of_columns,
-    permutation_table,
-    shap_table,
-)
-from rseai.explain.proxies import (  # noqa: F401
-    proxy_auroc,
-    proxy_table,
-)
+from rseai.explain.attribution import occlusion, target_id  # noqa: F401
+from rseai.explain.importance import permutation_table, shap_table  # noqa: F401
+from rseai.explain.proxies import proxy_auroc, proxy_table  # noqa: F401

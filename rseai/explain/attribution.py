@@ -1,24 +1,13 @@
 """Which words of a prompt drove the language model's next token? Attribution by occlusion.
 
-Leave-one-out occlusion (Zeiler & Fergus, 2014, for images; Li, Monroe & Jurafsky, 2016, for
-text): remove one prompt token, ask the model again, and see how much the log-probability of a
-chosen next token falls. A token whose removal lowers it a lot pushed the model towards that
-answer; a negative value means the token pushed away from it. ``occlusion`` does this for every
-prompt token and one or more target tokens (" Sydney", " Canberra") with Captum's
-``FeatureAblation`` (the perturbation method under Captum's ``LLMAttribution``): each prompt token
-is one feature, present (1) or removed (baseline 0), and the one-token-removed prompts go to
-the model in batches of at most ``BATCH_TOKENS`` tokens through ``rseai.lm.decode.decode_batch``
-(one step, nothing generated): a prompt of ``n`` tokens makes ``n`` prompts of ``n - 1`` tokens,
-so one batch of them all would grow as ``n²`` (400 tokens passed 6 GB); in batches, the memory
-stays that of ``BATCH_TOKENS`` tokens whatever the prompt, and the time still grows as ``n²``.
-``LLMAttribution`` itself is not used: it reads one perturbed prompt per forward pass and one
-target sequence per call, several times slower for the widget (benchmarks/bench_attribution.py
-times both). The values
-are not additive and explain this model on this prompt only; removing a word also makes the
-prompt less grammatical, which moves every answer a little.
-
-Leaves out gradient methods (integrated gradients, ``LLMGradientAttribution``), replacing a token
-by another instead of removing it, and occluding several tokens at once.
+Leave-one-out occlusion (Zeiler & Fergus, 2014; Li, Monroe & Jurafsky, 2016): remove one prompt
+token and see how far the log-probability of a chosen next token falls (negative: the token
+pushed away from it). ``occlusion`` runs Captum's ``FeatureAblation`` with one feature per token;
+the removal prompts go through ``rseai.lm.decode.decode_batch`` in batches of at most
+``BATCH_TOKENS`` tokens, so memory stays flat while time grows as n² (``LLMAttribution``, one
+prompt per pass, is several times slower: benchmarks/bench_attribution.py). The values are not
+additive and explain this model on this prompt only. Leaves out gradient methods, token
+replacement and occluding several tokens at once.
 
 Example
 -------
@@ -56,11 +45,8 @@ def target_id(lm, token: str, *, name: str = "targets") -> int:
 
 
 class _TargetLogProbs:
-    """Captum's forward function: token-presence rows -> the targets' next-token log-probabilities.
-
-    ``present`` is a tensor, shape (n_rows, n_prompt_tokens), 1 where a token stays and 0 where it
-    is removed; returns float64, shape (n_rows, n_targets). Keeps the full prompt's row in ``full``.
-    """
+    """Captum's forward: ``present`` (n_rows, n_prompt_tokens) of 1 (kept) / 0 (removed) -> the
+    targets' next-token log-probabilities (n_rows, n_targets); the full prompt's row goes to ``full``."""
 
     def __init__(self, lm, prompt_ids: list[int], target_ids: list[int]):
         self.lm, self.prompt_ids, self.target_ids = lm, prompt_ids, target_ids
@@ -86,20 +72,12 @@ class _TargetLogProbs:
 
 
 def occlusion(lm, prompt: str, *, targets):
-    """The drop in each target's log-probability when each prompt token is removed.
+    """The drop in each target's log-probability (``targets``: single tokens such as " Sydney")
+    when each token of ``prompt`` (two or more tokens) is removed.
 
-    Parameters
-    ----------
-    lm : rseai.lm.LanguageModel
-    prompt : str, at least two tokens
-    targets : one or more single-token strings, e.g. [" Sydney", " Canberra"]
-
-    Returns
-    -------
-    DataFrame, one row per prompt token: ``token`` (readable, spaces as ␣), ``token_id``, and per
-    target ``t``: ``<t>`` the drop in log-probability when the token is removed (positive = the
-    token raised the target). ``attrs["probs"]`` holds each target's probability after the whole
-    prompt.
+    Returns a DataFrame, one row per prompt token: ``token`` (spaces as ␣), ``token_id`` and a
+    column per target (positive = the token raised it); ``attrs["probs"]``: each target's
+    probability after the whole prompt.
     """
     import pandas as pd
     import torch

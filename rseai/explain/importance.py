@@ -1,20 +1,11 @@
 """Which inputs drive a tabular model: permutation importance (scikit-learn) and SHAP values.
 
-Two questions, two tools:
-
-- ``permutation_table``: how much worse does the model get when one input column is shuffled
-  (its link to the outcome cut, its distribution kept)? scikit-learn's ``permutation_importance``,
-  on the raw columns, so a one-hot encoded category counts as one input. Global: one number per
-  input for the whole data set.
-- ``shap_table``: how much did each input push *this* person's score up or down from the
-  average person's? SHAP values (Lundberg & Lee, NeurIPS 2017) from ``shap.LinearExplainer`` on a
-  pipeline of an encoder and a linear model, in log-odds. With inputs treated as independent
-  they are exactly ``coef * (x - mean x)`` per encoded column; the columns of one input are
-  summed, which the additivity of SHAP values allows. Local: one number per person and input;
-  they add up to the person's log-odds minus the average.
-
-Leaves out interaction effects, tree and kernel explainers, and causal claims: an input can
-matter to the model without causing the outcome.
+``permutation_table``: how much worse the model gets when one raw input column is shuffled (a
+one-hot category counts as one input); global. ``shap_table``: how far each input pushed *this*
+person's log-odds from the average (Lundberg & Lee, 2017; ``shap.LinearExplainer`` on an encoder
+plus linear model, the encoded columns of one input summed); local, and they add up to the
+person's log-odds minus the average. Leaves out interactions, tree and kernel explainers, and
+causal claims.
 
 Example
 -------
@@ -48,18 +39,8 @@ def _frame(X, name: str):
 
 
 def permutation_table(model, X, y, *, seed: int = 0, n_repeats: int = 10, scoring: str = "roc_auc"):
-    """The drop in ``scoring`` when each column of ``X`` is shuffled, mean and sd over repeats.
-
-    Parameters
-    ----------
-    model : a fitted scikit-learn estimator (a pipeline taking the raw columns)
-    X : DataFrame, shape (n_samples, n_inputs); best held-out data
-    y : array-like, shape (n_samples,)
-
-    Returns
-    -------
-    DataFrame indexed by input, columns ``importance`` (mean drop) and ``sd``, largest first.
-    """
+    """The drop in ``scoring`` of a fitted ``model`` when each column of ``X`` (DataFrame, shape
+    (n_samples, n_inputs), best held out) is shuffled: ``importance`` (mean) and ``sd``, largest first."""
     import pandas as pd
     from sklearn.inspection import permutation_importance
 
@@ -89,19 +70,9 @@ def input_of_columns(encoded_names, inputs) -> list[str]:
 
 
 def shap_table(model, X_background, X_explain):
-    """SHAP values (log-odds) per person and raw input, for a pipeline ending in a linear model.
-
-    Parameters
-    ----------
-    model : a fitted scikit-learn Pipeline: encoder steps, then a linear classifier (``coef_``)
-    X_background : DataFrame, the people "average" is taken over (the training data)
-    X_explain : DataFrame, shape (n_people, n_inputs), the people to explain
-
-    Returns
-    -------
-    (values, base): ``values`` a DataFrame, shape (n_people, n_inputs), and ``base`` the
-    average log-odds; ``values.sum(axis=1) + base`` is each person's log-odds.
-    """
+    """``(values, base)``: SHAP values (log-odds), shape (n_people, n_inputs), of ``X_explain`` for a
+    fitted Pipeline ending in a binary linear classifier, averaged over ``X_background``; ``base`` is
+    the average log-odds, so ``values.sum(axis=1) + base`` is each person's log-odds."""
     import pandas as pd
     import shap
 

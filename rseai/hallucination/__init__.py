@@ -1,7 +1,8 @@
-"""Notebook 02: hallucinations: asking, self-consistency, grading a probe set, calibration.
+"""Notebook 02: hallucinations: asking, self-consistency, grading, a probe set (its calibration
+and AUROC come from ``rseai.metrics``).
 
 The names notebook 02 and its exercises call; the rest is in the submodules (``asking``,
-``answers``, ``matching``, ``probe``, ``calibration``); figures in ``plots``, controls in ``widget``,
+``answers``, ``matching``, ``probe``); figures in ``plots``, controls in ``widget``,
 checks in ``exercises`` (imported on demand). The answer store is ``rseai.ops.answer_store``.
 """
 

@@ -1,12 +1,10 @@
-"""Checks for notebook 02's exercises: an agreement score, a spot-check plan, a calibration error.
-
-Each check recomputes the answer (with ``rseai.hallucination.matching`` /
-``rseai.hallucination.calibration``) from the same data the student used, prints a verdict
-with a hint, and returns True/False; a wrong answer never raises.
+"""Checks for notebook 02's exercises: an agreement score, the wrong answers a spot-check finds,
+a calibration error.; answers recomputed with
+``rseai.hallucination.matching`` and ``rseai.metrics``.
 
 Example
 -------
->>> check_ece(0.4, [1, 0, 1, 1], [0.9, 0.9, 0.6, 0.6])
+>>> check_calibration_error(0.4, [1, 0, 1, 1], [0.9, 0.9, 0.6, 0.6])
 ✓ Correct: the expected calibration error is right.
 True
 """
@@ -15,11 +13,11 @@ from __future__ import annotations
 
 import math
 
-from rseai.feedback import close, describe, feedback, not_attempted, not_done
-from rseai.hallucination import calibration
-from rseai.hallucination import matching as answer_matching
+from rseai import metrics
+from rseai.feedback import check_number, close, describe, feedback, not_attempted, not_done
+from rseai.hallucination import matching
 
-__all__ = ["check_agreement", "check_spot_check", "check_ece"]
+__all__ = ["check_agreement", "check_wrong_answers_found", "check_calibration_error"]
 
 _AGREEMENT_CASES = [
     (["Paris", "paris.", "Lyon"], "What is the capital of France?"),
@@ -29,8 +27,6 @@ _AGREEMENT_CASES = [
      "Who was the first person to walk on Mars?"),
 ]
 
-
-
 def check_agreement(func) -> bool:
     """Does ``func(answers, question)`` return the share of the largest group of matching answers?"""
     what = "your agreement function"
@@ -39,7 +35,7 @@ def check_agreement(func) -> bool:
     if not callable(func):
         return feedback(False, what=what, expected="a function", got=describe(func))
     for answers, question in _AGREEMENT_CASES:
-        groups = answer_matching.group_answers(answers, question=question)
+        groups = matching.group_answers(answers, question=question)
         expected = max(len(g) for g in groups) / len(answers)
         try:
             got = func(list(answers), question)
@@ -56,7 +52,7 @@ def check_agreement(func) -> bool:
     return feedback(True, what=what)
 
 
-def check_spot_check(n_found, table, *, k: int = 10) -> bool:
+def check_wrong_answers_found(n_found, table, *, k: int = 10) -> bool:
     """Is ``n_found`` the number of wrong answers among the ``k`` least-agreeing ones?
 
     The ``k`` rows come first when sorted by ``agreement`` then ``confidence``, both ascending.
@@ -75,12 +71,9 @@ def check_spot_check(n_found, table, *, k: int = 10) -> bool:
     return feedback(got == expected, what=what, expected=str(expected), got=describe(n_found), hint=hint)
 
 
-def check_ece(value, y_true, confidence, *, n_bins: int = 10) -> bool:
+def check_calibration_error(value, y_true, confidence, *, n_bins: int = 10) -> bool:
     """Is ``value`` the expected calibration error of ``confidence`` (equal-width bins)?"""
-    what = "the expected calibration error"
-    if not_attempted(value):
-        return not_done(what)
-    expected = calibration.expected_calibration_error(y_true, confidence, n_bins=n_bins)
-    return feedback(close(value, expected, rtol=1e-6, atol=1e-9), what=what, expected=f"{expected:.4f}",
-                    got=describe(value),
-                    hint="per bin |accuracy - mean confidence|, weighted by the share of answers in the bin")
+    expected = metrics.expected_calibration_error(y_true, confidence, n_bins=n_bins)
+    return check_number(value, expected, what="the expected calibration error",
+                        hint="per bin |accuracy - mean confidence|, weighted by the share of answers in "
+                             "the bin")

@@ -1,7 +1,7 @@
 """Figures for notebook 02 (hallucinations): token confidence, sampled answers, calibration, ROC.
 
 Each function takes results from ``rseai.hallucination.asking`` /
-``rseai.hallucination.calibration`` (an ``Answer``, a ``Consistency``, an evaluation table, a
+``rseai.metrics`` (an ``Answer``, a ``Consistency``, an evaluation table, a
 reliability table, ROC points) and returns a Figure; nothing is computed here beyond choosing what to draw.
 
 Example
@@ -98,7 +98,7 @@ def sample_groups(consistency, *, ax=None, max_groups: int = 8):
 def reliability_diagram(table, *, ece: float | None = None, ax=None):
     """Accuracy per confidence bin against the diagonal of perfect calibration.
 
-    ``table``: ``rseai.hallucination.calibration.reliability_table`` output.
+    ``table``: ``rseai.metrics.reliability_table`` output.
     """
     fig, ax = new_axes(title="Reliability: is the model as right as it is confident?",
                        xlabel="confidence (probability of the answer words)", ylabel="accuracy", ax=ax)

@@ -9,7 +9,7 @@ in batches, with a progress bar. It grades each greedy answer (``is_correct`` fo
 
 The summary reports accuracy (overall, per kind, per category), mean confidence, the expected
 calibration error of ``confidence`` and the AUROC of ``1 - agreement``, ``1 - confidence`` and
-``1 - confidence_per_token`` as detectors of wrong answers. Generations are kept in the answer
+``1 - confidence_per_token`` as detectors of wrong answers (``rseai.metrics``). Generations are kept in the answer
 store (``rseai.ops.answer_store``), so a second run is instant and grading always reruns; if the
 store cannot be written, ``evaluate`` warns and goes on.
 
@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rseai import _checks
-from rseai.hallucination import calibration, matching
+from rseai import _checks, metrics
+from rseai.hallucination import matching
 from rseai.hallucination.answers import generate_answers, question_key
 from rseai.ops.answer_store import ANSWERS_ENV, AnswerStore, generation_settings
 
@@ -151,11 +151,11 @@ def summarize(table) -> dict:
     summary = {"n_questions": int(len(table)), "accuracy": float(table["correct"].mean()),
                "mean_confidence": float(table["confidence"].mean()),
                "mean_agreement": float(table["agreement"].mean()),
-               "ece": calibration.expected_calibration_error(table["correct"], table["confidence"]),
-               "auroc_agreement": calibration.auroc(wrong, 1 - table["agreement"]),
-               "auroc_confidence": calibration.auroc(wrong, 1 - table["confidence"])}
+               "ece": metrics.expected_calibration_error(table["correct"], table["confidence"]),
+               "auroc_agreement": metrics.auroc(wrong, 1 - table["agreement"]),
+               "auroc_confidence": metrics.auroc(wrong, 1 - table["confidence"])}
     if "confidence_per_token" in table:  # tables from evaluate have it; a hand-made one may not
-        summary["auroc_confidence_per_token"] = calibration.auroc(wrong, 1 - table["confidence_per_token"])
+        summary["auroc_confidence_per_token"] = metrics.auroc(wrong, 1 - table["confidence_per_token"])
     for kind in ("fact", "false_premise"):
         part = table[table["kind"] == kind]
         summary[f"n_{kind}"] = int(len(part))

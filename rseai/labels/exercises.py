@@ -1,14 +1,6 @@
-"""Checks for notebook 04's exercises: a label-error detector built by hand, step by step.
-
-1. ``check_self_confidence``: the probability the model gives to each *given* label;
-2. ``check_confident_thresholds``: confident learning's per-class thresholds (the mean
-   self-confidence of the examples given each class);
-3. ``check_confident_learning``: the examples whose confident class (a class whose probability
-   reaches its threshold; the most probable one if several do) differs from the given label.
-
-Each check recomputes the answer with cleanlab (``get_label_quality_scores``,
-``get_confident_thresholds``, ``find_label_issues(filter_by="confident_learning")``) on the
-student's data, prints a verdict with a hint, and returns True/False; a wrong answer never raises.
+"""Checks for notebook 04's exercises, a label-error detector built by hand: each given label's
+self-confidence, confident learning's per-class thresholds, and the examples it flags; answers
+recomputed with cleanlab.
 
 Example
 -------
@@ -26,7 +18,6 @@ import numpy as np
 from rseai.feedback import close, describe, feedback, not_attempted, not_done
 
 __all__ = ["check_self_confidence", "check_confident_thresholds", "check_confident_learning"]
-
 
 
 def _array(value):

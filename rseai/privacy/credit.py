@@ -1,18 +1,11 @@
 """The German credit data split into members (trained on) and non-members, and its encodings.
 
-A membership-inference experiment needs two sets of real people drawn the same way: those whose
-records trained the model (**members**) and those it never saw (**non-members**).
 ``credit_split`` halves the 1,000 applicants of ``rseai.data.load_german_credit`` at random,
-stratified by outcome, so each guess "member" or "not" is a fair coin before the attack.
-The model sees the lender's features of notebook 03 (not sex or age); ``groups_*`` keep the age
-group for the proxy test.
-
-``encoder`` one-hot encodes the categories and scales the three numbers to [0, 1]; with
-``interactions=True`` it adds every product of two encoded columns (a model with room to
-memorise). Each encoded row then has a norm of at most ``data_norm(interactions)``, a bound fixed
-by the encoding, not read from the people: differential privacy needs such a bound.
-(The [0, 1] scaling reads each column's minimum and maximum from the training rows; a strict
-private pipeline would fix those from public knowledge too.) Leaves out other data sets.
+stratified by outcome, so "member or not" is a fair coin before any attack; the model sees
+notebook 03's lender features (not sex or age), and ``groups_*`` keep the age group. ``encoder``
+one-hot encodes the categories and scales the numbers to [0, 1] (``interactions=True`` adds
+every product of two columns), so each row's norm is at most ``data_norm``: the bound
+differential privacy needs (the [0, 1] scaling reads the training rows' ranges).
 
 Example
 -------

@@ -1,24 +1,13 @@
 """Differential privacy for the credit model: IBM's diffprivlib logistic regression at several ε.
 
-A training algorithm is **ε-differentially private** when adding or removing any one person's
-record changes the probability of any trained model by at most a factor ``e**ε`` (Dwork et al.,
-2006). diffprivlib's ``LogisticRegression`` gets there by objective perturbation (Chaudhuri,
-Monteleoni & Sarwate, 2011, JMLR 12): random noise, scaled by 1/ε, is added to the training
-objective. Smaller ε, more noise, more privacy, less accuracy. For any ε-DP model, Yeom et al.
-(2018, Theorem 1) bound the membership advantage of *every* attack by ``e**ε - 1``
-(``advantage_bound``): a promise only below ε = ln 2 ≈ 0.69, where the bound drops under 1.
-
-- ``private_logistic``: a diffprivlib model, its noise seeded, its budget kept to itself;
-- ``epsilon_sweep``: for each ε and seed, fit on the members and measure test accuracy and the
-  loss attack of ``rseai.privacy.membership``; the non-private model is the row ε = inf;
-  ``epsilon_summary`` averages the seeds (mean and sd per ε).
-
-diffprivlib 0.6.6 (its latest release) was written for scikit-learn < 1.8: it imports two dtype
-constants that scikit-learn 1.9 dropped and passes the ``multi_class`` argument that 1.8 removed.
-``_import_diffprivlib`` puts the constants back (the values scikit-learn had) and
-``private_logistic`` builds the model without that argument; its fit, which adds the noise, is
-diffprivlib's own. Leaves out DP-SGD for neural networks (Opacus) and privacy accounting across
-several releases.
+An ε-DP training algorithm changes the probability of any model by at most ``e**ε`` when one
+record is added or removed (Dwork et al., 2006); diffprivlib perturbs the objective with noise
+scaled by 1/ε (Chaudhuri et al., JMLR 2011). Yeom et al. (2018) bound every attack's membership
+advantage by ``e**ε - 1`` (``advantage_bound``): a promise only below ε = ln 2. ``epsilon_sweep``
+fits one model per ε and seed on the members and measures accuracy and the loss attack;
+``epsilon_summary`` averages the seeds. diffprivlib 0.6.6 predates scikit-learn 1.8:
+``_import_diffprivlib`` restores two dtype constants and ``private_logistic`` skips the removed
+``multi_class`` argument. Leaves out DP-SGD and privacy accounting across releases.
 
 Example
 -------
@@ -86,16 +75,10 @@ def private_logistic(epsilon, *, data_norm: float, seed: int = 0, C: float = C_P
 
 
 def epsilon_sweep(split, *, epsilons=EPSILONS, seeds=(0, 1, 2)):
-    """Test accuracy and the loss attack of DP logistic regressions at each ε (and without DP).
+    """Accuracy and the loss attack of DP logistic regressions on ``encoder(interactions=True)``.
 
-    The model reads the lender's features with all pairwise products (``encoder(interactions=True)``:
-    enough room to memorise that the attack finds something). Each ε is fitted once per seed.
-
-    Returns
-    -------
-    DataFrame, one row per (epsilon, seed), ``epsilon = inf`` for the non-private model (seed 0
-    only: it has no noise): ``train_accuracy``, ``test_accuracy``, ``gap``, ``attack_auroc``,
-    ``advantage``, ``bound`` (``advantage_bound``; 1 without DP).
+    One row per (epsilon, seed) and ``epsilon = inf`` (no DP, seed 0): ``train_accuracy,
+    test_accuracy, gap, attack_auroc, advantage, bound`` (``advantage_bound``; 1 without DP).
     """
     import pandas as pd
     from sklearn.linear_model import LogisticRegression
@@ -124,11 +107,7 @@ def epsilon_sweep(split, *, epsilons=EPSILONS, seeds=(0, 1, 2)):
 
 
 def epsilon_summary(table):
-    """Mean and sd over seeds of each number of ``epsilon_sweep``'s table, one row per ε (sorted).
-
-    Columns: ``<number>`` (the mean) and ``<number>_sd`` for test and train accuracy, gap, attack
-    AUROC and advantage; ``bound``; ``n_seeds``.
-    """
+    """``epsilon_sweep``'s numbers per ε (sorted): the mean over seeds, ``<number>_sd``, ``n_seeds``."""
     import pandas as pd
 
     needed = ("epsilon", "seed", "train_accuracy", "test_accuracy", "gap", "attack_auroc", "advantage",

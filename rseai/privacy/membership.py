@@ -1,19 +1,11 @@
 """Membership inference: was this person's record in the training data? A loss threshold attack.
 
-A model fits the records it was trained on better than records it never saw, so its **loss** on
-a person (the cross-entropy ``-log p(true outcome)``) gives membership away. Yeom et al. (2018,
-"Privacy risk in machine learning: analyzing the connection to overfitting", IEEE CSF) attack
-with one threshold: guess "member" when the loss is at most the model's average training loss.
-Their **membership advantage** is the attack's true-positive rate minus its false-positive rate
-(0 = no better than a guess, 1 = certain). Over every threshold at once, the attack's **AUROC**
-is the chance that a random member has a lower loss than a random non-member (0.5 = a coin).
-
-- ``per_example_loss``: the cross-entropy of each record under a fitted classifier;
-- ``attack_auroc``: that chance, counted (ties count half);
-- ``threshold_attack``: Yeom et al.'s attack at a threshold: TPR, FPR, advantage;
-- ``membership_report`` / ``complexity_sweep``: train and test accuracy, their gap, the attack's
-  AUROC and advantage for one model, or for decision trees from shallow to deep.
-
+A model fits its training records better than others, so its loss ``-log p(true outcome)`` on a
+person gives membership away. Yeom et al. (2018, IEEE CSF) guess "member" when the loss is at
+most the average training loss; their **advantage** is the attack's TPR minus its FPR
+(``threshold_attack``). Over every threshold, the attack's AUROC (``attack_auroc``, from
+``rseai.metrics``) is the chance a random member has a lower loss than a random non-member.
+``membership_report`` and ``complexity_sweep`` measure one model, or trees from shallow to deep.
 Leaves out shadow-model attacks (Shokri et al., 2017) and attacks on the language model.
 
 Example
@@ -30,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rseai import _checks
+from rseai import _checks, metrics
 
 __all__ = ["LOSS_FLOOR", "DEPTHS", "AttackResult", "per_example_loss", "attack_auroc", "threshold_attack",
            "membership_report", "complexity_sweep"]
@@ -73,18 +65,8 @@ def _mean(values: np.ndarray) -> float:
 
 
 def per_example_loss(model, X, y) -> np.ndarray:
-    """Cross-entropy ``-log p(y_i | x_i)`` of each record, probabilities clipped at ``LOSS_FLOOR``.
-
-    Parameters
-    ----------
-    model : a fitted scikit-learn classifier with ``predict_proba`` and ``classes_``
-    X : what ``model`` takes, shape (n_samples, ...)
-    y : array-like of class labels, shape (n_samples,)
-
-    Returns
-    -------
-    ndarray, shape (n_samples,)
-    """
+    """Cross-entropy ``-log p(y_i | x_i)`` of each record (shape (n_samples,)) under a fitted
+    classifier, probabilities clipped at ``LOSS_FLOOR``."""
     _checks.has_attrs(model, name="model", attrs=("predict_proba", "classes_"),
                       what="a fitted classifier")
     _not_empty(X=X, y=y)
@@ -98,19 +80,19 @@ def per_example_loss(model, X, y) -> np.ndarray:
     return -np.log(np.clip(probs[np.arange(len(y)), column], LOSS_FLOOR, 1.0))
 
 
-def attack_auroc(member_losses, nonmember_losses) -> float:
-    """P(a random member's loss < a random non-member's), ties counting half.
+def _attack_scores(members, others):
+    """The attack as a detector: y = 1 for members, score = -loss (a lower loss flags a member)."""
+    return np.r_[np.ones(members.size, int), np.zeros(others.size, int)], -np.r_[members, others]
 
-    Parameters
-    ----------
-    member_losses : array-like of float >= 0, shape (n_members,)
-    nonmember_losses : array-like of float >= 0, shape (n_nonmembers,)
+
+def attack_auroc(member_losses, nonmember_losses) -> float:
+    """P(a random member's loss < a random non-member's), ties counting half (``rseai.metrics.auroc``).
+
+    ``member_losses``, ``nonmember_losses``: floats >= 0, shapes (n_members,), (n_nonmembers,).
     """
     members = _losses(member_losses, "member_losses")
-    others = np.sort(_losses(nonmember_losses, "nonmember_losses"))
-    above = len(others) - np.searchsorted(others, members, side="right")  # non-members with a higher loss
-    ties = np.searchsorted(others, members, side="right") - np.searchsorted(others, members, side="left")
-    return float((above + 0.5 * ties).sum() / (len(members) * len(others)))
+    others = _losses(nonmember_losses, "nonmember_losses")
+    return metrics.auroc(*_attack_scores(members, others))
 
 
 def threshold_attack(member_losses, nonmember_losses, *, threshold: float | None = None) -> AttackResult:
@@ -118,16 +100,13 @@ def threshold_attack(member_losses, nonmember_losses, *, threshold: float | None
     members = _losses(member_losses, "member_losses")
     others = _losses(nonmember_losses, "nonmember_losses")
     t = _mean(members) if threshold is None else _checks.real(threshold, name="threshold", low=0)
-    tpr, fpr = float(np.mean(members <= t)), float(np.mean(others <= t))
-    return AttackResult(t, tpr, fpr, tpr - fpr)
+    c = metrics.confusion_at(*_attack_scores(members, others), threshold=-t)
+    return AttackResult(t, c.tpr, c.fpr, c.tpr - c.fpr)
 
 
 def membership_report(model, X_train, y_train, X_test, y_test) -> dict:
-    """Accuracy on members and non-members, the gap, and the attack on a *fitted* ``model``.
-
-    Returns a dict: ``train_accuracy``, ``test_accuracy``, ``gap``, ``attack_auroc``,
-    ``advantage`` (Yeom et al.'s threshold attack), and ``member_losses``/``nonmember_losses``.
-    """
+    """``train_accuracy, test_accuracy, gap, attack_auroc, advantage`` and ``member_losses``,
+    ``nonmember_losses`` of a fitted ``model`` (a dict)."""
     _not_empty(X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test)
     member, other = per_example_loss(model, X_train, y_train), per_example_loss(model, X_test, y_test)
     train_acc = float(np.mean(model.predict(X_train) == np.asarray(y_train)))
@@ -139,18 +118,10 @@ def membership_report(model, X_train, y_train, X_test, y_test) -> dict:
 
 
 def complexity_sweep(split, *, depths=DEPTHS, seed: int = 0):
-    """Decision trees of each depth fitted on the members: the report per depth.
+    """Decision trees of each of ``depths`` fitted on ``split``'s members (``seed``: tie-breaking).
 
-    Parameters
-    ----------
-    split : rseai.privacy.credit.CreditSplit
-    depths : sequence of int >= 1, shape (n_models,)
-    seed : int, the trees' tie-breaking between equally good splits
-
-    Returns
-    -------
-    (table, losses): a DataFrame indexed by ``max_depth`` with the report's numbers, and a dict
-    depth -> (member_losses, nonmember_losses) for the histograms.
+    Returns ``(table, losses)``: ``membership_report``'s numbers indexed by ``max_depth``, and
+    depth -> (member_losses, nonmember_losses).
     """
     import pandas as pd
     from sklearn.pipeline import make_pipeline

@@ -1,21 +1,12 @@
 """Memorisation: does the language model continue a famous text word for word?
 
-A model that has read a text many times may reproduce it when given its opening: that is how
-training data leaks out of a language model (Carlini et al., 2021, "Extracting training data
-from large language models", USENIX Security; Carlini et al., 2023, "Quantifying memorization
-across neural language models", ICLR, who find it grows with model size, with how often a text
-is repeated in the training data, and with the length of the prompt). ``completion_test`` gives
-the model the first ``prompt_tokens`` tokens of each text, lets it continue greedily (its single
-most likely token each time, through ``rseai.lm.decode.decode_batch``, the one decoding loop) for
-``continuation_tokens`` tokens, and compares with the true continuation:
-
-- ``match_fraction``: the share of continuation positions where the model's token is the true one;
-- ``matched_prefix``: how many tokens it reproduces before the first difference;
-- ``verbatim``: every token right.
-
-The texts (``datasets/memorisation_texts.csv``, see its datasheet) are public-domain openings
-and texts shipped with Python packages; ``build_texts`` rebuilds that file from ``OPENINGS`` and
-the installed files. Leaves out sampling-based extraction and near-verbatim (edit-distance) matches.
+A model that read a text many times may reproduce it from its opening: training data leaking out
+(Carlini et al., USENIX Security 2021; ICLR 2023). ``completion_test`` gives the model each text's
+first ``prompt_tokens`` tokens, continues greedily through ``rseai.lm.decode.decode_batch`` and
+scores the continuation with ``match_scores``: the share of tokens right, the tokens right before
+the first difference, verbatim or not. The texts (``datasets/memorisation_texts.csv``) are
+public-domain openings typed into that file and licences shipped with Python packages, which
+``build_texts`` reads again. Leaves out sampling-based extraction and near-verbatim matches.
 
 Example
 -------
@@ -29,50 +20,7 @@ import numpy as np
 
 from rseai import _checks
 
-__all__ = ["OPENINGS", "match_scores", "completion_test", "bundled_texts", "build_texts"]
-
-# Public-domain openings: (id, title, author, year published, text); punctuation follows common editions.
-OPENINGS = (
-    ("genesis", "The Bible (King James Version), Genesis 1:1-3", "", 1611,
-     "In the beginning God created the heaven and the earth. And the earth was without form, and void; and "
-     "darkness was upon the face of the deep. And the Spirit of God moved upon the face of the waters. And "
-     "God said, Let there be light: and there was light."),
-    ("gettysburg", "Gettysburg Address", "Abraham Lincoln", 1863,
-     "Four score and seven years ago our fathers brought forth on this continent, a new nation, conceived "
-     "in Liberty, and dedicated to the proposition that all men are created equal. Now we are engaged in a "
-     "great civil war, testing whether that nation, or any nation so conceived and so dedicated, can long "
-     "endure."),
-    ("declaration", "Declaration of Independence", "Thomas Jefferson et al.", 1776,
-     "When in the Course of human events, it becomes necessary for one people to dissolve the political "
-     "bands which have connected them with another, and to assume among the powers of the earth, the "
-     "separate and equal station to which the Laws of Nature and of Nature's God entitle them, a decent "
-     "respect to the opinions of mankind requires that they should declare the causes which impel them to "
-     "the separation."),
-    ("pride", "Pride and Prejudice", "Jane Austen", 1813,
-     "It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in "
-     "want of a wife. However little known the feelings or views of such a man may be on his first entering "
-     "a neighbourhood, this truth is so well fixed in the minds of the surrounding families, that he is "
-     "considered the rightful property of some one or other of their daughters."),
-    ("two_cities", "A Tale of Two Cities", "Charles Dickens", 1859,
-     "It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of "
-     "foolishness, it was the epoch of belief, it was the epoch of incredulity, it was the season of Light, "
-     "it was the season of Darkness, it was the spring of hope, it was the winter of despair."),
-    ("moby_dick", "Moby-Dick", "Herman Melville", 1851,
-     "Call me Ishmael. Some years ago—never mind how long precisely—having little or no money in my purse, "
-     "and nothing particular to interest me on shore, I thought I would sail about a little and see the "
-     "watery part of the world. It is a way I have of driving off the spleen and regulating the "
-     "circulation."),
-    ("hamlet", "Hamlet, Act 3, Scene 1 (written about 1600)", "William Shakespeare", "",
-     "To be, or not to be, that is the question: Whether 'tis nobler in the mind to suffer The slings and "
-     "arrows of outrageous fortune, Or to take arms against a sea of troubles, And by opposing end them. To "
-     "die, to sleep; No more; and by a sleep to say we end The heart-ache and the thousand natural shocks "
-     "That flesh is heir to."),
-    ("lorem_ipsum", "Lorem ipsum (typesetters' filler, scrambled from Cicero's De finibus, 45 BC)", "", "",
-     "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et "
-     "dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut "
-     "aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum "
-     "dolore eu fugiat nulla pariatur."),
-)
+__all__ = ["match_scores", "completion_test", "bundled_texts", "build_texts"]
 
 # Texts shipped with Python and its packages: (id, title, distribution or module, start of the text).
 BUNDLED = (
@@ -97,15 +45,7 @@ def match_scores(target, generated) -> tuple[float, int, bool]:
 def completion_test(lm, texts, *, prompt_tokens: int = 16, continuation_tokens: int = 24):
     """Greedy continuation of each text's first ``prompt_tokens`` tokens, scored against the text.
 
-    Parameters
-    ----------
-    lm : rseai.lm.LanguageModel
-    texts : sequence of str, shape (n_texts,); each at least ``prompt_tokens + continuation_tokens`` tokens
-    prompt_tokens, continuation_tokens : int >= 1
-
-    Returns
-    -------
-    DataFrame, one row per text: ``prompt``, ``truth``, ``model`` (texts), ``match_fraction``,
+    Returns a DataFrame, one row per text: ``prompt, truth, model`` (texts), ``match_fraction``,
     ``matched_prefix``, ``verbatim``.
     """
     import pandas as pd
@@ -163,13 +103,15 @@ def bundled_texts() -> list[dict]:
 
 
 def build_texts(path) -> None:
-    """Write ``OPENINGS`` and ``bundled_texts()`` to ``path`` (the committed CSV)."""
+    """Write the committed file's public-domain rows (typed from the texts) as they are and the
+    ``bundled_texts()`` read again from the installed files to ``path``."""
     import pandas as pd
 
-    rows = [{"id": key, "kind": "public domain", "title": title, "author": author, "year": year,
-             "origin": "typed from the public-domain text", "text": text}
-            for key, title, author, year, text in OPENINGS]
-    pd.DataFrame(rows + bundled_texts()).to_csv(path, index=False)
+    from rseai.data import dataset_path
+
+    typed = pd.read_csv(dataset_path("memorisation_texts.csv"), dtype=str, keep_default_na=False)
+    rows = pd.concat([typed[typed["kind"] == "public domain"], pd.DataFrame(bundled_texts())])
+    rows.to_csv(path, index=False)
 
 
 if __name__ == "__main__":  # python -m rseai.privacy.memorise build

@@ -1,8 +1,5 @@
 """Checks for notebook 03's exercises: expected cost, the Bayes threshold, the cheapest threshold,
-the gap in a rate between groups.
-
-Each check recomputes the answer with ``rseai.costs.costs`` from the same data the student used, prints
-a verdict with a hint, and returns True/False; a wrong answer never raises.
+the gap in a rate between groups; answers recomputed with ``rseai.risk``.
 
 Example
 -------
@@ -15,41 +12,30 @@ from __future__ import annotations
 
 import math
 
-from rseai.feedback import as_number, close, describe, feedback, not_attempted, not_done
+from rseai.feedback import as_number, check_number, describe, feedback, not_attempted, not_done
 from rseai.risk import costs
 from rseai.risk.groups import group_report
 
 __all__ = ["check_expected_cost", "check_bayes_threshold", "check_optimal_threshold", "check_group_gap"]
 
 
-
 def check_expected_cost(value, y_true, scores, *, threshold, cost_fp, cost_fn) -> bool:
     """Is ``value`` the cost per case of flagging ``scores >= threshold``?"""
-    what = "the expected cost per case"
-    if not_attempted(value):
-        return not_done(what)
     expected = costs.expected_cost(y_true, scores, threshold=threshold, cost_fp=cost_fp, cost_fn=cost_fn)
-    got = as_number(value)
-    conf = costs.confusion(y_true, costs.as_scores(scores) >= threshold)
-    if got is not None and math.isclose(got, expected * conf.n, rel_tol=1e-9):
-        return feedback(False, what=what, expected=f"{expected:.4f}", got=describe(value),
-                        hint="that is the total cost; divide by the number of cases")
-    return feedback(got is not None and close(got, expected), what=what, expected=f"{expected:.4f}",
-                    got=describe(value), hint="(cost_fp * FP + cost_fn * FN) / number of cases")
+    return check_number(value, expected, what="the expected cost per case",
+                        hint="(cost_fp * FP + cost_fn * FN) / number of cases",
+                        slips=[(expected * len(y_true), "that is the total cost; divide by the number of "
+                                                        "cases")])
 
 
 def check_bayes_threshold(value, *, cost_fp, cost_fn) -> bool:
     """Is ``value`` the probability at which flagging and passing cost the same?"""
-    what = "the cost-balancing threshold"
-    if not_attempted(value):
-        return not_done(what)
     expected = costs.bayes_threshold(cost_fp=cost_fp, cost_fn=cost_fn)
-    got = as_number(value)
-    hint = "flag when p * cost_fn > (1 - p) * cost_fp; solve for p"
-    if got is not None and close(got, cost_fn / (cost_fp + cost_fn)):
-        hint = "you swapped the costs: a dearer miss should make the threshold lower"
-    return feedback(got is not None and close(got, expected), what=what, expected=f"{expected:.4f}",
-                    got=describe(value), hint=hint)
+    swapped = costs.bayes_threshold(cost_fp=cost_fn, cost_fn=cost_fp)
+    return check_number(value, expected, what="the cost-balancing threshold",
+                        hint="flag when p * cost_fn > (1 - p) * cost_fp; solve for p",
+                        slips=[(swapped, "you swapped the costs: a dearer miss should make the threshold "
+                                         "lower")])
 
 
 def check_optimal_threshold(value, y_true, scores, *, cost_fp, cost_fn) -> bool:
@@ -72,17 +58,11 @@ def check_optimal_threshold(value, y_true, scores, *, cost_fp, cost_fn) -> bool:
 
 def check_group_gap(value, y_true, y_pred, groups, *, rate="fnr") -> bool:
     """Is ``value`` the largest minus the smallest ``rate`` over the groups?"""
-    what = f"the largest {rate} gap between groups"
-    if not_attempted(value):
-        return not_done(what)
     by_group = group_report(y_true, y_pred, groups).by_group
     if rate not in by_group:
         raise ValueError(f"rate must be one of {list(by_group.columns)}, got {rate!r}")
     values = by_group[rate].dropna()
     expected = float(values.max() - values.min())
-    got = as_number(value)
-    hint = f"group_report(...).by_group['{rate}'], then max minus min"
-    if got is not None and close(-got, expected):
-        hint = "the gap is reported as a positive number: max minus min"
-    return feedback(got is not None and close(got, expected), what=what, expected=f"{expected:.4f}",
-                    got=describe(value), hint=hint)
+    return check_number(value, expected, what=f"the largest {rate} gap between groups",
+                        hint=f"group_report(...).by_group['{rate}'], then max minus min",
+                        slips=[(-expected, "the gap is reported as a positive number: max minus min")])

@@ -1,13 +1,10 @@
-"""Who pays for the errors: counts, rates and gaps per group, and per-group thresholds.
+"""Who pays for the errors: counts, rates and gaps per group, per-group thresholds, their noise.
 
-``group_report`` repeats ``rseai.risk.confusion`` for each group of a sensitive feature (sex, age
-band) on fairlearn's ``MetricFrame`` and reports the largest gaps (demographic parity difference,
-equalized-odds difference). ``group_thresholds`` is one mitigation: a threshold per group chosen
-so that each group has (nearly) the same error rate, e.g. the same share of good applicants
-refused; ``compare_decisions`` measures what it costs in accuracy and money. ``group_rate_ci``
-puts seeded bootstrap intervals on each group's rate and on the gap, so a gap can be compared
-with its noise. Leaves out intersectional groups and in-training mitigations (see fairlearn's
-reductions). Import from ``rseai.risk.costs``.
+``group_report`` repeats ``rseai.metrics.confusion`` per group of a sensitive feature (sex, age
+band) on fairlearn's ``MetricFrame`` and reports the largest gaps. ``group_thresholds`` picks a
+threshold per group so each group has (nearly) the same error rate; ``decide_by_group`` applies
+them and ``compare_decisions`` prices each rule. ``group_rate_ci`` puts seeded bootstrap intervals
+on each group's rate and on the gap. Leaves out intersectional groups and in-training mitigations.
 
 Example
 -------
@@ -25,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from rseai import _checks
-from rseai.bootstrap import percentile_interval, resample_rows
-from rseai.risk.costs import RATE_NAMES, as_labels, as_scores, confusion, threshold_sweep
+from rseai.metrics import RATE_NAMES, confusion, percentile_interval, rates_from_counts, resample_rows
+from rseai.risk.costs import threshold_sweep
 
 __all__ = ["GroupReport", "as_groups", "group_report", "compare_decisions", "group_thresholds",
            "decide_by_group", "group_rate_ci"]
@@ -34,7 +31,7 @@ __all__ = ["GroupReport", "as_groups", "group_report", "compare_decisions", "gro
 
 @dataclass(frozen=True)
 class GroupReport:
-    """Per-group counts and rates (``by_group``), the whole population (``overall``), gaps."""
+    """``group_report``'s result: ``by_group``, ``overall``, ``gaps``, ``notes``."""
 
     by_group: object  # pandas.DataFrame, one row per group
     overall: object  # pandas.Series
@@ -74,27 +71,18 @@ def as_groups(groups, *, n: int, against: str = "y_true") -> np.ndarray:
 
 
 def group_report(y_true, y_pred, groups) -> GroupReport:
-    """Counts and rates for each group and the largest gaps between groups (fairlearn MetricFrame).
+    """Counts and rates per group of ``groups`` (a sensitive feature, shape (n_samples,)), on
+    fairlearn's MetricFrame; ``y_true``, ``y_pred``: 0/1, shape (n_samples,).
 
-    Parameters
-    ----------
-    y_true, y_pred : array-like of 0/1, shape (n_samples,)
-    groups : array-like of hashable, shape (n_samples,)
-        A sensitive feature (e.g. sex or age band) for each sample.
-
-    Returns
-    -------
-    GroupReport
-        ``by_group``: DataFrame indexed by group with ``n, positives, tp, fp, fn, tn, tpr, fpr,
-        fnr, tnr, precision, accuracy, selection_rate``; ``overall``: the same for everyone;
-        ``gaps``: ``demographic_parity_difference`` (largest gap in selection rate),
-        ``equalized_odds_difference`` (larger of the TPR and FPR gaps), ``tpr_difference``,
-        ``fpr_difference``, ``accuracy_difference``, each max - min over the groups where the
-        rate is defined; ``notes``: which group's rates are undefined and why.
+    Returns a ``GroupReport``: ``by_group`` (``n, positives``, counts and rates per group),
+    ``overall``, ``gaps`` (max - min over the groups where defined: ``demographic_parity_difference``
+    in selection rate, ``tpr_difference``, ``fpr_difference``, ``accuracy_difference`` and
+    ``equalized_odds_difference``, the larger of the TPR and FPR gaps) and ``notes`` (undefined rates).
     """
     from fairlearn.metrics import MetricFrame
 
-    y_true, y_pred = as_labels(y_true, name="y_true"), as_labels(y_pred, name="y_pred")
+    y_true = _checks.binary_labels(y_true, name="y_true")
+    y_pred = _checks.binary_labels(y_pred, name="y_pred")
     _checks.same_length(y_true=y_true, y_pred=y_pred)
     groups = as_groups(groups, n=len(y_true))
     import pandas as pd
@@ -122,31 +110,19 @@ def group_report(y_true, y_pred, groups) -> GroupReport:
 
 
 def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
-    """One row per decision rule: accuracy, cost per case, error rates and fairness gaps.
-
-    Parameters
-    ----------
-    y_true : array-like of 0/1, shape (n_samples,)
-    groups : array-like of hashable, shape (n_samples,)
-    decisions : dict of str -> array-like of 0/1, shape (n_samples,)
-        Named predictions to compare (e.g. ``{"threshold 0.5": ..., "ThresholdOptimizer": ...}``).
-    cost_fp, cost_fn : float >= 0
-
-    Returns
-    -------
-    pandas.DataFrame, shape (len(decisions), 7), indexed by decision name.
-    """
+    """One row per named rule in ``decisions`` (name -> 0/1 predictions, shape (n_samples,)):
+    ``accuracy, expected_cost, fnr, fpr`` and the demographic-parity, equalized-odds and accuracy gaps."""
     import pandas as pd
 
     _checks.instance(decisions, dict, name="decisions", what="a dict name -> y_pred")
     if not decisions:
         raise ValueError("decisions must name at least one decision rule, got an empty dict")
     cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
-    y_true = as_labels(y_true, name="y_true")
+    y_true = _checks.binary_labels(y_true, name="y_true")
     groups = as_groups(groups, n=len(y_true))
     for name, y_pred in decisions.items():  # every rule is checked before any report
         label = f"decisions[{name!r}]"
-        _checks.same_length(y_true=y_true, **{label: as_labels(y_pred, name=label)})
+        _checks.same_length(y_true=y_true, **{label: _checks.binary_labels(y_pred, name=label)})
     rows = {}
     for name, y_pred in decisions.items():
         rep = group_report(y_true, y_pred, groups)
@@ -162,29 +138,13 @@ def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
 
 
 def group_thresholds(y_true, scores, groups, *, rate: str = "fpr", target, cost_fp=1.0, cost_fn=1.0):
-    """One threshold per group so that each group's ``rate`` comes as close as it can to ``target``.
-
-    Parameters
-    ----------
-    y_true : array-like of 0/1, shape (n_samples,)
-    scores : array-like of float in [0, 1], shape (n_samples,)
-    groups : array-like of hashable, shape (n_samples,)
-    rate : {"fpr", "fnr", "tpr", "selection_rate"}
-        The rate to equalise (``fpr``: the share of true negatives flagged, e.g. good applicants
-        refused).
-    target : float in [0, 1]
-        The rate every group should have (e.g. the overall rate at the cost-optimal threshold).
-    cost_fp, cost_fn : float >= 0
-        Break ties between thresholds giving the same rate: the cheaper one wins.
-
-    Returns
-    -------
-    dict of group -> float threshold (``inf`` means flag nobody in that group).
-    """
+    """A threshold per group (dict; ``inf`` flags nobody) bringing each group's ``rate`` ("fpr",
+    "fnr", "tpr" or "selection_rate") as close as it can to ``target``; among thresholds with the
+    same rate the cheaper at ``cost_fp``, ``cost_fn`` wins. ``scores``: probabilities, shape (n_samples,)."""
     _checks.choice(rate, name="rate", options=("fpr", "fnr", "tpr", "selection_rate"))
     target = _checks.real(target, name="target", low=0, high=1)
     cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
-    y_true, scores = as_labels(y_true, name="y_true"), as_scores(scores)
+    y_true, scores = _checks.binary_labels(y_true, name="y_true"), _checks.scores(scores)
     _checks.same_length(y_true=y_true, scores=scores)
     groups = as_groups(groups, n=len(y_true))
     out = {}
@@ -202,7 +162,7 @@ def group_thresholds(y_true, scores, groups, *, rate: str = "fpr", target, cost_
 def decide_by_group(scores, groups, thresholds: dict, *, probabilities: bool = True) -> np.ndarray:
     """Flag ``scores >= thresholds[group]`` for each sample; shape (n_samples,) of 0/1."""
     probabilities = _checks.flag(probabilities, name="probabilities")
-    scores = as_scores(scores, probabilities=probabilities)
+    scores = _checks.scores(scores, probabilities=probabilities)
     groups = as_groups(groups, n=len(scores), against="scores")
     _checks.instance(thresholds, dict, name="thresholds", what="a dict group -> threshold")
     missing = sorted(set(groups) - set(thresholds), key=str)
@@ -216,32 +176,23 @@ def decide_by_group(scores, groups, thresholds: dict, *, probabilities: bool = T
     return (scores >= cut).astype(np.int64)
 
 
-# rate: (the y_true rows it is measured on, the y_pred value it counts)
-_CI_RATES = {"fpr": (0, 1), "fnr": (1, 0), "tpr": (1, 1), "tnr": (0, 0)}
+_CI_RATES = ("fpr", "fnr", "tpr", "tnr", "selection_rate")
 
 
-def _rate(y, p, rate: str) -> float:
-    if rate == "selection_rate":
-        return float(p.mean()) if p.size else float("nan")
-    kept, counted = _CI_RATES[rate]
-    base = p[y == kept]
-    return float((base == counted).mean()) if base.size else float("nan")
+def _rate_rows(y, pred, rate: str):
+    """``rate`` of each row of the 0/1 arrays ``y``, ``pred`` of shape (n_boot, n)."""
+    tp = (y & pred).sum(axis=-1)
+    fp, fn = pred.sum(axis=-1) - tp, y.sum(axis=-1) - tp
+    return rates_from_counts(tp, fp, fn, y.shape[-1] - tp - fp - fn)[rate]
 
 
 def group_rate_ci(y_true, y_pred, groups, *, rate: str = "fpr", seed, n_boot: int = 2000,
                   level: float = 0.95):
-    """Each group's ``rate`` and the largest gap between groups, with percentile bootstrap intervals.
+    """Each group's ``rate`` ("fpr", "fnr", "tpr", "tnr", "selection_rate") and the largest gap,
+    with percentile bootstrap intervals (rows resampled within each group, seeded).
 
-    Resamples rows with replacement *within each group* (group sizes stay as measured), ``n_boot``
-    times with ``seed``. ``rate`` is one of "fpr", "fnr", "tpr", "tnr", "selection_rate".
+    Returns a DataFrame indexed by group plus "gap (max - min)": ``value, low, high, n``.
 
-    Returns
-    -------
-    DataFrame indexed by group and a last row "gap (max - min)", columns ``value``, ``low``,
-    ``high``, ``n`` (rows in the group; for the gap, all rows).
-
-    Example
-    -------
     >>> y = [0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
     >>> p = [1, 1, 0, 0, 1, 0, 0, 0, 1, 1]
     >>> ci = group_rate_ci(y, p, ["a"] * 5 + ["b"] * 5, rate="fpr", seed=0, n_boot=200)
@@ -250,19 +201,20 @@ def group_rate_ci(y_true, y_pred, groups, *, rate: str = "fpr", seed, n_boot: in
     """
     import pandas as pd
 
-    y = as_labels(y_true)
-    pred = as_labels(y_pred, name="y_pred")
+    y = _checks.binary_labels(y_true)
+    pred = _checks.binary_labels(y_pred, name="y_pred")
     if pred.size != y.size:
         raise ValueError(f"y_pred must have the length of y_true ({y.size}), got {pred.size}")
     g = as_groups(groups, n=y.size)
-    rate = _checks.choice(rate, name="rate", options=sorted((*_CI_RATES, "selection_rate")))
+    rate = _checks.choice(rate, name="rate", options=sorted(_CI_RATES))
     level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)
     resamples = resample_rows(y.size, strata=g, seed=seed, n_boot=n_boot)  # within each group
     names = list(pd.unique(g))
     members = [np.flatnonzero(g == name) for name in names]
-    boot = np.array([[_rate(y[r[idx]], pred[r[idx]], rate) for idx in members] for r in resamples])
+    boot = np.column_stack([_rate_rows(y[resamples[:, idx]], pred[resamples[:, idx]], rate)
+                            for idx in members])
     gaps = np.nanmax(boot, axis=1) - np.nanmin(boot, axis=1)
-    values = [_rate(y[idx], pred[idx], rate) for idx in members]
+    values = [float(_rate_rows(y[idx], pred[idx], rate)) for idx in members]
     low, high = percentile_interval(boot, level=level)
     rows = {name: (values[j], low[j], high[j], idx.size) for j, (name, idx) in enumerate(zip(names, members))}
     gap = np.nanmax(values) - np.nanmin(values)

@@ -1,14 +1,10 @@
-"""A risk register: hazards scored likelihood x impact, sorted into the three ALARP regions.
+"""A risk register: hazards scored likelihood x impact (1-5 each), sorted into ALARP regions.
 
-Risk management identifies, assesses and controls threats. Here each hazard gets a likelihood
-and an impact on 1-5 scales; their product (1-25) falls in one of three regions, after the UK
-Health and Safety Executive's *Reducing risks, protecting people* (R2P2, 2001): *broadly
-acceptable*, *tolerable only if ALARP* (as low as reasonably practicable: reduced until further
-reduction costs grossly more than it saves) and *intolerable*. The cut points (default: <= 4 and
->= 15) are a local convention, so they are parameters. A measured rate (e.g. a model's
-false-negative rate) becomes a likelihood level through ``likelihood_from_rate``; the probability
-bands are a convention too. ``audit_checklist`` answers the talk's model-audit questions from
-computed numbers. Leaves out risk owners, review dates and quantitative risk (expected loss).
+The regions follow the UK HSE's *Reducing risks, protecting people* (2001): broadly
+*acceptable* (score <= 4 by default), tolerable only if *ALARP* (as low as reasonably practicable)
+and *intolerable* (>= 15); the cut points and the probability bands of ``likelihood_from_rate``
+(a measured rate -> a level) are conventions, so they are parameters. ``audit_checklist`` answers
+the talk's model-audit questions. Leaves out risk owners, review dates and expected-loss risk.
 
 Example
 -------
@@ -89,21 +85,8 @@ class Hazard:
 
 
 def risk_register(hazards, *, acceptable_max: int = 4, intolerable_min: int = 15):
-    """A table of hazards with score = likelihood x impact and its ALARP region.
-
-    Parameters
-    ----------
-    hazards : sequence of Hazard
-    acceptable_max, intolerable_min : int
-        Scores up to ``acceptable_max`` are broadly acceptable; from ``intolerable_min`` up
-        intolerable; in between tolerable only if ALARP.
-
-    Returns
-    -------
-    pandas.DataFrame, shape (n_hazards, 8)
-        ``hazard, rate, likelihood, likelihood_word, impact, score, region, control`` in the
-        order given.
-    """
+    """One row per ``Hazard`` (in order): ``hazard, rate, likelihood, likelihood_word, impact,
+    score, region, control``; ``region`` from ``region_of`` with the given cut points."""
     import pandas as pd
 
     if isinstance(hazards, Hazard) or isinstance(hazards, (str, bytes)) or not hasattr(hazards, "__iter__"):
@@ -127,18 +110,8 @@ def risk_register(hazards, *, acceptable_max: int = 4, intolerable_min: int = 15
 
 
 def audit_checklist(answers: dict):
-    """The talk's model-audit questions with the answers computed in a notebook.
-
-    Parameters
-    ----------
-    answers : dict
-        Keys ``metric``, ``fairness``, ``high_stakes``, ``retraining``, ``law``, each a short
-        text (put the measured numbers in it); a missing key is answered "not assessed".
-
-    Returns
-    -------
-    pandas.DataFrame, shape (5, 2) with columns ``question`` and ``answer``.
-    """
+    """The talk's five model-audit questions (``question``, ``answer``) answered from ``answers``:
+    keys ``metric, fairness, high_stakes, retraining, law`` -> text; a missing key is "not assessed"."""
     import pandas as pd
 
     questions = {

@@ -20,7 +20,7 @@ import html
 import ipywidgets as w
 import numpy as np
 
-from rseai import _checks
+from rseai import _checks, metrics
 from rseai.risk import costs, plots
 from rseai.risk.groups import as_groups, group_report
 from rseai.style import PALETTE, FigureView, MessageArea
@@ -53,8 +53,8 @@ class RiskExplorer(w.VBox):
 
     def __init__(self, y_true, scores, groups=None, *, cost_fp=1.0, cost_fn=5.0, threshold=0.5,
                  labels=("positive", "negative"), cost_unit="cost units"):
-        self.y_true = costs.as_labels(y_true, name="y_true")
-        self.scores = costs.as_scores(scores)
+        self.y_true = _checks.binary_labels(y_true, name="y_true")
+        self.scores = _checks.scores(scores)
         threshold = _checks.real(threshold, name="threshold", low=0, high=1)
         costs.expected_cost(self.y_true, self.scores, threshold=threshold, cost_fp=cost_fp,
                             cost_fn=cost_fn)  # checks everything before any widget is built
@@ -119,7 +119,7 @@ class RiskExplorer(w.VBox):
         with self.message.guard(on_error=self._clear):
             t, cfp, cfn = self.threshold.value, self.cost_fp.value, self.cost_fn.value
             cost = costs.expected_cost(self.y_true, self.scores, threshold=t, cost_fp=cfp, cost_fn=cfn)
-            conf = costs.confusion(self.y_true, self.scores >= t)
+            conf = metrics.confusion(self.y_true, self.scores >= t)
             sweep = self._sweep(cfp, cfn)
             best = costs.optimal_row(sweep)
             if not (np.isfinite(cost) and np.isfinite(best["expected_cost"])):

@@ -4,12 +4,7 @@
 import numpy as np
 import pytest
 
-from rseai.detection.exercises import (
-    check_auroc,
-    check_false_accusation_rate,
-    check_innocent_share,
-    check_perplexity,
-)
+from rseai.detection.exercises import check_detector_auroc, check_false_accusations, check_perplexity
 from rseai.detection.rates import false_accusation_rate, threshold_for_catch
 from rseai.detection.scores import TokenStats
 
@@ -28,11 +23,11 @@ def test_perplexity(capsys):
         check_perplexity(1.0, "text")
 
 
-def test_false_accusation_rate(capsys):
+def test_false_accusations_among_human_texts(capsys):
     right = false_accusation_rate(HUMAN, threshold_for_catch(MACHINE, catch=0.75))
     assert right == 0.25
-    assert check_false_accusation_rate(right, HUMAN, MACHINE, catch=0.75)
-    assert not check_false_accusation_rate(1 - right, HUMAN, MACHINE, catch=0.75)
+    assert check_false_accusations(right, HUMAN, MACHINE, catch=0.75)
+    assert not check_false_accusations(1 - right, HUMAN, MACHINE, catch=0.75)
     assert "NOT flagged" in capsys.readouterr().out
 
 
@@ -41,14 +36,16 @@ def test_auroc_against_sklearn(capsys):
 
     y = np.r_[np.zeros(4), np.ones(4)]
     s = np.r_[HUMAN, MACHINE]
-    assert check_auroc(roc_auc_score(y, s), y, s)
-    assert not check_auroc(1 - roc_auc_score(y, s), y, s)
+    assert check_detector_auroc(roc_auc_score(y, s), y, s)
+    assert not check_detector_auroc(1 - roc_auc_score(y, s), y, s)
     assert "human text scores higher" in capsys.readouterr().out
 
 
-def test_innocent_share(capsys):
-    assert check_innocent_share(0.18 / 0.27, far=0.2, caught=0.9, base_rate=0.1)
-    assert not check_innocent_share(0.2, far=0.2, caught=0.9, base_rate=0.1)
+def test_false_accusations_among_flagged_texts_at_a_base_rate(capsys):
+    # catch 0.75 flags 3 of 4 machine texts and 1 of 4 human ones: far 0.25, caught 0.75
+    innocent, guilty = 0.25 * 0.9, 0.75 * 0.1
+    assert check_false_accusations(innocent / (innocent + guilty), HUMAN, MACHINE, catch=0.75, base_rate=0.1)
+    assert not check_false_accusations(0.25, HUMAN, MACHINE, catch=0.75, base_rate=0.1)
     assert "among flagged" in capsys.readouterr().out
     with pytest.raises(ValueError, match="base_rate"):
-        check_innocent_share(0.5, far=0.2, caught=0.9, base_rate=2)
+        check_false_accusations(0.5, HUMAN, MACHINE, catch=0.75, base_rate=2)

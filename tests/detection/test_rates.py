@@ -7,9 +7,9 @@ import pytest
 from sklearn.metrics import roc_auc_score, roc_curve
 
 from rseai.detection.rates import (
-    as_scores,
     auroc_table,
     detection_report,
+    detector_scores,
     false_accusation_rate,
     threshold_for_catch,
     type_token_ratio,
@@ -62,7 +62,7 @@ def test_a_score_at_the_threshold_is_flagged():
 
 def test_nan_never_flags():
     assert false_accusation_rate([np.nan, 1.0], 0.5) == 0.5
-    assert as_scores([np.nan])[0] == -np.inf
+    assert detector_scores([np.nan])[0] == -np.inf
     table = pd.DataFrame({"a": [np.nan, 0.1, 0.9, 0.8]})
     assert auroc_table([0, 0, 1, 1], table, scores=("a",))["a"] == 1.0
 
@@ -79,7 +79,7 @@ def test_type_token_ratio():
     (lambda: threshold_for_catch("abc"), TypeError),
     (lambda: false_accusation_rate([1, 2], np.nan), TypeError),
     (lambda: false_accusation_rate([1, 2], "high"), TypeError),
-    (lambda: as_scores([np.inf]), ValueError),
+    (lambda: detector_scores([np.inf]), ValueError),
     (lambda: auroc_table([0, 1], TABLE, scores=("a",)), ValueError),
     (lambda: type_token_ratio("x", n_words=0), ValueError),
 ])

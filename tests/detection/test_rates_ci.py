@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from rseai.bootstrap import percentile_interval, resample_rows
-from rseai.detection.rates import _auroc_rows, detection_ci, detection_report
+from rseai.detection.rates import auroc_table, detection_ci, detection_report
+from rseai.metrics import percentile_interval, resample_rows
 
 
 def _data(n_human=60, n_machine=20, seed=0):
@@ -48,13 +48,13 @@ def test_intervals_are_detection_report_on_every_stratified_resample():
         np.testing.assert_allclose(ci.xs(measure)["high"], high, atol=1e-12)
 
 
-def test_resampled_auroc_is_sklearns_with_ties_and_unscored_texts():
+def test_auroc_is_sklearns_with_ties_and_unscored_texts():
     rng = np.random.default_rng(2)
-    values = rng.integers(0, 5, size=(20, 30)).astype(float)   # many ties
-    values[:, :3] = -np.inf                                       # never flagged
-    positive = np.arange(30) % 3 == 0
-    expected = [roc_auc_score(positive, np.where(np.isinf(row), -1, row)) for row in values]
-    np.testing.assert_allclose(_auroc_rows(values, positive), expected)
+    values = rng.integers(0, 5, size=30).astype(float)   # many ties
+    values[:3] = np.nan                                   # not judged: ranked last, never flagged
+    positive = (np.arange(30) % 3 == 0).astype(int)
+    got = auroc_table(positive, pd.DataFrame({"s": values}), scores=("s",))["s"]
+    assert got == pytest.approx(roc_auc_score(positive, np.where(np.isnan(values), -1, values)))
 
 
 def test_noise_tells_a_real_difference_from_a_tie():

@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rseai.privacy.exercises import check_advantage, check_attack_auroc, check_bound, check_log_odds
+from rseai.privacy.exercises import (
+    check_advantage_bound,
+    check_attack_auroc,
+    check_log_odds,
+    check_membership_advantage,
+)
 
 MEMBER, OTHER = np.array([0.1, 0.2, 0.9, 0.05]), np.array([0.3, 0.8, 1.5, 0.2])
 
@@ -24,17 +29,18 @@ def test_attack_auroc(capsys):
 def test_advantage(capsys):
     t = MEMBER.mean()
     tpr, fpr = np.mean(MEMBER <= t), np.mean(OTHER <= t)
-    assert check_advantage(tpr - fpr, MEMBER, OTHER)
-    assert not check_advantage(tpr, MEMBER, OTHER) and "subtract the FPR" in capsys.readouterr().out
-    assert not check_advantage("half", MEMBER, OTHER)
+    assert check_membership_advantage(tpr - fpr, MEMBER, OTHER)
+    assert not check_membership_advantage(tpr, MEMBER, OTHER)
+    assert "subtract the FPR" in capsys.readouterr().out
+    assert not check_membership_advantage("half", MEMBER, OTHER)
 
 
 def test_bound(capsys):
-    assert check_bound(math.exp(0.5) - 1, epsilon=0.5)
-    assert not check_bound(math.exp(0.5), epsilon=0.5) and "subtract 1" in capsys.readouterr().out
-    assert check_bound(1.0, epsilon=3.0) and not check_bound(math.exp(3) - 1, epsilon=3.0)
+    assert check_advantage_bound(math.exp(0.5) - 1, epsilon=0.5)
+    assert not check_advantage_bound(math.exp(0.5), epsilon=0.5) and "subtract 1" in capsys.readouterr().out
+    assert check_advantage_bound(1.0, epsilon=3.0) and not check_advantage_bound(math.exp(3) - 1, epsilon=3.0)
     with pytest.raises(ValueError, match="epsilon must be a finite number > 0"):
-        check_bound(1.0, epsilon=0)
+        check_advantage_bound(1.0, epsilon=0)
 
 
 def test_log_odds(capsys):

@@ -7,7 +7,11 @@ import numpy as np
 import pytest
 
 from rseai import risk
+from rseai.classroom.lessons import settings
 from rseai.risk.widget import RiskExplorer
+
+LENDING = settings("03")  # notebook 03's lending costs, from its settings cell
+CREDIT_COSTS = {"cost_fp": LENDING["CREDIT_COST_FP"], "cost_fn": LENDING["CREDIT_COST_FN"]}
 
 
 @pytest.fixture
@@ -16,7 +20,7 @@ def explorer():
     y = rng.integers(0, 2, 300)
     s = np.clip(0.3 * y + rng.normal(0.35, 0.2, 300), 0, 1)
     groups = {"sex": rng.choice(["female", "male"], 300), "age group": rng.choice(["<25", "25+"], 300)}
-    return RiskExplorer(y, s, groups, cost_fp=1, cost_fn=5, labels=("bad", "good"), cost_unit="DM")
+    return RiskExplorer(y, s, groups, **CREDIT_COSTS, labels=("bad", "good"), cost_unit="DM")  # as in 03
 
 
 def _texts(ex):
@@ -79,7 +83,7 @@ def test_go_to_cheapest_after_a_bad_cost_does_not_use_the_old_costs(explorer):
     explorer.to_optimum.click()
     assert explorer.threshold.value == 0.9                         # did not jump to the old optimum
     assert "fix the costs first" in explorer.message.widget.value
-    explorer.cost_fn.value = 5
+    explorer.cost_fn.value = CREDIT_COSTS["cost_fn"]
     explorer.to_optimum.click()
     assert explorer.threshold.value == pytest.approx(explorer.state["optimum"]["threshold"])
 
@@ -119,7 +123,8 @@ def test_new_costs_reprice_the_cost_curve_in_place_and_leave_the_other_panels_al
         explorer.cost_fn.value = cost_fn
         # what a panel drawn from scratch at these costs shows: curve, optimum, y range, legend
         assert _cost_panel(explorer) == _cost_panel(_like(explorer)), cost_fn
-        swept = risk.threshold_sweep(explorer.y_true, explorer.scores, cost_fp=1, cost_fn=cost_fn)
+        swept = risk.threshold_sweep(explorer.y_true, explorer.scores, cost_fp=CREDIT_COSTS["cost_fp"],
+                                     cost_fn=cost_fn)
         assert explorer.state["optimum"].equals(risk.optimal_row(swept))
     # the confusion matrix, the error rates and the group bars do not depend on the costs
     assert [panel.drawn for panel in explorer.panels] == [drawn[0], drawn[1], drawn[2] + 4, drawn[3]]
