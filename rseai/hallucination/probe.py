@@ -9,9 +9,9 @@ in batches, with a progress bar. It grades each greedy answer (``is_correct`` fo
 
 The summary reports accuracy (overall, per kind, per category), mean confidence, the expected
 calibration error of ``confidence`` and the AUROC of ``1 - agreement``, ``1 - confidence`` and
-``1 - confidence_per_token`` as detectors of wrong answers (``rseai.metrics``). Generations are kept in the answer
-store (``rseai.ops.answer_store``), so a second run is instant and grading always reruns; if the
-store cannot be written, ``evaluate`` warns and goes on.
+``1 - confidence_per_token`` as detectors of wrong answers (``rseai.metrics``). Generations are
+kept in the answer store (``rseai.ops.answer_store``), so a second run is instant and grading always
+reruns; if the store cannot be written, ``evaluate`` warns and goes on.
 
 Example
 -------
