@@ -4,7 +4,6 @@ Re-exports what notebook 06 and its exercises call. Figures are in ``rseai.detec
 controls in ``rseai.detection.widget``, checks in ``rseai.detection.exercises``.
 """
 
-from rseai.detection.corpus import OPENING_WORDS, TEMPERATURES  # noqa: F401
 from rseai.detection.paraphrase import light_paraphrase  # noqa: F401
 from rseai.detection.rates import (  # noqa: F401
     auroc_table,

@@ -5,7 +5,7 @@ Reference in ``pydoc_data.topics`` (``reference``), kept only if also found word
 Python 3.6 (last bug fix December 2018), so written before LLM chatbots; consecutive kept
 paragraphs form a passage cut at a sentence end. Machine text: the model continues each passage's
 opening words at one of ``TEMPERATURES`` (in turn, seeded) to its human twin's length; a pair
-shares ``pair``. ``python -m rseai.detection.corpus build`` writes ``datasets/detection_corpus.csv``
+shares ``pair``. ``python datasets/build_detection_corpus.py build`` writes ``datasets/detection_corpus.csv``
 (see its datasheet). Leaves out other languages, generators and student essays.
 
 Example
@@ -227,7 +227,7 @@ class _EndlessDraw:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m rseai.detection.corpus build [--old-python PATH] [--out FILE]``."""
+    """``python datasets/build_detection_corpus.py build [--old-python PATH] [--out FILE]``."""
     import argparse
     import shutil
     from pathlib import Path
@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     from rseai.data import datasets_dir
     from rseai.lm import load_model
 
-    parser = argparse.ArgumentParser(prog="python -m rseai.detection.corpus",
+    parser = argparse.ArgumentParser(prog="python datasets/build_detection_corpus.py",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["build"])
     parser.add_argument("--old-python", default=shutil.which(f"python{OLD_PYTHON}"),
