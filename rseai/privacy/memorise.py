@@ -6,7 +6,8 @@ first ``prompt_tokens`` tokens, continues greedily through ``rseai.lm.decode.dec
 scores the continuation with ``match_scores``: the share of tokens right, the tokens right before
 the first difference, verbatim or not. The texts (``datasets/memorisation_texts.csv``) are
 public-domain openings typed into that file and licences shipped with Python packages, which
-``build_texts`` reads again. Leaves out sampling-based extraction and near-verbatim matches.
+``datasets/build_memorisation_texts.py`` reads again. Leaves out sampling-based extraction and
+near-verbatim matches.
 
 Example
 -------
@@ -20,15 +21,8 @@ import numpy as np
 
 from rseai import _checks
 
-__all__ = ["match_scores", "completion_test", "bundled_texts", "build_texts"]
+__all__ = ["match_scores", "completion_test"]
 
-# Texts shipped with Python and its packages: (id, title, distribution or module, start of the text).
-BUNDLED = (
-    ("zen_of_python", "The Zen of Python (PEP 20), CPython's `this` module", "this", "Beautiful is better"),
-    ("mit_licence", "MIT licence, as shipped by platformdirs", "platformdirs", "Permission is hereby"),
-    ("bsd3_licence", "BSD 3-clause licence, as shipped by numpy", "numpy", "Redistribution and use"),
-    ("apache_licence", "Apache License 2.0, as shipped by accelerate", "accelerate", "Apache License"),
-)
 MAX_CHARS = 700  # each text is cut here: far more than any prompt and continuation need
 
 
@@ -70,55 +64,3 @@ def completion_test(lm, texts, *, prompt_tokens: int = 16, continuation_tokens: 
         rows.append({"prompt": decode(row[:p]), "truth": decode(row[p:p + k]), "model": decode(out),
                      "match_fraction": fraction, "matched_prefix": prefix, "verbatim": verbatim})
     return pd.DataFrame(rows)
-
-
-def bundled_texts() -> list[dict]:
-    """The ``BUNDLED`` texts read from the installed files (the Zen from CPython's ``this``)."""
-    import ast
-    import codecs
-    import importlib.util
-    import platform
-    from importlib import metadata
-    from pathlib import Path
-
-    rows = []
-    for key, title, source, start in BUNDLED:
-        if source == "this":  # read the module's source: importing it would print the Zen
-            tree = ast.parse(Path(importlib.util.find_spec("this").origin).read_text())
-            encoded = next(node.value.value for node in tree.body if isinstance(node, ast.Assign)
-                           and getattr(node.targets[0], "id", "") == "s")
-            text, origin = codecs.decode(encoded, "rot13"), f"CPython {platform.python_version()}"
-        else:
-            dist = metadata.distribution(source)
-            files = [f for f in dist.files or []
-                     if "licen" in f.name.lower() and f.parts[0].endswith(".dist-info")]
-            text = next((f.read_text() for f in files if start in (f.read_text() or "")), None)
-            if text is None:
-                raise FileNotFoundError(f"no licence file of {source} {dist.version} holds {start!r}")
-            origin = f"{source} {dist.version}"
-        text = text[text.index(start):][:MAX_CHARS]
-        rows.append({"id": key, "kind": "bundled", "title": title, "author": "", "year": "", "origin": origin,
-                     "text": text})
-    return rows
-
-
-def build_texts(path) -> None:
-    """Write the committed file's public-domain rows (typed from the texts) as they are and the
-    ``bundled_texts()`` read again from the installed files to ``path``."""
-    import pandas as pd
-
-    from rseai.data import dataset_path
-
-    typed = pd.read_csv(dataset_path("memorisation_texts.csv"), dtype=str, keep_default_na=False)
-    rows = pd.concat([typed[typed["kind"] == "public domain"], pd.DataFrame(bundled_texts())])
-    rows.to_csv(path, index=False)
-
-
-if __name__ == "__main__":  # python -m rseai.privacy.memorise build
-    import sys
-
-    if sys.argv[1:2] != ["build"]:
-        raise SystemExit("usage: python -m rseai.privacy.memorise build")
-    from rseai.data import datasets_dir
-
-    build_texts(datasets_dir() / "memorisation_texts.csv")

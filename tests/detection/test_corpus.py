@@ -1,7 +1,6 @@
 """The corpus: prose filter, verification against an older Python, the committed file's promises
 (paired, length-matched, labelled), and that its human texts really are in Python's own docs."""
 
-import importlib.util
 import re
 import shutil
 import sys
@@ -10,12 +9,9 @@ from pathlib import Path
 import pytest
 
 from rseai import data
+from tests._builders import load_builder
 
-# The builder is dataset tooling, beside the file it builds (not part of the rseai package).
-_BUILDER = Path(__file__).resolve().parents[2] / "datasets" / "build_detection_corpus.py"
-_spec = importlib.util.spec_from_file_location("build_detection_corpus", _BUILDER)
-corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(corpus)
+corpus = load_builder("build_detection_corpus")
 
 OLD = Path(f"/root/.pyenv/versions/{corpus.OLD_PYTHON}.15/bin/python")
 

@@ -6,7 +6,8 @@ import pytest
 
 from rseai import data
 from rseai.lm.decode import decode_batch, greedy
-from rseai.privacy.memorise import build_texts, completion_test, match_scores
+from rseai.privacy.memorise import completion_test, match_scores
+from tests._builders import load_builder
 
 
 def test_match_scores_by_hand():
@@ -54,7 +55,7 @@ def test_bad_arguments_are_refused(smollm):
 
 
 def test_shipped_texts_are_what_the_builder_makes(tmp_path):
-    build_texts(tmp_path / "texts.csv")
+    load_builder("build_memorisation_texts").build_texts(tmp_path / "texts.csv")
     rebuilt = pd.read_csv(tmp_path / "texts.csv", keep_default_na=False, na_values={"year": [""]})
     shipped = data.load_memorisation_texts()
     public = shipped[shipped["kind"] == "public domain"]
