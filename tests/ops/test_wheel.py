@@ -110,6 +110,7 @@ def test_the_sdist_carries_the_sources_and_builds_that_wheel(dist, wheel):
     assert {f"datasets/{p.name}" for p in (ROOT / "datasets").iterdir()} <= names
     in_wheel = {n for n in zipfile.ZipFile(wheel).namelist() if n.startswith("rseai/") and n.endswith(".py")}
     in_sdist = {n for n in names if n.startswith("rseai/") and n.endswith(".py")}
+    in_sdist |= {f"rseai/{n}" for n in names if n.startswith("datasets/") and n.endswith(".py")}  # builders
     assert in_wheel == in_sdist  # the wheel was built from the sdist: nothing missing from it
     metadata = zipfile.ZipFile(wheel).read(f"rseai-{rseai.__version__}.dist-info/METADATA").decode()
     assert f"Project-URL: Source, {project_home().url}" in metadata.splitlines()
