@@ -9,7 +9,7 @@ Example
 -------
 >>> import pandas as pd
 >>> table = pd.DataFrame({"log_prob": [-3.0, -2.5, -2.0, -1.5]})
->>> fig = roc_plot([0, 0, 1, 1], table, scores=("log_prob",))
+>>> fig = plot_roc([0, 0, 1, 1], table, scores=("log_prob",))
 >>> fig.axes[0].get_title()
 'Telling machine from human text'
 """
@@ -22,10 +22,11 @@ from rseai.detection.rates import as_scores, auroc_table
 from rseai.detection.scores import SCORE_LABELS, SCORE_NAMES
 from rseai.style import CYCLE, PALETTE, new_axes
 
-__all__ = ["roc_plot", "score_histogram", "auroc_lines", "false_accusation_bars", "token_surprise_html"]
+__all__ = ["plot_roc", "plot_score_histogram", "plot_auroc_lines", "plot_false_accusations",
+           "token_surprise_html"]
 
 
-def roc_plot(y_true, table, *, scores=SCORE_NAMES, catch=None, title="Telling machine from human text",
+def plot_roc(y_true, table, *, scores=SCORE_NAMES, catch=None, title="Telling machine from human text",
              ax=None):
     """ROC curve of each score (AUROC in the legend); ``catch`` draws the line "catches this share"."""
     from sklearn.metrics import roc_curve
@@ -48,7 +49,7 @@ def roc_plot(y_true, table, *, scores=SCORE_NAMES, catch=None, title="Telling ma
     return fig
 
 
-def score_histogram(human, machine, *, name, threshold=None, mark=None, far=None, ax=None, title=None):
+def plot_score_histogram(human, machine, *, name, threshold=None, mark=None, far=None, ax=None, title=None):
     """Distributions of one score for human and machine texts, the threshold and a marked text.
 
     ``human``/``machine`` : array-like of float; ``threshold`` : flag at or above it; ``mark`` : the
@@ -72,7 +73,7 @@ def score_histogram(human, machine, *, name, threshold=None, mark=None, far=None
     return fig
 
 
-def auroc_lines(table, *, x, xlabel, title, ax=None, y="auroc"):
+def plot_auroc_lines(table, *, x, xlabel, title, ax=None, y="auroc"):
     """One line per score: ``y`` (AUROC) against ``x`` (a column: length, temperature, ...)."""
     fig, ax = new_axes(title=title, xlabel=xlabel, ylabel="AUROC (0.5 = coin toss)", ax=ax)
     for colour, (name, rows) in zip(CYCLE, table.groupby("score", sort=False)):
@@ -84,7 +85,7 @@ def auroc_lines(table, *, x, xlabel, title, ax=None, y="auroc"):
     return fig
 
 
-def false_accusation_bars(report, *, kinds, title="Who gets falsely accused", ax=None):
+def plot_false_accusations(report, *, kinds, title="Who gets falsely accused", ax=None):
     """Bars of the false-accusation rate per score for each kind of human writing (``far_<kind>``)."""
     fig, ax = new_axes(title=title, ylabel="human texts flagged (share)", ax=ax)
     width = 0.8 / len(kinds)

@@ -2,7 +2,7 @@
 prompt words drove the language model's next token.
 
 Computation lives in the modules below and is re-exported here; figures are in
-``rseai.privacy.plots`` and controls in ``rseai.privacy.widget`` (notebook 07's display modules).
+``rseai.privacy.plots`` and controls in ``rseai.explain.widget`` and ``rseai.privacy.widget``.
 """
 
 from rseai.explain.attribution import (  # noqa: F401

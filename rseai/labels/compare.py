@@ -46,7 +46,7 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.svm import SVC
 
 from rseai import _checks
-from rseai.labels.issues import FILTER_METHODS, find_issues, one_at_a_time, out_of_fold_probs
+from rseai.labels.issues import FILTER_METHODS, find_issues, out_of_fold_probs
 from rseai.labels.noise import NOISE_KINDS, inject_noise
 
 APPROACHES = ("Baseline", "Model-centric", "Data-centric")
@@ -121,7 +121,6 @@ def score_detection(found, flipped) -> dict:
             "n_found": n_found, "n_flipped": n_flipped, "n_correct": n_correct}
 
 
-@one_at_a_time
 def compare_approaches(X_train, noisy_labels, X_test, y_test, *, seed, method: str = "prune_by_noise_rate",
                        fix: str = "remove", cv: int = 5, pred_probs=None, model=None, search=None):
     """The talk's Baseline / Model-centric / Data-centric table, measured on this data.
@@ -227,7 +226,6 @@ def compare_approaches(X_train, noisy_labels, X_test, y_test, *, seed, method: s
     return table
 
 
-@one_at_a_time
 def noise_sweep(X_train, y_train, X_test, y_test, *, rates, kinds=("uniform", "pairwise"), seed,
                 method: str = "prune_by_noise_rate", fix: str = "remove", model=None, search=None):
     """``compare_approaches`` and detection scores for each noise rate and kind.

@@ -19,9 +19,6 @@ Example
 
 from __future__ import annotations
 
-import functools
-import threading
-
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
@@ -41,26 +38,6 @@ FILTER_METHODS = (
 )
 ISSUE_COLUMNS = ["index", "given_label", "suggested_label", "label_quality"]
 
-# One fitting computation at a time in this process. scikit-learn's k-nearest neighbours limits
-# BLAS to one thread for the whole process while it predicts (threadpoolctl), so a fit running
-# in another thread (04's explorer computes the other noise kind in the background while later
-# cells run) would have the BLAS setting changed under it. Reentrant: compare_approaches holds it
-# around its own calls of out_of_fold_probs.
-FIT_LOCK = threading.RLock()
-
-
-def one_at_a_time(func):
-    """Run ``func`` holding ``FIT_LOCK``."""
-
-    @functools.wraps(func)
-    def locked(*args, **kwargs):
-        with FIT_LOCK:
-            return func(*args, **kwargs)
-
-    return locked
-
-
-@one_at_a_time
 def out_of_fold_probs(estimator, X, labels, *, cv: int = 5, seed):
     """Predicted class probabilities for each example from a model trained without it.
 

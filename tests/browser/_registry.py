@@ -30,7 +30,7 @@ PROBES = [
              state=f"abs(W.temperature.value - 1.25) < 1e-9 and {_BARS_MATCH}"),
     ]),
     # "Ask" samples the model ten times before it shows anything: seconds, not a fraction of one.
-    Probe("02", "AskWidget(", [
+    Probe("02", "AskExplorer(", [
         Step("text", "question", "What is the capital of Japan?", measure=False),
         Step("button", "Ask", limit_s=120, expect=r"Tokyo",
              state="W.state['answer'] == __import__('rseai.hallucination.asking', fromlist=['ask'])"
@@ -58,12 +58,12 @@ PROBES = [
         Step("dropdown", "noise kind", "pairwise", limit_s=120, expect=r"With 20% pairwise noise, ",
              state="'pairwise' in titles(W.chart.figure)"),
     ], doc_state="before"),
-    Probe("05", "calculator(", [
+    Probe("05", "CarbonExplorer(", [
         Step("number", "Hours", "48", expect=r"× 48 h", state="'48 h' in titles(W.chart.figure)"),
         Step("dropdown", "Region", "Norway", expect=r"in Norway"),
         Step("number", "How many", "2", expect=r"× 2 × 48 h",
              state="titles(W.chart.figure).startswith('2 ×')"),
-    ], widget_class="CarbonCalculator"),
+    ], widget_class="CarbonExplorer"),
     # 06: the catch slider's ends, another score, then a pasted text scored (one forward pass); the
     # summary names the score drawn, the catch rate and the length the references are cut to.
     Probe("06", "DetectorExplorer(", [

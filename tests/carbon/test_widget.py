@@ -4,13 +4,13 @@ import pytest
 from matplotlib.colors import to_rgb
 
 from rseai.carbon.tables import grid_intensity_g_per_kwh
-from rseai.carbon.widget import calculator
+from rseai.carbon.widget import CarbonExplorer
 from rseai.style import PALETTE
 
 
 @pytest.fixture
 def calc():
-    return calculator(hardware="NVIDIA A100 SXM4 80GB", count=8, hours=24, country="India",
+    return CarbonExplorer(hardware="NVIDIA A100 SXM4 80GB", count=8, hours=24, country="India",
                       pue_preset="Average data centre (Uptime Institute survey)")
 
 
@@ -69,11 +69,11 @@ def test_same_countries_resize_the_bars_in_place(calc):
                                  dict(hours=float("nan"))])
 def test_bad_starting_values_are_refused_not_clamped(bad):
     with pytest.raises((ValueError, TypeError), match="count|hours"):
-        calculator(**bad)
+        CarbonExplorer(**bad)
 
 
 def test_a_big_count_is_kept_not_clamped():
-    calc = calculator(count=10**6, hours=1, country="France")
+    calc = CarbonExplorer(count=10**6, hours=1, country="France")
     assert calc.count.value == 10**6 and calc.estimate.count == 10**6
 
 

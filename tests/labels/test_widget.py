@@ -7,7 +7,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 
 from rseai.data import load_digits
-from rseai.labels.widget import IssueGallery, LabelNoiseExplorer
+from rseai.labels.widget import IssueExplorer, LabelNoiseExplorer
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def _issues(n):
 
 
 def test_gallery_pages_and_clamps():
-    gallery = IssueGallery(np.zeros((30, 8, 8)), _issues(25), per_page=10)
+    gallery = IssueExplorer(np.zeros((30, 8, 8)), _issues(25), per_page=10)
     assert gallery.page_label.value == "1–10 of 25" and gallery.previous.disabled
     first = [ax.get_title() for ax in gallery.figure.axes]
     gallery.next.click()
@@ -38,11 +38,11 @@ def test_gallery_pages_and_clamps():
 
 def test_gallery_bad_input():
     with pytest.raises(ValueError, match="lacks columns"):
-        IssueGallery(np.zeros((3, 8, 8)), pd.DataFrame({"index": [0]}))
+        IssueExplorer(np.zeros((3, 8, 8)), pd.DataFrame({"index": [0]}))
     with pytest.raises(ValueError, match="refer to index 9"):
-        IssueGallery(np.zeros((3, 8, 8)), _issues(10))
+        IssueExplorer(np.zeros((3, 8, 8)), _issues(10))
     with pytest.raises(ValueError, match=r"shape \(n_samples, h, w\)"):
-        IssueGallery(np.zeros((3, 64)), _issues(1))
+        IssueExplorer(np.zeros((3, 64)), _issues(1))
 
 
 def test_explorer_recomputes_on_noise_changes_and_caches(split):
@@ -82,14 +82,14 @@ def test_gallery_refuses_a_negative_index_and_takes_numpy_counts():
     issues = _issues(3)
     issues.loc[1, "index"] = -1       # would show the last image under another's label
     with pytest.raises(ValueError, match="index -1"):
-        IssueGallery(np.zeros((30, 8, 8)), issues)
-    gallery = IssueGallery(np.zeros((30, 8, 8)), _issues(25), per_page=np.int64(5))
+        IssueExplorer(np.zeros((30, 8, 8)), issues)
+    gallery = IssueExplorer(np.zeros((30, 8, 8)), _issues(25), per_page=np.int64(5))
     assert gallery.page_label.value == "1–5 of 25"
 
 
 def test_gallery_pages_in_place_and_shows_the_right_digits():
     images = np.arange(30)[:, None, None] * np.ones((30, 8, 8))  # image i is filled with i
-    gallery = IssueGallery(images, _issues(25), per_page=10)
+    gallery = IssueExplorer(images, _issues(25), per_page=10)
     axes = list(gallery.figure.axes)
     gallery.next.click()
     assert list(gallery.figure.axes) == axes                     # same grid, new pixels and titles

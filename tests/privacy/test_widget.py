@@ -96,7 +96,7 @@ def test_a_failed_lookup_shows_a_message_and_the_slider_still_works(depth_table)
 
 
 def test_attribution_view_colours_the_prompt_and_refuses_bad_targets(smollm):
-    from rseai.privacy.widget import AttributionExplorer
+    from rseai.explain.widget import AttributionExplorer
 
     ex = AttributionExplorer(smollm)
     assert list(ex.state["table"].columns[2:]) == [" Sydney", " Canberra"] and "towards" in ex.chips.value
