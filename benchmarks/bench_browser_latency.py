@@ -265,7 +265,7 @@ _QUIET = """
 """
 
 # Kernel-side cost: the time spent handling widget messages (observers included) and drawing
-# figures (on FigureView's thread), summed per move. Installed once per kernel.
+# figures (the PNG of a figure), summed per move. Installed once per kernel.
 _KERNEL_HOOK = r"""
 import time as _t
 from comm.base_comm import BaseComm as _Comm
@@ -283,6 +283,9 @@ try:
     from rseai import style as _s
     if hasattr(_s, "FigureView"):
         _s.FigureView._png = _rseai_wrap(_s.FigureView._png)
+    else:
+        from rseai import widgets as _w
+        _w.png = _rseai_wrap(_w.png)
 except ImportError:
     pass
 """

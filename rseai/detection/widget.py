@@ -84,7 +84,8 @@ class DetectorExplorer(Explorer):
                 self.summary.value = "<div><i>Scoring the text: one pass of the model…</i></div>"
             stats = None if reason else token_stats(self.lm, [self.text.value], max_tokens=self.max_tokens)[0]
             self.own = (reason, stats)
-        self.update()
+        if self.own is not None:
+            self.update()
 
     def compute(self, values: dict) -> dict:
         reason, stats = self.own or ("", None)

@@ -26,16 +26,16 @@ def _result():
 
 def test_probe_explorer_filters():
     ex = ProbeExplorer(_result())
-    assert ex.state == {"n": 4, "accuracy": 0.5}
-    points = sum(len(c.get_offsets()) for c in ex.chart.figure.axes[0].collections)
+    assert (ex.state["n"], ex.state["accuracy"]) == (4, 0.5)
+    points = sum(len(c.get_offsets()) for c in ex.figure.axes[0].collections)
     assert points == 4
     ex.category.value = "science"
     assert ex.state["n"] == 2 and "q3" not in ex.rows.value
-    assert sum(len(c.get_offsets()) for c in ex.chart.figure.axes[0].collections) == 2
+    assert sum(len(c.get_offsets()) for c in ex.figure.axes[0].collections) == 2
     ex.outcome.value = "right"
-    assert ex.state == {"n": 1, "accuracy": 1.0}
+    assert (ex.state["n"], ex.state["accuracy"]) == (1, 1.0)
     ex.kind.value = "false_premise"                    # nothing left: a message, no crash
-    assert ex.state["n"] == 0 and "no questions match" in ex.message.widget.value
+    assert ex.state == {} and "no questions match" in ex.message.widget.value   # nothing stale
     ex.kind.value = "all"
     assert ex.message.widget.value == "" and ex.state["n"] == 1
 
@@ -46,20 +46,20 @@ def test_ask_widget_runs_and_survives_bad_questions(smollm):
     assert box.state["answer"] == "The chemical symbol for gold is Au."
     assert len(box.state["samples"]) == 3
     assert "agreement" in box.meter.value and "Au" in box.answer.value
-    before, figure = dict(box.state), box.chart.figure
+    before, figure = dict(box.state), box.figure
     assert sum(p.get_width() for p in figure.axes[0].patches) == 3   # the 3 samples, grouped
     box.question.value = "   "
     box.run()
     assert "must contain some text" in box.message.widget.value
     assert box.state == {} and box.answer.value == "" and box.meter.value == ""  # nothing stale
-    assert not box.chart.ax.patches
+    assert not box.ax.patches
     box.question.value = "What is the capital of Japan?"
     box.n.value = 2
     box.button.click()
     assert box.state["answer"] != before["answer"] and len(box.state["samples"]) == 2
     assert box.message.widget.value == ""
-    assert box.chart.figure is figure and box.chart.drawn_key == "What is the capital of Japan?"
-    assert sum(p.get_width() for p in box.chart.ax.patches) == 2
+    assert box.figure is figure and box.state["answer"] != before["answer"]
+    assert sum(p.get_width() for p in box.ax.patches) == 2
 
 
 @pytest.mark.parametrize("bad", [dict(n=100), dict(n=1), dict(temperature=3.0),
