@@ -1,14 +1,8 @@
-"""Figures for notebook 05 (carbon footprint): each takes a computed table and returns a Figure.
-
-Covers: the same job across countries (``plot_countries``), Strubell et al. Table 3 recomputed vs
-published (``plot_strubell``), TDP estimate vs NVML measurement (``plot_estimate_vs_measured``),
-energy per token (``plot_energy_per_token``) and four tools on one job (``plot_tools``). The
-numbers come from ``rseai.carbon.estimates``; nothing is computed here beyond layout.
+"""Figures for notebook 05; each ``plot_<what>`` takes a table of ``rseai.carbon`` and returns a Figure.
 
 Example
 -------
 >>> import pandas as pd
->>> from rseai.carbon.plots import plot_tools
 >>> t = pd.DataFrame({"tool": ["A", "B"], "co2e_kg": [1.0, 2.0], "pue": [1.0, 1.5]})
 >>> plot_tools(t).axes[0].get_xlabel()
 'kg CO2e for the same job'

@@ -1,16 +1,11 @@
-"""Figures for notebook 06 (detection): ROC curves, score distributions, what makes detection fail.
-
-Every function takes results (score tables from ``rseai.detection.scores``, reports from
-``rseai.detection.rates``) and returns a Figure; pass ``ax=`` to draw into an existing Axes (the
-widget redraws that way). Human text is drawn in blue, machine text in orange, a false accusation
-(a human text above the threshold) in vermillion, everywhere.
+"""Figures for notebook 06; each ``plot_<what>`` takes score tables or reports of ``rseai.detection``
+and returns a Figure. Human text blue, machine text orange, a false accusation vermillion.
 
 Example
 -------
 >>> import pandas as pd
 >>> table = pd.DataFrame({"log_prob": [-3.0, -2.5, -2.0, -1.5]})
->>> fig = plot_roc([0, 0, 1, 1], table, scores=("log_prob",))
->>> fig.axes[0].get_title()
+>>> plot_roc([0, 0, 1, 1], table, scores=("log_prob",)).axes[0].get_title()
 'Telling machine from human text'
 """
 

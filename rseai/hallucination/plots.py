@@ -1,8 +1,5 @@
-"""Figures for notebook 02 (hallucinations): token confidence, sampled answers, calibration, ROC.
-
-Each function takes results from ``rseai.hallucination.asking`` /
-``rseai.hallucination.calibration`` (an ``Answer``, a ``Consistency``, an evaluation table, a
-reliability table, ROC points) and returns a Figure; nothing is computed here beyond choosing what to draw.
+"""Figures for notebook 02; each ``plot_<what>`` takes results of ``rseai.hallucination`` and returns
+a Figure; the ``*_html`` functions return the answer and agreement as HTML.
 
 Example
 -------

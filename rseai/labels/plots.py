@@ -1,14 +1,11 @@
-"""Figures for notebook 04 (label cleaning): digit galleries, the approach table, sweeps, detection, drift.
-
-Each function takes results from ``rseai.labels.issues`` / ``rseai.labels.quality`` and returns a Figure.
-Colours: Baseline grey, Model-centric blue, Data-centric green everywhere; in galleries a green
-frame marks a flagged label that really was flipped, a vermillion frame one that was not.
+"""Figures for notebook 04; each ``plot_<what>`` takes results of ``rseai.labels`` and returns a
+Figure. Baseline grey, Model-centric blue, Data-centric green; a green frame marks a flagged
+label that really was flipped, vermillion one that was not.
 
 Example
 -------
 >>> import numpy as np
->>> fig = plot_digits(np.zeros((3, 8, 8)), titles=["a", "b", "c"])
->>> [ax.get_title() for ax in fig.axes[:3]]
+>>> [ax.get_title() for ax in plot_digits(np.zeros((3, 8, 8)), titles=["a", "b", "c"]).axes[:3]]
 ['a', 'b', 'c']
 """
 

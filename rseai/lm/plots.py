@@ -1,14 +1,10 @@
-"""Figures for notebook 01: next-token bars, temperature effects, generation steps.
-
-Each function takes results from ``rseai.lm.model`` (a ``NextTokenDistribution`` or a
-``Generation``) or plain arrays, and returns a matplotlib Figure; nothing is computed here
-beyond choosing what to draw.
+"""Figures for notebook 01; each ``plot_<what>`` takes a ``NextTokenDistribution``, a ``Generation``
+or plain arrays and returns a Figure.
 
 Example
 -------
 >>> import numpy as np
->>> fig = plot_entropy(np.array([0.5, 1.0, 2.0]), np.array([1.0, 2.0, 3.5]))
->>> fig.axes[0].get_xlabel()
+>>> plot_entropy(np.array([0.5, 1.0, 2.0]), np.array([1.0, 2.0, 3.5])).axes[0].get_xlabel()
 'temperature'
 """
 

@@ -1,16 +1,11 @@
-"""Figures for notebook 07: the attack against overfitting, the price of ε, what drives the model.
-
-Every function takes results (tables from ``rseai.privacy`` and ``rseai.explain``) and returns a
-Figure (``attribution_html``: HTML of coloured tokens); pass ``ax=`` (or ``axes=``) to draw into
-existing Axes, as the widgets do. Members (the people trained on) are drawn in vermillion,
-non-members in blue, everywhere.
+"""Figures for notebook 07; each ``plot_<what>`` takes tables of ``rseai.privacy`` / ``rseai.explain``
+and returns a Figure (``attribution_html``: coloured tokens). Members vermillion, non-members blue.
 
 Example
 -------
 >>> import pandas as pd
 >>> table = pd.DataFrame({"gap": [0.0, 0.3], "attack_auroc": [0.5, 0.65]}, index=[1, 20])
->>> fig = plot_complexity(table, depth=20)
->>> fig.axes[0].get_title()
+>>> plot_complexity(table, depth=20).axes[0].get_title()
 'Deeper trees: a bigger gap, an easier attack'
 """
 

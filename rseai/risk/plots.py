@@ -1,15 +1,10 @@
-"""Figures for notebook 03 (risk): confusion matrices, threshold trade-offs, costs, groups, register.
-
-Every function takes results from ``rseai.risk.costs`` / ``rseai.risk.register`` and returns a Figure;
-pass ``ax=`` to draw into an existing Axes. Correct decisions are
-drawn in green, Type I errors (false positives) in orange, Type II errors (false negatives) in
-vermillion, everywhere.
+"""Figures for notebook 03 (risk); each ``plot_<what>`` takes results of ``rseai.risk`` and returns
+a Figure (``ax=``: draw into that Axes). Type I errors orange, Type II vermillion, right green.
 
 Example
 -------
 >>> from rseai import risk
->>> fig = plot_confusion(risk.confusion([1, 0, 1, 0], [1, 1, 0, 0]))
->>> fig.axes[0].get_title()
+>>> plot_confusion(risk.confusion([1, 0, 1, 0], [1, 1, 0, 0])).axes[0].get_title()
 'Confusion matrix'
 """
 
