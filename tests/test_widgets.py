@@ -76,3 +76,39 @@ def test_an_explorer_without_a_figure_has_no_image():
     ex = Echo()
     ex.x.value = 2
     assert ex.image is None and ex.summary.value == "x=2" and ex.state == {"x": 2}
+
+
+class Marker(Explorer):
+    """A curve drawn once (its layout key: the slope) and a marker line that moves with ``x``."""
+
+    figure_size = (3, 2)
+
+    def __init__(self, x=0.2, slope=1.0):
+        self.x = w.FloatText(value=x, description="x")
+        self.slope = w.FloatText(value=slope, description="slope")
+        self.full_draws = 0
+        super().__init__({"x": self.x, "slope": self.slope})
+
+    def draw(self, figure, state):
+        self.full_draws += 1
+        self.ax.clear()
+        self.ax.plot([0, 1], [0, state["slope"]])
+        self.ax.axvline(0, color="red", gid="marker")
+
+    def layout_key(self, state):
+        return state["slope"]
+
+    def moving(self, figure, state):
+        line = [ln for ln in self.ax.lines if ln.get_gid() == "marker"][0]
+        line.set_xdata([state["x"], state["x"]])
+        return [line]
+
+
+def test_a_move_that_keeps_the_layout_key_repaints_only_the_moving_artists_as_a_full_draw_would():
+    ex = Marker()
+    ex.x.value = 0.8
+    assert ex.full_draws == 1                               # the curve was not drawn again
+    assert bytes(ex.image.value) == bytes(Marker(x=0.8).image.value)  # the same pixels as drawn whole
+    ex.slope.value = 2.0                                    # a new layout key: drawn whole
+    assert ex.full_draws == 2 and ex.ax.lines[0].get_ydata()[-1] == 2.0
+    assert list(ex.ax.lines[1].get_xdata()) == [0.8, 0.8]

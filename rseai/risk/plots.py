@@ -27,12 +27,12 @@ _REGION_COLOURS = {"acceptable": PALETTE["green"], "ALARP": PALETTE["yellow"],
                    "intolerable": PALETTE["vermillion"]}
 
 
-def _cell_texts(conf) -> list[str]:
+def cell_texts(conf) -> list[str]:
     counts = conf.matrix
     return [f"{name}\n{counts[r, c]:,}" for (r, c), (name, _colour) in _CELL.items()]
 
 
-def _rates_text(conf) -> str:
+def rates_text(conf) -> str:
     rates = [f"{k.upper()} {v:.1%}" if np.isfinite(v) else f"{k.upper()} undefined"
              for k, v in (("fnr", conf.fnr), ("fpr", conf.fpr), ("accuracy", conf.accuracy))]
     return "   ".join(rates).replace("ACCURACY", "accuracy")
@@ -43,7 +43,7 @@ def plot_confusion(conf, *, labels=("positive", "negative"), title="Confusion ma
     from matplotlib.patches import Rectangle
 
     fig, ax = new_axes(title=title, ax=ax, figsize=(4.6, 3.8))
-    for ((r, c), (_name, colour)), text in zip(_CELL.items(), _cell_texts(conf), strict=True):
+    for ((r, c), (_name, colour)), text in zip(_CELL.items(), cell_texts(conf), strict=True):
         ax.add_patch(Rectangle(
             (c, r), 1, 1, facecolor=colour, alpha=0.35, edgecolor="white", linewidth=3))
         ax.text(c + 0.5, r + 0.5, text, ha="center", va="center",
@@ -55,7 +55,7 @@ def plot_confusion(conf, *, labels=("positive", "negative"), title="Confusion ma
     ax.tick_params(length=0)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.text(0.5, -0.13, _rates_text(conf), transform=ax.transAxes, ha="center", va="top")
+    ax.text(0.5, -0.13, rates_text(conf), transform=ax.transAxes, ha="center", va="top")
     return fig
 
 
@@ -126,14 +126,14 @@ def plot_group_rates(by_group, *, rates=("tpr", "fpr", "selection_rate"), title=
                       label=names.get(rate, rate), color=colours.get(rate, PALETTE["grey"]))
         for bar, v in zip(bars, values, strict=True):
             ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 0.01,
-                    _rate_label(v), ha="center", va="bottom", fontsize=8)
+                    rate_label(v), ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x, groups)
     ax.set_ylim(0, 1.12)
     ax.legend(frameon=False, ncol=len(rates), loc="upper center", fontsize=8)
     return fig
 
 
-def _rate_label(v: float) -> str:
+def rate_label(v: float) -> str:
     return "n/a" if np.isnan(v) else f"{v:.2f}"
 
 

@@ -103,20 +103,45 @@ class RiskExplorer(Explorer):
                 + (f"<br><i>{html.escape('; '.join(notes))}</i>" if notes else ""))
 
     def draw(self, figure, s: dict) -> None:
-        t = s["threshold"]
         matrix, rates, cost, by_group = figure.axes
-        plots.plot_confusion(s["confusion"], labels=self.labels, title=f"Confusion matrix at {t:.3f}",
-                             ax=matrix)
+        plots.plot_confusion(s["confusion"], labels=self.labels, ax=matrix)
         plots.plot_tradeoff(s["sweep"], title="Error rates", ax=rates)
         plots.plot_cost_curve(s["sweep"], optimum=s["optimum"], cost_unit=self.cost_unit, ax=cost)
         for ax in (rates, cost):
-            ax.axvline(t, color=PALETTE["black"], linestyle="--", linewidth=1)
-            ax.text(t, 1.0, f" {t:.3f}", transform=ax.get_xaxis_transform(), va="bottom", fontsize=8)
+            ax.axvline(0, color=PALETTE["black"], linestyle="--", linewidth=1, gid="threshold")
+            ax.text(0, 1.0, "", transform=ax.get_xaxis_transform(), va="bottom", fontsize=8, gid="threshold")
         if s["report"] is None:
             by_group.set_axis_off()
         else:
             plots.plot_group_rates(s["report"].by_group, rates=RATES, title=f"Rates by {s['group_by']}",
                                    ax=by_group)
+
+    def layout_key(self, s: dict):
+        return s["cost_fp"], s["cost_fn"], s["group_by"]  # a threshold move keeps them
+
+    def moving(self, figure, s: dict) -> list:
+        """The threshold's artists: counts and rates of the matrix, the two lines, the group bars."""
+        t, conf = s["threshold"], s["confusion"]
+        matrix, rates, cost, by_group = figure.axes
+        texts = [*plots.cell_texts(conf), plots.rates_text(conf)]
+        for artist, text in zip(matrix.texts[:5], texts, strict=True):
+            artist.set_text(text)
+        matrix.title.set_text(f"Confusion matrix at {t:.3f}")
+        changed = [*matrix.texts[:5], matrix.title]
+        for ax in (rates, cost):
+            line, label = [a for a in (*ax.lines, *ax.texts) if a.get_gid() == "threshold"]
+            line.set_xdata([t, t])
+            label.set_x(t)
+            label.set_text(f" {t:.3f}")
+            changed += [line, label]
+        if s["report"] is not None:
+            values = np.concatenate([s["report"].by_group[r].to_numpy(dtype=float) for r in RATES])
+            for bar, label, v in zip(by_group.patches, by_group.texts, values, strict=True):
+                bar.set_height(np.nan_to_num(v))
+                label.set_y(np.nan_to_num(v) + 0.01)
+                label.set_text(plots.rate_label(v))
+            changed += [*by_group.patches[:len(values)], *by_group.texts[:len(values)]]
+        return changed
 
     def clear(self) -> None:
         super().clear()
