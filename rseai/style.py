@@ -1,27 +1,19 @@
-"""The look every topic shares: palette, styled axes, an in-place message line, token chips.
+"""The look every topic shares: palette, styled axes, tokens as coloured chips.
 
 One colour-blind-safe palette (Okabe & Ito, 2008) and one style; titles say what is shown and
 axis labels carry units. The widget pattern itself is ``rseai.widgets``.
 
 Example
 -------
->>> from rseai.style import MessageArea, new_axes
 >>> fig, ax = new_axes(title="Demo", xlabel="x", ylabel="y (units)")
 >>> ax.get_title()
 'Demo'
->>> msg = MessageArea()
->>> with msg.guard():
-...     raise ValueError("temperature must be >= 0, got -1")
->>> "temperature" in msg.widget.value
-True
 """
 
 from __future__ import annotations
 
 import html
-from contextlib import contextmanager
 
-import ipywidgets as w
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -73,49 +65,6 @@ def new_figure(*, nrows: int = 1, ncols: int = 1, figsize=None, **kwargs):
     for ax in np.atleast_1d(axes).ravel():
         style_axes(ax)
     return fig, axes
-
-
-_STYLES = {
-    "error": "color:#D55E00;font-weight:bold",
-    "info": "color:#0072B2",
-    "ok": "color:#009E73;font-weight:bold",
-}
-
-
-class MessageArea:
-    """An HTML line under a widget for errors and notes; ``guard()`` catches errors into it."""
-
-    def __init__(self):
-        self.widget = w.HTML(value="")
-        self.last_error: Exception | None = None
-
-    def show(self, text: str, *, kind: str = "info") -> None:
-        if kind not in _STYLES:
-            raise ValueError(f"kind must be one of {sorted(_STYLES)}, got {kind!r}")
-        self.widget.value = f'<span style="{_STYLES[kind]}">{html.escape(text)}</span>'
-
-    def clear(self) -> None:
-        self.widget.value = ""
-        self.last_error = None
-
-    def error(self, err: Exception) -> None:
-        """Show ``err`` as the message (kept in ``last_error``)."""
-        self.last_error = err
-        self.show(f"⚠ {err}", kind="error")
-
-    @contextmanager
-    def guard(self, *, on_error=None):
-        """Run a callback body; a ValueError/TypeError/RuntimeError becomes a message in place.
-
-        ``on_error()`` then clears what the failed call would have replaced (stale results).
-        Anything else (KeyError, IndexError, ...) is a bug and propagates.
-        """
-        try:
-            yield self
-        except (ValueError, TypeError, RuntimeError) as err:
-            self.error(err)
-            if on_error is not None:
-                on_error()
 
 
 def coloured_tokens_html(tokens, values=None, *, vmin: float = 0.0, vmax: float = 1.0,

@@ -33,15 +33,60 @@ Example
 
 from __future__ import annotations
 
+import html
 import io
+from contextlib import contextmanager
 
 import ipywidgets as w
 
-from rseai.style import MessageArea, style_axes
+from rseai.style import style_axes
 
-__all__ = ["Explorer", "png"]
+__all__ = ["Explorer", "MessageArea", "png"]
 
 DPI = 72  # screen pixels per inch of the figures
+
+
+_STYLES = {
+    "error": "color:#D55E00;font-weight:bold",
+    "info": "color:#0072B2",
+    "ok": "color:#009E73;font-weight:bold",
+}
+
+
+class MessageArea:
+    """An HTML line under a widget for errors and notes; ``guard()`` catches errors into it."""
+
+    def __init__(self):
+        self.widget = w.HTML(value="")
+        self.last_error: Exception | None = None
+
+    def show(self, text: str, *, kind: str = "info") -> None:
+        if kind not in _STYLES:
+            raise ValueError(f"kind must be one of {sorted(_STYLES)}, got {kind!r}")
+        self.widget.value = f'<span style="{_STYLES[kind]}">{html.escape(text)}</span>'
+
+    def clear(self) -> None:
+        self.widget.value = ""
+        self.last_error = None
+
+    def error(self, err: Exception) -> None:
+        """Show ``err`` as the message (kept in ``last_error``)."""
+        self.last_error = err
+        self.show(f"⚠ {err}", kind="error")
+
+    @contextmanager
+    def guard(self, *, on_error=None):
+        """Run a callback body; a ValueError/TypeError/RuntimeError becomes a message in place.
+
+        ``on_error()`` then clears what the failed call would have replaced (stale results).
+        Anything else (KeyError, IndexError, ...) is a bug and propagates.
+        """
+        try:
+            yield self
+        except (ValueError, TypeError, RuntimeError) as err:
+            self.error(err)
+            if on_error is not None:
+                on_error()
 
 
 def png(figure) -> bytes:

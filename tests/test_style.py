@@ -1,23 +1,19 @@
-"""The shared look: messages in place (the guard every widget uses)."""
+"""The shared look: styled axes and tokens as coloured chips."""
 
 import pytest
 
-from rseai.style import MessageArea
+from rseai.style import PALETTE, coloured_tokens_html, new_axes
 
 
-def test_guard_turns_value_and_type_errors_into_a_message_and_clears_stale_results():
-    msg, cleared = MessageArea(), []
-    with msg.guard(on_error=lambda: cleared.append(True)):
-        raise ValueError("hours must be >= 0, got -1")
-    assert "hours must be &gt;= 0" in msg.widget.value and cleared == [True]
-    assert isinstance(msg.last_error, ValueError)
-    msg.clear()
-    assert msg.widget.value == "" and msg.last_error is None
+def test_new_axes_carry_the_house_style():
+    fig, ax = new_axes(title="Demo", xlabel="x", ylabel="y (units)")
+    assert ax.get_title() == "Demo" and ax.get_ylabel() == "y (units)"
+    assert not ax.spines["top"].get_visible() and not ax.spines["right"].get_visible()
+    assert ax._get_lines.get_next_color() == PALETTE["blue"]
 
 
-@pytest.mark.parametrize("bug", [KeyError("x"), IndexError("list index out of range"), ZeroDivisionError()])
-def test_guard_lets_bugs_through(bug):
-    msg = MessageArea()
-    with pytest.raises(type(bug)), msg.guard():
-        raise bug
-    assert msg.widget.value == ""
+def test_token_chips_escape_tokens_and_check_their_values():
+    chips = coloured_tokens_html(["<b>", " cat"], [0.1, 0.9], title="probs")
+    assert "&lt;b&gt;" in chips and "<b>" not in chips and 'title="0.9"' in chips
+    with pytest.raises(ValueError, match="values has 1 entries but tokens has 2"):
+        coloured_tokens_html(["a", "b"], [0.5])

@@ -6,7 +6,7 @@ import ipywidgets as w
 import pytest
 from PIL import Image
 
-from rseai.widgets import Explorer, png
+from rseai.widgets import Explorer, MessageArea, png
 
 
 class Ratio(Explorer):
@@ -112,3 +112,21 @@ def test_a_move_that_keeps_the_layout_key_repaints_only_the_moving_artists_as_a_
     ex.slope.value = 2.0                                    # a new layout key: drawn whole
     assert ex.full_draws == 2 and ex.ax.lines[0].get_ydata()[-1] == 2.0
     assert list(ex.ax.lines[1].get_xdata()) == [0.8, 0.8]
+
+
+def test_guard_turns_value_and_type_errors_into_a_message_and_clears_stale_results():
+    msg, cleared = MessageArea(), []
+    with msg.guard(on_error=lambda: cleared.append(True)):
+        raise ValueError("hours must be >= 0, got -1")
+    assert "hours must be &gt;= 0" in msg.widget.value and cleared == [True]
+    assert isinstance(msg.last_error, ValueError)
+    msg.clear()
+    assert msg.widget.value == "" and msg.last_error is None
+
+
+@pytest.mark.parametrize("bug", [KeyError("x"), IndexError("list index out of range"), ZeroDivisionError()])
+def test_guard_lets_bugs_through(bug):
+    msg = MessageArea()
+    with pytest.raises(type(bug)), msg.guard():
+        raise bug
+    assert msg.widget.value == ""
