@@ -24,7 +24,7 @@ def _check(table, columns, name):
         raise ValueError(f"{name} needs a non-empty table with columns {columns}; missing {missing}")
 
 
-def _bar_colours(regions, *, highlight=None) -> list[str]:
+def bar_colours(regions, *, highlight=None) -> list[str]:
     """The colour of each region's bar: the chosen one vermillion, "World" grey, the others blue."""
     return [PALETTE["vermillion"] if r == highlight else
             (PALETTE["grey"] if r == "World" else PALETTE["blue"]) for r in regions]
@@ -36,7 +36,7 @@ def plot_countries(table, *, highlight=None, title="The same job on different gr
     t = table.sort_values("co2e_kg")
     fig, ax = new_axes(title=title, xlabel="kg CO2e", ax=ax,
                        figsize=(7.0, max(3.0, 0.22 * len(t) + 1.0)))
-    ax.barh(t["region"], t["co2e_kg"], color=_bar_colours(t["region"], highlight=highlight))
+    ax.barh(t["region"], t["co2e_kg"], color=bar_colours(t["region"], highlight=highlight))
     ax.tick_params(axis="y", labelsize=8)
     ax.margins(y=0.01)
     return fig

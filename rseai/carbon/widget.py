@@ -19,7 +19,7 @@ import ipywidgets as w
 
 from rseai.carbon import estimates
 from rseai.carbon import tables as carbon_tables
-from rseai.carbon.plots import plot_countries
+from rseai.carbon.plots import bar_colours, plot_countries
 from rseai.widgets import Explorer
 
 __all__ = ["CarbonExplorer", "COMPARISON_COUNTRIES"]
@@ -91,6 +91,18 @@ class CarbonExplorer(Explorer):
                 f"{eq['tree_months']:,.0f} tree-months · {eq['flights_ny_sf']:.2f} NY↔SF flights")
 
     def draw(self, figure, s: dict) -> None:
-        est = s["estimate"]
-        plot_countries(s["table"], highlight=s["region"], ax=self.ax,
-                       title=f"{est.count} × {s['hardware']}, {est.hours:g} h, PUE {est.pue:g}")
+        plot_countries(s["table"], highlight=s["region"], ax=self.ax)
+
+    def layout_key(self, s: dict):
+        return tuple(s["table"].sort_values("co2e_kg")["region"])  # the bars' order and labels
+
+    def moving(self, figure, s: dict) -> list:
+        """The bars' lengths and colours, the x axis and the title (same countries, same order)."""
+        est, table = s["estimate"], s["table"].sort_values("co2e_kg")
+        for bar, value, colour in zip(self.ax.patches, table["co2e_kg"],
+                                      bar_colours(table["region"], highlight=s["region"]), strict=True):
+            bar.set_width(value)
+            bar.set_color(colour)
+        self.ax.set_xlim(0, float(table["co2e_kg"].max()) * 1.05)
+        self.ax.set_title(f"{est.count} × {s['hardware']}, {est.hours:g} h, PUE {est.pue:g}")
+        return [*self.ax.patches, self.ax.xaxis, self.ax.title]

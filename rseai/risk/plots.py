@@ -90,10 +90,10 @@ def plot_cost_curve(sweep, *, threshold=None, optimum=None, cost_unit="cost unit
     fig, ax = new_axes(title=title, xlabel="threshold (flag when score ≥ threshold)",
                        ylabel=f"expected cost ({cost_unit} per case)", ax=ax)
     s = _finite(sweep)
-    ax.step(s["threshold"], s["expected_cost"], where="pre", color=PALETTE["blue"])
+    ax.step(s["threshold"], s["expected_cost"], where="pre", color=PALETTE["blue"], gid="cost")
     if optimum is not None:
         ax.plot([optimum["threshold"]], [optimum["expected_cost"]], "o", color=PALETTE["green"],
-                markersize=9, label=_optimum_label(optimum))
+                markersize=9, label=optimum_label(optimum), gid="optimum")
     if threshold is not None:
         ax.axvline(threshold, color=PALETTE["black"], linestyle="--", linewidth=1,
                    label=f"threshold {threshold:.2f}")
@@ -102,7 +102,7 @@ def plot_cost_curve(sweep, *, threshold=None, optimum=None, cost_unit="cost unit
     return fig
 
 
-def _optimum_label(optimum) -> str:
+def optimum_label(optimum) -> str:
     return f"lowest cost {optimum['expected_cost']:.3g} at {optimum['threshold']:.2f}"
 
 

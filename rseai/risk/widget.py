@@ -117,17 +117,28 @@ class RiskExplorer(Explorer):
                                    ax=by_group)
 
     def layout_key(self, s: dict):
-        return s["cost_fp"], s["cost_fn"], s["group_by"]  # a threshold move keeps them
+        return s["group_by"]  # threshold and costs move artists; a grouping may change the bars
 
     def moving(self, figure, s: dict) -> list:
-        """The threshold's artists: counts and rates of the matrix, the two lines, the group bars."""
+        """What threshold and costs change: the matrix's counts, the two lines, the cost curve with
+        its optimum, legend and y axis, the group bars."""
         t, conf = s["threshold"], s["confusion"]
         matrix, rates, cost, by_group = figure.axes
+        curve = {line.get_gid(): line for line in cost.lines}
+        swept = s["sweep"][np.isfinite(s["sweep"]["threshold"])]
+        curve["cost"].set_data(swept["threshold"].to_numpy(), swept["expected_cost"].to_numpy())
+        curve["optimum"].set_data([s["optimum"]["threshold"]], [s["optimum"]["expected_cost"]])
+        cost.get_legend().get_texts()[0].set_text(plots.optimum_label(s["optimum"]))
+        cost.set_autoscaley_on(True)  # the last set_ylim turned it off
+        cost.relim()
+        cost.autoscale_view(scalex=False)
+        cost.set_ylim(bottom=0)
         texts = [*plots.cell_texts(conf), plots.rates_text(conf)]
         for artist, text in zip(matrix.texts[:5], texts, strict=True):
             artist.set_text(text)
         matrix.title.set_text(f"Confusion matrix at {t:.3f}")
-        changed = [*matrix.texts[:5], matrix.title]
+        changed = [*matrix.texts[:5], matrix.title, curve["cost"], curve["optimum"], cost.get_legend(),
+                   cost.yaxis]
         for ax in (rates, cost):
             line, label = [a for a in (*ax.lines, *ax.texts) if a.get_gid() == "threshold"]
             line.set_xdata([t, t])
