@@ -7,10 +7,11 @@ page one way: Agg's pixels as a PNG in an ipywidgets ``Image``. No threads, no m
 sliders commit on release, so a drag queues no backlog.
 
 One fast path stays, because a measurement needs it: a subclass may name what the still part
-of its figure depends on (``layout_key``) and update the artists a move changes in place
-(``moving``); a move that keeps the key repaints only those over the cached background. 03's
-threshold slider, four panels, kernel-side median of 5 fresh moves on the shared 2-core machine
-(load 6.6): drawn whole 993 ms, with the fast path 257 ms (the old FigureView machinery: 312 ms).
+of its figure depends on (``layout_key``) and update in place the artists a move changes
+(``moving``); a move that keeps the key repaints only those over the cached background. Kernel
+side, median of 5 fresh moves, shared 2-core machine at load 4-7, drawn whole / fast path / the
+old threaded FigureView: 03 threshold 993 / 127 / 224 ms, 03 cost FN 832 / 125 / 99 ms, 05 hours
+344 / 48 / 180 ms. Used by 03 (threshold, costs) and 05 (numbers, region); the others draw whole.
 
 Example
 -------
