@@ -107,74 +107,106 @@ _TEXT_BOX = "placeholder=Paste a passage of English prose here"
 
 
 def widgets(moves: int, *, ask_seed: int = 0) -> list[Widget]:
-    """Every control of every notebook's widgets (the checkbox-free ones a person moves)."""
+    """Every control of every notebook's widgets (the checkbox-free ones a person moves).
+
+    Each measured move lands the widget on a state it has not shown before (a memo hit is not a
+    participant's first move): sliders step one way (Home/End jump to an end not yet visited),
+    boxes and drop-downs take values not yet shown, and where a drop-down has fewer options than
+    moves an untimed ``between`` step moves another control to a fresh value first. The one
+    exception is 04's "◀ previous", whose every page was shown by "next ▶" (no version memoises
+    pages). ``fresh_states`` checks the lists.
+    """
     right, left = "ArrowRight", "ArrowLeft"
+    seq = _moves
+    categories = ["science", "geography", "history", "arithmetic", "literature", "art", "everyday"]
     return [
-        Widget("00", "widgets.IntSlider(", [Control("tokens", "slider", _moves(moves, right), figure=False)]),
+        Widget("00", "widgets.IntSlider(", [Control("tokens", "slider", seq(moves, right), figure=False)]),
         Widget("01", "NextTokenExplorer(", [
-            Control("temperature", "slider", _moves(moves, left)),
-            Control("top-k (0 = off)", "slider", _moves(moves, right)),
-            Control("top-p (1 = off)", "slider", _moves(moves, left)),
-            Control("Prompt", "text", _moves(moves, "The capital of Australia is", "Wishing you a very happy",
-                                             "The chemical symbol for gold is")),
-            Control("next step", "button", _moves(moves, None), slow=True),
+            Control("temperature", "slider", seq(moves, left)),
+            Control("top-k (0 = off)", "slider", seq(moves, right)),
+            Control("top-p (1 = off)", "slider", seq(moves, left)),
+            Control("Prompt", "text", _fresh(moves, "The capital of Australia is",
+                                             "The chemical symbol for gold is",
+                                             "Water boils at a temperature of", "The largest planet is",
+                                             "My favourite colour is", "The first month of the year is",
+                                             "A week has seven", "The opposite of hot is")),
+            Control("next step", "button", seq(moves, None), slow=True),
             # "Five samples" titles the rows once tokens stream (the waiting rows before say "Sampling").
-            Control("sample 5", "button", _moves(moves, None), slow=True, token_text="Five samples",
+            Control("sample 5", "button", seq(moves, None), slow=True, token_text="Five samples",
                     figure=False),
         ]),
-        Widget("02", "AskWidget(", [
-            Control("Ask", "button", _moves(moves, None), slow=True, token_text="confidence",
+        Widget("02", "AskExplorer(", [
+            Control("Ask", "button", seq(moves, None), slow=True, token_text="confidence",
                     between=Step("text", "question", _questions(moves, ask_seed), measure=False)),
         ]),
         Widget("02", "ProbeExplorer(", [
-            Control("answers", "dropdown", _moves(moves, "wrong", "right", "all")),
-            Control("kind", "dropdown", _moves(moves, "fact", "false_premise", "all")),
-            Control("category", "dropdown", _moves(moves, "science", "all")),
+            Control("category", "dropdown", _fresh(moves, *categories)),
+            # answers/kind never left "all" before: each move with a new category is a new selection
+            Control("answers", "dropdown", seq(moves, "wrong", "right"),
+                    between=Step("dropdown", "category", categories[::-1], measure=False)),
+            Control("kind", "dropdown", seq(moves, "fact", "false_premise"),
+                    between=Step("dropdown", "category", categories, measure=False)),
         ]),
         Widget("03", "RiskExplorer(", [
-            Control("threshold", "slider", _moves(moves, right)),
-            Control("cost FN (II)", "number", _moves(moves, "9", "5", "12", "3", "5")),
-            Control("cost FP (I)", "number", _moves(moves, "2", "1", "3", "1", "2")),
-            Control("groups by", "dropdown", _moves(moves, "sex", "age group")),
-            Control("go to cheapest", "button", _moves(moves, None),
-                    between=Step("number", "cost FN (II)", [str(4 + i) for i in range(moves)],
+            Control("groups by", "dropdown", seq(moves, "sex", "age group"),
+                    between=Step("slider", "threshold", [left], measure=False)),
+            Control("threshold", "slider", seq(moves, left)),
+            Control("cost FN (II)", "number", _fresh(moves, "9", "12", "3", "7", "15", "11", "8")),
+            Control("cost FP (I)", "number", _fresh(moves, "2", "3", "4", "1.5", "2.5", "0.5", "6")),
+            Control("go to cheapest", "button", seq(moves, None),
+                    between=Step("number", "cost FN (II)", [str(20 + i) for i in range(moves)],
                                  measure=False)),
         ]),
         Widget("04", "LabelNoiseExplorer(", [
-            Control("next ▶", "button", _moves(moves, None)),
-            Control("◀ previous", "button", _moves(moves, None)),
-            Control("noise kind", "dropdown", _moves(moves, "pairwise", "uniform"), slow=True,
-                    token_text="flipped"),
-            Control("noise rate", "slider", _moves(moves, right), slow=True, token_text="flipped"),
+            Control("next ▶", "button", seq(moves, None)),
+            Control("◀ previous", "button", seq(moves, None)),
+            # rate steps left from 0.2 (0.15 ... 0.0), then End (0.6): each kind move is a new (rate, kind)
+            Control("noise kind", "dropdown", seq(moves, "pairwise", "uniform"), slow=True,
+                    token_text="flipped",
+                    between=Step("slider", "noise rate", [left] * 4 + ["End"], measure=False)),
+            Control("noise rate", "slider", seq(moves, left), slow=True, token_text="flipped"),
         ]),
-        Widget("05", "calculator(", [
-            Control("Hours", "number", _moves(moves, "48", "24", "100", "12", "24")),
-            Control("How many", "number", _moves(moves, "2", "8", "16", "4", "8")),
-            Control("PUE", "number", _moves(moves, "1.2", "1.5", "1.1", "1.58", "1.3")),
-            Control("Region", "dropdown", _moves(moves, "Norway", "France", "India")),
-            Control("Hardware", "dropdown", _moves(moves, "NVIDIA H200 SXM", "NVIDIA A100 SXM4 80GB")),
+        Widget("05", "CarbonExplorer(", [
+            Control("Hours", "number", _fresh(moves, "48", "100", "12", "36", "72", "6", "200")),
+            Control("How many", "number", _fresh(moves, "2", "16", "4", "1", "32", "3", "64")),
+            Control("PUE", "number", _fresh(moves, "1.2", "1.5", "1.1", "1.3", "1.4", "1.25", "1.35")),
+            Control("Region", "dropdown", _fresh(moves, "Norway", "France", "Brazil", "Japan", "Poland",
+                                                 "Canada", "China")),
+            Control("Hardware", "dropdown", _fresh(moves, "NVIDIA H200 SXM", "NVIDIA T4", "NVIDIA L4",
+                                                   "NVIDIA H100 PCIe", "AMD Instinct MI300X",
+                                                   "NVIDIA A10", "NVIDIA L40S")),
         ]),
         Widget("06", "DetectorExplorer(", [
             # One forward pass over the pasted text: it reruns the detector, so the first change counts.
-            Control("score it", "button", _moves(moves, None), slow=True,
+            Control("score it", "button", seq(moves, None), slow=True,
                     between=Step("text", _TEXT_BOX, _PASSAGES, measure=False)),
-            Control("score", "dropdown", _moves(moves, "mean log-probability (perplexity)",
-                                                "minus mean log-rank (GLTR)",
-                                                "minus burstiness (GPTZero's idea)",
-                                                "Fast-DetectGPT discrepancy")),
-            Control("catch", "slider", _moves(moves, left, right)),
+            Control("score", "dropdown", seq(moves, "mean log-probability (perplexity)",
+                                             "minus mean log-rank (GLTR)",
+                                             "minus burstiness (GPTZero's idea)",
+                                             "Fast-DetectGPT discrepancy"),
+                    between=Step("slider", "catch", [left], measure=False)),
+            Control("catch", "slider", seq(moves, left)),
         ]),
-        Widget("07", "ComplexityExplorer(", [Control("max_depth", "slider", _moves(moves, right, left))]),
-        Widget("07", "PrivacyBudgetExplorer(", [Control("ε", "slider", _moves(moves, left, right))]),
+        Widget("07", "ComplexityExplorer(", [Control("max_depth", "slider", seq(moves, left))]),
+        # from 10: 3, 1, 0.3, 0.1, then End (no DP), 1000, 100, 30 (the values not yet shown)
+        Widget("07", "PrivacyBudgetExplorer(", [
+            Control("ε", "slider", ([left] * 4 + ["End", left, left, left])[:max(moves, 5)])]),
         Widget("07", "AttributionExplorer(", [
             # Occludes each prompt token (one batch through the model): an experiment rerun.
-            Control("attribute", "button", _moves(moves, None), slow=True, figure=False,
+            Control("attribute", "button", seq(moves, None), slow=True, figure=False,
                     between=Step("text", "prompt", [
-                        "The Australian Parliament sits in the capital,", "The capital of Australia is",
+                        "Canberra is the capital of", "The capital of Australia is",
                         "Tourists in Australia often visit", "The largest city in Australia is",
                         "Australia's government meets in"], measure=False)),
         ]),
     ]
+
+
+def _fresh(n: int, *values):
+    """The first ``n`` of ``values``, all different (a value repeated would be a memo hit)."""
+    if n > len(values) or len(set(values)) != len(values):
+        raise ValueError(f"need {n} different values, have {len(set(values))}: {values}")
+    return list(values[:n])
 
 
 # In-page watcher: t0 at the committing event; every change the kernel makes in the widget (an
@@ -233,7 +265,7 @@ _QUIET = """
 """
 
 # Kernel-side cost: the time spent handling widget messages (observers included) and drawing
-# figures (on FigureView's thread), summed per move. Installed once per kernel.
+# figures (the PNG of a figure), summed per move. Installed once per kernel.
 _KERNEL_HOOK = r"""
 import time as _t
 from comm.base_comm import BaseComm as _Comm
@@ -251,6 +283,9 @@ try:
     from rseai import style as _s
     if hasattr(_s, "FigureView"):
         _s.FigureView._png = _rseai_wrap(_s.FigureView._png)
+    else:
+        from rseai import widgets as _w
+        _w.png = _rseai_wrap(_w.png)
 except ImportError:
     pass
 """

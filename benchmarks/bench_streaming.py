@@ -1,6 +1,6 @@
 """Answers that stream (issue 17), kernel side: first token vs whole answer, and each against a reference.
 
-- **02 Ask** (``AskWidget.run``, 10 samples, no cache): *first token* is the click to the first
+- **02 Ask** (``AskExplorer.run``, 10 samples, no cache): *first token* is the click to the first
   streamed value of the greedy answer, *full* the click to the coloured answer, meter and chart.
   References: the same work done directly (``self_consistency(lm, q, n=10)``), and the path the
   widget took before streaming (``ask`` then ``self_consistency``: the greedy answer twice).
@@ -54,9 +54,9 @@ def _warm_median(times: list) -> float:
 
 def ask_section(goals, lm) -> None:
     from rseai.hallucination import ask, self_consistency
-    from rseai.hallucination.widget import AskWidget
+    from rseai.hallucination.widget import AskExplorer
 
-    box = AskWidget(lm, question=QUESTION, n=10, cache=False)
+    box = AskExplorer(lm, question=QUESTION, n=10, cache=False)
     clock = _Clock(box.answer, when=lambda v: "token by token" in v)
     firsts = []
 
@@ -88,7 +88,7 @@ def ask_section(goals, lm) -> None:
     saved = os.environ.get(ANSWERS_ENV)
     with tempfile.TemporaryDirectory() as folder:
         os.environ[ANSWERS_ENV] = folder
-        cached_box = AskWidget(lm, question=QUESTION, n=10)
+        cached_box = AskExplorer(lm, question=QUESTION, n=10)
         cached_box.run()  # fills the cache
         cached = interleaved_medians({"cached": cached_box.run}, repeat=REPEAT, warmup=1)["cached"]
         assert cached_box.state["cached"], "the second ask did not come from the cache"

@@ -115,6 +115,22 @@ def test_readme_latency_table_is_rendered_from_the_saved_moves(tmp_path):
     assert latency.check_readme(readme=readme) == 1
 
 
+
+def test_browser_moves_go_to_values_not_shown_before():
+    """A memo hit is not a first move: boxes and drop-downs take new values, sliders step one way."""
+    import bench_browser_latency as latency
+
+    for widget in latency.widgets(5):
+        for control in widget.controls:
+            values = control.values
+            if control.kind in ("number", "text") or (control.kind == "dropdown" and control.between is None):
+                assert len(set(values)) == len(values), (widget.notebook, control.description, values)
+            if control.kind == "slider":
+                assert len({v for v in values if v.startswith("Arrow")}) == 1, (control.description, values)
+    with pytest.raises(ValueError, match="different values"):
+        latency._fresh(3, "a", "b", "a")
+
+
 def _quick_scripts() -> list[str]:
     makefile = (ROOT / "Makefile").read_text()
     return makefile.split("BENCH_QUICK_SCRIPTS ?=")[1].split("\nbench:")[0].replace("\\", " ").split()

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from rseai.carbon.widget import calculator
+from rseai.carbon.widget import CarbonExplorer
 from rseai.hallucination.probe import EvaluationResult, _by_category, summarize
 from rseai.hallucination.widget import ProbeExplorer
-from rseai.labels.widget import IssueGallery
+from rseai.labels.widget import IssueExplorer
 from rseai.risk.widget import RiskExplorer
 
 # No shrinking: a failure is reported with the value as generated (each example redraws figures).
@@ -78,7 +78,7 @@ def test_risk_threshold(risk_explorer, bad):
 
 @pytest.fixture(scope="module")
 def calc():
-    return calculator(count=8, hours=24, country="India")
+    return CarbonExplorer(count=8, hours=24, country="India")
 
 
 @FAST
@@ -112,7 +112,7 @@ def test_carbon_huge_hours_are_a_message_or_a_finite_result(calc, hours):
 def test_gallery_go(start):
     issues = pd.DataFrame({"index": np.arange(20), "given_label": [1] * 20, "suggested_label": [7] * 20,
                            "label_quality": np.linspace(0, 0.5, 20)})
-    gallery = IssueGallery(np.zeros((20, 8, 8)), issues, per_page=5)
+    gallery = IssueExplorer(np.zeros((20, 8, 8)), issues, per_page=5)
     _is_widget(gallery)
     gallery.go(start)
     if isinstance(start, int):  # any int is a page: the buttons stop at the ends

@@ -1,20 +1,14 @@
-"""Energy and CO2e of computing, estimated with visible constants (and measured: ``track``).
-
-The whole method is one line::
+"""Energy and CO2e of computing, estimated with visible constants::
 
     energy_kwh = power_w * count * hours * pue / 1000
     co2e_kg    = energy_kwh * intensity_g_per_kwh / 1000
 
-Covers that formula (``estimate``), Strubell et al. (2019) Table 3 rebuilt from its inputs
-(``strubell_2019``), the same job across countries (``across_countries``), what four carbon
-tools would report for one job (``compare_tools``), everyday equivalents (``equivalents``) and
-a carbontracker-style forecast from the first epoch (``predict_total``). Measurement with
-CodeCarbon, offline, lives in ``rseai.carbon.measure`` and is re-exported here (``track``).
-Leaves out embodied carbon (making the hardware), water, and hour-by-hour grid intensity.
+Also Strubell et al. (2019) Table 3 rebuilt, the same job across countries, four tools'
+reports of one job, everyday equivalents and a forecast from the first epoch. Measuring is
+``rseai.carbon.measure``; embodied carbon, water and hourly grid data are left out.
 
 Example
 -------
->>> from rseai.carbon.estimates import estimate
 >>> est = estimate(power_w=300, hours=10, count=8, pue=1.5, intensity_g_per_kwh=500)
 >>> est.energy_kwh, est.co2e_kg
 (36.0, 18.0)
@@ -64,18 +58,9 @@ class Estimate:
 
 
 def estimate(*, power_w, hours, count=1, pue=1.0, intensity_g_per_kwh) -> Estimate:
-    """Energy (kWh) and emissions (kg, lbs CO2e) of ``count`` devices drawing ``power_w`` for ``hours``.
+    """Energy (kWh) and CO2e (kg, lbs) of ``count`` devices drawing ``power_w`` (W) for ``hours``.
 
-    ``energy_kwh = power_w * count * hours * pue / 1000`` and
-    ``co2e_kg = energy_kwh * intensity_g_per_kwh / 1000``; ``co2e_lbs = co2e_kg * 2.20462``.
-
-    Parameters
-    ----------
-    power_w : float >= 0, mean power of one device (W): a measurement, or a TDP as an upper bound.
-    hours : float >= 0, wall-clock duration.
-    count : int >= 1, number of identical devices.
-    pue : float >= 1, Power Usage Effectiveness of the building (1.0 for a laptop).
-    intensity_g_per_kwh : float >= 0, grid carbon intensity (see ``carbon_tables.grid_table()``).
+    ``pue`` >= 1 (1.0 for a laptop); ``intensity_g_per_kwh`` from ``carbon_tables.grid_table()``.
     """
     power_w = _checks.real(power_w, name="power_w", low=0)
     hours = _checks.real(hours, name="hours", low=0)
@@ -92,11 +77,8 @@ def estimate(*, power_w, hours, count=1, pue=1.0, intensity_g_per_kwh) -> Estima
 
 
 def strubell_2019():
-    """Strubell et al. (2019) Table 3 recomputed from its power and hours with the paper's constants.
-
-    ``kwh_pue = 1.58 * power_w * hours / 1000``; ``co2e_lbs = 0.954 * kwh_pue``. Returns a DataFrame
-    with columns model, hardware, power_w, hours, kwh_pue, co2e_lbs, co2e_kg, published_kwh_pue,
-    published_co2e_lbs, cloud_cost_usd (TPU rows, which the paper leaves without power, are omitted).
+    """Strubell et al. (2019) Table 3 recomputed: ``kwh_pue = 1.58 * power_w * hours / 1000``,
+    ``co2e_lbs = 0.954 * kwh_pue``, beside the published columns (TPU rows have no power: omitted).
     """
     import pandas as pd
 
@@ -160,13 +142,8 @@ class Forecast:
 
 
 def predict_total(first_epoch_measurement, *, epochs) -> Forecast:
-    """Forecast a whole training run from its first epoch(s), as carbontracker does.
-
-    Parameters
-    ----------
-    first_epoch_measurement : a ``Measurement`` (from ``track``) or a list of them, one per epoch
-        measured; anything with ``duration_s``, ``energy_kwh`` and ``co2e_kg`` attributes works.
-    epochs : int >= 1, total number of epochs planned.
+    """Forecast a whole run of ``epochs`` from the ``Measurement`` of its first epoch(s), as
+    carbontracker does (anything with ``duration_s``, ``energy_kwh`` and ``co2e_kg`` works).
     """
     items = (list(first_epoch_measurement) if isinstance(first_epoch_measurement, (list, tuple))
              else [first_epoch_measurement])
@@ -188,17 +165,9 @@ def predict_total(first_epoch_measurement, *, epochs) -> Forecast:
 def compare_tools(*, power_w, hours, count=1, country=None, tdp_w=None, memory_gb=0.0):
     """The same job as four carbon tools would report it under their default assumptions.
 
-    Parameters
-    ----------
-    power_w : float, measured mean power of one device (W) (what CodeCarbon/carbontracker see).
-    hours : float, duration; count : int, number of devices.
-    country : str, where it ran (default ``$RSEAI_COUNTRY`` or India).
-    tdp_w : float, rated power of one device (what Green Algorithms / ML CO2 Impact assume); default
-        ``power_w``.
-    memory_gb : float, memory reserved (Green Algorithms adds 0.3725 W per GB).
-
-    Returns a DataFrame: tool, power_w, pue, intensity_g_per_kwh, energy_kwh, co2e_kg, source; plus
-    Strubell et al. (2019)'s constants as a fifth row for reference.
+    ``power_w``: measured mean power (CodeCarbon, carbontracker); ``tdp_w``: rated power (Green
+    Algorithms, ML CO2 Impact; default ``power_w``); ``memory_gb``: Green Algorithms adds 0.3725 W
+    per GB. Returns one row per tool plus Strubell et al.'s constants for reference.
     """
     import pandas as pd
 

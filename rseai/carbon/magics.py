@@ -1,18 +1,11 @@
-"""IPython magics of the toolkit: ``%%carbon`` measures the energy and CO2e of any cell.
-
-After ``%load_ext rseai``, put ``%%carbon`` on the first line of a cell: the cell runs as usual
-under ``rseai.carbon.track`` (CodeCarbon offline, no files, no network) and one line reports
-duration, energy, CO2e and the measurement method. The ``Measurement`` is kept in the
-variable ``_carbon`` (a list of all of them in ``_carbon_history``). Options: ``--country``
-(name or ISO code; default ``$RSEAI_COUNTRY`` or India) and ``--quiet``. Covers only cell
-magics; line-level timing stays with ``%time``.
+"""``%%carbon`` on a cell's first line (after ``%load_ext rseai``) measures the cell with
+``rseai.carbon.track`` and prints one line; the ``Measurement`` is kept in ``_carbon`` (all of
+them in ``_carbon_history``). Options: ``--country``, ``--quiet``.
 
 Example
 -------
->>> %load_ext rseai                                  # doctest: +SKIP
 >>> %%carbon --country France                        # doctest: +SKIP
 ... model.fit(X, y)
-⚡ 3.21 s, 41.7 J (1.16e-05 kWh, mean 13.0 W), 0.000649 g CO2e at 56 g/kWh (France). ...
 """
 
 from __future__ import annotations

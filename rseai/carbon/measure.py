@@ -1,22 +1,15 @@
 """Measure the energy and CO2e of real work with CodeCarbon, strictly offline.
 
-``track()`` is a context manager around CodeCarbon's ``OfflineEmissionsTracker`` (no network,
-no files written, CodeCarbon's log quietened to errors). It reports duration, energy split into
-CPU, RAM and GPU, CO2e with the country's grid intensity (argument, ``$RSEAI_COUNTRY``, or India),
-and *how* each part was obtained: RAPL (CPU energy counters), NVML (NVIDIA GPU counters) or a
-TDP-based estimate. When CodeCarbon cannot run at all, it falls back to a TDP estimate from the
-process's CPU time and says so; it never crashes the cell. ``measure_generation`` measures a
-language model generating text (with the one decoding loop, ``rseai.lm.decode``) and returns
-energy per token.
-Leaves out: the estimate formula (``rseai.carbon.estimates``), live grid data, power of other processes.
+``track()`` wraps CodeCarbon's ``OfflineEmissionsTracker`` (no network, no files) and says how
+each part was obtained (RAPL, NVML or a TDP estimate); without CodeCarbon it falls back to a
+TDP estimate from CPU time. ``measure_generation`` gives the energy per generated token.
 
 Example
 -------
->>> from rseai.carbon.measure import track
 >>> with track(country="France") as m:          # doctest: +SKIP
 ...     sum(i * i for i in range(10**6))
->>> m.energy_kwh > 0, m.method                  # doctest: +SKIP
-(True, 'CPU: TDP x CPU-load estimate; RAM: power model estimate; GPU: none')
+>>> m.energy_kwh > 0                            # doctest: +SKIP
+True
 """
 
 from __future__ import annotations
@@ -107,13 +100,10 @@ def _codecarbon_tracker(iso, *, measure_power_secs, tracking_mode):
 
 @contextmanager
 def track(*, country=None, measure_power_secs=1.0, tracking_mode="process"):
-    """Measure the enclosed block; yields a ``Measurement`` that is filled on exit.
+    """Measure the enclosed block; yields a ``Measurement`` filled on exit.
 
-    Parameters
-    ----------
-    country : str, name or ISO alpha-3 code in the grid table; default ``$RSEAI_COUNTRY`` or India.
-    measure_power_secs : float > 0, CodeCarbon's sampling interval.
-    tracking_mode : "process" (this Python process and its children) or "machine" (everything).
+    ``country``: name or ISO code (default ``$RSEAI_COUNTRY`` or India); ``tracking_mode``:
+    "process" or "machine".
     """
     name = country_name(country) if country is not None else default_country()
     if isinstance(measure_power_secs, bool) or not isinstance(measure_power_secs, (int, float)) \
@@ -187,19 +177,8 @@ class GenerationMeasurement:
 
 
 def measure_generation(model, tokenizer, prompts, *, max_new_tokens=16, country=None):
-    """Greedy-generate ``max_new_tokens`` for each prompt in one batch under ``track``.
-
-    The tokens come from the decoding loop every notebook uses (``rseai.lm.decode``: prompts
-    left-padded with a mask, one key/value cache), run for exactly ``max_new_tokens`` steps (an
-    end-of-text token does not stop it) so token counts are exact.
-
-    Parameters
-    ----------
-    model : a transformers causal LM (e.g. ``rseai.lm.load_model().model``).
-    tokenizer : its tokenizer; only read (its padding side and pad token are left as they are).
-    prompts : list of str, shape (batch_size,), each at most ``rseai.lm.model.MAX_PROMPT_TOKENS``
-        tokens.
-    max_new_tokens : int >= 1, within the model's context after the longest prompt.
+    """Greedy-generate exactly ``max_new_tokens`` for each of ``prompts`` in one batch (the decoding
+    loop of ``rseai.lm.decode``) under ``track``; ``tokenizer`` is only read.
     """
     from rseai.lm.decode import decode_batch, greedy
     from rseai.lm.model import MAX_PROMPT_TOKENS

@@ -1,16 +1,10 @@
-"""Figures for notebook 05 (carbon footprint): each takes a computed table and returns a Figure.
-
-Covers: the same job across countries (``country_bars``), Strubell et al. Table 3 recomputed vs
-published (``strubell_bars``), TDP estimate vs NVML measurement (``estimate_vs_measured_bars``),
-energy per token (``energy_per_token_bars``) and four tools on one job (``tool_bars``). The
-numbers come from ``rseai.carbon.estimates``; nothing is computed here beyond layout.
+"""Figures for notebook 05; each ``plot_<what>`` takes a table of ``rseai.carbon`` and returns a Figure.
 
 Example
 -------
 >>> import pandas as pd
->>> from rseai.carbon.plots import tool_bars
 >>> t = pd.DataFrame({"tool": ["A", "B"], "co2e_kg": [1.0, 2.0], "pue": [1.0, 1.5]})
->>> tool_bars(t).axes[0].get_xlabel()
+>>> plot_tools(t).axes[0].get_xlabel()
 'kg CO2e for the same job'
 """
 
@@ -20,8 +14,8 @@ import numpy as np
 
 from rseai.style import PALETTE, new_axes
 
-__all__ = ["bar_colours", "country_bars", "strubell_bars", "estimate_vs_measured_bars",
-           "energy_per_token_bars", "tool_bars"]
+__all__ = ["plot_countries", "plot_strubell", "plot_estimate_vs_measured",
+           "plot_energy_per_token", "plot_tools"]
 
 
 def _check(table, columns, name):
@@ -36,22 +30,21 @@ def bar_colours(regions, *, highlight=None) -> list[str]:
             (PALETTE["grey"] if r == "World" else PALETTE["blue"]) for r in regions]
 
 
-def country_bars(table, *, highlight=None, title="The same job on different grids", ax=None):
+def plot_countries(table, *, highlight=None, title="The same job on different grids", ax=None):
     """Horizontal bars of ``co2e_kg`` per ``region`` (from ``carbon.across_countries``)."""
-    _check(table, ["region", "co2e_kg"], "country_bars")
+    _check(table, ["region", "co2e_kg"], "plot_countries")
     t = table.sort_values("co2e_kg")
     fig, ax = new_axes(title=title, xlabel="kg CO2e", ax=ax,
                        figsize=(7.0, max(3.0, 0.22 * len(t) + 1.0)))
     ax.barh(t["region"], t["co2e_kg"], color=bar_colours(t["region"], highlight=highlight))
     ax.tick_params(axis="y", labelsize=8)
     ax.margins(y=0.01)
-    fig.tight_layout()
     return fig
 
 
-def strubell_bars(table, *, reference_lbs=None, reference_label="", ax=None):
+def plot_strubell(table, *, reference_lbs=None, reference_label="", ax=None):
     """Recomputed vs published CO2e (lbs, log scale) per model of Strubell et al. (2019) Table 3."""
-    _check(table, ["model", "co2e_lbs", "published_co2e_lbs"], "strubell_bars")
+    _check(table, ["model", "co2e_lbs", "published_co2e_lbs"], "plot_strubell")
     fig, ax = new_axes(title="Strubell et al. (2019) Table 3, recomputed", ylabel="lbs CO2e (log scale)",
                        ax=ax)
     x = np.arange(len(table))
@@ -66,9 +59,9 @@ def strubell_bars(table, *, reference_lbs=None, reference_label="", ax=None):
     return fig
 
 
-def estimate_vs_measured_bars(table, *, ax=None):
+def plot_estimate_vs_measured(table, *, ax=None):
     """Energy (J) per phase: TDP x time (``tdp_energy_j``) vs NVML measured (``energy_j``)."""
-    _check(table, ["phase", "tdp_energy_j", "energy_j"], "estimate_vs_measured_bars")
+    _check(table, ["phase", "tdp_energy_j", "energy_j"], "plot_estimate_vs_measured")
     fig, ax = new_axes(title="TDP estimate vs measurement (NVIDIA H200)", xlabel="energy (kJ)", ax=ax)
     y = np.arange(len(table))
     ax.barh(y + 0.2, table["tdp_energy_j"] / 1000, 0.4, label="estimate: 700 W TDP x time",
@@ -82,9 +75,9 @@ def estimate_vs_measured_bars(table, *, ax=None):
     return fig
 
 
-def energy_per_token_bars(table, *, ax=None):
+def plot_energy_per_token(table, *, ax=None):
     """Joules per generated token (log scale) for each ``label`` row of ``table``."""
-    _check(table, ["label", "j_per_token"], "energy_per_token_bars")
+    _check(table, ["label", "j_per_token"], "plot_energy_per_token")
     fig, ax = new_axes(title="Energy per generated token", xlabel="J per token (log scale)", ax=ax)
     colours = [PALETTE["blue"] if "H200" in str(lbl) else PALETTE["green"] for lbl in table["label"]]
     ax.barh(table["label"], table["j_per_token"], color=colours)
@@ -97,9 +90,9 @@ def energy_per_token_bars(table, *, ax=None):
     return fig
 
 
-def tool_bars(table, *, ax=None):
+def plot_tools(table, *, ax=None):
     """kg CO2e that each tool would report for one job, annotated with its PUE."""
-    _check(table, ["tool", "co2e_kg", "pue"], "tool_bars")
+    _check(table, ["tool", "co2e_kg", "pue"], "plot_tools")
     fig, ax = new_axes(title="One job, five sets of assumptions", xlabel="kg CO2e for the same job", ax=ax)
     ax.barh(table["tool"], table["co2e_kg"], color=PALETTE["sky"])
     for y, (v, pue) in enumerate(zip(table["co2e_kg"], table["pue"], strict=True)):

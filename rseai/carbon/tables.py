@@ -1,14 +1,8 @@
-"""The published constants behind carbon estimates: hardware power, grid intensity, PUE, factors.
-
-Covers name lookups in the cited tables of ``datasets/`` (loaded by ``rseai.data``) with a clear
-error listing the closest names, and the small constants that live in code because they come
-from one paper each: Strubell et al. (2019) Table 3 inputs and outputs, the everyday
-equivalence factors, and the default assumptions of four carbon tools. Every constant carries
-its source. Leaves out the formula (``rseai.carbon.estimates``) and measurement (``rseai.carbon.measure``).
+"""The published constants behind carbon estimates: hardware power, grid intensity, PUE, factors,
+each with its source; name lookups say which names come closest.
 
 Example
 -------
->>> from rseai.carbon.tables import hardware_power_w, grid_intensity_g_per_kwh
 >>> hardware_power_w("NVIDIA H200 SXM")
 700.0
 >>> grid_intensity_g_per_kwh("France") < grid_intensity_g_per_kwh("India")
@@ -170,10 +164,8 @@ def hardware_power_w(name: str) -> float:
 
 
 def grid_intensity_g_per_kwh(country: str) -> float:
-    """Average grid intensity (g CO2e/kWh) of a country by name, ISO code or common name.
-
-    The table's name, its ISO alpha-3 code, the ISO alpha-2 code or a name in ``COUNTRY_ALIASES``
-    ("UK", "US", "USA", "Britain", "Korea") all work; ``"World"`` is the world average.
+    """Average grid intensity (g CO2e/kWh) of a country: its name, ISO alpha-3 or alpha-2 code, or an
+    alias in ``COUNTRY_ALIASES`` ("UK", "USA"); ``"World"`` is the world average.
     """
     row = _lookup(_grid(), "region", country, **_COUNTRY)
     return float(row["intensity_g_per_kwh"])

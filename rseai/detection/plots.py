@@ -1,16 +1,11 @@
-"""Figures for notebook 06 (detection): ROC curves, score distributions, what makes detection fail.
-
-Every function takes results (score tables from ``rseai.detection.scores``, reports from
-``rseai.detection.rates``) and returns a Figure; pass ``ax=`` to draw into an existing Axes (the
-widget redraws that way). Human text is drawn in blue, machine text in orange, a false accusation
-(a human text above the threshold) in vermillion, everywhere.
+"""Figures for notebook 06; each ``plot_<what>`` takes score tables or reports of ``rseai.detection``
+and returns a Figure. Human text blue, machine text orange, a false accusation vermillion.
 
 Example
 -------
 >>> import pandas as pd
 >>> table = pd.DataFrame({"log_prob": [-3.0, -2.5, -2.0, -1.5]})
->>> fig = roc_plot([0, 0, 1, 1], table, scores=("log_prob",))
->>> fig.axes[0].get_title()
+>>> plot_roc([0, 0, 1, 1], table, scores=("log_prob",)).axes[0].get_title()
 'Telling machine from human text'
 """
 
@@ -22,10 +17,11 @@ from rseai.detection.rates import auroc_table, detector_scores
 from rseai.detection.scores import SCORE_LABELS, SCORE_NAMES
 from rseai.style import CYCLE, PALETTE, new_axes
 
-__all__ = ["roc_plot", "score_histogram", "auroc_lines", "false_accusation_bars", "token_surprise_html"]
+__all__ = ["plot_roc", "plot_score_histogram", "plot_auroc_lines", "plot_false_accusations",
+           "token_surprise_html"]
 
 
-def roc_plot(y_true, table, *, scores=SCORE_NAMES, catch=None, title="Telling machine from human text",
+def plot_roc(y_true, table, *, scores=SCORE_NAMES, catch=None, title="Telling machine from human text",
              ax=None):
     """ROC curve of each score (AUROC in the legend); ``catch`` draws the line "catches this share"."""
     from sklearn.metrics import roc_curve
@@ -48,7 +44,7 @@ def roc_plot(y_true, table, *, scores=SCORE_NAMES, catch=None, title="Telling ma
     return fig
 
 
-def score_histogram(human, machine, *, name, threshold=None, mark=None, far=None, ax=None, title=None):
+def plot_score_histogram(human, machine, *, name, threshold=None, mark=None, far=None, ax=None, title=None):
     """Distributions of one score for human and machine texts, the threshold and a marked text.
 
     ``human``/``machine`` : array-like of float; ``threshold`` : flag at or above it; ``mark`` : the
@@ -72,7 +68,7 @@ def score_histogram(human, machine, *, name, threshold=None, mark=None, far=None
     return fig
 
 
-def auroc_lines(table, *, x, xlabel, title, ax=None, y="auroc"):
+def plot_auroc_lines(table, *, x, xlabel, title, ax=None, y="auroc"):
     """One line per score: ``y`` (AUROC) against ``x`` (a column: length, temperature, ...)."""
     fig, ax = new_axes(title=title, xlabel=xlabel, ylabel="AUROC (0.5 = coin toss)", ax=ax)
     for colour, (name, rows) in zip(CYCLE, table.groupby("score", sort=False)):
@@ -84,7 +80,7 @@ def auroc_lines(table, *, x, xlabel, title, ax=None, y="auroc"):
     return fig
 
 
-def false_accusation_bars(report, *, kinds, title="Who gets falsely accused", ax=None):
+def plot_false_accusations(report, *, kinds, title="Who gets falsely accused", ax=None):
     """Bars of the false-accusation rate per score for each kind of human writing (``far_<kind>``)."""
     fig, ax = new_axes(title=title, ylabel="human texts flagged (share)", ax=ax)
     width = 0.8 / len(kinds)

@@ -1,12 +1,9 @@
 """The detector explorer for notebook 06: paste a text, see its scores against known texts.
 
-``DetectorExplorer(lm, reference_stats, is_machine)`` scores a pasted text (button "score it": one
-forward pass) and draws the chosen score against the distribution of the reference corpus's human
-and machine texts, cut to the pasted text's length. Beside it: for every score, the threshold that
-catches the chosen share of machine texts, whether this text is flagged, and the
-**false-accusation rate** at that threshold (the share of known human texts it would flag). A text
-the detector cannot judge (empty, too long, not English, too short, one sentence) gets the reason
-in place and no score.
+"score it" scores a pasted text (one forward pass) and draws the chosen score against the
+reference corpus's human and machine texts, cut to its length; for every score, the threshold
+that catches the chosen share of machine texts and its **false-accusation rate**. A text the
+detector cannot judge gets the reason in place and no score.
 
 Example
 -------
@@ -27,16 +24,16 @@ import ipywidgets as w
 import numpy as np
 
 from rseai import _checks
-from rseai.detection import plots
+from rseai.detection.plots import plot_score_histogram
 from rseai.detection.rates import false_accusation_rate, threshold_for_catch
 from rseai.detection.scores import SCORE_LABELS, SCORE_NAMES, TokenStats, scores_from_stats, token_stats
 from rseai.detection.screen import why_withheld
-from rseai.style import FigureView, MessageArea
+from rseai.widgets import Explorer
 
 __all__ = ["DetectorExplorer"]
 
 
-class DetectorExplorer(w.VBox):
+class DetectorExplorer(Explorer):
     """A text box, a score selector and a catch-rate slider, against a reference corpus.
 
     Parameters
@@ -48,6 +45,8 @@ class DetectorExplorer(w.VBox):
     score : one of ``SCORE_NAMES``
     catch : float in (0, 1], the share of machine texts the threshold must catch
     """
+
+    figure_size = (7.0, 4.0)
 
     def __init__(self, lm, reference_stats, is_machine, *, text: str = "", score: str = "fast_detectgpt",
                  catch: float = 0.9):
@@ -65,82 +64,62 @@ class DetectorExplorer(w.VBox):
         self.text = w.Textarea(value=text, placeholder="Paste a passage of English prose here",
                                layout=w.Layout(width="100%", height="120px"))
         self.button = w.Button(description="score it", button_style="primary")
-        self.button.on_click(lambda _b: self.update())
+        self.button.on_click(lambda _b: self.score_text())
         self.score = w.Dropdown(options=[(SCORE_LABELS[s], s) for s in SCORE_NAMES], value=score,
                                 description="score")
         self.catch = w.FloatSlider(value=catch, min=0.5, max=1.0, step=0.01, description="catch",
                                    readout_format=".0%", continuous_update=False)
-        self.summary = w.HTML()
-        self.message = MessageArea()
-        self.view = FigureView()
-        self.state: dict = {}
-        self._own = None        # (text, stats) of the last text scored
-        self._reference = {}    # cut length -> reference score table
-        self.figure, self.ax = self.view.figure, self.view.figure.axes[0]
-        for control in (self.score, self.catch):
-            control.observe(lambda _change: self.redraw(), names="value")
-        controls = w.HBox([self.button, self.score, self.catch])
-        super().__init__([self.text, controls, self.message.widget, self.summary, self.view])
-        self.update()
+        self.own = None  # (reason withheld, TokenStats or None) of the text last scored
+        super().__init__({"score": self.score, "catch": self.catch},
+                         rows=[self.text, w.HBox([self.button, self.score, self.catch])], run=False)
+        self.score_text()
 
-    def _reference_at(self, k: int):
-        if k not in self._reference:
-            self._reference = {k: scores_from_stats(self.reference_stats, max_tokens=k)}
-        return self._reference[k]
-
-    def update(self) -> None:
+    def score_text(self) -> None:
         """Screen and score the text in the box (one forward pass), then redraw."""
         self.message.clear()
-        self._own = None
-        with self.message.guard(on_error=lambda: setattr(self.summary, "value", "")):
-            text = self.text.value
-            reason = why_withheld(self.lm, text)
-            if reason:
-                self.state = {"withheld": reason, "scores": None}
-                self.message.show(f"Score withheld: {reason}", kind="error")
-            else:  # seen at once; the forward pass takes a few hundred milliseconds
+        self.own = None
+        with self.message.guard(on_error=self.clear):
+            reason = why_withheld(self.lm, self.text.value)
+            if not reason:  # seen at once; the forward pass takes a few hundred milliseconds
                 self.summary.value = "<div><i>Scoring the text: one pass of the model…</i></div>"
-                self._own = token_stats(self.lm, [text], max_tokens=self.max_tokens)[0]
-            self.redraw()
+            stats = None if reason else token_stats(self.lm, [self.text.value], max_tokens=self.max_tokens)[0]
+            self.own = (reason, stats)
+        if self.own is not None:
+            self.update()
 
-    def redraw(self) -> None:
-        """Recompute thresholds and rates for the current score and catch rate; draw."""
-        with self.message.guard():
-            catch = self.catch.value
-            k = self.max_tokens if self._own is None else self._own.n_tokens
-            ref = self._reference_at(k)
-            human, machine = ref[self.is_machine == 0], ref[self.is_machine == 1]
-            own = None if self._own is None else scores_from_stats([self._own]).iloc[0]
-            rows = {}
-            for name in SCORE_NAMES:
-                t = threshold_for_catch(machine[name], catch=catch)
-                value = None if own is None else float(own[name])
-                rows[name] = {"threshold": t, "false_accusation_rate": false_accusation_rate(human[name], t),
-                              "value": value, "flagged": None if value is None else bool(
-                                  np.isfinite(value) and value >= t)}
-            if own is not None:
-                self.state = {"withheld": "", "scores": own, "n_tokens": k, "rows": rows, "catch": catch}
-            else:
-                self.state.update({"rows": rows, "catch": catch})
-            self._draw(human, machine, rows, k)
+    def compute(self, values: dict) -> dict:
+        reason, stats = self.own or ("", None)
+        if reason:
+            self.message.show(f"Score withheld: {reason}", kind="error")
+        k = self.max_tokens if stats is None else stats.n_tokens
+        ref = scores_from_stats(self.reference_stats, max_tokens=k)
+        human, machine = ref[self.is_machine == 0], ref[self.is_machine == 1]
+        own = None if stats is None else scores_from_stats([stats]).iloc[0]
+        rows = {}
+        for name in SCORE_NAMES:
+            t = threshold_for_catch(machine[name], catch=values["catch"])
+            value = None if own is None else float(own[name])
+            rows[name] = {"threshold": t, "false_accusation_rate": false_accusation_rate(human[name], t),
+                          "value": value, "flagged": None if value is None else bool(
+                              np.isfinite(value) and value >= t)}
+        return {"withheld": reason, "scores": own, "n_tokens": k, "rows": rows, "catch": values["catch"],
+                "score": values["score"], "human": human, "machine": machine}
 
-    def _draw(self, human, machine, rows, k) -> None:
-        name = self.score.value
-        row = rows[name]
-
-        def draw(view) -> None:
-            plots.score_histogram(human[name], machine[name], name=name, threshold=row["threshold"],
-                                  mark=row["value"], far=row["false_accusation_rate"], ax=self.ax,
-                                  title=f"{SCORE_LABELS[name]}, reference texts cut to {k} tokens")
-            self.figure.tight_layout()
-
+    def describe(self, s: dict) -> str:
         lines = []
-        for s, r in rows.items():
+        for name, r in s["rows"].items():
             verdict = "" if r["value"] is None else (
                 f"{r['value']:.3f} → <b>{'flagged' if r['flagged'] else 'not flagged'}</b>; ")
-            lines.append(f"<tr><td>{html.escape(SCORE_LABELS[s])}</td><td>{verdict}would falsely accuse "
+            lines.append(f"<tr><td>{html.escape(SCORE_LABELS[name])}</td><td>{verdict}would falsely accuse "
                          f"<b>{r['false_accusation_rate']:.0%}</b> of known human texts</td></tr>")
-        head = (f"Drawn: {SCORE_LABELS[name]}. Threshold set to catch {self.catch.value:.0%} of known "
-                f"machine texts ({len(machine)} machine, {len(human)} human, cut to {k} tokens):")
-        self.summary.value = f"<div>{html.escape(head)}</div><table>{''.join(lines)}</table>"
-        self.view.show(draw, full=True)
+        head = (f"Drawn: {SCORE_LABELS[s['score']]}. Threshold set to catch {s['catch']:.0%} of known "
+                f"machine texts ({len(s['machine'])} machine, {len(s['human'])} human, cut to "
+                f"{s['n_tokens']} tokens):")
+        return f"<div>{html.escape(head)}</div><table>{''.join(lines)}</table>"
+
+    def draw(self, figure, s: dict) -> None:
+        name = s["score"]
+        row = s["rows"][name]
+        plot_score_histogram(s["human"][name], s["machine"][name], name=name, threshold=row["threshold"],
+                             mark=row["value"], far=row["false_accusation_rate"], ax=self.ax,
+                             title=f"{SCORE_LABELS[name]}, reference texts cut to {s['n_tokens']} tokens")

@@ -1,15 +1,13 @@
-"""Figures for notebook 02 (hallucinations): token confidence, sampled answers, calibration, ROC.
-
-Each function takes results from ``rseai.hallucination.asking`` /
-``rseai.metrics`` (an ``Answer``, a ``Consistency``, an evaluation table, a
-reliability table, ROC points) and returns a Figure; nothing is computed here beyond choosing what to draw.
+"""Figures for notebook 02; each ``plot_<what>`` takes results of ``rseai.hallucination``
+or ``rseai.metrics`` and returns
+a Figure; the ``*_html`` functions return the answer and agreement as HTML.
 
 Example
 -------
 >>> import pandas as pd
 >>> table = pd.DataFrame({"bin_low": [0.0, 0.5], "bin_high": [0.5, 1.0], "count": [3, 2],
 ...                       "mean_confidence": [0.2, 0.8], "accuracy": [0.33, 1.0]})
->>> reliability_diagram(table, ece=0.1).axes[0].get_xlabel()
+>>> plot_reliability(table, ece=0.1).axes[0].get_xlabel()
 'confidence (probability of the answer words)'
 """
 
@@ -22,8 +20,8 @@ import numpy as np
 
 from rseai.style import PALETTE, coloured_tokens_html, new_axes
 
-__all__ = ["answer_token_bars", "sample_groups", "reliability_diagram", "detector_roc",
-           "accuracy_by_group", "grounding_effect", "confidence_vs_agreement", "answer_html",
+__all__ = ["plot_answer_tokens", "plot_sample_groups", "plot_reliability", "plot_detector_roc",
+           "plot_accuracy_by_group", "plot_grounding_effect", "plot_confidence_vs_agreement", "answer_html",
            "streaming_answer_html", "agreement_meter_html", "agreement_progress_html"]
 
 
@@ -61,7 +59,7 @@ def _short(text: str, width: int = 38) -> str:
     return textwrap.shorten(text.replace("\n", " "), width=width, placeholder="…") or "(empty)"
 
 
-def answer_token_bars(answer, *, ax=None):
+def plot_answer_tokens(answer, *, ax=None):
     """Each token of an answer with its probability; the answer's own words in orange."""
     probs = np.asarray(answer.probs, dtype=float)
     mask = answer.answer_tokens or [False] * len(probs)
@@ -77,7 +75,7 @@ def answer_token_bars(answer, *, ax=None):
     return fig
 
 
-def sample_groups(consistency, *, ax=None, max_groups: int = 8):
+def plot_sample_groups(consistency, *, ax=None, max_groups: int = 8):
     """Horizontal bars: how many of the ``n`` samples fell into each group of matching answers."""
     table = consistency.table().head(max_groups).iloc[::-1]
     n = len(consistency.answers)
@@ -95,7 +93,7 @@ def sample_groups(consistency, *, ax=None, max_groups: int = 8):
     return fig
 
 
-def reliability_diagram(table, *, ece: float | None = None, ax=None):
+def plot_reliability(table, *, ece: float | None = None, ax=None):
     """Accuracy per confidence bin against the diagonal of perfect calibration.
 
     ``table``: ``rseai.metrics.reliability_table`` output.
@@ -120,7 +118,7 @@ def reliability_diagram(table, *, ece: float | None = None, ax=None):
     return fig
 
 
-def detector_roc(curves: dict, *, ax=None):
+def plot_detector_roc(curves: dict, *, ax=None):
     """ROC curves of detectors of wrong answers: ``{"name": (fpr, tpr, auroc)}``."""
     fig, ax = new_axes(title="Catching wrong answers", xlabel="false alarms (share of right answers flagged)",
                        ylabel="wrong answers caught (share)", ax=ax)
@@ -134,7 +132,7 @@ def detector_roc(curves: dict, *, ax=None):
     return fig
 
 
-def accuracy_by_group(by_category, *, ax=None):
+def plot_accuracy_by_group(by_category, *, ax=None):
     """Accuracy per category, facts and false premises side by side (``EvaluationResult.by_category``)."""
     pivot = by_category.pivot(index="category", columns="kind", values="accuracy")
     counts = by_category.pivot(index="category", columns="kind", values="n")
@@ -156,7 +154,7 @@ def accuracy_by_group(by_category, *, ax=None):
     return fig
 
 
-def grounding_effect(accuracy: dict, *, ax=None):
+def plot_grounding_effect(accuracy: dict, *, ax=None):
     """Accuracy without and with a reference passage: ``{"fact": (before, after), ...}``."""
     fig, ax = new_axes(title="Grounding: a reference passage in the prompt", xlabel="kind of question",
                        ylabel="share answered right", ax=ax)
@@ -175,7 +173,7 @@ def grounding_effect(accuracy: dict, *, ax=None):
     return fig
 
 
-def confidence_vs_agreement(table, *, ax=None):
+def plot_confidence_vs_agreement(table, *, ax=None):
     """Each question as a dot: confidence vs agreement, coloured right / wrong."""
     fig, ax = new_axes(title="Right answers sit higher on both scores", xlabel="confidence",
                        ylabel="agreement of samples with the answer", ax=ax)

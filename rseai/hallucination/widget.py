@@ -1,18 +1,14 @@
 """Widgets for notebook 02: ask a question and check the samples; explore the probe-set results.
 
-- ``AskWidget(lm)``: a question box → the greedy answer, streamed token by token, then with
-  each token coloured by its probability; ``n`` sampled answers grouped, an agreement meter
-  counting up as each sample ends, and a verdict ("consistent" / "samples disagree: check this").
-  Answers asked before come from the answer cache at once.
+- ``AskExplorer(lm)``: a question → the greedy answer (streamed, then coloured by probability),
+  ``n`` samples grouped, an agreement meter and a verdict ("consistent" / "samples disagree").
 - ``ProbeExplorer(result)``: the ``evaluate`` table filtered by category, kind and outcome, with
-  the accuracy and mean scores of the selection and a confidence-vs-agreement scatter.
-
-Odd input (an empty or overlong question, a filter with no rows) gives a message in place.
+  the selection's accuracy and a confidence-vs-agreement scatter.
 
 Example
 -------
 >>> from rseai.lm.model import load_model                          # doctest: +SKIP
->>> box = AskWidget(load_model(), question="What is the capital of Japan?", n=5)  # doctest: +SKIP
+>>> box = AskExplorer(load_model(), question="What is the capital of Japan?", n=5)  # doctest: +SKIP
 >>> box.run(); box.state["verdict"]                          # doctest: +SKIP
 'consistent'
 """
@@ -34,23 +30,22 @@ from rseai.hallucination.plots import (
     streaming_answer_html,
 )
 from rseai.ops import answer_store
-from rseai.style import FigureView, MessageArea
+from rseai.widgets import Explorer
 
 MAX_NEW_TOKENS = 24  # a short answer (the default of ``self_consistency``)
-__all__ = ["AskWidget", "ProbeExplorer", "answer_html"]
+__all__ = ["AskExplorer", "ProbeExplorer", "answer_html"]
 
 
-class AskWidget(w.VBox):
+class AskExplorer(Explorer):
     """Question box, sample count and temperature wired to ``self_consistency``, streamed.
 
-    One batch gives the greedy answer and the samples. The greedy answer appears token by token
-    as it is generated (then coloured by probability); the agreement meter counts up as each
-    sample finishes. Answers are kept in the answer store (``rseai.ops.answer_store``,
-    ``cache=True``), so a question asked before with the same settings shows at once.
-    ``state`` holds the last answer, agreement, verdict, samples and whether they came from the
-    cache; after an error it is empty and the old answer is cleared, so nothing stale stands
-    beside the message.
+    One batch gives the greedy answer (shown token by token) and the samples (the agreement meter
+    counts up as each ends). Answers are kept in the answer store (``rseai.ops.answer_store``,
+    ``cache=True``), so a question asked before with the same settings shows at once. ``state``:
+    answer, agreement, verdict, samples, cached; empty after an error.
     """
+
+    figure_size = (7.5, 3.6)
 
     def __init__(self, lm, *, question: str = "Who was the first person to walk on Mars?", n: int = 10,
                  temperature: float = 0.7, seed: int = 0, cache: bool = True):
@@ -67,47 +62,46 @@ class AskWidget(w.VBox):
         self.button = w.Button(description="Ask", button_style="primary")
         self.answer = w.HTML()
         self.meter = w.HTML()
-        self.message = MessageArea()
-        self.chart = FigureView(figsize=(7.5, 3.6), on_error=self.message.error)
-        self.state: dict = {}
         self.button.on_click(lambda _: self.run())
-        super().__init__([w.HBox([self.question, self.button]), w.HBox([self.n, self.temperature]),
-                          self.message.widget, self.answer, self.meter, self.chart])
-
-    def update(self) -> None:
-        """Ask the current question (the widget contract's name for ``run``)."""
-        self.run()
-
-    def _clear(self) -> None:
-        self.state = {}
-        self.answer.value = ""
-        self.meter.value = ""
-        self.chart.clear()
+        rows = [w.HBox([self.question, self.button]), w.HBox([self.n, self.temperature]),
+                self.answer, self.meter]
+        super().__init__({}, rows=rows, run=False)
 
     def run(self) -> None:
         """Ask the current question; on bad input show why and clear the old result."""
+        self.update()
+
+    def compute(self, values: dict) -> dict:
         n, temperature = self.n.value, self.temperature.value
-        with self.message.guard(on_error=self._clear):
-            question = asking.check_question(self.question.value)
-            prompt = asking.build_prompt(self.lm, question)
-            options = dict(seed=self.seed, temperature=temperature, max_new_tokens=MAX_NEW_TOKENS)
-            hit = answer_store.load_answers(self.lm, prompt, n_samples=n, **options) if self.cache else None
-            if hit is not None:
-                check = asking.consistency_from(question, *hit)
-            else:
-                self.message.show(f"asking the model and sampling it {n} times…")
-                self.answer.value, self.meter.value = "", ""
-                check = asking.self_consistency(self.lm, question, n=n, **options,
-                                                on_step=_Stream(self, question=question, n=n))
-                if self.cache:
-                    greedy = AnswerText(check.greedy.text, check.greedy.tokens, check.greedy.probs)
-                    answer_store.save_answers(self.lm, prompt, greedy, check.answers, **options)
-            self.state = {"answer": check.greedy.text, "agreement": check.agreement, "verdict": check.verdict,
-                          "samples": check.answers, "cached": hit is not None}
-            self.answer.value = answer_html(check.greedy)
-            self.meter.value = agreement_meter_html(check.agreement, check.verdict)
-            self.chart.show(lambda v: plots.sample_groups(check, ax=v.ax), key=question)
-            self.message.clear()
+        question = asking.check_question(self.question.value)
+        prompt = asking.build_prompt(self.lm, question)
+        options = dict(seed=self.seed, temperature=temperature, max_new_tokens=MAX_NEW_TOKENS)
+        hit = answer_store.load_answers(self.lm, prompt, n_samples=n, **options) if self.cache else None
+        if hit is not None:
+            check = asking.consistency_from(question, *hit)
+        else:
+            self.message.show(f"asking the model and sampling it {n} times…")
+            self.answer.value, self.meter.value = "", ""
+            check = asking.self_consistency(self.lm, question, n=n, **options,
+                                            on_step=_Stream(self, question=question, n=n))
+            if self.cache:
+                greedy = AnswerText(check.greedy.text, check.greedy.tokens, check.greedy.probs)
+                answer_store.save_answers(self.lm, prompt, greedy, check.answers, **options)
+        self.message.clear()
+        return {"answer": check.greedy.text, "agreement": check.agreement, "verdict": check.verdict,
+                "samples": check.answers, "cached": hit is not None, "check": check}
+
+    def describe(self, s: dict) -> str:
+        self.answer.value = answer_html(s["check"].greedy)
+        self.meter.value = agreement_meter_html(s["agreement"], s["verdict"])
+        return ""
+
+    def draw(self, figure, s: dict) -> None:
+        plots.plot_sample_groups(s["check"], ax=self.ax)
+
+    def clear(self) -> None:
+        super().clear()
+        self.answer.value = self.meter.value = ""
 
 
 class _Stream:
@@ -118,7 +112,7 @@ class _Stream:
     up to the final agreement.
     """
 
-    def __init__(self, box: AskWidget, *, question: str, n: int):
+    def __init__(self, box: AskExplorer, *, question: str, n: int):
         self.box, self.question, self.n = box, question, n
         self.ids: dict[int, list[int]] = defaultdict(list)
         self.running: set[int] = set()
@@ -142,8 +136,10 @@ class _Stream:
                                                            done=len(self.finished), n=self.n)
 
 
-class ProbeExplorer(w.VBox):
+class ProbeExplorer(Explorer):
     """Filter an ``evaluate`` result by category, kind and outcome; see the rows and the scores."""
+
+    figure_size = (7.0, 4.0)
 
     def __init__(self, result, *, max_rows: int = 25):
         self.table = result.table
@@ -152,44 +148,38 @@ class ProbeExplorer(w.VBox):
         self.category = w.Dropdown(options=categories, value="all", description="category")
         self.kind = w.Dropdown(options=["all", "fact", "false_premise"], value="all", description="kind")
         self.outcome = w.Dropdown(options=["all", "right", "wrong"], value="all", description="answers")
-        self.summary = w.HTML()
         self.rows = w.HTML()
-        self.message = MessageArea()
-        self.chart = FigureView(figsize=(7.0, 4.0), on_error=self.message.error)
-        self.state: dict = {}
-        for control in (self.category, self.kind, self.outcome):
-            control.observe(lambda _: self.update(), names="value")
-        super().__init__([w.HBox([self.category, self.kind, self.outcome]), self.message.widget,
-                          self.summary, self.chart, self.rows])
-        self.update()
+        super().__init__({"category": self.category, "kind": self.kind, "outcome": self.outcome},
+                         below=[self.rows])
 
-    def selection(self):
+    def selection(self, values=None):
         """The rows the filters select."""
-        t = self.table
-        if self.category.value != "all":
-            t = t[t["category"] == self.category.value]
-        if self.kind.value != "all":
-            t = t[t["kind"] == self.kind.value]
-        if self.outcome.value != "all":
-            t = t[t["correct"] == (self.outcome.value == "right")]
+        v, t = values or self.values, self.table
+        if v["category"] != "all":
+            t = t[t["category"] == v["category"]]
+        if v["kind"] != "all":
+            t = t[t["kind"] == v["kind"]]
+        if v["outcome"] != "all":
+            t = t[t["correct"] == (v["outcome"] == "right")]
         return t
 
-    def _clear(self) -> None:
-        self.summary.value = ""
-        self.rows.value = ""
-        self.chart.clear()
+    def compute(self, values: dict) -> dict:
+        part = self.selection(values)
+        if part.empty:
+            raise ValueError("no questions match these filters; widen them")
+        return {"n": len(part), "accuracy": float(part["correct"].mean()), "part": part}
 
-    def update(self) -> None:
-        self.message.clear()
-        with self.message.guard(on_error=self._clear):
-            part = self.selection()
-            self.state = {"n": len(part)}
-            if part.empty:
-                raise ValueError("no questions match these filters; widen them")
-            self.state.update(accuracy=float(part["correct"].mean()))
-            self.summary.value = (f"<b>{len(part)} questions</b>: accuracy {part['correct'].mean():.0%}, "
-                                  f"mean confidence {part['confidence'].mean():.2f}, "
-                                  f"mean agreement {part['agreement'].mean():.2f}")
-            shown = part[["question", "answer", "correct", "confidence", "agreement"]].head(self.max_rows)
-            self.rows.value = shown.to_html(index=False, float_format=lambda x: f"{x:.2f}", escape=True)
-            self.chart.show(lambda v: plots.confidence_vs_agreement(part, ax=v.ax), key=len(part))
+    def describe(self, s: dict) -> str:
+        part = s["part"]
+        shown = part[["question", "answer", "correct", "confidence", "agreement"]].head(self.max_rows)
+        self.rows.value = shown.to_html(index=False, float_format=lambda x: f"{x:.2f}", escape=True)
+        return (f"<b>{len(part)} questions</b>: accuracy {part['correct'].mean():.0%}, "
+                f"mean confidence {part['confidence'].mean():.2f}, "
+                f"mean agreement {part['agreement'].mean():.2f}")
+
+    def draw(self, figure, s: dict) -> None:
+        plots.plot_confidence_vs_agreement(s["part"], ax=self.ax)
+
+    def clear(self) -> None:
+        super().clear()
+        self.rows.value = ""

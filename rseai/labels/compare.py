@@ -1,30 +1,13 @@
-"""Model-centric versus data-centric, measured on the same noisy labels (the talk's table).
+"""Model-centric versus data-centric on the same noisy labels (the talk's table).
 
-Three approaches, each scored by accuracy on a *clean* test set:
-
-- **Baseline**: a fixed model (default ``default_model``: min-max scaling + logistic regression)
-  trained on the noisy labels;
-- **Model-centric**: a search over model families and hyper-parameters (``search_space``),
-  each candidate scored by cross-validation on the same noisy labels (the only labels a
-  practitioner has), the winner refitted on all of them;
-- **Data-centric**: the fixed model again, after the label issues found by confident
-  learning (out-of-fold probabilities of the fixed model + ``find_issues``) are removed
-  (``fix="remove"``) or relabelled with the suggested label (``fix="relabel"``).
-
-``score_detection`` scores found issues against a known flip mask; ``noise_sweep`` repeats the
-comparison over noise rates and kinds. The search is honest but small
-(about ten candidates); bigger searches, deep networks and combined approaches (search on
-cleaned data) are left out.
+Baseline (``default_model`` on the noisy labels), Model-centric (a small search scored by
+cross-validation on those labels) and Data-centric (the fixed model after the issues found by
+confident learning are removed or relabelled), each scored on a *clean* test set; plus
+``score_detection`` and ``noise_sweep``. Bigger searches and deep networks are left out.
 
 Example
 -------
->>> from rseai.data import load_digits
->>> from sklearn.model_selection import train_test_split
->>> digits = load_digits()
->>> X, y = digits.drop(columns="label").to_numpy(), digits["label"].to_numpy()
->>> X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
->>> from rseai.labels.noise import NOISE_KINDS, inject_noise
->>> noisy, _ = inject_noise(y_tr, rate=0.2, seed=0)
+>>> noisy, _ = inject_noise(y_tr, rate=0.2, seed=0)                 # doctest: +SKIP
 >>> table = compare_approaches(X_tr, noisy, X_te, y_te, seed=0)   # doctest: +SKIP
 >>> list(table.index)                                              # doctest: +SKIP
 ['Baseline', 'Model-centric', 'Data-centric']
@@ -46,7 +29,7 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.svm import SVC
 
 from rseai import _checks
-from rseai.labels.issues import FILTER_METHODS, find_issues, one_at_a_time, out_of_fold_probs
+from rseai.labels.issues import FILTER_METHODS, find_issues, out_of_fold_probs
 from rseai.labels.noise import NOISE_KINDS, inject_noise
 
 APPROACHES = ("Baseline", "Model-centric", "Data-centric")
@@ -79,12 +62,10 @@ def quick_search_space(*, seed: int) -> dict:
 
 
 def score_detection(found, flipped) -> dict:
-    """Precision and recall of flagged examples against the known flip mask.
+    """Precision, recall, f1 and counts of flagged examples against the known flip mask.
 
-    ``found`` is a boolean mask, an array of positions, or a ``find_issues`` frame;
-    ``flipped`` is the boolean mask from ``inject_noise``. Returns a dict with ``precision``
-    (flagged that were flipped), ``recall`` (flipped that were flagged), ``f1``, ``n_found``,
-    ``n_flipped`` and ``n_correct``; precision is 1.0 when nothing is flagged.
+    ``found``: a boolean mask, positions, or a ``find_issues`` frame; ``flipped``: the mask from
+    ``inject_noise``. Precision is 1.0 when nothing is flagged.
     """
     if isinstance(flipped, (str, bytes, dict, set)) or flipped is None or _checks.ndim(flipped) != 1:
         raise TypeError(f"flipped must be a 1-D boolean mask, got {_checks.show(flipped)}")
@@ -121,43 +102,26 @@ def score_detection(found, flipped) -> dict:
             "n_found": n_found, "n_flipped": n_flipped, "n_correct": n_correct}
 
 
-@one_at_a_time
 def compare_approaches(X_train, noisy_labels, X_test, y_test, *, seed, method: str = "prune_by_noise_rate",
                        fix: str = "remove", cv: int = 5, pred_probs=None, model=None, search=None):
     """The talk's Baseline / Model-centric / Data-centric table, measured on this data.
 
     Parameters
     ----------
-    X_train : array-like, shape (n_train, n_features)
-    noisy_labels : array-like of int, shape (n_train,)
-        Training labels as given (with their errors).
-    X_test : array-like, shape (n_test, n_features)
-    y_test : array-like of int, shape (n_test,)
-        Clean test labels: the yardstick for all three rows.
-    seed : int
-        Seeds the folds and the random forest.
-    method : str
-        cleanlab ``filter_by`` used by the data-centric row (see ``rseai.labels.FILTER_METHODS``).
-    fix : {"remove", "relabel"}
-        What the data-centric row does with the issues found.
-    cv : int
-        Folds for the out-of-fold probabilities and for scoring search candidates.
-    pred_probs : ndarray, shape (n_train, n_classes), optional
-        Out-of-fold probabilities of ``default_model()`` if already computed (saves time).
-    model : scikit-learn classifier, optional
-        The fixed model of the Baseline and Data-centric rows (default ``default_model()``); it
-        is also a model-centric candidate, so a search can always keep it. Issues are found
-        with out-of-fold probabilities of ``default_model()`` (a fast detector) either way.
-    search : dict name -> estimator, optional
-        Other model-centric candidates; default ``search_space(seed=seed)``.
+    X_train : array-like, shape (n_train, n_features); noisy_labels : int, shape (n_train,)
+    X_test : array-like, shape (n_test, n_features); y_test : clean int labels, shape (n_test,)
+    seed : int, seeds the folds and the random forest
+    method : cleanlab ``filter_by`` of the data-centric row (``FILTER_METHODS``)
+    fix : {"remove", "relabel"}, what the data-centric row does with the issues
+    cv : int, folds for the out-of-fold probabilities and the search
+    pred_probs : ndarray, shape (n_train, n_classes), optional: precomputed out-of-fold probabilities
+    model : the fixed model (default ``default_model()``), also a search candidate
+    search : dict name -> estimator, optional; default ``search_space(seed=seed)``
 
     Returns
     -------
-    DataFrame indexed by approach (``Baseline``, ``Model-centric``, ``Data-centric``) with
-    ``accuracy`` (fraction of clean test labels predicted right), ``change`` (accuracy minus
-    the baseline's, in fraction points) and ``n_fits`` (models trained). ``attrs`` holds
-    ``model_centric_choice``, ``search_cv_scores``, ``issues`` (the ``find_issues`` frame),
-    ``method``, ``fix`` and ``seconds`` per part.
+    DataFrame by approach with ``accuracy``, ``change`` (vs the baseline) and ``n_fits``; ``attrs``
+    holds ``model_centric_choice``, ``search_cv_scores``, ``issues``, ``method``, ``fix``, ``seconds``.
     """
 
     # every argument is checked here, before the first of the ~56 fits
@@ -227,14 +191,12 @@ def compare_approaches(X_train, noisy_labels, X_test, y_test, *, seed, method: s
     return table
 
 
-@one_at_a_time
 def noise_sweep(X_train, y_train, X_test, y_test, *, rates, kinds=("uniform", "pairwise"), seed,
                 method: str = "prune_by_noise_rate", fix: str = "remove", model=None, search=None):
-    """``compare_approaches`` and detection scores for each noise rate and kind.
+    """``compare_approaches`` and detection scores per noise rate and kind (``y_train`` clean).
 
-    ``y_train`` are clean labels; noise is injected with ``inject_noise(rate=, kind=, seed=)``.
-    Returns a long DataFrame with columns ``kind``, ``rate``, ``approach``, ``accuracy``,
-    ``change``, ``precision`` and ``recall`` (detection scores, repeated on each approach row).
+    Returns a long DataFrame: ``kind``, ``rate``, ``approach``, ``accuracy``, ``change``,
+    ``precision``, ``recall``.
     """
 
     y_train = _checks.class_ids(y_train, name="y_train")

@@ -1,12 +1,5 @@
-"""Finding label errors: out-of-fold probabilities, then confident learning with cleanlab.
-
-- ``out_of_fold_probs`` gives each example predicted probabilities from a model that never saw
-  its label (the input confident learning needs);
-- ``find_issues`` ranks suspected label errors with cleanlab (Northcutt et al., 2021, "Confident
-  learning: estimating uncertainty in dataset labels", JAIR 70).
-
-A flagged label is a suspicion to review, not a verdict. Scoring detection against a known mask
-and the talk's three-approach table live in ``rseai.labels.compare``.
+"""Finding label errors: out-of-fold probabilities, then confident learning with cleanlab
+(Northcutt et al., 2021, JAIR 70). A flagged label is a suspicion to review, not a verdict.
 
 Example
 -------
@@ -18,9 +11,6 @@ Example
 """
 
 from __future__ import annotations
-
-import functools
-import threading
 
 import numpy as np
 import pandas as pd
@@ -41,47 +31,10 @@ FILTER_METHODS = (
 )
 ISSUE_COLUMNS = ["index", "given_label", "suggested_label", "label_quality"]
 
-# One fitting computation at a time in this process. scikit-learn's k-nearest neighbours limits
-# BLAS to one thread for the whole process while it predicts (threadpoolctl), so a fit running
-# in another thread (04's explorer computes the other noise kind in the background while later
-# cells run) would have the BLAS setting changed under it. Reentrant: compare_approaches holds it
-# around its own calls of out_of_fold_probs.
-FIT_LOCK = threading.RLock()
-
-
-def one_at_a_time(func):
-    """Run ``func`` holding ``FIT_LOCK``."""
-
-    @functools.wraps(func)
-    def locked(*args, **kwargs):
-        with FIT_LOCK:
-            return func(*args, **kwargs)
-
-    return locked
-
-
-@one_at_a_time
 def out_of_fold_probs(estimator, X, labels, *, cv: int = 5, seed):
-    """Predicted class probabilities for each example from a model trained without it.
+    """Class probabilities of each example from a model fitted on the other ``cv`` stratified folds.
 
-    The data are split into ``cv`` stratified folds; each fold is predicted by a clone of
-    ``estimator`` fitted on the other folds, so no example's own (possibly wrong) label
-    influences its probabilities: what ``cleanlab`` needs.
-
-    Parameters
-    ----------
-    estimator : scikit-learn classifier with ``predict_proba``
-    X : array-like, shape (n_samples, n_features)
-    labels : array-like of int, shape (n_samples,)
-        Class ids 0..K-1, each class present at least ``cv`` times.
-    cv : int, >= 2
-    seed : int
-        Seeds the fold shuffle.
-
-    Returns
-    -------
-    pred_probs : ndarray, shape (n_samples, K)
-        Rows sum to 1.
+    ``labels``: class ids 0..K-1, each at least ``cv`` times. Returns shape (n_samples, K).
     """
     _checks.has_attrs(estimator, name="estimator", attrs=("fit", "predict_proba"),
                       what="a scikit-learn classifier")
@@ -108,22 +61,10 @@ def out_of_fold_probs(estimator, X, labels, *, cv: int = 5, seed):
 
 
 def find_issues(labels, pred_probs, *, method: str = "prune_by_noise_rate"):
-    """Suspected label errors found by cleanlab, ranked worst first.
+    """Suspected label errors found by cleanlab (``method``: one of ``FILTER_METHODS``), worst first.
 
-    Parameters
-    ----------
-    labels : array-like of int, shape (n_samples,)
-        The given (possibly noisy) labels.
-    pred_probs : ndarray, shape (n_samples, n_classes)
-        Out-of-fold predicted probabilities (see ``out_of_fold_probs``).
-    method : str
-        cleanlab's ``filter_by``: one of ``FILTER_METHODS``.
-
-    Returns
-    -------
-    DataFrame with columns ``index`` (position in the data), ``given_label``,
-    ``suggested_label`` (the most probable class) and ``label_quality`` (cleanlab's
-    self-confidence, the probability of the given label: low is suspicious), worst first.
+    Returns a DataFrame: ``index``, ``given_label``, ``suggested_label``, ``label_quality`` (the
+    probability of the given label: low is suspicious).
     """
     from cleanlab.filter import find_label_issues
     from cleanlab.rank import get_label_quality_scores

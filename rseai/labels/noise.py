@@ -28,30 +28,18 @@ NOISE_KINDS = ("uniform", "pairwise")
 
 
 def inject_noise(labels, *, rate, kind: str = "uniform", seed, pairs=None):
-    """Flip exactly ``round(rate * n)`` labels, chosen at random; return them and the flip mask.
+    """Flip exactly ``round(rate * n)`` labels at random; return the noisy labels and the flip mask.
 
     Parameters
     ----------
-    labels : array-like of int, shape (n_samples,)
-        Clean class ids; at least two classes.
-    rate : float in [0, 1)
-        Fraction of *all* labels to flip.
-    kind : {"uniform", "pairwise"}
-        ``uniform``: a flipped label becomes any other class present, equally likely.
-        ``pairwise``: a flipped label becomes its look-alike partner from ``pairs``; only
-        examples whose class is in a pair can be flipped (class-conditional noise, the kind
-        annotators make).
-    seed : int
-        Seed of the private random generator (global state is untouched).
-    pairs : sequence of (int, int), optional
-        Disjoint class pairs for ``pairwise``; default ``DIGIT_LOOKALIKES`` (pairs whose classes
-        are not both present are skipped).
+    labels : array-like of int, shape (n_samples,), at least two classes
+    rate : float in [0, 1), share of *all* labels to flip
+    kind : "uniform" (any other class) or "pairwise" (the look-alike partner in ``pairs``)
+    seed : int; pairs : disjoint (int, int) pairs, default ``DIGIT_LOOKALIKES``
 
     Returns
     -------
-    noisy_labels : ndarray of int, shape (n_samples,)
-    flipped : ndarray of bool, shape (n_samples,)
-        True where ``noisy_labels != labels``.
+    noisy_labels : int, shape (n_samples,); flipped : bool, shape (n_samples,)
     """
     clean = _checks.class_ids(labels)
     rate = _checks.real(rate, name="rate", low=0, high=1, high_open=True)

@@ -1,14 +1,11 @@
-"""Figures for notebook 04 (label cleaning): digit galleries, the approach table, sweeps, detection, drift.
-
-Each function takes results from ``rseai.labels.issues`` / ``rseai.labels.quality`` and returns a Figure.
-Colours: Baseline grey, Model-centric blue, Data-centric green everywhere; in galleries a green
-frame marks a flagged label that really was flipped, a vermillion frame one that was not.
+"""Figures for notebook 04; each ``plot_<what>`` takes results of ``rseai.labels`` and returns a
+Figure. Baseline grey, Model-centric blue, Data-centric green; a green frame marks a flagged
+label that really was flipped, vermillion one that was not.
 
 Example
 -------
 >>> import numpy as np
->>> fig = digit_grid(np.zeros((3, 8, 8)), titles=["a", "b", "c"])
->>> [ax.get_title() for ax in fig.axes[:3]]
+>>> [ax.get_title() for ax in plot_digits(np.zeros((3, 8, 8)), titles=["a", "b", "c"]).axes[:3]]
 ['a', 'b', 'c']
 """
 
@@ -18,18 +15,18 @@ import numpy as np
 
 from rseai.style import PALETTE, new_axes, new_figure
 
-__all__ = ["digit_grid", "issue_gallery", "approach_bars", "detection_bars", "noise_sweep_plot",
-           "psi_heatmap"]
+__all__ = ["plot_digits", "plot_issue_gallery", "plot_approaches", "plot_detection", "plot_noise_sweep",
+           "plot_psi"]
 
 APPROACH_COLOURS = {"Baseline": PALETTE["grey"], "Model-centric": PALETTE["blue"],
                     "Data-centric": PALETTE["green"]}
 
 
-def digit_grid(images, *, titles=None, ncols: int = 8, frames=None, suptitle: str = "", fig=None):
+def plot_digits(images, *, titles=None, ncols: int = 8, frames=None, suptitle: str = "", fig=None):
     """Small grey images in a grid, one title (and optional frame colour) under each.
 
     ``images``: shape (n, h, w); ``titles``/``frames``: n strings / colours (None = no frame).
-    Pass ``fig`` to redraw into an existing figure (widgets page through galleries that way).
+    Pass ``fig`` to redraw into an existing figure.
     """
     images = np.asarray(images)
     n = len(images)
@@ -63,21 +60,8 @@ def digit_grid(images, *, titles=None, ncols: int = 8, frames=None, suptitle: st
     return fig
 
 
-def issue_gallery_page(images, issues, *, flipped=None, start: int = 0, n: int = 12) -> dict:
-    """What one gallery page shows: ``cells`` (images, titles, frame colours) and ``suptitle``."""
-    page = issues.iloc[start:start + n]
-    idx = page["index"].to_numpy()
-    titles = [f"given {g} → {s}\n#{i}, p(given)={q:.3f}" for i, g, s, q in
-              zip(idx, page["given_label"], page["suggested_label"], page["label_quality"])]
-    frames = [None] * len(idx)
-    if flipped is not None:
-        frames = [PALETTE["green"] if flipped[i] else PALETTE["vermillion"] for i in idx]
-    note = "\ngreen frame: really flipped; vermillion: a false alarm" if flipped is not None else ""
-    return {"cells": (np.asarray(images)[idx], titles, frames),
-            "suptitle": f"Flagged labels {start + 1}-{start + len(idx)} of {len(issues)}, worst first{note}"}
-
-
-def issue_gallery(images, issues, *, flipped=None, start: int = 0, n: int = 12, ncols: int = 6, fig=None):
+def plot_issue_gallery(images, issues, *, flipped=None, start: int = 0, n: int = 12, ncols: int = 6,
+                       fig=None):
     """Flagged images with "given → suggested" titles, worst first (rows ``start``..``start+n``).
 
     ``images``: all images, shape (n_samples, h, w); ``issues``: a ``find_issues`` frame;
@@ -89,10 +73,17 @@ def issue_gallery(images, issues, *, flipped=None, start: int = 0, n: int = 12, 
         fig, ax = new_axes(title="No flagged labels on this page", ax=None if fig is None else fig.gca())
         ax.set_axis_off()
         return fig
-    page = issue_gallery_page(images, issues, flipped=flipped, start=start, n=n)
-    shown, titles, frames = page["cells"]
-    return digit_grid(shown, titles=titles, ncols=ncols, frames=frames if flipped is not None else None,
-                      fig=fig, suptitle=page["suptitle"])
+    page = issues.iloc[start:start + n]
+    idx = page["index"].to_numpy()
+    titles = [f"given {g} → {s}\n#{i}, p(given)={q:.3f}" for i, g, s, q in
+              zip(idx, page["given_label"], page["suggested_label"], page["label_quality"])]
+    frames = None
+    if flipped is not None:
+        frames = [PALETTE["green"] if flipped[i] else PALETTE["vermillion"] for i in idx]
+    note = "\ngreen frame: really flipped; vermillion: a false alarm" if flipped is not None else ""
+    suptitle = f"Flagged labels {start + 1}-{start + len(idx)} of {len(issues)}, worst first{note}"
+    return plot_digits(np.asarray(images)[idx], titles=titles, ncols=ncols, frames=frames, fig=fig,
+                       suptitle=suptitle)
 
 
 def _bars(ax, table, title):
@@ -107,7 +98,7 @@ def _bars(ax, table, title):
     ax.set_ylim(min(50, acc.min() - 10), 108)
 
 
-def approach_bars(table, *, reference=None, title="Measured here",
+def plot_approaches(table, *, reference=None, title="Measured here",
                   reference_title="The talk: steel sheets (Ng, 2021)", axes=None):
     """Accuracy of Baseline / Model-centric / Data-centric, beside the talk's figures if given.
 
@@ -135,7 +126,7 @@ def approach_bars(table, *, reference=None, title="Measured here",
     return fig
 
 
-def detection_bars(scores, *, title="Finding the flipped labels"):
+def plot_detection(scores, *, title="Finding the flipped labels"):
     """Precision and recall per detector: ``scores`` is a dict name -> ``score_detection`` dict."""
     fig, ax = new_axes(title=title, ylabel="fraction", figsize=(1.6 * len(scores) + 3, 3.8))
     x = np.arange(len(scores))
@@ -151,7 +142,7 @@ def detection_bars(scores, *, title="Finding the flipped labels"):
     return fig
 
 
-def noise_sweep_plot(sweep):
+def plot_noise_sweep(sweep):
     """Accuracy by noise rate for each approach (one panel per noise kind) and detection scores."""
     kinds = list(dict.fromkeys(sweep["kind"]))
     fig, axes = new_figure(ncols=len(kinds) + 1, figsize=(4.3 * (len(kinds) + 1), 3.9), squeeze=False)
@@ -183,7 +174,7 @@ def noise_sweep_plot(sweep):
     return fig
 
 
-def psi_heatmap(psi, *, shape=(8, 8), threshold: float = 0.25, title="Drift per pixel (PSI)"):
+def plot_psi(psi, *, shape=(8, 8), threshold: float = 0.25, title="Drift per pixel (PSI)"):
     """PSI of each pixel column drawn as an image (``psi``: Series from ``data_quality_report``)."""
     fig, ax = new_axes(title=title, figsize=(4.6, 4.0))
     values = np.asarray(psi, dtype=float).reshape(shape)

@@ -1,21 +1,8 @@
-"""A data audit as a table: the talk's data-quality dimensions turned into checks with findings.
+"""A data audit as a table: the talk's data-quality dimensions a program can check.
 
-The talk lists accuracy, completeness, relevancy, validity, timeliness and consistency, and asks
-"Is the training data a true reflection of the population? Will this data drift?". The checks
-a program can make are here:
-
-- **Completeness**: missing cells (and missing labels);
-- **Validity**: values outside stated ranges, infinite values, labels outside an allowed set;
-- **Consistency**: exact duplicate rows, and *conflicting duplicates* (same features,
-  different labels: at least one of them is wrong);
-- **Balance**: smallest class count over largest ("a true reflection of the population?");
-- **Drift**: population stability index (PSI) of each numeric column against a reference
-  sample ("will this data drift?"); the usual reading is < 0.1 stable, 0.1-0.25 a moderate
-  shift, > 0.25 a significant shift (Yurdakul, 2018, "Statistical properties of population
-  stability index", Western Michigan University dissertation 3208).
-
-Label *accuracy* is checked by ``rseai.labels.find_issues``; relevancy and timeliness need a
-person who knows what the data are for, so they are left out.
+Completeness (missing cells), validity (ranges, labels), consistency (duplicates, conflicting
+duplicates), balance, and drift (PSI against a reference: < 0.1 stable, > 0.25 significant;
+Yurdakul, 2018). Label accuracy is ``find_issues``; relevancy and timeliness need a person.
 
 Example
 -------
@@ -40,15 +27,9 @@ _EPS = 1e-4  # floor on bin proportions so an empty bin does not give log(0)
 
 
 def population_stability_index(reference, current, *, bins: int = 10) -> float:
-    """PSI = sum over bins of (c - r) * ln(c / r), with bins at the reference's quantiles.
+    """PSI = sum over bins of (c - r) * ln(c / r), with ``bins`` quantile bins of ``reference``.
 
-    Parameters
-    ----------
-    reference, current : array-like of numbers, shape (n,) and (m,)
-        Two samples of one variable (missing values are ignored).
-    bins : int, >= 2
-        Number of quantile bins of ``reference`` (fewer when values repeat); bins are
-        right-closed, with open outer bins, and empty-bin proportions are floored at 1e-4.
+    Missing values are ignored; outer bins are open; empty-bin shares are floored at 1e-4.
     """
     bins = _checks.integer(bins, name="bins", low=2, high=1000)
     samples = []
@@ -90,28 +71,16 @@ def data_quality_report(df, *, label: str, reference=None, valid_ranges=None, al
 
     Parameters
     ----------
-    df : DataFrame, shape (n_samples, n_columns)
-        Features and a label column.
-    label : str
-        Name of the label column.
-    reference : DataFrame, optional
-        An earlier sample (e.g. the training data) to measure drift of ``df``'s numeric columns.
-    valid_ranges : dict column -> (low, high), optional
-        Inclusive allowed ranges; a key ``"*"`` applies to every numeric feature column.
+    df : DataFrame, features and the ``label`` column
+    reference : DataFrame, optional: an earlier sample to measure drift against
+    valid_ranges : dict column -> (low, high), optional; key ``"*"``: every numeric feature
     allowed_labels : collection, optional
-        The label values that are allowed.
-    min_class_ratio : float in (0, 1]
-        Smallest/largest class count below this is flagged as imbalanced.
-    psi_threshold : float > 0
-        A column with PSI above this counts as drifted.
-    bins : int
-        Quantile bins for the PSI.
+    min_class_ratio : float in (0, 1]; psi_threshold : float > 0; bins : int
 
     Returns
     -------
-    DataFrame with one row per check and columns ``dimension``, ``check``, ``ok`` (bool, or
-    None when the check could not run), ``value`` (the measured number) and ``finding`` (text).
-    ``attrs["psi"]`` holds the PSI of each column (a Series) when ``reference`` is given.
+    DataFrame, one row per check: ``dimension``, ``check``, ``ok`` (None: could not run), ``value``,
+    ``finding``; ``attrs["psi"]``: PSI per column when ``reference`` is given.
     """
     _checks.instance(df, pd.DataFrame, name="df", what="a pandas DataFrame")
     _checks.text(label, name="label")

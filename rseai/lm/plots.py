@@ -1,14 +1,10 @@
-"""Figures for notebook 01: next-token bars, temperature effects, generation steps.
-
-Each function takes results from ``rseai.lm.model`` (a ``NextTokenDistribution`` or a
-``Generation``) or plain arrays, and returns a matplotlib Figure; nothing is computed here
-beyond choosing what to draw.
+"""Figures for notebook 01; each ``plot_<what>`` takes a ``NextTokenDistribution``, a ``Generation``
+or plain arrays and returns a Figure.
 
 Example
 -------
 >>> import numpy as np
->>> fig = entropy_curve(np.array([0.5, 1.0, 2.0]), np.array([1.0, 2.0, 3.5]))
->>> fig.axes[0].get_xlabel()
+>>> plot_entropy(np.array([0.5, 1.0, 2.0]), np.array([1.0, 2.0, 3.5])).axes[0].get_xlabel()
 'temperature'
 """
 
@@ -18,8 +14,7 @@ import numpy as np
 
 from rseai.style import PALETTE, new_axes, new_figure
 
-__all__ = ["probability_bars", "update_probability_bars", "probability_panels", "entropy_curve",
-           "generation_steps"]
+__all__ = ["plot_probabilities", "plot_probability_panels", "plot_entropy", "plot_generation_steps"]
 
 
 def _options(dist) -> str:
@@ -31,7 +26,7 @@ def _options(dist) -> str:
     return ", ".join(parts)
 
 
-def probability_bars(dist, *, k: int = 10, highlight=(), ax=None, title: str | None = None):
+def plot_probabilities(dist, *, k: int = 10, highlight=(), ax=None, title: str | None = None):
     """Horizontal bars of the ``k`` most likely next tokens (most likely on top).
 
     ``highlight`` names tokens (as shown, e.g. "␣birthday") to colour orange.
@@ -72,42 +67,18 @@ def _info(dist) -> str:
     return f"{_options(dist)}\nentropy {dist.entropy_bits:.2f} bits\n{dist.n_candidates:,} tokens possible"
 
 
-def update_probability_bars(ax, dist, *, k: int = 10, relabel: bool = False) -> list:
-    """New lengths, labels, x range and options of a ``probability_bars`` Axes.
-
-    Returns the artists changed (bars, texts, x axis) for a widget to repaint alone. The token
-    names and the title stay as drawn unless ``relabel`` (new tokens, e.g. a longer prompt: then
-    repaint the whole figure, cheaper than drawing it again). Raises ValueError if the Axes shows
-    another number of tokens than the top ``k`` (then draw it again).
-    """
-    top = dist.top(k)
-    bars, texts = ax.patches, ax.texts
-    if len(bars) != len(top) or len(texts) != len(top) + 1:
-        raise ValueError(f"the Axes shows {len(bars)} tokens, the distribution {len(top)}: redraw it")
-    if relabel:
-        ax.set_yticklabels(_token_labels(top), fontfamily="monospace")
-        ax.set_title(_title(dist))
-    for bar, text, p in zip(bars, texts, top["prob"]):
-        bar.set_width(p)
-        text.set_x(p)
-        text.set_text(_prob_label(p))
-    texts[-1].set_text(_info(dist))
-    ax.set_xlim(0, _xmax(top))
-    return [*bars, *texts, ax.xaxis]
-
-
-def probability_panels(dists, *, k: int = 8, titles=None):
+def plot_probability_panels(dists, *, k: int = 8, titles=None):
     """One bar chart per distribution, side by side (e.g. three temperatures)."""
     dists = list(dists)
     fig, axes = new_figure(ncols=len(dists), figsize=(4.2 * len(dists), 3.6), sharex=False)
     axes = np.atleast_1d(axes)
     for i, (dist, ax) in enumerate(zip(dists, axes)):
-        probability_bars(dist, k=k, ax=ax, title=titles[i] if titles else _options(dist))
+        plot_probabilities(dist, k=k, ax=ax, title=titles[i] if titles else _options(dist))
     fig.tight_layout()
     return fig
 
 
-def entropy_curve(temperatures, entropies_bits, *, label: str = "", ax=None):
+def plot_entropy(temperatures, entropies_bits, *, label: str = "", ax=None):
     """Entropy of the next-token distribution (bits) as the temperature changes."""
     fig, ax = new_axes(title="Higher temperature, flatter distribution", xlabel="temperature",
                        ylabel="entropy (bits)", ax=ax)
@@ -120,7 +91,7 @@ def entropy_curve(temperatures, entropies_bits, *, label: str = "", ax=None):
     return fig
 
 
-def generation_steps(generation, *, ax=None):
+def plot_generation_steps(generation, *, ax=None):
     """Probability of each chosen token, step by step, with the token under its bar."""
     steps = generation.steps
     fig, ax = new_axes(title="Each step is a fresh draw from a new distribution",

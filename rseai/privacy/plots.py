@@ -1,16 +1,11 @@
-"""Figures for notebook 07: the attack against overfitting, the price of ε, what drives the model.
-
-Every function takes results (tables from ``rseai.privacy`` and ``rseai.explain``) and returns a
-Figure (``attribution_html``: HTML of coloured tokens); pass ``ax=`` (or ``axes=``) to draw into
-existing Axes, as the widgets do. Members (the people trained on) are drawn in vermillion,
-non-members in blue, everywhere.
+"""Figures for notebook 07; each ``plot_<what>`` takes tables of ``rseai.privacy`` / ``rseai.explain``
+and returns a Figure (``attribution_html``: coloured tokens). Members vermillion, non-members blue.
 
 Example
 -------
 >>> import pandas as pd
 >>> table = pd.DataFrame({"gap": [0.0, 0.3], "attack_auroc": [0.5, 0.65]}, index=[1, 20])
->>> fig = complexity_plot(table, depth=20)
->>> fig.axes[0].get_title()
+>>> plot_complexity(table, depth=20).axes[0].get_title()
 'Deeper trees: a bigger gap, an easier attack'
 """
 
@@ -22,13 +17,13 @@ import numpy as np
 
 from rseai.style import PALETTE, coloured_tokens_html, new_axes, new_figure
 
-__all__ = ["complexity_plot", "loss_histograms", "epsilon_plot", "importance_bars", "proxy_bars",
-           "shap_person_plot", "attribution_html"]
+__all__ = ["plot_complexity", "plot_loss_histograms", "plot_epsilon", "plot_importance", "plot_proxies",
+           "plot_shap_person", "attribution_html"]
 
 MEMBER, NONMEMBER = PALETTE["vermillion"], PALETTE["blue"]
 
 
-def complexity_plot(table, *, depth=None, ax=None, title="Deeper trees: a bigger gap, an easier attack"):
+def plot_complexity(table, *, depth=None, ax=None, title="Deeper trees: a bigger gap, an easier attack"):
     """Train-test accuracy gap and attack AUROC against tree depth; ``depth`` marked."""
     fig, ax = new_axes(title=title, xlabel="tree depth (max_depth)", ylabel="", ax=ax)
     depths = np.asarray(table.index, dtype=float)
@@ -43,7 +38,7 @@ def complexity_plot(table, *, depth=None, ax=None, title="Deeper trees: a bigger
     return fig
 
 
-def loss_histograms(member_losses, nonmember_losses, *, threshold=None, ax=None,
+def plot_loss_histograms(member_losses, nonmember_losses, *, threshold=None, ax=None,
                     title="Loss of members and non-members"):
     """Histograms of the per-person loss (log scale), with the attack's threshold."""
     fig, ax = new_axes(title=title, xlabel="loss, −log p(true outcome) (log scale)", ylabel="people", ax=ax)
@@ -60,7 +55,7 @@ def loss_histograms(member_losses, nonmember_losses, *, threshold=None, ax=None,
     return fig
 
 
-def epsilon_plot(summary, *, epsilon=None, baseline=None, axes=None):
+def plot_epsilon(summary, *, epsilon=None, baseline=None, axes=None):
     """Test accuracy and attack AUROC against ε (mean ± sd over seeds); no DP drawn as a line.
 
     ``summary`` : ``rseai.privacy.epsilon_summary``'s table; ``baseline`` : the accuracy of saying
@@ -94,7 +89,7 @@ def epsilon_plot(summary, *, epsilon=None, baseline=None, axes=None):
     return fig
 
 
-def importance_bars(permutation, shap_mean, *, ax=None, title="What drives the credit model"):
+def plot_importance(permutation, shap_mean, *, ax=None, title="What drives the credit model"):
     """Permutation importance and mean |SHAP| side by side, one row per input."""
     fig, ax = new_axes(title=title, xlabel="importance (each scaled to its largest = 1)", ylabel="", ax=ax)
     order = list(permutation.sort_values().index)
@@ -109,7 +104,7 @@ def importance_bars(permutation, shap_mean, *, ax=None, title="What drives the c
     return fig
 
 
-def proxy_bars(proxies, *, ax=None, title="How well the inputs reveal age (under 25)"):
+def plot_proxies(proxies, *, ax=None, title="How well the inputs reveal age (under 25)"):
     """Proxy AUROC of each input alone and of all together, with the coin line."""
     fig, ax = new_axes(title=title, xlabel="AUROC for 'under 25' (0.5 = reveals nothing)", ylabel="", ax=ax)
     order = proxies.iloc[::-1]
@@ -121,7 +116,7 @@ def proxy_bars(proxies, *, ax=None, title="How well the inputs reveal age (under
     return fig
 
 
-def shap_person_plot(values, base, *, ax=None, title="Why this applicant got this score"):
+def plot_shap_person(values, base, *, ax=None, title="Why this applicant got this score"):
     """One person's SHAP values as bars from the average log-odds (red = towards 'bad risk')."""
     fig, ax = new_axes(title=title, xlabel="push on the log-odds of 'bad risk'", ylabel="", ax=ax)
     order = values.reindex(values.abs().sort_values().index)

@@ -1,15 +1,10 @@
-"""Figures for notebook 03 (risk): confusion matrices, threshold trade-offs, costs, groups, register.
-
-Every function takes results from ``rseai.risk.costs`` / ``rseai.risk.register`` and returns a Figure;
-pass ``ax=`` to draw into an existing Axes (the widget redraws that way). Correct decisions are
-drawn in green, Type I errors (false positives) in orange, Type II errors (false negatives) in
-vermillion, everywhere.
+"""Figures for notebook 03 (risk); each ``plot_<what>`` takes results of ``rseai.risk`` and returns
+a Figure (``ax=``: draw into that Axes). Type I errors orange, Type II vermillion, right green.
 
 Example
 -------
 >>> from rseai import risk
->>> fig = confusion_plot(risk.confusion([1, 0, 1, 0], [1, 1, 0, 0]))
->>> fig.axes[0].get_title()
+>>> plot_confusion(risk.confusion([1, 0, 1, 0], [1, 1, 0, 0])).axes[0].get_title()
 'Confusion matrix'
 """
 
@@ -19,9 +14,8 @@ import numpy as np
 
 from rseai.style import PALETTE, new_axes, new_figure
 
-__all__ = ["confusion_plot", "update_confusion", "tradeoff_plot", "cost_curve_plot", "update_cost_curve",
-           "group_rates_plot",
-           "update_group_rates", "group_confusion_plots", "risk_heatmap"]
+__all__ = ["plot_confusion", "plot_tradeoff", "plot_cost_curve", "plot_group_rates", "plot_group_confusions",
+           "plot_risk_heatmap"]
 
 _CELL = {  # (row, col) on the slide's layout -> name, colour
     (0, 0): ("True Positive", PALETTE["green"]),
@@ -33,27 +27,23 @@ _REGION_COLOURS = {"acceptable": PALETTE["green"], "ALARP": PALETTE["yellow"],
                    "intolerable": PALETTE["vermillion"]}
 
 
-def _cell_texts(conf) -> list[str]:
+def cell_texts(conf) -> list[str]:
     counts = conf.matrix
     return [f"{name}\n{counts[r, c]:,}" for (r, c), (name, _colour) in _CELL.items()]
 
 
-def _rates_text(conf) -> str:
+def rates_text(conf) -> str:
     rates = [f"{k.upper()} {v:.1%}" if np.isfinite(v) else f"{k.upper()} undefined"
              for k, v in (("fnr", conf.fnr), ("fpr", conf.fpr), ("accuracy", conf.accuracy))]
     return "   ".join(rates).replace("ACCURACY", "accuracy")
 
 
-def confusion_plot(conf, *, labels=("positive", "negative"), title="Confusion matrix", ax=None):
-    """The 2 x 2 matrix as on the slide (rows actual, columns predicted) with counts and names.
-
-    The counts, the title and the rates line are ``ax.texts`` / ``ax.title``: ``update_confusion``
-    rewrites them in place for a new matrix (a widget then repaints only those).
-    """
+def plot_confusion(conf, *, labels=("positive", "negative"), title="Confusion matrix", ax=None):
+    """The 2 x 2 matrix as on the slide (rows actual, columns predicted) with counts and names."""
     from matplotlib.patches import Rectangle
 
     fig, ax = new_axes(title=title, ax=ax, figsize=(4.6, 3.8))
-    for ((r, c), (_name, colour)), text in zip(_CELL.items(), _cell_texts(conf), strict=True):
+    for ((r, c), (_name, colour)), text in zip(_CELL.items(), cell_texts(conf), strict=True):
         ax.add_patch(Rectangle(
             (c, r), 1, 1, facecolor=colour, alpha=0.35, edgecolor="white", linewidth=3))
         ax.text(c + 0.5, r + 0.5, text, ha="center", va="center",
@@ -65,26 +55,17 @@ def confusion_plot(conf, *, labels=("positive", "negative"), title="Confusion ma
     ax.tick_params(length=0)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    # The rates line sits where an x label would, as a text so that it can be redrawn alone.
-    ax.text(0.5, -0.13, _rates_text(conf), transform=ax.transAxes, ha="center", va="top")
+    ax.text(0.5, -0.13, rates_text(conf), transform=ax.transAxes, ha="center", va="top")
     return fig
 
 
-def update_confusion(ax, conf, *, title: str) -> list:
-    """Rewrite the counts, rates and title of a ``confusion_plot`` Axes; returns those artists."""
-    cells = ax.texts[:4]
-    for artist, text in zip(cells, _cell_texts(conf), strict=True):
-        artist.set_text(text)
-    ax.texts[4].set_text(_rates_text(conf))
-    ax.title.set_text(title)
-    return [*ax.texts[:5], ax.title]
 
 
 def _finite(sweep):
     return sweep[np.isfinite(sweep["threshold"])]
 
 
-def tradeoff_plot(sweep, *, threshold=None, title="Moving the threshold trades one error for the other",
+def plot_tradeoff(sweep, *, threshold=None, title="Moving the threshold trades one error for the other",
                   ax=None):
     """False-negative and false-positive rates against the threshold (a ``threshold_sweep`` table)."""
     fig, ax = new_axes(title=title, xlabel="threshold (flag when score ≥ threshold)",
@@ -103,16 +84,16 @@ def tradeoff_plot(sweep, *, threshold=None, title="Moving the threshold trades o
     return fig
 
 
-def cost_curve_plot(sweep, *, threshold=None, optimum=None, cost_unit="cost units",
+def plot_cost_curve(sweep, *, threshold=None, optimum=None, cost_unit="cost units",
                     title="Expected cost per case", ax=None):
     """Cost per case against the threshold; ``optimum`` (a row of the sweep) is marked."""
     fig, ax = new_axes(title=title, xlabel="threshold (flag when score ≥ threshold)",
                        ylabel=f"expected cost ({cost_unit} per case)", ax=ax)
     s = _finite(sweep)
-    ax.step(s["threshold"], s["expected_cost"], where="pre", color=PALETTE["blue"], gid="cost curve")
+    ax.step(s["threshold"], s["expected_cost"], where="pre", color=PALETTE["blue"], gid="cost")
     if optimum is not None:
         ax.plot([optimum["threshold"]], [optimum["expected_cost"]], "o", color=PALETTE["green"],
-                markersize=9, label=_optimum_label(optimum), gid="optimum")
+                markersize=9, label=optimum_label(optimum), gid="optimum")
     if threshold is not None:
         ax.axvline(threshold, color=PALETTE["black"], linestyle="--", linewidth=1,
                    label=f"threshold {threshold:.2f}")
@@ -121,33 +102,13 @@ def cost_curve_plot(sweep, *, threshold=None, optimum=None, cost_unit="cost unit
     return fig
 
 
-def _optimum_label(optimum) -> str:
+def optimum_label(optimum) -> str:
     return f"lowest cost {optimum['expected_cost']:.3g} at {optimum['threshold']:.2f}"
 
 
-def update_cost_curve(ax, sweep, *, optimum) -> None:
-    """Give a ``cost_curve_plot`` Axes (drawn with an optimum) a new curve, optimum and y range.
-
-    For new costs over the same thresholds: the artists are updated in place, so a widget repaints
-    that one figure without clearing and rebuilding it. The y axis is scaled as a fresh plot would.
-    """
-    by_gid = {line.get_gid(): line for line in ax.lines}
-    if "cost curve" not in by_gid or "optimum" not in by_gid:
-        raise ValueError("ax holds no cost curve with an optimum: draw it with cost_curve_plot(optimum=...)")
-    s = _finite(sweep)
-    by_gid["cost curve"].set_data(s["threshold"].to_numpy(), s["expected_cost"].to_numpy())
-    by_gid["optimum"].set_data([optimum["threshold"]], [optimum["expected_cost"]])
-    by_gid["optimum"].set_label(_optimum_label(optimum))
-    for text in ax.get_legend().get_texts():
-        if text.get_text().startswith("lowest cost"):
-            text.set_text(_optimum_label(optimum))
-    ax.set_autoscaley_on(True)
-    ax.relim()
-    ax.autoscale_view(scalex=False)
-    ax.set_ylim(bottom=0)
 
 
-def group_rates_plot(by_group, *, rates=("tpr", "fpr", "selection_rate"), title="Rates by group",
+def plot_group_rates(by_group, *, rates=("tpr", "fpr", "selection_rate"), title="Rates by group",
                      ax=None):
     """Grouped bars: one cluster per group (rows of ``GroupReport.by_group``), one bar per rate."""
     fig, ax = new_axes(title=title, ylabel="rate (share)", ax=ax)
@@ -165,46 +126,31 @@ def group_rates_plot(by_group, *, rates=("tpr", "fpr", "selection_rate"), title=
                       label=names.get(rate, rate), color=colours.get(rate, PALETTE["grey"]))
         for bar, v in zip(bars, values, strict=True):
             ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 0.01,
-                    _rate_label(v), ha="center", va="bottom", fontsize=8)
+                    rate_label(v), ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x, groups)
     ax.set_ylim(0, 1.12)
     ax.legend(frameon=False, ncol=len(rates), loc="upper center", fontsize=8)
     return fig
 
 
-def _rate_label(v: float) -> str:
+def rate_label(v: float) -> str:
     return "n/a" if np.isnan(v) else f"{v:.2f}"
 
 
-def update_group_rates(ax, by_group, *, rates) -> list:
-    """New heights and labels for the bars of a ``group_rates_plot`` Axes (same groups and rates).
-
-    Returns the artists changed (bars and their labels), for a widget to repaint alone.
-    """
-    values = np.concatenate([by_group[rate].to_numpy(dtype=float) for rate in rates])
-    bars, labels = ax.patches[:len(values)], ax.texts[:len(values)]
-    if len(bars) != len(values) or len(labels) != len(values):
-        raise ValueError(f"the Axes holds {len(bars)} bars but by_group has {len(values)} values: "
-                         "draw it again with group_rates_plot")
-    for bar, label, v in zip(bars, labels, values, strict=True):
-        bar.set_height(np.nan_to_num(v))
-        label.set_y(np.nan_to_num(v) + 0.01)
-        label.set_text(_rate_label(v))
-    return [*bars, *labels]
 
 
-def group_confusion_plots(confusions: dict, *, labels=("positive", "negative"),
+def plot_group_confusions(confusions: dict, *, labels=("positive", "negative"),
                           title="Confusion matrix by group"):
     """One confusion matrix per group, side by side (``confusions``: group -> Confusion)."""
     fig, axes = new_figure(ncols=len(confusions), figsize=(4.6 * len(confusions), 3.9), squeeze=False)
     for ax, (group, conf) in zip(axes[0], confusions.items(), strict=True):
-        confusion_plot(conf, labels=labels, title=f"{group} (n = {conf.n})", ax=ax)
+        plot_confusion(conf, labels=labels, title=f"{group} (n = {conf.n})", ax=ax)
     fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
     return fig
 
 
-def risk_heatmap(register, *, acceptable_max=4, intolerable_min=15,
+def plot_risk_heatmap(register, *, acceptable_max=4, intolerable_min=15,
                  title="Risk register: likelihood × impact", ax=None):
     """5 x 5 likelihood-impact grid coloured by region (ALARP band in yellow), hazards numbered."""
     from matplotlib.patches import Patch, Rectangle

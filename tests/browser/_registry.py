@@ -30,7 +30,7 @@ PROBES = [
              state=f"abs(W.temperature.value - 1.25) < 1e-9 and {_BARS_MATCH}"),
     ]),
     # "Ask" samples the model ten times before it shows anything: seconds, not a fraction of one.
-    Probe("02", "AskWidget(", [
+    Probe("02", "AskExplorer(", [
         Step("text", "question", "What is the capital of Japan?", measure=False),
         Step("button", "Ask", limit_s=120, expect=r"Tokyo",
              state="W.state['answer'] == __import__('rseai.hallucination.asking', fromlist=['ask'])"
@@ -45,7 +45,7 @@ PROBES = [
     Probe("03", "RiskExplorer(", [
         Step("slider", "threshold", "ArrowRight", repeat=5, expect=r"At threshold 0\.505:",
              state="W.threshold.value > 0.5 and W.state['threshold'] == W.threshold.value "
-                   "and f'at {W.threshold.value:.3f}' in titles(W.panels[0].figure)"),
+                   "and f'at {W.threshold.value:.3f}' in titles(W.figure)"),
         Step("number", "cost FN (II)", "9", expect=r"per case at FP 1, FN 9 ",
              state="W.cost_fn.value == 9 and abs(W.state['expected_cost'] - __import__('rseai.risk', "
                    "fromlist=['expected_cost']).expected_cost(W.y_true, W.scores, "
@@ -56,14 +56,14 @@ PROBES = [
     Probe("04", "LabelNoiseExplorer(", [
         Step("button", "next ▶", repeat=3, expect=r"37–48 of \d+", state="W.gallery.start == 36"),
         Step("dropdown", "noise kind", "pairwise", limit_s=120, expect=r"With 20% pairwise noise, ",
-             state="'pairwise' in titles(W.chart.figure)"),
+             state="'pairwise' in titles(W.figure)"),
     ], doc_state="before"),
-    Probe("05", "calculator(", [
-        Step("number", "Hours", "48", expect=r"× 48 h", state="'48 h' in titles(W.chart.figure)"),
+    Probe("05", "CarbonExplorer(", [
+        Step("number", "Hours", "48", expect=r"× 48 h", state="'48 h' in titles(W.figure)"),
         Step("dropdown", "Region", "Norway", expect=r"in Norway"),
         Step("number", "How many", "2", expect=r"× 2 × 48 h",
-             state="titles(W.chart.figure).startswith('2 ×')"),
-    ], widget_class="CarbonCalculator"),
+             state="titles(W.figure).startswith('2 ×')"),
+    ], widget_class="CarbonExplorer"),
     # 06: the catch slider's ends, another score, then a pasted text scored (one forward pass); the
     # summary names the score drawn, the catch rate and the length the references are cut to.
     Probe("06", "DetectorExplorer(", [
@@ -74,16 +74,16 @@ PROBES = [
              state="W.catch.value == 0.5 and W.state['catch'] == 0.5"),
         Step("dropdown", "score", "minus mean log-rank (GLTR)",
              expect=r"Drawn: minus mean log-rank \(GLTR\)\.",
-             state="titles(W.view.figure).startswith('minus mean log-rank (GLTR), ')"),
+             state="titles(W.figure).startswith('minus mean log-rank (GLTR), ')"),
         Step("text", "placeholder=Paste a passage of English prose here", _PASTED, measure=False),
         Step("button", "score it", expect=r"cut to 34 tokens\):.* → (flagged|not flagged);",
-             state="W.state['withheld'] == '' and 'cut to 34 tokens' in titles(W.view.figure) "
+             state="W.state['withheld'] == '' and 'cut to 34 tokens' in titles(W.figure) "
                    "and W.state['n_tokens'] == len(W.lm.tokenize(W.text.value)) == 34"),
     ]),
     # 07: a move is a lookup in the precomputed sweep; the right panel's title names the depth drawn.
     Probe("07", "ComplexityExplorer(", [
         Step("slider", "max_depth", "ArrowRight", repeat=2, expect=r"depth 12:",
-             state="W.state['depth'] == W.depth.value == 12 and 'Loss at depth 12' in titles(W.view.figure)"),
+             state="W.state['depth'] == W.depth.value == 12 and 'Loss at depth 12' in titles(W.figure)"),
     ], also=(Probe("07", "PrivacyBudgetExplorer(", [
         Step("slider", "ε", "ArrowLeft", repeat=2, expect=r"ε = 1:",
              state="W.state['epsilon'] == W.epsilon.value == 1.0"),

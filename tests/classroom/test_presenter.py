@@ -49,8 +49,8 @@ def test_slide_types_follow_the_rule_cell_by_cell():
     assert presenter.slide_types(CELLS) == EXPECTED
 
 
-@pytest.mark.parametrize("source", ["RiskExplorer(y, s)", "calculator(hours=3)", "IssueGallery(images, x)",
-                                    "AskWidget(lm)", "widgets.IntSlider(value=3)", "w.FloatSlider()",
+@pytest.mark.parametrize("source", ["RiskExplorer(y, s)", "calculator(hours=3)", "IssueExplorer(images, x)",
+                                    "AskExplorer(lm)", "widgets.IntSlider(value=3)", "w.FloatSlider()",
                                     "interact(f, x=1)"])
 def test_widget_cells_are_recognised(source):
     assert presenter.is_widget(_code(source))

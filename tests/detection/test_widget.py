@@ -45,11 +45,11 @@ def test_controls_change_the_state(smollm, reference):
 def test_odd_text_gets_a_reason_and_no_score(smollm, reference, text, reason):
     ex = DetectorExplorer(smollm, *reference, text=TEXT)
     ex.text.value = text
-    ex.update()
+    ex.button.click()
     assert ex.state["withheld"].startswith(reason) and ex.state["scores"] is None
     assert "withheld" in ex.message.widget.value
     ex.text.value = TEXT
-    ex.update()
+    ex.button.click()
     assert ex.state["withheld"] == "" and ex.message.widget.value == ""
 
 
@@ -77,7 +77,7 @@ def test_score_it_says_it_is_scoring_before_the_forward_pass(smollm, reference, 
         return token_stats(*args, **kwargs)
 
     monkeypatch.setattr(widget, "token_stats", watched)
-    ex.update()
+    ex.button.click()
     assert len(seen) == 1 and "Scoring the text" in seen[0]
     assert "would falsely accuse" in ex.summary.value  # and the result replaces it
 
@@ -91,5 +91,5 @@ def test_a_failed_scoring_leaves_no_scoring_line_behind(smollm, reference, monke
         raise RuntimeError("the model is not loaded")
 
     monkeypatch.setattr(widget, "token_stats", fails)
-    ex.update()
+    ex.button.click()
     assert "the model is not loaded" in ex.message.widget.value and "Scoring" not in ex.summary.value

@@ -5,7 +5,7 @@ import pytest
 
 from rseai.hallucination import probe
 from rseai.hallucination.probe import EvaluationResult, _by_category, summarize
-from rseai.hallucination.widget import AskWidget, ProbeExplorer, answer_html
+from rseai.hallucination.widget import AskExplorer, ProbeExplorer, answer_html
 
 
 @pytest.fixture(autouse=True)
@@ -26,40 +26,40 @@ def _result():
 
 def test_probe_explorer_filters():
     ex = ProbeExplorer(_result())
-    assert ex.state == {"n": 4, "accuracy": 0.5}
-    points = sum(len(c.get_offsets()) for c in ex.chart.figure.axes[0].collections)
+    assert (ex.state["n"], ex.state["accuracy"]) == (4, 0.5)
+    points = sum(len(c.get_offsets()) for c in ex.figure.axes[0].collections)
     assert points == 4
     ex.category.value = "science"
     assert ex.state["n"] == 2 and "q3" not in ex.rows.value
-    assert sum(len(c.get_offsets()) for c in ex.chart.figure.axes[0].collections) == 2
+    assert sum(len(c.get_offsets()) for c in ex.figure.axes[0].collections) == 2
     ex.outcome.value = "right"
-    assert ex.state == {"n": 1, "accuracy": 1.0}
+    assert (ex.state["n"], ex.state["accuracy"]) == (1, 1.0)
     ex.kind.value = "false_premise"                    # nothing left: a message, no crash
-    assert ex.state["n"] == 0 and "no questions match" in ex.message.widget.value
+    assert ex.state == {} and "no questions match" in ex.message.widget.value   # nothing stale
     ex.kind.value = "all"
     assert ex.message.widget.value == "" and ex.state["n"] == 1
 
 
 def test_ask_widget_runs_and_survives_bad_questions(smollm):
-    box = AskWidget(smollm, question="What is the chemical symbol for gold?", n=3)
+    box = AskExplorer(smollm, question="What is the chemical symbol for gold?", n=3)
     box.run()
     assert box.state["answer"] == "The chemical symbol for gold is Au."
     assert len(box.state["samples"]) == 3
     assert "agreement" in box.meter.value and "Au" in box.answer.value
-    before, figure = dict(box.state), box.chart.figure
+    before, figure = dict(box.state), box.figure
     assert sum(p.get_width() for p in figure.axes[0].patches) == 3   # the 3 samples, grouped
     box.question.value = "   "
     box.run()
     assert "must contain some text" in box.message.widget.value
     assert box.state == {} and box.answer.value == "" and box.meter.value == ""  # nothing stale
-    assert not box.chart.ax.patches
+    assert not box.ax.patches
     box.question.value = "What is the capital of Japan?"
     box.n.value = 2
     box.button.click()
     assert box.state["answer"] != before["answer"] and len(box.state["samples"]) == 2
     assert box.message.widget.value == ""
-    assert box.chart.figure is figure and box.chart.drawn_key == "What is the capital of Japan?"
-    assert sum(p.get_width() for p in box.chart.ax.patches) == 2
+    assert box.figure is figure and box.state["answer"] != before["answer"]
+    assert sum(p.get_width() for p in box.ax.patches) == 2
 
 
 @pytest.mark.parametrize("bad", [dict(n=100), dict(n=1), dict(temperature=3.0),
@@ -67,7 +67,7 @@ def test_ask_widget_runs_and_survives_bad_questions(smollm):
 def test_ask_widget_refuses_values_its_controls_would_clamp(smollm, bad):
     name = next(iter(bad))
     with pytest.raises((ValueError, TypeError), match=name):
-        AskWidget(smollm, **bad)
+        AskExplorer(smollm, **bad)
 
 
 def test_answer_html_colours_tokens():
@@ -83,7 +83,7 @@ def _values(widget):
 
 
 def test_ask_widget_streams_the_answer_then_the_samples(smollm):
-    box = AskWidget(smollm, question="What is the capital of Japan?", n=4)
+    box = AskExplorer(smollm, question="What is the capital of Japan?", n=4)
     answers, meters = _values(box.answer), _values(box.meter)
     box.run()
     assert box.state["cached"] is False
@@ -100,10 +100,10 @@ def test_ask_widget_streams_the_answer_then_the_samples(smollm):
 
 
 def test_ask_widget_shows_cached_answers_at_once(smollm):
-    box = AskWidget(smollm, question="What is the chemical symbol for gold?", n=3)
+    box = AskExplorer(smollm, question="What is the chemical symbol for gold?", n=3)
     box.run()
     first = dict(box.state)
-    again = AskWidget(smollm, question="What is the chemical symbol for gold?", n=3)
+    again = AskExplorer(smollm, question="What is the chemical symbol for gold?", n=3)
     answers = _values(again.answer)
     again.run()
     assert again.state == {**first, "cached": True} and first["cached"] is False
@@ -111,7 +111,7 @@ def test_ask_widget_shows_cached_answers_at_once(smollm):
     again.n.value = 2                                                  # other settings: generated
     again.run()
     assert again.state["cached"] is False and len(again.state["samples"]) == 2
-    uncached = AskWidget(smollm, question="What is the chemical symbol for gold?", n=3, cache=False)
+    uncached = AskExplorer(smollm, question="What is the chemical symbol for gold?", n=3, cache=False)
     uncached.run()
     assert uncached.state == first
 
@@ -120,6 +120,6 @@ def test_ask_widget_survives_an_unwritable_cache(smollm, tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     monkeypatch.setenv(probe.ANSWERS_ENV, str(blocker / "answers"))
-    box = AskWidget(smollm, question="What is the chemical symbol for gold?", n=2)
+    box = AskExplorer(smollm, question="What is the chemical symbol for gold?", n=2)
     box.run()
     assert box.message.widget.value == "" and box.state["answer"] == "The chemical symbol for gold is Au."

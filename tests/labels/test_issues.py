@@ -234,30 +234,3 @@ def test_numpy_scalars_are_accepted():
     noisy, flipped = L.inject_noise(CLEAN, rate=np.float32(0.2), seed=np.int64(0))
     ref, ref_flipped = L.inject_noise(CLEAN, rate=0.2, seed=0)
     assert np.array_equal(noisy, ref) and np.array_equal(flipped, ref_flipped)
-
-
-def test_fits_in_two_threads_take_turns():
-    """04's explorer fits in the background while cells fit too: one at a time (FIT_LOCK)."""
-    import threading
-    import time
-
-    spans = []
-
-    class Slow(LogisticRegression):
-        def fit(self, X, y):
-            start = time.perf_counter()
-            time.sleep(0.05)
-            spans.append((start, time.perf_counter()))
-            return super().fit(X, y)
-
-    X = np.random.default_rng(0).normal(size=(40, 3))
-    labels = np.arange(40) % 2
-    threads = [threading.Thread(target=L.out_of_fold_probs, args=(Slow(), X, labels),
-                                kwargs={"cv": 2, "seed": 0}) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    spans.sort()
-    assert len(spans) == 4
-    assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:])), spans

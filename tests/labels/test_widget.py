@@ -7,7 +7,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 
 from rseai.data import load_digits
-from rseai.labels.widget import IssueGallery, LabelNoiseExplorer
+from rseai.labels import compare
+from rseai.labels.widget import IssueExplorer, LabelNoiseExplorer
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def _issues(n):
 
 
 def test_gallery_pages_and_clamps():
-    gallery = IssueGallery(np.zeros((30, 8, 8)), _issues(25), per_page=10)
+    gallery = IssueExplorer(np.zeros((30, 8, 8)), _issues(25), per_page=10)
     assert gallery.page_label.value == "1–10 of 25" and gallery.previous.disabled
     first = [ax.get_title() for ax in gallery.figure.axes]
     gallery.next.click()
@@ -38,14 +39,17 @@ def test_gallery_pages_and_clamps():
 
 def test_gallery_bad_input():
     with pytest.raises(ValueError, match="lacks columns"):
-        IssueGallery(np.zeros((3, 8, 8)), pd.DataFrame({"index": [0]}))
+        IssueExplorer(np.zeros((3, 8, 8)), pd.DataFrame({"index": [0]}))
     with pytest.raises(ValueError, match="refer to index 9"):
-        IssueGallery(np.zeros((3, 8, 8)), _issues(10))
+        IssueExplorer(np.zeros((3, 8, 8)), _issues(10))
     with pytest.raises(ValueError, match=r"shape \(n_samples, h, w\)"):
-        IssueGallery(np.zeros((3, 64)), _issues(1))
+        IssueExplorer(np.zeros((3, 64)), _issues(1))
 
 
-def test_explorer_recomputes_on_noise_changes_and_caches(split):
+def test_explorer_recomputes_on_noise_changes_with_no_thread(split):
+    import threading
+
+    threads = threading.active_count()
     X_tr, X_te, y_tr, y_te = split
     knn = {"5-nearest neighbours": KNeighborsClassifier(5)}
     ex = LabelNoiseExplorer(X_tr, y_tr, X_te, y_te, images=X_tr.reshape(-1, 8, 8), rate=0.1, search=knn)
@@ -58,9 +62,10 @@ def test_explorer_recomputes_on_noise_changes_and_caches(split):
     assert ex.state["scores"]["n_flipped"] == round(0.4 * len(y_tr))
     assert ex.gallery.issues is ex.state["table"].attrs["issues"]
     ex.kind.value = "pairwise"
-    assert ex.state["kind"] == "pairwise" and len(ex.cache) == 3
+    assert ex.state["kind"] == "pairwise" and ex.state["table"].attrs["issues"] is ex.gallery.issues
     ex.kind.value = "uniform"
-    assert ex.status.value == "<i>from cache</i>" and ex.message.last_error is None
+    assert "computed in" in ex.status.value and ex.message.last_error is None
+    assert threading.active_count() == threads              # nothing computed in the background
     titles = [t.get_text() for t in ex.figure.axes[0].texts]
     assert any("%" in t for t in titles)
 
@@ -82,17 +87,16 @@ def test_gallery_refuses_a_negative_index_and_takes_numpy_counts():
     issues = _issues(3)
     issues.loc[1, "index"] = -1       # would show the last image under another's label
     with pytest.raises(ValueError, match="index -1"):
-        IssueGallery(np.zeros((30, 8, 8)), issues)
-    gallery = IssueGallery(np.zeros((30, 8, 8)), _issues(25), per_page=np.int64(5))
+        IssueExplorer(np.zeros((30, 8, 8)), issues)
+    gallery = IssueExplorer(np.zeros((30, 8, 8)), _issues(25), per_page=np.int64(5))
     assert gallery.page_label.value == "1–5 of 25"
 
 
-def test_gallery_pages_in_place_and_shows_the_right_digits():
+def test_gallery_pages_show_the_right_digits():
     images = np.arange(30)[:, None, None] * np.ones((30, 8, 8))  # image i is filled with i
-    gallery = IssueGallery(images, _issues(25), per_page=10)
-    axes = list(gallery.figure.axes)
+    gallery = IssueExplorer(images, _issues(25), per_page=10)
     gallery.next.click()
-    assert list(gallery.figure.axes) == axes                     # same grid, new pixels and titles
+    axes = gallery.figure.axes
     assert [ax.images[0].get_array()[0, 0] for ax in axes[:10]] == list(range(10, 20))
     assert axes[0].get_title().startswith("given 1 → 7\n#10")
     assert gallery.state == {"start": 10, "end": 20, "n_issues": 25}
@@ -108,36 +112,15 @@ def test_new_noise_shows_the_flipped_labels_before_the_table(split, monkeypatch)
     X_tr, X_te, y_tr, y_te = split
     ex = LabelNoiseExplorer(X_tr, y_tr, X_te, y_te, rate=0.1, search={})
     seen = []
-    real = ex._compute
+    real = compare.compare_approaches
 
-    def spy(rate, kind):
+    def spy(*args, **kwargs):
         seen.append((ex.status.value, ex.table_html.value))
-        return real(rate, kind)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(ex, "_compute", spy)
+    monkeypatch.setattr(compare, "compare_approaches", spy)
     ex.kind.value = "pairwise"
     status, table = seen[0]
     assert f"{round(0.1 * len(y_tr))} of {len(y_tr)} training labels flipped (pairwise)" in status
     assert table == ""                                           # the old table is gone meanwhile
     assert "computed in" in ex.status.value and "precision" in ex.table_html.value
-
-
-def test_a_precompute_for_a_rate_left_behind_fits_nothing(split, monkeypatch):
-    import threading
-
-    X_tr, X_te, y_tr, y_te = split
-    ex = LabelNoiseExplorer(X_tr, y_tr, X_te, y_te, rate=0.1, search={})
-    computed = []
-    monkeypatch.setattr(ex, "_compute", lambda rate, kind: computed.append((rate, kind)))
-    ex.rate.value = 0.3  # (the widget computes 0.3 itself, through the patched _compute)
-    computed.clear()
-    ex._start_precompute(0.1)  # a background fill for the old rate, started late
-    for thread in threading.enumerate():
-        if thread.name == "rseai-precompute":
-            thread.join()
-    assert computed == []
-    ex._start_precompute(0.3)
-    for thread in threading.enumerate():
-        if thread.name == "rseai-precompute":
-            thread.join()
-    assert computed and all(rate == 0.3 for rate, _ in computed)

@@ -71,32 +71,31 @@ def test_top_p_nan_is_a_message_not_a_silently_disabled_filter(explorer):
 
 def test_the_explorer_is_a_container_with_update_and_state(explorer):
     import ipywidgets as w
-    assert isinstance(explorer, w.VBox) and explorer.chart in explorer.children
+    assert isinstance(explorer, w.VBox) and explorer.image in explorer.children
     explorer.update()
-    assert explorer.state["temperature"] == 1.0 and explorer.chart.drawn_key[0] == explorer.prompt.value
+    assert explorer.state["temperature"] == 1.0 and explorer.state["prompt"] == explorer.prompt.value
 
 
-def test_a_slider_move_repaints_the_bars_in_place(explorer):
-    bars = list(explorer.chart.ax.patches)
+def test_a_slider_move_redraws_the_bars(explorer):
+    png = bytes(explorer.image.value)
     explorer.temperature.value = 0.5
-    assert list(explorer.chart.ax.patches) == bars                 # same artists, new lengths
+    bars = explorer.ax.patches
     assert [b.get_width() for b in bars] == pytest.approx(explorer.last_top["prob"].tolist())
-    assert "T=0.5" in explorer.chart.ax.texts[-1].get_text()
+    assert bytes(explorer.image.value) != png
+    assert "T=0.5" in explorer.ax.texts[-1].get_text()
 
 
 
-def test_new_tokens_relabel_the_chart_as_a_fresh_drawing_would(explorer, smollm):
-    bars = list(explorer.chart.ax.patches)
+def test_new_tokens_draw_the_chart_as_a_fresh_explorer_would(explorer, smollm):
     explorer.prompt.value = "The capital of Australia is"          # new tokens, as many bars
-    assert list(explorer.chart.ax.patches) == bars                 # relabelled, not drawn again
     fresh = NextTokenExplorer(smollm, prompt="The capital of Australia is")
-    labels = [t.get_text() for t in explorer.chart.ax.get_yticklabels()]
-    assert labels == [t.get_text() for t in fresh.chart.ax.get_yticklabels()]
-    assert explorer.chart.ax.get_title() == fresh.chart.ax.get_title()
-    assert explorer.chart.value == fresh.chart.value               # the same picture, byte for byte
-    explorer.k = 5                                                 # another number of bars: drawn whole
+    labels = [t.get_text() for t in explorer.ax.get_yticklabels()]
+    assert labels == [t.get_text() for t in fresh.ax.get_yticklabels()]
+    assert explorer.ax.get_title() == fresh.ax.get_title()
+    assert bytes(explorer.image.value) == bytes(fresh.image.value)  # the same picture, byte for byte
+    explorer.k = 5                                                 # another number of bars
     explorer.prompt.value = "Wishing you a very happy"
-    assert len(explorer.chart.ax.patches) == 5
+    assert len(explorer.ax.patches) == 5
 
 
 def _values(widget):
@@ -146,23 +145,23 @@ def test_token_names_fit_inside_the_chart(explorer):
     from rseai.lm.plots import _token_labels
 
     explorer.prompt.value = "The capital of Australia is"          # ␣Melbourne, ␣Australia: 10 characters
-    figure = explorer.chart.figure
+    figure = explorer.figure
     renderer = figure.canvas.get_renderer()
-    for label in explorer.chart.ax.get_yticklabels():
+    for label in explorer.ax.get_yticklabels():
         assert label.get_window_extent(renderer).x0 >= 0, f"{label.get_text()!r} is cut at the left edge"
     long = pd.DataFrame({"token": ["x" * 30, "␣short"]})
     assert _token_labels(long) == ["x" * 13 + "…", "␣short"]
 
 
-def test_new_tokens_on_a_chart_that_lost_its_bars_draw_it_whole(explorer):
-    explorer.chart.clear()   # as when the whole drawing waiting before this move was dropped as stale
+def test_new_tokens_after_an_error_draw_the_chart_whole(explorer):
+    explorer.clear()   # as after an error: the bars are gone
     explorer.prompt.value = "The capital of Australia is"
-    assert explorer.chart.error is None and len(explorer.chart.ax.patches) == explorer.k
-    assert explorer.chart.ax.get_title() == "Next token after “The capital of Australia is”"
+    assert explorer.message.last_error is None and len(explorer.ax.patches) == explorer.k
+    assert explorer.ax.get_title() == "Next token after “The capital of Australia is”"
 
 
 def test_a_token_cut_to_fourteen_characters_fits_inside_the_chart(explorer):
-    from rseai.lm.plots import update_probability_bars
+    from rseai.lm.plots import plot_probabilities
 
     dist = explorer.lm.next_token_distribution(explorer.prompt.value)
 
@@ -175,9 +174,9 @@ def test_a_token_cut_to_fourteen_characters_fits_inside_the_chart(explorer):
             top.loc[top.index[0], "token"] = "␣" + "x" * 19
             return top
 
-    update_probability_bars(explorer.chart.ax, LongTokens(), k=explorer.k, relabel=True)
-    figure = explorer.chart.figure
+    plot_probabilities(LongTokens(), k=explorer.k, ax=explorer.ax)
+    figure = explorer.figure
     renderer = figure.canvas.get_renderer()
-    longest = max(explorer.chart.ax.get_yticklabels(), key=lambda label: len(label.get_text()))
+    longest = max(explorer.ax.get_yticklabels(), key=lambda label: len(label.get_text()))
     assert longest.get_text() == "␣" + "x" * 12 + "…"
     assert longest.get_window_extent(renderer).x0 >= 0

@@ -46,27 +46,27 @@ def _example():
 def test_figures_show_the_numbers_they_are_given():
     y, s, g = _example()
     conf = risk.confusion(y, s >= 0.5)
-    fig = plots.confusion_plot(conf, labels=("malignant", "benign"))
+    fig = plots.plot_confusion(conf, labels=("malignant", "benign"))
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert f"False Negative\nType II error\n{conf.fn}" in texts
     assert f"False Positive\nType I error\n{conf.fp}" in texts
     sweep = risk.threshold_sweep(y, s, cost_fp=1, cost_fn=5)
     best = risk.optimal_row(sweep)
-    fig = plots.cost_curve_plot(sweep, threshold=0.5, optimum=best)
+    fig = plots.plot_cost_curve(sweep, threshold=0.5, optimum=best)
     x, yv = fig.axes[0].lines[1].get_data()
     assert x[0] == best["threshold"] and yv[0] == best["expected_cost"]
-    assert len(plots.tradeoff_plot(sweep, threshold=0.3).axes[0].lines) == 3
+    assert len(plots.plot_tradeoff(sweep, threshold=0.3).axes[0].lines) == 3
     rep = risk.group_report(y, s >= 0.5, g)
-    fig = plots.group_rates_plot(rep.by_group)
+    fig = plots.plot_group_rates(rep.by_group)
     heights = [p.get_height() for p in fig.axes[0].patches]
     assert heights[:2] == pytest.approx(rep.by_group["tpr"].tolist())
-    fig = plots.group_confusion_plots({k: risk.confusion(y[g == k], s[g == k] >= 0.5) for k in ("f", "m")})
+    fig = plots.plot_group_confusions({k: risk.confusion(y[g == k], s[g == k] >= 0.5) for k in ("f", "m")})
     assert len(fig.axes) == 2
 
 
 def test_heatmap_places_each_hazard_in_its_cell():
     reg = risk_register([Hazard("missed", impact=5, rate=0.06), Hazard("alarm", impact=2, likelihood=4)])
-    fig = plots.risk_heatmap(reg)
+    fig = plots.plot_risk_heatmap(reg)
     ax = fig.axes[0]
     markers = [line.get_data() for line in ax.lines]
     assert [(round(x[0] + 0.25), round(y[0] - 0.1)) for x, y in markers] == [(5, 3), (2, 4)]

@@ -88,17 +88,6 @@ def test_go_to_cheapest_after_a_bad_cost_does_not_use_the_old_costs(explorer):
     assert explorer.threshold.value == pytest.approx(explorer.state["optimum"]["threshold"])
 
 
-def test_a_threshold_move_repaints_only_the_line_of_the_curves(explorer):
-    trade, cost = explorer.panels[1], explorer.panels[2]
-    curve = list(cost.ax.lines)
-    explorer.threshold.value = 0.3
-    assert list(cost.ax.lines) == curve                             # same artists, moved
-    line = [ln for ln in cost.ax.lines if ln.get_animated()][0]
-    assert list(line.get_xdata()) == [0.3, 0.3] and trade.drawn_key == cost.drawn_key == 0.3
-    explorer.cost_fn.value = 9                                      # new costs: same artists, new curve
-    assert list(cost.ax.lines) == curve and list(line.get_xdata()) == [0.3, 0.3]
-
-
 def _like(explorer, **changes):
     """A fresh explorer on the same data with other starting values (drawn from scratch)."""
     start = dict(cost_fp=explorer.cost_fp.value, cost_fn=explorer.cost_fn.value,
@@ -110,55 +99,39 @@ def _like(explorer, **changes):
     return ex
 
 
-def _cost_panel(ex):
-    ax = ex.panels[2].ax
-    lines = {ln.get_gid(): (list(ln.get_xdata()), list(ln.get_ydata())) for ln in ax.lines if ln.get_gid()}
-    return (lines, ax.get_ylim(), list(ax.get_yticks()), [t.get_text() for t in ax.get_legend().get_texts()])
+def _panels(ex):
+    """What the four panels show: titles, texts, line data, bar heights, y ranges, legends."""
+    shown = []
+    for ax in ex.axes:
+        legend = ax.get_legend()
+        shown.append((ax.get_title(), [t.get_text() for t in ax.texts],
+                      [(list(ln.get_xdata()), list(ln.get_ydata())) for ln in ax.lines],
+                      [p.get_height() for p in ax.patches], ax.get_ylim(),
+                      [t.get_text() for t in legend.get_texts()] if legend else []))
+    return shown
 
 
-def test_new_costs_reprice_the_cost_curve_in_place_and_leave_the_other_panels_alone(explorer):
+def test_every_move_draws_what_a_fresh_explorer_would(explorer):
+    png = bytes(explorer.image.value)
     explorer.threshold.value = 0.3
-    drawn = [panel.drawn for panel in explorer.panels]
+    assert bytes(explorer.image.value) != png                      # the picture changed
+    assert _panels(explorer) == _panels(_like(explorer))
     for cost_fn in (9, 50, 0.5, 2000):  # the y range grows and shrinks
         explorer.cost_fn.value = cost_fn
-        # what a panel drawn from scratch at these costs shows: curve, optimum, y range, legend
-        assert _cost_panel(explorer) == _cost_panel(_like(explorer)), cost_fn
+        assert _panels(explorer) == _panels(_like(explorer)), cost_fn
         swept = risk.threshold_sweep(explorer.y_true, explorer.scores, cost_fp=CREDIT_COSTS["cost_fp"],
                                      cost_fn=cost_fn)
         assert explorer.state["optimum"].equals(risk.optimal_row(swept))
-    # the confusion matrix, the error rates and the group bars do not depend on the costs
-    assert [panel.drawn for panel in explorer.panels] == [drawn[0], drawn[1], drawn[2] + 4, drawn[3]]
-
-
-def test_new_costs_reuse_the_group_report_of_the_same_threshold(explorer, monkeypatch):
-    from rseai.risk import widget
-
-    calls = []
-    monkeypatch.setattr(widget, "group_report", lambda *a, **k: calls.append(1) or risk.group_report(*a, **k))
-    explorer.cost_fp.value = 2
     explorer.group_by.value = "age group"
-    explorer.cost_fn.value = 7
-    explorer.group_by.value = "sex"           # computed before at this threshold
-    assert len(calls) == 1 and list(explorer.state["report"].by_group.index) == ["female", "male"]
-    explorer.threshold.value = 0.4            # a new threshold: a new report
-    assert len(calls) == 2
+    assert _panels(explorer) == _panels(_like(explorer, group_by="age group"))
+    assert explorer.axes[3].get_title() == "Rates by age group"
     assert explorer.state["report"].by_group.equals(
-        risk.group_report(explorer.y_true, explorer.scores >= 0.4, explorer.groups["sex"]).by_group)
+        risk.group_report(explorer.y_true, explorer.scores >= 0.3, explorer.groups["age group"]).by_group)
 
 
-def test_a_new_grouping_redraws_the_bars_in_place_as_a_fresh_drawing_would(explorer):
-    patches = list(explorer.axes[3].patches)
-    explorer.group_by.value = "age group"
-    ax, fresh = explorer.axes[3], _like(explorer, group_by="age group").axes[3]
-    assert list(ax.patches) == patches        # same bars, new heights
-    assert [p.get_height() for p in ax.patches] == [p.get_height() for p in fresh.patches]
-    assert [t.get_text() for t in ax.texts] == [t.get_text() for t in fresh.texts]
-    assert [t.get_text() for t in ax.get_xticklabels()] == [t.get_text() for t in fresh.get_xticklabels()]
-    assert ax.get_title() == fresh.get_title() == "Rates by age group"
-
-
-def test_fast_cost_moves_in_a_kernel_end_on_the_last_costs(monkeypatch):
-    """In a kernel the figures are drawn on a thread: 30 quick costs queue no stale curves."""
+def test_quick_moves_in_a_kernel_end_on_the_last_values_with_no_thread(monkeypatch):
+    """Each move is drawn before the next is handled: 30 quick costs leave the last one shown."""
+    import threading
     import types
 
     import IPython
@@ -167,15 +140,13 @@ def test_fast_cost_moves_in_a_kernel_end_on_the_last_costs(monkeypatch):
     rng = np.random.default_rng(1)
     y = rng.integers(0, 2, 300)
     s = np.clip(0.3 * y + rng.normal(0.35, 0.2, 300), 0, 1)
+    threads = threading.active_count()
     ex = RiskExplorer(y, s, {"g": rng.choice(["a", "b"], 300)})
-    assert all(panel.background for panel in ex.panels)
     for cost_fn in range(1, 31):
         ex.cost_fn.value = cost_fn
-        ex.group_by.value = "g"
-    assert all(panel.flush(30) for panel in ex.panels)
-    assert ex.panels[2].drawn < 31            # moves that were overtaken were never drawn
+    assert threading.active_count() == threads and ex.state["cost_fn"] == 30
     monkeypatch.undo()
-    assert _cost_panel(ex) == _cost_panel(_like(ex))
+    assert _panels(ex) == _panels(_like(ex))
 
 
 @pytest.mark.parametrize("bad", [dict(threshold=1.5), dict(threshold=float("nan")), dict(cost_fp=-1)])
