@@ -25,6 +25,7 @@ import ipywidgets as w
 from rseai import _checks
 from rseai.privacy import plots
 from rseai.privacy.membership import threshold_attack
+from rseai.style import PALETTE
 from rseai.widgets import Explorer
 
 __all__ = ["PrivacyBudgetExplorer", "ComplexityExplorer"]
@@ -90,7 +91,20 @@ class PrivacyBudgetExplorer(Explorer):
                 f"{s['advantage']:.3f}; {html.escape(bound)}.")
 
     def draw(self, figure, s: dict) -> None:
-        plots.plot_epsilon(self.summary_table, epsilon=s["epsilon"], baseline=self.baseline, axes=figure.axes)
+        plots.plot_epsilon(self.summary_table, baseline=self.baseline, axes=figure.axes)
+        for ax in figure.axes:
+            ax.axvline(1.0, color=PALETTE["black"], linestyle="--", linewidth=0.8, gid="epsilon")
+
+    def layout_key(self, s: dict):
+        return "curves"  # the curves never change: a move only shifts the ε marker
+
+    def moving(self, figure, s: dict) -> list:
+        markers = [line for ax in figure.axes for line in ax.lines if line.get_gid() == "epsilon"]
+        for line in markers:
+            line.set_visible(math.isfinite(s["epsilon"]))  # no DP: no marker
+            if math.isfinite(s["epsilon"]):
+                line.set_xdata([s["epsilon"], s["epsilon"]])
+        return markers
 
 
 class ComplexityExplorer(Explorer):
@@ -143,8 +157,18 @@ class ComplexityExplorer(Explorer):
                 f"(advantage {s['advantage']:.3f}).")
 
     def draw(self, figure, s: dict) -> None:
+        left, _right = figure.axes
+        plots.plot_complexity(self.table, ax=left)
+        left.axvline(s["depth"], color=PALETTE["black"], linewidth=0.8, linestyle="--", gid="depth")
+
+    def layout_key(self, s: dict):
+        return "curves"  # the left curves never change; a move shifts its marker, redraws the right
+
+    def moving(self, figure, s: dict) -> list:
         left, right = figure.axes
+        [marker] = [line for line in left.lines if line.get_gid() == "depth"]
+        marker.set_xdata([s["depth"], s["depth"]])
         member, other = self.losses[s["depth"]]
-        plots.plot_complexity(self.table, depth=s["depth"], ax=left)
         plots.plot_loss_histograms(member, other, threshold=s["threshold"], ax=right,
                                    title=f"Loss at depth {s['depth']}")
+        return [marker, right]  # the whole right Axes is repainted

@@ -146,3 +146,32 @@ def test_an_epsilon_of_none_shows_a_message_naming_epsilon(eps_summary):
     assert "epsilon must be one of the precomputed" in ex.message.widget.value and ex.state == {}
     ex.epsilon.value = 0.1
     assert ex.state["epsilon"] == 0.1 and ex.message.widget.value == ""
+
+
+def _pixels(explorer):
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(bytes(explorer.image.value))).convert("RGB"), dtype=int)
+
+
+def test_a_moved_depth_slider_shows_what_a_fresh_explorer_draws(depth_table):
+    # a move repaints the marker and the right panel over the cached curves (the fast path)
+    table, losses = depth_table
+    ex = ComplexityExplorer(table, losses, depth=1)
+    for depth in (20, 4, 1):
+        ex.depth.value = depth
+        assert np.abs(_pixels(ex) - _pixels(ComplexityExplorer(table, losses, depth=depth))).max() <= 1, depth
+        assert [line.get_xdata()[0] for line in ex.axes[0].lines if line.get_gid() == "depth"] == [depth]
+
+
+def test_a_moved_epsilon_slider_shows_what_a_fresh_explorer_draws(eps_summary):
+    ex = PrivacyBudgetExplorer(eps_summary, epsilon=1.0, baseline=0.7)
+    for epsilon in (0.1, math.inf, 10.0):
+        ex.epsilon.value = epsilon
+        fresh = PrivacyBudgetExplorer(eps_summary, epsilon=epsilon, baseline=0.7)
+        assert np.abs(_pixels(ex) - _pixels(fresh)).max() <= 1, epsilon
+        markers = [line for ax in ex.axes for line in ax.lines if line.get_gid() == "epsilon"]
+        assert len(markers) == 2 and all(m.get_visible() == math.isfinite(epsilon) for m in markers)
+        assert all(m.get_xdata()[0] == epsilon for m in markers if math.isfinite(epsilon))
