@@ -11,8 +11,8 @@ of its figure depends on (``layout_key``) and update in place the artists a move
 (``moving``); a move that keeps the key repaints only those over the cached background. Kernel
 side, median of 5 fresh moves, shared 2-core machine at load 4-7, drawn whole / fast path / the
 old threaded FigureView: 03 threshold 993 / 127 / 224 ms, 03 cost FN 832 / 125 / 99 ms, 05 hours
-344 / 48 / 180 ms; 07 ε 274 / 5 ms and depth 155 / 104 ms (load 3). Used by 03 (threshold, costs),
-05 (numbers, region) and 07 (ε, depth); the others draw whole.
+344 / 48 / 180 ms; 07 ε 274 / 5 ms, depth 155 / 104 ms, 03 grouping 251 / 151 ms (load 3). Used
+by 03 (threshold, costs, grouping), 05 (numbers, region) and 07 (ε, depth); the others draw whole.
 
 Example
 -------
