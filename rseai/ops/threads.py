@@ -1,13 +1,10 @@
 """How many threads one kernel should use: its fair share of the machine, not all of it.
 
-torch and the BLAS under numpy start one thread per core; 40 kernels on 16 cores then fight until
-the room waits. ``choose_threads`` takes the first of: ``RSEAI_THREADS``; JupyterHub's
-``CPU_LIMIT``; the cgroup CPU quota (v2 ``cpu.max``, v1 ``cpu.cfs_quota_us``); inside a hub with no
-limit, 1 (4 kernels of 2 threads on 2 cores waited 27.9x as long as one alone; ``bench_classroom``);
-else the CPUs this process may run on. Limits never exceed that count. ``size_threads`` applies the
-choice once per process (torch, BLAS, ``OMP/MKL/OPENBLAS_NUM_THREADS``) unless a thread variable or
-``torch.set_num_threads`` chose first; under a limit it also sets ``OMP_WAIT_POLICY=PASSIVE`` (idle
-threads sleep). ``rseai.lm.load_model`` calls it before torch loads. Not covered: inter-op threads.
+``choose_threads`` takes the first of ``RSEAI_THREADS``, ``CPU_LIMIT``, the cgroup CPU quota,
+1 inside a hub (4 kernels of 2 threads on 2 cores waited 27.9x as long as one; ``bench_classroom``),
+else the CPUs this process may use (which also caps the others). ``size_threads`` applies it once
+(torch, BLAS, ``*_NUM_THREADS``, and under a limit ``OMP_WAIT_POLICY=PASSIVE``) unless the user
+chose first. Not covered: inter-op threads.
 
 Example
 -------
@@ -27,7 +24,6 @@ from pathlib import Path
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 HUB_DEFAULT_THREADS = 1
-# On a machine shared by many kernels, idle OpenMP threads sleep rather than spin (hub/jupyterhub_config.py).
 SHARED_SERVER_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
 if sys.platform.startswith("linux"):  # cgroups and /proc exist on Linux only
     _CGROUP_ROOT, _PROC_CGROUP = Path("/sys/fs/cgroup"), Path("/proc/self/cgroup")
@@ -38,7 +34,6 @@ _APPLIED: ThreadChoice | None = None
 
 @dataclass(frozen=True)
 class ThreadChoice:
-    """``threads`` to use, the ``reason`` (which source decided), and whether rseai ``applied`` it."""
 
     threads: int
     reason: str
@@ -67,7 +62,7 @@ def _positive_number(name: str, text: str, *, whole: bool) -> float:
 
 
 def _cgroup_quota(root: Path, proc_cgroup: Path) -> tuple[float, str] | None:
-    """The tightest CPU quota (in CPUs) on this process's cgroup or its parents, with its file."""
+    """The tightest CPU quota (in CPUs) on this process's cgroup or its parents (v1 or v2), with its file."""
     try:
         lines = proc_cgroup.read_text().splitlines()
     except OSError:
@@ -109,10 +104,7 @@ def _read_quota(folder: Path, name: str) -> tuple[float, str] | None:
 
 def choose_threads(*, environ=None, affinity: int | None = None, cgroup_root=_CGROUP_ROOT,
                    proc_cgroup=_PROC_CGROUP) -> ThreadChoice:
-    """This process's fair share of threads and why; ``cgroup_root=None`` ignores cgroups.
-
-    Raises ValueError for a malformed ``RSEAI_THREADS`` or ``CPU_LIMIT``.
-    """
+    """This process's fair share of threads and why; ``cgroup_root=None`` ignores cgroups."""
     env = os.environ if environ is None else environ
     cpus = _affinity() if affinity is None else affinity
     if env.get("RSEAI_THREADS", "").strip():
@@ -151,7 +143,6 @@ def _user_choice(environ) -> ThreadChoice | None:
 
 
 def size_threads(*, environ=None) -> ThreadChoice:
-    """Apply ``choose_threads`` to this process once; later calls return the first choice."""
     global _APPLIED
     if _APPLIED is not None:
         return _APPLIED
