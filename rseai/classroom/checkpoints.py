@@ -152,5 +152,3 @@ def prediction(question: str, options, *, answer, explain: str, then: str) -> Ch
         raise ValueError(f"then must say what to try next, got {then!r}")
     return Checkpoint(question, kind="prediction", answer=answer, explain=explain, options=options, then=then)
 
-
-__all__ = ["Checkpoint", "Verdict", "choice", "number", "prediction", "KINDS"]

@@ -28,8 +28,6 @@ from rseai.lm.results import Generation, NextTokenDistribution, readable_token
 from rseai.ops import model_files
 from rseai.ops.threads import size_threads
 
-__all__ = ["load_model", "LanguageModel", "ModelNotFoundError", "MAX_PROMPT_TOKENS"]
-
 _DEVICES = ("auto", "cpu", "cuda", "mps")
 RECENT_PROMPTS = 64
 MAX_PROMPT_TOKENS = 1024  # about 2 s on 2 CPU cores (8,192: 50 s); a GPU user may raise it per model

@@ -112,17 +112,10 @@ def setup(*, install: bool = True) -> str:
     return line
 
 
-def _source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def _is_colab_cell(cell) -> bool:
-    return CELL_TAG in cell.get("metadata", {}).get("tags", [])
-
-
 def apply_colab(nb: dict, name: str) -> dict:
     """A copy of ``nb`` with the Colab link in its title cell and the Colab cell after the title."""
+    from rseai.classroom.lessons import cell_source, cell_tags
+
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or not nb["cells"]:
         raise TypeError(f"nb must be a notebook dict with a non-empty 'cells' list, got {type(nb).__name__}")
     nb = copy.deepcopy(nb)
@@ -130,14 +123,14 @@ def apply_colab(nb: dict, name: str) -> dict:
     if title.get("cell_type") != "markdown":
         raise ValueError(f"{name}: the first cell must be the markdown title, "
                          f"got a {title.get('cell_type')} cell")
-    lines = [line for line in _source(title).splitlines()
+    lines = [line for line in cell_source(title).splitlines()
              if "colab-badge.svg" not in line and not line.startswith((f"[{LINK_TEXT}", UPLOAD_TEXT))]
     while lines and not lines[-1].strip():
         lines.pop()
     title["source"] = "\n".join(lines + ["", colab_badge(name)])
-    cells = [c for c in nb["cells"] if not _is_colab_cell(c)]
+    cells = [c for c in nb["cells"] if CELL_TAG not in cell_tags(c)]
     at = 1
-    while at < len(cells) and "notes" in cells[at].get("metadata", {}).get("tags", []):
+    while at < len(cells) and "notes" in cell_tags(cells[at]):
         at += 1  # after the title's instructor notes, so presenter mode leaves the order alone
     cell = {"cell_type": "code", "execution_count": None, "id": "colab-setup",
             "metadata": {"tags": [CELL_TAG], "slideshow": {"slide_type": "skip"}},
