@@ -24,6 +24,7 @@ import numpy as np
 from rseai.lm import sampling
 from rseai.lm.results import Step, readable_token
 
+
 def decode_batch(model, prompts: list[list[int]], *, choose, max_new_tokens: int, pad_id: int,
            stop=None, copies: int = 1, on_step=None) -> list[list[int]]:
     """New token ids per row (the stopping token last): ``copies`` rows per prompt, row ``r``

@@ -126,15 +126,13 @@ def _from_pretrained(folder: Path, *, embedded: bool):
     import torch
     from safetensors import SafetensorError
     from transformers import AutoModelForCausalLM, AutoTokenizer
-    from transformers.utils import logging as hf_logging
 
     options = dict(local_files_only=True, trust_remote_code=False)
-    bars_were_on = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()  # a one-second load needs no bar in every notebook
     try:
-        tokenizer = AutoTokenizer.from_pretrained(str(folder), **options)
-        model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=torch.float32,
-                                                     use_safetensors=True, **options)
+        with model_files.hf_progress_bars(False):  # a one-second load needs no bar in every notebook
+            tokenizer = AutoTokenizer.from_pretrained(str(folder), **options)
+            model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=torch.float32,
+                                                         use_safetensors=True, **options)
     except (OSError, ValueError, SafetensorError) as err:
         detail = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
         if embedded:
@@ -142,9 +140,6 @@ def _from_pretrained(folder: Path, *, embedded: bool):
         raise ModelNotFoundError(
             f"{str(folder)!r} is a folder but not a loadable causal LM with safetensors weights "
             f"({detail})") from None
-    finally:
-        if bars_were_on:
-            hf_logging.enable_progress_bar()
     return model, tokenizer
 
 

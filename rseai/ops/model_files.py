@@ -266,13 +266,13 @@ def _convert_into(target: Path, *, progress: bool) -> None:
             )
         steps.update()
         steps.set_postfix_str("de-quantizing GGUF (~30 s)")
-        with _hf_bars(progress):
+        with hf_progress_bars(progress):
             model, tokenizer = _load_gguf(gguf)
         steps.update()
         steps.set_postfix_str("writing safetensors")
         tmp = Path(tempfile.mkdtemp(prefix=_LEFTOVER_PREFIXES[0], dir=target.parent))
         try:
-            with _hf_bars(progress):
+            with hf_progress_bars(progress):
                 model.save_pretrained(tmp, safe_serialization=True)
                 tokenizer.save_pretrained(tmp)
             files = {p.name: {"bytes": p.stat().st_size, "sha256": sha256_of(p),
@@ -292,7 +292,8 @@ def _convert_into(target: Path, *, progress: bool) -> None:
 
 
 @contextmanager
-def _hf_bars(on: bool):
+def hf_progress_bars(on: bool):
+    """Within the block, transformers and huggingface_hub draw progress bars only if ``on``."""
     from functools import partial
 
     from tqdm.auto import tqdm
