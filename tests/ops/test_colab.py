@@ -1,4 +1,4 @@
-"""rseai.ops.colab and the home (rseai.ops.release): the Colab link and first cell, a no-op but in Colab,
+"""rseai.ops.colab and .home: the Colab link and first cell, a no-op anywhere but Colab,
 generated (with the README's install commands) from the one setting of the project's home.
 
 The cell's Colab path itself (pip install, model, cache, widget manager; Colab's torch kept) runs
@@ -23,11 +23,11 @@ from rseai import __version__
 from rseai.classroom.presenter import add_slide_metadata, slide_types
 from rseai.classroom.student import student_notebook
 from rseai.data import notebooks_dir
-from rseai.ops import colab, release
+from rseai.ops import colab, home
 
 NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
 ROOT = Path(__file__).resolve().parents[2]
-ACME = release.parse_home(["Source, https://github.com/acme/rseai"])
+ACME = home.parse_home(["Source, https://github.com/acme/rseai"])
 
 
 def _colab_cells(nb):
@@ -113,7 +113,7 @@ def test_the_pip_source_is_this_release_on_the_home_and_none_without_one():
     assert colab.pip_source(home=ACME) == \
         f"rseai @ https://github.com/acme/rseai/archive/refs/tags/v{__version__}.zip"
     assert Path(colab.colab_url("00_setup_check.ipynb")).name == "00_setup_check.ipynb"
-    assert colab.pip_source(home=release.parse_home([f"Source, {release.PLACEHOLDER}"])) is None
+    assert colab.pip_source(home=home.parse_home([f"Source, {home.PLACEHOLDER}"])) is None
     assert colab.pip_source(home=ACME) in colab.colab_cell_source(home=ACME)
     assert colab.colab_badge("03_x.ipynb", home=ACME) == \
         f"[Open in Colab ↗](https://colab.research.google.com/github/acme/rseai/blob/v{__version__}/notebooks/03_x.ipynb)"
@@ -123,12 +123,12 @@ def test_the_pip_source_is_this_release_on_the_home_and_none_without_one():
 
 def test_the_home_is_pyprojects_one_setting_and_everything_agrees_with_it():
     urls = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]
-    assert list(urls) == [release.KEY]  # one setting
-    assert release.pyproject_urls() == [f"{release.KEY}, {urls[release.KEY]}"]  # agrees with tomllib
-    setting = release.project_home()
-    assert setting.url == urls[release.KEY] and colab.GITHUB_REPO == setting.repo
+    assert list(urls) == [home.KEY]  # one setting
+    assert home.pyproject_urls() == [f"{home.KEY}, {urls[home.KEY]}"]  # our reader agrees with tomllib
+    setting = home.project_home()
+    assert setting.url == urls[home.KEY] and colab.GITHUB_REPO == setting.repo
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert release.apply_readme(readme, __version__, home=setting) == readme, "run `make slides`"
+    assert home.apply_readme(readme, __version__, home=setting) == readme, "run `make slides`"
     for path in NOTEBOOKS:  # each notebook's Colab line and cell: test_every_notebook_has_the_current_cell...
         assert colab.colab_badge(path.name) in nbformat.read(path, as_version=4).cells[0].source
     if setting.placeholder:  # nothing links to a placeholder
@@ -138,14 +138,14 @@ def test_the_home_is_pyprojects_one_setting_and_everything_agrees_with_it():
 
 
 def test_the_readme_commands_follow_the_setting():
-    block = release.readme_commands("9.8.7", home=ACME)
+    block = home.readme_commands("9.8.7", home=ACME)
     assert block.count('"rseai @ https://github.com/acme/rseai/archive/refs/tags/v9.8.7.zip"') == 3
-    wheel = release.readme_commands("9.8.7", home=release.parse_home([f"Source, {release.PLACEHOLDER}"]))
+    wheel = home.readme_commands("9.8.7", home=home.parse_home([f"Source, {home.PLACEHOLDER}"]))
     assert "OWNER" not in wheel and wheel.count("rseai-9.8.7-py3-none-any.whl") == 4
-    text = f"# t\n\n{release.BEGIN}\nold\n{release.END}\n\nrest\n"
-    assert release.apply_readme(text, "9.8.7", home=ACME) == f"# t\n\n{block}\n\nrest\n"
+    text = f"# t\n\n{home.BEGIN}\nold\n{home.END}\n\nrest\n"
+    assert home.apply_readme(text, "9.8.7", home=ACME) == f"# t\n\n{block}\n\nrest\n"
     with pytest.raises(ValueError, match="one install-commands block"):
-        release.apply_readme("# no block\n", "9.8.7", home=ACME)
+        home.apply_readme("# no block\n", "9.8.7", home=ACME)
 
 
 @pytest.mark.parametrize("urls, repo, placeholder", [
@@ -153,16 +153,16 @@ def test_the_readme_commands_follow_the_setting():
     (["Homepage, https://x.org", "Source, https://github.com/a-b/rseai.git"], "a-b/rseai", False),
 ])
 def test_parse_home_reads_metadata_entries(urls, repo, placeholder):
-    got = release.parse_home(urls)
+    got = home.parse_home(urls)
     assert (got.repo, got.placeholder) == (repo, placeholder)
 
 
 @pytest.mark.parametrize("bad", [[], ["Source, https://gitlab.com/a/b"], ["Homepage, https://github.com/a/b"]])
 def test_parse_home_wants_a_github_source(bad):
     with pytest.raises(ValueError, match="'Source' entry with a GitHub address"):
-        release.parse_home(bad)
+        home.parse_home(bad)
     with pytest.raises(TypeError, match="project_urls must be a list"):
-        release.parse_home("Source, https://github.com/a/b")
+        home.parse_home("Source, https://github.com/a/b")
 
 
 def test_in_colab_without_a_home_or_a_wheel_the_cell_asks_for_the_wheel(monkeypatch, tmp_path):
@@ -170,7 +170,7 @@ def test_in_colab_without_a_home_or_a_wheel_the_cell_asks_for_the_wheel(monkeypa
     monkeypatch.delenv(colab.SOURCE_ENV, raising=False)
     monkeypatch.chdir(tmp_path)  # no rseai-*.whl uploaded here
     monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail(f"pip ran: {a}"))
-    source = colab.colab_cell_source(home=release.parse_home([f"Source, {release.PLACEHOLDER}"]))
+    source = colab.colab_cell_source(home=home.parse_home([f"Source, {home.PLACEHOLDER}"]))
     with pytest.raises(RuntimeError, match=r"Upload the rseai wheel your instructor gave you \(rseai-"):
         exec(source, {})
 

@@ -163,7 +163,7 @@ def test_fresh_venv_wheel_notebooks_and_notebook_03(wheel, deps, tmp_path):
     assert package.is_relative_to(tmp_path / "venv") and datasets == package.parent / "datasets", datasets
     assert (datasets / "german_credit.csv").is_file()
     # the installed wheel still knows the project's home: from its metadata (no pyproject.toml there)
-    code = ("from rseai.ops import colab, release; print(release.PYPROJECT.is_file(), colab.HOME.url, "
+    code = ("from rseai.ops import colab, home; print(home.PYPROJECT.is_file(), colab.HOME.url, "
             "colab.GITHUB_REPO)")
     assert _run([python, "-c", code], work).split() == ["False", project_home().url, project_home().repo]
     assert _run([python, "-m", "rseai", "--version"], work).strip() == f"rseai {rseai.__version__}"
