@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rseai import __version__
+from rseai.ops.home import in_a_clone
 from rseai.ops.install import MIN_PYTHON, MODEL_PACKAGE, torch_sources
 from rseai.ops.model_files import sha256_of
 from rseai.ops.platforms import PYTHONS
-from rseai.ops.release import build_wheel, in_a_clone
 
 NEWEST_PYTHON = tuple(int(part) for part in PYTHONS[-1].split("."))
 MODEL_NAME, MODEL_VERSION = MODEL_PACKAGE.split("==")
@@ -216,6 +216,8 @@ def write_bundle(plan: BundlePlan) -> dict:
     (partial / _PARTIAL).write_text("rseai bundle writes here, then renames the folder\n")
     try:
         if plan.wheel is None:
+            from rseai.ops.release import build_wheel
+
             wheel = build_wheel(wheels)
         else:
             wheel = Path(shutil.copy2(plan.wheel, wheels / plan.wheel.name))

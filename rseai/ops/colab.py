@@ -8,7 +8,7 @@ Example
 -------
 >>> "google.colab" in colab_cell_source()
 True
->>> from rseai.ops.release import parse_home
+>>> from rseai.ops.home import parse_home
 >>> colab_url("03_confusion_matrix_risk.ipynb", home=parse_home(["Source, https://github.com/acme/rseai"]))
 'https://colab.research.google.com/github/acme/rseai/blob/v0.2.0/notebooks/03_confusion_matrix_risk.ipynb'
 """
@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from rseai import __version__
-from rseai.ops.release import ProjectHome, project_home
+from rseai.ops.home import ProjectHome, project_home
 
 HOME = project_home()  # the one setting: pyproject.toml's [project.urls] Source
 GITHUB_REPO = HOME.repo  # owner/name on GitHub: the links and the cell's pip source use it
@@ -37,7 +37,7 @@ def _home(home: ProjectHome | None) -> ProjectHome:
     if home is None:
         return HOME
     if not isinstance(home, ProjectHome):
-        raise TypeError(f"home must be a ProjectHome (rseai.ops.release), got {type(home).__name__}")
+        raise TypeError(f"home must be a ProjectHome (rseai.ops.home), got {type(home).__name__}")
     return home
 
 
@@ -143,7 +143,7 @@ def apply_files(paths) -> list[str]:
     """``apply_colab`` on notebook files and the install commands on a README, in place; one line per file."""
     import nbformat
 
-    from rseai.ops.release import apply_readme
+    from rseai.ops.home import apply_readme
 
     report = []
     for path in map(Path, paths):

@@ -30,7 +30,7 @@ import rseai
 from rseai.data import notebooks_dir
 from rseai.ops import release
 from rseai.ops.colab import CELL_TAG, colab_cell_source
-from rseai.ops.release import project_home
+from rseai.ops.home import project_home
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.timeout(600)

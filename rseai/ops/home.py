@@ -1,0 +1,130 @@
+"""The project's public home: one setting, ``Source`` in pyproject.toml's ``[project.urls]``.
+
+The Colab links and cell (``rseai.ops.colab``), the README's install commands (``readme_commands``)
+and ``make dist`` (``rseai.ops.release``) read it: from pyproject.toml in a clone, else from the
+wheel's metadata. While it is the placeholder ``https://github.com/OWNER/rseai`` nothing links to it
+and ``make dist`` builds only a private hand-out (``HANDOUT=1``). GitHub only.
+
+Example
+-------
+>>> home = parse_home(["Source, https://github.com/acme/rseai"])
+>>> home.repo, home.placeholder
+('acme/rseai', False)
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+KEY = "Source"
+PLACEHOLDER_OWNER = "OWNER"
+PLACEHOLDER = f"https://github.com/{PLACEHOLDER_OWNER}/rseai"
+_GITHUB = re.compile(r"https://github\.com/([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+?)(?:\.git)?/?")
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"  # exists in a clone only
+
+
+@dataclass(frozen=True)
+class ProjectHome:
+    """Where the project lives: ``url`` as written, ``repo`` as GitHub's ``owner/name``."""
+
+    url: str
+    repo: str
+
+    @property
+    def placeholder(self) -> bool:
+        """True while the setting is the placeholder (no public home yet)."""
+        return self.repo.split("/")[0] == PLACEHOLDER_OWNER
+
+
+def parse_home(project_urls: list[str]) -> ProjectHome:
+    """The home named by ``Project-URL`` entries (``"Label, url"``, as in a wheel's metadata)."""
+    if not isinstance(project_urls, (list, tuple)) or not all(isinstance(u, str) for u in project_urls):
+        raise TypeError(f"project_urls must be a list of 'Label, url' strings, got {project_urls!r}")
+    urls = dict(entry.split(",", 1) for entry in project_urls if "," in entry)
+    url = urls.get(KEY, "").strip()
+    match = _GITHUB.fullmatch(url)
+    if match is None:
+        raise ValueError(f"project_urls must have a '{KEY}' entry with a GitHub address "
+                         f"(https://github.com/owner/name), got {project_urls!r}; set it in "
+                         "pyproject.toml's [project.urls]")
+    return ProjectHome(url=url, repo=f"{match[1]}/{match[2]}")
+
+
+def pyproject_urls(path: str | Path = PYPROJECT) -> list[str]:
+    """``[project.urls]`` of a pyproject.toml as ``"Label, url"`` entries (its simple form only)."""
+    text = Path(path).read_text(encoding="utf-8")
+    table = re.search(r"^\[project\.urls\]\s*$(.*?)(?=^\[|\Z)", text, re.M | re.S)
+    if table is None:
+        return []
+    pairs = re.findall(r'^\s*"?([A-Za-z][\w .-]*?)"?\s*=\s*"([^"]*)"', table[1], re.M)
+    return [f"{key}, {value}" for key, value in pairs]
+
+
+def in_a_clone() -> bool:
+    """Is rseai imported from a clone (pyproject.toml of rseai beside the package)?"""
+    try:
+        return PYPROJECT.is_file() and 'name = "rseai"' in PYPROJECT.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def project_home() -> ProjectHome:
+    """The setting: pyproject.toml in a clone, else the installed rseai's metadata, else the placeholder."""
+    if in_a_clone():
+        return parse_home(pyproject_urls())
+    try:
+        urls = metadata.metadata("rseai").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        urls = []
+    try:
+        return parse_home(urls)
+    except ValueError:
+        return parse_home([f"{KEY}, {PLACEHOLDER}"])  # an install that does not say: no public home
+
+
+# --- the README's install commands, generated from the setting (`make slides` rewrites them) ---------
+
+BEGIN = "<!-- install-commands: generated from pyproject.toml [project.urls] by `make slides`; edit there -->"
+END = "<!-- /install-commands -->"
+_CPU_INDEX = "--extra-index-url https://download.pytorch.org/whl/cpu"
+
+
+def readme_commands(version: str, *, home: ProjectHome) -> str:
+    """The README's two commands per OS for ``version``: from the public home, or from the wheel."""
+    if not isinstance(home, ProjectHome):
+        raise TypeError(f"home must be a ProjectHome, got {type(home).__name__}")
+    wheel = f"rseai-{version}-py3-none-any.whl"
+    if home.placeholder:
+        intro = ("This release has no public home yet: it reaches a room as an **offline bundle** folder on "
+                 "a USB stick or a file share (run its `install.ps1` or `install.sh`; no network needed; see "
+                 "[Offline bundle](#offline-bundle)) or as the **wheel** an instructor hands out "
+                 f"(`{wheel}`; `make dist HANDOUT=1` builds it). With the wheel in a folder, open a "
+                 "terminal there and run the two commands for your OS (the first fetches the "
+                 "dependencies):")
+        win, posix = f".\\{wheel}", f"./{wheel}"
+    else:
+        intro = (f"rseai installs from its home, {home.url}, with the two commands for your OS (or put the "
+                 f"path of a wheel your instructor hands out, `{wheel}`, in place of the quoted "
+                 "`\"rseai @ …\"`; an [offline bundle](#offline-bundle) needs no network):")
+        win = posix = f'"rseai @ https://github.com/{home.repo}/archive/refs/tags/v{version}.zip"'
+    intro = textwrap.fill(intro, width=100, break_long_words=False, break_on_hyphens=False)
+    return "\n".join([
+        BEGIN, intro, "", "**Windows** (PowerShell; no `make`, no git):", "", "```powershell",
+        f"py -m pip install --user {win}", "py -m rseai lab", "```", "", "**macOS** (Terminal):", "",
+        "```bash", f"python3 -m venv ~/rseai-env && ~/rseai-env/bin/pip install {posix}",
+        "~/rseai-env/bin/rseai lab", "```", "",
+        "**Linux** (torch from PyTorch's CPU-only index; PyPI stays the fallback):", "", "```bash",
+        f"python3 -m venv ~/rseai-env && ~/rseai-env/bin/pip install {_CPU_INDEX} {posix}",
+        "~/rseai-env/bin/rseai lab", "```", END])
+
+
+def apply_readme(text: str, version: str, *, home: ProjectHome) -> str:
+    """``text`` (a README) with its install-commands block written from ``home``."""
+    if not isinstance(text, str) or text.count(BEGIN) != 1 or text.count(END) != 1:
+        raise ValueError(f"text must hold one install-commands block ({BEGIN} ... {END})")
+    head, rest = text.split(BEGIN)
+    return head + readme_commands(version, home=home) + rest.split(END, 1)[1]
