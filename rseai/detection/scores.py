@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rseai import _checks
-from rseai.ops.memory import release_free_memory
+from rseai.ops.threads import release_free_memory
 
 __all__ = ["SCORE_NAMES", "SCORE_LABELS", "TokenStats", "token_stats", "scores_from_stats",
            "score_texts", "sentence_ids"]
