@@ -191,3 +191,11 @@ def test_ops_imports_no_topic_at_import_time(name):
             top_level.add(node.module)
     bad = sorted(m for m in top_level if any(m == t or m.startswith(t + ".") for t in topics))
     assert not bad, f"{name} imports {bad} at import time; import it inside the function that needs it"
+
+
+MAX_LINES = 11_000  # issue #26: the helper package stays small; build tooling lives beside its data
+
+
+def test_the_package_stays_small():
+    lines = sum(len(path.read_text().splitlines()) for path in MODULES.values())
+    assert lines <= MAX_LINES, f"rseai/ has {lines} lines of Python (at most {MAX_LINES})"

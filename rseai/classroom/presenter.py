@@ -29,7 +29,7 @@ SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES = "slide", "subslide", "fragment", "skip"
 SLIDE_TYPES = (SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES, "-")
 NOTES_TAG, SOLUTION_TAG, COLAB_TAG = "notes", "solution", "colab_setup"
 CLAIMS_HEADING = "claims"  # a section under this heading is skipped in the show
-WIDGET_CALL = re.compile(r"\b(?:\w*(?:Explorer|Gallery|Calculator|Widget)|calculator|interact|"
+WIDGET_CALL = re.compile(r"\b(?:\w*Explorer|interact|"
                          r"checkpoints\.\w+|"
                          r"(?:widgets|w)\.[A-Z]\w*)\s*\(")
 RISE_SETTINGS = {"scroll": True, "transition": "none", "start_slideshow_at": "beginning",
