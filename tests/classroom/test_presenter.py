@@ -49,7 +49,7 @@ def test_slide_types_follow_the_rule_cell_by_cell():
     assert presenter.slide_types(CELLS) == EXPECTED
 
 
-@pytest.mark.parametrize("source", ["RiskExplorer(y, s)", "CarbonExplorer(hours=3)", "IssueExplorer(images, x)",
+@pytest.mark.parametrize("source", ["RiskExplorer(y, s)", "CarbonExplorer(h=3)", "IssueExplorer(images, x)",
                                     "AskExplorer(lm)", "widgets.IntSlider(value=3)", "w.FloatSlider()",
                                     "interact(f, x=1)"])
 def test_widget_cells_are_recognised(source):
