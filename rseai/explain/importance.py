@@ -1,11 +1,9 @@
 """Which inputs drive a tabular model: permutation importance (scikit-learn) and SHAP values.
 
-``permutation_table``: how much worse the model gets when one raw input column is shuffled (a
-one-hot category counts as one input); global. ``shap_table``: how far each input pushed *this*
-person's log-odds from the average (Lundberg & Lee, 2017; ``shap.LinearExplainer`` on an encoder
-plus linear model, the encoded columns of one input summed); local, and they add up to the
-person's log-odds minus the average. Leaves out interactions, tree and kernel explainers, and
-causal claims.
+``permutation_table`` (global): how much worse the model gets with one raw input shuffled.
+``shap_table`` (local): how far each input pushed *this* person's log-odds from the average
+(``shap.LinearExplainer``, one input's encoded columns summed). Leaves out interactions, tree and
+kernel explainers, and causal claims.
 
 Example
 -------
