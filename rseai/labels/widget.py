@@ -31,15 +31,8 @@ __all__ = ["LabelNoiseExplorer", "IssueExplorer"]
 
 
 class IssueExplorer(Explorer):
-    """Page through flagged images (worst first) with "given → suggested" titles.
-
-    Parameters
-    ----------
-    images : array-like, shape (n_samples, h, w)
-    issues : DataFrame from ``rseai.labels.find_issues``
-    flipped : bool array, shape (n_samples,), optional: frames true finds green, false alarms vermillion
-    per_page : int
-    """
+    """Page through flagged ``images`` (n_samples, h, w), worst first, titled "given → suggested";
+    ``flipped`` (the flip mask) frames true finds green and false alarms vermillion."""
 
     figure_size = (9.6, 5.0)
 
@@ -94,19 +87,8 @@ class IssueExplorer(Explorer):
 
 
 class LabelNoiseExplorer(Explorer):
-    """Noise rate and kind -> Baseline / Model-centric / Data-centric accuracy and detection scores.
-
-    Parameters
-    ----------
-    X_train, y_train : training features (n_train, n_features) and *clean* labels (n_train,)
-    X_test, y_test : clean test set
-    images : array-like, shape (n_train, h, w), optional: a gallery of the current issues below
-    seed : int
-    rate : float, kind : str, the starting noise
-    search : dict name -> estimator, optional; default ``rseai.labels.quick_search_space``
-
-    A new rate or kind shows how many labels it flips at once (sent before the fits), then the table.
-    """
+    """Noise rate and kind -> the three approaches' accuracy and detection scores (``y_train``
+    clean); ``images`` (n_train, h, w) adds a gallery of the issues; the flip count shows first."""
 
     figure_size = (10.4, 4.0)
     grid = (1, 2)
