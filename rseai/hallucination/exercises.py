@@ -1,6 +1,5 @@
 """Checks for notebook 02's exercises: an agreement score, the wrong answers a spot-check finds,
-a calibration error.; answers recomputed with
-``rseai.hallucination.matching`` and ``rseai.metrics``.
+a calibration error (answers recomputed with ``matching`` and ``rseai.metrics``).
 
 Example
 -------
@@ -53,10 +52,7 @@ def check_agreement(func) -> bool:
 
 
 def check_wrong_answers_found(n_found, table, *, k: int = 10) -> bool:
-    """Is ``n_found`` the number of wrong answers among the ``k`` least-agreeing ones?
-
-    The ``k`` rows come first when sorted by ``agreement`` then ``confidence``, both ascending.
-    """
+    """Is ``n_found`` the number of wrong answers among the ``k`` lowest by (agreement, confidence)?"""
     what = f"the number of wrong answers in your spot-check of {k}"
     if not_attempted(n_found):
         return not_done(what)

@@ -94,10 +94,7 @@ def plot_sample_groups(consistency, *, ax=None, max_groups: int = 8):
 
 
 def plot_reliability(table, *, ece: float | None = None, ax=None):
-    """Accuracy per confidence bin against the diagonal of perfect calibration.
-
-    ``table``: ``rseai.metrics.reliability_table`` output.
-    """
+    """Accuracy per confidence bin (``rseai.metrics.reliability_table``) against the diagonal."""
     fig, ax = new_axes(title="Reliability: is the model as right as it is confident?",
                        xlabel="confidence (probability of the answer words)", ylabel="accuracy", ax=ax)
     width = (table["bin_high"] - table["bin_low"]).to_numpy()

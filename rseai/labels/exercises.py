@@ -1,6 +1,5 @@
-"""Checks for notebook 04's exercises, a label-error detector built by hand: each given label's
-self-confidence, confident learning's per-class thresholds, and the examples it flags; answers
-recomputed with cleanlab.
+"""Checks for notebook 04's exercises: self-confidence, per-class thresholds and the examples
+confident learning flags, by hand (answers recomputed with cleanlab).
 
 Example
 -------
@@ -21,7 +20,6 @@ __all__ = ["check_self_confidence", "check_confident_thresholds", "check_confide
 
 
 def _array(value):
-    """A student's answer as a 1-D float array, or None when it is not one (never an error)."""
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError, OverflowError):

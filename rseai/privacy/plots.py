@@ -56,11 +56,7 @@ def plot_loss_histograms(member_losses, nonmember_losses, *, threshold=None, ax=
 
 
 def plot_epsilon(summary, *, epsilon=None, baseline=None, axes=None):
-    """Test accuracy and attack AUROC against ε (mean ± sd over seeds); no DP drawn as a line.
-
-    ``summary`` : ``rseai.privacy.epsilon_summary``'s table; ``baseline`` : the accuracy of saying
-    "good risk" for everyone.
-    """
+    """Test accuracy and attack AUROC against ε (``epsilon_summary``'s mean ± sd); no DP as a line."""
     if axes is None:
         fig, axes = new_figure(ncols=2, figsize=(10, 4))
     fig = axes[0].figure

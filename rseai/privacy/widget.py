@@ -36,14 +36,8 @@ def _label(epsilon: float) -> str:
 
 
 class PrivacyBudgetExplorer(Explorer):
-    """An ε slider over the precomputed privacy budgets: accuracy, attack AUROC and the bound.
-
-    Parameters
-    ----------
-    summary : DataFrame from ``rseai.privacy.epsilon_summary`` (index ε, ``inf`` = no DP)
-    epsilon : float, one of the summary's ε, shown first
-    baseline : float in [0, 1], the accuracy of predicting the majority outcome for everyone
-    """
+    """An ε slider over ``epsilon_summary``'s table (``inf``: no DP): accuracy, attack AUROC, bound;
+    ``baseline``: the accuracy of predicting the majority outcome for everyone."""
 
     figure_size, grid = (10, 4), (1, 2)
 
@@ -108,14 +102,8 @@ class PrivacyBudgetExplorer(Explorer):
 
 
 class ComplexityExplorer(Explorer):
-    """A tree-depth slider: gap and attack AUROC by depth, and the two loss distributions.
-
-    Parameters
-    ----------
-    table : DataFrame from ``rseai.privacy.complexity_sweep`` (index ``max_depth``)
-    losses : dict depth -> (member_losses, nonmember_losses), from the same call
-    depth : int, one of the table's depths, shown first
-    """
+    """A depth slider over ``complexity_sweep``'s ``(table, losses)``: gap and attack AUROC by depth,
+    and the two loss distributions."""
 
     figure_size, grid = (10, 4), (1, 2)
 

@@ -30,18 +30,8 @@ RATES = ("tpr", "fpr", "fnr", "selection_rate")
 
 
 class RiskExplorer(Explorer):
-    """Threshold, costs and a group selector wired to the confusion matrix, rates, cost and groups.
-
-    Parameters
-    ----------
-    y_true : array-like of 0/1, shape (n_samples,)
-    scores : array-like of float in [0, 1], shape (n_samples,)
-    groups : array-like of shape (n_samples,), or dict of name -> array-like, optional
-    cost_fp, cost_fn : float >= 0, costs of a false positive (Type I) and a false negative (Type II)
-    threshold : float in [0, 1]
-    labels : (str, str), names of the positive and negative class
-    cost_unit : str, unit of the costs, shown on the cost axis
-    """
+    """``scores`` in [0, 1] against 0/1 ``y_true``; ``groups``: labels or a dict name -> labels;
+    ``labels``: names of the positive and negative class; ``cost_unit`` labels the cost axis."""
 
     figure_size = (12.0, 8.5)
     grid = (2, 2)
@@ -120,8 +110,6 @@ class RiskExplorer(Explorer):
         return s["group_by"]  # threshold and costs move artists; a grouping may change the bars
 
     def moving(self, figure, s: dict) -> list:
-        """What threshold and costs change: the matrix's counts, the two lines, the cost curve with
-        its optimum, legend and y axis, the group bars."""
         t, conf = s["threshold"], s["confusion"]
         matrix, rates, cost, by_group = figure.axes
         curve = {line.get_gid(): line for line in cost.lines}
@@ -159,7 +147,7 @@ class RiskExplorer(Explorer):
         self.notes.value = ""
 
     def go_to_optimum(self) -> None:
-        """Set the slider to the cheapest threshold for the current costs (1.0 if 'flag nobody')."""
+        """The slider to the cheapest threshold (1.0 for 'flag nobody')."""
         with self.message.guard():
             best = self.state.get("optimum")
             if best is None:
