@@ -55,7 +55,6 @@ def carbon_cell_magic(line, cell, *, shell):
 
 
 def register(ipython) -> None:
-    """Register ``%%carbon`` with an IPython shell (called by ``%load_ext rseai``)."""
     if ipython is None or not hasattr(ipython, "register_magic_function"):
         raise TypeError(f"ipython must be an IPython shell, got {type(ipython).__name__}")
 
