@@ -38,8 +38,7 @@ MAX_BOOT = 100_000  # resamples: far more than a 95% interval needs
 MAX_DRAWS = 100_000_000  # rows drawn in all (n_rows × n_boot): 800 MB of row indices
 
 
-def _ratio(num, den):
-    """num / den elementwise, nan where den == 0 (an undefined rate, not an error)."""
+def _ratio(num, den):  # nan where den == 0: an undefined rate, not an error
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
     out = np.full(np.broadcast(num, den).shape, np.nan)
     np.divide(num, den, out=out, where=den != 0)
@@ -59,7 +58,6 @@ def rates_from_counts(tp, fp, fn, tn) -> dict:
 
 
 def _thresholds(values, *, name: str = "thresholds") -> np.ndarray:
-    """A non-empty 1-D float array without NaN (inf allowed: it flags nobody)."""
     try:
         arr = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
@@ -135,7 +133,7 @@ def confusion(y_true, y_pred) -> Confusion:
 
 
 def confusion_at(y_true, scores, *, threshold: float) -> Confusion:
-    """``confusion`` of flagging ``scores >= threshold`` (scores finite, shape (n,)).
+    """``confusion`` of flagging ``scores >= threshold``.
 
     >>> confusion_at([1, 0, 1], [0.9, 0.4, 0.2], threshold=0.3).fpr
     1.0
@@ -145,8 +143,7 @@ def confusion_at(y_true, scores, *, threshold: float) -> Confusion:
 
 
 def rates_at_thresholds(y_true, scores, thresholds):
-    """One row per threshold (ascending, ``inf`` flags nobody): ``threshold, tp, fp, fn, tn``, the
-    ``RATE_NAMES`` and ``n``, from one sort.
+    """Per threshold (ascending): ``threshold, tp, fp, fn, tn``, ``RATE_NAMES`` and ``n``, one sort.
 
     >>> rates_at_thresholds([1, 0, 1], [0.9, 0.4, 0.2], [0.3, 0.5])["tpr"].tolist()
     [0.5, 0.5]
@@ -218,8 +215,7 @@ def expected_calibration_error(y_true, confidence, *, n_bins: int = 10) -> float
 
 
 def resample_rows(n_rows: int, *, strata=None, seed, n_boot: int = 2000) -> np.ndarray:
-    """Row indices, shape (n_boot, n_rows), drawn with replacement; with ``strata`` (a label per
-    row) each row is redrawn from its own stratum, which keeps its size and place.
+    """Row indices (n_boot, n_rows) drawn with replacement, within each row's ``strata`` label if given.
 
     >>> rows = resample_rows(5, strata=["a", "a", "a", "b", "b"], seed=0, n_boot=100)
     >>> rows.shape, bool((rows[:, :3] < 3).all() and (rows[:, 3:] >= 3).all())
@@ -280,8 +276,7 @@ def percentile_interval(values, *, level: float = 0.95):
 
 
 def bootstrap_ci(y_true, scores, statistic, *, seed, n_boot: int = 2000, level: float = 0.95):
-    """Percentile interval ``(low, high)`` of ``statistic(y_true, scores)`` (e.g. ``auroc``) over
-    resampled rows; resamples where it is NaN are left out.
+    """Percentile interval of ``statistic(y_true, scores)`` over resampled rows (NaN ones left out).
 
     >>> y, s = [1, 0, 1, 0, 1, 0, 1, 0], [0.9, 0.1, 0.8, 0.3, 0.4, 0.6, 0.7, 0.2]
     >>> low, high = bootstrap_ci(y, s, lambda y, s: y.mean(), seed=0, n_boot=500)

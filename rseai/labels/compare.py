@@ -1,9 +1,8 @@
 """Model-centric versus data-centric on the same noisy labels (the talk's table).
 
-Baseline (``default_model`` on the noisy labels), Model-centric (a small search scored by
-cross-validation on those labels) and Data-centric (the fixed model after the issues found by
-confident learning are removed or relabelled), each scored on a *clean* test set; plus
-``score_detection`` and ``noise_sweep``. Bigger searches and deep networks are left out.
+Baseline (the fixed model), Model-centric (a small cross-validated search) and Data-centric (the
+fixed model after confident learning's issues are removed or relabelled), scored on a *clean* test
+set. Leaves out bigger searches and deep networks.
 
 Example
 -------
@@ -56,17 +55,13 @@ def search_space(*, seed: int) -> dict:
 
 def quick_search_space(*, seed: int) -> dict:
     """A three-candidate search (one per fast family) for sweeps and widgets that must answer quickly."""
-    names = ("logistic C=0.1", "SVM (RBF) C=1", "5-nearest neighbours")
     full = search_space(seed=seed)
-    return {name: full[name] for name in names}
+    return {name: full[name] for name in ("logistic C=0.1", "SVM (RBF) C=1", "5-nearest neighbours")}
 
 
 def score_detection(found, flipped) -> dict:
-    """Precision, recall, f1 and counts of flagged examples against the known flip mask.
-
-    ``found``: a boolean mask, positions, or a ``find_issues`` frame; ``flipped``: the mask from
-    ``inject_noise``. Precision is 1.0 when nothing is flagged.
-    """
+    """Precision (1.0 when nothing is flagged), recall, f1 and counts of ``found`` (a mask, positions
+    or a ``find_issues`` frame) against ``flipped``, the mask from ``inject_noise``."""
     if isinstance(flipped, (str, bytes, dict, set)) or flipped is None or _checks.ndim(flipped) != 1:
         raise TypeError(f"flipped must be a 1-D boolean mask, got {_checks.show(flipped)}")
     flipped = np.asarray(flipped)
@@ -104,27 +99,12 @@ def score_detection(found, flipped) -> dict:
 
 def compare_approaches(X_train, noisy_labels, X_test, y_test, *, seed, method: str = "prune_by_noise_rate",
                        fix: str = "remove", cv: int = 5, pred_probs=None, model=None, search=None):
-    """The talk's Baseline / Model-centric / Data-centric table, measured on this data.
-
-    Parameters
-    ----------
-    X_train : array-like, shape (n_train, n_features); noisy_labels : int, shape (n_train,)
-    X_test : array-like, shape (n_test, n_features); y_test : clean int labels, shape (n_test,)
-    seed : int, seeds the folds and the random forest
-    method : cleanlab ``filter_by`` of the data-centric row (``FILTER_METHODS``)
-    fix : {"remove", "relabel"}, what the data-centric row does with the issues
-    cv : int, folds for the out-of-fold probabilities and the search
-    pred_probs : ndarray, shape (n_train, n_classes), optional: precomputed out-of-fold probabilities
-    model : the fixed model (default ``default_model()``), also a search candidate
-    search : dict name -> estimator, optional; default ``search_space(seed=seed)``
-
-    Returns
-    -------
-    DataFrame by approach with ``accuracy``, ``change`` (vs the baseline) and ``n_fits``; ``attrs``
-    holds ``model_centric_choice``, ``search_cv_scores``, ``issues``, ``method``, ``fix``, ``seconds``.
+    """The talk's table on this data (``y_test`` clean): ``accuracy``, ``change`` (vs the baseline) and
+    ``n_fits`` by approach; ``attrs``: ``model_centric_choice``, ``search_cv_scores``, ``issues``,
+    ``method``, ``fix``, ``seconds``. ``method``: cleanlab's ``filter_by``; ``fix``: "remove" or
+    "relabel"; ``pred_probs``: precomputed out-of-fold probabilities; ``model`` (default
+    ``default_model()``) also joins the ``search``. Every argument is checked before the first fit.
     """
-
-    # every argument is checked here, before the first of the ~56 fits
     cv = _checks.integer(cv, name="cv", low=2)
     noisy = _checks.class_ids(noisy_labels, name="noisy_labels", compact=True, min_count=cv,
                               because=f" (one per fold, cv={cv})")
@@ -193,11 +173,8 @@ def compare_approaches(X_train, noisy_labels, X_test, y_test, *, seed, method: s
 
 def noise_sweep(X_train, y_train, X_test, y_test, *, rates, kinds=("uniform", "pairwise"), seed,
                 method: str = "prune_by_noise_rate", fix: str = "remove", model=None, search=None):
-    """``compare_approaches`` and detection scores per noise rate and kind (``y_train`` clean).
-
-    Returns a long DataFrame: ``kind``, ``rate``, ``approach``, ``accuracy``, ``change``,
-    ``precision``, ``recall``.
-    """
+    """``compare_approaches`` and detection scores per noise rate and kind (``y_train`` clean), long:
+    ``kind``, ``rate``, ``approach``, ``accuracy``, ``change``, ``precision``, ``recall``."""
 
     y_train = _checks.class_ids(y_train, name="y_train")
     X_train = _checks.features(X_train, name="X_train", n_rows=y_train.size)
