@@ -1,6 +1,4 @@
-"""Figures for notebook 02; each ``plot_<what>`` takes results of ``rseai.hallucination``
-or ``rseai.metrics`` and returns
-a Figure; the ``*_html`` functions return the answer and agreement as HTML.
+"""Figures for notebook 02 (``plot_<what>`` returns a Figure); ``*_html``: answer and agreement as HTML.
 
 Example
 -------

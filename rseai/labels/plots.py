@@ -1,6 +1,5 @@
-"""Figures for notebook 04; each ``plot_<what>`` takes results of ``rseai.labels`` and returns a
-Figure. Baseline grey, Model-centric blue, Data-centric green; a green frame marks a flagged
-label that really was flipped, vermillion one that was not.
+"""Figures for notebook 04. Baseline grey, Model-centric blue, Data-centric green; a green frame
+marks a flagged label really flipped, vermillion one that was not.
 
 Example
 -------
