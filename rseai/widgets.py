@@ -98,19 +98,10 @@ def _encode(canvas) -> bytes:
 
 
 class Explorer(w.VBox):
-    """Base of every widget: subclasses set their controls and override ``compute``/``draw``.
-
-    Parameters
-    ----------
-    controls : dict name -> ipywidgets value widget; each change calls ``update()``
-    rows : list of widgets laid out above the message (default: the controls in one row)
-    below : widgets shown under the figure
-    run : bool, call ``update()`` once at the end (False for widgets that wait for a button)
-
-    ``figure_size`` (inches, class attribute) gives the explorer one matplotlib ``Figure``
-    (outside pyplot) with a ``grid`` of styled Axes, made once; ``draw`` redraws every Axes it
-    uses (``rseai`` plot functions given ``ax=`` clear it first). None: no figure.
-    """
+    """Base of every widget: ``controls`` (name -> value widget; each change calls ``update()``),
+    ``rows`` above the message (default: the controls), ``below`` the figure; ``run=False`` waits
+    for a button. ``figure_size`` (inches) gives one Figure, outside pyplot, with a ``grid`` of
+    styled Axes made once; ``draw`` redraws every Axes it uses."""
 
     figure_size: tuple | None = None
     grid: tuple = (1, 1)

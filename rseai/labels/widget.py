@@ -51,7 +51,6 @@ class IssueExplorer(Explorer):
         self.set_issues(issues, flipped=flipped)
 
     def set_issues(self, issues, *, flipped=None) -> None:
-        """Show a new set of issues from the first page."""
         missing = [c for c in ISSUE_COLUMNS if c not in getattr(issues, "columns", [])]
         if missing:
             raise ValueError(f"issues must be a find_issues frame; it lacks columns {missing}")
@@ -66,7 +65,6 @@ class IssueExplorer(Explorer):
         self.go(0)
 
     def go(self, start: int) -> None:
-        """Show the page beginning at issue ``start`` (the buttons stop at the first and last page)."""
         self.requested = start
         self.update()
 
@@ -113,7 +111,6 @@ class LabelNoiseExplorer(Explorer):
 
     @property
     def table_html(self):
-        """The table and the detection scores (the summary)."""
         return self.summary
 
     def compute(self, values: dict) -> dict:

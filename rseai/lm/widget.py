@@ -67,13 +67,11 @@ class NextTokenExplorer(Explorer):
 
     @property
     def stats(self):
-        """The line with the settings, the entropy and the candidates (the summary)."""
         return self.summary
 
     @property
     def last_top(self):
-        """The DataFrame behind the current chart (None after an error)."""
-        return self.state.get("top")
+        return self.state.get("top")  # None after an error
 
     def _options(self) -> dict:
         # only the "off" ends map to None; anything else (NaN too) meets the model's checks
