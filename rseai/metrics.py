@@ -57,24 +57,6 @@ def rates_from_counts(tp, fp, fn, tn) -> dict:
             "selection_rate": _ratio(flagged, n)}
 
 
-def _thresholds(values, *, name: str = "thresholds") -> np.ndarray:
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be numbers, got {_checks.show(values)}") from None
-    if arr.ndim != 1 or arr.size == 0 or np.isnan(arr).any():
-        raise ValueError(f"{name} must be a non-empty 1-D array of numbers (no NaN), got "
-                         f"{_checks.show(values)}")
-    return arr
-
-
-def _threshold(value, *, name: str = "threshold") -> float:
-    """A threshold: any number but NaN (``inf`` flags nobody, ``-inf`` everybody); bool refused."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
-        raise TypeError(f"{name} must be a number (inf allowed), got {_checks.show(value)}")
-    return float(value)
-
-
 def _labels_and_scores(y_true, scores, *, name: str = "scores", probabilities: bool = False):
     y = _checks.binary_labels(y_true, name="y_true")
     s = _checks.scores(scores, name=name, probabilities=probabilities)
@@ -139,7 +121,9 @@ def confusion_at(y_true, scores, *, threshold: float) -> Confusion:
     1.0
     """
     y, s = _labels_and_scores(y_true, scores)
-    return confusion(y, s >= _threshold(threshold))
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or math.isnan(threshold):
+        raise TypeError(f"threshold must be a number (inf allowed), got {_checks.show(threshold)}")
+    return confusion(y, s >= float(threshold))
 
 
 def rates_at_thresholds(y_true, scores, thresholds):
@@ -151,7 +135,14 @@ def rates_at_thresholds(y_true, scores, thresholds):
     import pandas as pd
 
     y, s = _labels_and_scores(y_true, scores)
-    grid = np.unique(_thresholds(thresholds))
+    try:
+        grid = np.asarray(thresholds, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"thresholds must be numbers, got {_checks.show(thresholds)}") from None
+    if grid.ndim != 1 or grid.size == 0 or np.isnan(grid).any():
+        raise ValueError(f"thresholds must be a non-empty 1-D array of numbers (no NaN), got "
+                         f"{_checks.show(thresholds)}")
+    grid = np.unique(grid)
     order = np.argsort(s, kind="stable")
     pos_below = np.concatenate(([0], np.cumsum(y[order])))  # positives among the i lowest scores
     first_flagged = np.searchsorted(s[order], grid, side="left")

@@ -45,10 +45,6 @@ def grade(answer: str, *, kind: str, accepted) -> bool:
     return matching.is_correct(answer, accepted)
 
 
-def _accepted(row) -> list[str]:
-    return [row["answer"]] + [a.strip() for a in row["aliases"].split("|") if a.strip()]
-
-
 def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: float = 0.7,
              grounded: bool = False, batch_size: int = 16, max_new_tokens: int = 24,
              store_answers: bool = True, answers_dir=None, progress: bool = True) -> EvaluationResult:
@@ -107,7 +103,8 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     rows = []
     for i, row in facts.iterrows():
         greedy, samples = results[i]
-        accepted = _accepted(row) if row["kind"] == "fact" else []
+        accepted = ([row["answer"]] + [a.strip() for a in row["aliases"].split("|") if a.strip()]
+                    if row["kind"] == "fact" else [])
         confidence, own = answer_confidence(greedy.tokens, greedy.probs, question=row["question"])
         n_own = max(sum(own), 1) if any(own) else max(len(greedy.tokens), 1)
         rows.append({

@@ -29,13 +29,6 @@ def _inputs(y_true, scores, probabilities, cost_fp, cost_fn):
     return y_true, scores, _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
 
 
-def _priced(fp, fn, n, cost_fp: float, cost_fn: float):
-    """Total and per-case cost of the error counts ``fp``, ``fn`` (arrays) among ``n`` cases."""
-    total = _checks.finite_result(lambda: cost_fp * fp + cost_fn * fn, name="total_cost",
-                                  inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
-    return total, total / n
-
-
 def expected_cost(y_true, scores, *, threshold, cost_fp, cost_fn, probabilities: bool = True) -> float:
     """``(cost_fp * fp + cost_fn * fn) / n`` of flagging ``scores >= threshold`` (costs >= 0, any unit;
     scores are probabilities unless ``probabilities=False``)."""
@@ -74,9 +67,10 @@ def reprice(sweep, *, cost_fp, cost_fn):
                          f"and 'n' columns), got columns {_checks.show(list(sweep.columns))} "
                          f"and {len(sweep)} row(s)")
     cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
-    total, expected = _priced(sweep["fp"].to_numpy(), sweep["fn"].to_numpy(), sweep["n"].to_numpy(),
-                              cost_fp, cost_fn)
-    return sweep.assign(total_cost=total, expected_cost=expected)
+    fp, fn = sweep["fp"].to_numpy(), sweep["fn"].to_numpy()
+    total = _checks.finite_result(lambda: cost_fp * fp + cost_fn * fn, name="total_cost",
+                                  inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
+    return sweep.assign(total_cost=total, expected_cost=total / sweep["n"].to_numpy())
 
 
 def optimal_row(sweep):
