@@ -1,10 +1,8 @@
 """Binary-decision metrics, each written once: confusion counts, rates at thresholds, AUROC, the
 ROC curve, calibration (reliability table, ECE) and seeded percentile bootstrap intervals.
 
-``y_true`` holds 0/1 (1 = the case to find: malignant, machine-written, a wrong answer); a score
-is flagged when ``score >= threshold``; a rate with an empty denominator is ``nan``. Checked
-against ``sklearn.metrics`` in ``tests/test_metrics.py``. Leaves out multi-class problems,
-sample weights and BCa intervals.
+``y_true`` holds 0/1 (1 = the case to find); flagged means ``score >= threshold``; a rate with an
+empty denominator is ``nan``. Leaves out multi-class problems, sample weights and BCa intervals.
 
 Example
 -------

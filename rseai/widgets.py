@@ -1,10 +1,8 @@
 """The one widget pattern: controls -> ``compute(values)`` -> ``state`` -> ``draw(figure, state)``.
 
-``Explorer`` builds the layout (controls, a message line, a summary, one figure, extra outputs),
-observes its controls, keeps the last result in a readable ``state`` dict, shows a ValueError,
-TypeError or RuntimeError as a message in place (stale output cleared) and gets its figure to the
-page one way: Agg's pixels as a PNG in an ipywidgets ``Image``. No threads, no memos, no queue;
-sliders commit on release, so a drag queues no backlog.
+``Explorer`` lays out controls, a message line, a summary and one figure, keeps the last result in
+``state``, shows a ValueError/TypeError/RuntimeError as a message (stale output cleared) and sends
+the figure as Agg's PNG. No threads, no memos, no queue; sliders commit on release.
 
 One fast path, kept because measured: a subclass may name what the still part of its figure
 depends on (``layout_key``) and update in place the artists a move changes (``moving``); a move

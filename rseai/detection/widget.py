@@ -64,7 +64,6 @@ class DetectorExplorer(Explorer):
         self.score_text()
 
     def score_text(self) -> None:
-        """Screen and score the text in the box (one forward pass), then redraw."""
         self.message.clear()
         self.own = None
         with self.message.guard(on_error=self.clear):

@@ -1,5 +1,4 @@
-"""Widgets for notebook 04: noise rate and kind -> the three-approach table and detection scores;
-a gallery that pages through flagged images with their given and suggested labels.
+"""Widgets for notebook 04: noise -> the three-approach table; a gallery of flagged images.
 
 Example
 -------

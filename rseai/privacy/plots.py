@@ -126,12 +126,8 @@ def plot_shap_person(values, base, *, ax=None, title="Why this applicant got thi
 
 
 def attribution_html(table, *, targets=None) -> str:
-    """One line of coloured prompt tokens per target of ``rseai.explain.occlusion``'s table.
-
-    Bright = removing the token lowers the target's log-probability most (the token pushed towards
-    it); dark = the token pushed away. One scale for all lines, symmetric around 0; each chip's
-    tooltip holds its value.
-    """
+    """A line of prompt tokens per target of ``occlusion``'s table: bright pushed towards it, dark
+    away (one scale, symmetric around 0; values in the tooltips)."""
     if targets is None:
         targets = [c for c in table.columns if c not in ("token", "token_id")]
     limit = float(np.nanmax(np.abs(table[targets].to_numpy()))) or 1.0

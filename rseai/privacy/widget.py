@@ -1,7 +1,5 @@
-"""Notebook 07's privacy explorers: an ε slider (accuracy against attack) and a tree-depth slider
-(gap against attack), over tables computed once beforehand (a move is a lookup and a redraw).
-
-A value that is not one of the precomputed ones is refused at construction with the argument's name.
+"""Notebook 07's privacy explorers: an ε slider and a tree-depth slider over precomputed tables (a
+move is a lookup and a redraw; a value not precomputed is refused by name).
 
 Example
 -------
