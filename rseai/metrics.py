@@ -27,10 +27,6 @@ import numpy as np
 
 from rseai import _checks
 
-__all__ = ["RATE_NAMES", "Confusion", "confusion", "confusion_at", "rates_from_counts",
-           "rates_at_thresholds", "auroc", "roc_points", "reliability_table", "expected_calibration_error",
-           "resample_rows", "percentile_interval", "bootstrap_ci"]
-
 RATE_NAMES = ("tpr", "fpr", "fnr", "tnr", "precision", "accuracy", "selection_rate")
 MAX_BOOT = 100_000  # resamples: far more than a 95% interval needs
 MAX_DRAWS = 100_000_000  # rows drawn in all (n_rows × n_boot): 800 MB of row indices

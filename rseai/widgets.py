@@ -38,8 +38,6 @@ import ipywidgets as w
 
 from rseai.style import style_axes
 
-__all__ = ["Explorer", "MessageArea", "png"]
-
 DPI = 72  # screen pixels per inch of the figures
 
 

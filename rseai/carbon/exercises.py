@@ -16,8 +16,6 @@ from rseai.carbon.estimates import estimate
 from rseai.carbon.tables import grid_intensity_g_per_kwh
 from rseai.feedback import close, describe, feedback, not_attempted, not_done
 
-__all__ = ["check_job_estimate", "check_country_ratio"]
-
 
 def check_job_estimate(*, energy_kwh, co2e_kg, power_w, count, hours, pue, intensity_g_per_kwh) -> bool:
     """Is (``energy_kwh``, ``co2e_kg``) what the formula gives for this job (within 1%)?"""

@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import shlex
 
-__all__ = ["register", "carbon_cell_magic"]
-
 
 def _parse(line: str):
     parser = argparse.ArgumentParser(prog="%%carbon", add_help=False, exit_on_error=False)

@@ -22,8 +22,6 @@ from rseai.carbon import tables as carbon_tables
 from rseai.carbon.plots import bar_colours, plot_countries
 from rseai.widgets import Explorer
 
-__all__ = ["CarbonExplorer", "COMPARISON_COUNTRIES"]
-
 COMPARISON_COUNTRIES = ["Norway", "France", "Brazil", "Canada", "United Kingdom", "United States",
                         "World", "Japan", "China", "Poland", "India", "South Africa"]
 

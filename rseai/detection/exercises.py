@@ -17,8 +17,6 @@ from rseai.detection.rates import detector_scores, false_accusation_rate, thresh
 from rseai.detection.scores import TokenStats
 from rseai.feedback import as_number, check_number
 
-__all__ = ["check_perplexity", "check_false_accusations", "check_detector_auroc"]
-
 
 def check_perplexity(value, stats: TokenStats) -> bool:
     """Is ``value`` the perplexity of the text: ``exp(-mean log-probability)``?"""

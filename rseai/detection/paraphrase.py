@@ -20,8 +20,6 @@ import numpy as np
 
 from rseai import _checks
 
-__all__ = ["SYNONYMS", "light_paraphrase"]
-
 SYNONYMS = {
     "also": "additionally", "allow": "permit", "allows": "permits", "always": "invariably",
     "because": "since", "begin": "start", "big": "large", "called": "named", "can": "may",

@@ -17,9 +17,6 @@ from rseai.detection.rates import auroc_table, detector_scores
 from rseai.detection.scores import SCORE_LABELS, SCORE_NAMES
 from rseai.style import CYCLE, PALETTE, new_axes
 
-__all__ = ["plot_roc", "plot_score_histogram", "plot_auroc_lines", "plot_false_accusations",
-           "token_surprise_html"]
-
 
 def plot_roc(y_true, table, *, scores=SCORE_NAMES, catch=None, title="Telling machine from human text",
              ax=None):

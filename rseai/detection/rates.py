@@ -22,9 +22,6 @@ import numpy as np
 from rseai import _checks, metrics
 from rseai.detection.scores import SCORE_NAMES
 
-__all__ = ["detector_scores", "auroc_table", "threshold_for_catch", "false_accusation_rate",
-           "detection_report", "detection_ci", "type_token_ratio"]
-
 
 def detector_scores(scores, *, name: str = "scores") -> np.ndarray:
     """Detector scores as a 1-D float array; NaN (could not be judged) becomes -inf: never flagged."""

@@ -28,9 +28,6 @@ import numpy as np
 from rseai import _checks
 from rseai.ops.memory import release_free_memory
 
-__all__ = ["SCORE_NAMES", "SCORE_LABELS", "TokenStats", "token_stats", "scores_from_stats",
-           "score_texts", "sentence_ids"]
-
 SCORE_NAMES = ("log_prob", "neg_log_rank", "neg_burstiness", "fast_detectgpt")
 SCORE_LABELS = {"log_prob": "mean log-probability (perplexity)", "neg_log_rank": "minus mean log-rank (GLTR)",
                 "neg_burstiness": "minus burstiness (GPTZero's idea)",

@@ -19,9 +19,6 @@ import re
 
 from rseai.detection.scores import sentence_ids
 
-__all__ = ["MIN_TOKENS", "MIN_SENTENCES", "MAX_CHARS", "MIN_ENGLISH_SHARE", "ENGLISH_WORDS",
-           "english_share", "why_withheld"]
-
 MIN_TOKENS = 32         # about 25 words; notebook 06 measures how poor detection already is here
 MIN_SENTENCES = 2       # burstiness compares sentences
 MAX_CHARS = 5_000       # about 1,000 tokens; a longer paste is several texts, judge them one by one

@@ -28,8 +28,6 @@ from rseai.detection.scores import SCORE_LABELS, SCORE_NAMES, TokenStats, scores
 from rseai.detection.screen import why_withheld
 from rseai.widgets import Explorer
 
-__all__ = ["DetectorExplorer"]
-
 
 class DetectorExplorer(Explorer):
     """``reference_stats``: ``token_stats`` of known texts; ``is_machine``: 0/1 per text; ``catch``

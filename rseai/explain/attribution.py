@@ -19,8 +19,6 @@ import numpy as np
 
 from rseai import _checks
 
-__all__ = ["target_id", "occlusion", "BATCH_TOKENS"]
-
 # Tokens per forward pass (issue 27: 100 tokens grew RSS 944 MB in one batch, 294 MB in batches).
 BATCH_TOKENS = 2048
 

@@ -24,8 +24,6 @@ import numpy as np
 
 from rseai import _checks
 
-__all__ = ["permutation_table", "shap_table", "input_of_columns"]
-
 
 def _frame(X, name: str):
     import pandas as pd

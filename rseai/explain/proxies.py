@@ -19,8 +19,6 @@ import numpy as np
 
 from rseai import _checks, metrics
 
-__all__ = ["proxy_auroc", "proxy_table"]
-
 
 def _model(X):
     import pandas as pd

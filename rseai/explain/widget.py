@@ -19,8 +19,6 @@ from rseai.explain.attribution import occlusion
 from rseai.privacy.plots import attribution_html
 from rseai.widgets import Explorer
 
-__all__ = ["AttributionExplorer", "ATTRIBUTION_MAX_TOKENS"]
-
 # Time grows as n² (issue 27, one thread: 16 tokens 1.4 s, 50 tokens 20 s, 100 tokens 47 s).
 ATTRIBUTION_MAX_TOKENS = 16
 

@@ -16,8 +16,6 @@ from rseai import metrics
 from rseai.feedback import check_number, close, describe, feedback, not_attempted, not_done
 from rseai.hallucination import matching
 
-__all__ = ["check_agreement", "check_wrong_answers_found", "check_calibration_error"]
-
 _AGREEMENT_CASES = [
     (["Paris", "paris.", "Lyon"], "What is the capital of France?"),
     (["The capital of Australia is Sydney.", "Canberra", "Sydney", "Sydney!"],
@@ -25,6 +23,7 @@ _AGREEMENT_CASES = [
     (["John Williams", "Al Gore", "No one has walked on Mars.", "Neil Armstrong"],
      "Who was the first person to walk on Mars?"),
 ]
+
 
 def check_agreement(func) -> bool:
     """Does ``func(answers, question)`` return the share of the largest group of matching answers?"""

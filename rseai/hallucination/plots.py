@@ -18,10 +18,6 @@ import numpy as np
 
 from rseai.style import PALETTE, coloured_tokens_html, new_axes
 
-__all__ = ["plot_answer_tokens", "plot_sample_groups", "plot_reliability", "plot_detector_roc",
-           "plot_accuracy_by_group", "plot_grounding_effect", "plot_confidence_vs_agreement", "answer_html",
-           "streaming_answer_html", "agreement_meter_html", "agreement_progress_html"]
-
 
 def answer_html(answer) -> str:
     """An answer's tokens as chips coloured by probability (dark = unsure, yellow = sure)."""

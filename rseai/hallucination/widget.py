@@ -31,7 +31,6 @@ from rseai.ops import answer_store
 from rseai.widgets import Explorer
 
 MAX_NEW_TOKENS = 24  # a short answer (the default of ``self_consistency``)
-__all__ = ["AskExplorer", "ProbeExplorer", "answer_html"]
 
 
 class AskExplorer(Explorer):

@@ -208,7 +208,3 @@ def noise_sweep(X_train, y_train, X_test, y_test, *, rates, kinds=("uniform", "p
                              "accuracy": row["accuracy"], "change": row["change"],
                              "precision": scores["precision"], "recall": scores["recall"]})
     return pd.DataFrame(rows)
-
-
-__all__ = ["APPROACHES", "FIXES", "default_model", "search_space", "quick_search_space", "score_detection",
-           "compare_approaches", "noise_sweep"]

@@ -16,8 +16,6 @@ import numpy as np
 
 from rseai.feedback import close, describe, feedback, not_attempted, not_done
 
-__all__ = ["check_self_confidence", "check_confident_thresholds", "check_confident_learning"]
-
 
 def _array(value):
     try:

@@ -24,6 +24,7 @@ FILTER_METHODS = ("prune_by_noise_rate", "prune_by_class", "both", "confident_le
                   "predicted_neq_given", "low_normalized_margin", "low_self_confidence")
 ISSUE_COLUMNS = ["index", "given_label", "suggested_label", "label_quality"]
 
+
 def out_of_fold_probs(estimator, X, labels, *, cv: int = 5, seed):
     """Each example's class probabilities, shape (n_samples, K), from a model fitted on the other folds."""
     _checks.has_attrs(estimator, name="estimator", attrs=("fit", "predict_proba"),

@@ -14,9 +14,6 @@ import numpy as np
 
 from rseai.style import PALETTE, new_axes, new_figure
 
-__all__ = ["plot_digits", "plot_issue_gallery", "plot_approaches", "plot_detection", "plot_noise_sweep",
-           "plot_psi"]
-
 APPROACH_COLOURS = {"Baseline": PALETTE["grey"], "Model-centric": PALETTE["blue"],
                     "Data-centric": PALETTE["green"]}
 

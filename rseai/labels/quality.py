@@ -159,6 +159,3 @@ def data_quality_report(df, *, label: str, reference=None, valid_ranges=None, al
     if psi is not None:
         report.attrs["psi"] = psi
     return report
-
-
-__all__ = ["population_stability_index", "data_quality_report"]

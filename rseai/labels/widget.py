@@ -26,8 +26,6 @@ from rseai.labels.issues import ISSUE_COLUMNS
 from rseai.labels.plots import plot_approaches, plot_issue_gallery
 from rseai.widgets import Explorer
 
-__all__ = ["LabelNoiseExplorer", "IssueExplorer"]
-
 
 class IssueExplorer(Explorer):
     """Page through flagged ``images`` (n_samples, h, w), worst first, titled "given → suggested";

@@ -14,8 +14,6 @@ import numpy as np
 
 from rseai.style import PALETTE, new_axes, new_figure
 
-__all__ = ["plot_probabilities", "plot_probability_panels", "plot_entropy", "plot_generation_steps"]
-
 
 def _options(dist) -> str:
     parts = [f"T={dist.temperature:g}"]

@@ -22,8 +22,6 @@ from rseai.lm.plots import plot_probabilities
 from rseai.style import coloured_tokens_html
 from rseai.widgets import Explorer
 
-__all__ = ["NextTokenExplorer"]
-
 N_SAMPLES = 5  # the "sample 5" button
 TITLE = "Five samples, same prompt"
 PENDING = "…"  # a row whose first token is not generated yet

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 
 from rseai import _checks
 
-__all__ = ["FEATURES", "CATEGORICAL", "NUMERIC", "CreditSplit", "credit_split", "encoder", "data_norm"]
-
 FEATURES = ("job", "housing", "saving_accounts", "checking_account", "credit_amount", "duration", "purpose")
 CATEGORICAL = ("housing", "saving_accounts", "checking_account", "purpose")
 NUMERIC = ("job", "credit_amount", "duration")

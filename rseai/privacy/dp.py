@@ -24,8 +24,6 @@ import numpy as np
 
 from rseai import _checks
 
-__all__ = ["EPSILONS", "advantage_bound", "private_logistic", "epsilon_sweep", "epsilon_summary"]
-
 EPSILONS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 1000.0)
 C_PRIVATE = 1.0  # inverse regularisation strength of the credit model, private or not
 

@@ -16,8 +16,6 @@ from rseai.feedback import check_number
 from rseai.privacy.dp import advantage_bound
 from rseai.privacy.membership import attack_auroc, threshold_attack
 
-__all__ = ["check_attack_auroc", "check_membership_advantage", "check_advantage_bound", "check_log_odds"]
-
 
 def check_attack_auroc(value, member_losses, nonmember_losses) -> bool:
     """Is ``value`` the chance that a random member has a lower loss than a random non-member?"""

@@ -21,9 +21,6 @@ import numpy as np
 
 from rseai import _checks, metrics
 
-__all__ = ["LOSS_FLOOR", "DEPTHS", "AttackResult", "per_example_loss", "attack_auroc", "threshold_attack",
-           "membership_report", "complexity_sweep"]
-
 LOSS_FLOOR = 1e-6  # probabilities are clipped here before the log: a sure wrong answer costs 13.8, not inf
 DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20)  # tree depths, from a stump to a tree that fits every member
 

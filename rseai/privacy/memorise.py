@@ -16,8 +16,6 @@ import numpy as np
 
 from rseai import _checks
 
-__all__ = ["match_scores", "completion_test"]
-
 MAX_CHARS = 700  # each text is cut here: far more than any prompt and continuation need
 
 

@@ -17,9 +17,6 @@ import numpy as np
 
 from rseai.style import PALETTE, coloured_tokens_html, new_axes, new_figure
 
-__all__ = ["plot_complexity", "plot_loss_histograms", "plot_epsilon", "plot_importance", "plot_proxies",
-           "plot_shap_person", "attribution_html"]
-
 MEMBER, NONMEMBER = PALETTE["vermillion"], PALETTE["blue"]
 
 

@@ -26,8 +26,6 @@ from rseai.privacy.membership import threshold_attack
 from rseai.style import PALETTE
 from rseai.widgets import Explorer
 
-__all__ = ["PrivacyBudgetExplorer", "ComplexityExplorer"]
-
 
 def _label(epsilon: float) -> str:
     return "no DP" if math.isinf(epsilon) else f"{epsilon:g}"

@@ -18,8 +18,6 @@ import numpy as np
 
 from rseai import _checks, metrics
 
-__all__ = ["expected_cost", "threshold_sweep", "reprice", "optimal_row", "bayes_threshold"]
-
 
 def _inputs(y_true, scores, probabilities, cost_fp, cost_fn):
     probabilities = _checks.flag(probabilities, name="probabilities")

@@ -16,8 +16,6 @@ from rseai.feedback import as_number, check_number, describe, feedback, not_atte
 from rseai.risk import costs
 from rseai.risk.groups import group_report
 
-__all__ = ["check_expected_cost", "check_bayes_threshold", "check_optimal_threshold", "check_group_gap"]
-
 
 def check_expected_cost(value, y_true, scores, *, threshold, cost_fp, cost_fn) -> bool:
     """Is ``value`` the cost per case of flagging ``scores >= threshold``?"""

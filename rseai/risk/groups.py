@@ -23,9 +23,6 @@ from rseai import _checks
 from rseai.metrics import RATE_NAMES, confusion, percentile_interval, rates_from_counts, resample_rows
 from rseai.risk.costs import threshold_sweep
 
-__all__ = ["GroupReport", "as_groups", "group_report", "compare_decisions", "group_thresholds",
-           "decide_by_group", "group_rate_ci"]
-
 
 @dataclass(frozen=True)
 class GroupReport:

@@ -14,9 +14,6 @@ import numpy as np
 
 from rseai.style import PALETTE, new_axes, new_figure
 
-__all__ = ["plot_confusion", "plot_tradeoff", "plot_cost_curve", "plot_group_rates", "plot_group_confusions",
-           "plot_risk_heatmap"]
-
 _CELL = {(0, 0): ("True Positive", PALETTE["green"]),  # (row, col) on the slide -> name, colour
          (0, 1): ("False Negative\nType II error", PALETTE["vermillion"]),
          (1, 0): ("False Positive\nType I error", PALETTE["orange"]),

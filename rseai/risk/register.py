@@ -18,9 +18,6 @@ from dataclasses import dataclass
 
 from rseai import _checks
 
-__all__ = ["Hazard", "LEVELS", "RATE_BANDS", "REGIONS", "likelihood_from_rate", "region_of",
-           "risk_register", "audit_checklist"]
-
 LEVELS = {1: "rare", 2: "unlikely", 3: "possible", 4: "likely", 5: "almost certain"}
 # upper edges (exclusive) of the probability bands for likelihood levels 1..4; >= 0.5 is level 5.
 RATE_BANDS = (0.001, 0.01, 0.1, 0.5)

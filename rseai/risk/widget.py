@@ -24,8 +24,6 @@ from rseai.risk.groups import as_groups, group_report
 from rseai.style import PALETTE
 from rseai.widgets import Explorer
 
-__all__ = ["RiskExplorer"]
-
 RATES = ("tpr", "fpr", "fnr", "selection_rate")
 
 
