@@ -160,11 +160,9 @@ def compare_approaches(X_train, noisy_labels, X_test, y_test, *, seed, method: s
     acc_data = float(np.mean(fixed.predict(X_test) == y_test))
     seconds["data_centric_refit"] = time.perf_counter() - start
 
-    table = pd.DataFrame(
-        {"accuracy": [acc_base, acc_model, acc_data],
-         "n_fits": [1, len(search) * cv + 1, n_oof_fits + 1]},
-        index=pd.Index(APPROACHES, name="approach"),
-    )
+    table = pd.DataFrame({"accuracy": [acc_base, acc_model, acc_data],
+                          "n_fits": [1, len(search) * cv + 1, n_oof_fits + 1]},
+                         index=pd.Index(APPROACHES, name="approach"))
     table.insert(1, "change", table["accuracy"] - acc_base)
     table.attrs.update(model_centric_choice=choice, search_cv_scores=cv_scores, issues=issues,
                        method=method, fix=fix, seconds=seconds)
