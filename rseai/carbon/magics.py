@@ -1,6 +1,5 @@
-"""``%%carbon`` on a cell's first line (after ``%load_ext rseai``) measures the cell with
-``rseai.carbon.track`` and prints one line; the ``Measurement`` is kept in ``_carbon`` (all of
-them in ``_carbon_history``). Options: ``--country``, ``--quiet``.
+"""``%%carbon [--country NAME] [--quiet]`` measures a cell with ``track`` into ``_carbon`` (all in
+``_carbon_history``) and prints one line.
 
 Example
 -------

@@ -1,8 +1,7 @@
 """Measure the energy and CO2e of real work with CodeCarbon, strictly offline.
 
-``track()`` wraps CodeCarbon's ``OfflineEmissionsTracker`` (no network, no files) and says how
-each part was obtained (RAPL, NVML or a TDP estimate); without CodeCarbon it falls back to a
-TDP estimate from CPU time. ``measure_generation`` gives the energy per generated token.
+``track()`` says how each part was measured (RAPL, NVML or TDP); without CodeCarbon it estimates
+from CPU time. ``measure_generation`` gives the energy per generated token.
 
 Example
 -------

@@ -1,10 +1,8 @@
 """Four zero-shot "was this machine-written?" scores from one forward pass of a language model.
 
-Per token: log p, log rank (GLTR) and the mean and variance of log p under the model
-(Fast-DetectGPT, Bao et al. 2024). Per text, **higher = more machine-like**: ``log_prob``,
-``neg_log_rank``, ``neg_burstiness`` (minus the sd of sentence log-perplexities; NaN for one
-sentence) and ``fast_detectgpt``. ``max_tokens=k`` rescores cut texts without a new forward pass;
-a text past the context is cut, with a ``UserWarning``. Leaves out trained classifiers, watermarks.
+Per text, **higher = more machine-like**: ``log_prob``, ``neg_log_rank`` (GLTR), ``neg_burstiness``
+(minus the sd of sentence log-perplexities) and ``fast_detectgpt`` (Bao et al. 2024). A text past
+the context is cut, with a ``UserWarning``. Leaves out trained classifiers and watermarks.
 
 Example
 -------

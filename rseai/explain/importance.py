@@ -1,9 +1,7 @@
 """Which inputs drive a tabular model: permutation importance (scikit-learn) and SHAP values.
 
-``permutation_table`` (global): how much worse the model gets with one raw input shuffled.
-``shap_table`` (local): how far each input pushed *this* person's log-odds from the average
-(``shap.LinearExplainer``, one input's encoded columns summed). Leaves out interactions, tree and
-kernel explainers, and causal claims.
+``permutation_table`` (global): the loss with one raw input shuffled; ``shap_table`` (local): each
+input's push on *this* person's log-odds. Leaves out interactions, other explainers, causal claims.
 
 Example
 -------

@@ -1,11 +1,8 @@
 """Run a probe set through a model: batched answers, grading, calibration and detectors.
 
-``evaluate(model, facts)`` asks each question once greedily and ``n_samples`` times sampled, grades
-the greedy answer (a fact must match, a false premise be rejected) and scores its ``confidence``
-(probability of its own words) and ``agreement`` (share of samples saying the same). The summary:
-accuracy (overall, per kind, per category), ECE, and the AUROC of ``1 - agreement`` and
-``1 - confidence`` as detectors of wrong answers. Generations are kept in the answer store (a rerun
-is instant, grading reruns); an unwritable store gives a warning.
+``evaluate`` asks each question greedily and ``n_samples`` times sampled, grades the greedy answer
+and scores its ``confidence`` and ``agreement`` (share of samples saying the same); the summary has
+accuracy, ECE and both scores' AUROC as detectors of wrong answers. Answers are kept in the store.
 
 Example
 -------

@@ -1,8 +1,7 @@
 """A data audit as a table: the talk's data-quality dimensions a program can check.
 
-Completeness (missing cells), validity (ranges, labels), consistency (duplicates, conflicting
-duplicates), balance, and drift (PSI against a reference: < 0.1 stable, > 0.25 significant;
-Yurdakul, 2018). Label accuracy is ``find_issues``; relevancy and timeliness need a person.
+Completeness, validity, consistency, balance and drift (PSI: < 0.1 stable, > 0.25 significant).
+Leaves out label accuracy (``find_issues``), relevancy and timeliness (a person's call).
 
 Example
 -------
