@@ -1,7 +1,6 @@
 """The carbon explorer of notebook 05: hardware, count, hours, region, PUE -> kWh, kg CO2e.
 
-The result with the formula filled in, everyday equivalents, and the same job in a dozen
-countries. Leaves out measuring (``%%carbon`` or ``rseai.carbon.track``).
+The formula filled in, equivalents, a dozen countries. Leaves out measuring (``%%carbon``).
 
 Example
 -------

@@ -1,7 +1,6 @@
 """The detector explorer for notebook 06: paste a text, see its scores against known texts.
 
-"score it" scores a pasted text and draws it against known human and machine texts cut to its
-length, with each score's threshold and **false-accusation rate**; an unjudgeable text gets a reason.
+Each score's threshold and **false-accusation rate**; an unjudgeable text gets a reason.
 
 Example
 -------

@@ -1,9 +1,7 @@
 """Which words of a prompt drove the language model's next token? Attribution by occlusion.
 
-Remove one prompt token and see how far the log-probability of a chosen next token falls
-(Li et al., 2016): Captum's ``FeatureAblation``, removal prompts decoded in batches of at most
-``BATCH_TOKENS`` tokens (flat memory, n² time). Not additive; this model on this prompt only.
-Leaves out gradient methods, token replacement and occluding several tokens at once.
+Remove one prompt token, see how far a target's log-probability falls (Captum's ``FeatureAblation``,
+batches of ``BATCH_TOKENS``: flat memory, n² time). Leaves out gradients and multi-token occlusion.
 
 Example
 -------

@@ -1,8 +1,7 @@
 """Model-centric versus data-centric on the same noisy labels (the talk's table).
 
-Baseline (the fixed model), Model-centric (a small cross-validated search) and Data-centric (the
-fixed model after confident learning's issues are removed or relabelled), scored on a *clean* test
-set. Leaves out bigger searches and deep networks.
+Baseline (a fixed model), Model-centric (a small search) and Data-centric (the fixed model after
+the issues are fixed), scored on a *clean* test set. Leaves out bigger searches and deep networks.
 
 Example
 -------

@@ -1,7 +1,6 @@
 """Notebook 01's explorer: type a prompt, move temperature / top-k / top-p, watch the bars.
 
-"next step" appends one token drawn from the distribution on screen, "sample 5" streams five
-continuations (one batch).
+"next step" appends a token drawn from the chart; "sample 5" streams five continuations.
 
 Example
 -------

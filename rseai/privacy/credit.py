@@ -1,8 +1,7 @@
 """The German credit data split into members (trained on) and non-members, and its encodings.
 
-``credit_split`` halves the applicants at random, stratified by outcome (membership a fair coin);
-features are notebook 03's lender features. ``encoder`` one-hots categories and scales numbers to
-[0, 1] (``interactions``: pairwise products), so a row's norm is at most ``data_norm`` (for DP).
+Membership is a fair coin (halves, stratified); the features are notebook 03's. ``encoder`` scales
+to [0, 1], so a row's norm is at most ``data_norm`` (for DP).
 
 Example
 -------

@@ -1,9 +1,7 @@
 """Differential privacy for the credit model: IBM's diffprivlib logistic regression at several ε.
 
-Yeom et al. (2018) bound any attack's membership advantage against an ε-DP model by ``e**ε - 1``
-(``advantage_bound``; a promise only below ε = ln 2). ``epsilon_sweep`` fits one model per ε and
-seed and measures accuracy and the loss attack; ``epsilon_summary`` averages the seeds.
-diffprivlib 0.6.6 predates scikit-learn 1.8, hence two shims. Leaves out DP-SGD and accounting.
+Any attack's advantage against an ε-DP model is at most ``e**ε - 1`` (Yeom et al., 2018): a promise
+only below ε = ln 2. diffprivlib 0.6.6 predates scikit-learn 1.8, hence two shims. Leaves out DP-SGD.
 
 Example
 -------

@@ -1,9 +1,7 @@
 """Membership inference: was this person's record in the training data? A loss threshold attack.
 
-A model fits its training records better, so its loss gives membership away. Yeom et al. (2018)
-guess "member" when the loss is at most the mean training loss; **advantage** = TPR - FPR
-(``threshold_attack``); ``attack_auroc`` covers every threshold. ``membership_report`` and
-``complexity_sweep`` measure one model, or trees from shallow to deep. Leaves out shadow models.
+A model fits its training records better, so its loss gives membership away: Yeom et al. (2018)
+guess "member" at most the mean training loss (**advantage** = TPR - FPR). Leaves out shadow models.
 
 Example
 -------

@@ -1,8 +1,7 @@
 """Memorisation: does the language model continue a famous text word for word?
 
-Training data leaking out (Carlini et al., 2021): ``completion_test`` continues each text's first
-``prompt_tokens`` tokens greedily and scores the continuation with ``match_scores``. Leaves out
-sampling-based extraction and near-verbatim matches.
+Training data leaking out (Carlini et al., 2021), by greedy continuation of each text's opening.
+Leaves out sampling-based extraction and near-verbatim matches.
 
 Example
 -------

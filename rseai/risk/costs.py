@@ -1,8 +1,7 @@
 """What an error costs: the cost per case at a threshold, every threshold's cost, the cheapest one.
 
-Binary decisions (positive = the case we must not miss); counts from ``rseai.metrics``.
-``bayes_threshold`` is the optimum for calibrated probabilities. Leaves out multi-class problems
-and sample weights.
+Binary decisions (positive = the case we must not miss); counts from ``rseai.metrics``. Leaves out
+multi-class problems and sample weights.
 
 Example
 -------

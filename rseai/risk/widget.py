@@ -1,7 +1,6 @@
 """The risk explorer for notebook 03: a threshold slider and two costs drive four views at once.
 
-The confusion matrix at the threshold, the FNR/FPR trade-off, the cost curve with its cheapest
-threshold marked, and the rates of each group (picked in a drop-down); bad input is a message.
+The confusion matrix, the FNR/FPR trade-off, the cost curve and the rates by group.
 
 Example
 -------
