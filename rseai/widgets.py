@@ -4,10 +4,8 @@
 ``state``, shows a ValueError/TypeError/RuntimeError as a message (stale output cleared) and sends
 the figure as Agg's PNG. No threads, no memos, no queue; sliders commit on release.
 
-One fast path, kept because measured: a subclass may name what the still part of its figure
-depends on (``layout_key``) and update in place the artists a move changes (``moving``); a move
-that keeps the key repaints only those over the cached background (03 threshold 993 -> 127 ms,
-07 ε 274 -> 5 ms). Used by 03, 05 and 07; the others draw whole.
+One fast path, kept because measured (03 threshold 993 -> 127 ms, 07 ε 274 -> 5 ms): a move that
+keeps ``layout_key`` repaints only the artists ``moving`` updates over the cached background.
 
 Example
 -------

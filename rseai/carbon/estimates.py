@@ -3,7 +3,6 @@
     energy_kwh = power_w * count * hours * pue / 1000
     co2e_kg    = energy_kwh * intensity_g_per_kwh / 1000
 
-Also Strubell et al. (2019) Table 3, countries, four tools, equivalents and a first-epoch forecast.
 Leaves out embodied carbon, water and hourly grid data.
 
 Example

@@ -1,5 +1,4 @@
-"""Checks for notebook 05's exercises: estimate a job by hand, then compare two grids (answers
-recomputed with ``rseai.carbon.estimates``; measured jobs, which vary by machine, left out).
+"""Checks for notebook 05's exercises: a job's estimate by hand, two grids (measured jobs left out).
 
 Example
 -------

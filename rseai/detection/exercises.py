@@ -1,5 +1,4 @@
-"""Checks for notebook 06's exercises: perplexity by hand, false accusations (among human texts,
-and among flagged texts at a base rate), and a detector's AUROC as a probability.
+"""Checks for notebook 06's exercises: perplexity, false accusations, a detector's AUROC by hand.
 
 Example
 -------

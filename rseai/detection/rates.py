@@ -1,8 +1,7 @@
 """How well a detector score separates machine from human text, and whom it falsely accuses.
 
-``y_true = 1`` is machine-written; flagged means score >= threshold; a flagged human text is a
-**false accusation** (Type I). ``detection_ci`` adds bootstrap intervals and paired differences.
-A NaN score (not judged) ranks last and is never flagged.
+``y_true = 1`` is machine-written; a flagged human text is a **false accusation** (Type I); a NaN
+score (not judged) ranks last and is never flagged.
 
 Example
 -------

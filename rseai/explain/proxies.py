@@ -1,8 +1,7 @@
 """Proxy variables: can the model's inputs stand in for a protected attribute it never sees?
 
-``proxy_auroc``: the out-of-fold AUROC of a logistic regression recognising one group from the
-inputs (0.5: they reveal nothing); ``proxy_table``: each input alone and all together. Leaves out
-non-linear proxies (the AUROC is a lower bound).
+The out-of-fold AUROC of a logistic regression recognising one group (0.5: the inputs reveal
+nothing). Leaves out non-linear proxies (the AUROC is a lower bound).
 
 Example
 -------

@@ -1,5 +1,4 @@
-"""Checks for notebook 02's exercises: an agreement score, the wrong answers a spot-check finds,
-a calibration error (answers recomputed with ``matching`` and ``rseai.metrics``).
+"""Checks for notebook 02's exercises: agreement, a spot-check's wrong answers, calibration error.
 
 Example
 -------

@@ -98,12 +98,9 @@ def score_detection(found, flipped) -> dict:
 
 def compare_approaches(X_train, noisy_labels, X_test, y_test, *, seed, method: str = "prune_by_noise_rate",
                        fix: str = "remove", cv: int = 5, pred_probs=None, model=None, search=None):
-    """The talk's table on this data (``y_test`` clean): ``accuracy``, ``change`` (vs the baseline) and
-    ``n_fits`` by approach; ``attrs``: ``model_centric_choice``, ``search_cv_scores``, ``issues``,
-    ``method``, ``fix``, ``seconds``. ``method``: cleanlab's ``filter_by``; ``fix``: "remove" or
-    "relabel"; ``pred_probs``: precomputed out-of-fold probabilities; ``model`` (default
-    ``default_model()``) also joins the ``search``. Every argument is checked before the first fit.
-    """
+    """The talk's table on this data (``y_test`` clean): ``accuracy``, ``change`` and ``n_fits`` by
+    approach; ``attrs``: ``model_centric_choice``, ``search_cv_scores``, ``issues``, ``method``,
+    ``fix`` ("remove" or "relabel"), ``seconds``. Every argument is checked before the first fit."""
     cv = _checks.integer(cv, name="cv", low=2)
     noisy = _checks.class_ids(noisy_labels, name="noisy_labels", compact=True, min_count=cv,
                               because=f" (one per fold, cv={cv})")

@@ -1,5 +1,4 @@
-"""Checks for notebook 04's exercises: self-confidence, per-class thresholds and the examples
-confident learning flags, by hand (answers recomputed with cleanlab).
+"""Checks for notebook 04's exercises: confident learning by hand (answers from cleanlab).
 
 Example
 -------

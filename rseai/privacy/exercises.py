@@ -1,5 +1,4 @@
-"""Checks for notebook 07's exercises: the attack's AUROC by counting, Yeom et al.'s advantage,
-the privacy bound for an ε, and a person's log-odds from their SHAP values.
+"""Checks for notebook 07's exercises: attack AUROC and advantage, the ε bound, SHAP log-odds.
 
 Example
 -------

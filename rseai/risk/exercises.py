@@ -1,5 +1,4 @@
-"""Checks for notebook 03's exercises: expected cost, the Bayes threshold, the cheapest threshold,
-the gap in a rate between groups; answers recomputed with ``rseai.risk``.
+"""Checks for notebook 03's exercises: expected cost, thresholds, a rate's gap between groups.
 
 Example
 -------

@@ -1,8 +1,7 @@
 """Who pays for the errors: counts, rates and gaps per group, per-group thresholds, their noise.
 
-``group_report``: ``rseai.metrics.confusion`` per group (fairlearn's ``MetricFrame``) and the gaps;
-``group_thresholds``: a threshold per group equalising a rate. Leaves out intersectional groups
-and in-training mitigations.
+Counts and rates per group on fairlearn's ``MetricFrame``. Leaves out intersectional groups and
+in-training mitigations.
 
 Example
 -------
