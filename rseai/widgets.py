@@ -65,8 +65,7 @@ class MessageArea:
 
     @contextmanager
     def guard(self, *, on_error=None):
-        """A ValueError/TypeError/RuntimeError in the body becomes the message, then ``on_error()``
-        clears stale results; anything else is a bug and propagates."""
+        """A ValueError/TypeError/RuntimeError becomes the message, then ``on_error()``; others propagate."""
         try:
             yield self
         except (ValueError, TypeError, RuntimeError) as err:

@@ -97,9 +97,8 @@ def detection_report(y_true, table, *, kinds=None, catch: float = 0.9, scores=SC
 
 def detection_ci(y_true, table, *, catch: float = 0.9, seed, versus=None, n_boot: int = 2000,
                  level: float = 0.95, scores=SCORE_NAMES):
-    """Each score's AUROC and false-accusation rate at ``catch`` with percentile bootstrap intervals
-    (human and machine resampled apart, a threshold per resample); ``versus`` (a score) adds paired
-    differences. Indexed by (measure, score): ``value``, ``low``, ``high``."""
+    """``value, low, high`` by (measure, score): AUROC and false-accusation rate at ``catch``, bootstrapped
+    (a threshold per resample); ``versus`` (a score) adds paired differences."""
     import pandas as pd
 
     y = _checks.binary_labels(y_true, name="y_true")

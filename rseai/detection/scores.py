@@ -122,8 +122,7 @@ _HEAD_ROWS = 256  # positions per output-layer product: (256, vocab) float32 log
 
 
 def _forward_stats(lm, sequences):
-    """The four per-token float64 arrays of each right-padded sequence; the output layer runs on
-    ``_HEAD_ROWS`` positions at a time, so no (texts, positions, vocabulary) logits are held."""
+    """The four per-token arrays of each sequence; no (texts, positions, vocabulary) logits are held."""
     import torch
 
     width = max(len(s) for s in sequences)

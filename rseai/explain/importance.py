@@ -65,8 +65,7 @@ def input_of_columns(encoded_names, inputs) -> list[str]:
 
 def shap_table(model, X_background, X_explain):
     """``(values, base)``: SHAP values (log-odds), shape (n_people, n_inputs), of ``X_explain`` for a
-    fitted Pipeline ending in a binary linear classifier, averaged over ``X_background``; ``base`` is
-    the average log-odds, so ``values.sum(axis=1) + base`` is each person's log-odds."""
+    Pipeline ending in a binary linear classifier; ``values.sum(axis=1) + base``: each log-odds."""
     import pandas as pd
     import shap
 

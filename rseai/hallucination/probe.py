@@ -45,13 +45,11 @@ def grade(answer: str, *, kind: str, accepted) -> bool:
 def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: float = 0.7,
              grounded: bool = False, batch_size: int = 16, max_new_tokens: int = 24,
              store_answers: bool = True, answers_dir=None, progress: bool = True) -> EvaluationResult:
-    """Answer, grade and score every question of ``facts`` (``rseai.data.load_facts()``; with a
-    ``passage`` column when ``grounded``, which puts it before the question). ``batch_size``
-    questions per batch; ``answers_dir``: a folder for the answer store (None: the user's).
-
-    ``table`` columns: ``question``, ``category``, ``kind``, ``answer``, ``correct``, ``confidence``,
-    ``own_tokens`` (tokens ``confidence`` multiplies), ``confidence_per_token`` (their geometric
-    mean), ``agreement``, ``samples`` (list of str), ``sample_correct`` (share graded right).
+    """Answer, grade and score every question of ``facts`` (``grounded``: each ``passage`` before its
+    question; ``answers_dir``: the answer store's folder, None: the user's). ``table`` columns:
+    ``question``, ``category``, ``kind``, ``answer``, ``correct``, ``confidence``, ``own_tokens``
+    (tokens ``confidence`` multiplies), ``confidence_per_token`` (their geometric mean),
+    ``agreement``, ``samples`` (list of str), ``sample_correct`` (share graded right).
     """
     import pandas as pd
     from tqdm.auto import tqdm

@@ -63,9 +63,8 @@ def _listing(counts: pd.Series, limit: int = 4) -> str:
 
 def data_quality_report(df, *, label: str, reference=None, valid_ranges=None, allowed_labels=None,
                         min_class_ratio: float = 0.5, psi_threshold: float = 0.25, bins: int = 10):
-    """One row per check of ``df`` (features and ``label``): ``dimension``, ``check``, ``ok`` (None:
-    could not run), ``value``, ``finding``; drift against ``reference`` (``attrs["psi"]``).
-    ``valid_ranges``: column -> (low, high), key ``"*"`` for every numeric feature."""
+    """One row per check of ``df``: ``REPORT_COLUMNS`` (``ok`` None: could not run); drift against
+    ``reference`` in ``attrs["psi"]``; ``valid_ranges``: column (``"*"``: every number) -> (low, high)."""
     _checks.instance(df, pd.DataFrame, name="df", what="a pandas DataFrame")
     _checks.text(label, name="label")
     if label not in df.columns:

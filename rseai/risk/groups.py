@@ -126,9 +126,8 @@ def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
 
 
 def group_thresholds(y_true, scores, groups, *, rate: str = "fpr", target, cost_fp=1.0, cost_fn=1.0):
-    """A threshold per group (dict; ``inf`` flags nobody) bringing each group's ``rate`` ("fpr",
-    "fnr", "tpr" or "selection_rate") as close as it can to ``target``; among thresholds with the
-    same rate the cheaper at ``cost_fp``, ``cost_fn`` wins. ``scores``: probabilities, shape (n_samples,)."""
+    """A threshold per group (``inf`` flags nobody) bringing its ``rate`` closest to ``target``; among
+    thresholds with the same rate the cheaper at ``cost_fp``, ``cost_fn`` wins."""
     _checks.choice(rate, name="rate", options=("fpr", "fnr", "tpr", "selection_rate"))
     target = _checks.real(target, name="target", low=0, high=1)
     cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
