@@ -227,12 +227,8 @@ def scores(values, *, name: str = "scores", probabilities: bool = True) -> np.nd
 
 def class_ids(labels, *, name: str = "labels", min_classes: int = 2, compact: bool = False,
               min_count: int = 1, because: str = "") -> np.ndarray:
-    """A 1-D int array of class ids (ints given as floats like 3.0 are accepted).
-
-    ``compact``: the ids must be exactly 0..K-1, each present (what a K-column probability
-    matrix needs); checked before any count, so a stray id of 10**8 costs nothing.
-    ``min_count``: every class present at least this often (e.g. once per cross-validation fold).
-    """
+    """A 1-D int array of class ids (3.0 accepted). ``compact``: exactly 0..K-1, each present (checked
+    before any count: a stray 10**8 costs nothing); ``min_count``: each class at least this often."""
     arr = _array(labels, name=name, what="integer class ids")
     if arr.dtype == bool:
         raise TypeError(f"{name} must hold integer class ids 0..K-1, got dtype bool")
@@ -340,10 +336,8 @@ def folder(value, *, name: str) -> Path:
 
 
 def finite_result(compute, *, name: str, inputs: dict):
-    """``compute()`` (a number or an array) if finite, else a ValueError naming the ``inputs``.
-
-    An overflow to inf is never passed on as a result: "inf kWh" is not an answer.
-    """
+    """``compute()`` (number or array) if finite, else a ValueError naming the ``inputs`` ("inf kWh" is
+    not an answer)."""
     try:
         with np.errstate(over="ignore", invalid="ignore"):
             value = np.asarray(compute(), dtype=np.float64)

@@ -20,15 +20,17 @@ from pathlib import Path
 DATASETS_ENV = "RSEAI_DATASETS"
 
 # file name -> text_sha256 of the committed file; add a line with every new file.
-CHECKSUMS: dict[str, str] = {}
-CHECKSUMS["german_credit.csv"] = "321ff0594e1f887ad6bf05dc51d34c616f1c32dca8c7cdb141434df295f67997"
-# carbon footprint tables and measurements (notebook 05)
-CHECKSUMS["hardware_power.csv"] = "f2f5e9d11b52720707945be1368c7a93850243503e15d98d0d805b72217b78c1"
-CHECKSUMS["grid_intensity.csv"] = "d8927baf96ab25196bde0d0f113b702b1909b2ae667af3ec358d5f7434a825ec"
-CHECKSUMS["pue_presets.csv"] = "c665e3892dbe8d75c860e4656e558ae8c4a93a7228f77215540be03ae80e5e7e"
-CHECKSUMS["h200_measured_power.csv"] = "2a6808614fd07c420fd05f97a2e0a641afcf8da0fba526774f487e40535f0243"
-CHECKSUMS["memorisation_texts.csv"] = "14c92a163a27da630a8b26145940da23947529a6c2fd17954cc46a17bb9729ad"
-CHECKSUMS["h200_software_efficiency.csv"] = "463ea8f35ee968bbf30f9bd1a56b13b53ec9572e96c245d822ccee9979eb99c5"
+CHECKSUMS = {
+    "german_credit.csv": "321ff0594e1f887ad6bf05dc51d34c616f1c32dca8c7cdb141434df295f67997",
+    "hardware_power.csv": "f2f5e9d11b52720707945be1368c7a93850243503e15d98d0d805b72217b78c1",
+    "grid_intensity.csv": "d8927baf96ab25196bde0d0f113b702b1909b2ae667af3ec358d5f7434a825ec",
+    "pue_presets.csv": "c665e3892dbe8d75c860e4656e558ae8c4a93a7228f77215540be03ae80e5e7e",
+    "h200_measured_power.csv": "2a6808614fd07c420fd05f97a2e0a641afcf8da0fba526774f487e40535f0243",
+    "memorisation_texts.csv": "14c92a163a27da630a8b26145940da23947529a6c2fd17954cc46a17bb9729ad",
+    "h200_software_efficiency.csv": "463ea8f35ee968bbf30f9bd1a56b13b53ec9572e96c245d822ccee9979eb99c5",
+    "facts.csv": "e95dbb297d908592ee9365a507b12190a6960a10bf4c134fd4ee304a5a72866f",
+    "detection_corpus.csv": "da89c0a927bdc00aa8f285b3aed21b89236bdc66e6a10645a6373a51a16acca9",
+}
 
 
 class DatasetError(ValueError):
@@ -43,18 +45,16 @@ def bundled_dir(name: str) -> Path:
 
 
 def datasets_dir() -> Path:
-    """``$RSEAI_DATASETS`` if set, else the datasets shipped with rseai (wheel or clone)."""
     override = os.environ.get(DATASETS_ENV)
     return Path(override) if override else bundled_dir("datasets")
 
 
 def notebooks_dir() -> Path:
-    """The instructor (solution) notebooks shipped with rseai (wheel or clone)."""
     return bundled_dir("notebooks")
 
 
 def restore_hint(name: str) -> str:
-    """How to get a good copy of dataset file ``name`` back, for where it was read from."""
+    """How to get a good copy of dataset file ``name`` back."""
     override = os.environ.get(DATASETS_ENV)
     bundled = bundled_dir("datasets")
     if override:
@@ -92,7 +92,6 @@ def dataset_path(name: str, *, verify: bool = True) -> Path:
 
 
 def require_columns(df, columns, *, name: str) -> None:
-    """Raise ``DatasetError`` naming the columns ``df`` lacks (schema check for loaders)."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise DatasetError(
@@ -107,11 +106,8 @@ GERMAN_CREDIT_COLUMNS = ("risk", "sex", "job", "housing", "saving_accounts", "ch
 
 
 def load_breast_cancer():
-    """scikit-learn's Wisconsin breast-cancer data (569 tumours, 30 features), offline.
-
-    Returns a DataFrame with the 30 feature columns and ``malignant`` (1 = malignant, the case a
-    screen must not miss; scikit-learn's own ``target`` codes malignant as 0).
-    """
+    """scikit-learn's breast-cancer data: 569 tumours, 30 features and ``malignant`` (1 = malignant;
+    scikit-learn's ``target`` codes it 0)."""
     from sklearn.datasets import load_breast_cancer as _load
 
     bunch = _load(as_frame=True)
@@ -121,12 +117,8 @@ def load_breast_cancer():
 
 
 def load_german_credit():
-    """The Statlog German credit data: 1,000 loan applicants (``datasets/german_credit.md``).
-
-    Returns a DataFrame with the file's columns (``risk``: 1 good, 0 bad; ``sex``; ``age`` in
-    years; ``credit_amount`` in Deutsche Mark; ``duration`` in months; ...) plus ``bad_risk``
-    (1 = the loan went bad, the positive class) and ``age_group`` ("under 25" / "25 and over").
-    """
+    """Statlog German credit: 1,000 applicants (``risk`` 1 good; ``age`` years; ``credit_amount`` DM;
+    ``duration`` months; ...) plus ``bad_risk`` (the positive class) and ``age_group``."""
     import pandas as pd
 
     df = pd.read_csv(dataset_path("german_credit.csv"))
@@ -140,13 +132,8 @@ def load_german_credit():
 
 
 def load_digits():
-    """scikit-learn's handwritten digits: 1,797 images of 8x8 pixels, classes 0-9 (offline).
-
-    The UCI "Optical Recognition of Handwritten Digits" test set as scikit-learn ships it
-    (Alpaydin & Kaynak, 1998; CC BY 4.0). Returns a DataFrame with 64 pixel columns
-    ``pixel_<row>_<col>`` (ink counts 0-16) and ``label`` (int 0-9); rebuild the images with
-    ``df.filter(like="pixel").to_numpy().reshape(-1, 8, 8)``.
-    """
+    """scikit-learn's digits (UCI, Alpaydin & Kaynak 1998; CC BY 4.0): 1,797 rows of 64 columns
+    ``pixel_<row>_<col>`` (ink 0-16) and ``label`` 0-9; images: ``.reshape(-1, 8, 8)``."""
     import pandas as pd
     from sklearn.datasets import load_digits as _sklearn_digits
 
@@ -163,7 +150,6 @@ def load_digits():
 # --- carbon footprint (notebook 05) ---------------------------------------------------------
 
 def _load_cited_table(name, columns, numeric):
-    """Read a CSV whose every row must carry a ``source`` and a ``year`` and positive numbers."""
     import pandas as pd
 
     df = pd.read_csv(dataset_path(name))
@@ -180,29 +166,19 @@ def _load_cited_table(name, columns, numeric):
 
 
 def load_hardware_power():
-    """Rated power of GPUs, TPUs, CPUs and a laptop CPU, each row with basis, source and year.
-
-    Columns: ``name``, ``kind`` (gpu/tpu/cpu/laptop), ``power_w``, ``basis``, ``source``, ``year``.
-    """
+    """Rated ``power_w`` of each ``name`` and ``kind`` (gpu/tpu/cpu/laptop), with basis, source, year."""
     return _load_cited_table("hardware_power.csv", ["name", "kind", "power_w", "basis", "source", "year"],
                              ["power_w"])
 
 
 def load_grid_intensity():
-    """Carbon intensity of electricity (g CO2e/kWh) for 47 countries and the world, with sources.
-
-    Columns: ``region``, ``iso_code`` (ISO alpha-3, ``WLD`` = world), ``intensity_g_per_kwh``,
-    ``source``, ``year``.
-    """
+    """``intensity_g_per_kwh`` of 47 countries and the world (``iso_code`` WLD), with source, year."""
     columns = ["region", "iso_code", "intensity_g_per_kwh", "source", "year"]
     return _load_cited_table("grid_intensity.csv", columns, ["intensity_g_per_kwh"])
 
 
 def load_pue_presets():
-    """Power Usage Effectiveness presets (laptop 1.0 ... legacy server room 2.5) with sources.
-
-    Columns: ``name``, ``pue``, ``source``, ``year``.
-    """
+    """Power Usage Effectiveness presets (laptop 1.0 ... legacy server room 2.5): name, pue, source, year."""
     df = _load_cited_table("pue_presets.csv", ["name", "pue", "source", "year"], ["pue"])
     if (df["pue"] < 1).any():
         raise DatasetError("pue_presets.csv: a PUE below 1.0 is impossible (facility energy >= IT energy)")
@@ -212,33 +188,28 @@ def load_pue_presets():
 _H200_COLUMNS = ["phase", "seconds", "energy_j", "mean_power_w", "tokens_per_s", "j_per_token"]
 
 
-def load_h200_measured_power():
-    """NVML measurements of one NVIDIA H200: idle, full load, SmolLM2-shaped generation at batch 1/32.
-
-    Columns: ``phase``, ``description``, ``seconds``, ``energy_j``, ``mean_power_w``, ``max_power_w``,
-    ``mean_gpu_util_pct``, ``tokens_per_s``, ``j_per_token``, ``tflops`` (empty where not applicable).
-    """
+def _load_h200(name: str):
     import pandas as pd
 
-    name = "h200_measured_power.csv"
     df = pd.read_csv(dataset_path(name))
     require_columns(df, _H200_COLUMNS, name=name)
+    return df
+
+
+def load_h200_measured_power():
+    """NVML measurements of an H200 (idle, full load, SmolLM2-shaped generation at batch 1/32):
+    ``_H200_COLUMNS`` plus ``description``, ``max_power_w``, ``mean_gpu_util_pct``, ``tflops``."""
+    name = "h200_measured_power.csv"
+    df = _load_h200(name)
     if not (df["energy_j"] > 0).all() or not (df["mean_power_w"] > 0).all():
         raise DatasetError(f"{name}: energy_j and mean_power_w must be > 0 on every row")
     return df
 
 
 def load_h200_software_efficiency():
-    """NVML measurements of SmolLM2-shaped generation on an H200: eager vs static cache + compile.
-
-    Columns: ``phase``, ``description``, ``seconds``, ``energy_j``, ``mean_power_w``, ``tokens_per_s``,
-    ``j_per_token``.
-    """
-    import pandas as pd
-
+    """NVML measurements on an H200, eager vs static cache + compile: ``_H200_COLUMNS``, ``description``."""
     name = "h200_software_efficiency.csv"
-    df = pd.read_csv(dataset_path(name))
-    require_columns(df, _H200_COLUMNS, name=name)
+    df = _load_h200(name)
     if len(df) != 2 or not (df["j_per_token"] > 0).all():
         raise DatasetError(f"{name} should hold 2 rows with j_per_token > 0; got {len(df)} rows")
     return df
@@ -246,19 +217,13 @@ def load_h200_software_efficiency():
 
 # --- hallucination probe set (notebook 02) --------------------------------------------------
 
-CHECKSUMS["facts.csv"] = "e95dbb297d908592ee9365a507b12190a6960a10bf4c134fd4ee304a5a72866f"
 FACTS_COLUMNS = ("question", "answer", "aliases", "category", "kind")
 FACT_KINDS = ("fact", "false_premise")
 
 
 def check_facts(df, *, name: str = "facts"):
-    """Validate a probe-set DataFrame; return a clean copy (strings, no NaN, stripped).
-
-    Needs the columns question, answer, aliases (``|``-separated, may be empty),
-    category, kind (``fact`` or ``false_premise``); an optional passage (a short
-    reference text for grounding). A fact needs an answer; a false premise has none. Raises
-    DatasetError naming the first problem.
-    """
+    """A clean copy (stripped strings) of a probe set with ``FACTS_COLUMNS`` and optionally ``passage``;
+    a fact needs an answer, a false premise has none. Raises DatasetError naming the first problem."""
     import pandas as pd
 
     if not isinstance(df, pd.DataFrame):
@@ -290,13 +255,8 @@ def check_facts(df, *, name: str = "facts"):
 
 
 def load_facts():
-    """The hallucination probe set: 135 short questions written for this project (``datasets/facts.md``).
-
-    Columns: ``question``, ``answer`` (canonical; empty for a false premise), ``aliases``
-    (other accepted answers, ``|``-separated), ``category`` (geography, science, history,
-    literature, art, arithmetic, everyday), ``kind`` (``fact`` or ``false_premise``) and
-    ``passage`` (one or two sentences of reference text, for the grounding experiment).
-    """
+    """The probe set: 135 questions (``answer`` empty for a false premise, ``aliases`` ``|``-separated,
+    ``category``, ``kind``, ``passage`` a reference text for grounding)."""
     import pandas as pd
 
     df = pd.read_csv(dataset_path("facts.csv"), dtype=str, keep_default_na=False)
@@ -305,19 +265,12 @@ def load_facts():
 
 # --- AI-text detection corpus (notebook 06) -------------------------------------------------
 
-CHECKSUMS["detection_corpus.csv"] = "da89c0a927bdc00aa8f285b3aed21b89236bdc66e6a10645a6373a51a16acca9"
 DETECTION_COLUMNS = ("pair", "source", "kind", "origin", "opening", "temperature", "seed", "n_tokens", "text")
 
 
 def load_detection_corpus():
-    """Human prose from Python's own documentation and the embedded model's continuations of it.
-
-    One row per text (``datasets/detection_corpus.md``): ``pair`` (a human passage and the machine
-    text started from its opening share it), ``source`` ("human"/"machine"), ``kind``
-    ("docstring", "reference" or "machine"), ``origin`` (the docstring's object or the reference
-    topic; the model for machine text), ``opening``, ``temperature`` and ``seed`` (machine text;
-    NaN and -1 for human), ``n_tokens`` and ``text``. Adds ``is_machine`` (1 = machine-written).
-    """
+    """Python documentation prose and the embedded model's continuations: one row per text, a human
+    and a machine text per ``pair``; ``temperature`` NaN and ``seed`` -1 for human; adds ``is_machine``."""
     import pandas as pd
 
     name = "detection_corpus.csv"
@@ -341,12 +294,7 @@ MEMORISATION_COLUMNS = ("id", "kind", "title", "author", "year", "origin", "text
 
 
 def load_memorisation_texts():
-    """Public-domain openings and texts shipped with Python packages (``datasets/memorisation_texts.md``).
-
-    One row per text: ``id``, ``kind`` ("public domain" or "bundled"), ``title``, ``author``,
-    ``year`` (of first publication, where one is known), ``origin`` (where the text was taken
-    from) and ``text``.
-    """
+    """Public-domain openings and texts bundled with Python packages: ``MEMORISATION_COLUMNS``."""
     import pandas as pd
 
     name = "memorisation_texts.csv"

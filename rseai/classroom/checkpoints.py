@@ -1,9 +1,8 @@
 """No-code checkpoints: a question with a choice, a number or a prediction, and instant feedback.
 
-A small ipywidgets form for JupyterLab and the Voila app. The answer comes from the notebook's own
-computation, and ``check(value)`` gives the verdict the button shows, so a claims cell can assert
-``feedback_is_right()``. A number answer is shown to six significant figures and what is shown is
-always accepted; a typed answer is echoed cut to ``ECHO_CHARS``. Leaves out scoring and storing.
+A small ipywidgets form; ``check(value)`` gives the verdict the button shows, so a claims cell can
+assert ``feedback_is_right()``. A number is shown to 6 significant figures, and what is shown is
+accepted. Leaves out scoring and storing.
 
 Example
 -------
@@ -33,7 +32,7 @@ ECHO_CHARS = 40  # the most characters of a typed answer repeated back in the fe
 
 
 def shown_number(value: float) -> str:
-    """How a number answer is shown: a whole number in full, anything else to 6 significant figures.
+    """A whole number in full, anything else to 6 significant figures.
 
     >>> shown_number(2 / 3), shown_number(0.1 + 0.2), shown_number(12345678.0), shown_number(1e-9)
     ('0.666667', '0.3', '12345678', '1e-09')
@@ -44,10 +43,8 @@ def shown_number(value: float) -> str:
 
 
 def _shown_tolerance(value: float, shown: str) -> float:
-    """Half a unit of the 6th significant figure of ``value`` if ``shown`` rounds it, else 0.
-
-    Not half of ``shown``'s last digit: 0.1 + 0.2 shows as "0.3", and 0.05 would accept 0.26.
-    """
+    """Half a unit of ``value``'s 6th significant figure if ``shown`` rounds it (not of ``shown``'s last
+    digit: 0.1 + 0.2 shows as "0.3", and 0.05 would accept 0.26)."""
     if float(shown) == value:
         return 0.0
     half = 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - 5)
@@ -61,8 +58,6 @@ def _echo(value) -> str:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The feedback a participant sees: right or not yet, and why."""
-
     correct: bool
     message: str
 
@@ -82,7 +77,6 @@ class Checkpoint(w.VBox):
             self.answer = _checks.real(answer, name="answer")
             self.tolerance = _checks.real(tolerance, name="tolerance", low=0)
             self.shown = shown_number(self.answer)
-            # What is shown must be accepted: 2/3 is shown as 0.666667, so 0.666667 is right.
             self.tolerance = max(self.tolerance, _shown_tolerance(self.answer, self.shown))
             self.field = w.Text(placeholder="type a number", layout=w.Layout(width="12em"))
         else:
@@ -103,7 +97,6 @@ class Checkpoint(w.VBox):
                          layout=w.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
 
     def check(self, value) -> Verdict:
-        """The verdict for ``value`` (a chosen option, or a number or the text typed)."""
         if value is None or (isinstance(value, str) and not value.strip()):
             ask = "Type a number first." if self.kind == "number" else "Choose an answer first."
             return Verdict(False, ask)
@@ -121,10 +114,7 @@ class Checkpoint(w.VBox):
         return Verdict(right, f"{head}. {self.explain}{tail}")
 
     def feedback_is_right(self) -> bool:
-        """True when the right answer is praised and wrong ones are not (what a claims cell asserts).
-
-        For a number, "the right answer" is both the exact value and the text the feedback shows.
-        """
+        """True when the right answer (for a number: exact and as shown) is praised and wrong ones are not."""
         rights = [self.answer] if self.kind != "number" else [f"{self.answer!r}", self.shown]
         if not all(self.check(v).correct for v in rights):
             return False
@@ -136,14 +126,12 @@ class Checkpoint(w.VBox):
         return not any(self.check(v).correct for v in wrong)
 
     def update(self) -> None:
-        """Show the verdict for the current value of the field."""
         verdict = self.check(self.field.value)
         colour = _COLOURS[verdict.correct if self.field.value not in (None, "") else None]
         self.feedback.value = f'<span style="color:{colour}">{html.escape(verdict.message)}</span>'
 
     @property
     def state(self) -> dict:
-        """What a test or the instructor can read: the question, the value given, the feedback."""
         return {"question": self.question, "kind": self.kind, "value": self.field.value,
                 "feedback": self.feedback.value}
 
@@ -164,5 +152,3 @@ def prediction(question: str, options, *, answer, explain: str, then: str) -> Ch
         raise ValueError(f"then must say what to try next, got {then!r}")
     return Checkpoint(question, kind="prediction", answer=answer, explain=explain, options=options, then=then)
 
-
-__all__ = ["Checkpoint", "Verdict", "choice", "number", "prediction", "KINDS"]

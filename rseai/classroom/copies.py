@@ -1,12 +1,9 @@
 """Copy notebooks into a participant's folder, never replacing a file rseai did not write.
 
-``write_new(dest, files, kind=...)`` is the one writer (``rseai notebooks``, ``rseai lab``,
-``rseai student``): a new name is created exclusively (``open(..., "x")``); an identical file is
-left alone; a file rseai wrote there as the same kind and nobody edited (sha256 in the folder's
-``.rseai-copies.json``) is replaced by a rename; anything else (an edit, a folder, a broken link)
-is kept and the fresh copy goes beside it as ``NAME.rseai-<version>.ipynb``. A folder holding
-rseai's copies of the other kind (instructor or student) is refused before anything is written.
-Leaves out merging edits and deleting old copies.
+``write_new`` is the one writer: a new name is created exclusively; an identical file is left
+alone; an unedited file rseai wrote as the same kind (sha256 in ``.rseai-copies.json``) is replaced
+by a rename; anything else is kept and the copy goes beside it as ``NAME.rseai-<version>.ipynb``.
+A folder holding the other kind (instructor/student) is refused. Leaves out merging edits.
 
 Example
 -------
@@ -35,12 +32,11 @@ MAX_NAME_BYTES = 255  # the longest file or folder name on Linux, macOS and Wind
 
 
 class NotebookCopyError(RuntimeError):
-    """The notebooks could not be written to the folder asked for; the message says why and what to do."""
+    """The notebooks could not be written; the message says why and what to do."""
 
 
 @dataclass
 class CopyReport:
-    """What ``write_new`` did, one list of paths per outcome."""
 
     dest: Path
     written: list[Path] = field(default_factory=list)
@@ -64,7 +60,7 @@ class CopyReport:
 
 
 def folder_path(value, *, name: str = "dest") -> Path:
-    """``value`` as a folder path, refused with a ``ValueError``/``TypeError`` naming ``name`` and the fix.
+    """``value`` as a folder path (empty names and over-long parts refused).
 
     >>> folder_path("class/notebooks").parts
     ('class', 'notebooks')
@@ -104,7 +100,7 @@ def _beside_name(name: str, n: int) -> str:
 
 
 def _create(path: Path, content: bytes) -> bool:
-    """Write ``content`` to a new file; False if anything already has that name (nothing is replaced)."""
+    """Write a new file; False if anything already has that name."""
     try:
         with open(path, "xb") as f:
             f.write(content)
@@ -116,7 +112,6 @@ def _create(path: Path, content: bytes) -> bool:
 
 
 def _same(path: Path, content: bytes) -> bool:
-    """True if ``path`` is a regular file holding ``content`` (a folder or broken link is not)."""
     return path.is_file() and path.read_bytes() == content
 
 
@@ -133,7 +128,7 @@ def _read_record(dest: Path) -> dict[str, list[str]]:
 
 
 def _replace(target: Path, content: bytes) -> None:
-    """Put ``content`` at ``target`` by writing a temporary file beside it and renaming it over."""
+    """Write a temporary file beside ``target`` and rename it over."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -144,12 +139,11 @@ def _replace(target: Path, content: bytes) -> None:
 
 
 def _entry(kind: str, content: bytes) -> str:
-    """A record entry: which kind of notebook rseai wrote (instructor, student) and its sha256."""
     return f"{kind}:{_sha256(content)}"
 
 
 def _recorded_kind(path: Path, record: dict) -> str | None:
-    """The kind rseai recorded for the file at ``path`` as it is now; None if rseai never wrote it so."""
+    """The kind rseai recorded for ``path``'s current bytes, or None."""
     if not path.is_file() or path.is_symlink():
         return None
     digest = _sha256(path.read_bytes())
@@ -193,11 +187,8 @@ KINDS = ("instructor", "student")
 
 def write_new(dest: str | Path, files: dict[str, bytes], *, kind: str,
               command: str = "rseai notebooks") -> CopyReport:
-    """Write ``files`` (name -> bytes) of ``kind`` into ``dest`` by the rule in the module docstring.
-
-    Raises ``NotebookCopyError`` with the reason and a fix (``command`` is what to run again) when
-    ``dest`` cannot be written or holds rseai's copies of the other kind (nothing is written then).
-    """
+    """Write ``files`` (name -> bytes) of ``kind`` into ``dest`` (the module's rule); ``command`` is
+    the fix a ``NotebookCopyError`` names."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     dest = folder_path(dest)
@@ -240,10 +231,7 @@ def _other_kind_present(dest: Path, notebooks: dict[str, bytes], *, student: boo
 
 
 def copy_notebooks(dest: str | Path, *, student: bool = False) -> CopyReport:
-    """Copy the shipped notebooks (student versions if ``student``) into ``dest`` with ``write_new``.
-
-    Also refuses a folder holding the other kind byte for byte, even without a record.
-    """
+    """Copy the shipped notebooks (student versions if ``student``); refuses the other kind."""
     dest = folder_path(dest)
     notebooks = source_notebooks(student=student)
     if dest.is_dir():
@@ -261,8 +249,7 @@ def copy_notebooks(dest: str | Path, *, student: bool = False) -> CopyReport:
 
 
 def write_student_versions(source_dir: str | Path, target_dir: str | Path) -> CopyReport:
-    """Write the student version of every ``*.ipynb`` in ``source_dir`` into ``target_dir``
-    (``rseai student SOURCE TARGET``); all are converted before any is written."""
+    """Write the student version of every ``*.ipynb`` in ``source_dir`` into ``target_dir``."""
     from rseai.classroom.student import student_versions
 
     source_dir = folder_path(source_dir, name="source_dir")

@@ -1,12 +1,10 @@
 """Lesson plans read from the notebooks: timed sections, the settings cell, facilitator guides.
 
-The notebook is the one source. Each ``#``/``##`` heading cell carries its plan in its metadata,
-``{"rseai": {"minutes": 6, "path": "core"}}`` (``path`` is ``core`` or an optional ``deep`` dive);
-``sections`` reads it and names a heading without one. The code cell tagged ``settings`` holds the
-values the rest of the notebook reads (``NAME = literal`` lines); ``settings`` reads them without
-running anything, so tests and benchmarks use the same numbers. ``facilitator_guide`` writes a
-one-page guide (goals, timing, checkpoints, exercises, claims and the measured run time from
-``TIMINGS_FILE``); ``make guides`` writes them into ``docs/guides/``. Nothing here writes a notebook.
+The notebook is the one source: each ``#``/``##`` heading's metadata holds
+``{"rseai": {"minutes": 6, "path": "core"}}`` (or ``"deep"``); the cell tagged ``settings`` holds
+``NAME = literal`` lines that ``settings`` reads without running anything, so tests and benchmarks
+use the same numbers. ``facilitator_guide`` writes a one-page guide (``make guides``). Nothing here
+writes a notebook.
 
 Example
 -------
@@ -31,13 +29,12 @@ _HEADING = re.compile(r"^(#{1,2}\s+)(.+)$", re.M)
 
 
 def cell_source(cell) -> str:
-    """A notebook cell's source as one string (nbformat stores a list of lines or a string)."""
+    """A cell's source as one string (nbformat stores a list of lines or a string)."""
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src
 
 
 def cell_tags(cell) -> list[str]:
-    """A notebook cell's tags."""
     return list(cell.get("metadata", {}).get("tags", []))
 
 
@@ -58,10 +55,7 @@ def notebook(number: str) -> dict:
 
 
 def settings(nb) -> dict:
-    """The ``NAME = literal`` values of the cell tagged ``settings`` in ``nb`` (a dict or a number).
-
-    Raises ValueError when there is not exactly one such cell, or a line is anything else.
-    """
+    """The ``NAME = literal`` values of the one cell tagged ``settings`` in ``nb`` (a dict or "03")."""
     nb = notebook(nb) if isinstance(nb, str) else nb
     cells = [c for c in nb["cells"] if SETTINGS_TAG in cell_tags(c)]
     if len(cells) != 1:
@@ -109,7 +103,6 @@ def mark_deep_dives(nb: dict) -> dict:
 
 
 def core_minutes(nb: dict) -> int:
-    """Minutes on the core path of ``nb``."""
     return sum(s["minutes"] for s in sections(nb) if s["path"] == CORE)
 
 
@@ -128,7 +121,7 @@ def core_size(nb: dict) -> dict:
 
 
 def code_digest(nb: dict) -> str:
-    """A short fingerprint of the code cells (the Colab cell, a no-op off Colab, left out)."""
+    """A short fingerprint of the code cells but the Colab cell."""
     code = "\n\x00".join(cell_source(c) for c in nb["cells"] if c.get("cell_type") == "code"
                          and "colab_setup" not in cell_tags(c))
     return hashlib.sha256(code.encode("utf-8")).hexdigest()[:12]
@@ -162,10 +155,7 @@ _CHECKPOINT = re.compile(r"\b(?:choice|number|prediction)\(\s*[rf]?\"([^\"]+)\""
 
 
 def facilitator_guide(path: str | Path, *, timing: dict | None = None) -> str:
-    """A one-page Markdown guide generated from the notebook at ``path``.
-
-    ``timing`` is the notebook's entry of ``read_timings``: the measured seconds of its code.
-    """
+    """A one-page Markdown guide from the notebook at ``path``; ``timing``: its ``read_timings`` entry."""
     import nbformat
 
     path = Path(path)
@@ -218,10 +208,6 @@ def write_guides(notebooks_dir: str | Path, target_dir: str | Path) -> list[Path
         written.append(out)
     return written
 
-
-__all__ = ["CORE", "DEEP", "CORE_RANGE", "DEEP_MARK", "TIMINGS_FILE", "SETTINGS_TAG", "cell_source",
-           "cell_tags", "notebook", "settings", "sections", "mark_deep_dives", "core_minutes", "core_size",
-           "code_digest", "read_timings", "facilitator_guide", "write_guides"]
 
 if __name__ == "__main__":
     import sys

@@ -1,13 +1,10 @@
 """Presenter mode: RISE slide types by one rule, and the notes-free app copy.
 
-``slide_types``: the title, every ``#``/``##`` heading and every widget cell start a *slide*; the
-cell after a widget and other markdown a *subslide* (a ``solution`` answer a *fragment*); code a
-*fragment*, except cells of only ``assert`` statements, the Colab cell and the whole ``Claims``
-section (*skip*); ``notes`` cells are RISE speaker *notes*. ``make slides`` (``present_files``)
-writes those types and never changes a cell's text (``rseai.classroom.lessons.mark_deep_dives``
-only adds a missing mark); notes are edited in the notebook. ``write_app_copy`` writes a copy
-without notes for Voila (``make app``).
-Leaves out the deck's look (RISE's defaults plus ``RISE_SETTINGS``).
+``slide_types``: the title, each ``#``/``##`` heading and widget cell start a *slide*; the cell
+after a widget and other markdown a *subslide* (a ``solution`` a *fragment*); code a *fragment*,
+except only-``assert`` cells, the Colab cell and the ``Claims`` section (*skip*); ``notes`` cells
+are speaker *notes*. ``make slides`` never changes a cell's text (but a missing deep-dive mark).
+``write_app_copy`` drops the notes for Voila. Leaves out the deck's look (``RISE_SETTINGS``).
 
 Example
 -------
@@ -32,7 +29,6 @@ SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES = "slide", "subslide", "fragment", "skip"
 SLIDE_TYPES = (SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES, "-")
 NOTES_TAG, SOLUTION_TAG, COLAB_TAG = "notes", "solution", "colab_setup"
 CLAIMS_HEADING = "claims"  # a section under this heading is skipped in the show
-# A cell that builds a widget: an Explorer/Gallery/Calculator/Widget, calculator(), ipywidgets, interact.
 WIDGET_CALL = re.compile(r"\b(?:\w*(?:Explorer|Gallery|Calculator|Widget)|calculator|interact|"
                          r"checkpoints\.\w+|"
                          r"(?:widgets|w)\.[A-Z]\w*)\s*\(")
@@ -51,12 +47,10 @@ def voila_env(env: dict) -> dict:
 
 
 def is_heading(cell) -> bool:
-    """A markdown cell with a ``#`` or ``##`` heading line (first or further down)."""
     return cell.get("cell_type") == "markdown" and bool(re.search(r"^#{1,2}\s", cell_source(cell), re.M))
 
 
 def is_widget(cell) -> bool:
-    """A code cell that builds an interactive widget (see ``WIDGET_CALL``)."""
     return cell.get("cell_type") == "code" and bool(WIDGET_CALL.search(cell_source(cell)))
 
 
@@ -69,7 +63,6 @@ def _only_asserts(source: str) -> bool:
 
 
 def slide_types(cells: list) -> list[str]:
-    """The RISE slide type of each cell, by the rule in the module docstring."""
     if not isinstance(cells, list):
         raise TypeError(f"cells must be a list of notebook cells, got {type(cells).__name__}")
     types, after_widget, in_claims = [], False, False
@@ -104,7 +97,7 @@ def slide_types(cells: list) -> list[str]:
 
 
 def headings(cell) -> list[str]:
-    """The heading lines (``#`` to ``###``) of a markdown cell, without their marks."""
+    """The ``#`` to ``###`` heading lines of a markdown cell, without their marks."""
     if cell.get("cell_type") != "markdown":
         return []
     return [m.group(1).strip() for m in re.finditer(r"^#{1,3}\s+(.+)$", cell_source(cell), re.M)]
@@ -112,13 +105,17 @@ def headings(cell) -> list[str]:
 
 def add_slide_metadata(nb: dict) -> dict:
     """A copy of ``nb`` (nbformat 4 JSON) with a slide type on every cell and the RISE settings."""
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise TypeError(f"nb must be a notebook dict with a 'cells' list, got {type(nb).__name__}")
-    nb = copy.deepcopy(nb)
+    nb = _copy(nb)
     for cell, kind in zip(nb["cells"], slide_types(nb["cells"])):
         cell.setdefault("metadata", {})["slideshow"] = {"slide_type": kind}
     nb.setdefault("metadata", {})["rise"] = dict(RISE_SETTINGS)
     return nb
+
+
+def _copy(nb: dict) -> dict:
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise TypeError(f"nb must be a notebook dict with a 'cells' list, got {type(nb).__name__}")
+    return copy.deepcopy(nb)
 
 
 def missing_slide_metadata(nb: dict) -> list[int]:
@@ -128,10 +125,8 @@ def missing_slide_metadata(nb: dict) -> list[int]:
 
 
 def without_notes(nb: dict) -> dict:
-    """A copy of ``nb`` without ``notes`` cells, for app mode (Voila shows every cell's output)."""
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise TypeError(f"nb must be a notebook dict with a 'cells' list, got {type(nb).__name__}")
-    nb = copy.deepcopy(nb)
+    """A copy of ``nb`` without ``notes`` cells, for Voila."""
+    nb = _copy(nb)
     nb["cells"] = [c for c in nb["cells"] if NOTES_TAG not in cell_tags(c)]
     return nb
 
@@ -142,7 +137,7 @@ def presented(nb: dict) -> dict:
 
 
 def present_files(paths) -> list[str]:
-    """Apply ``presented`` to notebook files in place; one line per file saying what changed."""
+    """Apply ``presented`` to notebook files in place; one line per file."""
     import nbformat
 
     report = []

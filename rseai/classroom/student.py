@@ -1,11 +1,9 @@
 """Student versions of the notebooks, generated from the instructor (solution) versions.
 
-nbgrader's markers and dcai-lab's stubs: in a code cell tagged ``solution`` the lines between
-``### BEGIN SOLUTION`` and ``### END SOLUTION`` (without markers: all after the leading comments)
-become a stub that keeps the names later cells use (``name = None  # YOUR CODE HERE``; in a
-function body ``return None``), so the check says "not done yet", not a traceback; a markdown
-``solution`` becomes ``MARKDOWN_STUB``; cells tagged ``notes`` or ``instructor`` are dropped;
-outputs are cleared; everything else stays byte for byte.
+In a code cell tagged ``solution`` the lines between nbgrader's markers (none: all after the
+leading comments) become a stub keeping the names later cells use (``name = None``; in a function
+``return None``), so a check says "not done yet"; a markdown ``solution`` becomes ``MARKDOWN_STUB``;
+``notes``/``instructor`` cells are dropped; outputs cleared; the rest stays byte for byte.
 
 Example
 -------
@@ -33,7 +31,7 @@ MARKDOWN_STUB = "*Write your answer here.*"
 
 
 def _assigned_names(code: str) -> list[str]:
-    """Names the top level of ``code`` assigns, in order (loop variables and nested ones excluded)."""
+    """Names the top level of ``code`` assigns, in order."""
     names = []
     for node in ast.parse(code).body:
         targets = node.targets if isinstance(node, ast.Assign) else (
@@ -55,10 +53,7 @@ def _stub(solution: list[str], indent: str, used) -> list[str]:
 
 
 def student_source(source: str, *, used=None) -> str:
-    """The student version of a ``solution`` code cell's source.
-
-    ``used``, when given, is the set of names later cells read: only those get a placeholder.
-    """
+    """The student version of a ``solution`` code cell (``used``: names later cells read, stubbed alone)."""
     lines = source.splitlines()
     if not any(line.strip() == BEGIN for line in lines):  # no markers: all after the comments
         head = 0
@@ -111,11 +106,7 @@ def student_notebook(nb: dict) -> dict:
 
 
 def student_versions(source_dir: str | Path) -> dict[str, bytes]:
-    """File name -> bytes of the student version of every ``*.ipynb`` in ``source_dir``.
-
-    Every notebook is read and converted before anything is returned, so a damaged one stops the
-    whole set (with its file name) before a single file is written.
-    """
+    """File name -> bytes of every ``*.ipynb`` in ``source_dir``, all converted before any is returned."""
     if not isinstance(source_dir, (str, Path)) or not str(source_dir).strip():
         raise TypeError(f"source_dir must be a folder path (str or Path), got {source_dir!r:.60}")
     source_dir = Path(source_dir).expanduser()

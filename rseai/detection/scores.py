@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rseai import _checks
-from rseai.ops.memory import release_free_memory
+from rseai.ops.threads import release_free_memory
 
 SCORE_NAMES = ("log_prob", "neg_log_rank", "neg_burstiness", "fast_detectgpt")
 SCORE_LABELS = {"log_prob": "mean log-probability (perplexity)", "neg_log_rank": "minus mean log-rank (GLTR)",

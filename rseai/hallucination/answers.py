@@ -1,11 +1,9 @@
 """Short answers to many questions at once: one greedy answer and ``n`` samples per question.
 
-The batched generation behind ``ask``, ``self_consistency`` and ``evaluate``: a greedy-or-sample
-chooser and a sentence stop passed to ``rseai.lm.decode.decode_batch``. Each prompt is read once;
-each row stops at the end of its first sentence or line and records the probability of each chosen
-token at temperature 1 (an honest confidence for a greedy answer). Each row draws from its own
-generator, seeded from ``seed``, the question's ``key`` and its slot, so a question's samples do
-not depend on its batch (up to floating point). Not covered: beam search, long answers.
+A greedy-or-sample chooser and a sentence stop for ``rseai.lm.decode.decode_batch``. Each row
+stops at its first sentence or line end and records each token's probability at temperature 1;
+it draws from a generator seeded by ``seed``, the question's ``key`` and its slot, so samples do
+not depend on the batch. Not covered: beam search, long answers.
 
 Example
 -------
@@ -37,7 +35,7 @@ _SENTENCE_END = re.compile(r"(\S+)[.!?]$")
 
 @dataclass
 class AnswerText:
-    """One generated answer: its text, its tokens and each token's probability (temperature 1)."""
+    """One answer: text, tokens and each token's probability at temperature 1."""
 
     text: str
     tokens: list[str] = field(default_factory=list)
@@ -46,8 +44,6 @@ class AnswerText:
 
 @dataclass
 class QuestionOutput:
-    """The greedy answer to one prompt and its sampled answers."""
-
     greedy: AnswerText
     samples: list[AnswerText]
 
@@ -60,7 +56,7 @@ def question_key(question: str) -> int:
 
 
 def sentence_finished(text: str) -> bool:
-    """True when ``text`` ends a first sentence or line (a cue to stop generating)."""
+    """True when ``text`` ends a first sentence or line."""
     stripped = text.strip()
     if not stripped:
         return False
@@ -83,7 +79,6 @@ def _number_ended(tokenizer, ids: list[int], token: int) -> bool:
 
 
 def _trim(tokenizer, ids: list[int], probs: list[float]) -> AnswerText:
-    """Cut a row at its first line break; keep the tokens that carry the answer."""
     text, tokens, kept = "", [], []
     for i, p in zip(ids, probs):
         piece = tokenizer.decode([i], skip_special_tokens=True)
@@ -98,10 +93,7 @@ def _trim(tokenizer, ids: list[int], probs: list[float]) -> AnswerText:
 
 
 class _GreedyOrSample:
-    """Chooser: the arg-max for each question's first row, a seeded draw for its sample rows.
-
-    Records, per row, the probability at temperature 1 of each token it chose.
-    """
+    """Chooser: arg-max for each question's first row, a seeded draw for the others; keeps ``probs``."""
 
     def __init__(self, *, rows_per: int, temperature: float, rngs):
         self.rows_per, self.temperature, self.rngs = rows_per, temperature, rngs
@@ -125,10 +117,7 @@ class _GreedyOrSample:
 
 
 class _SentenceStop:
-    """Stop rule: an end-of-text token, a number ended by "." before a new word, or a sentence end.
-
-    ``dropped(ids)`` says whether the stopping token is left out of the answer (the first two).
-    """
+    """Stop at end of text or "<digit>." then a new word (both ``dropped``), or at a sentence end."""
 
     def __init__(self, tokenizer, stop_ids):
         self.tokenizer, self.stop_ids = tokenizer, stop_ids
@@ -143,24 +132,10 @@ class _SentenceStop:
 def generate_answers(lm, prompts: list[str], *, keys: list[int], n_samples: int = 0,
                      temperature: float = 1.0, max_new_tokens: int = 20,
                      seed: int = 0, on_step=None) -> list[QuestionOutput]:
-    """Greedy answer plus ``n_samples`` sampled answers for each (already chat-wrapped) prompt.
+    """A ``QuestionOutput`` per chat-wrapped prompt: the greedy answer and ``n_samples`` samples.
 
-    Parameters
-    ----------
-    lm : rseai.lm.LanguageModel
-    prompts : list of str, shape (n_prompts,), each the full text the model reads
-        (at most ``lm.max_prompt_tokens`` tokens each)
-    keys : list of int, shape (n_prompts,), one per prompt (e.g. a hash of the question):
-        with ``seed`` it seeds that prompt's samples
-    n_samples : int >= 0, temperature : float in (0, 5], max_new_tokens : int >= 1 (within
-        the model's context), seed : int >= 0
-    on_step : None or callable ``(step, rows, tokens)`` called after each step with the batch
-        rows that chose a token and those token ids (the stopping token included). Row
-        ``q * (1 + n_samples)`` is prompt ``q``'s greedy answer, so a widget can stream it.
-
-    Returns
-    -------
-    list of QuestionOutput, shape (n_prompts,)
+    ``keys`` (one int per prompt, e.g. ``question_key``) seeds each prompt's samples with ``seed``.
+    ``on_step``: see ``decode_batch``; row ``q * (1 + n_samples)`` is prompt ``q``'s greedy answer.
     """
     if isinstance(prompts, str) or not isinstance(prompts, (list, tuple)):
         raise TypeError(f"prompts must be a list of strings, got {type(prompts).__name__} {prompts!r:.80}")

@@ -1,15 +1,10 @@
 """Hallucinations you can see, measure and catch: ask and sample a language model.
 
-- ``ask`` gets a short answer (greedy by default) with each token's probability and a
-  ``confidence``: the probability of the answer's own words (those not repeated from the question).
-- ``self_consistency`` samples a question ``n`` times, groups answers that say the same
-  (``rseai.hallucination.matching``) and scores ``agreement``, the largest group's share: where the
-  model knows, samples agree; where it confabulates, they scatter (SelfCheckGPT, Manakul et al.,
-  2023; semantic entropy, Kuhn et al., 2023 / Farquhar et al., 2024). Samples default to
-  temperature 0.7: at 1.0 this 135M model scatters even when it knows (probe set, 5 samples: mean
-  agreement 0.09 vs 0.26, AUROC of low agreement as a detector of wrong answers 0.69 vs 0.78).
-
-A whole probe set runs through ``rseai.hallucination.probe.evaluate``. Left out: long-form answers,
+``ask`` gives a short answer with token probabilities and a ``confidence`` (the probability of
+the words not repeated from the question). ``self_consistency`` samples ``n`` answers, groups those
+that match and scores ``agreement``, the largest group's share (SelfCheckGPT, Manakul et al. 2023;
+semantic entropy, Farquhar et al. 2024). Temperature 0.7 by default: at 1.0 this 135M model scatters
+even when it knows (probe set, 5 samples: AUROC 0.69 vs 0.78). Left out: long-form answers,
 entailment models for grouping, retrieval from a real corpus.
 
 Example
@@ -40,18 +35,16 @@ MAX_SAMPLES = 100  # samples of one question in one batch
 
 
 def check_question(question) -> str:
-    """The stripped question, or a ``TypeError``/``ValueError`` saying what is wrong with it."""
     return _checks.text(question, name="question", max_chars=MAX_QUESTION_CHARS, allow_empty=False).strip()
 
 
 def check_model(model):
-    """``model`` if it can answer (a ``rseai.lm.LanguageModel``), else a TypeError naming it."""
     return _checks.has_attrs(model, name="model", attrs=("chat_prompt", "tokenizer", "name"),
                              what="a rseai.lm.LanguageModel (from rseai.lm.load_model())")
 
 
 def build_prompt(lm, question: str, *, passage: str = "") -> str:
-    """The chat prompt the model reads: the short-answer instruction, the question (and passage)."""
+    """The chat prompt: the short-answer instruction, the question (and passage)."""
     check_model(lm)
     question = check_question(question)
     _checks.text(passage, name="passage", max_chars=20 * MAX_QUESTION_CHARS)
@@ -60,7 +53,7 @@ def build_prompt(lm, question: str, *, passage: str = "") -> str:
 
 
 def _words(tokens):
-    """Token indices grouped into words (a new word at a space or between letters and symbols)."""
+    """Token indices grouped into words (split at a space or between letters and symbols)."""
     words, current = [], []
     for i, tok in enumerate(tokens):
         text = tok.replace("␣", " ")
@@ -74,16 +67,8 @@ def _words(tokens):
 
 
 def answer_confidence(tokens, probs, *, question: str = "") -> tuple[float, list[bool]]:
-    """Probability of the answer's own words, and which tokens count as such.
-
-    A token counts when its word is not punctuation, a filler word or a word of ``question``;
-    the confidence is the product of those tokens' probabilities (of all tokens if none count).
-
-    Parameters
-    ----------
-    tokens : list of str, shape (n_tokens,) (readable tokens, spaces as ␣)
-    probs : array-like, shape (n_tokens,)
-    """
+    """Product of the probabilities of the tokens (readable, shape (n,)) whose word is not punctuation,
+    filler or in ``question`` (all tokens if none), and the mask of those tokens."""
     if isinstance(tokens, (str, bytes)) or not isinstance(tokens, (list, tuple)):
         raise TypeError(f"tokens must be a list of str, got {_checks.show(tokens)}")
     for i, tok in enumerate(tokens):
@@ -121,7 +106,6 @@ class Answer:
         return self.text
 
     def table(self):
-        """One row per token: ``token``, ``prob``, ``answer_token`` (counted in the confidence)."""
         import pandas as pd
 
         return pd.DataFrame({"token": self.tokens, "prob": self.probs, "answer_token": self.answer_tokens})
@@ -134,26 +118,23 @@ def _answer(question, raw) -> Answer:
 
 def ask(model, question: str, *, seed: int | None = None, temperature: float = 0.0,
         passage: str = "", max_new_tokens: int = 24) -> Answer:
-    """A short answer to ``question`` (greedy unless ``temperature > 0``), with token probabilities.
-
-    Non-English questions are accepted: the model answers as best it can (usually poorly).
-    ``passage`` adds a reference text to the prompt (grounding).
-    """
-    check_model(model)
-    question = check_question(question)
+    """A short answer (greedy unless ``temperature > 0``); ``passage`` adds a reference text (grounding)."""
+    question, seed, max_new_tokens, prompt = _prepare(model, question, seed, max_new_tokens, passage)
     temperature = _checks.temperature(temperature)
-    seed = _fresh(_checks.seed(seed, allow_none=True))
-    max_new_tokens = _checks.integer(max_new_tokens, name="max_new_tokens", low=1, high=MAX_NEW_TOKENS)
-    prompt = build_prompt(model, question, passage=passage)
     [out] = generate_answers(model, [prompt], keys=[question_key(question)],
                              n_samples=0 if temperature == 0 else 1, temperature=temperature or 1.0,
                              max_new_tokens=max_new_tokens, seed=seed)
     return _answer(question, out.greedy if temperature == 0 else out.samples[0])
 
 
-def _fresh(seed: int | None) -> int:
-    """``seed``, or fresh entropy when it is None (never the global random state)."""
-    return int(np.random.SeedSequence().entropy % 2**63) if seed is None else seed
+def _prepare(model, question, seed, max_new_tokens, passage):
+    """The checked question, seed (fresh entropy for None), max_new_tokens, and the prompt."""
+    check_model(model)
+    question = check_question(question)
+    seed = _checks.seed(seed, allow_none=True)
+    seed = int(np.random.SeedSequence().entropy % 2**63) if seed is None else seed
+    max_new_tokens = _checks.integer(max_new_tokens, name="max_new_tokens", low=1, high=MAX_NEW_TOKENS)
+    return question, seed, max_new_tokens, build_prompt(model, question, passage=passage)
 
 
 @dataclass
@@ -169,17 +150,15 @@ class Consistency:
 
     @property
     def majority(self) -> str:
-        """The first answer of the largest group."""
         return self.answers[self.groups[0][0]]
 
     @property
     def verdict(self) -> str:
-        """"consistent" when a strict majority of the samples agree, else a warning."""
         return "consistent" if self.agreement > AGREEMENT_THRESHOLD else "samples disagree: check this"
 
     def table(self):
-        """One row per group: ``answer`` (its first member), ``gist`` (its shortest member without
-        the words restating the question), ``count``, ``share``, ``members``."""
+        """One row per group: ``answer``, ``gist`` (shortest member, question words cut), ``count``,
+        ``share``, ``members``."""
         import pandas as pd
 
         n = len(self.answers)
@@ -193,21 +172,11 @@ class Consistency:
 
 def self_consistency(model, question: str, *, n: int = 10, temperature: float = 0.7,
                      seed: int | None = None, max_new_tokens: int = 24, on_step=None) -> Consistency:
-    """Sample ``question`` ``n`` times (one batch) and measure how much the answers agree.
-
-    ``agreement`` is the share of the largest group of matching answers, in [1/n, 1];
-    ``entropy_bits`` is the entropy of the group sizes (0 when all agree). The greedy answer is
-    row 0 of the same batch. ``on_step(step, rows, tokens)``, if given, is called after each
-    step (``rseai.hallucination.answers.generate_answers``): row 0 is the greedy answer, rows
-    1 to ``n`` the samples, so a widget can stream them.
-    """
-    check_model(model)
-    question = check_question(question)
+    """``n`` samples in one batch (row 0 greedy, for ``on_step``); ``agreement`` in [1/n, 1] and
+    ``entropy_bits`` of the group sizes."""
+    question, seed, max_new_tokens, prompt = _prepare(model, question, seed, max_new_tokens, "")
     n = _checks.integer(n, name="n", low=2, high=MAX_SAMPLES)
     temperature = _checks.temperature(temperature, allow_zero=False)
-    seed = _fresh(_checks.seed(seed, allow_none=True))
-    max_new_tokens = _checks.integer(max_new_tokens, name="max_new_tokens", low=1, high=MAX_NEW_TOKENS)
-    prompt = build_prompt(model, question)
     [out] = generate_answers(model, [prompt], keys=[question_key(question)], n_samples=n,
                              temperature=temperature, max_new_tokens=max_new_tokens, seed=seed,
                              on_step=on_step)
@@ -215,14 +184,7 @@ def self_consistency(model, question: str, *, n: int = 10, temperature: float = 
 
 
 def consistency_from(question: str, greedy, samples) -> Consistency:
-    """The ``Consistency`` of answers generated before (e.g. read back from the answer store).
-
-    Parameters
-    ----------
-    question : str
-    greedy : rseai.hallucination.answers.AnswerText, the greedy answer with its tokens and probs
-    samples : list of str, shape (n,), n >= 2, the sampled answers' texts
-    """
+    """The ``Consistency`` of stored answers: ``greedy`` an ``AnswerText``, ``samples`` >= 2 texts."""
     question = check_question(question)
     _checks.has_attrs(greedy, name="greedy", attrs=("text", "tokens", "probs"),
                       what="an AnswerText (rseai.hallucination.answers)")

@@ -1,12 +1,10 @@
 """Is this answer right? Do these two answers say the same thing? Rule-based answer matching.
 
-A model answers in sentences ("The capital of Australia is Canberra."), the probe set stores short
-answers ("Canberra"); these rules compare them as a marker would. ``normalize`` lower-cases, strips
-accents, punctuation and articles and turns number words into digits; ``is_correct`` finds an
-accepted answer as whole words, not negated ("not Canberra"); ``rejects_premise`` spots a refused
-false premise; ``answer_key`` keeps the words the question did not contain, and ``same_answer`` /
-``group_answers`` group answers by it (semantic-entropy-style clustering with string rules in place
-of an entailment model). Left out: paraphrases that share no words, units, languages but English.
+A model answers in sentences, the probe set stores short answers; these rules compare them as a
+marker would. ``normalize`` lower-cases, strips accents, punctuation and articles, turns number
+words into digits; ``answer_key`` keeps the words the question lacks, and ``group_answers`` clusters
+by it (string rules in place of an entailment model). Left out: paraphrases sharing no words, units,
+languages but English.
 
 Example
 -------
@@ -27,13 +25,11 @@ from rseai import _checks
 
 _NUMBERS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
-_NUMBERS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
-                 "eighty": "80", "ninety": "90", "hundred": "100"})
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-         "eighty": 80, "ninety": 90}
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: str(10 * i)
+         for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_NUMBERS.update(_TENS, hundred="100")
 _ARTICLES = {"a", "an", "the"}
-# Words that carry no answer: fillers a model wraps an answer in.
 FILLER_WORDS = _ARTICLES | set(
     "is are was were be been it its it's that this these of in on at to for and or by with as from "
     "approximately about around roughly called known named answer a: which who what where when how "
@@ -53,7 +49,7 @@ def _strip_accents(text: str) -> str:
 
 
 def normalize(text: str) -> tuple[str, ...]:
-    """The words of ``text`` as the matching rules compare them (see the module docstring)."""
+    """The words of ``text`` as the rules compare them."""
     _checks.text(text, name="text", max_chars=MAX_ANSWER_CHARS)
     text = _strip_accents(text).casefold()
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)          # 1,000 -> 1000
@@ -66,7 +62,7 @@ def normalize(text: str) -> tuple[str, ...]:
         if word in _ARTICLES:
             continue
         if word in _NUMBERS:
-            if out and out[-1] in {str(t) for t in _TENS.values()} and int(_NUMBERS[word]) < 10:
+            if out and out[-1] in _TENS.values() and int(_NUMBERS[word]) < 10:
                 out[-1] = str(int(out[-1]) + int(_NUMBERS[word]))  # "fifty six" -> 56
                 continue
             word = _NUMBERS[word]
@@ -91,13 +87,7 @@ def _accepted_list(accepted) -> list[str]:
 
 
 def is_correct(answer: str, accepted) -> bool:
-    """True when ``answer`` contains one of the ``accepted`` answers as whole words, not negated.
-
-    Parameters
-    ----------
-    answer : str, what the model said
-    accepted : str or list of str, the canonical answer and its aliases
-    """
+    """True when ``answer`` holds one of ``accepted`` (str or list) as whole words, not negated."""
     _checks.text(answer, name="answer", max_chars=MAX_ANSWER_CHARS)
     words = normalize(answer)
     for option in _accepted_list(accepted):
@@ -118,10 +108,7 @@ def rejects_premise(answer: str) -> bool:
 
 
 def answer_key(answer: str, *, question: str = "") -> tuple[str, ...]:
-    """The words of ``answer`` that are neither fillers nor already in ``question`` nor negated.
-
-    Falls back to all normalised words when nothing is left (e.g. "It is.").
-    """
+    """The words of ``answer`` not filler, not in ``question``, not negated (all words if none left)."""
     _checks.text(answer, name="answer", max_chars=MAX_ANSWER_CHARS)
     _checks.text(question, name="question", max_chars=MAX_ANSWER_CHARS)
     seen = set(normalize(question))
@@ -135,7 +122,7 @@ def answer_key(answer: str, *, question: str = "") -> tuple[str, ...]:
 
 
 def gist(answer: str, *, question: str = "") -> str:
-    """``answer`` without its opening words that only restate ``question`` (for labels).
+    """``answer`` without the opening words that restate ``question``.
 
     >>> gist("The first person on Mars was John Williams.", question="Who was the first person on Mars?")
     'John Williams.'
@@ -151,7 +138,7 @@ def gist(answer: str, *, question: str = "") -> str:
 
 
 def same_answer(a: str, b: str, *, question: str = "") -> bool:
-    """True when two answers say the same: their keys are equal or one contains the other."""
+    """True when one answer's key contains the other's."""
     for value, name in ((a, "a"), (b, "b"), (question, "question")):
         _checks.text(value, name=name, max_chars=MAX_ANSWER_CHARS)
     key_a, key_b = set(answer_key(a, question=question)), set(answer_key(b, question=question))
@@ -161,20 +148,8 @@ def same_answer(a: str, b: str, *, question: str = "") -> bool:
 
 
 def group_answers(answers, *, question: str = "") -> list[list[int]]:
-    """Indices of ``answers`` grouped by ``same_answer``, largest group first.
-
-    Groups are the connected components of the "same answer" relation (single linkage), so
-    "Canberra, a city renowned for…" and "Canberra, not Sydney" meet through a plain "Canberra".
-    A hedge naming two answers ("Sydney or Canberra") can join their groups: keep answers short.
-
-    Parameters
-    ----------
-    answers : sequence of str, shape (n_answers,)
-
-    Returns
-    -------
-    list of list of int; every index appears exactly once, each group in increasing order
-    """
+    """Indices of ``answers`` in connected components of ``same_answer`` (single linkage), largest
+    first, each increasing. A hedge ("Sydney or Canberra") can join two groups."""
     if isinstance(answers, (str, dict)) or not hasattr(answers, "__iter__"):
         raise TypeError(f"answers must be a list of strings, got {_checks.show(answers)}")
     answers = list(answers)

@@ -1,16 +1,9 @@
 """The one decoding loop: every generated token in ``rseai`` comes out of ``decode_batch``.
 
-``decode_batch`` reads a batch of left-padded prompts once, copies each prompt's KV cache for the
-rows that continue it, then repeats: a *chooser* picks one token per active row, a *stop rule*
-says whether the row is done, finished rows leave the batch. Callers pass
-
-- ``choose(logits, rows) -> tokens``: ``logits`` float64, shape (n_active, vocab_size), ``rows``
-  the active row numbers; one token id per row (the chooser keeps its own trace and generators);
-- ``stop(row, ids) -> bool``: True when ``row`` is done (``ids`` its tokens so far, the new last).
-
-``FilteredDraw`` is ``LanguageModel.generate``'s chooser (temperature, top-k, top-p, a seeded draw
-per row, a ``Step`` trace); ``rseai.hallucination.answers`` and ``rseai.carbon.measure`` pass
-their own. Left out: beam search, speculative decoding, a static KV cache.
+It reads left-padded prompts once, copies each prompt's KV cache for its rows, then repeats:
+``choose(logits, rows) -> tokens`` (logits float64, shape (n_active, vocab)) picks a token per
+active row, ``stop(row, ids) -> bool`` ends a row, finished rows leave the batch. ``FilteredDraw``
+is ``LanguageModel.sample``'s chooser. Left out: beam search, speculative decoding, static cache.
 
 Example
 -------
@@ -31,31 +24,12 @@ import numpy as np
 from rseai.lm import sampling
 from rseai.lm.results import Step, readable_token
 
-__all__ = ["decode_batch", "FilteredDraw", "greedy", "cache_keyword"]
-
 
 def decode_batch(model, prompts: list[list[int]], *, choose, max_new_tokens: int, pad_id: int,
            stop=None, copies: int = 1, on_step=None) -> list[list[int]]:
-    """New token ids for every row: ``copies`` rows per prompt, row ``r`` continues prompt ``r // copies``.
-
-    Parameters
-    ----------
-    model : a transformers causal LM
-    prompts : list of list of int, shape (n_prompts, prompt_length) (lengths may differ)
-    choose : callable ``(logits, rows) -> list of int`` (see the module docstring)
-    max_new_tokens : int >= 1, the most tokens any row gets
-    pad_id : int, the token put left of shorter prompts (masked out, so any id works)
-    stop : None (run every row to ``max_new_tokens``) or callable ``(row, ids) -> bool``
-    copies : int >= 1, rows per prompt (e.g. one greedy row and the samples)
-    on_step : None or callable ``(step, rows, tokens)``, called after each step with the step
-        number (0, 1, ...), the rows that chose a token and those tokens: a widget can stream a
-        row's text token by token from it.
-
-    Returns
-    -------
-    list of list of int, shape (n_prompts * copies, n_new), each row ending with the token that
-    stopped it (if any)
-    """
+    """New token ids per row (the stopping token last): ``copies`` rows per prompt, row ``r``
+    continuing ``prompts[r // copies]`` (token id lists of any lengths; ``pad_id`` is masked out).
+    ``on_step(step, rows, tokens)`` is called after each step, so a widget can stream the text."""
     import torch
 
     for label, function in (("choose", choose), ("stop", stop), ("on_step", on_step)):
@@ -82,7 +56,6 @@ def decode_batch(model, prompts: list[list[int]], *, choose, max_new_tokens: int
             positions = positions.repeat_interleave(copies, 0)
         last_pos = positions[:, -1]
         for step in range(max_new_tokens):
-            # 4. Choose one token per active row; append it; ask the stop rule.
             tokens = [int(t) for t in choose(logits, active)]
             keep = []
             for b, (row, token) in enumerate(zip(active, tokens)):
@@ -115,12 +88,8 @@ def greedy(logits, rows) -> list[int]:
 
 
 class FilteredDraw:
-    """Chooser: temperature, top-k and top-p, then a draw with the row's generator; keeps a trace.
-
-    ``rngs[row]`` draws for ``row`` (one generator per row, so a row's tokens do not depend on
-    the other rows); ``steps[row]`` lists a ``Step`` (choice, probability, ``n_alternatives``
-    most likely tokens) per token. Options are checked by the caller (``LanguageModel.sample``).
-    """
+    """Chooser: filter, then draw with ``rngs[row]`` (a row never depends on the others); keeps
+    ``steps[row]``, a ``Step`` per token. The caller checks the options."""
 
     def __init__(self, tokenizer, *, rngs, temperature: float, top_k, top_p, n_alternatives: int):
         self.tokenizer, self.rngs, self.n_alternatives = tokenizer, rngs, n_alternatives

@@ -1,11 +1,9 @@
 """A real language model you can look inside: tokens, next-token probabilities, generation.
 
-``load_model()`` gives the embedded SmolLM2-135M-Instruct (offline, CPU); ``load_model(name)`` any
-Hugging Face causal LM id or local folder (local files only unless ``allow_download=True``). The
-``LanguageModel`` splits text into tokens, scores every next token, applies temperature / top-k /
-top-p (``rseai.lm.sampling``) and generates with a trace of each choice (``rseai.lm.decode``). The
-logits of the last ``RECENT_PROMPTS`` prompts are kept, so a slider re-filters without a forward
-pass. Prompts over ``max_prompt_tokens`` are refused up front. Not covered: training, serving.
+``load_model()`` gives the embedded SmolLM2-135M-Instruct (offline, CPU), ``load_model(name)`` a
+Hugging Face id or folder (downloads only with ``allow_download=True``). Logits of the last
+``RECENT_PROMPTS`` prompts are kept, so a slider re-filters without a forward pass. Not covered:
+training, serving.
 
 Example
 -------
@@ -30,13 +28,9 @@ from rseai.lm.results import Generation, NextTokenDistribution, readable_token
 from rseai.ops import model_files
 from rseai.ops.threads import size_threads
 
-__all__ = ["load_model", "LanguageModel", "ModelNotFoundError", "MAX_PROMPT_TOKENS"]
-
 _DEVICES = ("auto", "cpu", "cuda", "mps")
-RECENT_PROMPTS = 64  # prompts whose logits a LanguageModel keeps
-# The longest prompt read by default. One forward pass of SmolLM2-135M over 1,024 tokens takes
-# about 2 s on 2 CPU cores (8,192 tokens: about 50 s); a GPU user may raise lm.max_prompt_tokens.
-MAX_PROMPT_TOKENS = 1024
+RECENT_PROMPTS = 64
+MAX_PROMPT_TOKENS = 1024  # about 2 s on 2 CPU cores (8,192: 50 s); a GPU user may raise it per model
 
 
 class ModelNotFoundError(ValueError):
@@ -44,20 +38,9 @@ class ModelNotFoundError(ValueError):
 
 
 def load_model(name: str | None = None, *, device: str = "auto", allow_download: bool = False):
-    """Load a causal language model and its tokenizer.
-
-    Parameters
-    ----------
-    name : None, a Hugging Face model id or a local folder
-        ``None`` is the embedded SmolLM2-135M-Instruct, prepared once into the cache
-        (``rseai prepare``; see ``rseai.ops.model_files``).
-    device : "auto", "cpu", "cuda", "cuda:N" or "mps"
-        "auto" uses CUDA when present, else the CPU.
-    allow_download : bool
-        Only with ``True`` may a model id missing from the local Hugging Face cache be fetched
-        from the hub (safetensors weights only). Otherwise an id is looked up in the local cache's
-        files and loaded from its folder, so nothing touches the network.
-    """
+    """A ``LanguageModel``: ``name`` None (the embedded model, ``rseai prepare``), a hub id or a folder;
+    ``device`` "auto" (CUDA if present), "cpu", "cuda[:N]" or "mps". Without ``allow_download`` an id
+    comes from the local Hugging Face cache only; downloads fetch safetensors only."""
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise TypeError(f"name must be None (the embedded model), a model id or a folder, got {name!r}")
     if not isinstance(allow_download, bool):
@@ -85,13 +68,11 @@ def _resolve_device(device: str) -> str:
     return device
 
 
-# What a download fetches: configs, tokenizer files and safetensors weights, never pickles.
 _DOWNLOAD_PATTERNS = ["*.json", "*.safetensors", "*.jinja", "*.txt", "*.model", "*.tiktoken"]
 _REACH_TIMEOUT_S = 5.0
 
 
 def _model_folder(name: str, *, allow_download: bool) -> Path:
-    """The local folder holding ``name``: the folder itself, or the hub id's cached snapshot."""
     folder = Path(name).expanduser()
     if folder.is_dir():
         return folder
@@ -106,7 +87,6 @@ def _model_folder(name: str, *, allow_download: bool) -> Path:
 
 
 def _cached_snapshot(name: str) -> Path | None:
-    """The snapshot folder of hub id ``name`` in the local Hugging Face cache (files only)."""
     from huggingface_hub import try_to_load_from_cache
     from huggingface_hub.errors import HFValidationError
 
@@ -146,15 +126,13 @@ def _from_pretrained(folder: Path, *, embedded: bool):
     import torch
     from safetensors import SafetensorError
     from transformers import AutoModelForCausalLM, AutoTokenizer
-    from transformers.utils import logging as hf_logging
 
     options = dict(local_files_only=True, trust_remote_code=False)
-    bars_were_on = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()  # a one-second load needs no bar in every notebook
     try:
-        tokenizer = AutoTokenizer.from_pretrained(str(folder), **options)
-        model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=torch.float32,
-                                                     use_safetensors=True, **options)
+        with model_files.hf_progress_bars(False):  # a one-second load needs no bar in every notebook
+            tokenizer = AutoTokenizer.from_pretrained(str(folder), **options)
+            model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=torch.float32,
+                                                         use_safetensors=True, **options)
     except (OSError, ValueError, SafetensorError) as err:
         detail = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
         if embedded:
@@ -162,9 +140,6 @@ def _from_pretrained(folder: Path, *, embedded: bool):
         raise ModelNotFoundError(
             f"{str(folder)!r} is a folder but not a loadable causal LM with safetensors weights "
             f"({detail})") from None
-    finally:
-        if bars_were_on:
-            hf_logging.enable_progress_bar()
     return model, tokenizer
 
 
@@ -176,11 +151,7 @@ def _damaged(folder: Path, what: str) -> Exception:
 
 
 def _check_finite(model, folder: Path, *, embedded: bool) -> None:
-    """Refuse weights holding NaN or infinity (damage the sampled store check missed).
-
-    One sum per parameter (NaN, infinity and overflow carry through it): 0.12-0.15 s for SmolLM2-135M
-    on one thread, where ``torch.isfinite`` on every weight took 2 s.
-    """
+    """Refuse NaN/infinite weights: one sum per parameter (0.13 s for SmolLM2; isfinite on all: 2 s)."""
     import torch
 
     with torch.inference_mode():
@@ -195,15 +166,8 @@ def _check_finite(model, folder: Path, *, embedded: bool) -> None:
 
 
 class LanguageModel:
-    """A causal LM with its tokenizer, and the probing API the notebooks use.
-
-    Attributes
-    ----------
-    name : str, device : str, model : transformers PreTrainedModel, tokenizer : its tokenizer,
-    context_length : int (the most tokens one sequence may hold: prompt and new tokens),
-    max_prompt_tokens : int (the longest prompt accepted; ``MAX_PROMPT_TOKENS`` or the context),
-    stop_ids : frozenset of int (end-of-text tokens), pad_id : int (fills left of short prompts)
-    """
+    """A causal LM with its tokenizer and the probing API the notebooks use. ``context_length``
+    bounds prompt + new tokens; ``max_prompt_tokens`` the prompt; ``stop_ids`` are end-of-text ids."""
 
     def __init__(self, model, tokenizer, *, name: str, device: str):
         self.model, self.tokenizer, self.name, self.device = model, tokenizer, name, device
@@ -212,10 +176,8 @@ class LanguageModel:
         self.max_prompt_tokens = min(MAX_PROMPT_TOKENS, self.context_length)
         eos = {tokenizer.eos_token_id, *np.atleast_1d(model.generation_config.eos_token_id or [])}
         self.stop_ids = frozenset(int(i) for i in eos if i is not None)
-        # Padding is masked out, so any token id serves; prefer the tokenizer's own.
         pads = [tokenizer.pad_token_id, tokenizer.eos_token_id, *sorted(self.stop_ids), 0]
         self.pad_id = int(next(i for i in pads if i is not None))
-        # The start of a document, used for an empty prompt.
         self._start_id = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else 0
         self._recent_logits: OrderedDict[tuple, np.ndarray] = OrderedDict()
 
@@ -240,11 +202,7 @@ class LanguageModel:
                                                   add_generation_prompt=True)
 
     def encode(self, prompt: str, *, chat: bool = False) -> list[int]:
-        """Token ids for ``prompt`` (chat-wrapped if asked); an empty prompt is the start token.
-
-        A prompt of more than ``max_prompt_tokens`` tokens raises ``ValueError`` before the
-        model sees it.
-        """
+        """Token ids (chat-wrapped if asked; empty is the start token); refuses over ``max_prompt_tokens``."""
         _checks.text(prompt, name="prompt", allow_empty=not chat)
         if not isinstance(chat, bool):
             raise TypeError(f"chat must be True or False, got {chat!r}")
@@ -258,7 +216,6 @@ class LanguageModel:
         return ids
 
     def check_max_new_tokens(self, max_new_tokens, *, prompt_tokens: int) -> int:
-        """``max_new_tokens`` as an int, or an error when it is < 1 or would overrun the context."""
         max_new_tokens = _checks.integer(max_new_tokens, name="max_new_tokens", low=1)
         room = self.context_length - prompt_tokens
         if max_new_tokens > room:
@@ -284,7 +241,7 @@ class LanguageModel:
 
     # ---- scores for the next token --------------------------------------------------------
     def logits_for(self, ids: list[int]) -> np.ndarray:
-        """Raw next-token logits after the token ids ``ids`` (float64, kept for recent prompts)."""
+        """Raw next-token logits after ``ids`` (float64, kept for recent prompts)."""
         key = tuple(ids)
         if key in self._recent_logits:
             self._recent_logits.move_to_end(key)
@@ -307,11 +264,7 @@ class LanguageModel:
     def next_token_distribution(self, prompt: str, *, temperature: float = 1.0,
                                 top_k: int | None = None, top_p: float | None = None,
                                 chat: bool = False) -> NextTokenDistribution:
-        """The model's probabilities for the token that follows ``prompt``.
-
-        ``chat=True`` wraps the prompt in the chat template (the model is instruction-tuned).
-        Changing only the options for the same prompt reuses the kept logits.
-        """
+        """Probabilities of the token after ``prompt`` (``chat=True``: in the chat template)."""
         sampling.check_options(temperature=temperature, top_k=top_k, top_p=top_p)
         ids = self.encode(prompt, chat=chat)
         return NextTokenDistribution(self, prompt=prompt, context_ids=ids, logits=self.logits_for(ids),
@@ -319,10 +272,7 @@ class LanguageModel:
 
     def continuation_step_probs(self, context_ids: list[int], text: str, *, temperature=1.0,
                                 top_k=None, top_p=None) -> tuple[list[int], np.ndarray]:
-        """Token ids of ``text`` and the (filtered) probability of each given the ones before.
-
-        One forward pass scores all of ``text``'s tokens after the first.
-        """
+        """Token ids of ``text`` and each one's filtered probability given those before (one pass)."""
         _checks.text(text, name="text")
         if not text:
             raise ValueError("text must be at least one character, got ''")
@@ -342,12 +292,7 @@ class LanguageModel:
     def generate(self, prompt: str, *, max_new_tokens: int = 20, temperature: float = 1.0,
                  top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
                  chat: bool = False, n_alternatives: int = 5, on_step=None) -> Generation:
-        """Generate one continuation token by token, recording each step's choice.
-
-        Same ``seed`` → same output (``seed=None``: fresh randomness). ``temperature=0`` is
-        greedy decoding. Stops at ``max_new_tokens`` or the end-of-text token. ``on_step``: see
-        ``sample``.
-        """
+        """One continuation with its trace: ``sample(..., n=1)[0]``; same ``seed``, same text."""
         return self.sample(prompt, n=1, max_new_tokens=max_new_tokens, temperature=temperature,
                            top_k=top_k, top_p=top_p, seed=seed, chat=chat,
                            n_alternatives=n_alternatives, on_step=on_step)[0]
@@ -355,14 +300,8 @@ class LanguageModel:
     def sample(self, prompt: str, n: int = 5, *, max_new_tokens: int = 20, temperature: float = 1.0,
                top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
                chat: bool = False, n_alternatives: int = 5, on_step=None) -> list[Generation]:
-        """``n`` continuations of the same prompt, generated together as one batch.
-
-        The prompt is read once. Continuation ``i`` draws with its own generator, seeded from
-        ``seed`` and ``i``, so it does not depend on ``n``: ``generate(p, seed=s)`` equals
-        ``sample(p, n=3, seed=s)[0]``. ``on_step(step, rows, tokens)``, if given, is called after
-        each step with the continuations that chose a token and those token ids (a widget can
-        stream them); see ``rseai.lm.decode.decode_batch``.
-        """
+        """``n`` continuations in one batch. Continuation ``i`` draws from ``default_rng([seed, i])``,
+        so ``sample(p, n=3, seed=s)[0] == generate(p, seed=s)``; ``on_step``: see ``decode_batch``."""
         sampling.check_options(temperature=temperature, top_k=top_k, top_p=top_p)
         n = _checks.integer(n, name="n", low=1)
         _checks.integer(max_new_tokens, name="max_new_tokens", low=1)

@@ -1,8 +1,7 @@
 """What ``rseai.lm.model`` returns: a next-token distribution, a generation and its steps.
 
-Plain containers with the few questions people ask of them (the top tokens, the probability of
-a word, the entropy, the trace of a generation). They hold NumPy arrays and pandas tables,
-never tensors, so the notebooks and plots can use them without torch.
+Plain containers of NumPy arrays and pandas tables (never tensors) with the few questions people
+ask of them: the top tokens, a word's probability, the entropy, a generation's trace.
 
 Example
 -------
@@ -51,15 +50,8 @@ def readable_token(tokenizer, token_id: int) -> str:
 
 
 class NextTokenDistribution:
-    """The probabilities of every token in the vocabulary for the position after a prompt.
-
-    Attributes
-    ----------
-    prompt : str
-    context_ids : list of int, the token ids the model saw
-    logits : ndarray, shape (vocab_size,), raw scores (float64)
-    probs : ndarray, shape (vocab_size,), after temperature, top-k and top-p; sums to 1
-    """
+    """Every token's probability after a prompt: ``logits`` (raw, float64) and ``probs`` (filtered),
+    both shape (vocab_size,); ``context_ids`` the token ids the model saw."""
 
     def __init__(self, lm, *, prompt, context_ids, logits, temperature, top_k, top_p):
         self._lm = lm
@@ -75,12 +67,12 @@ class NextTokenDistribution:
 
     @property
     def entropy_bits(self) -> float:
-        """Shannon entropy of ``probs`` in bits: 0 when one token is certain."""
+        """Shannon entropy of ``probs`` in bits."""
         return sampling.entropy_bits(self.probs)
 
     @property
     def n_candidates(self) -> int:
-        """How many tokens still have non-zero probability after the filters."""
+        """Tokens with non-zero probability after the filters."""
         return int(np.count_nonzero(self.probs))
 
     def top(self, k: int = 10):
@@ -89,7 +81,6 @@ class NextTokenDistribution:
 
         k = min(_checks.integer(k, name="k", low=1), self.probs.size)
         candidates = np.argpartition(-self.logits, k - 1)[:k]
-        # Most likely first; ties by the model's raw score, then token id.
         order = candidates[np.lexsort((candidates, -self.logits[candidates], -self.probs[candidates]))]
         tok = self._lm.tokenizer
         return pd.DataFrame({
@@ -100,21 +91,13 @@ class NextTokenDistribution:
         })
 
     def draw(self, *, seed: int) -> Step:
-        """One token drawn from ``probs``, from the kept logits (no forward pass).
-
-        The same draw as ``LanguageModel.generate(prompt, max_new_tokens=1, seed=seed)``: that
-        call's generator, ``np.random.default_rng([seed, 0])``, on the same probabilities.
-        """
+        """One token drawn from ``probs``: as ``generate(prompt, max_new_tokens=1, seed=seed)`` draws."""
         token = sampling.draw(self.probs, np.random.default_rng([_checks.seed(seed), 0]))
         return Step(token=readable_token(self._lm.tokenizer, token), token_id=token,
                     prob=float(self.probs[token]))
 
     def prob_of(self, text: str) -> float:
-        """Probability that the continuation is exactly ``text``, over all of its tokens.
-
-        The product of each token's probability given the prompt and the tokens before it,
-        under this distribution's temperature, top-k and top-p.
-        """
+        """Probability that the continuation is exactly ``text`` (product over its tokens, filtered)."""
         return float(np.prod(self.step_probs(text)[1]))
 
     def step_probs(self, text: str) -> tuple[list[str], np.ndarray]:
@@ -124,10 +107,7 @@ class NextTokenDistribution:
         return [readable_token(self._lm.tokenizer, i) for i in ids], probs
 
     def rank_of(self, text: str) -> int:
-        """Rank (1 = most likely) of ``text``'s first token in the model's ordering of all tokens.
-
-        Temperature and the filters do not change the order, so this ranks by raw logits.
-        """
+        """Rank (1 = most likely) of ``text``'s first token by raw logit (the filters keep the order)."""
         _checks.text(text, name="text")
         if not text:
             raise ValueError("text must be at least one character, got ''")
@@ -146,7 +126,7 @@ class Step:
 
     @property
     def surprise_bits(self) -> float:
-        """How surprising the choice was: -log2(prob); 0 for a certain token."""
+        """-log2(prob): 0 for a certain token."""
         return float(-np.log2(self.prob)) if self.prob > 0 else float("inf")
 
 
@@ -177,5 +157,5 @@ class Generation:
 
     @property
     def probability(self) -> float:
-        """Probability of the whole generated sequence (product of the step probabilities)."""
+        """Product of the step probabilities."""
         return float(np.prod([s.prob for s in self.steps])) if self.steps else 1.0

@@ -1,13 +1,6 @@
-"""From logits to probabilities: temperature, top-k, top-p, entropy, and drawing a token.
-
-Pure NumPy, no model: the arithmetic every language model applies to its scores before it
-picks the next token. ``rseai.lm.model`` calls these on the model's logits; the notebooks and tests
-call them on small hand-made arrays. Order of the filters, as in Hugging Face transformers:
-temperature first, then top-k, then top-p.
-
-- ``temperature=0`` means greedy: all probability on the highest logit.
-- ``top_k=k`` keeps the k tokens with the highest logits (ties: lower token id first).
-- ``top_p=p`` keeps the smallest set of most likely tokens whose mass reaches p (always ≥ 1).
+"""From logits to probabilities: temperature, top-k, top-p (in that order, as in transformers),
+entropy, and drawing a token. Pure NumPy, no model. ``temperature=0`` is greedy; ``top_k`` keeps
+the k highest logits (ties: lower id first); ``top_p`` the fewest most likely tokens reaching p.
 
 Example
 -------
@@ -46,17 +39,7 @@ def _check_logits(logits: np.ndarray) -> None:
 
 
 def softmax(logits: np.ndarray, *, temperature: float = 1.0) -> np.ndarray:
-    """Numerically stable softmax of ``logits / temperature`` in float64.
-
-    Parameters
-    ----------
-    logits : ndarray, shape (..., vocab_size)
-    temperature : float in [0, 5]; 0 puts all mass on the arg-max (first one on a tie).
-
-    Returns
-    -------
-    probs : ndarray, shape like ``logits``, each row summing to 1
-    """
+    """Stable softmax of ``logits / temperature`` (shape (..., vocab)) in float64; 0 is the arg-max."""
     temperature = _checks.temperature(temperature)
     logits = np.asarray(logits, dtype=np.float64)
     _check_logits(logits)
@@ -64,7 +47,6 @@ def softmax(logits: np.ndarray, *, temperature: float = 1.0) -> np.ndarray:
         probs = np.zeros_like(logits)
         np.put_along_axis(probs, logits.argmax(axis=-1)[..., None], 1.0, axis=-1)
         return probs
-    # Subtracting the maximum first keeps exp() in range at any temperature.
     scaled = (logits - logits.max(axis=-1, keepdims=True)) / temperature
     weights = np.exp(scaled)
     return weights / weights.sum(axis=-1, keepdims=True)
@@ -78,21 +60,8 @@ def _keep(probs: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 def filtered_probs(logits: np.ndarray, *, temperature: float = 1.0, top_k: int | None = None,
                    top_p: float | None = None) -> np.ndarray:
-    """Probabilities after temperature, then top-k, then top-p.
-
-    Tokens are ranked by their logits (ties: lower token id first), so exactly ``top_k``
-    survive even where probabilities round to equal values.
-
-    Parameters
-    ----------
-    logits : ndarray, shape (vocab_size,), finite (-inf allowed for a token ruled out)
-    temperature : float in [0, 5] (0 = greedy); top_k : None or int >= 1;
-    top_p : None or float in (0, 1]
-
-    Returns
-    -------
-    probs : ndarray, shape (vocab_size,), summing to 1
-    """
+    """Probabilities (shape (vocab,)) after temperature, top-k, top-p; ranked by logit, so exactly
+    ``top_k`` survive even where probabilities round equal. -inf logits are tokens ruled out."""
     check_options(temperature=temperature, top_k=top_k, top_p=top_p)
     logits = np.asarray(logits, dtype=np.float64)
     if logits.ndim != 1 or logits.size == 0:
@@ -118,13 +87,8 @@ def entropy_bits(probs: np.ndarray) -> float:
 
 
 def draw(probs: np.ndarray, rng: np.random.Generator) -> int:
-    """Draw one index from ``probs`` with the given generator (inverse-CDF, reproducible).
-
-    ``probs`` : ndarray, shape (n,), non-negative and finite with a positive sum (it need not be
-    exactly 1). NaN, inf or negative entries raise ``ValueError``.
-    """
+    """One index drawn from ``probs`` (shape (n,), >= 0, positive sum, not necessarily 1) by inverse CDF."""
     cdf = np.cumsum(probs)
-    # NaN or inf anywhere makes the total NaN or inf: one check on the last entry finds them.
     if cdf.size == 0 or not np.isfinite(cdf[-1]) or cdf[-1] <= 0 or np.min(probs) < 0:
         raise ValueError(f"probs must be non-negative finite numbers with a positive sum, got "
                          f"{np.asarray(probs)[:5]!r:.80} (shape {np.shape(probs)})")

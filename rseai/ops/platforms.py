@@ -1,10 +1,8 @@
 """Which computers rseai installs on: the support table, and what to say outside it. Stdlib only.
 
-The one source of the README's "Which computers" table (``readme_table``), the resolution test
-(tests/ops/test_platforms.py: every row and Python in ``PYTHONS`` with ``uv pip compile
---python-platform``), the set-up script (``rseai.ops.install``) and notebook 00's check. A row is
-unsupported because of torch: PyPI has no torch wheel for Windows on ARM, and the last Intel-Mac
-torch (2.2.2) is older than captum 0.9 needs (a second, older stack is not offered).
+The one source of the README's table, the resolution test (``uv pip compile --python-platform``),
+``rseai.ops.install`` and notebook 00's check. Rows are unsupported because of torch (no wheel for
+Windows on ARM; Intel Macs stop at 2.2.2). A second, older stack is not offered.
 
 Example
 -------
@@ -21,11 +19,8 @@ import platform as _platform
 import sys
 from dataclasses import dataclass
 
-# CPython releases checked, oldest to newest: 3.15 is python.org's newest release (December 2026).
-PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14", "3.15")
-# The day the table was checked: the resolution test sees PyPI as it was then (uv's
-# --exclude-newer), so a release published later cannot turn it red. Move it on purpose, rerun the
-# test and update the table.
+PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14", "3.15")  # oldest to python.org's newest
+# The resolution test sees PyPI as of this day (uv's --exclude-newer); move it on purpose.
 CHECKED_ON = "2026-12-07"
 COLAB_OR_HUB = ("open the notebooks on Google Colab (the *Open in Colab* badge under each notebook's "
                 "title) or on the class hub your instructor runs")
@@ -33,13 +28,8 @@ COLAB_OR_HUB = ("open the notebooks on Google Colab (the *Open in Colab* badge u
 
 @dataclass(frozen=True)
 class Platform:
-    """One row of the support table.
-
-    ``system`` and ``machines`` are what ``platform.system()`` and ``platform.machine()`` say on it;
-    ``uv_platform`` (and ``macos`` as ``MACOSX_DEPLOYMENT_TARGET``) is what the resolution test
-    passes to ``uv pip compile``; where ``supported`` is False, ``route`` (the README's cell) and
-    ``advice`` (what rseai prints there) say what to do instead.
-    """
+    """One row: ``system``/``machines`` as ``platform`` says them; ``uv_platform`` and ``macos`` for
+    ``uv pip compile``; unsupported rows' ``route`` (README cell) and ``advice`` (printed)."""
 
     key: str
     label: str
@@ -95,7 +85,6 @@ def _version(python) -> tuple[int, int]:
 
 
 def find(system: str, machine: str) -> Platform | None:
-    """The table's row for ``platform.system()`` and ``platform.machine()`` values, or None."""
     for row in PLATFORMS:
         if row.system == system and machine.lower() in {m.lower() for m in row.machines}:
             return row
@@ -103,12 +92,8 @@ def find(system: str, machine: str) -> Platform | None:
 
 
 def support(*, system: str | None = None, machine: str | None = None, python=None) -> Support:
-    """Is this computer and Python in the support table? Defaults: the running ones.
-
-    ``python`` is a version tuple or string (``(3, 12)``, ``"3.12"``). A Python older than the
-    first in ``PYTHONS`` or newer than the last, a computer outside the table or a row marked
-    unsupported gives ``ok=False`` and a message that says what to do instead.
-    """
+    """Is this computer and Python (tuple or "3.12") in the table? Defaults: the running ones.
+    Outside it, ``ok=False`` with a message saying what to do instead."""
     system = _platform.system() if system is None else system
     machine = _platform.machine() if machine is None else machine
     for name, value in (("system", system), ("machine", machine)):
@@ -136,7 +121,6 @@ def support(*, system: str | None = None, machine: str | None = None, python=Non
 
 
 def readme_table() -> str:
-    """The README's table: one row per computer, one column per Python, and the route where it is no."""
     pythons = " | ".join(f"Python {v}" for v in PYTHONS)
     head = f"| Computer (PyPI on {CHECKED_ON}) | {pythons} | If not |"
     lines = [head, "|---" * (len(PYTHONS) + 2) + "|"]

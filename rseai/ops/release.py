@@ -1,9 +1,9 @@
 """A release of rseai from a clone: the wheel and the sdist, built offline; what ``make dist`` runs.
 
-``python -m rseai.ops.release DEST [--handout]`` refuses a placeholder home unless ``--handout``,
-checks the generated files follow the home (else "run ``make slides``"), builds the sdist from a
-copy of the sources (no isolation, no network) and the wheel from the unpacked sdist (proving it
-complete). ``build_wheel`` is the quick wheel ``rseai bundle`` takes from a clone. No uploads.
+``python -m rseai.ops.release DEST [--handout]`` refuses a placeholder home unless ``--handout``
+and stale generated files, builds the sdist offline from a copy of the sources, then the wheel from
+the unpacked sdist (proving it complete). ``build_wheel``: the quick wheel for ``rseai bundle``.
+No uploads.
 
 Example
 -------
@@ -50,7 +50,7 @@ def check_home(*, handout: bool) -> str:
 
 
 def check_generated(root: Path = ROOT) -> None:
-    """The notebooks' Colab line and cell and the README's commands agree with the setting."""
+    """Raise unless the notebooks' Colab line and cell and the README's commands follow the home."""
     import nbformat
 
     from rseai.ops.colab import CELL_TAG, colab_badge, colab_cell_source

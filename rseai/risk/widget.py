@@ -97,14 +97,10 @@ class RiskExplorer(Explorer):
         for ax in (rates, cost):
             ax.axvline(0, color=PALETTE["black"], linestyle="--", linewidth=1, gid="threshold")
             ax.text(0, 1.0, "", transform=ax.get_xaxis_transform(), va="bottom", fontsize=8, gid="threshold")
-        if s["report"] is None:
-            by_group.set_axis_off()
-        else:
-            plots.plot_group_rates(s["report"].by_group, rates=RATES, title=f"Rates by {s['group_by']}",
-                                   ax=by_group)
+        self._grouped = None  # the grouping the group panel shows (drawn by ``moving``)
 
     def layout_key(self, s: dict):
-        return s["group_by"]  # threshold and costs move artists; a grouping may change the bars
+        return "panels"  # threshold, costs and grouping move artists (the group panel as a whole)
 
     def moving(self, figure, s: dict) -> list:
         t, conf = s["threshold"], s["confusion"]
@@ -130,14 +126,20 @@ class RiskExplorer(Explorer):
             label.set_x(t)
             label.set_text(f" {t:.3f}")
             changed += [line, label]
-        if s["report"] is not None:
+        if s["report"] is None:
+            by_group.clear()
+            by_group.set_axis_off()
+        elif s["group_by"] != self._grouped:  # other groups, other bars: the panel is drawn again
+            plots.plot_group_rates(s["report"].by_group, rates=RATES, title=f"Rates by {s['group_by']}",
+                                   ax=by_group)
+        else:  # the same bars at new heights
             values = np.concatenate([s["report"].by_group[r].to_numpy(dtype=float) for r in RATES])
             for bar, label, v in zip(by_group.patches, by_group.texts, values, strict=True):
                 bar.set_height(np.nan_to_num(v))
                 label.set_y(np.nan_to_num(v) + 0.01)
                 label.set_text(plots.rate_label(v))
-            changed += [*by_group.patches[:len(values)], *by_group.texts[:len(values)]]
-        return changed
+        self._grouped = s["group_by"] if s["report"] is not None else None
+        return [*changed, by_group]  # the group panel is repainted whole (its bars may change)
 
     def clear(self) -> None:
         super().clear()

@@ -1,15 +1,18 @@
-"""rseai.ops.threads: the order of the sources, cgroup files v1 and v2, and never overriding you."""
+"""rseai.ops.threads: the order of the sources, cgroup files v1 and v2, never overriding you, and
+release_free_memory (glibc's malloc_trim where there is glibc, a quiet False elsewhere)."""
 
 from __future__ import annotations
 
 import json
 import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from rseai.ops import threads
 from rseai.ops.threads import HUB_DEFAULT_THREADS, choose_threads
 
 
@@ -154,3 +157,14 @@ def test_load_model_applies_the_choice():
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          timeout=300, check=True)
     assert int(out.stdout.strip().splitlines()[-1]) == 1
+
+
+@pytest.mark.skipif(platform.system() != "Linux" or platform.libc_ver()[0] != "glibc",
+                    reason="malloc_trim is glibc's (Linux); elsewhere the function returns False")
+def test_glibc_gives_free_pages_back():
+    assert threads.release_free_memory() is True
+
+
+def test_without_glibc_it_does_nothing_and_says_so(monkeypatch):
+    monkeypatch.setattr(threads, "_malloc_trim", lambda: None)
+    assert threads.release_free_memory() is False

@@ -127,6 +127,10 @@ def test_every_move_draws_what_a_fresh_explorer_would(explorer):
     assert explorer.axes[3].get_title() == "Rates by age group"
     assert explorer.state["report"].by_group.equals(
         risk.group_report(explorer.y_true, explorer.scores >= 0.3, explorer.groups["age group"]).by_group)
+    explorer.threshold.value = 0.6                                  # new heights of the same bars
+    assert _panels(explorer) == _panels(_like(explorer, group_by="age group"))
+    explorer.group_by.value = "sex"                                 # back: the panel is drawn again
+    assert _panels(explorer) == _panels(_like(explorer, group_by="sex"))
 
 
 def test_quick_moves_in_a_kernel_end_on_the_last_values_with_no_thread(monkeypatch):
