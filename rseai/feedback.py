@@ -1,8 +1,7 @@
 """Exercise feedback shared by every topic's ``exercises`` module.
 
-A check prints its verdict (expected, got, a hint) and returns ``True``/``False``; a wrong answer
-never raises, a placeholder (``None``, ``...``) is "not done yet", only a senseless call raises.
-Checks are named ``check_<what the answer is>`` (``check_calibration_error``).
+A check prints its verdict and returns ``True``/``False``; a placeholder (``None``, ``...``) is
+"not done yet"; only a senseless call raises. Checks are named ``check_<what the answer is>``.
 
 Example
 -------

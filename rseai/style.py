@@ -1,7 +1,6 @@
 """The look every topic shares: palette, styled axes, tokens as coloured chips.
 
-One colour-blind-safe palette (Okabe & Ito, 2008) and one style; titles say what is shown and
-axis labels carry units. The widget pattern itself is ``rseai.widgets``.
+One colour-blind-safe palette (Okabe & Ito, 2008); titles say what is shown, axis labels carry units.
 
 Example
 -------

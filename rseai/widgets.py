@@ -92,10 +92,8 @@ def _encode(canvas) -> bytes:
 
 
 class Explorer(w.VBox):
-    """Base of every widget: ``controls`` (name -> value widget; each change calls ``update()``),
-    ``rows`` above the message (default: the controls), ``below`` the figure; ``run=False`` waits
-    for a button. ``figure_size`` (inches) gives one Figure, outside pyplot, with a ``grid`` of
-    styled Axes made once; ``draw`` redraws every Axes it uses."""
+    """Base of every widget: ``controls`` (name -> value widget) call ``update()``; ``figure_size``
+    (inches) gives one Figure, outside pyplot, with a ``grid`` of styled Axes made once."""
 
     figure_size: tuple | None = None
     grid: tuple = (1, 1)

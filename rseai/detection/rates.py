@@ -71,8 +71,8 @@ def auroc_table(y_true, table, *, scores=SCORE_NAMES):
 
 
 def detection_report(y_true, table, *, kinds=None, catch: float = 0.9, scores=SCORE_NAMES):
-    """Per score (rows): ``auroc``, the ``threshold`` catching ``catch`` of machine texts, the share
-    ``caught``, the ``false_accusation_rate`` and, given ``kinds``, ``far_<kind>`` per kind of human text."""
+    """Per score: ``auroc``, ``threshold`` (for ``catch``), ``caught``, ``false_accusation_rate`` and,
+    given ``kinds``, ``far_<kind>``."""
     import pandas as pd
 
     y = _checks.class_ids(y_true, name="y_true")

@@ -34,8 +34,7 @@ MAX_NEW_TOKENS = 24  # a short answer (the default of ``self_consistency``)
 
 
 class AskExplorer(Explorer):
-    """Question, sample count and temperature -> ``self_consistency`` in one streamed batch;
-    ``cache``: the answer store, so a repeated question shows at once."""
+    """Question, sample count and temperature -> ``self_consistency``, streamed (``cache``: the store)."""
 
     figure_size = (7.5, 3.6)
 

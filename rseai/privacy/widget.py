@@ -32,8 +32,7 @@ def _label(epsilon: float) -> str:
 
 
 class PrivacyBudgetExplorer(Explorer):
-    """An ε slider over ``epsilon_summary``'s table (``inf``: no DP): accuracy, attack AUROC, bound;
-    ``baseline``: the accuracy of predicting the majority outcome for everyone."""
+    """An ε slider over ``epsilon_summary``'s table (``inf``: no DP): accuracy, attack AUROC, bound."""
 
     figure_size, grid = (10, 4), (1, 2)
 
@@ -98,8 +97,7 @@ class PrivacyBudgetExplorer(Explorer):
 
 
 class ComplexityExplorer(Explorer):
-    """A depth slider over ``complexity_sweep``'s ``(table, losses)``: gap and attack AUROC by depth,
-    and the two loss distributions."""
+    """A depth slider over ``complexity_sweep``'s ``(table, losses)``: gap, attack AUROC, losses."""
 
     figure_size, grid = (10, 4), (1, 2)
 

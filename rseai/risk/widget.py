@@ -27,8 +27,7 @@ RATES = ("tpr", "fpr", "fnr", "selection_rate")
 
 
 class RiskExplorer(Explorer):
-    """``scores`` in [0, 1] against 0/1 ``y_true``; ``groups``: labels or a dict name -> labels;
-    ``labels``: names of the positive and negative class; ``cost_unit`` labels the cost axis."""
+    """``scores`` in [0, 1] against 0/1 ``y_true``; ``groups``: labels or a dict name -> labels."""
 
     figure_size = (12.0, 8.5)
     grid = (2, 2)
