@@ -1,11 +1,7 @@
 """Exercise feedback shared by every topic's ``exercises`` module.
 
-A check never raises on a wrong answer: it prints what was expected, what it got and a hint,
-and returns ``False`` (``True`` and a short congratulation when right). An answer that still
-holds the student version's placeholder (``None``, ``...``, or a function that returns ``None``)
-is "not done yet": one friendly line, no traceback, ``False``. Only a call that makes no sense
-raises. Checks are named ``check_<what the answer is>`` in the notebook's words, unabbreviated
-(``check_calibration_error``, ``check_membership_advantage``, ``check_false_accusations``).
+A check prints its verdict and returns ``True``/``False``; a placeholder (``None``, ``...``) is
+"not done yet"; only a senseless call raises. Checks are named ``check_<what the answer is>``.
 
 Example
 -------
@@ -77,10 +73,8 @@ _TEXT_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][+-]?\d+)?")
 
 
 def as_number(value):
-    """A participant's answer as a finite float, or None when it is not a number.
-
-    Typed text may carry spaces, thousands commas and a trailing % ("1,000", "62.5 %"); a
-    decimal comma ("0,5") is not a number, rather than silently 5. True/False are not numbers.
+    """A finite float, or None: text may carry spaces, thousands commas and a trailing %; a
+    decimal comma ("0,5") and True/False are not numbers.
 
     >>> [as_number(v) for v in (12, "1,000", " 62.5 % ", "0,5", True, "inf")]
     [12.0, 1000.0, 62.5, None, None, None]
@@ -102,8 +96,7 @@ def as_number(value):
 def close(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
     """Numerical equality for numbers or arrays, False (not an error) on a shape mismatch."""
     try:
-        got_arr = np.asarray(got, dtype=float)
-        exp_arr = np.asarray(expected, dtype=float)
+        got_arr, exp_arr = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
     except (TypeError, ValueError):
         return False
     if got_arr.shape != exp_arr.shape:
@@ -112,7 +105,6 @@ def close(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
 
 
 def describe(value) -> str:
-    """A short readable form of a student's value for feedback messages."""
     if isinstance(value, float) and math.isfinite(value):
         return f"{value:.4g}"
     text = repr(value)

@@ -1,10 +1,8 @@
 """Binary-decision metrics, each written once: confusion counts, rates at thresholds, AUROC, the
 ROC curve, calibration (reliability table, ECE) and seeded percentile bootstrap intervals.
 
-``y_true`` holds 0/1 (1 = the case to find: malignant, machine-written, a wrong answer); a score
-is flagged when ``score >= threshold``; a rate with an empty denominator is ``nan``. Checked
-against ``sklearn.metrics`` in ``tests/test_metrics.py``. Leaves out multi-class problems,
-sample weights and BCa intervals.
+``y_true`` holds 0/1 (1 = the case to find); flagged means ``score >= threshold``; a rate with an
+empty denominator is ``nan``. Leaves out multi-class problems, sample weights and BCa intervals.
 
 Example
 -------
@@ -29,17 +27,12 @@ import numpy as np
 
 from rseai import _checks
 
-__all__ = ["RATE_NAMES", "Confusion", "confusion", "confusion_at", "rates_from_counts",
-           "rates_at_thresholds", "auroc", "roc_points", "reliability_table", "expected_calibration_error",
-           "resample_rows", "percentile_interval", "bootstrap_ci"]
-
 RATE_NAMES = ("tpr", "fpr", "fnr", "tnr", "precision", "accuracy", "selection_rate")
 MAX_BOOT = 100_000  # resamples: far more than a 95% interval needs
 MAX_DRAWS = 100_000_000  # rows drawn in all (n_rows × n_boot): 800 MB of row indices
 
 
-def _ratio(num, den):
-    """num / den elementwise, nan where den == 0 (an undefined rate, not an error)."""
+def _ratio(num, den):  # nan where den == 0: an undefined rate, not an error
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
     out = np.full(np.broadcast(num, den).shape, np.nan)
     np.divide(num, den, out=out, where=den != 0)
@@ -56,25 +49,6 @@ def rates_from_counts(tp, fp, fn, tn) -> dict:
     return {"tpr": _ratio(tp, pos), "fpr": _ratio(fp, neg), "fnr": _ratio(fn, pos), "tnr": _ratio(tn, neg),
             "precision": _ratio(tp, flagged), "accuracy": _ratio(tp + tn, n),
             "selection_rate": _ratio(flagged, n)}
-
-
-def _thresholds(values, *, name: str = "thresholds") -> np.ndarray:
-    """A non-empty 1-D float array without NaN (inf allowed: it flags nobody)."""
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be numbers, got {_checks.show(values)}") from None
-    if arr.ndim != 1 or arr.size == 0 or np.isnan(arr).any():
-        raise ValueError(f"{name} must be a non-empty 1-D array of numbers (no NaN), got "
-                         f"{_checks.show(values)}")
-    return arr
-
-
-def _threshold(value, *, name: str = "threshold") -> float:
-    """A threshold: any number but NaN (``inf`` flags nobody, ``-inf`` everybody); bool refused."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
-        raise TypeError(f"{name} must be a number (inf allowed), got {_checks.show(value)}")
-    return float(value)
 
 
 def _labels_and_scores(y_true, scores, *, name: str = "scores", probabilities: bool = False):
@@ -135,18 +109,19 @@ def confusion(y_true, y_pred) -> Confusion:
 
 
 def confusion_at(y_true, scores, *, threshold: float) -> Confusion:
-    """``confusion`` of flagging ``scores >= threshold`` (scores finite, shape (n,)).
+    """``confusion`` of flagging ``scores >= threshold``.
 
     >>> confusion_at([1, 0, 1], [0.9, 0.4, 0.2], threshold=0.3).fpr
     1.0
     """
     y, s = _labels_and_scores(y_true, scores)
-    return confusion(y, s >= _threshold(threshold))
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or math.isnan(threshold):
+        raise TypeError(f"threshold must be a number (inf allowed), got {_checks.show(threshold)}")
+    return confusion(y, s >= float(threshold))
 
 
 def rates_at_thresholds(y_true, scores, thresholds):
-    """One row per threshold (ascending, ``inf`` flags nobody): ``threshold, tp, fp, fn, tn``, the
-    ``RATE_NAMES`` and ``n``, from one sort.
+    """Per threshold (ascending): ``threshold, tp, fp, fn, tn``, ``RATE_NAMES`` and ``n``, one sort.
 
     >>> rates_at_thresholds([1, 0, 1], [0.9, 0.4, 0.2], [0.3, 0.5])["tpr"].tolist()
     [0.5, 0.5]
@@ -154,7 +129,14 @@ def rates_at_thresholds(y_true, scores, thresholds):
     import pandas as pd
 
     y, s = _labels_and_scores(y_true, scores)
-    grid = np.unique(_thresholds(thresholds))
+    try:
+        grid = np.asarray(thresholds, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"thresholds must be numbers, got {_checks.show(thresholds)}") from None
+    if grid.ndim != 1 or grid.size == 0 or np.isnan(grid).any():
+        raise ValueError(f"thresholds must be a non-empty 1-D array of numbers (no NaN), got "
+                         f"{_checks.show(thresholds)}")
+    grid = np.unique(grid)
     order = np.argsort(s, kind="stable")
     pos_below = np.concatenate(([0], np.cumsum(y[order])))  # positives among the i lowest scores
     first_flagged = np.searchsorted(s[order], grid, side="left")
@@ -218,8 +200,7 @@ def expected_calibration_error(y_true, confidence, *, n_bins: int = 10) -> float
 
 
 def resample_rows(n_rows: int, *, strata=None, seed, n_boot: int = 2000) -> np.ndarray:
-    """Row indices, shape (n_boot, n_rows), drawn with replacement; with ``strata`` (a label per
-    row) each row is redrawn from its own stratum, which keeps its size and place.
+    """Row indices (n_boot, n_rows) drawn with replacement, within each row's ``strata`` label if given.
 
     >>> rows = resample_rows(5, strata=["a", "a", "a", "b", "b"], seed=0, n_boot=100)
     >>> rows.shape, bool((rows[:, :3] < 3).all() and (rows[:, 3:] >= 3).all())
@@ -280,8 +261,7 @@ def percentile_interval(values, *, level: float = 0.95):
 
 
 def bootstrap_ci(y_true, scores, statistic, *, seed, n_boot: int = 2000, level: float = 0.95):
-    """Percentile interval ``(low, high)`` of ``statistic(y_true, scores)`` (e.g. ``auroc``) over
-    resampled rows; resamples where it is NaN are left out.
+    """Percentile interval of ``statistic(y_true, scores)`` over resampled rows (NaN ones left out).
 
     >>> y, s = [1, 0, 1, 0, 1, 0, 1, 0], [0.9, 0.1, 0.8, 0.3, 0.4, 0.6, 0.7, 0.2]
     >>> low, high = bootstrap_ci(y, s, lambda y, s: y.mean(), seed=0, n_boot=500)

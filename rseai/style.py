@@ -1,7 +1,6 @@
 """The look every topic shares: palette, styled axes, tokens as coloured chips.
 
-One colour-blind-safe palette (Okabe & Ito, 2008) and one style; titles say what is shown and
-axis labels carry units. The widget pattern itself is ``rseai.widgets``.
+One colour-blind-safe palette (Okabe & Ito, 2008); titles say what is shown, axis labels carry units.
 
 Example
 -------
@@ -18,19 +17,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
-PALETTE = {
-    "blue": "#0072B2",
-    "orange": "#E69F00",
-    "green": "#009E73",
-    "vermillion": "#D55E00",
-    "sky": "#56B4E9",
-    "purple": "#CC79A7",
-    "yellow": "#F0E442",
-    "black": "#000000",
-    "grey": "#999999",
-}
+PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
+           "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000", "grey": "#999999"}
 CYCLE = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow")]
-# A sequential colour map readable in grey and by colour-blind viewers.
 SEQUENTIAL_CMAP = "viridis"
 
 FIGSIZE = (7.0, 4.0)
@@ -69,14 +58,8 @@ def new_figure(*, nrows: int = 1, ncols: int = 1, figsize=None, **kwargs):
 
 def coloured_tokens_html(tokens, values=None, *, vmin: float = 0.0, vmax: float = 1.0,
                          title: str = "") -> str:
-    """Tokens as coloured chips: by position (alternating hues) or by ``values`` (e.g. probs).
-
-    Parameters
-    ----------
-    tokens : sequence of str, shape (n_tokens,)
-    values : None or sequence of float, shape (n_tokens,); coloured on the viridis scale
-        from ``vmin`` to ``vmax`` with the value in each chip's tooltip.
-    """
+    """Tokens as chips coloured by position, or by ``values`` (one per token) on viridis from
+    ``vmin`` to ``vmax``, the value in each chip's tooltip."""
     import matplotlib
 
     tokens = [str(t) for t in tokens]

@@ -1,18 +1,12 @@
 """The one widget pattern: controls -> ``compute(values)`` -> ``state`` -> ``draw(figure, state)``.
 
-``Explorer`` builds the layout (controls, a message line, a summary, one figure, extra outputs),
-observes its controls, keeps the last result in a readable ``state`` dict, shows a ValueError,
-TypeError or RuntimeError as a message in place (stale output cleared) and gets its figure to the
-page one way: Agg's pixels as a PNG in an ipywidgets ``Image``. No threads, no memos, no queue;
-sliders commit on release, so a drag queues no backlog.
+``Explorer`` lays out controls, a message line, a summary and one figure, keeps the last result in
+``state``, shows a ValueError/TypeError/RuntimeError as a message (stale output cleared) and sends
+the figure as Agg's PNG. No threads, no memos, no queue; sliders commit on release.
 
-One fast path stays, because a measurement needs it: a subclass may name what the still part
-of its figure depends on (``layout_key``) and update in place the artists a move changes
-(``moving``); a move that keeps the key repaints only those over the cached background. Kernel
-side, median of 5 fresh moves, shared 2-core machine at load 4-7, drawn whole / fast path / the
-old threaded FigureView: 03 threshold 993 / 127 / 224 ms, 03 cost FN 832 / 125 / 99 ms, 05 hours
-344 / 48 / 180 ms; 07 ε 274 / 5 ms, depth 155 / 104 ms, 03 grouping 251 / 151 ms (load 3). Used
-by 03 (threshold, costs, grouping), 05 (numbers, region) and 07 (ε, depth); the others draw whole.
+One fast path, kept because measured (kernel side, drawn whole -> fast: 03 threshold 993 -> 127 ms,
+grouping 251 -> 151 ms; 07 ε 274 -> 5 ms): a move that keeps ``layout_key`` repaints only the
+artists ``moving`` updates over the cached background. Used by 03, 05 and 07.
 
 Example
 -------
@@ -43,16 +37,11 @@ import ipywidgets as w
 
 from rseai.style import style_axes
 
-__all__ = ["Explorer", "MessageArea", "png"]
-
 DPI = 72  # screen pixels per inch of the figures
 
 
-_STYLES = {
-    "error": "color:#D55E00;font-weight:bold",
-    "info": "color:#0072B2",
-    "ok": "color:#009E73;font-weight:bold",
-}
+_STYLES = {"error": "color:#D55E00;font-weight:bold", "info": "color:#0072B2",
+           "ok": "color:#009E73;font-weight:bold"}
 
 
 class MessageArea:
@@ -72,17 +61,12 @@ class MessageArea:
         self.last_error = None
 
     def error(self, err: Exception) -> None:
-        """Show ``err`` as the message (kept in ``last_error``)."""
         self.last_error = err
         self.show(f"⚠ {err}", kind="error")
 
     @contextmanager
     def guard(self, *, on_error=None):
-        """Run a callback body; a ValueError/TypeError/RuntimeError becomes a message in place.
-
-        ``on_error()`` then clears what the failed call would have replaced (stale results).
-        Anything else (KeyError, IndexError, ...) is a bug and propagates.
-        """
+        """A ValueError/TypeError/RuntimeError becomes the message, then ``on_error()``; others propagate."""
         try:
             yield self
         except (ValueError, TypeError, RuntimeError) as err:
@@ -92,8 +76,7 @@ class MessageArea:
 
 
 def png(figure) -> bytes:
-    """``figure`` drawn by Agg and encoded as PNG (half the time of ``figure.savefig``, which
-    resets the figure and draws again: 262 against 480 ms for 03's four panels, loaded machine)."""
+    """``figure`` drawn by Agg as PNG (half the time of ``figure.savefig``, which draws twice)."""
     figure.canvas.draw()
     return _encode(figure.canvas)
 
@@ -109,19 +92,8 @@ def _encode(canvas) -> bytes:
 
 
 class Explorer(w.VBox):
-    """Base of every widget: subclasses set their controls and override ``compute``/``draw``.
-
-    Parameters
-    ----------
-    controls : dict name -> ipywidgets value widget; each change calls ``update()``
-    rows : list of widgets laid out above the message (default: the controls in one row)
-    below : widgets shown under the figure
-    run : bool, call ``update()`` once at the end (False for widgets that wait for a button)
-
-    ``figure_size`` (inches, class attribute) gives the explorer one matplotlib ``Figure``
-    (outside pyplot) with a ``grid`` of styled Axes, made once; ``draw`` redraws every Axes it
-    uses (``rseai`` plot functions given ``ax=`` clear it first). None: no figure.
-    """
+    """Base of every widget: ``controls`` (name -> value widget) call ``update()``; ``figure_size``
+    (inches) gives one Figure, outside pyplot, with a ``grid`` of styled Axes made once."""
 
     figure_size: tuple | None = None
     grid: tuple = (1, 1)
@@ -157,7 +129,6 @@ class Explorer(w.VBox):
 
     @property
     def axes(self) -> list:
-        """The figure's Axes (``grid`` of them, row by row), kept between draws."""
         return self.figure.axes
 
     @property
@@ -166,7 +137,6 @@ class Explorer(w.VBox):
 
     @property
     def values(self) -> dict:
-        """The controls' current values, by name."""
         return {name: control.value for name, control in self.controls.items()}
 
     def compute(self, values: dict) -> dict:
@@ -187,7 +157,6 @@ class Explorer(w.VBox):
             self.show(self.compute(self.values))
 
     def show(self, state: dict) -> None:
-        """Publish ``state``: the summary, then the figure as a PNG."""
         self.state = state
         self.summary.value = self.describe(state)
         if self.figure is None:

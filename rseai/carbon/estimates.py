@@ -3,9 +3,7 @@
     energy_kwh = power_w * count * hours * pue / 1000
     co2e_kg    = energy_kwh * intensity_g_per_kwh / 1000
 
-Also Strubell et al. (2019) Table 3 rebuilt, the same job across countries, four tools'
-reports of one job, everyday equivalents and a forecast from the first epoch. Measuring is
-``rseai.carbon.measure``; embodied carbon, water and hourly grid data are left out.
+Leaves out embodied carbon, water and hourly grid data.
 
 Example
 -------
@@ -58,10 +56,7 @@ class Estimate:
 
 
 def estimate(*, power_w, hours, count=1, pue=1.0, intensity_g_per_kwh) -> Estimate:
-    """Energy (kWh) and CO2e (kg, lbs) of ``count`` devices drawing ``power_w`` (W) for ``hours``.
-
-    ``pue`` >= 1 (1.0 for a laptop); ``intensity_g_per_kwh`` from ``carbon_tables.grid_table()``.
-    """
+    """Energy (kWh) and CO2e of ``count`` devices drawing ``power_w`` (W) for ``hours``; ``pue`` >= 1."""
     power_w = _checks.real(power_w, name="power_w", low=0)
     hours = _checks.real(hours, name="hours", low=0)
     count = _checks.integer(count, name="count", low=1)
@@ -77,9 +72,7 @@ def estimate(*, power_w, hours, count=1, pue=1.0, intensity_g_per_kwh) -> Estima
 
 
 def strubell_2019():
-    """Strubell et al. (2019) Table 3 recomputed: ``kwh_pue = 1.58 * power_w * hours / 1000``,
-    ``co2e_lbs = 0.954 * kwh_pue``, beside the published columns (TPU rows have no power: omitted).
-    """
+    """Strubell et al. (2019) Table 3 recomputed beside the published columns (TPU rows omitted)."""
     import pandas as pd
 
     rows = []
@@ -93,10 +86,7 @@ def strubell_2019():
 
 
 def across_countries(*, power_w, hours, count=1, pue=1.0, countries=None):
-    """The same job in several countries: a DataFrame region, intensity_g_per_kwh, energy_kwh, co2e_kg.
-
-    ``countries`` : list of names/ISO codes, default every row of the grid table; sorted by co2e_kg.
-    """
+    """The same job per country (names/ISO codes; default all), sorted by ``co2e_kg``."""
     import pandas as pd
 
     names = (grid_table()["region"].tolist() if countries is None
@@ -117,10 +107,7 @@ def across_countries(*, power_w, hours, count=1, pue=1.0, countries=None):
 
 
 def equivalents(co2e_kg):
-    """Everyday equivalents of ``co2e_kg`` (a pandas Series; factors and sources in carbon_tables).
-
-    Index: car_km, smartphone_charges, tree_months, flights_ny_sf, car_lifetimes.
-    """
+    """Everyday equivalents of ``co2e_kg`` (a Series by ``EQUIVALENCE_FACTORS_G`` key)."""
     import pandas as pd
 
     co2e_kg = _checks.real(co2e_kg, name="co2e_kg", low=0)
@@ -142,9 +129,7 @@ class Forecast:
 
 
 def predict_total(first_epoch_measurement, *, epochs) -> Forecast:
-    """Forecast a whole run of ``epochs`` from the ``Measurement`` of its first epoch(s), as
-    carbontracker does (anything with ``duration_s``, ``energy_kwh`` and ``co2e_kg`` works).
-    """
+    """A run of ``epochs`` forecast from its first epoch(s)' ``Measurement``, as carbontracker does."""
     items = (list(first_epoch_measurement) if isinstance(first_epoch_measurement, (list, tuple))
              else [first_epoch_measurement])
     if not items:
@@ -163,12 +148,8 @@ def predict_total(first_epoch_measurement, *, epochs) -> Forecast:
 
 
 def compare_tools(*, power_w, hours, count=1, country=None, tdp_w=None, memory_gb=0.0):
-    """The same job as four carbon tools would report it under their default assumptions.
-
-    ``power_w``: measured mean power (CodeCarbon, carbontracker); ``tdp_w``: rated power (Green
-    Algorithms, ML CO2 Impact; default ``power_w``); ``memory_gb``: Green Algorithms adds 0.3725 W
-    per GB. Returns one row per tool plus Strubell et al.'s constants for reference.
-    """
+    """The same job as four carbon tools report it by default, plus Strubell et al.'s constants;
+    ``tdp_w``: rated power (default ``power_w``); ``memory_gb`` adds Green Algorithms' W per GB."""
     import pandas as pd
 
     from rseai.carbon.tables import default_country

@@ -1,5 +1,4 @@
-"""Checks for notebook 05's exercises: estimate a job by hand, then compare two grids (answers
-recomputed with ``rseai.carbon.estimates``; measured jobs, which vary by machine, left out).
+"""Checks for notebook 05's exercises: a job's estimate by hand, two grids (measured jobs left out).
 
 Example
 -------
@@ -15,8 +14,6 @@ from __future__ import annotations
 from rseai.carbon.estimates import estimate
 from rseai.carbon.tables import grid_intensity_g_per_kwh
 from rseai.feedback import close, describe, feedback, not_attempted, not_done
-
-__all__ = ["check_job_estimate", "check_country_ratio"]
 
 
 def check_job_estimate(*, energy_kwh, co2e_kg, power_w, count, hours, pue, intensity_g_per_kwh) -> bool:

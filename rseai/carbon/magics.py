@@ -1,6 +1,5 @@
-"""``%%carbon`` on a cell's first line (after ``%load_ext rseai``) measures the cell with
-``rseai.carbon.track`` and prints one line; the ``Measurement`` is kept in ``_carbon`` (all of
-them in ``_carbon_history``). Options: ``--country``, ``--quiet``.
+"""``%%carbon [--country NAME] [--quiet]`` measures a cell with ``track`` into ``_carbon`` (all in
+``_carbon_history``) and prints one line.
 
 Example
 -------
@@ -12,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import shlex
-
-__all__ = ["register", "carbon_cell_magic"]
 
 
 def _parse(line: str):
@@ -55,7 +52,6 @@ def carbon_cell_magic(line, cell, *, shell):
 
 
 def register(ipython) -> None:
-    """Register ``%%carbon`` with an IPython shell (called by ``%load_ext rseai``)."""
     if ipython is None or not hasattr(ipython, "register_magic_function"):
         raise TypeError(f"ipython must be an IPython shell, got {type(ipython).__name__}")
 

@@ -1,8 +1,7 @@
 """Measure the energy and CO2e of real work with CodeCarbon, strictly offline.
 
-``track()`` wraps CodeCarbon's ``OfflineEmissionsTracker`` (no network, no files) and says how
-each part was obtained (RAPL, NVML or a TDP estimate); without CodeCarbon it falls back to a
-TDP estimate from CPU time. ``measure_generation`` gives the energy per generated token.
+``track()`` says how each part was measured (RAPL, NVML or TDP); without CodeCarbon it estimates
+from CPU time. ``measure_generation`` gives the energy per generated token.
 
 Example
 -------
@@ -72,7 +71,7 @@ class Measurement:
 
 
 def _methods_from(tracker) -> dict:
-    """Name how CodeCarbon measured each component (reads its hardware objects defensively)."""
+    """How CodeCarbon measured each component."""
     methods = {"CPU": "not tracked", "RAM": "not tracked", "GPU": "none"}
     for hw in getattr(tracker, "_hardware", []):
         kind = type(hw).__name__
@@ -100,11 +99,8 @@ def _codecarbon_tracker(iso, *, measure_power_secs, tracking_mode):
 
 @contextmanager
 def track(*, country=None, measure_power_secs=1.0, tracking_mode="process"):
-    """Measure the enclosed block; yields a ``Measurement`` filled on exit.
-
-    ``country``: name or ISO code (default ``$RSEAI_COUNTRY`` or India); ``tracking_mode``:
-    "process" or "machine".
-    """
+    """Measure the enclosed block into the yielded ``Measurement`` (``country`` default
+    ``$RSEAI_COUNTRY`` or India; ``tracking_mode``: "process" or "machine")."""
     name = country_name(country) if country is not None else default_country()
     if isinstance(measure_power_secs, bool) or not isinstance(measure_power_secs, (int, float)) \
             or not measure_power_secs > 0:
@@ -177,9 +173,7 @@ class GenerationMeasurement:
 
 
 def measure_generation(model, tokenizer, prompts, *, max_new_tokens=16, country=None):
-    """Greedy-generate exactly ``max_new_tokens`` for each of ``prompts`` in one batch (the decoding
-    loop of ``rseai.lm.decode``) under ``track``; ``tokenizer`` is only read.
-    """
+    """``max_new_tokens`` greedy tokens for each of ``prompts``, one batch, under ``track``."""
     from rseai.lm.decode import decode_batch, greedy
     from rseai.lm.model import MAX_PROMPT_TOKENS
 

@@ -14,9 +14,6 @@ import numpy as np
 
 from rseai.style import PALETTE, new_axes
 
-__all__ = ["plot_countries", "plot_strubell", "plot_estimate_vs_measured",
-           "plot_energy_per_token", "plot_tools"]
-
 
 def _check(table, columns, name):
     missing = [c for c in columns if c not in getattr(table, "columns", [])]

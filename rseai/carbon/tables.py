@@ -20,10 +20,8 @@ from rseai import _checks, data
 COUNTRY_ENV = "RSEAI_COUNTRY"
 DEFAULT_COUNTRY = "India"
 
-# Strubell, Ganesh & McCallum (2019), "Energy and Policy Considerations for Deep Learning in NLP",
-# ACL, Table 3 and its constants (Section 2: PUE 1.58 = Uptime 2018 average; 0.954 lbs CO2e/kWh =
-# US EPA average). Columns: model, hardware, power_w, hours, published kWh*PUE, published CO2e lbs,
-# published cloud cost (USD).
+# Strubell, Ganesh & McCallum (2019), ACL, Table 3 (PUE 1.58: Uptime 2018; 0.954 lbs/kWh: US EPA).
+# Columns: model, hardware, power_w, hours, published kWh*PUE, CO2e lbs, cloud cost (USD).
 STRUBELL_PUE = 1.58
 STRUBELL_LBS_PER_KWH = 0.954
 STRUBELL_TABLE3 = (
@@ -51,31 +49,22 @@ EQUIVALENCE_FACTORS_G = {
 
 # Default assumptions of carbon tools when nobody overrides them (for compare_tools).
 TOOL_DEFAULTS = {
-    "CodeCarbon": {
-        "power": "measured", "pue": 1.0, "intensity": "country",
-        "source": "CodeCarbon 3.3.2: pue=1.0 default; RAPL/NVML, else TDP x CPU load; country "
-                  "energy mix from its bundled Our World in Data file",
-    },
-    "carbontracker": {
-        "power": "measured", "pue": 1.58, "intensity": 481.0,
-        "source": "carbontracker constants.py: PUE_2023 = 1.58 (Uptime 2023); offline (no IP "
-                  "location) it falls back to the world 2019 average, 481 g/kWh",
-    },
-    "Green Algorithms": {
-        "power": "tdp", "pue": 1.67, "intensity": "country", "memory_w_per_gb": 0.3725,
-        "source": "Lannelongue, Grealey & Inouye (2021), Adv. Sci.: TDP x usage, memory 0.3725 W/GB, "
-                  "default PUE 1.67 (Uptime 2019)",
-    },
-    "ML CO2 Impact": {
-        "power": "tdp", "pue": 1.0, "intensity": "country",
-        "source": "Lacoste et al. (2019), mlco2.github.io/impact: TDP (data/gpus.csv) x hours x "
-                  "regional grid intensity; no PUE factor",
-    },
+    "CodeCarbon": {"power": "measured", "pue": 1.0, "intensity": "country",
+                   "source": "CodeCarbon 3.3.2: pue=1.0 default; RAPL/NVML, else TDP x CPU load; "
+                             "country energy mix from its bundled Our World in Data file"},
+    "carbontracker": {"power": "measured", "pue": 1.58, "intensity": 481.0,
+                      "source": "carbontracker constants.py: PUE_2023 = 1.58 (Uptime 2023); offline (no "
+                                "IP location) it falls back to the world 2019 average, 481 g/kWh"},
+    "Green Algorithms": {"power": "tdp", "pue": 1.67, "intensity": "country", "memory_w_per_gb": 0.3725,
+                         "source": "Lannelongue, Grealey & Inouye (2021), Adv. Sci.: TDP x usage, memory "
+                                   "0.3725 W/GB, default PUE 1.67 (Uptime 2019)"},
+    "ML CO2 Impact": {"power": "tdp", "pue": 1.0, "intensity": "country",
+                      "source": "Lacoste et al. (2019), mlco2.github.io/impact: TDP (data/gpus.csv) x "
+                                "hours x regional grid intensity; no PUE factor"},
 }
 
 
-# Other names people type for a country of the grid table: ISO alpha-2 codes and common names,
-# lower case -> the table's ISO alpha-3 code. "UK" is the United Kingdom, not Turkey.
+# ISO alpha-2 codes and common names, lower case -> ISO alpha-3. "UK" is the United Kingdom.
 COUNTRY_ALIASES = {
     "ar": "ARG", "au": "AUS", "at": "AUT", "bd": "BGD", "be": "BEL", "br": "BRA", "ca": "CAN",
     "cl": "CHL", "cn": "CHN", "dk": "DNK", "eg": "EGY", "fi": "FIN", "fr": "FRA", "de": "DEU",
@@ -95,10 +84,7 @@ COUNTRY_ALIASES = {
 
 
 def closest_names(name, choices, *, n: int = 3) -> list[str]:
-    """Up to ``n`` entries of ``choices`` that look most like ``name`` (case-insensitive), each once.
-
-    Entries that contain ``name`` come first ("V100" -> both V100s), then the most similar ones.
-    """
+    """Up to ``n`` entries of ``choices`` like ``name``: those containing it first, then similar."""
     _checks.text(name, name="name", max_chars=200)
     choices = _checks.names(choices, name="choices")
     n = _checks.integer(n, name="n", low=1)
@@ -127,19 +113,9 @@ def _lookup(df, column, name, *, arg, kind, table):
     return match.iloc[0]
 
 
-@lru_cache(maxsize=1)
-def _hardware():
-    return data.load_hardware_power()
-
-
-@lru_cache(maxsize=1)
-def _grid():
-    return data.load_grid_intensity()
-
-
-@lru_cache(maxsize=1)
-def _pue():
-    return data.load_pue_presets()
+_hardware = lru_cache(maxsize=1)(lambda: data.load_hardware_power())
+_grid = lru_cache(maxsize=1)(lambda: data.load_grid_intensity())
+_pue = lru_cache(maxsize=1)(lambda: data.load_pue_presets())
 
 
 def hardware_table():
@@ -164,9 +140,7 @@ def hardware_power_w(name: str) -> float:
 
 
 def grid_intensity_g_per_kwh(country: str) -> float:
-    """Average grid intensity (g CO2e/kWh) of a country: its name, ISO alpha-3 or alpha-2 code, or an
-    alias in ``COUNTRY_ALIASES`` ("UK", "USA"); ``"World"`` is the world average.
-    """
+    """Grid intensity (g CO2e/kWh) of a country: name, ISO code or alias ("UK"); ``"World"``: average."""
     row = _lookup(_grid(), "region", country, **_COUNTRY)
     return float(row["intensity_g_per_kwh"])
 

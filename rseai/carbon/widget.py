@@ -1,7 +1,6 @@
 """The carbon explorer of notebook 05: hardware, count, hours, region, PUE -> kWh, kg CO2e.
 
-The result with the formula filled in, everyday equivalents, and the same job in a dozen
-countries. Leaves out measuring (``%%carbon`` or ``rseai.carbon.track``).
+The formula filled in, equivalents, a dozen countries. Leaves out measuring (``%%carbon``).
 
 Example
 -------
@@ -22,8 +21,6 @@ from rseai.carbon import tables as carbon_tables
 from rseai.carbon.plots import bar_colours, plot_countries
 from rseai.widgets import Explorer
 
-__all__ = ["CarbonExplorer", "COMPARISON_COUNTRIES"]
-
 COMPARISON_COUNTRIES = ["Norway", "France", "Brazil", "Canada", "United Kingdom", "United States",
                         "World", "Japan", "China", "Poland", "India", "South Africa"]
 
@@ -37,13 +34,12 @@ class CarbonExplorer(Explorer):
                  pue_preset="Average data centre (Uptime Institute survey)"):
         region = carbon_tables.country_name(country or carbon_tables.default_country())
         pue = carbon_tables.pue_preset(pue_preset)
-        # Refuse bad starting values here: the boxes would clamp or coerce them without a word.
+        # bad starting values refused here, never clamped; the boxes are unbounded: bad input is a message
         estimates.estimate(power_w=carbon_tables.hardware_power_w(hardware), hours=hours, count=count,
                            pue=pue, intensity_g_per_kwh=carbon_tables.grid_intensity_g_per_kwh(region))
         style = {"description_width": "90px"}
         self.hardware = w.Dropdown(options=carbon_tables.hardware_table()["name"].tolist(), value=hardware,
                                    description="Hardware", style=style, layout=w.Layout(width="380px"))
-        # Unbounded boxes: a value out of range is a message, never clamped.
         self.count = w.IntText(value=count, description="How many", style=style)
         self.hours = w.FloatText(value=hours, description="Hours", style=style)
         self.region = w.Dropdown(options=carbon_tables.grid_table()["region"].tolist(), value=region,
@@ -59,13 +55,11 @@ class CarbonExplorer(Explorer):
 
     @property
     def result(self):
-        """The HTML line with the result (the summary)."""
         return self.summary
 
     @property
     def estimate(self):
-        """The current ``Estimate`` (None after bad input)."""
-        return self.state.get("estimate")
+        return self.state.get("estimate")  # None after bad input
 
     def _on_preset(self, change):
         if change["new"] != "custom":
@@ -97,7 +91,6 @@ class CarbonExplorer(Explorer):
         return tuple(s["table"].sort_values("co2e_kg")["region"])  # the bars' order and labels
 
     def moving(self, figure, s: dict) -> list:
-        """The bars' lengths and colours, the x axis and the title (same countries, same order)."""
         est, table = s["estimate"], s["table"].sort_values("co2e_kg")
         for bar, value, colour in zip(self.ax.patches, table["co2e_kg"],
                                       bar_colours(table["region"], highlight=s["region"]), strict=True):

@@ -1,17 +1,10 @@
 """Notebook 06: who wrote this? Zero-shot AI-text detectors, their errors and whom they accuse.
 
-Re-exports what notebook 06 and its exercises call. Figures are in ``rseai.detection.plots``,
-controls in ``rseai.detection.widget``, checks in ``rseai.detection.exercises``.
+Re-exports what notebook 06 and its exercises call.
 """
 
 from rseai.detection.paraphrase import light_paraphrase  # noqa: F401
 from rseai.detection.rates import (  # noqa: F401
-    auroc_table,
-    detection_ci,
-    detection_report,
-    detector_scores,
-    false_accusation_rate,
-    threshold_for_catch,
-    type_token_ratio,
-)
+    auroc_table, detection_ci, detection_report, detector_scores, false_accusation_rate, threshold_for_catch,
+    type_token_ratio)
 from rseai.detection.scores import SCORE_NAMES, score_texts, scores_from_stats, token_stats  # noqa: F401

@@ -1,5 +1,4 @@
-"""Checks for notebook 06's exercises: perplexity by hand, false accusations (among human texts,
-and among flagged texts at a base rate), and a detector's AUROC as a probability.
+"""Checks for notebook 06's exercises: perplexity, false accusations, a detector's AUROC by hand.
 
 Example
 -------
@@ -16,8 +15,6 @@ from rseai import metrics
 from rseai.detection.rates import detector_scores, false_accusation_rate, threshold_for_catch
 from rseai.detection.scores import TokenStats
 from rseai.feedback import as_number, check_number
-
-__all__ = ["check_perplexity", "check_false_accusations", "check_detector_auroc"]
 
 
 def check_perplexity(value, stats: TokenStats) -> bool:

@@ -1,9 +1,7 @@
 """A light, transparent paraphrase: swap common words for synonyms, as a student might by hand.
 
-Far weaker on purpose than the model rewrites of published attacks (Krishna et al., NeurIPS 2023;
-Sadasivan et al., 2023): each occurrence of a word in ``SYNONYMS`` is replaced with probability
-``rate``, capitals kept; every swap is returned, and a ``seed`` gives the same edit. Leaves out
-word order, sentence structure and meaning checks.
+Far weaker on purpose than published model rewrites: each word in ``SYNONYMS`` is swapped with
+probability ``rate`` (seeded, capitals kept). Leaves out word order, structure and meaning checks.
 
 Example
 -------
@@ -21,8 +19,6 @@ import re
 import numpy as np
 
 from rseai import _checks
-
-__all__ = ["SYNONYMS", "light_paraphrase"]
 
 SYNONYMS = {
     "also": "additionally", "allow": "permit", "allows": "permits", "always": "invariably",
@@ -45,10 +41,7 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 
 def light_paraphrase(text: str, *, rate: float = 1.0, seed: int = 0) -> tuple[str, list[tuple[str, str]]]:
-    """``text`` with listed words swapped for their synonym (each with probability ``rate``).
-
-    Returns the new text and the list of ``(old, new)`` swaps in order.
-    """
+    """The new text and the ``(old, new)`` swaps in order."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {type(text).__name__} {text!r:.60}")
     rate = _checks.real(rate, name="rate", low=0, high=1)

@@ -17,9 +17,6 @@ from rseai.detection.rates import auroc_table, detector_scores
 from rseai.detection.scores import SCORE_LABELS, SCORE_NAMES
 from rseai.style import CYCLE, PALETTE, new_axes
 
-__all__ = ["plot_roc", "plot_score_histogram", "plot_auroc_lines", "plot_false_accusations",
-           "token_surprise_html"]
-
 
 def plot_roc(y_true, table, *, scores=SCORE_NAMES, catch=None, title="Telling machine from human text",
              ax=None):
@@ -45,11 +42,8 @@ def plot_roc(y_true, table, *, scores=SCORE_NAMES, catch=None, title="Telling ma
 
 
 def plot_score_histogram(human, machine, *, name, threshold=None, mark=None, far=None, ax=None, title=None):
-    """Distributions of one score for human and machine texts, the threshold and a marked text.
-
-    ``human``/``machine`` : array-like of float; ``threshold`` : flag at or above it; ``mark`` : the
-    score of one text to show as a black line; ``far`` : the false-accusation rate, printed.
-    """
+    """One score's human and machine histograms, the ``threshold`` (with ``far``, the
+    false-accusation rate) and one text's score ``mark``ed in black."""
     label = SCORE_LABELS.get(name, name)
     fig, ax = new_axes(title=title or label, xlabel=f"{label} (higher = more machine-like)",
                        ylabel="texts", ax=ax)

@@ -1,11 +1,7 @@
 """How well a detector score separates machine from human text, and whom it falsely accuses.
 
-The positive class is *machine-written* (``y_true = 1``); a text is flagged when its score is at
-or above a threshold. Flagging a human text is a **false accusation** (a false positive, Type I).
-``threshold_for_catch`` finds the highest threshold that flags a share ``catch`` of the machine
-texts; ``false_accusation_rate``, ``auroc_table`` and ``detection_report`` measure each score with
-``rseai.metrics``; ``detection_ci`` adds seeded bootstrap intervals and paired differences. A score
-that could not be computed (NaN: one sentence, for burstiness) is ranked last and never flagged.
+``y_true = 1`` is machine-written; a flagged human text is a **false accusation** (Type I); a NaN
+score (not judged) ranks last and is never flagged.
 
 Example
 -------
@@ -24,9 +20,6 @@ import numpy as np
 
 from rseai import _checks, metrics
 from rseai.detection.scores import SCORE_NAMES
-
-__all__ = ["detector_scores", "auroc_table", "threshold_for_catch", "false_accusation_rate",
-           "detection_report", "detection_ci", "type_token_ratio"]
 
 
 def detector_scores(scores, *, name: str = "scores") -> np.ndarray:
@@ -78,8 +71,8 @@ def auroc_table(y_true, table, *, scores=SCORE_NAMES):
 
 
 def detection_report(y_true, table, *, kinds=None, catch: float = 0.9, scores=SCORE_NAMES):
-    """Per score (rows): ``auroc``, the ``threshold`` catching ``catch`` of machine texts, the share
-    ``caught``, the ``false_accusation_rate`` and, given ``kinds``, ``far_<kind>`` per kind of human text."""
+    """Per score: ``auroc``, ``threshold`` (for ``catch``), ``caught``, ``false_accusation_rate`` and,
+    given ``kinds``, ``far_<kind>``."""
     import pandas as pd
 
     y = _checks.class_ids(y_true, name="y_true")
@@ -104,13 +97,8 @@ def detection_report(y_true, table, *, kinds=None, catch: float = 0.9, scores=SC
 
 def detection_ci(y_true, table, *, catch: float = 0.9, seed, versus=None, n_boot: int = 2000,
                  level: float = 0.95, scores=SCORE_NAMES):
-    """Each score's AUROC and false-accusation rate at ``catch``, with percentile bootstrap intervals.
-
-    Human and machine texts are resampled apart, and each resample finds its own threshold, so the
-    interval includes the threshold's noise. With ``versus`` (a score name), each score's paired
-    difference from it too: an interval that leaves out 0 is larger than its noise. Returns a
-    DataFrame indexed by (measure, score): ``value`` (as ``detection_report``), ``low``, ``high``.
-    """
+    """``value, low, high`` by (measure, score): AUROC and false-accusation rate at ``catch``, bootstrapped
+    (a threshold per resample); ``versus`` (a score) adds paired differences."""
     import pandas as pd
 
     y = _checks.binary_labels(y_true, name="y_true")

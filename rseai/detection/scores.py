@@ -1,14 +1,8 @@
 """Four zero-shot "was this machine-written?" scores from one forward pass of a language model.
 
-``token_stats`` gives, per token, its log-probability, the log of its rank (GLTR; Gehrmann et al.,
-2019) and the mean and variance of log p under the model's own next-token distribution
-(Fast-DetectGPT's analytic sampling; Bao et al., ICLR 2024). ``scores_from_stats`` makes one row
-per text, each score oriented so that **higher = more machine-like**: ``log_prob`` (mean),
-``neg_log_rank``, ``neg_burstiness`` (minus the sd across sentences of their log-perplexity;
-GPTZero's idea; NaN for one sentence) and ``fast_detectgpt``. The model is causal, so
-``max_tokens=k`` rescores texts cut to ``k`` tokens without a new forward pass. A text longer than
-the model's context is scored on its first tokens, with a ``UserWarning``. Leaves out trained
-classifiers and watermarks.
+Per text, **higher = more machine-like**: ``log_prob``, ``neg_log_rank`` (GLTR), ``neg_burstiness``
+(minus the sd of sentence log-perplexities) and ``fast_detectgpt`` (Bao et al. 2024). A text past
+the context is cut, with a ``UserWarning``. Leaves out trained classifiers and watermarks.
 
 Example
 -------
@@ -32,17 +26,10 @@ import numpy as np
 from rseai import _checks
 from rseai.ops.threads import release_free_memory
 
-__all__ = ["SCORE_NAMES", "SCORE_LABELS", "TokenStats", "token_stats", "scores_from_stats",
-           "score_texts", "sentence_ids"]
-
 SCORE_NAMES = ("log_prob", "neg_log_rank", "neg_burstiness", "fast_detectgpt")
-SCORE_LABELS = {
-    "log_prob": "mean log-probability (perplexity)",
-    "neg_log_rank": "minus mean log-rank (GLTR)",
-    "neg_burstiness": "minus burstiness (GPTZero's idea)",
-    "fast_detectgpt": "Fast-DetectGPT discrepancy",
-}
-# A sentence ends at . ! or ? (with closing quotes or brackets) followed by a space or the end.
+SCORE_LABELS = {"log_prob": "mean log-probability (perplexity)", "neg_log_rank": "minus mean log-rank (GLTR)",
+                "neg_burstiness": "minus burstiness (GPTZero's idea)",
+                "fast_detectgpt": "Fast-DetectGPT discrepancy"}
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)")
 
 
@@ -103,8 +90,7 @@ def token_stats(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None
     start = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.eos_token_id
     encoded, cut = [], []
     for i, text in enumerate(texts):
-        # Cut by the tokenizer itself (one token past the limit tells a cut text), so a long text
-        # neither costs a full tokenization nor triggers transformers' "indexing errors" warning.
+        # one token past the limit tells a cut text, without a full tokenization or a warning
         enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=True,
                         max_length=max_tokens + 1)
         if len(enc["input_ids"]) > max_tokens:
@@ -117,7 +103,6 @@ def token_stats(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None
         warnings.warn(f"{shown} {'is' if len(cut) == 1 else 'are'} longer than the {max_tokens:,} tokens "
                       f"{lm.name} reads at once: rseai scored the first {max_tokens:,} tokens only "
                       "(pass max_tokens to choose the cut yourself)", UserWarning, stacklevel=3)
-    # Similar lengths in one batch waste less padding.
     order = sorted(range(len(texts)), key=lambda i: len(encoded[i][1]))
     out: list[TokenStats | None] = [None] * len(texts)
     for lo in range(0, len(order), batch_size):
@@ -137,8 +122,7 @@ _HEAD_ROWS = 256  # positions per output-layer product: (256, vocab) float32 log
 
 
 def _forward_stats(lm, sequences):
-    """The four per-token float64 arrays of each right-padded sequence; the output layer runs on
-    ``_HEAD_ROWS`` positions at a time, so no (texts, positions, vocabulary) logits are held."""
+    """The four per-token arrays of each sequence; no (texts, positions, vocabulary) logits are held."""
     import torch
 
     width = max(len(s) for s in sequences)
@@ -167,11 +151,9 @@ def _forward_stats(lm, sequences):
 
 
 def _position_stats(logits, targets):
-    """For a few positions' float32 logits: log p of each target, its rank, and the mean and
-    variance of log p under p (float64)."""
+    """Per position: log p of the target, its rank, and the mean and variance of log p under p."""
     import torch
 
-    # Rank on the float32 logits (the same as on their float64 copies).
     rank = (logits > logits.gather(-1, targets)).sum(-1) + 1
     log_probs = torch.log_softmax(logits.double(), dim=-1)
     chosen = log_probs.gather(-1, targets)[:, 0]
@@ -182,7 +164,6 @@ def _position_stats(logits, targets):
 
 def _scores_one(s: TokenStats, k: int) -> dict:
     lp, sent = s.log_prob[:k], s.sentence[:k]
-    # Sentences re-numbered from 0 after the cut; a sentence is counted once it has a token.
     per_sentence = [-lp[sent == j].mean() for j in np.unique(sent)]
     burst = float(np.std(per_sentence)) if len(per_sentence) >= 2 else np.nan
     var = s.variance[:k].sum()

@@ -1,9 +1,7 @@
 """Which texts the detector may judge at all, and why a score is withheld for the others.
 
-The scores mean something only for English prose of a few sentences, like the reference corpus.
-``why_withheld`` returns ``""`` for such a text, else one sentence saying what is wrong: no text,
-too long, not English (foreign letters, or too few common English words), too short (under
-``MIN_TOKENS`` tokens) or a single sentence. Leaves out precise language detection.
+The scores mean something only for English prose of a few sentences; ``why_withheld`` says in one
+sentence what else a text is. Leaves out precise language detection.
 
 Example
 -------
@@ -21,14 +19,10 @@ import re
 
 from rseai.detection.scores import sentence_ids
 
-__all__ = ["MIN_TOKENS", "MIN_SENTENCES", "MAX_CHARS", "MIN_ENGLISH_SHARE", "ENGLISH_WORDS",
-           "english_share", "why_withheld"]
-
 MIN_TOKENS = 32         # about 25 words; notebook 06 measures how poor detection already is here
 MIN_SENTENCES = 2       # burstiness compares sentences
 MAX_CHARS = 5_000       # about 1,000 tokens; a longer paste is several texts, judge them one by one
 MIN_ENGLISH_SHARE = 0.15  # English prose has about 40% of these words; the corpus's lowest is higher
-# The most frequent English function words (articles, pronouns, prepositions, auxiliaries).
 ENGLISH_WORDS = frozenset("""
 a about after all also an and any are as at be been but by can could do does for from had has
 have he her his how i if in into is it its may more most no not of on one only or other our out
@@ -38,7 +32,7 @@ what when which who will with would you your
 
 
 def english_share(text: str) -> float:
-    """The share of ``text``'s words that are common English function words (0 if it has none).
+    """The share of ``text``'s words that are common English function words.
 
     >>> english_share("The cat sat on a mat")
     0.5

@@ -1,9 +1,6 @@
 """The detector explorer for notebook 06: paste a text, see its scores against known texts.
 
-"score it" scores a pasted text (one forward pass) and draws the chosen score against the
-reference corpus's human and machine texts, cut to its length; for every score, the threshold
-that catches the chosen share of machine texts and its **false-accusation rate**. A text the
-detector cannot judge gets the reason in place and no score.
+Each score's threshold and **false-accusation rate**; an unjudgeable text gets a reason.
 
 Example
 -------
@@ -30,21 +27,10 @@ from rseai.detection.scores import SCORE_LABELS, SCORE_NAMES, TokenStats, scores
 from rseai.detection.screen import why_withheld
 from rseai.widgets import Explorer
 
-__all__ = ["DetectorExplorer"]
-
 
 class DetectorExplorer(Explorer):
-    """A text box, a score selector and a catch-rate slider, against a reference corpus.
-
-    Parameters
-    ----------
-    lm : rseai.lm.LanguageModel
-    reference_stats : list of TokenStats, shape (n_texts,), from ``token_stats`` on known texts
-    is_machine : array-like of 0/1, shape (n_texts,); 1 = machine-written
-    text : str, the text shown first
-    score : one of ``SCORE_NAMES``
-    catch : float in (0, 1], the share of machine texts the threshold must catch
-    """
+    """``reference_stats``: ``token_stats`` of known texts; ``is_machine``: 0/1 per text; ``catch``
+    in (0, 1]: the share of machine texts the threshold must catch."""
 
     figure_size = (7.0, 4.0)
 
@@ -75,7 +61,6 @@ class DetectorExplorer(Explorer):
         self.score_text()
 
     def score_text(self) -> None:
-        """Screen and score the text in the box (one forward pass), then redraw."""
         self.message.clear()
         self.own = None
         with self.message.guard(on_error=self.clear):

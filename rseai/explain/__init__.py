@@ -1,8 +1,6 @@
 """Notebook 07: explainability. What drives the credit model, what stands in for age (also in
 notebook 03), and which prompt words drove the language model's next token.
-
-Re-exports what notebooks 03 and 07 call; figures are in ``rseai.privacy.plots``, controls in
-``rseai.explain.widget`` and ``rseai.privacy.widget``.
+Figures are in ``rseai.privacy.plots``.
 """
 
 from rseai.explain.attribution import occlusion, target_id  # noqa: F401

@@ -1,13 +1,7 @@
 """Which words of a prompt drove the language model's next token? Attribution by occlusion.
 
-Leave-one-out occlusion (Zeiler & Fergus, 2014; Li, Monroe & Jurafsky, 2016): remove one prompt
-token and see how far the log-probability of a chosen next token falls (negative: the token
-pushed away from it). ``occlusion`` runs Captum's ``FeatureAblation`` with one feature per token;
-the removal prompts go through ``rseai.lm.decode.decode_batch`` in batches of at most
-``BATCH_TOKENS`` tokens, so memory stays flat while time grows as n² (``LLMAttribution``, one
-prompt per pass, is several times slower: benchmarks/bench_attribution.py). The values are not
-additive and explain this model on this prompt only. Leaves out gradient methods, token
-replacement and occluding several tokens at once.
+Remove one prompt token, see how far a target's log-probability falls (Captum's ``FeatureAblation``,
+batches of ``BATCH_TOKENS``: flat memory, n² time). Leaves out gradients and multi-token occlusion.
 
 Example
 -------
@@ -23,11 +17,7 @@ import numpy as np
 
 from rseai import _checks
 
-__all__ = ["target_id", "occlusion", "BATCH_TOKENS"]
-
-# Tokens (removal prompts x their length) per forward pass. Peak RSS growth over the loaded model,
-# SmolLM2-135M, one thread (issue 27): 50 tokens 255 MB in one batch, 196 MB in batches; 100 tokens
-# 944 MB in one batch, 294 MB in batches (the issue saw 400 tokens pass 6 GB in one batch).
+# Tokens per forward pass (issue 27: 100 tokens grew RSS 944 MB in one batch, 294 MB in batches).
 BATCH_TOKENS = 2048
 
 
@@ -72,13 +62,9 @@ class _TargetLogProbs:
 
 
 def occlusion(lm, prompt: str, *, targets):
-    """The drop in each target's log-probability (``targets``: single tokens such as " Sydney")
-    when each token of ``prompt`` (two or more tokens) is removed.
-
-    Returns a DataFrame, one row per prompt token: ``token`` (spaces as ␣), ``token_id`` and a
-    column per target (positive = the token raised it); ``attrs["probs"]``: each target's
-    probability after the whole prompt.
-    """
+    """Per token of ``prompt`` (two or more): ``token`` (spaces as ␣), ``token_id`` and, per target
+    (single tokens such as " Sydney"), the drop in its log-probability when the token is removed;
+    ``attrs["probs"]``: each target's probability after the whole prompt."""
     import pandas as pd
     import torch
     from captum.attr import FeatureAblation
@@ -94,8 +80,7 @@ def occlusion(lm, prompt: str, *, targets):
     if len(prompt_ids) < 2:
         raise ValueError(f"prompt must have at least two tokens (one to remove, one to keep), got {prompt!r}")
     forward = _TargetLogProbs(lm, prompt_ids, list(ids.values()))
-    # One feature per token, removed when ablated; removals in batches of at most BATCH_TOKENS
-    # tokens. Captum returns the full prompt's value minus the ablated one, shape (n_targets, n_tokens).
+    # Captum gives full minus ablated, shape (n_targets, n_tokens)
     per_batch = max(1, min(len(prompt_ids), BATCH_TOKENS // (len(prompt_ids) - 1)))
     drops = FeatureAblation(forward).attribute(torch.ones(1, len(prompt_ids)), baselines=0,
                                                perturbations_per_eval=per_batch)

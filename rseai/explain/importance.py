@@ -1,11 +1,7 @@
 """Which inputs drive a tabular model: permutation importance (scikit-learn) and SHAP values.
 
-``permutation_table``: how much worse the model gets when one raw input column is shuffled (a
-one-hot category counts as one input); global. ``shap_table``: how far each input pushed *this*
-person's log-odds from the average (Lundberg & Lee, 2017; ``shap.LinearExplainer`` on an encoder
-plus linear model, the encoded columns of one input summed); local, and they add up to the
-person's log-odds minus the average. Leaves out interactions, tree and kernel explainers, and
-causal claims.
+``permutation_table`` (global): the loss with one raw input shuffled; ``shap_table`` (local): each
+input's push on *this* person's log-odds. Leaves out interactions, other explainers, causal claims.
 
 Example
 -------
@@ -25,8 +21,6 @@ from __future__ import annotations
 import numpy as np
 
 from rseai import _checks
-
-__all__ = ["permutation_table", "shap_table", "input_of_columns"]
 
 
 def _frame(X, name: str):
@@ -71,8 +65,7 @@ def input_of_columns(encoded_names, inputs) -> list[str]:
 
 def shap_table(model, X_background, X_explain):
     """``(values, base)``: SHAP values (log-odds), shape (n_people, n_inputs), of ``X_explain`` for a
-    fitted Pipeline ending in a binary linear classifier, averaged over ``X_background``; ``base`` is
-    the average log-odds, so ``values.sum(axis=1) + base`` is each person's log-odds."""
+    Pipeline ending in a binary linear classifier; ``values.sum(axis=1) + base``: each log-odds."""
     import pandas as pd
     import shap
 

@@ -1,10 +1,7 @@
 """Proxy variables: can the model's inputs stand in for a protected attribute it never sees?
 
-``proxy_auroc``: a logistic regression learns to recognise one group (``target``, e.g. "under
-25") from the given inputs, out of fold, scored with ``rseai.metrics.auroc`` (0.5 = the inputs
-reveal nothing of the group). ``proxy_table`` does it for each input alone and all together;
-notebooks 03 and 07 both call it on all 1,000 credit applicants. Text columns are one-hot
-encoded, numbers standardised. Leaves out non-linear proxies (the AUROC is a lower bound).
+The out-of-fold AUROC of a logistic regression recognising one group (0.5: the inputs reveal
+nothing). Leaves out non-linear proxies (the AUROC is a lower bound).
 
 Example
 -------
@@ -20,8 +17,6 @@ from __future__ import annotations
 import numpy as np
 
 from rseai import _checks, metrics
-
-__all__ = ["proxy_auroc", "proxy_table"]
 
 
 def _model(X):

@@ -1,9 +1,7 @@
 """Notebook 07's attribution explorer: which prompt words drove the language model's next token.
 
-"attribute" runs ``rseai.explain.occlusion`` on the typed prompt and targets (two forward passes:
-the prompt, then all its one-token removals) and colours each prompt token by its push on each
-target. A prompt longer than ``ATTRIBUTION_MAX_TOKENS`` tokens is refused with the reason (the
-work grows as n²); ``occlusion`` in a cell has no such limit.
+"attribute" runs ``rseai.explain.occlusion`` and colours each prompt token by its push on each
+target; a prompt over ``ATTRIBUTION_MAX_TOKENS`` tokens is refused (the work grows as n²).
 
 Example
 -------
@@ -21,23 +19,12 @@ from rseai.explain.attribution import occlusion
 from rseai.privacy.plots import attribution_html
 from rseai.widgets import Explorer
 
-__all__ = ["AttributionExplorer", "ATTRIBUTION_MAX_TOKENS"]
-
-# The longest prompt the view takes. Occlusion reads n prompts of n - 1 tokens, so the time grows
-# as n². SmolLM2-135M, one thread of a shared 2-core machine (issue 27): 5 tokens 0.3 s, 16 tokens
-# 1.4 s, 20 tokens 2.5 s, 50 tokens 20 s, 100 tokens 47 s. 16 keeps a press within ~2 s.
+# Time grows as n² (issue 27, one thread: 16 tokens 1.4 s, 50 tokens 20 s, 100 tokens 47 s).
 ATTRIBUTION_MAX_TOKENS = 16
 
 
 class AttributionExplorer(Explorer):
-    """A prompt box and target tokens; "attribute" colours each prompt token by its push on each target.
-
-    Parameters
-    ----------
-    lm : rseai.lm.LanguageModel
-    prompt : str, the prompt shown first
-    targets : str, the target tokens, comma-separated (" Sydney, Canberra": " Sydney" and " Canberra")
-    """
+    """A prompt and comma-separated ``targets`` (" Sydney, Canberra"); "attribute" colours the tokens."""
 
     def __init__(self, lm, *, prompt: str = "The capital of Australia is",
                  targets: str = " Sydney, Canberra"):
@@ -53,7 +40,6 @@ class AttributionExplorer(Explorer):
 
     @property
     def chips(self):
-        """The coloured tokens (the summary)."""
         return self.summary
 
     def target_list(self) -> list[str]:
@@ -72,7 +58,6 @@ class AttributionExplorer(Explorer):
                 "Each token is left out in turn, so the work grows with the square of the length "
                 f"({ATTRIBUTION_MAX_TOKENS} tokens take about 1.5 s, 100 tokens close to a minute). "
                 "Shorten the prompt.")
-        # seen at once: the two forward passes take a few hundred milliseconds
         self.summary.value = "<i>Attributing: the prompt, then each word left out in turn…</i>"
         table = occlusion(self.lm, self.prompt.value, targets=targets)
         return {"prompt": self.prompt.value, "table": table, "probs": dict(table.attrs["probs"])}

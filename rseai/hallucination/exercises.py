@@ -1,6 +1,4 @@
-"""Checks for notebook 02's exercises: an agreement score, the wrong answers a spot-check finds,
-a calibration error.; answers recomputed with
-``rseai.hallucination.matching`` and ``rseai.metrics``.
+"""Checks for notebook 02's exercises: agreement, a spot-check's wrong answers, calibration error.
 
 Example
 -------
@@ -17,8 +15,6 @@ from rseai import metrics
 from rseai.feedback import check_number, close, describe, feedback, not_attempted, not_done
 from rseai.hallucination import matching
 
-__all__ = ["check_agreement", "check_wrong_answers_found", "check_calibration_error"]
-
 _AGREEMENT_CASES = [
     (["Paris", "paris.", "Lyon"], "What is the capital of France?"),
     (["The capital of Australia is Sydney.", "Canberra", "Sydney", "Sydney!"],
@@ -26,6 +22,7 @@ _AGREEMENT_CASES = [
     (["John Williams", "Al Gore", "No one has walked on Mars.", "Neil Armstrong"],
      "Who was the first person to walk on Mars?"),
 ]
+
 
 def check_agreement(func) -> bool:
     """Does ``func(answers, question)`` return the share of the largest group of matching answers?"""
@@ -53,10 +50,7 @@ def check_agreement(func) -> bool:
 
 
 def check_wrong_answers_found(n_found, table, *, k: int = 10) -> bool:
-    """Is ``n_found`` the number of wrong answers among the ``k`` least-agreeing ones?
-
-    The ``k`` rows come first when sorted by ``agreement`` then ``confidence``, both ascending.
-    """
+    """Is ``n_found`` the number of wrong answers among the ``k`` lowest by (agreement, confidence)?"""
     what = f"the number of wrong answers in your spot-check of {k}"
     if not_attempted(n_found):
         return not_done(what)

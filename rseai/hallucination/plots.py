@@ -1,6 +1,4 @@
-"""Figures for notebook 02; each ``plot_<what>`` takes results of ``rseai.hallucination``
-or ``rseai.metrics`` and returns
-a Figure; the ``*_html`` functions return the answer and agreement as HTML.
+"""Figures for notebook 02 (``plot_<what>`` returns a Figure); ``*_html``: answer and agreement as HTML.
 
 Example
 -------
@@ -19,10 +17,6 @@ import textwrap
 import numpy as np
 
 from rseai.style import PALETTE, coloured_tokens_html, new_axes
-
-__all__ = ["plot_answer_tokens", "plot_sample_groups", "plot_reliability", "plot_detector_roc",
-           "plot_accuracy_by_group", "plot_grounding_effect", "plot_confidence_vs_agreement", "answer_html",
-           "streaming_answer_html", "agreement_meter_html", "agreement_progress_html"]
 
 
 def answer_html(answer) -> str:
@@ -94,10 +88,7 @@ def plot_sample_groups(consistency, *, ax=None, max_groups: int = 8):
 
 
 def plot_reliability(table, *, ece: float | None = None, ax=None):
-    """Accuracy per confidence bin against the diagonal of perfect calibration.
-
-    ``table``: ``rseai.metrics.reliability_table`` output.
-    """
+    """Accuracy per confidence bin (``rseai.metrics.reliability_table``) against the diagonal."""
     fig, ax = new_axes(title="Reliability: is the model as right as it is confident?",
                        xlabel="confidence (probability of the answer words)", ylabel="accuracy", ax=ax)
     width = (table["bin_high"] - table["bin_low"]).to_numpy()

@@ -1,17 +1,8 @@
 """Run a probe set through a model: batched answers, grading, calibration and detectors.
 
-``evaluate(model, facts)`` asks every question once greedily and ``n_samples`` times by sampling,
-in batches, with a progress bar. It grades each greedy answer (``is_correct`` for a fact,
-``rejects_premise`` for a false premise) and scores
-
-- ``confidence``: the probability of the answer's own words (``asking.answer_confidence``);
-- ``agreement``: the share of the samples that say the same as the greedy answer.
-
-The summary reports accuracy (overall, per kind, per category), mean confidence, the expected
-calibration error of ``confidence`` and the AUROC of ``1 - agreement``, ``1 - confidence`` and
-``1 - confidence_per_token`` as detectors of wrong answers (``rseai.metrics``). Generations are
-kept in the answer store (``rseai.ops.answer_store``), so a second run is instant and grading always
-reruns; if the store cannot be written, ``evaluate`` warns and goes on.
+``evaluate`` asks each question greedily and ``n_samples`` times sampled, grades the greedy answer
+and scores its ``confidence`` and ``agreement`` (share of samples saying the same); the summary has
+accuracy, ECE and both scores' AUROC as detectors of wrong answers. Answers are kept in the store.
 
 Example
 -------
@@ -51,32 +42,14 @@ def grade(answer: str, *, kind: str, accepted) -> bool:
     return matching.is_correct(answer, accepted)
 
 
-def _accepted(row) -> list[str]:
-    return [row["answer"]] + [a.strip() for a in row["aliases"].split("|") if a.strip()]
-
-
 def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: float = 0.7,
              grounded: bool = False, batch_size: int = 16, max_new_tokens: int = 24,
              store_answers: bool = True, answers_dir=None, progress: bool = True) -> EvaluationResult:
-    """Answer, grade and score every question of ``facts`` (see the module docstring).
-
-    Parameters
-    ----------
-    model : rseai.lm.LanguageModel
-    facts : DataFrame with ``question``, ``answer``, ``aliases``, ``category``, ``kind``
-        (``passage`` too when ``grounded``), e.g. ``rseai.data.load_facts()``
-    n_samples : int >= 1, sampled answers per question; seed : int; temperature : float in (0, 5]
-    grounded : bool, put each row's ``passage`` before the question
-    batch_size : int, questions per batch (each brings ``1 + n_samples`` rows)
-    store_answers : bool, read and write the answer store; answers_dir : None (the user's store,
-        ``rseai.ops.answer_store``) or a folder to read and write
-    progress : bool, show a tqdm progress bar
-
-    Returns
-    -------
-    EvaluationResult; ``table`` columns: ``question``, ``category``, ``kind``, ``answer``, ``correct``,
-    ``confidence``, ``own_tokens`` (tokens ``confidence`` multiplies), ``confidence_per_token`` (their
-    geometric mean), ``agreement``, ``samples`` (list of str), ``sample_correct`` (share graded right)
+    """Answer, grade and score every question of ``facts`` (``grounded``: each ``passage`` before its
+    question; ``answers_dir``: the answer store's folder, None: the user's). ``table`` columns:
+    ``question``, ``category``, ``kind``, ``answer``, ``correct``, ``confidence``, ``own_tokens``
+    (tokens ``confidence`` multiplies), ``confidence_per_token`` (their geometric mean),
+    ``agreement``, ``samples`` (list of str), ``sample_correct`` (share graded right).
     """
     import pandas as pd
     from tqdm.auto import tqdm
@@ -103,7 +76,6 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     results = {i: hit for i, p in enumerate(prompts) if store and (hit := store.get(p, settings))}
     todo = [i for i in range(len(prompts)) if i not in results]
     unwritable = None
-    # Similar lengths share a batch (less padding); the order is fixed by the facts, so reruns match.
     todo.sort(key=lambda i: len(prompts[i]))
     with tqdm(total=len(todo), desc="evaluate", unit="question", disable=not progress or not todo) as bar:
         for start in range(0, len(todo), batch_size):
@@ -126,7 +98,8 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     rows = []
     for i, row in facts.iterrows():
         greedy, samples = results[i]
-        accepted = _accepted(row) if row["kind"] == "fact" else []
+        accepted = ([row["answer"]] + [a.strip() for a in row["aliases"].split("|") if a.strip()]
+                    if row["kind"] == "fact" else [])
         confidence, own = answer_confidence(greedy.tokens, greedy.probs, question=row["question"])
         n_own = max(sum(own), 1) if any(own) else max(len(greedy.tokens), 1)
         rows.append({

@@ -1,9 +1,7 @@
 """Widgets for notebook 02: ask a question and check the samples; explore the probe-set results.
 
-- ``AskExplorer(lm)``: a question → the greedy answer (streamed, then coloured by probability),
-  ``n`` samples grouped, an agreement meter and a verdict ("consistent" / "samples disagree").
-- ``ProbeExplorer(result)``: the ``evaluate`` table filtered by category, kind and outcome, with
-  the selection's accuracy and a confidence-vs-agreement scatter.
+``AskExplorer``: the greedy answer (streamed), ``n`` samples grouped, agreement and a verdict.
+``ProbeExplorer``: the ``evaluate`` table filtered, its accuracy and a confidence-agreement scatter.
 
 Example
 -------
@@ -33,17 +31,10 @@ from rseai.ops import answer_store
 from rseai.widgets import Explorer
 
 MAX_NEW_TOKENS = 24  # a short answer (the default of ``self_consistency``)
-__all__ = ["AskExplorer", "ProbeExplorer", "answer_html"]
 
 
 class AskExplorer(Explorer):
-    """Question box, sample count and temperature wired to ``self_consistency``, streamed.
-
-    One batch gives the greedy answer (shown token by token) and the samples (the agreement meter
-    counts up as each ends). Answers are kept in the answer store (``rseai.ops.answer_store``,
-    ``cache=True``), so a question asked before with the same settings shows at once. ``state``:
-    answer, agreement, verdict, samples, cached; empty after an error.
-    """
+    """Question, sample count and temperature -> ``self_consistency``, streamed (``cache``: the store)."""
 
     figure_size = (7.5, 3.6)
 
@@ -52,7 +43,6 @@ class AskExplorer(Explorer):
         self.lm = lm
         self.seed = _checks.seed(seed)
         self.cache = _checks.flag(cache, name="cache")
-        # The controls' ranges: a starting value outside them is refused, never clamped.
         n = _checks.integer(n, name="n", low=2, high=20)
         temperature = _checks.real(temperature, name="temperature", low=0.1, high=1.5)
         self.question = w.Text(value=question, description="question", layout=w.Layout(width="560px"))
@@ -68,7 +58,6 @@ class AskExplorer(Explorer):
         super().__init__({}, rows=rows, run=False)
 
     def run(self) -> None:
-        """Ask the current question; on bad input show why and clear the old result."""
         self.update()
 
     def compute(self, values: dict) -> dict:
@@ -105,12 +94,8 @@ class AskExplorer(Explorer):
 
 
 class _Stream:
-    """``on_step`` of one Ask: the greedy answer (row 0) token by token, the samples as each ends.
-
-    A row that chose a token at one step and is missing from the next has stopped; the meter
-    then shows the largest group of the finished samples as a share of all ``n``, so it counts
-    up to the final agreement.
-    """
+    """``on_step`` of one Ask: the greedy answer (row 0) token by token; a row missing from the next
+    step has ended, and the meter counts its largest group of finished samples up to the agreement."""
 
     def __init__(self, box: AskExplorer, *, question: str, n: int):
         self.box, self.question, self.n = box, question, n
@@ -153,7 +138,6 @@ class ProbeExplorer(Explorer):
                          below=[self.rows])
 
     def selection(self, values=None):
-        """The rows the filters select."""
         v, t = values or self.values, self.table
         if v["category"] != "all":
             t = t[t["category"] == v["category"]]

@@ -1,9 +1,7 @@
 """Model-centric versus data-centric on the same noisy labels (the talk's table).
 
-Baseline (``default_model`` on the noisy labels), Model-centric (a small search scored by
-cross-validation on those labels) and Data-centric (the fixed model after the issues found by
-confident learning are removed or relabelled), each scored on a *clean* test set; plus
-``score_detection`` and ``noise_sweep``. Bigger searches and deep networks are left out.
+Baseline (a fixed model), Model-centric (a small search) and Data-centric (the fixed model after
+the issues are fixed), scored on a *clean* test set. Leaves out bigger searches and deep networks.
 
 Example
 -------
@@ -56,17 +54,13 @@ def search_space(*, seed: int) -> dict:
 
 def quick_search_space(*, seed: int) -> dict:
     """A three-candidate search (one per fast family) for sweeps and widgets that must answer quickly."""
-    names = ("logistic C=0.1", "SVM (RBF) C=1", "5-nearest neighbours")
     full = search_space(seed=seed)
-    return {name: full[name] for name in names}
+    return {name: full[name] for name in ("logistic C=0.1", "SVM (RBF) C=1", "5-nearest neighbours")}
 
 
 def score_detection(found, flipped) -> dict:
-    """Precision, recall, f1 and counts of flagged examples against the known flip mask.
-
-    ``found``: a boolean mask, positions, or a ``find_issues`` frame; ``flipped``: the mask from
-    ``inject_noise``. Precision is 1.0 when nothing is flagged.
-    """
+    """Precision (1.0 when nothing is flagged), recall, f1 and counts of ``found`` (a mask, positions
+    or a ``find_issues`` frame) against ``flipped``, the mask from ``inject_noise``."""
     if isinstance(flipped, (str, bytes, dict, set)) or flipped is None or _checks.ndim(flipped) != 1:
         raise TypeError(f"flipped must be a 1-D boolean mask, got {_checks.show(flipped)}")
     flipped = np.asarray(flipped)
@@ -104,27 +98,9 @@ def score_detection(found, flipped) -> dict:
 
 def compare_approaches(X_train, noisy_labels, X_test, y_test, *, seed, method: str = "prune_by_noise_rate",
                        fix: str = "remove", cv: int = 5, pred_probs=None, model=None, search=None):
-    """The talk's Baseline / Model-centric / Data-centric table, measured on this data.
-
-    Parameters
-    ----------
-    X_train : array-like, shape (n_train, n_features); noisy_labels : int, shape (n_train,)
-    X_test : array-like, shape (n_test, n_features); y_test : clean int labels, shape (n_test,)
-    seed : int, seeds the folds and the random forest
-    method : cleanlab ``filter_by`` of the data-centric row (``FILTER_METHODS``)
-    fix : {"remove", "relabel"}, what the data-centric row does with the issues
-    cv : int, folds for the out-of-fold probabilities and the search
-    pred_probs : ndarray, shape (n_train, n_classes), optional: precomputed out-of-fold probabilities
-    model : the fixed model (default ``default_model()``), also a search candidate
-    search : dict name -> estimator, optional; default ``search_space(seed=seed)``
-
-    Returns
-    -------
-    DataFrame by approach with ``accuracy``, ``change`` (vs the baseline) and ``n_fits``; ``attrs``
-    holds ``model_centric_choice``, ``search_cv_scores``, ``issues``, ``method``, ``fix``, ``seconds``.
-    """
-
-    # every argument is checked here, before the first of the ~56 fits
+    """The talk's table on this data (``y_test`` clean): ``accuracy``, ``change`` and ``n_fits`` by
+    approach; ``attrs``: ``model_centric_choice``, ``search_cv_scores``, ``issues``, ``method``,
+    ``fix`` ("remove" or "relabel"), ``seconds``. Every argument is checked before the first fit."""
     cv = _checks.integer(cv, name="cv", low=2)
     noisy = _checks.class_ids(noisy_labels, name="noisy_labels", compact=True, min_count=cv,
                               because=f" (one per fold, cv={cv})")
@@ -180,11 +156,9 @@ def compare_approaches(X_train, noisy_labels, X_test, y_test, *, seed, method: s
     acc_data = float(np.mean(fixed.predict(X_test) == y_test))
     seconds["data_centric_refit"] = time.perf_counter() - start
 
-    table = pd.DataFrame(
-        {"accuracy": [acc_base, acc_model, acc_data],
-         "n_fits": [1, len(search) * cv + 1, n_oof_fits + 1]},
-        index=pd.Index(APPROACHES, name="approach"),
-    )
+    table = pd.DataFrame({"accuracy": [acc_base, acc_model, acc_data],
+                          "n_fits": [1, len(search) * cv + 1, n_oof_fits + 1]},
+                         index=pd.Index(APPROACHES, name="approach"))
     table.insert(1, "change", table["accuracy"] - acc_base)
     table.attrs.update(model_centric_choice=choice, search_cv_scores=cv_scores, issues=issues,
                        method=method, fix=fix, seconds=seconds)
@@ -193,11 +167,8 @@ def compare_approaches(X_train, noisy_labels, X_test, y_test, *, seed, method: s
 
 def noise_sweep(X_train, y_train, X_test, y_test, *, rates, kinds=("uniform", "pairwise"), seed,
                 method: str = "prune_by_noise_rate", fix: str = "remove", model=None, search=None):
-    """``compare_approaches`` and detection scores per noise rate and kind (``y_train`` clean).
-
-    Returns a long DataFrame: ``kind``, ``rate``, ``approach``, ``accuracy``, ``change``,
-    ``precision``, ``recall``.
-    """
+    """``compare_approaches`` and detection scores per noise rate and kind (``y_train`` clean), long:
+    ``kind``, ``rate``, ``approach``, ``accuracy``, ``change``, ``precision``, ``recall``."""
 
     y_train = _checks.class_ids(y_train, name="y_train")
     X_train = _checks.features(X_train, name="X_train", n_rows=y_train.size)
@@ -231,7 +202,3 @@ def noise_sweep(X_train, y_train, X_test, y_test, *, rates, kinds=("uniform", "p
                              "accuracy": row["accuracy"], "change": row["change"],
                              "precision": scores["precision"], "recall": scores["recall"]})
     return pd.DataFrame(rows)
-
-
-__all__ = ["APPROACHES", "FIXES", "default_model", "search_space", "quick_search_space", "score_detection",
-           "compare_approaches", "noise_sweep"]

@@ -1,6 +1,4 @@
-"""Checks for notebook 04's exercises, a label-error detector built by hand: each given label's
-self-confidence, confident learning's per-class thresholds, and the examples it flags; answers
-recomputed with cleanlab.
+"""Checks for notebook 04's exercises: confident learning by hand (answers from cleanlab).
 
 Example
 -------
@@ -17,11 +15,8 @@ import numpy as np
 
 from rseai.feedback import close, describe, feedback, not_attempted, not_done
 
-__all__ = ["check_self_confidence", "check_confident_thresholds", "check_confident_learning"]
-
 
 def _array(value):
-    """A student's answer as a 1-D float array, or None when it is not one (never an error)."""
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError, OverflowError):

@@ -20,22 +20,13 @@ from sklearn.model_selection import StratifiedKFold
 from rseai import _checks
 
 # cleanlab.filter.find_label_issues(filter_by=...) accepts exactly these.
-FILTER_METHODS = (
-    "prune_by_noise_rate",
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-)
+FILTER_METHODS = ("prune_by_noise_rate", "prune_by_class", "both", "confident_learning",
+                  "predicted_neq_given", "low_normalized_margin", "low_self_confidence")
 ISSUE_COLUMNS = ["index", "given_label", "suggested_label", "label_quality"]
 
-def out_of_fold_probs(estimator, X, labels, *, cv: int = 5, seed):
-    """Class probabilities of each example from a model fitted on the other ``cv`` stratified folds.
 
-    ``labels``: class ids 0..K-1, each at least ``cv`` times. Returns shape (n_samples, K).
-    """
+def out_of_fold_probs(estimator, X, labels, *, cv: int = 5, seed):
+    """Each example's class probabilities, shape (n_samples, K), from a model fitted on the other folds."""
     _checks.has_attrs(estimator, name="estimator", attrs=("fit", "predict_proba"),
                       what="a scikit-learn classifier")
     cv = _checks.integer(cv, name="cv", low=2)
@@ -61,11 +52,7 @@ def out_of_fold_probs(estimator, X, labels, *, cv: int = 5, seed):
 
 
 def find_issues(labels, pred_probs, *, method: str = "prune_by_noise_rate"):
-    """Suspected label errors found by cleanlab (``method``: one of ``FILTER_METHODS``), worst first.
-
-    Returns a DataFrame: ``index``, ``given_label``, ``suggested_label``, ``label_quality`` (the
-    probability of the given label: low is suspicious).
-    """
+    """Suspected label errors, worst first: ``ISSUE_COLUMNS`` (``label_quality``: p of the given label)."""
     from cleanlab.filter import find_label_issues
     from cleanlab.rank import get_label_quality_scores
 
@@ -76,12 +63,6 @@ def find_issues(labels, pred_probs, *, method: str = "prune_by_noise_rate"):
     quality = get_label_quality_scores(labels, pred_probs, method="self_confidence")
     index = np.flatnonzero(mask)
     index = index[np.argsort(quality[index], kind="stable")]
-    return pd.DataFrame(
-        {
-            "index": index,
-            "given_label": labels[index],
-            "suggested_label": pred_probs[index].argmax(axis=1),
-            "label_quality": quality[index],
-        },
-        columns=ISSUE_COLUMNS,
-    )
+    return pd.DataFrame({"index": index, "given_label": labels[index],
+                         "suggested_label": pred_probs[index].argmax(axis=1),
+                         "label_quality": quality[index]}, columns=ISSUE_COLUMNS)

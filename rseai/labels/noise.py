@@ -1,8 +1,7 @@
 """Noisy labels with a known mask: flip an exact fraction, uniformly or between look-alikes.
 
-``inject_noise`` returns the noisy labels and the mask of what it flipped, so a detector can be
-scored against the truth. It leaves out noise that depends on the features (hard images are
-mislabelled more often in real data) and multi-label data.
+``inject_noise`` also returns the flip mask, to score a detector against. Leaves out
+feature-dependent noise and multi-label data.
 
 Example
 -------
@@ -18,9 +17,8 @@ import numpy as np
 
 from rseai import _checks
 
-# The talk's table (steel-sheet defect detection, 39 defect classes), as presented in Andrew Ng's
-# "A chat with Andrew on MLOps: from model-centric to data-centric AI" (DeepLearning.AI, 2021,
-# https://www.youtube.com/watch?v=06-AZXmwHic&t=148s): test accuracy of each approach.
+# The talk's steel-sheet table: Andrew Ng, "A chat with Andrew on MLOps" (DeepLearning.AI, 2021,
+# https://www.youtube.com/watch?v=06-AZXmwHic&t=148s), test accuracy of each approach.
 TALK_STEEL_SHEETS = {"Baseline": 0.762, "Model-centric": 0.762, "Data-centric": 0.931}
 # Look-alike handwritten digits: each digit is paired with one it is easily mistaken for.
 DIGIT_LOOKALIKES = ((0, 6), (1, 7), (2, 5), (3, 8), (4, 9))
@@ -28,19 +26,8 @@ NOISE_KINDS = ("uniform", "pairwise")
 
 
 def inject_noise(labels, *, rate, kind: str = "uniform", seed, pairs=None):
-    """Flip exactly ``round(rate * n)`` labels at random; return the noisy labels and the flip mask.
-
-    Parameters
-    ----------
-    labels : array-like of int, shape (n_samples,), at least two classes
-    rate : float in [0, 1), share of *all* labels to flip
-    kind : "uniform" (any other class) or "pairwise" (the look-alike partner in ``pairs``)
-    seed : int; pairs : disjoint (int, int) pairs, default ``DIGIT_LOOKALIKES``
-
-    Returns
-    -------
-    noisy_labels : int, shape (n_samples,); flipped : bool, shape (n_samples,)
-    """
+    """``(noisy_labels, flipped)``: exactly ``round(rate * n)`` labels flipped, to any other class
+    ("uniform") or to the partner in ``pairs`` ("pairwise", default ``DIGIT_LOOKALIKES``)."""
     clean = _checks.class_ids(labels)
     rate = _checks.real(rate, name="rate", low=0, high=1, high_open=True)
     rng = np.random.default_rng(_checks.seed(seed))

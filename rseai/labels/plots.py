@@ -1,6 +1,5 @@
-"""Figures for notebook 04; each ``plot_<what>`` takes results of ``rseai.labels`` and returns a
-Figure. Baseline grey, Model-centric blue, Data-centric green; a green frame marks a flagged
-label that really was flipped, vermillion one that was not.
+"""Figures for notebook 04. Baseline grey, Model-centric blue, Data-centric green; a green frame
+marks a flagged label really flipped, vermillion one that was not.
 
 Example
 -------
@@ -15,19 +14,12 @@ import numpy as np
 
 from rseai.style import PALETTE, new_axes, new_figure
 
-__all__ = ["plot_digits", "plot_issue_gallery", "plot_approaches", "plot_detection", "plot_noise_sweep",
-           "plot_psi"]
-
 APPROACH_COLOURS = {"Baseline": PALETTE["grey"], "Model-centric": PALETTE["blue"],
                     "Data-centric": PALETTE["green"]}
 
 
 def plot_digits(images, *, titles=None, ncols: int = 8, frames=None, suptitle: str = "", fig=None):
-    """Small grey images in a grid, one title (and optional frame colour) under each.
-
-    ``images``: shape (n, h, w); ``titles``/``frames``: n strings / colours (None = no frame).
-    Pass ``fig`` to redraw into an existing figure.
-    """
+    """Grey ``images`` (n, h, w) in a grid with n ``titles`` and ``frames`` colours (None: no frame)."""
     images = np.asarray(images)
     n = len(images)
     ncols = max(1, min(ncols, n))
@@ -62,11 +54,7 @@ def plot_digits(images, *, titles=None, ncols: int = 8, frames=None, suptitle: s
 
 def plot_issue_gallery(images, issues, *, flipped=None, start: int = 0, n: int = 12, ncols: int = 6,
                        fig=None):
-    """Flagged images with "given → suggested" titles, worst first (rows ``start``..``start+n``).
-
-    ``images``: all images, shape (n_samples, h, w); ``issues``: a ``find_issues`` frame;
-    ``flipped``: the known flip mask, to frame true finds green and false alarms vermillion.
-    """
+    """``issues`` rows ``start``..``start+n`` as "given → suggested" images, framed by ``flipped``."""
     if len(issues.iloc[start:start + n]) == 0:
         if fig is not None:
             fig.clear()
@@ -100,11 +88,7 @@ def _bars(ax, table, title):
 
 def plot_approaches(table, *, reference=None, title="Measured here",
                   reference_title="The talk: steel sheets (Ng, 2021)", axes=None):
-    """Accuracy of Baseline / Model-centric / Data-centric, beside the talk's figures if given.
-
-    ``table``: a ``compare_approaches`` frame; ``reference``: dict approach -> accuracy (0-1),
-    e.g. ``rseai.labels.TALK_STEEL_SHEETS``; ``axes``: one or two Axes to redraw into.
-    """
+    """A ``compare_approaches`` table's accuracies, beside ``reference`` (approach -> accuracy)."""
     import pandas as pd
 
     ncols = 1 if reference is None else 2

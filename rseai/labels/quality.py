@@ -1,8 +1,7 @@
 """A data audit as a table: the talk's data-quality dimensions a program can check.
 
-Completeness (missing cells), validity (ranges, labels), consistency (duplicates, conflicting
-duplicates), balance, and drift (PSI against a reference: < 0.1 stable, > 0.25 significant;
-Yurdakul, 2018). Label accuracy is ``find_issues``; relevancy and timeliness need a person.
+Completeness, validity, consistency, balance and drift (PSI: < 0.1 stable, > 0.25 significant).
+Leaves out label accuracy (``find_issues``), relevancy and timeliness (a person's call).
 
 Example
 -------
@@ -27,10 +26,7 @@ _EPS = 1e-4  # floor on bin proportions so an empty bin does not give log(0)
 
 
 def population_stability_index(reference, current, *, bins: int = 10) -> float:
-    """PSI = sum over bins of (c - r) * ln(c / r), with ``bins`` quantile bins of ``reference``.
-
-    Missing values are ignored; outer bins are open; empty-bin shares are floored at 1e-4.
-    """
+    """PSI = sum over ``bins`` quantile bins of ``reference`` of (c - r) * ln(c / r); NaN ignored."""
     bins = _checks.integer(bins, name="bins", low=2, high=1000)
     samples = []
     for name, values in (("reference", reference), ("current", current)):
@@ -67,21 +63,8 @@ def _listing(counts: pd.Series, limit: int = 4) -> str:
 
 def data_quality_report(df, *, label: str, reference=None, valid_ranges=None, allowed_labels=None,
                         min_class_ratio: float = 0.5, psi_threshold: float = 0.25, bins: int = 10):
-    """Check a labelled frame for the data-quality dimensions a program can measure.
-
-    Parameters
-    ----------
-    df : DataFrame, features and the ``label`` column
-    reference : DataFrame, optional: an earlier sample to measure drift against
-    valid_ranges : dict column -> (low, high), optional; key ``"*"``: every numeric feature
-    allowed_labels : collection, optional
-    min_class_ratio : float in (0, 1]; psi_threshold : float > 0; bins : int
-
-    Returns
-    -------
-    DataFrame, one row per check: ``dimension``, ``check``, ``ok`` (None: could not run), ``value``,
-    ``finding``; ``attrs["psi"]``: PSI per column when ``reference`` is given.
-    """
+    """One row per check of ``df``: ``REPORT_COLUMNS`` (``ok`` None: could not run); drift against
+    ``reference`` in ``attrs["psi"]``; ``valid_ranges``: column (``"*"``: every number) -> (low, high)."""
     _checks.instance(df, pd.DataFrame, name="df", what="a pandas DataFrame")
     _checks.text(label, name="label")
     if label not in df.columns:
@@ -174,6 +157,3 @@ def data_quality_report(df, *, label: str, reference=None, valid_ranges=None, al
     if psi is not None:
         report.attrs["psi"] = psi
     return report
-
-
-__all__ = ["population_stability_index", "data_quality_report"]

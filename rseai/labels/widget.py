@@ -1,5 +1,4 @@
-"""Widgets for notebook 04: noise rate and kind -> the three-approach table and detection scores;
-a gallery that pages through flagged images with their given and suggested labels.
+"""Widgets for notebook 04: noise -> the three-approach table; a gallery of flagged images.
 
 Example
 -------
@@ -27,19 +26,10 @@ from rseai.labels.issues import ISSUE_COLUMNS
 from rseai.labels.plots import plot_approaches, plot_issue_gallery
 from rseai.widgets import Explorer
 
-__all__ = ["LabelNoiseExplorer", "IssueExplorer"]
-
 
 class IssueExplorer(Explorer):
-    """Page through flagged images (worst first) with "given → suggested" titles.
-
-    Parameters
-    ----------
-    images : array-like, shape (n_samples, h, w)
-    issues : DataFrame from ``rseai.labels.find_issues``
-    flipped : bool array, shape (n_samples,), optional: frames true finds green, false alarms vermillion
-    per_page : int
-    """
+    """Page through flagged ``images`` (n_samples, h, w), worst first, titled "given → suggested";
+    ``flipped`` (the flip mask) frames true finds green and false alarms vermillion."""
 
     figure_size = (9.6, 5.0)
 
@@ -58,7 +48,6 @@ class IssueExplorer(Explorer):
         self.set_issues(issues, flipped=flipped)
 
     def set_issues(self, issues, *, flipped=None) -> None:
-        """Show a new set of issues from the first page."""
         missing = [c for c in ISSUE_COLUMNS if c not in getattr(issues, "columns", [])]
         if missing:
             raise ValueError(f"issues must be a find_issues frame; it lacks columns {missing}")
@@ -73,7 +62,6 @@ class IssueExplorer(Explorer):
         self.go(0)
 
     def go(self, start: int) -> None:
-        """Show the page beginning at issue ``start`` (the buttons stop at the first and last page)."""
         self.requested = start
         self.update()
 
@@ -94,19 +82,8 @@ class IssueExplorer(Explorer):
 
 
 class LabelNoiseExplorer(Explorer):
-    """Noise rate and kind -> Baseline / Model-centric / Data-centric accuracy and detection scores.
-
-    Parameters
-    ----------
-    X_train, y_train : training features (n_train, n_features) and *clean* labels (n_train,)
-    X_test, y_test : clean test set
-    images : array-like, shape (n_train, h, w), optional: a gallery of the current issues below
-    seed : int
-    rate : float, kind : str, the starting noise
-    search : dict name -> estimator, optional; default ``rseai.labels.quick_search_space``
-
-    A new rate or kind shows how many labels it flips at once (sent before the fits), then the table.
-    """
+    """Noise rate and kind -> the three approaches' accuracy and detection scores (``y_train``
+    clean); ``images`` (n_train, h, w) adds a gallery of the issues; the flip count shows first."""
 
     figure_size = (10.4, 4.0)
     grid = (1, 2)
@@ -131,7 +108,6 @@ class LabelNoiseExplorer(Explorer):
 
     @property
     def table_html(self):
-        """The table and the detection scores (the summary)."""
         return self.summary
 
     def compute(self, values: dict) -> dict:

@@ -18,14 +18,9 @@ import numpy as np
 from rseai.feedback import close, describe, feedback, not_attempted, not_done
 from rseai.lm import sampling
 
-__all__ = ["check_softmax", "check_temperature_limits", "check_entropy"]
-
-_CASES = [
-    (np.array([2.0, 1.0, 0.0]), 1.0),
-    (np.array([2.0, 1.0, 0.0]), 0.5),
-    (np.array([10.0, 9.5, -3.0, 0.0]), 2.0),
-    (np.array([800.0, 799.0, 0.0]), 1.0),  # needs the max-subtraction trick to avoid overflow
-]
+_CASES = [(np.array([2.0, 1.0, 0.0]), 1.0), (np.array([2.0, 1.0, 0.0]), 0.5),
+          (np.array([10.0, 9.5, -3.0, 0.0]), 2.0),
+          (np.array([800.0, 799.0, 0.0]), 1.0)]  # the last needs the max-subtraction trick
 
 
 def check_softmax(student_softmax) -> bool:

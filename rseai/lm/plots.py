@@ -14,8 +14,6 @@ import numpy as np
 
 from rseai.style import PALETTE, new_axes, new_figure
 
-__all__ = ["plot_probabilities", "plot_probability_panels", "plot_entropy", "plot_generation_steps"]
-
 
 def _options(dist) -> str:
     parts = [f"T={dist.temperature:g}"]
@@ -27,10 +25,7 @@ def _options(dist) -> str:
 
 
 def plot_probabilities(dist, *, k: int = 10, highlight=(), ax=None, title: str | None = None):
-    """Horizontal bars of the ``k`` most likely next tokens (most likely on top).
-
-    ``highlight`` names tokens (as shown, e.g. "␣birthday") to colour orange.
-    """
+    """The ``k`` most likely next tokens as bars, ``highlight``ed ones (e.g. "␣birthday") orange."""
     top = dist.top(k)
     fig, ax = new_axes(title=title or _title(dist), xlabel="probability", ax=ax)
     colours = [PALETTE["orange"] if t in highlight else PALETTE["blue"] for t in top["token"]]

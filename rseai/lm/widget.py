@@ -1,8 +1,6 @@
 """Notebook 01's explorer: type a prompt, move temperature / top-k / top-p, watch the bars.
 
-A prompt box, a chat switch and three sliders drive the top-k bar chart and the entropy; "next
-step" appends one token drawn from the distribution on screen, "sample 5" streams five
-continuations (one batch) into five waiting rows.
+"next step" appends a token drawn from the chart; "sample 5" streams five continuations.
 
 Example
 -------
@@ -22,8 +20,6 @@ from rseai import _checks
 from rseai.lm.plots import plot_probabilities
 from rseai.style import coloured_tokens_html
 from rseai.widgets import Explorer
-
-__all__ = ["NextTokenExplorer"]
 
 N_SAMPLES = 5  # the "sample 5" button
 TITLE = "Five samples, same prompt"
@@ -68,17 +64,14 @@ class NextTokenExplorer(Explorer):
 
     @property
     def stats(self):
-        """The line with the settings, the entropy and the candidates (the summary)."""
         return self.summary
 
     @property
     def last_top(self):
-        """The DataFrame behind the current chart (None after an error)."""
-        return self.state.get("top")
+        return self.state.get("top")  # None after an error
 
     def _options(self) -> dict:
-        # The sliders' "off" ends map to None; any other value (NaN included) goes to the model's
-        # own checks, so a bad value is a message, never a silently disabled filter.
+        # only the "off" ends map to None; anything else (NaN too) meets the model's checks
         top_p = self.top_p.value
         return dict(temperature=self.temperature.value, top_k=self.top_k.value or None,
                     top_p=None if top_p == 1.0 else top_p)
@@ -93,7 +86,6 @@ class NextTokenExplorer(Explorer):
                 "entropy_bits": dist.entropy_bits, "n_candidates": dist.n_candidates}
 
     def describe(self, s: dict) -> str:
-        # the settings first, as the figure's info box shows them (a screen reader reads no PNG)
         settings = ", ".join(f"{k.replace('_', '-')}={s[k]:g}" for k in ("temperature", "top_k", "top_p")
                              if s[k] is not None)
         return (f"<b>{html.escape(settings)}</b>: <b>entropy</b> {s['entropy_bits']:.2f} bits · "
@@ -103,7 +95,6 @@ class NextTokenExplorer(Explorer):
         plot_probabilities(s["dist"], k=self.k, ax=self.ax)
 
     def _next_step(self, button=None):
-        """Draw one token from the distribution on screen (its cached logits) and append it."""
         with self.message.guard():
             self.draws += 1
             dist = self.lm.next_token_distribution(self.prompt.value, chat=self.chat.value, **self._options())
@@ -115,10 +106,8 @@ class NextTokenExplorer(Explorer):
             self.message.show(f"Drew {step.token!r} (probability {step.prob:.1%}).", kind="ok")
 
     def _sample(self, button=None):
-        """Five continuations in one batch, shown token by token as they are generated."""
         with self.message.guard(on_error=lambda: setattr(self.samples_view, "value", "")):
             self.draws += 1
-            # Seen at once, before any model work: five rows waiting for their first token.
             self.samples_view.value = _samples_html([PENDING] * N_SAMPLES, title=WAITING)
             ids: list[list[int]] = [[] for _ in range(N_SAMPLES)]
 

@@ -1,16 +1,10 @@
 """Notebook 07: privacy. Membership inference and differential privacy; memorisation in the LM.
 
-Re-exports what notebook 07 and its exercises call. Figures are in ``rseai.privacy.plots``,
-controls in ``rseai.privacy.widget``, checks in ``rseai.privacy.exercises``.
+Re-exports what notebook 07 and its exercises call.
 """
 
 from rseai.privacy.credit import FEATURES, credit_split, encoder  # noqa: F401
 from rseai.privacy.dp import EPSILONS, advantage_bound, epsilon_summary, epsilon_sweep  # noqa: F401
 from rseai.privacy.membership import (  # noqa: F401
-    DEPTHS,
-    attack_auroc,
-    complexity_sweep,
-    membership_report,
-    threshold_attack,
-)
+    DEPTHS, attack_auroc, complexity_sweep, membership_report, threshold_attack)
 from rseai.privacy.memorise import completion_test  # noqa: F401

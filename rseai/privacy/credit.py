@@ -1,11 +1,7 @@
 """The German credit data split into members (trained on) and non-members, and its encodings.
 
-``credit_split`` halves the 1,000 applicants of ``rseai.data.load_german_credit`` at random,
-stratified by outcome, so "member or not" is a fair coin before any attack; the model sees
-notebook 03's lender features (not sex or age), and ``groups_*`` keep the age group. ``encoder``
-one-hot encodes the categories and scales the numbers to [0, 1] (``interactions=True`` adds
-every product of two columns), so each row's norm is at most ``data_norm``: the bound
-differential privacy needs (the [0, 1] scaling reads the training rows' ranges).
+Membership is a fair coin (halves, stratified); the features are notebook 03's. ``encoder`` scales
+to [0, 1], so a row's norm is at most ``data_norm`` (for DP).
 
 Example
 -------
@@ -22,8 +18,6 @@ import math
 from dataclasses import dataclass
 
 from rseai import _checks
-
-__all__ = ["FEATURES", "CATEGORICAL", "NUMERIC", "CreditSplit", "credit_split", "encoder", "data_norm"]
 
 FEATURES = ("job", "housing", "saving_accounts", "checking_account", "credit_amount", "duration", "purpose")
 CATEGORICAL = ("housing", "saving_accounts", "checking_account", "purpose")
@@ -43,10 +37,7 @@ class CreditSplit:
 
 
 def credit_split(credit=None, *, seed: int = 0, test_size: float = 0.5) -> CreditSplit:
-    """Split the applicants into members and non-members (stratified by outcome, seeded).
-
-    ``credit`` is a DataFrame like ``rseai.data.load_german_credit()`` (the default).
-    """
+    """Members and non-members of ``credit`` (default ``load_german_credit()``), stratified, seeded."""
     seed = _checks.seed(seed)
     test_size = _checks.real(test_size, name="test_size", low=0.1, high=0.9)
     from sklearn.model_selection import train_test_split

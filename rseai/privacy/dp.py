@@ -1,13 +1,7 @@
 """Differential privacy for the credit model: IBM's diffprivlib logistic regression at several ε.
 
-An ε-DP training algorithm changes the probability of any model by at most ``e**ε`` when one
-record is added or removed (Dwork et al., 2006); diffprivlib perturbs the objective with noise
-scaled by 1/ε (Chaudhuri et al., JMLR 2011). Yeom et al. (2018) bound every attack's membership
-advantage by ``e**ε - 1`` (``advantage_bound``): a promise only below ε = ln 2. ``epsilon_sweep``
-fits one model per ε and seed on the members and measures accuracy and the loss attack;
-``epsilon_summary`` averages the seeds. diffprivlib 0.6.6 predates scikit-learn 1.8:
-``_import_diffprivlib`` restores two dtype constants and ``private_logistic`` skips the removed
-``multi_class`` argument. Leaves out DP-SGD and privacy accounting across releases.
+Any attack's advantage against an ε-DP model is at most ``e**ε - 1`` (Yeom et al., 2018): a promise
+only below ε = ln 2. diffprivlib 0.6.6 predates scikit-learn 1.8, hence two shims. Leaves out DP-SGD.
 
 Example
 -------
@@ -27,8 +21,6 @@ import warnings
 import numpy as np
 
 from rseai import _checks
-
-__all__ = ["EPSILONS", "advantage_bound", "private_logistic", "epsilon_sweep", "epsilon_summary"]
 
 EPSILONS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 1000.0)
 C_PRIVATE = 1.0  # inverse regularisation strength of the credit model, private or not
@@ -54,11 +46,8 @@ def _import_diffprivlib():
 
 
 def private_logistic(epsilon, *, data_norm: float, seed: int = 0, C: float = C_PRIVATE, max_iter: int = 1000):
-    """An unfitted ε-DP logistic regression (diffprivlib) whose noise comes from ``seed``.
-
-    ``data_norm`` bounds every row's norm (rows above it are clipped by diffprivlib); the model
-    spends its ε from an accountant of its own, never from diffprivlib's global default.
-    """
+    """An unfitted ε-DP logistic regression (noise from ``seed``; rows clipped to ``data_norm``),
+    spending its ε from an accountant of its own, not diffprivlib's global one."""
     epsilon = _checks.epsilon(epsilon)
     data_norm = _checks.real(data_norm, name="data_norm", low=0, low_open=True)
     seed = _checks.seed(seed)
@@ -75,11 +64,8 @@ def private_logistic(epsilon, *, data_norm: float, seed: int = 0, C: float = C_P
 
 
 def epsilon_sweep(split, *, epsilons=EPSILONS, seeds=(0, 1, 2)):
-    """Accuracy and the loss attack of DP logistic regressions on ``encoder(interactions=True)``.
-
-    One row per (epsilon, seed) and ``epsilon = inf`` (no DP, seed 0): ``train_accuracy,
-    test_accuracy, gap, attack_auroc, advantage, bound`` (``advantage_bound``; 1 without DP).
-    """
+    """One row per (epsilon, seed) and ``epsilon = inf`` (no DP, seed 0): ``train_accuracy,
+    test_accuracy, gap, attack_auroc, advantage, bound`` (1 without DP)."""
     import pandas as pd
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline

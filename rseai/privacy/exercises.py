@@ -1,5 +1,4 @@
-"""Checks for notebook 07's exercises: the attack's AUROC by counting, Yeom et al.'s advantage,
-the privacy bound for an ε, and a person's log-odds from their SHAP values.
+"""Checks for notebook 07's exercises: attack AUROC and advantage, the ε bound, SHAP log-odds.
 
 Example
 -------
@@ -15,8 +14,6 @@ import math
 from rseai.feedback import check_number
 from rseai.privacy.dp import advantage_bound
 from rseai.privacy.membership import attack_auroc, threshold_attack
-
-__all__ = ["check_attack_auroc", "check_membership_advantage", "check_advantage_bound", "check_log_odds"]
 
 
 def check_attack_auroc(value, member_losses, nonmember_losses) -> bool:

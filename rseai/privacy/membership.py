@@ -1,12 +1,7 @@
 """Membership inference: was this person's record in the training data? A loss threshold attack.
 
-A model fits its training records better than others, so its loss ``-log p(true outcome)`` on a
-person gives membership away. Yeom et al. (2018, IEEE CSF) guess "member" when the loss is at
-most the average training loss; their **advantage** is the attack's TPR minus its FPR
-(``threshold_attack``). Over every threshold, the attack's AUROC (``attack_auroc``, from
-``rseai.metrics``) is the chance a random member has a lower loss than a random non-member.
-``membership_report`` and ``complexity_sweep`` measure one model, or trees from shallow to deep.
-Leaves out shadow-model attacks (Shokri et al., 2017) and attacks on the language model.
+A model fits its training records better, so its loss gives membership away: Yeom et al. (2018)
+guess "member" at most the mean training loss (**advantage** = TPR - FPR). Leaves out shadow models.
 
 Example
 -------
@@ -23,9 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from rseai import _checks, metrics
-
-__all__ = ["LOSS_FLOOR", "DEPTHS", "AttackResult", "per_example_loss", "attack_auroc", "threshold_attack",
-           "membership_report", "complexity_sweep"]
 
 LOSS_FLOOR = 1e-6  # probabilities are clipped here before the log: a sure wrong answer costs 13.8, not inf
 DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20)  # tree depths, from a stump to a tree that fits every member
@@ -86,10 +78,7 @@ def _attack_scores(members, others):
 
 
 def attack_auroc(member_losses, nonmember_losses) -> float:
-    """P(a random member's loss < a random non-member's), ties counting half (``rseai.metrics.auroc``).
-
-    ``member_losses``, ``nonmember_losses``: floats >= 0, shapes (n_members,), (n_nonmembers,).
-    """
+    """P(a random member's loss < a random non-member's), ties half; losses >= 0, 1-D each."""
     members = _losses(member_losses, "member_losses")
     others = _losses(nonmember_losses, "nonmember_losses")
     return metrics.auroc(*_attack_scores(members, others))
@@ -118,11 +107,8 @@ def membership_report(model, X_train, y_train, X_test, y_test) -> dict:
 
 
 def complexity_sweep(split, *, depths=DEPTHS, seed: int = 0):
-    """Decision trees of each of ``depths`` fitted on ``split``'s members (``seed``: tie-breaking).
-
-    Returns ``(table, losses)``: ``membership_report``'s numbers indexed by ``max_depth``, and
-    depth -> (member_losses, nonmember_losses).
-    """
+    """``(table, losses)`` of a tree per depth fitted on the members: ``membership_report``'s numbers
+    by ``max_depth``, and depth -> (member_losses, nonmember_losses)."""
     import pandas as pd
     from sklearn.pipeline import make_pipeline
     from sklearn.tree import DecisionTreeClassifier

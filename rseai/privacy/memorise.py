@@ -1,13 +1,7 @@
 """Memorisation: does the language model continue a famous text word for word?
 
-A model that read a text many times may reproduce it from its opening: training data leaking out
-(Carlini et al., USENIX Security 2021; ICLR 2023). ``completion_test`` gives the model each text's
-first ``prompt_tokens`` tokens, continues greedily through ``rseai.lm.decode.decode_batch`` and
-scores the continuation with ``match_scores``: the share of tokens right, the tokens right before
-the first difference, verbatim or not. The texts (``datasets/memorisation_texts.csv``) are
-public-domain openings typed into that file and licences shipped with Python packages, which
-``datasets/build_memorisation_texts.py`` reads again. Leaves out sampling-based extraction and
-near-verbatim matches.
+Training data leaking out (Carlini et al., 2021), by greedy continuation of each text's opening.
+Leaves out sampling-based extraction and near-verbatim matches.
 
 Example
 -------
@@ -20,8 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 from rseai import _checks
-
-__all__ = ["match_scores", "completion_test"]
 
 MAX_CHARS = 700  # each text is cut here: far more than any prompt and continuation need
 
@@ -37,11 +29,7 @@ def match_scores(target, generated) -> tuple[float, int, bool]:
 
 
 def completion_test(lm, texts, *, prompt_tokens: int = 16, continuation_tokens: int = 24):
-    """Greedy continuation of each text's first ``prompt_tokens`` tokens, scored against the text.
-
-    Returns a DataFrame, one row per text: ``prompt, truth, model`` (texts), ``match_fraction``,
-    ``matched_prefix``, ``verbatim``.
-    """
+    """Per text: ``prompt, truth, model`` (texts), ``match_fraction``, ``matched_prefix``, ``verbatim``."""
     import pandas as pd
 
     from rseai.lm.decode import decode_batch, greedy

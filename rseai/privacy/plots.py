@@ -17,9 +17,6 @@ import numpy as np
 
 from rseai.style import PALETTE, coloured_tokens_html, new_axes, new_figure
 
-__all__ = ["plot_complexity", "plot_loss_histograms", "plot_epsilon", "plot_importance", "plot_proxies",
-           "plot_shap_person", "attribution_html"]
-
 MEMBER, NONMEMBER = PALETTE["vermillion"], PALETTE["blue"]
 
 
@@ -56,11 +53,7 @@ def plot_loss_histograms(member_losses, nonmember_losses, *, threshold=None, ax=
 
 
 def plot_epsilon(summary, *, epsilon=None, baseline=None, axes=None):
-    """Test accuracy and attack AUROC against ε (mean ± sd over seeds); no DP drawn as a line.
-
-    ``summary`` : ``rseai.privacy.epsilon_summary``'s table; ``baseline`` : the accuracy of saying
-    "good risk" for everyone.
-    """
+    """Test accuracy and attack AUROC against ε (``epsilon_summary``'s mean ± sd); no DP as a line."""
     if axes is None:
         fig, axes = new_figure(ncols=2, figsize=(10, 4))
     fig = axes[0].figure
@@ -130,12 +123,8 @@ def plot_shap_person(values, base, *, ax=None, title="Why this applicant got thi
 
 
 def attribution_html(table, *, targets=None) -> str:
-    """One line of coloured prompt tokens per target of ``rseai.explain.occlusion``'s table.
-
-    Bright = removing the token lowers the target's log-probability most (the token pushed towards
-    it); dark = the token pushed away. One scale for all lines, symmetric around 0; each chip's
-    tooltip holds its value.
-    """
+    """A line of prompt tokens per target of ``occlusion``'s table: bright pushed towards it, dark
+    away (one scale, symmetric around 0; values in the tooltips)."""
     if targets is None:
         targets = [c for c in table.columns if c not in ("token", "token_id")]
     limit = float(np.nanmax(np.abs(table[targets].to_numpy()))) or 1.0

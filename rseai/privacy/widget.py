@@ -1,7 +1,5 @@
-"""Notebook 07's privacy explorers: an ε slider (accuracy against attack) and a tree-depth slider
-(gap against attack), over tables computed once beforehand (a move is a lookup and a redraw).
-
-A value that is not one of the precomputed ones is refused at construction with the argument's name.
+"""Notebook 07's privacy explorers: an ε slider and a tree-depth slider over precomputed tables (a
+move is a lookup and a redraw; a value not precomputed is refused by name).
 
 Example
 -------
@@ -28,22 +26,13 @@ from rseai.privacy.membership import threshold_attack
 from rseai.style import PALETTE
 from rseai.widgets import Explorer
 
-__all__ = ["PrivacyBudgetExplorer", "ComplexityExplorer"]
-
 
 def _label(epsilon: float) -> str:
     return "no DP" if math.isinf(epsilon) else f"{epsilon:g}"
 
 
 class PrivacyBudgetExplorer(Explorer):
-    """An ε slider over the precomputed privacy budgets: accuracy, attack AUROC and the bound.
-
-    Parameters
-    ----------
-    summary : DataFrame from ``rseai.privacy.epsilon_summary`` (index ε, ``inf`` = no DP)
-    epsilon : float, one of the summary's ε, shown first
-    baseline : float in [0, 1], the accuracy of predicting the majority outcome for everyone
-    """
+    """An ε slider over ``epsilon_summary``'s table (``inf``: no DP): accuracy, attack AUROC, bound."""
 
     figure_size, grid = (10, 4), (1, 2)
 
@@ -108,14 +97,7 @@ class PrivacyBudgetExplorer(Explorer):
 
 
 class ComplexityExplorer(Explorer):
-    """A tree-depth slider: gap and attack AUROC by depth, and the two loss distributions.
-
-    Parameters
-    ----------
-    table : DataFrame from ``rseai.privacy.complexity_sweep`` (index ``max_depth``)
-    losses : dict depth -> (member_losses, nonmember_losses), from the same call
-    depth : int, one of the table's depths, shown first
-    """
+    """A depth slider over ``complexity_sweep``'s ``(table, losses)``: gap, attack AUROC, losses."""
 
     figure_size, grid = (10, 4), (1, 2)
 

@@ -1,11 +1,7 @@
 """What an error costs: the cost per case at a threshold, every threshold's cost, the cheapest one.
 
-Binary decisions only (positive = the case we must not miss: a malignant tumour, a loan that
-defaults); counts and rates come from ``rseai.metrics``. ``expected_cost`` prices one threshold,
-``threshold_sweep`` every threshold at once (``reprice`` prices a sweep again at other costs,
-without recounting), ``optimal_row`` picks the cheapest and ``bayes_threshold`` is the optimum
-for calibrated probabilities. Per-group audits are in ``rseai.risk.groups``, the risk register
-in ``rseai.risk.register``. Leaves out multi-class problems and sample weights.
+Binary decisions (positive = the case we must not miss); counts from ``rseai.metrics``. Leaves out
+multi-class problems and sample weights.
 
 Example
 -------
@@ -21,8 +17,6 @@ import numpy as np
 
 from rseai import _checks, metrics
 
-__all__ = ["expected_cost", "threshold_sweep", "reprice", "optimal_row", "bayes_threshold"]
-
 
 def _inputs(y_true, scores, probabilities, cost_fp, cost_fn):
     probabilities = _checks.flag(probabilities, name="probabilities")
@@ -32,20 +26,9 @@ def _inputs(y_true, scores, probabilities, cost_fp, cost_fn):
     return y_true, scores, _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
 
 
-def _priced(fp, fn, n, cost_fp: float, cost_fn: float):
-    """Total and per-case cost of the error counts ``fp``, ``fn`` (arrays) among ``n`` cases."""
-    total = _checks.finite_result(lambda: cost_fp * fp + cost_fn * fn, name="total_cost",
-                                  inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
-    return total, total / n
-
-
 def expected_cost(y_true, scores, *, threshold, cost_fp, cost_fn, probabilities: bool = True) -> float:
-    """``(cost_fp * fp + cost_fn * fn) / n`` of flagging ``scores >= threshold``.
-
-    ``y_true``: 0/1, shape (n,); ``scores``: shape (n,), probabilities in [0, 1] unless
-    ``probabilities=False``; ``cost_fp``, ``cost_fn`` >= 0: one false positive (Type I) and one false
-    negative (Type II), in any unit.
-    """
+    """``(cost_fp * fp + cost_fn * fn) / n`` of flagging ``scores >= threshold`` (costs >= 0, any unit;
+    scores are probabilities unless ``probabilities=False``)."""
     y_true, scores, cost_fp, cost_fn = _inputs(y_true, scores, probabilities, cost_fp, cost_fn)
     threshold = (_checks.real(threshold, name="threshold", low=0, high=1) if probabilities
                  else _checks.real(threshold, name="threshold"))
@@ -55,12 +38,8 @@ def expected_cost(y_true, scores, *, threshold, cost_fp, cost_fn, probabilities:
 
 
 def threshold_sweep(y_true, scores, *, cost_fp, cost_fn, thresholds=None, probabilities: bool = True):
-    """Counts, rates and cost at every threshold (``rseai.metrics.rates_at_thresholds`` plus cost).
-
-    ``thresholds`` default: every distinct score plus ``inf`` (flag nobody), so the cheapest row is
-    the exact optimum. Returns a DataFrame, thresholds ascending, with columns ``threshold, tp, fp,
-    fn, tn``, the rates, ``n``, ``total_cost`` and ``expected_cost`` (per case).
-    """
+    """``rseai.metrics.rates_at_thresholds`` plus ``total_cost`` and ``expected_cost`` (per case);
+    default thresholds: every distinct score plus ``inf``, so the cheapest row is the exact optimum."""
     y_true, scores, cost_fp, cost_fn = _inputs(y_true, scores, probabilities, cost_fp, cost_fn)
     if thresholds is None:
         thresholds = np.append(np.unique(scores), np.inf)
@@ -71,7 +50,7 @@ def threshold_sweep(y_true, scores, *, cost_fp, cost_fn, thresholds=None, probab
 
 
 def reprice(sweep, *, cost_fp, cost_fn):
-    """The same ``threshold_sweep`` table at other costs: the counts are reused, not recounted.
+    """A ``threshold_sweep`` table at other costs, without recounting.
 
     >>> s = threshold_sweep([1, 0, 1], [0.9, 0.4, 0.2], cost_fp=1, cost_fn=1)
     >>> reprice(s, cost_fp=1, cost_fn=10)["total_cost"].tolist()
@@ -85,9 +64,10 @@ def reprice(sweep, *, cost_fp, cost_fn):
                          f"and 'n' columns), got columns {_checks.show(list(sweep.columns))} "
                          f"and {len(sweep)} row(s)")
     cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
-    total, expected = _priced(sweep["fp"].to_numpy(), sweep["fn"].to_numpy(), sweep["n"].to_numpy(),
-                              cost_fp, cost_fn)
-    return sweep.assign(total_cost=total, expected_cost=expected)
+    fp, fn = sweep["fp"].to_numpy(), sweep["fn"].to_numpy()
+    total = _checks.finite_result(lambda: cost_fp * fp + cost_fn * fn, name="total_cost",
+                                  inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
+    return sweep.assign(total_cost=total, expected_cost=total / sweep["n"].to_numpy())
 
 
 def optimal_row(sweep):

@@ -1,10 +1,7 @@
 """Who pays for the errors: counts, rates and gaps per group, per-group thresholds, their noise.
 
-``group_report`` repeats ``rseai.metrics.confusion`` per group of a sensitive feature (sex, age
-band) on fairlearn's ``MetricFrame`` and reports the largest gaps. ``group_thresholds`` picks a
-threshold per group so each group has (nearly) the same error rate; ``decide_by_group`` applies
-them and ``compare_decisions`` prices each rule. ``group_rate_ci`` puts seeded bootstrap intervals
-on each group's rate and on the gap. Leaves out intersectional groups and in-training mitigations.
+Counts and rates per group on fairlearn's ``MetricFrame``. Leaves out intersectional groups and
+in-training mitigations.
 
 Example
 -------
@@ -24,9 +21,6 @@ import numpy as np
 from rseai import _checks
 from rseai.metrics import RATE_NAMES, confusion, percentile_interval, rates_from_counts, resample_rows
 from rseai.risk.costs import threshold_sweep
-
-__all__ = ["GroupReport", "as_groups", "group_report", "compare_decisions", "group_thresholds",
-           "decide_by_group", "group_rate_ci"]
 
 
 @dataclass(frozen=True)
@@ -71,14 +65,8 @@ def as_groups(groups, *, n: int, against: str = "y_true") -> np.ndarray:
 
 
 def group_report(y_true, y_pred, groups) -> GroupReport:
-    """Counts and rates per group of ``groups`` (a sensitive feature, shape (n_samples,)), on
-    fairlearn's MetricFrame; ``y_true``, ``y_pred``: 0/1, shape (n_samples,).
-
-    Returns a ``GroupReport``: ``by_group`` (``n, positives``, counts and rates per group),
-    ``overall``, ``gaps`` (max - min over the groups where defined: ``demographic_parity_difference``
-    in selection rate, ``tpr_difference``, ``fpr_difference``, ``accuracy_difference`` and
-    ``equalized_odds_difference``, the larger of the TPR and FPR gaps) and ``notes`` (undefined rates).
-    """
+    """``by_group`` counts and rates, ``overall``, ``gaps`` (max - min where defined; equalized odds:
+    the larger of the TPR and FPR gaps) and ``notes`` (undefined rates)."""
     from fairlearn.metrics import MetricFrame
 
     y_true = _checks.binary_labels(y_true, name="y_true")
@@ -138,9 +126,8 @@ def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
 
 
 def group_thresholds(y_true, scores, groups, *, rate: str = "fpr", target, cost_fp=1.0, cost_fn=1.0):
-    """A threshold per group (dict; ``inf`` flags nobody) bringing each group's ``rate`` ("fpr",
-    "fnr", "tpr" or "selection_rate") as close as it can to ``target``; among thresholds with the
-    same rate the cheaper at ``cost_fp``, ``cost_fn`` wins. ``scores``: probabilities, shape (n_samples,)."""
+    """A threshold per group (``inf`` flags nobody) bringing its ``rate`` closest to ``target``; among
+    thresholds with the same rate the cheaper at ``cost_fp``, ``cost_fn`` wins."""
     _checks.choice(rate, name="rate", options=("fpr", "fnr", "tpr", "selection_rate"))
     target = _checks.real(target, name="target", low=0, high=1)
     cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
@@ -188,10 +175,8 @@ def _rate_rows(y, pred, rate: str):
 
 def group_rate_ci(y_true, y_pred, groups, *, rate: str = "fpr", seed, n_boot: int = 2000,
                   level: float = 0.95):
-    """Each group's ``rate`` ("fpr", "fnr", "tpr", "tnr", "selection_rate") and the largest gap,
-    with percentile bootstrap intervals (rows resampled within each group, seeded).
-
-    Returns a DataFrame indexed by group plus "gap (max - min)": ``value, low, high, n``.
+    """Each group's ``rate`` and the largest gap, with bootstrap intervals (resampled within groups):
+    ``value, low, high, n`` by group plus "gap (max - min)".
 
     >>> y = [0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
     >>> p = [1, 1, 0, 0, 1, 0, 0, 0, 1, 1]

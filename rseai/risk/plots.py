@@ -14,15 +14,10 @@ import numpy as np
 
 from rseai.style import PALETTE, new_axes, new_figure
 
-__all__ = ["plot_confusion", "plot_tradeoff", "plot_cost_curve", "plot_group_rates", "plot_group_confusions",
-           "plot_risk_heatmap"]
-
-_CELL = {  # (row, col) on the slide's layout -> name, colour
-    (0, 0): ("True Positive", PALETTE["green"]),
-    (0, 1): ("False Negative\nType II error", PALETTE["vermillion"]),
-    (1, 0): ("False Positive\nType I error", PALETTE["orange"]),
-    (1, 1): ("True Negative", PALETTE["green"]),
-}
+_CELL = {(0, 0): ("True Positive", PALETTE["green"]),  # (row, col) on the slide -> name, colour
+         (0, 1): ("False Negative\nType II error", PALETTE["vermillion"]),
+         (1, 0): ("False Positive\nType I error", PALETTE["orange"]),
+         (1, 1): ("True Negative", PALETTE["green"])}
 _REGION_COLOURS = {"acceptable": PALETTE["green"], "ALARP": PALETTE["yellow"],
                    "intolerable": PALETTE["vermillion"]}
 
@@ -59,8 +54,6 @@ def plot_confusion(conf, *, labels=("positive", "negative"), title="Confusion ma
     return fig
 
 
-
-
 def _finite(sweep):
     return sweep[np.isfinite(sweep["threshold"])]
 
@@ -73,7 +66,6 @@ def plot_tradeoff(sweep, *, threshold=None, title="Moving the threshold trades o
     s = _finite(sweep)
     ax.step(s["threshold"], s["fnr"], where="pre", color=PALETTE["vermillion"],
             label="FNR: missed positives (Type II)")
-    # A second line style as well as a second colour: orange and vermillion are close in print.
     ax.step(s["threshold"], s["fpr"], where="pre", color=PALETTE["orange"], linestyle="--",
             linewidth=2, label="FPR: false alarms (Type I)")
     if threshold is not None:
@@ -106,8 +98,6 @@ def optimum_label(optimum) -> str:
     return f"lowest cost {optimum['expected_cost']:.3g} at {optimum['threshold']:.2f}"
 
 
-
-
 def plot_group_rates(by_group, *, rates=("tpr", "fpr", "selection_rate"), title="Rates by group",
                      ax=None):
     """Grouped bars: one cluster per group (rows of ``GroupReport.by_group``), one bar per rate."""
@@ -135,8 +125,6 @@ def plot_group_rates(by_group, *, rates=("tpr", "fpr", "selection_rate"), title=
 
 def rate_label(v: float) -> str:
     return "n/a" if np.isnan(v) else f"{v:.2f}"
-
-
 
 
 def plot_group_confusions(confusions: dict, *, labels=("positive", "negative"),

@@ -1,10 +1,7 @@
 """A risk register: hazards scored likelihood x impact (1-5 each), sorted into ALARP regions.
 
-The regions follow the UK HSE's *Reducing risks, protecting people* (2001): broadly
-*acceptable* (score <= 4 by default), tolerable only if *ALARP* (as low as reasonably practicable)
-and *intolerable* (>= 15); the cut points and the probability bands of ``likelihood_from_rate``
-(a measured rate -> a level) are conventions, so they are parameters. ``audit_checklist`` answers
-the talk's model-audit questions. Leaves out risk owners, review dates and expected-loss risk.
+Regions after the UK HSE (2001): *acceptable* (<= 4), *ALARP* and *intolerable* (>= 15); cut
+points and rate bands are conventions, so parameters. Leaves out owners, review dates, expected loss.
 
 Example
 -------
@@ -20,9 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rseai import _checks
-
-__all__ = ["Hazard", "LEVELS", "RATE_BANDS", "REGIONS", "likelihood_from_rate", "region_of",
-           "risk_register", "audit_checklist"]
 
 LEVELS = {1: "rare", 2: "unlikely", 3: "possible", 4: "likely", 5: "almost certain"}
 # upper edges (exclusive) of the probability bands for likelihood levels 1..4; >= 0.5 is level 5.
@@ -114,13 +108,11 @@ def audit_checklist(answers: dict):
     keys ``metric, fairness, high_stakes, retraining, law`` -> text; a missing key is "not assessed"."""
     import pandas as pd
 
-    questions = {
-        "metric": "Is the model using the correct metric for evaluation?",
-        "fairness": "Is the model fair to protected classes?",
-        "high_stakes": "Is it suitable for use in high-stakes situations?",
-        "retraining": "What would be the ideal retraining and refresh frequency?",
-        "law": "Does the model comply with the local/industry-specific laws?",
-    }
+    questions = {"metric": "Is the model using the correct metric for evaluation?",
+                 "fairness": "Is the model fair to protected classes?",
+                 "high_stakes": "Is it suitable for use in high-stakes situations?",
+                 "retraining": "What would be the ideal retraining and refresh frequency?",
+                 "law": "Does the model comply with the local/industry-specific laws?"}
     _checks.instance(answers, dict, name="answers", what="a dict of question key -> text")
     unknown = sorted(set(answers) - set(questions), key=str)
     if unknown:

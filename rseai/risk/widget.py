@@ -1,7 +1,6 @@
 """The risk explorer for notebook 03: a threshold slider and two costs drive four views at once.
 
-The confusion matrix at the threshold, the FNR/FPR trade-off, the cost curve with its cheapest
-threshold marked, and the rates of each group (picked in a drop-down); bad input is a message.
+The confusion matrix, the FNR/FPR trade-off, the cost curve and the rates by group.
 
 Example
 -------
@@ -24,24 +23,11 @@ from rseai.risk.groups import as_groups, group_report
 from rseai.style import PALETTE
 from rseai.widgets import Explorer
 
-__all__ = ["RiskExplorer"]
-
 RATES = ("tpr", "fpr", "fnr", "selection_rate")
 
 
 class RiskExplorer(Explorer):
-    """Threshold, costs and a group selector wired to the confusion matrix, rates, cost and groups.
-
-    Parameters
-    ----------
-    y_true : array-like of 0/1, shape (n_samples,)
-    scores : array-like of float in [0, 1], shape (n_samples,)
-    groups : array-like of shape (n_samples,), or dict of name -> array-like, optional
-    cost_fp, cost_fn : float >= 0, costs of a false positive (Type I) and a false negative (Type II)
-    threshold : float in [0, 1]
-    labels : (str, str), names of the positive and negative class
-    cost_unit : str, unit of the costs, shown on the cost axis
-    """
+    """``scores`` in [0, 1] against 0/1 ``y_true``; ``groups``: labels or a dict name -> labels."""
 
     figure_size = (12.0, 8.5)
     grid = (2, 2)
@@ -116,8 +102,6 @@ class RiskExplorer(Explorer):
         return "panels"  # threshold, costs and grouping move artists (the group panel as a whole)
 
     def moving(self, figure, s: dict) -> list:
-        """What threshold and costs change: the matrix's counts, the two lines, the cost curve with
-        its optimum, legend and y axis, the group bars."""
         t, conf = s["threshold"], s["confusion"]
         matrix, rates, cost, by_group = figure.axes
         curve = {line.get_gid(): line for line in cost.lines}
@@ -161,7 +145,7 @@ class RiskExplorer(Explorer):
         self.notes.value = ""
 
     def go_to_optimum(self) -> None:
-        """Set the slider to the cheapest threshold for the current costs (1.0 if 'flag nobody')."""
+        """The slider to the cheapest threshold (1.0 for 'flag nobody')."""
         with self.message.guard():
             best = self.state.get("optimum")
             if best is None:
