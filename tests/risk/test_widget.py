@@ -157,3 +157,17 @@ def test_quick_moves_in_a_kernel_end_on_the_last_values_with_no_thread(monkeypat
 def test_starting_values_outside_the_controls_are_refused(bad):
     with pytest.raises(ValueError, match=next(iter(bad))):
         RiskExplorer([0, 1, 1, 0], [0.2, 0.9, 0.4, 0.6], **bad)
+
+
+def test_a_cost_move_keeps_the_group_report_a_threshold_move_renews_it(explorer, monkeypatch):
+    from rseai.risk import widget
+
+    calls = []
+    monkeypatch.setattr(widget, "group_report", lambda *a, **k: calls.append(1) or risk.group_report(*a, **k))
+    explorer.cost_fp.value = 2                 # the report depends on threshold and grouping only
+    explorer.cost_fn.value = 7
+    assert calls == []
+    explorer.threshold.value = 0.4             # a new threshold: a new report
+    explorer.group_by.value = "age group"      # a new grouping: a new report
+    assert len(calls) == 2 and explorer.state["report"].by_group.equals(
+        risk.group_report(explorer.y_true, explorer.scores >= 0.4, explorer.groups["age group"]).by_group)
