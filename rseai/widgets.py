@@ -5,8 +5,9 @@
 the figure as Agg's PNG. No threads, no memos, no queue; sliders commit on release.
 
 One fast path, kept because measured (kernel side, drawn whole -> fast: 03 threshold 993 -> 127 ms,
-grouping 251 -> 151 ms; 07 ε 274 -> 5 ms): a move that keeps ``layout_key`` repaints only the
-artists ``moving`` updates over the cached background. Used by 03, 05 and 07. 03 also keeps its
+grouping 251 -> 151 ms; 07 ε 274 -> 5 ms; 01 temperature 71 -> 30 ms): a move that keeps
+``layout_key`` repaints only the artists ``moving`` updates over the cached background. Used by 01,
+03, 05 and 07. 03 also keeps its
 last group report over cost moves (it does not depend on them): a cost move 172 -> 84 ms.
 
 Example

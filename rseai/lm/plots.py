@@ -40,6 +40,20 @@ def plot_probabilities(dist, *, k: int = 10, highlight=(), ax=None, title: str |
     return fig
 
 
+def move_probabilities(ax, dist, *, k: int = 10) -> list:
+    """Set the bars ``plot_probabilities`` drew on ``ax`` to ``dist`` (same tokens, same order: a
+    new temperature, top-k or top-p) and return the artists changed, for a widget's fast path."""
+    top = dist.top(k)
+    bars, labels, info = ax.patches[:len(top)], ax.texts[:len(top)], ax.texts[len(top)]
+    for bar, label, p in zip(bars, labels, top["prob"], strict=True):
+        bar.set_width(p)
+        label.set_x(p)
+        label.set_text(_prob_label(p))
+    info.set_text(_info(dist))
+    ax.set_xlim(0, _xmax(top))
+    return [*bars, *labels, info, ax.xaxis]
+
+
 def _title(dist) -> str:
     return f"Next token after “{dist.prompt[-40:]}”"
 

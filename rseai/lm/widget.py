@@ -17,7 +17,7 @@ import html
 import ipywidgets as w
 
 from rseai import _checks
-from rseai.lm.plots import plot_probabilities
+from rseai.lm.plots import move_probabilities, plot_probabilities
 from rseai.style import coloured_tokens_html
 from rseai.widgets import Explorer
 
@@ -82,7 +82,8 @@ class NextTokenExplorer(Explorer):
         shown = self.lm.tokenize(values["prompt"])
         self.tokens_view.value = coloured_tokens_html(shown["token"],
                                                       title=f"Your prompt as {len(shown)} tokens")
-        return {"prompt": values["prompt"], **options, "dist": dist, "top": dist.top(self.k),
+        return {"prompt": values["prompt"], "chat": values["chat"], **options, "dist": dist,
+                "top": dist.top(self.k),
                 "entropy_bits": dist.entropy_bits, "n_candidates": dist.n_candidates}
 
     def describe(self, s: dict) -> str:
@@ -93,6 +94,12 @@ class NextTokenExplorer(Explorer):
 
     def draw(self, figure, s: dict) -> None:
         plot_probabilities(s["dist"], k=self.k, ax=self.ax)
+
+    def layout_key(self, s: dict):
+        return s["prompt"], s["chat"], tuple(s["top"]["token"])  # the same bars: a slider moves them
+
+    def moving(self, figure, s: dict) -> list:
+        return move_probabilities(self.ax, s["dist"], k=self.k)
 
     def _next_step(self, button=None):
         with self.message.guard():

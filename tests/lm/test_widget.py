@@ -86,6 +86,20 @@ def test_a_slider_move_redraws_the_bars(explorer):
 
 
 
+def test_slider_moves_show_what_a_fresh_chart_of_that_distribution_shows(explorer):
+    # the sliders move the bars over the cached axes (the fast path); a chart drawn from scratch agrees
+    from rseai.lm.plots import plot_probabilities
+
+    for name, value in (("temperature", 1.7), ("top_p", 0.5), ("top_k", 3), ("temperature", 0.3)):
+        getattr(explorer, name).value = value
+        fresh = plot_probabilities(explorer.state["dist"], k=explorer.k).axes[0]
+        shown = explorer.ax
+        assert [t.get_text() for t in shown.texts] == [t.get_text() for t in fresh.texts], name
+        assert [b.get_width() for b in shown.patches] == [b.get_width() for b in fresh.patches], name
+        assert shown.get_xlim() == fresh.get_xlim(), name
+        assert [t.get_text() for t in shown.get_yticklabels()] == [t.get_text() for t in fresh.get_yticklabels()]
+
+
 def test_new_tokens_draw_the_chart_as_a_fresh_explorer_would(explorer, smollm):
     explorer.prompt.value = "The capital of Australia is"          # new tokens, as many bars
     fresh = NextTokenExplorer(smollm, prompt="The capital of Australia is")
