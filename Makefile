@@ -102,7 +102,7 @@ app: model
 	JUPYTER_PATH="$$($(BIN)/python -c 'from rseai.classroom.presenter import VOILA_SHARE; print(VOILA_SHARE)')" \
 	  $(BIN)/voila "$$app" --port=$(PORT) --theme=light --template=rseai $(if $(NO_BROWSER),--no-browser,)
 
-# Presenter mode: RISE slide metadata and instructor notes; the Colab link and cell (idempotent).
+# Presenter mode: RISE slide types (notes cells are speaker notes); the Colab link and cell (idempotent).
 slides: install
 	$(BIN)/python -m rseai.classroom.presenter notebooks/*.ipynb
 	$(BIN)/python -m rseai.ops.colab notebooks/*.ipynb README.md

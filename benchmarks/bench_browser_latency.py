@@ -82,7 +82,7 @@ def _moves(n: int, *values):
 
 
 # A new question for every Ask, so that each one is generated (streamed), not read back from the
-# answer cache of an earlier move or run: sums drawn afresh per run (printed with the results).
+# answer store of an earlier move or run: sums drawn afresh per run (printed with the results).
 def _questions(n: int, seed: int) -> list[str]:
     import random
 
@@ -117,54 +117,53 @@ def widgets(moves: int, *, ask_seed: int = 0) -> list[Widget]:
     pages). ``fresh_states`` checks the lists.
     """
     right, left = "ArrowRight", "ArrowLeft"
-    seq = _moves
     categories = ["science", "geography", "history", "arithmetic", "literature", "art", "everyday"]
     return [
-        Widget("00", "widgets.IntSlider(", [Control("tokens", "slider", seq(moves, right), figure=False)]),
+        Widget("00", "widgets.IntSlider(", [Control("tokens", "slider", _moves(moves, right), figure=False)]),
         Widget("01", "NextTokenExplorer(", [
-            Control("temperature", "slider", seq(moves, left)),
-            Control("top-k (0 = off)", "slider", seq(moves, right)),
-            Control("top-p (1 = off)", "slider", seq(moves, left)),
+            Control("temperature", "slider", _moves(moves, left)),
+            Control("top-k (0 = off)", "slider", _moves(moves, right)),
+            Control("top-p (1 = off)", "slider", _moves(moves, left)),
             Control("Prompt", "text", _fresh(moves, "The capital of Australia is",
                                              "The chemical symbol for gold is",
                                              "Water boils at a temperature of", "The largest planet is",
                                              "My favourite colour is", "The first month of the year is",
                                              "A week has seven", "The opposite of hot is")),
-            Control("next step", "button", seq(moves, None), slow=True),
+            Control("next step", "button", _moves(moves, None), slow=True),
             # "Five samples" titles the rows once tokens stream (the waiting rows before say "Sampling").
-            Control("sample 5", "button", seq(moves, None), slow=True, token_text="Five samples",
+            Control("sample 5", "button", _moves(moves, None), slow=True, token_text="Five samples",
                     figure=False),
         ]),
         Widget("02", "AskExplorer(", [
-            Control("Ask", "button", seq(moves, None), slow=True, token_text="confidence",
+            Control("Ask", "button", _moves(moves, None), slow=True, token_text="confidence",
                     between=Step("text", "question", _questions(moves, ask_seed), measure=False)),
         ]),
         Widget("02", "ProbeExplorer(", [
             Control("category", "dropdown", _fresh(moves, *categories)),
             # answers/kind never left "all" before: each move with a new category is a new selection
-            Control("answers", "dropdown", seq(moves, "wrong", "right"),
+            Control("answers", "dropdown", _moves(moves, "wrong", "right"),
                     between=Step("dropdown", "category", categories[::-1], measure=False)),
-            Control("kind", "dropdown", seq(moves, "fact", "false_premise"),
+            Control("kind", "dropdown", _moves(moves, "fact", "false_premise"),
                     between=Step("dropdown", "category", categories, measure=False)),
         ]),
         Widget("03", "RiskExplorer(", [
-            Control("groups by", "dropdown", seq(moves, "sex", "age group"),
+            Control("groups by", "dropdown", _moves(moves, "sex", "age group"),
                     between=Step("slider", "threshold", [left], measure=False)),
-            Control("threshold", "slider", seq(moves, left)),
+            Control("threshold", "slider", _moves(moves, left)),
             Control("cost FN (II)", "number", _fresh(moves, "9", "12", "3", "7", "15", "11", "8")),
             Control("cost FP (I)", "number", _fresh(moves, "2", "3", "4", "1.5", "2.5", "0.5", "6")),
-            Control("go to cheapest", "button", seq(moves, None),
+            Control("go to cheapest", "button", _moves(moves, None),
                     between=Step("number", "cost FN (II)", [str(20 + i) for i in range(moves)],
                                  measure=False)),
         ]),
         Widget("04", "LabelNoiseExplorer(", [
-            Control("next ▶", "button", seq(moves, None)),
-            Control("◀ previous", "button", seq(moves, None)),
+            Control("next ▶", "button", _moves(moves, None)),
+            Control("◀ previous", "button", _moves(moves, None)),
             # rate steps left from 0.2 (0.15 ... 0.0), then End (0.6): each kind move is a new (rate, kind)
-            Control("noise kind", "dropdown", seq(moves, "pairwise", "uniform"), slow=True,
+            Control("noise kind", "dropdown", _moves(moves, "pairwise", "uniform"), slow=True,
                     token_text="flipped",
                     between=Step("slider", "noise rate", [left] * 4 + ["End"], measure=False)),
-            Control("noise rate", "slider", seq(moves, left), slow=True, token_text="flipped"),
+            Control("noise rate", "slider", _moves(moves, left), slow=True, token_text="flipped"),
         ]),
         Widget("05", "CarbonExplorer(", [
             Control("Hours", "number", _fresh(moves, "48", "100", "12", "36", "72", "6", "200")),
@@ -178,22 +177,22 @@ def widgets(moves: int, *, ask_seed: int = 0) -> list[Widget]:
         ]),
         Widget("06", "DetectorExplorer(", [
             # One forward pass over the pasted text: it reruns the detector, so the first change counts.
-            Control("score it", "button", seq(moves, None), slow=True,
+            Control("score it", "button", _moves(moves, None), slow=True,
                     between=Step("text", _TEXT_BOX, _PASSAGES, measure=False)),
-            Control("score", "dropdown", seq(moves, "mean log-probability (perplexity)",
+            Control("score", "dropdown", _moves(moves, "mean log-probability (perplexity)",
                                              "minus mean log-rank (GLTR)",
                                              "minus burstiness (GPTZero's idea)",
                                              "Fast-DetectGPT discrepancy"),
                     between=Step("slider", "catch", [left], measure=False)),
-            Control("catch", "slider", seq(moves, left)),
+            Control("catch", "slider", _moves(moves, left)),
         ]),
-        Widget("07", "ComplexityExplorer(", [Control("max_depth", "slider", seq(moves, left))]),
+        Widget("07", "ComplexityExplorer(", [Control("max_depth", "slider", _moves(moves, left))]),
         # from 10: 3, 1, 0.3, 0.1, then End (no DP), 1000, 100, 30 (the values not yet shown)
         Widget("07", "PrivacyBudgetExplorer(", [
             Control("ε", "slider", ([left] * 4 + ["End", left, left, left])[:max(moves, 5)])]),
         Widget("07", "AttributionExplorer(", [
             # Occludes each prompt token (one batch through the model): an experiment rerun.
-            Control("attribute", "button", seq(moves, None), slow=True, figure=False,
+            Control("attribute", "button", _moves(moves, None), slow=True, figure=False,
                     between=Step("text", "prompt", [
                         "Canberra is the capital of", "The capital of Australia is",
                         "Tourists in Australia often visit", "The largest city in Australia is",

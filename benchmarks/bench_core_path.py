@@ -1,7 +1,7 @@
 """How long the code on each notebook's core path takes to run, measured cell by cell.
 
 Each notebook (sections and minutes from ``rseai.classroom.lessons.sections``) runs top to bottom in a fresh
-kernel, as Run All does, with an empty answer cache (the cold case: nothing computed before).
+kernel, as Run All does, with an empty answer store (the cold case: nothing computed before).
 Every code cell is timed (wall clock, from sending it to its reply, and the kernel's CPU
 seconds, which a busy machine stretches less); the cells of the core sections are summed, and
 the machine's load average while they ran is kept beside them. Deep-dive cells run too (later

@@ -19,7 +19,7 @@ from _goals import Goals, quick_or_full
 from cleanlab.filter import find_label_issues
 from sklearn.model_selection import train_test_split
 
-from rseai import labels as L
+from rseai import labels
 from rseai.data import load_digits
 
 BUDGET_S = 60.0
@@ -30,12 +30,12 @@ def main(repeat: int = 3) -> int:
     df = load_digits()
     X, y = df.drop(columns="label").to_numpy(), df["label"].to_numpy()
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
-    noisy, flipped = L.inject_noise(y_tr, rate=0.2, kind="uniform", seed=0)
+    noisy, flipped = labels.inject_noise(y_tr, rate=0.2, kind="uniform", seed=0)
 
     parts, totals = {}, []
     for _ in range(repeat):
         start = time.perf_counter()
-        table = L.compare_approaches(X_tr, noisy, X_te, y_te, seed=0)
+        table = labels.compare_approaches(X_tr, noisy, X_te, y_te, seed=0)
         totals.append(time.perf_counter() - start)
         for name, seconds in table.attrs["seconds"].items():
             parts.setdefault(name, []).append(seconds)
@@ -52,11 +52,11 @@ def main(repeat: int = 3) -> int:
     print("\ndetection against the known flips (same out-of-fold probabilities for both)")
     print(f"  {'noise':<10} {'detector':<34} {'flagged':>7} {'precision':>9} {'recall':>7} {'seconds':>8}")
     for kind in ("uniform", "pairwise"):
-        noisy_k, flipped_k = L.inject_noise(y_tr, rate=0.2, kind=kind, seed=0)
-        probs = L.out_of_fold_probs(L.default_model(), X_tr, noisy_k, seed=0)
+        noisy_k, flipped_k = labels.inject_noise(y_tr, rate=0.2, kind=kind, seed=0)
+        probs = labels.out_of_fold_probs(labels.default_model(), X_tr, noisy_k, seed=0)
         timed = {}
         for name, fn in {
-            "ours: find_issues (default method)": lambda n=noisy_k, p=probs: L.find_issues(n, p),
+            "ours: find_issues (default method)": lambda n=noisy_k, p=probs: labels.find_issues(n, p),
             "cleanlab find_label_issues defaults": lambda n=noisy_k, p=probs: find_label_issues(n, p),
         }.items():
             runs = []
@@ -64,7 +64,7 @@ def main(repeat: int = 3) -> int:
                 start = time.perf_counter()
                 found = fn()
                 runs.append(time.perf_counter() - start)
-            timed[name] = (L.score_detection(found, flipped_k), statistics.median(runs))
+            timed[name] = (labels.score_detection(found, flipped_k), statistics.median(runs))
         for name, (s, sec) in timed.items():
             print(f"  {kind:<10} {name:<34} {s['n_found']:>7} {s['precision']:>9.3f} {s['recall']:>7.3f} "
                   f"{sec:>8.3f}")

@@ -4,7 +4,7 @@
   streamed value of the greedy answer, *full* the click to the coloured answer, meter and chart.
   References: the same work done directly (``self_consistency(lm, q, n=10)``), and the path the
   widget took before streaming (``ask`` then ``self_consistency``: the greedy answer twice).
-  *Cached*: the same question again with the answer cache on.
+  *Cached*: the same question again with the answer store on.
 - **01 sample 5** (``NextTokenExplorer``, 15 new tokens): first streamed view vs full, and full
   against transformers' own ``model.generate(do_sample=True, num_return_sequences=5)``.
 - **01 next step**: the click to the appended token (*first*) and to the new distribution's
@@ -56,7 +56,7 @@ def ask_section(goals, lm) -> None:
     from rseai.hallucination import ask, self_consistency
     from rseai.hallucination.widget import AskExplorer
 
-    box = AskExplorer(lm, question=QUESTION, n=10, cache=False)
+    box = AskExplorer(lm, question=QUESTION, n=10, store_answers=False)
     clock = _Clock(box.answer, when=lambda v: "token by token" in v)
     firsts = []
 
@@ -91,7 +91,7 @@ def ask_section(goals, lm) -> None:
         cached_box = AskExplorer(lm, question=QUESTION, n=10)
         cached_box.run()  # fills the cache
         cached = interleaved_medians({"cached": cached_box.run}, repeat=REPEAT, warmup=1)["cached"]
-        assert cached_box.state["cached"], "the second ask did not come from the cache"
+        assert cached_box.state["from_store"], "the second ask did not come from the answer store"
     if saved is None:
         os.environ.pop(ANSWERS_ENV)
     else:
@@ -169,7 +169,7 @@ def next_step_section(goals, lm) -> None:
         with torch.inference_mode():
             ids = lm.tokenizer(PROMPT + " birthday", add_special_tokens=False,
                                return_tensors="pt")["input_ids"]
-            return lm.model(ids, logits_to_keep=1, use_cache=False).logits[0, -1].softmax(-1)
+            return lm.model(ids, logits_to_keep=1, use_store_answers=False).logits[0, -1].softmax(-1)
 
     medians = interleaved_medians({"widget": widget, "before": before, "reference": reference},
                                   repeat=REPEAT, warmup=1)

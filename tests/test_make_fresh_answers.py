@@ -1,4 +1,4 @@
-"""`make test` recomputes every claim: its notebook runs start from an empty answer cache."""
+"""`make test` recomputes every claim: its notebook runs start from an empty answer store."""
 
 import re
 import subprocess

@@ -31,7 +31,7 @@ def test_the_second_path_runs_the_sensitive_tests_and_notebooks_with_fresh_answe
     assert tests[0].startswith("ATEN_CPU_CAPABILITY=default ")
     assert all(name in tests[0] for name in SENSITIVE), tests[0]
     assert "ATEN_CPU_CAPABILITY=default " in notebooks[0] and all(nb in notebooks[0] for nb in NOTEBOOKS)
-    # its own empty answer cache: the claims are recomputed on this path, not read back
+    # its own empty answer store: the claims are recomputed on this path, not read back
     assert notebooks[0].startswith(f"rm -rf build/answers-default && ATEN_CPU_CAPABILITY=default "
                                    f"RSEAI_ANSWERS={ROOT}/build/answers-default RSEAI_SHARED_ANSWERS= ")
     # and it checks that torch really took the other path

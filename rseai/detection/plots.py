@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rseai import metrics
 from rseai.detection.rates import auroc_table, detector_scores
 from rseai.detection.scores import SCORE_LABELS, SCORE_NAMES
 from rseai.style import CYCLE, PALETTE, new_axes
@@ -21,15 +22,13 @@ from rseai.style import CYCLE, PALETTE, new_axes
 def plot_roc(y_true, table, *, scores=SCORE_NAMES, catch=None, title="Telling machine from human text",
              ax=None):
     """ROC curve of each score (AUROC in the legend); ``catch`` draws the line "catches this share"."""
-    from sklearn.metrics import roc_curve
-
     fig, ax = new_axes(title=title, xlabel="false-accusation rate (human texts flagged)",
                        ylabel="machine texts caught", ax=ax, figsize=(6, 5))
     auroc = auroc_table(y_true, table, scores=scores)
     for colour, name in zip(CYCLE, scores):
         values = detector_scores(table[name])
         finite = np.where(np.isfinite(values), values, np.nanmin(values[np.isfinite(values)]) - 1)
-        fpr, tpr, _ = roc_curve(np.asarray(y_true), finite)
+        fpr, tpr, _ = metrics.roc_points(y_true, finite)
         ax.plot(fpr, tpr, color=colour, label=f"{SCORE_LABELS.get(name, name)}: AUROC {auroc[name]:.2f}")
     ax.plot([0, 1], [0, 1], color=PALETTE["grey"], linestyle=":", label="coin toss: AUROC 0.50")
     if catch is not None:

@@ -34,15 +34,16 @@ MAX_NEW_TOKENS = 24  # a short answer (the default of ``self_consistency``)
 
 
 class AskExplorer(Explorer):
-    """Question, sample count and temperature -> ``self_consistency``, streamed (``cache``: the store)."""
+    """Question, sample count and temperature -> ``self_consistency``, streamed; ``store_answers``: keep
+    and reuse answers in the answer store (``rseai.ops.answer_store``)."""
 
     figure_size = (7.5, 3.6)
 
     def __init__(self, lm, *, question: str = "Who was the first person to walk on Mars?", n: int = 10,
-                 temperature: float = 0.7, seed: int = 0, cache: bool = True):
+                 temperature: float = 0.7, seed: int = 0, store_answers: bool = True):
         self.lm = lm
         self.seed = _checks.seed(seed)
-        self.cache = _checks.flag(cache, name="cache")
+        self.store_answers = _checks.flag(store_answers, name="store_answers")
         n = _checks.integer(n, name="n", low=2, high=20)
         temperature = _checks.real(temperature, name="temperature", low=0.1, high=1.5)
         self.question = w.Text(value=question, description="question", layout=w.Layout(width="560px"))
@@ -65,7 +66,9 @@ class AskExplorer(Explorer):
         question = asking.check_question(self.question.value)
         prompt = asking.build_prompt(self.lm, question)
         options = dict(seed=self.seed, temperature=temperature, max_new_tokens=MAX_NEW_TOKENS)
-        hit = answer_store.load_answers(self.lm, prompt, n_samples=n, **options) if self.cache else None
+        hit = None
+        if self.store_answers:
+            hit = answer_store.load_answers(self.lm, prompt, n_samples=n, **options)
         if hit is not None:
             check = asking.consistency_from(question, *hit)
         else:
@@ -73,12 +76,12 @@ class AskExplorer(Explorer):
             self.answer.value, self.meter.value = "", ""
             check = asking.self_consistency(self.lm, question, n=n, **options,
                                             on_step=_Stream(self, question=question, n=n))
-            if self.cache:
+            if self.store_answers:
                 greedy = AnswerText(check.greedy.text, check.greedy.tokens, check.greedy.probs)
                 answer_store.save_answers(self.lm, prompt, greedy, check.answers, **options)
         self.message.clear()
         return {"answer": check.greedy.text, "agreement": check.agreement, "verdict": check.verdict,
-                "samples": check.answers, "cached": hit is not None, "check": check}
+                "samples": check.answers, "from_store": hit is not None, "check": check}
 
     def describe(self, s: dict) -> str:
         self.answer.value = answer_html(s["check"].greedy)

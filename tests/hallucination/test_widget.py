@@ -10,7 +10,7 @@ from rseai.hallucination.widget import AskExplorer, ProbeExplorer, answer_html
 
 @pytest.fixture(autouse=True)
 def _own_answer_cache(tmp_path, monkeypatch):
-    """The Ask widget writes the answer cache: here, a fresh folder per test."""
+    """The Ask widget writes the answer store: here, a fresh folder per test."""
     monkeypatch.setenv(probe.ANSWERS_ENV, str(tmp_path / "answers"))
 
 
@@ -86,7 +86,7 @@ def test_ask_widget_streams_the_answer_then_the_samples(smollm):
     box = AskExplorer(smollm, question="What is the capital of Japan?", n=4)
     answers, meters = _values(box.answer), _values(box.meter)
     box.run()
-    assert box.state["cached"] is False
+    assert box.state["from_store"] is False
     streamed = [v for v in answers if "token by token" in v]
     assert len(streamed) >= 4  # one value per generated token of the greedy answer
     texts = [v.split("pre-wrap'>")[1].split("</span>")[0] for v in streamed]
@@ -106,12 +106,12 @@ def test_ask_widget_shows_cached_answers_at_once(smollm):
     again = AskExplorer(smollm, question="What is the chemical symbol for gold?", n=3)
     answers = _values(again.answer)
     again.run()
-    assert again.state == {**first, "cached": True} and first["cached"] is False
+    assert again.state == {**first, "from_store": True} and first["from_store"] is False
     assert len(answers) == 1 and "token by token" not in answers[0]  # no stream: the answer at once
     again.n.value = 2                                                  # other settings: generated
     again.run()
-    assert again.state["cached"] is False and len(again.state["samples"]) == 2
-    uncached = AskExplorer(smollm, question="What is the chemical symbol for gold?", n=3, cache=False)
+    assert again.state["from_store"] is False and len(again.state["samples"]) == 2
+    uncached = AskExplorer(smollm, question="What is the chemical symbol for gold?", n=3, store_answers=False)
     uncached.run()
     assert uncached.state == first
 
