@@ -74,6 +74,8 @@ _LAB = textwrap.dedent("""
     import signal, sys
     if sys.argv[3] == "nohup":  # what nohup does before it starts a command
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    else:  # a terminal's session, whatever the test runner inherited (a CI job under nohup ignores it)
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
     from rseai.ops import lab
     lab.STOP_WAIT_S = 1.0
     lab.prepare_lab = lambda dest, **_: "prepared (test)"
