@@ -145,9 +145,9 @@ def next_step_section(goals, lm) -> None:
     explorer = NextTokenExplorer(lm, prompt=PROMPT)
     marks = []
     # Our observer first, so it stamps the appended token before the explorer recomputes.
-    explorer.prompt.unobserve(explorer._changed, names="value")
+    explorer.prompt.unobserve(explorer.changed, names="value")
     explorer.prompt.observe(lambda change: marks.append(time.perf_counter()), names="value")
-    explorer.prompt.observe(explorer._changed, names="value")
+    explorer.prompt.observe(explorer.changed, names="value")
     firsts, clicks = [], []
 
     def widget():

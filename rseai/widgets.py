@@ -122,7 +122,7 @@ class Explorer(w.VBox):
                 self._laid_out = True
             self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
         for control in self.controls.values():
-            control.observe(lambda _change: self.update(), names="value")
+            control.observe(self.changed, names="value")
         rows = [w.HBox(list(self.controls.values()))] if rows is None else list(rows)
         shown = [self.image] if self.image is not None else []
         super().__init__([*rows, self.message.widget, self.summary, *shown, *below])
@@ -140,6 +140,10 @@ class Explorer(w.VBox):
     @property
     def values(self) -> dict:
         return {name: control.value for name, control in self.controls.items()}
+
+    def changed(self, _change=None) -> None:
+        """Every control's observer: ``update()``."""
+        self.update()
 
     def compute(self, values: dict) -> dict:
         """The new ``state`` for ``values`` (raise ValueError/TypeError for a value it refuses)."""
