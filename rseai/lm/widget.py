@@ -78,10 +78,10 @@ class NextTokenExplorer(Explorer):
 
     def compute(self, values: dict) -> dict:
         options = self._options()
-        dist = self.lm.next_token_distribution(values["prompt"], chat=values["chat"], **options)
-        shown = self.lm.tokenize(values["prompt"])
+        shown = self.lm.tokenize(values["prompt"])  # first: the tokens show before the forward pass
         self.tokens_view.value = coloured_tokens_html(shown["token"],
                                                       title=f"Your prompt as {len(shown)} tokens")
+        dist = self.lm.next_token_distribution(values["prompt"], chat=values["chat"], **options)
         return {"prompt": values["prompt"], "chat": values["chat"], **options, "dist": dist,
                 "top": dist.top(self.k),
                 "entropy_bits": dist.entropy_bits, "n_candidates": dist.n_candidates}

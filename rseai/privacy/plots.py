@@ -35,19 +35,26 @@ def plot_complexity(table, *, depth=None, ax=None, title="Deeper trees: a bigger
     return fig
 
 
-def plot_loss_histograms(member_losses, nonmember_losses, *, threshold=None, ax=None,
-                    title="Loss of members and non-members"):
-    """Histograms of the per-person loss (log scale), with the attack's threshold."""
+def loss_bins(*losses, n: int = 30) -> np.ndarray:
+    """``n`` log-spaced bin edges spanning every array in ``losses`` (losses below 1e-6 count as 1e-6)."""
+    low = max(min(float(np.min(x)) for x in losses), 1e-6)
+    return np.geomspace(low, max(max(float(np.max(x)) for x in losses), low * 10), n)
+
+
+def plot_loss_histograms(member_losses, nonmember_losses, *, threshold=None, bins=None, ax=None,
+                         title="Loss of members and non-members"):
+    """Histograms of the per-person loss (log scale, ``bins`` from ``loss_bins``), with the attack's
+    threshold."""
     fig, ax = new_axes(title=title, xlabel="loss, −log p(true outcome) (log scale)", ylabel="people", ax=ax)
     member, other = np.asarray(member_losses, float), np.asarray(nonmember_losses, float)
-    low = max(min(member.min(), other.min()), 1e-6)
-    bins = np.geomspace(low, max(member.max(), other.max(), low * 10), 30)
+    bins = loss_bins(member, other) if bins is None else bins
+    low = bins[0]
     ax.hist([np.maximum(member, low), np.maximum(other, low)], bins=bins, color=[MEMBER, NONMEMBER],
             label=[f"members ({len(member)})", f"non-members ({len(other)})"])  # side by side: no overlap
     ax.set_xscale("log")
     if threshold is not None:
         ax.axvline(max(threshold, low), color=PALETTE["black"], linestyle="--", linewidth=1,
-                   label="threshold: guess 'member' at or left of it")
+                   label="threshold: guess 'member' at or left of it", gid="threshold")
     ax.legend(frameon=False, fontsize=8, loc="upper right")
     return fig
 

@@ -19,6 +19,7 @@ import html
 import math
 
 import ipywidgets as w
+import numpy as np
 
 from rseai import _checks
 from rseai.privacy import plots
@@ -100,6 +101,7 @@ class ComplexityExplorer(Explorer):
     """A depth slider over ``complexity_sweep``'s ``(table, losses)``: gap, attack AUROC, losses."""
 
     figure_size, grid = (10, 4), (1, 2)
+    margins = {"left": 0.06, "right": 0.98, "bottom": 0.14, "top": 0.92, "wspace": 0.2}  # any depth alike
 
     def __init__(self, table, losses, *, depth: int | None = None):
         needed = ("train_accuracy", "test_accuracy", "gap", "attack_auroc", "advantage")
@@ -113,6 +115,7 @@ class ComplexityExplorer(Explorer):
         depth = depths[len(depths) // 2] if depth is None else _checks.integer(depth, name="depth", low=1)
         if depth not in depths:
             raise ValueError(f"depth must be one of the precomputed {depths}, got {depth}")
+        self.bins = plots.loss_bins(*(x for pair in losses.values() for x in pair))  # one x axis for all
         self.depth = w.SelectionSlider(options=depths, value=depth, description="max_depth",
                                        continuous_update=False, layout=w.Layout(width="480px"))
         super().__init__({"depth": self.depth})
@@ -139,18 +142,25 @@ class ComplexityExplorer(Explorer):
                 f"(advantage {s['advantage']:.3f}).")
 
     def draw(self, figure, s: dict) -> None:
-        left, _right = figure.axes
+        left, right = figure.axes
         plots.plot_complexity(self.table, ax=left)
         left.axvline(s["depth"], color=PALETTE["black"], linewidth=0.8, linestyle="--", gid="depth")
+        member, other = self.losses[s["depth"]]
+        plots.plot_loss_histograms(member, other, threshold=s["threshold"], bins=self.bins, ax=right)
 
     def layout_key(self, s: dict):
-        return "curves"  # the left curves never change; a move shifts its marker, redraws the right
+        return "curves"  # the curves and the log x axis never change: a move shifts bars and markers
 
     def moving(self, figure, s: dict) -> list:
         left, right = figure.axes
         [marker] = [line for line in left.lines if line.get_gid() == "depth"]
         marker.set_xdata([s["depth"], s["depth"]])
-        member, other = self.losses[s["depth"]]
-        plots.plot_loss_histograms(member, other, threshold=s["threshold"], ax=right,
-                                   title=f"Loss at depth {s['depth']}")
-        return [marker, right]  # the whole right Axes is repainted
+        [threshold] = [line for line in right.lines if line.get_gid() == "threshold"]
+        threshold.set_xdata([max(s["threshold"], self.bins[0])] * 2)
+        heights = [np.histogram(np.maximum(x, self.bins[0]), self.bins)[0] for x in self.losses[s["depth"]]]
+        for bars, counts in zip(right.containers, heights, strict=True):
+            for bar, count in zip(bars, counts, strict=True):
+                bar.set_height(count)
+        right.set_ylim(0, 1.05 * max(1, max(h.max() for h in heights)))
+        right.title.set_text(f"Loss at depth {s['depth']}")
+        return [right.yaxis, marker, *right.patches, threshold, right.get_legend(), right.title]  # grid first

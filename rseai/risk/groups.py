@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rseai import _checks
-from rseai.metrics import RATE_NAMES, confusion, percentile_interval, rates_from_counts, resample_rows
+from rseai.metrics import confusion, percentile_interval, rates_from_counts, resample_rows
 from rseai.risk.costs import threshold_sweep
 
 
@@ -31,15 +31,6 @@ class GroupReport:
     overall: object  # pandas.Series
     gaps: dict
     notes: list
-
-
-def _group_metrics():
-    def count(field):
-        return lambda yt, yp: getattr(confusion(yt, yp), field)
-
-    metrics = {"n": lambda yt, yp: len(yt), "positives": lambda yt, yp: int(np.sum(yt))}
-    metrics |= {name: count(name) for name in ("tp", "fp", "fn", "tn") + RATE_NAMES}
-    return metrics
 
 
 def as_groups(groups, *, n: int, against: str = "y_true") -> np.ndarray:
@@ -75,15 +66,18 @@ def group_report(y_true, y_pred, groups) -> GroupReport:
     groups = as_groups(groups, n=len(y_true))
     import pandas as pd
 
-    # a named Series: fairlearn squeezes a bare 1-sample array into a scalar and refuses it
-    frame = MetricFrame(metrics=_group_metrics(), y_true=y_true, y_pred=y_pred,
+    # one metric, the Confusion (counts and rates at once); a named Series: fairlearn squeezes a bare
+    # 1-sample array into a scalar and refuses it
+    frame = MetricFrame(metrics={"confusion": confusion}, y_true=y_true, y_pred=y_pred,
                         sensitive_features=pd.Series(groups, name="group"))
-    by_group = frame.by_group.copy()  # fairlearn returns its cached frame: never edit it in place
-    by_group.index.name = "group"
-    for col in ("n", "positives", "tp", "fp", "fn", "tn"):
-        by_group[col] = by_group[col].astype(int)
-    notes = [f"group {g!r}: {note}" for g in by_group.index
-             for note in confusion(y_true[groups == g], y_pred[groups == g]).undefined]
+    table = frame.by_group["confusion"]
+
+    def counts(c):
+        return {"n": c.n, "positives": c.tp + c.fn, **c.as_dict()}
+
+    by_group = pd.DataFrame([counts(c) for c in table], index=table.index.rename("group"))
+    notes = [f"group {g!r}: {note}" for g, c in table.items() for note in c.undefined]
+    overall = pd.Series(counts(frame.overall["confusion"]))
 
     def gap(col):
         values = by_group[col].dropna()
@@ -94,7 +88,7 @@ def group_report(y_true, y_pred, groups) -> GroupReport:
             "accuracy_difference": gap("accuracy")}
     defined = [v for v in (gaps["tpr_difference"], gaps["fpr_difference"]) if not math.isnan(v)]
     gaps["equalized_odds_difference"] = max(defined) if defined else float("nan")
-    return GroupReport(by_group=by_group, overall=frame.overall, gaps=gaps, notes=notes)
+    return GroupReport(by_group=by_group, overall=overall, gaps=gaps, notes=notes)
 
 
 def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
