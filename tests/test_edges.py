@@ -715,6 +715,8 @@ CASES = [
         {"X_test": EMPTY_ARRAYS, "y_train": EMPTY_ARRAYS},
     ),
     Case(privacy.advantage_bound, {"epsilon": 0.5}, "epsilon", NUMERIC, check=_in_unit),
+    *_cases_for(privacy.tpr_bound, {"epsilon": 0.5, "fpr": 0.1}, {"epsilon": NUMERIC, "fpr": NUMERIC},
+                check=_in_unit),
     # the bootstrap every interval is drawn from (notebooks 02, 03, 06)
     *_cases_for(
         metrics.resample_rows,

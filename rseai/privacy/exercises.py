@@ -2,7 +2,7 @@
 
 Example
 -------
->>> check_advantage_bound(0.6487212707001282, epsilon=0.5)
+>>> check_advantage_bound(0.24491866240370913, epsilon=0.5)
 ✓ Correct: the bound on the membership advantage is right.
 True
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from rseai import _checks
 from rseai.feedback import check_number
 from rseai.privacy.dp import advantage_bound
 from rseai.privacy.membership import attack_auroc, threshold_attack
@@ -35,11 +36,14 @@ def check_membership_advantage(value, member_losses, nonmember_losses) -> bool:
 
 
 def check_advantage_bound(value, *, epsilon: float) -> bool:
-    """Is ``value`` Yeom et al.'s bound ``e**ε - 1`` on any attack's advantage at this ε?"""
+    """Is ``value`` the tight bound (e**ε - 1)/(e**ε + 1) on any attack's advantage at this ε?"""
+    epsilon = _checks.epsilon(epsilon)
+    grow = math.exp(min(epsilon, 700.0))
+    slips = [(grow - 1, "that is Yeom et al.'s looser bound e^ε − 1; the tight one divides it by e^ε + 1"),
+             (grow, "that is e^ε alone: subtract 1, then divide by e^ε + 1")]
     return check_number(value, advantage_bound(epsilon), what="the bound on the membership advantage",
-                        hint="the bound is e to the power ε, minus 1 (math.exp(epsilon) - 1), and never "
-                             "above 1",
-                        slips=[(math.exp(epsilon), "subtract 1")], rtol=1e-4)
+                        hint="(e^ε − 1) / (e^ε + 1): (math.exp(epsilon) - 1) / (math.exp(epsilon) + 1)",
+                        slips=slips, rtol=1e-4)
 
 
 def check_log_odds(value, values, base: float, *, person) -> bool:

@@ -23,6 +23,7 @@ import numpy as np
 
 from rseai import _checks
 from rseai.privacy import plots
+from rseai.privacy.dp import tpr_bound
 from rseai.privacy.membership import threshold_attack
 from rseai.style import PALETTE
 from rseai.widgets import Explorer
@@ -73,7 +74,8 @@ class PrivacyBudgetExplorer(Explorer):
         e = s["epsilon"]
         bound = ("no guarantee" if math.isinf(e) else
                  f"every attack's advantage is at most {s['bound']:.2f}" + (
-                     " (no promise: the bound is 1)" if s["bound"] >= 1 else ""))
+                     " (next to no promise: the bound is nearly 1)" if s["bound"] > 0.99 else
+                     f"; naming 1% of non-members, it names at most {tpr_bound(e, fpr=0.01):.1%} of members"))
         base = "" if self.baseline is None else f"; saying 'good risk' for everyone: {self.baseline:.0%}"
         return (f"<b>ε = {html.escape(_label(e))}</b>: test accuracy <b>{s['test_accuracy']:.1%}</b> "
                 f"± {s['test_accuracy_sd']:.1%}{html.escape(base)}. "

@@ -38,7 +38,7 @@ WRONG = {
     "04": ("thresholds = [0.5] * 10", "ok_thresholds"),
     "05": ("ratio = 1 / ratio if ratio else 0.1", "ok_ratio"),
     "06": ("my_perplexity = float(np.exp(example[0].log_prob.mean()))", "ok_perplexity"),  # sign forgotten
-    "07": ("my_bound = math.exp(0.5)", "ok_bound"),  # forgets the minus one
+    "07": ("my_bound = math.exp(0.5) - 1", "ok_bound"),  # Yeom et al.'s loose bound, not the tight one
 }
 
 

@@ -36,9 +36,12 @@ def test_advantage(capsys):
 
 
 def test_bound(capsys):
-    assert check_advantage_bound(math.exp(0.5) - 1, epsilon=0.5)
+    assert check_advantage_bound((math.exp(0.5) - 1) / (math.exp(0.5) + 1), epsilon=0.5)
+    assert check_advantage_bound(math.tanh(0.25), epsilon=0.5)
+    assert not check_advantage_bound(math.exp(0.5) - 1, epsilon=0.5)      # Yeom et al.'s loose bound
+    assert "looser bound" in capsys.readouterr().out
     assert not check_advantage_bound(math.exp(0.5), epsilon=0.5) and "subtract 1" in capsys.readouterr().out
-    assert check_advantage_bound(1.0, epsilon=3.0) and not check_advantage_bound(math.exp(3) - 1, epsilon=3.0)
+    assert check_advantage_bound(math.tanh(1.5), epsilon=3.0) and not check_advantage_bound(1.0, epsilon=3.0)
     with pytest.raises(ValueError, match="epsilon must be a finite number > 0"):
         check_advantage_bound(1.0, epsilon=0)
 

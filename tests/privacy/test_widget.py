@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rseai.privacy.dp import epsilon_summary
+from rseai.privacy.dp import advantage_bound, epsilon_summary
 from rseai.privacy.widget import ComplexityExplorer, PrivacyBudgetExplorer
 
 
@@ -26,7 +26,7 @@ def eps_summary():
     rows = [{"epsilon": e, "seed": s, "train_accuracy": 0.5 + 0.1 * k,
              "test_accuracy": 0.5 + 0.08 * k + 0.01 * s,
              "gap": 0.02 * k, "attack_auroc": 0.5 + 0.01 * k, "advantage": 0.02 * k,
-             "bound": min(math.expm1(e), 1.0) if math.isfinite(e) else 1.0}
+             "bound": advantage_bound(e) if math.isfinite(e) else 1.0}
             for k, e in enumerate((0.1, 1.0, 10.0, math.inf)) for s in ((0,) if math.isinf(e) else (0, 1))]
     return epsilon_summary(pd.DataFrame(rows))
 
@@ -47,9 +47,12 @@ def test_depth_slider_looks_up_the_row_and_redraws(depth_table):
 
 def test_epsilon_slider_shows_accuracy_attack_and_bound(eps_summary):
     ex = PrivacyBudgetExplorer(eps_summary, epsilon=1.0, baseline=0.7)
-    assert ex.state["test_accuracy"] == pytest.approx(0.585) and "no promise" in ex.summary_html.value
+    assert ex.state["test_accuracy"] == pytest.approx(0.585) and "at most 0.46" in ex.summary_html.value
+    assert "at most 2.7% of members" in ex.summary_html.value        # e^1 times 1% of non-members
+    ex.epsilon.value = 10.0
+    assert "next to no promise" in ex.summary_html.value             # tanh(5) = 0.99991
     ex.epsilon.value = 0.1
-    assert ex.state["bound"] == pytest.approx(math.expm1(0.1)) and "at most 0.11" in ex.summary_html.value
+    assert ex.state["bound"] == pytest.approx(math.tanh(0.05)) and "at most 0.05" in ex.summary_html.value
     ex.epsilon.value = math.inf
     assert "no guarantee" in ex.summary_html.value and ex.state["attack_auroc"] == pytest.approx(0.53)
     assert [o[0] for o in ex.epsilon.options] == ["0.1", "1", "10", "no DP"]
