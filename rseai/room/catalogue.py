@@ -75,7 +75,7 @@ def _text(node) -> str:
 
 
 def _options(node, names: dict, where: str) -> tuple:
-    sort = False
+    sort, given = False, node
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("list", "sorted") \
             and len(node.args) == 1:
         sort, node = node.func.id == "sorted", node.args[0]
@@ -83,7 +83,7 @@ def _options(node, names: dict, where: str) -> tuple:
         value = names[node.id] if isinstance(node, ast.Name) else ast.literal_eval(node)
     except (KeyError, ValueError, TypeError, SyntaxError):
         raise ValueError(f"{where}: the options must be a literal list (or a name bound to one in the "
-                         f"notebook), so the class service can check answers; got {ast.unparse(node)!r}"
+                         f"notebook), so the class service can check answers; got {ast.unparse(given)!r}"
                          ) from None
     options = tuple(str(o) for o in (sorted(value) if sort else value))
     return options

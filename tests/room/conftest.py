@@ -30,7 +30,8 @@ class Laptop:
         self.port, self.url = free_port(), None
 
     def start(self) -> Laptop:
-        self.room = Room(Store(self.path), BOOK, room=self.room_name, secret=self.secret, instructor_key=self.key)
+        self.room = Room(Store(self.path), BOOK, room=self.room_name, secret=self.secret,
+                         instructor_key=self.key)
         ready = threading.Event()
 
         async def run():
@@ -46,6 +47,8 @@ class Laptop:
         return self
 
     def stop(self) -> None:
+        if not self.thread.is_alive():
+            return
         self.loop.call_soon_threadsafe(self.stop_event.set)
         self.thread.join(10)
         self.room.store.close()
