@@ -176,7 +176,8 @@ class ClassHub:
                    RSEAI_CACHE=str(self.folder / "cache"), RSEAI_HUB_API_TOKEN=self.token,
                    RSEAI_HUB_CPUS=str(self.cpus), RSEAI_HUB_MEMORY=self.memory,
                    RSEAI_HUB_INTERNAL_PORT=str(free_port()), RSEAI_HUB_PROXY_API_PORT=str(free_port()),
-                   RSEAI_HUB_IDLE_S="3600", RSEAI_HUB_PYTHON_ENV=str(self.folder / "python"))
+                   RSEAI_HUB_IDLE_S="3600", RSEAI_HUB_PYTHON_ENV=str(self.folder / "python"),
+                   RSEAI_CLASS_PORT=str(free_port()))
         return env
 
     def start(self, *, timeout_s: float = 120) -> ClassHub:

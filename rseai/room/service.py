@@ -47,15 +47,15 @@ class Limiter:
     def __init__(self, *, burst: int, every_s: float):
         self.burst, self.every_s, self.buckets = burst, every_s, {}
 
-    def wait_s(self, who: str, now: float | None = None) -> float:
-        """0 when ``who`` may go on (and takes a token), else the seconds to wait."""
+    def wait_s(self, who: str, now: float | None = None, *, take: bool = True) -> float:
+        """0 when ``who`` may go on (and takes a token unless ``take`` is False), else the seconds to wait."""
         now = time.monotonic() if now is None else now
         level, then = self.buckets.get(who, (self.burst, now))
         level = min(self.burst, level + (now - then) / self.every_s)
         if level < 1:
             self.buckets[who] = (level, now)
             return (1 - level) * self.every_s
-        self.buckets[who] = (level - 1, now)
+        self.buckets[who] = (level - take, now)
         return 0.0
 
 
@@ -69,7 +69,7 @@ class Room:
         self.store, self.book, self.room, self.hub = store, book, room, hub
         self.secret, self.instructor_key, self.keep_days = secret, instructor_key, keep_days
         self.answers = Limiter(burst=10, every_s=2.0)  # 30 a minute after a burst of 10
-        self.joins = Limiter(burst=5, every_s=10.0)  # per address: guessing a class code is slow
+        self.wrong_codes = Limiter(burst=5, every_s=10.0)  # per address: guessing a class code is slow
         self.hub_people: list[str] = []
 
 
@@ -177,13 +177,14 @@ def handlers(base):
         def post(self):
             if self.room.hub:
                 raise Refused(404, "on a hub your hub token says who you are: no class code needed")
-            wait = self.room.joins.wait_s(self.request.remote_ip)
+            wait = self.room.wrong_codes.wait_s(self.request.remote_ip, take=False)
             if wait:
-                raise Refused(429, f"too many tries: wait {wait:.0f} s")
+                raise Refused(429, f"too many wrong codes: wait {wait:.0f} s")
             body = self.body_json()
             secret, name = (body.get("secret"), body.get("name")) if isinstance(body, dict) else (None, None)
             if not isinstance(secret, str) or not hmac.compare_digest(secret.encode(),
                                                                       self.room.secret.encode()):
+                self.room.wrong_codes.wait_s(self.request.remote_ip)
                 raise Refused(403, "that is not this class's code: check it with the instructor")
             if not isinstance(name, str) or not 1 <= len(name.strip()) <= 40 or not name.isprintable():
                 raise Refused(422, "name must be 1 to 40 printable characters")
@@ -228,7 +229,8 @@ def handlers(base):
 def make_app(room: Room, *, prefix: str = "/") -> web.Application:
     base = hub_base() if room.hub else Base
     routes = [(prefix + path + "$", cls, {"room": room}) for path, cls in handlers(base)]
-    settings = {"xsrf_cookies": True, "cookie_secret": secrets.token_bytes(32)}
+    # a cookie-authenticated POST needs the page's XSRF token; on a hub HubOAuth asks for it itself
+    settings = {"xsrf_cookies": not room.hub, "cookie_secret": secrets.token_bytes(32)}
     if room.hub:
         from jupyterhub.services.auth import HubOAuthCallbackHandler
 

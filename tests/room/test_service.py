@@ -88,7 +88,15 @@ def test_joining_needs_the_class_secret_and_a_free_name(laptop):
     assert again.status_code == 409
     guess = {"secret": "00000000", "name": "x"}
     tries = [requests.post(laptop.url + "api/join", json=guess, timeout=5).status_code for _ in range(6)]
-    assert 429 in tries  # guessing codes is slowed down
+    assert tries == [403] * 4 + [429, 429]  # guessing codes is slowed down (one wrong try above)
+    right = requests.post(laptop.url + "api/join", json={"secret": laptop.secret, "name": "Bea"}, timeout=5)
+    assert right.status_code == 429  # from that address, for a while
+
+
+def test_a_room_joining_with_the_right_code_is_never_slowed_down(laptop):
+    codes = {requests.post(laptop.url + "api/join", json={"secret": laptop.secret, "name": f"P{i}"},
+                           timeout=5).status_code for i in range(30)}
+    assert codes == {200} and len(laptop.room.store.people("test")) == 30
 
 
 def test_the_csv_export_matches_the_answers_given(laptop):
