@@ -108,7 +108,9 @@ c.JupyterHub.load_roles += [
      "users": sorted(admins), "services": ["rseai-admin"] if env("RSEAI_HUB_API_TOKEN") else []},
 ]
 # JUPYTERHUB_API_TOKEN of each participant's server: JupyterHub's default (the "server" role) plus
-# reaching the class service, so a checkpoint posts as that participant and no one else.
+# reaching the class service, so a checkpoint posts as that participant and no one else; an
+# instructor's token also gets the instructor scope (JupyterHub grants only scopes the user holds),
+# so their slides can show the room beside a checkpoint.
 c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server",
-                                 f"access:services!service={CLASS}"]
+                                 f"access:services!service={CLASS}", INSTRUCTOR]
 c.Spawner.environment[URL_ENV] = f"http://127.0.0.1:{class_port}/services/{CLASS}/"

@@ -23,6 +23,8 @@ from __future__ import annotations
 import html
 import math
 import re
+import threading
+import time
 from dataclasses import dataclass
 
 import ipywidgets as w
@@ -103,8 +105,30 @@ class Checkpoint(w.VBox):
         self.button.on_click(lambda _: self.update())
         label = "Predict first" if kind == "prediction" else "Checkpoint"
         title = w.HTML(f"<b>{label}.</b> {html.escape(question)}")
-        super().__init__([title, self.field, w.HBox([self.button]), self.feedback],
+        parts = [title, self.field, w.HBox([self.button]), self.feedback]
+        room = self._room_view() if key is not None else None  # the instructor's own kernel only
+        super().__init__([w.HBox([w.VBox(parts), room])] if room else parts,
                          layout=w.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
+
+    def _room_view(self) -> w.VBox | None:
+        """Presenter mode: the room's answers beside the question, refreshed every second while shown."""
+        from rseai.room.client import instructor_target, room_answers
+
+        where = instructor_target()
+        if where is None:
+            return None
+        show = w.ToggleButton(description="The room's answers", value=False)
+        self.room_bars = w.HTML()
+
+        def refresh():
+            end = time.monotonic() + 1800
+            while show.value and time.monotonic() < end:
+                self.room_bars.value = room_html(room_answers(where, self.key))
+                time.sleep(1.0)
+
+        show.observe(lambda change: change["new"] and threading.Thread(target=refresh, daemon=True).start(),
+                     names="value")
+        return w.VBox([show, self.room_bars], layout=w.Layout(margin="0 0 0 2em"))
 
     def check(self, value) -> Verdict:
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -158,6 +182,18 @@ class Checkpoint(w.VBox):
     def state(self) -> dict:
         return {"question": self.question, "kind": self.kind, "value": self.field.value,
                 "feedback": self.feedback.value}
+
+
+def room_html(item: dict | None) -> str:
+    """The room's first answers as text bars (the right one marked in words, not only in colour)."""
+    if item is None:
+        return "<i>The class service cannot be reached.</i>"
+    most = max([c["n"] for c in item["counts"]] + [1])
+    rows = "".join(f'<div>{html.escape(c["value"])}{" ✓ right" if c["right"] else ""}: <b>{c["n"]}</b> '
+                   f'<span style="display:inline-block;height:0.8em;width:{round(120 * c["n"] / most)}px;'
+                   f'background:{_COLOURS[True] if c["right"] else _COLOURS[None]}"></span></div>'
+                   for c in item["counts"])
+    return f'{rows}<div style="color:#555">{item["reached"]} answered</div>'
 
 
 def choice(question: str, options, *, answer, explain: str, key: str | None = None) -> Checkpoint:

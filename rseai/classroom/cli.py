@@ -131,15 +131,14 @@ def _add_bundle_command(sub) -> None:
 
 def _class_serve(args) -> int:
     import asyncio
-
-    import platformdirs
+    import json
 
     from rseai.room.catalogue import read_catalogue
-    from rseai.room.client import class_code
+    from rseai.room.client import class_code, class_state
     from rseai.room.service import Room, lan_address, laptop_class, serve
     from rseai.room.store import Store
 
-    state = Path(args.state or Path(platformdirs.user_data_dir("rseai")) / "class")
+    state = Path(args.state) if args.state else class_state()
     info = laptop_class(state, new=args.new)
     address = args.address or (lan_address() if args.lan else "127.0.0.1")
     room = Room(Store(state / "class.sqlite"), read_catalogue(), room=info["room"], secret=info["secret"],
@@ -147,6 +146,8 @@ def _class_serve(args) -> int:
 
     async def run():
         serve(room, host="0.0.0.0" if args.lan else "127.0.0.1", port=args.port)
+        # the instructor's own kernels find it here (presenter mode: the room beside a checkpoint)
+        (state / "class.json").write_text(json.dumps({**info, "url": f"http://127.0.0.1:{args.port}/"}))
         print(f"Class code: {class_code(address, args.port, bytes.fromhex(info['secret']))}  (participants "
               f"type it in notebook 00)\nYour page: http://{address}:{args.port}/?key={info['instructor_key']}\n"
               f"Listening on {'the local network' if args.lan else 'this computer only (--lan: the room)'}; "

@@ -26,6 +26,8 @@ import urllib.request
 from pathlib import Path
 
 URL_ENV = "RSEAI_CLASS_URL"  # the service's address, given to each participant's server by the hub
+STATE_ENV = "RSEAI_CLASS_STATE"  # the folder of the class ``rseai class serve`` runs on this computer
+INSTRUCTOR_SCOPE = "custom:rseai-class:instructor"  # only the hub's admins' server tokens carry it
 FILE_ENV = "RSEAI_ROOM_FILE"  # where the participant's choice (and a laptop class's token) is kept
 TIMEOUT_S = 2.0
 MAX_IN_FLIGHT = 4  # sends at once; more are dropped, never queued without bound
@@ -167,3 +169,53 @@ def _reason(message: str) -> str:
         return json.loads(message)["message"]
     except (ValueError, KeyError, TypeError):
         return message[:200]
+
+
+def class_state() -> Path:
+    chosen = os.environ.get(STATE_ENV)
+    if chosen:
+        return Path(chosen)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("rseai")) / "class"
+
+
+_instructor: dict = {}
+
+
+def instructor_target() -> tuple[str, str] | None:
+    """(service URL, token) when this kernel is the instructor's, else None (asked once per kernel).
+
+    On a hub: a server token with the instructor scope; on a laptop: the class ``rseai class serve``
+    runs here (its folder holds the page's key)."""
+    if "where" not in _instructor:
+        where = None
+        if on_hub():
+            token = os.environ["JUPYTERHUB_API_TOKEN"]
+            request = urllib.request.Request(os.environ.get("JUPYTERHUB_API_URL", "") + "/user",
+                                             headers={"Authorization": f"token {token}"})
+            try:
+                with urllib.request.urlopen(request, timeout=TIMEOUT_S) as reply:
+                    if INSTRUCTOR_SCOPE in json.load(reply).get("scopes", []):
+                        where = os.environ[URL_ENV].rstrip("/") + "/", token
+            except (OSError, ValueError):
+                pass
+        else:
+            try:
+                info = json.loads((class_state() / "class.json").read_text())
+                where = (info["url"], info["instructor_key"]) if info.get("url") else None
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+        _instructor["where"] = where
+    return _instructor["where"]
+
+
+def room_answers(where: tuple[str, str], key: str) -> dict | None:
+    """The room's answers to checkpoint ``key`` (the instructor page's data), or None if unreachable."""
+    request = urllib.request.Request(where[0] + "api/summary", headers={"Authorization": f"token {where[1]}"})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as reply:
+            data = json.load(reply)
+    except (OSError, ValueError):
+        return None
+    return next((c for b in data["notebooks"] for c in b["checkpoints"] if c["key"] == key), None)

@@ -61,7 +61,7 @@ def test_a_joined_participant_sends_the_answer_and_the_retry_not_more(laptop):
         click(cp, value)
     assert wait_for(lambda: len(laptop.room.store.answers("test")) == 2)
     time.sleep(0.3)
-    rows = laptop.room.store.answers("test")
+    rows = sorted(laptop.room.store.answers("test"), key=lambda r: r.attempt)  # sent in parallel
     assert [(r.who, r.attempt, r.value, r.correct) for r in rows] == [("Ada", 1, "up", False),
                                                                       ("Ada", 2, "down", True)]
     assert client.join(code, "Ada").startswith("Already")  # notebook 00 run again: the same participant
@@ -129,3 +129,25 @@ def test_the_panel_shows_the_join_form_off_a_hub():
     assert panel.state == {"on_hub": False, "sending": True, "joined": False}
     texts = [getattr(c, "description", "") for c in panel.children]
     assert "Join the class" in texts and "Send my exit ticket" in texts
+
+
+def test_presenter_mode_shows_the_room_beside_the_checkpoint_on_the_instructors_laptop(laptop, tmp_path,
+                                                                                        monkeypatch):
+    import json
+
+    assert len(threshold_checkpoint().children) == 4  # a participant's checkpoint: no room view
+    (tmp_path / "class.json").write_text(json.dumps({"url": laptop.url, "instructor_key": laptop.key}))
+    monkeypatch.setenv(client.STATE_ENV, str(tmp_path))
+    monkeypatch.setattr(client, "_instructor", {})
+    cp = threshold_checkpoint()
+    show = cp.children[0].children[1].children[0]
+    assert show.description == "The room's answers"
+    for name, value in (("Ada", "down"), ("Bea", "down"), ("Cy", "up")):
+        laptop.answer(laptop.join(name), {"key": "03-threshold", "value": value, "attempt": 1,
+                                          "correct": value == "down"})
+    show.value = True
+    try:
+        assert wait_for(lambda: "3 answered" in cp.room_bars.value), cp.room_bars.value
+        assert "down ✓ right: <b>2</b>" in cp.room_bars.value and "up: <b>1</b>" in cp.room_bars.value
+    finally:
+        show.value = False

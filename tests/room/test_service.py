@@ -149,3 +149,34 @@ def test_the_instructor_page_opens_with_the_printed_key_and_its_cookie(laptop):
     xsrf = page.text.split('const xsrf = "')[1].split('"')[0]
     deleted = session.post(laptop.url + "api/forget", headers={"X-XSRFToken": xsrf}, timeout=5)
     assert deleted.status_code == 200
+
+
+def test_rseai_class_serve_prints_the_code_and_keeps_the_class_across_a_restart(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from rseai.room.client import read_code
+    from tests.room.conftest import free_port
+
+    port = free_port()
+    command = [sys.executable, "-m", "rseai.classroom.cli", "class", "serve", "--state", str(tmp_path),
+               "--port", str(port)]
+    codes = []
+    for _ in range(2):
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=dict(os.environ))
+        try:
+            lines = [proc.stdout.readline() for _ in range(3)]
+            codes.append(lines[0].split()[2])
+            assert "this computer only" in lines[2]
+            host, got_port, secret = read_code(codes[-1])
+            assert (host, got_port) == ("127.0.0.1", port)  # loopback unless --lan
+            joined = requests.post(f"http://127.0.0.1:{port}/api/join", timeout=5,
+                                   json={"secret": secret, "name": "Ada"})
+            assert joined.status_code == (200 if len(codes) == 1 else 409)  # Ada is still in the class
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=10)
+    assert codes[0] == codes[1]
+    assert oct(os.stat(tmp_path / "class.json").st_mode & 0o777) == "0o600"
