@@ -201,7 +201,12 @@ def handlers(base):
             if since == version:  # nothing new (the page asks in full now and then, for the quiet list)
                 self.set_status(204)
                 return
-            minutes = float(self.get_argument("quiet", "5") or 5)
+            try:
+                minutes = float(self.get_argument("quiet", "5") or 5)
+            except ValueError:
+                minutes = -1.0
+            if not 0 < minutes <= 24 * 60:
+                raise Refused(400, "quiet must be a number of minutes from 1 to 1440")
             people = self.room.hub_people if self.room.hub else self.room.store.people(self.room.room)
             data = summary(self.room.store.answers(self.room.room), self.room.book, people=people,
                            quiet_minutes=minutes)

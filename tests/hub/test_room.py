@@ -68,7 +68,7 @@ def test_a_checkpoint_on_the_hub_posts_with_the_participants_own_server_token(hu
     assert wait_for(lambda: threshold_counts(hub) == {"up": 1, "down": 1}), threshold_counts(hub)
     rows = completion(hub)
     assert rows[hub.a.name]["03 checkpoints"] == "1/4" and rows[hub.b.name]["03 checkpoints"] == "1/4"
-    assert rows[hub.c.name]["03 checkpoints"] == "0/4"  # listed from the hub: c has not answered yet
+    assert hub.c.name not in rows  # the instructor
 
 
 def test_a_cannot_post_as_b(hub):
@@ -170,4 +170,14 @@ def test_the_roles_give_the_service_and_the_participants_only_what_they_use(hub,
                      "print(json.dumps(json.load(urllib.request.urlopen(r))['scopes']))")
     scopes = set(json.loads(own.stdout))
     assert "access:services!service=rseai-class" in scopes and "access:services" not in scopes, scopes
-    assert not any(s.startswith(("admin", "custom:")) for s in scopes), scopes
+    assert not any(s.startswith(("admin", "custom:")) for s in scopes), scopes  # not the instructor's
+
+
+def test_presenter_mode_is_the_instructors_alone(hub, room_kernels):
+    ka, _ = room_kernels
+    kc = hub.kernel(hub.c)  # c is the class's instructor (a hub admin)
+    code = ("from rseai.room.client import instructor_target, room_answers\nwhere = instructor_target()\n"
+            "print(where is not None)\nprint(where and room_answers(where, '03-threshold')['reached'])")
+    assert ka.execute(code).stdout.split() == ["False", "None"]  # a participant: no room view
+    teacher = kc.execute(code)
+    assert teacher.stdout.split()[0] == "True" and int(teacher.stdout.split()[1]) >= 2, teacher

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 
 import pytest
 import requests
@@ -18,7 +19,10 @@ def test_a_joined_participant_posts_and_the_instructor_sees_it(laptop):
     data = laptop.instructor("api/summary").json()
     cp = next(c for b in data["notebooks"] for c in b["checkpoints"] if c["key"] == "03-threshold")
     assert cp["reached"] == 1 and {"value": "down", "n": 1, "right": True} in cp["counts"]
-    assert data["answers"] == 1 and data["participants"] == 1
+    assert data["answers"] == 1 and data["participants"] == 1 and data["quiet"] == []
+    time.sleep(1.0)
+    assert [q["who"] for q in laptop.instructor("api/summary?quiet=0.01").json()["quiet"]] == ["Ada"]
+    assert laptop.instructor("api/summary?quiet=abc").status_code == 400
 
 
 def test_a_participant_posts_only_as_themself(laptop):
