@@ -158,10 +158,11 @@ class ClassHub:
     """Start the hub (``start()`` or ``with``); ``close()`` stops it and removes its accounts."""
 
     def __init__(self, *, prefix: str = "rseaitest", cpus: float = 1.0, memory: str = "1500M",
-                 ip: str = "127.0.0.1"):
+                 ip: str = "127.0.0.1", instructors: tuple = ()):
         if not prefix.isalpha() or not prefix.islower():
             raise ValueError(f"prefix must be lower-case letters, got {prefix!r}")
         self.prefix, self.cpus, self.memory, self.ip = prefix, cpus, memory, ip
+        self.instructors = [f"{prefix}-{name}" for name in instructors]  # the hub's admins
         self.token = secrets.token_hex(32)
         self.port = free_port()
         self.url = f"http://{ip}:{self.port}"
@@ -176,7 +177,8 @@ class ClassHub:
                    RSEAI_CACHE=str(self.folder / "cache"), RSEAI_HUB_API_TOKEN=self.token,
                    RSEAI_HUB_CPUS=str(self.cpus), RSEAI_HUB_MEMORY=self.memory,
                    RSEAI_HUB_INTERNAL_PORT=str(free_port()), RSEAI_HUB_PROXY_API_PORT=str(free_port()),
-                   RSEAI_HUB_IDLE_S="3600", RSEAI_HUB_PYTHON_ENV=str(self.folder / "python"))
+                   RSEAI_HUB_IDLE_S="3600", RSEAI_HUB_PYTHON_ENV=str(self.folder / "python"),
+                   RSEAI_CLASS_PORT=str(free_port()), RSEAI_HUB_ADMINS=",".join(self.instructors))
         return env
 
     def start(self, *, timeout_s: float = 120) -> ClassHub:
@@ -210,7 +212,8 @@ class ClassHub:
 
     def add_participant(self, name: str) -> Participant:
         full = f"{self.prefix}-{name}"
-        self.api("POST", f"/users/{full}")
+        if full not in self.instructors:  # the hub creates its admins itself
+            self.api("POST", f"/users/{full}")
         token = self.api("POST", f"/users/{full}/tokens", json={"expires_in": 7200, "note": "class"})["token"]
         who = Participant(full, token)
         self.participants.append(who)

@@ -8,6 +8,8 @@
 #   RSEAI_HUB_CPUS / RSEAI_HUB_MEMORY  each participant's share (default 1 CPU, 2G)
 #   RSEAI_HUB_IDLE_S                stop a server after this many idle seconds (default 3600)
 #   RSEAI_HUB_API_TOKEN             optional: a token for scripts (benchmarks, tests) with admin rights
+#   RSEAI_CLASS_PORT                the class service's loopback port (default 8765); RSEAI_CLASS_KEEP_DAYS
+#                                   how long it keeps answers (default 30 days)
 #   RSEAI_HUB_AUTH                  "native" (default: self sign-up approved by an instructor);
 #                                   "dummy" (any password) is refused unless RSEAI_HUB_TESTING=1
 import os
@@ -17,6 +19,8 @@ from pathlib import Path
 HUB = Path(__file__).resolve().parent
 sys.path.insert(0, str(HUB))
 from start import find_proxy  # noqa: E402
+
+URL_ENV = "RSEAI_CLASS_URL"  # rseai.room.client reads it (this file runs without rseai importable)
 
 c = get_config()  # noqa: F821 - provided by JupyterHub
 env = os.environ.get
@@ -62,6 +66,8 @@ c.ClassroomSpawner.model_cache = env("RSEAI_CACHE", "/srv/rseai-cache")
 # Idle OpenMP threads sleep instead of spinning on a core another participant needs (rseai.ops.threads).
 c.Spawner.environment = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
                          "OMP_WAIT_POLICY": "PASSIVE"}
+# A working copy run with PYTHONPATH (its tests) reaches participants' kernels and the class service too.
+c.Spawner.env_keep = ["JUPYTERHUB_SINGLEUSER_APP", "PYTHONPATH"]
 
 # Stop servers nobody uses (jupyterhub-idle-culler), and a token for scripts when asked for
 idle_s = env("RSEAI_HUB_IDLE_S", "3600")
@@ -77,3 +83,34 @@ c.JupyterHub.load_roles = [{
 if env("RSEAI_HUB_API_TOKEN"):
     c.JupyterHub.services.append({"name": "rseai-admin", "api_token": env("RSEAI_HUB_API_TOKEN")})
     c.JupyterHub.load_roles.append({"name": "admin", "services": ["rseai-admin"]})
+
+# The class service (README "What the class service stores"): participants' checkpoint answers, posted
+# with each participant's own server token, and a live page for the instructors (the admins above).
+CLASS = "rseai-class"
+INSTRUCTOR = f"custom:{CLASS}:instructor"
+class_port = int(env("RSEAI_CLASS_PORT", "8765"))
+c.JupyterHub.services.append({
+    "name": CLASS,
+    "url": f"http://127.0.0.1:{class_port}",
+    "command": [sys.executable, "-m", "rseai.room.service", "--hub"],
+    "environment": {"RSEAI_HUB_STATE": str(STATE), "RSEAI_CLASS_INSTRUCTORS": ",".join(sorted(admins)),
+                    "RSEAI_CLASS_KEEP_DAYS": env("RSEAI_CLASS_KEEP_DAYS", "30"),
+                    **({"PYTHONPATH": env("PYTHONPATH")} if env("PYTHONPATH") else {})},
+    "oauth_client_allowed_scopes": [INSTRUCTOR],  # an instructor's login to the page carries it
+    "display": True,
+})
+c.JupyterHub.custom_scopes = {INSTRUCTOR: {"description": "See the class's answers on the rseai-class page"}}
+c.JupyterHub.load_roles += [
+    # it lists the hub's users (names only) to show who has not answered yet; it reads nothing else
+    {"name": CLASS, "scopes": ["list:users", "read:users:name"], "services": [CLASS]},
+    {"name": "user", "scopes": ["self", f"access:services!service={CLASS}"]},
+    {"name": "rseai-instructor", "scopes": [INSTRUCTOR, f"access:services!service={CLASS}"],
+     "users": sorted(admins), "services": ["rseai-admin"] if env("RSEAI_HUB_API_TOKEN") else []},
+]
+# JUPYTERHUB_API_TOKEN of each participant's server: JupyterHub's default (the "server" role) plus
+# reaching the class service, so a checkpoint posts as that participant and no one else; an
+# instructor's token also gets the instructor scope (JupyterHub grants only scopes the user holds),
+# so their slides can show the room beside a checkpoint.
+c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server",
+                                 f"access:services!service={CLASS}", INSTRUCTOR]
+c.Spawner.environment[URL_ENV] = f"http://127.0.0.1:{class_port}/services/{CLASS}/"

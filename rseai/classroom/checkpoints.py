@@ -2,7 +2,10 @@
 
 A small ipywidgets form; ``check(value)`` gives the verdict the button shows, so a claims cell can
 assert ``feedback_is_right()``. A number is shown to 6 significant figures, and what is shown is
-accepted. Leaves out scoring and storing.
+accepted. After each "Check my answer" every callable in ``LISTENERS`` gets ``{key, value, correct,
+attempt}`` (a checkpoint with a ``key``, a chosen answer); ``rseai.room.client`` listens there to tell the
+class service when the participant is on a hub or in a class (a failing listener never breaks the
+feedback). Leaves out scoring and storing.
 
 Example
 -------
@@ -19,6 +22,9 @@ from __future__ import annotations
 
 import html
 import math
+import re
+import threading
+import time
 from dataclasses import dataclass
 
 import ipywidgets as w
@@ -29,6 +35,8 @@ from rseai.feedback import as_number
 KINDS = ("choice", "number", "prediction")
 _COLOURS = {True: "#009E73", False: "#D55E00", None: "#0072B2"}
 ECHO_CHARS = 40  # the most characters of a typed answer repeated back in the feedback
+KEY_RULE = re.compile(r"\d\d-[a-z0-9][a-z0-9-]{0,30}")  # notebook number and a short name: "03-threshold"
+LISTENERS: list = []  # callables given {key, value, correct, attempt} after each checked answer
 
 
 def shown_number(value: float) -> str:
@@ -66,9 +74,13 @@ class Checkpoint(w.VBox):
     """One question with a submit button and feedback in place (see ``choice``, ``number``)."""
 
     def __init__(self, question: str, *, kind: str, answer, explain: str, options=(),
-                 tolerance: float = 0.0, unit: str = "", then: str = ""):
+                 tolerance: float = 0.0, unit: str = "", then: str = "", key: str | None = None):
         if not isinstance(question, str) or not question.strip():
             raise ValueError(f"question must be a non-empty str, got {question!r}")
+        if key is not None and not (isinstance(key, str) and KEY_RULE.fullmatch(key)):
+            raise ValueError(f"key must be the notebook number and a short name such as '03-threshold', "
+                             f"got {key!r}")
+        self.key, self.attempts = key, 0
         _checks.choice(kind, name="kind", options=KINDS)
         if not isinstance(explain, str) or not explain.strip():
             raise ValueError(f"explain must be a non-empty str (why the answer is right), got {explain!r}")
@@ -93,8 +105,30 @@ class Checkpoint(w.VBox):
         self.button.on_click(lambda _: self.update())
         label = "Predict first" if kind == "prediction" else "Checkpoint"
         title = w.HTML(f"<b>{label}.</b> {html.escape(question)}")
-        super().__init__([title, self.field, w.HBox([self.button]), self.feedback],
+        parts = [title, self.field, w.HBox([self.button]), self.feedback]
+        room = self._room_view() if key is not None else None  # the instructor's own kernel only
+        super().__init__([w.HBox([w.VBox(parts), room])] if room else parts,
                          layout=w.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
+
+    def _room_view(self) -> w.VBox | None:
+        """Presenter mode: the room's answers beside the question, refreshed every second while shown."""
+        from rseai.room.client import instructor_target, room_answers
+
+        where = instructor_target()
+        if where is None:
+            return None
+        show = w.ToggleButton(description="The room's answers", value=False)
+        self.room_bars = w.HTML()
+
+        def refresh():
+            end = time.monotonic() + 1800
+            while show.value and time.monotonic() < end:
+                self.room_bars.value = room_html(room_answers(where, self.key))
+                time.sleep(1.0)
+
+        show.observe(lambda change: change["new"] and threading.Thread(target=refresh, daemon=True).start(),
+                     names="value")
+        return w.VBox([show, self.room_bars], layout=w.Layout(margin="0 0 0 2em"))
 
     def check(self, value) -> Verdict:
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -127,8 +161,22 @@ class Checkpoint(w.VBox):
 
     def update(self) -> None:
         verdict = self.check(self.field.value)
-        colour = _COLOURS[verdict.correct if self.field.value not in (None, "") else None]
+        answered = self.field.value not in (None, "")
+        colour = _COLOURS[verdict.correct if answered else None]
         self.feedback.value = f'<span style="color:{colour}">{html.escape(verdict.message)}</span>'
+        if answered and self.key is not None:
+            self.attempts += 1
+            self.tell({"key": self.key, "value": self.field.value, "correct": verdict.correct,
+                       "attempt": self.attempts})
+
+    @staticmethod
+    def tell(entry: dict) -> None:
+        """Give ``entry`` to each listener; a listener's failure never reaches the participant."""
+        for listen in list(LISTENERS):
+            try:
+                listen(entry)
+            except Exception:  # the feedback above is what matters
+                pass
 
     @property
     def state(self) -> dict:
@@ -136,19 +184,44 @@ class Checkpoint(w.VBox):
                 "feedback": self.feedback.value}
 
 
-def choice(question: str, options, *, answer, explain: str) -> Checkpoint:
-    """A multiple-choice checkpoint; ``answer`` is one of ``options``."""
-    return Checkpoint(question, kind="choice", answer=answer, explain=explain, options=options)
+def room_html(item: dict | None) -> str:
+    """The room's first answers as text bars (the right one marked in words, not only in colour)."""
+    if item is None:
+        return "<i>The class service cannot be reached.</i>"
+    most = max([c["n"] for c in item["counts"]] + [1])
+    rows = "".join(f'<div>{html.escape(c["value"])}{" ✓ right" if c["right"] else ""}: <b>{c["n"]}</b> '
+                   f'<span style="display:inline-block;height:0.8em;width:{round(120 * c["n"] / most)}px;'
+                   f'background:{_COLOURS[True] if c["right"] else _COLOURS[None]}"></span></div>'
+                   for c in item["counts"])
+    return f'{rows}<div style="color:#555">{item["reached"]} answered</div>'
 
 
-def number(question: str, *, answer, explain: str, tolerance: float = 0.0, unit: str = "") -> Checkpoint:
+def choice(question: str, options, *, answer, explain: str, key: str | None = None) -> Checkpoint:
+    """A multiple-choice checkpoint; ``answer`` is one of ``options``; ``key`` names it for the class."""
+    return Checkpoint(question, kind="choice", answer=answer, explain=explain, options=options, key=key)
+
+
+def number(question: str, *, answer, explain: str, tolerance: float = 0.0, unit: str = "",
+           key: str | None = None) -> Checkpoint:
     """A checkpoint answered with a number, right within ``tolerance`` of ``answer``."""
-    return Checkpoint(question, kind="number", answer=answer, explain=explain, tolerance=tolerance, unit=unit)
+    return Checkpoint(question, kind="number", answer=answer, explain=explain, tolerance=tolerance, unit=unit,
+                      key=key)
 
 
-def prediction(question: str, options, *, answer, explain: str, then: str) -> Checkpoint:
+def prediction(question: str, options, *, answer, explain: str, then: str,
+               key: str | None = None) -> Checkpoint:
     """Predict before exploring: a choice whose feedback ends with what to try (``then``)."""
     if not isinstance(then, str) or not then.strip():
         raise ValueError(f"then must say what to try next, got {then!r}")
-    return Checkpoint(question, kind="prediction", answer=answer, explain=explain, options=options, then=then)
+    return Checkpoint(question, kind="prediction", answer=answer, explain=explain, options=options, then=then,
+                      key=key)
+
+
+def _listen_for_the_class() -> None:
+    from rseai.room.client import attach  # the class service, when on a hub or in a joined class
+
+    attach(LISTENERS)
+
+
+_listen_for_the_class()
 

@@ -9,6 +9,7 @@ $ rseai prepare          # converts the embedded model once (~30 s), then says i
 $ rseai prepare --verify # checks every byte of the model store (~1-3 s) and rebuilds it if damaged
 $ rseai student notebooks student
 $ rseai bundle usb/rseai --for windows --python 3.12   # an offline installer folder for a room
+$ rseai class serve      # the class service on this laptop (loopback; --lan for the room's network)
 $ rseai --version        # also: python -m rseai (Windows: py -m rseai)
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def _prepare(args) -> int:
@@ -125,6 +127,53 @@ def _add_bundle_command(sub) -> None:
     bundle.set_defaults(func=_bundle)
 
 
+# --- rseai class serve (issue 25: the instructor sees the room) -------------------------------------
+
+def _class_serve(args) -> int:
+    import asyncio
+    import json
+
+    from rseai.room.catalogue import read_catalogue
+    from rseai.room.client import class_code, class_state
+    from rseai.room.service import Room, lan_address, laptop_class, serve
+    from rseai.room.store import Store
+
+    state = Path(args.state) if args.state else class_state()
+    info = laptop_class(state, new=args.new)
+    address = args.address or (lan_address() if args.lan else "127.0.0.1")
+    room = Room(Store(state / "class.sqlite"), read_catalogue(), room=info["room"], secret=info["secret"],
+                instructor_key=info["instructor_key"], keep_days=args.keep_days)
+
+    async def run():
+        serve(room, host="0.0.0.0" if args.lan else "127.0.0.1", port=args.port)
+        # the instructor's own kernels find it here (presenter mode: the room beside a checkpoint)
+        (state / "class.json").write_text(json.dumps({**info, "url": f"http://127.0.0.1:{args.port}/"}))
+        print(f"Class code: {class_code(address, args.port, bytes.fromhex(info['secret']))}  (participants "
+              f"type it in notebook 00)\nYour page: http://{address}:{args.port}/?key={info['instructor_key']}\n"
+              f"Listening on {'the local network' if args.lan else 'this computer only (--lan: the room)'}; "
+              f"answers in {room.store.path} for {args.keep_days:g} days. Ctrl-C stops.", flush=True)
+        await asyncio.Event().wait()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _add_class_command(sub) -> None:
+    group = sub.add_parser("class", help="the class service: participants' checkpoint answers, live")
+    serve = group.add_subparsers(dest="action", required=True).add_parser(
+        "serve", help="run the class service on this computer and print the class code")
+    serve.add_argument("--lan", action="store_true", help="listen on the local network (default: loopback)")
+    serve.add_argument("--port", type=_port, default=8765, help="its port, 1-65535 (default 8765)")
+    serve.add_argument("--address", default=None, help="the IPv4 address in the class code")
+    serve.add_argument("--state", default=None, help="folder for the class and its answers")
+    serve.add_argument("--new", action="store_true", help="start a new class (new code, new key)")
+    serve.add_argument("--keep-days", type=float, default=30.0, help="answers older than this are deleted")
+    serve.set_defaults(func=_class_serve)
+
+
 def main(argv: list[str] | None = None) -> int:
     from rseai import __version__
 
@@ -142,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     stud.add_argument("target", nargs="?", default="student")
     stud.set_defaults(func=_student)
     _add_bundle_command(sub)
+    _add_class_command(sub)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -45,7 +45,7 @@ def hub():
 
     for name in ("a", "b", "c"):  # an interrupted earlier run may have left these accounts running
         remove_account(f"rseaitest-{name}", prefix="rseaitest")
-    hub = ClassHub(prefix="rseaitest", cpus=1.0, memory=MEMORY)
+    hub = ClassHub(prefix="rseaitest", cpus=1.0, memory=MEMORY, instructors=("c",))  # c teaches the class
     try:
         hub.start()
         people = [hub.add_participant(n) for n in ("a", "b", "c")]

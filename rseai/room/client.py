@@ -1,0 +1,221 @@
+"""What a participant's kernel sends to the class service, and nothing outside a hub or a joined class.
+
+On a JupyterHub with the class service (``RSEAI_CLASS_URL`` set by ``hub/jupyterhub_config.py``) a
+checkpoint's answer goes there with the participant's own hub token (``JUPYTERHUB_API_TOKEN``); on a
+laptop it goes to the class joined with the instructor's class code. Sending is on by default on a hub
+and after joining; the participant can switch it off (kept in ``room.json`` in their own config folder,
+so every notebook's kernel follows it). A send runs in the background with a short timeout: an
+unreachable service costs the participant nothing. Leaves out the service itself (``service``).
+
+Example
+-------
+>>> code = class_code("192.168.1.20", 8765, bytes.fromhex("0a0b0c0d"))
+>>> code, read_code(code.lower())
+('YCUA-CFBC-HUFA-WDAN', ('192.168.1.20', 8765, '0a0b0c0d'))
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import json
+import os
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+URL_ENV = "RSEAI_CLASS_URL"  # the service's address, given to each participant's server by the hub
+STATE_ENV = "RSEAI_CLASS_STATE"  # the folder of the class ``rseai class serve`` runs on this computer
+INSTRUCTOR_SCOPE = "custom:rseai-class:instructor"  # only the hub's admins' server tokens carry it
+FILE_ENV = "RSEAI_ROOM_FILE"  # where the participant's choice (and a laptop class's token) is kept
+TIMEOUT_S = 2.0
+MAX_IN_FLIGHT = 4  # sends at once; more are dropped, never queued without bound
+_in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT)
+last = {"status": None, "message": "nothing sent yet"}  # the latest send's outcome, for the join panel
+
+
+def class_code(host: str, port: int, secret: bytes) -> str:
+    """A short code holding the service's IPv4 address, port and the class's 4-byte secret."""
+    raw = ipaddress.IPv4Address(host).packed + int(port).to_bytes(2, "big") + bytes(secret)
+    if len(raw) != 10:
+        raise ValueError(f"secret must be 4 bytes, got {len(secret)}")
+    text = base64.b32encode(raw).decode()
+    return "-".join(text[i:i + 4] for i in range(0, 16, 4))
+
+
+def read_code(code: str) -> tuple[str, int, str]:
+    """(host, port, secret as hex) from a class code; spaces, dashes and case do not matter."""
+    text = "".join(str(code).split()).replace("-", "").upper() if isinstance(code, str) else ""
+    try:
+        raw = base64.b32decode(text) if len(text) == 16 else b""
+    except ValueError:
+        raw = b""
+    if len(raw) != 10:
+        raise ValueError(f"code must be the 16 letters and digits the instructor shows (like "
+                         f"ABCD-EFGH-IJKL-MNOP), got {str(code)[:40]!r}")
+    return str(ipaddress.IPv4Address(raw[:4])), int.from_bytes(raw[4:6], "big"), raw[6:].hex()
+
+
+def settings_path() -> Path:
+    chosen = os.environ.get(FILE_ENV)
+    if chosen:
+        return Path(chosen)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("rseai")) / "room.json"
+
+
+def read_settings() -> dict:
+    try:
+        data = json.loads(settings_path().read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_settings(**changes) -> dict:
+    data = {**read_settings(), **changes}
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data))
+    os.chmod(tmp, 0o600)  # a laptop class's token is the participant's own
+    tmp.replace(path)
+    return data
+
+
+def on_hub() -> bool:
+    return bool(os.environ.get("JUPYTERHUB_API_TOKEN") and os.environ.get(URL_ENV))
+
+
+def target() -> tuple[str, str] | None:
+    """(service URL, token) to send to, or None: outside a hub or joined class, or sending switched off."""
+    settings = read_settings()
+    if settings.get("sending") is False:
+        return None
+    if on_hub():
+        return os.environ[URL_ENV].rstrip("/") + "/", os.environ["JUPYTERHUB_API_TOKEN"]
+    if settings.get("url") and settings.get("token"):
+        return settings["url"], settings["token"]
+    return None
+
+
+def post(url: str, path: str, payload: dict, *, token: str = "",
+         timeout_s: float = TIMEOUT_S) -> tuple[int, str]:
+    """POST JSON; (HTTP status, the service's message); status 0 when the service cannot be reached."""
+    request = urllib.request.Request(url + path, data=json.dumps(payload).encode(), method="POST",
+                                     headers={"Content-Type": "application/json",
+                                              **({"Authorization": f"token {token}"} if token else {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as reply:
+            return reply.status, reply.read(4096).decode(errors="replace")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read(4096).decode(errors="replace")
+    except (OSError, ValueError) as err:
+        return 0, f"the class service at {url} cannot be reached ({err})"
+
+
+def _deliver(where: tuple[str, str], payload: dict) -> None:
+    try:
+        status, message = post(where[0], "api/answer", payload, token=where[1])
+        last.update(status=status, message=message)
+    finally:
+        _in_flight.release()
+
+
+def send(entry: dict) -> bool:
+    """Send a checkpoint's answer in the background; False when nothing was sent (off, busy, a 3rd try)."""
+    where = target()
+    if where is None or entry.get("attempt", 1) > 2 or not _in_flight.acquire(blocking=False):
+        return False
+    value = entry.get("value")
+    value = value if isinstance(value, (int, float, str)) else str(value)
+    payload = {"key": entry.get("key"), "value": value,
+               "attempt": entry.get("attempt", 1), "correct": bool(entry.get("correct"))}
+    threading.Thread(target=_deliver, args=(where, payload), daemon=True).start()
+    return True
+
+
+def attach(listeners: list) -> None:
+    """Listen to the checkpoints (``rseai.classroom.checkpoints.LISTENERS``) when sending is on."""
+    if target() is not None and send not in listeners:
+        listeners.append(send)
+
+
+def detach(listeners: list) -> None:
+    while send in listeners:
+        listeners.remove(send)
+
+
+def join(code: str, name: str) -> str:
+    """Join a laptop class with the instructor's code; the reply says what happened."""
+    host, port, secret = read_code(code)
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > 40:
+        raise ValueError(f"name must be your name for the class, 1 to 40 characters, got {name!r}")
+    url = f"http://{host}:{port}/"
+    settings = read_settings()
+    if settings.get("url") == url and settings.get("token") and settings.get("name") == name.strip():
+        return f"Already in the class at {url} as {name.strip()}."
+    status, message = post(url, "api/join", {"secret": secret, "name": name.strip()})
+    if status != 200:
+        return f"Not joined: {_reason(message)}"
+    write_settings(url=url, token=json.loads(message)["token"], name=name.strip(), sending=True)
+    return f"Joined the class at {url} as {name.strip()}; your checkpoint answers go to the instructor."
+
+
+def _reason(message: str) -> str:
+    try:
+        return json.loads(message)["message"]
+    except (ValueError, KeyError, TypeError):
+        return message[:200]
+
+
+def class_state() -> Path:
+    chosen = os.environ.get(STATE_ENV)
+    if chosen:
+        return Path(chosen)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("rseai")) / "class"
+
+
+_instructor: dict = {}
+
+
+def instructor_target() -> tuple[str, str] | None:
+    """(service URL, token) when this kernel is the instructor's, else None (asked once per kernel).
+
+    On a hub: a server token with the instructor scope; on a laptop: the class ``rseai class serve``
+    runs here (its folder holds the page's key)."""
+    if "where" not in _instructor:
+        where = None
+        if on_hub():
+            token = os.environ["JUPYTERHUB_API_TOKEN"]
+            request = urllib.request.Request(os.environ.get("JUPYTERHUB_API_URL", "") + "/user",
+                                             headers={"Authorization": f"token {token}"})
+            try:
+                with urllib.request.urlopen(request, timeout=TIMEOUT_S) as reply:
+                    if INSTRUCTOR_SCOPE in json.load(reply).get("scopes", []):
+                        where = os.environ[URL_ENV].rstrip("/") + "/", token
+            except (OSError, ValueError):
+                pass
+        else:
+            try:
+                info = json.loads((class_state() / "class.json").read_text())
+                where = (info["url"], info["instructor_key"]) if info.get("url") else None
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+        _instructor["where"] = where
+    return _instructor["where"]
+
+
+def room_answers(where: tuple[str, str], key: str) -> dict | None:
+    """The room's answers to checkpoint ``key`` (the instructor page's data), or None if unreachable."""
+    request = urllib.request.Request(where[0] + "api/summary", headers={"Authorization": f"token {where[1]}"})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as reply:
+            data = json.load(reply)
+    except (OSError, ValueError):
+        return None
+    return next((c for b in data["notebooks"] for c in b["checkpoints"] if c["key"] == key), None)
