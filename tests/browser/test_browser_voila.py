@@ -17,6 +17,7 @@ import json
 import os
 
 import pytest
+from _axe import check as check_accessibility
 from _checkpoint import RIGHT_COLOUR, WRONG_COLOUR, answer_wrong_then_right, mark_first_checkpoint
 from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency
 from _probe import Probe, exercise, settle
@@ -88,6 +89,7 @@ def test_voila_page_renders_and_its_widget_answers(probe: Probe, browser, page, 
         assert said_wrong.colour == WRONG_COLOUR, said_wrong
         assert said_right.visible and said_right.text.startswith("✓ Right"), said_right
         assert said_right.colour == RIGHT_COLOUR, said_right
+        check_accessibility(page, f"voila {probe.notebook}")  # axe-core: no critical or serious
         console = page.console_errors
         assert not console, "the browser console logged errors:\n" + "\n".join(console)
         assert not slow, slow
