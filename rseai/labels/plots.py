@@ -24,7 +24,8 @@ def plot_digits(images, *, titles=None, ncols: int = 8, frames=None, suptitle: s
     n = len(images)
     ncols = max(1, min(ncols, n))
     nrows = max(1, -(-n // ncols))
-    size = (1.6 * ncols, 2.15 * nrows + 0.6)
+    lines = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
+    size = (1.6 * ncols, (1.65 + 0.2 * lines) * nrows + 0.35 + 0.2 * suptitle.count("\n"))  # 11 pt titles
     if fig is None:
         fig, _ = new_figure(nrows=nrows, ncols=ncols, figsize=size, squeeze=False)
     else:
@@ -48,7 +49,7 @@ def plot_digits(images, *, titles=None, ncols: int = 8, frames=None, suptitle: s
                 spine.set_linewidth(3)
     if suptitle:
         fig.suptitle(suptitle, fontweight="bold")
-    fig.tight_layout()
+    fig.tight_layout(h_pad=1.5)  # the frames' width clear of the titles below
     return fig
 
 

@@ -20,6 +20,7 @@ _CELL = {(0, 0): ("True Positive", PALETTE["green"]),  # (row, col) on the slide
          (1, 1): ("True Negative", PALETTE["green"])}
 _REGION_COLOURS = {"acceptable": PALETTE["green"], "ALARP": PALETTE["yellow"],
                    "intolerable": PALETTE["vermillion"]}
+_REGION_HATCHES = {"acceptable": "", "ALARP": "..", "intolerable": "xx"}  # not colour alone
 
 
 def cell_texts(conf) -> list[str]:
@@ -151,9 +152,9 @@ def plot_risk_heatmap(register, *, acceptable_max=4, intolerable_min=15,
         for im in range(1, 6):
             region = region_of(li * im, acceptable_max=acceptable_max, intolerable_min=intolerable_min)
             ax.add_patch(Rectangle((im - 0.5, li - 0.5), 1, 1, facecolor=_REGION_COLOURS[region],
-                                   alpha=0.55, edgecolor="white", linewidth=2))
+                                   alpha=0.55, edgecolor="white", linewidth=2, hatch=_REGION_HATCHES[region]))
             ax.text(im + 0.42, li - 0.42, str(li * im), ha="right", va="bottom", fontsize=11,
-                    color=PALETTE["grey"])
+                    color=PALETTE["black"])
     seen: dict = {}
     for k, row in enumerate(register.itertuples(index=False), start=1):
         cell = (row.impact, row.likelihood)
@@ -169,8 +170,8 @@ def plot_risk_heatmap(register, *, acceptable_max=4, intolerable_min=15,
     ax.set_xticks(range(1, 6))
     ax.set_yticks(range(1, 6), [f"{i} {LEVELS[i]}" for i in range(1, 6)])
     key = [f"{k}. {name}" for k, name in enumerate(register["hazard"], start=1)]
-    regions = [Patch(facecolor=c, alpha=0.55, label=r if r != "ALARP" else "ALARP (reduce if reasonable)")
-               for r, c in _REGION_COLOURS.items()]
+    regions = [Patch(facecolor=c, alpha=0.55, hatch=_REGION_HATCHES[r], edgecolor="white",
+                     label=r if r != "ALARP" else "ALARP (reduce if reasonable)") for r, c in _REGION_COLOURS.items()]
     legend = ax.legend(handles=regions, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                        fontsize=11)
     ax.add_artist(legend)
