@@ -171,7 +171,8 @@ def plot_risk_heatmap(register, *, acceptable_max=4, intolerable_min=15,
     ax.set_yticks(range(1, 6), [f"{i} {LEVELS[i]}" for i in range(1, 6)])
     key = [f"{k}. {name}" for k, name in enumerate(register["hazard"], start=1)]
     regions = [Patch(facecolor=c, alpha=0.55, hatch=_REGION_HATCHES[r], edgecolor="white",
-                     label=r if r != "ALARP" else "ALARP (reduce if reasonable)") for r, c in _REGION_COLOURS.items()]
+                     label=r if r != "ALARP" else "ALARP (reduce if reasonable)")
+               for r, c in _REGION_COLOURS.items()]
     legend = ax.legend(handles=regions, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                        fontsize=11)
     ax.add_artist(legend)
