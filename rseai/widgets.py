@@ -40,13 +40,13 @@ from contextlib import contextmanager
 import ipywidgets as w
 from traitlets import Unicode
 
-from rseai.style import alt_text, style_axes
+from rseai.style import TEXT_BLUE, TEXT_GREEN, TEXT_VERMILLION, alt_text, style_axes
 
 DPI = 72  # screen pixels per inch of the figures
 
 
-_STYLES = {"error": "color:#D55E00;font-weight:bold", "info": "color:#0072B2",
-           "ok": "color:#009E73;font-weight:bold"}
+_STYLES = {"error": f"color:{TEXT_VERMILLION};font-weight:bold", "info": f"color:{TEXT_BLUE}",
+           "ok": f"color:{TEXT_GREEN};font-weight:bold"}
 
 
 class MessageArea:

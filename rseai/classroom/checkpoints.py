@@ -25,9 +25,10 @@ import ipywidgets as w
 
 from rseai import _checks
 from rseai.feedback import as_number
+from rseai.style import TEXT_BLUE, TEXT_GREEN, TEXT_VERMILLION
 
 KINDS = ("choice", "number", "prediction")
-_COLOURS = {True: "#009E73", False: "#D55E00", None: "#0072B2"}
+_COLOURS = {True: TEXT_GREEN, False: TEXT_VERMILLION, None: TEXT_BLUE}  # readable on white (4.5:1)
 ECHO_CHARS = 40  # the most characters of a typed answer repeated back in the feedback
 
 
@@ -88,7 +89,8 @@ class Checkpoint(w.VBox):
             self.answer, self.tolerance = str(answer), 0.0
             self.shown = self.answer
             self.field = w.RadioButtons(options=options, value=None, layout=w.Layout(width="auto"))
-        self.button = w.Button(description="Check my answer", button_style="info")
+        self.button = w.Button(description="Check my answer",  # white on blue, 5.2:1 (button_style's is 3.5)
+                               style={"button_color": TEXT_BLUE, "text_color": "white"})
         self.feedback = w.HTML(value="")
         self.button.on_click(lambda _: self.update())
         label = "Predict first" if kind == "prediction" else "Checkpoint"
