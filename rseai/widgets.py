@@ -96,6 +96,37 @@ def _encode(canvas) -> bytes:
     return buffer.getvalue()
 
 
+# ipywidgets leaves a slider's handle (role="slider") without a name, so a screen reader says only
+# its value; this names each handle after its slider's label, once per page (axe-core:
+# aria-input-field-name). It runs from a JavaScript output, which JupyterLab and Voila both execute.
+_NAME_SLIDERS = """
+if (!window.rseaiNamesSliders) {
+  window.rseaiNamesSliders = true;
+  let queued = false;
+  const name = () => {
+    queued = false;
+    document.querySelectorAll('.noUi-handle:not([aria-label])').forEach(handle => {
+      const slider = handle.closest('.widget-slider');
+      const label = slider && slider.querySelector('.widget-label');
+      handle.setAttribute('aria-label', (label && label.textContent.trim()) || 'slider');
+    });
+  };
+  new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(name); } })
+    .observe(document.body, {childList: true, subtree: true});
+  name();
+}
+"""
+
+
+def slider_names() -> w.Output:
+    """An empty Output whose JavaScript names every slider handle on the page (see ``_NAME_SLIDERS``)."""
+    from IPython.display import Javascript
+
+    out = w.Output(layout=w.Layout(height="0px", overflow="hidden"))
+    out.append_display_data(Javascript(_NAME_SLIDERS))
+    return out
+
+
 class FigureImage(w.Image):
     """ipywidgets' Image whose ``tooltip`` (the alt text) reaches the page: the widget view sets the
     ``<img>``'s title only when the model has an empty ``description``, which Image lacks."""
@@ -135,7 +166,7 @@ class Explorer(w.VBox):
             control.observe(self.changed, names="value")
         rows = [w.HBox(list(self.controls.values()))] if rows is None else list(rows)
         shown = [self.image] if self.image is not None else []
-        super().__init__([*rows, self.message.widget, self.summary, *shown, *below])
+        super().__init__([*rows, self.message.widget, self.summary, *shown, *below, slider_names()])
         if run:
             self.update()
 
