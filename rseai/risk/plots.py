@@ -119,8 +119,8 @@ def plot_group_rates(by_group, *, rates=("tpr", "fpr", "selection_rate"), title=
             ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 0.01,
                     rate_label(v), ha="center", va="bottom", fontsize=11)
     ax.set_xticks(x, groups)
-    ax.set_ylim(0, 1.12)
-    ax.legend(frameon=False, ncol=len(rates), loc="upper center", fontsize=11)
+    ax.set_ylim(0, 1.1 + 0.12 * -(-len(rates) // 2))  # room for the legend's rows above the bars
+    ax.legend(frameon=False, ncol=2, loc="upper center", fontsize=11)
     return fig
 
 
