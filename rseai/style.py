@@ -26,8 +26,8 @@ PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermilli
            "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000", "grey": "#999999"}
 CYCLE = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow")]
 SEQUENTIAL_CMAP = "viridis"
-# Darker shades of the same hues for text on white (WCAG AA, at least 4.5:1): green 5.3, vermillion 5.1.
-TEXT_GREEN, TEXT_VERMILLION, TEXT_BLUE = "#007A5A", "#B84F00", PALETTE["blue"]
+# Text on white at WCAG AA (at least 4.5:1): darker green 5.3, vermillion 5.1, the blue 5.2, grey 7.0.
+TEXT_GREEN, TEXT_VERMILLION, TEXT_BLUE, TEXT_GREY = "#007A5A", "#B84F00", PALETTE["blue"], "#595959"
 
 FIGSIZE = (7.0, 4.0)
 TEXT_PT = 11  # the smallest text on a figure at its default size

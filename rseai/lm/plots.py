@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rseai.style import PALETTE, new_axes, new_figure
+from rseai.style import PALETTE, TEXT_GREY, new_axes, new_figure
 
 
 def _options(dist) -> str:
@@ -36,7 +36,7 @@ def plot_probabilities(dist, *, k: int = 10, highlight=(), ax=None, title: str |
     for yi, p in zip(y, top["prob"]):
         ax.text(p, yi, _prob_label(p), va="center", fontsize=11)
     ax.text(0.99, 0.02, _info(dist), transform=ax.transAxes, ha="right",
-            va="bottom", fontsize=11, color=PALETTE["grey"])
+            va="bottom", fontsize=11, color=TEXT_GREY)
     return fig
 
 
@@ -94,7 +94,7 @@ def plot_entropy(temperatures, entropies_bits, *, label: str = "", ax=None):
     ax.plot(temperatures, entropies_bits, marker="o", color=PALETTE["vermillion"], label=label or None)
     ax.axvline(1.0, color=PALETTE["grey"], lw=1, ls="--")
     ax.text(1.0, ax.get_ylim()[1], " T = 1: the model's own probabilities", va="top", fontsize=11,
-            color=PALETTE["grey"])
+            color=TEXT_GREY)
     if label:
         ax.legend(fontsize=11)
     return fig

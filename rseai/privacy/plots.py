@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from rseai.style import PALETTE, coloured_tokens_html, new_axes, new_figure
+from rseai.style import PALETTE, TEXT_GREY, coloured_tokens_html, new_axes, new_figure
 
 MEMBER, NONMEMBER = PALETTE["vermillion"], PALETTE["blue"]
 MEMBER_HATCH = "///"
@@ -29,7 +29,7 @@ def plot_complexity(table, *, depth=None, ax=None, title="Deeper trees: a bigger
     ax.plot(depths, table["gap"], "o-", color=PALETTE["orange"], label="accuracy gap (train − test)")
     ax.plot(depths, table["attack_auroc"], "s-", color=MEMBER, label="attack AUROC")
     ax.axhline(0.5, color=PALETTE["grey"], linestyle=":", linewidth=1)
-    ax.text(depths.max(), 0.49, "AUROC 0.5: a coin", ha="right", va="top", fontsize=11, color=PALETTE["grey"])
+    ax.text(depths.max(), 0.49, "AUROC 0.5: a coin", ha="right", va="top", fontsize=11, color=TEXT_GREY)
     if depth is not None:
         ax.axvline(depth, color=PALETTE["black"], linewidth=0.8, linestyle="--")
     ax.set_ylim(-0.02, max(1.0, float(table["attack_auroc"].max()) + 0.05))
