@@ -7,7 +7,9 @@ changed correctly (the widget's text shows the new value, ``Step.expect``, and i
 figure was drawn for it, ``Step.state``); that the browser console logged no error; and that no
 cell shows an error after the controls moved. The
 latencies go to ``test-artifacts/browser/latency.json`` and the terminal summary; screenshots of
-the widget before and after, to ``test-artifacts/browser/<nn>-*.png``.
+the widget before and after, to ``test-artifacts/browser/<nn>-*.png``. axe-core audits the
+notebook's content (rendered markdown and outputs; ``_axe``): no critical or serious violation,
+every output image with a meaningful alt.
 """
 
 from __future__ import annotations

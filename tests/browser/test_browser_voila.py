@@ -7,7 +7,9 @@ JupyterLab test (the first widget and those in ``Probe.also``) and times each re
 each change shows its new value (``Step.expect``: the kernel-side ``Step.state`` cannot run here),
 that no error reached the page and that the console logged none. Then it answers the page's
 first no-code checkpoint as a participant in app mode does, wrong and then with the answer the
-feedback named: "✗ Not quite" in the warning colour, then "✓ Right" in green. Every notebook
+feedback named: "✗ Not quite" in the warning colour, then "✓ Right" in green. Last, axe-core
+audits the whole page (``_axe``): no critical or serious violation, every output image with a
+meaningful alt. Every notebook
 in ``PROBES`` (every one with a widget) by default; ``RSEAI_VOILA_NOTEBOOKS="01 03"`` picks some.
 """
 
