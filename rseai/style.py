@@ -125,7 +125,7 @@ def _describe_axes(ax) -> list[str]:
         else:
             parts.append(label)
     if ax.images:
-        parts.append("an image" + (" with a colour scale" if len(ax.figure.axes) > 1 else ""))
+        parts.append("an image")
     parts += [t.get_text().replace("\n", " ") for t in ax.texts if t.get_visible() and t.get_text().strip()]
     return [p for p in parts if p]
 

@@ -49,7 +49,7 @@ def plot_digits(images, *, titles=None, ncols: int = 8, frames=None, suptitle: s
                 spine.set_linewidth(3)
     if suptitle:
         fig.suptitle(suptitle, fontweight="bold")
-    fig.tight_layout(h_pad=1.5)  # the frames' width clear of the titles below
+    fig.tight_layout(h_pad=3)  # the frames' width clear of the titles below
     return fig
 
 
