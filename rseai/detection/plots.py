@@ -51,7 +51,7 @@ def plot_score_histogram(human, machine, *, name, threshold=None, mark=None, far
     both = np.r_[h, m, [] if mark is None or not np.isfinite(mark) else [mark]]
     bins = np.linspace(both.min(), both.max(), 25) if both.size else 10
     ax.hist(h, bins=bins, color=PALETTE["blue"], alpha=0.6, label=f"human ({h.size})")
-    ax.hist(m, bins=bins, color=PALETTE["orange"], alpha=0.6, label=f"machine ({m.size})")
+    ax.hist(m, bins=bins, color=PALETTE["orange"], alpha=0.6, hatch="//", label=f"machine ({m.size})")
     if threshold is not None and np.isfinite(threshold):
         ax.axvline(threshold, color=PALETTE["vermillion"], linestyle="--", linewidth=1.5,
                    label="threshold" + (f": {far:.0%} of human texts flagged" if far is not None else ""))
