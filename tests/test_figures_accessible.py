@@ -298,6 +298,12 @@ def test_colour_is_never_the_only_code():
     assert {p.get_hatch() for p in losses.patches} == {privacy.MEMBER_HATCH, None}
     dots = CASES["hallucination.plot_confidence_vs_agreement"](hallucination).axes[0].collections
     assert len({tuple(map(tuple, d.get_paths()[0].vertices)) for d in dots}) == 2  # two marker shapes
+    from rseai.detection import plots as detection
+
+    texts = CASES["detection.plot_score_histogram"](detection).axes[0]
+    assert {p.get_hatch() for p in texts.patches} == {"//", None}  # machine hatched, human plain
+    heatmap = CASES["risk.plot_risk_heatmap"](importlib.import_module("rseai.risk.plots")).axes[0]
+    assert len({p.get_hatch() for p in heatmap.patches}) == 3  # one pattern per region
 
 
 def test_alt_text_reads_the_numbers_drawn_and_set_alt_wins():
