@@ -44,19 +44,23 @@ def _run_axe(page, context):
     return Axe().run(page, context=context, options={"resultTypes": ["violations"]}).response
 
 
-def _where(node) -> str:
-    """The element (its last CSS step), its HTML's start and, for contrast, the colours and ratio."""
+_TEXT = "(s) => { const e = document.querySelector(s); return e ? e.innerText.slice(0, 60) : ''; }"
+
+
+def _where(node, page) -> str:
+    """The element (its last CSS step), its HTML's and text's start and, for contrast, the colours."""
     data = next((c.get("data") for c in node.get("any", []) if isinstance(c.get("data"), dict)), None) or {}
     colours = (f" {data['fgColor']} on {data['bgColor']} = {data['contrastRatio']}:1"
                if "contrastRatio" in data else "")
-    return f"{str(node['target'][-1])[-80:]} {node.get('html', '')[:100]!r}{colours}"
+    text = page.evaluate(_TEXT, str(node["target"][-1])) if len(node["target"]) == 1 else ""
+    return f"{str(node['target'][-1])[-80:]} {node.get('html', '')[:100]!r}{colours} text: {text!r}"
 
 
 def audit(page, name: str, *, context=None) -> dict:
     """axe-core's violations on ``page`` (within ``context``) and its output images, recorded."""
     page.wait_for_timeout(500)  # the last widget views attach
     violations = [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "help": v["help"],
-                   "targets": [_where(n) for n in v["nodes"][:8]]}
+                   "targets": [_where(n, page) for n in v["nodes"][:8]]}
                   for v in _run_axe(page, context)["violations"]]
     images = page.evaluate(_IMAGES)
     result = {"violations": violations, "images": len(images),
