@@ -4,7 +4,8 @@
 ``state``, shows a ValueError/TypeError/RuntimeError as a message (stale output cleared) and sends
 the figure as Agg's PNG. No threads, no memos, no queue; sliders commit on release. The picture's
 alt text is ``alt(state)`` (default: ``rseai.style.alt_text``, read from what is drawn), sent as the
-image's ``tooltip``: the ``<img>``'s title, its accessible name (ipywidgets' Image has no alt).
+image's ``tooltip``: the ``<img>``'s title, its accessible name (ipywidgets' Image has no alt);
+``page_fixes`` closes two gaps of ipywidgets and JupyterLab for keyboards and screen readers.
 
 One fast path, kept because measured (kernel side, drawn whole -> fast: 03 threshold 993 -> 127 ms,
 grouping 251 -> 151 ms; 07 ε 274 -> 5 ms; 01 temperature 71 -> 30 ms): a move that keeps
@@ -96,34 +97,42 @@ def _encode(canvas) -> bytes:
     return buffer.getvalue()
 
 
-# ipywidgets leaves a slider's handle (role="slider") without a name, so a screen reader says only
-# its value; this names each handle after its slider's label, once per page (axe-core:
-# aria-input-field-name). It runs from a JavaScript output, which JupyterLab and Voila both execute.
-_NAME_SLIDERS = """
-if (!window.rseaiNamesSliders) {
-  window.rseaiNamesSliders = true;
+# Two gaps of the page that no output of ours can close: ipywidgets leaves a slider's handle
+# (role="slider") without a name, so a screen reader says only its value (axe-core:
+# aria-input-field-name), and JupyterLab lets a wide output (a table) scroll without a way to reach
+# it from the keyboard (scrollable-region-focusable). This names each handle after its slider's
+# label and makes a scrolling output focusable (as pydata-sphinx-theme does), once per page. It runs
+# from a JavaScript output, which JupyterLab and Voila both execute.
+_PAGE_FIXES = """
+if (!window.rseaiPageFixes) {
+  window.rseaiPageFixes = true;
   let queued = false;
-  const name = () => {
+  const fix = () => {
     queued = false;
+    document.querySelectorAll('.jp-OutputArea-output:not([tabindex])').forEach(out => {
+      if (out.scrollWidth > out.clientWidth + 1) out.setAttribute('tabindex', '0');
+    });
     document.querySelectorAll('.noUi-handle:not([aria-label])').forEach(handle => {
       const slider = handle.closest('.widget-slider');
       const label = slider && slider.querySelector('.widget-label');
       handle.setAttribute('aria-label', (label && label.textContent.trim()) || 'slider');
     });
   };
-  new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(name); } })
-    .observe(document.body, {childList: true, subtree: true});
-  name();
+  const later = () => { if (!queued) { queued = true; requestAnimationFrame(fix); } };
+  new MutationObserver(later).observe(document.body, {childList: true, subtree: true});
+  window.addEventListener('resize', later);
+  fix();
 }
 """
 
 
-def slider_names() -> w.Output:
-    """An empty Output whose JavaScript names every slider handle on the page (see ``_NAME_SLIDERS``)."""
+def page_fixes() -> w.Output:
+    """An empty Output whose JavaScript names the page's slider handles and lets the keyboard reach
+    its scrolling outputs (see ``_PAGE_FIXES``)."""
     from IPython.display import Javascript
 
     out = w.Output(layout=w.Layout(height="0px", overflow="hidden"))
-    out.append_display_data(Javascript(_NAME_SLIDERS))
+    out.append_display_data(Javascript(_PAGE_FIXES))
     return out
 
 
@@ -166,7 +175,7 @@ class Explorer(w.VBox):
             control.observe(self.changed, names="value")
         rows = [w.HBox(list(self.controls.values()))] if rows is None else list(rows)
         shown = [self.image] if self.image is not None else []
-        super().__init__([*rows, self.message.widget, self.summary, *shown, *below, slider_names()])
+        super().__init__([*rows, self.message.widget, self.summary, *shown, *below, page_fixes()])
         if run:
             self.update()
 

@@ -26,7 +26,7 @@ import ipywidgets as w
 from rseai import _checks
 from rseai.feedback import as_number
 from rseai.style import TEXT_BLUE, TEXT_GREEN, TEXT_VERMILLION
-from rseai.widgets import slider_names  # names the page's slider handles (00's has no Explorer)
+from rseai.widgets import page_fixes  # slider names, scrolling outputs by keyboard (00 has no Explorer)
 
 KINDS = ("choice", "number", "prediction")
 _COLOURS = {True: TEXT_GREEN, False: TEXT_VERMILLION, None: TEXT_BLUE}  # readable on white (4.5:1)
@@ -96,7 +96,7 @@ class Checkpoint(w.VBox):
         self.button.on_click(lambda _: self.update())
         label = "Predict first" if kind == "prediction" else "Checkpoint"
         title = w.HTML(f"<b>{label}.</b> {html.escape(question)}")
-        super().__init__([title, self.field, w.HBox([self.button]), self.feedback, slider_names()],
+        super().__init__([title, self.field, w.HBox([self.button]), self.feedback, page_fixes()],
                          layout=w.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
 
     def check(self, value) -> Verdict:
