@@ -90,6 +90,7 @@ browser-deps: install
 	  else echo "*** No $(CHROMIUM) and not root with apt-get: the browser tests will SKIP; run" \
 	    "'sudo $(CHROMIUM_INSTALL)' ***"; fi; }
 	@$(BIN)/python -c "import playwright" 2>/dev/null || $(BIN)/python -m pip install -q "playwright>=1.40"
+	@$(BIN)/python -c "import axe_playwright_python" 2>/dev/null || $(BIN)/python -m pip install -q "axe-playwright-python>=0.1.8"
 
 browser: browser-deps model
 	RSEAI_ANSWERS=$(CURDIR)/build/answers RSEAI_SHARED_ANSWERS= RSEAI_BROWSER_TESTS=1 RSEAI_CHROMIUM=$(CHROMIUM) \

@@ -1,6 +1,10 @@
-"""The look every topic shares: palette, styled axes, tokens as coloured chips.
+"""The look every topic shares: palette, styled axes, alt text, tokens as coloured chips.
 
-One colour-blind-safe palette (Okabe & Ito, 2008); titles say what is shown, axis labels carry units.
+One colour-blind-safe palette (Okabe & Ito, 2008); titles say what is shown, axis labels carry units;
+no text under ``TEXT_PT`` points (a projector at the back of a room). Every figure has alt text:
+``new_axes``/``new_figure`` make an ``AltFigure``, which a notebook shows as a PNG in an ``<img>``
+whose alt is ``alt_text(fig)``: what a plot function set with ``set_alt``, else a description read
+from the figure's own artists (titles, axis labels, bar values, labelled lines, annotations).
 
 Example
 -------
@@ -15,14 +19,18 @@ import html
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
            "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000", "grey": "#999999"}
 CYCLE = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow")]
 SEQUENTIAL_CMAP = "viridis"
+# Text on white at WCAG AA (at least 4.5:1): darker green 5.3, vermillion 5.1, the blue 5.2, grey 7.0.
+TEXT_GREEN, TEXT_VERMILLION, TEXT_BLUE, TEXT_GREY = "#007A5A", "#B84F00", PALETTE["blue"], "#595959"
 
 FIGSIZE = (7.0, 4.0)
+TEXT_PT = 11  # the smallest text on a figure at its default size
 
 
 def style_axes(ax) -> None:
@@ -32,12 +40,15 @@ def style_axes(ax) -> None:
         ax.spines[side].set_visible(False)
     ax.title.set_fontsize(12)
     ax.title.set_fontweight("bold")
+    ax.tick_params(which="both", labelsize=TEXT_PT)
+    ax.xaxis.label.set_fontsize(TEXT_PT)
+    ax.yaxis.label.set_fontsize(TEXT_PT)
 
 
 def new_axes(*, title: str, xlabel: str = "", ylabel: str = "", ax=None, figsize=None):
     """A styled (Figure, Axes) pair; reuses ``ax`` when given (for widgets that redraw)."""
     if ax is None:
-        fig, ax = plt.subplots(figsize=figsize or FIGSIZE)
+        fig, ax = plt.subplots(figsize=figsize or FIGSIZE, FigureClass=AltFigure)
     else:
         fig = ax.figure
         ax.clear()
@@ -50,16 +61,121 @@ def new_axes(*, title: str, xlabel: str = "", ylabel: str = "", ax=None, figsize
 
 def new_figure(*, nrows: int = 1, ncols: int = 1, figsize=None, **kwargs):
     """A styled Figure with a grid of Axes (``plt.subplots`` under the house style)."""
-    fig, axes = plt.subplots(nrows, ncols, figsize=figsize or FIGSIZE, **kwargs)
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize or FIGSIZE, FigureClass=AltFigure, **kwargs)
     for ax in np.atleast_1d(axes).ravel():
         style_axes(ax)
     return fig, axes
 
 
+def set_alt(fig, text: str) -> None:
+    """Give ``fig`` its alt text: one or two sentences with the numbers the figure shows."""
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"text must be a non-empty string, got {text!r}")
+    fig._rseai_alt = " ".join(text.split())
+
+
+def alt_text(fig, *, max_chars: int = 600) -> str:
+    """``fig``'s alt text: what ``set_alt`` gave it, else a description of what is drawn."""
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    text = getattr(fig, "_rseai_alt", None) or _describe(fig)
+    return text if len(text) <= max_chars else text[:max_chars - 1].rstrip() + "…"
+
+
+def _num(v: float) -> str:
+    return f"{v:.3g}" if np.isfinite(v) else str(v)
+
+
+def _tick_name(ticks: dict, at: float) -> str:
+    if not ticks:
+        return _num(at)
+    nearest = min(ticks, key=lambda t: abs(t - at))
+    return ticks[nearest] if abs(nearest - at) < 0.5 else _num(at)
+
+
+def _describe_axes(ax) -> list[str]:
+    parts = [ax.get_title()] if ax.get_title() else []
+    labels = [f"{name} axis: {ax.get_xlabel() if name == 'x' else ax.get_ylabel()}" for name in "xy"
+              if (ax.get_xlabel() if name == "x" else ax.get_ylabel())]
+    parts += labels
+    for bars in ax.containers:
+        if not hasattr(bars, "patches") or not bars.patches:
+            continue
+        horizontal = getattr(bars, "orientation", "vertical") == "horizontal"
+        axis = ax.yaxis if horizontal else ax.xaxis
+        ticks = {float(t): lab.get_text() for t, lab in zip(axis.get_ticklocs(), axis.get_ticklabels())
+                 if lab.get_text()}
+        items = []
+        for bar in bars.patches[:12]:
+            where = bar.get_y() + bar.get_height() / 2 if horizontal else bar.get_x() + bar.get_width() / 2
+            value = bar.get_width() if horizontal else bar.get_height()
+            items.append(f"{_tick_name(ticks, where)} {_num(value)}")
+        more = f" and {len(bars.patches) - 12} more" if len(bars.patches) > 12 else ""
+        name = bars.get_label() if not str(bars.get_label()).startswith("_") else "bars"
+        parts.append(f"{name}: " + ", ".join(items) + more)
+    for line in ax.get_lines():
+        label = line.get_label()
+        x, y = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+        if label.startswith("_") or not x.size:
+            continue
+        if x.size > 1 and np.ptp(x) > 0 and np.ptp(y) > 0:
+            parts.append(f"{label}: from {_num(y[0])} at {_num(x[0])} to {_num(y[-1])} at {_num(x[-1])}")
+        else:
+            parts.append(label)
+    if ax.images:
+        parts.append("an image")
+    parts += [t.get_text().replace("\n", " ") for t in ax.texts if t.get_visible() and t.get_text().strip()]
+    return [p for p in parts if p]
+
+
+def _describe(fig) -> str:
+    """What is drawn on ``fig``, read from its artists: the numbers the picture itself shows."""
+    parts = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) else []
+    for ax in fig.axes:
+        if ax.get_visible() and (ax.axison or ax.images or ax.texts):
+            parts.append("; ".join(_describe_axes(ax)))
+    text = ". ".join(" ".join(p.split()) for p in parts if p.strip())
+    return f"Figure: {text}." if text else "Figure (empty)."
+
+
+class AltFigure(Figure):
+    """A Figure that a notebook shows as ``<img alt=...>`` (matplotlib has no alt text of its own):
+    one PNG, drawn once, in an HTML output that JupyterLab and Voila prefer to the bare PNG."""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from IPython.core.pylabtools import print_figure
+
+        _no_second_png()
+        png = print_figure(self, "png", bbox_inches="tight", base64=True)
+        alt = html.escape(alt_text(self), quote=True)
+        return {"text/html": f'<img src="data:image/png;base64,{png}" alt="{alt}"/>', "image/png": png}
+
+
+def _no_second_png() -> None:
+    """The inline backend registers a PNG printer for every Figure; for ours the bundle has it."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["image/png"].for_type(AltFigure, lambda fig: None)
+
+
+def _contrast(hex_colour: str) -> str:
+    """Black or white, whichever reads better on ``hex_colour`` (WCAG relative luminance)."""
+    import matplotlib
+
+    channels = np.asarray(matplotlib.colors.to_rgb(hex_colour))
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    luminance = float(linear @ [0.2126, 0.7152, 0.0722])
+    return "#000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#fff"
+
+
 def coloured_tokens_html(tokens, values=None, *, vmin: float = 0.0, vmax: float = 1.0,
                          title: str = "") -> str:
     """Tokens as chips coloured by position, or by ``values`` (one per token) on viridis from
-    ``vmin`` to ``vmax``, the value in each chip's tooltip."""
+    ``vmin`` to ``vmax``, each value written under its token (readable without hovering)."""
     import matplotlib
 
     tokens = [str(t) for t in tokens]
@@ -70,16 +186,15 @@ def coloured_tokens_html(tokens, values=None, *, vmin: float = 0.0, vmax: float 
     chips = []
     for i, token in enumerate(tokens):
         if values is None:
-            background, text_colour, tip = hues[i % len(hues)], "#000", f"token {i}"
+            background, tip, value = hues[i % len(hues)], f"token {i}", ""
         else:
             share = 0.0 if vmax == vmin else (float(values[i]) - vmin) / (vmax - vmin)
-            rgba = cmap(min(max(share, 0.0), 1.0))
-            background = matplotlib.colors.to_hex(rgba)
-            text_colour = "#000" if share > 0.55 else "#fff"
+            background = matplotlib.colors.to_hex(cmap(min(max(share, 0.0), 1.0)))
             tip = f"{float(values[i]):.3g}"
+            value = f'<span style="display:block;font-size:0.85em">{html.escape(tip)}</span>'
         chips.append(
-            f'<span title="{html.escape(tip)}" style="background:{background};color:{text_colour};'
-            'border-radius:4px;padding:2px 4px;margin:1px;font-family:monospace;'
-            f'display:inline-block;white-space:pre">{html.escape(token)}</span>')
+            f'<span title="{html.escape(tip)}" style="background:{background};color:{_contrast(background)};'
+            'border-radius:4px;padding:2px 4px;margin:1px;font-family:monospace;text-align:center;'
+            f'display:inline-block;vertical-align:top;white-space:pre">{html.escape(token)}{value}</span>')
     head = f"<div style='font-weight:bold;margin-bottom:4px'>{html.escape(title)}</div>" if title else ""
-    return f"<div style='line-height:2'>{head}{''.join(chips)}</div>"
+    return f"<div style='line-height:{1.3 if values is not None else 2}'>{head}{''.join(chips)}</div>"

@@ -34,7 +34,7 @@ def plot_countries(table, *, highlight=None, title="The same job on different gr
     fig, ax = new_axes(title=title, xlabel="kg CO2e", ax=ax,
                        figsize=(7.0, max(3.0, 0.22 * len(t) + 1.0)))
     ax.barh(t["region"], t["co2e_kg"], color=bar_colours(t["region"], highlight=highlight))
-    ax.tick_params(axis="y", labelsize=8)
+    ax.tick_params(axis="y", labelsize=11)
     ax.margins(y=0.01)
     return fig
 
@@ -51,7 +51,7 @@ def plot_strubell(table, *, reference_lbs=None, reference_label="", ax=None):
         ax.axhline(reference_lbs, color=PALETTE["vermillion"], linestyle="--", label=reference_label)
     ax.set_yscale("log")
     ax.set_xticks(x, table["model"], rotation=15)
-    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    ax.legend(frameon=False, fontsize=11, loc="upper left")
     fig.tight_layout()
     return fig
 
@@ -67,7 +67,7 @@ def plot_estimate_vs_measured(table, *, ax=None):
             color=PALETTE["blue"])
     ax.set_yticks(y, table["phase"])
     ax.invert_yaxis()
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.legend(frameon=False, fontsize=11, loc="lower right")
     fig.tight_layout()
     return fig
 
@@ -79,7 +79,7 @@ def plot_energy_per_token(table, *, ax=None):
     colours = [PALETTE["blue"] if "H200" in str(lbl) else PALETTE["green"] for lbl in table["label"]]
     ax.barh(table["label"], table["j_per_token"], color=colours)
     for y, v in enumerate(table["j_per_token"]):
-        ax.annotate(f"{v:.3g} J", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+        ax.annotate(f"{v:.3g} J", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=11)
     ax.set_xscale("log")
     ax.set_xlim(right=float(table["j_per_token"].max()) * 4)  # room for the labels
     ax.invert_yaxis()
@@ -94,7 +94,7 @@ def plot_tools(table, *, ax=None):
     ax.barh(table["tool"], table["co2e_kg"], color=PALETTE["sky"])
     for y, (v, pue) in enumerate(zip(table["co2e_kg"], table["pue"], strict=True)):
         ax.annotate(f"{v:.3g} kg (PUE {pue:g})", (v, y), xytext=(3, 0), textcoords="offset points",
-                    va="center", fontsize=8)
+                    va="center", fontsize=11)
     ax.invert_yaxis()
     ax.set_xlim(0, float(table["co2e_kg"].max()) * 1.45)
     fig.tight_layout()

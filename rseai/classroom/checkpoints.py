@@ -31,9 +31,11 @@ import ipywidgets as w
 
 from rseai import _checks
 from rseai.feedback import as_number
+from rseai.style import TEXT_BLUE, TEXT_GREEN, TEXT_VERMILLION
+from rseai.widgets import page_fixes  # slider names, scrolling outputs by keyboard (00 has no Explorer)
 
 KINDS = ("choice", "number", "prediction")
-_COLOURS = {True: "#009E73", False: "#D55E00", None: "#0072B2"}
+_COLOURS = {True: TEXT_GREEN, False: TEXT_VERMILLION, None: TEXT_BLUE}  # readable on white (4.5:1)
 ECHO_CHARS = 40  # the most characters of a typed answer repeated back in the feedback
 KEY_RULE = re.compile(r"\d\d-[a-z0-9][a-z0-9-]{0,30}")  # notebook number and a short name: "03-threshold"
 LISTENERS: list = []  # callables given {key, value, correct, attempt} after each checked answer
@@ -100,12 +102,13 @@ class Checkpoint(w.VBox):
             self.answer, self.tolerance = str(answer), 0.0
             self.shown = self.answer
             self.field = w.RadioButtons(options=options, value=None, layout=w.Layout(width="auto"))
-        self.button = w.Button(description="Check my answer", button_style="info")
+        self.button = w.Button(description="Check my answer",  # white on blue, 5.2:1 (button_style's is 3.5)
+                               style={"button_color": TEXT_BLUE, "text_color": "white"})
         self.feedback = w.HTML(value="")
         self.button.on_click(lambda _: self.update())
         label = "Predict first" if kind == "prediction" else "Checkpoint"
         title = w.HTML(f"<b>{label}.</b> {html.escape(question)}")
-        parts = [title, self.field, w.HBox([self.button]), self.feedback]
+        parts = [title, self.field, w.HBox([self.button]), self.feedback, page_fixes()]
         room = self._room_view() if key is not None else None  # the instructor's own kernel only
         super().__init__([w.HBox([w.VBox(parts), room])] if room else parts,
                          layout=w.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))

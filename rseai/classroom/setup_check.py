@@ -113,9 +113,9 @@ def summary_html(table) -> str:
 
     failed = table[~table["ok"]]
     if failed.empty:
-        return ("<div style='background:#009E73;color:white;padding:10px;border-radius:6px;"
+        return ("<div style='background:#007A5A;color:white;padding:10px;border-radius:6px;"
                 f"font-size:1.2em'>✓ Ready for class: all {len(table)} checks passed.</div>")
     items = "".join(f"<li><b>{html.escape(r.check)}</b>: {html.escape(r.found)}<br>fix: "
                     f"<code>{html.escape(r.fix)}</code></li>" for r in failed.itertuples())
-    return ("<div style='background:#D55E00;color:white;padding:10px;border-radius:6px'>"
+    return ("<div style='background:#B84F00;color:white;padding:10px;border-radius:6px'>"
             f"✗ {len(failed)} of {len(table)} checks failed:<ul>{items}</ul></div>")

@@ -33,10 +33,10 @@ def plot_roc(y_true, table, *, scores=SCORE_NAMES, catch=None, title="Telling ma
     ax.plot([0, 1], [0, 1], color=PALETTE["grey"], linestyle=":", label="coin toss: AUROC 0.50")
     if catch is not None:
         ax.axhline(catch, color=PALETTE["black"], linewidth=0.8, linestyle="--")
-        ax.text(0.98, catch - 0.03, f"catches {catch:.0%}", ha="right", va="top", fontsize=8)
+        ax.text(0.98, catch - 0.03, f"catches {catch:.0%}", ha="right", va="top", fontsize=11)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.01)
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.legend(frameon=False, fontsize=11, loc="lower right")
     return fig
 
 
@@ -51,13 +51,13 @@ def plot_score_histogram(human, machine, *, name, threshold=None, mark=None, far
     both = np.r_[h, m, [] if mark is None or not np.isfinite(mark) else [mark]]
     bins = np.linspace(both.min(), both.max(), 25) if both.size else 10
     ax.hist(h, bins=bins, color=PALETTE["blue"], alpha=0.6, label=f"human ({h.size})")
-    ax.hist(m, bins=bins, color=PALETTE["orange"], alpha=0.6, label=f"machine ({m.size})")
+    ax.hist(m, bins=bins, color=PALETTE["orange"], alpha=0.6, hatch="//", label=f"machine ({m.size})")
     if threshold is not None and np.isfinite(threshold):
         ax.axvline(threshold, color=PALETTE["vermillion"], linestyle="--", linewidth=1.5,
                    label="threshold" + (f": {far:.0%} of human texts flagged" if far is not None else ""))
     if mark is not None and np.isfinite(mark):
         ax.axvline(mark, color=PALETTE["black"], linewidth=2.5, label="this text")
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=11)
     return fig
 
 
@@ -69,7 +69,7 @@ def plot_auroc_lines(table, *, x, xlabel, title, ax=None, y="auroc"):
                 color=colour, label=SCORE_LABELS.get(name, name))
     ax.axhline(0.5, color=PALETTE["grey"], linestyle=":")
     ax.set_ylim(0.3, 1.02)
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=11)
     return fig
 
 
@@ -81,9 +81,9 @@ def plot_false_accusations(report, *, kinds, title="Who gets falsely accused", a
     for i, (colour, kind) in enumerate(zip((PALETTE["blue"], PALETTE["sky"], PALETTE["green"]), kinds)):
         ax.bar(x + i * width, report[f"far_{kind}"], width=width, color=colour, label=kind)
     ax.set_xticks(x + width * (len(kinds) - 1) / 2, [SCORE_LABELS.get(s, s) for s in report.index],
-                  fontsize=8, rotation=10)
+                  fontsize=11, rotation=10)
     ax.set_ylim(0, 1)
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=11)
     return fig
 
 

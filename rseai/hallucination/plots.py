@@ -60,11 +60,11 @@ def plot_answer_tokens(answer, *, ax=None):
     fig, ax = new_axes(title=f"“{_short(answer.text, 60)}”", xlabel="token",
                        ylabel="probability when chosen", ax=ax)
     colours = [PALETTE["orange"] if m else PALETTE["sky"] for m in mask]
-    ax.bar(np.arange(len(probs)), probs, color=colours)
-    ax.set_xticks(np.arange(len(probs)), answer.tokens, rotation=60, ha="right", fontsize=8)
+    ax.bar(np.arange(len(probs)), probs, color=colours, hatch=["//" if m else "" for m in mask])
+    ax.set_xticks(np.arange(len(probs)), answer.tokens, rotation=60, ha="right", fontsize=11)
     ax.set_ylim(0, 1.05)
-    ax.text(0.99, 0.97, f"confidence (orange tokens): {answer.confidence:.2f}", transform=ax.transAxes,
-            ha="right", va="top", fontsize=9)
+    ax.text(0.99, 0.97, f"confidence (orange, hatched tokens): {answer.confidence:.2f}",
+            transform=ax.transAxes, ha="right", va="top", fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -80,7 +80,7 @@ def plot_sample_groups(consistency, *, ax=None, max_groups: int = 8):
     colour = PALETTE["green"] if verdict == "consistent" else PALETTE["vermillion"]
     y = np.arange(len(table))
     ax.barh(y, table["count"], color=colour)
-    ax.set_yticks(y, [_short(a, 46) for a in table["gist"]], fontsize=9)
+    ax.set_yticks(y, [_short(a, 46) for a in table["gist"]], fontsize=11)
     ax.set_xlim(0, n)
     ax.xaxis.get_major_locator().set_params(integer=True)
     fig.tight_layout()
@@ -100,12 +100,12 @@ def plot_reliability(table, *, ece: float | None = None, ax=None):
                zorder=3, label="mean confidence in bin")
     for _, row in table.iterrows():
         ax.text(row["bin_low"] + (row["bin_high"] - row["bin_low"]) / 2, row["accuracy"] + 0.02,
-                f"n={int(row['count'])}", ha="center", fontsize=8)
+                f"n={int(row['count'])}", ha="center", fontsize=11)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.1)
     if ece is not None:
-        ax.text(0.02, 1.04, f"ECE = {ece:.2f}", fontsize=10)
-    ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.97), fontsize=8, frameon=False)
+        ax.text(0.02, 1.04, f"ECE = {ece:.2f}", fontsize=11)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.97), fontsize=11, frameon=False)
     return fig
 
 
@@ -119,7 +119,7 @@ def plot_detector_roc(curves: dict, *, ax=None):
     ax.plot([0, 1], [0, 1], ls="--", color=PALETTE["grey"], label="guessing (AUROC 0.50)")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="lower right", fontsize=11, frameon=False)
     return fig
 
 
@@ -137,10 +137,10 @@ def plot_accuracy_by_group(by_category, *, ax=None):
         ax.bar(x + (j - 0.5) * 0.4, values, width=0.4, color=colour, label=kind.replace("_", " "))
         for xi, v, n in zip(x, values, counts[kind].fillna(0).to_numpy()):
             if n:
-                ax.text(xi + (j - 0.5) * 0.4, v + 0.02, f"{int(n)}", ha="center", fontsize=7)
+                ax.text(xi + (j - 0.5) * 0.4, v + 0.02, f"{int(n)}", ha="center", fontsize=11)
     ax.set_xticks(x, pivot.index, rotation=20)
     ax.set_ylim(0, 1.1)
-    ax.legend(frameon=False, fontsize=8, title="numbers: questions", title_fontsize=8)
+    ax.legend(frameon=False, fontsize=11, title="numbers: questions", title_fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -156,11 +156,11 @@ def plot_grounding_effect(accuracy: dict, *, ax=None):
     ax.bar(x - 0.2, before, width=0.4, color=PALETTE["grey"], label="question only")
     ax.bar(x + 0.2, after, width=0.4, color=PALETTE["green"], label="question + passage")
     for xi, b, a in zip(x, before, after):
-        ax.text(xi - 0.2, b + 0.02, f"{b:.0%}", ha="center", fontsize=8)
-        ax.text(xi + 0.2, a + 0.02, f"{a:.0%}", ha="center", fontsize=8)
+        ax.text(xi - 0.2, b + 0.02, f"{b:.0%}", ha="center", fontsize=11)
+        ax.text(xi + 0.2, a + 0.02, f"{a:.0%}", ha="center", fontsize=11)
     ax.set_xticks(x, [n.replace("_", " ") for n in names])
     ax.set_ylim(0, 1.1)
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=11)
     return fig
 
 
@@ -168,9 +168,11 @@ def plot_confidence_vs_agreement(table, *, ax=None):
     """Each question as a dot: confidence vs agreement, coloured right / wrong."""
     fig, ax = new_axes(title="Right answers sit higher on both scores", xlabel="confidence",
                        ylabel="agreement of samples with the answer", ax=ax)
-    for ok, colour, label in ((True, PALETTE["blue"], "right"), (False, PALETTE["vermillion"], "wrong")):
+    for ok, colour, marker, label in ((True, PALETTE["blue"], "o", "right"),
+                                      (False, PALETTE["vermillion"], "x", "wrong")):
         part = table[table["correct"] == ok]
-        ax.scatter(part["confidence"], part["agreement"], s=18, color=colour, alpha=0.7, label=label)
-    ax.legend(frameon=False, fontsize=8)
+        ax.scatter(part["confidence"], part["agreement"], s=24, color=colour, marker=marker, alpha=0.8,
+                   label=label)
+    ax.legend(frameon=False, fontsize=11)
     return fig
 

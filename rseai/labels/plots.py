@@ -1,5 +1,5 @@
 """Figures for notebook 04. Baseline grey, Model-centric blue, Data-centric green; a green frame
-marks a flagged label really flipped, vermillion one that was not.
+and "✓ flipped" mark a flagged label really flipped, vermillion and "✗ false alarm" one that was not.
 
 Example
 -------
@@ -24,7 +24,8 @@ def plot_digits(images, *, titles=None, ncols: int = 8, frames=None, suptitle: s
     n = len(images)
     ncols = max(1, min(ncols, n))
     nrows = max(1, -(-n // ncols))
-    size = (1.6 * ncols, 2.15 * nrows + 0.6)
+    lines = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
+    size = (1.6 * ncols, (1.65 + 0.2 * lines) * nrows + 0.35 + 0.2 * suptitle.count("\n"))  # 11 pt titles
     if fig is None:
         fig, _ = new_figure(nrows=nrows, ncols=ncols, figsize=size, squeeze=False)
     else:
@@ -39,7 +40,7 @@ def plot_digits(images, *, titles=None, ncols: int = 8, frames=None, suptitle: s
             continue
         ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=max(float(images.max()), 1e-9))
         if titles is not None:
-            ax.set_title(titles[i], fontsize=9)
+            ax.set_title(titles[i], fontsize=11)
         colour = frames[i] if frames is not None else None
         for spine in ax.spines.values():
             spine.set_visible(colour is not None)
@@ -48,7 +49,7 @@ def plot_digits(images, *, titles=None, ncols: int = 8, frames=None, suptitle: s
                 spine.set_linewidth(3)
     if suptitle:
         fig.suptitle(suptitle, fontweight="bold")
-    fig.tight_layout()
+    fig.tight_layout(h_pad=3)  # the frames' width clear of the titles below
     return fig
 
 
@@ -63,13 +64,15 @@ def plot_issue_gallery(images, issues, *, flipped=None, start: int = 0, n: int =
         return fig
     page = issues.iloc[start:start + n]
     idx = page["index"].to_numpy()
-    titles = [f"given {g} → {s}\n#{i}, p(given)={q:.3f}" for i, g, s, q in
+    titles = [f"given {g} → {s}\n#{i} p={q:.3f}" for i, g, s, q in
               zip(idx, page["given_label"], page["suggested_label"], page["label_quality"])]
     frames = None
-    if flipped is not None:
+    if flipped is not None:  # said in words too, not by the frame's colour alone
         frames = [PALETTE["green"] if flipped[i] else PALETTE["vermillion"] for i in idx]
-    note = "\ngreen frame: really flipped; vermillion: a false alarm" if flipped is not None else ""
-    suptitle = f"Flagged labels {start + 1}-{start + len(idx)} of {len(issues)}, worst first{note}"
+        titles = [f"{t}\n{'✓ flipped' if flipped[i] else '✗ false alarm'}" for t, i in zip(titles, idx)]
+    note = "\n✓ green frame: really flipped; ✗ vermillion: a false alarm" if flipped is not None else ""
+    suptitle = (f"Flagged labels {start + 1}-{start + len(idx)} of {len(issues)}, worst first "
+                f"(p: probability of the given label){note}")
     return plot_digits(np.asarray(images)[idx], titles=titles, ncols=ncols, frames=frames, fig=fig,
                        suptitle=suptitle)
 
@@ -80,7 +83,7 @@ def _bars(ax, table, title):
     bars = ax.bar(names, acc, color=[APPROACH_COLOURS.get(n, PALETTE["purple"]) for n in names])
     for bar, a, change in zip(bars, acc, table["change"].to_numpy(dtype=float) * 100):
         text = f"{a:.1f}%" + ("" if bar is bars[0] else f"\n{change:+.1f} pts")
-        ax.text(bar.get_x() + bar.get_width() / 2, a + 0.5, text, ha="center", va="bottom", fontsize=9)
+        ax.text(bar.get_x() + bar.get_width() / 2, a + 0.5, text, ha="center", va="bottom", fontsize=11)
     ax.set_title(title)
     ax.set_ylabel("test accuracy (%)")
     ax.set_ylim(min(50, acc.min() - 10), 108)
@@ -118,10 +121,10 @@ def plot_detection(scores, *, title="Finding the flipped labels"):
         values = [s[metric] for s in scores.values()]
         bars = ax.bar(x + (k - 0.5) * 0.38, values, width=0.38, color=colour, label=metric)
         for bar, v in zip(bars, values):
-            ax.text(bar.get_x() + bar.get_width() / 2, v + 0.01, f"{v:.2f}", ha="center", fontsize=8)
+            ax.text(bar.get_x() + bar.get_width() / 2, v + 0.01, f"{v:.2f}", ha="center", fontsize=11)
     ax.set_xticks(x, list(scores), rotation=20, ha="right")
     ax.set_ylim(0, 1.25)
-    ax.legend(loc="upper center", ncol=2, frameon=False)
+    ax.legend(loc="upper center", ncol=2, frameon=False, fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -139,7 +142,7 @@ def plot_noise_sweep(sweep):
         ax.set_title(f"{kind} noise")
         ax.set_xlabel("labels flipped (%)")
         ax.set_ylabel("clean test accuracy (%)")
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=11)
     ax = axes[-1]
     for kind, style in zip(kinds, ("-", "--", ":")):
         rows = sweep[(sweep["kind"] == kind) & (sweep["approach"] == "Baseline")]
@@ -150,7 +153,7 @@ def plot_noise_sweep(sweep):
     ax.set_xlabel("labels flipped (%)")
     ax.set_ylabel("fraction")
     ax.set_ylim(0, 1.05)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=11)
     for a in axes:
         a.spines["top"].set_visible(False)
         a.spines["right"].set_visible(False)
@@ -164,7 +167,8 @@ def plot_psi(psi, *, shape=(8, 8), threshold: float = 0.25, title="Drift per pix
     values = np.asarray(psi, dtype=float).reshape(shape)
     image = ax.imshow(values, cmap="viridis", vmin=0, vmax=max(threshold * 2, float(values.max())))
     cbar = fig.colorbar(image, ax=ax)
-    cbar.set_label("population stability index")
+    cbar.set_label("population stability index", fontsize=11)
+    cbar.ax.tick_params(labelsize=11)
     cbar.ax.axhline(threshold, color=PALETTE["vermillion"], linewidth=2)
     ax.set_xlabel("pixel column")
     ax.set_ylabel("pixel row")

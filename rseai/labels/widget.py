@@ -32,6 +32,7 @@ class IssueExplorer(Explorer):
     ``flipped`` (the flip mask) frames true finds green and false alarms vermillion."""
 
     figure_size = (9.6, 5.0)
+    margins = {}  # plot_digits lays out each page itself (room for its titles under the frames)
 
     def __init__(self, images, issues, *, flipped=None, per_page: int = 12):
         self.images = np.asarray(images)

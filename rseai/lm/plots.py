@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rseai.style import PALETTE, new_axes, new_figure
+from rseai.style import PALETTE, TEXT_GREY, new_axes, new_figure
 
 
 def _options(dist) -> str:
@@ -34,9 +34,9 @@ def plot_probabilities(dist, *, k: int = 10, highlight=(), ax=None, title: str |
     ax.set_yticks(y, _token_labels(top), fontfamily="monospace")
     ax.set_xlim(0, _xmax(top))
     for yi, p in zip(y, top["prob"]):
-        ax.text(p, yi, _prob_label(p), va="center", fontsize=9)
+        ax.text(p, yi, _prob_label(p), va="center", fontsize=11)
     ax.text(0.99, 0.02, _info(dist), transform=ax.transAxes, ha="right",
-            va="bottom", fontsize=9, color=PALETTE["grey"])
+            va="bottom", fontsize=11, color=TEXT_GREY)
     return fig
 
 
@@ -93,10 +93,10 @@ def plot_entropy(temperatures, entropies_bits, *, label: str = "", ax=None):
                        ylabel="entropy (bits)", ax=ax)
     ax.plot(temperatures, entropies_bits, marker="o", color=PALETTE["vermillion"], label=label or None)
     ax.axvline(1.0, color=PALETTE["grey"], lw=1, ls="--")
-    ax.text(1.0, ax.get_ylim()[1], " T = 1: the model's own probabilities", va="top", fontsize=9,
-            color=PALETTE["grey"])
+    ax.text(1.0, ax.get_ylim()[1], " T = 1: the model's own probabilities", va="top", fontsize=11,
+            color=TEXT_GREY)
     if label:
-        ax.legend()
+        ax.legend(fontsize=11)
     return fig
 
 
@@ -110,10 +110,10 @@ def plot_generation_steps(generation, *, ax=None):
     colours = [PALETTE["vermillion"] if p < 0.1 else PALETTE["blue"] for p in probs]
     ax.bar(np.arange(len(steps)), probs, color=colours)
     ax.set_xticks(np.arange(len(steps)), [repr(s.token)[1:-1] for s in steps], rotation=60,
-                  ha="right", fontfamily="monospace", fontsize=9)
+                  ha="right", fontfamily="monospace", fontsize=11)
     ax.set_ylim(0, 1.05)
     ax.axhline(0.1, color=PALETTE["grey"], lw=1, ls=":")
-    ax.text(len(steps) - 0.5, 0.11, "below 10%: an unlikely pick", ha="right", fontsize=8,
+    ax.text(len(steps) - 0.5, 0.11, "below 10%: an unlikely pick", ha="right", fontsize=11,
             color=PALETTE["vermillion"])
     fig.tight_layout()
     return fig

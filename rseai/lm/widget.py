@@ -31,7 +31,7 @@ class NextTokenExplorer(Explorer):
     """The controls, their wiring, and ``state``: what the chart shows now (``state["top"]``)."""
 
     figure_size = (7.0, 4.0)
-    margins = {"left": 0.2}  # room for a 14-character token beside its bar
+    margins = {"left": 0.23}  # room for a 14-character token (11 pt) beside its bar
 
     def __init__(self, lm, *, prompt: str = "Wishing you a very happy", k: int = 10, seed: int = 0):
         self.lm = lm

@@ -1,5 +1,6 @@
 """Figures for notebook 07; each ``plot_<what>`` takes tables of ``rseai.privacy`` / ``rseai.explain``
-and returns a Figure (``attribution_html``: coloured tokens). Members vermillion, non-members blue.
+and returns a Figure (``attribution_html``: coloured tokens). Members vermillion and hatched,
+non-members blue.
 
 Example
 -------
@@ -15,9 +16,10 @@ import math
 
 import numpy as np
 
-from rseai.style import PALETTE, coloured_tokens_html, new_axes, new_figure
+from rseai.style import PALETTE, TEXT_GREY, coloured_tokens_html, new_axes, new_figure
 
 MEMBER, NONMEMBER = PALETTE["vermillion"], PALETTE["blue"]
+MEMBER_HATCH = "///"
 
 
 def plot_complexity(table, *, depth=None, ax=None, title="Deeper trees: a bigger gap, an easier attack"):
@@ -27,11 +29,11 @@ def plot_complexity(table, *, depth=None, ax=None, title="Deeper trees: a bigger
     ax.plot(depths, table["gap"], "o-", color=PALETTE["orange"], label="accuracy gap (train − test)")
     ax.plot(depths, table["attack_auroc"], "s-", color=MEMBER, label="attack AUROC")
     ax.axhline(0.5, color=PALETTE["grey"], linestyle=":", linewidth=1)
-    ax.text(depths.max(), 0.49, "AUROC 0.5: a coin", ha="right", va="top", fontsize=8, color=PALETTE["grey"])
+    ax.text(depths.max(), 0.49, "AUROC 0.5: a coin", ha="right", va="top", fontsize=11, color=TEXT_GREY)
     if depth is not None:
         ax.axvline(depth, color=PALETTE["black"], linewidth=0.8, linestyle="--")
     ax.set_ylim(-0.02, max(1.0, float(table["attack_auroc"].max()) + 0.05))
-    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    ax.legend(frameon=False, fontsize=11, loc="upper left")
     return fig
 
 
@@ -49,13 +51,16 @@ def plot_loss_histograms(member_losses, nonmember_losses, *, threshold=None, bin
     member, other = np.asarray(member_losses, float), np.asarray(nonmember_losses, float)
     bins = loss_bins(member, other) if bins is None else bins
     low = bins[0]
-    ax.hist([np.maximum(member, low), np.maximum(other, low)], bins=bins, color=[MEMBER, NONMEMBER],
-            label=[f"members ({len(member)})", f"non-members ({len(other)})"])  # side by side: no overlap
+    *_, bars = ax.hist([np.maximum(member, low), np.maximum(other, low)], bins=bins,
+                       color=[MEMBER, NONMEMBER],  # side by side: no overlap
+                       label=[f"members ({len(member)})", f"non-members ({len(other)})"])
+    for patch in bars[0]:
+        patch.set_hatch(MEMBER_HATCH)  # members hatched, not told by colour alone
     ax.set_xscale("log")
     if threshold is not None:
         ax.axvline(max(threshold, low), color=PALETTE["black"], linestyle="--", linewidth=1,
                    label="threshold: guess 'member' at or left of it", gid="threshold")
-    ax.legend(frameon=False, fontsize=8, loc="upper right")
+    ax.legend(frameon=False, fontsize=11, loc="upper right")
     return fig
 
 
@@ -84,7 +89,7 @@ def plot_epsilon(summary, *, epsilon=None, baseline=None, axes=None):
                         label=f"'good' for everyone: {baseline:.2f}")
     axes[1].axhline(0.5, color=PALETTE["grey"], linestyle=":", label="a coin: 0.5")
     for ax in axes:
-        ax.legend(frameon=False, fontsize=8, loc="lower right")
+        ax.legend(frameon=False, fontsize=11, loc="lower right")
     fig.tight_layout()
     return fig
 
@@ -100,7 +105,7 @@ def plot_importance(permutation, shap_mean, *, ax=None, title="What drives the c
     ax.barh(y - 0.2, shap_abs / shap_abs.max(), height=0.4, color=PALETTE["orange"],
             label="mean |SHAP| (log-odds)")
     ax.set_yticks(y, order)
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.legend(frameon=False, fontsize=11, loc="lower right")
     return fig
 
 
@@ -125,7 +130,7 @@ def plot_shap_person(values, base, *, ax=None, title="Why this applicant got thi
     ax.set_yticks(np.arange(len(order)), [str(i) for i in order.index])
     ax.axvline(0, color=PALETTE["black"], linewidth=0.8)
     ax.text(0.99, 0.02, f"average {base:+.2f}, this person {base + order.sum():+.2f}", transform=ax.transAxes,
-            ha="right", fontsize=8)
+            ha="right", fontsize=11)
     return fig
 
 

@@ -20,6 +20,7 @@ _CELL = {(0, 0): ("True Positive", PALETTE["green"]),  # (row, col) on the slide
          (1, 1): ("True Negative", PALETTE["green"])}
 _REGION_COLOURS = {"acceptable": PALETTE["green"], "ALARP": PALETTE["yellow"],
                    "intolerable": PALETTE["vermillion"]}
+_REGION_HATCHES = {"acceptable": "", "ALARP": "..", "intolerable": "xx"}  # not colour alone
 
 
 def cell_texts(conf) -> list[str]:
@@ -42,7 +43,7 @@ def plot_confusion(conf, *, labels=("positive", "negative"), title="Confusion ma
         ax.add_patch(Rectangle(
             (c, r), 1, 1, facecolor=colour, alpha=0.35, edgecolor="white", linewidth=3))
         ax.text(c + 0.5, r + 0.5, text, ha="center", va="center",
-                fontsize=10, fontweight="bold" if r != c else "normal")
+                fontsize=11, fontweight="bold" if r != c else "normal")
     ax.set_xlim(0, 2)
     ax.set_ylim(2, 0)
     ax.set_xticks([0.5, 1.5], [f"Predicted {labels[0]}", f"Predicted {labels[1]}"])
@@ -50,7 +51,7 @@ def plot_confusion(conf, *, labels=("positive", "negative"), title="Confusion ma
     ax.tick_params(length=0)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.text(0.5, -0.13, rates_text(conf), transform=ax.transAxes, ha="center", va="top")
+    ax.text(0.5, -0.13, rates_text(conf), transform=ax.transAxes, ha="center", va="top", fontsize=11)
     return fig
 
 
@@ -72,7 +73,7 @@ def plot_tradeoff(sweep, *, threshold=None, title="Moving the threshold trades o
         ax.axvline(threshold, color=PALETTE["black"], linestyle=":", linewidth=1,
                    label=f"threshold {threshold:.2f}")
     ax.set_ylim(-0.02, 1.02)
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=8)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=11)
     return fig
 
 
@@ -90,7 +91,7 @@ def plot_cost_curve(sweep, *, threshold=None, optimum=None, cost_unit="cost unit
         ax.axvline(threshold, color=PALETTE["black"], linestyle="--", linewidth=1,
                    label=f"threshold {threshold:.2f}")
     ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, loc="best")
+    ax.legend(frameon=False, loc="best", fontsize=11)
     return fig
 
 
@@ -116,10 +117,10 @@ def plot_group_rates(by_group, *, rates=("tpr", "fpr", "selection_rate"), title=
                       label=names.get(rate, rate), color=colours.get(rate, PALETTE["grey"]))
         for bar, v in zip(bars, values, strict=True):
             ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 0.01,
-                    rate_label(v), ha="center", va="bottom", fontsize=8)
+                    rate_label(v), ha="center", va="bottom", fontsize=11)
     ax.set_xticks(x, groups)
-    ax.set_ylim(0, 1.12)
-    ax.legend(frameon=False, ncol=len(rates), loc="upper center", fontsize=8)
+    ax.set_ylim(0, 1.1 + 0.12 * -(-len(rates) // 2))  # room for the legend's rows above the bars
+    ax.legend(frameon=False, ncol=2, loc="upper center", fontsize=11)
     return fig
 
 
@@ -151,9 +152,9 @@ def plot_risk_heatmap(register, *, acceptable_max=4, intolerable_min=15,
         for im in range(1, 6):
             region = region_of(li * im, acceptable_max=acceptable_max, intolerable_min=intolerable_min)
             ax.add_patch(Rectangle((im - 0.5, li - 0.5), 1, 1, facecolor=_REGION_COLOURS[region],
-                                   alpha=0.55, edgecolor="white", linewidth=2))
-            ax.text(im + 0.42, li - 0.42, str(li * im), ha="right", va="bottom", fontsize=7,
-                    color=PALETTE["grey"])
+                                   alpha=0.55, edgecolor="white", linewidth=2, hatch=_REGION_HATCHES[region]))
+            ax.text(im + 0.42, li - 0.42, str(li * im), ha="right", va="bottom", fontsize=11,
+                    color=PALETTE["black"])
     seen: dict = {}
     for k, row in enumerate(register.itertuples(index=False), start=1):
         cell = (row.impact, row.likelihood)
@@ -162,17 +163,19 @@ def plot_risk_heatmap(register, *, acceptable_max=4, intolerable_min=15,
         ax.plot(row.impact - 0.25 + offset, row.likelihood + 0.1, "o", markersize=15,
                 color="white", markeredgecolor=PALETTE["black"])
         ax.text(row.impact - 0.25 + offset, row.likelihood + 0.1, str(k), ha="center", va="center",
-                fontsize=9, fontweight="bold")
+                fontsize=11, fontweight="bold")
     ax.set_xlim(0.5, 5.5)
     ax.set_ylim(0.5, 5.5)
     ax.set_aspect("equal")
     ax.set_xticks(range(1, 6))
     ax.set_yticks(range(1, 6), [f"{i} {LEVELS[i]}" for i in range(1, 6)])
     key = [f"{k}. {name}" for k, name in enumerate(register["hazard"], start=1)]
-    regions = [Patch(facecolor=c, alpha=0.55, label=r if r != "ALARP" else "ALARP (reduce if reasonable)")
+    regions = [Patch(facecolor=c, alpha=0.55, hatch=_REGION_HATCHES[r], edgecolor="white",
+                     label=r if r != "ALARP" else "ALARP (reduce if reasonable)")
                for r, c in _REGION_COLOURS.items()]
-    legend = ax.legend(handles=regions, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    legend = ax.legend(handles=regions, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                       fontsize=11)
     ax.add_artist(legend)
-    ax.text(1.03, 0.55, "\n".join(key), transform=ax.transAxes, va="top", fontsize=9)
+    ax.text(1.03, 0.55, "\n".join(key), transform=ax.transAxes, va="top", fontsize=11)
     fig.tight_layout()
     return fig

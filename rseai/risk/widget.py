@@ -103,7 +103,8 @@ class RiskExplorer(Explorer):
         plots.plot_cost_curve(s["sweep"], optimum=s["optimum"], cost_unit=self.cost_unit, ax=cost)
         for ax in (rates, cost):
             ax.axvline(0, color=PALETTE["black"], linestyle="--", linewidth=1, gid="threshold")
-            ax.text(0, 1.0, "", transform=ax.get_xaxis_transform(), va="bottom", fontsize=8, gid="threshold")
+            ax.text(0, 0.99, "", transform=ax.get_xaxis_transform(), va="top", fontsize=11,  # under the title
+                    gid="threshold")
         self._grouped = None  # the grouping the group panel shows (drawn by ``moving``)
 
     def layout_key(self, s: dict):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-RIGHT_COLOUR, WRONG_COLOUR = "rgb(0, 158, 115)", "rgb(213, 94, 0)"  # checkpoints._COLOURS, as CSS gives them
+RIGHT_COLOUR, WRONG_COLOUR = "rgb(0, 122, 90)", "rgb(184, 79, 0)"  # checkpoints._COLOURS, as CSS gives them
 
 
 @dataclass(frozen=True)

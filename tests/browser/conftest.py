@@ -56,10 +56,11 @@ def browser():
                    "install -y chromium` (make browser-deps does this as root) or set RSEAI_CHROMIUM "
                    "to a Chromium binary")
     try:
+        import axe_playwright_python  # noqa: F401  (axe-core for tests/browser/_axe.py)
         from playwright.sync_api import sync_playwright
-    except ImportError:
-        _loud_skip("the playwright Python package is missing: .venv/bin/pip install -e '.[test]' "
-                   "(never `playwright install`: the tests use Debian's chromium)")
+    except ImportError as missing:
+        _loud_skip(f"{missing.name} is missing: .venv/bin/pip install -e '.[test]' (playwright and "
+                   "axe-playwright-python; never `playwright install`: the tests use Debian's chromium)")
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium

@@ -7,12 +7,15 @@ changed correctly (the widget's text shows the new value, ``Step.expect``, and i
 figure was drawn for it, ``Step.state``); that the browser console logged no error; and that no
 cell shows an error after the controls moved. The
 latencies go to ``test-artifacts/browser/latency.json`` and the terminal summary; screenshots of
-the widget before and after, to ``test-artifacts/browser/<nn>-*.png``.
+the widget before and after, to ``test-artifacts/browser/<nn>-*.png``. axe-core audits the
+notebook's content (rendered markdown and outputs; ``_axe``): no critical or serious violation,
+every output image with a meaningful alt.
 """
 
 from __future__ import annotations
 
 import pytest
+from _axe import NOTEBOOK_CONTENT, audit, problems
 from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency, record_run_all, save_doc_screenshot
 from _lab_page import cell_errors, kernel_state, mark_cell, open_notebook, run_all, shutdown_kernel
 from _probe import Probe, exercise, settle
@@ -49,8 +52,10 @@ def test_notebook_runs_and_its_widget_redraws(probe: Probe, lab, page, artifacts
         page.locator(mark_cell(page, probe.doc_cell, "doc")).screenshot(path=str(first_after))
     save_doc_screenshot(first_after, artifacts / "docs" / f"{path.stem}.png")
     errors = cell_errors(page)
+    axe = problems(audit(page, f"lab {probe.notebook}", context=NOTEBOOK_CONTENT))  # our content
     shutdown_kernel(page)
     assert not wrong, "a control did not change the widget correctly:\n" + "\n".join(wrong)
     assert not errors, "cells show errors after the controls moved:\n" + "\n".join(errors)
     assert not page.console_errors, "the browser console logged errors:\n" + "\n".join(page.console_errors)
     assert not slow, slow
+    assert not axe, "axe-core in JupyterLab:\n" + "\n".join(axe)

@@ -7,7 +7,9 @@ JupyterLab test (the first widget and those in ``Probe.also``) and times each re
 each change shows its new value (``Step.expect``: the kernel-side ``Step.state`` cannot run here),
 that no error reached the page and that the console logged none. Then it answers the page's
 first no-code checkpoint as a participant in app mode does, wrong and then with the answer the
-feedback named: "✗ Not quite" in the warning colour, then "✓ Right" in green. Every notebook
+feedback named: "✗ Not quite" in the warning colour, then "✓ Right" in green. Last, axe-core
+audits the whole page (``_axe``): no critical or serious violation, every output image with a
+meaningful alt. Every notebook
 in ``PROBES`` (every one with a widget) by default; ``RSEAI_VOILA_NOTEBOOKS="01 03"`` picks some.
 """
 
@@ -17,6 +19,7 @@ import json
 import os
 
 import pytest
+from _axe import check as check_accessibility
 from _checkpoint import RIGHT_COLOUR, WRONG_COLOUR, answer_wrong_then_right, mark_first_checkpoint
 from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency
 from _probe import Probe, exercise, settle
@@ -88,6 +91,7 @@ def test_voila_page_renders_and_its_widget_answers(probe: Probe, browser, page, 
         assert said_wrong.colour == WRONG_COLOUR, said_wrong
         assert said_right.visible and said_right.text.startswith("✓ Right"), said_right
         assert said_right.colour == RIGHT_COLOUR, said_right
+        check_accessibility(page, f"voila {probe.notebook}")  # axe-core: no critical or serious
         console = page.console_errors
         assert not console, "the browser console logged errors:\n" + "\n".join(console)
         assert not slow, slow

@@ -73,7 +73,7 @@ def test_ask_widget_refuses_values_its_controls_would_clamp(smollm, bad):
 def test_answer_html_colours_tokens():
     class A:
         tokens, probs, confidence = ["The", "␣Au"], [0.9, 0.2], 0.2
-    assert answer_html(A()).count("<span") == 2
+    assert answer_html(A()).count("<span title=") == 2  # one chip per token
 
 
 def _values(widget):
