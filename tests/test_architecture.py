@@ -193,9 +193,10 @@ def test_ops_imports_no_topic_at_import_time(name):
     assert not bad, f"{name} imports {bad} at import time; import it inside the function that needs it"
 
 
-# Issue #26 asks for at most 11,000 lines (14,544 before it; 11,064 after its first pass): a ratchet
-# that stops the package growing back while the last cut is made; build tooling lives beside its data.
-MAX_LINES = 11_100
+# A ratchet: the package grows only by a change that raises this on purpose. Issue #26 took it from
+# 14,544 to 11,112 lines; then came the class service (rseai/room and its hooks, ~1,150, issue #25)
+# and accessible output (alt text, page fixes, ~180, issue #24). Build tooling lives beside its data.
+MAX_LINES = 12_500
 
 
 def test_the_package_stays_small():

@@ -135,7 +135,7 @@ def test_presenter_mode_shows_the_room_beside_the_checkpoint_on_the_instructors_
                                                                                         monkeypatch):
     import json
 
-    assert len(threshold_checkpoint().children) == 5  # a participant's checkpoint (page fixes last): no room view
+    assert len(threshold_checkpoint().children) == 5  # a participant's (page fixes last): no room view
     (tmp_path / "class.json").write_text(json.dumps({"url": laptop.url, "instructor_key": laptop.key}))
     monkeypatch.setenv(client.STATE_ENV, str(tmp_path))
     monkeypatch.setattr(client, "_instructor", {})
