@@ -332,3 +332,36 @@ def test_a_notebook_shows_the_png_once_in_an_img_with_the_alt():
     html = bundle["text/html"]
     assert html.startswith('<img src="data:image/png;base64,' + bundle["image/png"][:40])
     assert f'alt="{alt_text(fig)}"' in html.replace("&#x27;", "'").replace("&quot;", '"')
+
+
+def test_a_widget_picture_carries_its_alt_and_loses_it_with_the_picture():
+    import ipywidgets as w
+
+    from rseai.widgets import Explorer, page_fixes
+
+    class Square(Explorer):
+        figure_size = (3, 2)
+
+        def __init__(self):
+            self.x = w.FloatSlider(value=2.0, min=-5, description="x")
+            super().__init__({"x": self.x})
+
+        def compute(self, values):
+            if values["x"] < 0:
+                raise ValueError("x must be at least 0")
+            return {"square": values["x"] ** 2}
+
+        def draw(self, figure, state):
+            figure.axes[0].clear()
+            figure.axes[0].bar(["x²"], [state["square"]])
+            figure.axes[0].set_title("The square of x")
+
+    ex = Square()
+    assert "description" in ex.image.keys  # without it the view never sets the <img>'s title
+    ex.x.value = 3.0
+    assert ex.image.tooltip == "Figure: The square of x; bars: x² 9.", ex.image.tooltip
+    ex.x.value = -1.0
+    assert ex.image.tooltip is None and ex.image.value == b""  # no alt for a picture that is gone
+    script = page_fixes().outputs[0]["data"]["application/javascript"]
+    assert "noUi-handle" in script and "aria-label" in script and "tabindex" in script
+    assert any(isinstance(c, w.Output) and "rseaiPageFixes" in str(c.outputs) for c in ex.children)
