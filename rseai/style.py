@@ -88,6 +88,16 @@ def _num(v: float) -> str:
     return f"{v:.3g}" if np.isfinite(v) else str(v)
 
 
+def _is_category(text: str) -> bool:
+    """A tick label that names a category ("under 25"), not a number or mathtext ("0.5", "$10^{-4}$")."""
+    text = text.replace("\N{MINUS SIGN}", "-").strip()
+    try:
+        float(text)
+    except ValueError:
+        return bool(text) and not text.startswith("$")
+    return False
+
+
 def _tick_name(ticks: dict, at: float) -> str:
     if not ticks:
         return _num(at)
@@ -106,14 +116,15 @@ def _describe_axes(ax) -> list[str]:
         horizontal = getattr(bars, "orientation", "vertical") == "horizontal"
         axis = ax.yaxis if horizontal else ax.xaxis
         ticks = {float(t): lab.get_text() for t, lab in zip(axis.get_ticklocs(), axis.get_ticklabels())
-                 if lab.get_text()}
+                 if _is_category(lab.get_text())}  # numeric axes: the bar's own position
         items = []
         for bar in bars.patches[:12]:
             where = bar.get_y() + bar.get_height() / 2 if horizontal else bar.get_x() + bar.get_width() / 2
             value = bar.get_width() if horizontal else bar.get_height()
             items.append(f"{_tick_name(ticks, where)} {_num(value)}")
         more = f" and {len(bars.patches) - 12} more" if len(bars.patches) > 12 else ""
-        name = bars.get_label() if not str(bars.get_label()).startswith("_") else "bars"
+        name = next((str(n) for n in (bars.get_label(), bars.patches[0].get_label())
+                     if n and not str(n).startswith("_")), "bars")
         parts.append(f"{name}: " + ", ".join(items) + more)
     for line in ax.get_lines():
         label = line.get_label()

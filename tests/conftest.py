@@ -20,6 +20,17 @@ def smollm():
 
 
 @pytest.fixture(autouse=True)
+def _no_class(monkeypatch, tmp_path):
+    """No test sends answers to, or reads, a class this computer joined or serves (rseai.room)."""
+    from rseai.room import client
+
+    monkeypatch.setenv(client.FILE_ENV, str(tmp_path / "room.json"))
+    monkeypatch.setenv(client.STATE_ENV, str(tmp_path / "class-state"))
+    monkeypatch.delenv(client.URL_ENV, raising=False)
+    monkeypatch.setattr(client, "_instructor", {})
+
+
+@pytest.fixture(autouse=True)
 def _close_figures():
     yield
     import matplotlib.pyplot as plt

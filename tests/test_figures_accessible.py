@@ -365,3 +365,15 @@ def test_a_widget_picture_carries_its_alt_and_loses_it_with_the_picture():
     script = page_fixes().outputs[0]["data"]["application/javascript"]
     assert "noUi-handle" in script and "aria-label" in script and "tabindex" in script
     assert any(isinstance(c, w.Output) and "rseaiPageFixes" in str(c.outputs) for c in ex.children)
+
+
+def test_alt_text_reads_numeric_axes_as_numbers_and_names_each_series():
+    import numpy as np
+
+    from rseai.privacy.plots import plot_loss_histograms
+    from rseai.style import _describe
+
+    alt = _describe(plot_loss_histograms([0.001, 0.01, 0.1], [0.5, 1.0, 2.0], threshold=0.2))
+    assert "members (3): 0.00" in alt and "non-members (3):" in alt, alt  # the bins' own positions
+    assert "$" not in alt and "bars:" not in alt, alt  # no mathtext tick labels, no nameless series
+    assert np.isfinite(float(alt.split("members (3): ")[1].split()[0]))

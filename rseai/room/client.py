@@ -192,9 +192,9 @@ def instructor_target() -> tuple[str, str] | None:
         where = None
         if on_hub():
             token = os.environ["JUPYTERHUB_API_TOKEN"]
-            request = urllib.request.Request(os.environ.get("JUPYTERHUB_API_URL", "") + "/user",
-                                             headers={"Authorization": f"token {token}"})
-            try:
+            try:  # no or a bad JUPYTERHUB_API_URL: a participant, not an error
+                request = urllib.request.Request(os.environ.get("JUPYTERHUB_API_URL", "") + "/user",
+                                                 headers={"Authorization": f"token {token}"})
                 with urllib.request.urlopen(request, timeout=TIMEOUT_S) as reply:
                     if INSTRUCTOR_SCOPE in json.load(reply).get("scopes", []):
                         where = os.environ[URL_ENV].rstrip("/") + "/", token

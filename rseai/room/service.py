@@ -37,6 +37,7 @@ from rseai.room.store import Store, completion_csv, summary
 SERVICE = "rseai-class"
 INSTRUCTOR_SCOPE = "custom:rseai-class:instructor"
 MAX_BODY = 2048  # bytes of one answer
+MAX_PEOPLE = 500  # names in one laptop class
 PAGE = Path(__file__).with_name("page.html")
 COOKIE = "rseai-instructor"
 
@@ -70,6 +71,7 @@ class Room:
         self.secret, self.instructor_key, self.keep_days = secret, instructor_key, keep_days
         self.answers = Limiter(burst=10, every_s=2.0)  # 30 a minute after a burst of 10
         self.wrong_codes = Limiter(burst=5, every_s=10.0)  # per address: guessing a class code is slow
+        self.joins = Limiter(burst=3, every_s=600.0)  # per address: one laptop, a few names at most
         self.hub_people: list[str] = []
 
 
@@ -188,6 +190,11 @@ def handlers(base):
                 raise Refused(403, "that is not this class's code: check it with the instructor")
             if not isinstance(name, str) or not 1 <= len(name.strip()) <= 40 or not name.isprintable():
                 raise Refused(422, "name must be 1 to 40 printable characters")
+            ip = self.request.remote_ip
+            if ip not in ("127.0.0.1", "::1") and self.room.joins.wait_s(ip):  # loopback: the host itself
+                raise Refused(429, "too many names joined from this computer: ask the instructor")
+            if len(self.room.store.people(self.room.room)) >= MAX_PEOPLE:
+                raise Refused(403, f"this class is full ({MAX_PEOPLE} people): ask the instructor")
             token = secrets.token_urlsafe(24)
             if not self.room.store.add_person(self.room.room, token, name.strip()):
                 raise Refused(409, f"{name.strip()!r} has already joined this class: add an initial")

@@ -74,7 +74,7 @@ def test_a_participant_offline_from_the_service_still_sees_their_feedback(laptop
     laptop.stop()  # the instructor's laptop went away
     cp = threshold_checkpoint()
     seconds = click(cp, "down")
-    assert "✓ Right" in cp.feedback.value and seconds < 0.2
+    assert "✓ Right" in cp.feedback.value and seconds < 1.0  # a send in the click: >= 2 s
     assert wait_for(lambda: client.last["status"] == 0)
     assert "cannot be reached" in client.last["message"]
 
@@ -88,7 +88,7 @@ def test_a_service_that_never_answers_does_not_hold_the_checkpoint(monkeypatch):
         client.attach(checkpoints.LISTENERS)
         cp = threshold_checkpoint()
         times = [click(cp, v) for v in ("up", "down")]
-        assert "✓ Right" in cp.feedback.value and max(times) < 0.2
+        assert "✓ Right" in cp.feedback.value and max(times) < 1.0  # a send in the click: >= 2 s
         assert wait_for(lambda: client.last["status"] == 0, timeout_s=client.TIMEOUT_S + 3)
 
 

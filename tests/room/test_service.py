@@ -184,3 +184,12 @@ def test_rseai_class_serve_prints_the_code_and_keeps_the_class_across_a_restart(
             proc.wait(timeout=10)
     assert codes[0] == codes[1]
     assert oct(os.stat(tmp_path / "class.json").st_mode & 0o777) == "0o600"
+
+
+def test_a_full_class_refuses_another_name(laptop, monkeypatch):
+    from rseai.room import service
+
+    monkeypatch.setattr(service, "MAX_PEOPLE", 2)
+    assert laptop.join("Ada") and laptop.join("Bea")
+    reply = requests.post(laptop.url + "api/join", json={"secret": laptop.secret, "name": "Cy"}, timeout=5)
+    assert reply.status_code == 403 and "full" in reply.json()["message"], reply.text
