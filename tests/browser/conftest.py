@@ -75,8 +75,10 @@ def page(browser, request, artifacts):
     page.console_errors = []
     page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(
         f"{msg.text} (at {msg.location.get('url', '?')})"))
-    page.on("requestfailed", lambda request: page.console_errors.append(
-        f"request failed: {request.url} ({request.failure})"))
+    # blob: URLs are the page's own images; ipywidgets revokes one its next picture replaced
+    # mid-load (net::ERR_ABORTED): not a failure. Any other failed request is one.
+    page.on("requestfailed", lambda request: None if request.url.startswith("blob:") else
+            page.console_errors.append(f"request failed: {request.url} ({request.failure})"))
     yield page
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     if failed:
