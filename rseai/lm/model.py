@@ -158,8 +158,8 @@ def _check_finite(model, folder: Path, *, embedded: bool) -> None:
     once per unchanged weight file in a process (a reload, e.g. a re-run cell, skips it)."""
     import torch
 
-    files = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns, f.stat().st_ctime_ns)
-                  for f in sorted(folder.glob("*.safetensors")))
+    files = tuple((str(f), st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+                  for f in sorted(folder.glob("*.safetensors")) for st in [f.stat()])
     if files and files in _FINITE:
         return
     with torch.inference_mode():
