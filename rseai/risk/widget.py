@@ -137,12 +137,15 @@ class RiskExplorer(Explorer):
         if s["report"] is None:
             by_group.clear()
             by_group.set_axis_off()
-        elif s["group_by"] != self._grouped:  # other groups, other bars: the panel is drawn again
-            plots.plot_group_rates(s["report"].by_group, rates=RATES, title=f"Rates by {s['group_by']}",
-                                   ax=by_group)
-        else:  # the same bars at new heights
+        else:
             values = np.concatenate([s["report"].by_group[r].to_numpy(dtype=float) for r in RATES])
-            for bar, label, v in zip(by_group.patches, by_group.texts, values, strict=True):
+            if self._grouped is None or len(values) != len(by_group.patches):  # other bars: drawn again
+                plots.plot_group_rates(s["report"].by_group, rates=RATES, title=f"Rates by {s['group_by']}",
+                                       ax=by_group)
+            elif s["group_by"] != self._grouped:  # as many groups (03's two): renamed, 179 -> 149 ms
+                by_group.set_xticks(by_group.get_xticks(), [str(g) for g in s["report"].by_group.index])
+                by_group.set_title(f"Rates by {s['group_by']}")
+            for bar, label, v in zip(by_group.patches, by_group.texts, values, strict=True):  # new heights
                 bar.set_height(np.nan_to_num(v))
                 label.set_y(np.nan_to_num(v) + 0.01)
                 label.set_text(plots.rate_label(v))

@@ -100,14 +100,15 @@ def _like(explorer, **changes):
 
 
 def _panels(ex):
-    """What the four panels show: titles, texts, line data, bar heights, y ranges, legends."""
+    """What the four panels show: titles, texts, line data, bar heights, y ranges, legends, x ticks."""
     shown = []
     for ax in ex.axes:
         legend = ax.get_legend()
         shown.append((ax.get_title(), [t.get_text() for t in ax.texts],
                       [(list(ln.get_xdata()), list(ln.get_ydata())) for ln in ax.lines],
                       [p.get_height() for p in ax.patches], ax.get_ylim(),
-                      [t.get_text() for t in legend.get_texts()] if legend else []))
+                      [t.get_text() for t in legend.get_texts()] if legend else [],
+                      [t.get_text() for t in ax.get_xticklabels()]))
     return shown
 
 
@@ -129,7 +130,7 @@ def test_every_move_draws_what_a_fresh_explorer_would(explorer):
         risk.group_report(explorer.y_true, explorer.scores >= 0.3, explorer.groups["age group"]).by_group)
     explorer.threshold.value = 0.6                                  # new heights of the same bars
     assert _panels(explorer) == _panels(_like(explorer, group_by="age group"))
-    explorer.group_by.value = "sex"                                 # back: the panel is drawn again
+    explorer.group_by.value = "sex"                   # back: as many groups, so the bars are renamed
     assert _panels(explorer) == _panels(_like(explorer, group_by="sex"))
 
 
