@@ -94,7 +94,7 @@ browser-deps: install
 
 browser: browser-deps model
 	RSEAI_ANSWERS=$(CURDIR)/build/answers RSEAI_SHARED_ANSWERS= RSEAI_BROWSER_TESTS=1 RSEAI_CHROMIUM=$(CHROMIUM) \
-	  $(OFFLINE) $(BIN)/pytest -rs tests/browser
+	  $(OFFLINE) $(BIN)/pytest -rs --durations=20 tests/browser
 
 # Voila: a notebook as a code-free app, e.g. `make app NB=03` (NO_BROWSER=1 on a server).
 app: model
