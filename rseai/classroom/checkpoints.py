@@ -143,10 +143,6 @@ class Checkpoint(w.VBox):
                      names="value")
         return w.VBox([show, self.room_bars], layout=w.Layout(margin="0 0 0 2em"))
 
-    def _answered(self, value) -> bool:
-        """A choice made or a number typed: what counts as an attempt."""
-        return value is not None and (self.kind != "number" or as_number(value) is not None)
-
     def check(self, value, attempt: int = 1) -> Verdict:
         """The verdict on ``value`` as answer number ``attempt`` (from 2 on, a wrong one shows the answer)."""
         if isinstance(attempt, bool) or not isinstance(attempt, int) or attempt < 1:
@@ -158,24 +154,21 @@ class Checkpoint(w.VBox):
             got = as_number(value)
             if got is None:
                 return Verdict(False, f"'{_echo(value)}' is not a number: type digits such as 12.5.")
-            right = abs(got - self.answer) <= self.tolerance
-            wrong = f"{shown_number(got)} is too {'high' if got > self.answer else 'low'}"
-            shown = f"{self.shown}{(' ' + self.unit) if self.unit else ''}"
+            right, why = abs(got - self.answer) <= self.tolerance, ""
+            head = f"✗ Not quite: {shown_number(got)} is too {'high' if got > self.answer else 'low'}"
+            named = f"; the answer is {self.shown}{(' ' + self.unit) if self.unit else ''}."
         else:
-            right, wrong, shown = str(value) == self.answer, self.why.get(str(value), ""), f"“{self.answer}”"
+            right, why, head = str(value) == self.answer, self.why.get(str(value), ""), "✗ Not quite"
+            named = f": the answer is “{self.answer}”."
         tail = f"{self.explain}{f' {self.then}' if self.then else ''}"
         if right:
             return Verdict(True, f"✓ Right. {tail}")
-        if self.kind == "number":
-            parts = [f"✗ Not quite: {wrong}" + ("." if attempt == 1 else f"; the answer is {shown}.")]
-        else:
-            parts = ["✗ Not quite." if attempt == 1 else f"✗ Not quite: the answer is {shown}.", wrong]
-        return Verdict(False, " ".join(p for p in [*parts, RETRY if attempt == 1 else tail] if p))
+        parts = (head + ("." if attempt == 1 else named), why, RETRY if attempt == 1 else tail)
+        return Verdict(False, " ".join(p for p in parts if p))
 
     def feedback_is_right(self) -> bool:
-        """True when the right answer (for a number: exact and as shown) is praised on any attempt; a first
-        wrong answer gets its own explanation (each wrong option a different one; a number, too high or too
-        low) and a retry, without the answer; a second wrong answer shows the answer and ``explain``."""
+        """True when the right answer (a number: exact and as shown) is praised; a first wrong one gets its
+        own explanation (a number: too high or low) and a retry, not the answer; a second, the answer."""
         rights = [self.answer] if self.kind != "number" else [f"{self.answer!r}", self.shown]
         if not all(self.check(v, attempt=a).correct for v in rights for a in (1, 2)):
             return False
@@ -195,7 +188,7 @@ class Checkpoint(w.VBox):
 
     def update(self) -> None:
         value = self.field.value
-        answered = self._answered(value)
+        answered = value is not None and (self.kind != "number" or as_number(value) is not None)
         attempt = self.attempts + 1 if answered else max(self.attempts, 1)
         verdict = self.check(value, attempt=attempt)
         colour = _COLOURS[verdict.correct if answered else None]
