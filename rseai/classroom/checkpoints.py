@@ -174,7 +174,8 @@ class Checkpoint(w.VBox):
             return False
         if self.kind == "number":
             step = max(self.tolerance * 2, abs(self.answer) * 0.5, 1.0)
-            wrong = {self.answer + step: "too high", self.answer - step: "too low"}
+            wrong = {v: t for v, t in ((self.answer + step, "too high"), (self.answer - step, "too low"))
+                     if math.isfinite(v)}  # a tolerance of 1e308 leaves no wrong number to try
             named = f"the answer is {self.shown}"
         else:
             wrong = {o: self.why[o] for o in self.field.options if o != self.answer}
