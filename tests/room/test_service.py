@@ -79,7 +79,8 @@ def test_an_oversized_or_malformed_body_is_refused(laptop):
 
 def test_answers_are_rate_limited_per_participant(laptop):
     ada, bea = laptop.join("Ada"), laptop.join("Bea")
-    codes = [laptop.answer(ada, {"key": "04-review", "value": i, "attempt": 1}).status_code for i in range(12)]
+    codes = [laptop.answer(ada, {"key": "04-review", "value": i, "attempt": 1}).status_code
+             for i in range(12)]
     assert codes[:10] == [200] * 10 and codes[10:] == [429, 429]
     assert laptop.answer(bea, {"key": "04-review", "value": 5, "attempt": 1}).status_code == 200  # Bea's own
 
@@ -105,8 +106,9 @@ def test_a_room_joining_with_the_right_code_is_never_slowed_down(laptop):
 
 def test_the_csv_export_matches_the_answers_given(laptop):
     ada, bea = laptop.join("Ada"), laptop.join("=Bea")  # a name a spreadsheet would run as a formula
-    for key, value in (("03-error", "Type II (false negative)"), ("03-harm", "it rises"), ("03-who", "under 25"),
-                       ("03-threshold", "down"), ("03-unclear", "costs of a false alarm")):
+    for key, value in (("03-error", "Type II (false negative)"), ("03-harm", "it rises"),
+                       ("03-who", "under 25"), ("03-threshold", "down"),
+                       ("03-unclear", "costs of a false alarm")):
         assert laptop.answer(ada, {"key": key, "value": value, "attempt": 1}).status_code == 200
     assert laptop.answer(bea, {"key": "03-harm", "value": "it rises", "attempt": 1}).status_code == 200
     reply = laptop.instructor("api/completion.csv")
