@@ -1,21 +1,26 @@
 """No-code checkpoints: a question with a choice, a number or a prediction, and instant feedback.
 
-A small ipywidgets form; ``check(value)`` gives the verdict the button shows, so a claims cell can
-assert ``feedback_is_right()``. A number is shown to 6 significant figures, and what is shown is
-accepted. After each "Check my answer" every callable in ``LISTENERS`` gets ``{key, value, correct,
-attempt}`` (a checkpoint with a ``key``, a chosen answer); ``rseai.room.client`` listens there to tell the
-class service when the participant is on a hub or in a class (a failing listener never breaks the
-feedback). Leaves out scoring and storing.
+A small ipywidgets form; ``check(value, attempt)`` gives the verdict the button shows, so a claims cell
+can assert ``feedback_is_right()``. One retry before the answer shows: a first wrong answer gets its
+own explanation (``why``: one per wrong option; for a number, too high or too low) and "Try once
+more"; a second wrong answer, or a right one, shows the answer and ``explain``. A number is shown to 6
+significant figures, and what is shown is accepted. After each "Check my answer" every callable in
+``LISTENERS`` gets ``{key, value, correct, attempt}`` (a checkpoint with a ``key``, a chosen answer);
+``rseai.room.client`` listens there to tell the class service when the participant is on a hub or in a
+class (a failing listener never breaks the feedback). Leaves out scoring and storing.
 
 Example
 -------
 >>> cp = choice("Which error is a missed tumour?", ["Type I", "Type II"], answer="Type II",
-...             explain="A missed case is a false negative: Type II.")
->>> cp.check("Type I").correct, cp.check("Type II").correct
+...             explain="A missed case is a false negative: Type II.",
+...             why={"Type I": "Type I is a false alarm: a benign tumour flagged."})
+>>> cp.check("Type I").message
+'✗ Not quite. Type I is a false alarm: a benign tumour flagged. Try once more.'
+>>> cp.check("Type I", attempt=2).correct, cp.check("Type II").correct
 (False, True)
 >>> third = number("What share is one of three?", answer=1 / 3, explain="1 / 3.")
->>> third.shown, third.check("0.333333").correct, third.check("0.33").correct
-('0.333333', True, False)
+>>> third.shown, third.check("0.333333").correct, third.check("0.4").message
+('0.333333', True, '✗ Not quite: 0.4 is too high. Try once more.')
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ _COLOURS = {True: TEXT_GREEN, False: TEXT_VERMILLION, None: TEXT_BLUE}  # readab
 ECHO_CHARS = 40  # the most characters of a typed answer repeated back in the feedback
 KEY_RULE = re.compile(r"\d\d-[a-z0-9][a-z0-9-]{0,30}")  # notebook number and a short name: "03-threshold"
 LISTENERS: list = []  # callables given {key, value, correct, attempt} after each checked answer
+RETRY = "Try once more."  # the first wrong answer's last words; the answer is not shown yet
 
 
 def shown_number(value: float) -> str:
@@ -75,7 +81,7 @@ class Verdict:
 class Checkpoint(w.VBox):
     """One question with a submit button and feedback in place (see ``choice``, ``number``)."""
 
-    def __init__(self, question: str, *, kind: str, answer, explain: str, options=(),
+    def __init__(self, question: str, *, kind: str, answer, explain: str, options=(), why=None,
                  tolerance: float = 0.0, unit: str = "", then: str = "", key: str | None = None):
         if not isinstance(question, str) or not question.strip():
             raise ValueError(f"question must be a non-empty str, got {question!r}")
@@ -93,6 +99,9 @@ class Checkpoint(w.VBox):
             self.shown = shown_number(self.answer)
             self.tolerance = max(self.tolerance, _shown_tolerance(self.answer, self.shown))
             self.field = w.Text(placeholder="type a number", layout=w.Layout(width="12em"))
+            if why is not None:
+                raise ValueError("why is for choices; a number's feedback says too high or too low")
+            self.why = {}
         else:
             options = tuple(str(o) for o in options)
             if len(options) < 2 or len(set(options)) != len(options):
@@ -100,6 +109,7 @@ class Checkpoint(w.VBox):
             if str(answer) not in options:
                 raise ValueError(f"answer must be one of options {options}, got {answer!r}")
             self.answer, self.tolerance = str(answer), 0.0
+            self.why = _why(why, options, self.answer)
             self.shown = self.answer
             self.field = w.RadioButtons(options=options, value=None, layout=w.Layout(width="auto"))
         self.button = w.Button(description="Check my answer",  # white on blue, 5.2:1 (button_style's is 3.5)
@@ -133,7 +143,10 @@ class Checkpoint(w.VBox):
                      names="value")
         return w.VBox([show, self.room_bars], layout=w.Layout(margin="0 0 0 2em"))
 
-    def check(self, value) -> Verdict:
+    def check(self, value, attempt: int = 1) -> Verdict:
+        """The verdict on ``value`` as answer number ``attempt`` (from 2 on, a wrong one shows the answer)."""
+        if isinstance(attempt, bool) or not isinstance(attempt, int) or attempt < 1:
+            raise ValueError(f"attempt must be a whole number from 1, got {attempt!r}")
         if value is None or (isinstance(value, str) and not value.strip()):
             ask = "Type a number first." if self.kind == "number" else "Choose an answer first."
             return Verdict(False, ask)
@@ -141,36 +154,50 @@ class Checkpoint(w.VBox):
             got = as_number(value)
             if got is None:
                 return Verdict(False, f"'{_echo(value)}' is not a number: type digits such as 12.5.")
-            right = abs(got - self.answer) <= self.tolerance
-            shown = f"{self.shown}{(' ' + self.unit) if self.unit else ''}"
-            head = "✓ Right" if right else f"✗ Not quite: the answer is {shown}"
+            right, why = abs(got - self.answer) <= self.tolerance, ""
+            head = f"✗ Not quite: {shown_number(got)} is too {'high' if got > self.answer else 'low'}"
+            named = f"; the answer is {self.shown}{(' ' + self.unit) if self.unit else ''}."
         else:
-            right = str(value) == self.answer
-            head = "✓ Right" if right else f"✗ Not quite: the answer is “{self.answer}”"
-        tail = f" {self.then}" if self.then else ""
-        return Verdict(right, f"{head}. {self.explain}{tail}")
+            right, why, head = str(value) == self.answer, self.why.get(str(value), ""), "✗ Not quite"
+            named = f": the answer is “{self.answer}”."
+        tail = f"{self.explain}{f' {self.then}' if self.then else ''}"
+        if right:
+            return Verdict(True, f"✓ Right. {tail}")
+        parts = (head + ("." if attempt == 1 else named), why, RETRY if attempt == 1 else tail)
+        return Verdict(False, " ".join(p for p in parts if p))
 
     def feedback_is_right(self) -> bool:
-        """True when the right answer (for a number: exact and as shown) is praised and wrong ones are not."""
+        """True when the right answer (a number: exact and as shown) is praised; a first wrong one gets its
+        own explanation (a number: too high or low) and a retry, not the answer; a second, the answer."""
         rights = [self.answer] if self.kind != "number" else [f"{self.answer!r}", self.shown]
-        if not all(self.check(v).correct for v in rights):
+        if not all(self.check(v, attempt=a).correct for v in rights for a in (1, 2)):
             return False
         if self.kind == "number":
             step = max(self.tolerance * 2, abs(self.answer) * 0.5, 1.0)
-            wrong = [self.answer + step, self.answer - step]
+            wrong = {v: t for v, t in ((self.answer + step, "too high"), (self.answer - step, "too low"))
+                     if math.isfinite(v)}  # a tolerance of 1e308 leaves no wrong number to try
+            named = f"the answer is {self.shown}"
         else:
-            wrong = [o for o in self.field.options if o != self.answer]
-        return not any(self.check(v).correct for v in wrong)
+            wrong = {o: self.why[o] for o in self.field.options if o != self.answer}
+            named = f"the answer is “{self.answer}”"
+        first = {v: self.check(v, attempt=1) for v in wrong}
+        second = [self.check(v, attempt=2) for v in wrong]
+        return (len({f.message for f in first.values()}) == len(wrong)
+                and all(not f.correct and f.message.endswith(RETRY) and wrong[v] in f.message
+                        and named not in f.message for v, f in first.items())
+                and all(not s.correct and named in s.message and self.explain in s.message for s in second))
 
     def update(self) -> None:
-        verdict = self.check(self.field.value)
-        answered = self.field.value not in (None, "")
+        value = self.field.value
+        answered = value is not None and (self.kind != "number" or as_number(value) is not None)
+        attempt = self.attempts + 1 if answered else max(self.attempts, 1)
+        verdict = self.check(value, attempt=attempt)
         colour = _COLOURS[verdict.correct if answered else None]
         self.feedback.value = f'<span style="color:{colour}">{html.escape(verdict.message)}</span>'
-        if answered and self.key is not None:
-            self.attempts += 1
-            self.tell({"key": self.key, "value": self.field.value, "correct": verdict.correct,
-                       "attempt": self.attempts})
+        if answered:
+            self.attempts = attempt
+            if self.key is not None:
+                self.tell({"key": self.key, "value": value, "correct": verdict.correct, "attempt": attempt})
 
     @staticmethod
     def tell(entry: dict) -> None:
@@ -199,9 +226,27 @@ def room_html(item: dict | None) -> str:
     return f'{rows}<div style="color:#555">{item["reached"]} answered</div>'
 
 
-def choice(question: str, options, *, answer, explain: str, key: str | None = None) -> Checkpoint:
-    """A multiple-choice checkpoint; ``answer`` is one of ``options``; ``key`` names it for the class."""
-    return Checkpoint(question, kind="choice", answer=answer, explain=explain, options=options, key=key)
+def _why(why, options: tuple, answer: str) -> dict:
+    """``why`` checked: option -> why that answer is wrong, one for every wrong option, all different."""
+    if not isinstance(why, dict):
+        raise ValueError(f"why must be a dict from each wrong option to why it is wrong, got {why!r}")
+    why = {str(o): text for o, text in why.items()}
+    unknown = sorted(set(why) - set(options))
+    missing = [o for o in options if o != answer and o not in why]
+    if unknown or missing:
+        raise ValueError(f"why must explain each wrong option of {options}: "
+                         + (f"missing {missing}" if missing else f"{unknown} are not options"))
+    bad = [o for o, text in why.items() if not isinstance(text, str) or not text.strip()]
+    if bad or len({why[o] for o in options if o != answer}) < len(options) - 1:
+        raise ValueError(f"why must give each wrong option its own non-empty text; see {bad or sorted(why)}")
+    return why
+
+
+def choice(question: str, options, *, answer, explain: str, why: dict, key: str | None = None) -> Checkpoint:
+    """A multiple-choice checkpoint; ``answer`` is one of ``options``; ``why`` maps each wrong option to why
+    it is wrong (the first wrong answer's feedback); ``key`` names it for the class."""
+    return Checkpoint(question, kind="choice", answer=answer, explain=explain, options=options, why=why,
+                      key=key)
 
 
 def number(question: str, *, answer, explain: str, tolerance: float = 0.0, unit: str = "",
@@ -211,13 +256,13 @@ def number(question: str, *, answer, explain: str, tolerance: float = 0.0, unit:
                       key=key)
 
 
-def prediction(question: str, options, *, answer, explain: str, then: str,
+def prediction(question: str, options, *, answer, explain: str, why: dict, then: str,
                key: str | None = None) -> Checkpoint:
     """Predict before exploring: a choice whose feedback ends with what to try (``then``)."""
     if not isinstance(then, str) or not then.strip():
         raise ValueError(f"then must say what to try next, got {then!r}")
-    return Checkpoint(question, kind="prediction", answer=answer, explain=explain, options=options, then=then,
-                      key=key)
+    return Checkpoint(question, kind="prediction", answer=answer, explain=explain, options=options, why=why,
+                      then=then, key=key)
 
 
 def _listen_for_the_class() -> None:

@@ -3,7 +3,8 @@
 A checkpoint (``rseai.classroom.checkpoints``) is a box with a question, radio buttons or a text
 field, a **Check my answer** button and a feedback line. ``answer`` picks the option (or types
 the number), presses the button and waits for the feedback line to change; ``Feedback`` is what
-the participant then sees: the text, whether it is visible, and its colour.
+the participant then sees: the text, whether it is visible, and its colour. A first wrong answer
+gets its own explanation and "Try once more" (``RETRY``); the second names the right answer.
 
 ``CheckpointProbe("03", "cp_error")`` names a notebook and the checkpoint's variable in it.
 """
@@ -14,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 RIGHT_COLOUR, WRONG_COLOUR = "rgb(0, 122, 90)", "rgb(184, 79, 0)"  # checkpoints._COLOURS, as CSS gives them
+RETRY = "Try once more."  # checkpoints.RETRY: the first wrong answer's last words
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ SPEC = """
 import json as _json
 print(_json.dumps({{"kind": {name}.kind, "answer": {name}.answer, "tolerance": {name}.tolerance,
                    "options": list(getattr({name}.field, "options", ())), "explain": {name}.explain,
-                   "feedback": {name}.feedback.value}}))
+                   "why": {name}.why, "feedback": {name}.feedback.value}}))
 del _json
 """
 
@@ -118,10 +120,11 @@ _ANSWER_NAMED = re.compile(r"the answer is “?(.+?)”?\. ")
 
 
 def answer_wrong_then_right(page, root_selector: str) -> tuple[Feedback, Feedback]:
-    """Without the kernel (app mode): give a wrong answer, then the one its feedback names.
+    """Without the kernel (app mode): give a wrong answer twice (the first must not name the right
+    one and must offer a retry), then the one the second feedback names.
 
     A number box gets a number no lesson asks for; radio buttons get the first option, or the
-    second when the first was right. Returns the feedback to the wrong answer and to the right one.
+    second when the first was right. Returns the feedback to the first wrong answer and to the right one.
     """
     root = page.locator(root_selector)
     if root.locator(".widget-text input").count():
@@ -132,7 +135,10 @@ def answer_wrong_then_right(page, root_selector: str) -> tuple[Feedback, Feedbac
     first = answer(page, root_selector, options[0], kind=kind)
     if first.text.startswith("✓ Right"):
         return answer(page, root_selector, options[1], kind=kind), first
-    named = _ANSWER_NAMED.search(first.text)
-    assert named, f"the feedback to a wrong answer names no right answer: {first.text}"
+    assert first.text.endswith(RETRY) and "the answer is" not in first.text, \
+        f"the first wrong answer should offer a retry, not the answer: {first.text}"
+    second = answer(page, root_selector, options[0], kind=kind)
+    named = _ANSWER_NAMED.search(second.text)
+    assert named, f"the feedback to a second wrong answer names no right answer: {second.text}"
     right = named.group(1).split()[0] if kind == "number" else named.group(1)  # "91 kWh" -> "91"
     return first, answer(page, root_selector, right, kind=kind)

@@ -100,10 +100,10 @@ PROBES = [
 # an early one, so only the cells above it run. Numbers and choices both appear.
 CHECKPOINTS = [
     CheckpointProbe("00", "cp_threads"),
-    CheckpointProbe("01", "cp_tokens"),
+    CheckpointProbe("01", "cp_script"),
     CheckpointProbe("02", "cp_greedy"),
     CheckpointProbe("03", "cp_error"),
-    CheckpointProbe("04", "cp_review"),
+    CheckpointProbe("04", "cp_baseline"),
     CheckpointProbe("05", "cp_energy"),
     CheckpointProbe("06", "cp_pair"),
     CheckpointProbe("07", "cp_depth"),

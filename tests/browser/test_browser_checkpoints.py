@@ -1,12 +1,14 @@
-"""Each notebook's no-code checkpoint in real JupyterLab and Chromium: wrong, then right.
+"""Each notebook's no-code checkpoint in real JupyterLab and Chromium: wrong, wrong again, then right.
 
 For every entry of ``CHECKPOINTS``: open the notebook, run the cells up to and including the
 checkpoint's cell (any error fails the test), then answer as a participant does, by clicking a
-radio button or typing a number and pressing **Check my answer**. A wrong answer must show the
-"✗ Not quite" feedback, in the warning colour, naming the right answer; the right answer, read
-from the checkpoint in the kernel (the notebook computed it), must show "✓ Right" in green with
-the explanation. The kernel's widget must hold the same feedback the page shows. Screenshots go
-to ``test-artifacts/browser/<nn>-checkpoint-*.png``.
+radio button or typing a number and pressing **Check my answer**. A first wrong answer must show
+"✗ Not quite" in the warning colour with that option's own explanation (a number: "too high")
+and "Try once more", without the right answer; the same wrong answer again must name the right
+answer and give the explanation; the right answer, read from the checkpoint in the kernel (the
+notebook computed it), must show "✓ Right" in green with the explanation. The kernel's widget
+must hold the same feedback the page shows. Screenshots go to
+``test-artifacts/browser/<nn>-checkpoint-*.png``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from _checkpoint import RIGHT_COLOUR, SPEC, WRONG_COLOUR, CheckpointProbe, answer, wrong_value
+from _checkpoint import RETRY, RIGHT_COLOUR, SPEC, WRONG_COLOUR, CheckpointProbe, answer, wrong_value
 from _config import TIMEOUT_S
 from _lab_page import mark_cell, open_notebook, run_in_kernel, run_up_to, shutdown_kernel
 from _registry import CHECKPOINTS
@@ -47,6 +49,8 @@ def test_checkpoint_answered_wrong_then_right(probe: CheckpointProbe, lab, page,
     button.wait_for(timeout=timeout_ms)
     spec = _spec(page, probe.name)
 
+    first = answer(page, root, wrong_value(spec), kind=spec["kind"])
+    page.locator(root).screenshot(path=str(artifacts / f"{probe.notebook}-checkpoint-retry.png"))
     wrong = answer(page, root, wrong_value(spec), kind=spec["kind"])
     page.locator(root).screenshot(path=str(artifacts / f"{probe.notebook}-checkpoint-wrong.png"))
     right = answer(page, root, _shown(spec), kind=spec["kind"])
@@ -54,7 +58,13 @@ def test_checkpoint_answered_wrong_then_right(probe: CheckpointProbe, lab, page,
     kernel_feedback = _spec(page, probe.name)["feedback"]
     shutdown_kernel(page)
 
+    own = "too high" if spec["kind"] == "number" else spec["why"][wrong_value(spec)]
+    assert first.visible and first.text.startswith("✗ Not quite"), f"first wrong answer showed: {first}"
+    assert own in first.text, f"the first wrong answer lacks its own explanation ({own!r}): {first}"
+    assert first.text.endswith(RETRY) and "the answer is" not in first.text, f"first wrong showed: {first}"
+    assert first.colour == WRONG_COLOUR, f"first wrong answer shown in {first.colour}, not {WRONG_COLOUR}"
     assert wrong.visible and wrong.text.startswith("✗ Not quite"), f"wrong answer showed: {wrong}"
+    assert spec["explain"] in wrong.text and RETRY not in wrong.text, f"second wrong answer showed: {wrong}"
     assert "the answer is" in wrong.text and _shown(spec) in wrong.text, f"wrong answer showed: {wrong}"
     assert wrong.colour == WRONG_COLOUR, f"wrong answer shown in {wrong.colour}, not {WRONG_COLOUR}"
     assert right.visible and right.text.startswith("✓ Right"), f"right answer showed: {right}"

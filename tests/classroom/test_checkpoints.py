@@ -8,23 +8,71 @@ from hypothesis import strategies as st
 from rseai.classroom import checkpoints
 from rseai.classroom.checkpoints import Checkpoint, Verdict, choice, number, prediction
 
+WHY = {"Type I": "That is a false alarm."}
+
 
 def test_choice_feedback_right_and_wrong_in_place():
     cp = choice("Which error is a missed tumour?", ["Type I", "Type II"], answer="Type II",
-                explain="A missed case is a false negative.")
+                explain="A missed case is a false negative.", why=WHY)
     cp.field.value = "Type I"
     cp.button.click()
-    assert "Not quite" in cp.feedback.value and "Type II" in cp.feedback.value
+    assert "Not quite" in cp.feedback.value and "false alarm" in cp.feedback.value
+    assert "Type II" not in cp.feedback.value and "Try once more" in cp.feedback.value  # one retry first
     cp.field.value = "Type II"
     cp.button.click()
     assert cp.feedback.value.count("✓ Right") == 1 and "false negative" in cp.feedback.value
     assert cp.state["value"] == "Type II"
 
 
+def test_the_second_wrong_answer_shows_the_answer_with_its_own_explanation():
+    cp = choice("Which city?", ["Sydney", "Canberra", "Perth"], answer="Canberra", explain="The capital.",
+                why={"Sydney": "The largest city, not the capital.", "Perth": "Far in the west."})
+    told = []
+    for value in ("Sydney", "Perth", "Canberra"):
+        cp.field.value = value
+        cp.button.click()
+        told.append(cp.feedback.value)
+    assert "largest city" in told[0] and "Canberra" not in told[0]
+    assert told[0].endswith("Try once more.</span>")
+    assert "the answer is “Canberra”" in told[1] and "Far in the west" in told[1] and "The capital" in told[1]
+    assert "✓ Right" in told[2] and cp.attempts == 3
+    cp.field.value = None
+    cp.button.click()
+    assert "Choose an answer first" in cp.feedback.value and cp.attempts == 3  # not an attempt
+
+
+def test_a_number_says_too_high_or_too_low_and_then_the_answer():
+    cp = number("How many kWh?", answer=91.0, tolerance=1, unit="kWh", explain="The product.")
+    assert cp.check("120").message == "✗ Not quite: 120 is too high. Try once more."
+    assert cp.check("12,5").message.startswith("'12,5' is not a number")
+    low = cp.check("50", attempt=2).message
+    assert low.startswith("✗ Not quite: 50 is too low; the answer is 91 kWh.") and "The product." in low
+    for typed, attempts in (("abc", 0), ("120", 1), ("", 1), ("50", 2)):
+        cp.field.value = typed
+        cp.button.click()
+        assert cp.attempts == attempts, typed  # only a number counts as an attempt
+    assert "the answer is 91 kWh" in cp.feedback.value
+
+
+@pytest.mark.parametrize("why, match", [
+    (None, "why must be a dict"),
+    ({"a": "wrong"}, r"missing \['c'\]"),
+    ({"a": "wrong", "c": "wrong too", "z": "?"}, r"\['z'\] are not options"),
+    ({"a": "wrong", "c": "wrong"}, "its own"),
+    ({"a": "wrong", "c": " "}, "its own"),
+])
+def test_every_wrong_option_needs_its_own_explanation(why, match):
+    with pytest.raises(ValueError, match=match):
+        choice("Q?", ["a", "b", "c"], answer="b", explain="because", why=why)
+    with pytest.raises(ValueError, match="too high or too low"):
+        Checkpoint("Q?", kind="number", answer=1, explain="because", why={"2": "no"})
+    assert choice("Q?", ["a", "b"], answer="b", explain="e", why={"a": "x", "b": "unused"}).why["a"] == "x"
+
+
 def test_number_tolerance_units_and_typed_text():
     cp = number("Accuracy?", answer=62.5, tolerance=0.5, unit="%", explain="5 of 8.")
     assert cp.check("62.9").correct and cp.check("62.5 %").correct and cp.check(63.0).correct
-    assert not cp.check("64").correct and "62.5 %" in cp.check("64").message
+    assert not cp.check("64").correct and "62.5 %" in cp.check("64", attempt=2).message
     assert not cp.check(np.float64("nan")).correct
     for odd in ("abc", "", "   ", None, "inf", True):
         verdict = cp.check(odd)
@@ -32,14 +80,15 @@ def test_number_tolerance_units_and_typed_text():
 
 
 def test_nothing_chosen_says_so():
-    cp = choice("Q?", ["a", "b"], answer="a", explain="because")
+    cp = choice("Q?", ["a", "b"], answer="a", explain="because", why={"b": "not b"})
     cp.button.click()
     assert "Choose an answer first" in cp.feedback.value
 
 
 def test_prediction_says_what_to_try():
     cp = prediction("What happens to the bar of ' Canberra' at temperature 0.1?", ["grows", "shrinks"],
-                    answer="grows", explain="Low temperature sharpens.", then="Move the slider to 0.1.")
+                    answer="grows", explain="Low temperature sharpens.", then="Move the slider to 0.1.",
+                    why={"shrinks": "A low temperature stretches the gaps."})
     assert cp.check("grows").message.endswith("Move the slider to 0.1.")
 
 
@@ -49,6 +98,7 @@ def test_prediction_says_what_to_try():
     (dict(question="Q", kind="choice", answer="c", explain="x", options=("a", "b")), ValueError, "answer"),
     (dict(question="Q", kind="choice", answer="a", explain="x", options=("a",)), ValueError, "options"),
     (dict(question="Q", kind="choice", answer="a", explain="", options=("a", "b")), ValueError, "explain"),
+    (dict(question="Q", kind="choice", answer="a", explain="x", options=("a", "b")), ValueError, "why"),
     (dict(question="Q", kind="number", answer=math.nan, explain="x"), ValueError, "answer"),
     (dict(question="Q", kind="number", answer="7", explain="x"), TypeError, "answer"),
     (dict(question="Q", kind="number", answer=7, explain="x", tolerance=-1), ValueError, "tolerance"),
@@ -68,10 +118,33 @@ def test_any_typed_value_gets_a_verdict(value):
 
 
 def test_feedback_is_right_catches_a_checker_that_praises_everything(monkeypatch):
-    cp = choice("Q?", ["a", "b", "c"], answer="b", explain="because")
+    cp = choice("Q?", ["a", "b", "c"], answer="b", explain="because", why={"a": "not a", "c": "not c"})
     assert cp.feedback_is_right()
-    monkeypatch.setattr(Checkpoint, "check", lambda self, value: Verdict(True, "yes"))
+    monkeypatch.setattr(Checkpoint, "check", lambda self, value, attempt=1: Verdict(True, "yes"))
     assert not cp.feedback_is_right()
+
+
+@pytest.mark.parametrize("bug", ["reveals at once", "no retry", "same why", "never reveals", "no high/low"])
+def test_feedback_is_right_catches_a_broken_retry(monkeypatch, bug):
+    cp = choice("Q?", ["a", "b", "c"], answer="b", explain="because", why={"a": "not a", "c": "not c"})
+    n = number("Q?", answer=5, explain="five")
+    assert cp.feedback_is_right() and n.feedback_is_right()
+    check = Checkpoint.check
+
+    def broken(self, value, attempt=1):
+        verdict = check(self, value, attempt=2 if bug == "reveals at once" else 1 if bug == "never reveals"
+                        else attempt)
+        text = verdict.message
+        if bug == "no retry":
+            text = text.replace(checkpoints.RETRY, "")
+        if bug == "same why":
+            text = text.replace("not a", "not this").replace("not c", "not this")
+        if bug == "no high/low":
+            text = text.replace("too high", "wrong").replace("too low", "wrong")
+        return Verdict(verdict.correct, text)
+
+    monkeypatch.setattr(Checkpoint, "check", broken)
+    assert not (cp.feedback_is_right() and n.feedback_is_right())
 
 
 @pytest.mark.parametrize("answer, shown", [(2 / 3, "0.666667"), (0.1 + 0.2, "0.3"), (1 / 7, "0.142857"),
@@ -79,7 +152,7 @@ def test_feedback_is_right_catches_a_checker_that_praises_everything(monkeypatch
 def test_a_number_checkpoint_accepts_the_answer_it_shows(answer, shown):
     cp = checkpoints.number("How much?", answer=answer, explain="Because.")
     assert cp.shown == shown
-    assert f"the answer is {shown}." in cp.check("999").message
+    assert f"the answer is {shown}." in cp.check("999", attempt=2).message
     assert cp.check(shown).correct, cp.check(shown).message
     assert cp.check(repr(answer)).correct and cp.feedback_is_right()
 

@@ -15,7 +15,7 @@ import requests
 CLICK = """
 from rseai.classroom import checkpoints
 cp = checkpoints.prediction("Up or down?", ["up", "down"], answer="down", explain="A dearer miss.",
-                            then="Try it.", key="03-threshold")
+                            why={{"up": "Up refuses fewer."}}, then="Try it.", key="03-threshold")
 cp.field.value = {value!r}
 cp.button.click()
 print("✓ Right" in cp.feedback.value, checkpoints.LISTENERS != [])

@@ -23,7 +23,8 @@ def alone(tmp_path, monkeypatch):
 
 def threshold_checkpoint():
     return checkpoints.prediction("Up or down?", ["up", "down"], answer="down", explain="A dearer miss.",
-                                  then="Try the explorer.", key="03-threshold")
+                                  why={"up": "Up refuses fewer."}, then="Try the explorer.",
+                                  key="03-threshold")
 
 
 def click(cp, value):
@@ -99,7 +100,8 @@ def test_a_listener_that_fails_never_breaks_the_feedback():
     click(cp, "up")
     assert "Not quite" in cp.feedback.value
     assert seen == [{"key": "03-threshold", "value": "up", "correct": False, "attempt": 1}]
-    click(checkpoints.choice("Q?", ["a", "b"], answer="a", explain="because"), "a")  # no key: not told
+    no_key = checkpoints.choice("Q?", ["a", "b"], answer="a", explain="because", why={"b": "not b"})
+    click(no_key, "a")  # no key: not told
     assert len(seen) == 1
 
 

@@ -52,9 +52,9 @@ def test_a_participant_reads_nothing_and_never_opens_the_instructor_page(laptop)
     ({"key": "03-threshold", "value": "sideways", "attempt": 1}, 422, "one of ['up', 'down']"),
     ({"key": "03-nothing", "value": "up", "attempt": 1}, 404, "unknown checkpoint"),
     ({"key": "09-thing", "value": "up", "attempt": 1}, 404, "unknown notebook"),
-    ({"key": "03-harm", "value": "a lot", "attempt": 1}, 422, "finite number"),
-    ({"key": "03-harm", "value": "inf", "attempt": 1}, 422, "finite number"),
-    ({"key": "03-harm", "value": "1" * 41, "attempt": 1}, 413, "at most 40"),
+    ({"key": "04-review", "value": "a lot", "attempt": 1}, 422, "finite number"),
+    ({"key": "04-review", "value": "inf", "attempt": 1}, 422, "finite number"),
+    ({"key": "04-review", "value": "1" * 41, "attempt": 1}, 413, "at most 40"),
     ({"key": "03-unclear", "value": "x" * 501, "attempt": 1}, 413, "at most 500"),
     ({"key": "03-threshold", "value": "up", "attempt": 3}, 422, "retry"),
     ({"key": "03-threshold", "value": "up", "attempt": 1, "correct": "yes"}, 422, "true or false"),
@@ -79,9 +79,10 @@ def test_an_oversized_or_malformed_body_is_refused(laptop):
 
 def test_answers_are_rate_limited_per_participant(laptop):
     ada, bea = laptop.join("Ada"), laptop.join("Bea")
-    codes = [laptop.answer(ada, {"key": "03-harm", "value": i, "attempt": 1}).status_code for i in range(12)]
+    codes = [laptop.answer(ada, {"key": "04-review", "value": i, "attempt": 1}).status_code
+             for i in range(12)]
     assert codes[:10] == [200] * 10 and codes[10:] == [429, 429]
-    assert laptop.answer(bea, {"key": "03-harm", "value": 5, "attempt": 1}).status_code == 200  # Bea's own
+    assert laptop.answer(bea, {"key": "04-review", "value": 5, "attempt": 1}).status_code == 200  # Bea's own
 
 
 def test_joining_needs_the_class_secret_and_a_free_name(laptop):
@@ -105,10 +106,11 @@ def test_a_room_joining_with_the_right_code_is_never_slowed_down(laptop):
 
 def test_the_csv_export_matches_the_answers_given(laptop):
     ada, bea = laptop.join("Ada"), laptop.join("=Bea")  # a name a spreadsheet would run as a formula
-    for key, value in (("03-error", "Type II (false negative)"), ("03-harm", 30), ("03-who", "under 25"),
-                       ("03-threshold", "down"), ("03-unclear", "costs of a false alarm")):
+    for key, value in (("03-error", "Type II (false negative)"), ("03-harm", "it rises"),
+                       ("03-who", "under 25"), ("03-threshold", "down"),
+                       ("03-unclear", "costs of a false alarm")):
         assert laptop.answer(ada, {"key": key, "value": value, "attempt": 1}).status_code == 200
-    assert laptop.answer(bea, {"key": "03-harm", "value": 31, "attempt": 1}).status_code == 200
+    assert laptop.answer(bea, {"key": "03-harm", "value": "it rises", "attempt": 1}).status_code == 200
     reply = laptop.instructor("api/completion.csv")
     assert reply.status_code == 200 and reply.headers["Content-Type"].startswith("text/csv")
     lines = {row["participant"]: row for row in csv.DictReader(io.StringIO(reply.text))}
@@ -116,7 +118,7 @@ def test_the_csv_export_matches_the_answers_given(laptop):
     assert lines["Ada"]["03 checkpoints"] == "4/4" and lines["Ada"]["03 exit ticket"] == "yes"
     assert lines["Ada"]["notebooks completed"] == "1"
     assert lines["'=Bea"]["03 checkpoints"] == "1/4" and lines["'=Bea"]["03 exit ticket"] == "no"
-    assert lines["'=Bea"]["notebooks completed"] == "0" and lines["Ada"]["01 checkpoints"] == "0/3"
+    assert lines["'=Bea"]["notebooks completed"] == "0" and lines["Ada"]["01 checkpoints"] == "0/4"
 
 
 def test_a_restart_mid_class_loses_nothing(tmp_path):
