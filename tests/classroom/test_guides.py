@@ -155,3 +155,12 @@ def test_bad_arguments():
         lessons.tagged_text({"cells": []}, "goals")
     with pytest.raises(ValueError, match="path"):
         lessons.handout("nope.ipynb")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_objectives_live_in_one_tagged_cell_only(path):
+    """One place for them: the title cell no longer carries its own list under another heading."""
+    cells = [c for c in _read(path).cells if c.cell_type == "markdown"
+             and ("After this notebook you can" in c.source or "Learning goals" in c.source
+                  or "You will be able to" in c.source)]
+    assert len(cells) == 1 and lessons.OBJECTIVES in cells[0].metadata.get("tags", [])
