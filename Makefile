@@ -110,7 +110,7 @@ slides: install
 	$(BIN)/python -m rseai.classroom.presenter notebooks/*.ipynb
 	$(BIN)/python -m rseai.ops.colab notebooks/*.ipynb README.md
 
-# One-page facilitator guides (goals, timings, checkpoints, claims) generated from the notebooks.
+# Facilitator guides, participant handouts, the 90-minute session and pre/post questions, from the notebooks.
 guides: install
 	$(BIN)/python -m rseai.classroom.lessons notebooks docs/guides
 
