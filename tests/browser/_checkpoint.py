@@ -11,6 +11,7 @@ gets its own explanation and "Try once more" (``RETRY``); the second names the r
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -142,3 +143,49 @@ def answer_wrong_then_right(page, root_selector: str) -> tuple[Feedback, Feedbac
     assert named, f"the feedback to a second wrong answer names no right answer: {second.text}"
     right = named.group(1).split()[0] if kind == "number" else named.group(1)  # "91 kWh" -> "91"
     return first, answer(page, root_selector, right, kind=kind)
+
+
+def _spec(page, name: str) -> dict:
+    from _lab_page import run_in_kernel
+
+    printed = run_in_kernel(page, SPEC.format(name=name))
+    try:
+        return json.loads(printed)
+    except json.JSONDecodeError:
+        raise AssertionError(f"the kernel could not describe {name}: {printed[:500]}") from None
+
+
+def _shown(spec: dict) -> str:
+    """How the feedback names the right answer (checkpoints.Checkpoint.check)."""
+    return f"{spec['answer']:g}" if spec["kind"] == "number" else spec["answer"]
+
+
+def check_in_lab(page, probe: CheckpointProbe, artifacts) -> None:
+    """In JupyterLab, with the notebook run: answer ``probe``'s checkpoint wrong, wrong again, then
+    right, as a participant does; the feedback shown (text, colour) and the kernel's must agree."""
+    from _lab_page import mark_cell
+
+    root = mark_cell(page, probe.cell_contains, "checkpoint")
+    page.locator(root).locator("button.widget-button", has_text="Check my answer").wait_for()
+    spec = _spec(page, probe.name)
+
+    first = answer(page, root, wrong_value(spec), kind=spec["kind"])
+    page.locator(root).screenshot(path=str(artifacts / f"{probe.notebook}-checkpoint-retry.png"))
+    wrong = answer(page, root, wrong_value(spec), kind=spec["kind"])
+    page.locator(root).screenshot(path=str(artifacts / f"{probe.notebook}-checkpoint-wrong.png"))
+    right = answer(page, root, _shown(spec), kind=spec["kind"])
+    page.locator(root).screenshot(path=str(artifacts / f"{probe.notebook}-checkpoint-right.png"))
+    kernel_feedback = _spec(page, probe.name)["feedback"]
+    own = "too high" if spec["kind"] == "number" else spec["why"][wrong_value(spec)]
+    assert first.visible and first.text.startswith("✗ Not quite"), f"first wrong answer showed: {first}"
+    assert own in first.text, f"the first wrong answer lacks its own explanation ({own!r}): {first}"
+    assert first.text.endswith(RETRY) and "the answer is" not in first.text, f"first wrong showed: {first}"
+    assert first.colour == WRONG_COLOUR, f"first wrong answer shown in {first.colour}, not {WRONG_COLOUR}"
+    assert wrong.visible and wrong.text.startswith("✗ Not quite"), f"wrong answer showed: {wrong}"
+    assert spec["explain"] in wrong.text and RETRY not in wrong.text, f"second wrong answer showed: {wrong}"
+    assert "the answer is" in wrong.text and _shown(spec) in wrong.text, f"wrong answer showed: {wrong}"
+    assert wrong.colour == WRONG_COLOUR, f"wrong answer shown in {wrong.colour}, not {WRONG_COLOUR}"
+    assert right.visible and right.text.startswith("✓ Right"), f"right answer showed: {right}"
+    assert spec["explain"] in right.text and "Not quite" not in right.text, f"right answer showed: {right}"
+    assert right.colour == RIGHT_COLOUR, f"right answer shown in {right.colour}, not {RIGHT_COLOUR}"
+    assert "✓ Right" in kernel_feedback, f"the kernel's widget holds other feedback: {kernel_feedback}"

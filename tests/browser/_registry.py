@@ -96,7 +96,7 @@ PROBES = [
     ], watch="text"))),
 ]
 
-# One no-code checkpoint per notebook, answered wrong and then right (test_browser_checkpoints):
+# One no-code checkpoint per notebook, answered wrong, wrong again and right (test_browser_lab):
 # an early one, so only the cells above it run. Numbers and choices both appear.
 CHECKPOINTS = [
     CheckpointProbe("00", "cp_threads"),

@@ -5,7 +5,8 @@ error fails the test with the cell and message), then change the widget's contro
 would and assert the figure's image changed, timing each change-to-redraw in the page; that it
 changed correctly (the widget's text shows the new value, ``Step.expect``, and in the kernel the
 figure was drawn for it, ``Step.state``); that the browser console logged no error; and that no
-cell shows an error after the controls moved. The
+cell shows an error after the controls moved. Then the notebook's no-code checkpoint in
+``CHECKPOINTS`` is answered wrong, wrong again and right (``_checkpoint.check_in_lab``). The
 latencies go to ``test-artifacts/browser/latency.json`` and the terminal summary; screenshots of
 the widget before and after, to ``test-artifacts/browser/<nn>-*.png``. axe-core audits the
 notebook's content (rendered markdown and outputs; ``_axe``): no critical or serious violation,
@@ -16,11 +17,14 @@ from __future__ import annotations
 
 import pytest
 from _axe import NOTEBOOK_CONTENT, audit, problems
+from _checkpoint import check_in_lab
 from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency, record_run_all, save_doc_screenshot
 from _lab_page import cell_errors, kernel_state, mark_cell, open_notebook, run_all, shutdown_kernel
 from _probe import Probe, exercise, settle
-from _registry import PROBES
+from _registry import CHECKPOINTS, PROBES
 from _servers import notebook_path
+
+assert {c.notebook for c in CHECKPOINTS} <= {p.notebook for p in PROBES}, "a checkpoint's notebook has no probe"
 
 
 @pytest.mark.parametrize("probe", PROBES, ids=[p.notebook for p in PROBES])
@@ -52,8 +56,12 @@ def test_notebook_runs_and_its_widget_redraws(probe: Probe, lab, page, artifacts
         page.locator(mark_cell(page, probe.doc_cell, "doc")).screenshot(path=str(first_after))
     save_doc_screenshot(first_after, artifacts / "docs" / f"{path.stem}.png")
     errors = cell_errors(page)
-    axe = problems(audit(page, f"lab {probe.notebook}", context=NOTEBOOK_CONTENT))  # our content
-    shutdown_kernel(page)
+    try:
+        for checkpoint in [c for c in CHECKPOINTS if c.notebook == probe.notebook]:
+            check_in_lab(page, checkpoint, artifacts)
+        axe = problems(audit(page, f"lab {probe.notebook}", context=NOTEBOOK_CONTENT))  # our content
+    finally:
+        shutdown_kernel(page)
     assert not wrong, "a control did not change the widget correctly:\n" + "\n".join(wrong)
     assert not errors, "cells show errors after the controls moved:\n" + "\n".join(errors)
     assert not page.console_errors, "the browser console logged errors:\n" + "\n".join(page.console_errors)
