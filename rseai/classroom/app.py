@@ -24,11 +24,14 @@ DROPPED_TAGS = {"notes", "instructor", "solution", "colab_setup"}
 DROPPED_SECTIONS = ("exercises", "claims")  # a ``#``/``##`` heading starting so, to the next one
 GLOSSARY_LINK = "](../docs/glossary.md)"
 SETUP_TAG = "app_setup"
+RESULTS = [("rseai.metrics", "Confusion"), ("rseai.carbon.estimates", "Estimate"),
+           ("rseai.carbon.estimates", "Forecast")]  # results a notebook shows: a table of their fields
 # Whole labels, then words inside a label; a label's last word in UNITS becomes "(unit)".
 LABELS = {"fpr": "false-positive rate", "fnr": "false-negative rate", "tpr": "true-positive rate",
           "tp": "true positives", "fp": "false positives", "fn": "false negatives", "tn": "true negatives",
           "n": "number", "prob": "probability", "log_prob": "log-probability",
-          "neg_log_rank": "negative log-rank", "kwh_pue": "kWh with PUE"}
+          "neg_log_rank": "negative log-rank", "kwh_pue": "energy with PUE (kWh)",
+          "published_kwh_pue": "published energy with PUE (kWh)"}
 WORDS = {"auroc": "AUROC", "auc": "AUC", "ece": "ECE", "psi": "PSI", "co2e": "CO₂e", "kwh": "kWh",
          "pue": "PUE", "tdp": "TDP", "shap": "SHAP", "id": "ID", "ci": "CI", "far": "false-accusation rate",
          "prob": "probability", "neg": "negative", "pct": "%", "j": "J", "w": "W"}
@@ -64,6 +67,13 @@ def plain_frame(frame):
     return out
 
 
+def _html(frame) -> str:
+    import pandas as pd
+
+    with pd.option_context("display.max_colwidth", None):  # whole texts: no "..." cut
+        return frame._repr_html_()
+
+
 def _styler_html(styler) -> str:
     data = styler.data
     styler.relabel_index([plain_heading(c) for c in data.columns], axis="columns")
@@ -72,8 +82,47 @@ def _styler_html(styler) -> str:
     return styler.to_html()
 
 
+def _text(value) -> str:
+    import numpy as np
+
+    if isinstance(value, tuple):
+        return ", ".join(map(_text, value))
+    return f"{value:.3g}" if isinstance(value, (float, np.floating)) else str(value)
+
+
+def _rows_html(rows) -> str:
+    """(label, value) pairs as a table with plain row labels and a "Value" heading."""
+    import pandas as pd
+
+    rows = list(rows)
+    return _html(pd.DataFrame({"Value": [_text(v) for _, v in rows]},
+                              index=[plain_heading(str(k)) for k, _ in rows]))
+
+
+def _plain_html(value):
+    """A dict, list, tuple, dataclass or text as a table, list or sentence; None: IPython's own."""
+    import dataclasses
+    import html
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _rows_html((f.name, getattr(value, f.name)) for f in dataclasses.fields(value) if f.repr)
+    if isinstance(value, dict) and value:
+        return _rows_html(value.items())
+    if isinstance(value, (list, tuple)) and value:
+        if all(isinstance(v, tuple) and len(v) == 2 for v in value):
+            return _rows_html(value)
+        return "<ul>" + "".join(f"<li>{html.escape(_text(v))}</li>" for v in value) + "</ul>"
+    if isinstance(value, str):
+        return f"<p>{html.escape(value)}</p>"
+    return None
+
+
+def _model_html(lm) -> str:
+    return f"<p>Language model: {lm.name}, a vocabulary of {lm.vocab_size:,} tokens, on the {lm.device}.</p>"
+
+
 def use_plain_tables(shell=None) -> None:
-    """Show every DataFrame, Series and Styler in ``shell`` (this IPython) with plain headings."""
+    """Show tables in ``shell`` (this IPython) with plain headings, and Python values in words."""
     import pandas as pd
     from IPython import get_ipython
     from pandas.io.formats.style import Styler
@@ -82,15 +131,21 @@ def use_plain_tables(shell=None) -> None:
     if shell is None:
         raise RuntimeError("use_plain_tables needs IPython (a notebook kernel)")
     html = shell.display_formatter.formatters["text/html"]
-    html.for_type(pd.DataFrame, lambda df: plain_frame(df)._repr_html_())
-    html.for_type(pd.Series, lambda s: plain_frame(s)._repr_html_())
+    html.for_type(pd.DataFrame, lambda df: _html(plain_frame(df)))
+    html.for_type(pd.Series, lambda s: _html(plain_frame(s)))
     html.for_type(Styler, _styler_html)
+    for kind in (dict, list, tuple, str):
+        html.for_type(kind, _plain_html)
+    for module, name in RESULTS:
+        html.for_type_by_name(module, name, _plain_html)
+    html.for_type_by_name("rseai.lm.model", "LanguageModel", _model_html)
 
 
 def _drop_sections(cells: list) -> list:
     kept, dropping = [], False
     for cell in cells:
-        found = re.search(r"^#{1,2}\s+(.+)$", cell_source(cell), re.M) if cell["cell_type"] == "markdown" else None
+        text = cell_source(cell) if cell["cell_type"] == "markdown" else ""
+        found = re.search(r"^#{1,2}\s+(.+)$", text, re.M)
         if found:
             dropping = found.group(1).strip().lower().startswith(DROPPED_SECTIONS)
         if not dropping:

@@ -4,7 +4,8 @@
 after a widget and other markdown a *subslide* (a ``solution`` a *fragment*); code a *fragment*,
 except only-``assert`` cells, the Colab cell and the ``Claims`` section (*skip*); ``notes`` cells
 are speaker *notes*. ``make slides`` never changes a cell's text (but a missing deep-dive mark).
-``write_app_copy`` writes the participant's app copy for Voila. Leaves out the deck's look (``RISE_SETTINGS``).
+``write_app_copy`` writes the participant's app copy for Voila. Leaves out the deck's look
+(``RISE_SETTINGS``).
 
 Example
 -------

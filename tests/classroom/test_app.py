@@ -55,8 +55,9 @@ def test_app_notebook_refuses_what_is_not_a_notebook():
         app.app_notebook({"cells": []})
 
 
-@pytest.mark.parametrize("label, plain", [("fnr", "False-negative rate"), ("selection_rate", "Selection rate"),
-                                          ("kwh_pue", "KWh with PUE"), ("attack_auroc", "Attack AUROC"),
+@pytest.mark.parametrize("label, plain", [("fnr", "False-negative rate"),
+                                          ("selection_rate", "Selection rate"), ("kwh_pue", "Energy with PUE (kWh)"),
+                                          ("attack_auroc", "Attack AUROC"),
                                           ("power_w", "Power (W)"), ("j_per_token", "J per token"),
                                           ("token_id", "Token ID"), ("NAS", "NAS"), (3, 3)])
 def test_plain_headings(label, plain):
@@ -64,7 +65,8 @@ def test_plain_headings(label, plain):
 
 
 def test_plain_frame_renames_headings_not_data():
-    df = pd.DataFrame({"fnr": [0.1], "selection_rate": [0.5]}, index=pd.Index(["prune_by_class"], name="method"))
+    df = pd.DataFrame({"fnr": [0.1], "selection_rate": [0.5]},
+                      index=pd.Index(["prune_by_class"], name="method"))
     shown = app.plain_frame(df)
     assert list(shown.columns) == ["False-negative rate", "Selection rate"]
     assert list(shown.index) == ["Prune by class"] and shown.index.name == "Method"
