@@ -56,8 +56,9 @@ def test_app_notebook_refuses_what_is_not_a_notebook():
 
 
 @pytest.mark.parametrize("label, plain", [("fnr", "False-negative rate"),
-                                          ("selection_rate", "Selection rate"), ("kwh_pue", "Energy with PUE (kWh)"),
-                                          ("attack_auroc", "Attack AUROC"),
+                                          ("selection_rate", "Selection rate"),
+                                          ("kwh_pue", "Energy with PUE (kWh)"),
+                                          ("attack_auroc", "Attack AUROC"), ("co2e_lbs", "CO₂e (lb)"),
                                           ("power_w", "Power (W)"), ("j_per_token", "J per token"),
                                           ("token_id", "Token ID"), ("NAS", "NAS"), (3, 3)])
 def test_plain_headings(label, plain):
