@@ -4,7 +4,8 @@ For each notebook (``RSEAI_APP_NOTEBOOKS="01 03"`` picks some) Voila runs the ap
 waits until every cell has run and the widgets stopped appearing, then the visible page must hold
 no code element (``<code>``, an input area or editor), no Python repr (``{'``, ``(0.``,
 ``array(``, ``<rseai.``, ``dtype``, ``np.float64(``), no snake_case table heading and no exercise
-stub (``...``, ``TODO``, ``NotImplementedError``, "Write `"), no traceback and no error output.
+stub or code instruction (``...``, ``TODO``, ``NotImplementedError``, "Write `", "Run the next cell"),
+no traceback and no error output.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from rseai.classroom.presenter import write_app_copy
 ALL = sorted(p.name[:2] for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 CHOSEN = os.environ.get("RSEAI_APP_NOTEBOOKS", " ".join(ALL)).split()
 REPRS = ("{'", "(0.", "array(", "<rseai.", "dtype", "np.float64(", "Traceback")
-STUBS = re.compile(r"(?<![.…])\.\.\.(?![.…])|\bTODO\b|NotImplementedError|Write `")
+STUBS = re.compile(r"(?<![.…])\.\.\.(?![.…])|\bTODO\b|NotImplementedError|Write `"
+                   r"|\b[Rr]un (?:the|this) (?:next )?cell")
 SNAKE = re.compile(r"[a-z]+_[a-z_]+")
 
 # What a participant could read as code or raw Python: one string per finding.
