@@ -41,8 +41,10 @@ UNITS = {"w": "W", "kwh": "kWh", "kg": "kg", "g": "g", "usd": "USD", "lbs": "lb"
 
 def plain_heading(label):
     """A column or row label in plain words (other values unchanged)."""
-    if not isinstance(label, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", label):
+    if not isinstance(label, str):
         return label
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", label):  # snake_case words inside, e.g. "auroc - neg_log_rank"
+        return re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", lambda m: plain_heading(m.group(0)), label)
     if label in LABELS:
         text = LABELS[label]
     else:

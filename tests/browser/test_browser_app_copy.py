@@ -2,10 +2,10 @@
 
 For each notebook (``RSEAI_APP_NOTEBOOKS="01 03"`` picks some) Voila runs the app copy, the page
 waits until every cell has run and the widgets stopped appearing, then the visible page must hold
-no code element (``<code>``, an input area or editor), no Python repr (``{'``, ``(0.``,
-``array(``, ``<rseai.``, ``dtype``, ``np.float64(``), no snake_case table heading and no exercise
-stub or code instruction (``...``, ``TODO``, ``NotImplementedError``, "Write `", "Run the next cell"),
-no traceback and no error output.
+no code element (``<code>``, an input area or editor), no Python repr (``{'``, ``['``, a tuple
+such as ``(0.38, ``, ``array(``, ``<rseai.``, ``dtype``, ``np.float64(``), no snake_case table
+heading and no exercise stub or code instruction (``...``, ``TODO``, ``NotImplementedError``,
+"Write `", "Run the next cell"), no traceback and no error output.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from rseai.classroom.presenter import write_app_copy
 
 ALL = sorted(p.name[:2] for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 CHOSEN = os.environ.get("RSEAI_APP_NOTEBOOKS", " ".join(ALL)).split()
-REPRS = ("{'", "(0.", "array(", "<rseai.", "dtype", "np.float64(", "Traceback")
-STUBS = re.compile(r"(?<![.…])\.\.\.(?![.…])|\bTODO\b|NotImplementedError|Write `"
-                   r"|\b[Rr]un (?:the|this) (?:next )?cell")
+REPRS = re.compile(r"\{'|\[\('|\['|array\(|<rseai\.|dtype|np\.float64\(|Traceback|\(-?\d+\.\d+, ")
+# "..." as a stub stands alone ("x = ...", "(...)"): not "ToA..." in a model's own words
+STUBS = re.compile(r"(?:^|[\s(=\[,])\.\.\.(?=\s|$|[)\],])|\bTODO\b|NotImplementedError|Write `"
+                   r"|\b[Rr]un (?:the|this) (?:next )?cell", re.M)
 SNAKE = re.compile(r"[a-z]+_[a-z_]+")
 
 # What a participant could read as code or raw Python: one string per finding.
@@ -74,8 +75,8 @@ def page_problems(page) -> list[str]:
     found = page.evaluate(_FINDINGS)
     problems = [f for f in found if not f.startswith("th: ") or SNAKE.search(f[4:])]
     text = page.locator("#rendered_cells").inner_text()
-    problems += [f"Python repr {r!r}: …{text[max(0, text.index(r) - 60):text.index(r) + 60]}…"
-                 for r in REPRS if r in text]
+    problems += [f"Python repr {m.group(0)!r}: …{text[max(0, m.start() - 60):m.end() + 60]}…"
+                 for m in REPRS.finditer(text)]
     problems += [f"exercise stub {m.group(0)!r}: …{text[max(0, m.start() - 60):m.end() + 60]}…"
                  for m in STUBS.finditer(text)]
     return problems

@@ -60,7 +60,8 @@ def test_app_notebook_refuses_what_is_not_a_notebook():
                                           ("kwh_pue", "Energy with PUE (kWh)"),
                                           ("attack_auroc", "Attack AUROC"), ("co2e_lbs", "CO₂e (lb)"),
                                           ("power_w", "Power (W)"), ("j_per_token", "J per token"),
-                                          ("token_id", "Token ID"), ("NAS", "NAS"), (3, 3)])
+                                          ("token_id", "Token ID"), ("NAS", "NAS"), (3, 3),
+                                          ("auroc - neg_log_rank", "auroc - Negative log-rank")])
 def test_plain_headings(label, plain):
     assert app.plain_heading(label) == plain
 
