@@ -22,7 +22,7 @@ from rseai.classroom.presenter import write_app_copy
 
 ALL = sorted(p.name[:2] for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 CHOSEN = os.environ.get("RSEAI_APP_NOTEBOOKS", " ".join(ALL)).split()
-REPRS = re.compile(r"\{'|\[\('|\['|array\(|<rseai\.|dtype|np\.float64\(|Traceback|\(-?\d+\.\d+, ")
+REPRS = re.compile(r"\{'|\[\('|\['|array\(|<rseai\.|dtype|np\.float64\(|Traceback|\(-?\d+\.\d+, (?:-?\d|')")
 # "..." as a stub stands alone ("x = ...", "(...)"): not "ToA..." in a model's own words
 STUBS = re.compile(r"(?:^|[\s(=\[,])\.\.\.(?=\s|$|[)\],])|\bTODO\b|NotImplementedError|Write `"
                    r"|\b[Rr]un (?:the|this) (?:next )?cell", re.M)
