@@ -61,10 +61,11 @@ class ClassroomSpawner(LocalProcessSpawner):
     def ensure_account(self) -> pwd.struct_passwd:
         return participant_account(self.user.name, first_uid=self.first_uid, log=self.log)
 
-    def _as_participant(self, account, args):
+    def _as_participant(self, account, args):  # with a working copy's PYTHONPATH, as the server
         subprocess.run(args, check=True, capture_output=True, cwd=account.pw_dir, timeout=120,
                        user=account.pw_uid, group=account.pw_gid, extra_groups=[],
-                       env={"HOME": account.pw_dir, "PATH": os.environ.get("PATH", "/usr/bin:/bin")})
+                       env={"HOME": account.pw_dir, "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                            **{k: os.environ[k] for k in ("PYTHONPATH",) if k in os.environ}})
 
     def prepare_home(self, account) -> None:
         home = Path(account.pw_dir)
