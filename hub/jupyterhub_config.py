@@ -66,6 +66,11 @@ c.ClassroomSpawner.model_cache = env("RSEAI_CACHE", "/srv/rseai-cache")
 # Idle OpenMP threads sleep instead of spinning on a core another participant needs (rseai.ops.threads).
 c.Spawner.environment = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
                          "OMP_WAIT_POLICY": "PASSIVE"}
+# App mode: Voila's server extension renders ~/rseai-apps/<notebook> (hub/spawner.py writes them) at
+# /user/<name>/voila/render/rseai-apps/<notebook>, with the rseai template (no CDN), on JUPYTER_PATH.
+VOILA_SHARE = HUB.parent / "rseai" / "classroom" / "share"
+c.Spawner.environment["JUPYTER_PATH"] = str(VOILA_SHARE)
+c.Spawner.args = ["--VoilaConfiguration.template=rseai"]
 # A working copy run with PYTHONPATH (its tests) reaches participants' kernels and the class service too.
 c.Spawner.env_keep = ["JUPYTERHUB_SINGLEUSER_APP", "PYTHONPATH"]
 

@@ -6,7 +6,9 @@
 - their own cgroup with ``mem_limit`` and ``cpu_limit`` (``hub/limits.py``), which JupyterHub also
   passes on as ``MEM_LIMIT``/``CPU_LIMIT`` so rseai sizes its threads to the share;
 - ``RSEAI_CACHE`` pointing at the shared, root-owned, read-only model cache;
-- the student notebooks in ``~/rseai-notebooks`` on first start (written as the participant);
+- the student notebooks in ``~/rseai-notebooks`` on first start (written as the participant), and
+  at every start the participant's app copies in ``~/rseai-apps`` (``presenter.write_app_copy``),
+  which Voila's server extension shows as apps at ``/user/<name>/voila/render/rseai-apps/...``;
 - a startup file that turns an out-of-memory kill into a message in the next cell.
 Not covered: several machines (use Kubernetes/zero-to-jupyterhub), GPUs, disk quotas.
 """
@@ -26,6 +28,7 @@ from traitlets import Integer, Unicode
 
 HUB = Path(__file__).resolve().parent
 NAME_RULE = re.compile(r"[a-z][a-z0-9_-]{0,30}")
+APPS = "rseai-apps"  # ~/rseai-apps: the app copies, opened at /user/<name>/voila/render/rseai-apps/<notebook>
 
 
 def participant_account(name: str, *, first_uid: int = 1000, log=None) -> pwd.struct_passwd:
@@ -58,16 +61,21 @@ class ClassroomSpawner(LocalProcessSpawner):
     def ensure_account(self) -> pwd.struct_passwd:
         return participant_account(self.user.name, first_uid=self.first_uid, log=self.log)
 
-    def _as_participant(self, account, args):
+    def _as_participant(self, account, args):  # with a working copy's PYTHONPATH, as the server
         subprocess.run(args, check=True, capture_output=True, cwd=account.pw_dir, timeout=120,
                        user=account.pw_uid, group=account.pw_gid, extra_groups=[],
-                       env={"HOME": account.pw_dir, "PATH": os.environ.get("PATH", "/usr/bin:/bin")})
+                       env={"HOME": account.pw_dir, "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                            **{k: os.environ[k] for k in ("PYTHONPATH",) if k in os.environ}})
 
     def prepare_home(self, account) -> None:
         home = Path(account.pw_dir)
         if not os.path.lexists(home / "rseai-notebooks"):
             self._as_participant(account, [self.python, "-m", "rseai.classroom.cli", "student",
                                            self.notebooks, str(home / "rseai-notebooks")])
+        # the participant's app copies, rewritten at each start from the current notebooks (Voila)
+        books = sorted(str(p) for p in Path(self.notebooks).glob("*.ipynb"))
+        self._as_participant(account, [self.python, "-m", "rseai.classroom.presenter", "--app-copy",
+                                       str(home / APPS), *books])
         startup = home / ".ipython" / "profile_default" / "startup"
         self._as_participant(account, ["mkdir", "-p", str(startup)])
         notice = HUB / "startup" / "00-rseai-memory.py"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rseai import __version__
-from rseai.data import notebooks_dir
+from rseai.data import bundled_dir, notebooks_dir
 
 RECORD = ".rseai-copies.json"  # in each folder written: name -> sha256 of every version rseai wrote
 MAX_NAME_BYTES = 255  # the longest file or folder name on Linux, macOS and Windows file systems
@@ -46,10 +46,13 @@ class CopyReport:
     updated: list[Path] = field(default_factory=list)  # rseai's own earlier copy, unedited, replaced
 
     def summary(self) -> str:
-        lines = [f"{len(self.written)} notebook(s) written to {self.dest}"
-                 + (f", {len(self.updated)} updated (unedited since rseai wrote them)"
-                    if self.updated else "")
-                 + (f", {len(self.unchanged)} already up to date" if self.unchanged else "")]
+        def count(paths):  # notebooks; the glossary beside them goes unsaid
+            return sum(p.suffix == ".ipynb" for p in paths)
+
+        lines = [f"{count(self.written)} notebook(s) written to {self.dest}"
+                 + (f", {count(self.updated)} updated (unedited since rseai wrote them)"
+                    if count(self.updated) else "")
+                 + (f", {count(self.unchanged)} already up to date" if count(self.unchanged) else "")]
         for kept, fresh in self.beside:
             lines.append(f"  kept {kept.name} (it differs from rseai {__version__}'s: edited, or another "
                          f"version); the fresh copy is {fresh.name}")
@@ -79,6 +82,22 @@ def folder_path(value, *, name: str = "dest") -> Path:
     return path
 
 
+GLOSSARY = "glossary.md"
+
+
+def with_glossary(files: dict[str, bytes]) -> dict[str, bytes]:
+    """``files`` (name -> notebook bytes) linking the glossary as a file beside them, and that file.
+
+    The notebooks link ``../docs/glossary.md`` (right in a clone); a copied folder has no ``docs``.
+    """
+    glossary = bundled_dir("docs") / GLOSSARY
+    if not glossary.is_file():
+        return files
+    link = f"]({Path('..', 'docs', GLOSSARY).as_posix()})".encode()
+    out = {name: data.replace(link, f"]({GLOSSARY})".encode()) for name, data in files.items()}
+    return {**out, GLOSSARY: glossary.read_bytes()}
+
+
 def source_notebooks(*, student: bool = False) -> dict[str, bytes]:
     """File name -> bytes of each shipped notebook (student versions if ``student``)."""
     if not isinstance(student, bool):
@@ -88,10 +107,10 @@ def source_notebooks(*, student: bool = False) -> dict[str, bytes]:
     if not paths:
         raise NotebookCopyError(f"no notebooks found in {str(folder)!r}: reinstall rseai")
     if not student:
-        return {p.name: p.read_bytes() for p in paths}
+        return with_glossary({p.name: p.read_bytes() for p in paths})
     from rseai.classroom.student import student_versions
 
-    return student_versions(folder)
+    return with_glossary(student_versions(folder))
 
 
 def _beside_name(name: str, n: int) -> str:
@@ -256,5 +275,5 @@ def write_student_versions(source_dir: str | Path, target_dir: str | Path) -> Co
     target_dir = folder_path(target_dir, name="target_dir")
     if target_dir.resolve() == source_dir.resolve():
         raise ValueError("target_dir must differ from source_dir: the solutions would be overwritten")
-    return write_new(target_dir, student_versions(source_dir), kind="student",
+    return write_new(target_dir, with_glossary(student_versions(source_dir)), kind="student",
                      command="rseai student SOURCE")

@@ -4,7 +4,8 @@
 after a widget and other markdown a *subslide* (a ``solution`` a *fragment*); code a *fragment*,
 except only-``assert`` cells, the Colab cell and the ``Claims`` section (*skip*); ``notes`` cells
 are speaker *notes*. ``make slides`` never changes a cell's text (but a missing deep-dive mark).
-``write_app_copy`` drops the notes for Voila. Leaves out the deck's look (``RISE_SETTINGS``).
+``write_app_copy`` writes the participant's app copy for Voila. Leaves out the deck's look
+(``RISE_SETTINGS``).
 
 Example
 -------
@@ -124,13 +125,6 @@ def missing_slide_metadata(nb: dict) -> list[int]:
             if cell.get("metadata", {}).get("slideshow", {}).get("slide_type") not in SLIDE_TYPES]
 
 
-def without_notes(nb: dict) -> dict:
-    """A copy of ``nb`` without ``notes`` cells, for Voila."""
-    nb = _copy(nb)
-    nb["cells"] = [c for c in nb["cells"] if NOTES_TAG not in cell_tags(c)]
-    return nb
-
-
 def presented(nb: dict) -> dict:
     """``nb`` as ``make slides`` leaves it: deep dives marked, slide metadata; notes untouched."""
     return add_slide_metadata(mark_deep_dives(copy.deepcopy(nb)))
@@ -155,8 +149,13 @@ def present_files(paths) -> list[str]:
 
 
 def write_app_copy(path: str | Path, target_dir: str | Path) -> Path:
-    """Write ``path`` without its notes into ``target_dir`` (for ``make app``); return the copy."""
+    """Write the participant's app copy of ``path`` into ``target_dir``; return it.
+
+    The one app copy (``rseai.classroom.app.app_notebook``): ``make app``, Voila on the hub.
+    """
     import nbformat
+
+    from rseai.classroom.app import app_notebook, glossary_text
 
     path, target_dir = Path(path), Path(target_dir)
     if path.suffix != ".ipynb" or not path.is_file():
@@ -166,7 +165,7 @@ def write_app_copy(path: str | Path, target_dir: str | Path) -> Path:
     target_dir.mkdir(parents=True, exist_ok=True)
     out = target_dir / path.name
     nb = nbformat.read(path, as_version=4)
-    nbformat.write(nbformat.from_dict(without_notes(nb)), out)
+    nbformat.write(nbformat.from_dict(app_notebook(nb, glossary=glossary_text())), out)
     return out
 
 
@@ -177,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--app-copy", type=Path, metavar="DIR",
-                        help="instead: write copies without instructor notes into DIR (for Voila)")
+                        help="instead: write the participants' app copies into DIR (for Voila)")
     args = parser.parse_args(argv)
     if args.app_copy is not None:
         for path in args.notebooks:

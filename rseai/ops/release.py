@@ -26,7 +26,7 @@ from rseai.ops.home import PYPROJECT, project_home
 
 ROOT = PYPROJECT.parent
 SOURCES = ["pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "CHANGELOG.md",
-           "rseai", "notebooks", "datasets"]
+           "rseai", "notebooks", "datasets", "docs/glossary.md"]
 _HOOK = "import sys, setuptools.build_meta as b; print(b.build_{kind}(sys.argv[1]))"
 
 
@@ -76,6 +76,7 @@ def _copy_sources(root: Path, dest: Path) -> Path:
         if path.is_dir():
             shutil.copytree(path, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         else:
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, dest / name)
     return dest
 

@@ -13,19 +13,39 @@ from pathlib import Path
 import pytest
 
 from rseai import __version__
-from rseai.classroom.copies import NotebookCopyError, copy_notebooks, source_notebooks, write_student_versions
+from rseai.classroom.copies import (
+    GLOSSARY,
+    NotebookCopyError,
+    copy_notebooks,
+    source_notebooks,
+    write_student_versions,
+)
 from rseai.classroom.student import NOTES_TAG
 from rseai.data import notebooks_dir
 from tests.conftest import without_root_override
 
 SHIPPED = sorted(p.name for p in notebooks_dir().glob("*.ipynb"))
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_instructor_copies_are_the_shipped_notebooks_byte_for_byte(tmp_path):
+def test_instructor_copies_are_the_shipped_notebooks_with_the_glossary_beside(tmp_path):
     report = copy_notebooks(tmp_path / "class")
-    assert sorted(p.name for p in report.written) == SHIPPED and len(SHIPPED) >= 6
+    assert sorted(p.name for p in report.written) == SHIPPED + [GLOSSARY] and len(SHIPPED) >= 6
     for name in SHIPPED:
-        assert (tmp_path / "class" / name).read_bytes() == (notebooks_dir() / name).read_bytes()
+        shipped = (notebooks_dir() / name).read_bytes()
+        assert b"](../docs/glossary.md)" in shipped
+        assert (tmp_path / "class" / name).read_bytes() == shipped.replace(b"](../docs/glossary.md)",
+                                                                           b"](glossary.md)")
+    assert (tmp_path / "class" / GLOSSARY).read_bytes() == (ROOT / "docs" / GLOSSARY).read_bytes()
+
+
+@pytest.mark.parametrize("student", [False, True])
+def test_every_copy_links_a_glossary_that_is_there(tmp_path, student):
+    dest = tmp_path / "class"
+    copy_notebooks(dest, student=student)
+    for name in SHIPPED:
+        links = re.findall(r"\]\(([^)#]*glossary[^)]*)\)", (dest / name).read_text(encoding="utf-8"))
+        assert links and all((dest / link).is_file() for link in links), (name, links)
 
 
 def test_student_copies_are_what_rseai_student_writes(tmp_path):
@@ -35,6 +55,8 @@ def test_student_copies_are_what_rseai_student_writes(tmp_path):
     for path in reference.written:
         copied = (tmp_path / "class" / path.name).read_bytes()
         assert copied == path.read_bytes()
+        if path.name == GLOSSARY:
+            continue
         tags = [t for c in json.loads(copied)["cells"] for t in c["metadata"].get("tags", [])]
         assert NOTES_TAG not in tags
 
@@ -43,7 +65,7 @@ def test_a_second_copy_changes_nothing(tmp_path):
     copy_notebooks(tmp_path)
     before = {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
     again = copy_notebooks(tmp_path)
-    assert again.written == [] and again.beside == [] and len(again.unchanged) == len(SHIPPED)
+    assert again.written == [] and again.beside == [] and len(again.unchanged) == len(SHIPPED) + 1
     assert {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == before
 
 
@@ -56,7 +78,7 @@ def test_an_edited_notebook_is_kept_and_the_fresh_copy_goes_beside_it(tmp_path):
     assert mine.read_text(encoding="utf-8") == edited  # the participant's work is untouched
     fresh = tmp_path / SHIPPED[3].replace(".ipynb", f".rseai-{__version__}.ipynb")
     assert report.beside == [(mine, fresh)]
-    assert fresh.read_bytes() == (notebooks_dir() / SHIPPED[3]).read_bytes()
+    assert fresh.read_bytes() == source_notebooks()[SHIPPED[3]]
     assert f"kept {mine.name}" in report.summary() and fresh.name in report.summary()
     # once more: the fresh copy is recognised, nothing new is written
     third = copy_notebooks(tmp_path)
@@ -105,11 +127,11 @@ def test_a_folder_or_broken_link_with_a_notebooks_name_is_left_and_the_rest_copi
     (tmp_path / SHIPPED[2]).symlink_to(tmp_path / "gone")
     report = copy_notebooks(tmp_path)
     assert (tmp_path / SHIPPED[1]).is_dir() and (tmp_path / SHIPPED[2]).is_symlink()
-    assert len(report.written) == len(SHIPPED) - 2
+    assert len(report.written) == len(SHIPPED) - 2 + 1  # and the glossary
     fresh = {odd.name: new for odd, new in report.blocked}
     assert sorted(fresh) == [SHIPPED[1], SHIPPED[2]]
     for name, new in fresh.items():
-        assert new.read_bytes() == (notebooks_dir() / name).read_bytes()
+        assert new.read_bytes() == source_notebooks()[name]
     text = report.summary()
     copy = fresh[SHIPPED[1]].name
     assert f"{SHIPPED[1]} is a folder, not a notebook: left alone; the copy is {copy}" in text
@@ -145,7 +167,7 @@ def test_student_flag_must_be_a_bool(tmp_path):
 
 
 def test_source_notebooks_are_all_shipped_ones():
-    assert sorted(source_notebooks()) == SHIPPED
+    assert sorted(source_notebooks()) == SHIPPED + [GLOSSARY]
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")

@@ -133,12 +133,15 @@ def test_present_files_is_idempotent_on_disk(tmp_path):
     assert path.read_text() == text
 
 
-def test_app_copies_lose_every_notes_cell_and_nothing_else(tmp_path):
+def test_app_copies_lose_notes_and_solutions_and_start_with_the_plain_tables(tmp_path):
     path = tmp_path / "01_demo.ipynb"
     nbformat.write(nbformat.from_dict(presenter.add_slide_metadata(_nb(*CELLS))), path)
     out = presenter.write_app_copy(path, tmp_path / "app")
     cells = nbformat.read(out, as_version=4)["cells"]
-    assert [c["source"] for c in cells] == [c["source"] for c in CELLS if c["source"] != "said aloud"]
+    kept = [c["source"] for c in CELLS if c["source"] not in ("said aloud", "*One answer:* ...")]
+    sources = [c["source"] for c in cells]
+    assert sources[:1] + sources[2:-1] == kept and sources[-1].startswith("## Glossary")
+    assert "use_plain_tables()" in cells[1]["source"]
     assert presenter.main(["--app-copy", str(tmp_path / "app2"), str(path)]) == 0
     assert (tmp_path / "app2" / "01_demo.ipynb").read_text() == out.read_text()
 
@@ -148,8 +151,8 @@ def test_app_copy_refuses_to_overwrite_the_original(tmp_path):
     nbformat.write(nbformat.from_dict(_nb(*CELLS)), path)
     with pytest.raises(ValueError, match="target_dir must differ"):
         presenter.write_app_copy(path, tmp_path)
-    with pytest.raises(TypeError, match="nb must be"):
-        presenter.without_notes("not a notebook")
+    with pytest.raises(ValueError, match="path must be an existing .ipynb"):
+        presenter.write_app_copy(tmp_path / "missing.ipynb", tmp_path / "app")
 
 
 # The real notebooks: `make slides` keeps these true.

@@ -97,6 +97,7 @@ def test_the_wheel_carries_every_notebook_and_dataset(wheel):
         assert f"rseai/notebooks/{path.name}" in names
     for path in sorted((ROOT / "datasets").iterdir()):
         assert f"rseai/datasets/{path.name}" in names
+    assert "rseai/docs/glossary.md" in names  # the copies write it beside the notebooks
     assert "rseai/__main__.py" in names and not any("__pycache__" in n for n in names)
 
 

@@ -1,0 +1,185 @@
+"""The participant's app copy of a notebook (Voila) and the plain table headings it shows.
+
+``app_notebook`` keeps what a participant reads: it drops ``notes``, ``instructor``, ``solution``
+and Colab cells, the *Exercises* and *Claims* sections and the title's Colab line; it appends the
+glossary as the last section (the link points there) and puts ``use_plain_tables()`` first, so
+every table shows plain headings (``plain_heading``: ``fnr`` -> "False-negative rate"). The data
+under a table is untouched. Leaves out the code names in the prose: the notebooks avoid them.
+
+Example
+-------
+>>> plain_heading("selection_rate"), plain_heading("co2e_kg"), plain_heading("neg_log_rank")
+('Selection rate', 'CO₂e (kg)', 'Negative log-rank')
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from rseai.classroom.lessons import cell_source, cell_tags
+from rseai.data import bundled_dir
+
+DROPPED_TAGS = {"notes", "instructor", "solution", "colab_setup"}
+DROPPED_SECTIONS = ("exercises", "claims")  # a ``#``/``##`` heading starting so, to the next one
+GLOSSARY_LINK = "](../docs/glossary.md)"
+SETUP_TAG = "app_setup"
+RESULTS = [("rseai.metrics", "Confusion"), ("rseai.carbon.estimates", "Estimate"),
+           ("rseai.carbon.estimates", "Forecast")]  # results a notebook shows: a table of their fields
+# Whole labels, then words inside a label; a label's last word in UNITS becomes "(unit)".
+LABELS = {"fpr": "false-positive rate", "fnr": "false-negative rate", "tpr": "true-positive rate",
+          "tp": "true positives", "fp": "false positives", "fn": "false negatives", "tn": "true negatives",
+          "n": "number", "prob": "probability", "log_prob": "log-probability",
+          "neg_log_rank": "negative log-rank", "kwh_pue": "energy with PUE (kWh)",
+          "published_kwh_pue": "published energy with PUE (kWh)"}
+WORDS = {"auroc": "AUROC", "auc": "AUC", "ece": "ECE", "psi": "PSI", "co2e": "CO₂e", "kwh": "kWh",
+         "pue": "PUE", "tdp": "TDP", "shap": "SHAP", "id": "ID", "ci": "CI", "far": "false-accusation rate",
+         "prob": "probability", "neg": "negative", "pct": "%", "j": "J", "w": "W"}
+UNITS = {"w": "W", "kwh": "kWh", "kg": "kg", "g": "g", "usd": "USD", "lbs": "lb", "s": "s", "h": "h",
+         "t": "t", "ms": "ms"}
+
+
+def plain_heading(label):
+    """A column or row label in plain words (other values unchanged)."""
+    if not isinstance(label, str):
+        return label
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", label):  # snake_case words inside, e.g. "auroc - neg_log_rank"
+        return re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", lambda m: plain_heading(m.group(0)), label)
+    if label in LABELS:
+        text = LABELS[label]
+    else:
+        words = label.split("_")
+        unit = UNITS.get(words[-1]) if len(words) > 1 and words[-2] != "per" else None
+        text = " ".join(WORDS.get(w, w) for w in (words[:-1] if unit else words))
+        text += f" ({unit})" if unit else ""
+    return text[0].upper() + text[1:]
+
+
+def plain_frame(frame):
+    """``frame`` (a DataFrame or Series) as a DataFrame with plain headings, for display only."""
+    import pandas as pd
+
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame(name=frame.name if frame.name is not None else "value")
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"frame must be a pandas DataFrame or Series, got {type(frame).__name__}")
+    out = frame.rename(columns=plain_heading, index=lambda v: plain_heading(v) if "_" in str(v) else v)
+    out.columns.names = [plain_heading(n) for n in out.columns.names]
+    out.index.names = [plain_heading(n) for n in out.index.names]
+    return out
+
+
+def _html(frame) -> str:
+    import pandas as pd
+
+    with pd.option_context("display.max_colwidth", None):  # whole texts: no "..." cut
+        return frame._repr_html_()
+
+
+def _styler_html(styler) -> str:
+    data = styler.data
+    styler.relabel_index([plain_heading(c) for c in data.columns], axis="columns")
+    if any("_" in str(v) for v in data.index):
+        styler.relabel_index([plain_heading(v) if "_" in str(v) else v for v in data.index])
+    return styler.to_html()
+
+
+def _text(value) -> str:
+    import numpy as np
+
+    if isinstance(value, tuple):
+        return ", ".join(map(_text, value))
+    return f"{value:.3g}" if isinstance(value, (float, np.floating)) else str(value)
+
+
+def _rows_html(rows) -> str:
+    """(label, value) pairs as a table with plain row labels and a "Value" heading."""
+    import pandas as pd
+
+    rows = list(rows)
+    return _html(pd.DataFrame({"Value": [_text(v) for _, v in rows]},
+                              index=[plain_heading(str(k)) for k, _ in rows]))
+
+
+def _plain_html(value):
+    """A dict, list, tuple, dataclass or text as a table, list or sentence; None: IPython's own."""
+    import dataclasses
+    import html
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _rows_html((f.name, getattr(value, f.name)) for f in dataclasses.fields(value) if f.repr)
+    if isinstance(value, dict) and value:
+        return _rows_html(value.items())
+    if isinstance(value, (list, tuple)) and value:
+        if all(isinstance(v, tuple) and len(v) == 2 for v in value):
+            return _rows_html(value)
+        return "<ul>" + "".join(f"<li>{html.escape(_text(v))}</li>" for v in value) + "</ul>"
+    if isinstance(value, str):
+        return f"<p>{html.escape(value)}</p>"
+    return None
+
+
+def _model_html(lm) -> str:
+    return f"<p>Language model: {lm.name}, a vocabulary of {lm.vocab_size:,} tokens, on the {lm.device}.</p>"
+
+
+def use_plain_tables(shell=None) -> None:
+    """Show tables in ``shell`` (this IPython) with plain headings, and Python values in words."""
+    import pandas as pd
+    from IPython import get_ipython
+    from pandas.io.formats.style import Styler
+
+    shell = shell or get_ipython()
+    if shell is None:
+        raise RuntimeError("use_plain_tables needs IPython (a notebook kernel)")
+    html = shell.display_formatter.formatters["text/html"]
+    html.for_type(pd.DataFrame, lambda df: _html(plain_frame(df)))
+    html.for_type(pd.Series, lambda s: _html(plain_frame(s)))
+    html.for_type(Styler, _styler_html)
+    for kind in (dict, list, tuple, str):
+        html.for_type(kind, _plain_html)
+    for module, name in RESULTS:
+        html.for_type_by_name(module, name, _plain_html)
+    html.for_type_by_name("rseai.lm.model", "LanguageModel", _model_html)
+
+
+def _drop_sections(cells: list) -> list:
+    kept, dropping = [], False
+    for cell in cells:
+        text = cell_source(cell) if cell["cell_type"] == "markdown" else ""
+        found = re.search(r"^#{1,2}\s+(.+)$", text, re.M)
+        if found:
+            dropping = found.group(1).strip().lower().startswith(DROPPED_SECTIONS)
+        if not dropping:
+            kept.append(cell)
+    return kept
+
+
+def app_notebook(nb: dict, *, glossary: str | None = None) -> dict:
+    """The participant's app copy of ``nb`` (nbformat 4 JSON); ``glossary``: its markdown, appended."""
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or not nb["cells"]:
+        raise TypeError(f"nb must be a notebook dict with a non-empty 'cells' list, got {type(nb).__name__}")
+    nb = copy.deepcopy(nb)
+    cells = _drop_sections([c for c in nb["cells"] if not DROPPED_TAGS & set(cell_tags(c))])
+    title = cells[0]
+    title["source"] = "\n".join(line for line in cell_source(title).splitlines()
+                                if not line.startswith(("*In Colab:*", "[Open in Colab"))).rstrip()
+    for cell in cells:
+        if cell["cell_type"] == "markdown" and GLOSSARY_LINK in cell_source(cell):
+            text = cell_source(cell)  # no glossary: the words stay, the link goes
+            cell["source"] = (text.replace(GLOSSARY_LINK, "](#Glossary)") if glossary else
+                              re.sub(r"\[([^\]]*)" + re.escape(GLOSSARY_LINK), r"\1", text))
+    setup = {"cell_type": "code", "execution_count": None, "id": "app-setup", "outputs": [],
+             "metadata": {"tags": [SETUP_TAG]},
+             "source": "from rseai.classroom.app import use_plain_tables\nuse_plain_tables()"}
+    nb["cells"] = [title, setup, *cells[1:]]
+    if glossary:
+        nb["cells"].append({"cell_type": "markdown", "id": "app-glossary", "metadata": {},
+                            "source": re.sub(r"^# .*", "## Glossary", glossary.strip(), count=1)})
+    return nb
+
+
+def glossary_text() -> str | None:
+    """docs/glossary.md of a clone or a wheel, or None if not shipped."""
+    path = bundled_dir("docs") / "glossary.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
