@@ -24,7 +24,7 @@ from _probe import Probe, exercise, settle
 from _registry import CHECKPOINTS, PROBES
 from _servers import notebook_path
 
-assert {c.notebook for c in CHECKPOINTS} <= {p.notebook for p in PROBES}, "a checkpoint's notebook has no probe"
+assert {c.notebook for c in CHECKPOINTS} <= {p.notebook for p in PROBES}, "a checkpoint without a probe"
 
 
 @pytest.mark.parametrize("probe", PROBES, ids=[p.notebook for p in PROBES])

@@ -1,16 +1,18 @@
-"""App mode: Voila serves a notebook as a page without code; its widget must render and answer.
+"""App mode: Voila serves a notebook's participant app; no code shows, its widget renders and answers.
 
-Voila (what ``make app NB=01`` starts) executes the notebook when the page is requested and
-streams the outputs; the test waits for each probed widget's first figure, checks that no code
-and no error reached the page, then changes the same controls of the same widgets as the
-JupyterLab test (the first widget and those in ``Probe.also``) and times each redraw, checks that
-each change shows its new value (``Step.expect``: the kernel-side ``Step.state`` cannot run here),
-that no error reached the page and that the console logged none. Then it answers the page's
-first no-code checkpoint as a participant in app mode does, wrong and then with the answer the
-feedback named: "✗ Not quite" in the warning colour, then "✓ Right" in green. Last, axe-core
-audits the whole page (``_axe``): no critical or serious violation, every output image with a
-meaningful alt. Every notebook
-in ``PROBES`` (every one with a widget) by default; ``RSEAI_VOILA_NOTEBOOKS="01 03"`` picks some.
+Voila (what ``make app NB=01`` starts) executes the app copy (``write_app_copy``) when the page is
+requested and streams the outputs; the test waits for each probed widget's first figure and for the
+page to finish, and fails on an error, a code element or cell, a code name, a Python repr, a
+snake_case table heading or an exercise stub on the page (``_app_page.page_problems``). Then it
+changes the same controls of the same widgets as the JupyterLab test (the first widget and those in
+``Probe.also``) and times each redraw, checks that each change shows its new value
+(``Step.expect``: the kernel-side ``Step.state`` cannot run here), that no error reached the page
+and that the console logged none. Then it answers the page's first no-code checkpoint as a
+participant in app mode does: wrong (its own explanation and a retry), wrong again (the answer
+named), then the answer named: "✗ Not quite" in the warning colour, then "✓ Right" in green. Last,
+axe-core audits the whole page (``_axe``): no critical or serious violation, every output image
+with a meaningful alt. Every notebook (each has a widget in ``PROBES``) by default;
+``RSEAI_VOILA_NOTEBOOKS="01 03"`` picks some.
 """
 
 from __future__ import annotations
@@ -19,15 +21,18 @@ import json
 import os
 
 import pytest
+from _app_page import page_problems, wait_until_run
 from _axe import check as check_accessibility
 from _checkpoint import RIGHT_COLOUR, WRONG_COLOUR, answer_wrong_then_right, mark_first_checkpoint
 from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency
 from _probe import Probe, exercise, settle
 from _registry import PROBES
-from _servers import notebook_path, start_voila
+from _servers import NOTEBOOKS, notebook_path, start_voila
 
 from rseai.classroom.presenter import write_app_copy
 
+assert {p.name[:2] for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")} <= {p.notebook for p in PROBES}, \
+    "a notebook without a probe: its app would go unchecked"
 VOILA_NOTEBOOKS = os.environ.get("RSEAI_VOILA_NOTEBOOKS", " ".join(p.notebook for p in PROBES)).split()
 
 # Mark the output area of the first widget with a control of this label (or text box with this
@@ -73,6 +78,9 @@ def test_voila_page_renders_and_its_widget_answers(probe: Probe, browser, page, 
             assert part.cell_contains not in text, f"a widget cell's code is visible: {part.cell_contains}"
         assert "Instructor notes" not in text, "instructor notes reached the app"
         assert page.locator(".jp-InputArea-editor, .cm-editor").count() == 0, "a code editor is visible"
+        wait_until_run(page, TIMEOUT_S)
+        problems = page_problems(page)
+        assert not problems, f"{path.name}'s app shows:\n" + "\n".join(problems)
         page.screenshot(path=str(artifacts / f"voila-{probe.notebook}.png"))
         wrong, slow = [], []
         for n, part in enumerate(parts):

@@ -1,27 +1,17 @@
-"""Every notebook's participant app (``write_app_copy``) in Voila: no code and no raw Python on the page.
+"""What a participant must not see in a notebook's app (``write_app_copy``) in Voila: no code, no raw Python.
 
-For each notebook (``RSEAI_APP_NOTEBOOKS="01 03"`` picks some) Voila runs the app copy, the page
-waits until every cell has run and the widgets stopped appearing, then the visible page must hold
-no code element (``<code>``, an input area or editor), no Python repr (``{'``, ``['``, a tuple
-such as ``(0.38, ``, ``array(``, ``<rseai.``, ``dtype``, ``np.float64(``), no snake_case table
-heading and no exercise stub or code instruction (``...``, ``TODO``, ``NotImplementedError``,
-"Write `", "Run the next cell"), no traceback and no error output.
+``page_problems`` lists, once the page has run (``wait_until_run``): a code element (``<code>``, an
+input area or editor), a Python repr (``{'``, ``['``, a tuple such as ``(0.38, ``, ``array(``,
+``<rseai.``, ``dtype``, ``np.float64(``), a snake_case table heading, an exercise stub or code
+instruction (``...``, ``TODO``, ``NotImplementedError``, "Write `", "Run the next cell"), a
+traceback or an error output. ``test_browser_voila`` checks every notebook's app with it.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import time
 
-import pytest
-from _config import CHROMIUM, CHROMIUM_FLAGS, TIMEOUT_S
-from _servers import NOTEBOOKS, start_voila
-
-from rseai.classroom.presenter import write_app_copy
-
-ALL = sorted(p.name[:2] for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-CHOSEN = os.environ.get("RSEAI_APP_NOTEBOOKS", " ".join(ALL)).split()
 REPRS = re.compile(r"\{'|\[\('|\['|array\(|<rseai\.|dtype|np\.float64\(|Traceback|\(-?\d+\.\d+, (?:-?\d|')")
 # "..." as a stub stands alone ("x = ...", "(...)"): not "ToA..." in a model's own words
 STUBS = re.compile(r"(?:^|[\s(=\[,])\.\.\.(?=\s|$|[)\],])|\bTODO\b|NotImplementedError|Write `"
@@ -46,20 +36,7 @@ _FINDINGS = """
 """
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium alone: this test needs no axe-core (the conftest's ``browser`` asks for it)."""
-    if os.environ.get("RSEAI_BROWSER_TESTS") != "1":
-        pytest.skip("real-browser tests run with `make browser` (or RSEAI_BROWSER_TESTS=1)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-
-
-def _wait_until_run(page, timeout_s: float) -> None:
+def wait_until_run(page, timeout_s: float) -> None:
     """Voila shows the cells when the last one has run; then widgets render: wait until none appears."""
     page.locator("#rendered_cells").wait_for(state="visible", timeout=timeout_s * 1000)
     count, since, deadline = -1, time.monotonic(), time.monotonic() + 120
@@ -80,18 +57,3 @@ def page_problems(page) -> list[str]:
     problems += [f"exercise stub {m.group(0)!r}: …{text[max(0, m.start() - 60):m.end() + 60]}…"
                  for m in STUBS.finditer(text)]
     return problems
-
-
-@pytest.mark.parametrize("number", [n for n in ALL if n in CHOSEN])
-def test_the_app_shows_no_code_and_no_raw_python(number, page, artifacts, tmp_path):
-    source = sorted(NOTEBOOKS.glob(f"{number}_*.ipynb"))[0]
-    app = write_app_copy(source, tmp_path)
-    server = start_voila(app, artifacts / f"app-{number}.log")
-    try:
-        page.goto(server.url, timeout=TIMEOUT_S * 1000, wait_until="commit")
-        _wait_until_run(page, TIMEOUT_S)
-        page.screenshot(path=str(artifacts / f"app-{number}.png"), full_page=True)
-        problems = page_problems(page)
-        assert not problems, f"{source.name}'s app shows:\n" + "\n".join(problems)
-    finally:
-        server.stop()
