@@ -195,8 +195,10 @@ def test_ops_imports_no_topic_at_import_time(name):
 
 # A ratchet: the package grows only by a change that raises this on purpose. Issue #26 took it from
 # 14,544 to 11,112 lines; then came the class service (rseai/room and its hooks, ~1,150, issue #25)
-# and accessible output (alt text, page fixes, ~180, issue #24). Build tooling lives beside its data.
-MAX_LINES = 12_500
+# and accessible output (alt text, page fixes, ~180, issue #24), then issue #24's participant app copy
+# (app.py, ~200), checkpoint retries (~45) and the guides from tagged cells (~190). Build tooling lives
+# beside its data.
+MAX_LINES = 13_000
 
 
 def test_the_package_stays_small():
