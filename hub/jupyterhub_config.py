@@ -70,6 +70,8 @@ c.Spawner.environment = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF
 # /user/<name>/voila/render/rseai-apps/<notebook>, with the rseai template (no CDN), on JUPYTER_PATH.
 VOILA_SHARE = HUB.parent / "rseai" / "classroom" / "share"
 c.Spawner.environment["JUPYTER_PATH"] = str(VOILA_SHARE)
+# JupyterLab's launcher gets a "Course apps (no code)" tile: Voila on ~/rseai-apps (hub/participant).
+c.Spawner.environment["JUPYTER_CONFIG_PATH"] = str(HUB / "participant")
 c.Spawner.args = ["--VoilaConfiguration.template=rseai"]
 # A working copy run with PYTHONPATH (its tests) reaches participants' kernels and the class service too.
 c.Spawner.env_keep = ["JUPYTERHUB_SINGLEUSER_APP", "PYTHONPATH"]

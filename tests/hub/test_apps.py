@@ -52,3 +52,22 @@ def test_a_participant_opens_an_app_on_the_hub(hub):
     assert page.status_code == 200, page.status_code
     assert "Setup check" in page.text and "Instructor notes" not in page.text
     assert "cdn.jsdelivr.net" not in page.text  # the rseai template
+
+
+def test_the_launcher_tile_opens_the_participants_apps(hub):
+    """jupyter-server-proxy's "Course apps" tile: Voila on ~/rseai-apps, behind the participant's login."""
+    auth, base = {"Authorization": f"token {hub.a.token}"}, f"{hub.url}/user/{hub.a.name}"
+    info = requests.get(f"{base}/server-proxy/servers-info", headers=auth, timeout=60).json()
+    [tile] = [s["launcher_entry"] for s in info["server_processes"] if s["name"] == "rseai-apps"]
+    assert tile["enabled"] and tile["title"] == "Course apps (no code)" and tile["path_info"] == "rseai-apps/"
+    listing = requests.get(f"{base}/rseai-apps/voila/api/contents", headers=auth, timeout=120)
+    assert listing.status_code == 200, listing.status_code
+    names = sorted(item["name"] for item in listing.json()["content"])
+    assert names == sorted(p.name for p in (HUB.parent / "notebooks").glob("*.ipynb")), names
+    tree = requests.get(f"{base}/rseai-apps/", headers=auth, timeout=120)
+    assert tree.status_code == 200 and "https://" not in tree.text  # the rseai template: no CDN
+    app = requests.get(f"{base}/rseai-apps/voila/render/00_setup_check.ipynb", headers=auth, timeout=600)
+    assert app.status_code == 200, app.status_code
+    assert "Setup check" in app.text and "Instructor notes" not in app.text
+    assert requests.get(f"{hub.url}/user/{hub.b.name}/rseai-apps/", headers=auth, timeout=60,
+                        allow_redirects=False).status_code in (302, 403, 404)  # not another's apps
