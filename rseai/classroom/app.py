@@ -64,6 +64,7 @@ def plain_frame(frame):
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame or Series, got {type(frame).__name__}")
     out = frame.rename(columns=plain_heading, index=lambda v: plain_heading(v) if "_" in str(v) else v)
+    out = out.apply(lambda col: col.map({True: "yes", False: "no"}) if col.dtype == bool else col)
     out.columns.names = [plain_heading(n) for n in out.columns.names]
     out.index.names = [plain_heading(n) for n in out.index.names]
     return out
@@ -73,6 +74,8 @@ def _html(frame) -> str:
     import pandas as pd
 
     with pd.option_context("display.max_colwidth", None):  # whole texts: no "..." cut
+        if frame.index.equals(pd.RangeIndex(len(frame))):  # row numbers 0, 1, … mean nothing to a reader
+            return frame.to_html(index=False, border=0)
         return frame._repr_html_()
 
 

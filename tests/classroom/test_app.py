@@ -78,6 +78,14 @@ def test_plain_frame_renames_headings_not_data():
         app.plain_frame([1, 2])
 
 
+def test_a_table_shows_yes_or_no_and_no_row_numbers():
+    shown = app._html(app.plain_frame(pd.DataFrame({"check": ["torch", "pandas"], "ok": [True, False]})))
+    assert "<td>yes</td>" in shown and "<td>no</td>" in shown and "True" not in shown
+    assert "<th>0</th>" not in shown and "<th>1</th>" not in shown  # 0, 1, … mean nothing to a reader
+    named = app._html(app.plain_frame(pd.DataFrame({"ok": [True]}, index=["torch"])))
+    assert "<th>torch</th>" in named  # an index that names the rows stays
+
+
 def test_use_plain_tables_changes_the_html_a_kernel_shows():
     from IPython.core.interactiveshell import InteractiveShell
 
