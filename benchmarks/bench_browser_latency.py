@@ -124,7 +124,10 @@ def widgets(moves: int, *, ask_seed: int = 0) -> list[Widget]:
             Control("temperature", "slider", _moves(moves, left)),
             Control("top-k (0 = off)", "slider", _moves(moves, right)),
             Control("top-p (1 = off)", "slider", _moves(moves, left)),
-            Control("Prompt", "text", _fresh(moves, "The capital of Australia is",
+            # A new prompt is one forward pass of the model (as 06's "score it"): an experiment rerun, so
+            # its first change counts (the prompt's tokens, shown before the pass; ~40 ms on a quiet
+            # 2-core AMD EPYC, where the pass itself puts the final frame near 300 ms).
+            Control("Prompt", "text", slow=True, values=_fresh(moves, "The capital of Australia is",
                                              "The chemical symbol for gold is",
                                              "Water boils at a temperature of", "The largest planet is",
                                              "My favourite colour is", "The first month of the year is",
