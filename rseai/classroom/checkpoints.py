@@ -116,8 +116,9 @@ class Checkpoint(w.VBox):
                                style={"button_color": TEXT_BLUE, "text_color": "white"})
         self.feedback = w.HTML(value="")
         self.button.on_click(lambda _: self.update())
-        label = "Predict first" if kind == "prediction" else "Checkpoint"
-        title = w.HTML(f"<b>{label}.</b> {html.escape(question)}")
+        label = "Predict first" if kind == "prediction" or question.startswith("Predict") else "Checkpoint"
+        asked = question.removeprefix("Predict first:").strip()  # the label says it once, not twice
+        title = w.HTML(f"<b>{label}.</b> {html.escape(asked[0].upper() + asked[1:])}")
         parts = [title, self.field, w.HBox([self.button]), self.feedback, page_fixes()]
         room = self._room_view() if key is not None else None  # the instructor's own kernel only
         super().__init__([w.HBox([w.VBox(parts), room])] if room else parts,

@@ -195,3 +195,10 @@ def test_a_huge_typed_answer_is_not_echoed_whole():
 def test_any_number_answer_accepts_what_its_feedback_shows(answer):
     cp = number("How much?", answer=answer, explain="Because.")
     assert cp.check(cp.shown).correct and cp.feedback_is_right()
+
+
+def test_the_title_says_predict_first_once():
+    cp = checkpoints.choice("Predict first: does it rise?", ["yes", "no"], answer="yes", explain="It does.",
+                            why={"no": "Look at the slope."})
+    title = cp.children[0].value
+    assert title == "<b>Predict first.</b> Does it rise?" and title.count("Predict first") == 1
