@@ -189,7 +189,7 @@ def widgets(moves: int, *, ask_seed: int = 0) -> list[Widget]:
                     between=Step("slider", "catch", [left], measure=False)),
             Control("catch", "slider", _moves(moves, left)),
         ]),
-        Widget("07", "ComplexityExplorer(", [Control("max_depth", "slider", _moves(moves, left))]),
+        Widget("07", "ComplexityExplorer(", [Control("tree depth", "slider", _moves(moves, left))]),
         # from 10: 3, 1, 0.3, 0.1, then End (no DP), 1000, 100, 30 (the values not yet shown)
         Widget("07", "PrivacyBudgetExplorer(", [
             Control("ε", "slider", ([left] * 4 + ["End", left, left, left])[:max(moves, 5)])]),

@@ -118,7 +118,7 @@ class ComplexityExplorer(Explorer):
         if depth not in depths:
             raise ValueError(f"depth must be one of the precomputed {depths}, got {depth}")
         self.bins = plots.loss_bins(*(x for pair in losses.values() for x in pair))  # one x axis for all
-        self.depth = w.SelectionSlider(options=depths, value=depth, description="max_depth",
+        self.depth = w.SelectionSlider(options=depths, value=depth, description="tree depth",
                                        continuous_update=False, layout=w.Layout(width="480px"))
         super().__init__({"depth": self.depth})
 

@@ -82,7 +82,7 @@ PROBES = [
     ]),
     # 07: a move is a lookup in the precomputed sweep; the right panel's title names the depth drawn.
     Probe("07", "ComplexityExplorer(", [
-        Step("slider", "max_depth", "ArrowRight", repeat=2, expect=r"depth 12:",
+        Step("slider", "tree depth", "ArrowRight", repeat=2, expect=r"depth 12:",
              state="W.state['depth'] == W.depth.value == 12 and 'Loss at depth 12' in titles(W.figure)"),
     ], also=(Probe("07", "PrivacyBudgetExplorer(", [
         Step("slider", "ε", "ArrowLeft", repeat=2, expect=r"ε = 1:",

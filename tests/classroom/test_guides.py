@@ -6,7 +6,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from rseai.classroom import lessons, presenter
+from rseai.classroom import app as app_copy
+from rseai.classroom import lessons
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -56,7 +57,7 @@ def test_a_broken_tag_leaves_a_gap_the_test_sees(tag):
 
 def test_participants_see_objectives_and_key_points_but_not_the_answers():
     for path in TEACHING:
-        app = presenter.without_notes(_read(path))
+        app = app_copy.app_notebook(_read(path))  # what a participant opens
         tags = [t for c in app["cells"] for t in c.get("metadata", {}).get("tags", [])]
         assert lessons.OBJECTIVES in tags and lessons.KEY_POINTS in tags
         assert lessons.DISCUSSION not in tags and lessons.NUMBERS not in tags
