@@ -113,6 +113,12 @@ def plot_approaches(table, *, reference=None, title="Measured here",
     return fig
 
 
+# cleanlab's filter methods (``issues.FILTER_METHODS``) in words a reader without code follows
+METHOD_NAMES = {"prune_by_noise_rate": "cleanlab's default", "prune_by_class": "per-class rule",
+                "both": "both rules", "confident_learning": "confident-learning count",
+                "predicted_neq_given": "any disagreement\nwith the model"}
+
+
 def plot_detection(scores, *, title="Finding the flipped labels"):
     """Precision and recall per detector: ``scores`` is a dict name -> ``score_detection`` dict."""
     fig, ax = new_axes(title=title, ylabel="fraction", figsize=(1.6 * len(scores) + 3, 3.8))
@@ -122,7 +128,7 @@ def plot_detection(scores, *, title="Finding the flipped labels"):
         bars = ax.bar(x + (k - 0.5) * 0.38, values, width=0.38, color=colour, label=metric)
         for bar, v in zip(bars, values):
             ax.text(bar.get_x() + bar.get_width() / 2, v + 0.01, f"{v:.2f}", ha="center", fontsize=11)
-    ax.set_xticks(x, list(scores), rotation=20, ha="right")
+    ax.set_xticks(x, [METHOD_NAMES.get(name, name) for name in scores], rotation=20, ha="right")
     ax.set_ylim(0, 1.25)
     ax.legend(loc="upper center", ncol=2, frameon=False, fontsize=11)
     fig.tight_layout()
