@@ -103,6 +103,7 @@ app: model
 	app=$$($(BIN)/python -m rseai.classroom.presenter --app-copy build/app "$$nb") || exit 1; \
 	echo "Serving $$nb (without instructor notes) on http://localhost:$(PORT)/ (Ctrl-C stops it)"; \
 	JUPYTER_PATH="$$($(BIN)/python -c 'from rseai.classroom.presenter import VOILA_SHARE; print(VOILA_SHARE)')" \
+	JUPYTER_CONFIG_PATH="$$($(BIN)/python -c 'from rseai.classroom.presenter import VOILA_CONFIG; print(VOILA_CONFIG)')" \
 	  $(BIN)/voila "$$app" --port=$(PORT) --theme=light --template=rseai $(if $(NO_BROWSER),--no-browser,)
 
 # Presenter mode: RISE slide types (notes cells are speaker notes); the Colab link and cell (idempotent).

@@ -146,6 +146,42 @@ def use_plain_tables(shell=None) -> None:
     html.for_type_by_name("rseai.lm.model", "LanguageModel", _model_html)
 
 
+# Predict, then see: in the app every cell has run before the page shows, so what follows a
+# checkpoint (the table or chart that answers it) stays folded until the checkpoint is answered
+# right, or twice (``checkpoints``' "rseai-resolved" class); then the page opens to the next one.
+_FOLD = """
+if (!window.rseaiFold) {
+  window.rseaiFold = true;
+  const style = document.createElement('style');
+  style.textContent = '.rseai-folded { display: none !important; }';
+  document.head.appendChild(style);
+  let queued = false;
+  const fold = () => {
+    queued = false;
+    let open = true;
+    document.querySelectorAll('#rendered_cells .jp-Cell').forEach(cell => {
+      cell.classList.toggle('rseai-folded', !open);
+      if (open && cell.querySelector('.rseai-checkpoint:not(.rseai-resolved)')) open = false;
+    });
+  };
+  const later = () => { if (!queued) { queued = true; requestAnimationFrame(fold); } };
+  new MutationObserver(later).observe(document.body,
+      {childList: true, subtree: true, attributes: true, attributeFilter: ['class']});
+  fold();
+}
+"""
+
+
+def fold_after_checkpoints():
+    """An empty Output whose JavaScript folds the app page after each unanswered checkpoint (``_FOLD``)."""
+    import ipywidgets as w
+    from IPython.display import Javascript
+
+    out = w.Output(layout=w.Layout(height="0px", overflow="hidden"))
+    out.append_display_data(Javascript(_FOLD))
+    return out
+
+
 def _drop_sections(cells: list) -> list:
     kept, dropping = [], False
     for cell in cells:
@@ -174,7 +210,8 @@ def app_notebook(nb: dict, *, glossary: str | None = None) -> dict:
                               re.sub(r"\[([^\]]*)" + re.escape(GLOSSARY_LINK), r"\1", text))
     setup = {"cell_type": "code", "execution_count": None, "id": "app-setup", "outputs": [],
              "metadata": {"tags": [SETUP_TAG]},
-             "source": "from rseai.classroom.app import use_plain_tables\nuse_plain_tables()"}
+             "source": "from rseai.classroom.app import fold_after_checkpoints, use_plain_tables\n"
+                       "use_plain_tables()\nfold_after_checkpoints()"}
     nb["cells"] = [title, setup, *cells[1:]]
     if glossary:
         nb["cells"].append({"cell_type": "markdown", "id": "app-glossary", "metadata": {},

@@ -123,6 +123,7 @@ class Checkpoint(w.VBox):
         room = self._room_view() if key is not None else None  # the instructor's own kernel only
         super().__init__([w.HBox([w.VBox(parts), room])] if room else parts,
                          layout=w.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
+        self.add_class("rseai-checkpoint")  # "rseai-resolved" once answered right or twice (the app's fold)
 
     def _room_view(self) -> w.VBox | None:
         """Presenter mode: the room's answers beside the question, refreshed every second while shown."""
@@ -193,6 +194,8 @@ class Checkpoint(w.VBox):
         answered = value is not None and (self.kind != "number" or as_number(value) is not None)
         attempt = self.attempts + 1 if answered else max(self.attempts, 1)
         verdict = self.check(value, attempt=attempt)
+        if answered and (verdict.correct or attempt >= 2):
+            self.add_class("rseai-resolved")
         colour = _COLOURS[verdict.correct if answered else None]
         self.feedback.value = f'<span style="color:{colour}">{html.escape(verdict.message)}</span>'
         if answered:

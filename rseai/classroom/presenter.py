@@ -35,16 +35,22 @@ WIDGET_CALL = re.compile(r"\b(?:\w*Explorer|interact|"
                          r"(?:widgets|w)\.[A-Z]\w*)\s*\(")
 RISE_SETTINGS = {"scroll": True, "transition": "none", "start_slideshow_at": "beginning",
                  "autolaunch": False}
-# JUPYTER_PATH entry holding the Voila template "rseai" (voila --template=rseai): no CDN requests.
+# JUPYTER_PATH entry holding the Voila template "rseai" (voila --template=rseai): no CDN requests; its
+# config/ (on JUPYTER_CONFIG_PATH) keeps jupyter-server-proxy's JupyterLab extension out of Voila pages.
 VOILA_SHARE = Path(__file__).resolve().parent / "share"
+VOILA_CONFIG = VOILA_SHARE / "config"
 
 
 def voila_env(env: dict) -> dict:
-    """``env`` with ``VOILA_SHARE`` first on ``JUPYTER_PATH``, for ``voila --template=rseai``."""
+    """``env`` with ``VOILA_SHARE`` first on ``JUPYTER_PATH``, ``VOILA_CONFIG`` on ``JUPYTER_CONFIG_PATH``."""
     import os
 
-    rest = env.get("JUPYTER_PATH", "")
-    return {**env, "JUPYTER_PATH": str(VOILA_SHARE) + (os.pathsep + rest if rest else "")}
+    def first(name, path):
+        rest = env.get(name, "")
+        return str(path) + (os.pathsep + rest if rest else "")
+
+    return {**env, "JUPYTER_PATH": first("JUPYTER_PATH", VOILA_SHARE),
+            "JUPYTER_CONFIG_PATH": first("JUPYTER_CONFIG_PATH", VOILA_CONFIG)}
 
 
 def is_heading(cell) -> bool:

@@ -117,6 +117,37 @@ def mark_first_checkpoint(page, marker: str = "checkpoint", *, timeout_ms: float
     return f"[data-rseai-probe={marker}]"
 
 
+_MARK_NEXT = """
+(marker) => {
+  const box = Array.from(document.querySelectorAll('.rseai-checkpoint:not(.rseai-resolved)'))
+      .find(node => node.offsetParent !== null);
+  if (!box) return false;
+  box.setAttribute('data-rseai-probe', marker);
+  box.scrollIntoView();
+  return true;
+}
+"""
+# The app has opened up to the next unanswered checkpoint, or has none left.
+_SETTLED = """() => {
+  const open = Array.from(document.querySelectorAll('.rseai-checkpoint:not(.rseai-resolved)'));
+  return !open.length || open.some(node => node.offsetParent !== null);
+}"""
+
+
+def answer_every_checkpoint(page, *, timeout_ms: float) -> list[tuple[Feedback, Feedback]]:
+    """App mode: answer each checkpoint in page order as ``answer_wrong_then_right`` does; the page
+    opens to the next one only once the last is answered (``rseai.classroom.app``'s fold)."""
+    said = []
+    for n in range(100):
+        page.wait_for_function(_SETTLED, timeout=timeout_ms)
+        if not page.evaluate(f"({_MARK_NEXT})('cp{n}')"):
+            break
+        said.append(answer_wrong_then_right(page, f"[data-rseai-probe=cp{n}]"))
+        page.wait_for_function(f"() => document.querySelector('[data-rseai-probe=cp{n}]')"
+                               ".classList.contains('rseai-resolved')", timeout=timeout_ms)
+    return said
+
+
 _ANSWER_NAMED = re.compile(r"the answer is “?(.+?)”?\. ")
 
 

@@ -23,7 +23,7 @@ import os
 import pytest
 from _app_page import page_problems, wait_until_run
 from _axe import check as check_accessibility
-from _checkpoint import RIGHT_COLOUR, WRONG_COLOUR, answer_wrong_then_right, mark_first_checkpoint
+from _checkpoint import RIGHT_COLOUR, WRONG_COLOUR, answer_every_checkpoint
 from _config import LATENCY_LIMIT_S, TIMEOUT_S, record_latency
 from _probe import Probe, exercise, settle
 from _registry import PROBES
@@ -64,6 +64,12 @@ def test_voila_page_renders_and_its_widget_answers(probe: Probe, browser, page, 
     try:
         timeout_ms = TIMEOUT_S * 1000
         page.goto(server.url, timeout=timeout_ms, wait_until="commit")
+        wait_until_run(page, TIMEOUT_S)
+        # Predict, then see: what follows the first checkpoint is folded until it is answered
+        assert page.locator(".rseai-checkpoint").count(), "the app shows no checkpoint"
+        assert page.locator(".rseai-folded").count(), "the page after the first checkpoint is not folded"
+        said = answer_every_checkpoint(page, timeout_ms=timeout_ms)
+        assert not page.locator(".rseai-folded").count(), "part of the page is still folded"
         parts = (probe, *probe.also)
         for n, part in enumerate(parts):
             marker = json.dumps([part.steps[0].description, f"voila{n}"])
@@ -78,7 +84,6 @@ def test_voila_page_renders_and_its_widget_answers(probe: Probe, browser, page, 
             assert part.cell_contains not in text, f"a widget cell's code is visible: {part.cell_contains}"
         assert "Instructor notes" not in text, "instructor notes reached the app"
         assert page.locator(".jp-InputArea-editor, .cm-editor").count() == 0, "a code editor is visible"
-        wait_until_run(page, TIMEOUT_S)
         problems = page_problems(page)
         assert not problems, f"{path.name}'s app shows:\n" + "\n".join(problems)
         page.screenshot(path=str(artifacts / f"voila-{probe.notebook}.png"))
@@ -92,9 +97,9 @@ def test_voila_page_renders_and_its_widget_answers(probe: Probe, browser, page, 
         text = page.locator("body").inner_text()
         assert "Traceback" not in text, text[:3000]
         assert not wrong, "a control did not change the widget correctly:\n" + "\n".join(wrong)
-        box = mark_first_checkpoint(page, timeout_ms=timeout_ms)
-        said_wrong, said_right = answer_wrong_then_right(page, box)
-        page.locator(box).screenshot(path=str(artifacts / f"voila-{probe.notebook}-checkpoint.png"))
+        said_wrong, said_right = said[0]  # the first checkpoint: its own explanation, then the answer
+        shot = artifacts / f"voila-{probe.notebook}-checkpoint.png"
+        page.locator("[data-rseai-probe=cp0]").screenshot(path=str(shot))
         assert said_wrong.visible and said_wrong.text.startswith("✗ Not quite"), said_wrong
         assert said_wrong.colour == WRONG_COLOUR, said_wrong
         assert said_right.visible and said_right.text.startswith("✓ Right"), said_right

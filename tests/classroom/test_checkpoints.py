@@ -202,3 +202,22 @@ def test_the_title_says_predict_first_once():
                             why={"no": "Look at the slope."})
     title = cp.children[0].value
     assert title == "<b>Predict first.</b> Does it rise?" and title.count("Predict first") == 1
+
+
+def test_a_checkpoint_is_resolved_when_answered_right_or_twice():
+    """The app folds what follows a checkpoint until it is resolved (``app._FOLD``)."""
+    def fresh():
+        return checkpoints.choice("Which?", ["a", "b", "c"], answer="a", explain="A.",
+                                  why={"b": "B.", "c": "C."})
+
+    cp = fresh()
+    assert "rseai-checkpoint" in cp._dom_classes and "rseai-resolved" not in cp._dom_classes
+    cp.field.value = "b"
+    cp.update()
+    assert "rseai-resolved" not in cp._dom_classes  # one retry first: the answer is not out yet
+    cp.update()
+    assert "rseai-resolved" in cp._dom_classes
+    right = fresh()
+    right.field.value = "a"
+    right.update()
+    assert "rseai-resolved" in right._dom_classes
