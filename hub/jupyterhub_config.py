@@ -70,13 +70,11 @@ c.Spawner.environment = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF
 # /user/<name>/voila/render/rseai-apps/<notebook>, with the rseai template (no CDN), on JUPYTER_PATH.
 VOILA_SHARE = HUB.parent / "rseai" / "classroom" / "share"
 c.Spawner.environment["JUPYTER_PATH"] = str(VOILA_SHARE)
-# JupyterLab's launcher gets a "Course apps (no code)" tile: Voila on ~/rseai-apps (hub/participant).
+# JupyterLab's launcher gets a "Course apps (no code)" tile: Voila on ~/rseai-apps (hub/participant);
+# share/config/voila.json keeps jupyter-server-proxy's JupyterLab extension (an error there) out of Voila.
 c.Spawner.environment["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(HUB / "participant"),
                                                                  str(VOILA_SHARE / "config")])
-# jupyter-server-proxy's JupyterLab extension cannot load in a Voila page (share/config/voila.json says
-# the same to `voila` itself).
-c.Spawner.args = ["--VoilaConfiguration.template=rseai",
-                  '--VoilaConfiguration.extension_denylist=["@jupyterhub/jupyter-server-proxy"]']
+c.Spawner.args = ["--VoilaConfiguration.template=rseai"]
 # A working copy run with PYTHONPATH (its tests) reaches participants' kernels and the class service too.
 c.Spawner.env_keep = ["JUPYTERHUB_SINGLEUSER_APP", "PYTHONPATH"]
 

@@ -52,6 +52,7 @@ def test_a_participant_opens_an_app_on_the_hub(hub):
     assert page.status_code == 200, page.status_code
     assert "Setup check" in page.text and "Instructor notes" not in page.text
     assert "cdn.jsdelivr.net" not in page.text  # the rseai template
+    assert "jupyter-server-proxy" not in page.text  # its JupyterLab extension fails in a Voila page
 
 
 def test_the_launcher_tile_opens_the_participants_apps(hub):
@@ -69,5 +70,6 @@ def test_the_launcher_tile_opens_the_participants_apps(hub):
     app = requests.get(f"{base}/rseai-apps/voila/render/00_setup_check.ipynb", headers=auth, timeout=600)
     assert app.status_code == 200, app.status_code
     assert "Setup check" in app.text and "Instructor notes" not in app.text
+    assert "jupyter-server-proxy" not in app.text  # share/config/voila.json keeps its extension out
     assert requests.get(f"{hub.url}/user/{hub.b.name}/rseai-apps/", headers=auth, timeout=60,
                         allow_redirects=False).status_code in (302, 403, 404)  # not another's apps
