@@ -126,14 +126,18 @@ if (!window.rseaiPageFixes) {
 """
 
 
-def page_fixes() -> w.Output:
-    """An empty Output whose JavaScript names the page's slider handles and lets the keyboard reach
-    its scrolling outputs (see ``_PAGE_FIXES``)."""
+def page_script(source: str) -> w.Output:
+    """An empty Output that runs the JavaScript ``source`` in the page (JupyterLab and Voila both do)."""
     from IPython.display import Javascript
 
     out = w.Output(layout=w.Layout(height="0px", overflow="hidden"))
-    out.append_display_data(Javascript(_PAGE_FIXES))
+    out.append_display_data(Javascript(source))
     return out
+
+
+def page_fixes() -> w.Output:
+    """Names the page's slider handles and lets the keyboard reach its scrolling outputs (``_PAGE_FIXES``)."""
+    return page_script(_PAGE_FIXES)
 
 
 class FigureImage(w.Image):

@@ -18,11 +18,13 @@ import copy
 import re
 
 from rseai.classroom.lessons import cell_source, cell_tags
+from rseai.classroom.student import INSTRUCTOR_TAG, NOTES_TAG, SOLUTION_TAG
 from rseai.data import bundled_dir
 
-DROPPED_TAGS = {"notes", "instructor", "solution", "colab_setup"}
+DROPPED_TAGS = {NOTES_TAG, INSTRUCTOR_TAG, SOLUTION_TAG, "colab_setup"}  # the last: presenter.COLAB_TAG
 DROPPED_SECTIONS = ("exercises", "claims")  # a ``#``/``##`` heading starting so, to the next one
-GLOSSARY_LINK = "](../docs/glossary.md)"
+GLOSSARY = "glossary.md"  # in docs/ of a clone or a wheel; beside the notebooks in a copied folder
+GLOSSARY_LINK = f"](../docs/{GLOSSARY})"
 SETUP_TAG = "app_setup"
 RESULTS = [("rseai.metrics", "Confusion"), ("rseai.carbon.estimates", "Estimate"),
            ("rseai.carbon.estimates", "Forecast")]  # results a notebook shows: a table of their fields
@@ -173,13 +175,10 @@ if (!window.rseaiFold) {
 
 
 def fold_after_checkpoints():
-    """An empty Output whose JavaScript folds the app page after each unanswered checkpoint (``_FOLD``)."""
-    import ipywidgets as w
-    from IPython.display import Javascript
+    """Folds the app page after each unanswered checkpoint (``_FOLD``), from an empty Output."""
+    from rseai.widgets import page_script
 
-    out = w.Output(layout=w.Layout(height="0px", overflow="hidden"))
-    out.append_display_data(Javascript(_FOLD))
-    return out
+    return page_script(_FOLD)
 
 
 def _drop_sections(cells: list) -> list:
@@ -219,7 +218,12 @@ def app_notebook(nb: dict, *, glossary: str | None = None) -> dict:
     return nb
 
 
-def glossary_text() -> str | None:
+def glossary_path():
     """docs/glossary.md of a clone or a wheel, or None if not shipped."""
-    path = bundled_dir("docs") / "glossary.md"
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    path = bundled_dir("docs") / GLOSSARY
+    return path if path.is_file() else None
+
+
+def glossary_text() -> str | None:
+    path = glossary_path()
+    return path.read_text(encoding="utf-8") if path else None

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rseai import __version__
-from rseai.data import bundled_dir, notebooks_dir
+from rseai.classroom.app import GLOSSARY, GLOSSARY_LINK, glossary_path
+from rseai.data import notebooks_dir
 
 RECORD = ".rseai-copies.json"  # in each folder written: name -> sha256 of every version rseai wrote
 MAX_NAME_BYTES = 255  # the longest file or folder name on Linux, macOS and Windows file systems
@@ -82,19 +83,16 @@ def folder_path(value, *, name: str = "dest") -> Path:
     return path
 
 
-GLOSSARY = "glossary.md"
-
-
 def with_glossary(files: dict[str, bytes]) -> dict[str, bytes]:
     """``files`` (name -> notebook bytes) linking the glossary as a file beside them, and that file.
 
     The notebooks link ``../docs/glossary.md`` (right in a clone); a copied folder has no ``docs``.
     """
-    glossary = bundled_dir("docs") / GLOSSARY
-    if not glossary.is_file():
+    glossary = glossary_path()
+    if glossary is None:
         return files
-    link = f"]({Path('..', 'docs', GLOSSARY).as_posix()})".encode()
-    out = {name: data.replace(link, f"]({GLOSSARY})".encode()) for name, data in files.items()}
+    link, beside = GLOSSARY_LINK.encode(), f"]({GLOSSARY})".encode()
+    out = {name: data.replace(link, beside) for name, data in files.items()}
     return {**out, GLOSSARY: glossary.read_bytes()}
 
 
