@@ -96,12 +96,14 @@ class Kernel:
         content = {"code": code, "silent": False, "store_history": False, "user_expressions": {},
                    "allow_stdin": False, "stop_on_error": True}
         out, start = Result(), time.perf_counter()
-        self.ws.settimeout(timeout_s)
+        deadline = time.monotonic() + timeout_s
+        if not self.ws.connected:  # the server closed it (e.g. a restart): open a new one, like JupyterLab
+            self.connect()
         self.ws.send(json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content,
                                  "channel": "shell", "buffers": []}))
         replied = idle = False
         while not (replied and idle):
-            msg = decode_message(self.ws.recv())
+            msg = self.next_message(deadline, timeout_s)
             kind, body = msg["header"]["msg_type"], msg["content"]
             if kind == "status" and msg["channel"] == "iopub":
                 out.status.append(body["execution_state"])
@@ -120,6 +122,28 @@ class Kernel:
                 idle = True
         out.seconds = time.perf_counter() - start
         return out
+
+    def next_message(self, deadline: float, timeout_s: float) -> dict:
+        """The next kernel message before ``deadline`` (``time.monotonic()``), else TimeoutError.
+
+        The server pings an idle websocket and a ping resets a socket's own timeout, so the deadline
+        is checked after every frame, pings included: a wait for a reply that never comes ends.
+        """
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"kernel {self.id}: no reply within {timeout_s} s")
+            self.ws.settimeout(left)
+            try:
+                opcode, data = self.ws.recv_data(control_frame=True)
+            except websocket.WebSocketTimeoutException as error:
+                raise TimeoutError(f"kernel {self.id}: no reply within {timeout_s} s") from error
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                raise websocket.WebSocketConnectionClosedException(f"kernel {self.id}: websocket closed")
+            if opcode == websocket.ABNF.OPCODE_TEXT:
+                return decode_message(data.decode("utf-8") if isinstance(data, bytes) else data)
+            if opcode == websocket.ABNF.OPCODE_BINARY:
+                return decode_message(data)
 
     def connect(self, *, timeout_s: float = 60) -> None:
         if getattr(self, "ws", None) is not None:  # else a socket the server closed lingers in CLOSE-WAIT
