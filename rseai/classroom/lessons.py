@@ -43,16 +43,23 @@ def _heading(cell):
     return _HEADING.search(cell_source(cell)) if cell.get("cell_type") == "markdown" else None
 
 
-def notebook(number: str) -> dict:
-    """The shipped notebook whose name starts with ``number`` ("03"), read with nbformat."""
+def read(path, *, name: str = "path") -> dict:
+    """The notebook at ``path`` (an existing .ipynb file), read with nbformat."""
     import nbformat
 
+    if Path(path).suffix != ".ipynb" or not Path(path).is_file():
+        raise ValueError(f"{name} must be an existing .ipynb file, got {str(path)!r}")
+    return nbformat.read(path, as_version=4)
+
+
+def notebook(number: str) -> dict:
+    """The shipped notebook whose name starts with ``number`` ("03"), read with nbformat."""
     from rseai.data import notebooks_dir
 
     found = sorted(notebooks_dir().glob(f"{number}_*.ipynb")) if isinstance(number, str) else []
     if len(found) != 1:
         raise ValueError(f"number must name one notebook (such as '03'), got {number!r}")
-    return nbformat.read(found[0], as_version=4)
+    return read(found[0])
 
 
 def settings(nb) -> dict:
@@ -237,15 +244,6 @@ def glossary_terms(nb: dict, number: str, entries: list[dict], *, main_only: boo
 _CHECKPOINT = re.compile(r"\b(?:choice|number|prediction)\(\s*[rf]?\"([^\"]+)\"")
 
 
-def _open(path) -> tuple[Path, dict]:
-    import nbformat
-
-    path = Path(path)
-    if path.suffix != ".ipynb" or not path.is_file():
-        raise ValueError(f"path must be an existing .ipynb file, got {str(path)!r}")
-    return path, nbformat.read(path, as_version=4)
-
-
 def _glossary_of(path: Path):
     file = path.resolve().parent.parent / "docs" / "glossary.md"
     return glossary(file) if file.is_file() else []
@@ -270,12 +268,10 @@ def cut_if_late(nb: dict, number: str) -> list[dict]:
 
 def facilitator_guide(path: str | Path, *, timing: dict | None = None) -> str:
     """A Markdown guide from the notebook at ``path``; ``timing``: its ``read_timings`` entry."""
-    path, nb = _open(path)
+    path, nb = Path(path), read(path)
     number = path.name[:2]
     secs, size = sections(nb), core_size(nb)
-    lines = [f"# Facilitator guide · {secs[0]['heading']}", "",
-             f"Generated from `notebooks/{path.name}` by `make guides`; do not edit by hand.", "",
-             f"**Core path: {size['minutes']} minutes** ({size['words']:,} words to read, "
+    lines = [             f"**Core path: {size['minutes']} minutes** ({size['words']:,} words to read, "
              f"{size['code_cells']} code cells). Deep dives add "
              f"{sum(s['minutes'] for s in secs if s['path'] == DEEP)} minutes.", "",
              _timing_line(timing, nb), ""]
@@ -292,28 +288,27 @@ def facilitator_guide(path: str | Path, *, timing: dict | None = None) -> str:
             lines.append(f"- {s['heading']} ({s['minutes']} min; {saved} min saved so far)")
         lines.append("")
     lines = _bullets(lines, "Key points", items(tagged_text(nb, KEY_POINTS)))
-    pairs = discussion(nb)
-    if pairs:
-        lines += ["## Discussion questions, with model answers", ""]
-        lines += [f"{i}. **{q}** *Model answer:* {a}" for i, (q, a) in enumerate(pairs, 1)] + [""]
+    lines = _bullets(lines, "Discussion questions, with model answers",
+                     [f"**{q}** *Model answer:* {a}" for q, a in discussion(nb)], numbered=True)
     said = tagged_text(nb, NUMBERS)
     if said:
         lines += ["## Numbers you may read aloud", "", "The claims cell checks every number below against "
                   "this notebook's run; quote them only after Run All has passed it.", "", said, ""]
-    terms = glossary_terms(nb, number, _glossary_of(path))
-    if terms:
-        lines += ["## Glossary", ""] + [f"- **{e['term']}.** {e['text']}" for e in terms] + [""]
-    checkpoints = [(s["heading"], q) for s in secs for c in s["cells"] if c.get("cell_type") == "code"
-                   for q in _CHECKPOINT.findall(cell_source(c))]
-    if checkpoints:
-        lines += ["## No-code checkpoints", ""]
-        lines += [f"- *{h}*: {re.sub(r'{[^}]*}', '…', q)}" for h, q in checkpoints] + [""]
-    exercises = [re.match(r"^#{3,4}\s+(.+)$", text, re.M).group(1) for s in secs for c in s["cells"]
-                 if c.get("cell_type") == "markdown"
-                 and re.match(r"^#{3,4}\s+Exercise", text := cell_source(c), re.M)]
-    if exercises:
-        lines += ["## Exercises (deep dive)", ""] + [f"- {e}" for e in exercises] + [""]
-    return "\n".join(lines).rstrip() + "\n"
+    lines = _bullets(lines, "Glossary", [f"**{e['term']}.** {e['text']}"
+                                         for e in glossary_terms(nb, number, _glossary_of(path))])
+    lines = _bullets(lines, "No-code checkpoints", [
+        f"*{s['heading']}*: {re.sub(r'{[^}]*}', '…', q)}" for s in secs for c in s["cells"]
+        if c.get("cell_type") == "code" for q in _CHECKPOINT.findall(cell_source(c))])
+    lines = _bullets(lines, "Exercises (deep dive)", [
+        found.group(1) for s in secs for c in s["cells"] if c.get("cell_type") == "markdown"
+        and (found := re.match(r"#{3,4}\s+(Exercise.*)", cell_source(c)))])
+    return _page(f"Facilitator guide · {secs[0]['heading']}", f"`notebooks/{path.name}`", lines)
+
+
+def _page(title: str, source: str, lines: list[str]) -> str:
+    """A generated Markdown page: ``title``, where it comes from, then ``lines``."""
+    return "\n".join([f"# {title}", "", f"Generated from {source} by `make guides`; do not edit by hand.",
+                      "", *lines]).rstrip() + "\n"
 
 
 def _no_code(text: str) -> str:
@@ -322,7 +317,7 @@ def _no_code(text: str) -> str:
 
 def handout(path: str | Path) -> str:
     """A one-page participant handout (no code): objectives, key points, the notebook's main terms."""
-    path, nb = _open(path)
+    path, nb = Path(path), read(path)
     title = sections(nb)[0]["heading"]
     lines = [f"# {title}", "", "*Participant handout: what this session covers, in plain words.*", ""]
     lines = _bullets(lines, "After this session you can", items(tagged_text(nb, OBJECTIVES)), numbered=True)
@@ -333,16 +328,14 @@ def handout(path: str | Path) -> str:
 
 
 def _notebooks(folder: Path) -> dict:
-    import nbformat
-
-    return {p.name[:2]: (p, nbformat.read(p, as_version=4)) for p in sorted(folder.glob("*.ipynb"))}
+    return {p.name[:2]: read(p) for p in sorted(folder.glob("*.ipynb"))}
 
 
 def session_plan(notebooks_dir: str | Path) -> str:
     """The 90-minute single session across the course (``SESSION``), with its minutes."""
     nbs, rows, total = _notebooks(Path(notebooks_dir)), [], 0
     for number, section in SESSION:
-        found = [s for s in sections(nbs[number][1]) if s["heading"].split(".")[0] == section] \
+        found = [s for s in sections(nbs[number]) if s["heading"].split(".")[0] == section] \
             if number in nbs else []
         if len(found) != 1:
             raise ValueError(f"SESSION names section {section} of notebook {number}, which does not exist")
@@ -350,32 +343,29 @@ def session_plan(notebooks_dir: str | Path) -> str:
         rows.append(f"| {number} | {found[0]['heading']} | {found[0]['minutes']} | {total} |")
     if total > SESSION_MINUTES:
         raise ValueError(f"SESSION takes {total} minutes, more than {SESSION_MINUTES}")
-    return "\n".join([
-        "# The course in one 90-minute session", "",
-        "Generated from the notebooks' heading metadata and `SESSION` in `rseai/classroom/lessons.py` by "
-        "`make guides`; do not edit by hand.", "",
-        f"The talk is a single session of about 90 minutes. These sections take **{total} minutes**, "
-        f"which leaves {SESSION_MINUTES - total} to open and close. Run All in each notebook before class, "
-        "then show only these sections; each notebook's guide has its discussion questions.", "",
-        "| notebook | section | minutes | running total |", "|---|---|---|---|", *rows]) + "\n"
+    return _page("The course in one 90-minute session",
+                 "the notebooks' heading metadata and `SESSION` in `rseai/classroom/lessons.py`", [
+                     f"The talk is a single session of about 90 minutes. These sections take **{total} "
+                     f"minutes**, which leaves {SESSION_MINUTES - total} to open and close. Run All in each "
+                     "notebook before class, then show only these sections; each notebook's guide has its "
+                     "discussion questions.", "",
+                     "| notebook | section | minutes | running total |", "|---|---|---|---|", *rows])
 
 
 def pre_post(notebooks_dir: str | Path) -> str:
     """The pre/post question set (``PRE_POST``) from the notebooks' discussion cells, with answers."""
     nbs, lines = _notebooks(Path(notebooks_dir)), []
     for i, (number, k) in enumerate(PRE_POST, 1):
-        pairs = discussion(nbs[number][1]) if number in nbs else []
+        pairs = discussion(nbs[number]) if number in nbs else []
         if not 1 <= k <= len(pairs):
             raise ValueError(f"PRE_POST names discussion question {k} of notebook {number}, "
                              "which does not exist")
-        (question, answer), title = pairs[k - 1], sections(nbs[number][1])[0]["heading"]
+        (question, answer), title = pairs[k - 1], sections(nbs[number])[0]["heading"]
         lines += [f"{i}. **{question}** *(notebook {title})*", "", f"   *Answer:* {answer}", ""]
-    return "\n".join([
-        "# Pre/post questions", "",
-        "Generated from the notebooks' discussion cells (`PRE_POST` in `rseai/classroom/lessons.py`) by "
-        "`make guides`; do not edit by hand.", "",
-        "Ask these before the course and again after it; mark an answer right when it makes the model "
-        "answer's main point in any words.", "", *lines]).rstrip() + "\n"
+    return _page("Pre/post questions", "the notebooks' discussion cells (`PRE_POST` in "
+                 "`rseai/classroom/lessons.py`)", ["Ask these before the course and again after it; mark an "
+                                                   "answer right when it makes the model answer's main point "
+                                                   "in any words.", "", *lines])
 
 
 def write_guides(notebooks_dir: str | Path, target_dir: str | Path) -> list[Path]:
