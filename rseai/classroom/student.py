@@ -32,15 +32,9 @@ MARKDOWN_STUB = "*Write your answer here.*"
 
 def _assigned_names(code: str) -> list[str]:
     """Names the top level of ``code`` assigns, in order."""
-    names = []
-    for node in ast.parse(code).body:
-        targets = node.targets if isinstance(node, ast.Assign) else (
-            [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else [])
-        for target in targets:
-            for sub in ast.walk(target):
-                if isinstance(sub, ast.Name) and sub.id not in names:
-                    names.append(sub.id)
-    return names
+    targets = [t for node in ast.parse(code).body for t in (node.targets if isinstance(node, ast.Assign) else
+               [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else [])]
+    return list(dict.fromkeys(sub.id for t in targets for sub in ast.walk(t) if isinstance(sub, ast.Name)))
 
 
 def _stub(solution: list[str], indent: str, used) -> list[str]:
@@ -80,28 +74,19 @@ def student_source(source: str, *, used=None) -> str:
     return "\n".join(out)
 
 
-def student_cell(cell: dict, *, used=None) -> dict:
-    """The student version of one cell (a new dict; the input is left alone)."""
-    cell = copy.deepcopy(cell)
-    if cell.get("cell_type") == "code":
-        cell["outputs"] = []
-        cell["execution_count"] = None
-    if SOLUTION_TAG in cell_tags(cell):
-        if cell.get("cell_type") == "code":
-            cell["source"] = student_source(cell_source(cell), used=used)
-        else:
-            cell["source"] = MARKDOWN_STUB
-    return cell
-
-
 def student_notebook(nb: dict) -> dict:
-    """The student version of a notebook (``nbformat`` JSON as a dict)."""
+    """The student version of a notebook (``nbformat`` JSON as a dict; the input is left alone)."""
     nb = copy.deepcopy(nb)
-    kept = [c for c in nb["cells"] if not set(DROPPED_TAGS) & set(cell_tags(c))]
-    later = [" ".join(cell_source(c) for c in kept[i + 1:] if c.get("cell_type") == "code")
-             for i in range(len(kept))]
-    nb["cells"] = [student_cell(c, used=set(re.findall(r"\w+", later[i])))
-                   for i, c in enumerate(kept)]
+    nb["cells"] = [c for c in nb["cells"] if not set(DROPPED_TAGS) & set(cell_tags(c))]
+    for i, cell in enumerate(nb["cells"]):
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+        if SOLUTION_TAG in cell_tags(cell) and cell.get("cell_type") != "code":
+            cell["source"] = MARKDOWN_STUB
+        elif SOLUTION_TAG in cell_tags(cell):  # stub alone the names later cells read
+            used = {w for c in nb["cells"][i + 1:] if c.get("cell_type") == "code"
+                    for w in re.findall(r"\w+", cell_source(c))}
+            cell["source"] = student_source(cell_source(cell), used=used)
     return nb
 
 
@@ -122,8 +107,7 @@ def student_versions(source_dir: str | Path) -> dict[str, bytes]:
     for path in paths:
         try:
             nb = json.loads(path.read_text(encoding="utf-8"))
-            cells = nb["cells"]
-            if not isinstance(cells, list):
+            if not isinstance(nb["cells"], list):
                 raise TypeError("its 'cells' is not a list")
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as err:
             raise ValueError(f"{str(path)!r} is not a readable notebook ({type(err).__name__}: "
