@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import re
 
-from rseai.classroom.lessons import cell_source, cell_tags
+from rseai.classroom.lessons import cell_source, cell_tags, heading_of
 from rseai.classroom.student import INSTRUCTOR_TAG, NOTES_TAG, SOLUTION_TAG
 from rseai.data import bundled_dir
 
@@ -184,10 +184,8 @@ def fold_after_checkpoints():
 def _drop_sections(cells: list) -> list:
     kept, dropping = [], False
     for cell in cells:
-        text = cell_source(cell) if cell["cell_type"] == "markdown" else ""
-        found = re.search(r"^#{1,2}\s+(.+)$", text, re.M)
-        if found:
-            dropping = found.group(1).strip().lower().startswith(DROPPED_SECTIONS)
+        if found := heading_of(cell):
+            dropping = found.group(2).strip().lower().startswith(DROPPED_SECTIONS)
         if not dropping:
             kept.append(cell)
     return kept

@@ -39,7 +39,8 @@ def cell_tags(cell) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
-def _heading(cell):
+def heading_of(cell):
+    """The match of a markdown cell's first ``#``/``##`` heading (group 2: its text), or None."""
     return _HEADING.search(cell_source(cell)) if cell.get("cell_type") == "markdown" else None
 
 
@@ -85,7 +86,7 @@ def sections(nb: dict) -> list[dict]:
     """The notebook's ``#``/``##`` sections: heading, minutes, path and cells, from heading metadata."""
     out = []
     for cell in nb["cells"]:
-        heading = _heading(cell)
+        heading = heading_of(cell)
         if heading:
             title = heading.group(2).strip()
             plan = cell.get("metadata", {}).get("rseai", {})
@@ -102,7 +103,7 @@ def sections(nb: dict) -> list[dict]:
 def mark_deep_dives(nb: dict) -> dict:
     """``nb`` with ``DEEP_MARK`` added after each timed deep-dive heading that lacks it (in place)."""
     for cell in nb["cells"]:
-        heading = _heading(cell)
+        heading = heading_of(cell)
         plan = cell.get("metadata", {}).get("rseai", {})
         if heading and DEEP_MARK not in heading.group(2) and plan.get("path") == DEEP and plan.get("minutes"):
             text = cell_source(cell)

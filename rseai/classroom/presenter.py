@@ -24,7 +24,7 @@ import re
 import sys
 from pathlib import Path
 
-from rseai.classroom.lessons import cell_source, cell_tags, mark_deep_dives, read
+from rseai.classroom.lessons import cell_source, cell_tags, heading_of, mark_deep_dives, read
 from rseai.classroom.student import NOTES_TAG, SOLUTION_TAG
 
 SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES = "slide", "subslide", "fragment", "skip", "notes"
@@ -49,7 +49,7 @@ def voila_env(env: dict) -> dict:
 
 
 def is_heading(cell) -> bool:
-    return cell.get("cell_type") == "markdown" and bool(re.search(r"^#{1,2}\s", cell_source(cell), re.M))
+    return heading_of(cell) is not None
 
 
 def is_widget(cell) -> bool:
