@@ -19,6 +19,7 @@ import ast
 import hashlib
 import json
 import re
+from itertools import accumulate
 from pathlib import Path
 
 CORE, DEEP = "core", "deep"
@@ -272,22 +273,20 @@ def facilitator_guide(path: str | Path, *, timing: dict | None = None) -> str:
     path, nb = Path(path), read(path)
     number = path.name[:2]
     secs, size = sections(nb), core_size(nb)
-    lines = [             f"**Core path: {size['minutes']} minutes** ({size['words']:,} words to read, "
-             f"{size['code_cells']} code cells). Deep dives add "
-             f"{sum(s['minutes'] for s in secs if s['path'] == DEEP)} minutes.", "",
+    deep = sum(s["minutes"] for s in secs if s["path"] == DEEP)
+    lines = [f"**Core path: {size['minutes']} minutes** ({size['words']:,} words to read, "
+             f"{size['code_cells']} code cells). Deep dives add {deep} minutes.", "",
              _timing_line(timing, nb), ""]
     lines = _bullets(lines, "Learning objectives", items(tagged_text(nb, OBJECTIVES)), numbered=True)
     lines += ["## Timing", "", "| section | minutes | path |", "|---|---|---|"]
     lines += [f"| {s['heading']} | {s['minutes']} | {s['path']} |" for s in secs[1:]] + [""]
-    cuts, saved = cut_if_late(nb, number), 0
+    cuts = cut_if_late(nb, number)
     if cuts:
         lines += ["**Cut if late.** Leave out the deep dives first (they are off the core path), then these "
                   "core sections, in this order: hands-on ones first, then from the end (the 90-minute "
                   "session keeps the others):", ""]
-        for s in cuts:
-            saved += s["minutes"]
-            lines.append(f"- {s['heading']} ({s['minutes']} min; {saved} min saved so far)")
-        lines.append("")
+        lines += [f"- {s['heading']} ({s['minutes']} min; {saved} min saved so far)"
+                  for s, saved in zip(cuts, accumulate(s["minutes"] for s in cuts))] + [""]
     lines = _bullets(lines, "Key points", items(tagged_text(nb, KEY_POINTS)))
     lines = _bullets(lines, "Discussion questions, with model answers",
                      [f"**{q}** *Model answer:* {a}" for q, a in discussion(nb)], numbered=True)
@@ -312,10 +311,6 @@ def _page(title: str, source: str, lines: list[str]) -> str:
                       "", *lines]).rstrip() + "\n"
 
 
-def _no_code(text: str) -> str:
-    return re.sub(r"`([^`]*)`", r"\1", text)
-
-
 def handout(path: str | Path) -> str:
     """A one-page participant handout (no code): objectives, key points, the notebook's main terms."""
     path, nb = Path(path), read(path)
@@ -325,7 +320,7 @@ def handout(path: str | Path) -> str:
     lines = _bullets(lines, "Key points", items(tagged_text(nb, KEY_POINTS)))
     terms = glossary_terms(nb, path.name[:2], _glossary_of(path), main_only=True)
     lines = _bullets(lines, "Words to know", [f"**{e['term']}.** {e['text']}" for e in terms])
-    return _no_code("\n".join(lines).rstrip() + "\n")
+    return re.sub(r"`([^`]*)`", r"\1", "\n".join(lines).rstrip() + "\n")  # no code
 
 
 def _notebooks(folder: Path) -> dict:
