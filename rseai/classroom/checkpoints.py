@@ -22,6 +22,7 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import re
@@ -202,10 +203,8 @@ class Checkpoint(w.VBox):
     def tell(entry: dict) -> None:
         """Give ``entry`` to each listener; a listener's failure never reaches the participant."""
         for listen in list(LISTENERS):
-            try:
+            with contextlib.suppress(Exception):  # the feedback above is what matters
                 listen(entry)
-            except Exception:  # the feedback above is what matters
-                pass
 
     @property
     def state(self) -> dict:
