@@ -53,12 +53,10 @@ class CopyReport:
         lines = [f"{n['written']} notebook(s) written to {self.dest}"  # the glossary beside goes unsaid
                  + (f", {n['updated']} updated (unedited since rseai wrote them)" if n["updated"] else "")
                  + (f", {n['unchanged']} already up to date" if n["unchanged"] else "")]
-        for kept, fresh in self.beside:
-            lines.append(f"  kept {kept.name} (it differs from rseai {__version__}'s: edited, or another "
-                         f"version); the fresh copy is {fresh.name}")
-        for odd, fresh in self.blocked:
-            what = "a folder" if odd.is_dir() else "a link or other non-file"
-            lines.append(f"  {odd.name} is {what}, not a notebook: left alone; the copy is {fresh.name}")
+        lines += [f"  kept {kept.name} (it differs from rseai {__version__}'s: edited, or another version); "
+                  f"the fresh copy is {fresh.name}" for kept, fresh in self.beside]
+        lines += [f"  {odd.name} is {'a folder' if odd.is_dir() else 'a link or other non-file'}, not a "
+                  f"notebook: left alone; the copy is {fresh.name}" for odd, fresh in self.blocked]
         return "\n".join(lines)
 
 

@@ -71,27 +71,24 @@ def slide_types(cells: list) -> list[str]:
     for i, cell in enumerate(cells):
         if not isinstance(cell, dict) or "cell_type" not in cell:
             raise TypeError(f"cells[{i}] must be a notebook cell (a dict with 'cell_type'), got {cell!r:.80}")
-        if {NOTES_TAG, COLAB_TAG} & set(cell_tags(cell)):
-            types.append(NOTES if NOTES_TAG in cell_tags(cell) else SKIP)
+        tags = cell_tags(cell)
+        if {NOTES_TAG, COLAB_TAG} & set(tags):
+            types.append(NOTES if NOTES_TAG in tags else SKIP)
             continue
         if is_heading(cell):
             in_claims = any(h.lower().startswith(CLAIMS_HEADING) for h in headings(cell))
         if in_claims:  # the claims section checks the text; it is never presented
-            types.append(SKIP)
-            after_widget = False
-            continue
-        if not types or is_heading(cell) or is_widget(cell):
+            kind = SKIP
+        elif not types or is_heading(cell) or is_widget(cell):
             kind = SLIDE
         elif after_widget:
             kind = SUBSLIDE
         elif cell["cell_type"] == "markdown":
-            kind = FRAGMENT if SOLUTION_TAG in cell_tags(cell) else SUBSLIDE
-        elif cell["cell_type"] == "code":
-            kind = SKIP if _only_asserts(cell_source(cell)) else FRAGMENT
-        else:  # raw cells
-            kind = SKIP
+            kind = FRAGMENT if SOLUTION_TAG in tags else SUBSLIDE
+        else:  # code, but only-assert cells; raw cells are skipped
+            kind = FRAGMENT if cell["cell_type"] == "code" and not _only_asserts(cell_source(cell)) else SKIP
         types.append(kind)
-        after_widget = is_widget(cell)
+        after_widget = is_widget(cell) and not in_claims
     return types
 
 
