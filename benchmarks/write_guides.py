@@ -8,6 +8,8 @@ run from the repository, that reads the notebooks alone (heading minutes, markdo
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import sys
 from itertools import accumulate
@@ -23,15 +25,27 @@ from rseai.classroom.lessons import (
     OBJECTIVES,
     cell_source,
     cell_tags,
-    code_digest,
     core_minutes,
     read,
-    read_timings,
     sections,
     tagged_text,
 )
 
+TIMINGS_FILE = "core_path_seconds.json"  # beside the guides; written by benchmarks/bench_core_path.py
 _ITEM = re.compile(r"^(?:\d+\.|[-*])\s+", re.M)
+
+
+def code_digest(nb: dict) -> str:
+    """A short fingerprint of the code cells but the Colab cell."""
+    code = "\n\x00".join(cell_source(c) for c in nb["cells"] if c.get("cell_type") == "code"
+                         and "colab_setup" not in cell_tags(c))
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()[:12]
+
+
+def read_timings(folder: str | Path) -> dict:
+    """The measured core-path timings in ``folder`` (``TIMINGS_FILE``), by notebook number; {} if none."""
+    file = Path(folder) / TIMINGS_FILE
+    return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
 
 
 def core_size(nb: dict) -> dict:

@@ -16,14 +16,11 @@ True
 from __future__ import annotations
 
 import ast
-import hashlib
-import json
 import re
 from pathlib import Path
 
 CORE, DEEP = "core", "deep"
 CORE_RANGE = (45, 60)  # minutes on the core path of each teaching notebook (01 onwards)
-TIMINGS_FILE = "core_path_seconds.json"  # beside the guides; written by benchmarks/bench_core_path.py
 DEEP_MARK = " · *deep dive*"  # after a deep-dive heading, so participants see it too
 SETTINGS_TAG = "settings"
 _HEADING = re.compile(r"^(#{1,2}\s+)(.+)$", re.M)
@@ -113,19 +110,6 @@ def mark_deep_dives(nb: dict) -> dict:
 
 def core_minutes(nb: dict) -> int:
     return sum(s["minutes"] for s in sections(nb) if s["path"] == CORE)
-
-
-def code_digest(nb: dict) -> str:
-    """A short fingerprint of the code cells but the Colab cell."""
-    code = "\n\x00".join(cell_source(c) for c in nb["cells"] if c.get("cell_type") == "code"
-                         and "colab_setup" not in cell_tags(c))
-    return hashlib.sha256(code.encode("utf-8")).hexdigest()[:12]
-
-
-def read_timings(folder: str | Path) -> dict:
-    """The measured core-path timings in ``folder`` (``TIMINGS_FILE``), by notebook number; {} if none."""
-    file = Path(folder) / TIMINGS_FILE
-    return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
 
 
 # Tags of the markdown cells a guide reads (not heading names). Participants see objectives and

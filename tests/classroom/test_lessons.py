@@ -29,7 +29,7 @@ def test_core_path_fits_a_slot_and_every_heading_has_a_plan(path):
 def test_committed_guide_is_what_the_notebook_gives(path):
     guide = ROOT / "docs" / "guides" / (path.stem + ".md")
     assert guide.is_file(), f"missing {guide}: run make guides"
-    timing = lessons.read_timings(guide.parent).get(path.name[:2])
+    timing = guides.read_timings(guide.parent).get(path.name[:2])
     expected = guides.facilitator_guide(path, timing=timing)
     assert guide.read_text(encoding="utf-8") == expected, "stale guide: run make guides"
 
@@ -39,7 +39,7 @@ def test_guide_states_the_measured_time_and_whether_it_is_of_the_current_code(pa
     nb = nbformat.read(path, as_version=4)
     timing = {"core_s": 12.4, "core_cpu_s": 20.2, "deep_s": 3.0, "load": 1.5, "machine": "x86_64, 2 cores",
               "date": "2026-11-29",
-              "code": lessons.code_digest(nb)}
+              "code": guides.code_digest(nb)}
     guide = guides.facilitator_guide(path, timing=timing)
     assert "core path's code cells took 12 s (20 s of CPU), the deep dives' 3 s more" in guide
     assert "on x86_64, 2 cores at load 1.5 (2026-11-29;" in guide
@@ -72,8 +72,8 @@ def test_the_code_fingerprint_ignores_the_colab_cell_only():
     def nb(colab, code):
         return {"cells": [{"cell_type": "code", "source": colab, "metadata": {"tags": ["colab_setup"]}},
                           {"cell_type": "code", "source": code, "metadata": {}}]}
-    assert lessons.code_digest(nb("a", "x = 1")) == lessons.code_digest(nb("b", "x = 1"))
-    assert lessons.code_digest(nb("a", "x = 1")) != lessons.code_digest(nb("a", "x = 2"))
+    assert guides.code_digest(nb("a", "x = 1")) == guides.code_digest(nb("b", "x = 1"))
+    assert guides.code_digest(nb("a", "x = 1")) != guides.code_digest(nb("a", "x = 2"))
 
 
 def _with_settings(*sources):
