@@ -16,6 +16,7 @@ $ rseai --version        # also: python -m rseai (Windows: py -m rseai)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -112,10 +113,8 @@ def _class_serve(args) -> int:
               f"answers in {room.store.path} for {args.keep_days:g} days. Ctrl-C stops.", flush=True)
         await asyncio.Event().wait()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C stops the service
         asyncio.run(run())
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
