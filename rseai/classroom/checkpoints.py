@@ -34,6 +34,7 @@ import ipywidgets as w
 
 from rseai import _checks
 from rseai.feedback import as_number
+from rseai.room.client import attach, instructor_target, room_answers
 from rseai.style import TEXT_BLUE, TEXT_GREEN, TEXT_VERMILLION
 from rseai.widgets import page_fixes  # slider names, scrolling outputs by keyboard (00 has no Explorer)
 
@@ -123,8 +124,6 @@ class Checkpoint(w.VBox):
 
     def _room_view(self) -> w.VBox | None:
         """Presenter mode: the room's answers beside the question, refreshed every second while shown."""
-        from rseai.room.client import instructor_target, room_answers
-
         where = instructor_target()
         if where is None:
             return None
@@ -263,11 +262,4 @@ def prediction(question: str, options, *, answer, explain: str, why: dict, then:
                       then=then, key=key)
 
 
-def _listen_for_the_class() -> None:
-    from rseai.room.client import attach  # the class service, when on a hub or in a joined class
-
-    attach(LISTENERS)
-
-
-_listen_for_the_class()
-
+attach(LISTENERS)  # the class service, when on a hub or in a joined class
