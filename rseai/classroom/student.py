@@ -56,13 +56,12 @@ def student_source(source: str, *, used=None) -> str:
         lines = lines[:head] + [BEGIN] + lines[head:] + [END]
     out, block, indent = [], None, ""
     for line in lines:
-        if line.strip() == BEGIN:
-            if block is not None:
-                raise ValueError(f"{BEGIN!r} twice without {END!r} in cell:\n{source}")
+        mark = line.strip()
+        if mark in (BEGIN, END) and (block is None) != (mark == BEGIN):  # BEGIN twice, or END first
+            raise ValueError(f"{mark!r} without {END if mark == BEGIN else BEGIN!r} in cell:\n{source}")
+        if mark == BEGIN:
             block, indent = [], re.match(r"\s*", line).group(0)
-        elif line.strip() == END:
-            if block is None:
-                raise ValueError(f"{END!r} without {BEGIN!r} in cell:\n{source}")
+        elif mark == END:
             out += _stub(block, indent, used)
             block = None
         elif block is not None:
