@@ -23,18 +23,16 @@ import re
 
 import numpy as np
 
+from rseai import _checks
+
 
 def feedback(ok: bool, *, what: str, expected="", got="", hint: str = "") -> bool:
     """Print a one-line verdict (and a hint when wrong); return ``ok``."""
     if ok:
         print(f"✓ Correct: {what} is right.")
         return True
-    message = f"✗ Not yet: {what}"
-    if expected != "":
-        message += f" should be {expected}"
-    if got != "":
-        message += f", but got {got}"
-    print(message + ".")
+    print(f"✗ Not yet: {what}" + (f" should be {expected}" if expected != "" else "")
+          + (f", but got {got}" if got != "" else "") + ".")
     if hint:
         print(f"  Hint: {hint}")
     return False
@@ -99,13 +97,8 @@ def close(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
         got_arr, exp_arr = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
     except (TypeError, ValueError):
         return False
-    if got_arr.shape != exp_arr.shape:
-        return False
-    return bool(np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol, equal_nan=False))
+    return got_arr.shape == exp_arr.shape and bool(np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol))
 
 
 def describe(value) -> str:
-    if isinstance(value, float) and math.isfinite(value):
-        return f"{value:.4g}"
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return f"{value:.4g}" if isinstance(value, float) and math.isfinite(value) else _checks.show(value, 80)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import re
 
-from rseai.classroom.lessons import cell_source, cell_tags
+from rseai.classroom.lessons import cell_source, cell_tags, heading_of
 from rseai.classroom.student import INSTRUCTOR_TAG, NOTES_TAG, SOLUTION_TAG
 from rseai.data import bundled_dir
 
@@ -65,7 +65,7 @@ def plain_frame(frame):
         frame = frame.to_frame(name=frame.name if frame.name is not None else "value")
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame or Series, got {type(frame).__name__}")
-    out = frame.rename(columns=plain_heading, index=lambda v: plain_heading(v) if "_" in str(v) else v)
+    out = frame.rename(columns=plain_heading, index=_plain_row)
     out = out.apply(lambda col: col.map({True: "yes", False: "no"}) if col.dtype == bool else col)
     out.columns.names = [plain_heading(n) for n in out.columns.names]
     out.index.names = [plain_heading(n) for n in out.index.names]
@@ -81,11 +81,14 @@ def _html(frame) -> str:
         return frame._repr_html_()
 
 
+def _plain_row(label):
+    return plain_heading(label) if "_" in str(label) else label  # row names such as "torch" stay
+
+
 def _styler_html(styler) -> str:
-    data = styler.data
-    styler.relabel_index([plain_heading(c) for c in data.columns], axis="columns")
-    if any("_" in str(v) for v in data.index):
-        styler.relabel_index([plain_heading(v) if "_" in str(v) else v for v in data.index])
+    styler.relabel_index([plain_heading(c) for c in styler.data.columns], axis="columns")
+    if any("_" in str(v) for v in styler.data.index):
+        styler.relabel_index([_plain_row(v) for v in styler.data.index])
     return styler.to_html()
 
 
@@ -124,10 +127,6 @@ def _plain_html(value):
     return None
 
 
-def _model_html(lm) -> str:
-    return f"<p>Language model: {lm.name}, a vocabulary of {lm.vocab_size:,} tokens, on the {lm.device}.</p>"
-
-
 def use_plain_tables(shell=None) -> None:
     """Show tables in ``shell`` (this IPython) with plain headings, and Python values in words."""
     import pandas as pd
@@ -145,7 +144,8 @@ def use_plain_tables(shell=None) -> None:
         html.for_type(kind, _plain_html)
     for module, name in RESULTS:
         html.for_type_by_name(module, name, _plain_html)
-    html.for_type_by_name("rseai.lm.model", "LanguageModel", _model_html)
+    html.for_type_by_name("rseai.lm.model", "LanguageModel", lambda lm: f"<p>Language model: {lm.name}, a "
+                          f"vocabulary of {lm.vocab_size:,} tokens, on the {lm.device}.</p>")
 
 
 # Predict, then see: in the app every cell has run before the page shows, so what follows a
@@ -184,10 +184,8 @@ def fold_after_checkpoints():
 def _drop_sections(cells: list) -> list:
     kept, dropping = [], False
     for cell in cells:
-        text = cell_source(cell) if cell["cell_type"] == "markdown" else ""
-        found = re.search(r"^#{1,2}\s+(.+)$", text, re.M)
-        if found:
-            dropping = found.group(1).strip().lower().startswith(DROPPED_SECTIONS)
+        if found := heading_of(cell):
+            dropping = found.group(2).strip().lower().startswith(DROPPED_SECTIONS)
         if not dropping:
             kept.append(cell)
     return kept

@@ -1,13 +1,10 @@
 """No-code checkpoints: a question with a choice, a number or a prediction, and instant feedback.
 
-A small ipywidgets form; ``check(value, attempt)`` gives the verdict the button shows, so a claims cell
-can assert ``feedback_is_right()``. One retry before the answer shows: a first wrong answer gets its
-own explanation (``why``: one per wrong option; for a number, too high or too low) and "Try once
-more"; a second wrong answer, or a right one, shows the answer and ``explain``. A number is shown to 6
-significant figures, and what is shown is accepted. After each "Check my answer" every callable in
-``LISTENERS`` gets ``{key, value, correct, attempt}`` (a checkpoint with a ``key``, a chosen answer);
-``rseai.room.client`` listens there to tell the class service when the participant is on a hub or in a
-class (a failing listener never breaks the feedback). Leaves out scoring and storing.
+``check(value, attempt)`` gives the verdict the button shows. A first wrong answer gets its own
+explanation (``why``: one per wrong option; for a number, too high or too low) and "Try once more";
+a second wrong one, or a right one, shows the answer and ``explain``. A number is shown to 6
+significant figures, and what is shown is accepted. Each checked answer of a checkpoint with a
+``key`` goes to every callable in ``LISTENERS`` (``rseai.room.client`` tells the class service).
 
 Example
 -------
@@ -25,6 +22,7 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import re
@@ -36,6 +34,7 @@ import ipywidgets as w
 
 from rseai import _checks
 from rseai.feedback import as_number
+from rseai.room.client import attach, instructor_target, room_answers
 from rseai.style import TEXT_BLUE, TEXT_GREEN, TEXT_VERMILLION
 from rseai.widgets import page_fixes  # slider names, scrolling outputs by keyboard (00 has no Explorer)
 
@@ -94,23 +93,21 @@ class Checkpoint(w.VBox):
             raise ValueError(f"explain must be a non-empty str (why the answer is right), got {explain!r}")
         self.question, self.kind, self.explain, self.unit, self.then = question, kind, explain, unit, then
         if kind == "number":
-            self.answer = _checks.real(answer, name="answer")
-            self.tolerance = _checks.real(tolerance, name="tolerance", low=0)
-            self.shown = shown_number(self.answer)
-            self.tolerance = max(self.tolerance, _shown_tolerance(self.answer, self.shown))
-            self.field = w.Text(placeholder="type a number", layout=w.Layout(width="12em"))
             if why is not None:
                 raise ValueError("why is for choices; a number's feedback says too high or too low")
-            self.why = {}
+            self.answer, self.why = _checks.real(answer, name="answer"), {}
+            self.shown = shown_number(self.answer)
+            self.tolerance = max(_checks.real(tolerance, name="tolerance", low=0),
+                                 _shown_tolerance(self.answer, self.shown))
+            self.field = w.Text(placeholder="type a number", layout=w.Layout(width="12em"))
         else:
             options = tuple(str(o) for o in options)
             if len(options) < 2 or len(set(options)) != len(options):
                 raise ValueError(f"options must hold at least two different choices, got {options!r}")
             if str(answer) not in options:
                 raise ValueError(f"answer must be one of options {options}, got {answer!r}")
-            self.answer, self.tolerance = str(answer), 0.0
-            self.why = _why(why, options, self.answer)
-            self.shown = self.answer
+            self.answer = self.shown = str(answer)
+            self.tolerance, self.why = 0.0, _why(why, options, self.answer)
             self.field = w.RadioButtons(options=options, value=None, layout=w.Layout(width="auto"))
         self.button = w.Button(description="Check my answer",  # white on blue, 5.2:1 (button_style's is 3.5)
                                style={"button_color": TEXT_BLUE, "text_color": "white"})
@@ -127,8 +124,6 @@ class Checkpoint(w.VBox):
 
     def _room_view(self) -> w.VBox | None:
         """Presenter mode: the room's answers beside the question, refreshed every second while shown."""
-        from rseai.room.client import instructor_target, room_answers
-
         where = instructor_target()
         if where is None:
             return None
@@ -207,10 +202,8 @@ class Checkpoint(w.VBox):
     def tell(entry: dict) -> None:
         """Give ``entry`` to each listener; a listener's failure never reaches the participant."""
         for listen in list(LISTENERS):
-            try:
+            with contextlib.suppress(Exception):  # the feedback above is what matters
                 listen(entry)
-            except Exception:  # the feedback above is what matters
-                pass
 
     @property
     def state(self) -> dict:
@@ -269,11 +262,4 @@ def prediction(question: str, options, *, answer, explain: str, why: dict, then:
                       then=then, key=key)
 
 
-def _listen_for_the_class() -> None:
-    from rseai.room.client import attach  # the class service, when on a hub or in a joined class
-
-    attach(LISTENERS)
-
-
-_listen_for_the_class()
-
+attach(LISTENERS)  # the class service, when on a hub or in a joined class

@@ -16,6 +16,7 @@ $ rseai --version        # also: python -m rseai (Windows: py -m rseai)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -27,12 +28,9 @@ def _prepare(args) -> int:
 
     start = time.perf_counter()
     result = model_files.prepare(progress=not args.quiet, verify="full" if args.verify else "sample")
-    checked = (f" (every byte checked in {time.perf_counter() - start:.1f} s)"
-               if args.verify and not result.converted else "")
-    if result.converted:
-        print(f"Prepared {model_files.MODEL_NAME} in {result.path} (was: {result.reason}).")
-    else:
-        print(f"{model_files.MODEL_NAME} is ready in {result.path}{checked}.")
+    checked = f" (every byte checked in {time.perf_counter() - start:.1f} s)" if args.verify else ""
+    print(f"Prepared {model_files.MODEL_NAME} in {result.path} (was: {result.reason})." if result.converted
+          else f"{model_files.MODEL_NAME} is ready in {result.path}{checked}.")
     return 0
 
 
@@ -45,9 +43,9 @@ def _student(args) -> int:
 
 
 def _notebooks(args) -> int:
-    from rseai.classroom.copies import copy_notebooks, folder_path
+    from rseai.classroom.copies import copy_notebooks
 
-    print(copy_notebooks(folder_path(args.dest), student=args.student).summary())
+    print(copy_notebooks(args.dest, student=args.student).summary())
     return 0
 
 
@@ -65,35 +63,12 @@ def _lab(args) -> int:
 
 def _port(text: str) -> int:
     """argparse type for ``--port``: an integer 1-65535, else a message naming the option."""
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 65535, got {text!r}") from None
+    port = int(text) if text.strip().lstrip("+-").isdigit() else 0
     if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"must be from 1 to 65535 (a TCP port), got {port}; leave it "
-                                         "out to use 8888 or the next free one")
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 65535 (a TCP port), got "
+                                         f"{text!r}; leave it out to use 8888 or the next free one")
     return port
 
-
-def _add_reach_commands(sub) -> None:
-    """``rseai notebooks`` and ``rseai lab`` (issue 12: runs where faculty are)."""
-    books = sub.add_parser("notebooks", help="copy the notebooks shipped with rseai into a folder")
-    books.add_argument("dest", help="folder to copy into (created if needed; edited notebooks are kept)")
-    books.add_argument("--student", action="store_true", help="student versions (no solutions, no notes)")
-    books.set_defaults(func=_notebooks)
-    lab = sub.add_parser("lab", help="prepare the model, copy the notebooks to DEST and open JupyterLab")
-    lab.add_argument("dest", nargs="?", default=None,
-                     help="folder for the notebooks (default: ./rseai-notebooks, with --student "
-                          "./rseai-student-notebooks)")
-    lab.add_argument("--student", action="store_true", help="copy the student versions")
-    lab.add_argument("--port", type=_port, default=None,
-                     help="JupyterLab's port, 1-65535 (default: 8888 or next free)")
-    lab.add_argument("--no-browser", action="store_true", help="do not open a browser (on a server)")
-    lab.add_argument("--prepare-only", action="store_true", help="do every step but start JupyterLab")
-    lab.set_defaults(func=_lab)
-
-
-# --- rseai bundle (issue 23: an offline installer folder for a room) --------------------------------
 
 def _bundle(args) -> int:
     from rseai.ops.bundle import plan_bundle, write_bundle
@@ -112,22 +87,6 @@ def _bundle(args) -> int:
               "where https://download.pytorch.org can be reached the CPU-only build is used.")
     return 0
 
-
-def _add_bundle_command(sub) -> None:
-    from rseai.ops.bundle import TARGETS
-
-    bundle = sub.add_parser("bundle", help="write an offline installer folder (every wheel and the model)")
-    bundle.add_argument("dest", help="a new or empty folder, e.g. on a USB stick")
-    bundle.add_argument("--for", dest="target_os", required=True, choices=None, metavar="|".join(TARGETS),
-                        help="the laptops' OS: windows (x64), macos (Apple silicon), linux (x86-64)")
-    bundle.add_argument("--python", default=None, metavar="3.X",
-                        help="the laptops' Python (default: the Python running this command)")
-    bundle.add_argument("--wheel", default=None,
-                        help="the rseai wheel to bundle (default: built from this clone)")
-    bundle.set_defaults(func=_bundle)
-
-
-# --- rseai class serve (issue 25: the instructor sees the room) -------------------------------------
 
 def _class_serve(args) -> int:
     import asyncio
@@ -154,14 +113,50 @@ def _class_serve(args) -> int:
               f"answers in {room.store.path} for {args.keep_days:g} days. Ctrl-C stops.", flush=True)
         await asyncio.Event().wait()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C stops the service
         asyncio.run(run())
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
-def _add_class_command(sub) -> None:
+def _parser() -> argparse.ArgumentParser:
+    from rseai import __version__
+    from rseai.ops.bundle import TARGETS
+
+    parser = argparse.ArgumentParser(prog="rseai", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"rseai {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    books = sub.add_parser("notebooks", help="copy the notebooks shipped with rseai into a folder")
+    books.add_argument("dest", help="folder to copy into (created if needed; edited notebooks are kept)")
+    books.add_argument("--student", action="store_true", help="student versions (no solutions, no notes)")
+    books.set_defaults(func=_notebooks)
+    lab = sub.add_parser("lab", help="prepare the model, copy the notebooks to DEST and open JupyterLab")
+    lab.add_argument("dest", nargs="?", default=None,
+                     help="folder for the notebooks (default: ./rseai-notebooks, with --student "
+                          "./rseai-student-notebooks)")
+    lab.add_argument("--student", action="store_true", help="copy the student versions")
+    lab.add_argument("--port", type=_port, default=None,
+                     help="JupyterLab's port, 1-65535 (default: 8888 or next free)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser (on a server)")
+    lab.add_argument("--prepare-only", action="store_true", help="do every step but start JupyterLab")
+    lab.set_defaults(func=_lab)
+    prep = sub.add_parser("prepare", help="convert the embedded model into the model store (once)")
+    prep.add_argument("--quiet", action="store_true", help="no progress bars")
+    prep.add_argument("--verify", action="store_true",
+                      help="hash every byte of the model store (not only a sample); rebuild it if damaged")
+    prep.set_defaults(func=_prepare)
+    stud = sub.add_parser("student", help="write student versions of the notebooks")
+    stud.add_argument("source", nargs="?", default="notebooks")
+    stud.add_argument("target", nargs="?", default="student")
+    stud.set_defaults(func=_student)
+    bundle = sub.add_parser("bundle", help="write an offline installer folder (every wheel and the model)")
+    bundle.add_argument("dest", help="a new or empty folder, e.g. on a USB stick")
+    bundle.add_argument("--for", dest="target_os", required=True, metavar="|".join(TARGETS),
+                        help="the laptops' OS: windows (x64), macos (Apple silicon), linux (x86-64)")
+    bundle.add_argument("--python", default=None, metavar="3.X",
+                        help="the laptops' Python (default: the Python running this command)")
+    bundle.add_argument("--wheel", default=None,
+                        help="the rseai wheel to bundle (default: built from this clone)")
+    bundle.set_defaults(func=_bundle)
     group = sub.add_parser("class", help="the class service: participants' checkpoint answers, live")
     serve = group.add_subparsers(dest="action", required=True).add_parser(
         "serve", help="run the class service on this computer and print the class code")
@@ -172,27 +167,11 @@ def _add_class_command(sub) -> None:
     serve.add_argument("--new", action="store_true", help="start a new class (new code, new key)")
     serve.add_argument("--keep-days", type=float, default=30.0, help="answers older than this are deleted")
     serve.set_defaults(func=_class_serve)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    from rseai import __version__
-
-    parser = argparse.ArgumentParser(prog="rseai", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"rseai {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-    _add_reach_commands(sub)
-    prep = sub.add_parser("prepare", help="convert the embedded model into the model store (once)")
-    prep.add_argument("--quiet", action="store_true", help="no progress bars")
-    prep.add_argument("--verify", action="store_true",
-                      help="hash every byte of the model store (not only a sample); rebuild it if damaged")
-    prep.set_defaults(func=_prepare)
-    stud = sub.add_parser("student", help="write student versions of the notebooks")
-    stud.add_argument("source", nargs="?", default="notebooks")
-    stud.add_argument("target", nargs="?", default="student")
-    stud.set_defaults(func=_student)
-    _add_bundle_command(sub)
-    _add_class_command(sub)
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
         return args.func(args)
     except (ValueError, TypeError, RuntimeError) as err:  # ours name the argument and the fix

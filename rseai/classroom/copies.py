@@ -24,12 +24,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rseai import __version__
+from rseai import __version__, _checks
 from rseai.classroom.app import GLOSSARY, GLOSSARY_LINK, glossary_path
+from rseai.classroom.student import student_versions
 from rseai.data import notebooks_dir
 
 RECORD = ".rseai-copies.json"  # in each folder written: name -> sha256 of every version rseai wrote
 MAX_NAME_BYTES = 255  # the longest file or folder name on Linux, macOS and Windows file systems
+KINDS = ("instructor", "student")
 
 
 class NotebookCopyError(RuntimeError):
@@ -38,7 +40,6 @@ class NotebookCopyError(RuntimeError):
 
 @dataclass
 class CopyReport:
-
     dest: Path
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
@@ -47,19 +48,15 @@ class CopyReport:
     updated: list[Path] = field(default_factory=list)  # rseai's own earlier copy, unedited, replaced
 
     def summary(self) -> str:
-        def count(paths):  # notebooks; the glossary beside them goes unsaid
-            return sum(p.suffix == ".ipynb" for p in paths)
-
-        lines = [f"{count(self.written)} notebook(s) written to {self.dest}"
-                 + (f", {count(self.updated)} updated (unedited since rseai wrote them)"
-                    if count(self.updated) else "")
-                 + (f", {count(self.unchanged)} already up to date" if count(self.unchanged) else "")]
-        for kept, fresh in self.beside:
-            lines.append(f"  kept {kept.name} (it differs from rseai {__version__}'s: edited, or another "
-                         f"version); the fresh copy is {fresh.name}")
-        for odd, fresh in self.blocked:
-            what = "a folder" if odd.is_dir() else "a link or other non-file"
-            lines.append(f"  {odd.name} is {what}, not a notebook: left alone; the copy is {fresh.name}")
+        n = {k: sum(p.suffix == ".ipynb" for p in getattr(self, k))
+             for k in ("written", "updated", "unchanged")}
+        lines = [f"{n['written']} notebook(s) written to {self.dest}"  # the glossary beside goes unsaid
+                 + (f", {n['updated']} updated (unedited since rseai wrote them)" if n["updated"] else "")
+                 + (f", {n['unchanged']} already up to date" if n["unchanged"] else "")]
+        lines += [f"  kept {kept.name} (it differs from rseai {__version__}'s: edited, or another version); "
+                  f"the fresh copy is {fresh.name}" for kept, fresh in self.beside]
+        lines += [f"  {odd.name} is {'a folder' if odd.is_dir() else 'a link or other non-file'}, not a "
+                  f"notebook: left alone; the copy is {fresh.name}" for odd, fresh in self.blocked]
         return "\n".join(lines)
 
 
@@ -84,16 +81,14 @@ def folder_path(value, *, name: str = "dest") -> Path:
 
 
 def with_glossary(files: dict[str, bytes]) -> dict[str, bytes]:
-    """``files`` (name -> notebook bytes) linking the glossary as a file beside them, and that file.
-
-    The notebooks link ``../docs/glossary.md`` (right in a clone); a copied folder has no ``docs``.
-    """
+    """``files`` (name -> notebook bytes) and the glossary beside them, linked there (the notebooks link
+    ``../docs/glossary.md``, right in a clone; a copied folder has no ``docs``)."""
     glossary = glossary_path()
     if glossary is None:
         return files
     link, beside = GLOSSARY_LINK.encode(), f"]({GLOSSARY})".encode()
-    out = {name: data.replace(link, beside) for name, data in files.items()}
-    return {**out, GLOSSARY: glossary.read_bytes()}
+    return {**{name: data.replace(link, beside) for name, data in files.items()},
+            GLOSSARY: glossary.read_bytes()}
 
 
 def source_notebooks(*, student: bool = False) -> dict[str, bytes]:
@@ -104,16 +99,7 @@ def source_notebooks(*, student: bool = False) -> dict[str, bytes]:
     paths = sorted(folder.glob("*.ipynb"))
     if not paths:
         raise NotebookCopyError(f"no notebooks found in {str(folder)!r}: reinstall rseai")
-    if not student:
-        return with_glossary({p.name: p.read_bytes() for p in paths})
-    from rseai.classroom.student import student_versions
-
-    return with_glossary(student_versions(folder))
-
-
-def _beside_name(name: str, n: int) -> str:
-    stem = name.removesuffix(".ipynb")
-    return f"{stem}.rseai-{__version__}{'' if n == 1 else f'-{n}'}.ipynb"
+    return with_glossary(student_versions(folder) if student else {p.name: p.read_bytes() for p in paths})
 
 
 def _create(path: Path, content: bytes) -> bool:
@@ -121,9 +107,7 @@ def _create(path: Path, content: bytes) -> bool:
     try:
         with open(path, "xb") as f:
             f.write(content)
-    except FileExistsError:
-        return False
-    except IsADirectoryError:  # Windows names a folder so
+    except (FileExistsError, IsADirectoryError):  # Windows names a folder so
         return False
     return True
 
@@ -132,8 +116,8 @@ def _same(path: Path, content: bytes) -> bool:
     return path.is_file() and path.read_bytes() == content
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _entry(kind: str, content: bytes) -> str:
+    return f"{kind}:{hashlib.sha256(content).hexdigest()}"
 
 
 def _read_record(dest: Path) -> dict[str, list[str]]:
@@ -155,59 +139,56 @@ def _replace(target: Path, content: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def _entry(kind: str, content: bytes) -> str:
-    return f"{kind}:{_sha256(content)}"
-
-
 def _recorded_kind(path: Path, record: dict) -> str | None:
     """The kind rseai recorded for ``path``'s current bytes, or None."""
     if not path.is_file() or path.is_symlink():
         return None
-    digest = _sha256(path.read_bytes())
-    for entry in record.get(path.name, []):
-        kind, _, sha = entry.rpartition(":")
-        if sha == digest and kind:
-            return kind
-    return None
+    digest = _entry("", path.read_bytes())  # ":<sha256>"
+    return next((e.removesuffix(digest) for e in record.get(path.name, []) if e.endswith(digest)
+                 and e != digest), None)
 
 
 def _place(dest: Path, name: str, content: bytes, report: CopyReport, record: dict, kind: str) -> None:
     target = dest / name
-    mine = record.setdefault(name, [])
-    if _create(target, content):
-        report.written.append(target)
-        mine.append(_entry(kind, content))
-        return
     if _same(target, content):
         report.unchanged.append(target)
         return
-    if _recorded_kind(target, record) == kind:
+    if _create(target, content):
+        report.written.append(target)
+    elif _recorded_kind(target, record) == kind:
         _replace(target, content)  # exactly what rseai wrote here before, of this kind: nobody edited it
         report.updated.append(target)
-        mine.append(_entry(kind, content))
-        return
-    outcome = report.beside if target.is_file() else report.blocked
-    for n in range(1, 1000):
-        fresh = dest / _beside_name(name, n)
-        if _create(fresh, content):
-            outcome.append((target, fresh))
-            record.setdefault(fresh.name, []).append(_entry(kind, content))
-            return
-        if _same(fresh, content):
-            report.unchanged.append(fresh)
-            return
-    raise NotebookCopyError(f"{dest} already holds 999 copies of {name}; tidy it up first")
+    else:
+        stem = name.removesuffix(".ipynb")
+        for n in range(1, 1000):
+            fresh = dest / f"{stem}.rseai-{__version__}{'' if n == 1 else f'-{n}'}.ipynb"
+            if _same(fresh, content):
+                report.unchanged.append(fresh)
+                return
+            if _create(fresh, content):
+                (report.beside if target.is_file() else report.blocked).append((target, fresh))
+                target = fresh
+                break
+        else:
+            raise NotebookCopyError(f"{dest} already holds 999 copies of {name}; tidy it up first")
+    record.setdefault(target.name, []).append(_entry(kind, content))
 
 
-KINDS = ("instructor", "student")
+def _refuse(dest: Path, kind: str, clash: list[str]) -> None:
+    """Refuse a folder that holds rseai's other kind of notebook (``clash``: their names)."""
+    have = "student" if kind == KINDS[0] else "instructor (with solutions)"
+    fix = f"{dest}-instructor" if kind == KINDS[0] else f"{dest}-student --student"
+    raise NotebookCopyError(
+        f"{str(dest)!r} already holds rseai's {have} notebooks ({len(clash)}, e.g. {clash[0]}); the {kind} "
+        f"versions would sit beside them under other names. Nothing was written: use another folder, "
+        f"e.g. `rseai notebooks {fix}`.")
 
 
 def write_new(dest: str | Path, files: dict[str, bytes], *, kind: str,
               command: str = "rseai notebooks") -> CopyReport:
     """Write ``files`` (name -> bytes) of ``kind`` into ``dest`` (the module's rule); ``command`` is
     the fix a ``NotebookCopyError`` names."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    _checks.choice(kind, name="kind", options=KINDS)
     dest = folder_path(dest)
     if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, bytes)
                                               for k, v in files.items()):
@@ -220,11 +201,7 @@ def write_new(dest: str | Path, files: dict[str, bytes], *, kind: str,
         record = _read_record(dest)
         clash = [n for n in files if _recorded_kind(dest / n, record) not in (None, kind)]
         if clash:
-            other = KINDS[1 - KINDS.index(kind)]
-            raise NotebookCopyError(
-                f"{str(dest)!r} holds rseai's {other} notebooks ({len(clash)}, e.g. {clash[0]}); the {kind} "
-                f"versions would sit beside them under other names. Nothing was written: use another "
-                f"folder.")
+            _refuse(dest, kind, clash)
         for name, content in files.items():
             _place(dest, name, content, report, record, kind)
         if report.written or report.updated or report.beside or report.blocked:
@@ -237,38 +214,21 @@ def write_new(dest: str | Path, files: dict[str, bytes], *, kind: str,
     return report
 
 
-def _other_kind_present(dest: Path, notebooks: dict[str, bytes], *, student: bool) -> list[str]:
-    """Names in ``dest`` that hold, byte for byte, the *other* kind of shipped notebook."""
-    differing = [n for n, content in notebooks.items()
-                 if (dest / n).is_file() and not _same(dest / n, content)]
-    if not differing:
-        return []
-    other = source_notebooks(student=not student)
-    return [n for n in differing if n in other and _same(dest / n, other[n])]
-
-
 def copy_notebooks(dest: str | Path, *, student: bool = False) -> CopyReport:
     """Copy the shipped notebooks (student versions if ``student``); refuses the other kind."""
-    dest = folder_path(dest)
+    dest, kind = folder_path(dest), KINDS[student is True]
     notebooks = source_notebooks(student=student)
-    if dest.is_dir():
-        clash = _other_kind_present(dest, notebooks, student=student)
+    differing = [n for n, data in notebooks.items() if (dest / n).is_file() and not _same(dest / n, data)]
+    if differing:  # the other kind byte for byte, even where no record says so
+        other = source_notebooks(student=not student)
+        clash = [n for n in differing if n in other and _same(dest / n, other[n])]
         if clash:
-            have, want = (("instructor (with solutions)", "student") if student
-                          else ("student", "instructor"))
-            other = f"{dest}-student --student" if student else f"{dest}-instructor"
-            raise NotebookCopyError(
-                f"{str(dest)!r} already holds rseai's {have} notebooks ({len(clash)}, e.g. {clash[0]}); "
-                f"the {want} versions would sit beside them under other names. Nothing was written: "
-                f"use another folder, e.g. `rseai notebooks {other}`."
-            )
-    return write_new(dest, notebooks, kind="student" if student else "instructor")
+            _refuse(dest, kind, clash)
+    return write_new(dest, notebooks, kind=kind)
 
 
 def write_student_versions(source_dir: str | Path, target_dir: str | Path) -> CopyReport:
     """Write the student version of every ``*.ipynb`` in ``source_dir`` into ``target_dir``."""
-    from rseai.classroom.student import student_versions
-
     source_dir = folder_path(source_dir, name="source_dir")
     target_dir = folder_path(target_dir, name="target_dir")
     if target_dir.resolve() == source_dir.resolve():

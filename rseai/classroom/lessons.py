@@ -1,11 +1,11 @@
-"""Lesson plans read from the notebooks: timed sections, the settings cell, facilitator guides.
+"""Lesson plans read from the notebooks: timed sections, the settings cell, the numbers said aloud.
 
 The notebook is the one source: each ``#``/``##`` heading's metadata holds
 ``{"rseai": {"minutes": 6, "path": "core"}}`` (or ``"deep"``); the cell tagged ``settings`` holds
 ``NAME = literal`` lines that ``settings`` reads without running anything, so tests and benchmarks
-use the same numbers. Markdown cells tagged ``objectives``, ``key-points``, ``discussion`` and
-``numbers`` feed ``facilitator_guide``, ``handout``, ``session_plan`` and ``pre_post`` (``make
-guides``); a claims cell calls ``check_numbers``. Nothing here writes a notebook.
+use the same numbers; a claims cell calls ``check_numbers`` on the cell tagged ``numbers``. The
+guides (``make guides``: ``benchmarks/write_guides.py``) read the same cells. Nothing here writes a
+notebook.
 
 Example
 -------
@@ -16,14 +16,11 @@ True
 from __future__ import annotations
 
 import ast
-import hashlib
-import json
 import re
 from pathlib import Path
 
 CORE, DEEP = "core", "deep"
 CORE_RANGE = (45, 60)  # minutes on the core path of each teaching notebook (01 onwards)
-TIMINGS_FILE = "core_path_seconds.json"  # beside the guides; written by benchmarks/bench_core_path.py
 DEEP_MARK = " · *deep dive*"  # after a deep-dive heading, so participants see it too
 SETTINGS_TAG = "settings"
 _HEADING = re.compile(r"^(#{1,2}\s+)(.+)$", re.M)
@@ -39,20 +36,28 @@ def cell_tags(cell) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
-def _heading(cell):
+def heading_of(cell):
+    """The match of a markdown cell's first ``#``/``##`` heading (group 2: its text), or None."""
     return _HEADING.search(cell_source(cell)) if cell.get("cell_type") == "markdown" else None
+
+
+def read(path, *, name: str = "path") -> dict:
+    """The notebook at ``path`` (an existing .ipynb file), read with nbformat."""
+    import nbformat
+
+    if Path(path).suffix != ".ipynb" or not Path(path).is_file():
+        raise ValueError(f"{name} must be an existing .ipynb file, got {str(path)!r}")
+    return nbformat.read(path, as_version=4)
 
 
 def notebook(number: str) -> dict:
     """The shipped notebook whose name starts with ``number`` ("03"), read with nbformat."""
-    import nbformat
-
     from rseai.data import notebooks_dir
 
     found = sorted(notebooks_dir().glob(f"{number}_*.ipynb")) if isinstance(number, str) else []
     if len(found) != 1:
         raise ValueError(f"number must name one notebook (such as '03'), got {number!r}")
-    return nbformat.read(found[0], as_version=4)
+    return read(found[0])
 
 
 def settings(nb) -> dict:
@@ -78,7 +83,7 @@ def sections(nb: dict) -> list[dict]:
     """The notebook's ``#``/``##`` sections: heading, minutes, path and cells, from heading metadata."""
     out = []
     for cell in nb["cells"]:
-        heading = _heading(cell)
+        heading = heading_of(cell)
         if heading:
             title = heading.group(2).strip()
             plan = cell.get("metadata", {}).get("rseai", {})
@@ -95,7 +100,7 @@ def sections(nb: dict) -> list[dict]:
 def mark_deep_dives(nb: dict) -> dict:
     """``nb`` with ``DEEP_MARK`` added after each timed deep-dive heading that lacks it (in place)."""
     for cell in nb["cells"]:
-        heading = _heading(cell)
+        heading = heading_of(cell)
         plan = cell.get("metadata", {}).get("rseai", {})
         if heading and DEEP_MARK not in heading.group(2) and plan.get("path") == DEEP and plan.get("minutes"):
             text = cell_source(cell)
@@ -105,45 +110,6 @@ def mark_deep_dives(nb: dict) -> dict:
 
 def core_minutes(nb: dict) -> int:
     return sum(s["minutes"] for s in sections(nb) if s["path"] == CORE)
-
-
-def core_size(nb: dict) -> dict:
-    """Minutes, words of markdown (instructor notes excluded) and code cells on the core path."""
-    words = code = 0
-    for section in sections(nb):
-        for cell in section["cells"] if section["path"] == CORE else []:
-            if "notes" in cell_tags(cell):
-                continue
-            if cell.get("cell_type") == "markdown":
-                words += len(cell_source(cell).split())
-            elif cell.get("cell_type") == "code":
-                code += 1
-    return {"minutes": core_minutes(nb), "words": words, "code_cells": code}
-
-
-def code_digest(nb: dict) -> str:
-    """A short fingerprint of the code cells but the Colab cell."""
-    code = "\n\x00".join(cell_source(c) for c in nb["cells"] if c.get("cell_type") == "code"
-                         and "colab_setup" not in cell_tags(c))
-    return hashlib.sha256(code.encode("utf-8")).hexdigest()[:12]
-
-
-def read_timings(folder: str | Path) -> dict:
-    """The measured core-path timings in ``folder`` (``TIMINGS_FILE``), by notebook number; {} if none."""
-    file = Path(folder) / TIMINGS_FILE
-    return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
-
-
-def _timing_line(timing: dict | None, nb: dict) -> str:
-    if not timing:
-        return ("**Running the code:** not measured yet (`python benchmarks/bench_core_path.py`, "
-                "then `make guides`).")
-    fresh = ("this notebook's current code" if timing.get("code") == code_digest(nb)
-             else "an earlier version of its code: measure again before relying on it")
-    return (f"**Running the code:** the core path's code cells took {timing['core_s']:.0f} s "
-            f"({timing['core_cpu_s']:.0f} s of CPU), the deep dives' {timing['deep_s']:.0f} s more, in a "
-            f"fresh kernel with nothing cached, on {timing['machine']} at load {timing['load']:.1f} "
-            f"({timing['date']}; {fresh}; `benchmarks/bench_core_path.py`).")
 
 
 # Tags of the markdown cells a guide reads (not heading names). Participants see objectives and
@@ -158,7 +124,6 @@ SESSION_MINUTES = 90
 PRE_POST = [("01", 2), ("01", 3), ("02", 1), ("02", 3), ("03", 1), ("03", 3), ("04", 1), ("05", 2),
             ("06", 1), ("06", 3), ("07", 1)]
 _NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
-_ITEM = re.compile(r"^(?:\d+\.|[-*])\s+", re.M)
 
 
 def tagged_text(nb: dict, tag: str) -> str:
@@ -169,24 +134,6 @@ def tagged_text(nb: dict, tag: str) -> str:
                        if c.get("cell_type") == "markdown" and tag in cell_tags(c))
     return "\n".join(line for line in text.splitlines()
                      if not re.match(r"^(#{1,6}\s|\*\*[^*\d][^*]*\*\*)", line)).strip()
-
-
-def items(text: str) -> list[str]:
-    """The items of the numbered or bulleted lists in ``text``, each as one line."""
-    parts = _ITEM.split("\n" + text) if _ITEM.search(text) else []
-    return [re.sub(r"\s+", " ", p).strip() for p in parts[1:] if p.strip()]
-
-
-def discussion(nb: dict) -> list[tuple[str, str]]:
-    """(question, model answer) pairs of the ``discussion`` cells: items "**Q?** *Model answer:* A"."""
-    pairs = []
-    for item in items(tagged_text(nb, DISCUSSION)):
-        found = re.match(r"^\*\*(.+?)\*\*\s*\*Model answer:\*\s*(.+)$", item)
-        if not found:
-            raise ValueError(f"a discussion item must read '**Question?** *Model answer:* ...', "
-                             f"got {item[:60]!r}")
-        pairs.append((found.group(1), found.group(2)))
-    return pairs
 
 
 def spoken_numbers(text: str) -> list[str]:
@@ -211,196 +158,3 @@ def check_numbers(nb, values) -> bool:
         wrong.append(f"the text writes {len(said)} numbers, the claims cell checks {len(run)}")
     assert not wrong, "numbers cell: " + "; ".join(wrong)
     return True
-
-
-def glossary(path: str | Path) -> list[dict]:
-    """The entries of a glossary file: ``**Term, other term** (03, 04). Definition.``"""
-    entries = []
-    for block in re.split(r"\n\s*\n", Path(path).read_text(encoding="utf-8")):
-        found = re.match(r"^\*\*(.+?)\*\*\s*\(([^)]*)\)\.\s*(.+)$", block.strip(), re.S)
-        if found:
-            names = re.split(r"[,;(]\s*", found.group(1).replace('"', "").replace(")", ""))
-            entries.append({"term": found.group(1), "names": [n.strip() for n in names if n.strip()],
-                            "notebooks": re.findall(r"\d\d|all", found.group(2)),
-                            "text": re.sub(r"\s+", " ", found.group(3)).replace("`", "")})
-    return entries
-
-
-def glossary_terms(nb: dict, number: str, entries: list[dict], *, main_only: bool = False) -> list[dict]:
-    """The entries naming notebook ``number`` and, unless ``main_only``, those its text uses."""
-    text = " ".join(cell_source(c) for c in nb["cells"] if c.get("cell_type") == "markdown"
-                    and "notes" not in cell_tags(c)).lower()
-    return [e for e in entries if number in e["notebooks"] or (not main_only and any(
-        re.search(rf"(?<!\w){re.escape(n.lower())}(?!\w)", text) for n in e["names"]))]
-
-
-_CHECKPOINT = re.compile(r"\b(?:choice|number|prediction)\(\s*[rf]?\"([^\"]+)\"")
-
-
-def _open(path) -> tuple[Path, dict]:
-    import nbformat
-
-    path = Path(path)
-    if path.suffix != ".ipynb" or not path.is_file():
-        raise ValueError(f"path must be an existing .ipynb file, got {str(path)!r}")
-    return path, nbformat.read(path, as_version=4)
-
-
-def _glossary_of(path: Path):
-    file = path.resolve().parent.parent / "docs" / "glossary.md"
-    return glossary(file) if file.is_file() else []
-
-
-def _bullets(lines: list[str], title: str, entries: list[str], numbered: bool = False) -> list[str]:
-    if not entries:
-        return lines
-    return lines + [f"## {title}", ""] + [f"{f'{i}.' if numbered else '-'} {e}"
-                                         for i, e in enumerate(entries, 1)] + [""]
-
-
-def cut_if_late(nb: dict, number: str) -> list[dict]:
-    """Core sections (title aside) that the 90-minute session does not use, in the order to cut them:
-    the hands-on ones first (participants can explore after class), then from the end backwards."""
-    keep = {n for nb_number, n in SESSION if nb_number == number}
-    cut = [s for s in sections(nb)[1:] if s["path"] == CORE and s["minutes"]
-           and s["heading"].split(".")[0] not in keep
-           and not any(KEY_POINTS in cell_tags(c) for c in s["cells"])][::-1]
-    return sorted(cut, key=lambda s: not re.search(r"\b(Explore|Try it)\b", s["heading"]))
-
-
-def facilitator_guide(path: str | Path, *, timing: dict | None = None) -> str:
-    """A Markdown guide from the notebook at ``path``; ``timing``: its ``read_timings`` entry."""
-    path, nb = _open(path)
-    number = path.name[:2]
-    secs, size = sections(nb), core_size(nb)
-    lines = [f"# Facilitator guide · {secs[0]['heading']}", "",
-             f"Generated from `notebooks/{path.name}` by `make guides`; do not edit by hand.", "",
-             f"**Core path: {size['minutes']} minutes** ({size['words']:,} words to read, "
-             f"{size['code_cells']} code cells). Deep dives add "
-             f"{sum(s['minutes'] for s in secs if s['path'] == DEEP)} minutes.", "",
-             _timing_line(timing, nb), ""]
-    lines = _bullets(lines, "Learning objectives", items(tagged_text(nb, OBJECTIVES)), numbered=True)
-    lines += ["## Timing", "", "| section | minutes | path |", "|---|---|---|"]
-    lines += [f"| {s['heading']} | {s['minutes']} | {s['path']} |" for s in secs[1:]] + [""]
-    cuts, saved = cut_if_late(nb, number), 0
-    if cuts:
-        lines += ["**Cut if late.** Leave out the deep dives first (they are off the core path), then these "
-                  "core sections, in this order: hands-on ones first, then from the end (the 90-minute "
-                  "session keeps the others):", ""]
-        for s in cuts:
-            saved += s["minutes"]
-            lines.append(f"- {s['heading']} ({s['minutes']} min; {saved} min saved so far)")
-        lines.append("")
-    lines = _bullets(lines, "Key points", items(tagged_text(nb, KEY_POINTS)))
-    pairs = discussion(nb)
-    if pairs:
-        lines += ["## Discussion questions, with model answers", ""]
-        lines += [f"{i}. **{q}** *Model answer:* {a}" for i, (q, a) in enumerate(pairs, 1)] + [""]
-    said = tagged_text(nb, NUMBERS)
-    if said:
-        lines += ["## Numbers you may read aloud", "", "The claims cell checks every number below against "
-                  "this notebook's run; quote them only after Run All has passed it.", "", said, ""]
-    terms = glossary_terms(nb, number, _glossary_of(path))
-    if terms:
-        lines += ["## Glossary", ""] + [f"- **{e['term']}.** {e['text']}" for e in terms] + [""]
-    checkpoints = [(s["heading"], q) for s in secs for c in s["cells"] if c.get("cell_type") == "code"
-                   for q in _CHECKPOINT.findall(cell_source(c))]
-    if checkpoints:
-        lines += ["## No-code checkpoints", ""]
-        lines += [f"- *{h}*: {re.sub(r'{[^}]*}', '…', q)}" for h, q in checkpoints] + [""]
-    exercises = [re.match(r"^#{3,4}\s+(.+)$", text, re.M).group(1) for s in secs for c in s["cells"]
-                 if c.get("cell_type") == "markdown"
-                 and re.match(r"^#{3,4}\s+Exercise", text := cell_source(c), re.M)]
-    if exercises:
-        lines += ["## Exercises (deep dive)", ""] + [f"- {e}" for e in exercises] + [""]
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _no_code(text: str) -> str:
-    return re.sub(r"`([^`]*)`", r"\1", text)
-
-
-def handout(path: str | Path) -> str:
-    """A one-page participant handout (no code): objectives, key points, the notebook's main terms."""
-    path, nb = _open(path)
-    title = sections(nb)[0]["heading"]
-    lines = [f"# {title}", "", "*Participant handout: what this session covers, in plain words.*", ""]
-    lines = _bullets(lines, "After this session you can", items(tagged_text(nb, OBJECTIVES)), numbered=True)
-    lines = _bullets(lines, "Key points", items(tagged_text(nb, KEY_POINTS)))
-    terms = glossary_terms(nb, path.name[:2], _glossary_of(path), main_only=True)
-    lines = _bullets(lines, "Words to know", [f"**{e['term']}.** {e['text']}" for e in terms])
-    return _no_code("\n".join(lines).rstrip() + "\n")
-
-
-def _notebooks(folder: Path) -> dict:
-    import nbformat
-
-    return {p.name[:2]: (p, nbformat.read(p, as_version=4)) for p in sorted(folder.glob("*.ipynb"))}
-
-
-def session_plan(notebooks_dir: str | Path) -> str:
-    """The 90-minute single session across the course (``SESSION``), with its minutes."""
-    nbs, rows, total = _notebooks(Path(notebooks_dir)), [], 0
-    for number, section in SESSION:
-        found = [s for s in sections(nbs[number][1]) if s["heading"].split(".")[0] == section] \
-            if number in nbs else []
-        if len(found) != 1:
-            raise ValueError(f"SESSION names section {section} of notebook {number}, which does not exist")
-        total += found[0]["minutes"]
-        rows.append(f"| {number} | {found[0]['heading']} | {found[0]['minutes']} | {total} |")
-    if total > SESSION_MINUTES:
-        raise ValueError(f"SESSION takes {total} minutes, more than {SESSION_MINUTES}")
-    return "\n".join([
-        "# The course in one 90-minute session", "",
-        "Generated from the notebooks' heading metadata and `SESSION` in `rseai/classroom/lessons.py` by "
-        "`make guides`; do not edit by hand.", "",
-        f"The talk is a single session of about 90 minutes. These sections take **{total} minutes**, "
-        f"which leaves {SESSION_MINUTES - total} to open and close. Run All in each notebook before class, "
-        "then show only these sections; each notebook's guide has its discussion questions.", "",
-        "| notebook | section | minutes | running total |", "|---|---|---|---|", *rows]) + "\n"
-
-
-def pre_post(notebooks_dir: str | Path) -> str:
-    """The pre/post question set (``PRE_POST``) from the notebooks' discussion cells, with answers."""
-    nbs, lines = _notebooks(Path(notebooks_dir)), []
-    for i, (number, k) in enumerate(PRE_POST, 1):
-        pairs = discussion(nbs[number][1]) if number in nbs else []
-        if not 1 <= k <= len(pairs):
-            raise ValueError(f"PRE_POST names discussion question {k} of notebook {number}, "
-                             "which does not exist")
-        (question, answer), title = pairs[k - 1], sections(nbs[number][1])[0]["heading"]
-        lines += [f"{i}. **{question}** *(notebook {title})*", "", f"   *Answer:* {answer}", ""]
-    return "\n".join([
-        "# Pre/post questions", "",
-        "Generated from the notebooks' discussion cells (`PRE_POST` in `rseai/classroom/lessons.py`) by "
-        "`make guides`; do not edit by hand.", "",
-        "Ask these before the course and again after it; mark an answer right when it makes the model "
-        "answer's main point in any words.", "", *lines]).rstrip() + "\n"
-
-
-def write_guides(notebooks_dir: str | Path, target_dir: str | Path) -> list[Path]:
-    """Write a guide and a handout for every notebook in ``notebooks_dir`` into ``target_dir`` (and,
-    when every notebook the session names is there, the 90-minute session and the pre/post set)."""
-    notebooks_dir, target_dir = Path(notebooks_dir), Path(target_dir)
-    if not notebooks_dir.is_dir():
-        raise ValueError(f"notebooks_dir must be a folder of notebooks, got {str(notebooks_dir)!r}")
-    (target_dir / "handouts").mkdir(parents=True, exist_ok=True)
-    timings, written = read_timings(target_dir), []
-
-    def write(name, text):
-        (target_dir / name).write_text(text, encoding="utf-8")
-        written.append(target_dir / name)
-    for nb_path in sorted(notebooks_dir.glob("*.ipynb")):
-        write(nb_path.stem + ".md", facilitator_guide(nb_path, timing=timings.get(nb_path.name[:2])))
-        write(f"handouts/{nb_path.stem}.md", handout(nb_path))
-    if {n for n, _ in SESSION + PRE_POST} <= {p.name[:2] for p in notebooks_dir.glob("*.ipynb")}:
-        write("90_minutes.md", session_plan(notebooks_dir))
-        write("pre_post.md", pre_post(notebooks_dir))
-    return written
-
-
-if __name__ == "__main__":
-    import sys
-
-    for written in write_guides(*(sys.argv[1:] or ["notebooks", "docs/guides"])):
-        print(f"wrote {written}")

@@ -24,15 +24,14 @@ import re
 import sys
 from pathlib import Path
 
-from rseai.classroom.lessons import cell_source, cell_tags, mark_deep_dives
+from rseai.classroom.lessons import cell_source, cell_tags, heading_of, mark_deep_dives, read
+from rseai.classroom.student import NOTES_TAG, SOLUTION_TAG
 
 SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES = "slide", "subslide", "fragment", "skip", "notes"
 SLIDE_TYPES = (SLIDE, SUBSLIDE, FRAGMENT, SKIP, NOTES, "-")
-NOTES_TAG, SOLUTION_TAG, COLAB_TAG = "notes", "solution", "colab_setup"
+COLAB_TAG = "colab_setup"
 CLAIMS_HEADING = "claims"  # a section under this heading is skipped in the show
-WIDGET_CALL = re.compile(r"\b(?:\w*Explorer|interact|"
-                         r"checkpoints\.\w+|"
-                         r"(?:widgets|w)\.[A-Z]\w*)\s*\(")
+WIDGET_CALL = re.compile(r"\b(?:\w*Explorer|interact|checkpoints\.\w+|(?:widgets|w)\.[A-Z]\w*)\s*\(")
 RISE_SETTINGS = {"scroll": True, "transition": "none", "start_slideshow_at": "beginning",
                  "autolaunch": False}
 # JUPYTER_PATH entry holding the Voila template "rseai" (voila --template=rseai): no CDN requests; its
@@ -45,16 +44,12 @@ def voila_env(env: dict) -> dict:
     """``env`` with ``VOILA_SHARE`` first on ``JUPYTER_PATH``, ``VOILA_CONFIG`` on ``JUPYTER_CONFIG_PATH``."""
     import os
 
-    def first(name, path):
-        rest = env.get(name, "")
-        return str(path) + (os.pathsep + rest if rest else "")
-
-    return {**env, "JUPYTER_PATH": first("JUPYTER_PATH", VOILA_SHARE),
-            "JUPYTER_CONFIG_PATH": first("JUPYTER_CONFIG_PATH", VOILA_CONFIG)}
+    first = {"JUPYTER_PATH": VOILA_SHARE, "JUPYTER_CONFIG_PATH": VOILA_CONFIG}
+    return {**env, **{k: os.pathsep.join(filter(None, [str(path), env.get(k)])) for k, path in first.items()}}
 
 
 def is_heading(cell) -> bool:
-    return cell.get("cell_type") == "markdown" and bool(re.search(r"^#{1,2}\s", cell_source(cell), re.M))
+    return heading_of(cell) is not None
 
 
 def is_widget(cell) -> bool:
@@ -76,30 +71,24 @@ def slide_types(cells: list) -> list[str]:
     for i, cell in enumerate(cells):
         if not isinstance(cell, dict) or "cell_type" not in cell:
             raise TypeError(f"cells[{i}] must be a notebook cell (a dict with 'cell_type'), got {cell!r:.80}")
-        if NOTES_TAG in cell_tags(cell):
-            types.append(NOTES)
-            continue
-        if COLAB_TAG in cell_tags(cell):
-            types.append(SKIP)
+        tags = cell_tags(cell)
+        if {NOTES_TAG, COLAB_TAG} & set(tags):
+            types.append(NOTES if NOTES_TAG in tags else SKIP)
             continue
         if is_heading(cell):
             in_claims = any(h.lower().startswith(CLAIMS_HEADING) for h in headings(cell))
         if in_claims:  # the claims section checks the text; it is never presented
-            types.append(SKIP)
-            after_widget = False
-            continue
-        if not types or is_heading(cell) or is_widget(cell):
+            kind = SKIP
+        elif not types or is_heading(cell) or is_widget(cell):
             kind = SLIDE
         elif after_widget:
             kind = SUBSLIDE
         elif cell["cell_type"] == "markdown":
-            kind = FRAGMENT if SOLUTION_TAG in cell_tags(cell) else SUBSLIDE
-        elif cell["cell_type"] == "code":
-            kind = SKIP if _only_asserts(cell_source(cell)) else FRAGMENT
-        else:  # raw cells
-            kind = SKIP
+            kind = FRAGMENT if SOLUTION_TAG in tags else SUBSLIDE
+        else:  # code, but only-assert cells; raw cells are skipped
+            kind = FRAGMENT if cell["cell_type"] == "code" and not _only_asserts(cell_source(cell)) else SKIP
         types.append(kind)
-        after_widget = is_widget(cell)
+        after_widget = is_widget(cell) and not in_claims
     return types
 
 
@@ -112,17 +101,13 @@ def headings(cell) -> list[str]:
 
 def add_slide_metadata(nb: dict) -> dict:
     """A copy of ``nb`` (nbformat 4 JSON) with a slide type on every cell and the RISE settings."""
-    nb = _copy(nb)
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise TypeError(f"nb must be a notebook dict with a 'cells' list, got {type(nb).__name__}")
+    nb = copy.deepcopy(nb)
     for cell, kind in zip(nb["cells"], slide_types(nb["cells"])):
         cell.setdefault("metadata", {})["slideshow"] = {"slide_type": kind}
     nb.setdefault("metadata", {})["rise"] = dict(RISE_SETTINGS)
     return nb
-
-
-def _copy(nb: dict) -> dict:
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise TypeError(f"nb must be a notebook dict with a 'cells' list, got {type(nb).__name__}")
-    return copy.deepcopy(nb)
 
 
 def missing_slide_metadata(nb: dict) -> list[int]:
@@ -142,11 +127,8 @@ def present_files(paths) -> list[str]:
 
     report = []
     for path in map(Path, paths):
-        if path.suffix != ".ipynb" or not path.is_file():
-            raise ValueError(f"paths must be existing .ipynb files, got {str(path)!r}")
-        original = path.read_text(encoding="utf-8")
-        new = nbformat.from_dict(presented(nbformat.reads(original, as_version=4)))
-        text = nbformat.writes(new) + "\n"
+        new = nbformat.from_dict(presented(read(path, name="paths")))
+        original, text = path.read_text(encoding="utf-8"), nbformat.writes(new) + "\n"
         if text != original:
             path.write_text(text, encoding="utf-8")
         report.append(f"{path.name}: {'unchanged' if text == original else 'updated'}, "
@@ -155,24 +137,18 @@ def present_files(paths) -> list[str]:
 
 
 def write_app_copy(path: str | Path, target_dir: str | Path) -> Path:
-    """Write the participant's app copy of ``path`` into ``target_dir``; return it.
-
-    The one app copy (``rseai.classroom.app.app_notebook``): ``make app``, Voila on the hub.
-    """
+    """Write the participant's app copy (``app.app_notebook``) of ``path`` into ``target_dir`` and return
+    it: ``make app``, Voila on the hub."""
     import nbformat
 
     from rseai.classroom.app import app_notebook, glossary_text
 
-    path, target_dir = Path(path), Path(target_dir)
-    if path.suffix != ".ipynb" or not path.is_file():
-        raise ValueError(f"path must be an existing .ipynb file, got {str(path)!r}")
+    nb, path, target_dir = read(path), Path(path), Path(target_dir)
     if target_dir.resolve() == path.parent.resolve():
         raise ValueError("target_dir must differ from the notebook's folder: the notes would be lost")
     target_dir.mkdir(parents=True, exist_ok=True)
-    out = target_dir / path.name
-    nb = nbformat.read(path, as_version=4)
-    nbformat.write(nbformat.from_dict(app_notebook(nb, glossary=glossary_text())), out)
-    return out
+    nbformat.write(nbformat.from_dict(app_notebook(nb, glossary=glossary_text())), target_dir / path.name)
+    return target_dir / path.name
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,12 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--app-copy", type=Path, metavar="DIR",
                         help="instead: write the participants' app copies into DIR (for Voila)")
     args = parser.parse_args(argv)
-    if args.app_copy is not None:
-        for path in args.notebooks:
-            print(write_app_copy(path, args.app_copy))
-        return 0
-    for line in present_files(args.notebooks):
-        print(line)
+    print(*([write_app_copy(p, args.app_copy) for p in args.notebooks] if args.app_copy is not None
+            else present_files(args.notebooks)), sep="\n")
     return 0
 
 

@@ -36,9 +36,9 @@ class Check:
 
 
 def check_python() -> Check:
-    version = ".".join(map(str, sys.version_info[:3]))
-    return Check("Python >= 3.10", sys.version_info >= (3, 10), version,
-                 "" if sys.version_info >= (3, 10) else "install Python 3.10 or newer")
+    ok = sys.version_info >= (3, 10)
+    return Check("Python >= 3.10", ok, ".".join(map(str, sys.version_info[:3])),
+                 "" if ok else "install Python 3.10 or newer")
 
 
 def check_platform(*, system: str | None = None, machine: str | None = None, python=None) -> Check:
@@ -99,12 +99,9 @@ def run_checks(*, with_model: bool = True):
     import pandas as pd
 
     rows = [check_python(), check_platform(), *check_packages(), check_widgets(), check_datasets()]
-    top = None
-    if with_model:
-        model_row, top = check_model()
-        rows.append(model_row)
-    table = pd.DataFrame([r.__dict__ for r in rows]).rename(columns={"name": "check"})
-    return table, top
+    model_row, top = check_model() if with_model else (None, None)
+    rows += [model_row] if model_row else []
+    return pd.DataFrame([r.__dict__ for r in rows]).rename(columns={"name": "check"}), top
 
 
 def summary_html(table) -> str:

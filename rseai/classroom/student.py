@@ -32,15 +32,9 @@ MARKDOWN_STUB = "*Write your answer here.*"
 
 def _assigned_names(code: str) -> list[str]:
     """Names the top level of ``code`` assigns, in order."""
-    names = []
-    for node in ast.parse(code).body:
-        targets = node.targets if isinstance(node, ast.Assign) else (
-            [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else [])
-        for target in targets:
-            for sub in ast.walk(target):
-                if isinstance(sub, ast.Name) and sub.id not in names:
-                    names.append(sub.id)
-    return names
+    targets = [t for node in ast.parse(code).body for t in (node.targets if isinstance(node, ast.Assign) else
+               [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else [])]
+    return list(dict.fromkeys(sub.id for t in targets for sub in ast.walk(t) if isinstance(sub, ast.Name)))
 
 
 def _stub(solution: list[str], indent: str, used) -> list[str]:
@@ -62,13 +56,12 @@ def student_source(source: str, *, used=None) -> str:
         lines = lines[:head] + [BEGIN] + lines[head:] + [END]
     out, block, indent = [], None, ""
     for line in lines:
-        if line.strip() == BEGIN:
-            if block is not None:
-                raise ValueError(f"{BEGIN!r} twice without {END!r} in cell:\n{source}")
+        mark = line.strip()
+        if mark in (BEGIN, END) and (block is None) != (mark == BEGIN):  # BEGIN twice, or END first
+            raise ValueError(f"{mark!r} without {END if mark == BEGIN else BEGIN!r} in cell:\n{source}")
+        if mark == BEGIN:
             block, indent = [], re.match(r"\s*", line).group(0)
-        elif line.strip() == END:
-            if block is None:
-                raise ValueError(f"{END!r} without {BEGIN!r} in cell:\n{source}")
+        elif mark == END:
             out += _stub(block, indent, used)
             block = None
         elif block is not None:
@@ -80,28 +73,19 @@ def student_source(source: str, *, used=None) -> str:
     return "\n".join(out)
 
 
-def student_cell(cell: dict, *, used=None) -> dict:
-    """The student version of one cell (a new dict; the input is left alone)."""
-    cell = copy.deepcopy(cell)
-    if cell.get("cell_type") == "code":
-        cell["outputs"] = []
-        cell["execution_count"] = None
-    if SOLUTION_TAG in cell_tags(cell):
-        if cell.get("cell_type") == "code":
-            cell["source"] = student_source(cell_source(cell), used=used)
-        else:
-            cell["source"] = MARKDOWN_STUB
-    return cell
-
-
 def student_notebook(nb: dict) -> dict:
-    """The student version of a notebook (``nbformat`` JSON as a dict)."""
+    """The student version of a notebook (``nbformat`` JSON as a dict; the input is left alone)."""
     nb = copy.deepcopy(nb)
-    kept = [c for c in nb["cells"] if not set(DROPPED_TAGS) & set(cell_tags(c))]
-    later = [" ".join(cell_source(c) for c in kept[i + 1:] if c.get("cell_type") == "code")
-             for i in range(len(kept))]
-    nb["cells"] = [student_cell(c, used=set(re.findall(r"\w+", later[i])))
-                   for i, c in enumerate(kept)]
+    nb["cells"] = [c for c in nb["cells"] if not set(DROPPED_TAGS) & set(cell_tags(c))]
+    for i, cell in enumerate(nb["cells"]):
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+        if SOLUTION_TAG in cell_tags(cell) and cell.get("cell_type") != "code":
+            cell["source"] = MARKDOWN_STUB
+        elif SOLUTION_TAG in cell_tags(cell):  # stub alone the names later cells read
+            used = {w for c in nb["cells"][i + 1:] if c.get("cell_type") == "code"
+                    for w in re.findall(r"\w+", cell_source(c))}
+            cell["source"] = student_source(cell_source(cell), used=used)
     return nb
 
 
@@ -122,8 +106,7 @@ def student_versions(source_dir: str | Path) -> dict[str, bytes]:
     for path in paths:
         try:
             nb = json.loads(path.read_text(encoding="utf-8"))
-            cells = nb["cells"]
-            if not isinstance(cells, list):
+            if not isinstance(nb["cells"], list):
                 raise TypeError("its 'cells' is not a list")
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as err:
             raise ValueError(f"{str(path)!r} is not a readable notebook ({type(err).__name__}: "

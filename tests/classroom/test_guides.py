@@ -1,6 +1,7 @@
 """Guides, handouts, the 90-minute session and the pre/post set: read from tagged notebook cells."""
 import ast
 import copy
+import sys
 from pathlib import Path
 
 import nbformat
@@ -8,6 +9,10 @@ import pytest
 
 from rseai.classroom import app as app_copy
 from rseai.classroom import lessons
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+import write_guides as guides  # noqa: E402  (make guides: a maintainer's tool beside the benchmarks)
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -21,9 +26,9 @@ def _read(path):
 
 def _parts(nb):
     """What a guide finds: objectives, key points, discussion pairs, numbers."""
-    return {"objectives": lessons.items(lessons.tagged_text(nb, lessons.OBJECTIVES)),
-            "key points": lessons.items(lessons.tagged_text(nb, lessons.KEY_POINTS)),
-            "discussion": lessons.discussion(nb),
+    return {"objectives": guides.items(lessons.tagged_text(nb, lessons.OBJECTIVES)),
+            "key points": guides.items(lessons.tagged_text(nb, lessons.KEY_POINTS)),
+            "discussion": guides.discussion(nb),
             "numbers": lessons.spoken_numbers(lessons.tagged_text(nb, lessons.NUMBERS))}
 
 
@@ -33,7 +38,7 @@ def test_the_generator_finds_every_part_of_a_teaching_notebook(path):
     assert len(parts["objectives"]) >= 3 and len(parts["key points"]) >= 3
     assert len(parts["discussion"]) >= 3 and all(q.endswith("?") and a for q, a in parts["discussion"])
     assert len(parts["numbers"]) >= 4
-    guide = lessons.facilitator_guide(path)
+    guide = guides.facilitator_guide(path)
     for heading in ("Learning objectives", "Key points", "Discussion questions, with model answers",
                     "Numbers you may read aloud", "Glossary", "No-code checkpoints"):
         assert f"## {heading}" in guide, f"{path.name}: the guide has no {heading}"
@@ -67,7 +72,7 @@ def test_a_discussion_item_without_a_model_answer_is_named():
     nb = {"cells": [{"cell_type": "markdown", "metadata": {"tags": ["discussion"]},
                      "source": "1. **Why?** *Model answer:* because.\n2. **And then?** no answer"}]}
     with pytest.raises(ValueError, match=r"must read .*got '\*\*And then\?\*\* no answer'"):
-        lessons.discussion(nb)
+        guides.discussion(nb)
 
 
 def _numbers(text):
@@ -100,7 +105,7 @@ def test_the_claims_check_every_number_of_the_numbers_cell(path):
 
 
 def test_the_90_minute_session_fits_and_names_real_sections(monkeypatch):
-    plan = lessons.session_plan(ROOT / "notebooks")
+    plan = guides.session_plan(ROOT / "notebooks")
     nbs = {p.name[:2]: lessons.sections(_read(p)) for p in NOTEBOOKS}
     minutes = sum(next(s["minutes"] for s in nbs[n] if s["heading"].split(".")[0] == k)
                   for n, k in lessons.SESSION)
@@ -108,24 +113,24 @@ def test_the_90_minute_session_fits_and_names_real_sections(monkeypatch):
     assert {n for n, _ in lessons.SESSION} == {p.name[:2] for p in TEACHING}
     monkeypatch.setattr(lessons, "SESSION", lessons.SESSION + [("03", "6")])
     with pytest.raises(ValueError, match="takes 93 minutes, more than 90"):
-        lessons.session_plan(ROOT / "notebooks")
+        guides.session_plan(ROOT / "notebooks")
     monkeypatch.setattr(lessons, "SESSION", [("03", "12")])
     with pytest.raises(ValueError, match="section 12 of notebook 03, which does not exist"):
-        lessons.session_plan(ROOT / "notebooks")
+        guides.session_plan(ROOT / "notebooks")
 
 
 def test_the_pre_post_set_names_each_notebook_and_answers_every_question(monkeypatch):
-    text = lessons.pre_post(ROOT / "notebooks")
+    text = guides.pre_post(ROOT / "notebooks")
     assert 8 <= len(lessons.PRE_POST) <= 12 and text.count("*Answer:* ") == len(lessons.PRE_POST)
     assert text.count("*(notebook 0") == len(lessons.PRE_POST)
     monkeypatch.setattr(lessons, "PRE_POST", [("01", 9)])
     with pytest.raises(ValueError, match="question 9 of notebook 01, which does not exist"):
-        lessons.pre_post(ROOT / "notebooks")
+        guides.pre_post(ROOT / "notebooks")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
 def test_the_handout_is_one_page_without_code(path):
-    text = lessons.handout(path)
+    text = guides.handout(path)
     assert "`" not in text and ">>>" not in text and "import " not in text
     assert len(text.split()) <= 650, f"{path.name}: {len(text.split())} words is more than a page"
     if path in TEACHING:
@@ -133,29 +138,29 @@ def test_the_handout_is_one_page_without_code(path):
 
 
 def test_a_guide_lists_the_glossary_terms_its_notebook_uses():
-    entries = lessons.glossary(ROOT / "docs" / "glossary.md")
+    entries = guides.glossary(ROOT / "docs" / "glossary.md")
     assert len(entries) >= 40 and all(e["names"] and e["text"] for e in entries)
     nb = _read(NOTEBOOKS[3])
-    names = [e["term"] for e in lessons.glossary_terms(nb, "03", entries)]
+    names = [e["term"] for e in guides.glossary_terms(nb, "03", entries)]
     assert "ALARP" in names and "Token" not in names
     bare = copy.deepcopy(nb)
     bare.cells = [bare.cells[0]]
-    assert "Accuracy" not in [e["term"] for e in lessons.glossary_terms(bare, "06", entries)]
+    assert "Accuracy" not in [e["term"] for e in guides.glossary_terms(bare, "06", entries)]
 
 
 def test_committed_handouts_session_and_pre_post_are_what_the_notebooks_give():
     for path in NOTEBOOKS:
         committed = (GUIDES / "handouts" / (path.stem + ".md")).read_text(encoding="utf-8")
-        assert committed == lessons.handout(path), f"stale handout for {path.name}: run make guides"
-    assert (GUIDES / "90_minutes.md").read_text(encoding="utf-8") == lessons.session_plan(ROOT / "notebooks")
-    assert (GUIDES / "pre_post.md").read_text(encoding="utf-8") == lessons.pre_post(ROOT / "notebooks")
+        assert committed == guides.handout(path), f"stale handout for {path.name}: run make guides"
+    assert (GUIDES / "90_minutes.md").read_text(encoding="utf-8") == guides.session_plan(ROOT / "notebooks")
+    assert (GUIDES / "pre_post.md").read_text(encoding="utf-8") == guides.pre_post(ROOT / "notebooks")
 
 
 def test_bad_arguments():
     with pytest.raises(ValueError, match="tag must be one of"):
         lessons.tagged_text({"cells": []}, "goals")
     with pytest.raises(ValueError, match="path"):
-        lessons.handout("nope.ipynb")
+        guides.handout("nope.ipynb")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])

@@ -1,10 +1,15 @@
 import copy
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from rseai.classroom import lessons
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+import write_guides as guides  # noqa: E402  (make guides: a maintainer's tool beside the benchmarks)
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -24,8 +29,8 @@ def test_core_path_fits_a_slot_and_every_heading_has_a_plan(path):
 def test_committed_guide_is_what_the_notebook_gives(path):
     guide = ROOT / "docs" / "guides" / (path.stem + ".md")
     assert guide.is_file(), f"missing {guide}: run make guides"
-    timing = lessons.read_timings(guide.parent).get(path.name[:2])
-    expected = lessons.facilitator_guide(path, timing=timing)
+    timing = guides.read_timings(guide.parent).get(path.name[:2])
+    expected = guides.facilitator_guide(path, timing=timing)
     assert guide.read_text(encoding="utf-8") == expected, "stale guide: run make guides"
 
 
@@ -34,14 +39,14 @@ def test_guide_states_the_measured_time_and_whether_it_is_of_the_current_code(pa
     nb = nbformat.read(path, as_version=4)
     timing = {"core_s": 12.4, "core_cpu_s": 20.2, "deep_s": 3.0, "load": 1.5, "machine": "x86_64, 2 cores",
               "date": "2026-11-29",
-              "code": lessons.code_digest(nb)}
-    guide = lessons.facilitator_guide(path, timing=timing)
+              "code": guides.code_digest(nb)}
+    guide = guides.facilitator_guide(path, timing=timing)
     assert "core path's code cells took 12 s (20 s of CPU), the deep dives' 3 s more" in guide
     assert "on x86_64, 2 cores at load 1.5 (2026-11-29;" in guide
     assert "this notebook's current code" in guide
-    stale = lessons.facilitator_guide(path, timing={**timing, "code": "0" * 12})
+    stale = guides.facilitator_guide(path, timing={**timing, "code": "0" * 12})
     assert "an earlier version of its code" in stale
-    assert "not measured yet" in lessons.facilitator_guide(path)
+    assert "not measured yet" in guides.facilitator_guide(path)
 
 
 def test_a_heading_without_minutes_is_named():
@@ -59,7 +64,7 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="number"):
         lessons.settings("99")
     with pytest.raises(ValueError, match="path"):
-        lessons.facilitator_guide("nope.ipynb")
+        guides.facilitator_guide("nope.ipynb")
 
 
 def test_the_code_fingerprint_ignores_the_colab_cell_only():
@@ -67,8 +72,8 @@ def test_the_code_fingerprint_ignores_the_colab_cell_only():
     def nb(colab, code):
         return {"cells": [{"cell_type": "code", "source": colab, "metadata": {"tags": ["colab_setup"]}},
                           {"cell_type": "code", "source": code, "metadata": {}}]}
-    assert lessons.code_digest(nb("a", "x = 1")) == lessons.code_digest(nb("b", "x = 1"))
-    assert lessons.code_digest(nb("a", "x = 1")) != lessons.code_digest(nb("a", "x = 2"))
+    assert guides.code_digest(nb("a", "x = 1")) == guides.code_digest(nb("b", "x = 1"))
+    assert guides.code_digest(nb("a", "x = 1")) != guides.code_digest(nb("a", "x = 2"))
 
 
 def _with_settings(*sources):

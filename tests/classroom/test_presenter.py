@@ -1,5 +1,6 @@
 """Presenter mode: slide types by rule, notes kept as written, and every notebook ready for RISE."""
 
+import sys
 from pathlib import Path
 
 import nbformat
@@ -7,6 +8,10 @@ import pytest
 
 from rseai.classroom import lessons, presenter
 from rseai.classroom.student import student_notebook
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+import write_guides as guides  # noqa: E402  (make guides: a maintainer's tool beside the benchmarks)
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 
@@ -91,7 +96,7 @@ def test_an_instructors_edits_survive_slides_and_guides(tmp_path):
     heading.metadata["rseai"]["minutes"] = 17
     nbformat.write(nb, path)
     presenter.present_files([path])
-    lessons.write_guides(tmp_path, tmp_path / "guides")
+    guides.write_guides(tmp_path, tmp_path / "guides")
     text = path.read_text(encoding="utf-8")
     assert "My own words, edited in the notebook." in text and '"minutes": 17' in text
     guide = (tmp_path / "guides" / (path.stem + ".md")).read_text(encoding="utf-8")
