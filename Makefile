@@ -113,7 +113,7 @@ slides: install
 
 # Facilitator guides, participant handouts, the 90-minute session and pre/post questions, from the notebooks.
 guides: install
-	$(BIN)/python benchmarks/write_guides.py notebooks docs/guides
+	$(BIN)/python docs/guides/build_guides.py notebooks docs/guides
 
 # Measure how long each notebook's core-path code runs (docs/guides/core_path_seconds.json), then
 # write the guides that quote it. Runs every notebook once (minutes); BENCH_NOTEBOOKS="00 06" picks.
@@ -131,7 +131,7 @@ BENCH_QUICK_SCRIPTS ?= bench_risk bench_lm bench_next_token bench_decode bench_s
 bench: model
 	@failed=""; for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || failed="$$failed $$f"; done; \
 	$(BIN)/python benchmarks/render_readme.py; \
-	$(BIN)/python benchmarks/write_guides.py notebooks docs/guides; \
+	$(BIN)/python docs/guides/build_guides.py notebooks docs/guides; \
 	test -z "$$failed" || { echo "*** missed goals:$$failed ***"; exit 1; }
 
 # The same scripts with fewer repeats and smaller inputs (under 3 minutes); part of `make test`.

@@ -28,14 +28,16 @@ import time
 from pathlib import Path
 
 import nbformat
-import write_guides
 from _goals import Goals
 from nbclient import NotebookClient
 
 from rseai.classroom import lessons
 
 ROOT = Path(__file__).resolve().parents[1]
-TIMINGS = ROOT / "docs" / "guides" / write_guides.TIMINGS_FILE
+sys.path.insert(0, str(ROOT / "docs" / "guides"))
+import build_guides  # noqa: E402  (make guides' writer, beside the guides)
+
+TIMINGS = ROOT / "docs" / "guides" / build_guides.TIMINGS_FILE
 SHARE_GOAL = 0.10  # the core path's code may take this share of its minutes
 CELL_TIMEOUT_S = int(os.environ.get("CELL_TIMEOUT", "900"))
 CHOSEN = os.environ.get("BENCH_NOTEBOOKS", "").split()
@@ -88,7 +90,7 @@ def measure(path: Path) -> dict:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
-    return {"code": write_guides.code_digest(nb), "core_s": round(seconds[lessons.CORE], 1),
+    return {"code": build_guides.code_digest(nb), "core_s": round(seconds[lessons.CORE], 1),
             "deep_s": round(seconds[lessons.DEEP], 1), "core_cpu_s": round(cpu[lessons.CORE], 1),
             "load": round(sum(loads) / len(loads), 1),
             "kernel_start_s": round(kernel_s, 1), "slowest_core_cell": slowest[1],
@@ -98,7 +100,7 @@ def measure(path: Path) -> dict:
 def main() -> int:
     paths = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb")
                    if not CHOSEN or p.name[:2] in CHOSEN)
-    known = write_guides.read_timings(TIMINGS.parent)
+    known = build_guides.read_timings(TIMINGS.parent)
     machine = f"{platform.machine()}, {os.cpu_count()} cores"
     for path in paths:
         number = path.name[:2]

@@ -4,7 +4,7 @@ The notebook is the one source: each ``#``/``##`` heading's metadata holds
 ``{"rseai": {"minutes": 6, "path": "core"}}`` (or ``"deep"``); the cell tagged ``settings`` holds
 ``NAME = literal`` lines that ``settings`` reads without running anything, so tests and benchmarks
 use the same numbers; a claims cell calls ``check_numbers`` on the cell tagged ``numbers``. The
-guides (``make guides``: ``benchmarks/write_guides.py``) read the same cells. Nothing here writes a
+guides (``make guides``: ``docs/guides/build_guides.py``) read the same cells. Nothing here writes a
 notebook.
 
 Example

@@ -1,7 +1,6 @@
 """Guides, handouts, the 90-minute session and the pre/post set: read from tagged notebook cells."""
 import ast
 import copy
-import sys
 from pathlib import Path
 
 import nbformat
@@ -9,10 +8,9 @@ import pytest
 
 from rseai.classroom import app as app_copy
 from rseai.classroom import lessons
+from tests._builders import GUIDES, load_builder
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-
-import write_guides as guides  # noqa: E402  (make guides: a maintainer's tool beside the benchmarks)
+guides = load_builder("build_guides", GUIDES)  # make guides: a maintainer's tool beside the guides
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -1,6 +1,5 @@
 """Presenter mode: slide types by rule, notes kept as written, and every notebook ready for RISE."""
 
-import sys
 from pathlib import Path
 
 import nbformat
@@ -8,10 +7,9 @@ import pytest
 
 from rseai.classroom import lessons, presenter
 from rseai.classroom.student import student_notebook
+from tests._builders import GUIDES, load_builder
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-
-import write_guides as guides  # noqa: E402  (make guides: a maintainer's tool beside the benchmarks)
+guides = load_builder("build_guides", GUIDES)  # make guides: a maintainer's tool beside the guides
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 

@@ -1,6 +1,6 @@
 """Facilitator guides, participant handouts, the 90-minute session and the pre/post questions.
 
-``make guides`` runs ``python benchmarks/write_guides.py notebooks docs/guides``: a maintainer's tool,
+``make guides`` runs ``python docs/guides/build_guides.py notebooks docs/guides``: a maintainer's tool,
 run from the repository, that reads the notebooks alone (heading minutes, markdown cells tagged
 ``objectives``, ``key-points``, ``discussion`` and ``numbers``; ``SESSION`` and ``PRE_POST`` in
 ``rseai.classroom.lessons``). Nothing here writes a notebook.
