@@ -176,7 +176,7 @@ clean:
 HANDOUT ?=
 dist: install
 	rm -rf dist
-	$(BIN)/python -m rseai.ops.release dist $(if $(HANDOUT),--handout,)
+	$(BIN)/python tools/release.py dist $(if $(HANDOUT),--handout,)
 	RSEAI_DIST=$(CURDIR)/dist $(BIN)/pytest -rs tests/ops/test_wheel.py
 
 # The bundle's proof (downloads ~1.5 GB the first time, then pip's cache serves it): a Linux bundle

@@ -19,11 +19,12 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from rseai import __version__
-from rseai.ops.home import in_a_clone
+from rseai.ops.home import PYPROJECT, in_a_clone
 from rseai.ops.install import MIN_PYTHON, MODEL_PACKAGE, torch_sources
 from rseai.ops.model_files import sha256_of
 from rseai.ops.platforms import PYTHONS
@@ -48,10 +49,44 @@ _PIP = ("import json, sys\nfrom pip._vendor.packaging import markers\nbase = mar
         "markers.default_environment = lambda: {**base(), **json.loads(sys.argv[1])}\n"
         "from pip._internal.cli.main import main\nsys.exit(main(sys.argv[2:]))")
 _PARTIAL = ".rseai-bundle-partial"
+ROOT = PYPROJECT.parent
+SOURCES = ["pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "CHANGELOG.md",
+           "rseai", "notebooks", "datasets", "docs/glossary.md"]  # what the wheel and sdist are built from
+_HOOK = "import sys, setuptools.build_meta as b; print(b.build_{kind}(sys.argv[1]))"
 
 
 class BundleError(RuntimeError):
-    """Downloading the bundle failed; the message says what pip said and what to try."""
+    """Building or downloading the bundle failed; the message says what went wrong and what to try."""
+
+
+def copy_sources(root: Path, dest: Path) -> Path:
+    """Copy ``SOURCES`` from the clone at ``root`` into ``dest`` (a build there leaves the clone clean)."""
+    skip = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    for name in SOURCES:
+        if (root / name).is_dir():
+            shutil.copytree(root / name, dest / name, ignore=skip)
+        else:
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / name, dest / name)
+    return dest
+
+
+def build_hook(kind: str, source: Path, dest: Path) -> Path:
+    """Build the ``kind`` ("wheel" or "sdist") of the sources in ``source`` into ``dest``, offline."""
+    done = subprocess.run([sys.executable, "-c", _HOOK.format(kind=kind), str(dest)], cwd=source,
+                          capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise BundleError(f"building the {kind} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return dest / done.stdout.strip().splitlines()[-1]
+
+
+def build_wheel(dest: str | Path, *, root: Path = ROOT) -> Path:
+    """Build rseai's wheel from the clone at ``root`` into ``dest``; return its path."""
+    if not (Path(root) / "pyproject.toml").is_file():
+        raise BundleError(f"root must be a clone of rseai (with pyproject.toml), got {str(root)!r}")
+    Path(dest).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="rseai-wheel-") as tmp:
+        return build_hook("wheel", copy_sources(Path(root), Path(tmp)), Path(dest).resolve())
 
 
 @dataclass(frozen=True)
@@ -204,8 +239,6 @@ def write_bundle(plan: BundlePlan) -> dict:
     (partial / _PARTIAL).write_text("rseai bundle writes here, then renames the folder\n")
     try:
         if plan.wheel is None:
-            from rseai.ops.release import build_wheel
-
             wheel = build_wheel(wheels)
         else:
             wheel = Path(shutil.copy2(plan.wheel, wheels / plan.wheel.name))

@@ -1,6 +1,6 @@
 """The wheel carries the notebooks and datasets and works in a fresh virtual environment.
 
-Builds the sdist and, from it, the wheel (``rseai.ops.release``, what ``make dist`` runs;
+Builds the sdist and, from it, the wheel (``tools/release.py``, what ``make dist`` runs;
 ``RSEAI_DIST=dist`` checks the files ``make dist`` built instead), installs the wheel into a new
 virtual environment that cannot see the source tree, copies the notebooks with ``rseai
 notebooks`` and executes notebook 03 from the copy with nbclient; then runs the Colab first
@@ -28,9 +28,10 @@ import pytest
 
 import rseai
 from rseai.data import notebooks_dir
-from rseai.ops import release
+from rseai.ops import bundle
 from rseai.ops.colab import CELL_TAG, colab_cell_source
 from rseai.ops.home import project_home
+from tools import release
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.timeout(600)
@@ -143,11 +144,11 @@ def test_an_installed_wheel_knows_its_home_from_its_metadata(deps, tmp_path):
     """A wheel built with a real home: installed (no pyproject.toml beside it), it links there."""
     src = tmp_path / "src"
     src.mkdir()
-    release._copy_sources(ROOT, src)
+    bundle.copy_sources(ROOT, src)
     pyproject = (src / "pyproject.toml").read_text()
     (src / "pyproject.toml").write_text(pyproject.replace(f'Source = "{project_home().url}"',
                                                           'Source = "https://github.com/acme/rseai"'))
-    built = release.build_wheel(tmp_path / "dist", root=src)
+    built = bundle.build_wheel(tmp_path / "dist", root=src)
     python = _fresh_venv(tmp_path / "venv", deps)
     _run([python, "-m", "pip", "install", "-q", "--no-deps", built], tmp_path)
     code = "from rseai.ops import colab; print(colab.GITHUB_REPO); print(colab.pip_source())"
