@@ -1,6 +1,6 @@
 """A release of rseai from a clone: the wheel and the sdist, built offline; what ``make dist`` runs.
 
-``python tools/release.py DEST [--handout]`` refuses a placeholder home unless ``--handout`` and
+``python -m tools.release DEST [--handout]`` refuses a placeholder home unless ``--handout`` and
 stale generated files, builds the sdist offline from a copy of the sources, then the wheel from the
 unpacked sdist (proving it complete). Maintainers only (a clone): no installed rseai runs it. No uploads.
 
@@ -43,7 +43,7 @@ def check_home(*, handout: bool) -> str:
 
 def check_generated(root: Path = ROOT) -> None:
     """Raise unless the notebooks' Colab line and cell and the README's commands follow the home."""
-    from rseai.ops.colab import apply_files
+    from tools.home_links import apply_files
 
     if stale := apply_files([*sorted((root / "notebooks").glob("*.ipynb")), root / "README.md"], write=False):
         raise ReleaseError(f"{', '.join(stale)} do not follow the project's home in pyproject.toml: "
@@ -66,7 +66,7 @@ def build(dest: str | Path, *, root: Path = ROOT) -> tuple[Path, Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python tools/release.py",
+    parser = argparse.ArgumentParser(prog="python -m tools.release",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("dest", nargs="?", default="dist",
                         help="folder for the wheel and sdist (default: dist)")

@@ -2,7 +2,7 @@
 
 The cell acts only inside Colab: it pip-installs rseai (``$RSEAI_SOURCE``, an uploaded wheel, or
 this release on the project's home), keeping Colab's torch, then calls ``setup()``. ``make slides``
-applies ``apply_colab`` (idempotent) with ``python -m rseai.ops.colab notebooks/*.ipynb README.md``.
+writes both into the notebooks (``tools/home_links.py``).
 
 Example
 -------
@@ -15,10 +15,8 @@ True
 
 from __future__ import annotations
 
-import copy
 import os
 import sys
-from pathlib import Path
 
 from rseai import __version__
 from rseai.ops.home import ProjectHome, project_home
@@ -104,58 +102,3 @@ def setup(*, install: bool = True) -> str:
         widgets = "widgets on"
     print(line := f"rseai {__version__} ready: {model_files.MODEL_NAME} in {result.path}; {widgets}")
     return line
-
-
-def apply_colab(nb: dict, name: str) -> dict:
-    """A copy of ``nb`` with the Colab link in its title cell and the Colab cell after the title."""
-    from rseai.classroom.lessons import cell_source, cell_tags
-
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or not nb["cells"]:
-        raise TypeError(f"nb must be a notebook dict with a non-empty 'cells' list, got {type(nb).__name__}")
-    nb = copy.deepcopy(nb)
-    title = nb["cells"][0]
-    if title.get("cell_type") != "markdown":
-        raise ValueError(f"{name}: the first cell must be the markdown title, "
-                         f"got a {title.get('cell_type')} cell")
-    lines = [line for line in cell_source(title).splitlines()
-             if "colab-badge.svg" not in line and not line.startswith((f"[{LINK_TEXT}", UPLOAD_TEXT))]
-    title["source"] = "\n".join(lines).rstrip() + "\n\n" + colab_badge(name)
-    cells = [c for c in nb["cells"] if CELL_TAG not in cell_tags(c)]
-    at = 1
-    while at < len(cells) and "notes" in cell_tags(cells[at]):
-        at += 1  # after the title's instructor notes, so presenter mode leaves the order alone
-    cell = {"cell_type": "code", "execution_count": None, "id": "colab-setup",
-            "metadata": {"tags": [CELL_TAG], "slideshow": {"slide_type": "skip"}},
-            "outputs": [], "source": colab_cell_source()}
-    nb["cells"] = cells[:at] + [cell] + cells[at:]
-    return nb
-
-
-def apply_files(paths, *, write: bool = True) -> list[str]:
-    """``apply_colab`` on notebook files and the install commands on a README, in place; the names of
-    the files that changed (``write=False``: that would change; nothing is written)."""
-    import nbformat
-
-    from rseai.ops.home import apply_readme
-
-    changed = []
-    for path in map(Path, paths):
-        if path.suffix not in (".ipynb", ".md") or not path.is_file():
-            raise ValueError(f"paths must be existing .ipynb files or a README.md, got {str(path)!r}")
-        text = path.read_text(encoding="utf-8")
-        if path.suffix == ".md":
-            old, new = text, apply_readme(text, __version__, home=HOME)
-        else:
-            nb = nbformat.reads(text, as_version=4)
-            old, new = (nbformat.writes(nbformat.from_dict(n)) + "\n"
-                        for n in (nb, apply_colab(nb, path.name)))
-        if new != old:
-            changed.append(path.name)
-            if write:
-                path.write_text(new, encoding="utf-8")
-    return changed
-
-
-if __name__ == "__main__":  # make slides
-    print(f"make slides (Colab link and cell, README commands): updated "
-          f"{', '.join(apply_files(sys.argv[1:])) or 'nothing'}")

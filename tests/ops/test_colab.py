@@ -24,6 +24,7 @@ from rseai.classroom.presenter import add_slide_metadata, slide_types
 from rseai.classroom.student import student_notebook
 from rseai.data import notebooks_dir
 from rseai.ops import colab, home
+from tools import home_links
 
 NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +44,7 @@ def test_every_notebook_has_the_current_cell_and_its_own_link(path):
     assert cell.source == colab.colab_cell_source(), f"{path.name}: stale Colab cell; run `make slides`"
     assert all(c.cell_type == "markdown" for c in nb.cells[:where[0]])  # the first code cell
     assert nb.cells[0].source.endswith(colab.colab_badge(path.name))  # a link, or the upload route
-    assert nbformat.writes(nbformat.from_dict(colab.apply_colab(nb, path.name))) == nbformat.writes(nb)
+    assert nbformat.writes(nbformat.from_dict(home_links.apply_colab(nb, path.name))) == nbformat.writes(nb)
 
 
 def test_outside_colab_the_cell_does_nothing(monkeypatch):
@@ -63,11 +64,11 @@ def test_apply_is_idempotent_and_keeps_the_rest():
                     {"cell_type": "code", "metadata": {}, "source": "x = 1", "outputs": [],
                      "execution_count": None}],
           "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    once = colab.apply_colab(nb, "09_title.ipynb")
+    once = home_links.apply_colab(nb, "09_title.ipynb")
     assert [c["cell_type"] for c in once["cells"]] == ["markdown", "markdown", "code", "code"]
     assert _colab_cells(once) == [2] and once["cells"][3]["source"] == "x = 1"
     assert once["cells"][0]["source"] == "# 09 · Title\n\ngoals\n\n" + colab.colab_badge("09_title.ipynb")
-    assert colab.apply_colab(once, "09_title.ipynb") == once
+    assert home_links.apply_colab(once, "09_title.ipynb") == once
     assert nb["cells"][0]["source"] == "# 09 · Title\n\ngoals"  # the input is left alone
 
 
@@ -104,9 +105,9 @@ def test_colab_url_wants_a_notebook_name(bad):
 def test_apply_colab_wants_a_title_first():
     nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": "x", "outputs": []}], "metadata": {}}
     with pytest.raises(ValueError, match="the first cell must be the markdown title"):
-        colab.apply_colab(nb, "x.ipynb")
+        home_links.apply_colab(nb, "x.ipynb")
     with pytest.raises(TypeError, match="nb must be a notebook dict"):
-        colab.apply_colab({"cells": []}, "x.ipynb")
+        home_links.apply_colab({"cells": []}, "x.ipynb")
 
 
 def test_the_pip_source_is_this_release_on_the_home_and_none_without_one():
@@ -128,7 +129,7 @@ def test_the_home_is_pyprojects_one_setting_and_everything_agrees_with_it():
     setting = home.project_home()
     assert setting.url == urls[home.KEY] and colab.GITHUB_REPO == setting.repo
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert home.apply_readme(readme, __version__, home=setting) == readme, "run `make slides`"
+    assert home_links.apply_readme(readme, __version__, home=setting) == readme, "run `make slides`"
     for path in NOTEBOOKS:  # each notebook's Colab line and cell: test_every_notebook_has_the_current_cell...
         assert colab.colab_badge(path.name) in nbformat.read(path, as_version=4).cells[0].source
     if setting.placeholder:  # nothing links to a placeholder
@@ -138,14 +139,14 @@ def test_the_home_is_pyprojects_one_setting_and_everything_agrees_with_it():
 
 
 def test_the_readme_commands_follow_the_setting():
-    block = home.readme_commands("9.8.7", home=ACME)
+    block = home_links.readme_commands("9.8.7", home=ACME)
     assert block.count('"rseai @ https://github.com/acme/rseai/archive/refs/tags/v9.8.7.zip"') == 3
-    wheel = home.readme_commands("9.8.7", home=home.parse_home([f"Source, {home.PLACEHOLDER}"]))
+    wheel = home_links.readme_commands("9.8.7", home=home.parse_home([f"Source, {home.PLACEHOLDER}"]))
     assert "OWNER" not in wheel and wheel.count("rseai-9.8.7-py3-none-any.whl") == 4
-    text = f"# t\n\n{home.BEGIN}\nold\n{home.END}\n\nrest\n"
-    assert home.apply_readme(text, "9.8.7", home=ACME) == f"# t\n\n{block}\n\nrest\n"
+    text = f"# t\n\n{home_links.BEGIN}\nold\n{home_links.END}\n\nrest\n"
+    assert home_links.apply_readme(text, "9.8.7", home=ACME) == f"# t\n\n{block}\n\nrest\n"
     with pytest.raises(ValueError, match="one install-commands block"):
-        home.apply_readme("# no block\n", "9.8.7", home=ACME)
+        home_links.apply_readme("# no block\n", "9.8.7", home=ACME)
 
 
 @pytest.mark.parametrize("urls, repo, placeholder", [
