@@ -14,7 +14,6 @@ Example
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -23,7 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from rseai import __version__
+from rseai import __version__, _checks
 from rseai.ops.home import PYPROJECT, in_a_clone
 from rseai.ops.install import MIN_PYTHON, MODEL_PACKAGE, torch_sources
 from rseai.ops.model_files import sha256_of
@@ -125,11 +124,7 @@ def _check_python(python) -> str:
 
 
 def _check_dest(dest) -> Path:
-    if not isinstance(dest, (str, os.PathLike)) or not str(dest):
-        raise TypeError(f"dest must be a folder path, got {dest!r}")
-    dest = Path(dest)
-    if dest.exists() and not dest.is_dir():
-        raise ValueError(f"dest {str(dest)!r} is a file; give a new folder for the bundle")
+    dest = _checks.folder(dest, name="dest")
     if dest.is_dir() and any(dest.iterdir()):
         names = sorted(p.name for p in dest.iterdir())
         shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")

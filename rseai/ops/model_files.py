@@ -150,8 +150,7 @@ def weights_sha256(folder) -> str:
 def prepare(*, progress: bool = True, verify: str = "sample") -> PrepareResult:
     """The intact converted model, converting it if needed (one process converts, others wait; a
     read-only shared store is used as is). ``verify``: "sample" (8.5 MiB) or "full"."""
-    if not isinstance(progress, bool):
-        raise TypeError(f"progress must be True or False, got {progress!r}")
+    _checks.flag(progress, name="progress")
     _checks.choice(verify, name="verify", options=VERIFY_LEVELS)
     target, root = model_dir(), store_root()
     if root.exists() and not root.is_dir():
