@@ -28,8 +28,8 @@ from pathlib import Path
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 HUB_DEFAULT_THREADS = 1
 SHARED_SERVER_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
-_LINUX = sys.platform.startswith("linux")  # cgroups and /proc exist on Linux only
-_CGROUP_ROOT, _PROC_CGROUP = (Path("/sys/fs/cgroup"), Path("/proc/self/cgroup")) if _LINUX else (None, None)
+_CGROUP_ROOT, _PROC_CGROUP = ((Path("/sys/fs/cgroup"), Path("/proc/self/cgroup"))
+                              if sys.platform.startswith("linux") else (None, None))  # Linux only
 _APPLIED: ThreadChoice | None = None
 
 
