@@ -109,7 +109,7 @@ app: model
 # Presenter mode: RISE slide types (notes cells are speaker notes); the Colab link and cell (idempotent).
 slides: install
 	$(BIN)/python -m rseai.classroom.presenter notebooks/*.ipynb
-	$(BIN)/python -m rseai.ops.colab notebooks/*.ipynb README.md
+	$(BIN)/python -m tools.home_links notebooks/*.ipynb README.md
 
 # Facilitator guides, participant handouts, the 90-minute session and pre/post questions, from the notebooks.
 guides: install
@@ -176,7 +176,7 @@ clean:
 HANDOUT ?=
 dist: install
 	rm -rf dist
-	$(BIN)/python -m rseai.ops.release dist $(if $(HANDOUT),--handout,)
+	$(BIN)/python -m tools.release dist $(if $(HANDOUT),--handout,)
 	RSEAI_DIST=$(CURDIR)/dist $(BIN)/pytest -rs tests/ops/test_wheel.py
 
 # The bundle's proof (downloads ~1.5 GB the first time, then pip's cache serves it): a Linux bundle

@@ -1,9 +1,8 @@
 """The answer store: a model's generated answers on disk, one JSON file per prompt and settings.
 
-An entry is named by a hash of the prompt, the settings and ``model_fingerprint`` (name, weights,
-tokenizer and chat template, package versions, ``DECODING_MODULES`` source): a change to any misses.
-Written to ``$RSEAI_ANSWERS`` (else the user cache), also read from ``$RSEAI_SHARED_ANSWERS`` (an
-instructor's run, read-only on a hub).
+An entry is named by a hash of the prompt, the settings and ``model_fingerprint`` (weights, tokenizer
+and chat template, package versions, ``DECODING_MODULES`` source): a change to any misses. Written to
+``$RSEAI_ANSWERS`` (else the user cache), also read from ``$RSEAI_SHARED_ANSWERS`` (an instructor's run).
 
 Example
 -------
@@ -13,6 +12,7 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -32,8 +32,7 @@ KEYED_PACKAGES = ("rseai", "transformers", "torch")
 
 
 def answers_root() -> Path:
-    override = os.environ.get(ANSWERS_ENV)
-    if override:
+    if override := os.environ.get(ANSWERS_ENV):
         return Path(override).expanduser()
     import platformdirs
 
@@ -71,18 +70,15 @@ def _tokenizer_sha256(tokenizer) -> str:
     """sha256 of the tokenizer and chat template, once per object and length (an in-place change
     keeping the length is not seen)."""
     backend = getattr(tokenizer, "backend_tokenizer", None)
-
-    def digest() -> str:
-        spec = backend.to_str() if backend is not None else repr(sorted(tokenizer.get_vocab().items()))
-        return hashlib.sha256(spec.encode()).hexdigest()
-
-    size = len(tokenizer)
     try:
-        if _TOKENIZER_DIGESTS.get(tokenizer, (None,))[0] != size:
-            _TOKENIZER_DIGESTS[tokenizer] = (size, digest())
-        whole = _TOKENIZER_DIGESTS[tokenizer][1]
-    except TypeError:  # not hashable or not weakly referable
-        whole = digest()
+        size, whole = _TOKENIZER_DIGESTS.get(tokenizer, (None, ""))
+    except TypeError:  # not hashable or not weakly referable: hashed each time
+        size, whole = None, ""
+    if size != len(tokenizer):
+        spec = backend.to_str() if backend is not None else repr(sorted(tokenizer.get_vocab().items()))
+        whole = hashlib.sha256(spec.encode()).hexdigest()
+        with contextlib.suppress(TypeError):
+            _TOKENIZER_DIGESTS[tokenizer] = (len(tokenizer), whole)
     template = str(getattr(tokenizer, "chat_template", None))
     return hashlib.sha256(f"{whole}\0{template}".encode()).hexdigest()
 
@@ -157,9 +153,8 @@ def save_answers(model, prompt: str, greedy, samples, *, seed: int, temperature:
     """Store ``greedy`` (an ``AnswerText``) and ``samples`` (texts); False if the folder is not writable."""
     settings = generation_settings(model, prompt, n_samples=len(samples), seed=seed, temperature=temperature,
                                    max_new_tokens=max_new_tokens)
-    store = AnswerStore(model, folder=answers_dir)
     try:
-        store.put(prompt, settings, greedy, samples)
+        AnswerStore(model, folder=answers_dir).put(prompt, settings, greedy, samples)
     except OSError:
         return False
     return True

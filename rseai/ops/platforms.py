@@ -73,22 +73,11 @@ class Support:
 
 
 def _version(python) -> tuple[int, int]:
-    if isinstance(python, str):
-        parts = python.split(".")
-    else:
-        parts = list(python)[:2]
     try:
-        major, minor = (int(p) for p in parts[:2])
+        major, minor = (int(p) for p in (python.split(".") if isinstance(python, str) else list(python))[:2])
     except (TypeError, ValueError):
         raise ValueError(f"python must be a version such as (3, 12) or '3.12', got {python!r}") from None
     return major, minor
-
-
-def find(system: str, machine: str) -> Platform | None:
-    for row in PLATFORMS:
-        if row.system == system and machine.lower() in {m.lower() for m in row.machines}:
-            return row
-    return None
 
 
 def support(*, system: str | None = None, machine: str | None = None, python=None) -> Support:
@@ -100,19 +89,19 @@ def support(*, system: str | None = None, machine: str | None = None, python=Non
         if not isinstance(value, str):
             raise TypeError(f"{name} must be a str such as platform.{name}() returns, got {value!r}")
     major, minor = _version(sys.version_info if python is None else python)
-    row = find(system, machine)
+    row = next((row for row in PLATFORMS if row.system == system
+                and machine.lower() in {m.lower() for m in row.machines}), None)
     here = f"{row.label if row else f'{system} ({machine})'}, Python {major}.{minor}"
-    oldest, newest = _version(PYTHONS[0]), _version(PYTHONS[-1])
     if row is None:
         return Support(False, None, f"{here} is not in rseai's table of computers (README: Which computers): "
                                     "no one has checked that its libraries install there. "
                                     f"{COLAB_OR_HUB[0].upper()}{COLAB_OR_HUB[1:]}.")
     if not row.supported:
         return Support(False, row, f"rseai cannot be installed on {row.label}. {row.advice}")
-    if (major, minor) < oldest:
+    if (major, minor) < _version(PYTHONS[0]):
         return Support(False, row, f"{here}: rseai needs Python {PYTHONS[0]} or newer. Install Python "
                                    f"{PYTHONS[-1]} from python.org and use it.")
-    if (major, minor) > newest:
+    if (major, minor) > _version(PYTHONS[-1]):
         return Support(False, row, f"{here}: rseai's libraries are checked on Python {PYTHONS[0]} to "
                                    f"{PYTHONS[-1]}; on a newer Python pip may find no torch for it yet. "
                                    f"Install Python {PYTHONS[-1]} from python.org beside it and use that one "
@@ -121,13 +110,10 @@ def support(*, system: str | None = None, machine: str | None = None, python=Non
 
 
 def readme_table() -> str:
-    pythons = " | ".join(f"Python {v}" for v in PYTHONS)
-    head = f"| Computer (PyPI on {CHECKED_ON}) | {pythons} | If not |"
-    lines = [head, "|---" * (len(PYTHONS) + 2) + "|"]
-    for row in PLATFORMS:
-        cells = ["yes" if row.supported else "no"] * len(PYTHONS)
-        lines.append(f"| {row.label} | " + " | ".join(cells) + f" | {row.route} |")
-    return "\n".join(lines)
+    rows = [(f"Computer (PyPI on {CHECKED_ON})", *(f"Python {v}" for v in PYTHONS), "If not")]
+    rows += [(row.label, *[("no", "yes")[row.supported]] * len(PYTHONS), row.route) for row in PLATFORMS]
+    head, *body = ["| " + " | ".join(cells) + " |" for cells in rows]
+    return "\n".join([head, "|---" * (len(PYTHONS) + 2) + "|", *body])
 
 
 if __name__ == "__main__":  # python -m rseai.ops.platforms: print the README's table

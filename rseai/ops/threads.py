@@ -2,10 +2,9 @@
 
 ``choose_threads`` takes the first of ``RSEAI_THREADS``, ``CPU_LIMIT``, the cgroup CPU quota,
 1 inside a hub (4 kernels of 2 threads on 2 cores waited 27.9x as long as one; ``bench_classroom``),
-else the CPUs this process may use (which also caps the others). ``size_threads`` applies it once
-(torch, BLAS, ``*_NUM_THREADS``, and under a limit ``OMP_WAIT_POLICY=PASSIVE``) unless the user
-chose first. ``release_free_memory`` calls glibc's ``malloc_trim`` (notebook 06's scoring peaked at
-2.3 GB resident, 1.4 GB with a trim per batch; elsewhere it does nothing). Not covered: inter-op threads.
+else the CPUs this process may use. ``size_threads`` applies it once (torch, BLAS, ``*_NUM_THREADS``,
+under a limit ``OMP_WAIT_POLICY=PASSIVE``) unless the user chose first. ``release_free_memory`` calls
+glibc's ``malloc_trim`` (notebook 06's scoring peaked at 2.3 GB resident, 1.4 GB with a trim per batch).
 
 Example
 -------
@@ -29,16 +28,13 @@ from pathlib import Path
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 HUB_DEFAULT_THREADS = 1
 SHARED_SERVER_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
-if sys.platform.startswith("linux"):  # cgroups and /proc exist on Linux only
-    _CGROUP_ROOT, _PROC_CGROUP = Path("/sys/fs/cgroup"), Path("/proc/self/cgroup")
-else:
-    _CGROUP_ROOT = _PROC_CGROUP = None
+_CGROUP_ROOT, _PROC_CGROUP = ((Path("/sys/fs/cgroup"), Path("/proc/self/cgroup"))
+                              if sys.platform.startswith("linux") else (None, None))  # Linux only
 _APPLIED: ThreadChoice | None = None
 
 
 @dataclass(frozen=True)
 class ThreadChoice:
-
     threads: int
     reason: str
     applied: bool = False
@@ -58,10 +54,10 @@ def _positive_number(name: str, text: str, *, whole: bool) -> float:
     try:
         value = int(text) if whole else float(text)
     except ValueError:
-        value = None
-    if value is None or not math.isfinite(value) or value <= 0:
-        kind = "a whole number >= 1" if whole else "a number of CPUs > 0"
-        raise ValueError(f"{name} must be {kind}, got {text!r}")
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be {'a whole number >= 1' if whole else 'a number of CPUs > 0'}, "
+                         f"got {text!r}")
     return value
 
 
@@ -75,20 +71,15 @@ def _cgroup_quota(root: Path, proc_cgroup: Path) -> tuple[float, str] | None:
     for line in lines:
         _, controllers, path = line.split(":", 2)
         if controllers == "":  # v2: one unified hierarchy
-            bases, files = [root], ("cpu.max",)
+            bases, name = [root], "cpu.max"
         elif "cpu" in controllers.split(","):
-            bases, files = [root / controllers, root / "cpu", root / "cpu,cpuacct"], ("cpu.cfs_quota_us",)
+            bases, name = [root / controllers, root / "cpu", root / "cpu,cpuacct"], "cpu.cfs_quota_us"
         else:
             continue
         for base in dict.fromkeys(bases):
-            folder = base / path.lstrip("/")
-            while True:
-                quota = _read_quota(folder, files[0])
-                if quota is not None:
-                    found.append(quota)
-                if folder == base or base not in folder.parents:
-                    break
-                folder = folder.parent
+            leaf = base / path.lstrip("/")
+            for folder in [leaf, *leaf.parents[:len(leaf.relative_to(base).parts)]]:  # up to ``base``
+                found += filter(None, [_read_quota(folder, name)])
     return min(found) if found else None
 
 
@@ -97,8 +88,7 @@ def _read_quota(folder: Path, name: str) -> tuple[float, str] | None:
         if name == "cpu.max":
             quota, period = (folder / name).read_text().split()[:2]
         else:
-            quota = (folder / name).read_text().strip()
-            period = (folder / "cpu.cfs_period_us").read_text().strip()
+            quota, period = ((folder / f).read_text().strip() for f in (name, "cpu.cfs_period_us"))
     except (OSError, ValueError):
         return None
     if quota in ("max", "-1") or int(period) <= 0:
@@ -111,17 +101,13 @@ def choose_threads(*, environ=None, affinity: int | None = None, cgroup_root=_CG
     """This process's fair share of threads and why; ``cgroup_root=None`` ignores cgroups."""
     env = os.environ if environ is None else environ
     cpus = _affinity() if affinity is None else affinity
-    if env.get("RSEAI_THREADS", "").strip():
-        text = env["RSEAI_THREADS"].strip()
+    if text := env.get("RSEAI_THREADS", "").strip():
         return ThreadChoice(int(_positive_number("RSEAI_THREADS", text, whole=True)), f"RSEAI_THREADS={text}")
-    limit = None
-    if env.get("CPU_LIMIT", "").strip():
-        text = env["CPU_LIMIT"].strip()
+    limit = quota = None
+    if text := env.get("CPU_LIMIT", "").strip():
         limit = _positive_number("CPU_LIMIT", text, whole=False), f"CPU_LIMIT={text}"
-    elif cgroup_root is not None:
-        quota = _cgroup_quota(Path(cgroup_root), Path(proc_cgroup))
-        if quota is not None:
-            limit = quota[0], f"cgroup CPU quota {quota[0]:g} CPUs ({quota[1]})"
+    elif cgroup_root is not None and (quota := _cgroup_quota(Path(cgroup_root), Path(proc_cgroup))):
+        limit = quota[0], f"cgroup CPU quota {quota[0]:g} CPUs ({quota[1]})"
     if limit is None and env.get("JUPYTERHUB_USER"):
         limit = HUB_DEFAULT_THREADS, f"inside JupyterHub with no CPU limit (default {HUB_DEFAULT_THREADS})"
     if limit is None:
@@ -134,42 +120,35 @@ def choose_threads(*, environ=None, affinity: int | None = None, cgroup_root=_CG
 
 def _user_choice(environ) -> ThreadChoice | None:
     for name in THREAD_VARIABLES:
-        text = environ.get(name, "").strip()
-        if text:
+        if text := environ.get(name, "").strip():
             threads = int(text) if text.isdigit() and int(text) > 0 else _affinity()
             return ThreadChoice(threads, f"{name}={text} set before start; left as is")
     torch = sys.modules.get("torch")
-    if torch is not None:
-        current = torch.get_num_threads()
-        if current not in {_affinity(), os.cpu_count()}:
-            return ThreadChoice(current, "torch.set_num_threads was called before; left as is")
+    if torch is not None and torch.get_num_threads() not in {_affinity(), os.cpu_count()}:
+        return ThreadChoice(torch.get_num_threads(), "torch.set_num_threads was called before; left as is")
     return None
 
 
 def size_threads(*, environ=None) -> ThreadChoice:
+    """Apply ``choose_threads`` once per process (unless the user chose first); later calls return it."""
     global _APPLIED
     if _APPLIED is not None:
         return _APPLIED
     env = os.environ if environ is None else environ
-    user = _user_choice(env)
-    if user is not None:
-        _APPLIED = user
-        return user
+    _APPLIED = _user_choice(env)
+    if _APPLIED is not None:
+        return _APPLIED
     choice = choose_threads(environ=env)
-    for name in THREAD_VARIABLES:  # read by libraries loaded from now on (and child processes)
-        env[name] = str(choice.threads)
+    env.update(dict.fromkeys(THREAD_VARIABLES, str(choice.threads)))  # read by libraries loaded later
     if choice.shared:
         for name, value in SHARED_SERVER_ENV.items():
             env.setdefault(name, value)
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(choice.threads)
     if "numpy" in sys.modules:  # its BLAS read the variables when it loaded: resize it in place
-        try:
-            from threadpoolctl import threadpool_limits
-        except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-            pass
-        else:
-            threadpool_limits(limits=choice.threads)
+        from threadpoolctl import threadpool_limits  # comes with scikit-learn
+
+        threadpool_limits(limits=choice.threads)
     _APPLIED = ThreadChoice(choice.threads, choice.reason, applied=True, shared=choice.shared)
     return _APPLIED
 

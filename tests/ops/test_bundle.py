@@ -235,9 +235,7 @@ def _uv() -> str:
 
 @pytest.fixture(scope="module")
 def release_wheel(tmp_path_factory) -> Path:
-    from rseai.ops.release import build_wheel
-
-    return build_wheel(tmp_path_factory.mktemp("wheel"))
+    return bundle.build_wheel(tmp_path_factory.mktemp("wheel"))
 
 
 def _write(tmp_path: Path, target_os: str, python: str, wheel: Path) -> tuple[Path, dict, float]:

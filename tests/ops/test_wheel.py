@@ -1,6 +1,6 @@
 """The wheel carries the notebooks and datasets and works in a fresh virtual environment.
 
-Builds the sdist and, from it, the wheel (``rseai.ops.release``, what ``make dist`` runs;
+Builds the sdist and, from it, the wheel (``tools/release.py``, what ``make dist`` runs;
 ``RSEAI_DIST=dist`` checks the files ``make dist`` built instead), installs the wheel into a new
 virtual environment that cannot see the source tree, copies the notebooks with ``rseai
 notebooks`` and executes notebook 03 from the copy with nbclient; then runs the Colab first
@@ -28,9 +28,10 @@ import pytest
 
 import rseai
 from rseai.data import notebooks_dir
-from rseai.ops import release
-from rseai.ops.colab import CELL_TAG, colab_cell_source
+from rseai.ops import bundle, home
 from rseai.ops.home import project_home
+from tools import home_links, release
+from tools.home_links import CELL_TAG, colab_cell_source
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.timeout(600)
@@ -143,16 +144,17 @@ def test_an_installed_wheel_knows_its_home_from_its_metadata(deps, tmp_path):
     """A wheel built with a real home: installed (no pyproject.toml beside it), it links there."""
     src = tmp_path / "src"
     src.mkdir()
-    release._copy_sources(ROOT, src)
+    bundle.copy_sources(ROOT, src)
     pyproject = (src / "pyproject.toml").read_text()
     (src / "pyproject.toml").write_text(pyproject.replace(f'Source = "{project_home().url}"',
                                                           'Source = "https://github.com/acme/rseai"'))
-    built = release.build_wheel(tmp_path / "dist", root=src)
+    built = bundle.build_wheel(tmp_path / "dist", root=src)
     python = _fresh_venv(tmp_path / "venv", deps)
     _run([python, "-m", "pip", "install", "-q", "--no-deps", built], tmp_path)
-    code = "from rseai.ops import colab; print(colab.GITHUB_REPO); print(colab.pip_source())"
-    assert _run([python, "-c", code], tmp_path).splitlines() == [
-        "acme/rseai", f"rseai @ https://github.com/acme/rseai/archive/refs/tags/v{rseai.__version__}.zip"]
+    code = "from rseai.ops.home import project_home; print(project_home().url)"
+    installed = home.parse_home([f"Source, {_run([python, '-c', code], tmp_path).strip()}"])
+    assert (installed.repo, home_links.pip_source(home=installed)) == (
+        "acme/rseai", f"rseai @ https://github.com/acme/rseai/archive/refs/tags/v{rseai.__version__}.zip")
 
 
 def test_fresh_venv_wheel_notebooks_and_notebook_03(wheel, deps, tmp_path):
@@ -165,8 +167,8 @@ def test_fresh_venv_wheel_notebooks_and_notebook_03(wheel, deps, tmp_path):
     assert package.is_relative_to(tmp_path / "venv") and datasets == package.parent / "datasets", datasets
     assert (datasets / "german_credit.csv").is_file()
     # the installed wheel still knows the project's home: from its metadata (no pyproject.toml there)
-    code = ("from rseai.ops import colab, home; print(home.PYPROJECT.is_file(), colab.HOME.url, "
-            "colab.GITHUB_REPO)")
+    code = ("from rseai.ops import home; print(home.PYPROJECT.is_file(), home.project_home().url, "
+            "home.project_home().repo)")
     assert _run([python, "-c", code], work).split() == ["False", project_home().url, project_home().repo]
     assert _run([python, "-m", "rseai", "--version"], work).strip() == f"rseai {rseai.__version__}"
     out = _run([python, "-m", "rseai", "notebooks", "class"], work)

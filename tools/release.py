@@ -1,9 +1,8 @@
 """A release of rseai from a clone: the wheel and the sdist, built offline; what ``make dist`` runs.
 
-``python -m rseai.ops.release DEST [--handout]`` refuses a placeholder home unless ``--handout``
-and stale generated files, builds the sdist offline from a copy of the sources, then the wheel from
-the unpacked sdist (proving it complete). ``build_wheel``: the quick wheel for ``rseai bundle``.
-No uploads.
+``python -m tools.release DEST [--handout]`` refuses a placeholder home unless ``--handout`` and
+stale generated files, builds the sdist offline from a copy of the sources, then the wheel from the
+unpacked sdist (proving it complete). Maintainers only (a clone): no installed rseai runs it. No uploads.
 
 Example
 -------
@@ -14,20 +13,13 @@ True
 from __future__ import annotations
 
 import argparse
-import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
 from pathlib import Path
 
-from rseai import __version__
-from rseai.ops.home import PYPROJECT, project_home
-
-ROOT = PYPROJECT.parent
-SOURCES = ["pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "CHANGELOG.md",
-           "rseai", "notebooks", "datasets", "docs/glossary.md"]
-_HOOK = "import sys, setuptools.build_meta as b; print(b.build_{kind}(sys.argv[1]))"
+from rseai.ops.bundle import ROOT, BundleError, build_hook, copy_sources
+from rseai.ops.home import project_home
 
 
 class ReleaseError(RuntimeError):
@@ -51,52 +43,11 @@ def check_home(*, handout: bool) -> str:
 
 def check_generated(root: Path = ROOT) -> None:
     """Raise unless the notebooks' Colab line and cell and the README's commands follow the home."""
-    import nbformat
+    from tools.home_links import apply_files
 
-    from rseai.ops.colab import CELL_TAG, colab_badge, colab_cell_source
-    from rseai.ops.home import apply_readme
-
-    stale = []
-    for path in sorted((root / "notebooks").glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        cells = [c.source for c in nb.cells if CELL_TAG in c.metadata.get("tags", [])]
-        if cells != [colab_cell_source()] or not nb.cells[0].source.endswith(colab_badge(path.name)):
-            stale.append(path.name)
-    readme = (root / "README.md").read_text(encoding="utf-8")
-    if apply_readme(readme, __version__, home=project_home()) != readme:
-        stale.append("README.md")
-    if stale:
+    if stale := apply_files([*sorted((root / "notebooks").glob("*.ipynb")), root / "README.md"], write=False):
         raise ReleaseError(f"{', '.join(stale)} do not follow the project's home in pyproject.toml: "
                            "run `make slides`, review the changes, commit, then build again.")
-
-
-def _copy_sources(root: Path, dest: Path) -> Path:
-    for name in SOURCES:
-        path = root / name
-        if path.is_dir():
-            shutil.copytree(path, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-        else:
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, dest / name)
-    return dest
-
-
-def _hook(kind: str, source: Path, dest: Path) -> Path:
-    done = subprocess.run([sys.executable, "-c", _HOOK.format(kind=kind), str(dest)], cwd=source,
-                          capture_output=True, text=True, timeout=600)
-    if done.returncode != 0:
-        raise ReleaseError(f"building the {kind} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
-    return dest / done.stdout.strip().splitlines()[-1]
-
-
-def build_wheel(dest: str | Path, *, root: Path = ROOT) -> Path:
-    """Build rseai's wheel from the clone at ``root`` into ``dest``; return its path."""
-    dest = Path(dest)
-    if not (Path(root) / "pyproject.toml").is_file():
-        raise ReleaseError(f"root must be a clone of rseai (with pyproject.toml), got {str(root)!r}")
-    dest.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="rseai-wheel-") as tmp:
-        return _hook("wheel", _copy_sources(Path(root), Path(tmp)), dest.resolve())
 
 
 def build(dest: str | Path, *, root: Path = ROOT) -> tuple[Path, Path]:
@@ -105,17 +56,17 @@ def build(dest: str | Path, *, root: Path = ROOT) -> tuple[Path, Path]:
     dest.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rseai-dist-") as tmp:
         (Path(tmp) / "src").mkdir()
-        sdist = _hook("sdist", _copy_sources(Path(root), Path(tmp) / "src"), dest)
+        sdist = build_hook("sdist", copy_sources(Path(root), Path(tmp) / "src"), dest)
         safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # Python >= 3.10.12
         with tarfile.open(sdist) as archive:
             archive.extractall(Path(tmp) / "unpacked", **safe)
         (unpacked,) = (Path(tmp) / "unpacked").iterdir()
-        wheel = _hook("wheel", unpacked, dest)
+        wheel = build_hook("wheel", unpacked, dest)
     return sdist, wheel
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rseai.ops.release",
+    parser = argparse.ArgumentParser(prog="python -m tools.release",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("dest", nargs="?", default="dist",
                         help="folder for the wheel and sdist (default: dist)")
@@ -127,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         check_generated()
         for path in build(args.dest):
             print(f"built {path} ({path.stat().st_size / 1e6:.2f} MB)")
-    except ReleaseError as err:
+    except (ReleaseError, BundleError) as err:
         print(f"make dist: {err}", file=sys.stderr)
         return 1
     return 0
