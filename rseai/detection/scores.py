@@ -22,6 +22,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from rseai import _checks
 from rseai.ops.threads import release_free_memory
@@ -80,12 +81,9 @@ def token_stats(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None
     texts = _check_texts(texts)
     batch_size = _checks.integer(batch_size, name="batch_size", low=1)
     limit = lm.context_length - 1
-    context_cut = True  # a cut at the context is news; a cut at the max_tokens asked for is not
-    if max_tokens is not None:
-        max_tokens = _checks.integer(max_tokens, name="max_tokens", low=1)
-        context_cut = max_tokens > limit
-        limit = min(max_tokens, limit)
-    max_tokens = limit
+    asked = None if max_tokens is None else _checks.integer(max_tokens, name="max_tokens", low=1)
+    max_tokens = limit if asked is None else min(asked, limit)
+    context_cut = asked is None or asked > limit  # a cut at the context is news; one asked for is not
     tokenizer = lm.tokenizer
     start = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.eos_token_id
     encoded, cut = [], []
@@ -176,8 +174,6 @@ def _scores_one(s: TokenStats, k: int) -> dict:
 def scores_from_stats(stats, *, max_tokens: int | None = None):
     """One row per ``TokenStats``: ``n_tokens, n_sentences`` and ``SCORE_NAMES``, each text cut to
     ``max_tokens`` when given."""
-    import pandas as pd
-
     if isinstance(stats, TokenStats):
         stats = [stats]
     stats = list(stats)
@@ -189,8 +185,6 @@ def scores_from_stats(stats, *, max_tokens: int | None = None):
 
 def score_texts(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None):
     """``scores_from_stats(token_stats(lm, texts))``; a Series of texts keeps its index."""
-    import pandas as pd
-
     table = scores_from_stats(token_stats(lm, texts, batch_size=batch_size, max_tokens=max_tokens))
     if isinstance(texts, pd.Series):
         table.index = texts.index

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from rseai import _checks
 
@@ -34,20 +33,14 @@ def out_of_fold_probs(estimator, X, labels, *, cv: int = 5, seed):
                               because=f" (one per fold, cv={cv})")
     X = _checks.features(X, name="X", n_rows=labels.size)
     seed = _checks.seed(seed)
-    n_classes = labels.max() + 1
     folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
-    pred_probs = np.zeros((labels.size, n_classes))
-    for train, held_out in folds.split(X, labels):
-        try:
-            model = clone(estimator).fit(X[train], labels[train])
-            probs = model.predict_proba(X[held_out])
-        except (ValueError, FloatingPointError) as err:  # e.g. a scaler overflowing on huge values
-            raise ValueError(f"the estimator failed on X (largest |value| {np.abs(X).max():.3g}): "
-                             f"{err}") from err
-        if not np.isfinite(probs).all():
-            raise ValueError(f"the estimator returned non-finite probabilities on X (largest |value| "
-                             f"{np.abs(X).max():.3g}); rescale X")
-        pred_probs[np.ix_(held_out, model.classes_)] = probs
+    try:
+        pred_probs = cross_val_predict(estimator, X, labels, cv=folds, method="predict_proba")
+    except (ValueError, FloatingPointError) as err:  # e.g. a scaler overflowing on huge values
+        raise ValueError(f"the estimator failed on X (largest |value| {np.abs(X).max():.3g}): {err}") from err
+    if not np.isfinite(pred_probs).all():
+        raise ValueError(f"the estimator returned non-finite probabilities on X (largest |value| "
+                         f"{np.abs(X).max():.3g}); rescale X")
     return pred_probs
 
 

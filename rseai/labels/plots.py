@@ -11,6 +11,7 @@ Example
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from rseai.style import PALETTE, new_axes, new_figure
 
@@ -41,12 +42,9 @@ def plot_digits(images, *, titles=None, ncols: int = 8, frames=None, suptitle: s
         ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=max(float(images.max()), 1e-9))
         if titles is not None:
             ax.set_title(titles[i], fontsize=11)
-        colour = frames[i] if frames is not None else None
+        colour = None if frames is None else frames[i]
         for spine in ax.spines.values():
-            spine.set_visible(colour is not None)
-            if colour is not None:
-                spine.set_edgecolor(colour)
-                spine.set_linewidth(3)
+            spine.set(visible=colour is not None, edgecolor=colour or "none", linewidth=3)
     if suptitle:
         fig.suptitle(suptitle, fontweight="bold")
     fig.tight_layout(h_pad=3)  # the frames' width clear of the titles below
@@ -56,13 +54,13 @@ def plot_digits(images, *, titles=None, ncols: int = 8, frames=None, suptitle: s
 def plot_issue_gallery(images, issues, *, flipped=None, start: int = 0, n: int = 12, ncols: int = 6,
                        fig=None):
     """``issues`` rows ``start``..``start+n`` as "given → suggested" images, framed by ``flipped``."""
-    if len(issues.iloc[start:start + n]) == 0:
+    page = issues.iloc[start:start + n]
+    if len(page) == 0:
         if fig is not None:
             fig.clear()
         fig, ax = new_axes(title="No flagged labels on this page", ax=None if fig is None else fig.gca())
         ax.set_axis_off()
         return fig
-    page = issues.iloc[start:start + n]
     idx = page["index"].to_numpy()
     titles = [f"given {g} → {s}\n#{i} p={q:.3f}" for i, g, s, q in
               zip(idx, page["given_label"], page["suggested_label"], page["label_quality"])]
@@ -92,8 +90,6 @@ def _bars(ax, table, title):
 def plot_approaches(table, *, reference=None, title="Measured here",
                   reference_title="The talk: steel sheets (Ng, 2021)", axes=None):
     """A ``compare_approaches`` table's accuracies, beside ``reference`` (approach -> accuracy)."""
-    import pandas as pd
-
     ncols = 1 if reference is None else 2
     if axes is None:
         fig, axes = new_figure(ncols=ncols, figsize=(5.2 * ncols, 4.0), squeeze=False)
@@ -160,9 +156,6 @@ def plot_noise_sweep(sweep):
     ax.set_ylabel("fraction")
     ax.set_ylim(0, 1.05)
     ax.legend(fontsize=11)
-    for a in axes:
-        a.spines["top"].set_visible(False)
-        a.spines["right"].set_visible(False)
     fig.tight_layout()
     return fig
 

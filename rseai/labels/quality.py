@@ -101,19 +101,14 @@ def data_quality_report(df, *, label: str, reference=None, valid_ranges=None, al
     finding = f"{n_missing} missing cell(s): {_listing(missing)}" if n_missing else "no missing values"
     rows.append(_row("Completeness", "missing values", n_missing == 0, n_missing, finding))
 
-    bad = pd.Series(0, index=features, dtype=int)
+    bad, ranges = pd.Series(0, index=features, dtype=int), valid_ranges or {}
     for col in numeric:
         values = df[col].to_numpy(dtype=float)
-        invalid = np.isinf(values)
-        rng = (valid_ranges or {}).get(col, (valid_ranges or {}).get("*"))
-        if rng is not None:
-            low, high = rng
-            invalid |= (values < low) | (values > high)
-        bad[col] = int(invalid.sum())
+        low, high = ranges.get(col, ranges.get("*", (-np.inf, np.inf)))
+        bad[col] = int((np.isinf(values) | (values < low) | (values > high)).sum())
     n_bad = int(bad.sum())
-    label_bad = 0
-    if allowed_labels is not None:
-        label_bad = int((~df[label].isin(list(allowed_labels)) & df[label].notna()).sum())
+    label_bad = 0 if allowed_labels is None else int(
+        (~df[label].isin(list(allowed_labels)) & df[label].notna()).sum())
     scope = "stated ranges and finite values" if valid_ranges else "finite values (no ranges given)"
     finding = f"{n_bad} value(s) outside {scope}" + (f": {_listing(bad)}" if n_bad else "")
     if allowed_labels is not None:

@@ -1,13 +1,11 @@
 """The class service: participants post checkpoint answers, the instructor watches the room live.
 
-One tornado app, two ways to know who asks:
-- on a hub (``python -m rseai.room.service --hub``, started by ``hub/jupyterhub_config.py``): JupyterHub's
-  ``HubOAuthenticated``; a participant posts with their own hub token and the hub says who they are;
-  the instructor page needs the scope ``custom:rseai-class:instructor`` (the hub's admins);
-- on a laptop (``rseai class serve``): a participant joins with the class code (which holds the class's
-  secret) and gets a token of their own; the instructor's key is in the page address it prints.
-Never a name from the request. Answers are checked against the notebooks' catalogue, limited in size and
-rate, and refused with a 4xx and a message otherwise. Leaves out the page's drawing (``page.html``).
+Who asks is never read from the request. On a hub (``python -m rseai.room.service --hub``, started by
+``hub/jupyterhub_config.py``) JupyterHub's ``HubOAuthenticated`` says who a participant's token is, and
+the instructor page needs the scope ``custom:rseai-class:instructor`` (the hub's admins). On a laptop
+(``rseai class serve``) a participant joins with the class code (it holds the class's secret) and gets
+a token; the instructor's key is in the page address it prints. Answers are checked against the
+catalogue, limited in size and rate, and refused with a 4xx and a message otherwise.
 
 Example
 -------
@@ -32,10 +30,10 @@ from urllib.parse import urlparse
 from tornado import web
 
 from rseai.room.catalogue import AnswerError, check_answer, read_catalogue
+from rseai.room.client import INSTRUCTOR_SCOPE
 from rseai.room.store import Store, completion_csv, summary
 
 SERVICE = "rseai-class"
-INSTRUCTOR_SCOPE = "custom:rseai-class:instructor"
 MAX_BODY = 2048  # bytes of one answer
 MAX_PEOPLE = 500  # names in one laptop class
 PAGE = Path(__file__).with_name("page.html")

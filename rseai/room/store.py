@@ -20,8 +20,7 @@ import hashlib
 import io
 import sqlite3
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict, namedtuple
 from pathlib import Path
 
 SCHEMA = """
@@ -33,14 +32,7 @@ CREATE TABLE IF NOT EXISTS people (token_sha256 TEXT PRIMARY KEY, room TEXT NOT 
 """
 
 
-@dataclass(frozen=True)
-class Row:
-    who: str
-    key: str
-    attempt: int
-    value: str
-    correct: bool
-    at: float
+Row = namedtuple("Row", "who key attempt value correct at")
 
 
 def token_hash(token: str) -> str:
@@ -113,12 +105,8 @@ def summary(rows: list[Row], book: dict, *, people=(), quiet_minutes: float = 5.
     the values the checkpoints judged right), how many reached it, and who has been quiet."""
     now = time.time() if now is None else now
     first = {(r.who, r.key): r for r in rows if r.attempt == 1}
-    latest = {}
-    for r in rows:  # rows come oldest first
-        latest[(r.who, r.key)] = r
-    last_seen = {}
-    for r in rows:
-        last_seen[r.who] = max(last_seen.get(r.who, 0.0), r.at)
+    latest = {(r.who, r.key): r for r in rows}  # rows come oldest first
+    last_seen = {r.who: r.at for r in rows}
     notebooks = defaultdict(list)
     for key, entry in book.items():
         answers = [r for (who, k), r in first.items() if k == key]
