@@ -124,24 +124,20 @@ def _forward_stats(lm, sequences):
     import torch
 
     width = max(len(s) for s in sequences)
-    pad = 0
-    input_ids = torch.tensor([s + [pad] * (width - len(s)) for s in sequences], device=lm.device)
+    input_ids = torch.tensor([s + [0] * (width - len(s)) for s in sequences], device=lm.device)
     mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in sequences], device=lm.device)
     head = lm.model.get_output_embeddings()
     with torch.inference_mode():
         body = lm.model.base_model(input_ids=input_ids, attention_mask=mask, use_cache=False)
-        hidden = body.last_hidden_state
         rows = []
         for b, seq in enumerate(sequences):
             n = len(seq) - 1  # positions 0..n-1 predict tokens 1..n
-            targets = input_ids[b, 1:n + 1, None]
             parts = []
-            for top in range(0, n, _HEAD_ROWS):  # the output layer's weights streamed once per block
-                end = min(top + _HEAD_ROWS, n)
-                logits = head(hidden[b, top:end])
-                for lo in range(top, end, _ROWS_PER_CHUNK):
-                    hi = min(lo + _ROWS_PER_CHUNK, end)
-                    parts.append(_position_stats(logits[lo - top:hi - top], targets[lo:hi]))
+            blocks = zip(body.last_hidden_state[b, :n].split(_HEAD_ROWS),
+                         input_ids[b, 1:n + 1, None].split(_HEAD_ROWS))
+            for hidden, targets in blocks:  # the output layer's weights streamed once per block
+                parts += map(_position_stats, head(hidden).split(_ROWS_PER_CHUNK),
+                             targets.split(_ROWS_PER_CHUNK))
             chosen, rank, expected, variance = (torch.cat(t) for t in zip(*parts))
             rows.append(tuple(t.cpu().numpy() for t in (chosen, torch.log(rank.double()), expected,
                                                          variance.clamp_min(0.0))))

@@ -26,7 +26,7 @@ ISSUE_COLUMNS = ["index", "given_label", "suggested_label", "label_quality"]
 
 def out_of_fold_probs(estimator, X, labels, *, cv: int = 5, seed):
     """Each example's class probabilities, shape (n_samples, K), from a model fitted on the other folds."""
-    _checks.has_attrs(estimator, name="estimator", attrs=("fit", "predict_proba"),
+    _checks.has_attrs(estimator, name="estimator", attrs=("fit", "predict", "predict_proba"),
                       what="a scikit-learn classifier")
     cv = _checks.integer(cv, name="cv", low=2)
     labels = _checks.class_ids(labels, compact=True, min_count=cv,

@@ -34,8 +34,7 @@ def plot_digits(images, *, titles=None, ncols: int = 8, frames=None, suptitle: s
         fig.set_size_inches(*size)
         fig.subplots(nrows, ncols, squeeze=False)
     for i, ax in enumerate(fig.axes):
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set(xticks=[], yticks=[])
         if i >= n:
             ax.set_axis_off()
             continue
@@ -102,9 +101,8 @@ def plot_approaches(table, *, reference=None, title="Measured here",
             new_axes(title="", ax=ax)
     _bars(axes[0], table, title)
     if reference is not None:
-        ref = pd.DataFrame({"accuracy": pd.Series(reference)})
-        ref["change"] = ref["accuracy"] - ref["accuracy"].iloc[0]
-        _bars(axes[1], ref, reference_title)
+        acc = pd.Series(reference)
+        _bars(axes[1], pd.DataFrame({"accuracy": acc, "change": acc - acc.iloc[0]}), reference_title)
     fig.tight_layout()
     return fig
 

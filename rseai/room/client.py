@@ -1,11 +1,9 @@
 """What a participant's kernel sends to the class service, and nothing outside a hub or a joined class.
 
-On a JupyterHub with the class service (``RSEAI_CLASS_URL`` set by ``hub/jupyterhub_config.py``) a
-checkpoint's answer goes there with the participant's own hub token (``JUPYTERHUB_API_TOKEN``); on a
-laptop it goes to the class joined with the instructor's class code. Sending is on by default on a hub
-and after joining; the participant can switch it off (kept in ``room.json`` in their own config folder,
-so every notebook's kernel follows it). A send runs in the background with a short timeout: an
-unreachable service costs the participant nothing. Leaves out the service itself (``service``).
+On a hub (``RSEAI_CLASS_URL`` set by ``hub/jupyterhub_config.py``) an answer goes with the participant's
+own hub token; on a laptop, to the class joined with the instructor's class code. The participant can
+switch sending off (``room.json`` in their config folder, so every kernel follows). A send runs in the
+background with a short timeout: an unreachable service costs nothing. Leaves out the ``service``.
 
 Example
 -------

@@ -51,11 +51,8 @@ class Limiter:
         now = time.monotonic() if now is None else now
         level, then = self.buckets.get(who, (self.burst, now))
         level = min(self.burst, level + (now - then) / self.every_s)
-        if level < 1:
-            self.buckets[who] = (level, now)
-            return (1 - level) * self.every_s
-        self.buckets[who] = (level - take, now)
-        return 0.0
+        self.buckets[who] = (level - (take and level >= 1), now)
+        return 0.0 if level >= 1 else (1 - level) * self.every_s
 
 
 class Room:
