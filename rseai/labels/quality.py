@@ -35,19 +35,16 @@ def population_stability_index(reference, current, *, bins: int = 10) -> float:
         arr = np.asarray(values)
         if arr.dtype.kind not in "iuf":
             raise TypeError(f"{name} must be a 1-D array of numbers, got dtype {arr.dtype}")
-        arr = arr.astype(float)
-        arr = arr[~np.isnan(arr)]
+        arr = arr[~np.isnan(arr)].astype(float)
         if arr.size == 0:
             raise ValueError(f"{name} must hold at least one non-missing value, got none")
         if not np.isfinite(arr).all():
             raise ValueError(f"{name} must hold finite numbers (or NaN for missing), got "
                              f"{int((~np.isfinite(arr)).sum())} infinite value(s)")
         samples.append(arr)
-    ref, cur = samples
-    edges = np.unique(np.quantile(ref, np.arange(1, bins) / bins))
-    r = np.bincount(np.searchsorted(edges, ref, side="left"), minlength=edges.size + 1) / ref.size
-    c = np.bincount(np.searchsorted(edges, cur, side="left"), minlength=edges.size + 1) / cur.size
-    r, c = np.clip(r, _EPS, None), np.clip(c, _EPS, None)
+    edges = np.unique(np.quantile(samples[0], np.arange(1, bins) / bins))
+    r, c = (np.clip(np.bincount(np.searchsorted(edges, s), minlength=edges.size + 1) / s.size, _EPS, None)
+            for s in samples)
     return float(np.sum((c - r) * np.log(c / r)))
 
 

@@ -86,8 +86,7 @@ class Base(web.RequestHandler):
 
     def write_error(self, status_code, **kwargs):
         err = kwargs.get("exc_info", (None, None))[1]
-        message = getattr(err, "message", None) or self._reason
-        self.finish({"message": message})
+        self.finish({"message": getattr(err, "message", None) or self._reason})
 
     def check_xsrf_cookie(self):
         if not self.request.headers.get("Authorization"):  # a token is no cookie a page could forge with
