@@ -67,11 +67,8 @@ def _check_texts(texts) -> list[str]:
     texts = list(texts)
     if not texts:
         raise ValueError("texts must hold at least one text, got an empty list")
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(f"texts[{i}] must be a string, got {type(text).__name__} {text!r:.60}")
-        if not text.strip():
-            raise ValueError(f"texts[{i}] is empty: there is nothing to score")
+    for i, text in enumerate(texts):  # a blank text has nothing to score
+        _checks.text(text, name=f"texts[{i}]", allow_empty=False)
     return texts
 
 

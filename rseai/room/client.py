@@ -15,6 +15,7 @@ Example
 from __future__ import annotations
 
 import base64
+import functools
 import ipaddress
 import json
 import os
@@ -177,33 +178,27 @@ def class_state() -> Path:
     return Path(os.environ.get(STATE_ENV) or Path(platformdirs.user_data_dir("rseai")) / "class")
 
 
-_instructor: dict = {}
-
-
+@functools.cache
 def instructor_target() -> tuple[str, str] | None:
     """(service URL, token) when this kernel is the instructor's, else None (asked once per kernel).
 
     On a hub: a server token with the instructor scope; on a laptop: the class ``rseai class serve``
     runs here (its folder holds the page's key)."""
-    if "where" not in _instructor:
-        where = None
-        if on_hub():
-            token = os.environ["JUPYTERHUB_API_TOKEN"]
-            # no or a bad JUPYTERHUB_API_URL: a participant, not an error
-            status, reply = _call(os.environ.get("JUPYTERHUB_API_URL", "") + "/user", token=token, limit=None)
-            try:
-                if status == 200 and INSTRUCTOR_SCOPE in json.loads(reply).get("scopes", []):
-                    where = os.environ[URL_ENV].rstrip("/") + "/", token
-            except ValueError:
-                pass
-        else:
-            try:
-                info = json.loads((class_state() / "class.json").read_text())
-                where = (info["url"], info["instructor_key"]) if info.get("url") else None
-            except (OSError, ValueError, KeyError, TypeError):
-                pass
-        _instructor["where"] = where
-    return _instructor["where"]
+    if on_hub():
+        token = os.environ["JUPYTERHUB_API_TOKEN"]
+        # no or a bad JUPYTERHUB_API_URL: a participant, not an error
+        status, reply = _call(os.environ.get("JUPYTERHUB_API_URL", "") + "/user", token=token, limit=None)
+        try:
+            if status == 200 and INSTRUCTOR_SCOPE in json.loads(reply).get("scopes", []):
+                return os.environ[URL_ENV].rstrip("/") + "/", token
+        except ValueError:
+            pass
+        return None
+    try:
+        info = json.loads((class_state() / "class.json").read_text())
+        return (info["url"], info["instructor_key"]) if info.get("url") else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def room_answers(where: tuple[str, str], key: str) -> dict | None:
