@@ -167,9 +167,7 @@ def _scores_one(s: TokenStats, k: int) -> dict:
 def scores_from_stats(stats, *, max_tokens: int | None = None):
     """One row per ``TokenStats``: ``n_tokens, n_sentences`` and ``SCORE_NAMES``, each text cut to
     ``max_tokens`` when given."""
-    if isinstance(stats, TokenStats):
-        stats = [stats]
-    stats = list(stats)
+    stats = [stats] if isinstance(stats, TokenStats) else list(stats)
     if not stats or not all(isinstance(s, TokenStats) for s in stats):
         raise TypeError("stats must be a non-empty list of TokenStats (from token_stats)")
     k = None if max_tokens is None else _checks.integer(max_tokens, name="max_tokens", low=1)

@@ -81,9 +81,7 @@ def _bars(ax, table, title):
     for bar, a, change in zip(bars, acc, table["change"].to_numpy(dtype=float) * 100):
         text = f"{a:.1f}%" + ("" if bar is bars[0] else f"\n{change:+.1f} pts")
         ax.text(bar.get_x() + bar.get_width() / 2, a + 0.5, text, ha="center", va="bottom", fontsize=11)
-    ax.set_title(title)
-    ax.set_ylabel("test accuracy (%)")
-    ax.set_ylim(min(50, acc.min() - 10), 108)
+    ax.set(title=title, ylabel="test accuracy (%)", ylim=(min(50, acc.min() - 10), 108))
 
 
 def plot_approaches(table, *, reference=None, title="Measured here",
@@ -139,9 +137,7 @@ def plot_noise_sweep(sweep):
         for approach, rows in part.groupby("approach", sort=False):
             ax.plot(rows["rate"] * 100, rows["accuracy"] * 100, marker="o", label=approach,
                     color=APPROACH_COLOURS.get(approach))
-        ax.set_title(f"{kind} noise")
-        ax.set_xlabel("labels flipped (%)")
-        ax.set_ylabel("clean test accuracy (%)")
+        ax.set(title=f"{kind} noise", xlabel="labels flipped (%)", ylabel="clean test accuracy (%)")
         ax.legend(fontsize=11)
     ax = axes[-1]
     for kind, style in zip(kinds, ("-", "--", ":")):
@@ -149,10 +145,8 @@ def plot_noise_sweep(sweep):
         for metric, colour in (("precision", PALETTE["blue"]), ("recall", PALETTE["orange"])):
             ax.plot(rows["rate"] * 100, rows[metric], style, marker="o", color=colour,
                     label=f"{metric}, {kind}")
-    ax.set_title("Detection vs the known flips")
-    ax.set_xlabel("labels flipped (%)")
-    ax.set_ylabel("fraction")
-    ax.set_ylim(0, 1.05)
+    ax.set(title="Detection vs the known flips", xlabel="labels flipped (%)", ylabel="fraction",
+           ylim=(0, 1.05))
     ax.legend(fontsize=11)
     fig.tight_layout()
     return fig
@@ -160,14 +154,12 @@ def plot_noise_sweep(sweep):
 
 def plot_psi(psi, *, shape=(8, 8), threshold: float = 0.25, title="Drift per pixel (PSI)"):
     """PSI of each pixel column drawn as an image (``psi``: Series from ``data_quality_report``)."""
-    fig, ax = new_axes(title=title, figsize=(4.6, 4.0))
+    fig, ax = new_axes(title=title, xlabel="pixel column", ylabel="pixel row", figsize=(4.6, 4.0))
     values = np.asarray(psi, dtype=float).reshape(shape)
     image = ax.imshow(values, cmap="viridis", vmin=0, vmax=max(threshold * 2, float(values.max())))
     cbar = fig.colorbar(image, ax=ax)
     cbar.set_label("population stability index", fontsize=11)
     cbar.ax.tick_params(labelsize=11)
     cbar.ax.axhline(threshold, color=PALETTE["vermillion"], linewidth=2)
-    ax.set_xlabel("pixel column")
-    ax.set_ylabel("pixel row")
     fig.tight_layout()
     return fig
