@@ -115,11 +115,8 @@ def notebook_entries(path: str | Path) -> list[Entry]:
             if not (KEY_RULE.fullmatch(key) and key.startswith(number + "-")):
                 raise ValueError(f"{where}: key must be '{number}-' and a short lower-case name, got {key!r}")
             kind = node.func.attr
-            options = ()
-            if kind != "number":
-                options = _options(kw["options"] if "options" in kw else node.args[1], names, where)
-            question = _text(node.args[0]) if node.args else ""
-            entries.append(Entry(key, number, kind, question, options))
+            options = () if kind == "number" else _options(kw.get("options") or node.args[1], names, where)
+            entries.append(Entry(key, number, kind, _text(node.args[0]) if node.args else "", options))
     entries.append(Entry(f"{number}-unclear", number, "text", "What is still unclear?"))
     return entries
 
