@@ -101,8 +101,7 @@ class LabelNoiseExplorer(Explorer):
                                   continuous_update=False, readout_format=".2f")
         self.kind = w.Dropdown(options=list(noise.NOISE_KINDS), value=kind, description="noise kind")
         self.status = w.HTML()
-        empty = pd.DataFrame(columns=ISSUE_COLUMNS)
-        self.gallery = None if images is None else IssueExplorer(images, empty)
+        self.gallery = None if images is None else IssueExplorer(images, pd.DataFrame(columns=ISSUE_COLUMNS))
         super().__init__({"rate": self.rate, "kind": self.kind},
                          rows=[w.HBox([self.rate, self.kind]), self.status],
                          below=[self.gallery] if self.gallery is not None else [])

@@ -29,6 +29,7 @@ from urllib.parse import urlparse
 
 from tornado import web
 
+from rseai.feedback import as_number
 from rseai.room.catalogue import AnswerError, check_answer, read_catalogue
 from rseai.room.client import INSTRUCTOR_SCOPE
 from rseai.room.store import Store, completion_csv, summary
@@ -202,11 +203,8 @@ def handlers(base):
             if since == version:  # nothing new (the page asks in full now and then, for the quiet list)
                 self.set_status(204)
                 return
-            try:
-                minutes = float(self.get_argument("quiet", "5") or 5)
-            except ValueError:
-                minutes = -1.0
-            if not 0 < minutes <= 24 * 60:
+            minutes = as_number(self.get_argument("quiet", "5") or "5")
+            if minutes is None or not 0 < minutes <= 24 * 60:
                 raise Refused(400, "quiet must be a number of minutes from 1 to 1440")
             people = self.room.hub_people if self.room.hub else self.room.store.people(self.room.room)
             data = summary(self.room.store.answers(self.room.room), self.room.book, people=people,
