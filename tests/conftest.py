@@ -27,7 +27,7 @@ def _no_class(monkeypatch, tmp_path):
     monkeypatch.setenv(client.FILE_ENV, str(tmp_path / "room.json"))
     monkeypatch.setenv(client.STATE_ENV, str(tmp_path / "class-state"))
     monkeypatch.delenv(client.URL_ENV, raising=False)
-    monkeypatch.setattr(client, "_instructor", {})
+    client.instructor_target.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from rseai import metrics
+from rseai import _checks, metrics
 from rseai.detection.rates import detector_scores, false_accusation_rate, threshold_for_catch
 from rseai.detection.scores import TokenStats
-from rseai.feedback import as_number, check_number
+from rseai.feedback import check_number
 
 
 def check_perplexity(value, stats: TokenStats) -> bool:
@@ -41,8 +41,7 @@ def check_false_accusations(value, human_scores, machine_scores, *, catch: float
                             hint=f"threshold = the score that {catch:.0%} of machine texts reach (sort them, "
                                  "highest first); then the share of human texts at or above it",
                             slips=[(1 - far, "that is the share of human texts NOT flagged")])
-    if as_number(base_rate) is None or not 0 <= base_rate <= 1:
-        raise ValueError(f"base_rate must be a number in [0, 1], got {base_rate!r}")
+    base_rate = _checks.real(base_rate, name="base_rate", low=0, high=1)
     caught = float(np.mean(detector_scores(machine_scores, name="machine_scores") >= t))
     innocent, guilty = far * (1 - base_rate), caught * base_rate
     return check_number(value, innocent / (innocent + guilty or 1), rtol=1e-4,

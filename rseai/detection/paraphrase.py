@@ -42,8 +42,7 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 def light_paraphrase(text: str, *, rate: float = 1.0, seed: int = 0) -> tuple[str, list[tuple[str, str]]]:
     """The new text and the ``(old, new)`` swaps in order."""
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a string, got {type(text).__name__} {text!r:.60}")
+    _checks.text(text, name="text")
     rate = _checks.real(rate, name="rate", low=0, high=1)
     rng = np.random.default_rng(_checks.seed(seed))
     changes: list[tuple[str, str]] = []

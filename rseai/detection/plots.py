@@ -34,8 +34,7 @@ def plot_roc(y_true, table, *, scores=SCORE_NAMES, catch=None, title="Telling ma
     if catch is not None:
         ax.axhline(catch, color=PALETTE["black"], linewidth=0.8, linestyle="--")
         ax.text(0.98, catch - 0.03, f"catches {catch:.0%}", ha="right", va="top", fontsize=11)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1.01)
+    ax.set(xlim=(0, 1), ylim=(0, 1.01))
     ax.legend(frameon=False, fontsize=11, loc="lower right")
     return fig
 

@@ -17,6 +17,7 @@ import math
 import re
 
 import numpy as np
+import pandas as pd
 
 from rseai import _checks, metrics
 from rseai.detection.scores import SCORE_NAMES
@@ -39,13 +40,9 @@ def _ranked(values):
     return np.maximum(values, np.finfo(float).min)
 
 
-def _catch(catch) -> float:
-    return _checks.real(catch, name="catch", low=0, high=1, low_open=True)
-
-
 def _catch_rank(catch, n_machine: int) -> int:
     """How many of ``n_machine`` texts a threshold catching ``catch`` of them must flag."""
-    return math.ceil(_catch(catch) * n_machine - 1e-9)
+    return math.ceil(_checks.real(catch, name="catch", low=0, high=1, low_open=True) * n_machine - 1e-9)
 
 
 def threshold_for_catch(machine_scores, *, catch: float = 0.9) -> float:
@@ -62,8 +59,6 @@ def false_accusation_rate(human_scores, threshold: float) -> float:
 
 def auroc_table(y_true, table, *, scores=SCORE_NAMES):
     """AUROC of each score column of ``table`` for ``y_true`` (1 = machine), a Series by score."""
-    import pandas as pd
-
     y = _checks.class_ids(y_true, name="y_true")
     _checks.same_length(y_true=y, table=table)
     return pd.Series({s: metrics.auroc(y, _ranked(detector_scores(table[s], name=s))) for s in scores},
@@ -73,10 +68,7 @@ def auroc_table(y_true, table, *, scores=SCORE_NAMES):
 def detection_report(y_true, table, *, kinds=None, catch: float = 0.9, scores=SCORE_NAMES):
     """Per score: ``auroc``, ``threshold`` (for ``catch``), ``caught``, ``false_accusation_rate`` and,
     given ``kinds``, ``far_<kind>``."""
-    import pandas as pd
-
     y = _checks.class_ids(y_true, name="y_true")
-    catch = _catch(catch)
     auroc = auroc_table(y, table, scores=scores)
     kinds = None if kinds is None else np.asarray(kinds, dtype=object)
     if kinds is not None:
@@ -87,10 +79,8 @@ def detection_report(y_true, table, *, kinds=None, catch: float = 0.9, scores=SC
         t, values = threshold_for_catch(raw[y == 1], catch=catch), _ranked(raw)
         c = metrics.confusion_at(y, values, threshold=t)
         row = {"auroc": auroc[s], "threshold": t, "caught": c.tpr, "false_accusation_rate": c.fpr}
-        if kinds is not None:
-            for kind in sorted(set(kinds[y == 0])):
-                mine = (y == 0) & (kinds == kind)
-                row[f"far_{kind}"] = metrics.confusion_at(y[mine], values[mine], threshold=t).fpr
+        for kind in [] if kinds is None else sorted(set(kinds[y == 0])):
+            row[f"far_{kind}"] = false_accusation_rate(raw[(y == 0) & (kinds == kind)], t)
         rows[s] = row
     return pd.DataFrame(rows).T
 
@@ -99,8 +89,6 @@ def detection_ci(y_true, table, *, catch: float = 0.9, seed, versus=None, n_boot
                  level: float = 0.95, scores=SCORE_NAMES):
     """``value, low, high`` by (measure, score): AUROC and false-accusation rate at ``catch``, bootstrapped
     (a threshold per resample); ``versus`` (a score) adds paired differences."""
-    import pandas as pd
-
     y = _checks.binary_labels(y_true, name="y_true")
     if y.min() == y.max():
         raise ValueError(f"y_true must hold both human (0) and machine (1) texts, got only {int(y[0])}")

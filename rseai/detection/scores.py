@@ -22,6 +22,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from rseai import _checks
 from rseai.ops.threads import release_free_memory
@@ -66,11 +67,8 @@ def _check_texts(texts) -> list[str]:
     texts = list(texts)
     if not texts:
         raise ValueError("texts must hold at least one text, got an empty list")
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(f"texts[{i}] must be a string, got {type(text).__name__} {text!r:.60}")
-        if not text.strip():
-            raise ValueError(f"texts[{i}] is empty: there is nothing to score")
+    for i, text in enumerate(texts):  # a blank text has nothing to score
+        _checks.text(text, name=f"texts[{i}]", allow_empty=False)
     return texts
 
 
@@ -80,12 +78,9 @@ def token_stats(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None
     texts = _check_texts(texts)
     batch_size = _checks.integer(batch_size, name="batch_size", low=1)
     limit = lm.context_length - 1
-    context_cut = True  # a cut at the context is news; a cut at the max_tokens asked for is not
-    if max_tokens is not None:
-        max_tokens = _checks.integer(max_tokens, name="max_tokens", low=1)
-        context_cut = max_tokens > limit
-        limit = min(max_tokens, limit)
-    max_tokens = limit
+    asked = None if max_tokens is None else _checks.integer(max_tokens, name="max_tokens", low=1)
+    max_tokens = limit if asked is None else min(asked, limit)
+    context_cut = asked is None or asked > limit  # a cut at the context is news; one asked for is not
     tokenizer = lm.tokenizer
     start = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.eos_token_id
     encoded, cut = [], []
@@ -126,24 +121,20 @@ def _forward_stats(lm, sequences):
     import torch
 
     width = max(len(s) for s in sequences)
-    pad = 0
-    input_ids = torch.tensor([s + [pad] * (width - len(s)) for s in sequences], device=lm.device)
+    input_ids = torch.tensor([s + [0] * (width - len(s)) for s in sequences], device=lm.device)
     mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in sequences], device=lm.device)
     head = lm.model.get_output_embeddings()
     with torch.inference_mode():
         body = lm.model.base_model(input_ids=input_ids, attention_mask=mask, use_cache=False)
-        hidden = body.last_hidden_state
         rows = []
         for b, seq in enumerate(sequences):
             n = len(seq) - 1  # positions 0..n-1 predict tokens 1..n
-            targets = input_ids[b, 1:n + 1, None]
             parts = []
-            for top in range(0, n, _HEAD_ROWS):  # the output layer's weights streamed once per block
-                end = min(top + _HEAD_ROWS, n)
-                logits = head(hidden[b, top:end])
-                for lo in range(top, end, _ROWS_PER_CHUNK):
-                    hi = min(lo + _ROWS_PER_CHUNK, end)
-                    parts.append(_position_stats(logits[lo - top:hi - top], targets[lo:hi]))
+            blocks = zip(body.last_hidden_state[b, :n].split(_HEAD_ROWS),
+                         input_ids[b, 1:n + 1, None].split(_HEAD_ROWS))
+            for hidden, targets in blocks:  # the output layer's weights streamed once per block
+                parts += map(_position_stats, head(hidden).split(_ROWS_PER_CHUNK),
+                             targets.split(_ROWS_PER_CHUNK))
             chosen, rank, expected, variance = (torch.cat(t) for t in zip(*parts))
             rows.append(tuple(t.cpu().numpy() for t in (chosen, torch.log(rank.double()), expected,
                                                          variance.clamp_min(0.0))))
@@ -176,11 +167,7 @@ def _scores_one(s: TokenStats, k: int) -> dict:
 def scores_from_stats(stats, *, max_tokens: int | None = None):
     """One row per ``TokenStats``: ``n_tokens, n_sentences`` and ``SCORE_NAMES``, each text cut to
     ``max_tokens`` when given."""
-    import pandas as pd
-
-    if isinstance(stats, TokenStats):
-        stats = [stats]
-    stats = list(stats)
+    stats = [stats] if isinstance(stats, TokenStats) else list(stats)
     if not stats or not all(isinstance(s, TokenStats) for s in stats):
         raise TypeError("stats must be a non-empty list of TokenStats (from token_stats)")
     k = None if max_tokens is None else _checks.integer(max_tokens, name="max_tokens", low=1)
@@ -189,8 +176,6 @@ def scores_from_stats(stats, *, max_tokens: int | None = None):
 
 def score_texts(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None):
     """``scores_from_stats(token_stats(lm, texts))``; a Series of texts keeps its index."""
-    import pandas as pd
-
     table = scores_from_stats(token_stats(lm, texts, batch_size=batch_size, max_tokens=max_tokens))
     if isinstance(texts, pd.Series):
         table.index = texts.index

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from rseai import _checks
 from rseai.detection.scores import sentence_ids
 
 MIN_TOKENS = 32         # about 25 words; notebook 06 measures how poor detection already is here
@@ -43,8 +44,7 @@ def english_share(text: str) -> float:
 
 def why_withheld(lm, text) -> str:
     """``""`` if ``text`` can be judged, else the reason its score is withheld (one sentence)."""
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a string, got {type(text).__name__} {text!r:.60}")
+    _checks.text(text, name="text")
     if not text.strip():
         return "no text: paste a passage of English prose to score it"
     if len(text) > MAX_CHARS:

@@ -44,8 +44,7 @@ class DetectorExplorer(Explorer):
         _checks.same_length(reference_stats=self.reference_stats, is_machine=self.is_machine)
         _checks.choice(score, name="score", options=SCORE_NAMES)
         _checks.real(catch, name="catch", low=0, high=1, low_open=True)
-        if not isinstance(text, str):
-            raise TypeError(f"text must be a string, got {type(text).__name__}")
+        _checks.text(text, name="text")
         self.max_tokens = max(s.n_tokens for s in self.reference_stats)
         self.text = w.Textarea(value=text, placeholder="Paste a passage of English prose here",
                                layout=w.Layout(width="100%", height="120px"))

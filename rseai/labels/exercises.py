@@ -16,48 +16,43 @@ import numpy as np
 from rseai.feedback import close, describe, feedback, not_attempted, not_done
 
 
-def _array(value):
+def _check_numbers(value, expected, *, what: str, hint: str, slip, slip_hint: str, head=None) -> bool:
+    """The verdict on one number per item; ``slip``: a typical wrong answer; ``head``: how many to show."""
+    if not_attempted(value):
+        return not_done(what)
     try:
-        arr = np.asarray(value, dtype=float)
+        got = np.asarray(value, dtype=float)
     except (TypeError, ValueError, OverflowError):
-        return None
-    return arr if arr.ndim == 1 else None
+        got = np.zeros((0, 0))
+    shown = np.round(expected[:head], 3).tolist()
+    return feedback(got.ndim == 1 and close(got, expected), what=what,
+                    expected=f"{len(expected)} numbers starting {shown}" if head else shown,
+                    got=describe(np.round(got[:head], 3).tolist() if got.ndim == 1 else value),
+                    hint=slip_hint if close(got, slip) else hint)
 
 
 def check_self_confidence(scores, noisy_labels, pred_probs) -> bool:
     """Is ``scores[i]`` the predicted probability of example i's given label?"""
     from cleanlab.rank import get_label_quality_scores
 
-    what = "the self-confidence of each given label"
-    if not_attempted(scores):
-        return not_done(what)
     labels, probs = np.asarray(noisy_labels), np.asarray(pred_probs)
-    expected = get_label_quality_scores(labels, probs, method="self_confidence")
-    got = _array(scores)
-    hint = "for each i, take pred_probs[i, noisy_labels[i]]"
-    if got is not None and close(got, probs.max(axis=1)):
-        hint = "that is the probability of the *predicted* class; take the column of the *given* label"
-    return feedback(got is not None and close(got, expected), what=what,
-                    expected=f"{len(expected)} numbers starting {np.round(expected[:3], 3).tolist()}",
-                    got=describe(scores if got is None else np.round(got[:3], 3).tolist()), hint=hint)
+    return _check_numbers(scores, get_label_quality_scores(labels, probs, method="self_confidence"),
+                          what="the self-confidence of each given label", head=3,
+                          hint="for each i, take pred_probs[i, noisy_labels[i]]", slip=probs.max(axis=1),
+                          slip_hint="that is the probability of the *predicted* class; take the column of "
+                                    "the *given* label")
 
 
 def check_confident_thresholds(thresholds, noisy_labels, pred_probs) -> bool:
     """Is ``thresholds[j]`` the mean probability of class j over the examples labelled j?"""
     from cleanlab.count import get_confident_thresholds
 
-    what = "each per-class threshold"
-    if not_attempted(thresholds):
-        return not_done(what)
     labels, probs = np.asarray(noisy_labels), np.asarray(pred_probs)
-    expected = get_confident_thresholds(labels, probs)
-    got = _array(thresholds)
-    hint = "t[j] = mean of pred_probs[i, j] over the i with noisy_labels[i] == j"
-    if got is not None and close(got, probs.mean(axis=0)):
-        hint = "you averaged over all examples; average only over those *given* label j"
-    return feedback(got is not None and close(got, expected, rtol=1e-6), what=what,
-                    expected=np.round(expected, 3).tolist(),
-                    got=describe(thresholds if got is None else np.round(got, 3).tolist()), hint=hint)
+    return _check_numbers(thresholds, get_confident_thresholds(labels, probs),
+                          what="each per-class threshold",
+                          hint="t[j] = mean of pred_probs[i, j] over the i with noisy_labels[i] == j",
+                          slip=probs.mean(axis=0),
+                          slip_hint="you averaged over all examples; average only over those *given* label j")
 
 
 def check_confident_learning(flagged, noisy_labels, pred_probs) -> bool:

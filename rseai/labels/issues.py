@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from rseai import _checks
 
@@ -27,27 +26,21 @@ ISSUE_COLUMNS = ["index", "given_label", "suggested_label", "label_quality"]
 
 def out_of_fold_probs(estimator, X, labels, *, cv: int = 5, seed):
     """Each example's class probabilities, shape (n_samples, K), from a model fitted on the other folds."""
-    _checks.has_attrs(estimator, name="estimator", attrs=("fit", "predict_proba"),
+    _checks.has_attrs(estimator, name="estimator", attrs=("fit", "predict", "predict_proba"),
                       what="a scikit-learn classifier")
     cv = _checks.integer(cv, name="cv", low=2)
     labels = _checks.class_ids(labels, compact=True, min_count=cv,
                               because=f" (one per fold, cv={cv})")
     X = _checks.features(X, name="X", n_rows=labels.size)
     seed = _checks.seed(seed)
-    n_classes = labels.max() + 1
     folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
-    pred_probs = np.zeros((labels.size, n_classes))
-    for train, held_out in folds.split(X, labels):
-        try:
-            model = clone(estimator).fit(X[train], labels[train])
-            probs = model.predict_proba(X[held_out])
-        except (ValueError, FloatingPointError) as err:  # e.g. a scaler overflowing on huge values
-            raise ValueError(f"the estimator failed on X (largest |value| {np.abs(X).max():.3g}): "
-                             f"{err}") from err
-        if not np.isfinite(probs).all():
-            raise ValueError(f"the estimator returned non-finite probabilities on X (largest |value| "
-                             f"{np.abs(X).max():.3g}); rescale X")
-        pred_probs[np.ix_(held_out, model.classes_)] = probs
+    try:
+        pred_probs = cross_val_predict(estimator, X, labels, cv=folds, method="predict_proba")
+    except (ValueError, FloatingPointError) as err:  # e.g. a scaler overflowing on huge values
+        raise ValueError(f"the estimator failed on X (largest |value| {np.abs(X).max():.3g}): {err}") from err
+    if not np.isfinite(pred_probs).all():
+        raise ValueError(f"the estimator returned non-finite probabilities on X (largest |value| "
+                         f"{np.abs(X).max():.3g}); rescale X")
     return pred_probs
 
 

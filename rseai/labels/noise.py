@@ -54,9 +54,8 @@ def inject_noise(labels, *, rate, kind: str = "uniform", seed, pairs=None):
 
 def _partners(pairs, classes) -> dict[int, int]:
     what = "a sequence of (int, int) class pairs"
-    if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__iter__"):
-        raise TypeError(f"pairs must be {what}, got {_checks.show(pairs)}")
-    if any(isinstance(p, (str, bytes)) or not hasattr(p, "__iter__") for p in pairs):
+    if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__iter__") or any(
+            isinstance(p, (str, bytes)) or not hasattr(p, "__iter__") for p in pairs):
         raise TypeError(f"pairs must be {what}, got {_checks.show(pairs)}")
     pairs = [tuple(_checks.integer(c, name="pairs", low=0) for c in p) for p in pairs]
     if any(len(p) != 2 or p[0] == p[1] for p in pairs):
@@ -65,12 +64,8 @@ def _partners(pairs, classes) -> dict[int, int]:
     if len(flat) != len(set(flat)):
         raise ValueError(f"pairs must be disjoint (a class in one pair only), got {_checks.show(pairs)}")
     present = set(classes.tolist())
-    partner = {}
-    for a, b in pairs:
-        if a in present and b in present:
-            partner[a], partner[b] = b, a
+    partner = {a: b for p in pairs if set(p) <= present for a, b in (p, p[::-1])}
     if not partner:
         raise ValueError("pairs must hold a pair whose classes both occur in labels "
-                         f"{_checks.show(sorted(present))}, "
-                         f"got {_checks.show(pairs)}")
+                         f"{_checks.show(sorted(present))}, got {_checks.show(pairs)}")
     return partner

@@ -11,6 +11,7 @@ Example
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from rseai.style import PALETTE, new_axes, new_figure
 
@@ -33,20 +34,16 @@ def plot_digits(images, *, titles=None, ncols: int = 8, frames=None, suptitle: s
         fig.set_size_inches(*size)
         fig.subplots(nrows, ncols, squeeze=False)
     for i, ax in enumerate(fig.axes):
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set(xticks=[], yticks=[])
         if i >= n:
             ax.set_axis_off()
             continue
         ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=max(float(images.max()), 1e-9))
         if titles is not None:
             ax.set_title(titles[i], fontsize=11)
-        colour = frames[i] if frames is not None else None
+        colour = None if frames is None else frames[i]
         for spine in ax.spines.values():
-            spine.set_visible(colour is not None)
-            if colour is not None:
-                spine.set_edgecolor(colour)
-                spine.set_linewidth(3)
+            spine.set(visible=colour is not None, edgecolor=colour or "none", linewidth=3)
     if suptitle:
         fig.suptitle(suptitle, fontweight="bold")
     fig.tight_layout(h_pad=3)  # the frames' width clear of the titles below
@@ -56,13 +53,13 @@ def plot_digits(images, *, titles=None, ncols: int = 8, frames=None, suptitle: s
 def plot_issue_gallery(images, issues, *, flipped=None, start: int = 0, n: int = 12, ncols: int = 6,
                        fig=None):
     """``issues`` rows ``start``..``start+n`` as "given → suggested" images, framed by ``flipped``."""
-    if len(issues.iloc[start:start + n]) == 0:
+    page = issues.iloc[start:start + n]
+    if len(page) == 0:
         if fig is not None:
             fig.clear()
         fig, ax = new_axes(title="No flagged labels on this page", ax=None if fig is None else fig.gca())
         ax.set_axis_off()
         return fig
-    page = issues.iloc[start:start + n]
     idx = page["index"].to_numpy()
     titles = [f"given {g} → {s}\n#{i} p={q:.3f}" for i, g, s, q in
               zip(idx, page["given_label"], page["suggested_label"], page["label_quality"])]
@@ -84,16 +81,12 @@ def _bars(ax, table, title):
     for bar, a, change in zip(bars, acc, table["change"].to_numpy(dtype=float) * 100):
         text = f"{a:.1f}%" + ("" if bar is bars[0] else f"\n{change:+.1f} pts")
         ax.text(bar.get_x() + bar.get_width() / 2, a + 0.5, text, ha="center", va="bottom", fontsize=11)
-    ax.set_title(title)
-    ax.set_ylabel("test accuracy (%)")
-    ax.set_ylim(min(50, acc.min() - 10), 108)
+    ax.set(title=title, ylabel="test accuracy (%)", ylim=(min(50, acc.min() - 10), 108))
 
 
 def plot_approaches(table, *, reference=None, title="Measured here",
                   reference_title="The talk: steel sheets (Ng, 2021)", axes=None):
     """A ``compare_approaches`` table's accuracies, beside ``reference`` (approach -> accuracy)."""
-    import pandas as pd
-
     ncols = 1 if reference is None else 2
     if axes is None:
         fig, axes = new_figure(ncols=ncols, figsize=(5.2 * ncols, 4.0), squeeze=False)
@@ -106,9 +99,8 @@ def plot_approaches(table, *, reference=None, title="Measured here",
             new_axes(title="", ax=ax)
     _bars(axes[0], table, title)
     if reference is not None:
-        ref = pd.DataFrame({"accuracy": pd.Series(reference)})
-        ref["change"] = ref["accuracy"] - ref["accuracy"].iloc[0]
-        _bars(axes[1], ref, reference_title)
+        acc = pd.Series(reference)
+        _bars(axes[1], pd.DataFrame({"accuracy": acc, "change": acc - acc.iloc[0]}), reference_title)
     fig.tight_layout()
     return fig
 
@@ -145,9 +137,7 @@ def plot_noise_sweep(sweep):
         for approach, rows in part.groupby("approach", sort=False):
             ax.plot(rows["rate"] * 100, rows["accuracy"] * 100, marker="o", label=approach,
                     color=APPROACH_COLOURS.get(approach))
-        ax.set_title(f"{kind} noise")
-        ax.set_xlabel("labels flipped (%)")
-        ax.set_ylabel("clean test accuracy (%)")
+        ax.set(title=f"{kind} noise", xlabel="labels flipped (%)", ylabel="clean test accuracy (%)")
         ax.legend(fontsize=11)
     ax = axes[-1]
     for kind, style in zip(kinds, ("-", "--", ":")):
@@ -155,28 +145,21 @@ def plot_noise_sweep(sweep):
         for metric, colour in (("precision", PALETTE["blue"]), ("recall", PALETTE["orange"])):
             ax.plot(rows["rate"] * 100, rows[metric], style, marker="o", color=colour,
                     label=f"{metric}, {kind}")
-    ax.set_title("Detection vs the known flips")
-    ax.set_xlabel("labels flipped (%)")
-    ax.set_ylabel("fraction")
-    ax.set_ylim(0, 1.05)
+    ax.set(title="Detection vs the known flips", xlabel="labels flipped (%)", ylabel="fraction",
+           ylim=(0, 1.05))
     ax.legend(fontsize=11)
-    for a in axes:
-        a.spines["top"].set_visible(False)
-        a.spines["right"].set_visible(False)
     fig.tight_layout()
     return fig
 
 
 def plot_psi(psi, *, shape=(8, 8), threshold: float = 0.25, title="Drift per pixel (PSI)"):
     """PSI of each pixel column drawn as an image (``psi``: Series from ``data_quality_report``)."""
-    fig, ax = new_axes(title=title, figsize=(4.6, 4.0))
+    fig, ax = new_axes(title=title, xlabel="pixel column", ylabel="pixel row", figsize=(4.6, 4.0))
     values = np.asarray(psi, dtype=float).reshape(shape)
     image = ax.imshow(values, cmap="viridis", vmin=0, vmax=max(threshold * 2, float(values.max())))
     cbar = fig.colorbar(image, ax=ax)
     cbar.set_label("population stability index", fontsize=11)
     cbar.ax.tick_params(labelsize=11)
     cbar.ax.axhline(threshold, color=PALETTE["vermillion"], linewidth=2)
-    ax.set_xlabel("pixel column")
-    ax.set_ylabel("pixel row")
     fig.tight_layout()
     return fig

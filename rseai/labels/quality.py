@@ -35,19 +35,16 @@ def population_stability_index(reference, current, *, bins: int = 10) -> float:
         arr = np.asarray(values)
         if arr.dtype.kind not in "iuf":
             raise TypeError(f"{name} must be a 1-D array of numbers, got dtype {arr.dtype}")
-        arr = arr.astype(float)
-        arr = arr[~np.isnan(arr)]
+        arr = arr[~np.isnan(arr)].astype(float)
         if arr.size == 0:
             raise ValueError(f"{name} must hold at least one non-missing value, got none")
         if not np.isfinite(arr).all():
             raise ValueError(f"{name} must hold finite numbers (or NaN for missing), got "
                              f"{int((~np.isfinite(arr)).sum())} infinite value(s)")
         samples.append(arr)
-    ref, cur = samples
-    edges = np.unique(np.quantile(ref, np.arange(1, bins) / bins))
-    r = np.bincount(np.searchsorted(edges, ref, side="left"), minlength=edges.size + 1) / ref.size
-    c = np.bincount(np.searchsorted(edges, cur, side="left"), minlength=edges.size + 1) / cur.size
-    r, c = np.clip(r, _EPS, None), np.clip(c, _EPS, None)
+    edges = np.unique(np.quantile(samples[0], np.arange(1, bins) / bins))
+    r, c = (np.clip(np.bincount(np.searchsorted(edges, s), minlength=edges.size + 1) / s.size, _EPS, None)
+            for s in samples)
     return float(np.sum((c - r) * np.log(c / r)))
 
 
@@ -101,19 +98,14 @@ def data_quality_report(df, *, label: str, reference=None, valid_ranges=None, al
     finding = f"{n_missing} missing cell(s): {_listing(missing)}" if n_missing else "no missing values"
     rows.append(_row("Completeness", "missing values", n_missing == 0, n_missing, finding))
 
-    bad = pd.Series(0, index=features, dtype=int)
+    bad, ranges = pd.Series(0, index=features, dtype=int), valid_ranges or {}
     for col in numeric:
         values = df[col].to_numpy(dtype=float)
-        invalid = np.isinf(values)
-        rng = (valid_ranges or {}).get(col, (valid_ranges or {}).get("*"))
-        if rng is not None:
-            low, high = rng
-            invalid |= (values < low) | (values > high)
-        bad[col] = int(invalid.sum())
+        low, high = ranges.get(col, ranges.get("*", (-np.inf, np.inf)))
+        bad[col] = int((np.isinf(values) | (values < low) | (values > high)).sum())
     n_bad = int(bad.sum())
-    label_bad = 0
-    if allowed_labels is not None:
-        label_bad = int((~df[label].isin(list(allowed_labels)) & df[label].notna()).sum())
+    label_bad = 0 if allowed_labels is None else int(
+        (~df[label].isin(list(allowed_labels)) & df[label].notna()).sum())
     scope = "stated ranges and finite values" if valid_ranges else "finite values (no ranges given)"
     finding = f"{n_bad} value(s) outside {scope}" + (f": {_listing(bad)}" if n_bad else "")
     if allowed_labels is not None:

@@ -101,15 +101,10 @@ class LabelNoiseExplorer(Explorer):
                                   continuous_update=False, readout_format=".2f")
         self.kind = w.Dropdown(options=list(noise.NOISE_KINDS), value=kind, description="noise kind")
         self.status = w.HTML()
-        empty = pd.DataFrame(columns=ISSUE_COLUMNS)
-        self.gallery = None if images is None else IssueExplorer(images, empty)
+        self.gallery = None if images is None else IssueExplorer(images, pd.DataFrame(columns=ISSUE_COLUMNS))
         super().__init__({"rate": self.rate, "kind": self.kind},
                          rows=[w.HBox([self.rate, self.kind]), self.status],
                          below=[self.gallery] if self.gallery is not None else [])
-
-    @property
-    def table_html(self):
-        return self.summary
 
     def compute(self, values: dict) -> dict:
         rate, kind = values["rate"], values["kind"]
@@ -126,10 +121,9 @@ class LabelNoiseExplorer(Explorer):
 
     def describe(self, s: dict) -> str:
         table, scores = s["table"], s["scores"]
-        shown = table[["accuracy", "change"]].copy()
-        shown["accuracy"] = shown["accuracy"].map("{:.1%}".format)
-        shown["change"] = (table["change"] * 100).map("{:+.1f} pts".format)
-        return (shown.to_html()
+        shown = table[["accuracy", "change"]].to_html(
+            formatters={"accuracy": "{:.1%}".format, "change": lambda c: f"{c * 100:+.1f} pts"})
+        return (shown
                 + f"<p>With {s['rate']:.0%} {html.escape(s['kind'])} noise, the model-centric choice is "
                 f"<b>{html.escape(table.attrs['model_centric_choice'])}</b>. "
                 f"Detection against the {scores['n_flipped']} flipped labels: flagged {scores['n_found']}, "

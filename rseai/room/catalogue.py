@@ -1,10 +1,8 @@
 """What a participant may send: every checkpoint of the notebooks, read from the notebooks themselves.
 
-The notebooks are the one source: each ``checkpoints.choice/number/prediction(..., key="03-threshold")``
-call is found with ``ast`` (nothing is run), with its kind and, for a choice or prediction, its options
-(a literal list, or a name bound to a literal list or dict in an earlier cell). Each notebook also
-has an exit ticket ``"NN-unclear"``: one free text. ``check_answer`` validates a posted answer
-against it. Leaves out storing and who is asking (``store``, ``service``).
+Each ``checkpoints.choice/number/prediction(..., key="03-threshold")`` call is found with ``ast`` (nothing
+runs), with its kind and options (a literal list, or a name bound to one in an earlier cell); each
+notebook also has a free-text exit ticket ``"NN-unclear"``. ``check_answer`` validates a posted answer.
 
 Example
 -------
@@ -21,7 +19,7 @@ import ast
 import json
 import math
 import re
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 from rseai.data import notebooks_dir
@@ -43,21 +41,9 @@ class AnswerError(ValueError):
         self.status = status
 
 
-@dataclass(frozen=True)
-class Entry:
-    key: str
-    notebook: str  # "03"
-    kind: str  # choice, number, prediction or text (the exit ticket)
-    question: str
-    options: tuple = ()
-
-
-@dataclass(frozen=True)
-class Answer:
-    key: str
-    value: str
-    attempt: int
-    correct: bool
+# notebook: "03"; kind: choice, number, prediction or text (the exit ticket)
+Entry = namedtuple("Entry", "key notebook kind question options", defaults=((),))
+Answer = namedtuple("Answer", "key value attempt correct")
 
 
 def _code(cell_source: str) -> str:
@@ -85,8 +71,7 @@ def _options(node, names: dict, where: str) -> tuple:
         raise ValueError(f"{where}: the options must be a literal list (or a name bound to one in the "
                          f"notebook), so the class service can check answers; got {ast.unparse(given)!r}"
                          ) from None
-    options = tuple(str(o) for o in (sorted(value) if sort else value))
-    return options
+    return tuple(str(o) for o in (sorted(value) if sort else value))
 
 
 def _literals(tree) -> dict:
@@ -130,11 +115,8 @@ def notebook_entries(path: str | Path) -> list[Entry]:
             if not (KEY_RULE.fullmatch(key) and key.startswith(number + "-")):
                 raise ValueError(f"{where}: key must be '{number}-' and a short lower-case name, got {key!r}")
             kind = node.func.attr
-            options = ()
-            if kind != "number":
-                options = _options(kw["options"] if "options" in kw else node.args[1], names, where)
-            question = _text(node.args[0]) if node.args else ""
-            entries.append(Entry(key, number, kind, question, options))
+            options = () if kind == "number" else _options(kw.get("options") or node.args[1], names, where)
+            entries.append(Entry(key, number, kind, _text(node.args[0]) if node.args else "", options))
     entries.append(Entry(f"{number}-unclear", number, "text", "What is still unclear?"))
     return entries
 

@@ -1,11 +1,9 @@
 """What a participant's kernel sends to the class service, and nothing outside a hub or a joined class.
 
-On a JupyterHub with the class service (``RSEAI_CLASS_URL`` set by ``hub/jupyterhub_config.py``) a
-checkpoint's answer goes there with the participant's own hub token (``JUPYTERHUB_API_TOKEN``); on a
-laptop it goes to the class joined with the instructor's class code. Sending is on by default on a hub
-and after joining; the participant can switch it off (kept in ``room.json`` in their own config folder,
-so every notebook's kernel follows it). A send runs in the background with a short timeout: an
-unreachable service costs the participant nothing. Leaves out the service itself (``service``).
+On a hub (``RSEAI_CLASS_URL`` set by ``hub/jupyterhub_config.py``) an answer goes with the participant's
+own hub token; on a laptop, to the class joined with the instructor's class code. The participant can
+switch sending off (``room.json`` in their config folder, so every kernel follows). A send runs in the
+background with a short timeout: an unreachable service costs nothing. Leaves out the ``service``.
 
 Example
 -------
@@ -17,6 +15,7 @@ Example
 from __future__ import annotations
 
 import base64
+import functools
 import ipaddress
 import json
 import os
@@ -24,6 +23,8 @@ import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import platformdirs
 
 URL_ENV = "RSEAI_CLASS_URL"  # the service's address, given to each participant's server by the hub
 STATE_ENV = "RSEAI_CLASS_STATE"  # the folder of the class ``rseai class serve`` runs on this computer
@@ -58,12 +59,7 @@ def read_code(code: str) -> tuple[str, int, str]:
 
 
 def settings_path() -> Path:
-    chosen = os.environ.get(FILE_ENV)
-    if chosen:
-        return Path(chosen)
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("rseai")) / "room.json"
+    return Path(os.environ.get(FILE_ENV) or Path(platformdirs.user_config_dir("rseai")) / "room.json")
 
 
 def read_settings() -> dict:
@@ -104,12 +100,18 @@ def target() -> tuple[str, str] | None:
 def post(url: str, path: str, payload: dict, *, token: str = "",
          timeout_s: float = TIMEOUT_S) -> tuple[int, str]:
     """POST JSON; (HTTP status, the service's message); status 0 when the service cannot be reached."""
-    request = urllib.request.Request(url + path, data=json.dumps(payload).encode(), method="POST",
-                                     headers={"Content-Type": "application/json",
-                                              **({"Authorization": f"token {token}"} if token else {})})
+    return _call(url + path, token=token, payload=payload, timeout_s=timeout_s)
+
+
+def _call(url: str, *, token: str = "", payload=None, timeout_s: float = TIMEOUT_S, limit=4096):
+    """GET ``url``, or POST ``payload`` as JSON; (HTTP status, reply), status 0 when unreachable."""
+    headers = {"Authorization": f"token {token}"} if token else {}
+    if payload is not None:
+        headers["Content-Type"] = "application/json"
+    data = None if payload is None else json.dumps(payload).encode()
     try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as reply:
-            return reply.status, reply.read(4096).decode(errors="replace")
+        with urllib.request.urlopen(urllib.request.Request(url, data, headers), timeout=timeout_s) as reply:
+            return reply.status, reply.read(limit).decode(errors="replace")
     except urllib.error.HTTPError as err:
         return err.code, err.read(4096).decode(errors="replace")
     except (OSError, ValueError) as err:
@@ -159,12 +161,13 @@ def join(code: str, name: str) -> str:
         return f"Already in the class at {url} as {name.strip()}."
     status, message = post(url, "api/join", {"secret": secret, "name": name.strip()})
     if status != 200:
-        return f"Not joined: {_reason(message)}"
+        return f"Not joined: {reason(message)}"
     write_settings(url=url, token=json.loads(message)["token"], name=name.strip(), sending=True)
     return f"Joined the class at {url} as {name.strip()}; your checkpoint answers go to the instructor."
 
 
-def _reason(message: str) -> str:
+def reason(message: str) -> str:
+    """The service's own words in a reply (its JSON ``message``), else the reply's start."""
     try:
         return json.loads(message)["message"]
     except (ValueError, KeyError, TypeError):
@@ -172,50 +175,37 @@ def _reason(message: str) -> str:
 
 
 def class_state() -> Path:
-    chosen = os.environ.get(STATE_ENV)
-    if chosen:
-        return Path(chosen)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("rseai")) / "class"
+    return Path(os.environ.get(STATE_ENV) or Path(platformdirs.user_data_dir("rseai")) / "class")
 
 
-_instructor: dict = {}
-
-
+@functools.cache
 def instructor_target() -> tuple[str, str] | None:
     """(service URL, token) when this kernel is the instructor's, else None (asked once per kernel).
 
     On a hub: a server token with the instructor scope; on a laptop: the class ``rseai class serve``
     runs here (its folder holds the page's key)."""
-    if "where" not in _instructor:
-        where = None
-        if on_hub():
-            token = os.environ["JUPYTERHUB_API_TOKEN"]
-            try:  # no or a bad JUPYTERHUB_API_URL: a participant, not an error
-                request = urllib.request.Request(os.environ.get("JUPYTERHUB_API_URL", "") + "/user",
-                                                 headers={"Authorization": f"token {token}"})
-                with urllib.request.urlopen(request, timeout=TIMEOUT_S) as reply:
-                    if INSTRUCTOR_SCOPE in json.load(reply).get("scopes", []):
-                        where = os.environ[URL_ENV].rstrip("/") + "/", token
-            except (OSError, ValueError):
-                pass
-        else:
-            try:
-                info = json.loads((class_state() / "class.json").read_text())
-                where = (info["url"], info["instructor_key"]) if info.get("url") else None
-            except (OSError, ValueError, KeyError, TypeError):
-                pass
-        _instructor["where"] = where
-    return _instructor["where"]
+    if on_hub():
+        token = os.environ["JUPYTERHUB_API_TOKEN"]
+        # no or a bad JUPYTERHUB_API_URL: a participant, not an error
+        status, reply = _call(os.environ.get("JUPYTERHUB_API_URL", "") + "/user", token=token, limit=None)
+        try:
+            if status == 200 and INSTRUCTOR_SCOPE in json.loads(reply).get("scopes", []):
+                return os.environ[URL_ENV].rstrip("/") + "/", token
+        except ValueError:
+            pass
+        return None
+    try:
+        info = json.loads((class_state() / "class.json").read_text())
+        return (info["url"], info["instructor_key"]) if info.get("url") else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def room_answers(where: tuple[str, str], key: str) -> dict | None:
     """The room's answers to checkpoint ``key`` (the instructor page's data), or None if unreachable."""
-    request = urllib.request.Request(where[0] + "api/summary", headers={"Authorization": f"token {where[1]}"})
+    status, reply = _call(where[0] + "api/summary", token=where[1], limit=None)
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as reply:
-            data = json.load(reply)
-    except (OSError, ValueError):
-        return None
-    return next((c for b in data["notebooks"] for c in b["checkpoints"] if c["key"] == key), None)
+        books = json.loads(reply)["notebooks"] if status == 200 else []
+    except (ValueError, KeyError, TypeError):
+        books = []
+    return next((c for b in books for c in b["checkpoints"] if c["key"] == key), None)

@@ -1,13 +1,11 @@
 """The class service: participants post checkpoint answers, the instructor watches the room live.
 
-One tornado app, two ways to know who asks:
-- on a hub (``python -m rseai.room.service --hub``, started by ``hub/jupyterhub_config.py``): JupyterHub's
-  ``HubOAuthenticated``; a participant posts with their own hub token and the hub says who they are;
-  the instructor page needs the scope ``custom:rseai-class:instructor`` (the hub's admins);
-- on a laptop (``rseai class serve``): a participant joins with the class code (which holds the class's
-  secret) and gets a token of their own; the instructor's key is in the page address it prints.
-Never a name from the request. Answers are checked against the notebooks' catalogue, limited in size and
-rate, and refused with a 4xx and a message otherwise. Leaves out the page's drawing (``page.html``).
+Who asks is never read from the request. On a hub (``python -m rseai.room.service --hub``, started by
+``hub/jupyterhub_config.py``) JupyterHub's ``HubOAuthenticated`` says who a participant's token is, and
+the instructor page needs the scope ``custom:rseai-class:instructor`` (the hub's admins). On a laptop
+(``rseai class serve``) a participant joins with the class code (it holds the class's secret) and gets
+a token; the instructor's key is in the page address it prints. Answers are checked against the
+catalogue, limited in size and rate, and refused with a 4xx and a message otherwise.
 
 Example
 -------
@@ -31,11 +29,12 @@ from urllib.parse import urlparse
 
 from tornado import web
 
+from rseai.feedback import as_number
 from rseai.room.catalogue import AnswerError, check_answer, read_catalogue
+from rseai.room.client import INSTRUCTOR_SCOPE
 from rseai.room.store import Store, completion_csv, summary
 
 SERVICE = "rseai-class"
-INSTRUCTOR_SCOPE = "custom:rseai-class:instructor"
 MAX_BODY = 2048  # bytes of one answer
 MAX_PEOPLE = 500  # names in one laptop class
 PAGE = Path(__file__).with_name("page.html")
@@ -53,11 +52,8 @@ class Limiter:
         now = time.monotonic() if now is None else now
         level, then = self.buckets.get(who, (self.burst, now))
         level = min(self.burst, level + (now - then) / self.every_s)
-        if level < 1:
-            self.buckets[who] = (level, now)
-            return (1 - level) * self.every_s
-        self.buckets[who] = (level - take, now)
-        return 0.0
+        self.buckets[who] = (level - (take and level >= 1), now)
+        return 0.0 if level >= 1 else (1 - level) * self.every_s
 
 
 class Room:
@@ -91,8 +87,7 @@ class Base(web.RequestHandler):
 
     def write_error(self, status_code, **kwargs):
         err = kwargs.get("exc_info", (None, None))[1]
-        message = getattr(err, "message", None) or self._reason
-        self.finish({"message": message})
+        self.finish({"message": getattr(err, "message", None) or self._reason})
 
     def check_xsrf_cookie(self):
         if not self.request.headers.get("Authorization"):  # a token is no cookie a page could forge with
@@ -208,11 +203,8 @@ def handlers(base):
             if since == version:  # nothing new (the page asks in full now and then, for the quiet list)
                 self.set_status(204)
                 return
-            try:
-                minutes = float(self.get_argument("quiet", "5") or 5)
-            except ValueError:
-                minutes = -1.0
-            if not 0 < minutes <= 24 * 60:
+            minutes = as_number(self.get_argument("quiet", "5") or "5")
+            if minutes is None or not 0 < minutes <= 24 * 60:
                 raise Refused(400, "quiet must be a number of minutes from 1 to 1440")
             people = self.room.hub_people if self.room.hub else self.room.store.people(self.room.room)
             data = summary(self.room.store.answers(self.room.room), self.room.book, people=people,

@@ -20,8 +20,7 @@ import hashlib
 import io
 import sqlite3
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict, namedtuple
 from pathlib import Path
 
 SCHEMA = """
@@ -33,14 +32,7 @@ CREATE TABLE IF NOT EXISTS people (token_sha256 TEXT PRIMARY KEY, room TEXT NOT 
 """
 
 
-@dataclass(frozen=True)
-class Row:
-    who: str
-    key: str
-    attempt: int
-    value: str
-    correct: bool
-    at: float
+Row = namedtuple("Row", "who key attempt value correct at")
 
 
 def token_hash(token: str) -> str:
@@ -113,12 +105,8 @@ def summary(rows: list[Row], book: dict, *, people=(), quiet_minutes: float = 5.
     the values the checkpoints judged right), how many reached it, and who has been quiet."""
     now = time.time() if now is None else now
     first = {(r.who, r.key): r for r in rows if r.attempt == 1}
-    latest = {}
-    for r in rows:  # rows come oldest first
-        latest[(r.who, r.key)] = r
-    last_seen = {}
-    for r in rows:
-        last_seen[r.who] = max(last_seen.get(r.who, 0.0), r.at)
+    latest = {(r.who, r.key): r for r in rows}  # rows come oldest first
+    last_seen = {r.who: r.at for r in rows}
     notebooks = defaultdict(list)
     for key, entry in book.items():
         answers = [r for (who, k), r in first.items() if k == key]
@@ -128,10 +116,9 @@ def summary(rows: list[Row], book: dict, *, people=(), quiet_minutes: float = 5.
         else:
             counts = Counter(r.value for r in answers)
             order = list(entry.options) + sorted(v for v in counts if v not in entry.options)
-            verdicts = Counter()  # the checkpoints' own verdicts; a few false ones are outvoted
-            for r in rows:
-                if r.key == key:
-                    verdicts[r.value] += 1 if r.correct else -1
+            # the checkpoints' own verdicts; a few false ones are outvoted
+            verdicts = Counter(r.value for r in rows if r.key == key and r.correct)
+            verdicts.subtract(r.value for r in rows if r.key == key and not r.correct)
             item["counts"] = [{"value": v, "n": counts.get(v, 0), "right": verdicts[v] > 0}
                               for v in order if v in entry.options or counts.get(v)]
             item["right_first"] = sum(r.correct for r in answers)
@@ -145,35 +132,22 @@ def summary(rows: list[Row], book: dict, *, people=(), quiet_minutes: float = 5.
             "notebooks": [{"notebook": n, "checkpoints": c} for n, c in sorted(notebooks.items())]}
 
 
-def completion(rows: list[Row], book: dict, *, people=()) -> list[dict]:
-    """Per participant: for each notebook, checkpoints answered of how many, and the exit ticket."""
+def completion_csv(rows: list[Row], book: dict, *, people=()) -> str:
+    """Per participant, as CSV: for each notebook, checkpoints answered of how many, and the exit ticket."""
     done = defaultdict(set)
     for r in rows:
         done[r.who].add(r.key)
     notebooks = sorted({e.notebook for e in book.values()})
-    table = []
-    for who in sorted(set(people) | set(done)):
-        line = {"participant": who}
-        complete = 0
-        for n in notebooks:
-            keys = [k for k, e in book.items() if e.notebook == n and e.kind != "text"]
-            answered = sum(k in done[who] for k in keys)
-            ticket = f"{n}-unclear" in done[who]
-            line[f"{n} checkpoints"] = f"{answered}/{len(keys)}"
-            line[f"{n} exit ticket"] = "yes" if ticket else "no"
-            complete += answered == len(keys) and ticket
-        line["notebooks completed"] = complete
-        table.append(line)
-    return table
-
-
-def completion_csv(rows: list[Row], book: dict, *, people=()) -> str:
-    table = completion(rows, book, people=people)
+    keys = {n: [k for k, e in book.items() if e.notebook == n and e.kind != "text"] for n in notebooks}
     out = io.StringIO()
-    header = ["participant"] + [c for c in (table[0] if table else {}) if c != "participant"]
-    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    for line in table:  # a name that starts with = + - @ is not a formula in a spreadsheet
-        writer.writerow({**line, "participant": ("'" if line["participant"][:1] in "=+-@" else "")
-                         + line["participant"]})
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["participant", *(f"{n} {part}" for n in notebooks
+                                      for part in ("checkpoints", "exit ticket")), "notebooks completed"])
+    for who in sorted(set(people) | set(done)):
+        answered = {n: sum(k in done[who] for k in keys[n]) for n in notebooks}
+        ticket = {n: f"{n}-unclear" in done[who] for n in notebooks}
+        complete = sum(answered[n] == len(keys[n]) and ticket[n] for n in notebooks)
+        writer.writerow([("'" if who[:1] in "=+-@" else "") + who,  # = + - @: no formula in a spreadsheet
+                         *(cell for n in notebooks for cell in (f"{answered[n]}/{len(keys[n])}",
+                                                                 "yes" if ticket[n] else "no")), complete])
     return out.getvalue()

@@ -8,7 +8,6 @@ free text per notebook ("what is still unclear?"). ``rseai.room.client`` does th
 from __future__ import annotations
 
 import html
-import json
 
 import ipywidgets as w
 
@@ -75,12 +74,8 @@ def class_panel() -> w.VBox:
         status_code, reply = client.post(where[0], "api/answer", {"key": f"{book.value}-unclear",
                                                                   "value": unclear.value, "attempt": 1},
                                          token=where[1])
-        try:
-            reply = json.loads(reply)["message"]
-        except (ValueError, KeyError, TypeError):
-            pass
         ok = status_code == 200
-        _say(ticket_status, "Thank you: sent." if ok else f"Not sent: {reply}", ok)
+        _say(ticket_status, "Thank you: sent." if ok else f"Not sent: {client.reason(reply)}", ok)
 
     hand_in.on_click(on_hand_in)
     panel = w.VBox([*parts, sending, status, w.HTML("<b>Exit ticket</b>, at the end of a notebook:"),

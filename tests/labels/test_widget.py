@@ -54,11 +54,11 @@ def test_explorer_recomputes_on_noise_changes_with_no_thread(split):
     knn = {"5-nearest neighbours": KNeighborsClassifier(5)}
     ex = LabelNoiseExplorer(X_tr, y_tr, X_te, y_te, images=X_tr.reshape(-1, 8, 8), rate=0.1, search=knn)
     first = ex.state["table"]["accuracy"].copy()
-    first_html = ex.table_html.value
+    first_html = ex.summary.value
     assert "precision" in first_html and "computed in" in ex.status.value
     ex.rate.value = 0.4
     assert ex.state["table"]["accuracy"]["Baseline"] < first["Baseline"]
-    assert ex.table_html.value != first_html
+    assert ex.summary.value != first_html
     assert ex.state["scores"]["n_flipped"] == round(0.4 * len(y_tr))
     assert ex.gallery.issues is ex.state["table"].attrs["issues"]
     ex.kind.value = "pairwise"
@@ -115,7 +115,7 @@ def test_new_noise_shows_the_flipped_labels_before_the_table(split, monkeypatch)
     real = compare.compare_approaches
 
     def spy(*args, **kwargs):
-        seen.append((ex.status.value, ex.table_html.value))
+        seen.append((ex.status.value, ex.summary.value))
         return real(*args, **kwargs)
 
     monkeypatch.setattr(compare, "compare_approaches", spy)
@@ -123,4 +123,4 @@ def test_new_noise_shows_the_flipped_labels_before_the_table(split, monkeypatch)
     status, table = seen[0]
     assert f"{round(0.1 * len(y_tr))} of {len(y_tr)} training labels flipped (pairwise)" in status
     assert table == ""                                           # the old table is gone meanwhile
-    assert "computed in" in ex.status.value and "precision" in ex.table_html.value
+    assert "computed in" in ex.status.value and "precision" in ex.summary.value

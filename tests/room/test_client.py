@@ -140,7 +140,7 @@ def test_presenter_mode_shows_the_room_beside_the_checkpoint_on_the_instructors_
     assert len(threshold_checkpoint().children) == 5  # a participant's (page fixes last): no room view
     (tmp_path / "class.json").write_text(json.dumps({"url": laptop.url, "instructor_key": laptop.key}))
     monkeypatch.setenv(client.STATE_ENV, str(tmp_path))
-    monkeypatch.setattr(client, "_instructor", {})
+    client.instructor_target.cache_clear()
     cp = threshold_checkpoint()
     show = cp.children[0].children[1].children[0]
     assert show.description == "The room's answers"
