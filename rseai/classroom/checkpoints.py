@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import html
 import math
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -34,14 +33,13 @@ import ipywidgets as w
 
 from rseai import _checks
 from rseai.feedback import as_number
+from rseai.room.catalogue import KEY_RULE, KINDS  # one rule for a key and the kinds, read by the room too
 from rseai.room.client import attach, instructor_target, room_answers
 from rseai.style import TEXT_BLUE, TEXT_GREEN, TEXT_VERMILLION
 from rseai.widgets import page_fixes  # slider names, scrolling outputs by keyboard (00 has no Explorer)
 
-KINDS = ("choice", "number", "prediction")
 _COLOURS = {True: TEXT_GREEN, False: TEXT_VERMILLION, None: TEXT_BLUE}  # readable on white (4.5:1)
 ECHO_CHARS = 40  # the most characters of a typed answer repeated back in the feedback
-KEY_RULE = re.compile(r"\d\d-[a-z0-9][a-z0-9-]{0,30}")  # notebook number and a short name: "03-threshold"
 LISTENERS: list = []  # callables given {key, value, correct, attempt} after each checked answer
 RETRY = "Try once more."  # the first wrong answer's last words; the answer is not shown yet
 
