@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from rseai import _checks
 from rseai.carbon.tables import (
     EQUIVALENCE_FACTORS_G,
@@ -73,8 +75,6 @@ def estimate(*, power_w, hours, count=1, pue=1.0, intensity_g_per_kwh) -> Estima
 
 def strubell_2019():
     """Strubell et al. (2019) Table 3 recomputed beside the published columns (TPU rows omitted)."""
-    import pandas as pd
-
     rows = []
     for model, hardware, power_w, hours, pub_kwh, pub_lbs, cost in STRUBELL_TABLE3:
         kwh_pue = STRUBELL_PUE * power_w * hours / 1000
@@ -87,8 +87,6 @@ def strubell_2019():
 
 def across_countries(*, power_w, hours, count=1, pue=1.0, countries=None):
     """The same job per country (names/ISO codes; default all), sorted by ``co2e_kg``."""
-    import pandas as pd
-
     names = (grid_table()["region"].tolist() if countries is None
              else _checks.names(countries, name="countries"))
     for i, name in enumerate(names):  # an unknown country fails before any row is computed
@@ -108,8 +106,6 @@ def across_countries(*, power_w, hours, count=1, pue=1.0, countries=None):
 
 def equivalents(co2e_kg):
     """Everyday equivalents of ``co2e_kg`` (a Series by ``EQUIVALENCE_FACTORS_G`` key)."""
-    import pandas as pd
-
     co2e_kg = _checks.real(co2e_kg, name="co2e_kg", low=0)
     values = {k: _checks.finite_result(lambda g=grams: co2e_kg * 1000 / g, name=k,
                                        inputs={"co2e_kg": co2e_kg})
@@ -150,7 +146,6 @@ def predict_total(first_epoch_measurement, *, epochs) -> Forecast:
 def compare_tools(*, power_w, hours, count=1, country=None, tdp_w=None, memory_gb=0.0):
     """The same job as four carbon tools report it by default, plus Strubell et al.'s constants;
     ``tdp_w``: rated power (default ``power_w``); ``memory_gb`` adds Green Algorithms' W per GB."""
-    import pandas as pd
 
     from rseai.carbon.tables import default_country
 

@@ -23,6 +23,7 @@ import math
 import warnings
 
 import numpy as np
+import pandas as pd
 
 from rseai import _checks
 
@@ -81,7 +82,6 @@ def private_logistic(epsilon, *, data_norm: float, seed: int = 0, C: float = C_P
 def epsilon_sweep(split, *, epsilons=EPSILONS, seeds=(0, 1, 2)):
     """One row per (epsilon, seed) and ``epsilon = inf`` (no DP, seed 0): ``train_accuracy,
     test_accuracy, gap, attack_auroc, advantage, bound`` (1 without DP)."""
-    import pandas as pd
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
@@ -109,8 +109,6 @@ def epsilon_sweep(split, *, epsilons=EPSILONS, seeds=(0, 1, 2)):
 
 def epsilon_summary(table):
     """``epsilon_sweep``'s numbers per ε (sorted): the mean over seeds, ``<number>_sd``, ``n_seeds``."""
-    import pandas as pd
-
     needed = ("epsilon", "seed", "train_accuracy", "test_accuracy", "gap", "attack_auroc", "advantage",
               "bound")
     if not isinstance(table, pd.DataFrame) or any(c not in table.columns for c in needed):

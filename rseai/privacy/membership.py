@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from rseai import _checks, metrics
 
@@ -109,7 +110,6 @@ def membership_report(model, X_train, y_train, X_test, y_test) -> dict:
 def complexity_sweep(split, *, depths=DEPTHS, seed: int = 0):
     """``(table, losses)`` of a tree per depth fitted on the members: ``membership_report``'s numbers
     by ``max_depth``, and depth -> (member_losses, nonmember_losses)."""
-    import pandas as pd
     from sklearn.pipeline import make_pipeline
     from sklearn.tree import DecisionTreeClassifier
 

@@ -12,6 +12,7 @@ Example
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from rseai import _checks
 
@@ -30,8 +31,6 @@ def match_scores(target, generated) -> tuple[float, int, bool]:
 
 def completion_test(lm, texts, *, prompt_tokens: int = 16, continuation_tokens: int = 24):
     """Per text: ``prompt, truth, model`` (texts), ``match_fraction``, ``matched_prefix``, ``verbatim``."""
-    import pandas as pd
-
     from rseai.lm.decode import decode_batch, greedy
 
     _checks.has_attrs(lm, name="lm", attrs=("model", "tokenizer", "pad_id"), what="a LanguageModel")

@@ -14,6 +14,7 @@ Example
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from rseai import _checks, metrics
 
@@ -56,8 +57,6 @@ def reprice(sweep, *, cost_fp, cost_fn):
     >>> reprice(s, cost_fp=1, cost_fn=10)["total_cost"].tolist()
     [1.0, 11.0, 10.0, 20.0]
     """
-    import pandas as pd
-
     _checks.instance(sweep, pd.DataFrame, name="sweep", what="a DataFrame from threshold_sweep")
     if not {"fp", "fn", "n"} <= set(sweep.columns) or sweep.empty:
         raise ValueError("sweep must be a non-empty DataFrame from threshold_sweep (with 'fp', 'fn' "
@@ -72,8 +71,6 @@ def reprice(sweep, *, cost_fp, cost_fn):
 
 def optimal_row(sweep):
     """The cheapest row of a ``threshold_sweep`` table (the lowest threshold among ties)."""
-    import pandas as pd
-
     _checks.instance(sweep, pd.DataFrame, name="sweep", what="a DataFrame from threshold_sweep")
     if "expected_cost" not in sweep or sweep.empty or sweep["expected_cost"].isna().all():
         raise ValueError("sweep must be a non-empty DataFrame from threshold_sweep (with an "
