@@ -31,9 +31,6 @@ from rseai.carbon.tables import (
     grid_table,
 )
 
-FORMULA = ("energy_kwh = power_w * count * hours * pue / 1000; "
-           "co2e_kg = energy_kwh * intensity_g_per_kwh / 1000")
-
 
 @dataclass(frozen=True)
 class Estimate:
@@ -155,17 +152,19 @@ def compare_tools(*, power_w, hours, count=1, country=None, tdp_w=None, memory_g
     count = _checks.integer(count, name="count", low=1)
     hours = _checks.real(hours, name="hours", low=0)
     local = grid_intensity_g_per_kwh(default_country() if country is None else country)
+    tools = TOOL_DEFAULTS | {"Strubell et al. 2019": {
+        "power": "measured", "pue": STRUBELL_PUE, "intensity": STRUBELL_LBS_PER_KWH / LBS_PER_KG * 1000,
+        "source": "measured power; PUE 1.58; 0.954 lbs/kWh (US EPA average)"}}
     # the largest power, PUE and intensity of any row: if that is finite, every row is
-    memory_w_per_gb = max(d.get("memory_w_per_gb", 0.0) for d in TOOL_DEFAULTS.values())
-    worst_w = max(power_w, tdp) + memory_w_per_gb * memory_gb / count
-    worst_g = max(local, STRUBELL_LBS_PER_KWH / LBS_PER_KG * 1000, *(
-        d["intensity"] for d in TOOL_DEFAULTS.values() if d["intensity"] != "country"))
-    worst_pue = max(STRUBELL_PUE, *(d["pue"] for d in TOOL_DEFAULTS.values()))
+    per_gb = max(d.get("memory_w_per_gb", 0.0) for d in tools.values())
+    worst_w = max(power_w, tdp) + per_gb * memory_gb / count
+    worst_g = max(local, *(d["intensity"] for d in tools.values() if d["intensity"] != "country"))
+    worst_pue = max(d["pue"] for d in tools.values())
     _checks.finite_result(lambda: worst_w * count * hours * worst_pue / 1000 * worst_g / 1000 * LBS_PER_KG,
                           name="co2e_kg", inputs={"power_w": power_w, "tdp_w": tdp_w, "memory_gb": memory_gb,
                                                   "count": count, "hours": hours})
     rows = []
-    for tool, d in TOOL_DEFAULTS.items():
+    for tool, d in tools.items():
         base_w = tdp if d["power"] == "tdp" else power_w
         memory_w = d.get("memory_w_per_gb", 0.0) * memory_gb / count
         p = _checks.finite_result(lambda b=base_w, m=memory_w: b + m, name="power_w",
@@ -174,11 +173,5 @@ def compare_tools(*, power_w, hours, count=1, country=None, tdp_w=None, memory_g
         est = estimate(power_w=p, hours=hours, count=count, pue=d["pue"], intensity_g_per_kwh=intensity)
         rows.append({"tool": tool, "power_w": p, "pue": d["pue"], "intensity_g_per_kwh": intensity,
                      "energy_kwh": est.energy_kwh, "co2e_kg": est.co2e_kg, "source": d["source"]})
-    us_g_per_kwh = STRUBELL_LBS_PER_KWH / LBS_PER_KG * 1000
-    est = estimate(power_w=power_w, hours=hours, count=count, pue=STRUBELL_PUE,
-                   intensity_g_per_kwh=us_g_per_kwh)
-    rows.append({"tool": "Strubell et al. 2019", "power_w": power_w, "pue": STRUBELL_PUE,
-                 "intensity_g_per_kwh": us_g_per_kwh, "energy_kwh": est.energy_kwh, "co2e_kg": est.co2e_kg,
-                 "source": "measured power; PUE 1.58; 0.954 lbs/kWh (US EPA average)"})
     return pd.DataFrame(rows)
 

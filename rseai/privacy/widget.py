@@ -57,10 +57,6 @@ class PrivacyBudgetExplorer(Explorer):
                                          layout=w.Layout(width="480px"))
         super().__init__({"epsilon": self.epsilon})
 
-    @property
-    def summary_html(self):
-        return self.summary
-
     def compute(self, values: dict) -> dict:
         e = values["epsilon"]
         if e not in self.summary_table.index:  # e.g. None, which the slider itself keeps as its value
