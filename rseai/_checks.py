@@ -291,6 +291,14 @@ def pred_probs(value, *, labels: np.ndarray, name: str = "pred_probs") -> np.nda
     return value
 
 
+def frame(value, *, name: str, columns=(), what: str = "a non-empty pandas DataFrame"):
+    """``value`` if it is a non-empty DataFrame with ``columns``, else a TypeError saying ``what``."""
+    if not hasattr(value, "columns") or len(value) == 0 or any(c not in value.columns for c in columns):
+        needs = f" (columns {tuple(columns)})" if columns else ""
+        raise TypeError(f"{name} must be {what}{needs}, got {show(value)}")
+    return value
+
+
 def same_length(**arrays) -> None:
     """Every array has one entry per sample: the same length."""
     lengths = {k: len(v) for k, v in arrays.items()}

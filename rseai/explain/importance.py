@@ -25,10 +25,7 @@ from rseai import _checks
 
 
 def _frame(X, name: str):
-    if not isinstance(X, pd.DataFrame) or X.empty:
-        raise TypeError(f"{name} must be a non-empty pandas DataFrame of the model's input columns, "
-                        f"got {_checks.show(X)}")
-    return X
+    return _checks.frame(X, name=name, what="a non-empty pandas DataFrame of the model's input columns")
 
 
 def permutation_table(model, X, y, *, seed: int = 0, n_repeats: int = 10, scoring: str = "roc_auc"):

@@ -33,8 +33,7 @@ def _model(X):
 
 
 def _inputs(X, groups, target, columns, cv):
-    if not isinstance(X, pd.DataFrame) or X.empty:
-        raise TypeError(f"X must be a non-empty pandas DataFrame, got {_checks.show(X)}")
+    _checks.frame(X, name="X")
     columns = list(X.columns) if columns is None else list(_checks.names(columns, name="columns"))
     unknown = [c for c in columns if c not in X.columns]
     if unknown:
