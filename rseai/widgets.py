@@ -157,7 +157,7 @@ class Explorer(w.VBox):
         self.summary = w.HTML()
         self.state: dict = {}
         self.figure = self.image = None
-        self._laid_out = False
+        self._laid_out = self.margins is not None
         self._layout_key = self._background = None  # what the cached background was drawn for
         if self.figure_size is not None:
             self.figure = Figure(figsize=self.figure_size, dpi=DPI)
@@ -166,7 +166,6 @@ class Explorer(w.VBox):
                 style_axes(ax)
             if self.margins is not None:
                 self.figure.subplots_adjust(**self.margins)
-                self._laid_out = True
             self.image = FigureImage(format="png", layout=w.Layout(max_width="100%"))
         for control in self.controls.values():
             control.observe(self.changed, names="value")

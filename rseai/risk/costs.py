@@ -31,8 +31,7 @@ def expected_cost(y_true, scores, *, threshold, cost_fp, cost_fn, probabilities:
     """``(cost_fp * fp + cost_fn * fn) / n`` of flagging ``scores >= threshold`` (costs >= 0, any unit;
     scores are probabilities unless ``probabilities=False``)."""
     y_true, scores, cost_fp, cost_fn = _inputs(y_true, scores, probabilities, cost_fp, cost_fn)
-    threshold = (_checks.real(threshold, name="threshold", low=0, high=1) if probabilities
-                 else _checks.real(threshold, name="threshold"))
+    threshold = _checks.real(threshold, name="threshold", **({"low": 0, "high": 1} if probabilities else {}))
     c = metrics.confusion_at(y_true, scores, threshold=threshold)
     return _checks.finite_result(lambda: (cost_fp * c.fp + cost_fn * c.fn) / c.n, name="expected_cost",
                                  inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})

@@ -175,8 +175,7 @@ def group_rate_ci(y_true, y_pred, groups, *, rate: str = "fpr", seed, n_boot: in
     """
     y = _checks.binary_labels(y_true)
     pred = _checks.binary_labels(y_pred, name="y_pred")
-    if pred.size != y.size:
-        raise ValueError(f"y_pred must have the length of y_true ({y.size}), got {pred.size}")
+    _checks.same_length(y_true=y, y_pred=pred)
     g = as_groups(groups, n=y.size)
     rate = _checks.choice(rate, name="rate", options=sorted(_CI_RATES))
     level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)
