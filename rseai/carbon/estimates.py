@@ -86,15 +86,15 @@ def across_countries(*, power_w, hours, count=1, pue=1.0, countries=None):
     """The same job per country (names/ISO codes; default all), sorted by ``co2e_kg``."""
     names = (grid_table()["region"].tolist() if countries is None
              else _checks.names(countries, name="countries"))
+    intensities = []
     for i, name in enumerate(names):  # an unknown country fails before any row is computed
         try:
-            grid_intensity_g_per_kwh(name)
+            intensities.append(grid_intensity_g_per_kwh(name))
         except (TypeError, ValueError) as err:
             raise type(err)(f"countries[{i}]: {err}") from None
     estimate(power_w=power_w, hours=hours, count=count, pue=pue, intensity_g_per_kwh=0)
     rows = []
-    for name in names:
-        intensity = grid_intensity_g_per_kwh(name)
+    for name, intensity in zip(names, intensities):
         est = estimate(power_w=power_w, hours=hours, count=count, pue=pue, intensity_g_per_kwh=intensity)
         rows.append({"region": country_name(name), "intensity_g_per_kwh": intensity,
                      "energy_kwh": est.energy_kwh, "co2e_kg": est.co2e_kg})
