@@ -83,8 +83,7 @@ def group_report(y_true, y_pred, groups) -> GroupReport:
     gaps = {"demographic_parity_difference": gap("selection_rate"),
             "tpr_difference": gap("tpr"), "fpr_difference": gap("fpr"),
             "accuracy_difference": gap("accuracy")}
-    defined = [v for v in (gaps["tpr_difference"], gaps["fpr_difference"]) if not math.isnan(v)]
-    gaps["equalized_odds_difference"] = max(defined) if defined else float("nan")
+    gaps["equalized_odds_difference"] = float(np.fmax(gaps["tpr_difference"], gaps["fpr_difference"]))
     return GroupReport(by_group=by_group, overall=overall, gaps=gaps, notes=notes)
 
 
@@ -106,11 +105,9 @@ def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
         o = rep.overall
         cost = _checks.finite_result(lambda o=o: (cost_fp * o["fp"] + cost_fn * o["fn"]) / o["n"],
                                      name="expected_cost", inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
-        rows[name] = {"accuracy": o["accuracy"], "expected_cost": cost,
-                      "fnr": o["fnr"], "fpr": o["fpr"],
-                      "demographic_parity_difference": rep.gaps["demographic_parity_difference"],
-                      "equalized_odds_difference": rep.gaps["equalized_odds_difference"],
-                      "accuracy_difference": rep.gaps["accuracy_difference"]}
+        gaps = ("demographic_parity_difference", "equalized_odds_difference", "accuracy_difference")
+        rows[name] = {"accuracy": o["accuracy"], "expected_cost": cost, "fnr": o["fnr"], "fpr": o["fpr"],
+                      **{k: rep.gaps[k] for k in gaps}}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
