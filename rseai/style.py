@@ -114,11 +114,8 @@ def _describe_axes(ax) -> list[str]:
         axis = ax.yaxis if horizontal else ax.xaxis
         ticks = {float(t): lab.get_text() for t, lab in zip(axis.get_ticklocs(), axis.get_ticklabels())
                  if _is_category(lab.get_text())}  # numeric axes: the bar's own position
-        items = []
-        for bar in bars.patches[:12]:
-            where = bar.get_y() + bar.get_height() / 2 if horizontal else bar.get_x() + bar.get_width() / 2
-            value = bar.get_width() if horizontal else bar.get_height()
-            items.append(f"{_tick_name(ticks, where)} {_num(value)}")
+        items = [f"{_tick_name(ticks, bar.get_center()[1 if horizontal else 0])} "
+                 f"{_num(bar.get_width() if horizontal else bar.get_height())}" for bar in bars.patches[:12]]
         more = f" and {len(bars.patches) - 12} more" if len(bars.patches) > 12 else ""
         name = next((str(n) for n in (bars.get_label(), bars.patches[0].get_label())
                      if n and not str(n).startswith("_")), "bars")
