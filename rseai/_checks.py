@@ -43,9 +43,7 @@ def integer(value, *, name: str, low: int | None = None, high: int | None = None
         raise TypeError(f"{name} must be an int, got {_typed(value)}")
     value = int(value)
     if (low is not None and value < low) or (high is not None and value > high):
-        allowed = f"in [{low}, {high}]" if low is not None and high is not None else (
-            f">= {low}" if low is not None else f"<= {high}")
-        raise ValueError(f"{name} must be an int {allowed}, got {show(value)}")
+        raise ValueError(f"{name} must be an int{_bounds(low, high, False, False)}, got {show(value)}")
     return value
 
 
@@ -67,13 +65,12 @@ def real(value, *, name: str, low: float | None = None, high: float | None = Non
 
 
 def _bounds(low, high, low_open, high_open) -> str:
+    low, high = (f"{v:g}" if isinstance(v, float) else v for v in (low, high))
     if low is not None and high is not None:
-        return f" in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        return f" in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
     if low is not None:
-        return f" {'>' if low_open else '>='} {low:g}"
-    if high is not None:
-        return f" {'<' if high_open else '<='} {high:g}"
-    return ""
+        return f" {'>' if low_open else '>='} {low}"
+    return "" if high is None else f" {'<' if high_open else '<='} {high}"
 
 
 def cost(value, *, name: str) -> float:
@@ -202,6 +199,13 @@ def _array(values, *, name: str, what: str) -> np.ndarray:
     return arr
 
 
+def _finite(arr, *, name: str, what: str) -> np.ndarray:
+    arr = arr.astype(np.float64)
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must {what}, got {int((~np.isfinite(arr)).sum())} NaN or infinite value(s)")
+    return arr
+
+
 def binary_labels(values, *, name: str = "y_true") -> np.ndarray:
     """A 1-D int array of 0/1 (bools and 0.0/1.0 accepted); nothing else."""
     arr = _array(values, name=name, what="0/1 labels")
@@ -215,10 +219,7 @@ def binary_labels(values, *, name: str = "y_true") -> np.ndarray:
 
 def scores(values, *, name: str = "scores", probabilities: bool = True) -> np.ndarray:
     """A finite 1-D float array (within [0, 1] when ``probabilities``)."""
-    arr = _array(values, name=name, what="numbers").astype(np.float64)
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must be finite numbers, got {int((~np.isfinite(arr)).sum())} NaN or "
-                         "infinite value(s)")
+    arr = _finite(_array(values, name=name, what="numbers"), name=name, what="be finite numbers")
     if probabilities and (arr.min() < 0 or arr.max() > 1):
         raise ValueError(f"{name} must be probabilities in [0, 1], got min {arr.min():.4g}, max "
                          f"{arr.max():.4g} (pass probabilities=False for other scores)")
@@ -261,10 +262,7 @@ def features(X, *, name: str = "X", n_rows: int | None = None, n_columns: int | 
     if arr.ndim != 2 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 2-D array (n_samples, n_features), got shape "
                          f"{arr.shape}")
-    arr = arr.astype(np.float64)
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must hold finite numbers, got {int((~np.isfinite(arr)).sum())} NaN or "
-                         "infinite value(s)")
+    arr = _finite(arr, name=name, what="hold finite numbers")
     if n_rows is not None and arr.shape[0] != n_rows:
         raise ValueError(f"{name} must have one row per label ({n_rows}), got {arr.shape[0]} rows")
     if n_columns is not None and arr.shape[1] != n_columns:
@@ -290,6 +288,14 @@ def pred_probs(value, *, labels: np.ndarray, name: str = "pred_probs") -> np.nda
         bad = int(np.argmax(~np.isfinite(sums) | (np.abs(sums - 1) > 1e-3) | (value < 0).any(axis=1)))
         raise ValueError(f"{name} rows must be probabilities summing to 1, got row {bad} summing to "
                          f"{sums[bad]:.4f}")
+    return value
+
+
+def frame(value, *, name: str, columns=(), what: str = "a non-empty pandas DataFrame"):
+    """``value`` if it is a non-empty DataFrame with ``columns``, else a TypeError saying ``what``."""
+    if not hasattr(value, "columns") or len(value) == 0 or any(c not in value.columns for c in columns):
+        needs = f" (columns {tuple(columns)})" if columns else ""
+        raise TypeError(f"{name} must be {what}{needs}, got {show(value)}")
     return value
 
 

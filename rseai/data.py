@@ -188,31 +188,27 @@ def load_pue_presets():
 _H200_COLUMNS = ["phase", "seconds", "energy_j", "mean_power_w", "tokens_per_s", "j_per_token"]
 
 
-def _load_h200(name: str):
+def _load_h200(name: str, *, positive, rows=None):
+    """``name`` with ``_H200_COLUMNS``, the ``positive`` ones > 0 on every row (and ``rows`` rows)."""
     import pandas as pd
 
     df = pd.read_csv(dataset_path(name))
     require_columns(df, _H200_COLUMNS, name=name)
+    if not (df[positive] > 0).all().all() or rows not in (None, len(df)):
+        raise DatasetError(f"{name} should hold {rows or 'some'} rows with {' and '.join(positive)} > 0 on "
+                           f"every row; got {len(df)} rows")
     return df
 
 
 def load_h200_measured_power():
     """NVML measurements of an H200 (idle, full load, SmolLM2-shaped generation at batch 1/32):
     ``_H200_COLUMNS`` plus ``description``, ``max_power_w``, ``mean_gpu_util_pct``, ``tflops``."""
-    name = "h200_measured_power.csv"
-    df = _load_h200(name)
-    if not (df["energy_j"] > 0).all() or not (df["mean_power_w"] > 0).all():
-        raise DatasetError(f"{name}: energy_j and mean_power_w must be > 0 on every row")
-    return df
+    return _load_h200("h200_measured_power.csv", positive=["energy_j", "mean_power_w"])
 
 
 def load_h200_software_efficiency():
     """NVML measurements on an H200, eager vs static cache + compile: ``_H200_COLUMNS``, ``description``."""
-    name = "h200_software_efficiency.csv"
-    df = _load_h200(name)
-    if len(df) != 2 or not (df["j_per_token"] > 0).all():
-        raise DatasetError(f"{name} should hold 2 rows with j_per_token > 0; got {len(df)} rows")
-    return df
+    return _load_h200("h200_software_efficiency.csv", positive=["j_per_token"], rows=2)
 
 
 # --- hallucination probe set (notebook 02) --------------------------------------------------
@@ -234,23 +230,17 @@ def check_facts(df, *, name: str = "facts"):
     columns = list(FACTS_COLUMNS) + (["passage"] if "passage" in df.columns else [])
     # cast to object before filling: an all-empty column is float NaN, and "" is no float
     clean = df[columns].astype(object).fillna("").astype(str).apply(lambda col: col.str.strip())
-    if (clean["question"] == "").any():
-        row = int((clean["question"] == "").to_numpy().argmax())
-        raise DatasetError(f"{name}: row {row} has an empty question")
-    bad_kind = ~clean["kind"].isin(FACT_KINDS)
-    if bad_kind.any():
-        raise DatasetError(f"{name}: kind must be one of {list(FACT_KINDS)}, "
-                           f"got {clean['kind'][bad_kind].iloc[0]!r}")
-    facts_without = (clean["kind"] == "fact") & (clean["answer"] == "")
-    if facts_without.any():
-        raise DatasetError(f"{name}: the fact {clean['question'][facts_without].iloc[0]!r} has no answer")
-    premise_with = (clean["kind"] == "false_premise") & (clean["answer"] != "")
-    if premise_with.any():
-        raise DatasetError(f"{name}: the false premise {clean['question'][premise_with].iloc[0]!r} must "
-                           "have an empty answer (the right response is to reject the premise)")
-    if clean["question"].duplicated().any():
-        raise DatasetError(f"{name}: question {clean['question'][clean['question'].duplicated()].iloc[0]!r} "
-                           "appears twice")
+    question, kind, answer = clean["question"], clean["kind"], clean["answer"]
+    for bad, problem in ((question == "", "row {row} has an empty question"),
+                         (~kind.isin(FACT_KINDS), f"kind must be one of {list(FACT_KINDS)}, got {{kind!r}}"),
+                         ((kind == "fact") & (answer == ""), "the fact {question!r} has no answer"),
+                         ((kind == "false_premise") & (answer != ""), "the false premise {question!r} must "
+                          "have an empty answer (the right response is to reject the premise)"),
+                         (question.duplicated(), "question {question!r} appears twice")):
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            raise DatasetError(f"{name}: " + problem.format(row=row, kind=kind.iloc[row],
+                                                            question=question.iloc[row]))
     return clean.reset_index(drop=True)
 
 

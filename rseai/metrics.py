@@ -24,6 +24,7 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from rseai import _checks
 
@@ -126,8 +127,6 @@ def rates_at_thresholds(y_true, scores, thresholds):
     >>> rates_at_thresholds([1, 0, 1], [0.9, 0.4, 0.2], [0.3, 0.5])["tpr"].tolist()
     [0.5, 0.5]
     """
-    import pandas as pd
-
     y, s = _labels_and_scores(y_true, scores)
     try:
         grid = np.asarray(thresholds, dtype=float)
@@ -180,8 +179,6 @@ def roc_points(y_true, scores):
 def reliability_table(y_true, confidence, *, n_bins: int = 10):
     """Per non-empty equal-width bin (low, high] of ``confidence`` (0 goes to the first): ``bin_low,
     bin_high, count, mean_confidence, accuracy, gap`` (accuracy - mean confidence)."""
-    import pandas as pd
-
     y, conf = _labels_and_scores(y_true, confidence, name="confidence", probabilities=True)
     n_bins = _checks.integer(n_bins, name="n_bins", low=1, high=10_000)
     edges = np.linspace(0, 1, n_bins + 1)
@@ -213,8 +210,6 @@ def resample_rows(n_rows: int, *, strata=None, seed, n_boot: int = 2000) -> np.n
     rng = np.random.default_rng(_checks.seed(seed))
     if strata is None:
         return rng.integers(0, n_rows, size=(n_boot, n_rows))
-    import pandas as pd
-
     labels = None if isinstance(strata, (str, bytes, dict, set)) else np.asarray(strata, dtype=object)
     if labels is None or labels.ndim != 1 or labels.size != n_rows:
         raise ValueError(f"strata must be a 1-D array of {n_rows} labels (one per row), got "
@@ -247,17 +242,12 @@ def percentile_interval(values, *, level: float = 0.95):
         raise ValueError(f"values must be a non-empty array of shape (n_boot,) or (n_boot, k), got "
                          f"shape {arr.shape}")
     tail = (1 - level) / 2 * 100
-    if arr.ndim == 2:
-        finite = np.isfinite(arr)
-        empty = ~finite.any(axis=0)  # a column with nothing to read gives NaN, without a warning
-        kept = np.where(finite, arr, np.where(empty, 0.0, np.nan))
-        low, high = np.nanpercentile(kept, [tail, 100 - tail], axis=0)
-        return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
-    finite = arr[np.isfinite(arr)]
-    if not finite.size:
-        return float("nan"), float("nan")
-    low, high = np.percentile(finite, [tail, 100 - tail])
-    return float(low), float(high)
+    columns = arr.reshape(arr.shape[0], -1)  # 1-D: one column
+    finite = np.isfinite(columns)
+    empty = ~finite.any(axis=0)  # a column with nothing to read gives NaN, without a warning
+    kept = np.where(finite, columns, np.where(empty, 0.0, np.nan))
+    low, high = np.where(empty, np.nan, np.nanpercentile(kept, [tail, 100 - tail], axis=0))
+    return (low, high) if arr.ndim == 2 else (float(low[0]), float(high[0]))
 
 
 def bootstrap_ci(y_true, scores, statistic, *, seed, n_boot: int = 2000, level: float = 0.95):

@@ -25,7 +25,6 @@ from matplotlib.figure import Figure
 PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
            "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000", "grey": "#999999"}
 CYCLE = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow")]
-SEQUENTIAL_CMAP = "viridis"
 # Text on white at WCAG AA (at least 4.5:1): darker green 5.3, vermillion 5.1, the blue 5.2, grey 7.0.
 TEXT_GREEN, TEXT_VERMILLION, TEXT_BLUE, TEXT_GREY = "#007A5A", "#B84F00", PALETTE["blue"], "#595959"
 
@@ -106,10 +105,8 @@ def _tick_name(ticks: dict, at: float) -> str:
 
 
 def _describe_axes(ax) -> list[str]:
-    parts = [ax.get_title()] if ax.get_title() else []
-    labels = [f"{name} axis: {ax.get_xlabel() if name == 'x' else ax.get_ylabel()}" for name in "xy"
-              if (ax.get_xlabel() if name == "x" else ax.get_ylabel())]
-    parts += labels
+    parts = [ax.get_title(), *(f"{n} axis: {label}" for n, label in (("x", ax.get_xlabel()),
+                                                                    ("y", ax.get_ylabel())) if label)]
     for bars in ax.containers:
         if not hasattr(bars, "patches") or not bars.patches:
             continue
@@ -117,11 +114,8 @@ def _describe_axes(ax) -> list[str]:
         axis = ax.yaxis if horizontal else ax.xaxis
         ticks = {float(t): lab.get_text() for t, lab in zip(axis.get_ticklocs(), axis.get_ticklabels())
                  if _is_category(lab.get_text())}  # numeric axes: the bar's own position
-        items = []
-        for bar in bars.patches[:12]:
-            where = bar.get_y() + bar.get_height() / 2 if horizontal else bar.get_x() + bar.get_width() / 2
-            value = bar.get_width() if horizontal else bar.get_height()
-            items.append(f"{_tick_name(ticks, where)} {_num(value)}")
+        items = [f"{_tick_name(ticks, bar.get_center()[1 if horizontal else 0])} "
+                 f"{_num(bar.get_width() if horizontal else bar.get_height())}" for bar in bars.patches[:12]]
         more = f" and {len(bars.patches) - 12} more" if len(bars.patches) > 12 else ""
         name = next((str(n) for n in (bars.get_label(), bars.patches[0].get_label())
                      if n and not str(n).startswith("_")), "bars")
@@ -168,9 +162,8 @@ def _no_second_png() -> None:
     """The inline backend registers a PNG printer for every Figure; for ours the bundle has it."""
     from IPython import get_ipython
 
-    shell = get_ipython()
-    if shell is not None:
-        shell.display_formatter.formatters["image/png"].for_type(AltFigure, lambda fig: None)
+    if get_ipython() is not None:
+        get_ipython().display_formatter.formatters["image/png"].for_type(AltFigure, lambda fig: None)
 
 
 def _contrast(hex_colour: str) -> str:

@@ -2,16 +2,13 @@
 
 ``Explorer`` lays out controls, a message line, a summary and one figure, keeps the last result in
 ``state``, shows a ValueError/TypeError/RuntimeError as a message (stale output cleared) and sends
-the figure as Agg's PNG. No threads, no memos, no queue; sliders commit on release. The picture's
-alt text is ``alt(state)`` (default: ``rseai.style.alt_text``, read from what is drawn), sent as the
-image's ``tooltip``: the ``<img>``'s title, its accessible name (ipywidgets' Image has no alt);
-``page_fixes`` closes two gaps of ipywidgets and JupyterLab for keyboards and screen readers.
+the figure as Agg's PNG. No threads, no queue; sliders commit on release. The alt text,
+``alt(state)``, goes to the image's ``tooltip`` (the ``<img>``'s title: ipywidgets' Image has no alt).
 
 One fast path, kept because measured (kernel side, drawn whole -> fast: 03 threshold 993 -> 127 ms,
 grouping 251 -> 151 ms; 07 ε 274 -> 5 ms; 01 temperature 71 -> 30 ms): a move that keeps
-``layout_key`` repaints only the artists ``moving`` updates over the cached background. Used by 01,
-03, 05 and 07. 03 also keeps its
-last group report over cost moves (it does not depend on them): a cost move 172 -> 84 ms.
+``layout_key`` repaints only the artists ``moving`` updates over the cached background (01, 03, 05,
+07). 03 keeps its last group report over cost moves (it does not depend on them): 172 -> 84 ms.
 
 Example
 -------
@@ -87,7 +84,7 @@ def png(figure) -> bytes:
     return _encode(figure.canvas)
 
 
-def _encode(canvas) -> bytes:
+def _encode(canvas) -> bytes:  # the canvas as drawn
     from PIL import Image
 
     rgba = canvas.buffer_rgba()
@@ -97,12 +94,8 @@ def _encode(canvas) -> bytes:
     return buffer.getvalue()
 
 
-# Two gaps of the page that no output of ours can close: ipywidgets leaves a slider's handle
-# (role="slider") without a name, so a screen reader says only its value (axe-core:
-# aria-input-field-name), and JupyterLab lets a wide output (a table) scroll without a way to reach
-# it from the keyboard (scrollable-region-focusable). This names each handle after its slider's
-# label and makes a scrolling output focusable (as pydata-sphinx-theme does), once per page. It runs
-# from a JavaScript output, which JupyterLab and Voila both execute.
+# Two gaps of ipywidgets and JupyterLab (axe-core: aria-input-field-name, scrollable-region-focusable):
+# names each slider handle after its label and makes a scrolling output focusable, once per page.
 _PAGE_FIXES = """
 if (!window.rseaiPageFixes) {
   window.rseaiPageFixes = true;
@@ -164,7 +157,7 @@ class Explorer(w.VBox):
         self.summary = w.HTML()
         self.state: dict = {}
         self.figure = self.image = None
-        self._laid_out = False
+        self._laid_out = self.margins is not None
         self._layout_key = self._background = None  # what the cached background was drawn for
         if self.figure_size is not None:
             self.figure = Figure(figsize=self.figure_size, dpi=DPI)
@@ -173,7 +166,6 @@ class Explorer(w.VBox):
                 style_axes(ax)
             if self.margins is not None:
                 self.figure.subplots_adjust(**self.margins)
-                self._laid_out = True
             self.image = FigureImage(format="png", layout=w.Layout(max_width="100%"))
         for control in self.controls.values():
             control.observe(self.changed, names="value")
@@ -195,8 +187,7 @@ class Explorer(w.VBox):
     def values(self) -> dict:
         return {name: control.value for name, control in self.controls.items()}
 
-    def changed(self, _change=None) -> None:
-        """Every control's observer: ``update()``."""
+    def changed(self, _change=None) -> None:  # every control's observer
         self.update()
 
     def compute(self, values: dict) -> dict:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rseai.style import PALETTE, coloured_tokens_html, new_axes
+from rseai.style import PALETTE, alt_text, coloured_tokens_html, new_axes
 
 
 def test_new_axes_carry_the_house_style():
@@ -26,3 +26,9 @@ def test_chip_text_is_black_or_white_whichever_reads_better():
     assert [c for _, c in pairs] == ["#fff"] * 5 + ["#000"] * 6, pairs  # viridis: dark purple to yellow
     with pytest.raises(ValueError, match="values has 1 entries but tokens has 2"):
         coloured_tokens_html(["a", "b"], [0.5])
+
+
+def test_alt_text_names_horizontal_bars_by_their_category():
+    fig, ax = new_axes(title="t")
+    ax.barh(["a", "b"], [10.0, 2.0])
+    assert "bars: a 10, b 2" in alt_text(fig)

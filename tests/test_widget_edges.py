@@ -90,9 +90,9 @@ def test_carbon_boxes(calc, which, data):
            "count": st.integers(max_value=0)}[which]
     getattr(calc, which).value = data.draw(bad)
     assert which in _message(calc)
-    assert calc.state == {} and calc.result.value == "" and not calc.ax.patches  # nothing stale
+    assert calc.state == {} and calc.summary.value == "" and not calc.ax.patches  # nothing stale
     getattr(calc, which).value = {"hours": 10.0, "pue": 1.2, "count": 2}[which]
-    assert calc.message.widget.value == "" and "kWh" in calc.result.value and calc.ax.patches
+    assert calc.message.widget.value == "" and "kWh" in calc.summary.value and calc.ax.patches
 
 
 @FAST
@@ -100,11 +100,11 @@ def test_carbon_boxes(calc, which, data):
 def test_carbon_huge_hours_are_a_message_or_a_finite_result(calc, hours):
     calc.hours.value = hours
     if calc.message.last_error is None:
-        assert math.isfinite(calc.estimate.co2e_kg) and "inf" not in calc.result.value
+        assert math.isfinite(calc.state["estimate"].co2e_kg) and "inf" not in calc.summary.value
     else:
-        assert calc.state == {} and calc.result.value == ""
+        assert calc.state == {} and calc.summary.value == ""
     calc.hours.value = 24.0
-    assert calc.message.widget.value == "" and calc.estimate.hours == 24.0
+    assert calc.message.widget.value == "" and calc.state["estimate"].hours == 24.0
 
 
 @FAST

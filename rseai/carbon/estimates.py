@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from rseai import _checks
 from rseai.carbon.tables import (
     EQUIVALENCE_FACTORS_G,
@@ -28,9 +30,6 @@ from rseai.carbon.tables import (
     grid_intensity_g_per_kwh,
     grid_table,
 )
-
-FORMULA = ("energy_kwh = power_w * count * hours * pue / 1000; "
-           "co2e_kg = energy_kwh * intensity_g_per_kwh / 1000")
 
 
 @dataclass(frozen=True)
@@ -73,8 +72,6 @@ def estimate(*, power_w, hours, count=1, pue=1.0, intensity_g_per_kwh) -> Estima
 
 def strubell_2019():
     """Strubell et al. (2019) Table 3 recomputed beside the published columns (TPU rows omitted)."""
-    import pandas as pd
-
     rows = []
     for model, hardware, power_w, hours, pub_kwh, pub_lbs, cost in STRUBELL_TABLE3:
         kwh_pue = STRUBELL_PUE * power_w * hours / 1000
@@ -87,19 +84,17 @@ def strubell_2019():
 
 def across_countries(*, power_w, hours, count=1, pue=1.0, countries=None):
     """The same job per country (names/ISO codes; default all), sorted by ``co2e_kg``."""
-    import pandas as pd
-
     names = (grid_table()["region"].tolist() if countries is None
              else _checks.names(countries, name="countries"))
+    intensities = []
     for i, name in enumerate(names):  # an unknown country fails before any row is computed
         try:
-            grid_intensity_g_per_kwh(name)
+            intensities.append(grid_intensity_g_per_kwh(name))
         except (TypeError, ValueError) as err:
             raise type(err)(f"countries[{i}]: {err}") from None
     estimate(power_w=power_w, hours=hours, count=count, pue=pue, intensity_g_per_kwh=0)
     rows = []
-    for name in names:
-        intensity = grid_intensity_g_per_kwh(name)
+    for name, intensity in zip(names, intensities):
         est = estimate(power_w=power_w, hours=hours, count=count, pue=pue, intensity_g_per_kwh=intensity)
         rows.append({"region": country_name(name), "intensity_g_per_kwh": intensity,
                      "energy_kwh": est.energy_kwh, "co2e_kg": est.co2e_kg})
@@ -108,8 +103,6 @@ def across_countries(*, power_w, hours, count=1, pue=1.0, countries=None):
 
 def equivalents(co2e_kg):
     """Everyday equivalents of ``co2e_kg`` (a Series by ``EQUIVALENCE_FACTORS_G`` key)."""
-    import pandas as pd
-
     co2e_kg = _checks.real(co2e_kg, name="co2e_kg", low=0)
     values = {k: _checks.finite_result(lambda g=grams: co2e_kg * 1000 / g, name=k,
                                        inputs={"co2e_kg": co2e_kg})
@@ -150,7 +143,6 @@ def predict_total(first_epoch_measurement, *, epochs) -> Forecast:
 def compare_tools(*, power_w, hours, count=1, country=None, tdp_w=None, memory_gb=0.0):
     """The same job as four carbon tools report it by default, plus Strubell et al.'s constants;
     ``tdp_w``: rated power (default ``power_w``); ``memory_gb`` adds Green Algorithms' W per GB."""
-    import pandas as pd
 
     from rseai.carbon.tables import default_country
 
@@ -160,17 +152,19 @@ def compare_tools(*, power_w, hours, count=1, country=None, tdp_w=None, memory_g
     count = _checks.integer(count, name="count", low=1)
     hours = _checks.real(hours, name="hours", low=0)
     local = grid_intensity_g_per_kwh(default_country() if country is None else country)
+    tools = TOOL_DEFAULTS | {"Strubell et al. 2019": {
+        "power": "measured", "pue": STRUBELL_PUE, "intensity": STRUBELL_LBS_PER_KWH / LBS_PER_KG * 1000,
+        "source": "measured power; PUE 1.58; 0.954 lbs/kWh (US EPA average)"}}
     # the largest power, PUE and intensity of any row: if that is finite, every row is
-    memory_w_per_gb = max(d.get("memory_w_per_gb", 0.0) for d in TOOL_DEFAULTS.values())
-    worst_w = max(power_w, tdp) + memory_w_per_gb * memory_gb / count
-    worst_g = max(local, STRUBELL_LBS_PER_KWH / LBS_PER_KG * 1000, *(
-        d["intensity"] for d in TOOL_DEFAULTS.values() if d["intensity"] != "country"))
-    worst_pue = max(STRUBELL_PUE, *(d["pue"] for d in TOOL_DEFAULTS.values()))
+    per_gb = max(d.get("memory_w_per_gb", 0.0) for d in tools.values())
+    worst_w = max(power_w, tdp) + per_gb * memory_gb / count
+    worst_g = max(local, *(d["intensity"] for d in tools.values() if d["intensity"] != "country"))
+    worst_pue = max(d["pue"] for d in tools.values())
     _checks.finite_result(lambda: worst_w * count * hours * worst_pue / 1000 * worst_g / 1000 * LBS_PER_KG,
                           name="co2e_kg", inputs={"power_w": power_w, "tdp_w": tdp_w, "memory_gb": memory_gb,
                                                   "count": count, "hours": hours})
     rows = []
-    for tool, d in TOOL_DEFAULTS.items():
+    for tool, d in tools.items():
         base_w = tdp if d["power"] == "tdp" else power_w
         memory_w = d.get("memory_w_per_gb", 0.0) * memory_gb / count
         p = _checks.finite_result(lambda b=base_w, m=memory_w: b + m, name="power_w",
@@ -179,11 +173,5 @@ def compare_tools(*, power_w, hours, count=1, country=None, tdp_w=None, memory_g
         est = estimate(power_w=p, hours=hours, count=count, pue=d["pue"], intensity_g_per_kwh=intensity)
         rows.append({"tool": tool, "power_w": p, "pue": d["pue"], "intensity_g_per_kwh": intensity,
                      "energy_kwh": est.energy_kwh, "co2e_kg": est.co2e_kg, "source": d["source"]})
-    us_g_per_kwh = STRUBELL_LBS_PER_KWH / LBS_PER_KG * 1000
-    est = estimate(power_w=power_w, hours=hours, count=count, pue=STRUBELL_PUE,
-                   intensity_g_per_kwh=us_g_per_kwh)
-    rows.append({"tool": "Strubell et al. 2019", "power_w": power_w, "pue": STRUBELL_PUE,
-                 "intensity_g_per_kwh": us_g_per_kwh, "energy_kwh": est.energy_kwh, "co2e_kg": est.co2e_kg,
-                 "source": "measured power; PUE 1.58; 0.954 lbs/kWh (US EPA average)"})
     return pd.DataFrame(rows)
 

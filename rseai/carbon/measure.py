@@ -102,11 +102,8 @@ def track(*, country=None, measure_power_secs=1.0, tracking_mode="process"):
     """Measure the enclosed block into the yielded ``Measurement`` (``country`` default
     ``$RSEAI_COUNTRY`` or India; ``tracking_mode``: "process" or "machine")."""
     name = country_name(country) if country is not None else default_country()
-    if isinstance(measure_power_secs, bool) or not isinstance(measure_power_secs, (int, float)) \
-            or not measure_power_secs > 0:
-        raise ValueError(f"measure_power_secs must be a number > 0, got {measure_power_secs!r}")
-    if tracking_mode not in ("process", "machine"):
-        raise ValueError(f"tracking_mode must be 'process' or 'machine', got {tracking_mode!r}")
+    measure_power_secs = _checks.real(measure_power_secs, name="measure_power_secs", low=0, low_open=True)
+    _checks.choice(tracking_mode, name="tracking_mode", options=("process", "machine"))
     result = Measurement(country=name, intensity_g_per_kwh=grid_intensity_g_per_kwh(name))
     try:  # importing codecarbon resets its logger to INFO, so import before quietening it
         import codecarbon  # noqa: F401

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from rseai import _checks
 from rseai.style import PALETTE, new_axes
 
 
 def _check(table, columns, name):
-    missing = [c for c in columns if c not in getattr(table, "columns", [])]
-    if missing or len(table) == 0:
-        raise ValueError(f"{name} needs a non-empty table with columns {columns}; missing {missing}")
+    _checks.frame(table, name="table", columns=columns, what=f"a non-empty table for {name}")
 
 
 def bar_colours(regions, *, highlight=None) -> list[str]:

@@ -53,14 +53,6 @@ class CarbonExplorer(Explorer):
                     "region": self.region, "pue": self.pue}
         super().__init__(controls, rows=[w.VBox([*list(controls.values())[:4], self.pue_preset, self.pue])])
 
-    @property
-    def result(self):
-        return self.summary
-
-    @property
-    def estimate(self):
-        return self.state.get("estimate")  # None after bad input
-
     def _on_preset(self, change):
         if change["new"] != "custom":
             self.pue.value = carbon_tables.pue_preset(change["new"])

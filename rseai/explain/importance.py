@@ -19,23 +19,18 @@ True
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from rseai import _checks
 
 
 def _frame(X, name: str):
-    import pandas as pd
-
-    if not isinstance(X, pd.DataFrame) or X.empty:
-        raise TypeError(f"{name} must be a non-empty pandas DataFrame of the model's input columns, "
-                        f"got {_checks.show(X)}")
-    return X
+    return _checks.frame(X, name=name, what="a non-empty pandas DataFrame of the model's input columns")
 
 
 def permutation_table(model, X, y, *, seed: int = 0, n_repeats: int = 10, scoring: str = "roc_auc"):
     """The drop in ``scoring`` of a fitted ``model`` when each column of ``X`` (DataFrame, shape
     (n_samples, n_inputs), best held out) is shuffled: ``importance`` (mean) and ``sd``, largest first."""
-    import pandas as pd
     from sklearn.inspection import permutation_importance
 
     X = _frame(X, "X")
@@ -66,7 +61,6 @@ def input_of_columns(encoded_names, inputs) -> list[str]:
 def shap_table(model, X_background, X_explain):
     """``(values, base)``: SHAP values (log-odds), shape (n_people, n_inputs), of ``X_explain`` for a
     Pipeline ending in a binary linear classifier; ``values.sum(axis=1) + base``: each log-odds."""
-    import pandas as pd
     import shap
 
     X_background, X_explain = _frame(X_background, "X_background"), _frame(X_explain, "X_explain")

@@ -15,12 +15,12 @@ Example
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from rseai import _checks, metrics
 
 
 def _model(X):
-    import pandas as pd
     from sklearn.compose import make_column_transformer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -33,10 +33,7 @@ def _model(X):
 
 
 def _inputs(X, groups, target, columns, cv):
-    import pandas as pd
-
-    if not isinstance(X, pd.DataFrame) or X.empty:
-        raise TypeError(f"X must be a non-empty pandas DataFrame, got {_checks.show(X)}")
+    _checks.frame(X, name="X")
     columns = list(X.columns) if columns is None else list(_checks.names(columns, name="columns"))
     unknown = [c for c in columns if c not in X.columns]
     if unknown:
@@ -65,8 +62,6 @@ def proxy_auroc(X, groups, *, target, columns=None, cv: int = 5, seed: int = 0) 
 
 def proxy_table(X, groups, *, target, cv: int = 5, seed: int = 0):
     """``proxy_auroc`` of each input alone and of all together, largest first (a pandas Series)."""
-    import pandas as pd
-
     _inputs(X, groups, target, None, cv)
     table = pd.Series({c: proxy_auroc(X, groups, target=target, columns=[c], cv=cv, seed=seed)
                        for c in X.columns})

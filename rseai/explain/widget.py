@@ -38,10 +38,6 @@ class AttributionExplorer(Explorer):
         self.button.on_click(lambda _b: self.update())
         super().__init__({}, rows=[w.HBox([self.prompt, self.targets, self.button])])
 
-    @property
-    def chips(self):
-        return self.summary
-
     def target_list(self) -> list[str]:
         """The targets box split at commas, each with one leading space (" Sydney")."""
         parts = [p.strip() for p in self.targets.value.split(",")]

@@ -23,6 +23,7 @@ import math
 import warnings
 
 import numpy as np
+import pandas as pd
 
 from rseai import _checks
 
@@ -47,19 +48,6 @@ def tpr_bound(epsilon, *, fpr) -> float:
     return min(low_side, 1 - math.exp(-epsilon) * (1 - fpr))
 
 
-def _import_diffprivlib():
-    import sklearn.tree._tree as tree_module
-
-    # scikit-learn < 1.9 defined these (float64, float32); diffprivlib's forest module imports them.
-    for name, dtype in (("DOUBLE", np.float64), ("DTYPE", np.float32)):
-        if not hasattr(tree_module, name):
-            setattr(tree_module, name, dtype)
-    import diffprivlib.models
-    from diffprivlib import BudgetAccountant
-
-    return diffprivlib.models.LogisticRegression, BudgetAccountant
-
-
 def private_logistic(epsilon, *, data_norm: float, seed: int = 0, C: float = C_PRIVATE, max_iter: int = 1000):
     """An unfitted ε-DP logistic regression (noise from ``seed``; rows clipped to ``data_norm``),
     spending its ε from an accountant of its own, not diffprivlib's global one."""
@@ -68,8 +56,15 @@ def private_logistic(epsilon, *, data_norm: float, seed: int = 0, C: float = C_P
     seed = _checks.seed(seed)
     C = _checks.real(C, name="C", low=0, low_open=True)
     max_iter = _checks.integer(max_iter, name="max_iter", low=1)
-    DPLogisticRegression, BudgetAccountant = _import_diffprivlib()
+    import sklearn.tree._tree as tree_module
     from sklearn.linear_model import LogisticRegression
+
+    # scikit-learn < 1.9 defined these (float64, float32); diffprivlib's forest module imports them.
+    for name, dtype in (("DOUBLE", np.float64), ("DTYPE", np.float32)):
+        if not hasattr(tree_module, name):
+            setattr(tree_module, name, dtype)
+    from diffprivlib import BudgetAccountant
+    from diffprivlib.models import LogisticRegression as DPLogisticRegression
 
     model = DPLogisticRegression.__new__(DPLogisticRegression)
     # scikit-learn's constructor, without the multi_class argument diffprivlib's would pass
@@ -81,7 +76,6 @@ def private_logistic(epsilon, *, data_norm: float, seed: int = 0, C: float = C_P
 def epsilon_sweep(split, *, epsilons=EPSILONS, seeds=(0, 1, 2)):
     """One row per (epsilon, seed) and ``epsilon = inf`` (no DP, seed 0): ``train_accuracy,
     test_accuracy, gap, attack_auroc, advantage, bound`` (1 without DP)."""
-    import pandas as pd
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
@@ -109,13 +103,8 @@ def epsilon_sweep(split, *, epsilons=EPSILONS, seeds=(0, 1, 2)):
 
 def epsilon_summary(table):
     """``epsilon_sweep``'s numbers per ε (sorted): the mean over seeds, ``<number>_sd``, ``n_seeds``."""
-    import pandas as pd
-
-    needed = ("epsilon", "seed", "train_accuracy", "test_accuracy", "gap", "attack_auroc", "advantage",
-              "bound")
-    if not isinstance(table, pd.DataFrame) or any(c not in table.columns for c in needed):
-        raise TypeError(f"table must be epsilon_sweep's DataFrame with columns {needed}, got "
-                        f"{_checks.show(table)}")
+    _checks.frame(table, name="table", what="epsilon_sweep's DataFrame", columns=(
+        "epsilon", "seed", "train_accuracy", "test_accuracy", "gap", "attack_auroc", "advantage", "bound"))
     grouped = table.drop(columns="seed").groupby("epsilon", sort=True)
     mean, sd = grouped.mean(), grouped.std(ddof=1).fillna(0.0)
     out = mean.join(sd.drop(columns="bound").add_suffix("_sd"))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from rseai import _checks, metrics
 
@@ -43,9 +44,7 @@ def _losses(values, name: str) -> np.ndarray:
 def _not_empty(**arrays) -> None:
     """Refuse an empty ``X``/``y`` by name before scikit-learn sees it."""
     for name, values in arrays.items():
-        n = values.shape[0] if hasattr(values, "shape") and len(values.shape) else (
-            len(values) if hasattr(values, "__len__") else None)
-        if n == 0:
+        if _checks.ndim(values) and len(values) == 0:
             raise ValueError(f"{name} must hold at least one record, got 0 (an empty split?): the attack "
                              "compares losses of records, so give it some")
 
@@ -65,10 +64,9 @@ def per_example_loss(model, X, y) -> np.ndarray:
     y = np.asarray(y)
     probs = np.asarray(model.predict_proba(X), dtype=np.float64)
     _checks.same_length(X=probs, y=y)
-    column = np.searchsorted(model.classes_, y)
-    if np.any(column >= len(model.classes_)) or np.any(model.classes_[np.minimum(column, len(
-            model.classes_) - 1)] != y):
+    if not np.isin(y, model.classes_).all():
         raise ValueError(f"y must hold the model's classes {list(model.classes_)}, got {np.unique(y)[:5]}")
+    column = np.searchsorted(model.classes_, y)
     return -np.log(np.clip(probs[np.arange(len(y)), column], LOSS_FLOOR, 1.0))
 
 
@@ -109,7 +107,6 @@ def membership_report(model, X_train, y_train, X_test, y_test) -> dict:
 def complexity_sweep(split, *, depths=DEPTHS, seed: int = 0):
     """``(table, losses)`` of a tree per depth fitted on the members: ``membership_report``'s numbers
     by ``max_depth``, and depth -> (member_losses, nonmember_losses)."""
-    import pandas as pd
     from sklearn.pipeline import make_pipeline
     from sklearn.tree import DecisionTreeClassifier
 

@@ -39,11 +39,8 @@ class PrivacyBudgetExplorer(Explorer):
     figure_size, grid = (10, 4), (1, 2)
 
     def __init__(self, summary, *, epsilon: float = 1.0, baseline: float | None = None):
-        needed = ("test_accuracy", "test_accuracy_sd", "attack_auroc", "attack_auroc_sd", "advantage",
-                  "bound")
-        if not hasattr(summary, "columns") or any(c not in summary.columns for c in needed) or summary.empty:
-            raise TypeError(f"summary must be epsilon_summary's table (columns {needed}), got "
-                            f"{_checks.show(summary)}")
+        _checks.frame(summary, name="summary", what="epsilon_summary's table", columns=(
+            "test_accuracy", "test_accuracy_sd", "attack_auroc", "attack_auroc_sd", "advantage", "bound"))
         self.summary_table = summary.sort_index()
         options = [float(e) for e in self.summary_table.index]
         if not (isinstance(epsilon, float) and epsilon == math.inf):  # inf: the model without DP
@@ -56,10 +53,6 @@ class PrivacyBudgetExplorer(Explorer):
                                          description="ε", continuous_update=False,
                                          layout=w.Layout(width="480px"))
         super().__init__({"epsilon": self.epsilon})
-
-    @property
-    def summary_html(self):
-        return self.summary
 
     def compute(self, values: dict) -> dict:
         e = values["epsilon"]
@@ -106,10 +99,8 @@ class ComplexityExplorer(Explorer):
     margins = {"left": 0.06, "right": 0.98, "bottom": 0.14, "top": 0.92, "wspace": 0.2}  # any depth alike
 
     def __init__(self, table, losses, *, depth: int | None = None):
-        needed = ("train_accuracy", "test_accuracy", "gap", "attack_auroc", "advantage")
-        if not hasattr(table, "columns") or any(c not in table.columns for c in needed) or table.empty:
-            raise TypeError(f"table must be complexity_sweep's table (columns {needed}), got "
-                            f"{_checks.show(table)}")
+        _checks.frame(table, name="table", what="complexity_sweep's table",
+                      columns=("train_accuracy", "test_accuracy", "gap", "attack_auroc", "advantage"))
         if not isinstance(losses, dict) or set(losses) != set(table.index):
             raise ValueError("losses must map every depth of the table to (member_losses, nonmember_losses)")
         self.table, self.losses = table.sort_index(), losses

@@ -14,6 +14,7 @@ Example
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from rseai import _checks, metrics
 
@@ -30,8 +31,7 @@ def expected_cost(y_true, scores, *, threshold, cost_fp, cost_fn, probabilities:
     """``(cost_fp * fp + cost_fn * fn) / n`` of flagging ``scores >= threshold`` (costs >= 0, any unit;
     scores are probabilities unless ``probabilities=False``)."""
     y_true, scores, cost_fp, cost_fn = _inputs(y_true, scores, probabilities, cost_fp, cost_fn)
-    threshold = (_checks.real(threshold, name="threshold", low=0, high=1) if probabilities
-                 else _checks.real(threshold, name="threshold"))
+    threshold = _checks.real(threshold, name="threshold", **({"low": 0, "high": 1} if probabilities else {}))
     c = metrics.confusion_at(y_true, scores, threshold=threshold)
     return _checks.finite_result(lambda: (cost_fp * c.fp + cost_fn * c.fn) / c.n, name="expected_cost",
                                  inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
@@ -56,8 +56,6 @@ def reprice(sweep, *, cost_fp, cost_fn):
     >>> reprice(s, cost_fp=1, cost_fn=10)["total_cost"].tolist()
     [1.0, 11.0, 10.0, 20.0]
     """
-    import pandas as pd
-
     _checks.instance(sweep, pd.DataFrame, name="sweep", what="a DataFrame from threshold_sweep")
     if not {"fp", "fn", "n"} <= set(sweep.columns) or sweep.empty:
         raise ValueError("sweep must be a non-empty DataFrame from threshold_sweep (with 'fp', 'fn' "
@@ -72,8 +70,6 @@ def reprice(sweep, *, cost_fp, cost_fn):
 
 def optimal_row(sweep):
     """The cheapest row of a ``threshold_sweep`` table (the lowest threshold among ties)."""
-    import pandas as pd
-
     _checks.instance(sweep, pd.DataFrame, name="sweep", what="a DataFrame from threshold_sweep")
     if "expected_cost" not in sweep or sweep.empty or sweep["expected_cost"].isna().all():
         raise ValueError("sweep must be a non-empty DataFrame from threshold_sweep (with an "

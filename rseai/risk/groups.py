@@ -17,6 +17,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from rseai import _checks
 from rseai.metrics import confusion, percentile_interval, rates_from_counts, resample_rows
@@ -44,8 +45,6 @@ def as_groups(groups, *, n: int, against: str = "y_true") -> np.ndarray:
         arr = np.asarray(groups, dtype=object)
         raise ValueError(f"groups must be a 1-D array of group labels, got shape {arr.shape}") from None
     _checks.same_length(**{against: range(n)}, groups=arr)
-    import pandas as pd
-
     unhashable = [g for g in arr if not isinstance(g, Hashable)]
     if unhashable:
         raise TypeError(f"groups must hold hashable labels (str, int), got {_checks.show(unhashable[0])}")
@@ -64,8 +63,6 @@ def group_report(y_true, y_pred, groups) -> GroupReport:
     y_pred = _checks.binary_labels(y_pred, name="y_pred")
     _checks.same_length(y_true=y_true, y_pred=y_pred)
     groups = as_groups(groups, n=len(y_true))
-    import pandas as pd
-
     # one metric, the Confusion (counts and rates at once); a named Series: fairlearn squeezes a bare
     # 1-sample array into a scalar and refuses it
     frame = MetricFrame(metrics={"confusion": confusion}, y_true=y_true, y_pred=y_pred,
@@ -86,16 +83,13 @@ def group_report(y_true, y_pred, groups) -> GroupReport:
     gaps = {"demographic_parity_difference": gap("selection_rate"),
             "tpr_difference": gap("tpr"), "fpr_difference": gap("fpr"),
             "accuracy_difference": gap("accuracy")}
-    defined = [v for v in (gaps["tpr_difference"], gaps["fpr_difference"]) if not math.isnan(v)]
-    gaps["equalized_odds_difference"] = max(defined) if defined else float("nan")
+    gaps["equalized_odds_difference"] = float(np.fmax(gaps["tpr_difference"], gaps["fpr_difference"]))
     return GroupReport(by_group=by_group, overall=overall, gaps=gaps, notes=notes)
 
 
 def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
     """One row per named rule in ``decisions`` (name -> 0/1 predictions, shape (n_samples,)):
     ``accuracy, expected_cost, fnr, fpr`` and the demographic-parity, equalized-odds and accuracy gaps."""
-    import pandas as pd
-
     _checks.instance(decisions, dict, name="decisions", what="a dict name -> y_pred")
     if not decisions:
         raise ValueError("decisions must name at least one decision rule, got an empty dict")
@@ -111,11 +105,9 @@ def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
         o = rep.overall
         cost = _checks.finite_result(lambda o=o: (cost_fp * o["fp"] + cost_fn * o["fn"]) / o["n"],
                                      name="expected_cost", inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
-        rows[name] = {"accuracy": o["accuracy"], "expected_cost": cost,
-                      "fnr": o["fnr"], "fpr": o["fpr"],
-                      "demographic_parity_difference": rep.gaps["demographic_parity_difference"],
-                      "equalized_odds_difference": rep.gaps["equalized_odds_difference"],
-                      "accuracy_difference": rep.gaps["accuracy_difference"]}
+        gaps = ("demographic_parity_difference", "equalized_odds_difference", "accuracy_difference")
+        rows[name] = {"accuracy": o["accuracy"], "expected_cost": cost, "fnr": o["fnr"], "fpr": o["fpr"],
+                      **{k: rep.gaps[k] for k in gaps}}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -178,12 +170,9 @@ def group_rate_ci(y_true, y_pred, groups, *, rate: str = "fpr", seed, n_boot: in
     >>> ci["value"].round(2).tolist()
     [0.5, 0.25, 0.25]
     """
-    import pandas as pd
-
     y = _checks.binary_labels(y_true)
     pred = _checks.binary_labels(y_pred, name="y_pred")
-    if pred.size != y.size:
-        raise ValueError(f"y_pred must have the length of y_true ({y.size}), got {pred.size}")
+    _checks.same_length(y_true=y, y_pred=pred)
     g = as_groups(groups, n=y.size)
     rate = _checks.choice(rate, name="rate", options=sorted(_CI_RATES))
     level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)

@@ -103,18 +103,17 @@ def plot_group_rates(by_group, *, rates=("tpr", "fpr", "selection_rate"), title=
                      ax=None):
     """Grouped bars: one cluster per group (rows of ``GroupReport.by_group``), one bar per rate."""
     fig, ax = new_axes(title=title, ylabel="rate (share)", ax=ax)
-    names = {"tpr": "TPR (caught)", "fpr": "FPR (false alarm)", "fnr": "FNR (missed)",
-             "selection_rate": "selection rate (flagged)", "accuracy": "accuracy",
-             "precision": "precision"}
-    colours = {"tpr": PALETTE["blue"], "fpr": PALETTE["orange"], "fnr": PALETTE["vermillion"],
-               "selection_rate": PALETTE["green"], "accuracy": PALETTE["sky"], "precision": PALETTE["purple"]}
+    looks = {"tpr": ("TPR (caught)", "blue"), "fpr": ("FPR (false alarm)", "orange"),
+             "fnr": ("FNR (missed)", "vermillion"), "selection_rate": ("selection rate (flagged)", "green"),
+             "accuracy": ("accuracy", "sky"), "precision": ("precision", "purple")}
     groups = [str(g) for g in by_group.index]
     width = 0.8 / len(rates)
     x = np.arange(len(groups))
     for i, rate in enumerate(rates):
         values = by_group[rate].to_numpy(dtype=float)
-        bars = ax.bar(x + (i - (len(rates) - 1) / 2) * width, np.nan_to_num(values), width,
-                      label=names.get(rate, rate), color=colours.get(rate, PALETTE["grey"]))
+        name, colour = looks.get(rate, (rate, "grey"))
+        bars = ax.bar(x + (i - (len(rates) - 1) / 2) * width, np.nan_to_num(values), width, label=name,
+                      color=PALETTE[colour])
         for bar, v in zip(bars, values, strict=True):
             ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 0.01,
                     rate_label(v), ha="center", va="bottom", fontsize=11)
@@ -155,15 +154,10 @@ def plot_risk_heatmap(register, *, acceptable_max=4, intolerable_min=15,
                                    alpha=0.55, edgecolor="white", linewidth=2, hatch=_REGION_HATCHES[region]))
             ax.text(im + 0.42, li - 0.42, str(li * im), ha="right", va="bottom", fontsize=11,
                     color=PALETTE["black"])
-    seen: dict = {}
-    for k, row in enumerate(register.itertuples(index=False), start=1):
-        cell = (row.impact, row.likelihood)
-        offset = 0.22 * seen.get(cell, 0)
-        seen[cell] = seen.get(cell, 0) + 1
-        ax.plot(row.impact - 0.25 + offset, row.likelihood + 0.1, "o", markersize=15,
-                color="white", markeredgecolor=PALETTE["black"])
-        ax.text(row.impact - 0.25 + offset, row.likelihood + 0.1, str(k), ha="center", va="center",
-                fontsize=11, fontweight="bold")
+    nth = register.groupby(["impact", "likelihood"]).cumcount()  # hazards sharing a cell side by side
+    for k, (x, y) in enumerate(zip(register["impact"] - 0.25 + 0.22 * nth, register["likelihood"] + 0.1), 1):
+        ax.plot(x, y, "o", markersize=15, color="white", markeredgecolor=PALETTE["black"])
+        ax.text(x, y, str(k), ha="center", va="center", fontsize=11, fontweight="bold")
     ax.set_xlim(0.5, 5.5)
     ax.set_ylim(0.5, 5.5)
     ax.set_aspect("equal")

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from rseai import _checks
 
 LEVELS = {1: "rare", 2: "unlikely", 3: "possible", 4: "likely", 5: "almost certain"}
@@ -81,8 +83,6 @@ class Hazard:
 def risk_register(hazards, *, acceptable_max: int = 4, intolerable_min: int = 15):
     """One row per ``Hazard`` (in order): ``hazard, rate, likelihood, likelihood_word, impact,
     score, region, control``; ``region`` from ``region_of`` with the given cut points."""
-    import pandas as pd
-
     if isinstance(hazards, Hazard) or isinstance(hazards, (str, bytes)) or not hasattr(hazards, "__iter__"):
         raise TypeError(f"hazards must be a list of Hazard objects, got {_checks.show(hazards)}")
     hazards = list(hazards)
@@ -106,8 +106,6 @@ def risk_register(hazards, *, acceptable_max: int = 4, intolerable_min: int = 15
 def audit_checklist(answers: dict):
     """The talk's five model-audit questions (``question``, ``answer``) answered from ``answers``:
     keys ``metric, fairness, high_stakes, retraining, law`` -> text; a missing key is "not assessed"."""
-    import pandas as pd
-
     questions = {"metric": "Is the model using the correct metric for evaluation?",
                  "fairness": "Is the model fair to protected classes?",
                  "high_stakes": "Is it suitable for use in high-stakes situations?",

@@ -63,11 +63,8 @@ class RiskExplorer(Explorer):
     def compute(self, values: dict) -> dict:
         t, cfp, cfn = values["threshold"], values["cost_fp"], values["cost_fn"]
         cost = costs.expected_cost(self.y_true, self.scores, threshold=t, cost_fp=cfp, cost_fn=cfn)
-        sweep = costs.threshold_sweep(self.y_true, self.scores, cost_fp=cfp, cost_fn=cfn)
+        sweep = costs.threshold_sweep(self.y_true, self.scores, cost_fp=cfp, cost_fn=cfn)  # finite or raises
         best = costs.optimal_row(sweep)
-        if not (np.isfinite(cost) and np.isfinite(best["expected_cost"])):
-            raise ValueError(f"cost_fp={cfp:g} and cost_fn={cfn:g} are too large: the expected cost "
-                             "overflows; give the costs in a bigger unit (thousands, millions)")
         group_by = values["group_by"] if self.groups else None
         flagged = self.scores >= t
         report = None if group_by is None else self._report(t, group_by, flagged)

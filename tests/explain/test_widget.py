@@ -7,12 +7,12 @@ def test_attribution_view_colours_the_prompt_and_refuses_bad_targets(smollm):
     from rseai.explain.widget import AttributionExplorer
 
     ex = AttributionExplorer(smollm)
-    assert list(ex.state["table"].columns[2:]) == [" Sydney", " Canberra"] and "towards" in ex.chips.value
+    assert list(ex.state["table"].columns[2:]) == [" Sydney", " Canberra"] and "towards" in ex.summary.value
     assert ex.state["probs"][" Sydney"] > ex.state["probs"][" Canberra"]
     ex.targets.value = "Wagga Wagga"
     ex.update()
     assert "targets must each be one token" in ex.message.widget.value
-    assert ex.state == {} and ex.chips.value == ""
+    assert ex.state == {} and ex.summary.value == ""
     ex.targets.value = " ,  "
     ex.update()
     assert "targets must name at least one token" in ex.message.widget.value
@@ -31,12 +31,12 @@ def test_attribute_says_it_is_working_before_the_forward_passes(smollm, monkeypa
     monkeypatch.setattr(widget, "occlusion", _recording(seen, ex, widget.occlusion))
     ex.update()
     assert len(seen) == 1 and "Attributing" in seen[0]
-    assert "Attributing" not in ex.chips.value and ex.state["table"] is not None
+    assert "Attributing" not in ex.summary.value and ex.state["table"] is not None
 
 
 def _recording(seen, ex, occlusion):
     def recorded(*args, **kwargs):
-        seen.append(ex.chips.value)
+        seen.append(ex.summary.value)
         return occlusion(*args, **kwargs)
     return recorded
 
@@ -54,7 +54,7 @@ def test_a_prompt_past_the_view_limit_is_refused_with_why_before_any_work(smollm
     message = ex.message.widget.value
     assert f"prompt has {n} tokens; this view takes at most {widget.ATTRIBUTION_MAX_TOKENS}" in message
     assert "square of the length" in message and "Shorten the prompt" in message
-    assert seen == [] and ex.state == {} and ex.chips.value == ""
+    assert seen == [] and ex.state == {} and ex.summary.value == ""
     ex.prompt.value = smollm.tokenizer.decode(smollm.encode(words)[:widget.ATTRIBUTION_MAX_TOKENS])
     assert len(smollm.encode(ex.prompt.value)) == widget.ATTRIBUTION_MAX_TOKENS
     ex.update()  # at the limit: attributed

@@ -47,14 +47,14 @@ def test_depth_slider_looks_up_the_row_and_redraws(depth_table):
 
 def test_epsilon_slider_shows_accuracy_attack_and_bound(eps_summary):
     ex = PrivacyBudgetExplorer(eps_summary, epsilon=1.0, baseline=0.7)
-    assert ex.state["test_accuracy"] == pytest.approx(0.585) and "at most 0.46" in ex.summary_html.value
-    assert "at most 2.7% of members" in ex.summary_html.value        # e^1 times 1% of non-members
+    assert ex.state["test_accuracy"] == pytest.approx(0.585) and "at most 0.46" in ex.summary.value
+    assert "at most 2.7% of members" in ex.summary.value        # e^1 times 1% of non-members
     ex.epsilon.value = 10.0
-    assert "next to no promise" in ex.summary_html.value             # tanh(5) = 0.99991
+    assert "next to no promise" in ex.summary.value             # tanh(5) = 0.99991
     ex.epsilon.value = 0.1
-    assert ex.state["bound"] == pytest.approx(math.tanh(0.05)) and "at most 0.05" in ex.summary_html.value
+    assert ex.state["bound"] == pytest.approx(math.tanh(0.05)) and "at most 0.05" in ex.summary.value
     ex.epsilon.value = math.inf
-    assert "no guarantee" in ex.summary_html.value and ex.state["attack_auroc"] == pytest.approx(0.53)
+    assert "no guarantee" in ex.summary.value and ex.state["attack_auroc"] == pytest.approx(0.53)
     assert [o[0] for o in ex.epsilon.options] == ["0.1", "1", "10", "no DP"]
 
 
