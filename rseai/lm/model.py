@@ -1,9 +1,7 @@
 """A real language model you can look inside: tokens, next-token probabilities, generation.
 
-``load_model()`` gives the embedded SmolLM2-135M-Instruct (offline, CPU), ``load_model(name)`` a
-Hugging Face id or folder (downloads only with ``allow_download=True``). Logits of the last
-``RECENT_PROMPTS`` prompts are kept, so a slider re-filters without a forward pass. Not covered:
-training, serving.
+``load_model()`` gives the embedded SmolLM2-135M-Instruct (offline, CPU). Logits of the last
+``RECENT_PROMPTS`` prompts are kept, so a slider re-filters without a forward pass.
 
 Example
 -------
@@ -16,7 +14,6 @@ Example
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -73,28 +70,22 @@ _REACH_TIMEOUT_S = 5.0
 
 
 def _model_folder(name: str, *, allow_download: bool) -> Path:
-    folder = Path(name).expanduser()
-    if folder.is_dir():
-        return folder
-    cached = _cached_snapshot(name)
-    if cached is not None:
-        return cached
+    from huggingface_hub import try_to_load_from_cache
+    from huggingface_hub.errors import HFValidationError
+
+    if Path(name).expanduser().is_dir():
+        return Path(name).expanduser()
+    try:
+        config = try_to_load_from_cache(name, "config.json")
+    except HFValidationError:
+        config = None
+    if isinstance(config, str):
+        return Path(config).parent
     if not allow_download:
         raise ModelNotFoundError(
             f"model {name!r} not found: it is not a local folder nor in the local Hugging Face "
             "cache. Pass allow_download=True to fetch it (needs the internet), or name a local folder.")
     return _download(name)
-
-
-def _cached_snapshot(name: str) -> Path | None:
-    from huggingface_hub import try_to_load_from_cache
-    from huggingface_hub.errors import HFValidationError
-
-    try:
-        config = try_to_load_from_cache(name, "config.json")
-    except HFValidationError:
-        return None
-    return Path(config).parent if isinstance(config, str) else None
 
 
 def _download(name: str) -> Path:
@@ -150,12 +141,12 @@ def _damaged(folder: Path, what: str) -> Exception:
         "to run that).")
 
 
-_FINITE: set = set()  # weight files (path, size, change time) this process already found finite
+_FINITE: set = set()  # weight files (path, size, change times) this process already found finite
 
 
 def _check_finite(model, folder: Path, *, embedded: bool) -> None:
-    """Refuse NaN/infinite weights: one sum per parameter (~50 ms for SmolLM2; isfinite on all: 2 s),
-    once per unchanged weight file in a process (a reload, e.g. a re-run cell, skips it)."""
+    """Refuse NaN/infinite weights: one sum per parameter (~50 ms for SmolLM2), once per unchanged
+    weight file in a process (bench_lm's warm-load goal needs a reload to skip it)."""
     import torch
 
     files = tuple((str(f), st.st_size, st.st_mtime_ns, st.st_ctime_ns)
@@ -165,8 +156,7 @@ def _check_finite(model, folder: Path, *, embedded: bool) -> None:
     with torch.inference_mode():
         bad = [name for name, p in model.named_parameters() if not bool(torch.isfinite(p.sum()))]
     if not bad:
-        if files:
-            _FINITE.add(files)
+        _FINITE.add(files)
         return
     where = f"{bad[0]}{f' and {len(bad) - 1} more' if len(bad) > 1 else ''}"
     if embedded:
@@ -189,7 +179,7 @@ class LanguageModel:
         pads = [tokenizer.pad_token_id, tokenizer.eos_token_id, *sorted(self.stop_ids), 0]
         self.pad_id = int(next(i for i in pads if i is not None))
         self._start_id = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else 0
-        self._recent_logits: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._recent_logits: dict[tuple, np.ndarray] = {}  # oldest first
 
     def __repr__(self):
         n = sum(p.numel() for p in self.model.parameters())
@@ -252,14 +242,12 @@ class LanguageModel:
     # ---- scores for the next token --------------------------------------------------------
     def logits_for(self, ids: list[int]) -> np.ndarray:
         """Raw next-token logits after ``ids`` (float64, kept for recent prompts)."""
-        key = tuple(ids)
-        if key in self._recent_logits:
-            self._recent_logits.move_to_end(key)
-            return self._recent_logits[key]
-        logits = self._forward(ids, keep=1)[0]
-        self._recent_logits[key] = logits
+        logits = self._recent_logits.pop(tuple(ids), None)
+        if logits is None:
+            logits = self._forward(ids, keep=1)[0]
+        self._recent_logits[tuple(ids)] = logits  # now the newest
         if len(self._recent_logits) > RECENT_PROMPTS:
-            self._recent_logits.popitem(last=False)
+            del self._recent_logits[next(iter(self._recent_logits))]
         return logits
 
     def _forward(self, ids: list[int], *, keep: int) -> np.ndarray:
