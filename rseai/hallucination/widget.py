@@ -23,7 +23,6 @@ from rseai.hallucination.answers import AnswerText
 from rseai.hallucination.matching import group_answers
 from rseai.hallucination.plots import (
     agreement_meter_html,
-    agreement_progress_html,
     answer_html,
     streaming_answer_html,
 )
@@ -120,8 +119,8 @@ class _Stream:
         if ended:
             self.finished += [self._text(r) for r in ended]
             groups = group_answers(self.finished, question=self.question)
-            self.box.meter.value = agreement_progress_html(max(map(len, groups)) / self.n,
-                                                           done=len(self.finished), n=self.n)
+            self.box.meter.value = agreement_meter_html(max(map(len, groups)) / self.n,
+                                                        done=len(self.finished), n=self.n)
 
 
 class ProbeExplorer(Explorer):
