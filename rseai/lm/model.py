@@ -190,16 +190,14 @@ class LanguageModel:
     def vocab_size(self) -> int:
         return int(self.model.config.vocab_size)
 
-    # ---- text in, tokens out -------------------------------------------------------------
     def chat_prompt(self, message: str, *, system: str | None = None) -> str:
         """``message`` wrapped in the model's chat template, ready for the assistant's reply."""
         _checks.text(message, name="message", allow_empty=False)
         if system is not None:
             _checks.text(system, name="system")
-        messages = ([{"role": "system", "content": system}] if system else []) + [
-            {"role": "user", "content": message}]
-        return self.tokenizer.apply_chat_template(messages, tokenize=False,
-                                                  add_generation_prompt=True)
+        messages = [{"role": "system", "content": system}] if system else []
+        messages.append({"role": "user", "content": message})
+        return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
 
     def encode(self, prompt: str, *, chat: bool = False) -> list[int]:
         """Token ids (chat-wrapped if asked; empty is the start token); refuses over ``max_prompt_tokens``."""
@@ -231,15 +229,10 @@ class LanguageModel:
 
         _checks.text(text, name="text")
         enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-        ids, offsets = enc["input_ids"], enc["offset_mapping"]
-        return pd.DataFrame({
-            "token": [readable_token(self.tokenizer, i) for i in ids],
-            "token_id": np.asarray(ids, dtype=np.int64),
-            "start": np.asarray([s for s, _ in offsets], dtype=np.int64),
-            "end": np.asarray([e for _, e in offsets], dtype=np.int64),
-        })
+        ids, (starts, ends) = enc["input_ids"], np.reshape(enc["offset_mapping"], (-1, 2)).astype(np.int64).T
+        return pd.DataFrame({"token": [readable_token(self.tokenizer, i) for i in ids],
+                             "token_id": np.asarray(ids, dtype=np.int64), "start": starts, "end": ends})
 
-    # ---- scores for the next token --------------------------------------------------------
     def logits_for(self, ids: list[int]) -> np.ndarray:
         """Raw next-token logits after ``ids`` (float64, kept for recent prompts)."""
         logits = self._recent_logits.pop(tuple(ids), None)
@@ -268,13 +261,16 @@ class LanguageModel:
         return NextTokenDistribution(self, prompt=prompt, context_ids=ids, logits=self.logits_for(ids),
                                      temperature=temperature, top_k=top_k, top_p=top_p)
 
+    def text_ids(self, text: str) -> list[int]:
+        """Token ids of a non-empty continuation ``text`` (no special tokens)."""
+        if not _checks.text(text, name="text"):
+            raise ValueError("text must be at least one character, got ''")
+        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
+
     def continuation_step_probs(self, context_ids: list[int], text: str, *, temperature=1.0,
                                 top_k=None, top_p=None) -> tuple[list[int], np.ndarray]:
         """Token ids of ``text`` and each one's filtered probability given those before (one pass)."""
-        _checks.text(text, name="text")
-        if not text:
-            raise ValueError("text must be at least one character, got ''")
-        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        ids = self.text_ids(text)
         if len(context_ids) + len(ids) - 1 > self.max_prompt_tokens:
             raise ValueError(
                 f"text has {len(ids):,} tokens; after the prompt's {len(context_ids):,} that is more "
@@ -286,7 +282,6 @@ class LanguageModel:
                  for row, i in zip(rows, ids)]
         return ids, np.asarray(probs)
 
-    # ---- generation -----------------------------------------------------------------------
     def generate(self, prompt: str, *, max_new_tokens: int = 20, temperature: float = 1.0,
                  top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
                  chat: bool = False, n_alternatives: int = 5, on_step=None) -> Generation:
@@ -311,11 +306,8 @@ class LanguageModel:
                                temperature=temperature, top_k=top_k, top_p=top_p,
                                n_alternatives=n_alternatives)
         rows = decode_batch(self.model, [ids], choose=chooser, stop=lambda row, out: out[-1] in self.stop_ids,
-                      max_new_tokens=max_new_tokens, pad_id=self.pad_id, copies=n, on_step=on_step)
-        generations = []
-        for i, out in enumerate(rows):
-            ended = out[-1] in self.stop_ids
-            text = self.tokenizer.decode(out[:-1] if ended else out, skip_special_tokens=True)
-            generations.append(Generation(prompt=prompt, text=text, steps=chooser.steps[i],
-                                          stop_reason="end of text" if ended else "max_new_tokens"))
-        return generations
+                            max_new_tokens=max_new_tokens, pad_id=self.pad_id, copies=n, on_step=on_step)
+        decode = self.tokenizer.decode
+        return [Generation(prompt=prompt, text=decode(out[:len(out) - end], skip_special_tokens=True),
+                           steps=chooser.steps[i], stop_reason="end of text" if end else "max_new_tokens")
+                for i, out in enumerate(rows) for end in [out[-1] in self.stop_ids]]

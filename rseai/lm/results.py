@@ -26,15 +26,11 @@ _VISIBLE = str.maketrans({" ": "␣", "\n": "↵", "\t": "⇥"})
 @lru_cache(maxsize=1)
 def _byte_decoder() -> dict[str, int]:
     """Inverse of the byte-level BPE alphabet (GPT-2's ``bytes_to_unicode``)."""
-    printable = (list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1))
-                 + list(range(ord("®"), ord("ÿ") + 1)))
-    chars, extra = list(printable), 0
-    for b in range(256):
-        if b not in printable:
-            printable.append(b)
-            chars.append(256 + extra)
-            extra += 1
-    return {chr(c): b for b, c in zip(printable, chars)}
+    try:  # transformers >= 5
+        from transformers.convert_slow_tokenizer import bytes_to_unicode
+    except ImportError:  # transformers 4
+        from transformers.models.gpt2.tokenization_gpt2 import bytes_to_unicode
+    return {c: b for b, c in bytes_to_unicode().items()}
 
 
 def readable_token(tokenizer, token_id: int) -> str:
@@ -108,10 +104,7 @@ class NextTokenDistribution:
 
     def rank_of(self, text: str) -> int:
         """Rank (1 = most likely) of ``text``'s first token by raw logit (the filters keep the order)."""
-        _checks.text(text, name="text")
-        if not text:
-            raise ValueError("text must be at least one character, got ''")
-        first = self._lm.tokenizer(text, add_special_tokens=False)["input_ids"][0]
+        first = self._lm.text_ids(text)[0]
         return int(np.count_nonzero(self.logits > self.logits[first]) + 1)
 
 
