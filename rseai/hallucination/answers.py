@@ -136,7 +136,6 @@ def generate_answers(lm, prompts: list[str], *, keys: list[int], n_samples: int 
     keys = [_checks.integer(k, name=f"keys[{i}]") for i, k in enumerate(keys)]
     n_samples = _checks.integer(n_samples, name="n_samples", low=0)
     temperature = _checks.temperature(temperature, allow_zero=False)
-    _checks.integer(max_new_tokens, name="max_new_tokens", low=1)
     seed = _checks.seed(seed)
     encoded = [lm.encode(p) for p in prompts]
     max_new_tokens = lm.check_max_new_tokens(max_new_tokens, prompt_tokens=max(map(len, encoded)))

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import numpy as np
-
 from rseai.lm import sampling
-from rseai.lm.results import Step, readable_token
+from rseai.lm.results import Step
 
 
 def decode_batch(model, prompts: list[list[int]], *, choose, max_new_tokens: int, pad_id: int,
@@ -99,7 +97,7 @@ class FilteredDraw:
         for b, row in enumerate(rows):
             probs = sampling.filtered_probs(logits[b], **self.options)
             token = sampling.draw(probs, self.rngs[row])
-            self.steps[row].append(_step(self.tokenizer, token, probs, self.n_alternatives))
+            self.steps[row].append(Step.chosen(self.tokenizer, token, probs, self.n_alternatives))
             tokens.append(token)
         return tokens
 
@@ -113,14 +111,3 @@ def cache_keyword(model) -> str:
 
 def _cache_of(result):
     return result.past_key_values if getattr(result, "cache", None) is None else result.cache
-
-
-def _step(tokenizer, token_id: int, probs: np.ndarray, n_alternatives: int) -> Step:
-    alternatives = []
-    if n_alternatives:
-        k = min(n_alternatives, probs.size)
-        best = np.argpartition(-probs, k - 1)[:k]
-        best = best[np.argsort(-probs[best], kind="stable")]
-        alternatives = [(readable_token(tokenizer, i), float(probs[i])) for i in best if probs[i] > 0]
-    return Step(token=readable_token(tokenizer, token_id), token_id=int(token_id),
-                prob=float(probs[token_id]), alternatives=alternatives)

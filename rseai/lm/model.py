@@ -297,7 +297,6 @@ class LanguageModel:
         so ``sample(p, n=3, seed=s)[0] == generate(p, seed=s)``; ``on_step``: see ``decode_batch``."""
         sampling.check_options(temperature=temperature, top_k=top_k, top_p=top_p)
         n = _checks.integer(n, name="n", low=1)
-        _checks.integer(max_new_tokens, name="max_new_tokens", low=1)
         n_alternatives = _checks.integer(n_alternatives, name="n_alternatives", low=0)
         base = np.random.SeedSequence().entropy if seed is None else _checks.seed(seed)
         ids = self.encode(prompt, chat=chat)

@@ -89,8 +89,7 @@ class NextTokenDistribution:
     def draw(self, *, seed: int) -> Step:
         """One token drawn from ``probs``: as ``generate(prompt, max_new_tokens=1, seed=seed)`` draws."""
         token = sampling.draw(self.probs, np.random.default_rng([_checks.seed(seed), 0]))
-        return Step(token=readable_token(self._lm.tokenizer, token), token_id=token,
-                    prob=float(self.probs[token]))
+        return Step.chosen(self._lm.tokenizer, token, self.probs)
 
     def prob_of(self, text: str) -> float:
         """Probability that the continuation is exactly ``text`` (product over its tokens, filtered)."""
@@ -116,6 +115,16 @@ class Step:
     token_id: int
     prob: float
     alternatives: list[tuple[str, float]] = field(default_factory=list)
+
+    @classmethod
+    def chosen(cls, tokenizer, token_id: int, probs: np.ndarray, n_alternatives: int = 0) -> Step:
+        """The step that chose ``token_id`` from ``probs``, with the ``n_alternatives`` most likely."""
+        k = min(n_alternatives, probs.size)
+        best = np.argpartition(-probs, k - 1)[:k] if k else np.array([], dtype=int)
+        best = best[np.argsort(-probs[best], kind="stable")]
+        alternatives = [(readable_token(tokenizer, i), float(probs[i])) for i in best if probs[i] > 0]
+        return cls(token=readable_token(tokenizer, token_id), token_id=int(token_id),
+                   prob=float(probs[token_id]), alternatives=alternatives)
 
     @property
     def surprise_bits(self) -> float:
