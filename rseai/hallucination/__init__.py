@@ -1,18 +1,10 @@
-"""Notebook 02: hallucinations: asking, self-consistency, grading, a probe set (its calibration
-and AUROC come from ``rseai.metrics``).
+"""Notebook 02: hallucinations: asking, self-consistency, grading, a probe set.
 
-The names notebook 02 and its exercises call; the rest is in the submodules (``asking``,
-``answers``, ``matching``, ``probe``); figures in ``plots``, controls in ``widget``,
-checks in ``exercises`` (imported on demand). The answer store is ``rseai.ops.answer_store``.
+Submodules: ``asking``, ``answers``, ``matching``, ``probe``; figures in ``plots``, controls in
+``widget``, checks in ``exercises``. The answer store is ``rseai.ops.answer_store``.
 """
 
 from rseai.hallucination.asking import (  # noqa: F401
-    Answer,
-    Consistency,
-    answer_confidence,
-    ask,
-    build_prompt,
-    self_consistency,
-)
+    Answer, Consistency, answer_confidence, ask, build_prompt, self_consistency)
 from rseai.hallucination.matching import group_answers, is_correct, rejects_premise, same_answer  # noqa: F401
 from rseai.hallucination.probe import EvaluationResult, evaluate, grade, summarize  # noqa: F401

@@ -1,9 +1,8 @@
 """Short answers to many questions at once: one greedy answer and ``n`` samples per question.
 
-A greedy-or-sample chooser and a sentence stop for ``rseai.lm.decode.decode_batch``. Each row
-stops at its first sentence or line end and records each token's probability at temperature 1;
-it draws from a generator seeded by ``seed``, the question's ``key`` and its slot, so samples do
-not depend on the batch. Not covered: beam search, long answers.
+A chooser and a stop for ``rseai.lm.decode.decode_batch``: each row ends at its first sentence or
+line and keeps each token's probability at temperature 1; a sample draws from a generator seeded by
+``seed``, the question's ``key`` and its slot, so it does not depend on the batch.
 
 Example
 -------
@@ -71,11 +70,13 @@ def sentence_finished(text: str) -> bool:
     return not (initials or word[-1:].isdigit() or word in _ABBREVIATIONS)
 
 
-def _number_ended(tokenizer, ids: list[int], token: int) -> bool:
-    """True when ``ids`` end in "<digit>." and ``token`` starts a new word: "1945." then " It"."""
-    if not ids or not re.search(r"\d\.$", tokenizer.decode(ids[-2:], skip_special_tokens=True)):
-        return False
-    return tokenizer.decode([token], skip_special_tokens=True)[:1].isspace()
+def _dropped(lm, ids: list[int]) -> bool:
+    """True when the last token is not part of the answer: end of text, or a new word after "<digit>."
+    ("1945." then " It")."""
+    if ids and ids[-1] in lm.stop_ids:
+        return True
+    return (re.search(r"\d\.$", lm.tokenizer.decode(ids[-3:-1], skip_special_tokens=True)) is not None
+            and lm.tokenizer.decode(ids[-1:], skip_special_tokens=True)[:1].isspace())
 
 
 def _trim(tokenizer, ids: list[int], probs: list[float]) -> AnswerText:
@@ -116,19 +117,6 @@ class _GreedyOrSample:
         return tokens
 
 
-class _SentenceStop:
-    """Stop at end of text or "<digit>." then a new word (both ``dropped``), or at a sentence end."""
-
-    def __init__(self, tokenizer, stop_ids):
-        self.tokenizer, self.stop_ids = tokenizer, stop_ids
-
-    def dropped(self, ids: list[int]) -> bool:
-        return bool(ids) and (ids[-1] in self.stop_ids or _number_ended(self.tokenizer, ids[:-1], ids[-1]))
-
-    def __call__(self, row: int, ids: list[int]) -> bool:
-        return self.dropped(ids) or sentence_finished(self.tokenizer.decode(ids, skip_special_tokens=True))
-
-
 def generate_answers(lm, prompts: list[str], *, keys: list[int], n_samples: int = 0,
                      temperature: float = 1.0, max_new_tokens: int = 20,
                      seed: int = 0, on_step=None) -> list[QuestionOutput]:
@@ -148,7 +136,6 @@ def generate_answers(lm, prompts: list[str], *, keys: list[int], n_samples: int 
     keys = [_checks.integer(k, name=f"keys[{i}]") for i, k in enumerate(keys)]
     n_samples = _checks.integer(n_samples, name="n_samples", low=0)
     temperature = _checks.temperature(temperature, allow_zero=False)
-    _checks.integer(max_new_tokens, name="max_new_tokens", low=1)
     seed = _checks.seed(seed)
     encoded = [lm.encode(p) for p in prompts]
     max_new_tokens = lm.check_max_new_tokens(max_new_tokens, prompt_tokens=max(map(len, encoded)))
@@ -156,12 +143,12 @@ def generate_answers(lm, prompts: list[str], *, keys: list[int], n_samples: int 
     rngs = [np.random.default_rng([seed, keys[r // rows_per] % 2**63, r % rows_per])
             for r in range(len(prompts) * rows_per)]
     chooser = _GreedyOrSample(rows_per=rows_per, temperature=temperature, rngs=rngs)
-    stop = _SentenceStop(lm.tokenizer, lm.stop_ids)
+    def stop(row: int, ids: list[int]) -> bool:
+        return _dropped(lm, ids) or sentence_finished(lm.tokenizer.decode(ids, skip_special_tokens=True))
+
     rows = decode_batch(lm.model, encoded, choose=chooser, stop=stop, max_new_tokens=max_new_tokens,
-                  pad_id=lm.pad_id, copies=rows_per, on_step=on_step)
-    answers = []
-    for r, ids in enumerate(rows):
-        kept = len(ids) - stop.dropped(ids)
-        answers.append(_trim(lm.tokenizer, ids[:kept], chooser.probs[r][:kept]))
+                        pad_id=lm.pad_id, copies=rows_per, on_step=on_step)
+    answers = [_trim(lm.tokenizer, ids[:k], chooser.probs[r][:k])
+               for r, ids in enumerate(rows) for k in [len(ids) - _dropped(lm, ids)]]
     return [QuestionOutput(greedy=answers[q * rows_per], samples=answers[q * rows_per + 1:(q + 1) * rows_per])
             for q in range(len(prompts))]

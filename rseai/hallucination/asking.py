@@ -176,7 +176,6 @@ def self_consistency(model, question: str, *, n: int = 10, temperature: float = 
     ``entropy_bits`` of the group sizes."""
     question, seed, max_new_tokens, prompt = _prepare(model, question, seed, max_new_tokens, "")
     n = _checks.integer(n, name="n", low=2, high=MAX_SAMPLES)
-    temperature = _checks.temperature(temperature, allow_zero=False)
     [out] = generate_answers(model, [prompt], keys=[question_key(question)], n_samples=n,
                              temperature=temperature, max_new_tokens=max_new_tokens, seed=seed,
                              on_step=on_step)

@@ -18,6 +18,7 @@ False
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -137,14 +138,15 @@ def gist(answer: str, *, question: str = "") -> str:
     return " ".join(words[start:]) or answer.strip()
 
 
+def _overlap(key_a: set, key_b: set) -> bool:
+    return key_a == key_b if not key_a or not key_b else key_a <= key_b or key_b <= key_a
+
+
 def same_answer(a: str, b: str, *, question: str = "") -> bool:
     """True when one answer's key contains the other's."""
     for value, name in ((a, "a"), (b, "b"), (question, "question")):
         _checks.text(value, name=name, max_chars=MAX_ANSWER_CHARS)
-    key_a, key_b = set(answer_key(a, question=question)), set(answer_key(b, question=question))
-    if not key_a or not key_b:
-        return key_a == key_b
-    return key_a <= key_b or key_b <= key_a
+    return _overlap(set(answer_key(a, question=question)), set(answer_key(b, question=question)))
 
 
 def group_answers(answers, *, question: str = "") -> list[list[int]]:
@@ -155,19 +157,11 @@ def group_answers(answers, *, question: str = "") -> list[list[int]]:
     answers = list(answers)
     for i, a in enumerate(answers):
         _checks.text(a, name=f"answers[{i}]", max_chars=MAX_ANSWER_CHARS)
-    parent = list(range(len(answers)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(answers)):
-        for j in range(i + 1, len(answers)):
-            if root(i) != root(j) and same_answer(answers[i], answers[j], question=question):
-                parent[max(root(i), root(j))] = min(root(i), root(j))
-    groups: dict[int, list[int]] = {}
-    for i in range(len(answers)):
-        groups.setdefault(root(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+    keys = [set(answer_key(a, question=question)) for a in answers]
+    label = list(range(len(keys)))  # each answer's group: the smallest index linked to it
+    for i, j in itertools.combinations(range(len(keys)), 2):
+        if label[i] != label[j] and _overlap(keys[i], keys[j]):
+            old, new = max(label[i], label[j]), min(label[i], label[j])
+            label = [new if x == old else x for x in label]
+    groups = [[i for i, x in enumerate(label) if x == g] for g in sorted(set(label))]
+    return sorted(groups, key=lambda g: (-len(g), g[0]))

@@ -32,21 +32,15 @@ def streaming_answer_html(text: str) -> str:
             "<span style='color:#999'>▌</span></div>")
 
 
-def agreement_progress_html(agreement: float, *, done: int, n: int) -> str:
-    """The meter while samples arrive: grey, filled to the largest group's share of all ``n``."""
-    return (f"<div style='width:320px;border:1px solid #999;height:14px;border-radius:3px'>"
-            f"<div style='width:{100 * agreement:.0f}%;background:{PALETTE['grey']};height:14px'></div></div>"
-            f"<span style='color:{PALETTE['grey']}'>{done} of {n} samples in: "
-            f"agreement so far {agreement:.0%}</span>")
-
-
-def agreement_meter_html(agreement: float, verdict: str) -> str:
-    """A bar filled to ``agreement`` (0-1), green when consistent, vermillion otherwise."""
-    colour = PALETTE["green"] if verdict == "consistent" else PALETTE["vermillion"]
+def agreement_meter_html(agreement: float, verdict: str | None = None, *, done: int = 0, n: int = 0) -> str:
+    """A bar filled to ``agreement`` (0-1), green when consistent, vermillion otherwise; grey with
+    ``done`` of ``n`` samples counted while they arrive (``verdict`` None)."""
+    colour = PALETTE["grey" if verdict is None else "green" if verdict == "consistent" else "vermillion"]
+    label = (f"{done} of {n} samples in: agreement so far {agreement:.0%}" if verdict is None else
+             f"<b>agreement {agreement:.0%}: {html.escape(verdict)}</b>")
     return (f"<div style='width:320px;border:1px solid #999;height:14px;border-radius:3px'>"
             f"<div style='width:{100 * agreement:.0f}%;background:{colour};height:14px'></div></div>"
-            f"<span style='color:{colour};font-weight:bold'>agreement {agreement:.0%}: "
-            f"{html.escape(verdict)}</span>")
+            f"<span style='color:{colour}'>{label}</span>")
 
 
 def _short(text: str, width: int = 38) -> str:
@@ -98,9 +92,7 @@ def plot_reliability(table, *, ece: float | None = None, ax=None):
     ax.plot([0, 1], [0, 1], ls="--", color=PALETTE["grey"], label="perfect calibration")
     ax.scatter(centre, table["mean_confidence"], marker="_", s=400, linewidths=3, color=PALETTE["vermillion"],
                zorder=3, label="mean confidence in bin")
-    for _, row in table.iterrows():
-        ax.text(row["bin_low"] + (row["bin_high"] - row["bin_low"]) / 2, row["accuracy"] + 0.02,
-                f"n={int(row['count'])}", ha="center", fontsize=11)
+    ax.bar_label(ax.containers[0], labels=[f"n={int(c)}" for c in table["count"]], fontsize=11)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.1)
     if ece is not None:
@@ -133,11 +125,9 @@ def plot_accuracy_by_group(by_category, *, ax=None):
     for j, (kind, colour) in enumerate((("fact", PALETTE["blue"]), ("false_premise", PALETTE["vermillion"]))):
         if kind not in pivot:
             continue
-        values = pivot[kind].fillna(0).to_numpy()
-        ax.bar(x + (j - 0.5) * 0.4, values, width=0.4, color=colour, label=kind.replace("_", " "))
-        for xi, v, n in zip(x, values, counts[kind].fillna(0).to_numpy()):
-            if n:
-                ax.text(xi + (j - 0.5) * 0.4, v + 0.02, f"{int(n)}", ha="center", fontsize=11)
+        bars = ax.bar(x + (j - 0.5) * 0.4, pivot[kind].fillna(0), width=0.4, color=colour,
+                      label=kind.replace("_", " "))
+        ax.bar_label(bars, labels=[f"{int(n)}" if n else "" for n in counts[kind].fillna(0)], fontsize=11)
     ax.set_xticks(x, pivot.index, rotation=20)
     ax.set_ylim(0, 1.1)
     ax.legend(frameon=False, fontsize=11, title="numbers: questions", title_fontsize=11)
@@ -153,11 +143,10 @@ def plot_grounding_effect(accuracy: dict, *, ax=None):
     x = np.arange(len(names))
     before = [accuracy[k][0] for k in names]
     after = [accuracy[k][1] for k in names]
-    ax.bar(x - 0.2, before, width=0.4, color=PALETTE["grey"], label="question only")
-    ax.bar(x + 0.2, after, width=0.4, color=PALETTE["green"], label="question + passage")
-    for xi, b, a in zip(x, before, after):
-        ax.text(xi - 0.2, b + 0.02, f"{b:.0%}", ha="center", fontsize=11)
-        ax.text(xi + 0.2, a + 0.02, f"{a:.0%}", ha="center", fontsize=11)
+    for shift, values, colour, label in ((-0.2, before, "grey", "question only"),
+                                         (0.2, after, "green", "question + passage")):
+        bars = ax.bar(x + shift, values, width=0.4, color=PALETTE[colour], label=label)
+        ax.bar_label(bars, labels=[f"{v:.0%}" for v in values], fontsize=11)
     ax.set_xticks(x, [n.replace("_", " ") for n in names])
     ax.set_ylim(0, 1.1)
     ax.legend(frameon=False, fontsize=11)

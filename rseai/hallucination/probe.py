@@ -55,7 +55,7 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     from tqdm.auto import tqdm
 
     from rseai import data
-    from rseai.hallucination.asking import answer_confidence, build_prompt, check_question
+    from rseai.hallucination.asking import answer_confidence, build_prompt
 
     settings = generation_settings(model, "a prompt", n_samples=n_samples, seed=seed,
                                    temperature=temperature, max_new_tokens=max_new_tokens)
@@ -68,15 +68,12 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     facts = data.check_facts(facts, name="facts")
     if grounded and ("passage" not in facts.columns or (facts["passage"] == "").any()):
         raise ValueError("grounded=True needs a non-empty 'passage' column in facts")
-    for q in facts["question"]:
-        check_question(q)
     passages = facts["passage"] if grounded else [""] * len(facts)
     prompts = [build_prompt(model, q, passage=p) for q, p in zip(facts["question"], passages)]
     store = AnswerStore(model, folder=answers_dir) if store_answers else None
     results = {i: hit for i, p in enumerate(prompts) if store and (hit := store.get(p, settings))}
-    todo = [i for i in range(len(prompts)) if i not in results]
+    todo = sorted((i for i in range(len(prompts)) if i not in results), key=lambda i: len(prompts[i]))
     unwritable = None
-    todo.sort(key=lambda i: len(prompts[i]))
     with tqdm(total=len(todo), desc="evaluate", unit="question", disable=not progress or not todo) as bar:
         for start in range(0, len(todo), batch_size):
             batch = todo[start:start + batch_size]
@@ -101,19 +98,16 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
         accepted = ([row["answer"]] + [a.strip() for a in row["aliases"].split("|") if a.strip()]
                     if row["kind"] == "fact" else [])
         confidence, own = answer_confidence(greedy.tokens, greedy.probs, question=row["question"])
-        n_own = max(sum(own), 1) if any(own) else max(len(greedy.tokens), 1)
+        n_own = sum(own) or max(len(greedy.tokens), 1)
         rows.append({
             "question": row["question"], "category": row["category"], "kind": row["kind"],
             "answer": greedy.text, "correct": grade(greedy.text, kind=row["kind"], accepted=accepted),
-            "confidence": confidence,
-            "own_tokens": n_own,
+            "confidence": confidence, "own_tokens": n_own,
             "confidence_per_token": confidence ** (1 / n_own),  # geometric mean: length-free
-            "agreement": float(np.mean([matching.same_answer(s, greedy.text, question=row["question"])
-                                        for s in samples])),
+            "agreement": np.mean([matching.same_answer(s, greedy.text, question=row["question"])
+                                  for s in samples]),
             "samples": samples,
-            "sample_correct": float(np.mean([grade(s, kind=row["kind"], accepted=accepted)
-                                             for s in samples])),
-        })
+            "sample_correct": np.mean([grade(s, kind=row["kind"], accepted=accepted) for s in samples])})
     table = pd.DataFrame(rows)
     return EvaluationResult(table, summarize(table), _by_category(table), n_generated=len(todo))
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import ipywidgets as w
+import numpy as np
 
 from rseai import _checks
 from rseai.hallucination import asking, plots
@@ -23,7 +24,6 @@ from rseai.hallucination.answers import AnswerText
 from rseai.hallucination.matching import group_answers
 from rseai.hallucination.plots import (
     agreement_meter_html,
-    agreement_progress_html,
     answer_html,
     streaming_answer_html,
 )
@@ -75,7 +75,7 @@ class AskExplorer(Explorer):
             self.message.show(f"asking the model and sampling it {n} times…")
             self.answer.value, self.meter.value = "", ""
             check = asking.self_consistency(self.lm, question, n=n, **options,
-                                            on_step=_Stream(self, question=question, n=n))
+                                            on_step=self._stream(question, n))
             if self.store_answers:
                 greedy = AnswerText(check.greedy.text, check.greedy.tokens, check.greedy.probs)
                 answer_store.save_answers(self.lm, prompt, greedy, check.answers, **options)
@@ -95,33 +95,27 @@ class AskExplorer(Explorer):
         super().clear()
         self.answer.value = self.meter.value = ""
 
+    def _stream(self, question: str, n: int):
+        """``on_step`` of one Ask: the greedy answer (row 0) token by token; a row missing from the
+        next step has ended, and the meter counts its largest group of finished samples."""
+        ids, running, finished = defaultdict(list), set(), []
 
-class _Stream:
-    """``on_step`` of one Ask: the greedy answer (row 0) token by token; a row missing from the next
-    step has ended, and the meter counts its largest group of finished samples up to the agreement."""
+        def text(row: int) -> str:
+            return self.lm.tokenizer.decode(ids[row], skip_special_tokens=True).strip().split("\n", 1)[0]
 
-    def __init__(self, box: AskExplorer, *, question: str, n: int):
-        self.box, self.question, self.n = box, question, n
-        self.ids: dict[int, list[int]] = defaultdict(list)
-        self.running: set[int] = set()
-        self.finished: list[str] = []
-
-    def _text(self, row: int) -> str:
-        text = self.box.lm.tokenizer.decode(self.ids[row], skip_special_tokens=True).strip()
-        return text.split("\n", 1)[0]
-
-    def __call__(self, step: int, rows: list[int], tokens: list[int]) -> None:
-        for row, token in zip(rows, tokens):
-            self.ids[row].append(token)
-        ended = sorted(r for r in self.running - set(rows) if r != 0)
-        self.running = set(rows)
-        if 0 in self.running:
-            self.box.answer.value = streaming_answer_html(self._text(0))
-        if ended:
-            self.finished += [self._text(r) for r in ended]
-            groups = group_answers(self.finished, question=self.question)
-            self.box.meter.value = agreement_progress_html(max(map(len, groups)) / self.n,
-                                                           done=len(self.finished), n=self.n)
+        def on_step(step: int, rows: list[int], tokens: list[int]) -> None:
+            for row, token in zip(rows, tokens):
+                ids[row].append(token)
+            ended = sorted(r for r in running - set(rows) if r != 0)
+            running.clear()
+            running.update(rows)
+            if 0 in running:
+                self.answer.value = streaming_answer_html(text(0))
+            if ended:
+                finished.extend(text(r) for r in ended)
+                groups = group_answers(finished, question=question)
+                self.meter.value = agreement_meter_html(max(map(len, groups)) / n, done=len(finished), n=n)
+        return on_step
 
 
 class ProbeExplorer(Explorer):
@@ -142,13 +136,9 @@ class ProbeExplorer(Explorer):
 
     def selection(self, values=None):
         v, t = values or self.values, self.table
-        if v["category"] != "all":
-            t = t[t["category"] == v["category"]]
-        if v["kind"] != "all":
-            t = t[t["kind"] == v["kind"]]
-        if v["outcome"] != "all":
-            t = t[t["correct"] == (v["outcome"] == "right")]
-        return t
+        shown = {"category": t["category"], "kind": t["kind"],
+                 "outcome": t["correct"].map({True: "right", False: "wrong"})}
+        return t[np.logical_and.reduce([(shown[k] == v[k]) | (v[k] == "all") for k in shown])]
 
     def compute(self, values: dict) -> dict:
         part = self.selection(values)

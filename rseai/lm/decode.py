@@ -2,8 +2,7 @@
 
 It reads left-padded prompts once, copies each prompt's KV cache for its rows, then repeats:
 ``choose(logits, rows) -> tokens`` (logits float64, shape (n_active, vocab)) picks a token per
-active row, ``stop(row, ids) -> bool`` ends a row, finished rows leave the batch. ``FilteredDraw``
-is ``LanguageModel.sample``'s chooser. Left out: beam search, speculative decoding, static cache.
+active row, ``stop(row, ids) -> bool`` ends a row, finished rows leave the batch.
 
 Example
 -------
@@ -19,10 +18,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import numpy as np
-
 from rseai.lm import sampling
-from rseai.lm.results import Step, readable_token
+from rseai.lm.results import Step
 
 
 def decode_batch(model, prompts: list[list[int]], *, choose, max_new_tokens: int, pad_id: int,
@@ -36,7 +33,7 @@ def decode_batch(model, prompts: list[list[int]], *, choose, max_new_tokens: int
         if function is not None and not callable(function):
             raise TypeError(f"{label} must be a function (see rseai.lm.decode), got {function!r:.60}")
     device, keyword = model.device, cache_keyword(model)
-    # 1. Left-pad the prompts into one batch; the mask hides the padding, positions skip it.
+    # Left-pad the prompts into one batch; the mask hides the padding, positions skip it.
     width = max(len(ids) for ids in prompts)
     input_ids = torch.tensor([[pad_id] * (width - len(ids)) + list(ids) for ids in prompts], device=device)
     mask = torch.tensor([[0] * (width - len(ids)) + [1] * len(ids) for ids in prompts], device=device)
@@ -44,12 +41,12 @@ def decode_batch(model, prompts: list[list[int]], *, choose, max_new_tokens: int
     out: list[list[int]] = [[] for _ in range(len(prompts) * copies)]
     active = list(range(len(out)))  # rows still generating, in batch order
     with torch.inference_mode():
-        # 2. Prefill: read each prompt once; keep its key/value cache and its last logits.
+        # Prefill: read each prompt once; keep its key/value cache and its last logits.
         result = model(input_ids, attention_mask=mask, position_ids=positions, use_cache=True,
                        logits_to_keep=1)
         cache = _cache_of(result)
         logits = result.logits[:, -1].double()
-        # 3. Grow: copy each prompt's cache, logits and mask for its `copies` rows.
+        # Copy each prompt's cache, logits and mask for its `copies` rows.
         if copies > 1:
             cache.batch_repeat_interleave(copies)
             logits, mask = logits.repeat_interleave(copies, 0), mask.repeat_interleave(copies, 0)
@@ -66,18 +63,16 @@ def decode_batch(model, prompts: list[list[int]], *, choose, max_new_tokens: int
                 on_step(step, list(active), list(tokens))
             if not keep or step == max_new_tokens - 1:
                 break
-            # 5. Shrink: finished rows leave the batch and the cache, so later steps cost less.
+            # Finished rows leave the batch and the cache, so later steps cost less.
             if len(keep) < len(active):
                 index = torch.tensor(keep, device=device)
                 cache.batch_select_indices(index)
                 mask, last_pos = mask[index], last_pos[index]
                 tokens, active = [tokens[b] for b in keep], [active[b] for b in keep]
-            # 6. Feed the chosen tokens back: one more position, one token's forward pass per row.
             mask = torch.cat([mask, torch.ones_like(mask[:, :1])], dim=1)
             last_pos = last_pos + 1
             result = model(torch.tensor(tokens, device=device)[:, None], attention_mask=mask,
-                           position_ids=last_pos[:, None], use_cache=True,
-                           **{keyword: cache})
+                           position_ids=last_pos[:, None], use_cache=True, **{keyword: cache})
             logits = result.logits[:, -1].double()
     return out
 
@@ -102,30 +97,17 @@ class FilteredDraw:
         for b, row in enumerate(rows):
             probs = sampling.filtered_probs(logits[b], **self.options)
             token = sampling.draw(probs, self.rngs[row])
-            self.steps[row].append(_step(self.tokenizer, token, probs, self.n_alternatives))
+            self.steps[row].append(Step.chosen(self.tokenizer, token, probs, self.n_alternatives))
             tokens.append(token)
         return tokens
 
 
 def cache_keyword(model) -> str:
-    """The name this transformers version gives the key/value cache argument of ``forward``."""
+    """The key/value cache argument of ``forward``: "cache" (transformers >= 5.2x), "past_key_values"."""
     import inspect
 
-    # transformers >= 5.2x says "cache"; earlier releases "past_key_values".
     return "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
 
 
 def _cache_of(result):
-    cache = getattr(result, "cache", None)
-    return result.past_key_values if cache is None else cache
-
-
-def _step(tokenizer, token_id: int, probs: np.ndarray, n_alternatives: int) -> Step:
-    alternatives = []
-    if n_alternatives:
-        k = min(n_alternatives, probs.size)
-        best = np.argpartition(-probs, k - 1)[:k]
-        best = best[np.argsort(-probs[best], kind="stable")]
-        alternatives = [(readable_token(tokenizer, i), float(probs[i])) for i in best if probs[i] > 0]
-    return Step(token=readable_token(tokenizer, token_id), token_id=int(token_id),
-                prob=float(probs[token_id]), alternatives=alternatives)
+    return result.past_key_values if getattr(result, "cache", None) is None else result.cache

@@ -1,9 +1,7 @@
 """A real language model you can look inside: tokens, next-token probabilities, generation.
 
-``load_model()`` gives the embedded SmolLM2-135M-Instruct (offline, CPU), ``load_model(name)`` a
-Hugging Face id or folder (downloads only with ``allow_download=True``). Logits of the last
-``RECENT_PROMPTS`` prompts are kept, so a slider re-filters without a forward pass. Not covered:
-training, serving.
+``load_model()`` gives the embedded SmolLM2-135M-Instruct (offline, CPU). Logits of the last
+``RECENT_PROMPTS`` prompts are kept, so a slider re-filters without a forward pass.
 
 Example
 -------
@@ -16,7 +14,6 @@ Example
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -73,28 +70,22 @@ _REACH_TIMEOUT_S = 5.0
 
 
 def _model_folder(name: str, *, allow_download: bool) -> Path:
-    folder = Path(name).expanduser()
-    if folder.is_dir():
-        return folder
-    cached = _cached_snapshot(name)
-    if cached is not None:
-        return cached
+    from huggingface_hub import try_to_load_from_cache
+    from huggingface_hub.errors import HFValidationError
+
+    if Path(name).expanduser().is_dir():
+        return Path(name).expanduser()
+    try:
+        config = try_to_load_from_cache(name, "config.json")
+    except HFValidationError:
+        config = None
+    if isinstance(config, str):
+        return Path(config).parent
     if not allow_download:
         raise ModelNotFoundError(
             f"model {name!r} not found: it is not a local folder nor in the local Hugging Face "
             "cache. Pass allow_download=True to fetch it (needs the internet), or name a local folder.")
     return _download(name)
-
-
-def _cached_snapshot(name: str) -> Path | None:
-    from huggingface_hub import try_to_load_from_cache
-    from huggingface_hub.errors import HFValidationError
-
-    try:
-        config = try_to_load_from_cache(name, "config.json")
-    except HFValidationError:
-        return None
-    return Path(config).parent if isinstance(config, str) else None
 
 
 def _download(name: str) -> Path:
@@ -150,12 +141,12 @@ def _damaged(folder: Path, what: str) -> Exception:
         "to run that).")
 
 
-_FINITE: set = set()  # weight files (path, size, change time) this process already found finite
+_FINITE: set = set()  # weight files (path, size, change times) this process already found finite
 
 
 def _check_finite(model, folder: Path, *, embedded: bool) -> None:
-    """Refuse NaN/infinite weights: one sum per parameter (~50 ms for SmolLM2; isfinite on all: 2 s),
-    once per unchanged weight file in a process (a reload, e.g. a re-run cell, skips it)."""
+    """Refuse NaN/infinite weights: one sum per parameter (~50 ms for SmolLM2), once per unchanged
+    weight file in a process (bench_lm's warm-load goal needs a reload to skip it)."""
     import torch
 
     files = tuple((str(f), st.st_size, st.st_mtime_ns, st.st_ctime_ns)
@@ -165,8 +156,7 @@ def _check_finite(model, folder: Path, *, embedded: bool) -> None:
     with torch.inference_mode():
         bad = [name for name, p in model.named_parameters() if not bool(torch.isfinite(p.sum()))]
     if not bad:
-        if files:
-            _FINITE.add(files)
+        _FINITE.add(files)
         return
     where = f"{bad[0]}{f' and {len(bad) - 1} more' if len(bad) > 1 else ''}"
     if embedded:
@@ -189,7 +179,7 @@ class LanguageModel:
         pads = [tokenizer.pad_token_id, tokenizer.eos_token_id, *sorted(self.stop_ids), 0]
         self.pad_id = int(next(i for i in pads if i is not None))
         self._start_id = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else 0
-        self._recent_logits: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._recent_logits: dict[tuple, np.ndarray] = {}  # oldest first
 
     def __repr__(self):
         n = sum(p.numel() for p in self.model.parameters())
@@ -200,16 +190,14 @@ class LanguageModel:
     def vocab_size(self) -> int:
         return int(self.model.config.vocab_size)
 
-    # ---- text in, tokens out -------------------------------------------------------------
     def chat_prompt(self, message: str, *, system: str | None = None) -> str:
         """``message`` wrapped in the model's chat template, ready for the assistant's reply."""
         _checks.text(message, name="message", allow_empty=False)
         if system is not None:
             _checks.text(system, name="system")
-        messages = ([{"role": "system", "content": system}] if system else []) + [
-            {"role": "user", "content": message}]
-        return self.tokenizer.apply_chat_template(messages, tokenize=False,
-                                                  add_generation_prompt=True)
+        messages = [{"role": "system", "content": system}] if system else []
+        messages.append({"role": "user", "content": message})
+        return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
 
     def encode(self, prompt: str, *, chat: bool = False) -> list[int]:
         """Token ids (chat-wrapped if asked; empty is the start token); refuses over ``max_prompt_tokens``."""
@@ -241,25 +229,18 @@ class LanguageModel:
 
         _checks.text(text, name="text")
         enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-        ids, offsets = enc["input_ids"], enc["offset_mapping"]
-        return pd.DataFrame({
-            "token": [readable_token(self.tokenizer, i) for i in ids],
-            "token_id": np.asarray(ids, dtype=np.int64),
-            "start": np.asarray([s for s, _ in offsets], dtype=np.int64),
-            "end": np.asarray([e for _, e in offsets], dtype=np.int64),
-        })
+        ids, (starts, ends) = enc["input_ids"], np.reshape(enc["offset_mapping"], (-1, 2)).astype(np.int64).T
+        return pd.DataFrame({"token": [readable_token(self.tokenizer, i) for i in ids],
+                             "token_id": np.asarray(ids, dtype=np.int64), "start": starts, "end": ends})
 
-    # ---- scores for the next token --------------------------------------------------------
     def logits_for(self, ids: list[int]) -> np.ndarray:
         """Raw next-token logits after ``ids`` (float64, kept for recent prompts)."""
-        key = tuple(ids)
-        if key in self._recent_logits:
-            self._recent_logits.move_to_end(key)
-            return self._recent_logits[key]
-        logits = self._forward(ids, keep=1)[0]
-        self._recent_logits[key] = logits
+        logits = self._recent_logits.pop(tuple(ids), None)
+        if logits is None:
+            logits = self._forward(ids, keep=1)[0]
+        self._recent_logits[tuple(ids)] = logits  # now the newest
         if len(self._recent_logits) > RECENT_PROMPTS:
-            self._recent_logits.popitem(last=False)
+            del self._recent_logits[next(iter(self._recent_logits))]
         return logits
 
     def _forward(self, ids: list[int], *, keep: int) -> np.ndarray:
@@ -280,13 +261,16 @@ class LanguageModel:
         return NextTokenDistribution(self, prompt=prompt, context_ids=ids, logits=self.logits_for(ids),
                                      temperature=temperature, top_k=top_k, top_p=top_p)
 
+    def text_ids(self, text: str) -> list[int]:
+        """Token ids of a non-empty continuation ``text`` (no special tokens)."""
+        if not _checks.text(text, name="text"):
+            raise ValueError("text must be at least one character, got ''")
+        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
+
     def continuation_step_probs(self, context_ids: list[int], text: str, *, temperature=1.0,
                                 top_k=None, top_p=None) -> tuple[list[int], np.ndarray]:
         """Token ids of ``text`` and each one's filtered probability given those before (one pass)."""
-        _checks.text(text, name="text")
-        if not text:
-            raise ValueError("text must be at least one character, got ''")
-        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        ids = self.text_ids(text)
         if len(context_ids) + len(ids) - 1 > self.max_prompt_tokens:
             raise ValueError(
                 f"text has {len(ids):,} tokens; after the prompt's {len(context_ids):,} that is more "
@@ -298,7 +282,6 @@ class LanguageModel:
                  for row, i in zip(rows, ids)]
         return ids, np.asarray(probs)
 
-    # ---- generation -----------------------------------------------------------------------
     def generate(self, prompt: str, *, max_new_tokens: int = 20, temperature: float = 1.0,
                  top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
                  chat: bool = False, n_alternatives: int = 5, on_step=None) -> Generation:
@@ -314,7 +297,6 @@ class LanguageModel:
         so ``sample(p, n=3, seed=s)[0] == generate(p, seed=s)``; ``on_step``: see ``decode_batch``."""
         sampling.check_options(temperature=temperature, top_k=top_k, top_p=top_p)
         n = _checks.integer(n, name="n", low=1)
-        _checks.integer(max_new_tokens, name="max_new_tokens", low=1)
         n_alternatives = _checks.integer(n_alternatives, name="n_alternatives", low=0)
         base = np.random.SeedSequence().entropy if seed is None else _checks.seed(seed)
         ids = self.encode(prompt, chat=chat)
@@ -323,11 +305,8 @@ class LanguageModel:
                                temperature=temperature, top_k=top_k, top_p=top_p,
                                n_alternatives=n_alternatives)
         rows = decode_batch(self.model, [ids], choose=chooser, stop=lambda row, out: out[-1] in self.stop_ids,
-                      max_new_tokens=max_new_tokens, pad_id=self.pad_id, copies=n, on_step=on_step)
-        generations = []
-        for i, out in enumerate(rows):
-            ended = out[-1] in self.stop_ids
-            text = self.tokenizer.decode(out[:-1] if ended else out, skip_special_tokens=True)
-            generations.append(Generation(prompt=prompt, text=text, steps=chooser.steps[i],
-                                          stop_reason="end of text" if ended else "max_new_tokens"))
-        return generations
+                            max_new_tokens=max_new_tokens, pad_id=self.pad_id, copies=n, on_step=on_step)
+        decode = self.tokenizer.decode
+        return [Generation(prompt=prompt, text=decode(out[:len(out) - end], skip_special_tokens=True),
+                           steps=chooser.steps[i], stop_reason="end of text" if end else "max_new_tokens")
+                for i, out in enumerate(rows) for end in [out[-1] in self.stop_ids]]

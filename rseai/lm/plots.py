@@ -27,16 +27,15 @@ def _options(dist) -> str:
 def plot_probabilities(dist, *, k: int = 10, highlight=(), ax=None, title: str | None = None):
     """The ``k`` most likely next tokens as bars, ``highlight``ed ones (e.g. "␣birthday") orange."""
     top = dist.top(k)
-    fig, ax = new_axes(title=title or _title(dist), xlabel="probability", ax=ax)
+    fig, ax = new_axes(title=title or f"Next token after “{dist.prompt[-40:]}”", xlabel="probability", ax=ax)
     colours = [PALETTE["orange"] if t in highlight else PALETTE["blue"] for t in top["token"]]
     y = np.arange(len(top))[::-1]
     ax.barh(y, top["prob"], color=colours)
     ax.set_yticks(y, _token_labels(top), fontfamily="monospace")
-    ax.set_xlim(0, _xmax(top))
-    for yi, p in zip(y, top["prob"]):
-        ax.text(p, yi, _prob_label(p), va="center", fontsize=11)
-    ax.text(0.99, 0.02, _info(dist), transform=ax.transAxes, ha="right",
-            va="bottom", fontsize=11, color=TEXT_GREY)
+    for yi in y:
+        ax.text(0, yi, "", va="center", fontsize=11)
+    ax.text(0.99, 0.02, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=11, color=TEXT_GREY)
+    move_probabilities(ax, dist, k=k)
     return fig
 
 
@@ -48,32 +47,17 @@ def move_probabilities(ax, dist, *, k: int = 10) -> list:
     for bar, label, p in zip(bars, labels, top["prob"], strict=True):
         bar.set_width(p)
         label.set_x(p)
-        label.set_text(_prob_label(p))
-    info.set_text(_info(dist))
-    ax.set_xlim(0, _xmax(top))
+        label.set_text(f" {p:.1%}" if p >= 0.001 else f" {p:.1e}")
+    info.set_text(f"{_options(dist)}\nentropy {dist.entropy_bits:.2f} bits\n"
+                  f"{dist.n_candidates:,} tokens possible")
+    ax.set_xlim(0, max(0.05, float(top["prob"].max()) * 1.18))
     return [*bars, *labels, info, ax.xaxis]
-
-
-def _title(dist) -> str:
-    return f"Next token after “{dist.prompt[-40:]}”"
 
 
 def _token_labels(top, *, chars: int = 14) -> list:
     """Tokens as shown (escapes visible), cut to ``chars`` so a long one fits beside its bar."""
     shown = [repr(t)[1:-1] for t in top["token"]]
     return [t if len(t) <= chars else t[:chars - 1] + "…" for t in shown]
-
-
-def _xmax(top) -> float:
-    return max(0.05, float(top["prob"].max()) * 1.18)
-
-
-def _prob_label(p: float) -> str:
-    return f" {p:.1%}" if p >= 0.001 else f" {p:.1e}"
-
-
-def _info(dist) -> str:
-    return f"{_options(dist)}\nentropy {dist.entropy_bits:.2f} bits\n{dist.n_candidates:,} tokens possible"
 
 
 def plot_probability_panels(dists, *, k: int = 8, titles=None):

@@ -26,15 +26,11 @@ _VISIBLE = str.maketrans({" ": "␣", "\n": "↵", "\t": "⇥"})
 @lru_cache(maxsize=1)
 def _byte_decoder() -> dict[str, int]:
     """Inverse of the byte-level BPE alphabet (GPT-2's ``bytes_to_unicode``)."""
-    printable = (list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1))
-                 + list(range(ord("®"), ord("ÿ") + 1)))
-    chars, extra = list(printable), 0
-    for b in range(256):
-        if b not in printable:
-            printable.append(b)
-            chars.append(256 + extra)
-            extra += 1
-    return {chr(c): b for b, c in zip(printable, chars)}
+    try:  # transformers >= 5
+        from transformers.convert_slow_tokenizer import bytes_to_unicode
+    except ImportError:  # transformers 4
+        from transformers.models.gpt2.tokenization_gpt2 import bytes_to_unicode
+    return {c: b for b, c in bytes_to_unicode().items()}
 
 
 def readable_token(tokenizer, token_id: int) -> str:
@@ -93,8 +89,7 @@ class NextTokenDistribution:
     def draw(self, *, seed: int) -> Step:
         """One token drawn from ``probs``: as ``generate(prompt, max_new_tokens=1, seed=seed)`` draws."""
         token = sampling.draw(self.probs, np.random.default_rng([_checks.seed(seed), 0]))
-        return Step(token=readable_token(self._lm.tokenizer, token), token_id=token,
-                    prob=float(self.probs[token]))
+        return Step.chosen(self._lm.tokenizer, token, self.probs)
 
     def prob_of(self, text: str) -> float:
         """Probability that the continuation is exactly ``text`` (product over its tokens, filtered)."""
@@ -108,10 +103,7 @@ class NextTokenDistribution:
 
     def rank_of(self, text: str) -> int:
         """Rank (1 = most likely) of ``text``'s first token by raw logit (the filters keep the order)."""
-        _checks.text(text, name="text")
-        if not text:
-            raise ValueError("text must be at least one character, got ''")
-        first = self._lm.tokenizer(text, add_special_tokens=False)["input_ids"][0]
+        first = self._lm.text_ids(text)[0]
         return int(np.count_nonzero(self.logits > self.logits[first]) + 1)
 
 
@@ -123,6 +115,16 @@ class Step:
     token_id: int
     prob: float
     alternatives: list[tuple[str, float]] = field(default_factory=list)
+
+    @classmethod
+    def chosen(cls, tokenizer, token_id: int, probs: np.ndarray, n_alternatives: int = 0) -> Step:
+        """The step that chose ``token_id`` from ``probs``, with the ``n_alternatives`` most likely."""
+        k = min(n_alternatives, probs.size)
+        best = np.argpartition(-probs, k - 1)[:k] if k else np.array([], dtype=int)
+        best = best[np.argsort(-probs[best], kind="stable")]
+        alternatives = [(readable_token(tokenizer, i), float(probs[i])) for i in best if probs[i] > 0]
+        return cls(token=readable_token(tokenizer, token_id), token_id=int(token_id),
+                   prob=float(probs[token_id]), alternatives=alternatives)
 
     @property
     def surprise_bits(self) -> float:
