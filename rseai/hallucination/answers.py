@@ -148,7 +148,7 @@ def generate_answers(lm, prompts: list[str], *, keys: list[int], n_samples: int 
 
     rows = decode_batch(lm.model, encoded, choose=chooser, stop=stop, max_new_tokens=max_new_tokens,
                         pad_id=lm.pad_id, copies=rows_per, on_step=on_step)
-    answers = [_trim(lm.tokenizer, ids[:k], chooser.probs[r][:k])
-               for r, ids in enumerate(rows) for k in [len(ids) - _dropped(lm, ids)]]
+    kept = [len(ids) - _dropped(lm, ids) for ids in rows]  # a last token not part of the answer goes
+    answers = [_trim(lm.tokenizer, rows[r][:k], chooser.probs[r][:k]) for r, k in enumerate(kept)]
     return [QuestionOutput(greedy=answers[q * rows_per], samples=answers[q * rows_per + 1:(q + 1) * rows_per])
             for q in range(len(prompts))]

@@ -52,7 +52,7 @@ class Limiter:
         now = time.monotonic() if now is None else now
         level, then = self.buckets.get(who, (self.burst, now))
         level = min(self.burst, level + (now - then) / self.every_s)
-        self.buckets[who] = (level - (take and level >= 1), now)
+        self.buckets[who] = (level - 1 if take and level >= 1 else level, now)
         return 0.0 if level >= 1 else (1 - level) * self.every_s
 
 
