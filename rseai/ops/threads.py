@@ -79,7 +79,9 @@ def _cgroup_quota(root: Path, proc_cgroup: Path) -> tuple[float, str] | None:
         for base in dict.fromkeys(bases):
             leaf = base / path.lstrip("/")
             for folder in [leaf, *leaf.parents[:len(leaf.relative_to(base).parts)]]:  # up to ``base``
-                found += filter(None, [_read_quota(folder, name)])
+                quota = _read_quota(folder, name)
+                if quota is not None:
+                    found.append(quota)
     return min(found) if found else None
 
 
@@ -146,7 +148,7 @@ def size_threads(*, environ=None) -> ThreadChoice:
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(choice.threads)
     if "numpy" in sys.modules:  # its BLAS read the variables when it loaded: resize it in place
-        from threadpoolctl import threadpool_limits  # comes with scikit-learn
+        from threadpoolctl import threadpool_limits
 
         threadpool_limits(limits=choice.threads)
     _APPLIED = ThreadChoice(choice.threads, choice.reason, applied=True, shared=choice.shared)
