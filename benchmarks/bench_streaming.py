@@ -171,8 +171,10 @@ def next_step_section(goals, lm) -> None:
                                return_tensors="pt")["input_ids"]
             return lm.model(ids, logits_to_keep=1, use_store_answers=False).logits[0, -1].softmax(-1)
 
+    # A move costs ~0.25 s here, so 9 rounds (not REPEAT's 3 in a quick run): with 3, the ratio read
+    # 1.67-2.1 against its goal of 2 in CI runs of one commit (a full run's 5 gave 1.55).
     medians = interleaved_medians({"widget": widget, "before": before, "reference": reference},
-                                  repeat=REPEAT, warmup=1)
+                                  repeat=max(REPEAT, 9), warmup=1)
     full = _warm_median(clicks)  # the click alone, warm-up left out
     first = _warm_median(firsts)
     ref, old = medians["reference"], medians["before"]
