@@ -4,5 +4,4 @@ Figures are in ``rseai.privacy.plots``.
 """
 
 from rseai.explain.attribution import occlusion, target_id  # noqa: F401
-from rseai.explain.importance import permutation_table, shap_table  # noqa: F401
-from rseai.explain.proxies import proxy_auroc, proxy_table  # noqa: F401
+from rseai.explain.tabular import permutation_table, proxy_auroc, proxy_table, shap_table  # noqa: F401

@@ -6,6 +6,6 @@ What the notebook calls; figures are in ``rseai.labels.plots``, the explorers in
 
 from rseai.labels.compare import (  # noqa: F401
     compare_approaches, default_model, noise_sweep, quick_search_space, score_detection, search_space)
-from rseai.labels.issues import FILTER_METHODS, find_issues, out_of_fold_probs  # noqa: F401
-from rseai.labels.noise import DIGIT_LOOKALIKES, TALK_STEEL_SHEETS, inject_noise  # noqa: F401
+from rseai.labels.issues import (  # noqa: F401
+    DIGIT_LOOKALIKES, FILTER_METHODS, TALK_STEEL_SHEETS, find_issues, inject_noise, out_of_fold_probs)
 from rseai.labels.quality import data_quality_report, population_stability_index  # noqa: F401

@@ -27,8 +27,7 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.svm import SVC
 
 from rseai import _checks
-from rseai.labels.issues import FILTER_METHODS, find_issues, out_of_fold_probs
-from rseai.labels.noise import NOISE_KINDS, inject_noise
+from rseai.labels.issues import FILTER_METHODS, NOISE_KINDS, find_issues, inject_noise, out_of_fold_probs
 
 APPROACHES = ("Baseline", "Model-centric", "Data-centric")
 FIXES = ("remove", "relabel")

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from rseai import _checks
-from rseai.labels import compare, noise
-from rseai.labels.issues import ISSUE_COLUMNS
+from rseai.labels import compare
+from rseai.labels.issues import ISSUE_COLUMNS, NOISE_KINDS, TALK_STEEL_SHEETS, inject_noise
 from rseai.labels.plots import plot_approaches, plot_issue_gallery
 from rseai.widgets import Explorer
 
@@ -95,11 +95,11 @@ class LabelNoiseExplorer(Explorer):
                      _checks.class_ids(y_test, name="y_test"))
         self.seed = _checks.seed(seed)
         rate = _checks.real(rate, name="rate", low=0.0, high=0.6)  # the slider's range: never clamped
-        noise.inject_noise(self.data[1], rate=rate, kind=kind, seed=seed)  # checks before building widgets
+        inject_noise(self.data[1], rate=rate, kind=kind, seed=seed)  # checks before building widgets
         self.search = compare.quick_search_space(seed=seed) if search is None else search
         self.rate = w.FloatSlider(value=rate, min=0.0, max=0.6, step=0.05, description="noise rate",
                                   continuous_update=False, readout_format=".2f")
-        self.kind = w.Dropdown(options=list(noise.NOISE_KINDS), value=kind, description="noise kind")
+        self.kind = w.Dropdown(options=list(NOISE_KINDS), value=kind, description="noise kind")
         self.status = w.HTML()
         self.gallery = None if images is None else IssueExplorer(images, pd.DataFrame(columns=ISSUE_COLUMNS))
         super().__init__({"rate": self.rate, "kind": self.kind},
@@ -109,7 +109,7 @@ class LabelNoiseExplorer(Explorer):
     def compute(self, values: dict) -> dict:
         rate, kind = values["rate"], values["kind"]
         X_tr, y_tr, X_te, y_te = self.data
-        noisy, flipped = noise.inject_noise(y_tr, rate=rate, kind=kind, seed=self.seed)
+        noisy, flipped = inject_noise(y_tr, rate=rate, kind=kind, seed=self.seed)
         self.summary.value = ""  # the first partial result, sent at once: which labels the noise flips
         self.status.value = (f"<i>⏳ {int(flipped.sum())} of {flipped.size} training labels "
                              f"flipped ({kind}); training the three approaches…</i>")
@@ -130,7 +130,7 @@ class LabelNoiseExplorer(Explorer):
                 f"<b>precision {scores['precision']:.2f}</b>, <b>recall {scores['recall']:.2f}</b>.</p>")
 
     def draw(self, figure, s: dict) -> None:
-        plot_approaches(s["table"], reference=noise.TALK_STEEL_SHEETS, axes=figure.axes,
+        plot_approaches(s["table"], reference=TALK_STEEL_SHEETS, axes=figure.axes,
                         title=f"Digits, {s['rate']:.0%} {s['kind']} noise")
         if self.gallery is not None:
             self.gallery.set_issues(s["table"].attrs["issues"], flipped=s["flipped"])
