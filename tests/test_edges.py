@@ -41,8 +41,8 @@ from rseai.hallucination import exercises as hall_ex
 from rseai.labels import exercises as labels_ex
 from rseai.privacy import exercises as privacy_ex
 from rseai.privacy import membership
-from rseai.risk import costs, register
 from rseai.risk import exercises as risk_ex
+from rseai.risk import register
 
 PACKAGE = Path(rseai.__file__).resolve().parent
 COUNTS: Counter = Counter()
@@ -311,11 +311,6 @@ CASES = [
         n=25,
     ),
     Case(risk.optimal_row, {"sweep": risk.threshold_sweep(Y, S, cost_fp=1, cost_fn=1)}, "sweep", frames()),
-    *_cases_for(
-        costs.reprice,
-        {"sweep": risk.threshold_sweep(Y, S, cost_fp=1, cost_fn=1), "cost_fp": 2, "cost_fn": 5},
-        {"sweep": frames(), "cost_fp": NUMERIC, "cost_fn": NUMERIC},
-    ),
     *_cases_for(
         risk.bayes_threshold,
         {"cost_fp": 1, "cost_fn": 5},

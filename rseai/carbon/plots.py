@@ -76,9 +76,8 @@ def plot_energy_per_token(table, *, ax=None):
     _check(table, ["label", "j_per_token"], "plot_energy_per_token")
     fig, ax = new_axes(title="Energy per generated token", xlabel="J per token (log scale)", ax=ax)
     colours = [PALETTE["blue"] if "H200" in str(lbl) else PALETTE["green"] for lbl in table["label"]]
-    ax.barh(table["label"], table["j_per_token"], color=colours)
-    for y, v in enumerate(table["j_per_token"]):
-        ax.annotate(f"{v:.3g} J", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=11)
+    bars = ax.barh(table["label"], table["j_per_token"], color=colours)
+    ax.bar_label(bars, fmt="%.3g J", padding=3, fontsize=11)
     ax.set_xscale("log")
     ax.set_xlim(right=float(table["j_per_token"].max()) * 4)  # room for the labels
     ax.invert_yaxis()
@@ -90,10 +89,9 @@ def plot_tools(table, *, ax=None):
     """kg CO2e that each tool would report for one job, annotated with its PUE."""
     _check(table, ["tool", "co2e_kg", "pue"], "plot_tools")
     fig, ax = new_axes(title="One job, five sets of assumptions", xlabel="kg CO2e for the same job", ax=ax)
-    ax.barh(table["tool"], table["co2e_kg"], color=PALETTE["sky"])
-    for y, (v, pue) in enumerate(zip(table["co2e_kg"], table["pue"], strict=True)):
-        ax.annotate(f"{v:.3g} kg (PUE {pue:g})", (v, y), xytext=(3, 0), textcoords="offset points",
-                    va="center", fontsize=11)
+    bars = ax.barh(table["tool"], table["co2e_kg"], color=PALETTE["sky"])
+    ax.bar_label(bars, [f"{v:.3g} kg (PUE {pue:g})" for v, pue in zip(table["co2e_kg"], table["pue"])],
+                 padding=3, fontsize=11)
     ax.invert_yaxis()
     ax.set_xlim(0, float(table["co2e_kg"].max()) * 1.45)
     fig.tight_layout()

@@ -4,8 +4,7 @@ What the notebook calls; figures are in ``rseai.labels.plots``, the explorers in
 ``rseai.labels.widget``.
 """
 
-from rseai.labels.compare import (  # noqa: F401
-    compare_approaches, default_model, noise_sweep, quick_search_space, score_detection, search_space)
-from rseai.labels.issues import (  # noqa: F401
-    DIGIT_LOOKALIKES, FILTER_METHODS, TALK_STEEL_SHEETS, find_issues, inject_noise, out_of_fold_probs)
+from rseai.labels.cleaning import (  # noqa: F401
+    DIGIT_LOOKALIKES, FILTER_METHODS, TALK_STEEL_SHEETS, compare_approaches, default_model, find_issues,
+    inject_noise, noise_sweep, out_of_fold_probs, quick_search_space, score_detection, search_space)
 from rseai.labels.quality import data_quality_report, population_stability_index  # noqa: F401

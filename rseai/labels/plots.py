@@ -78,9 +78,9 @@ def _bars(ax, table, title):
     names = list(table.index)
     acc = table["accuracy"].to_numpy(dtype=float) * 100
     bars = ax.bar(names, acc, color=[APPROACH_COLOURS.get(n, PALETTE["purple"]) for n in names])
-    for bar, a, change in zip(bars, acc, table["change"].to_numpy(dtype=float) * 100):
-        text = f"{a:.1f}%" + ("" if bar is bars[0] else f"\n{change:+.1f} pts")
-        ax.text(bar.get_x() + bar.get_width() / 2, a + 0.5, text, ha="center", va="bottom", fontsize=11)
+    changes = table["change"].to_numpy(dtype=float) * 100
+    texts = [f"{a:.1f}%" + (f"\n{c:+.1f} pts" if i else "") for i, (a, c) in enumerate(zip(acc, changes))]
+    ax.bar_label(bars, texts, fontsize=11)
     ax.set(title=title, ylabel="test accuracy (%)", ylim=(min(50, acc.min() - 10), 108))
 
 
@@ -118,8 +118,7 @@ def plot_detection(scores, *, title="Finding the flipped labels"):
     for k, (metric, colour) in enumerate((("precision", PALETTE["blue"]), ("recall", PALETTE["orange"]))):
         values = [s[metric] for s in scores.values()]
         bars = ax.bar(x + (k - 0.5) * 0.38, values, width=0.38, color=colour, label=metric)
-        for bar, v in zip(bars, values):
-            ax.text(bar.get_x() + bar.get_width() / 2, v + 0.01, f"{v:.2f}", ha="center", fontsize=11)
+        ax.bar_label(bars, fmt="%.2f", fontsize=11)
     ax.set_xticks(x, [METHOD_NAMES.get(name, name) for name in scores], rotation=20, ha="right")
     ax.set_ylim(0, 1.25)
     ax.legend(loc="upper center", ncol=2, frameon=False, fontsize=11)

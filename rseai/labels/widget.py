@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from rseai import _checks
-from rseai.labels import compare
-from rseai.labels.issues import ISSUE_COLUMNS, NOISE_KINDS, TALK_STEEL_SHEETS, inject_noise
+from rseai.labels import cleaning
+from rseai.labels.cleaning import ISSUE_COLUMNS, NOISE_KINDS, TALK_STEEL_SHEETS, inject_noise
 from rseai.labels.plots import plot_approaches, plot_issue_gallery
 from rseai.widgets import Explorer
 
@@ -96,7 +96,7 @@ class LabelNoiseExplorer(Explorer):
         self.seed = _checks.seed(seed)
         rate = _checks.real(rate, name="rate", low=0.0, high=0.6)  # the slider's range: never clamped
         inject_noise(self.data[1], rate=rate, kind=kind, seed=seed)  # checks before building widgets
-        self.search = compare.quick_search_space(seed=seed) if search is None else search
+        self.search = cleaning.quick_search_space(seed=seed) if search is None else search
         self.rate = w.FloatSlider(value=rate, min=0.0, max=0.6, step=0.05, description="noise rate",
                                   continuous_update=False, readout_format=".2f")
         self.kind = w.Dropdown(options=list(NOISE_KINDS), value=kind, description="noise kind")
@@ -114,8 +114,8 @@ class LabelNoiseExplorer(Explorer):
         self.status.value = (f"<i>⏳ {int(flipped.sum())} of {flipped.size} training labels "
                              f"flipped ({kind}); training the three approaches…</i>")
         start = time.perf_counter()
-        table = compare.compare_approaches(X_tr, noisy, X_te, y_te, seed=self.seed, search=self.search)
-        scores = compare.score_detection(table.attrs["issues"], flipped)
+        table = cleaning.compare_approaches(X_tr, noisy, X_te, y_te, seed=self.seed, search=self.search)
+        scores = cleaning.score_detection(table.attrs["issues"], flipped)
         self.status.value = f"<i>computed in {time.perf_counter() - start:.1f} s</i>"
         return {"rate": rate, "kind": kind, "table": table, "flipped": flipped, "scores": scores}
 

@@ -1,10 +1,13 @@
-"""Membership inference: was this person's record in the training data? A loss threshold attack
-on the German credit data, split into members (trained on) and non-members.
+"""Training data given away: membership inference on the credit model (was this person's record
+in the training data?) and verbatim memorisation in the language model.
 
-A model fits its training records better, so its loss gives membership away: Yeom et al. (2018)
-guess "member" at most the mean training loss (**advantage** = TPR - FPR). Membership is a fair
-coin (halves, stratified); the features are notebook 03's; ``encoder`` scales to [0, 1], so a
-row's norm is at most ``data_norm`` (for DP). Leaves out shadow models.
+The German credit data is split into members (trained on) and non-members, a fair coin (halves,
+stratified), on notebook 03's features; ``encoder`` scales to [0, 1], so a row's norm is at most
+``data_norm`` (for DP). A model fits its training records better, so its loss gives membership
+away: Yeom et al. (2018) guess "member" at most the mean training loss (**advantage** = TPR - FPR).
+``completion_test`` continues each famous text's opening greedily and counts the tokens it gets
+right (Carlini et al., 2021). Leaves out shadow models, sampling-based extraction and near-verbatim
+matches.
 
 Example
 -------
@@ -17,6 +20,8 @@ Example
 (500, 500, 0.3)
 >>> round(data_norm(interactions=False) ** 2)
 7
+>>> match_scores([5, 6, 7, 8], [5, 6, 9, 8])
+(0.75, 2, False)
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ LOSS_FLOOR = 1e-6  # probabilities are clipped here before the log: a sure wrong
 FEATURES = ("job", "housing", "saving_accounts", "checking_account", "credit_amount", "duration", "purpose")
 CATEGORICAL = ("housing", "saving_accounts", "checking_account", "purpose")
 NUMERIC = ("job", "credit_amount", "duration")
+MAX_CHARS = 700  # each memorisation text is cut here: far more than any prompt and continuation need
 DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20)  # tree depths, from a stump to a tree that fits every member
 
 
@@ -199,3 +205,35 @@ def complexity_sweep(split, *, depths=DEPTHS, seed: int = 0):
         losses[depth] = (report.pop("member_losses"), report.pop("nonmember_losses"))
         rows[depth] = report
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("max_depth"), losses
+
+
+def match_scores(target, generated) -> tuple[float, int, bool]:
+    """(share of positions equal, tokens equal before the first difference, all equal)."""
+    target, generated = list(target), list(generated)
+    if not target:
+        raise ValueError("target must hold at least one token, got none")
+    same = [t == g for t, g in zip(target, generated)] + [False] * max(0, len(target) - len(generated))
+    prefix = next((i for i, s in enumerate(same) if not s), len(same))
+    return float(np.mean(same)), int(prefix), bool(all(same))
+
+
+def completion_test(lm, texts, *, prompt_tokens: int = 16, continuation_tokens: int = 24):
+    """Per text: ``prompt, truth, model`` (texts), ``match_fraction``, ``matched_prefix``, ``verbatim``."""
+    from rseai.lm.decode import decode_batch, greedy
+
+    _checks.has_attrs(lm, name="lm", attrs=("model", "tokenizer", "pad_id"), what="a LanguageModel")
+    p = _checks.integer(prompt_tokens, name="prompt_tokens", low=1, high=512)
+    k = _checks.integer(continuation_tokens, name="continuation_tokens", low=1, high=256)
+    texts = [_checks.text(t, name="texts", allow_empty=False) for t in _checks.names(texts, name="texts")]
+    ids = [lm.tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
+    short = [i for i, row in enumerate(ids) if len(row) < p + k]
+    if short:
+        raise ValueError(f"texts must each have at least prompt_tokens + continuation_tokens = {p + k} "
+                         f"tokens, got {len(ids[short[0]])} in text {short[0]}")
+    outs = decode_batch(lm.model, [row[:p] for row in ids], choose=greedy, max_new_tokens=k, pad_id=lm.pad_id)
+    rows, decode = [], lm.tokenizer.decode
+    for row, out in zip(ids, outs):
+        fraction, prefix, verbatim = match_scores(row[p:p + k], out)
+        rows.append({"prompt": decode(row[:p]), "truth": decode(row[p:p + k]), "model": decode(out),
+                     "match_fraction": fraction, "matched_prefix": prefix, "verbatim": verbatim})
+    return pd.DataFrame(rows)

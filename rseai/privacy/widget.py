@@ -33,6 +33,14 @@ def _label(epsilon: float) -> str:
     return "no DP" if math.isinf(epsilon) else f"{epsilon:g}"
 
 
+def _precomputed(value, options, *, name: str, label=str):
+    """``value`` if it is one of ``options``, else a ValueError listing them (by ``label``)."""
+    if value not in options:  # e.g. None, which a SelectionSlider itself keeps as its value
+        raise ValueError(f"{name} must be one of the precomputed {[label(o) for o in options]}, "
+                         f"got {_checks.show(value)}")
+    return value
+
+
 class PrivacyBudgetExplorer(Explorer):
     """An ε slider over ``epsilon_summary``'s table (``inf``: no DP): accuracy, attack AUROC, bound."""
 
@@ -45,9 +53,7 @@ class PrivacyBudgetExplorer(Explorer):
         options = [float(e) for e in self.summary_table.index]
         if not (isinstance(epsilon, float) and epsilon == math.inf):  # inf: the model without DP
             epsilon = _checks.epsilon(epsilon)
-        if epsilon not in options:
-            raise ValueError(f"epsilon must be one of the precomputed {[_label(e) for e in options]}, "
-                             f"got {_checks.show(epsilon)}")
+        _precomputed(epsilon, options, name="epsilon", label=_label)
         self.baseline = None if baseline is None else _checks.real(baseline, name="baseline", low=0, high=1)
         self.epsilon = w.SelectionSlider(options=[(_label(e), e) for e in options], value=epsilon,
                                          description="ε", continuous_update=False,
@@ -55,10 +61,7 @@ class PrivacyBudgetExplorer(Explorer):
         super().__init__({"epsilon": self.epsilon})
 
     def compute(self, values: dict) -> dict:
-        e = values["epsilon"]
-        if e not in self.summary_table.index:  # e.g. None, which the slider itself keeps as its value
-            raise ValueError(f"epsilon must be one of the precomputed "
-                             f"{[_label(x) for x in self.summary_table.index]}, got {_checks.show(e)}")
+        e = _precomputed(values["epsilon"], list(self.summary_table.index), name="epsilon", label=_label)
         row = self.summary_table.loc[e]
         return {"epsilon": e, **{k: float(row[k]) for k in (
             "test_accuracy", "test_accuracy_sd", "attack_auroc", "advantage", "bound")}}
@@ -106,18 +109,14 @@ class ComplexityExplorer(Explorer):
         self.table, self.losses = table.sort_index(), losses
         depths = [int(d) for d in self.table.index]
         depth = depths[len(depths) // 2] if depth is None else _checks.integer(depth, name="depth", low=1)
-        if depth not in depths:
-            raise ValueError(f"depth must be one of the precomputed {depths}, got {depth}")
+        _precomputed(depth, depths, name="depth", label=int)
         self.bins = plots.loss_bins(*(x for pair in losses.values() for x in pair))  # one x axis for all
         self.depth = w.SelectionSlider(options=depths, value=depth, description="tree depth",
                                        continuous_update=False, layout=w.Layout(width="480px"))
         super().__init__({"depth": self.depth})
 
     def compute(self, values: dict) -> dict:
-        d = values["depth"]
-        if d not in self.losses:  # e.g. None, which the slider itself keeps as its value
-            raise ValueError(f"depth must be one of the precomputed {list(self.table.index)}, "
-                             f"got {_checks.show(d)}")
+        d = _precomputed(values["depth"], list(self.table.index), name="depth", label=int)
         row = self.table.loc[d]
         member, other = self.losses[d]
         attack = threshold_attack(member, other)

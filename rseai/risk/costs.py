@@ -56,26 +56,9 @@ def threshold_sweep(y_true, scores, *, cost_fp, cost_fn, thresholds=None, probab
     else:
         thresholds = _checks.scores(thresholds, name="thresholds", probabilities=probabilities)
     sweep = metrics.rates_at_thresholds(y_true, scores, thresholds)
-    return reprice(sweep, cost_fp=cost_fp, cost_fn=cost_fn)
-
-
-def reprice(sweep, *, cost_fp, cost_fn):
-    """A ``threshold_sweep`` table at other costs, without recounting.
-
-    >>> s = threshold_sweep([1, 0, 1], [0.9, 0.4, 0.2], cost_fp=1, cost_fn=1)
-    >>> reprice(s, cost_fp=1, cost_fn=10)["total_cost"].tolist()
-    [1.0, 11.0, 10.0, 20.0]
-    """
-    _checks.instance(sweep, pd.DataFrame, name="sweep", what="a DataFrame from threshold_sweep")
-    if not {"fp", "fn", "n"} <= set(sweep.columns) or sweep.empty:
-        raise ValueError("sweep must be a non-empty DataFrame from threshold_sweep (with 'fp', 'fn' "
-                         f"and 'n' columns), got columns {_checks.show(list(sweep.columns))} "
-                         f"and {len(sweep)} row(s)")
-    cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
-    fp, fn = sweep["fp"].to_numpy(), sweep["fn"].to_numpy()
-    total = _checks.finite_result(lambda: cost_fp * fp + cost_fn * fn, name="total_cost",
-                                  inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
-    return sweep.assign(total_cost=total, expected_cost=total / sweep["n"].to_numpy())
+    total = _checks.finite_result(lambda: cost_fp * sweep["fp"].to_numpy() + cost_fn * sweep["fn"].to_numpy(),
+                                  name="total_cost", inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
+    return sweep.assign(total_cost=total, expected_cost=total / len(y_true))
 
 
 def optimal_row(sweep):

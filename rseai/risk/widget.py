@@ -19,6 +19,7 @@ import numpy as np
 
 from rseai import _checks, metrics
 from rseai.risk import costs, plots
+from rseai.risk.costs import as_groups, group_report
 from rseai.style import PALETTE
 from rseai.widgets import Explorer
 
@@ -40,7 +41,7 @@ class RiskExplorer(Explorer):
                             cost_fn=cost_fn)  # checks everything before any widget is built
         if groups is not None and not isinstance(groups, dict):
             groups = {"group": groups}
-        self.groups = {str(k): costs.as_groups(v, n=len(self.y_true)) for k, v in (groups or {}).items()}
+        self.groups = {str(k): as_groups(v, n=len(self.y_true)) for k, v in (groups or {}).items()}
         self.labels, self.cost_unit = labels, cost_unit
         self.threshold = w.FloatSlider(value=threshold, min=0.0, max=1.0, step=0.001,
                                        description="threshold", continuous_update=False,
@@ -75,8 +76,7 @@ class RiskExplorer(Explorer):
         """The group report; a cost move keeps the last one (it depends on threshold and grouping
         only, and fairlearn takes ~40 ms of a ~170 ms cost move)."""
         if self._last_report[0] != (t, group_by):
-            report = costs.group_report(self.y_true, flagged, self.groups[group_by])
-            self._last_report = ((t, group_by), report)
+            self._last_report = ((t, group_by), group_report(self.y_true, flagged, self.groups[group_by]))
         return self._last_report[1]
 
     def describe(self, s: dict) -> str:

@@ -11,7 +11,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from rseai.explain.tabular import proxy_auroc, proxy_table
+from rseai.explain.attribution import proxy_auroc, proxy_table
 from rseai.privacy.membership import credit_split
 
 
