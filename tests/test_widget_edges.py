@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from rseai.carbon.widget import CarbonExplorer
+from rseai.carbon.plots import CarbonExplorer
 from rseai.hallucination.probe import EvaluationResult, _by_category, summarize
 from rseai.hallucination.widget import ProbeExplorer
 from rseai.labels.widget import IssueExplorer

@@ -53,12 +53,11 @@ class RiskExplorer(Explorer):
         self.cost_fn = w.FloatText(value=cost_fn, description="cost FN (II)", layout=w.Layout(width="180px"))
         self.group_by = w.Dropdown(options=list(self.groups) or ["(no groups)"], description="groups by",
                                    disabled=not self.groups)
-        self.notes = w.HTML()  # what the group report notes (e.g. a group without positives)
         self._last_report = (None, None)  # ((threshold, grouping), GroupReport)
         rows = [w.HBox([self.threshold, self.to_optimum]),
                 w.HBox([self.cost_fp, self.cost_fn, self.group_by])]
         super().__init__({"threshold": self.threshold, "cost_fp": self.cost_fp, "cost_fn": self.cost_fn,
-                          "group_by": self.group_by}, rows=rows, below=[self.notes])
+                          "group_by": self.group_by}, rows=rows)
 
     def compute(self, values: dict) -> dict:
         t, cfp, cfn = values["threshold"], values["cost_fp"], values["cost_fn"]
@@ -81,10 +80,8 @@ class RiskExplorer(Explorer):
 
     def describe(self, s: dict) -> str:
         conf, best = s["confusion"], s["optimum"]
-        notes = list(conf.undefined)
+        notes = list(conf.undefined) + (s["report"].notes if s["report"] else [])  # the group report's too
         best_t = "flag nobody" if not np.isfinite(best["threshold"]) else f"{best['threshold']:.3f}"
-        report = s["report"]
-        self.notes.value = f"<i>{html.escape('; '.join(report.notes))}</i>" if report and report.notes else ""
         return (f"At threshold <b>{s['threshold']:.3f}</b>: "
                 f"<b>Type I (FP)</b> {conf.type_i} &nbsp; <b>Type II (FN)</b> {conf.type_ii} &nbsp; "
                 f"FNR {conf.fnr:.1%} &nbsp; FPR {conf.fpr:.1%} &nbsp; accuracy {conf.accuracy:.1%} &nbsp; "
@@ -148,10 +145,6 @@ class RiskExplorer(Explorer):
                 label.set_text(plots.rate_label(v))
         self._grouped = s["group_by"] if s["report"] is not None else None
         return [*changed, by_group]  # the group panel is repainted whole (its bars may change)
-
-    def clear(self) -> None:
-        super().clear()
-        self.notes.value = ""
 
     def go_to_optimum(self) -> None:
         """The slider to the cheapest threshold (1.0 for 'flag nobody')."""

@@ -64,7 +64,7 @@ def test_negative_cost_is_a_message_and_the_widget_recovers(explorer):
 
 def test_group_without_positives_is_noted_not_crashed():
     ex = RiskExplorer([1, 0, 1, 0, 0], [0.9, 0.2, 0.7, 0.6, 0.1], ["a", "a", "a", "b", "b"])
-    assert "group 'b': no actual positives" in html.unescape(ex.notes.value)
+    assert "group 'b': no actual positives" in html.unescape(ex.summary.value)
     assert ex.message.widget.value == ""
 
 
