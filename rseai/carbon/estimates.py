@@ -167,8 +167,7 @@ def compare_tools(*, power_w, hours, count=1, country=None, tdp_w=None, memory_g
     for tool, d in tools.items():
         base_w = tdp if d["power"] == "tdp" else power_w
         memory_w = d.get("memory_w_per_gb", 0.0) * memory_gb / count
-        p = _checks.finite_result(lambda b=base_w, m=memory_w: b + m, name="power_w",
-                                  inputs={"power_w": power_w, "tdp_w": tdp, "memory_gb": memory_gb})
+        p = base_w + memory_w  # finite, as the worst case checked above is
         intensity = local if d["intensity"] == "country" else d["intensity"]
         est = estimate(power_w=p, hours=hours, count=count, pue=d["pue"], intensity_g_per_kwh=intensity)
         rows.append({"tool": tool, "power_w": p, "pue": d["pue"], "intensity_g_per_kwh": intensity,
