@@ -1,7 +1,6 @@
 """Notebook 04: data-centric AI: noisy labels, confident learning, the three approaches, data quality.
 
-What the notebook calls; figures are in ``rseai.labels.plots``, the explorers in
-``rseai.labels.widget``.
+What the notebook calls; figures and the explorers are in ``rseai.labels.plots``.
 """
 
 from rseai.labels.cleaning import (  # noqa: F401

@@ -8,7 +8,7 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from rseai.data import load_digits
 from rseai.labels import cleaning
-from rseai.labels.widget import IssueExplorer, LabelNoiseExplorer
+from rseai.labels.plots import IssueExplorer, LabelNoiseExplorer
 
 
 @pytest.fixture(scope="module")
