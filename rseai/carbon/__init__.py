@@ -1,6 +1,6 @@
 """Notebook 05: carbon: estimates from visible numbers, cited tables, measurement with CodeCarbon.
 
-What the notebook calls; the cited constants and lookups are in ``rseai.carbon.tables``, figures
+What the notebook calls; the cited constants and lookups are in ``rseai.carbon.estimates``, figures
 and the explorer in ``rseai.carbon.plots``.
 """
 

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from rseai import _checks
-from rseai.carbon.tables import country_iso, country_name, default_country, grid_intensity_g_per_kwh
+from rseai.carbon.estimates import country_iso, country_name, default_country, grid_intensity_g_per_kwh
 
 # CodeCarbon's own fallback when a CPU model is unknown: 4 W per thread (core/cpu.py).
 FALLBACK_W_PER_THREAD = 4.0

@@ -22,7 +22,7 @@ import ipywidgets as w
 import numpy as np
 
 from rseai import _checks
-from rseai.carbon import estimates, tables
+from rseai.carbon import estimates
 from rseai.style import PALETTE, new_axes
 from rseai.widgets import Explorer
 
@@ -120,19 +120,19 @@ class CarbonExplorer(Explorer):
 
     def __init__(self, *, hardware="NVIDIA A100 SXM4 80GB", count=8, hours=24.0, country=None,
                  pue_preset="Average data centre (Uptime Institute survey)"):
-        region = tables.country_name(country or tables.default_country())
-        pue = tables.pue_preset(pue_preset)
+        region = estimates.country_name(country or estimates.default_country())
+        pue = estimates.pue_preset(pue_preset)
         # bad starting values refused here, never clamped; the boxes are unbounded: bad input is a message
-        estimates.estimate(power_w=tables.hardware_power_w(hardware), hours=hours, count=count,
-                           pue=pue, intensity_g_per_kwh=tables.grid_intensity_g_per_kwh(region))
+        estimates.estimate(power_w=estimates.hardware_power_w(hardware), hours=hours, count=count,
+                           pue=pue, intensity_g_per_kwh=estimates.grid_intensity_g_per_kwh(region))
         style = {"description_width": "90px"}
-        self.hardware = w.Dropdown(options=tables.hardware_table()["name"].tolist(), value=hardware,
+        self.hardware = w.Dropdown(options=estimates.hardware_table()["name"].tolist(), value=hardware,
                                    description="Hardware", style=style, layout=w.Layout(width="380px"))
         self.count = w.IntText(value=count, description="How many", style=style)
         self.hours = w.FloatText(value=hours, description="Hours", style=style)
-        self.region = w.Dropdown(options=tables.grid_table()["region"].tolist(), value=region,
+        self.region = w.Dropdown(options=estimates.grid_table()["region"].tolist(), value=region,
                                  description="Region", style=style)
-        self.pue_preset = w.Dropdown(options=tables.pue_table()["name"].tolist() + ["custom"],
+        self.pue_preset = w.Dropdown(options=estimates.pue_table()["name"].tolist() + ["custom"],
                                      value=pue_preset, description="Building", style=style,
                                      layout=w.Layout(width="440px"))
         self.pue = w.FloatText(value=pue, description="PUE", style=style)
@@ -143,11 +143,11 @@ class CarbonExplorer(Explorer):
 
     def _on_preset(self, change):
         if change["new"] != "custom":
-            self.pue.value = tables.pue_preset(change["new"])
+            self.pue.value = estimates.pue_preset(change["new"])
 
     def compute(self, v: dict) -> dict:
-        power_w = tables.hardware_power_w(v["hardware"])
-        intensity = tables.grid_intensity_g_per_kwh(v["region"])
+        power_w = estimates.hardware_power_w(v["hardware"])
+        intensity = estimates.grid_intensity_g_per_kwh(v["region"])
         est = estimates.estimate(power_w=power_w, hours=v["hours"], count=v["count"], pue=v["pue"],
                                  intensity_g_per_kwh=intensity)
         names = list(dict.fromkeys(COMPARISON_COUNTRIES + [v["region"]]))
