@@ -78,7 +78,8 @@ def main() -> int:
         name = "tracked  " if tracked else "untracked"
         wall, cpu = statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows)
         med[tracked] = (wall, cpu)
-        print(f"{name} median wall {wall:6.2f} s  cpu {cpu:6.2f} s   cpu runs {[round(r[1], 2) for r in rows]}")
+        runs = [round(r[1], 2) for r in rows]
+        print(f"{name} median wall {wall:6.2f} s  cpu {cpu:6.2f} s   cpu runs {runs}")
     spread = 100 * (max(r[1] for r in results[False]) / min(r[1] for r in results[False]) - 1)
     wall_ratio, cpu_ratio = med[True][0] / med[False][0], med[True][1] / med[False][1]
     print(f"ratio of medians tracked / untracked (not held): wall {wall_ratio:.3f}, cpu {cpu_ratio:.3f}; "

@@ -51,7 +51,7 @@ SETUP = """
 import time, resource, numpy as np
 from rseai.lm import load_model
 from rseai.hallucination import ask
-from rseai.risk.widget import RiskExplorer
+from rseai.risk.plots import RiskExplorer
 from rseai.ops.threads import size_threads
 lm = load_model()
 rng = np.random.default_rng(0)

@@ -4,7 +4,7 @@ the texts shipped with Python and its packages read again from the installed fil
 Dataset tooling (not part of the rseai package): ``python datasets/build_memorisation_texts.py build``.
 """
 
-from rseai.privacy.memorise import MAX_CHARS
+from rseai.privacy.membership import MAX_CHARS
 
 # Texts shipped with Python and its packages: (id, title, distribution or module, start of the text).
 BUNDLED = (

@@ -14,6 +14,6 @@ __version__ = "0.2.0"  # with a CHANGELOG.md entry; `rseai --version` prints it
 
 def load_ipython_extension(ipython):
     """``%load_ext rseai`` registers the toolkit's IPython magics (e.g. ``%%carbon``)."""
-    from rseai.carbon.magics import register
+    from rseai.carbon.measure import register_magic
 
-    register(ipython)
+    register_magic(ipython)

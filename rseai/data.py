@@ -19,7 +19,7 @@ from pathlib import Path
 
 DATASETS_ENV = "RSEAI_DATASETS"
 
-# file name -> text_sha256 of the committed file; add a line with every new file.
+# file name -> sha256 of the committed file (CRLF read as LF); add a line with every new file.
 CHECKSUMS = {
     "german_credit.csv": "321ff0594e1f887ad6bf05dc51d34c616f1c32dca8c7cdb141434df295f67997",
     "hardware_power.csv": "f2f5e9d11b52720707945be1368c7a93850243503e15d98d0d805b72217b78c1",
@@ -65,11 +65,6 @@ def restore_hint(name: str) -> str:
     return "Reinstall rseai: `pip install --force-reinstall --no-deps rseai` (the same version)."
 
 
-def text_sha256(path: Path) -> str:
-    """Hex sha256 of a text file with CRLF line endings read as LF (same on every OS)."""
-    return hashlib.sha256(Path(path).read_bytes().replace(b"\r\n", b"\n")).hexdigest()
-
-
 def dataset_path(name: str, *, verify: bool = True) -> Path:
     """Full path of a committed dataset file, checked against its recorded sha256."""
     if not isinstance(name, str) or not name:
@@ -82,7 +77,7 @@ def dataset_path(name: str, *, verify: bool = True) -> Path:
         )
     expected = CHECKSUMS.get(name)
     if verify and expected is not None:
-        digest = text_sha256(path)
+        digest = hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()  # CRLF as LF
         if digest != expected:
             raise DatasetError(
                 f"dataset file {name!r} has sha256 {digest[:12]}…, expected {expected[:12]}…: it was "

@@ -34,15 +34,15 @@ import rseai
 import rseai.classroom.copies
 import rseai.ops.lab
 from rseai import carbon, detection, labels, metrics, privacy, risk
+from rseai.carbon import estimates
 from rseai.carbon import exercises as carbon_ex
-from rseai.carbon import tables
 from rseai.hallucination import asking, matching, probe
 from rseai.hallucination import exercises as hall_ex
 from rseai.labels import exercises as labels_ex
 from rseai.privacy import exercises as privacy_ex
 from rseai.privacy import membership
-from rseai.risk import costs, register
 from rseai.risk import exercises as risk_ex
+from rseai.risk import register
 
 PACKAGE = Path(rseai.__file__).resolve().parent
 COUNTS: Counter = Counter()
@@ -312,11 +312,6 @@ CASES = [
     ),
     Case(risk.optimal_row, {"sweep": risk.threshold_sweep(Y, S, cost_fp=1, cost_fn=1)}, "sweep", frames()),
     *_cases_for(
-        costs.reprice,
-        {"sweep": risk.threshold_sweep(Y, S, cost_fp=1, cost_fn=1), "cost_fp": 2, "cost_fn": 5},
-        {"sweep": frames(), "cost_fp": NUMERIC, "cost_fn": NUMERIC},
-    ),
-    *_cases_for(
         risk.bayes_threshold,
         {"cost_fp": 1, "cost_fn": 5},
         {"cost_fp": NUMERIC, "cost_fn": NUMERIC},
@@ -556,23 +551,23 @@ CASES = [
     *[
         Case(f, {arg: good}, arg, ANY_TEXT)
         for f, arg, good in [
-            (tables.hardware_power_w, "name", "NVIDIA H200 SXM"),
-            (tables.grid_intensity_g_per_kwh, "country", "India"),
-            (tables.country_iso, "country", "India"),
-            (tables.country_name, "country", "IND"),
-            (tables.pue_preset, "name", tables.pue_table()["name"].iloc[0]),
+            (estimates.hardware_power_w, "name", "NVIDIA H200 SXM"),
+            (estimates.grid_intensity_g_per_kwh, "country", "India"),
+            (estimates.country_iso, "country", "India"),
+            (estimates.country_name, "country", "IND"),
+            (estimates.pue_preset, "name", estimates.pue_table()["name"].iloc[0]),
         ]
     ],
     *_cases_for(
-        tables.closest_names,
+        estimates.closest_names,
         {"name": "Inda", "choices": ["India", "France"]},
         {"name": ANY_TEXT, "n": NUMERIC, "choices": st.one_of(NUMERIC, st.lists(ANY_TEXT, max_size=3))},
         check=lambda near: len(near) == len(set(near)),  # each name once (issue 27)
     ),
     # ISO codes and common names resolve, each to a positive intensity (issue 27)
-    Case(tables.grid_intensity_g_per_kwh, {"country": "India"}, "country",
-         st.one_of(st.sampled_from(sorted(tables.COUNTRY_ALIASES)),
-                   st.sampled_from(sorted(tables.COUNTRY_ALIASES)).map(str.upper), ANY_TEXT),
+    Case(estimates.grid_intensity_g_per_kwh, {"country": "India"}, "country",
+         st.one_of(st.sampled_from(sorted(estimates.COUNTRY_ALIASES)),
+                   st.sampled_from(sorted(estimates.COUNTRY_ALIASES)).map(str.upper), ANY_TEXT),
          check=lambda g: g > 0),
     # number checkpoints accept what they show, whatever the answer (issue 27)
     *_cases_for(_number_checkpoint, {"answer": 2 / 3}, {"answer": NUMERIC, "tolerance": NUMERIC},

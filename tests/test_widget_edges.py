@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from rseai.carbon.widget import CarbonExplorer
+from rseai.carbon.plots import CarbonExplorer
 from rseai.hallucination.probe import EvaluationResult, _by_category, summarize
 from rseai.hallucination.widget import ProbeExplorer
-from rseai.labels.widget import IssueExplorer
-from rseai.risk.widget import RiskExplorer
+from rseai.labels.plots import IssueExplorer
+from rseai.risk.plots import RiskExplorer
 
 # No shrinking: a failure is reported with the value as generated (each example redraws figures).
 FAST = settings(max_examples=20, deadline=None, phases=[Phase.explicit, Phase.generate],

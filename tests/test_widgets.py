@@ -6,7 +6,7 @@ import ipywidgets as w
 import pytest
 from PIL import Image
 
-from rseai.widgets import Explorer, MessageArea, png
+from rseai.widgets import Explorer, MessageArea
 
 
 class Ratio(Explorer):
@@ -58,9 +58,9 @@ def test_a_bug_is_not_hidden_as_a_message():
         Ratio(bug=KeyError("oops"))
 
 
-def test_png_is_the_figure_at_screen_size():
+def test_the_image_is_the_figure_as_png_at_screen_size():
     ex = Ratio()
-    data = png(ex.figure)
+    data = bytes(ex.image.value)
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and Image.open(io.BytesIO(data)).size == (3 * 72, 2 * 72)
 
 

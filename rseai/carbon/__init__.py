@@ -1,7 +1,7 @@
 """Notebook 05: carbon: estimates from visible numbers, cited tables, measurement with CodeCarbon.
 
-What the notebook calls; the cited constants and lookups are in ``rseai.carbon.tables``, figures
-in ``rseai.carbon.plots``, the explorer in ``rseai.carbon.widget``.
+What the notebook calls; the cited constants and lookups are in ``rseai.carbon.estimates``, figures
+and the explorer in ``rseai.carbon.plots``.
 """
 
 from rseai.carbon.estimates import (  # noqa: F401

@@ -11,8 +11,7 @@ True
 
 from __future__ import annotations
 
-from rseai.carbon.estimates import estimate
-from rseai.carbon.tables import grid_intensity_g_per_kwh
+from rseai.carbon.estimates import estimate, grid_intensity_g_per_kwh
 from rseai.feedback import close, describe, feedback, not_attempted, not_done
 
 

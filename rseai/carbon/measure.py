@@ -1,7 +1,9 @@
 """Measure the energy and CO2e of real work with CodeCarbon, strictly offline.
 
 ``track()`` says how each part was measured (RAPL, NVML or TDP); without CodeCarbon it estimates
-from CPU time. ``measure_generation`` gives the energy per generated token.
+from CPU time. ``measure_generation`` gives the energy per generated token. ``%%carbon [--country
+NAME] [--quiet]`` (after ``%load_ext rseai``) measures a cell into ``_carbon`` (all in
+``_carbon_history``) and prints one line.
 
 Example
 -------
@@ -13,14 +15,17 @@ True
 
 from __future__ import annotations
 
+import argparse
+import functools
 import logging
 import os
+import shlex
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from rseai import _checks
-from rseai.carbon.tables import country_iso, country_name, default_country, grid_intensity_g_per_kwh
+from rseai.carbon.estimates import country_iso, country_name, default_country, grid_intensity_g_per_kwh
 
 # CodeCarbon's own fallback when a CPU model is unknown: 4 W per thread (core/cpu.py).
 FALLBACK_W_PER_THREAD = 4.0
@@ -194,3 +199,49 @@ def measure_generation(model, tokenizer, prompts, *, max_new_tokens=16, country=
     with track(country=country) as m:
         rows = decode_batch(model, ids, choose=greedy, max_new_tokens=max_new_tokens, pad_id=pad_id)
     return GenerationMeasurement(len(prompts), sum(len(r) for r in rows), m)
+
+
+def _parse(line: str):
+    parser = argparse.ArgumentParser(prog="%%carbon", add_help=False, exit_on_error=False)
+    parser.add_argument("--country", default=None)
+    parser.add_argument("--quiet", action="store_true")
+    try:
+        args, extra = parser.parse_known_args(shlex.split(line or ""))
+    except (argparse.ArgumentError, ValueError) as err:
+        raise ValueError(f"%%carbon options are [--country NAME] [--quiet]; could not read {line!r}: "
+                         f"{err}") from None
+    if extra:
+        raise ValueError(f"%%carbon options are [--country NAME] [--quiet]; unknown {extra}")
+    return args
+
+
+def carbon_cell_magic(line, cell, *, shell):
+    """``%%carbon``: run ``cell`` in ``shell`` under ``track``; store and (unless --quiet) print the
+    Measurement."""
+    try:
+        args = _parse(line)
+        context = track(country=args.country)
+        measurement = context.__enter__()
+    except (ValueError, TypeError) as err:
+        print(f"⚠ %%carbon: {err}")
+        return None
+    try:
+        result = shell.run_cell(cell)
+    finally:
+        context.__exit__(None, None, None)
+    shell.user_ns["_carbon"] = measurement
+    shell.user_ns.setdefault("_carbon_history", []).append(measurement)
+    if not args.quiet:
+        print("⚡ " + measurement.summary())
+    if result is not None and getattr(result, "error_in_exec", None) is not None:
+        print("⚠ the cell raised an error (shown above); the energy until then was still measured.")
+    return None
+
+
+def register_magic(ipython) -> None:
+    """Register ``%%carbon`` in ``ipython`` (what ``%load_ext rseai`` does)."""
+    if ipython is None or not hasattr(ipython, "register_magic_function"):
+        raise TypeError(f"ipython must be an IPython shell, got {type(ipython).__name__}")
+    carbon = functools.partial(carbon_cell_magic, shell=ipython)
+    carbon.__doc__ = carbon_cell_magic.__doc__
+    ipython.register_magic_function(carbon, magic_kind="cell", magic_name="carbon")

@@ -1,4 +1,6 @@
 """Figures for notebook 05; each ``plot_<what>`` takes a table of ``rseai.carbon`` and returns a Figure.
+``CarbonExplorer``: hardware, count, hours, region, PUE -> kWh and kg CO2e, the formula filled in,
+equivalents and a dozen countries (measuring is ``%%carbon``'s).
 
 Example
 -------
@@ -6,14 +8,23 @@ Example
 >>> t = pd.DataFrame({"tool": ["A", "B"], "co2e_kg": [1.0, 2.0], "pue": [1.0, 1.5]})
 >>> plot_tools(t).axes[0].get_xlabel()
 'kg CO2e for the same job'
+>>> ex = CarbonExplorer(count=8, hours=24, country="India")
+>>> ex.hours.value = 48
+>>> round(ex.state["estimate"].energy_kwh, 1)
+242.7
 """
 
 from __future__ import annotations
 
+import html
+
+import ipywidgets as w
 import numpy as np
 
 from rseai import _checks
+from rseai.carbon import estimates
 from rseai.style import PALETTE, new_axes
+from rseai.widgets import Explorer
 
 
 def _check(table, columns, name):
@@ -76,9 +87,8 @@ def plot_energy_per_token(table, *, ax=None):
     _check(table, ["label", "j_per_token"], "plot_energy_per_token")
     fig, ax = new_axes(title="Energy per generated token", xlabel="J per token (log scale)", ax=ax)
     colours = [PALETTE["blue"] if "H200" in str(lbl) else PALETTE["green"] for lbl in table["label"]]
-    ax.barh(table["label"], table["j_per_token"], color=colours)
-    for y, v in enumerate(table["j_per_token"]):
-        ax.annotate(f"{v:.3g} J", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=11)
+    bars = ax.barh(table["label"], table["j_per_token"], color=colours)
+    ax.bar_label(bars, fmt="%.3g J", padding=3, fontsize=11)
     ax.set_xscale("log")
     ax.set_xlim(right=float(table["j_per_token"].max()) * 4)  # room for the labels
     ax.invert_yaxis()
@@ -90,11 +100,82 @@ def plot_tools(table, *, ax=None):
     """kg CO2e that each tool would report for one job, annotated with its PUE."""
     _check(table, ["tool", "co2e_kg", "pue"], "plot_tools")
     fig, ax = new_axes(title="One job, five sets of assumptions", xlabel="kg CO2e for the same job", ax=ax)
-    ax.barh(table["tool"], table["co2e_kg"], color=PALETTE["sky"])
-    for y, (v, pue) in enumerate(zip(table["co2e_kg"], table["pue"], strict=True)):
-        ax.annotate(f"{v:.3g} kg (PUE {pue:g})", (v, y), xytext=(3, 0), textcoords="offset points",
-                    va="center", fontsize=11)
+    bars = ax.barh(table["tool"], table["co2e_kg"], color=PALETTE["sky"])
+    ax.bar_label(bars, [f"{v:.3g} kg (PUE {pue:g})" for v, pue in zip(table["co2e_kg"], table["pue"])],
+                 padding=3, fontsize=11)
     ax.invert_yaxis()
     ax.set_xlim(0, float(table["co2e_kg"].max()) * 1.45)
     fig.tight_layout()
     return fig
+
+
+COMPARISON_COUNTRIES = ["Norway", "France", "Brazil", "Canada", "United Kingdom", "United States",
+                        "World", "Japan", "China", "Poland", "India", "South Africa"]
+
+
+class CarbonExplorer(Explorer):
+    """Controls, the result and the country chart; ``state["estimate"]`` is the current ``Estimate``."""
+
+    figure_size = (6.5, 3.6)
+
+    def __init__(self, *, hardware="NVIDIA A100 SXM4 80GB", count=8, hours=24.0, country=None,
+                 pue_preset="Average data centre (Uptime Institute survey)"):
+        region = estimates.country_name(country or estimates.default_country())
+        pue = estimates.pue_preset(pue_preset)
+        # bad starting values refused here, never clamped; the boxes are unbounded: bad input is a message
+        estimates.estimate(power_w=estimates.hardware_power_w(hardware), hours=hours, count=count,
+                           pue=pue, intensity_g_per_kwh=estimates.grid_intensity_g_per_kwh(region))
+        style = {"description_width": "90px"}
+        self.hardware = w.Dropdown(options=estimates.hardware_table()["name"].tolist(), value=hardware,
+                                   description="Hardware", style=style, layout=w.Layout(width="380px"))
+        self.count = w.IntText(value=count, description="How many", style=style)
+        self.hours = w.FloatText(value=hours, description="Hours", style=style)
+        self.region = w.Dropdown(options=estimates.grid_table()["region"].tolist(), value=region,
+                                 description="Region", style=style)
+        self.pue_preset = w.Dropdown(options=estimates.pue_table()["name"].tolist() + ["custom"],
+                                     value=pue_preset, description="Building", style=style,
+                                     layout=w.Layout(width="440px"))
+        self.pue = w.FloatText(value=pue, description="PUE", style=style)
+        self.pue_preset.observe(self._on_preset, names="value")
+        controls = {"hardware": self.hardware, "count": self.count, "hours": self.hours,
+                    "region": self.region, "pue": self.pue}
+        super().__init__(controls, rows=[w.VBox([*list(controls.values())[:4], self.pue_preset, self.pue])])
+
+    def _on_preset(self, change):
+        if change["new"] != "custom":
+            self.pue.value = estimates.pue_preset(change["new"])
+
+    def compute(self, v: dict) -> dict:
+        power_w = estimates.hardware_power_w(v["hardware"])
+        intensity = estimates.grid_intensity_g_per_kwh(v["region"])
+        est = estimates.estimate(power_w=power_w, hours=v["hours"], count=v["count"], pue=v["pue"],
+                                 intensity_g_per_kwh=intensity)
+        names = list(dict.fromkeys(COMPARISON_COUNTRIES + [v["region"]]))
+        table = estimates.across_countries(power_w=power_w, hours=v["hours"], count=v["count"], pue=v["pue"],
+                                           countries=names)
+        return {"estimate": est, "table": table, "region": v["region"], "hardware": v["hardware"],
+                "equivalents": estimates.equivalents(est.co2e_kg)}
+
+    def describe(self, s: dict) -> str:
+        est, eq = s["estimate"], s["equivalents"]
+        return (f"<b>{est.energy_kwh:,.1f} kWh</b> = {est.power_w:g} W × {est.count} × {est.hours:g} h × PUE "
+                f"{est.pue:g} / 1000 &nbsp;→&nbsp; <b>{est.co2e_kg:,.1f} kg CO2e</b> "
+                f"(× {est.intensity_g_per_kwh:g} g/kWh in {html.escape(s['region'])})<br>"
+                f"≈ {eq['car_km']:,.0f} km by car · {eq['smartphone_charges']:,.0f} phone charges · "
+                f"{eq['tree_months']:,.0f} tree-months · {eq['flights_ny_sf']:.2f} NY↔SF flights")
+
+    def draw(self, figure, s: dict) -> None:
+        plot_countries(s["table"], highlight=s["region"], ax=self.ax)
+
+    def layout_key(self, s: dict):
+        return tuple(s["table"].sort_values("co2e_kg")["region"])  # the bars' order and labels
+
+    def moving(self, figure, s: dict) -> list:
+        est, table = s["estimate"], s["table"].sort_values("co2e_kg")
+        for bar, value, colour in zip(self.ax.patches, table["co2e_kg"],
+                                      bar_colours(table["region"], highlight=s["region"]), strict=True):
+            bar.set_width(value)
+            bar.set_color(colour)
+        self.ax.set_xlim(0, float(table["co2e_kg"].max()) * 1.05)
+        self.ax.set_title(f"{est.count} × {s['hardware']}, {est.hours:g} h, PUE {est.pue:g}")
+        return [*self.ax.patches, self.ax.xaxis, self.ax.title]

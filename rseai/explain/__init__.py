@@ -3,6 +3,5 @@ notebook 03), and which prompt words drove the language model's next token.
 Figures are in ``rseai.privacy.plots``.
 """
 
-from rseai.explain.attribution import occlusion, target_id  # noqa: F401
-from rseai.explain.importance import permutation_table, shap_table  # noqa: F401
-from rseai.explain.proxies import proxy_auroc, proxy_table  # noqa: F401
+from rseai.explain.attribution import (  # noqa: F401
+    occlusion, permutation_table, proxy_auroc, proxy_table, shap_table, target_id)

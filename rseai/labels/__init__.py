@@ -1,11 +1,9 @@
 """Notebook 04: data-centric AI: noisy labels, confident learning, the three approaches, data quality.
 
-What the notebook calls; figures are in ``rseai.labels.plots``, the explorers in
-``rseai.labels.widget``.
+What the notebook calls; figures and the explorers are in ``rseai.labels.plots``.
 """
 
-from rseai.labels.compare import (  # noqa: F401
-    compare_approaches, default_model, noise_sweep, quick_search_space, score_detection, search_space)
-from rseai.labels.issues import FILTER_METHODS, find_issues, out_of_fold_probs  # noqa: F401
-from rseai.labels.noise import DIGIT_LOOKALIKES, TALK_STEEL_SHEETS, inject_noise  # noqa: F401
+from rseai.labels.cleaning import (  # noqa: F401
+    DIGIT_LOOKALIKES, FILTER_METHODS, TALK_STEEL_SHEETS, compare_approaches, default_model, find_issues,
+    inject_noise, noise_sweep, out_of_fold_probs, quick_search_space, score_detection, search_space)
 from rseai.labels.quality import data_quality_report, population_stability_index  # noqa: F401

@@ -3,9 +3,8 @@
 Re-exports what notebook 07 and its exercises call.
 """
 
-from rseai.privacy.credit import FEATURES, credit_split, encoder  # noqa: F401
 from rseai.privacy.dp import (  # noqa: F401
     EPSILONS, advantage_bound, epsilon_summary, epsilon_sweep, tpr_bound)
 from rseai.privacy.membership import (  # noqa: F401
-    DEPTHS, attack_auroc, complexity_sweep, membership_report, threshold_attack)
-from rseai.privacy.memorise import completion_test  # noqa: F401
+    DEPTHS, FEATURES, attack_auroc, completion_test, complexity_sweep, credit_split, encoder,
+    membership_report, threshold_attack)

@@ -79,8 +79,7 @@ def epsilon_sweep(split, *, epsilons=EPSILONS, seeds=(0, 1, 2)):
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    from rseai.privacy.credit import data_norm, encoder
-    from rseai.privacy.membership import membership_report
+    from rseai.privacy.membership import data_norm, encoder, membership_report
 
     _checks.has_attrs(split, name="split", attrs=("X_train", "y_train", "X_test", "y_test"),
                       what="a CreditSplit (rseai.privacy.credit_split)")

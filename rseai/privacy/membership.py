@@ -1,7 +1,13 @@
-"""Membership inference: was this person's record in the training data? A loss threshold attack.
+"""Training data given away: membership inference on the credit model (was this person's record
+in the training data?) and verbatim memorisation in the language model.
 
-A model fits its training records better, so its loss gives membership away: Yeom et al. (2018)
-guess "member" at most the mean training loss (**advantage** = TPR - FPR). Leaves out shadow models.
+The German credit data is split into members (trained on) and non-members, a fair coin (halves,
+stratified), on notebook 03's features; ``encoder`` scales to [0, 1], so a row's norm is at most
+``data_norm`` (for DP). A model fits its training records better, so its loss gives membership
+away: Yeom et al. (2018) guess "member" at most the mean training loss (**advantage** = TPR - FPR).
+``completion_test`` continues each famous text's opening greedily and counts the tokens it gets
+right (Carlini et al., 2021). Leaves out shadow models, sampling-based extraction and near-verbatim
+matches.
 
 Example
 -------
@@ -9,10 +15,18 @@ Example
 0.7777777777777778
 >>> threshold_attack([0.1, 0.2, 0.9], [0.3, 0.8, 1.5]).advantage   # threshold 0.4 (mean member loss)
 0.3333333333333333
+>>> split = credit_split(seed=0)
+>>> len(split.X_train), len(split.X_test), round(float(split.y_train.mean()), 2)
+(500, 500, 0.3)
+>>> round(data_norm(interactions=False) ** 2)
+7
+>>> match_scores([5, 6, 7, 8], [5, 6, 9, 8])
+(0.75, 2, False)
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +35,10 @@ import pandas as pd
 from rseai import _checks, metrics
 
 LOSS_FLOOR = 1e-6  # probabilities are clipped here before the log: a sure wrong answer costs 13.8, not inf
+FEATURES = ("job", "housing", "saving_accounts", "checking_account", "credit_amount", "duration", "purpose")
+CATEGORICAL = ("housing", "saving_accounts", "checking_account", "purpose")
+NUMERIC = ("job", "credit_amount", "duration")
+MAX_CHARS = 700  # each memorisation text is cut here: far more than any prompt and continuation need
 DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20)  # tree depths, from a stump to a tree that fits every member
 
 
@@ -32,6 +50,66 @@ class AttackResult:
     tpr: float  # members caught
     fpr: float  # non-members wrongly called members
     advantage: float  # tpr - fpr
+
+
+@dataclass(frozen=True)
+class CreditSplit:
+    """Members (``*_train``) and non-members (``*_test``): features, ``bad_risk`` and age group."""
+
+    X_train: object  # pandas.DataFrame, columns FEATURES
+    X_test: object
+    y_train: object  # numpy int array of 0/1 (1 = bad risk)
+    y_test: object
+    groups_train: object  # numpy object array: "under 25" / "25 and over"
+    groups_test: object
+
+
+def credit_split(credit=None, *, seed: int = 0, test_size: float = 0.5) -> CreditSplit:
+    """Members and non-members of ``credit`` (default ``load_german_credit()``), stratified, seeded."""
+    seed = _checks.seed(seed)
+    test_size = _checks.real(test_size, name="test_size", low=0.1, high=0.9)
+    from sklearn.model_selection import train_test_split
+
+    from rseai.data import load_german_credit, require_columns
+
+    credit = load_german_credit() if credit is None else credit
+    if not hasattr(credit, "columns"):
+        raise TypeError(f"credit must be a DataFrame like load_german_credit()'s, "
+                        f"got {type(credit).__name__}")
+    require_columns(credit, [*FEATURES, "bad_risk", "age_group"], name="credit")
+    parts = train_test_split(credit[list(FEATURES)], credit["bad_risk"].to_numpy(),
+                             credit["age_group"].to_numpy(dtype=object), test_size=test_size,
+                             stratify=credit["bad_risk"], random_state=seed)
+    X_train, X_test, y_train, y_test, g_train, g_test = parts
+    return CreditSplit(X_train.reset_index(drop=True), X_test.reset_index(drop=True), y_train, y_test,
+                       g_train, g_test)
+
+
+def encoder(*, interactions: bool = False, columns=FEATURES):
+    """A scikit-learn transformer: one-hot categories, [0, 1]-scaled numbers (and their products)."""
+    _checks.flag(interactions, name="interactions")
+    columns = _checks.names(columns, name="columns")
+    unknown = sorted(set(columns) - set(FEATURES))
+    if unknown:
+        raise ValueError(f"columns must be among {FEATURES}, got {unknown}")
+    from sklearn.compose import make_column_transformer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, PolynomialFeatures
+
+    categorical = [c for c in columns if c in CATEGORICAL]
+    numeric = [c for c in columns if c in NUMERIC]
+    one_hot = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    encode = make_column_transformer((one_hot, categorical), (MinMaxScaler(clip=True), numeric))
+    if not interactions:
+        return encode
+    return make_pipeline(encode, PolynomialFeatures(2, interaction_only=True, include_bias=False))
+
+
+def data_norm(*, interactions: bool = False) -> float:
+    """The largest norm an encoded row can have: every one-hot group and number is at most 1."""
+    _checks.flag(interactions, name="interactions")
+    k = len(FEATURES)  # one non-zero entry in [0, 1] per feature
+    return math.sqrt(k + (k * (k - 1) // 2 if interactions else 0))
 
 
 def _losses(values, name: str) -> np.ndarray:
@@ -110,7 +188,6 @@ def complexity_sweep(split, *, depths=DEPTHS, seed: int = 0):
     from sklearn.pipeline import make_pipeline
     from sklearn.tree import DecisionTreeClassifier
 
-    from rseai.privacy.credit import encoder
 
     seed = _checks.seed(seed)
     _checks.has_attrs(split, name="split", attrs=("X_train", "y_train", "X_test", "y_test"),
@@ -128,3 +205,35 @@ def complexity_sweep(split, *, depths=DEPTHS, seed: int = 0):
         losses[depth] = (report.pop("member_losses"), report.pop("nonmember_losses"))
         rows[depth] = report
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("max_depth"), losses
+
+
+def match_scores(target, generated) -> tuple[float, int, bool]:
+    """(share of positions equal, tokens equal before the first difference, all equal)."""
+    target, generated = list(target), list(generated)
+    if not target:
+        raise ValueError("target must hold at least one token, got none")
+    same = [t == g for t, g in zip(target, generated)] + [False] * max(0, len(target) - len(generated))
+    prefix = next((i for i, s in enumerate(same) if not s), len(same))
+    return float(np.mean(same)), int(prefix), bool(all(same))
+
+
+def completion_test(lm, texts, *, prompt_tokens: int = 16, continuation_tokens: int = 24):
+    """Per text: ``prompt, truth, model`` (texts), ``match_fraction``, ``matched_prefix``, ``verbatim``."""
+    from rseai.lm.decode import decode_batch, greedy
+
+    _checks.has_attrs(lm, name="lm", attrs=("model", "tokenizer", "pad_id"), what="a LanguageModel")
+    p = _checks.integer(prompt_tokens, name="prompt_tokens", low=1, high=512)
+    k = _checks.integer(continuation_tokens, name="continuation_tokens", low=1, high=256)
+    texts = [_checks.text(t, name="texts", allow_empty=False) for t in _checks.names(texts, name="texts")]
+    ids = [lm.tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
+    short = [i for i, row in enumerate(ids) if len(row) < p + k]
+    if short:
+        raise ValueError(f"texts must each have at least prompt_tokens + continuation_tokens = {p + k} "
+                         f"tokens, got {len(ids[short[0]])} in text {short[0]}")
+    outs = decode_batch(lm.model, [row[:p] for row in ids], choose=greedy, max_new_tokens=k, pad_id=lm.pad_id)
+    rows, decode = [], lm.tokenizer.decode
+    for row, out in zip(ids, outs):
+        fraction, prefix, verbatim = match_scores(row[p:p + k], out)
+        rows.append({"prompt": decode(row[:p]), "truth": decode(row[p:p + k]), "model": decode(out),
+                     "match_fraction": fraction, "matched_prefix": prefix, "verbatim": verbatim})
+    return pd.DataFrame(rows)

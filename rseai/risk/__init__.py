@@ -4,7 +4,7 @@ Re-exports what notebook 03 calls; counts and rates are ``rseai.metrics``'s.
 """
 
 from rseai.metrics import confusion  # noqa: F401
-from rseai.risk.costs import bayes_threshold, expected_cost, optimal_row, threshold_sweep  # noqa: F401
-from rseai.risk.groups import (  # noqa: F401
-    compare_decisions, decide_by_group, group_rate_ci, group_report, group_thresholds)
+from rseai.risk.costs import (  # noqa: F401
+    bayes_threshold, compare_decisions, decide_by_group, expected_cost, group_rate_ci, group_report,
+    group_thresholds, optimal_row, threshold_sweep)
 from rseai.risk.register import LEVELS, Hazard, audit_checklist, likelihood_from_rate, risk_register  # noqa: F401

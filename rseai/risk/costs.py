@@ -1,7 +1,9 @@
-"""What an error costs: the cost per case at a threshold, every threshold's cost, the cheapest one.
+"""What an error costs and who pays for it: the cost per case at a threshold, every threshold's
+cost, the cheapest one; counts, rates and gaps per group, per-group thresholds and their noise.
 
-Binary decisions (positive = the case we must not miss); counts from ``rseai.metrics``. Leaves out
-multi-class problems and sample weights.
+Binary decisions (positive = the case we must not miss); counts from ``rseai.metrics``, per group
+on fairlearn's ``MetricFrame``. Leaves out multi-class problems, sample weights, intersectional
+groups and in-training mitigations.
 
 Example
 -------
@@ -9,14 +11,22 @@ Example
 2.0
 >>> round(bayes_threshold(cost_fp=1, cost_fn=5), 3)
 0.167
+>>> rep = group_report([1, 0, 1, 0], [1, 1, 0, 0], ["a", "a", "b", "b"])
+>>> rep.by_group["selection_rate"].tolist(), rep.gaps["demographic_parity_difference"]
+([1.0, 0.0], 1.0)
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Hashable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from rseai import _checks, metrics
+from rseai.metrics import confusion, percentile_interval, rates_from_counts, resample_rows
 
 
 def _inputs(y_true, scores, probabilities, cost_fp, cost_fn):
@@ -46,26 +56,9 @@ def threshold_sweep(y_true, scores, *, cost_fp, cost_fn, thresholds=None, probab
     else:
         thresholds = _checks.scores(thresholds, name="thresholds", probabilities=probabilities)
     sweep = metrics.rates_at_thresholds(y_true, scores, thresholds)
-    return reprice(sweep, cost_fp=cost_fp, cost_fn=cost_fn)
-
-
-def reprice(sweep, *, cost_fp, cost_fn):
-    """A ``threshold_sweep`` table at other costs, without recounting.
-
-    >>> s = threshold_sweep([1, 0, 1], [0.9, 0.4, 0.2], cost_fp=1, cost_fn=1)
-    >>> reprice(s, cost_fp=1, cost_fn=10)["total_cost"].tolist()
-    [1.0, 11.0, 10.0, 20.0]
-    """
-    _checks.instance(sweep, pd.DataFrame, name="sweep", what="a DataFrame from threshold_sweep")
-    if not {"fp", "fn", "n"} <= set(sweep.columns) or sweep.empty:
-        raise ValueError("sweep must be a non-empty DataFrame from threshold_sweep (with 'fp', 'fn' "
-                         f"and 'n' columns), got columns {_checks.show(list(sweep.columns))} "
-                         f"and {len(sweep)} row(s)")
-    cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
-    fp, fn = sweep["fp"].to_numpy(), sweep["fn"].to_numpy()
-    total = _checks.finite_result(lambda: cost_fp * fp + cost_fn * fn, name="total_cost",
-                                  inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
-    return sweep.assign(total_cost=total, expected_cost=total / sweep["n"].to_numpy())
+    total = _checks.finite_result(lambda: cost_fp * sweep["fp"].to_numpy() + cost_fn * sweep["fn"].to_numpy(),
+                                  name="total_cost", inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
+    return sweep.assign(total_cost=total, expected_cost=total / len(y_true))
 
 
 def optimal_row(sweep):
@@ -86,3 +79,171 @@ def bayes_threshold(*, cost_fp, cost_fn) -> float:
                          "got 0 and 0")
     scale = max(cost_fp, cost_fn)  # divide first: costs near the float limit must not overflow the sum
     return (cost_fp / scale) / (cost_fp / scale + cost_fn / scale)
+
+
+@dataclass(frozen=True)
+class GroupReport:
+    """``group_report``'s result: ``by_group``, ``overall``, ``gaps``, ``notes``."""
+
+    by_group: object  # pandas.DataFrame, one row per group
+    overall: object  # pandas.Series
+    gaps: dict
+    notes: list
+
+
+def as_groups(groups, *, n: int, against: str = "y_true") -> np.ndarray:
+    """``groups`` as a 1-D object array of ``n`` labels (one per entry of ``against``), none missing."""
+    if isinstance(groups, (str, bytes, dict, set)) or groups is None or np.ndim(groups) == 0:
+        raise TypeError(f"groups must be a 1-D array of group labels, got {_checks.show(groups)}")
+    try:
+        arr = np.empty(len(groups), dtype=object)
+        arr[:] = list(groups)
+    except (TypeError, ValueError):
+        arr = np.asarray(groups, dtype=object)
+        raise ValueError(f"groups must be a 1-D array of group labels, got shape {arr.shape}") from None
+    _checks.same_length(**{against: range(n)}, groups=arr)
+    unhashable = [g for g in arr if not isinstance(g, Hashable)]
+    if unhashable:
+        raise TypeError(f"groups must hold hashable labels (str, int), got {_checks.show(unhashable[0])}")
+    missing = pd.isna(arr)
+    if missing.any():
+        raise ValueError(f"groups must give every sample a group, got {int(missing.sum())} missing label(s)")
+    return arr
+
+
+def group_report(y_true, y_pred, groups) -> GroupReport:
+    """``by_group`` counts and rates, ``overall``, ``gaps`` (max - min where defined; equalized odds:
+    the larger of the TPR and FPR gaps) and ``notes`` (undefined rates)."""
+    from fairlearn.metrics import MetricFrame
+
+    y_true = _checks.binary_labels(y_true, name="y_true")
+    y_pred = _checks.binary_labels(y_pred, name="y_pred")
+    _checks.same_length(y_true=y_true, y_pred=y_pred)
+    groups = as_groups(groups, n=len(y_true))
+    # one metric, the Confusion (counts and rates at once); a named Series: fairlearn squeezes a bare
+    # 1-sample array into a scalar and refuses it
+    frame = MetricFrame(metrics={"confusion": confusion}, y_true=y_true, y_pred=y_pred,
+                        sensitive_features=pd.Series(groups, name="group"))
+    table = frame.by_group["confusion"]
+
+    def counts(c):
+        return {"n": c.n, "positives": c.tp + c.fn, **c.as_dict()}
+
+    by_group = pd.DataFrame([counts(c) for c in table], index=table.index.rename("group"))
+    notes = [f"group {g!r}: {note}" for g, c in table.items() for note in c.undefined]
+    overall = pd.Series(counts(frame.overall["confusion"]))
+
+    def gap(col):
+        values = by_group[col].dropna()
+        return float(values.max() - values.min()) if len(values) > 1 else float("nan")
+
+    gaps = {"demographic_parity_difference": gap("selection_rate"),
+            "tpr_difference": gap("tpr"), "fpr_difference": gap("fpr"),
+            "accuracy_difference": gap("accuracy")}
+    gaps["equalized_odds_difference"] = float(np.fmax(gaps["tpr_difference"], gaps["fpr_difference"]))
+    return GroupReport(by_group=by_group, overall=overall, gaps=gaps, notes=notes)
+
+
+def compare_decisions(y_true, groups, decisions: dict, *, cost_fp, cost_fn):
+    """One row per named rule in ``decisions`` (name -> 0/1 predictions, shape (n_samples,)):
+    ``accuracy, expected_cost, fnr, fpr`` and the demographic-parity, equalized-odds and accuracy gaps."""
+    _checks.instance(decisions, dict, name="decisions", what="a dict name -> y_pred")
+    if not decisions:
+        raise ValueError("decisions must name at least one decision rule, got an empty dict")
+    cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
+    y_true = _checks.binary_labels(y_true, name="y_true")
+    groups = as_groups(groups, n=len(y_true))
+    for name, y_pred in decisions.items():  # every rule is checked before any report
+        label = f"decisions[{name!r}]"
+        _checks.same_length(y_true=y_true, **{label: _checks.binary_labels(y_pred, name=label)})
+    rows = {}
+    for name, y_pred in decisions.items():
+        rep = group_report(y_true, y_pred, groups)
+        o = rep.overall
+        cost = _checks.finite_result(lambda o=o: (cost_fp * o["fp"] + cost_fn * o["fn"]) / o["n"],
+                                     name="expected_cost", inputs={"cost_fp": cost_fp, "cost_fn": cost_fn})
+        gaps = ("demographic_parity_difference", "equalized_odds_difference", "accuracy_difference")
+        rows[name] = {"accuracy": o["accuracy"], "expected_cost": cost, "fnr": o["fnr"], "fpr": o["fpr"],
+                      **{k: rep.gaps[k] for k in gaps}}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def group_thresholds(y_true, scores, groups, *, rate: str = "fpr", target, cost_fp=1.0, cost_fn=1.0):
+    """A threshold per group (``inf`` flags nobody) bringing its ``rate`` closest to ``target``; among
+    thresholds with the same rate the cheaper at ``cost_fp``, ``cost_fn`` wins."""
+    _checks.choice(rate, name="rate", options=("fpr", "fnr", "tpr", "selection_rate"))
+    target = _checks.real(target, name="target", low=0, high=1)
+    cost_fp, cost_fn = _checks.cost(cost_fp, name="cost_fp"), _checks.cost(cost_fn, name="cost_fn")
+    y_true, scores = _checks.binary_labels(y_true, name="y_true"), _checks.scores(scores)
+    _checks.same_length(y_true=y_true, scores=scores)
+    groups = as_groups(groups, n=len(y_true))
+    out = {}
+    for g in sorted(set(groups), key=str):
+        sweep = threshold_sweep(y_true[groups == g], scores[groups == g], cost_fp=cost_fp, cost_fn=cost_fn)
+        if sweep[rate].isna().all():
+            raise ValueError(f"groups must each hold samples for which {rate} is defined (positives and "
+                             f"negatives), got group {g!r} without: its threshold cannot be chosen")
+        sweep = sweep.assign(distance=(sweep[rate] - target).abs()).dropna(subset=["distance"])
+        best = sweep.sort_values(["distance", "expected_cost", "threshold"]).iloc[0]
+        out[g] = float(best["threshold"])
+    return out
+
+
+def decide_by_group(scores, groups, thresholds: dict, *, probabilities: bool = True) -> np.ndarray:
+    """Flag ``scores >= thresholds[group]`` for each sample; shape (n_samples,) of 0/1."""
+    probabilities = _checks.flag(probabilities, name="probabilities")
+    scores = _checks.scores(scores, probabilities=probabilities)
+    groups = as_groups(groups, n=len(scores), against="scores")
+    _checks.instance(thresholds, dict, name="thresholds", what="a dict group -> threshold")
+    missing = sorted(set(groups) - set(thresholds), key=str)
+    if missing:
+        raise ValueError("thresholds must have an entry for every value in groups, got no entry for "
+                         f"{_checks.show(missing)}")
+    # inf (from group_thresholds) flags nobody in that group
+    cut = {g: t if isinstance(t, float) and t == math.inf else _checks.real(t, name=f"thresholds[{g!r}]")
+           for g, t in thresholds.items() if g in set(groups)}
+    cut = np.array([cut[g] for g in groups], dtype=float)
+    return (scores >= cut).astype(np.int64)
+
+
+_CI_RATES = ("fpr", "fnr", "tpr", "tnr", "selection_rate")
+
+
+def _rate_rows(y, pred, rate: str):
+    """``rate`` of each row of the 0/1 arrays ``y``, ``pred`` of shape (n_boot, n)."""
+    tp = (y & pred).sum(axis=-1)
+    fp, fn = pred.sum(axis=-1) - tp, y.sum(axis=-1) - tp
+    return rates_from_counts(tp, fp, fn, y.shape[-1] - tp - fp - fn)[rate]
+
+
+def group_rate_ci(y_true, y_pred, groups, *, rate: str = "fpr", seed, n_boot: int = 2000,
+                  level: float = 0.95):
+    """Each group's ``rate`` and the largest gap, with bootstrap intervals (resampled within groups):
+    ``value, low, high, n`` by group plus "gap (max - min)".
+
+    >>> y = [0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
+    >>> p = [1, 1, 0, 0, 1, 0, 0, 0, 1, 1]
+    >>> ci = group_rate_ci(y, p, ["a"] * 5 + ["b"] * 5, rate="fpr", seed=0, n_boot=200)
+    >>> ci["value"].round(2).tolist()
+    [0.5, 0.25, 0.25]
+    """
+    y = _checks.binary_labels(y_true)
+    pred = _checks.binary_labels(y_pred, name="y_pred")
+    _checks.same_length(y_true=y, y_pred=pred)
+    g = as_groups(groups, n=y.size)
+    rate = _checks.choice(rate, name="rate", options=sorted(_CI_RATES))
+    level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)
+    resamples = resample_rows(y.size, strata=g, seed=seed, n_boot=n_boot)  # within each group
+    names = list(pd.unique(g))
+    members = [np.flatnonzero(g == name) for name in names]
+    boot = np.column_stack([_rate_rows(y[resamples[:, idx]], pred[resamples[:, idx]], rate)
+                            for idx in members])
+    gaps = np.nanmax(boot, axis=1) - np.nanmin(boot, axis=1)
+    values = [float(_rate_rows(y[idx], pred[idx], rate)) for idx in members]
+    low, high = percentile_interval(boot, level=level)
+    rows = {name: (values[j], low[j], high[j], idx.size) for j, (name, idx) in enumerate(zip(names, members))}
+    gap = np.nanmax(values) - np.nanmin(values)
+    rows["gap (max - min)"] = (gap, *percentile_interval(gaps, level=level), y.size)
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["value", "low", "high", "n"])
+    table["n"] = table["n"].astype(int)
+    return table

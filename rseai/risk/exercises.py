@@ -13,7 +13,6 @@ import math
 
 from rseai.feedback import as_number, check_number, describe, feedback, not_attempted, not_done
 from rseai.risk import costs
-from rseai.risk.groups import group_report
 
 
 def check_expected_cost(value, y_true, scores, *, threshold, cost_fp, cost_fn) -> bool:
@@ -55,7 +54,7 @@ def check_optimal_threshold(value, y_true, scores, *, cost_fp, cost_fn) -> bool:
 
 def check_group_gap(value, y_true, y_pred, groups, *, rate="fnr") -> bool:
     """Is ``value`` the largest minus the smallest ``rate`` over the groups?"""
-    by_group = group_report(y_true, y_pred, groups).by_group
+    by_group = costs.group_report(y_true, y_pred, groups).by_group
     if rate not in by_group:
         raise ValueError(f"rate must be one of {list(by_group.columns)}, got {rate!r}")
     values = by_group[rate].dropna()

@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 from rseai import carbon, data
-from rseai.carbon import compare_tools, equivalents, estimate, predict_total, strubell_2019
-from rseai.carbon import tables as carbon_tables
+from rseai.carbon import compare_tools, equivalents, estimate, estimates, predict_total, strubell_2019
 
 
 def test_estimate_hand_computed():
@@ -67,7 +66,7 @@ def test_strubell_recomputed_matches_published_table3():
 
 def test_talk_car_comparison_about_five_times():
     nas_lbs = strubell_2019().set_index("model").loc["NAS", "co2e_lbs"]
-    lifetimes = equivalents(nas_lbs / carbon_tables.LBS_PER_KG)["car_lifetimes"]
+    lifetimes = equivalents(nas_lbs / estimates.LBS_PER_KG)["car_lifetimes"]
     assert lifetimes == pytest.approx(626155 / 126000, rel=1e-4)
     assert 4.9 < lifetimes < 5.0
 
@@ -79,46 +78,46 @@ def test_every_table_row_has_a_source_and_year():
 
 
 def test_tables_cover_what_the_issue_asks():
-    hw = carbon_tables.hardware_table()
+    hw = estimates.hardware_table()
     assert {"gpu", "tpu", "cpu", "laptop"} <= set(hw["kind"])
     for name in ("NVIDIA Tesla P100 SXM2", "NVIDIA Tesla V100 SXM2", "NVIDIA A100 SXM4 80GB",
                  "NVIDIA H200 SXM"):
         assert name in set(hw["name"])
-    grid = carbon_tables.grid_table()
+    grid = estimates.grid_table()
     assert (grid["iso_code"] != "WLD").sum() >= 30 and "World" in set(grid["region"])
     assert grid["iso_code"].is_unique and grid["intensity_g_per_kwh"].between(0, 1200).all()
-    pue = carbon_tables.pue_table()
+    pue = estimates.pue_table()
     assert pue["pue"].min() == 1.0 and (pue["pue"] >= 1).all()
-    assert carbon_tables.pue_preset("Laptop or desktop (no data centre)") == 1.0
+    assert estimates.pue_preset("Laptop or desktop (no data centre)") == 1.0
 
 
 def test_lookups_by_name_and_iso_code():
-    assert carbon_tables.hardware_power_w("nvidia h200 sxm") == 700.0
-    assert carbon_tables.grid_intensity_g_per_kwh("IND") == carbon_tables.grid_intensity_g_per_kwh("India")
-    assert carbon_tables.country_name("fra") == "France"
+    assert estimates.hardware_power_w("nvidia h200 sxm") == 700.0
+    assert estimates.grid_intensity_g_per_kwh("IND") == estimates.grid_intensity_g_per_kwh("India")
+    assert estimates.country_name("fra") == "France"
 
 
 def test_unknown_names_list_the_closest():
     with pytest.raises(ValueError, match="H100 SXM5"):
-        carbon_tables.hardware_power_w("NVIDIA H100 SXM")
+        estimates.hardware_power_w("NVIDIA H100 SXM")
     with pytest.raises(ValueError, match="India"):
-        carbon_tables.grid_intensity_g_per_kwh("Indai")
+        estimates.grid_intensity_g_per_kwh("Indai")
     with pytest.raises(ValueError, match="closest names"):
-        carbon_tables.pue_preset("cloud")
+        estimates.pue_preset("cloud")
     with pytest.raises(TypeError, match="name must be a string, got NoneType None"):
-        carbon_tables.hardware_power_w(None)
+        estimates.hardware_power_w(None)
     with pytest.raises(ValueError, match="country must contain some text"):
-        carbon_tables.grid_intensity_g_per_kwh("  ")
+        estimates.grid_intensity_g_per_kwh("  ")
 
 
 def test_default_country_from_environment(monkeypatch):
     monkeypatch.delenv("RSEAI_COUNTRY", raising=False)
-    assert carbon_tables.default_country() == "India"
+    assert estimates.default_country() == "India"
     monkeypatch.setenv("RSEAI_COUNTRY", "DEU")
-    assert carbon_tables.default_country() == "Germany"
+    assert estimates.default_country() == "Germany"
     monkeypatch.setenv("RSEAI_COUNTRY", "Atlantis")
     with pytest.raises(ValueError, match="Atlantis"):
-        carbon_tables.default_country()
+        estimates.default_country()
 
 
 def test_across_countries_ratio_is_the_intensity_ratio():
@@ -164,7 +163,7 @@ def test_predict_total_scales_the_mean_epoch():
 def test_compare_tools_applies_each_tools_constants():
     t = compare_tools(power_w=130, tdp_w=700, hours=10, count=2, country="India", memory_gb=100)
     t = t.set_index("tool")
-    india = carbon_tables.grid_intensity_g_per_kwh("India")
+    india = estimates.grid_intensity_g_per_kwh("India")
     assert t.loc["CodeCarbon", "co2e_kg"] == pytest.approx(130 * 2 * 10 / 1000 * india / 1000)
     assert t.loc["carbontracker", "co2e_kg"] == pytest.approx(130 * 2 * 10 * 1.58 / 1000 * 481 / 1000)
     ga_power = 700 + 0.3725 * 100 / 2

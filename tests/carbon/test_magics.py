@@ -1,4 +1,4 @@
-"""rseai.carbon.magics: ``%load_ext rseai`` then ``%%carbon`` measures any cell and keeps the result."""
+"""``%load_ext rseai`` then ``%%carbon`` (rseai.carbon.measure) measures any cell, keeps the result."""
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
@@ -46,7 +46,7 @@ def test_an_error_in_the_cell_is_still_measured(shell, capsys):
 
 
 def test_register_rejects_a_non_shell():
-    from rseai.carbon.magics import register
+    from rseai.carbon.measure import register_magic
 
     with pytest.raises(TypeError, match="IPython shell"):
-        register(object())
+        register_magic(object())

@@ -3,8 +3,8 @@
 import pytest
 from matplotlib.colors import to_rgb
 
-from rseai.carbon.tables import grid_intensity_g_per_kwh
-from rseai.carbon.widget import CarbonExplorer
+from rseai.carbon.estimates import grid_intensity_g_per_kwh
+from rseai.carbon.plots import CarbonExplorer
 from rseai.style import PALETTE
 
 

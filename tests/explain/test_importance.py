@@ -7,8 +7,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 
-from rseai.explain.importance import input_of_columns, permutation_table, shap_table
-from rseai.privacy.credit import credit_split, encoder
+from rseai.explain.attribution import input_of_columns, permutation_table, shap_table
+from rseai.privacy.membership import credit_split, encoder
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from rseai.explain.proxies import proxy_auroc, proxy_table
-from rseai.privacy.credit import credit_split
+from rseai.explain.attribution import proxy_auroc, proxy_table
+from rseai.privacy.membership import credit_split
 
 
 def test_a_perfect_proxy_and_pure_noise():

@@ -1,4 +1,4 @@
-"""Tests for rseai.labels.compare (via rseai.labels): the three-row table and the noise sweep."""
+"""rseai.labels.cleaning's comparison (via rseai.labels): the three-row table and the noise sweep."""
 
 import numpy as np
 import pytest

@@ -2,7 +2,7 @@
 
 def test_the_detection_chart_names_cleanlabs_methods_in_words():
     from rseai.labels import plots as label_plots
-    from rseai.labels.issues import FILTER_METHODS
+    from rseai.labels.cleaning import FILTER_METHODS
 
     score = {"precision": 0.9, "recall": 0.8}
     fig = label_plots.plot_detection({m: score for m in FILTER_METHODS[:5]})

@@ -7,8 +7,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 
 from rseai.data import load_digits
-from rseai.labels import compare
-from rseai.labels.widget import IssueExplorer, LabelNoiseExplorer
+from rseai.labels import cleaning
+from rseai.labels.plots import IssueExplorer, LabelNoiseExplorer
 
 
 @pytest.fixture(scope="module")
@@ -112,13 +112,13 @@ def test_new_noise_shows_the_flipped_labels_before_the_table(split, monkeypatch)
     X_tr, X_te, y_tr, y_te = split
     ex = LabelNoiseExplorer(X_tr, y_tr, X_te, y_te, rate=0.1, search={})
     seen = []
-    real = compare.compare_approaches
+    real = cleaning.compare_approaches
 
     def spy(*args, **kwargs):
         seen.append((ex.status.value, ex.summary.value))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(compare, "compare_approaches", spy)
+    monkeypatch.setattr(cleaning, "compare_approaches", spy)
     ex.kind.value = "pairwise"
     status, table = seen[0]
     assert f"{round(0.1 * len(y_tr))} of {len(y_tr)} training labels flipped (pairwise)" in status

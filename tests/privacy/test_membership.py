@@ -9,11 +9,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss, roc_auc_score
 
 from rseai import data
-from rseai.privacy.credit import credit_split
 from rseai.privacy.membership import (
     LOSS_FLOOR,
     attack_auroc,
     complexity_sweep,
+    credit_split,
     membership_report,
     per_example_loss,
     threshold_attack,
@@ -55,7 +55,7 @@ def test_threshold_attack_by_hand():
 def test_per_example_loss_matches_log_loss(split):
     from sklearn.pipeline import make_pipeline
 
-    from rseai.privacy.credit import encoder
+    from rseai.privacy.membership import encoder
 
     model = make_pipeline(encoder(), LogisticRegression(max_iter=1000)).fit(split.X_train, split.y_train)
     losses = per_example_loss(model, split.X_test, split.y_test)
@@ -152,7 +152,7 @@ def test_credit_split_is_seeded_and_stratified():
 
 @pytest.mark.parametrize("interactions", [False, True])
 def test_data_norm_bounds_every_encoded_row_and_is_reached(split, interactions):
-    from rseai.privacy.credit import data_norm, encoder
+    from rseai.privacy.membership import data_norm, encoder
 
     rows = encoder(interactions=interactions).fit(split.X_train).transform(split.X_test)
     norms = np.linalg.norm(rows, axis=1)

@@ -6,7 +6,7 @@ import pytest
 
 from rseai import data
 from rseai.lm.decode import decode_batch, greedy
-from rseai.privacy.memorise import completion_test, match_scores
+from rseai.privacy.membership import completion_test, match_scores
 from tests._builders import load_builder
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from rseai.privacy.dp import advantage_bound, epsilon_summary
-from rseai.privacy.widget import ComplexityExplorer, PrivacyBudgetExplorer
+from rseai.privacy.plots import ComplexityExplorer, PrivacyBudgetExplorer
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rseai.risk.groups import group_rate_ci, group_report
+from rseai.risk.costs import group_rate_ci, group_report
 
 
 def _data(n=400, seed=0):

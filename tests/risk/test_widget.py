@@ -8,7 +8,7 @@ import pytest
 
 from rseai import risk
 from rseai.classroom.lessons import settings
-from rseai.risk.widget import RiskExplorer
+from rseai.risk.plots import RiskExplorer
 
 LENDING = settings("03")  # notebook 03's lending costs, from its settings cell
 CREDIT_COSTS = {"cost_fp": LENDING["CREDIT_COST_FP"], "cost_fn": LENDING["CREDIT_COST_FN"]}
@@ -64,7 +64,7 @@ def test_negative_cost_is_a_message_and_the_widget_recovers(explorer):
 
 def test_group_without_positives_is_noted_not_crashed():
     ex = RiskExplorer([1, 0, 1, 0, 0], [0.9, 0.2, 0.7, 0.6, 0.1], ["a", "a", "a", "b", "b"])
-    assert "group 'b': no actual positives" in html.unescape(ex.notes.value)
+    assert "group 'b': no actual positives" in html.unescape(ex.summary.value)
     assert ex.message.widget.value == ""
 
 
@@ -161,10 +161,10 @@ def test_starting_values_outside_the_controls_are_refused(bad):
 
 
 def test_a_cost_move_keeps_the_group_report_a_threshold_move_renews_it(explorer, monkeypatch):
-    from rseai.risk import widget
+    from rseai.risk import plots
 
     calls = []
-    monkeypatch.setattr(widget, "group_report", lambda *a, **k: calls.append(1) or risk.group_report(*a, **k))
+    monkeypatch.setattr(plots, "group_report", lambda *a, **k: calls.append(1) or risk.group_report(*a, **k))
     explorer.cost_fp.value = 2                 # the report depends on threshold and grouping only
     explorer.cost_fn.value = 7
     assert calls == []
