@@ -74,7 +74,7 @@ class ClassroomSpawner(LocalProcessSpawner):
                                            self.notebooks, str(home / "rseai-notebooks")])
         # the participant's app copies, rewritten at each start from the current notebooks (Voila)
         books = sorted(str(p) for p in Path(self.notebooks).glob("*.ipynb"))
-        self._as_participant(account, [self.python, "-m", "rseai.classroom.presenter", "--app-copy",
+        self._as_participant(account, [self.python, "-m", "rseai.classroom.cli", "app",
                                        str(home / APPS), *books])
         startup = home / ".ipython" / "profile_default" / "startup"
         self._as_participant(account, ["mkdir", "-p", str(startup)])

@@ -8,6 +8,7 @@ $ rseai notebooks DEST --student   # copy the student versions; never overwrites
 $ rseai prepare          # converts the embedded model once (~30 s), then says it is ready
 $ rseai prepare --verify # checks every byte of the model store (~1-3 s) and rebuilds it if damaged
 $ rseai student notebooks student
+$ rseai app build/app notebooks/03_*.ipynb   # participants' app copies, for Voila (make app, the hub)
 $ rseai bundle usb/rseai --for windows --python 3.12   # an offline installer folder for a room
 $ rseai class serve      # the class service on this laptop (loopback; --lan for the room's network)
 $ rseai --version        # also: python -m rseai (Windows: py -m rseai)
@@ -39,6 +40,13 @@ def _student(args) -> int:
 
     report = write_student_versions(args.source, args.target)
     print(report.summary().replace("notebook(s) written", "student notebook(s) written", 1))
+    return 0
+
+
+def _app(args) -> int:
+    from rseai.classroom.app import write_app_copy
+
+    print(*(write_app_copy(path, args.dir) for path in args.notebooks), sep="\n")
     return 0
 
 
@@ -148,6 +156,10 @@ def _parser() -> argparse.ArgumentParser:
     stud.add_argument("source", nargs="?", default="notebooks")
     stud.add_argument("target", nargs="?", default="student")
     stud.set_defaults(func=_student)
+    app = sub.add_parser("app", help="write the participants' app copies of notebooks (for Voila)")
+    app.add_argument("dir", help="folder for the app copies (not the notebooks' own)")
+    app.add_argument("notebooks", nargs="+", help="instructor notebooks (.ipynb)")
+    app.set_defaults(func=_app)
     bundle = sub.add_parser("bundle", help="write an offline installer folder (every wheel and the model)")
     bundle.add_argument("dest", help="a new or empty folder, e.g. on a USB stick")
     bundle.add_argument("--for", dest="target_os", required=True, metavar="|".join(TARGETS),

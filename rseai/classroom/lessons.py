@@ -21,8 +21,10 @@ from pathlib import Path
 
 CORE, DEEP = "core", "deep"
 CORE_RANGE = (45, 60)  # minutes on the core path of each teaching notebook (01 onwards)
-DEEP_MARK = " · *deep dive*"  # after a deep-dive heading, so participants see it too
-SETTINGS_TAG = "settings"
+# Cell tags: solutions (stubbed for students), instructor notes and cells (dropped from every copy a
+# participant gets), the Colab cell (``make slides``: tools/slides.py), the one settings cell.
+SOLUTION_TAG, NOTES_TAG, INSTRUCTOR_TAG, COLAB_TAG, SETTINGS_TAG = (
+    "solution", "notes", "instructor", "colab_setup", "settings")
 _HEADING = re.compile(r"^(#{1,2}\s+)(.+)$", re.M)
 
 
@@ -95,17 +97,6 @@ def sections(nb: dict) -> list[dict]:
         if out:
             out[-1]["cells"].append(cell)
     return out
-
-
-def mark_deep_dives(nb: dict) -> dict:
-    """``nb`` with ``DEEP_MARK`` added after each timed deep-dive heading that lacks it (in place)."""
-    for cell in nb["cells"]:
-        heading = heading_of(cell)
-        plan = cell.get("metadata", {}).get("rseai", {})
-        if heading and DEEP_MARK not in heading.group(2) and plan.get("path") == DEEP and plan.get("minutes"):
-            text = cell_source(cell)
-            cell["source"] = text[:heading.end()] + DEEP_MARK + text[heading.end():]
-    return nb
 
 
 def core_minutes(nb: dict) -> int:

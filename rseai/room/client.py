@@ -97,13 +97,7 @@ def target() -> tuple[str, str] | None:
     return None
 
 
-def post(url: str, path: str, payload: dict, *, token: str = "",
-         timeout_s: float = TIMEOUT_S) -> tuple[int, str]:
-    """POST JSON; (HTTP status, the service's message); status 0 when the service cannot be reached."""
-    return _call(url + path, token=token, payload=payload, timeout_s=timeout_s)
-
-
-def _call(url: str, *, token: str = "", payload=None, timeout_s: float = TIMEOUT_S, limit=4096):
+def call(url: str, *, token: str = "", payload=None, timeout_s: float = TIMEOUT_S, limit=4096):
     """GET ``url``, or POST ``payload`` as JSON; (HTTP status, reply), status 0 when unreachable."""
     headers = {"Authorization": f"token {token}"} if token else {}
     if payload is not None:
@@ -120,7 +114,7 @@ def _call(url: str, *, token: str = "", payload=None, timeout_s: float = TIMEOUT
 
 def _deliver(where: tuple[str, str], payload: dict) -> None:
     try:
-        status, message = post(where[0], "api/answer", payload, token=where[1])
+        status, message = call(where[0] + "api/answer", token=where[1], payload=payload)
         last.update(status=status, message=message)
     finally:
         _in_flight.release()
@@ -159,7 +153,7 @@ def join(code: str, name: str) -> str:
     settings = read_settings()
     if settings.get("url") == url and settings.get("token") and settings.get("name") == name.strip():
         return f"Already in the class at {url} as {name.strip()}."
-    status, message = post(url, "api/join", {"secret": secret, "name": name.strip()})
+    status, message = call(url + "api/join", payload={"secret": secret, "name": name.strip()})
     if status != 200:
         return f"Not joined: {reason(message)}"
     write_settings(url=url, token=json.loads(message)["token"], name=name.strip(), sending=True)
@@ -187,7 +181,7 @@ def instructor_target() -> tuple[str, str] | None:
     if on_hub():
         token = os.environ["JUPYTERHUB_API_TOKEN"]
         # no or a bad JUPYTERHUB_API_URL: a participant, not an error
-        status, reply = _call(os.environ.get("JUPYTERHUB_API_URL", "") + "/user", token=token, limit=None)
+        status, reply = call(os.environ.get("JUPYTERHUB_API_URL", "") + "/user", token=token, limit=None)
         try:
             if status == 200 and INSTRUCTOR_SCOPE in json.loads(reply).get("scopes", []):
                 return os.environ[URL_ENV].rstrip("/") + "/", token
@@ -203,7 +197,7 @@ def instructor_target() -> tuple[str, str] | None:
 
 def room_answers(where: tuple[str, str], key: str) -> dict | None:
     """The room's answers to checkpoint ``key`` (the instructor page's data), or None if unreachable."""
-    status, reply = _call(where[0] + "api/summary", token=where[1], limit=None)
+    status, reply = call(where[0] + "api/summary", token=where[1], limit=None)
     try:
         books = json.loads(reply)["notebooks"] if status == 200 else []
     except (ValueError, KeyError, TypeError):

@@ -71,9 +71,8 @@ def class_panel() -> w.VBox:
         if where is None:
             _say(ticket_status, "Not sent: join a class first (or switch sending on).", False)
             return
-        status_code, reply = client.post(where[0], "api/answer", {"key": f"{book.value}-unclear",
-                                                                  "value": unclear.value, "attempt": 1},
-                                         token=where[1])
+        status_code, reply = client.call(where[0] + "api/answer", token=where[1], payload={
+            "key": f"{book.value}-unclear", "value": unclear.value, "attempt": 1})
         ok = status_code == 200
         _say(ticket_status, "Thank you: sent." if ok else f"Not sent: {client.reason(reply)}", ok)
 

@@ -1,13 +1,15 @@
-"""Presenter mode: slide types by rule, notes kept as written, and every notebook ready for RISE."""
+"""Presenter mode (``make slides``: tools/slides.py): slide types by rule, notes kept as written, every
+notebook ready for RISE; the app copy (rseai.classroom.app)."""
 
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from rseai.classroom import lessons, presenter
-from rseai.classroom.student import student_notebook
+from rseai.classroom import app, cli, lessons
+from rseai.classroom.copies import student_notebook
 from tests._builders import GUIDES, load_builder
+from tools import slides as presenter
 
 guides = load_builder("build_guides", GUIDES)  # make guides: a maintainer's tool beside the guides
 
@@ -93,7 +95,7 @@ def test_an_instructors_edits_survive_slides_and_guides(tmp_path):
                    and c.source.startswith("## "))
     heading.metadata["rseai"]["minutes"] = 17
     nbformat.write(nb, path)
-    presenter.present_files([path])
+    presenter.apply_files([path])
     guides.write_guides(tmp_path, tmp_path / "guides")
     text = path.read_text(encoding="utf-8")
     assert "My own words, edited in the notebook." in text and '"minutes": 17' in text
@@ -121,31 +123,30 @@ def test_a_cell_without_cell_type_is_named():
         presenter.slide_types([_md("# T"), {"source": "x"}])
 
 
-def test_present_files_refuses_what_is_not_a_notebook(tmp_path):
+def test_apply_files_refuses_what_is_not_a_notebook(tmp_path):
     with pytest.raises(ValueError, match="paths must be"):
-        presenter.present_files([tmp_path / "missing.ipynb"])
+        presenter.apply_files([tmp_path / "missing.ipynb"])
 
 
-def test_present_files_is_idempotent_on_disk(tmp_path):
+def test_apply_files_is_idempotent_on_disk(tmp_path):
     path = tmp_path / "01_demo.ipynb"
     nbformat.write(nbformat.from_dict(_nb(*CELLS)), path)
-    first = presenter.present_files([path])
+    assert presenter.apply_files([path]) == ["01_demo.ipynb"]
     text = path.read_text()
-    assert first[0].startswith("01_demo.ipynb: updated")
-    assert presenter.present_files([path])[0].startswith("01_demo.ipynb: unchanged")
+    assert presenter.apply_files([path]) == []
     assert path.read_text() == text
 
 
 def test_app_copies_lose_notes_and_solutions_and_start_with_the_plain_tables(tmp_path):
     path = tmp_path / "01_demo.ipynb"
     nbformat.write(nbformat.from_dict(presenter.add_slide_metadata(_nb(*CELLS))), path)
-    out = presenter.write_app_copy(path, tmp_path / "app")
+    out = app.write_app_copy(path, tmp_path / "app")
     cells = nbformat.read(out, as_version=4)["cells"]
     kept = [c["source"] for c in CELLS if c["source"] not in ("said aloud", "*One answer:* ...")]
     sources = [c["source"] for c in cells]
     assert sources[:1] + sources[2:-1] == kept and sources[-1].startswith("## Glossary")
     assert "use_plain_tables()" in cells[1]["source"]
-    assert presenter.main(["--app-copy", str(tmp_path / "app2"), str(path)]) == 0
+    assert cli.main(["app", str(tmp_path / "app2"), str(path)]) == 0
     assert (tmp_path / "app2" / "01_demo.ipynb").read_text() == out.read_text()
 
 
@@ -153,9 +154,10 @@ def test_app_copy_refuses_to_overwrite_the_original(tmp_path):
     path = tmp_path / "01_demo.ipynb"
     nbformat.write(nbformat.from_dict(_nb(*CELLS)), path)
     with pytest.raises(ValueError, match="target_dir must differ"):
-        presenter.write_app_copy(path, tmp_path)
+        app.write_app_copy(path, tmp_path)
     with pytest.raises(ValueError, match="path must be an existing .ipynb"):
-        presenter.write_app_copy(tmp_path / "missing.ipynb", tmp_path / "app")
+        app.write_app_copy(tmp_path / "missing.ipynb", tmp_path / "app")
+    assert cli.main(["app", str(tmp_path / "app"), str(tmp_path / "missing.ipynb")]) == 1  # said, no trace
 
 
 # The real notebooks: `make slides` keeps these true.

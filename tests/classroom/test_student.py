@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from rseai.classroom import student
+from rseai.classroom import copies as student
 from rseai.classroom.copies import write_student_versions
 
 ROOT = Path(__file__).resolve().parents[2]

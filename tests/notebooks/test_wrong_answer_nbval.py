@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from nbval.plugin import find_comment_markers, find_metadata_tags
 
-from rseai.classroom import student
+from rseai.classroom import copies as student
 from tests.notebooks.test_student_notebooks import CELL_TIMEOUT_S, NOTEBOOKS, WRONG
 
 CHOSEN = os.environ.get("RSEAI_NBVAL_WRONG", "07").split()

@@ -1,5 +1,6 @@
-"""rseai.ops.colab, .home and tools/home_links: the Colab link and first cell (no-op but in Colab),
-generated (with the README's install commands) from the one setting of the project's home.
+"""rseai.ops.lab.colab_setup, the home (rseai.ops.bundle) and tools/slides: the Colab link and first
+cell (no-op but in Colab), generated (with the README's install commands) from the one setting of the
+project's home.
 
 The cell's Colab path itself (pip install, model, cache, widget manager; Colab's torch kept) runs
 in a fresh virtual environment in tests/ops/test_wheel.py.
@@ -20,11 +21,12 @@ import nbformat
 import pytest
 
 from rseai import __version__
-from rseai.classroom.presenter import add_slide_metadata, slide_types
-from rseai.classroom.student import student_notebook
+from rseai.classroom.copies import student_notebook
 from rseai.data import notebooks_dir
-from rseai.ops import colab, home
-from tools import home_links
+from rseai.ops import bundle as home
+from rseai.ops import lab
+from tools import slides as home_links
+from tools.slides import add_slide_metadata, slide_types
 
 NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,8 +94,8 @@ def test_student_versions_keep_the_cell():
 def test_setup_outside_colab_prepares_and_says_widgets_are_not_colab(capsys, monkeypatch):
     for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_TELEMETRY"):
         monkeypatch.setenv(name, "1")  # setup() sets them; restored after the test
-    line = colab.setup(install=False)
-    assert line.startswith(f"rseai {colab.__version__} ready: SmolLM2-135M-Instruct in ")
+    line = lab.colab_setup(install=False)
+    assert line.startswith(f"rseai {lab.__version__} ready: SmolLM2-135M-Instruct in ")
     assert line.endswith("widgets: not in Colab") and line in capsys.readouterr().out
 
 
