@@ -70,11 +70,11 @@ class ClassroomSpawner(LocalProcessSpawner):
     def prepare_home(self, account) -> None:
         home = Path(account.pw_dir)
         if not os.path.lexists(home / "rseai-notebooks"):
-            self._as_participant(account, [self.python, "-m", "rseai.classroom.cli", "student",
+            self._as_participant(account, [self.python, "-m", "rseai", "student",
                                            self.notebooks, str(home / "rseai-notebooks")])
         # the participant's app copies, rewritten at each start from the current notebooks (Voila)
         books = sorted(str(p) for p in Path(self.notebooks).glob("*.ipynb"))
-        self._as_participant(account, [self.python, "-m", "rseai.classroom.cli", "app",
+        self._as_participant(account, [self.python, "-m", "rseai", "app",
                                        str(home / APPS), *books])
         startup = home / ".ipython" / "profile_default" / "startup"
         self._as_participant(account, ["mkdir", "-p", str(startup)])

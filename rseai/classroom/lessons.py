@@ -107,13 +107,6 @@ def core_minutes(nb: dict) -> int:
 # key points; discussion (with model answers) and numbers are also tagged ``notes``: facilitator only.
 OBJECTIVES, KEY_POINTS, DISCUSSION, NUMBERS = "objectives", "key-points", "discussion", "numbers"
 GUIDE_TAGS = (OBJECTIVES, KEY_POINTS, DISCUSSION, NUMBERS)
-# The 90-minute single session (the talk's format): (notebook, section number), in teaching order.
-SESSION = [("01", "2"), ("01", "5"), ("02", "1"), ("02", "3"), ("03", "1"), ("03", "4"), ("04", "5"),
-           ("04", "6"), ("05", "1"), ("05", "3"), ("06", "4"), ("06", "8"), ("07", "1")]
-SESSION_MINUTES = 90
-# The pre/post question set: (notebook, discussion question number).
-PRE_POST = [("01", 2), ("01", 3), ("02", 1), ("02", 3), ("03", 1), ("03", 3), ("04", 1), ("05", 2),
-            ("06", 1), ("06", 3), ("07", 1)]
 _NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from rseai.classroom import app, cli, lessons
+import rseai.__main__ as cli
+from rseai.classroom import app, lessons
 from rseai.classroom.copies import student_notebook
 from tests._builders import GUIDES, load_builder
 from tools import slides as presenter

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+import rseai.__main__ as cli
 from rseai import lm
-from rseai.classroom import cli
 from rseai.ops import model_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -204,7 +204,7 @@ RACER = """
 import sys, time
 from pathlib import Path
 import torch, transformers  # imported before the start line, so all racers start together
-from rseai.classroom import cli
+import rseai.__main__ as cli
 Path(sys.argv[1]).touch()
 while not Path(sys.argv[2]).exists():
     time.sleep(0.005)
