@@ -16,6 +16,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from rseai.classroom.lessons import (
+    COLAB_TAG,
     CORE,
     DEEP,
     DISCUSSION,
@@ -24,14 +25,14 @@ from rseai.classroom.lessons import (
     OBJECTIVES,
     cell_source,
     cell_tags,
-    core_minutes,
+    heading_of,
     read,
-    sections,
     tagged_text,
 )
 
 TIMINGS_FILE = "core_path_seconds.json"  # beside the guides; written by benchmarks/bench_core_path.py
 _ITEM = re.compile(r"^(?:\d+\.|[-*])\s+", re.M)
+CORE_RANGE = (45, 60)  # minutes on the core path of each teaching notebook (01 onwards)
 # The 90-minute single session (the talk's format): (notebook, section number), in teaching order.
 SESSION = [("01", "2"), ("01", "5"), ("02", "1"), ("02", "3"), ("03", "1"), ("03", "4"), ("04", "5"),
            ("04", "6"), ("05", "1"), ("05", "3"), ("06", "4"), ("06", "8"), ("07", "1")]
@@ -41,10 +42,32 @@ PRE_POST = [("01", 2), ("01", 3), ("02", 1), ("02", 3), ("03", 1), ("03", 3), ("
             ("06", 1), ("06", 3), ("07", 1)]
 
 
+def sections(nb: dict) -> list[dict]:
+    """The notebook's ``#``/``##`` sections: heading, minutes, path and cells, from heading metadata."""
+    out = []
+    for cell in nb["cells"]:
+        heading = heading_of(cell)
+        if heading:
+            title = heading.group(2).strip()
+            plan = cell.get("metadata", {}).get("rseai", {})
+            minutes, path = plan.get("minutes"), plan.get("path")
+            if not isinstance(minutes, int) or minutes < 0 or path not in (CORE, DEEP):
+                raise ValueError(f"heading {title!r} needs cell metadata {{'rseai': {{'minutes': N, "
+                                 f"'path': 'core' or 'deep'}}}}, got {plan!r}")
+            out.append({"heading": title, "minutes": minutes, "path": path, "cells": []})
+        if out:
+            out[-1]["cells"].append(cell)
+    return out
+
+
+def core_minutes(nb: dict) -> int:
+    return sum(s["minutes"] for s in sections(nb) if s["path"] == CORE)
+
+
 def code_digest(nb: dict) -> str:
     """A short fingerprint of the code cells but the Colab cell."""
     code = "\n\x00".join(cell_source(c) for c in nb["cells"] if c.get("cell_type") == "code"
-                         and "colab_setup" not in cell_tags(c))
+                         and COLAB_TAG not in cell_tags(c))
     return hashlib.sha256(code.encode("utf-8")).hexdigest()[:12]
 
 

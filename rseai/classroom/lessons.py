@@ -1,10 +1,10 @@
-"""Lesson plans read from the notebooks: timed sections, the settings cell, the numbers said aloud.
+"""Lesson text read from the notebooks: cells and tags, the settings cell, the numbers said aloud.
 
-The notebook is the one source: each ``#``/``##`` heading's metadata holds
-``{"rseai": {"minutes": 6, "path": "core"}}`` (or ``"deep"``); the cell tagged ``settings`` holds
-``NAME = literal`` lines that ``settings`` reads without running anything, so tests and benchmarks
-use the same numbers; a claims cell calls ``check_numbers`` on the cell tagged ``numbers``. The
-guides (``make guides``: ``docs/guides/build_guides.py``) read the same cells. Nothing here writes a
+The notebook is the one source: the cell tagged ``settings`` holds ``NAME = literal`` lines that
+``settings`` reads without running anything, so tests and benchmarks use the same numbers; a claims
+cell calls ``check_numbers`` on the cell tagged ``numbers``. Each ``#``/``##`` heading's metadata
+holds its plan, ``{"rseai": {"minutes": 6, "path": "core"}}`` (or ``"deep"``), which the guides
+(``make guides``: ``docs/guides/build_guides.py``) read with the same cells. Nothing here writes a
 notebook.
 
 Example
@@ -19,8 +19,7 @@ import ast
 import re
 from pathlib import Path
 
-CORE, DEEP = "core", "deep"
-CORE_RANGE = (45, 60)  # minutes on the core path of each teaching notebook (01 onwards)
+CORE, DEEP = "core", "deep"  # a heading's path
 # Cell tags: solutions (stubbed for students), instructor notes and cells (dropped from every copy a
 # participant gets), the Colab cell (``make slides``: tools/slides.py), the one settings cell.
 SOLUTION_TAG, NOTES_TAG, INSTRUCTOR_TAG, COLAB_TAG, SETTINGS_TAG = (
@@ -79,28 +78,6 @@ def settings(nb) -> dict:
             raise ValueError(f"settings cell line {node.lineno}: {ast.unparse(node)!r} is not "
                              "NAME = literal (a number, string, tuple, list or dict)") from None
     return values
-
-
-def sections(nb: dict) -> list[dict]:
-    """The notebook's ``#``/``##`` sections: heading, minutes, path and cells, from heading metadata."""
-    out = []
-    for cell in nb["cells"]:
-        heading = heading_of(cell)
-        if heading:
-            title = heading.group(2).strip()
-            plan = cell.get("metadata", {}).get("rseai", {})
-            minutes, path = plan.get("minutes"), plan.get("path")
-            if not isinstance(minutes, int) or minutes < 0 or path not in (CORE, DEEP):
-                raise ValueError(f"heading {title!r} needs cell metadata {{'rseai': {{'minutes': N, "
-                                 f"'path': 'core' or 'deep'}}}}, got {plan!r}")
-            out.append({"heading": title, "minutes": minutes, "path": path, "cells": []})
-        if out:
-            out[-1]["cells"].append(cell)
-    return out
-
-
-def core_minutes(nb: dict) -> int:
-    return sum(s["minutes"] for s in sections(nb) if s["path"] == CORE)
 
 
 # Tags of the markdown cells a guide reads (not heading names). Participants see objectives and

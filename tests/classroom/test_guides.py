@@ -104,7 +104,7 @@ def test_the_claims_check_every_number_of_the_numbers_cell(path):
 
 def test_the_90_minute_session_fits_and_names_real_sections(monkeypatch):
     plan = guides.session_plan(ROOT / "notebooks")
-    nbs = {p.name[:2]: lessons.sections(_read(p)) for p in NOTEBOOKS}
+    nbs = {p.name[:2]: guides.sections(_read(p)) for p in NOTEBOOKS}
     minutes = sum(next(s["minutes"] for s in nbs[n] if s["heading"].split(".")[0] == k)
                   for n, k in guides.SESSION)
     assert 60 <= minutes <= guides.SESSION_MINUTES and f"take **{minutes} minutes**" in plan

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 import rseai.__main__ as cli
-from rseai.classroom import app, lessons
+from rseai.classroom import app
 from rseai.classroom.copies import student_notebook
 from tests._builders import GUIDES, load_builder
 from tools import slides as presenter
@@ -101,7 +101,7 @@ def test_an_instructors_edits_survive_slides_and_guides(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert "My own words, edited in the notebook." in text and '"minutes": 17' in text
     guide = (tmp_path / "guides" / (path.stem + ".md")).read_text(encoding="utf-8")
-    title = next(s["heading"] for s in lessons.sections(nb) if s["cells"][0] is heading)
+    title = next(s["heading"] for s in guides.sections(nb) if s["cells"][0] is heading)
     assert f"| {title} | 17 | core |" in guide
 
 
