@@ -32,9 +32,8 @@ from importlib import metadata
 from pathlib import Path
 
 from rseai import __version__, _checks
-from rseai.ops.install import MIN_PYTHON, MODEL_PACKAGE, torch_sources
+from rseai.ops.install import MIN_PYTHON, MODEL_PACKAGE, PYTHONS, torch_sources
 from rseai.ops.model_files import sha256_of
-from rseai.ops.platforms import PYTHONS
 
 KEY = "Source"
 PLACEHOLDER_OWNER = "OWNER"

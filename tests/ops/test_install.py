@@ -64,14 +64,12 @@ def test_extra_index_keeps_pypi_as_the_fallback():
 
 
 def test_the_module_uses_the_standard_library_only():
-    """It runs before any dependency exists, so it may import nothing else (but the support table,
-    which is stdlib only too)."""
-    for source in (SOURCE, SOURCE.parent / "platforms.py"):
-        tree = ast.parse(source.read_text())
-        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-        names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-        outside = {n for n in names if n.split(".")[0] not in sys.stdlib_module_names}
-        assert outside <= {"__future__", "rseai.ops.platforms"}, (source.name, outside)
+    """It runs before any dependency exists, so it may import nothing else."""
+    tree = ast.parse(SOURCE.read_text())
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    outside = {n for n in names if n.split(".")[0] not in sys.stdlib_module_names}
+    assert outside <= {"__future__"}, outside
 
 
 def test_a_failed_torch_install_stops_with_pip_s_words_and_a_hint(monkeypatch, capsys, tmp_path):
@@ -116,10 +114,8 @@ def test_a_computer_in_the_table_passes_on_the_oldest_and_newest_python(system, 
 
 
 def test_an_intel_mac_stops_before_creating_anything(monkeypatch, capsys, tmp_path):
-    from rseai.ops import platforms
-
-    monkeypatch.setattr(platforms._platform, "system", lambda: "Darwin")
-    monkeypatch.setattr(platforms._platform, "machine", lambda: "x86_64")
+    monkeypatch.setattr(install._platform, "system", lambda: "Darwin")
+    monkeypatch.setattr(install._platform, "machine", lambda: "x86_64")
     assert install.main(["--venv", str(tmp_path / "v")]) == 1
     err = capsys.readouterr().err
     assert "rseai install: rseai cannot be installed on macOS (Intel)" in err and "Colab" in err
@@ -129,3 +125,8 @@ def test_an_intel_mac_stops_before_creating_anything(monkeypatch, capsys, tmp_pa
 def test_the_default_torch_has_a_wheel_for_this_python():
     assert install.default_torch((3, 14, 2)) == install.TORCH == "torch==2.13.0"
     assert install.default_torch((3, 15, 0)) == install.TORCH_NEWER == "torch>=2.15"
+
+
+def test_readme_table_is_printed_on_request(capsys):
+    assert install.main(["--readme-table"]) == 0
+    assert capsys.readouterr().out.strip() == install.readme_table()

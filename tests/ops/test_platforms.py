@@ -1,6 +1,6 @@
 """Every computer and Python in the support table resolves from PyPI's wheels; the CI workflow lints.
 
-The support table is ``rseai.ops.platforms`` (the README's "Which computers" is written from
+The support table is ``rseai.ops.install.PLATFORMS`` (the README's "Which computers" is written from
 it). For every row and every Python in ``PYTHONS``, ``uv pip compile pyproject.toml
 --python-platform ROW --python-version PY --only-binary :all:`` runs against PyPI itself (uv reads
 no pip or uv configuration here: ``--no-config``, ``--default-index https://pypi.org/simple``, no
@@ -29,7 +29,8 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from rseai.ops import model_files, platforms
+from rseai.ops import install as platforms
+from rseai.ops import model_files
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
@@ -133,7 +134,7 @@ def test_an_unsupported_one_fails_to_resolve_as_the_readme_says(resolutions, key
     """It fails for want of wheels (torch's, or on Windows on ARM with Python 3.10 numpy's first)."""
     got = resolutions[(key, python, ())]
     assert got["rc"] not in (0, None), (f"{key}, Python {python} resolves now (torch {got['torch']}): "
-                                        "mark it supported in rseai/ops/platforms.py and the README")
+                                        "mark it supported in rseai/ops/install.py and the README")
     assert "torch" in got["err"] or "numpy" in got["err"], got["err"][-3000:]  # not uv's wording
 
 
@@ -162,7 +163,7 @@ def readme_section(text: str) -> str:
 
 
 def test_the_readme_table_is_written_from_the_support_matrix():
-    """After a change to rseai/ops/platforms.py: python -m rseai.ops.platforms."""
+    """After a change to the table in rseai/ops/install.py: python -m rseai.ops.install --readme-table."""
     section = readme_section((ROOT / "README.md").read_text(encoding="utf-8"))
     assert platforms.readme_table() in section
 
