@@ -22,7 +22,8 @@ import sys
 from pathlib import Path
 
 
-def _prepare(args) -> int:
+# Each command returns its report (printed, exit code 0) or an exit code.
+def _prepare(args) -> str:
     import time
 
     from rseai.ops import model_files
@@ -30,42 +31,37 @@ def _prepare(args) -> int:
     start = time.perf_counter()
     result = model_files.prepare(progress=not args.quiet, verify="full" if args.verify else "sample")
     checked = f" (every byte checked in {time.perf_counter() - start:.1f} s)" if args.verify else ""
-    print(f"Prepared {model_files.MODEL_NAME} in {result.path} (was: {result.reason})." if result.converted
-          else f"{model_files.MODEL_NAME} is ready in {result.path}{checked}.")
-    return 0
+    return (f"Prepared {model_files.MODEL_NAME} in {result.path} (was: {result.reason})." if result.converted
+            else f"{model_files.MODEL_NAME} is ready in {result.path}{checked}.")
 
 
-def _student(args) -> int:
+def _student(args) -> str:
     from rseai.classroom.copies import write_student_versions
 
     report = write_student_versions(args.source, args.target)
-    print(report.summary().replace("notebook(s) written", "student notebook(s) written", 1))
-    return 0
+    return report.summary().replace("notebook(s) written", "student notebook(s) written", 1)
 
 
-def _app(args) -> int:
+def _app(args) -> str:
     from rseai.classroom.app import write_app_copy
 
-    print(*(write_app_copy(path, args.dir) for path in args.notebooks), sep="\n")
-    return 0
+    return "\n".join(str(write_app_copy(path, args.dir)) for path in args.notebooks)
 
 
-def _notebooks(args) -> int:
+def _notebooks(args) -> str:
     from rseai.classroom.copies import copy_notebooks
 
-    print(copy_notebooks(args.dest, student=args.student).summary())
-    return 0
+    return copy_notebooks(args.dest, student=args.student).summary()
 
 
-def _lab(args) -> int:
+def _lab(args) -> int | str:
     from rseai.classroom.copies import folder_path
     from rseai.ops.lab import prepare_lab, run_lab
 
     default = "rseai-student-notebooks" if args.student else "rseai-notebooks"
     dest = folder_path(default if args.dest is None else args.dest)
     if args.prepare_only:
-        print(prepare_lab(dest, student=args.student))
-        return 0
+        return prepare_lab(dest, student=args.student)
     return run_lab(dest, student=args.student, port=args.port, browser=not args.no_browser)
 
 
@@ -78,22 +74,21 @@ def _port(text: str) -> int:
     return port
 
 
-def _bundle(args) -> int:
+def _bundle(args) -> str:
     from rseai.ops.bundle import plan_bundle, write_bundle
 
     plan = plan_bundle(args.dest, target_os=args.target_os, python=args.python, wheel=args.wheel)
     print(f"Downloading every wheel for {plan.target_os}, Python {plan.python} into {plan.dest} "
           "(about 300-600 MB; pip's cache makes a second run quick) ...", flush=True)
     manifest = write_bundle(plan)
-    print(f"Wrote {plan.dest}: {len(manifest['wheels'])} wheels, {manifest['bytes'] / 1e6:.0f} MB, for "
-          f"{plan.target_os} and Python {plan.python} ({manifest['torch']}; {manifest['torch_from']}). "
-          "On each laptop, with no network: "
-          + ("right-click install.ps1 > Run with PowerShell" if plan.script.endswith(".ps1")
-             else f"sh {plan.dest}/install.sh"))
-    if plan.target_os == "linux" and "+cpu" not in (manifest["torch"] or ""):
-        print("Note: this bundle's torch is PyPI's CUDA build (with its NVIDIA packages, several GB); "
-              "where https://download.pytorch.org can be reached the CPU-only build is used.")
-    return 0
+    cuda = plan.target_os == "linux" and "+cpu" not in (manifest["torch"] or "")
+    note = ("\nNote: this bundle's torch is PyPI's CUDA build (with its NVIDIA packages, several GB); where "
+            "https://download.pytorch.org can be reached the CPU-only build is used.")
+    return (f"Wrote {plan.dest}: {len(manifest['wheels'])} wheels, {manifest['bytes'] / 1e6:.0f} MB, for "
+            f"{plan.target_os} and Python {plan.python} ({manifest['torch']}; {manifest['torch_from']}). "
+            "On each laptop, with no network: "
+            + ("right-click install.ps1 > Run with PowerShell" if plan.script.endswith(".ps1")
+               else f"sh {plan.dest}/install.sh") + (note if cuda else ""))
 
 
 def _class_serve(args) -> int:
@@ -185,12 +180,15 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return args.func(args)
+        done = args.func(args)
     except (ValueError, TypeError, RuntimeError) as err:  # ours name the argument and the fix
         if isinstance(err, RuntimeError) and not type(err).__module__.startswith("rseai."):
             raise
         print(f"rseai {args.command}: {err}", file=sys.stderr)
         return 1
+    if isinstance(done, str):
+        print(done)
+    return 0 if isinstance(done, str) else done
 
 
 if __name__ == "__main__":
