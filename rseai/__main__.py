@@ -97,8 +97,7 @@ def _class_serve(args) -> int:
 
     from rseai.room.catalogue import read_catalogue
     from rseai.room.client import class_code, class_state
-    from rseai.room.service import Room, lan_address, laptop_class, serve
-    from rseai.room.store import Store
+    from rseai.room.service import Room, Store, lan_address, laptop_class, serve
 
     state = Path(args.state) if args.state else class_state()
     info = laptop_class(state, new=args.new)

@@ -10,8 +10,7 @@ import pytest
 import requests
 
 from rseai.room.catalogue import read_catalogue
-from rseai.room.service import Room, serve
-from rseai.room.store import Store
+from rseai.room.service import Room, Store, serve
 
 BOOK = read_catalogue()
 
