@@ -9,6 +9,9 @@ notebooks/*.ipynb README.md``; idempotent, and it never changes a cell's text bu
 - from the project's home (``rseai.ops.bundle.project_home``): each notebook's "Open in Colab" line
   and first code cell (which calls ``rseai.ops.lab.colab_setup``), the README's install commands.
 
+``readme_table()`` is the README's "Which computers" table, from the support table in
+``rseai.ops.install`` (paste it there after a change; tests/ops/test_platforms.py checks it).
+
 Example
 -------
 >>> "google.colab" in colab_cell_source()
@@ -44,6 +47,7 @@ from rseai.classroom.lessons import (
     read,
 )
 from rseai.ops.bundle import ProjectHome, project_home
+from rseai.ops.install import CHECKED_ON, PLATFORMS, PYTHONS
 
 HOME = project_home()  # the one setting: pyproject.toml's [project.urls] Source
 GITHUB_REPO = HOME.repo  # owner/name on GitHub: the links and the cell's pip source use it
@@ -142,6 +146,13 @@ def readme_commands(version: str, *, home: ProjectHome) -> str:
         "**Linux** (torch from PyTorch's CPU-only index; PyPI stays the fallback):", "", "```bash",
         f"python3 -m venv ~/rseai-env && ~/rseai-env/bin/pip install {_CPU_INDEX} {posix}",
         "~/rseai-env/bin/rseai lab", "```", END])
+
+
+def readme_table() -> str:
+    rows = [(f"Computer (PyPI on {CHECKED_ON})", *(f"Python {v}" for v in PYTHONS), "If not")]
+    rows += [(row.label, *[("no", "yes")[row.supported]] * len(PYTHONS), row.route) for row in PLATFORMS]
+    head, *body = ["| " + " | ".join(cells) + " |" for cells in rows]
+    return "\n".join([head, "|---" * (len(PYTHONS) + 2) + "|", *body])
 
 
 def apply_readme(text: str, version: str, *, home: ProjectHome) -> str:

@@ -1,8 +1,8 @@
 """Which computers rseai installs on, and a virtual environment with rseai, CPU-only torch and the
 model file; stdlib only (it runs before any dependency exists).
 
-``PLATFORMS`` is the support table: the one source of the README's table (``python -m
-rseai.ops.install --readme-table``), the resolution test (``uv pip compile --python-platform``),
+``PLATFORMS`` is the support table: the one source of the README's table (``readme_table`` in
+tools/slides.py), the resolution test (``uv pip compile --python-platform``),
 ``rseai bundle`` and notebook 00's check; ``support`` says what to do outside it. Rows are
 unsupported because of torch (no wheel for Windows on ARM; Intel Macs stop at 2.2.2). A second,
 older stack is not offered. ``python -m rseai.ops.install`` (``make install``) checks the table,
@@ -129,13 +129,6 @@ def support(*, system: str | None = None, machine: str | None = None, python=Non
     return Support(True, row, f"{here}: in the support table.")
 
 
-def readme_table() -> str:
-    rows = [(f"Computer (PyPI on {CHECKED_ON})", *(f"Python {v}" for v in PYTHONS), "If not")]
-    rows += [(row.label, *[("no", "yes")[row.supported]] * len(PYTHONS), row.route) for row in PLATFORMS]
-    head, *body = ["| " + " | ".join(cells) + " |" for cells in rows]
-    return "\n".join([head, "|---" * (len(PYTHONS) + 2) + "|", *body])
-
-
 class InstallError(RuntimeError):
     """A set-up step failed; the message names the step and what to try."""
 
@@ -239,11 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extras", default="", help="extras, e.g. test")
     parser.add_argument("--torch", default=None,
                         help=f"torch requirement (default {TORCH}; on Python 3.15+ {TORCH_NEWER})")
-    parser.add_argument("--readme-table", action="store_true", help="only print the README's support table")
     args = parser.parse_args(argv)
-    if args.readme_table:
-        print(readme_table())
-        return 0
     try:
         python = install(args.venv, source=args.source, editable=args.editable, extras=args.extras,
                          torch=args.torch)

@@ -125,8 +125,3 @@ def test_an_intel_mac_stops_before_creating_anything(monkeypatch, capsys, tmp_pa
 def test_the_default_torch_has_a_wheel_for_this_python():
     assert install.default_torch((3, 14, 2)) == install.TORCH == "torch==2.13.0"
     assert install.default_torch((3, 15, 0)) == install.TORCH_NEWER == "torch>=2.15"
-
-
-def test_readme_table_is_printed_on_request(capsys):
-    assert install.main(["--readme-table"]) == 0
-    assert capsys.readouterr().out.strip() == install.readme_table()

@@ -31,6 +31,7 @@ from packaging.version import Version
 
 from rseai.ops import install as platforms
 from rseai.ops import model_files
+from tools import slides
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
@@ -163,15 +164,15 @@ def readme_section(text: str) -> str:
 
 
 def test_the_readme_table_is_written_from_the_support_matrix():
-    """After a change to the table in rseai/ops/install.py: python -m rseai.ops.install --readme-table."""
+    """After a change to the table in rseai/ops/install.py, paste tools.slides.readme_table() there."""
     section = readme_section((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert platforms.readme_table() in section
+    assert slides.readme_table() in section
 
 
 def test_the_readme_table_check_sees_a_changed_cell():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     wrong = text.replace("| Windows on ARM | no |", "| Windows on ARM | yes |", 1)
-    assert wrong != text and platforms.readme_table() not in readme_section(wrong)
+    assert wrong != text and slides.readme_table() not in readme_section(wrong)
 
 
 # --- the CI workflow for the public repository -----------------------------------------------------
