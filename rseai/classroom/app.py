@@ -238,20 +238,16 @@ def glossary_path():
     return path if path.is_file() else None
 
 
-def glossary_text() -> str | None:
-    path = glossary_path()
-    return path.read_text(encoding="utf-8") if path else None
-
-
 def write_app_copy(path: str | Path, target_dir: str | Path) -> Path:
     """Write the app copy of the notebook at ``path`` into ``target_dir`` (not its folder); its path."""
     import nbformat
 
-    nb, path, target_dir = read(path), Path(path), Path(target_dir)
+    nb, path, target_dir, glossary = read(path), Path(path), Path(target_dir), glossary_path()
     if target_dir.resolve() == path.parent.resolve():
         raise ValueError("target_dir must differ from the notebook's folder: the notes would be lost")
     target_dir.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nbformat.from_dict(app_notebook(nb, glossary=glossary_text())), target_dir / path.name)
+    app = app_notebook(nb, glossary=glossary.read_text(encoding="utf-8") if glossary else None)
+    nbformat.write(nbformat.from_dict(app), target_dir / path.name)
     return target_dir / path.name
 
 

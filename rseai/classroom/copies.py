@@ -196,8 +196,7 @@ def with_glossary(files: dict[str, bytes]) -> dict[str, bytes]:
 
 def source_notebooks(*, student: bool = False) -> dict[str, bytes]:
     """File name -> bytes of each shipped notebook (student versions if ``student``)."""
-    if not isinstance(student, bool):
-        raise TypeError(f"student must be True or False, got {student!r}")
+    _checks.flag(student, name="student")
     folder = notebooks_dir()
     paths = sorted(folder.glob("*.ipynb"))
     if not paths:
@@ -319,7 +318,7 @@ def write_new(dest: str | Path, files: dict[str, bytes], *, kind: str,
 
 def copy_notebooks(dest: str | Path, *, student: bool = False) -> CopyReport:
     """Copy the shipped notebooks (student versions if ``student``); refuses the other kind."""
-    dest, kind = folder_path(dest), KINDS[student is True]
+    dest, kind = folder_path(dest), KINDS[bool(student)]  # checked by source_notebooks below
     notebooks = source_notebooks(student=student)
     differing = [n for n, data in notebooks.items() if (dest / n).is_file() and not _same(dest / n, data)]
     if differing:  # the other kind byte for byte, even where no record says so

@@ -181,10 +181,10 @@ def test_unwritable_cache_dir_names_rseai_cache(tmp_path, monkeypatch):
 
 def test_read_only_shared_cache_is_used_without_writing(monkeypatch):
     """An intact cache is used as is: prepare() never needs to write (JupyterHub case)."""
-    def no_writes(root, reason):
+    def no_writes(folder):
         raise AssertionError("prepare() tried to write to an intact cache")
 
-    monkeypatch.setattr(model_files, "_ensure_writable", no_writes)
+    monkeypatch.setattr(model_files, "_write_error", no_writes)
     assert not model_files.prepare(progress=False).converted
 
 
