@@ -95,8 +95,7 @@ def _class_serve(args) -> int:
     import asyncio
     import json
 
-    from rseai.room.catalogue import read_catalogue
-    from rseai.room.client import class_code, class_state
+    from rseai.room.client import class_code, class_state, read_catalogue
     from rseai.room.service import Room, Store, lan_address, laptop_class, serve
 
     state = Path(args.state) if args.state else class_state()

@@ -37,7 +37,6 @@ import ipywidgets as w
 from rseai import _checks
 from rseai.feedback import as_number
 from rseai.room import client
-from rseai.room.catalogue import KEY_RULE, KINDS  # one rule for a key and the kinds, read by the room too
 from rseai.style import TEXT_BLUE, TEXT_GREEN, TEXT_VERMILLION
 from rseai.widgets import page_fixes  # slider names, scrolling outputs by keyboard (00 has no Explorer)
 
@@ -87,11 +86,11 @@ class Checkpoint(w.VBox):
                  tolerance: float = 0.0, unit: str = "", then: str = "", key: str | None = None):
         if not isinstance(question, str) or not question.strip():
             raise ValueError(f"question must be a non-empty str, got {question!r}")
-        if key is not None and not (isinstance(key, str) and KEY_RULE.fullmatch(key)):
+        if key is not None and not (isinstance(key, str) and client.KEY_RULE.fullmatch(key)):
             raise ValueError(f"key must be the notebook number and a short name such as '03-threshold', "
                              f"got {key!r}")
         self.key, self.attempts = key, 0
-        _checks.choice(kind, name="kind", options=KINDS)
+        _checks.choice(kind, name="kind", options=client.KINDS)
         if not isinstance(explain, str) or not explain.strip():
             raise ValueError(f"explain must be a non-empty str (why the answer is right), got {explain!r}")
         self.question, self.kind, self.explain, self.unit, self.then = question, kind, explain, unit, then

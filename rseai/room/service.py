@@ -45,8 +45,7 @@ from urllib.parse import urlparse
 from tornado import web
 
 from rseai.feedback import as_number
-from rseai.room.catalogue import AnswerError, check_answer, read_catalogue
-from rseai.room.client import INSTRUCTOR_SCOPE
+from rseai.room.client import INSTRUCTOR_SCOPE, AnswerError, check_answer, read_catalogue
 
 SERVICE = "rseai-class"
 MAX_BODY = 2048  # bytes of one answer

@@ -9,7 +9,7 @@ import threading
 import pytest
 import requests
 
-from rseai.room.catalogue import read_catalogue
+from rseai.room.client import read_catalogue
 from rseai.room.service import Room, Store, serve
 
 BOOK = read_catalogue()
