@@ -196,15 +196,10 @@ class Checkpoint(w.VBox):
         self.feedback.value = f'<span style="color:{colour}">{html.escape(verdict.message)}</span>'
         if answered:
             self.attempts = attempt
-            if self.key is not None:
-                self.tell({"key": self.key, "value": value, "correct": verdict.correct, "attempt": attempt})
-
-    @staticmethod
-    def tell(entry: dict) -> None:
-        """Give ``entry`` to each listener; a listener's failure never reaches the participant."""
-        for listen in list(LISTENERS):
-            with contextlib.suppress(Exception):  # the feedback above is what matters
-                listen(entry)
+            entry = {"key": self.key, "value": value, "correct": verdict.correct, "attempt": attempt}
+            for listen in list(LISTENERS) if self.key is not None else []:
+                with contextlib.suppress(Exception):  # a listener's failure never reaches the participant
+                    listen(entry)
 
     @property
     def state(self) -> dict:

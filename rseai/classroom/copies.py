@@ -158,9 +158,7 @@ def student_notebook(nb: dict) -> dict:
 
 def student_versions(source_dir: str | Path) -> dict[str, bytes]:
     """File name -> bytes of every ``*.ipynb`` in ``source_dir``, all converted before any is returned."""
-    if not isinstance(source_dir, (str, Path)) or not str(source_dir).strip():
-        raise TypeError(f"source_dir must be a folder path (str or Path), got {source_dir!r:.60}")
-    source_dir = Path(source_dir).expanduser()
+    source_dir = folder_path(source_dir, name="source_dir")
     if not source_dir.is_dir():
         raise ValueError(f"source_dir must be a folder of notebooks, got {str(source_dir)!r}, which "
                          f"{'is a file' if source_dir.exists() else 'does not exist'}: name the folder "
