@@ -7,7 +7,7 @@
   passes on as ``MEM_LIMIT``/``CPU_LIMIT`` so rseai sizes its threads to the share;
 - ``RSEAI_CACHE`` pointing at the shared, root-owned, read-only model cache;
 - the student notebooks in ``~/rseai-notebooks`` on first start (written as the participant), and
-  at every start the participant's app copies in ``~/rseai-apps`` (``presenter.write_app_copy``),
+  at every start the participant's app copies in ``~/rseai-apps`` (``rseai app``, ``write_app_copy``),
   which Voila's server extension shows as apps at ``/user/<name>/voila/render/rseai-apps/...``;
 - a startup file that turns an out-of-memory kill into a message in the next cell.
 Not covered: several machines (use Kubernetes/zero-to-jupyterhub), GPUs, disk quotas.

@@ -22,8 +22,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from rseai.classroom import copies as student
-from rseai.classroom import lessons
+from rseai.classroom import copies, lessons
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -73,7 +72,7 @@ def _run(client, nb, source: str):
                          ids=lambda p: p.name[:2])
 def test_student_version_runs_clean_and_a_wrong_answer_fails_the_claims(path, tmp_path):
     full = nbformat.read(path, as_version=4)
-    nb = nbformat.from_dict(student.student_notebook(full))
+    nb = nbformat.from_dict(copies.student_notebook(full))
     check_cells = [c for c in nb.cells
                    if c.cell_type == "code" and re.search(r"^ok_\w+ = check_", c.source, re.M)]
     client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", allow_errors=True,
