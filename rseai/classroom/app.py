@@ -21,19 +21,11 @@ import os
 import re
 from pathlib import Path
 
-from rseai.classroom.lessons import (
-    COLAB_TAG,
-    INSTRUCTOR_TAG,
-    NOTES_TAG,
-    SOLUTION_TAG,
-    cell_source,
-    cell_tags,
-    heading_of,
-    read,
-)
+from rseai.classroom import lessons
+from rseai.classroom.lessons import cell_source, cell_tags, heading_of, read
 from rseai.data import bundled_dir
 
-DROPPED_TAGS = {NOTES_TAG, INSTRUCTOR_TAG, SOLUTION_TAG, COLAB_TAG}
+DROPPED_TAGS = {lessons.NOTES_TAG, lessons.INSTRUCTOR_TAG, lessons.SOLUTION_TAG, lessons.COLAB_TAG}
 DROPPED_SECTIONS = ("exercises", "claims")  # a ``#``/``##`` heading starting so, to the next one
 GLOSSARY = "glossary.md"  # in docs/ of a clone or a wheel; beside the notebooks in a copied folder
 GLOSSARY_LINK = f"](../docs/{GLOSSARY})"
