@@ -451,8 +451,8 @@ def main(argv=None) -> int:
                 keep_days=args.keep_days)
 
     async def run():
+        await _refresh_hub_people(room)  # first: a page served after a restart lists everyone at once
         serve(room, host=where.hostname, port=where.port, prefix=os.environ["JUPYTERHUB_SERVICE_PREFIX"])
-        await _refresh_hub_people(room)
         print(f"rseai-class: {len(room.book)} checkpoints; answers in {room.store.path}", flush=True)
         await asyncio.Event().wait()
 
