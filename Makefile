@@ -100,16 +100,15 @@ browser: browser-deps model
 app: model
 	@nb=$$(ls notebooks/$(NB)*.ipynb 2>/dev/null | head -n 1); \
 	test -n "$$nb" || { echo "No notebook matches notebooks/$(NB)*.ipynb; try NB=01"; exit 1; }; \
-	app=$$($(BIN)/python -m rseai.classroom.presenter --app-copy build/app "$$nb") || exit 1; \
+	app=$$($(BIN)/rseai app build/app "$$nb") || exit 1; \
 	echo "Serving $$nb (without instructor notes) on http://localhost:$(PORT)/ (Ctrl-C stops it)"; \
-	JUPYTER_PATH="$$($(BIN)/python -c 'from rseai.classroom.presenter import VOILA_SHARE; print(VOILA_SHARE)')" \
-	JUPYTER_CONFIG_PATH="$$($(BIN)/python -c 'from rseai.classroom.presenter import VOILA_CONFIG; print(VOILA_CONFIG)')" \
+	JUPYTER_PATH="$$($(BIN)/python -c 'from rseai.classroom.app import VOILA_SHARE; print(VOILA_SHARE)')" \
+	JUPYTER_CONFIG_PATH="$$($(BIN)/python -c 'from rseai.classroom.app import VOILA_CONFIG; print(VOILA_CONFIG)')" \
 	  $(BIN)/voila "$$app" --port=$(PORT) --theme=light --template=rseai $(if $(NO_BROWSER),--no-browser,)
 
 # Presenter mode: RISE slide types (notes cells are speaker notes); the Colab link and cell (idempotent).
 slides: install
-	$(BIN)/python -m rseai.classroom.presenter notebooks/*.ipynb
-	$(BIN)/python -m tools.home_links notebooks/*.ipynb README.md
+	$(BIN)/python -m tools.slides notebooks/*.ipynb README.md
 
 # Facilitator guides, participant handouts, the 90-minute session and pre/post questions, from the notebooks.
 guides: install

@@ -422,7 +422,7 @@ _MARK_VOILA = """
 
 
 def bench_voila(browser, notebooks, all_widgets, work: Path, *, timeout_ms: float, results: dict) -> None:
-    from rseai.classroom.presenter import write_app_copy
+    from rseai.classroom.app import write_app_copy
 
     for nb in notebooks:
         path = notebook_path(nb)

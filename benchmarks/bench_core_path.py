@@ -1,7 +1,8 @@
 """How long the code on each notebook's core path takes to run, measured cell by cell.
 
-Each notebook (sections and minutes from ``rseai.classroom.lessons.sections``) runs top to bottom in a fresh
-kernel, as Run All does, with an empty answer store (the cold case: nothing computed before).
+Each notebook (sections and minutes from docs/guides/build_guides.py's ``sections``) runs top to
+bottom in a fresh kernel, as Run All does, with an empty answer store (the cold case: nothing
+computed before).
 Every code cell is timed (wall clock, from sending it to its reply, and the kernel's CPU
 seconds, which a busy machine stretches less); the cells of the core sections are summed, and
 the machine's load average while they ran is kept beside them. Deep-dive cells run too (later
@@ -57,7 +58,7 @@ def _cpu_s(pid: int) -> float | None:
 def measure(path: Path) -> dict:
     """Seconds of every code cell of ``path`` run in order; summed over core and deep sections."""
     nb = nbformat.read(path, as_version=4)
-    path_of = {id(cell): section["path"] for section in lessons.sections(nb)
+    path_of = {id(cell): section["path"] for section in build_guides.sections(nb)
                for cell in section["cells"]}
     seconds = {lessons.CORE: 0.0, lessons.DEEP: 0.0}
     cpu = {lessons.CORE: 0.0, lessons.DEEP: 0.0}
@@ -94,7 +95,7 @@ def measure(path: Path) -> dict:
             "deep_s": round(seconds[lessons.DEEP], 1), "core_cpu_s": round(cpu[lessons.CORE], 1),
             "load": round(sum(loads) / len(loads), 1),
             "kernel_start_s": round(kernel_s, 1), "slowest_core_cell": slowest[1],
-            "slowest_core_cell_s": round(slowest[0], 1), "core_minutes": lessons.core_minutes(nb)}
+            "slowest_core_cell_s": round(slowest[0], 1), "core_minutes": build_guides.core_minutes(nb)}
 
 
 def main() -> int:

@@ -22,7 +22,7 @@ def cold_prepare_seconds() -> float:
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "RSEAI_CACHE": cache}
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "rseai.classroom.cli", "prepare", "--quiet"], env=env,
+        subprocess.run([sys.executable, "-m", "rseai", "prepare", "--quiet"], env=env,
                        check=True, capture_output=True)
         return time.perf_counter() - start
 

@@ -43,7 +43,7 @@ def free_port() -> int:
 def start_service(state: Path, port: int) -> tuple[subprocess.Popen, str, str]:
     """The service process, its class code and the instructor's page address (as it prints them)."""
     env = dict(os.environ, PYTHONPATH=f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
-    command = [sys.executable, "-m", "rseai.classroom.cli", "class", "serve", "--state", str(state), "--port",
+    command = [sys.executable, "-m", "rseai", "class", "serve", "--state", str(state), "--port",
                str(port)]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     lines = [proc.stdout.readline() for _ in range(3)]

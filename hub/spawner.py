@@ -7,7 +7,7 @@
   passes on as ``MEM_LIMIT``/``CPU_LIMIT`` so rseai sizes its threads to the share;
 - ``RSEAI_CACHE`` pointing at the shared, root-owned, read-only model cache;
 - the student notebooks in ``~/rseai-notebooks`` on first start (written as the participant), and
-  at every start the participant's app copies in ``~/rseai-apps`` (``presenter.write_app_copy``),
+  at every start the participant's app copies in ``~/rseai-apps`` (``rseai app``, ``write_app_copy``),
   which Voila's server extension shows as apps at ``/user/<name>/voila/render/rseai-apps/...``;
 - a startup file that turns an out-of-memory kill into a message in the next cell.
 Not covered: several machines (use Kubernetes/zero-to-jupyterhub), GPUs, disk quotas.
@@ -70,11 +70,11 @@ class ClassroomSpawner(LocalProcessSpawner):
     def prepare_home(self, account) -> None:
         home = Path(account.pw_dir)
         if not os.path.lexists(home / "rseai-notebooks"):
-            self._as_participant(account, [self.python, "-m", "rseai.classroom.cli", "student",
+            self._as_participant(account, [self.python, "-m", "rseai", "student",
                                            self.notebooks, str(home / "rseai-notebooks")])
         # the participant's app copies, rewritten at each start from the current notebooks (Voila)
         books = sorted(str(p) for p in Path(self.notebooks).glob("*.ipynb"))
-        self._as_participant(account, [self.python, "-m", "rseai.classroom.presenter", "--app-copy",
+        self._as_participant(account, [self.python, "-m", "rseai", "app",
                                        str(home / APPS), *books])
         startup = home / ".ipython" / "profile_default" / "startup"
         self._as_participant(account, ["mkdir", "-p", str(startup)])

@@ -98,7 +98,7 @@ def prepare_cache(cache: Path) -> None:
             shutil.copytree(own, target, dirs_exist_ok=True)
         else:
             env = dict(os.environ, RSEAI_CACHE=str(cache))
-            subprocess.run([sys.executable, "-m", "rseai.classroom.cli", "prepare", "--quiet"], env=env,
+            subprocess.run([sys.executable, "-m", "rseai", "prepare", "--quiet"], env=env,
                            check=True)
     share_read_only(str(cache))
 

@@ -18,8 +18,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from rseai.ops.bundle import ROOT, BundleError, build_hook, copy_sources
-from rseai.ops.home import project_home
+from rseai.ops.bundle import ROOT, BundleError, build_hook, copy_sources, project_home
 
 
 class ReleaseError(RuntimeError):
@@ -43,11 +42,12 @@ def check_home(*, handout: bool) -> str:
 
 def check_generated(root: Path = ROOT) -> None:
     """Raise unless the notebooks' Colab line and cell and the README's commands follow the home."""
-    from tools.home_links import apply_files
+    from tools.slides import apply_files
 
     if stale := apply_files([*sorted((root / "notebooks").glob("*.ipynb")), root / "README.md"], write=False):
-        raise ReleaseError(f"{', '.join(stale)} do not follow the project's home in pyproject.toml: "
-                           "run `make slides`, review the changes, commit, then build again.")
+        raise ReleaseError(f"{', '.join(stale)} are stale (slide types, or not following the project's "
+                           "home in pyproject.toml): run `make slides`, review the changes, commit, then "
+                           "build again.")
 
 
 def build(dest: str | Path, *, root: Path = ROOT) -> tuple[Path, Path]:

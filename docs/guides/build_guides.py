@@ -2,8 +2,8 @@
 
 ``make guides`` runs ``python docs/guides/build_guides.py notebooks docs/guides``: a maintainer's tool,
 run from the repository, that reads the notebooks alone (heading minutes, markdown cells tagged
-``objectives``, ``key-points``, ``discussion`` and ``numbers``; ``SESSION`` and ``PRE_POST`` in
-``rseai.classroom.lessons``). Nothing here writes a notebook.
+``objectives``, ``key-points``, ``discussion`` and ``numbers``; ``SESSION`` and ``PRE_POST`` below).
+Nothing here writes a notebook.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import sys
 from itertools import accumulate
 from pathlib import Path
 
-from rseai.classroom import lessons
 from rseai.classroom.lessons import (
+    COLAB_TAG,
     CORE,
     DEEP,
     DISCUSSION,
@@ -25,20 +25,49 @@ from rseai.classroom.lessons import (
     OBJECTIVES,
     cell_source,
     cell_tags,
-    core_minutes,
+    heading_of,
     read,
-    sections,
     tagged_text,
 )
 
 TIMINGS_FILE = "core_path_seconds.json"  # beside the guides; written by benchmarks/bench_core_path.py
 _ITEM = re.compile(r"^(?:\d+\.|[-*])\s+", re.M)
+CORE_RANGE = (45, 60)  # minutes on the core path of each teaching notebook (01 onwards)
+# The 90-minute single session (the talk's format): (notebook, section number), in teaching order.
+SESSION = [("01", "2"), ("01", "5"), ("02", "1"), ("02", "3"), ("03", "1"), ("03", "4"), ("04", "5"),
+           ("04", "6"), ("05", "1"), ("05", "3"), ("06", "4"), ("06", "8"), ("07", "1")]
+SESSION_MINUTES = 90
+# The pre/post question set: (notebook, discussion question number).
+PRE_POST = [("01", 2), ("01", 3), ("02", 1), ("02", 3), ("03", 1), ("03", 3), ("04", 1), ("05", 2),
+            ("06", 1), ("06", 3), ("07", 1)]
+
+
+def sections(nb: dict) -> list[dict]:
+    """The notebook's ``#``/``##`` sections: heading, minutes, path and cells, from heading metadata."""
+    out = []
+    for cell in nb["cells"]:
+        heading = heading_of(cell)
+        if heading:
+            title = heading.group(2).strip()
+            plan = cell.get("metadata", {}).get("rseai", {})
+            minutes, path = plan.get("minutes"), plan.get("path")
+            if not isinstance(minutes, int) or minutes < 0 or path not in (CORE, DEEP):
+                raise ValueError(f"heading {title!r} needs cell metadata {{'rseai': {{'minutes': N, "
+                                 f"'path': 'core' or 'deep'}}}}, got {plan!r}")
+            out.append({"heading": title, "minutes": minutes, "path": path, "cells": []})
+        if out:
+            out[-1]["cells"].append(cell)
+    return out
+
+
+def core_minutes(nb: dict) -> int:
+    return sum(s["minutes"] for s in sections(nb) if s["path"] == CORE)
 
 
 def code_digest(nb: dict) -> str:
     """A short fingerprint of the code cells but the Colab cell."""
     code = "\n\x00".join(cell_source(c) for c in nb["cells"] if c.get("cell_type") == "code"
-                         and "colab_setup" not in cell_tags(c))
+                         and COLAB_TAG not in cell_tags(c))
     return hashlib.sha256(code.encode("utf-8")).hexdigest()[:12]
 
 
@@ -131,7 +160,7 @@ def _bullets(lines: list[str], title: str, entries: list[str], numbered: bool = 
 def cut_if_late(nb: dict, number: str) -> list[dict]:
     """Core sections (title aside) that the 90-minute session does not use, in the order to cut them:
     the hands-on ones first (participants can explore after class), then from the end backwards."""
-    keep = {n for nb_number, n in lessons.SESSION if nb_number == number}
+    keep = {n for nb_number, n in SESSION if nb_number == number}
     cut = [s for s in sections(nb)[1:] if s["path"] == CORE and s["minutes"]
            and s["heading"].split(".")[0] not in keep
            and not any(KEY_POINTS in cell_tags(c) for c in s["cells"])][::-1]
@@ -200,18 +229,18 @@ def _notebooks(folder: Path) -> dict:
 def session_plan(notebooks_dir: str | Path) -> str:
     """The 90-minute single session across the course (``SESSION``), with its minutes."""
     nbs, rows, total = _notebooks(Path(notebooks_dir)), [], 0
-    for number, section in lessons.SESSION:
+    for number, section in SESSION:
         found = [s for s in sections(nbs[number]) if s["heading"].split(".")[0] == section] \
             if number in nbs else []
         if len(found) != 1:
             raise ValueError(f"SESSION names section {section} of notebook {number}, which does not exist")
         total += found[0]["minutes"]
         rows.append(f"| {number} | {found[0]['heading']} | {found[0]['minutes']} | {total} |")
-    if total > lessons.SESSION_MINUTES:
-        raise ValueError(f"SESSION takes {total} minutes, more than {lessons.SESSION_MINUTES}")
-    spare = lessons.SESSION_MINUTES - total
+    if total > SESSION_MINUTES:
+        raise ValueError(f"SESSION takes {total} minutes, more than {SESSION_MINUTES}")
+    spare = SESSION_MINUTES - total
     return _page("The course in one 90-minute session",
-                 "the notebooks' heading metadata and `SESSION` in `rseai/classroom/lessons.py`", [
+                 "the notebooks' heading metadata and `SESSION` in `docs/guides/build_guides.py`", [
                      f"The talk is a single session of about 90 minutes. These sections take **{total} "
                      f"minutes**, which leaves {spare} to open and close. Run All in each "
                      "notebook before class, then show only these sections; each notebook's guide has its "
@@ -222,7 +251,7 @@ def session_plan(notebooks_dir: str | Path) -> str:
 def pre_post(notebooks_dir: str | Path) -> str:
     """The pre/post question set (``PRE_POST``) from the notebooks' discussion cells, with answers."""
     nbs, lines = _notebooks(Path(notebooks_dir)), []
-    for i, (number, k) in enumerate(lessons.PRE_POST, 1):
+    for i, (number, k) in enumerate(PRE_POST, 1):
         pairs = discussion(nbs[number]) if number in nbs else []
         if not 1 <= k <= len(pairs):
             raise ValueError(f"PRE_POST names discussion question {k} of notebook {number}, "
@@ -230,7 +259,7 @@ def pre_post(notebooks_dir: str | Path) -> str:
         (question, answer), title = pairs[k - 1], sections(nbs[number])[0]["heading"]
         lines += [f"{i}. **{question}** *(notebook {title})*", "", f"   *Answer:* {answer}", ""]
     return _page("Pre/post questions", "the notebooks' discussion cells (`PRE_POST` in "
-                 "`rseai/classroom/lessons.py`)", ["Ask these before the course and again after it; mark an "
+                 "`docs/guides/build_guides.py`)", ["Ask these before the course and again after it; mark an "
                                                    "answer right when it makes the model answer's main point "
                                                    "in any words.", "", *lines])
 
@@ -250,7 +279,7 @@ def write_guides(notebooks_dir: str | Path, target_dir: str | Path) -> list[Path
     for nb_path in sorted(notebooks_dir.glob("*.ipynb")):
         write(nb_path.stem + ".md", facilitator_guide(nb_path, timing=timings.get(nb_path.name[:2])))
         write(f"handouts/{nb_path.stem}.md", handout(nb_path))
-    named = {n for n, _ in lessons.SESSION + lessons.PRE_POST}
+    named = {n for n, _ in SESSION + PRE_POST}
     if named <= {p.name[:2] for p in notebooks_dir.glob("*.ipynb")}:
         write("90_minutes.md", session_plan(notebooks_dir))
         write("pre_post.md", pre_post(notebooks_dir))

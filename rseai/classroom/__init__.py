@@ -1,1 +1,1 @@
-"""The classroom around the notebooks: setup check, student versions, presenter mode, CLI."""
+"""The classroom around the notebooks: set-up check, checkpoints, lessons, student and app copies."""

@@ -4,7 +4,9 @@
 and Colab cells, the *Exercises* and *Claims* sections and the title's Colab line; it appends the
 glossary as the last section (the link points there) and puts ``use_plain_tables()`` first, so
 every table shows plain headings (``plain_heading``: ``fnr`` -> "False-negative rate"). The data
-under a table is untouched. Leaves out the code names in the prose: the notebooks avoid them.
+under a table is untouched. ``write_app_copy`` writes it (``rseai app DIR NOTEBOOK...``: ``make
+app``, the hub); ``voila_env`` finds the Voila template "rseai". Leaves out the code names in the
+prose: the notebooks avoid them.
 
 Example
 -------
@@ -15,17 +17,23 @@ Example
 from __future__ import annotations
 
 import copy
+import os
 import re
+from pathlib import Path
 
-from rseai.classroom.lessons import cell_source, cell_tags, heading_of
-from rseai.classroom.student import INSTRUCTOR_TAG, NOTES_TAG, SOLUTION_TAG
+from rseai.classroom import lessons
+from rseai.classroom.lessons import cell_source, cell_tags, heading_of, read
 from rseai.data import bundled_dir
 
-DROPPED_TAGS = {NOTES_TAG, INSTRUCTOR_TAG, SOLUTION_TAG, "colab_setup"}  # the last: presenter.COLAB_TAG
+DROPPED_TAGS = {lessons.NOTES_TAG, lessons.INSTRUCTOR_TAG, lessons.SOLUTION_TAG, lessons.COLAB_TAG}
 DROPPED_SECTIONS = ("exercises", "claims")  # a ``#``/``##`` heading starting so, to the next one
 GLOSSARY = "glossary.md"  # in docs/ of a clone or a wheel; beside the notebooks in a copied folder
 GLOSSARY_LINK = f"](../docs/{GLOSSARY})"
 SETUP_TAG = "app_setup"
+# JUPYTER_PATH entry holding the Voila template "rseai" (voila --template=rseai): no CDN requests; its
+# config/ (on JUPYTER_CONFIG_PATH) keeps jupyter-server-proxy's JupyterLab extension out of Voila pages.
+VOILA_SHARE = Path(__file__).resolve().parent / "share"
+VOILA_CONFIG = VOILA_SHARE / "config"
 RESULTS = [("rseai.metrics", "Confusion"), ("rseai.carbon.estimates", "Estimate"),
            ("rseai.carbon.estimates", "Forecast")]  # results a notebook shows: a table of their fields
 # Whole labels, then words inside a label; a label's last word in UNITS becomes "(unit)".
@@ -222,6 +230,20 @@ def glossary_path():
     return path if path.is_file() else None
 
 
-def glossary_text() -> str | None:
-    path = glossary_path()
-    return path.read_text(encoding="utf-8") if path else None
+def write_app_copy(path: str | Path, target_dir: str | Path) -> Path:
+    """Write the app copy of the notebook at ``path`` into ``target_dir`` (not its folder); its path."""
+    import nbformat
+
+    nb, path, target_dir, glossary = read(path), Path(path), Path(target_dir), glossary_path()
+    if target_dir.resolve() == path.parent.resolve():
+        raise ValueError("target_dir must differ from the notebook's folder: the notes would be lost")
+    target_dir.mkdir(parents=True, exist_ok=True)
+    app = app_notebook(nb, glossary=glossary.read_text(encoding="utf-8") if glossary else None)
+    nbformat.write(nbformat.from_dict(app), target_dir / path.name)
+    return target_dir / path.name
+
+
+def voila_env(env: dict) -> dict:
+    """``env`` with ``VOILA_SHARE`` first on ``JUPYTER_PATH``, ``VOILA_CONFIG`` on ``JUPYTER_CONFIG_PATH``."""
+    first = {"JUPYTER_PATH": VOILA_SHARE, "JUPYTER_CONFIG_PATH": VOILA_CONFIG}
+    return {**env, **{k: os.pathsep.join(filter(None, [str(path), env.get(k)])) for k, path in first.items()}}

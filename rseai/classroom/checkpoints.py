@@ -5,6 +5,9 @@ explanation (``why``: one per wrong option; for a number, too high or too low) a
 a second wrong one, or a right one, shows the answer and ``explain``. A number is shown to 6
 significant figures, and what is shown is accepted. Each checked answer of a checkpoint with a
 ``key`` goes to every callable in ``LISTENERS`` (``rseai.room.client`` tells the class service).
+``class_panel``, notebook 00's: join a laptop class (the code the instructor shows, the name for the
+certificate) or, on a hub, see that answers go to the instructor; switch sending off; hand in one
+free-text exit ticket per notebook ("what is still unclear?"). No code.
 
 Example
 -------
@@ -33,15 +36,16 @@ import ipywidgets as w
 
 from rseai import _checks
 from rseai.feedback import as_number
-from rseai.room.catalogue import KEY_RULE, KINDS  # one rule for a key and the kinds, read by the room too
-from rseai.room.client import attach, instructor_target, room_answers
+from rseai.room import client
 from rseai.style import TEXT_BLUE, TEXT_GREEN, TEXT_VERMILLION
 from rseai.widgets import page_fixes  # slider names, scrolling outputs by keyboard (00 has no Explorer)
 
 _COLOURS = {True: TEXT_GREEN, False: TEXT_VERMILLION, None: TEXT_BLUE}  # readable on white (4.5:1)
+_BUTTON = {"button_color": TEXT_BLUE, "text_color": "white"}  # 5.2:1 (button_style "info": 3.5)
 ECHO_CHARS = 40  # the most characters of a typed answer repeated back in the feedback
 LISTENERS: list = []  # callables given {key, value, correct, attempt} after each checked answer
 RETRY = "Try once more."  # the first wrong answer's last words; the answer is not shown yet
+NOTEBOOKS = ("00", "01", "02", "03", "04", "05", "06", "07")  # an exit ticket each
 
 
 def shown_number(value: float) -> str:
@@ -82,11 +86,11 @@ class Checkpoint(w.VBox):
                  tolerance: float = 0.0, unit: str = "", then: str = "", key: str | None = None):
         if not isinstance(question, str) or not question.strip():
             raise ValueError(f"question must be a non-empty str, got {question!r}")
-        if key is not None and not (isinstance(key, str) and KEY_RULE.fullmatch(key)):
+        if key is not None and not (isinstance(key, str) and client.KEY_RULE.fullmatch(key)):
             raise ValueError(f"key must be the notebook number and a short name such as '03-threshold', "
                              f"got {key!r}")
         self.key, self.attempts = key, 0
-        _checks.choice(kind, name="kind", options=KINDS)
+        _checks.choice(kind, name="kind", options=client.KINDS)
         if not isinstance(explain, str) or not explain.strip():
             raise ValueError(f"explain must be a non-empty str (why the answer is right), got {explain!r}")
         self.question, self.kind, self.explain, self.unit, self.then = question, kind, explain, unit, then
@@ -107,8 +111,7 @@ class Checkpoint(w.VBox):
             self.answer = self.shown = str(answer)
             self.tolerance, self.why = 0.0, _why(why, options, self.answer)
             self.field = w.RadioButtons(options=options, value=None, layout=w.Layout(width="auto"))
-        self.button = w.Button(description="Check my answer",  # white on blue, 5.2:1 (button_style's is 3.5)
-                               style={"button_color": TEXT_BLUE, "text_color": "white"})
+        self.button = w.Button(description="Check my answer", style=_BUTTON)
         self.feedback = w.HTML(value="")
         self.button.on_click(lambda _: self.update())
         label = "Predict first" if kind == "prediction" or question.startswith("Predict") else "Checkpoint"
@@ -122,7 +125,7 @@ class Checkpoint(w.VBox):
 
     def _room_view(self) -> w.VBox | None:
         """Presenter mode: the room's answers beside the question, refreshed every second while shown."""
-        where = instructor_target()
+        where = client.instructor_target()
         if where is None:
             return None
         show = w.ToggleButton(description="The room's answers", value=False)
@@ -131,7 +134,7 @@ class Checkpoint(w.VBox):
         def refresh():
             end = time.monotonic() + 1800
             while show.value and time.monotonic() < end:
-                self.room_bars.value = room_html(room_answers(where, self.key))
+                self.room_bars.value = room_html(client.room_answers(where, self.key))
                 time.sleep(1.0)
 
         show.observe(lambda change: change["new"] and threading.Thread(target=refresh, daemon=True).start(),
@@ -193,15 +196,10 @@ class Checkpoint(w.VBox):
         self.feedback.value = f'<span style="color:{colour}">{html.escape(verdict.message)}</span>'
         if answered:
             self.attempts = attempt
-            if self.key is not None:
-                self.tell({"key": self.key, "value": value, "correct": verdict.correct, "attempt": attempt})
-
-    @staticmethod
-    def tell(entry: dict) -> None:
-        """Give ``entry`` to each listener; a listener's failure never reaches the participant."""
-        for listen in list(LISTENERS):
-            with contextlib.suppress(Exception):  # the feedback above is what matters
-                listen(entry)
+            entry = {"key": self.key, "value": value, "correct": verdict.correct, "attempt": attempt}
+            for listen in list(LISTENERS) if self.key is not None else []:
+                with contextlib.suppress(Exception):  # a listener's failure never reaches the participant
+                    listen(entry)
 
     @property
     def state(self) -> dict:
@@ -260,4 +258,67 @@ def prediction(question: str, options, *, answer, explain: str, why: dict, then:
                       then=then, key=key)
 
 
-attach(LISTENERS)  # the class service, when on a hub or in a joined class
+def _say(box: w.HTML, text: str, ok: bool | None = None) -> None:
+    box.value = f'<span style="color:{_COLOURS[ok]}">{html.escape(text)}</span>'
+
+
+def class_panel() -> w.VBox:
+    """The panel (see the module docstring); ``panel.state`` says what it shows."""
+    status = w.HTML()
+    sending = w.Checkbox(value=client.read_settings().get("sending", True) is not False, indent=False,
+                         description="Send my checkpoint answers to the instructor")
+    parts: list = []
+    if client.on_hub():
+        parts.append(w.HTML("You are on the class hub: your checkpoint answers go to the instructor, who "
+                            "sees them as counts; your name only in the completion list."))
+    else:
+        code = w.Text(placeholder="ABCD-EFGH-IJKL-MNOP", description="Class code",
+                      layout=w.Layout(width="24em"))
+        name = w.Text(placeholder="as on your certificate", description="Your name",
+                      value=client.read_settings().get("name", ""), layout=w.Layout(width="24em"))
+        join = w.Button(description="Join the class", style=_BUTTON)
+
+        def on_join(_):
+            try:
+                message = client.join(code.value, name.value)
+            except ValueError as err:
+                message = str(err)
+            _say(status, message, message.startswith(("Joined", "Already")))
+            sending.value = client.read_settings().get("sending", True) is not False
+            client.attach(LISTENERS)
+
+        join.on_click(on_join)
+        parts += [w.HTML("In a class on laptops, type the code the instructor shows to send your "
+                         "checkpoint answers to them. Without a code nothing is sent."), code, name, join]
+
+    def on_switch(change):
+        client.write_settings(sending=bool(change["new"]))
+        (client.attach if change["new"] else client.detach)(LISTENERS)
+        _say(status, "Sending is on." if change["new"] else "Sending is off: nothing leaves this notebook.")
+
+    sending.observe(on_switch, names="value")
+    book = w.Dropdown(options=NOTEBOOKS, description="Notebook", layout=w.Layout(width="12em"))
+    unclear = w.Textarea(placeholder="What is still unclear? (at most 500 characters)",
+                         layout=w.Layout(width="36em", height="4em"))
+    hand_in = w.Button(description="Send my exit ticket")
+    ticket_status = w.HTML()
+
+    def on_hand_in(_):
+        where = client.target()
+        if where is None:
+            _say(ticket_status, "Not sent: join a class first (or switch sending on).", False)
+            return
+        status_code, reply = client.call(where[0] + "api/answer", token=where[1], payload={
+            "key": f"{book.value}-unclear", "value": unclear.value, "attempt": 1})
+        ok = status_code == 200
+        _say(ticket_status, "Thank you: sent." if ok else f"Not sent: {client.reason(reply)}", ok)
+
+    hand_in.on_click(on_hand_in)
+    panel = w.VBox([*parts, sending, status, w.HTML("<b>Exit ticket</b>, at the end of a notebook:"),
+                    book, unclear, hand_in, ticket_status],
+                   layout=w.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
+    panel.state = {"on_hub": client.on_hub(), "sending": sending.value, "joined": client.target() is not None}
+    return panel
+
+
+client.attach(LISTENERS)  # the class service, when on a hub or in a joined class

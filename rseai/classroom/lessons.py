@@ -1,10 +1,10 @@
-"""Lesson plans read from the notebooks: timed sections, the settings cell, the numbers said aloud.
+"""Lesson text read from the notebooks: cells and tags, the settings cell, the numbers said aloud.
 
-The notebook is the one source: each ``#``/``##`` heading's metadata holds
-``{"rseai": {"minutes": 6, "path": "core"}}`` (or ``"deep"``); the cell tagged ``settings`` holds
-``NAME = literal`` lines that ``settings`` reads without running anything, so tests and benchmarks
-use the same numbers; a claims cell calls ``check_numbers`` on the cell tagged ``numbers``. The
-guides (``make guides``: ``docs/guides/build_guides.py``) read the same cells. Nothing here writes a
+The notebook is the one source: the cell tagged ``settings`` holds ``NAME = literal`` lines that
+``settings`` reads without running anything, so tests and benchmarks use the same numbers; a claims
+cell calls ``check_numbers`` on the cell tagged ``numbers``. Each ``#``/``##`` heading's metadata
+holds its plan, ``{"rseai": {"minutes": 6, "path": "core"}}`` (or ``"deep"``), which the guides
+(``make guides``: ``docs/guides/build_guides.py``) read with the same cells. Nothing here writes a
 notebook.
 
 Example
@@ -19,10 +19,11 @@ import ast
 import re
 from pathlib import Path
 
-CORE, DEEP = "core", "deep"
-CORE_RANGE = (45, 60)  # minutes on the core path of each teaching notebook (01 onwards)
-DEEP_MARK = " · *deep dive*"  # after a deep-dive heading, so participants see it too
-SETTINGS_TAG = "settings"
+CORE, DEEP = "core", "deep"  # a heading's path
+# Cell tags: solutions (stubbed for students), instructor notes and cells (dropped from every copy a
+# participant gets), the Colab cell (``make slides``: tools/slides.py), the one settings cell.
+SOLUTION_TAG, NOTES_TAG, INSTRUCTOR_TAG, COLAB_TAG, SETTINGS_TAG = (
+    "solution", "notes", "instructor", "colab_setup", "settings")
 _HEADING = re.compile(r"^(#{1,2}\s+)(.+)$", re.M)
 
 
@@ -79,50 +80,10 @@ def settings(nb) -> dict:
     return values
 
 
-def sections(nb: dict) -> list[dict]:
-    """The notebook's ``#``/``##`` sections: heading, minutes, path and cells, from heading metadata."""
-    out = []
-    for cell in nb["cells"]:
-        heading = heading_of(cell)
-        if heading:
-            title = heading.group(2).strip()
-            plan = cell.get("metadata", {}).get("rseai", {})
-            minutes, path = plan.get("minutes"), plan.get("path")
-            if not isinstance(minutes, int) or minutes < 0 or path not in (CORE, DEEP):
-                raise ValueError(f"heading {title!r} needs cell metadata {{'rseai': {{'minutes': N, "
-                                 f"'path': 'core' or 'deep'}}}}, got {plan!r}")
-            out.append({"heading": title, "minutes": minutes, "path": path, "cells": []})
-        if out:
-            out[-1]["cells"].append(cell)
-    return out
-
-
-def mark_deep_dives(nb: dict) -> dict:
-    """``nb`` with ``DEEP_MARK`` added after each timed deep-dive heading that lacks it (in place)."""
-    for cell in nb["cells"]:
-        heading = heading_of(cell)
-        plan = cell.get("metadata", {}).get("rseai", {})
-        if heading and DEEP_MARK not in heading.group(2) and plan.get("path") == DEEP and plan.get("minutes"):
-            text = cell_source(cell)
-            cell["source"] = text[:heading.end()] + DEEP_MARK + text[heading.end():]
-    return nb
-
-
-def core_minutes(nb: dict) -> int:
-    return sum(s["minutes"] for s in sections(nb) if s["path"] == CORE)
-
-
 # Tags of the markdown cells a guide reads (not heading names). Participants see objectives and
 # key points; discussion (with model answers) and numbers are also tagged ``notes``: facilitator only.
 OBJECTIVES, KEY_POINTS, DISCUSSION, NUMBERS = "objectives", "key-points", "discussion", "numbers"
 GUIDE_TAGS = (OBJECTIVES, KEY_POINTS, DISCUSSION, NUMBERS)
-# The 90-minute single session (the talk's format): (notebook, section number), in teaching order.
-SESSION = [("01", "2"), ("01", "5"), ("02", "1"), ("02", "3"), ("03", "1"), ("03", "4"), ("04", "5"),
-           ("04", "6"), ("05", "1"), ("05", "3"), ("06", "4"), ("06", "8"), ("07", "1")]
-SESSION_MINUTES = 90
-# The pre/post question set: (notebook, discussion question number).
-PRE_POST = [("01", 2), ("01", 3), ("02", 1), ("02", 3), ("03", 1), ("03", 3), ("04", 1), ("05", 2),
-            ("06", 1), ("06", 3), ("07", 1)]
 _NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
 
 

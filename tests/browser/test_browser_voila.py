@@ -29,7 +29,7 @@ from _probe import Probe, exercise, settle
 from _registry import PROBES
 from _servers import NOTEBOOKS, notebook_path, start_voila
 
-from rseai.classroom.presenter import write_app_copy
+from rseai.classroom.app import write_app_copy
 
 assert {p.name[:2] for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")} <= {p.notebook for p in PROBES}, \
     "a notebook without a probe: its app would go unchecked"

@@ -99,7 +99,8 @@ def test_use_plain_tables_changes_the_html_a_kernel_shows():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_no_code_names_in_a_notebooks_app_copy(path):
-    out = app.app_notebook(nbformat.read(path, as_version=4), glossary=app.glossary_text())
+    glossary = app.glossary_path().read_text(encoding="utf-8")
+    out = app.app_notebook(nbformat.read(path, as_version=4), glossary=glossary)
     found = [(i, hit) for i, c in enumerate(out["cells"]) if c["cell_type"] == "markdown"
              for hit in CODE_NAME.findall(cell_source(c))]
     assert not found, f"{path.name}: code names in the app's prose (cell, name): {found}"

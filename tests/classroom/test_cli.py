@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from rseai import __version__
-from rseai.classroom.cli import main
+from rseai.__main__ import main
 from rseai.data import notebooks_dir
 
 

@@ -20,7 +20,7 @@ from rseai.classroom.copies import (
     source_notebooks,
     write_student_versions,
 )
-from rseai.classroom.student import NOTES_TAG
+from rseai.classroom.lessons import NOTES_TAG
 from rseai.data import notebooks_dir
 from tests.conftest import without_root_override
 

@@ -104,24 +104,24 @@ def test_the_claims_check_every_number_of_the_numbers_cell(path):
 
 def test_the_90_minute_session_fits_and_names_real_sections(monkeypatch):
     plan = guides.session_plan(ROOT / "notebooks")
-    nbs = {p.name[:2]: lessons.sections(_read(p)) for p in NOTEBOOKS}
+    nbs = {p.name[:2]: guides.sections(_read(p)) for p in NOTEBOOKS}
     minutes = sum(next(s["minutes"] for s in nbs[n] if s["heading"].split(".")[0] == k)
-                  for n, k in lessons.SESSION)
-    assert 60 <= minutes <= lessons.SESSION_MINUTES and f"take **{minutes} minutes**" in plan
-    assert {n for n, _ in lessons.SESSION} == {p.name[:2] for p in TEACHING}
-    monkeypatch.setattr(lessons, "SESSION", lessons.SESSION + [("03", "6")])
+                  for n, k in guides.SESSION)
+    assert 60 <= minutes <= guides.SESSION_MINUTES and f"take **{minutes} minutes**" in plan
+    assert {n for n, _ in guides.SESSION} == {p.name[:2] for p in TEACHING}
+    monkeypatch.setattr(guides, "SESSION", guides.SESSION + [("03", "6")])
     with pytest.raises(ValueError, match="takes 93 minutes, more than 90"):
         guides.session_plan(ROOT / "notebooks")
-    monkeypatch.setattr(lessons, "SESSION", [("03", "12")])
+    monkeypatch.setattr(guides, "SESSION", [("03", "12")])
     with pytest.raises(ValueError, match="section 12 of notebook 03, which does not exist"):
         guides.session_plan(ROOT / "notebooks")
 
 
 def test_the_pre_post_set_names_each_notebook_and_answers_every_question(monkeypatch):
     text = guides.pre_post(ROOT / "notebooks")
-    assert 8 <= len(lessons.PRE_POST) <= 12 and text.count("*Answer:* ") == len(lessons.PRE_POST)
-    assert text.count("*(notebook 0") == len(lessons.PRE_POST)
-    monkeypatch.setattr(lessons, "PRE_POST", [("01", 9)])
+    assert 8 <= len(guides.PRE_POST) <= 12 and text.count("*Answer:* ") == len(guides.PRE_POST)
+    assert text.count("*(notebook 0") == len(guides.PRE_POST)
+    monkeypatch.setattr(guides, "PRE_POST", [("01", 9)])
     with pytest.raises(ValueError, match="question 9 of notebook 01, which does not exist"):
         guides.pre_post(ROOT / "notebooks")
 

@@ -16,11 +16,11 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
 def test_core_path_fits_a_slot_and_every_heading_has_a_plan(path):
     nb = nbformat.read(path, as_version=4)
-    plan = lessons.sections(nb)  # raises if a heading has no minutes
+    plan = guides.sections(nb)  # raises if a heading has no minutes
     assert plan[0]["path"] == lessons.CORE and plan[0]["cells"][0] is nb.cells[0]
     if path.name[:2] != "00":
-        low, high = lessons.CORE_RANGE
-        assert low <= lessons.core_minutes(nb) <= high
+        low, high = guides.CORE_RANGE
+        assert low <= guides.core_minutes(nb) <= high
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
@@ -52,10 +52,10 @@ def test_a_heading_without_minutes_is_named():
     broken = copy.deepcopy(nb)
     cell = next(c for c in broken.cells if c.cell_type == "markdown" and c.source.startswith("## 1."))
     cell.source = cell.source.replace("## 1.", "## 1b. New section:", 1)
-    assert lessons.sections(broken)[1]["heading"].startswith("1b. New section:")  # the plan moves along
+    assert guides.sections(broken)[1]["heading"].startswith("1b. New section:")  # the plan moves along
     del cell.metadata["rseai"]
     with pytest.raises(ValueError, match="heading '1b. New section:.*needs cell metadata"):
-        lessons.sections(broken)
+        guides.sections(broken)
 
 
 def test_bad_arguments():

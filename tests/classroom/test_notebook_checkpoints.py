@@ -18,7 +18,7 @@ import re
 import pytest
 
 from rseai.data import notebooks_dir
-from rseai.room.catalogue import notebook_entries
+from rseai.room.client import notebook_entries
 
 NOTEBOOKS = sorted(notebooks_dir().glob("0[0-7]_*.ipynb"))
 

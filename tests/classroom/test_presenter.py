@@ -1,13 +1,16 @@
-"""Presenter mode: slide types by rule, notes kept as written, and every notebook ready for RISE."""
+"""Presenter mode (``make slides``: tools/slides.py): slide types by rule, notes kept as written, every
+notebook ready for RISE; the app copy (rseai.classroom.app)."""
 
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from rseai.classroom import lessons, presenter
-from rseai.classroom.student import student_notebook
+import rseai.__main__ as cli
+from rseai.classroom import app
+from rseai.classroom.copies import student_notebook
 from tests._builders import GUIDES, load_builder
+from tools import slides
 
 guides = load_builder("build_guides", GUIDES)  # make guides: a maintainer's tool beside the guides
 
@@ -49,34 +52,34 @@ EXPECTED = ["slide", "fragment", "slide", "fragment", "subslide", "skip", "subsl
 
 
 def test_slide_types_follow_the_rule_cell_by_cell():
-    assert presenter.slide_types(CELLS) == EXPECTED
+    assert slides.slide_types(CELLS) == EXPECTED
 
 
 @pytest.mark.parametrize("source", ["RiskExplorer(y, s)", "CarbonExplorer(h=3)", "IssueExplorer(images, x)",
                                     "AskExplorer(lm)", "widgets.IntSlider(value=3)", "w.FloatSlider()",
                                     "interact(f, x=1)"])
 def test_widget_cells_are_recognised(source):
-    assert presenter.is_widget(_code(source))
+    assert slides.is_widget(_code(source))
 
 
 @pytest.mark.parametrize("source", ["from rseai.risk.widget import RiskExplorer", "explorer.update()",
                                     "import ipywidgets as widgets"])
 def test_imports_and_method_calls_are_not_widget_cells(source):
-    assert not presenter.is_widget(_code(source))
+    assert not slides.is_widget(_code(source))
 
 
 def test_add_slide_metadata_sets_every_cell_and_rise_settings_without_touching_the_input():
     nb = _nb(*CELLS)
-    out = presenter.add_slide_metadata(nb)
+    out = slides.add_slide_metadata(nb)
     assert [c["metadata"]["slideshow"]["slide_type"] for c in out["cells"]] == EXPECTED
     assert out["metadata"]["rise"]["scroll"] is True
-    assert presenter.missing_slide_metadata(out) == []
-    assert presenter.missing_slide_metadata(nb) == list(range(len(CELLS)))  # input left alone
+    assert slides.missing_slide_metadata(out) == []
+    assert slides.missing_slide_metadata(nb) == list(range(len(CELLS)))  # input left alone
 
 
 def test_notes_cells_stay_as_written_and_students_never_see_them():
-    once = presenter.add_slide_metadata(_nb(*CELLS))
-    assert presenter.add_slide_metadata(once) == once
+    once = slides.add_slide_metadata(_nb(*CELLS))
+    assert slides.add_slide_metadata(once) == once
     note = [c for c in once["cells"] if "notes" in c["metadata"]["tags"]]
     assert [c["source"] for c in note] == ["said aloud"]
     assert note[0]["metadata"]["slideshow"]["slide_type"] == "notes"
@@ -93,59 +96,58 @@ def test_an_instructors_edits_survive_slides_and_guides(tmp_path):
                    and c.source.startswith("## "))
     heading.metadata["rseai"]["minutes"] = 17
     nbformat.write(nb, path)
-    presenter.present_files([path])
+    slides.apply_files([path])
     guides.write_guides(tmp_path, tmp_path / "guides")
     text = path.read_text(encoding="utf-8")
     assert "My own words, edited in the notebook." in text and '"minutes": 17' in text
     guide = (tmp_path / "guides" / (path.stem + ".md")).read_text(encoding="utf-8")
-    title = next(s["heading"] for s in lessons.sections(nb) if s["cells"][0] is heading)
+    title = next(s["heading"] for s in guides.sections(nb) if s["cells"][0] is heading)
     assert f"| {title} | 17 | core |" in guide
 
 
 def test_deep_dives_are_marked_once():
     nb = _nb(_md("# T"), _md("## Extra\n\nmore"))
     nb["cells"][1]["metadata"]["rseai"] = {"minutes": 5, "path": "deep"}
-    once = presenter.presented(nb)
+    once = slides.presented(nb)
     assert once["cells"][1]["source"] == "## Extra · *deep dive*\n\nmore"
-    assert presenter.presented(once) == once
+    assert slides.presented(once) == once
 
 
 @pytest.mark.parametrize("bad", [None, [], {"cells": "x"}])
 def test_bad_notebook_is_a_type_error_naming_nb(bad):
     with pytest.raises(TypeError, match="nb must be"):
-        presenter.add_slide_metadata(bad)
+        slides.add_slide_metadata(bad)
 
 
 def test_a_cell_without_cell_type_is_named():
     with pytest.raises(TypeError, match=r"cells\[1\]"):
-        presenter.slide_types([_md("# T"), {"source": "x"}])
+        slides.slide_types([_md("# T"), {"source": "x"}])
 
 
-def test_present_files_refuses_what_is_not_a_notebook(tmp_path):
+def test_apply_files_refuses_what_is_not_a_notebook(tmp_path):
     with pytest.raises(ValueError, match="paths must be"):
-        presenter.present_files([tmp_path / "missing.ipynb"])
+        slides.apply_files([tmp_path / "missing.ipynb"])
 
 
-def test_present_files_is_idempotent_on_disk(tmp_path):
+def test_apply_files_is_idempotent_on_disk(tmp_path):
     path = tmp_path / "01_demo.ipynb"
     nbformat.write(nbformat.from_dict(_nb(*CELLS)), path)
-    first = presenter.present_files([path])
+    assert slides.apply_files([path]) == ["01_demo.ipynb"]
     text = path.read_text()
-    assert first[0].startswith("01_demo.ipynb: updated")
-    assert presenter.present_files([path])[0].startswith("01_demo.ipynb: unchanged")
+    assert slides.apply_files([path]) == []
     assert path.read_text() == text
 
 
 def test_app_copies_lose_notes_and_solutions_and_start_with_the_plain_tables(tmp_path):
     path = tmp_path / "01_demo.ipynb"
-    nbformat.write(nbformat.from_dict(presenter.add_slide_metadata(_nb(*CELLS))), path)
-    out = presenter.write_app_copy(path, tmp_path / "app")
+    nbformat.write(nbformat.from_dict(slides.add_slide_metadata(_nb(*CELLS))), path)
+    out = app.write_app_copy(path, tmp_path / "app")
     cells = nbformat.read(out, as_version=4)["cells"]
     kept = [c["source"] for c in CELLS if c["source"] not in ("said aloud", "*One answer:* ...")]
     sources = [c["source"] for c in cells]
     assert sources[:1] + sources[2:-1] == kept and sources[-1].startswith("## Glossary")
     assert "use_plain_tables()" in cells[1]["source"]
-    assert presenter.main(["--app-copy", str(tmp_path / "app2"), str(path)]) == 0
+    assert cli.main(["app", str(tmp_path / "app2"), str(path)]) == 0
     assert (tmp_path / "app2" / "01_demo.ipynb").read_text() == out.read_text()
 
 
@@ -153,27 +155,28 @@ def test_app_copy_refuses_to_overwrite_the_original(tmp_path):
     path = tmp_path / "01_demo.ipynb"
     nbformat.write(nbformat.from_dict(_nb(*CELLS)), path)
     with pytest.raises(ValueError, match="target_dir must differ"):
-        presenter.write_app_copy(path, tmp_path)
+        app.write_app_copy(path, tmp_path)
     with pytest.raises(ValueError, match="path must be an existing .ipynb"):
-        presenter.write_app_copy(tmp_path / "missing.ipynb", tmp_path / "app")
+        app.write_app_copy(tmp_path / "missing.ipynb", tmp_path / "app")
+    assert cli.main(["app", str(tmp_path / "app"), str(tmp_path / "missing.ipynb")]) == 1  # said, no trace
 
 
 # The real notebooks: `make slides` keeps these true.
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_every_notebook_has_slide_metadata_and_notes(path):
     nb = nbformat.read(path, as_version=4)
-    assert presenter.missing_slide_metadata(nb) == [], "run `make slides`"
-    assert presenter.presented(nb) == nb, "run `make slides`"
+    assert slides.missing_slide_metadata(nb) == [], "run `make slides`"
+    assert slides.presented(nb) == nb, "run `make slides`"
     notes = [c.source for c in nb.cells if "notes" in c.metadata.get("tags", [])]
     assert notes and all(n.startswith("**Instructor notes.** ") and len(n) > 40 for n in notes)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_widget_cells_have_a_slide_of_their_own(path):
-    types = presenter.slide_types(nbformat.read(path, as_version=4)["cells"])
+    types = slides.slide_types(nbformat.read(path, as_version=4)["cells"])
     cells = nbformat.read(path, as_version=4)["cells"]
     for i, cell in enumerate(cells):
-        if presenter.is_widget(cell):
+        if slides.is_widget(cell):
             assert types[i] == "slide"
             after = [t for t in types[i + 1:] if t not in ("notes", "skip")]
             assert not after or after[0] in ("slide", "subslide")
@@ -184,7 +187,7 @@ def test_the_claims_section_is_never_presented():
              {"cell_type": "markdown", "metadata": {}, "source": "## Claims\n\nEvery number, checked."},
              {"cell_type": "code", "metadata": {}, "source": "x = 1\nassert x == 1", "outputs": []},
              {"cell_type": "markdown", "metadata": {"tags": ["notes"]}, "source": "Not for presenting."}]
-    assert presenter.slide_types(cells) == ["slide", "skip", "skip", "notes"]
+    assert slides.slide_types(cells) == ["slide", "skip", "skip", "notes"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
@@ -192,8 +195,8 @@ def test_no_claims_cell_is_a_slide_in_the_notebooks(path):
     nb = nbformat.read(path, as_version=4)
     shown = False
     for cell in nb.cells:
-        if presenter.is_heading(cell):
-            shown = not any(h.lower().startswith("claims") for h in presenter.headings(cell))
+        if slides.is_heading(cell):
+            shown = not any(h.lower().startswith("claims") for h in slides.headings(cell))
         if not shown:
             assert cell.metadata["slideshow"]["slide_type"] in ("skip", "notes"), cell.source[:60]
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from rseai.classroom import student
+from rseai.classroom import copies
 from rseai.classroom.copies import write_student_versions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,9 +15,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 def _solution_lines(source: str) -> list[str]:
     lines, inside = [], False
     for line in source.splitlines():
-        if line.strip() == student.BEGIN:
+        if line.strip() == copies.BEGIN:
             inside = True
-        elif line.strip() == student.END:
+        elif line.strip() == copies.END:
             inside = False
         elif inside and line.strip():
             lines.append(line.strip())
@@ -41,12 +41,12 @@ def test_student_version_lines_up_and_hides_solutions(path, generated):
     full = json.loads(path.read_text())
     stud = json.loads((generated / path.name).read_text())
     kept = [c for c in full["cells"]
-            if not set(student.DROPPED_TAGS) & set(c.get("metadata", {}).get("tags", []))]
+            if not set(copies.DROPPED_TAGS) & set(c.get("metadata", {}).get("tags", []))]
     assert len(stud["cells"]) == len(kept)
     for original, copy in zip(kept, stud["cells"]):
         src, out = "".join(original["source"]), "".join(copy["source"])
         if "solution" in original.get("metadata", {}).get("tags", []):
-            assert "# YOUR CODE HERE" in out or out == student.MARKDOWN_STUB
+            assert "# YOUR CODE HERE" in out or out == copies.MARKDOWN_STUB
             assert "raise" not in out, "a stub must leave the names defined, not raise"
             for line in _solution_lines(src):
                 assert line not in out.splitlines(), f"solution line leaked: {line}"
@@ -60,34 +60,34 @@ def test_solution_cells_use_markers_and_a_title():
         for cell in json.loads(path.read_text())["cells"]:
             if cell["cell_type"] == "code" and "solution" in cell["metadata"].get("tags", []):
                 src = "".join(cell["source"])
-                assert student.BEGIN in src and student.END in src, f"{path.name}: {src[:80]}"
+                assert copies.BEGIN in src and copies.END in src, f"{path.name}: {src[:80]}"
 
 
 def test_stub_keeps_indentation_and_title():
     src = "# Exercise 2: f\ndef f(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n"
-    out = student.student_source(src)
+    out = copies.student_source(src)
     assert out.splitlines() == ["# Exercise 2: f", "def f(x):", "    return None  # YOUR CODE HERE"]
 
 
 def test_stub_keeps_the_assigned_names_a_later_cell_uses():
     src = ("# Exercise 3\nx = 1\n### BEGIN SOLUTION\nhelper = x + 1\nfor i in range(2):\n    inner = i\n"
            "answer, other = helper, 2\n### END SOLUTION\nanswer")
-    assert student.student_source(src).splitlines() == [
+    assert copies.student_source(src).splitlines() == [
         "# Exercise 3", "x = 1", "helper = None  # YOUR CODE HERE", "answer = None  # YOUR CODE HERE",
         "other = None  # YOUR CODE HERE", "answer"]
-    assert student.student_source(src, used={"answer"}).splitlines()[2:] == [
+    assert copies.student_source(src, used={"answer"}).splitlines()[2:] == [
         "answer = None  # YOUR CODE HERE", "answer"]
 
 
 def test_instructor_only_cells_are_dropped():
     nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["instructor"]}, "source": "assert ok",
                      "outputs": [], "execution_count": None}]}
-    assert student.student_notebook(nb)["cells"] == []
+    assert copies.student_notebook(nb)["cells"] == []
 
 
 def test_unbalanced_markers_are_an_error():
     with pytest.raises(ValueError, match="without"):
-        student.student_source("### BEGIN SOLUTION\nx = 1\n")
+        copies.student_source("### BEGIN SOLUTION\nx = 1\n")
 
 
 def test_notes_cells_are_dropped_and_outputs_cleared():
@@ -95,7 +95,7 @@ def test_notes_cells_are_dropped_and_outputs_cleared():
         {"cell_type": "markdown", "metadata": {"tags": ["notes"]}, "source": "say this"},
         {"cell_type": "code", "metadata": {}, "source": "1", "outputs": [{"x": 1}], "execution_count": 3},
     ]}
-    out = student.student_notebook(nb)
+    out = copies.student_notebook(nb)
     assert len(out["cells"]) == 1 and out["cells"][0]["outputs"] == []
 
 

@@ -37,7 +37,7 @@ def test_the_spawner_writes_every_notebooks_app_copy(tmp_path, monkeypatch):
                                     _as_participant=lambda account, args: commands.append(args))
     (tmp_path / "rseai-notebooks").mkdir()  # already there: only the apps and the startup file
     ClassroomSpawner.prepare_home(spawner, types.SimpleNamespace(pw_dir=str(tmp_path)))
-    [apps] = [c for c in commands if "--app-copy" in c]
+    [apps] = [c for c in commands if c[1:4] == ["-m", "rseai", "app"]]
     subprocess.run(apps, check=True, capture_output=True, timeout=120)
     written = sorted(p.name for p in (tmp_path / APPS).glob("*.ipynb"))
     assert written == sorted(p.name for p in (HUB.parent / "notebooks").glob("*.ipynb"))

@@ -22,7 +22,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from rseai.classroom import student
+from rseai.classroom import copies, lessons
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -72,7 +72,7 @@ def _run(client, nb, source: str):
                          ids=lambda p: p.name[:2])
 def test_student_version_runs_clean_and_a_wrong_answer_fails_the_claims(path, tmp_path):
     full = nbformat.read(path, as_version=4)
-    nb = nbformat.from_dict(student.student_notebook(full))
+    nb = nbformat.from_dict(copies.student_notebook(full))
     check_cells = [c for c in nb.cells
                    if c.cell_type == "code" and re.search(r"^ok_\w+ = check_", c.source, re.M)]
     client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", allow_errors=True,
@@ -85,12 +85,12 @@ def test_student_version_runs_clean_and_a_wrong_answer_fails_the_claims(path, tm
         assert not errors, "the student version shows errors:\n" + "\n\n".join(errors)
         for cell in check_cells:
             assert "Not done yet" in _stdout(cell), f"no 'not done yet' from:\n{cell.source}\n{_stdout(cell)}"
-        claim = [c for c in full.cells if student.INSTRUCTOR_TAG in _tags(c)]
+        claim = [c for c in full.cells if lessons.INSTRUCTOR_TAG in _tags(c)]
         if path.name[:2] not in WRONG:
             assert not check_cells and not claim, f"{path.name} has exercises: add it to WRONG"
             return
         assert len(claim) == 1, "one instructor-only cell asserts that every exercise check passes"
-        solutions = [c for c in full.cells if c.cell_type == "code" and student.SOLUTION_TAG in _tags(c)]
+        solutions = [c for c in full.cells if c.cell_type == "code" and lessons.SOLUTION_TAG in _tags(c)]
         client.allow_errors = False
 
         # the instructor's solutions: every check passes and so does the claim

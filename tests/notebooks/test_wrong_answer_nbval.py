@@ -20,14 +20,14 @@ import nbformat
 import pytest
 from nbval.plugin import find_comment_markers, find_metadata_tags
 
-from rseai.classroom import student
+from rseai.classroom import lessons
 from tests.notebooks.test_student_notebooks import CELL_TIMEOUT_S, NOTEBOOKS, WRONG
 
 CHOSEN = os.environ.get("RSEAI_NBVAL_WRONG", "07").split()
 
 
 def _claims_index(nb) -> int:
-    (index,) = [i for i, c in enumerate(nb.cells) if student.INSTRUCTOR_TAG in c.metadata.get("tags", [])]
+    (index,) = [i for i, c in enumerate(nb.cells) if lessons.INSTRUCTOR_TAG in c.metadata.get("tags", [])]
     return index
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from rseai import __version__
-from rseai.classroom.cli import main
+from rseai.__main__ import main
 from rseai.ops import bundle
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -64,14 +64,12 @@ def test_extra_index_keeps_pypi_as_the_fallback():
 
 
 def test_the_module_uses_the_standard_library_only():
-    """It runs before any dependency exists, so it may import nothing else (but the support table,
-    which is stdlib only too)."""
-    for source in (SOURCE, SOURCE.parent / "platforms.py"):
-        tree = ast.parse(source.read_text())
-        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-        names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-        outside = {n for n in names if n.split(".")[0] not in sys.stdlib_module_names}
-        assert outside <= {"__future__", "rseai.ops.platforms"}, (source.name, outside)
+    """It runs before any dependency exists, so it may import nothing else."""
+    tree = ast.parse(SOURCE.read_text())
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    outside = {n for n in names if n.split(".")[0] not in sys.stdlib_module_names}
+    assert outside <= {"__future__"}, outside
 
 
 def test_a_failed_torch_install_stops_with_pip_s_words_and_a_hint(monkeypatch, capsys, tmp_path):
@@ -116,10 +114,8 @@ def test_a_computer_in_the_table_passes_on_the_oldest_and_newest_python(system, 
 
 
 def test_an_intel_mac_stops_before_creating_anything(monkeypatch, capsys, tmp_path):
-    from rseai.ops import platforms
-
-    monkeypatch.setattr(platforms._platform, "system", lambda: "Darwin")
-    monkeypatch.setattr(platforms._platform, "machine", lambda: "x86_64")
+    monkeypatch.setattr(install._platform, "system", lambda: "Darwin")
+    monkeypatch.setattr(install._platform, "machine", lambda: "x86_64")
     assert install.main(["--venv", str(tmp_path / "v")]) == 1
     err = capsys.readouterr().err
     assert "rseai install: rseai cannot be installed on macOS (Intel)" in err and "Colab" in err

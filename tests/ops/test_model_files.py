@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+import rseai.__main__ as cli
 from rseai import lm
-from rseai.classroom import cli
 from rseai.ops import model_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,10 +181,10 @@ def test_unwritable_cache_dir_names_rseai_cache(tmp_path, monkeypatch):
 
 def test_read_only_shared_cache_is_used_without_writing(monkeypatch):
     """An intact cache is used as is: prepare() never needs to write (JupyterHub case)."""
-    def no_writes(root, reason):
+    def no_writes(folder):
         raise AssertionError("prepare() tried to write to an intact cache")
 
-    monkeypatch.setattr(model_files, "_ensure_writable", no_writes)
+    monkeypatch.setattr(model_files, "_write_error", no_writes)
     assert not model_files.prepare(progress=False).converted
 
 
@@ -204,7 +204,7 @@ RACER = """
 import sys, time
 from pathlib import Path
 import torch, transformers  # imported before the start line, so all racers start together
-from rseai.classroom import cli
+import rseai.__main__ as cli
 Path(sys.argv[1]).touch()
 while not Path(sys.argv[2]).exists():
     time.sleep(0.005)

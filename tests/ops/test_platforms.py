@@ -1,6 +1,6 @@
 """Every computer and Python in the support table resolves from PyPI's wheels; the CI workflow lints.
 
-The support table is ``rseai.ops.platforms`` (the README's "Which computers" is written from
+The support table is ``rseai.ops.install.PLATFORMS`` (the README's "Which computers" is written from
 it). For every row and every Python in ``PYTHONS``, ``uv pip compile pyproject.toml
 --python-platform ROW --python-version PY --only-binary :all:`` runs against PyPI itself (uv reads
 no pip or uv configuration here: ``--no-config``, ``--default-index https://pypi.org/simple``, no
@@ -29,18 +29,19 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from rseai.ops import model_files, platforms
+from rseai.ops import install, model_files
+from tools import slides
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
 INDEX = "https://pypi.org/simple"
 TIMEOUT_S = 240  # one resolution; each took 2-15 s here (2 cores), cold cache or warm
 CI = os.environ.get("CI", "").lower() == "true"
-SUPPORTED = [(row.key, py) for row in platforms.PLATFORMS if row.supported for py in platforms.PYTHONS]
-UNSUPPORTED = [(row.key, py) for row in platforms.PLATFORMS if not row.supported for py in platforms.PYTHONS]
+SUPPORTED = [(row.key, py) for row in install.PLATFORMS if row.supported for py in install.PYTHONS]
+UNSUPPORTED = [(row.key, py) for row in install.PLATFORMS if not row.supported for py in install.PYTHONS]
 # the workflow's cells: (support-table row, Python), resolved with the test extra as well
 CI_CELLS = [(key, py) for key in ("windows-x64", "macos-arm64", "linux-x86_64")
-            for py in ("3.10", "3.12", platforms.PYTHONS[-1])]
+            for py in ("3.10", "3.12", install.PYTHONS[-1])]
 
 
 def _missing(what: str) -> None:
@@ -70,18 +71,18 @@ def _pypi_reachable(timeout_s: float = 5.0) -> bool:
         return False
 
 
-def compile_command(uv: str, row: platforms.Platform, python: str, *, extras=()) -> list[str]:
+def compile_command(uv: str, row: install.Platform, python: str, *, extras=()) -> list[str]:
     """The ``uv pip compile`` command for one cell (PyPI only, wheels only, no configuration read)."""
     cmd = [uv, "pip", "compile", str(ROOT / "pyproject.toml"), "--python-platform", row.uv_platform,
            "--python-version", python, "--only-binary", ":all:", "--no-config", "--default-index", INDEX,
            "--no-python-downloads", "--python", sys.executable, "--no-header", "--no-annotate", "--quiet",
-           "--exclude-newer", f"{platforms.CHECKED_ON}T23:59:59Z"]
+           "--exclude-newer", f"{install.CHECKED_ON}T23:59:59Z"]
     for extra in extras:
         cmd += ["--extra", extra]
     return cmd
 
 
-def _environment(row: platforms.Platform) -> dict[str, str]:
+def _environment(row: install.Platform) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("UV_")}
     env.pop("MACOSX_DEPLOYMENT_TARGET", None)
     if row.macos:
@@ -90,7 +91,7 @@ def _environment(row: platforms.Platform) -> dict[str, str]:
 
 
 def _resolve(uv: str, key: str, python: str, extras: tuple[str, ...]) -> dict:
-    row = next(r for r in platforms.PLATFORMS if r.key == key)
+    row = next(r for r in install.PLATFORMS if r.key == key)
     start = time.perf_counter()
     try:
         done = subprocess.run(compile_command(uv, row, python, extras=extras), env=_environment(row),
@@ -133,7 +134,7 @@ def test_an_unsupported_one_fails_to_resolve_as_the_readme_says(resolutions, key
     """It fails for want of wheels (torch's, or on Windows on ARM with Python 3.10 numpy's first)."""
     got = resolutions[(key, python, ())]
     assert got["rc"] not in (0, None), (f"{key}, Python {python} resolves now (torch {got['torch']}): "
-                                        "mark it supported in rseai/ops/platforms.py and the README")
+                                        "mark it supported in rseai/ops/install.py and the README")
     assert "torch" in got["err"] or "numpy" in got["err"], got["err"][-3000:]  # not uv's wording
 
 
@@ -144,7 +145,7 @@ def test_the_ci_workflow_s_cells_resolve_with_the_test_extra(resolutions, key, p
 
 
 def test_the_uv_command_reads_pypi_only_and_wheels_only(monkeypatch):
-    row = next(r for r in platforms.PLATFORMS if r.macos)
+    row = next(r for r in install.PLATFORMS if r.macos)
     cmd = compile_command("uv", row, "3.12", extras=("test",))
     assert cmd[cmd.index("--default-index") + 1] == "https://pypi.org/simple"
     assert {"--no-config", "--no-python-downloads"} <= set(cmd) and ":all:" in cmd
@@ -162,15 +163,15 @@ def readme_section(text: str) -> str:
 
 
 def test_the_readme_table_is_written_from_the_support_matrix():
-    """After a change to rseai/ops/platforms.py: python -m rseai.ops.platforms."""
+    """After a change to the table in rseai/ops/install.py, paste tools.slides.readme_table() there."""
     section = readme_section((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert platforms.readme_table() in section
+    assert slides.readme_table() in section
 
 
 def test_the_readme_table_check_sees_a_changed_cell():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     wrong = text.replace("| Windows on ARM | no |", "| Windows on ARM | yes |", 1)
-    assert wrong != text and platforms.readme_table() not in readme_section(wrong)
+    assert wrong != text and slides.readme_table() not in readme_section(wrong)
 
 
 # --- the CI workflow for the public repository -----------------------------------------------------
@@ -206,7 +207,7 @@ def test_actionlint_turns_red_on_a_broken_workflow(tmp_path, good, bad, says):
 def test_the_workflow_runs_every_os_and_the_oldest_middle_and_newest_python():
     text = WORKFLOW.read_text(encoding="utf-8")
     assert "os: [ubuntu-latest, windows-latest, macos-latest]" in text
-    assert f'python: ["{platforms.PYTHONS[0]}", "3.12", "{platforms.PYTHONS[-1]}"]' in text
+    assert f'python: ["{install.PYTHONS[0]}", "3.12", "{install.PYTHONS[-1]}"]' in text
     assert "--extra-index-url https://download.pytorch.org/whl/cpu" in text
     assert f'--no-deps "{model_files.PACKAGE}=={model_files.PACKAGE_VERSION}"' in text
     assert "rseai prepare" in text

@@ -28,10 +28,10 @@ import pytest
 
 import rseai
 from rseai.data import notebooks_dir
-from rseai.ops import bundle, home
-from rseai.ops.home import project_home
-from tools import home_links, release
-from tools.home_links import CELL_TAG, colab_cell_source
+from rseai.ops import bundle
+from rseai.ops.bundle import project_home
+from tools import release, slides
+from tools.slides import CELL_TAG, colab_cell_source
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.timeout(600)
@@ -136,7 +136,7 @@ def test_make_dist_refuses_notebooks_or_a_readme_that_do_not_follow_the_home(tmp
     path.write_text(path.read_text(encoding="utf-8").replace("glob.glob", "glob.iglob", 1))
     readme = tmp_path / "README.md"
     readme.write_text(readme.read_text(encoding="utf-8").replace("py -m rseai lab", "py -m rseai lab -x"))
-    with pytest.raises(release.ReleaseError, match=r"03_confusion_matrix_risk.ipynb, README.md do not"):
+    with pytest.raises(release.ReleaseError, match=r"03_confusion_matrix_risk.ipynb, README.md are stale"):
         release.check_generated(tmp_path)
 
 
@@ -151,9 +151,9 @@ def test_an_installed_wheel_knows_its_home_from_its_metadata(deps, tmp_path):
     built = bundle.build_wheel(tmp_path / "dist", root=src)
     python = _fresh_venv(tmp_path / "venv", deps)
     _run([python, "-m", "pip", "install", "-q", "--no-deps", built], tmp_path)
-    code = "from rseai.ops.home import project_home; print(project_home().url)"
-    installed = home.parse_home([f"Source, {_run([python, '-c', code], tmp_path).strip()}"])
-    assert (installed.repo, home_links.pip_source(home=installed)) == (
+    code = "from rseai.ops.bundle import project_home; print(project_home().url)"
+    installed = bundle.parse_home([f"Source, {_run([python, '-c', code], tmp_path).strip()}"])
+    assert (installed.repo, slides.pip_source(home=installed)) == (
         "acme/rseai", f"rseai @ https://github.com/acme/rseai/archive/refs/tags/v{rseai.__version__}.zip")
 
 
@@ -167,8 +167,8 @@ def test_fresh_venv_wheel_notebooks_and_notebook_03(wheel, deps, tmp_path):
     assert package.is_relative_to(tmp_path / "venv") and datasets == package.parent / "datasets", datasets
     assert (datasets / "german_credit.csv").is_file()
     # the installed wheel still knows the project's home: from its metadata (no pyproject.toml there)
-    code = ("from rseai.ops import home; print(home.PYPROJECT.is_file(), home.project_home().url, "
-            "home.project_home().repo)")
+    code = ("from rseai.ops import bundle; print(bundle.PYPROJECT.is_file(), bundle.project_home().url, "
+            "bundle.project_home().repo)")
     assert _run([python, "-c", code], work).split() == ["False", project_home().url, project_home().repo]
     assert _run([python, "-m", "rseai", "--version"], work).strip() == f"rseai {rseai.__version__}"
     out = _run([python, "-m", "rseai", "notebooks", "class"], work)

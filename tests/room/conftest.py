@@ -9,9 +9,8 @@ import threading
 import pytest
 import requests
 
-from rseai.room.catalogue import read_catalogue
-from rseai.room.service import Room, serve
-from rseai.room.store import Store
+from rseai.room.client import read_catalogue
+from rseai.room.service import Room, Store, serve
 
 BOOK = read_catalogue()
 

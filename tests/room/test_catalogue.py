@@ -8,7 +8,7 @@ import re
 import pytest
 
 from rseai.data import notebooks_dir
-from rseai.room.catalogue import AnswerError, check_answer, notebook_entries, read_catalogue
+from rseai.room.client import AnswerError, check_answer, notebook_entries, read_catalogue
 
 CALL = re.compile(r"checkpoints\.(choice|number|prediction)\(")
 

@@ -125,7 +125,7 @@ def test_the_class_code_round_trips_and_a_typo_says_what_is_expected():
 
 
 def test_the_panel_shows_the_join_form_off_a_hub():
-    from rseai.room.widget import class_panel
+    from rseai.classroom.checkpoints import class_panel
 
     panel = class_panel()
     assert panel.state == {"on_hub": False, "sending": True, "joined": False}

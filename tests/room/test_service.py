@@ -167,7 +167,7 @@ def test_rseai_class_serve_prints_the_code_and_keeps_the_class_across_a_restart(
     from tests.room.conftest import free_port
 
     port = free_port()
-    command = [sys.executable, "-m", "rseai.classroom.cli", "class", "serve", "--state", str(tmp_path),
+    command = [sys.executable, "-m", "rseai", "class", "serve", "--state", str(tmp_path),
                "--port", str(port)]
     codes = []
     for _ in range(2):
