@@ -104,44 +104,36 @@ def token_stats(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None
         warnings.warn(f"{shown} {'is' if len(cut) == 1 else 'are'} longer than the {max_tokens:,} tokens "
                       f"{lm.name} reads at once: rseai scored the first {max_tokens:,} tokens only "
                       "(pass max_tokens to choose the cut yourself)", UserWarning, stacklevel=3)
-    sequences = [[start] + ids for _, ids, _ in encoded]
-    rows = _stored_rows(lm, sequences, batch_size) if store else _rows(lm, sequences, batch_size)
+    rows = _rows(lm, [[start] + ids for _, ids, _ in encoded], batch_size, store)
     return [TokenStats(text, np.asarray(ids, dtype=np.int64), *row, sentence=sentence_ids(text, starts))
             for (text, ids, starts), row in zip(encoded, rows)]
 
 
-def _rows(lm, sequences, batch_size):
-    """``_forward_stats`` of every sequence, shortest first, ``batch_size`` at a time."""
-    order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))
+def _rows(lm, sequences, batch_size, store):
+    """``_forward_stats`` of every sequence, shortest first, ``batch_size`` at a time; with ``store``,
+    read from the answer store as one (4, all tokens) array, else computed and written (if writable)."""
+    lengths = [len(s) - 1 for s in sequences]
+    if store:
+        import torch
+
+        from rseai.ops.answer_store import SCORING_MODULES, AnswerStore
+
+        store = AnswerStore(lm, modules=SCORING_MODULES)
+        settings = {"sequences": sequences, "batch_size": batch_size,  # the batches change the rounding
+                    "cpu_capability": torch.backends.cpu.get_cpu_capability()}
+        hit = store.get_array("token_stats", settings)
+        if hit is not None and hit.shape == (4, sum(lengths)) and hit.dtype == np.float64:
+            return [tuple(part) for part in np.split(hit, np.cumsum(lengths)[:-1], axis=1)]
+    order = sorted(range(len(sequences)), key=lambda i: lengths[i])
     rows = [None] * len(sequences)
     for lo in range(0, len(order), batch_size):
         chunk = order[lo:lo + batch_size]
         for i, row in zip(chunk, _forward_stats(lm, [sequences[i] for i in chunk])):
             rows[i] = row
         release_free_memory()  # batches of other shapes follow: keep the heap from growing with each
-    return rows
-
-
-_STORED = ("log_prob", "log_rank", "expected", "variance")
-
-
-def _stored_rows(lm, sequences, batch_size):
-    """``_rows``, read from the answer store if there, else computed and written (if writable)."""
-    import torch
-
-    from rseai.ops.answer_store import SCORING_MODULES, AnswerStore
-
-    store = AnswerStore(lm, modules=SCORING_MODULES)
-    settings = {"sequences": sequences, "batch_size": batch_size,  # the batches change the rounding
-                "cpu_capability": torch.backends.cpu.get_cpu_capability()}
-    lengths = [len(s) - 1 for s in sequences]
-    hit = store.get_arrays("token_stats", settings)
-    if hit is not None and all(hit.get(k, np.empty(0)).shape == (sum(lengths),) for k in _STORED):
-        cuts = np.cumsum(lengths)[:-1]
-        return list(zip(*(np.split(hit[k].astype(np.float64), cuts) for k in _STORED)))
-    rows = _rows(lm, sequences, batch_size)
-    with contextlib.suppress(OSError):  # a folder we cannot write: computed each time
-        store.put_arrays("token_stats", settings, dict(zip(_STORED, map(np.concatenate, zip(*rows)))))
+    if store:
+        with contextlib.suppress(OSError):  # a folder we cannot write: computed each time
+            store.put_array("token_stats", settings, np.concatenate([np.stack(row) for row in rows], axis=1))
     return rows
 
 

@@ -3,7 +3,7 @@
 An entry is named by a hash of the prompt, the settings and ``model_fingerprint`` (weights, tokenizer
 and chat template, package versions, ``DECODING_MODULES`` source): a change to any misses. Written to
 ``$RSEAI_ANSWERS`` (else the user cache), also read from ``$RSEAI_SHARED_ANSWERS`` (an instructor's run).
-The same store keeps arrays (``get_arrays``/``put_arrays``: notebook 06's per-token detector
+The same store keeps arrays (``get_array``/``put_array``: notebook 06's per-token detector
 statistics), keyed by ``SCORING_MODULES`` instead.
 
 Example
@@ -22,7 +22,6 @@ import json
 import os
 import re
 import weakref
-import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -138,26 +137,22 @@ class AnswerStore:
         blob = json.dumps({"greedy": greedy.__dict__, "samples": [str(s) for s in samples]})
         self._write(self._name(prompt, settings), blob.encode())
 
-    def get_arrays(self, prompt: str, settings: dict):
-        """The dict of numpy arrays ``put_arrays`` stored, or None if missing or damaged."""
+    def get_array(self, prompt: str, settings: dict):
+        """The numpy array ``put_array`` stored, or None if missing or damaged."""
         import numpy as np
 
-        name = self._name(prompt, settings, ".npz")
         for folder in self.readable:
-            try:
-                with np.load(folder / name, allow_pickle=False) as data:
-                    return {key: data[key] for key in data.files}
-            except (OSError, ValueError, EOFError, zipfile.BadZipFile):  # missing or damaged
-                continue
+            with contextlib.suppress(OSError, ValueError, EOFError):  # missing or damaged
+                return np.load(folder / self._name(prompt, settings, ".npy"), allow_pickle=False)
         return None
 
-    def put_arrays(self, prompt: str, settings: dict, arrays: dict) -> None:
-        """Write a dict of numpy arrays as one entry, whole; raises OSError if the folder is not writable."""
+    def put_array(self, prompt: str, settings: dict, array) -> None:
+        """Write one numpy array whole; raises OSError if the folder is not writable."""
         import numpy as np
 
         buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
-        self._write(self._name(prompt, settings, ".npz"), buffer.getvalue())
+        np.save(buffer, array, allow_pickle=False)
+        self._write(self._name(prompt, settings, ".npy"), buffer.getvalue())
 
     def _write(self, name: str, data: bytes) -> None:
         path = self.folder / name

@@ -273,7 +273,7 @@ def test_stored_token_stats_are_the_computed_ones_and_a_rerun_reads_them(tiny_lm
     assert forward_calls == [2, 1]
     assert _same(token_stats(tiny_lm, TEXTS, batch_size=2, store=True), fresh) and len(forward_calls) == 4
     assert _same(token_stats(tiny_lm, TEXTS, batch_size=2, store=True), fresh) and len(forward_calls) == 4
-    assert [p.suffix for p in (tmp_path / "answers").rglob("*") if p.is_file()] == [".npz"]  # no temp file
+    assert [p.suffix for p in (tmp_path / "answers").rglob("*") if p.is_file()] == [".npy"]  # no temp file
     token_stats(tiny_lm, TEXTS, batch_size=3, store=True)  # other batches round otherwise: not served
     token_stats(tiny_lm, TEXTS[:2], batch_size=2, store=True)
     assert forward_calls[4:] == [3, 2]
@@ -322,10 +322,10 @@ def test_stats_from_a_shared_store_and_a_damaged_entry(tiny_lm, forward_calls, t
     monkeypatch.setenv(answer_store.SHARED_ANSWERS_ENV, str(tmp_path / "answers"))
     monkeypatch.setenv(answer_store.ANSWERS_ENV, str(tmp_path / "mine"))
     assert _same(token_stats(tiny_lm, TEXTS, store=True), fresh) and forward_calls == [3]
-    (entry,) = (tmp_path / "answers").rglob("*.npz")
+    (entry,) = (tmp_path / "answers").rglob("*.npy")
     entry.write_bytes(entry.read_bytes()[:100])  # cut short
     assert _same(token_stats(tiny_lm, TEXTS, store=True), fresh) and forward_calls == [3, 3]
-    (mine,) = (tmp_path / "mine").rglob("*.npz")  # written to the participant's own store
+    (mine,) = (tmp_path / "mine").rglob("*.npy")  # written to the participant's own store
     assert mine.name == entry.name
     blocker = tmp_path / "a file"
     blocker.write_text("")
