@@ -119,7 +119,8 @@ def _rows(lm, sequences, batch_size, store):
         from rseai.ops.answer_store import SCORING_MODULES, AnswerStore
 
         store = AnswerStore(lm, modules=SCORING_MODULES)
-        settings = {"sequences": sequences, "batch_size": batch_size,  # the batches change the rounding
+        # batches and CPU path change the rounding; the thread count (~1e-16 here) is not keyed
+        settings = {"sequences": sequences, "batch_size": batch_size,
                     "cpu_capability": torch.backends.cpu.get_cpu_capability()}
         hit = store.get_array("token_stats", settings)
         if hit is not None and hit.shape == (4, sum(lengths)) and hit.dtype == np.float64:

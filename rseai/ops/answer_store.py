@@ -43,7 +43,7 @@ def answers_root() -> Path:
     return Path(platformdirs.user_cache_dir("rseai")) / "answers"
 
 
-def model_fingerprint(model, modules=DECODING_MODULES) -> dict:
+def model_fingerprint(model, modules=None) -> dict:
     from rseai.ops.model_files import weights_sha256
 
     source = getattr(model.model, "name_or_path", "")
@@ -59,7 +59,7 @@ def model_fingerprint(model, modules=DECODING_MODULES) -> dict:
             digest.update(raw.numpy().tobytes())
         weights = digest.hexdigest()
     code = hashlib.sha256()
-    for module in modules:
+    for module in DECODING_MODULES if modules is None else modules:
         text = Path(importlib.util.find_spec(module).origin).read_bytes()
         code.update(module.encode() + b"\0" + text.replace(b"\r\n", b"\n") + b"\0")
     return {"model": model.name, "weights_sha256": weights,
@@ -101,9 +101,10 @@ def generation_settings(model, prompt, *, n_samples, seed, temperature, max_new_
 
 class AnswerStore:
     """One model's stored answers: written to ``folder`` (default ``answers_root()/<model>``), read
-    from it and then from ``$RSEAI_SHARED_ANSWERS/<model>``; ``modules``: the code keyed by its source."""
+    from it and then from ``$RSEAI_SHARED_ANSWERS/<model>``; ``modules``: the code keyed by its source
+    (default ``DECODING_MODULES``)."""
 
-    def __init__(self, model, *, folder=None, modules=DECODING_MODULES):
+    def __init__(self, model, *, folder=None, modules=None):
         self.key = model_fingerprint(model, modules)
         if folder is not None:
             self.folder = _checks.folder(folder, name="answers_dir")
