@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 from dataclasses import dataclass
@@ -72,11 +73,16 @@ def _check_texts(texts) -> list[str]:
     return texts
 
 
-def token_stats(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None) -> list[TokenStats]:
+def token_stats(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None,
+                store: bool = False) -> list[TokenStats]:
     """A ``TokenStats`` per text of ``texts`` (list of str), ``batch_size`` texts per forward pass;
-    ``max_tokens`` keeps each text's first tokens (default: what the model's context allows)."""
+    ``max_tokens`` keeps each text's first tokens (default: what the model's context allows).
+    ``store=True``: the arrays come from the answer store (``rseai.ops.answer_store``) when this
+    model, the scoring code, torch's CPU path and these token ids made them before; else they are
+    computed and stored."""
     texts = _check_texts(texts)
     batch_size = _checks.integer(batch_size, name="batch_size", low=1)
+    store = _checks.flag(store, name="store")
     limit = lm.context_length - 1
     asked = None if max_tokens is None else _checks.integer(max_tokens, name="max_tokens", low=1)
     max_tokens = limit if asked is None else min(asked, limit)
@@ -98,18 +104,38 @@ def token_stats(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None
         warnings.warn(f"{shown} {'is' if len(cut) == 1 else 'are'} longer than the {max_tokens:,} tokens "
                       f"{lm.name} reads at once: rseai scored the first {max_tokens:,} tokens only "
                       "(pass max_tokens to choose the cut yourself)", UserWarning, stacklevel=3)
-    order = sorted(range(len(texts)), key=lambda i: len(encoded[i][1]))
-    out: list[TokenStats | None] = [None] * len(texts)
+    rows = _rows(lm, [[start] + ids for _, ids, _ in encoded], batch_size, store)
+    return [TokenStats(text, np.asarray(ids, dtype=np.int64), *row, sentence=sentence_ids(text, starts))
+            for (text, ids, starts), row in zip(encoded, rows)]
+
+
+def _rows(lm, sequences, batch_size, store):
+    """``_forward_stats`` of every sequence, shortest first, ``batch_size`` at a time; with ``store``,
+    read from the answer store as one (4, all tokens) array, else computed and written (if writable)."""
+    lengths = [len(s) - 1 for s in sequences]
+    if store:
+        import torch
+
+        from rseai.ops.answer_store import SCORING_MODULES, AnswerStore
+
+        store = AnswerStore(lm, modules=SCORING_MODULES)
+        # batches and CPU path change the rounding; the thread count (~1e-16 here) is not keyed
+        settings = {"sequences": sequences, "batch_size": batch_size,
+                    "cpu_capability": torch.backends.cpu.get_cpu_capability()}
+        hit = store.get_array("token_stats", settings)
+        if hit is not None and hit.shape == (4, sum(lengths)) and hit.dtype == np.float64:
+            return [tuple(part) for part in np.split(hit, np.cumsum(lengths)[:-1], axis=1)]
+    order = sorted(range(len(sequences)), key=lambda i: lengths[i])
+    rows = [None] * len(sequences)
     for lo in range(0, len(order), batch_size):
         chunk = order[lo:lo + batch_size]
-        rows = _forward_stats(lm, [[start] + encoded[i][1] for i in chunk])
+        for i, row in zip(chunk, _forward_stats(lm, [sequences[i] for i in chunk])):
+            rows[i] = row
         release_free_memory()  # batches of other shapes follow: keep the heap from growing with each
-        for i, (log_prob, log_rank, expected, variance) in zip(chunk, rows):
-            text, ids, starts = encoded[i]
-            out[i] = TokenStats(text=text, token_ids=np.asarray(ids, dtype=np.int64), log_prob=log_prob,
-                                log_rank=log_rank, expected=expected, variance=variance,
-                                sentence=sentence_ids(text, starts))
-    return out
+    if store:
+        with contextlib.suppress(OSError):  # a folder we cannot write: computed each time
+            store.put_array("token_stats", settings, np.concatenate([np.stack(row) for row in rows], axis=1))
+    return rows
 
 
 _ROWS_PER_CHUNK = 16  # positions whose float64 (rows, vocab) arrays stay in cache together
@@ -174,9 +200,10 @@ def scores_from_stats(stats, *, max_tokens: int | None = None):
     return pd.DataFrame([_scores_one(s, s.n_tokens if k is None else k) for s in stats])
 
 
-def score_texts(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None):
-    """``scores_from_stats(token_stats(lm, texts))``; a Series of texts keeps its index."""
-    table = scores_from_stats(token_stats(lm, texts, batch_size=batch_size, max_tokens=max_tokens))
+def score_texts(lm, texts, *, batch_size: int = 8, max_tokens: int | None = None, store: bool = False):
+    """``scores_from_stats(token_stats(lm, texts, ...))``; a Series of texts keeps its index."""
+    table = scores_from_stats(token_stats(lm, texts, batch_size=batch_size, max_tokens=max_tokens,
+                                          store=store))
     if isinstance(texts, pd.Series):
         table.index = texts.index
     return table

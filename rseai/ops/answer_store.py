@@ -3,6 +3,8 @@
 An entry is named by a hash of the prompt, the settings and ``model_fingerprint`` (weights, tokenizer
 and chat template, package versions, ``DECODING_MODULES`` source): a change to any misses. Written to
 ``$RSEAI_ANSWERS`` (else the user cache), also read from ``$RSEAI_SHARED_ANSWERS`` (an instructor's run).
+The same store keeps arrays (``get_array``/``put_array``: notebook 06's per-token detector
+statistics), keyed by ``SCORING_MODULES`` instead.
 
 Example
 -------
@@ -15,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.util
+import io
 import json
 import os
 import re
@@ -28,6 +31,7 @@ STORE_VERSION = 2
 ANSWERS_ENV = "RSEAI_ANSWERS"
 SHARED_ANSWERS_ENV = "RSEAI_SHARED_ANSWERS"  # optional, read-only: answers an instructor made
 DECODING_MODULES = ("rseai.lm.model", "rseai.lm.decode", "rseai.lm.sampling", "rseai.hallucination.answers")
+SCORING_MODULES = ("rseai.lm.model", "rseai.detection.scores")  # the code that makes detector statistics
 KEYED_PACKAGES = ("rseai", "transformers", "torch")
 
 
@@ -39,7 +43,7 @@ def answers_root() -> Path:
     return Path(platformdirs.user_cache_dir("rseai")) / "answers"
 
 
-def model_fingerprint(model) -> dict:
+def model_fingerprint(model, modules=None) -> dict:
     from rseai.ops.model_files import weights_sha256
 
     source = getattr(model.model, "name_or_path", "")
@@ -55,7 +59,7 @@ def model_fingerprint(model) -> dict:
             digest.update(raw.numpy().tobytes())
         weights = digest.hexdigest()
     code = hashlib.sha256()
-    for module in DECODING_MODULES:
+    for module in DECODING_MODULES if modules is None else modules:
         text = Path(importlib.util.find_spec(module).origin).read_bytes()
         code.update(module.encode() + b"\0" + text.replace(b"\r\n", b"\n") + b"\0")
     return {"model": model.name, "weights_sha256": weights,
@@ -97,10 +101,11 @@ def generation_settings(model, prompt, *, n_samples, seed, temperature, max_new_
 
 class AnswerStore:
     """One model's stored answers: written to ``folder`` (default ``answers_root()/<model>``), read
-    from it and then from ``$RSEAI_SHARED_ANSWERS/<model>``."""
+    from it and then from ``$RSEAI_SHARED_ANSWERS/<model>``; ``modules``: the code keyed by its source
+    (default ``DECODING_MODULES``)."""
 
-    def __init__(self, model, *, folder=None):
-        self.key = model_fingerprint(model)
+    def __init__(self, model, *, folder=None, modules=None):
+        self.key = model_fingerprint(model, modules)
         if folder is not None:
             self.folder = _checks.folder(folder, name="answers_dir")
             self.readable = [self.folder]
@@ -109,9 +114,9 @@ class AnswerStore:
             self.folder, shared = answers_root() / safe, os.environ.get(SHARED_ANSWERS_ENV)
             self.readable = [self.folder] + ([Path(shared).expanduser() / safe] if shared else [])
 
-    def _name(self, prompt: str, settings: dict) -> str:
+    def _name(self, prompt: str, settings: dict, suffix: str = ".json") -> str:
         blob = json.dumps({**self.key, "prompt": prompt, **settings}, sort_keys=True)
-        return f"{hashlib.sha256(blob.encode()).hexdigest()[:32]}.json"
+        return f"{hashlib.sha256(blob.encode()).hexdigest()[:32]}{suffix}"
 
     def get(self, prompt: str, settings: dict):
         """``(greedy AnswerText, list of sample texts)``, or None if missing or damaged."""
@@ -130,11 +135,32 @@ class AnswerStore:
 
     def put(self, prompt: str, settings: dict, greedy, samples) -> None:
         """Write one entry whole (never half a file); raises OSError if the folder is not writable."""
-        path = self.folder / self._name(prompt, settings)
+        blob = json.dumps({"greedy": greedy.__dict__, "samples": [str(s) for s in samples]})
+        self._write(self._name(prompt, settings), blob.encode())
+
+    def get_array(self, prompt: str, settings: dict):
+        """The numpy array ``put_array`` stored, or None if missing or damaged."""
+        import numpy as np
+
+        for folder in self.readable:
+            with contextlib.suppress(OSError, ValueError, EOFError):  # missing or damaged
+                return np.load(folder / self._name(prompt, settings, ".npy"), allow_pickle=False)
+        return None
+
+    def put_array(self, prompt: str, settings: dict, array) -> None:
+        """Write one numpy array whole; raises OSError if the folder is not writable."""
+        import numpy as np
+
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+        self._write(self._name(prompt, settings, ".npy"), buffer.getvalue())
+
+    def _write(self, name: str, data: bytes) -> None:
+        path = self.folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
         try:
-            tmp.write_text(json.dumps({"greedy": greedy.__dict__, "samples": [str(s) for s in samples]}))
+            tmp.write_bytes(data)
             tmp.replace(path)
         finally:
             tmp.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rseai import lm
@@ -239,3 +240,95 @@ def test_a_tokenizer_that_cannot_be_memoised_is_hashed_each_time(tiny_lm, monkey
     assert first == answer_store.model_fingerprint(tiny_lm)["tokenizer_sha256"]
     monkeypatch.setattr(tiny_lm, "tokenizer", real)
     assert answer_store.model_fingerprint(tiny_lm)["tokenizer_sha256"] != first  # with the chat template
+
+
+# ---- notebook 06's detector statistics (token_stats(..., store=True)) in the same store ------------
+
+TEXTS = ["The cat sat on the mat. It was warm.", "A dog ran. It was fast and happy.", "One more text here."]
+
+
+@pytest.fixture
+def forward_calls(monkeypatch, tmp_path):
+    """Counts the forward passes of rseai.detection.scores; the store in tmp_path/answers."""
+    from rseai.detection import scores
+
+    calls, real = [], scores._forward_stats
+    monkeypatch.setattr(scores, "_forward_stats", lambda lm, seqs: calls.append(len(seqs)) or real(lm, seqs))
+    monkeypatch.setenv(answer_store.ANSWERS_ENV, str(tmp_path / "answers"))
+    monkeypatch.delenv(answer_store.SHARED_ANSWERS_ENV, raising=False)
+    return calls
+
+
+def _same(a, b) -> bool:
+    fields = ("text", "token_ids", "log_prob", "log_rank", "expected", "variance", "sentence")
+    return len(a) == len(b) and all(
+        np.array_equal(getattr(x, f), getattr(y, f)) and np.asarray(getattr(x, f)).dtype
+        == np.asarray(getattr(y, f)).dtype for x, y in zip(a, b) for f in fields)
+
+
+def test_stored_token_stats_are_the_computed_ones_and_a_rerun_reads_them(tiny_lm, forward_calls, tmp_path):
+    from rseai.detection import token_stats
+
+    fresh = token_stats(tiny_lm, TEXTS, batch_size=2)
+    assert forward_calls == [2, 1]
+    assert _same(token_stats(tiny_lm, TEXTS, batch_size=2, store=True), fresh) and len(forward_calls) == 4
+    assert _same(token_stats(tiny_lm, TEXTS, batch_size=2, store=True), fresh) and len(forward_calls) == 4
+    assert [p.suffix for p in (tmp_path / "answers").rglob("*") if p.is_file()] == [".npy"]  # no temp file
+    token_stats(tiny_lm, TEXTS, batch_size=3, store=True)  # other batches round otherwise: not served
+    token_stats(tiny_lm, TEXTS[:2], batch_size=2, store=True)
+    assert forward_calls[4:] == [3, 2]
+    with pytest.raises(TypeError, match="store"):
+        token_stats(tiny_lm, TEXTS, store=1)
+
+
+def test_edited_scoring_code_misses_the_stored_stats(tiny_lm, forward_calls, tmp_path, monkeypatch):
+    from rseai.detection import token_stats
+
+    assert answer_store.SCORING_MODULES == ("rseai.lm.model", "rseai.detection.scores")
+    module = tmp_path / "code" / "rseai_probe_scores_copy.py"
+    module.parent.mkdir()
+    module.write_text(Path(ROOT / "rseai" / "detection" / "scores.py").read_text())
+    monkeypatch.syspath_prepend(str(module.parent))
+    monkeypatch.setattr(answer_store, "SCORING_MODULES", (*answer_store.SCORING_MODULES, module.stem))
+    token_stats(tiny_lm, TEXTS, batch_size=8, store=True)
+    token_stats(tiny_lm, TEXTS, batch_size=8, store=True)
+    assert forward_calls == [3]
+    module.write_text(module.read_text() + "# an edit that changes no behaviour still misses\n")
+    token_stats(tiny_lm, TEXTS, batch_size=8, store=True)
+    assert forward_calls == [3, 3]
+
+
+def test_new_weights_or_another_cpu_path_miss_the_stored_stats(tiny_lm, forward_calls, tmp_path, smollm,
+                                                                monkeypatch):
+    import torch
+
+    from rseai.detection import token_stats
+
+    before = token_stats(tiny_lm, TEXTS, batch_size=8, store=True)
+    tiny_llama(smollm.vocab_size, seed=1).save_pretrained(tmp_path / "tiny")  # same name, new weights
+    retrained = lm.load_model(str(tmp_path / "tiny"))
+    assert not _same(token_stats(retrained, TEXTS, store=True), before)
+    assert forward_calls == [3, 3]
+    real = torch.backends.cpu.get_cpu_capability()
+    monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda: real + "-other")
+    token_stats(tiny_lm, TEXTS, batch_size=8, store=True)  # as under ATEN_CPU_CAPABILITY=default
+    assert forward_calls == [3, 3, 3]
+
+
+def test_stats_from_a_shared_store_and_a_damaged_entry(tiny_lm, forward_calls, tmp_path, monkeypatch):
+    from rseai.detection import token_stats
+
+    fresh = token_stats(tiny_lm, TEXTS, store=True)  # the instructor's run
+    monkeypatch.setenv(answer_store.SHARED_ANSWERS_ENV, str(tmp_path / "answers"))
+    monkeypatch.setenv(answer_store.ANSWERS_ENV, str(tmp_path / "mine"))
+    assert _same(token_stats(tiny_lm, TEXTS, store=True), fresh) and forward_calls == [3]
+    (entry,) = (tmp_path / "answers").rglob("*.npy")
+    entry.write_bytes(entry.read_bytes()[:100])  # cut short
+    assert _same(token_stats(tiny_lm, TEXTS, store=True), fresh) and forward_calls == [3, 3]
+    (mine,) = (tmp_path / "mine").rglob("*.npy")  # written to the participant's own store
+    assert mine.name == entry.name
+    blocker = tmp_path / "a file"
+    blocker.write_text("")
+    monkeypatch.setenv(answer_store.ANSWERS_ENV, str(blocker / "sub"))  # not writable: computed, no error
+    monkeypatch.setenv(answer_store.SHARED_ANSWERS_ENV, "")
+    assert _same(token_stats(tiny_lm, TEXTS, store=True), fresh) and forward_calls == [3, 3, 3]
