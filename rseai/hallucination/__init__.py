@@ -1,7 +1,8 @@
 """Notebook 02: hallucinations: asking, self-consistency, grading, a probe set.
 
-Submodules: ``asking``, ``answers``, ``matching``, ``probe``; figures in ``plots``, controls in
-``widget``, checks in ``exercises``. The answer store is ``rseai.ops.answer_store``.
+Submodules: ``asking`` (answers, batched answers, confidence, agreement), ``matching``, ``probe``;
+figures in ``plots``, controls in ``widget``, checks in ``exercises``. The answer store is
+``rseai.ops.answer_store``.
 """
 
 from rseai.hallucination.asking import (  # noqa: F401

@@ -21,7 +21,7 @@ import numpy as np
 
 from rseai import _checks, metrics
 from rseai.hallucination import matching
-from rseai.hallucination.answers import generate_answers, question_key
+from rseai.hallucination.asking import answer_confidence, build_prompt, generate_answers, question_key
 from rseai.ops.answer_store import ANSWERS_ENV, AnswerStore, generation_settings
 
 
@@ -55,7 +55,6 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     from tqdm.auto import tqdm
 
     from rseai import data
-    from rseai.hallucination.asking import answer_confidence, build_prompt
 
     settings = generation_settings(model, "a prompt", n_samples=n_samples, seed=seed,
                                    temperature=temperature, max_new_tokens=max_new_tokens)
