@@ -20,7 +20,6 @@ import numpy as np
 
 from rseai import _checks
 from rseai.hallucination import asking, plots
-from rseai.hallucination.matching import group_answers
 from rseai.hallucination.plots import agreement_meter_html, answer_html, streaming_answer_html
 from rseai.ops import answer_store
 from rseai.widgets import Explorer
@@ -108,7 +107,7 @@ class AskExplorer(Explorer):
                 self.answer.value = streaming_answer_html(text(0))
             if ended:
                 finished.extend(text(r) for r in ended)
-                groups = group_answers(finished, question=question)
+                groups = asking.group_answers(finished, question=question)
                 self.meter.value = agreement_meter_html(max(map(len, groups)) / n, done=len(finished), n=n)
         return on_step
 
