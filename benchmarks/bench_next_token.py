@@ -29,7 +29,7 @@ def main() -> int:
     print(f"prompt: {len(ids)} tokens")
 
     def ours():
-        lm._recent_logits.clear()  # a new prompt: no cached logits
+        lm._recent_logits.cache_clear()  # a new prompt: no cached logits
         lm.next_token_distribution(PROMPT)
 
     def bare():  # the same work: tokenize, last position's logits only, no KV cache, softmax

@@ -152,7 +152,7 @@ def next_step_section(goals, lm) -> None:
 
     def widget():
         explorer.prompt.value = PROMPT  # the same move every time, from a prompt whose logits are cached
-        lm._recent_logits.clear()  # ... and a new prompt after it, as in a real move
+        lm._recent_logits.cache_clear()  # ... and a new prompt after it, as in a real move
         explorer.update()
         marks.clear()
         start = time.perf_counter()
@@ -161,7 +161,7 @@ def next_step_section(goals, lm) -> None:
         firsts.append(marks[0] - start)
 
     def before():  # the old click: a one-token generate, then the new prompt's distribution
-        lm._recent_logits.clear()
+        lm._recent_logits.cache_clear()
         gen = lm.generate(PROMPT, max_new_tokens=1, seed=1)
         lm.next_token_distribution(PROMPT + gen.text)
 

@@ -217,12 +217,12 @@ class _EndlessDraw:
         self.stop_ids, self.temperatures, self.rngs = stop_ids, temperatures, rngs
 
     def __call__(self, logits, rows) -> list[int]:
-        from rseai.lm import sampling
+        from rseai.lm.decode import draw, filtered_probs
 
         logits = logits.clone()
         logits[:, self.stop_ids] = -float("inf")
         logits = logits.cpu().numpy()
-        return [sampling.draw(sampling.filtered_probs(logits[b], temperature=self.temperatures[row]),
+        return [draw(filtered_probs(logits[b], temperature=self.temperatures[row]),
                               self.rngs[row]) for b, row in enumerate(rows)]
 
 

@@ -36,7 +36,7 @@ import rseai.ops.lab
 from rseai import carbon, detection, labels, metrics, privacy, risk
 from rseai.carbon import estimates
 from rseai.carbon import exercises as carbon_ex
-from rseai.hallucination import asking, matching, probe
+from rseai.hallucination import asking, probe
 from rseai.hallucination import exercises as hall_ex
 from rseai.labels import exercises as labels_ex
 from rseai.privacy import exercises as privacy_ex
@@ -581,23 +581,23 @@ CASES = [
     # hallucination without the model
     *[
         Case(f, {"answer": "It is Canberra."}, "answer", ANY_TEXT)
-        for f in (matching.rejects_premise, matching.answer_key, matching.gist)
+        for f in (asking.rejects_premise, asking.answer_key, asking.gist)
     ],
-    Case(matching.normalize, {"text": "It is Canberra."}, "text", ANY_TEXT),
+    Case(asking.normalize, {"text": "It is Canberra."}, "text", ANY_TEXT),
     *_cases_for(
-        matching.is_correct,
+        asking.is_correct,
         {"answer": "It is Canberra.", "accepted": "Canberra"},
         {"answer": ANY_TEXT, "accepted": st.one_of(ANY_TEXT, st.lists(ANY_TEXT, max_size=3))},
         check=_bool,
     ),
     *_cases_for(
-        matching.same_answer,
+        asking.same_answer,
         {"a": "Sydney", "b": "It is Sydney."},
         {"a": ANY_TEXT, "b": ANY_TEXT, "question": ANY_TEXT},
         check=_bool,
     ),
     *_cases_for(
-        matching.group_answers,
+        asking.group_answers,
         {"answers": ["Sydney", "Canberra", "sydney."]},
         {"answers": st.one_of(ANY_TEXT, st.lists(ANY_TEXT, max_size=4)), "question": ANY_TEXT},
     ),

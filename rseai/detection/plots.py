@@ -88,7 +88,7 @@ def plot_false_accusations(report, *, kinds, title="Who gets falsely accused", a
 
 def token_surprise_html(lm, stats, *, title=""):
     """The text's tokens coloured by log-probability (dark = surprising to the model)."""
-    from rseai.lm.results import readable_token
+    from rseai.lm.model import readable_token
     from rseai.style import coloured_tokens_html
 
     tokens = [readable_token(lm.tokenizer, int(i)) for i in stats.token_ids]

@@ -192,7 +192,7 @@ def occlusion(lm, prompt: str, *, targets):
     import torch
     from captum.attr import FeatureAblation
 
-    from rseai.lm.results import readable_token
+    from rseai.lm.model import readable_token
 
     _checks.has_attrs(lm, name="lm", attrs=("model", "tokenizer", "encode", "pad_id"), what="a LanguageModel")
     targets = list(_checks.names(targets, name="targets"))

@@ -1,10 +1,11 @@
 """Notebook 02: hallucinations: asking, self-consistency, grading, a probe set.
 
-Submodules: ``asking``, ``answers``, ``matching``, ``probe``; figures in ``plots``, controls in
-``widget``, checks in ``exercises``. The answer store is ``rseai.ops.answer_store``.
+Submodules: ``asking`` (answers, batched answers, confidence, answer matching, agreement) and
+``probe`` (a probe set); figures in ``plots``, controls in ``widget``, checks in ``exercises``. The
+answer store is ``rseai.ops.answer_store``.
 """
 
 from rseai.hallucination.asking import (  # noqa: F401
-    Answer, Consistency, answer_confidence, ask, build_prompt, self_consistency)
-from rseai.hallucination.matching import group_answers, is_correct, rejects_premise, same_answer  # noqa: F401
+    Answer, Consistency, answer_confidence, ask, build_prompt, group_answers, is_correct, rejects_premise,
+    same_answer, self_consistency)
 from rseai.hallucination.probe import EvaluationResult, evaluate, grade, summarize  # noqa: F401

@@ -4,28 +4,195 @@
 the words not repeated from the question). ``self_consistency`` samples ``n`` answers, groups those
 that match and scores ``agreement``, the largest group's share (SelfCheckGPT, Manakul et al. 2023;
 semantic entropy, Farquhar et al. 2024). Temperature 0.7 by default: at 1.0 this 135M model scatters
-even when it knows (probe set, 5 samples: AUROC 0.69 vs 0.78). Left out: long-form answers,
-entailment models for grouping, retrieval from a real corpus.
+even when it knows (probe set, 5 samples: AUROC 0.69 vs 0.78). ``generate_answers`` gives short
+answers to many questions at once (``rseai.hallucination.probe`` runs a probe set with it): a chooser
+and a stop for ``rseai.lm.decode.decode_batch``; each row ends at its first sentence or line and
+keeps each token's probability at temperature 1; a sample draws from a generator seeded by
+``seed``, the question's ``key`` and its slot, so it does not depend on the batch.
+
+Answers are matched by rules, as a marker would: ``normalize`` lower-cases, strips accents,
+punctuation and articles, turns number words into digits; ``answer_key`` keeps the words the
+question lacks, and ``group_answers`` clusters by it (string rules in place of an entailment
+model). Left out: long-form answers, entailment models, paraphrases sharing no words, units,
+languages but English, retrieval from a real corpus.
 
 Example
 -------
+>>> is_correct("The capital of Australia is Canberra.", "Canberra")
+True
+>>> is_correct("It is not Canberra, it is Sydney.", ["Canberra"])
+False
+>>> answer_key("The capital of Australia is Sydney.", question="What is the capital of Australia?")
+('sydney',)
 >>> from rseai.lm.model import load_model                                   # doctest: +SKIP
 >>> lm = load_model()                                                  # doctest: +SKIP
 >>> ask(lm, "What is the chemical symbol for gold?").text              # doctest: +SKIP
 'The chemical symbol for gold is Au.'
 >>> self_consistency(lm, "Who was the first person to walk on Mars?", seed=0).verdict  # doctest: +SKIP
 'samples disagree: check this'
+>>> [out] = generate_answers(lm, [lm.chat_prompt("What is the capital of Japan?")],
+...                          keys=[1], n_samples=0)                       # doctest: +SKIP
+>>> out.greedy.text                                                    # doctest: +SKIP
+'The capital of Japan is Tokyo.'
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import re
+import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from rseai import _checks
-from rseai.hallucination import matching
-from rseai.hallucination.answers import generate_answers, question_key
+from rseai.lm.decode import decode_batch, draw
+from rseai.lm.model import readable_token
+
+_NUMBERS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: str(10 * i)
+         for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_NUMBERS.update(_TENS, hundred="100")
+_ARTICLES = {"a", "an", "the"}
+FILLER_WORDS = _ARTICLES | set(
+    "is are was were be been it its it's that this these of in on at to for and or by with as from "
+    "approximately about around roughly called known named answer a: which who what where when how "
+    "s has have had do does did there i we you he she they".split())
+_NEGATIONS = {"not", "no", "never", "isn't", "wasn't", "isnt", "wasnt"}
+_REJECTION = re.compile(
+    r"\b(no one|nobody|none|no human|no person|no such|there (is|are|was|were|has been|have been) no|"
+    r"(has|have|had|did|does|do|is|are|was|were)(n't| not| never)|never|not (yet|real|possible|"
+    r"exist)|doesn't exist|fictional|fictitious|impossible|cannot|can't|i don't know|"
+    r"i do not know|not aware|no record|no evidence|zero|no)\b")
+MAX_ANSWER_CHARS = 5000
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize(text: str) -> tuple[str, ...]:
+    """The words of ``text`` as the rules compare them."""
+    _checks.text(text, name="text", max_chars=MAX_ANSWER_CHARS)
+    text = _strip_accents(text).casefold()
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)          # 1,000 -> 1000
+    text = re.sub(r"(?<=\d)\.0+\b", "", text)                 # 100.0 -> 100
+    text = re.sub(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", " ", text)  # 8legs, h2o kept below
+    text = text.replace("’", "'")
+    words = re.findall(r"[a-z0-9]+(?:'[a-z]+)?|\d+(?:\.\d+)?", text)
+    out: list[str] = []
+    for word in words:
+        if word in _ARTICLES:
+            continue
+        if word in _NUMBERS:
+            if out and out[-1] in _TENS.values() and int(_NUMBERS[word]) < 10:
+                out[-1] = str(int(out[-1]) + int(_NUMBERS[word]))  # "fifty six" -> 56
+                continue
+            word = _NUMBERS[word]
+        out.append(word)
+    return tuple(out)
+
+
+def _accepted_list(accepted) -> list[str]:
+    if isinstance(accepted, str):
+        accepted = [accepted]
+    if not isinstance(accepted, (list, tuple, set, frozenset)):
+        raise TypeError(f"accepted must be a string or a list of strings, got {_checks.show(accepted)}")
+    bad = [a for a in accepted if not isinstance(a, str)]
+    if bad:
+        raise TypeError(f"accepted must hold only strings, got {_checks.show(bad[0])} in it")
+    items = [a for a in accepted if normalize(a)]  # normalize checks each one's length
+    if not items:
+        raise ValueError("accepted must contain at least one non-empty answer, got "
+                         f"{_checks.show(accepted)}; for a false-premise question use "
+                         "rejects_premise(answer)")
+    return items
+
+
+def is_correct(answer: str, accepted) -> bool:
+    """True when ``answer`` holds one of ``accepted`` (str or list) as whole words, not negated."""
+    _checks.text(answer, name="answer", max_chars=MAX_ANSWER_CHARS)
+    words = normalize(answer)
+    for option in _accepted_list(accepted):
+        target = normalize(option)
+        for start in range(len(words) - len(target) + 1):
+            if words[start:start + len(target)] == target:
+                if start > 0 and words[start - 1] in _NEGATIONS:
+                    continue  # "not Canberra"
+                return True
+    return False
+
+
+def rejects_premise(answer: str) -> bool:
+    """True when ``answer`` refuses the question's premise ("No one has walked on Mars yet.")."""
+    _checks.text(answer, name="answer", max_chars=MAX_ANSWER_CHARS)
+    text = _strip_accents(answer).casefold().replace("’", "'")
+    return bool(_REJECTION.search(text))
+
+
+def answer_key(answer: str, *, question: str = "") -> tuple[str, ...]:
+    """The words of ``answer`` not filler, not in ``question``, not negated (all words if none left)."""
+    _checks.text(answer, name="answer", max_chars=MAX_ANSWER_CHARS)
+    _checks.text(question, name="question", max_chars=MAX_ANSWER_CHARS)
+    seen = set(normalize(question))
+    words = normalize(answer)
+    # "Canberra, not Sydney" claims Canberra only: a negation and the word after it are dropped.
+    negated = {i + 1 for i, w in enumerate(words) if w in _NEGATIONS} | {
+        i for i, w in enumerate(words) if w in _NEGATIONS}
+    key = tuple(w for i, w in enumerate(words)
+                if w not in FILLER_WORDS and w not in seen and i not in negated)
+    return key or words
+
+
+def gist(answer: str, *, question: str = "") -> str:
+    """``answer`` without the opening words that restate ``question``.
+
+    >>> gist("The first person on Mars was John Williams.", question="Who was the first person on Mars?")
+    'John Williams.'
+    """
+    _checks.text(answer, name="answer", max_chars=MAX_ANSWER_CHARS)
+    _checks.text(question, name="question", max_chars=MAX_ANSWER_CHARS)
+    seen = set(normalize(question)) | FILLER_WORDS
+    words = answer.split()
+    start = 0
+    while start < len(words) and set(normalize(words[start])) <= seen:
+        start += 1
+    return " ".join(words[start:]) or answer.strip()
+
+
+def _overlap(key_a: set, key_b: set) -> bool:
+    return key_a == key_b if not key_a or not key_b else key_a <= key_b or key_b <= key_a
+
+
+def same_answer(a: str, b: str, *, question: str = "") -> bool:
+    """True when one answer's key contains the other's."""
+    for value, name in ((a, "a"), (b, "b"), (question, "question")):
+        _checks.text(value, name=name, max_chars=MAX_ANSWER_CHARS)
+    return _overlap(set(answer_key(a, question=question)), set(answer_key(b, question=question)))
+
+
+def group_answers(answers, *, question: str = "") -> list[list[int]]:
+    """Indices of ``answers`` in connected components of ``same_answer`` (single linkage), largest
+    first, each increasing. A hedge ("Sydney or Canberra") can join two groups."""
+    if isinstance(answers, (str, dict)) or not hasattr(answers, "__iter__"):
+        raise TypeError(f"answers must be a list of strings, got {_checks.show(answers)}")
+    answers = list(answers)
+    for i, a in enumerate(answers):
+        _checks.text(a, name=f"answers[{i}]", max_chars=MAX_ANSWER_CHARS)
+    keys = [set(answer_key(a, question=question)) for a in answers]
+    label = list(range(len(keys)))  # each answer's group: the smallest index linked to it
+    for i, j in itertools.combinations(range(len(keys)), 2):
+        if label[i] != label[j] and _overlap(keys[i], keys[j]):
+            old, new = max(label[i], label[j]), min(label[i], label[j])
+            label = [new if x == old else x for x in label]
+    groups = [[i for i, x in enumerate(label) if x == g] for g in sorted(set(label))]
+    return sorted(groups, key=lambda g: (-len(g), g[0]))
+
 
 SYSTEM_PROMPT = "Answer the question in as few words as possible."
 MAX_QUESTION_CHARS = 1000
@@ -52,6 +219,131 @@ def build_prompt(lm, question: str, *, passage: str = "") -> str:
     return lm.chat_prompt(message, system=SYSTEM_PROMPT)
 
 
+# Words whose final "." does not end a sentence ("Dr. Smith", "J. K. Rowling", "3.14").
+_ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "st", "mt", "jr", "sr", "vs", "etc", "no", "approx", "ca"}
+_SENTENCE_END = re.compile(r"(\S+)[.!?]$")
+
+
+@dataclass
+class AnswerText:
+    """One answer: text, tokens and each token's probability at temperature 1."""
+
+    text: str
+    tokens: list[str] = field(default_factory=list)
+    probs: list[float] = field(default_factory=list)
+
+
+@dataclass
+class QuestionOutput:
+    greedy: AnswerText
+    samples: list[AnswerText]
+
+
+def question_key(question: str) -> int:
+    """A stable 63-bit integer from a question's text (seeds its samples)."""
+    return int.from_bytes(hashlib.sha256(question.encode("utf-8")).digest()[:8], "big") % 2**63
+
+
+def sentence_finished(text: str) -> bool:
+    """True when ``text`` ends a first sentence or line."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    if "\n" in text.lstrip():
+        return True
+    match = _SENTENCE_END.search(stripped)
+    if not match:
+        return False
+    word = match.group(1).strip("\"'()[]").lower()
+    # "J." and "J.K." (initials), "3." (a decimal to come), "Dr." do not end a sentence.
+    initials = re.fullmatch(r"([a-z]\.)*[a-z]", word) is not None
+    return not (initials or word[-1:].isdigit() or word in _ABBREVIATIONS)
+
+
+def _dropped(lm, ids: list[int]) -> bool:
+    """True when the last token is not part of the answer: end of text, or a new word after "<digit>."
+    ("1945." then " It")."""
+    if ids and ids[-1] in lm.stop_ids:
+        return True
+    return (re.search(r"\d\.$", lm.tokenizer.decode(ids[-3:-1], skip_special_tokens=True)) is not None
+            and lm.tokenizer.decode(ids[-1:], skip_special_tokens=True)[:1].isspace())
+
+
+def _trim(tokenizer, ids: list[int], probs: list[float]) -> AnswerText:
+    text, tokens, kept = "", [], []
+    for i, p in zip(ids, probs):
+        piece = tokenizer.decode([i], skip_special_tokens=True)
+        if "\n" in piece and text.strip():
+            text += piece[:piece.index("\n")]
+            break
+        text += piece
+        if piece.strip():
+            tokens.append(readable_token(tokenizer, i))
+            kept.append(float(p))
+    return AnswerText(text=text.strip(), tokens=tokens, probs=kept)
+
+
+class _GreedyOrSample:
+    """Chooser: arg-max for each question's first row, a seeded draw for the others; keeps ``probs``."""
+
+    def __init__(self, *, rows_per: int, temperature: float, rngs):
+        self.rows_per, self.temperature, self.rngs = rows_per, temperature, rngs
+        self.probs: dict[int, list[float]] = defaultdict(list)
+
+    def __call__(self, logits, rows) -> list[int]:
+        import torch
+
+        probs = torch.softmax(logits, -1).cpu().numpy()
+        scaled = (torch.softmax(logits / self.temperature, -1).cpu().numpy()
+                  if self.rows_per > 1 and self.temperature != 1 else probs)
+        tokens = []
+        for b, row in enumerate(rows):
+            if row % self.rows_per == 0:
+                token = int(np.argmax(probs[b]))
+            else:
+                token = draw(scaled[b], self.rngs[row])
+            self.probs[row].append(float(probs[b, token]))
+            tokens.append(token)
+        return tokens
+
+
+def generate_answers(lm, prompts: list[str], *, keys: list[int], n_samples: int = 0,
+                     temperature: float = 1.0, max_new_tokens: int = 20,
+                     seed: int = 0, on_step=None) -> list[QuestionOutput]:
+    """A ``QuestionOutput`` per chat-wrapped prompt: the greedy answer and ``n_samples`` samples.
+
+    ``keys`` (one int per prompt, e.g. ``question_key``) seeds each prompt's samples with ``seed``.
+    ``on_step``: see ``decode_batch``; row ``q * (1 + n_samples)`` is prompt ``q``'s greedy answer.
+    """
+    if isinstance(prompts, str) or not isinstance(prompts, (list, tuple)):
+        raise TypeError(f"prompts must be a list of strings, got {type(prompts).__name__} {prompts!r:.80}")
+    if not prompts:
+        raise ValueError("prompts must be a non-empty list of strings, got []")
+    for i, prompt in enumerate(prompts):
+        _checks.text(prompt, name=f"prompts[{i}]", allow_empty=False)
+    if isinstance(keys, str) or len(keys) != len(prompts):
+        raise ValueError(f"keys must have one entry per prompt ({len(prompts)}), got {keys!r:.80}")
+    keys = [_checks.integer(k, name=f"keys[{i}]") for i, k in enumerate(keys)]
+    n_samples = _checks.integer(n_samples, name="n_samples", low=0)
+    temperature = _checks.temperature(temperature, allow_zero=False)
+    seed = _checks.seed(seed)
+    encoded = [lm.encode(p) for p in prompts]
+    max_new_tokens = lm.check_max_new_tokens(max_new_tokens, prompt_tokens=max(map(len, encoded)))
+    rows_per = 1 + n_samples
+    rngs = [np.random.default_rng([seed, keys[r // rows_per] % 2**63, r % rows_per])
+            for r in range(len(prompts) * rows_per)]
+    chooser = _GreedyOrSample(rows_per=rows_per, temperature=temperature, rngs=rngs)
+    def stop(row: int, ids: list[int]) -> bool:
+        return _dropped(lm, ids) or sentence_finished(lm.tokenizer.decode(ids, skip_special_tokens=True))
+
+    rows = decode_batch(lm.model, encoded, choose=chooser, stop=stop, max_new_tokens=max_new_tokens,
+                        pad_id=lm.pad_id, copies=rows_per, on_step=on_step)
+    kept = [len(ids) - _dropped(lm, ids) for ids in rows]  # a last token not part of the answer goes
+    answers = [_trim(lm.tokenizer, rows[r][:k], chooser.probs[r][:k]) for r, k in enumerate(kept)]
+    return [QuestionOutput(greedy=answers[q * rows_per], samples=answers[q * rows_per + 1:(q + 1) * rows_per])
+            for q in range(len(prompts))]
+
+
 def _words(tokens):
     """Token indices grouped into words (split at a space or between letters and symbols)."""
     words, current = [], []
@@ -73,17 +365,17 @@ def answer_confidence(tokens, probs, *, question: str = "") -> tuple[float, list
         raise TypeError(f"tokens must be a list of str, got {_checks.show(tokens)}")
     for i, tok in enumerate(tokens):
         _checks.text(tok, name=f"tokens[{i}]")
-    _checks.text(question, name="question", max_chars=matching.MAX_ANSWER_CHARS)
+    _checks.text(question, name="question", max_chars=MAX_ANSWER_CHARS)
     if len(tokens) == 0:
         return 0.0, []
     probs = _checks.scores(probs, name="probs")
     if len(tokens) != probs.size:
         raise ValueError(f"tokens has {len(tokens)} entries but probs has {probs.size}")
-    seen = set(matching.normalize(question)) | matching.FILLER_WORDS
+    seen = set(normalize(question)) | FILLER_WORDS
     mask = [False] * len(tokens)
     for word in _words(tokens):
         text = "".join(tokens[i] for i in word).replace("␣", " ")
-        normal = matching.normalize(text)
+        normal = normalize(text)
         if normal and not set(normal) <= seen:
             for i in word:
                 mask[i] = True
@@ -164,7 +456,7 @@ class Consistency:
         n = len(self.answers)
         shortest = [min((self.answers[i] for i in g), key=len) for g in self.groups]
         return pd.DataFrame({"answer": [self.answers[g[0]] for g in self.groups],
-                             "gist": [matching.gist(a, question=self.question) for a in shortest],
+                             "gist": [gist(a, question=self.question) for a in shortest],
                              "count": [len(g) for g in self.groups],
                              "share": [len(g) / n for g in self.groups],
                              "members": [[self.answers[i] for i in g] for g in self.groups]})
@@ -186,7 +478,7 @@ def consistency_from(question: str, greedy, samples) -> Consistency:
     """The ``Consistency`` of stored answers: ``greedy`` an ``AnswerText``, ``samples`` >= 2 texts."""
     question = check_question(question)
     _checks.has_attrs(greedy, name="greedy", attrs=("text", "tokens", "probs"),
-                      what="an AnswerText (rseai.hallucination.answers)")
+                      what="an AnswerText (rseai.hallucination.asking)")
     if isinstance(samples, (str, bytes)) or not isinstance(samples, (list, tuple)) or len(samples) < 2:
         raise TypeError(f"samples must be a list of at least 2 answer texts, got {_checks.show(samples)}")
     samples = [_checks.text(s, name=f"samples[{i}]") for i, s in enumerate(samples)]
@@ -194,7 +486,7 @@ def consistency_from(question: str, greedy, samples) -> Consistency:
 
 
 def _consistency(question: str, greedy, answers: list[str]) -> Consistency:
-    groups = matching.group_answers(answers, question=question)
+    groups = group_answers(answers, question=question)
     shares = np.array([len(g) / len(answers) for g in groups])
     return Consistency(question, _answer(question, greedy), answers, groups,
                        float(shares.max()), float(-(shares * np.log2(shares)).sum() + 0.0))

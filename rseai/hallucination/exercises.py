@@ -13,7 +13,7 @@ import math
 
 from rseai import metrics
 from rseai.feedback import check_number, close, describe, feedback, not_attempted, not_done
-from rseai.hallucination import matching
+from rseai.hallucination.asking import group_answers
 
 _AGREEMENT_CASES = [
     (["Paris", "paris.", "Lyon"], "What is the capital of France?"),
@@ -32,7 +32,7 @@ def check_agreement(func) -> bool:
     if not callable(func):
         return feedback(False, what=what, expected="a function", got=describe(func))
     for answers, question in _AGREEMENT_CASES:
-        groups = matching.group_answers(answers, question=question)
+        groups = group_answers(answers, question=question)
         expected = max(len(g) for g in groups) / len(answers)
         try:
             got = func(list(answers), question)

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rseai import _checks, metrics
-from rseai.hallucination import matching
-from rseai.hallucination.answers import generate_answers, question_key
+from rseai.hallucination import asking
 from rseai.ops.answer_store import ANSWERS_ENV, AnswerStore, generation_settings
 
 
@@ -38,8 +37,8 @@ class EvaluationResult:
 def grade(answer: str, *, kind: str, accepted) -> bool:
     """Right answer? A fact must match ``accepted``; a false premise must be rejected."""
     if kind == "false_premise":
-        return matching.rejects_premise(answer)
-    return matching.is_correct(answer, accepted)
+        return asking.rejects_premise(answer)
+    return asking.is_correct(answer, accepted)
 
 
 def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: float = 0.7,
@@ -55,7 +54,6 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     from tqdm.auto import tqdm
 
     from rseai import data
-    from rseai.hallucination.asking import answer_confidence, build_prompt
 
     settings = generation_settings(model, "a prompt", n_samples=n_samples, seed=seed,
                                    temperature=temperature, max_new_tokens=max_new_tokens)
@@ -69,7 +67,7 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     if grounded and ("passage" not in facts.columns or (facts["passage"] == "").any()):
         raise ValueError("grounded=True needs a non-empty 'passage' column in facts")
     passages = facts["passage"] if grounded else [""] * len(facts)
-    prompts = [build_prompt(model, q, passage=p) for q, p in zip(facts["question"], passages)]
+    prompts = [asking.build_prompt(model, q, passage=p) for q, p in zip(facts["question"], passages)]
     store = AnswerStore(model, folder=answers_dir) if store_answers else None
     results = {i: hit for i, p in enumerate(prompts) if store and (hit := store.get(p, settings))}
     todo = sorted((i for i in range(len(prompts)) if i not in results), key=lambda i: len(prompts[i]))
@@ -77,9 +75,9 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
     with tqdm(total=len(todo), desc="evaluate", unit="question", disable=not progress or not todo) as bar:
         for start in range(0, len(todo), batch_size):
             batch = todo[start:start + batch_size]
-            outs = generate_answers(model, [prompts[i] for i in batch],
-                                    keys=[question_key(facts["question"][i]) for i in batch],
-                                    **settings)
+            outs = asking.generate_answers(model, [prompts[i] for i in batch],
+                                           keys=[asking.question_key(facts["question"][i]) for i in batch],
+                                           **settings)
             for i, out in zip(batch, outs):
                 results[i] = (out.greedy, [s.text for s in out.samples])
                 if store and unwritable is None:
@@ -97,14 +95,14 @@ def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: fl
         greedy, samples = results[i]
         accepted = ([row["answer"]] + [a.strip() for a in row["aliases"].split("|") if a.strip()]
                     if row["kind"] == "fact" else [])
-        confidence, own = answer_confidence(greedy.tokens, greedy.probs, question=row["question"])
+        confidence, own = asking.answer_confidence(greedy.tokens, greedy.probs, question=row["question"])
         n_own = sum(own) or max(len(greedy.tokens), 1)
         rows.append({
             "question": row["question"], "category": row["category"], "kind": row["kind"],
             "answer": greedy.text, "correct": grade(greedy.text, kind=row["kind"], accepted=accepted),
             "confidence": confidence, "own_tokens": n_own,
             "confidence_per_token": confidence ** (1 / n_own),  # geometric mean: length-free
-            "agreement": np.mean([matching.same_answer(s, greedy.text, question=row["question"])
+            "agreement": np.mean([asking.same_answer(s, greedy.text, question=row["question"])
                                   for s in samples]),
             "samples": samples,
             "sample_correct": np.mean([grade(s, kind=row["kind"], accepted=accepted) for s in samples])})

@@ -20,13 +20,7 @@ import numpy as np
 
 from rseai import _checks
 from rseai.hallucination import asking, plots
-from rseai.hallucination.answers import AnswerText
-from rseai.hallucination.matching import group_answers
-from rseai.hallucination.plots import (
-    agreement_meter_html,
-    answer_html,
-    streaming_answer_html,
-)
+from rseai.hallucination.plots import agreement_meter_html, answer_html, streaming_answer_html
 from rseai.ops import answer_store
 from rseai.widgets import Explorer
 
@@ -77,7 +71,7 @@ class AskExplorer(Explorer):
             check = asking.self_consistency(self.lm, question, n=n, **options,
                                             on_step=self._stream(question, n))
             if self.store_answers:
-                greedy = AnswerText(check.greedy.text, check.greedy.tokens, check.greedy.probs)
+                greedy = asking.AnswerText(check.greedy.text, check.greedy.tokens, check.greedy.probs)
                 answer_store.save_answers(self.lm, prompt, greedy, check.answers, **options)
         self.message.clear()
         return {"answer": check.greedy.text, "agreement": check.agreement, "verdict": check.verdict,
@@ -113,7 +107,7 @@ class AskExplorer(Explorer):
                 self.answer.value = streaming_answer_html(text(0))
             if ended:
                 finished.extend(text(r) for r in ended)
-                groups = group_answers(finished, question=question)
+                groups = asking.group_answers(finished, question=question)
                 self.meter.value = agreement_meter_html(max(map(len, groups)) / n, done=len(finished), n=n)
         return on_step
 

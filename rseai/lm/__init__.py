@@ -1,10 +1,10 @@
 """Notebook 01: a real language model, its next-token probabilities, sampling and decoding.
 
-Figures are in ``rseai.lm.plots``, controls in ``rseai.lm.widget``, exercise checks in
-``rseai.lm.exercises``; the model files and threads in ``rseai.ops``.
+``model`` loads the model and holds what it returns; ``decode`` the filters, drawing and the
+decoding loop. Figures are in ``plots``, controls in ``widget``, exercise checks in ``exercises``;
+the model files and threads in ``rseai.ops``.
 """
 
-from rseai.lm.decode import decode_batch, greedy  # noqa: F401
-from rseai.lm.model import LanguageModel, ModelNotFoundError, load_model  # noqa: F401
-from rseai.lm.results import Generation, NextTokenDistribution, Step  # noqa: F401
-from rseai.lm.sampling import draw, entropy_bits, filtered_probs, softmax  # noqa: F401
+from rseai.lm.decode import decode_batch, draw, entropy_bits, filtered_probs, greedy, softmax  # noqa: F401
+from rseai.lm.model import (  # noqa: F401
+    Generation, LanguageModel, ModelNotFoundError, NextTokenDistribution, Step, load_model)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from rseai.feedback import close, describe, feedback, not_attempted, not_done
-from rseai.lm import sampling
+from rseai.lm import decode
 
 _CASES = [(np.array([2.0, 1.0, 0.0]), 1.0), (np.array([2.0, 1.0, 0.0]), 0.5),
           (np.array([10.0, 9.5, -3.0, 0.0]), 2.0),
@@ -24,14 +24,14 @@ _CASES = [(np.array([2.0, 1.0, 0.0]), 1.0), (np.array([2.0, 1.0, 0.0]), 0.5),
 
 
 def check_softmax(student_softmax) -> bool:
-    """``student_softmax(logits, temperature)`` must match ``rseai.lm.sampling.softmax``."""
+    """``student_softmax(logits, temperature)`` must match ``rseai.lm.decode.softmax``."""
     if not_attempted(student_softmax):
         return not_done("your temperature softmax")
     if not callable(student_softmax):
         return feedback(False, what="your answer", expected="a function softmax(logits, temperature)",
                         got=describe(student_softmax))
     for logits, temperature in _CASES:
-        expected = sampling.softmax(logits, temperature=temperature)
+        expected = decode.softmax(logits, temperature=temperature)
         try:
             with np.errstate(all="ignore"):
                 got = student_softmax(logits.copy(), temperature)
@@ -72,7 +72,7 @@ def check_entropy(entropy_bits_value, dist) -> bool:
     """The entropy in bits of ``dist.probs``: -sum p log2 p over the tokens with p > 0."""
     if not_attempted(entropy_bits_value):
         return not_done("the entropy")
-    expected = sampling.entropy_bits(dist.probs)
+    expected = decode.entropy_bits(dist.probs)
     return feedback(close(entropy_bits_value, expected, rtol=1e-6), what="the entropy",
                     expected=f"{expected:.4f} bits", got=describe(entropy_bits_value),
                     hint="use np.log2, and skip tokens whose probability is 0 (0·log 0 counts as 0)")

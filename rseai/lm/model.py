@@ -1,7 +1,9 @@
 """A real language model you can look inside: tokens, next-token probabilities, generation.
 
 ``load_model()`` gives the embedded SmolLM2-135M-Instruct (offline, CPU). Logits of the last
-``RECENT_PROMPTS`` prompts are kept, so a slider re-filters without a forward pass.
+``RECENT_PROMPTS`` prompts are kept, so a slider re-filters without a forward pass. What it returns
+are plain containers of NumPy arrays and pandas tables (never tensors): ``NextTokenDistribution``,
+``Generation`` and its ``Step``s.
 
 Example
 -------
@@ -10,18 +12,23 @@ Example
 >>> dist = lm.next_token_distribution("The capital of Australia is")
 >>> dist.top(2)["token"].tolist()
 ['␣Sydney', '␣Canberra']
+>>> step = Step(token="␣birthday", token_id=12, prob=0.04, alternatives=[("␣birthday", 0.04)])
+>>> round(step.surprise_bits, 2)
+4.64
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from rseai import _checks
-from rseai.lm import sampling
-from rseai.lm.decode import FilteredDraw, decode_batch
-from rseai.lm.results import Generation, NextTokenDistribution, readable_token
+from rseai.lm import decode
+from rseai.lm.decode import decode_batch
 from rseai.ops import model_files
 from rseai.ops.threads import size_threads
 
@@ -179,7 +186,7 @@ class LanguageModel:
         pads = [tokenizer.pad_token_id, tokenizer.eos_token_id, *sorted(self.stop_ids), 0]
         self.pad_id = int(next(i for i in pads if i is not None))
         self._start_id = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else 0
-        self._recent_logits: dict[tuple, np.ndarray] = {}  # oldest first
+        self._recent_logits = lru_cache(RECENT_PROMPTS)(lambda ids: self._forward(list(ids), keep=1)[0])
 
     def __repr__(self):
         n = sum(p.numel() for p in self.model.parameters())
@@ -235,13 +242,7 @@ class LanguageModel:
 
     def logits_for(self, ids: list[int]) -> np.ndarray:
         """Raw next-token logits after ``ids`` (float64, kept for recent prompts)."""
-        logits = self._recent_logits.pop(tuple(ids), None)
-        if logits is None:
-            logits = self._forward(ids, keep=1)[0]
-        self._recent_logits[tuple(ids)] = logits  # now the newest
-        if len(self._recent_logits) > RECENT_PROMPTS:
-            del self._recent_logits[next(iter(self._recent_logits))]
-        return logits
+        return self._recent_logits(tuple(ids))
 
     def _forward(self, ids: list[int], *, keep: int) -> np.ndarray:
         """Logits for the last ``keep`` positions of one sequence, shape (keep, vocab)."""
@@ -256,31 +257,10 @@ class LanguageModel:
                                 top_k: int | None = None, top_p: float | None = None,
                                 chat: bool = False) -> NextTokenDistribution:
         """Probabilities of the token after ``prompt`` (``chat=True``: in the chat template)."""
-        sampling.check_options(temperature=temperature, top_k=top_k, top_p=top_p)
+        decode.check_options(temperature=temperature, top_k=top_k, top_p=top_p)
         ids = self.encode(prompt, chat=chat)
         return NextTokenDistribution(self, prompt=prompt, context_ids=ids, logits=self.logits_for(ids),
                                      temperature=temperature, top_k=top_k, top_p=top_p)
-
-    def text_ids(self, text: str) -> list[int]:
-        """Token ids of a non-empty continuation ``text`` (no special tokens)."""
-        if not _checks.text(text, name="text"):
-            raise ValueError("text must be at least one character, got ''")
-        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
-
-    def continuation_step_probs(self, context_ids: list[int], text: str, *, temperature=1.0,
-                                top_k=None, top_p=None) -> tuple[list[int], np.ndarray]:
-        """Token ids of ``text`` and each one's filtered probability given those before (one pass)."""
-        ids = self.text_ids(text)
-        if len(context_ids) + len(ids) - 1 > self.max_prompt_tokens:
-            raise ValueError(
-                f"text has {len(ids):,} tokens; after the prompt's {len(context_ids):,} that is more "
-                f"than the {self.max_prompt_tokens:,} this model reads (max_prompt_tokens): shorten it")
-        rows = [self.logits_for(context_ids)]
-        if len(ids) > 1:
-            rows.extend(self._forward(list(context_ids) + ids[:-1], keep=len(ids) - 1))
-        probs = [sampling.filtered_probs(row, temperature=temperature, top_k=top_k, top_p=top_p)[i]
-                 for row, i in zip(rows, ids)]
-        return ids, np.asarray(probs)
 
     def generate(self, prompt: str, *, max_new_tokens: int = 20, temperature: float = 1.0,
                  top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
@@ -295,7 +275,7 @@ class LanguageModel:
                chat: bool = False, n_alternatives: int = 5, on_step=None) -> list[Generation]:
         """``n`` continuations in one batch. Continuation ``i`` draws from ``default_rng([seed, i])``,
         so ``sample(p, n=3, seed=s)[0] == generate(p, seed=s)``; ``on_step``: see ``decode_batch``."""
-        sampling.check_options(temperature=temperature, top_k=top_k, top_p=top_p)
+        decode.check_options(temperature=temperature, top_k=top_k, top_p=top_p)
         n = _checks.integer(n, name="n", low=1)
         n_alternatives = _checks.integer(n_alternatives, name="n_alternatives", low=0)
         base = np.random.SeedSequence().entropy if seed is None else _checks.seed(seed)
@@ -306,7 +286,184 @@ class LanguageModel:
                                n_alternatives=n_alternatives)
         rows = decode_batch(self.model, [ids], choose=chooser, stop=lambda row, out: out[-1] in self.stop_ids,
                             max_new_tokens=max_new_tokens, pad_id=self.pad_id, copies=n, on_step=on_step)
-        decode = self.tokenizer.decode
-        return [Generation(prompt=prompt, text=decode(out[:len(out) - end], skip_special_tokens=True),
+        text = self.tokenizer.decode
+        return [Generation(prompt=prompt, text=text(out[:len(out) - end], skip_special_tokens=True),
                            steps=chooser.steps[i], stop_reason="end of text" if end else "max_new_tokens")
                 for i, out in enumerate(rows) for end in [out[-1] in self.stop_ids]]
+
+
+_VISIBLE = str.maketrans({" ": "␣", "\n": "↵", "\t": "⇥"})
+
+
+@lru_cache(maxsize=1)
+def _byte_decoder() -> dict[str, int]:
+    """Inverse of the byte-level BPE alphabet (GPT-2's ``bytes_to_unicode``)."""
+    try:  # transformers >= 5
+        from transformers.convert_slow_tokenizer import bytes_to_unicode
+    except ImportError:  # transformers 4
+        from transformers.models.gpt2.tokenization_gpt2 import bytes_to_unicode
+    return {c: b for b, c in bytes_to_unicode().items()}
+
+
+def readable_token(tokenizer, token_id: int) -> str:
+    """A token as people can read it: spaces as ␣, newlines as ↵, partial characters as bytes."""
+    text = tokenizer.decode([int(token_id)])
+    if "\ufffd" not in text:
+        return text.translate(_VISIBLE)
+    raw = tokenizer.convert_ids_to_tokens(int(token_id))
+    decoder = _byte_decoder()
+    if all(ch in decoder for ch in raw):
+        return "⟨" + " ".join(f"{decoder[ch]:02X}" for ch in raw) + "⟩"
+    return text.translate(_VISIBLE)
+
+
+class NextTokenDistribution:
+    """Every token's probability after a prompt: ``logits`` (raw, float64) and ``probs`` (filtered),
+    both shape (vocab_size,); ``context_ids`` the token ids the model saw."""
+
+    def __init__(self, lm, *, prompt, context_ids, logits, temperature, top_k, top_p):
+        self._lm = lm
+        self.prompt, self.context_ids, self.logits = prompt, list(context_ids), logits
+        self.temperature, self.top_k, self.top_p = temperature, top_k, top_p
+        self.probs = decode.filtered_probs(logits, temperature=temperature, top_k=top_k, top_p=top_p)
+
+    def __repr__(self):
+        best = self.top(3)
+        shown = ", ".join(f"{t!r}: {p:.3f}" for t, p in zip(best["token"], best["prob"]))
+        return (f"NextTokenDistribution(temperature={self.temperature}, top_k={self.top_k}, "
+                f"top_p={self.top_p}, entropy={self.entropy_bits:.2f} bits, top: {shown})")
+
+    @property
+    def entropy_bits(self) -> float:
+        """Shannon entropy of ``probs`` in bits."""
+        return decode.entropy_bits(self.probs)
+
+    @property
+    def n_candidates(self) -> int:
+        """Tokens with non-zero probability after the filters."""
+        return int(np.count_nonzero(self.probs))
+
+    def top(self, k: int = 10):
+        """The ``k`` most likely tokens: DataFrame with ``token``, ``token_id``, ``prob``, ``logit``."""
+        import pandas as pd
+
+        k = min(_checks.integer(k, name="k", low=1), self.probs.size)
+        candidates = np.argpartition(-self.logits, k - 1)[:k]
+        order = candidates[np.lexsort((candidates, -self.logits[candidates], -self.probs[candidates]))]
+        tok = self._lm.tokenizer
+        return pd.DataFrame({
+            "token": [readable_token(tok, i) for i in order],
+            "token_id": order.astype(np.int64),
+            "prob": self.probs[order],
+            "logit": self.logits[order],
+        })
+
+    def draw(self, *, seed: int) -> Step:
+        """One token drawn from ``probs``: as ``generate(prompt, max_new_tokens=1, seed=seed)`` draws."""
+        token = decode.draw(self.probs, np.random.default_rng([_checks.seed(seed), 0]))
+        return Step.chosen(self._lm.tokenizer, token, self.probs)
+
+    def prob_of(self, text: str) -> float:
+        """Probability that the continuation is exactly ``text`` (product over its tokens, filtered)."""
+        return float(np.prod(self.step_probs(text)[1]))
+
+    def step_probs(self, text: str) -> tuple[list[str], np.ndarray]:
+        """``text``'s tokens (readable) and the filtered probability of each given those before (one
+        forward pass), for a table or chart."""
+        lm, ids = self._lm, self._ids(text)
+        if len(self.context_ids) + len(ids) - 1 > lm.max_prompt_tokens:
+            raise ValueError(
+                f"text has {len(ids):,} tokens; after the prompt's {len(self.context_ids):,} that is more "
+                f"than the {lm.max_prompt_tokens:,} this model reads (max_prompt_tokens): shorten it")
+        rows = [lm.logits_for(self.context_ids)]
+        if len(ids) > 1:
+            rows.extend(lm._forward(self.context_ids + ids[:-1], keep=len(ids) - 1))
+        options = dict(temperature=self.temperature, top_k=self.top_k, top_p=self.top_p)
+        probs = [decode.filtered_probs(row, **options)[i] for row, i in zip(rows, ids)]
+        return [readable_token(lm.tokenizer, i) for i in ids], np.asarray(probs)
+
+    def rank_of(self, text: str) -> int:
+        """Rank (1 = most likely) of ``text``'s first token by raw logit (the filters keep the order)."""
+        first = self._ids(text)[0]
+        return int(np.count_nonzero(self.logits > self.logits[first]) + 1)
+
+    def _ids(self, text: str) -> list[int]:
+        if not _checks.text(text, name="text"):
+            raise ValueError("text must be at least one character, got ''")
+        return self._lm.tokenizer(text, add_special_tokens=False)["input_ids"]
+
+
+@dataclass
+class Step:
+    """One generation step: the chosen token, its probability, the top alternatives then."""
+
+    token: str
+    token_id: int
+    prob: float
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
+
+    @classmethod
+    def chosen(cls, tokenizer, token_id: int, probs: np.ndarray, n_alternatives: int = 0) -> Step:
+        """The step that chose ``token_id`` from ``probs``, with the ``n_alternatives`` most likely."""
+        k = min(n_alternatives, probs.size)
+        best = np.argpartition(-probs, k - 1)[:k] if k else np.array([], dtype=int)
+        best = best[np.argsort(-probs[best], kind="stable")]
+        alternatives = [(readable_token(tokenizer, i), float(probs[i])) for i in best if probs[i] > 0]
+        return cls(token=readable_token(tokenizer, token_id), token_id=int(token_id),
+                   prob=float(probs[token_id]), alternatives=alternatives)
+
+    @property
+    def surprise_bits(self) -> float:
+        """-log2(prob): 0 for a certain token."""
+        return float(-np.log2(self.prob)) if self.prob > 0 else float("inf")
+
+
+@dataclass
+class Generation:
+    """A generated continuation and the trace of how each token was chosen."""
+
+    prompt: str
+    text: str
+    steps: list[Step]
+    stop_reason: str  # "end of text" or "max_new_tokens"
+
+    def __str__(self):
+        return self.text
+
+    def trace(self):
+        """One row per step: ``step``, ``token``, ``prob``, ``surprise_bits``, ``alternatives``."""
+        import pandas as pd
+
+        return pd.DataFrame({
+            "step": np.arange(1, len(self.steps) + 1),
+            "token": [s.token for s in self.steps],
+            "token_id": [s.token_id for s in self.steps],
+            "prob": [s.prob for s in self.steps],
+            "surprise_bits": [s.surprise_bits for s in self.steps],
+            "alternatives": [", ".join(f"{t} {p:.2f}" for t, p in s.alternatives) for s in self.steps],
+        })
+
+    @property
+    def probability(self) -> float:
+        """Product of the step probabilities."""
+        return float(np.prod([s.prob for s in self.steps])) if self.steps else 1.0
+
+
+class FilteredDraw:
+    """Chooser: filter, then draw with ``rngs[row]`` (a row never depends on the others); keeps
+    ``steps[row]``, a ``Step`` per token. The caller checks the options."""
+
+    def __init__(self, tokenizer, *, rngs, temperature: float, top_k, top_p, n_alternatives: int):
+        self.tokenizer, self.rngs, self.n_alternatives = tokenizer, rngs, n_alternatives
+        self.options = dict(temperature=temperature, top_k=top_k, top_p=top_p)
+        self.steps: dict[int, list[Step]] = defaultdict(list)
+
+    def __call__(self, logits, rows) -> list[int]:
+        logits = logits.cpu().numpy()
+        tokens = []
+        for b, row in enumerate(rows):
+            probs = decode.filtered_probs(logits[b], **self.options)
+            token = decode.draw(probs, self.rngs[row])
+            self.steps[row].append(Step.chosen(self.tokenizer, token, probs, self.n_alternatives))
+            tokens.append(token)
+        return tokens

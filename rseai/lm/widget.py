@@ -28,7 +28,8 @@ WAITING = "Sampling five continuations of the same prompt…"  # the title until
 
 
 class NextTokenExplorer(Explorer):
-    """The controls, their wiring, and ``state``: what the chart shows now (``state["top"]``)."""
+    """The controls, their wiring, and ``state``: what the chart shows now (``state["top"]``; no
+    ``"top"`` after an error)."""
 
     figure_size = (7.0, 4.0)
     margins = {"left": 0.23}  # room for a 14-character token (11 pt) beside its bar
@@ -61,14 +62,6 @@ class NextTokenExplorer(Explorer):
                         w.VBox([self.next_button, self.sample_button])])]
         super().__init__({"prompt": self.prompt, "chat": self.chat, "temperature": self.temperature,
                           "top_k": self.top_k, "top_p": self.top_p}, rows=rows, below=[self.samples_view])
-
-    @property
-    def stats(self):
-        return self.summary
-
-    @property
-    def last_top(self):
-        return self.state.get("top")  # None after an error
 
     def _options(self) -> dict:
         # only the "off" ends map to None; anything else (NaN too) meets the model's checks

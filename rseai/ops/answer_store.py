@@ -30,7 +30,7 @@ from rseai import _checks
 STORE_VERSION = 2
 ANSWERS_ENV = "RSEAI_ANSWERS"
 SHARED_ANSWERS_ENV = "RSEAI_SHARED_ANSWERS"  # optional, read-only: answers an instructor made
-DECODING_MODULES = ("rseai.lm.model", "rseai.lm.decode", "rseai.lm.sampling", "rseai.hallucination.answers")
+DECODING_MODULES = ("rseai.lm.model", "rseai.lm.decode", "rseai.hallucination.asking")
 SCORING_MODULES = ("rseai.lm.model", "rseai.detection.scores")  # the code that makes detector statistics
 KEYED_PACKAGES = ("rseai", "transformers", "torch")
 
@@ -120,7 +120,7 @@ class AnswerStore:
 
     def get(self, prompt: str, settings: dict):
         """``(greedy AnswerText, list of sample texts)``, or None if missing or damaged."""
-        from rseai.hallucination.answers import AnswerText  # lazily: the topic imports this module
+        from rseai.hallucination.asking import AnswerText  # lazily: the topic imports this module
 
         name = self._name(prompt, settings)
         for folder in self.readable:

@@ -11,7 +11,7 @@ from _checkpoint import CheckpointProbe
 from _probe import Probe, Step
 
 # 01: the bars must be the distribution for the prompt and temperature now set.
-_BARS_MATCH = ("np.allclose(W.last_top['prob'], W.lm.next_token_distribution("
+_BARS_MATCH = ("np.allclose(W.state['top']['prob'], W.lm.next_token_distribution("
                "W.prompt.value, chat=W.chat.value, temperature=W.temperature.value).top(W.k)['prob'])")
 
 # 06: a pasted text of two sentences, 34 tokens (the state check recounts them in the kernel).

@@ -1,4 +1,4 @@
-"""rseai.hallucination.answers: batched answers over the one decoding loop, cross-checked."""
+"""rseai.hallucination.asking.generate_answers: batched answers over the one decoding loop, cross-checked."""
 
 import copy
 from collections import defaultdict
@@ -6,9 +6,8 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from rseai.hallucination import answers
-from rseai.hallucination.answers import generate_answers, question_key
-from rseai.hallucination.asking import build_prompt
+from rseai.hallucination import asking
+from rseai.hallucination.asking import build_prompt, generate_answers, question_key
 from rseai.lm.model import LanguageModel
 from tests._rounding import assert_same_draws, assert_same_greedy, reference_greedy
 
@@ -30,7 +29,7 @@ def _recording(monkeypatch) -> tuple[dict, dict]:
     import torch
 
     tokens, probs = defaultdict(list), defaultdict(list)
-    choose = answers._GreedyOrSample.__call__
+    choose = asking._GreedyOrSample.__call__
 
     def recording(self, logits, rows):
         scaled = torch.softmax(logits / self.temperature, -1).cpu().numpy()
@@ -40,7 +39,7 @@ def _recording(monkeypatch) -> tuple[dict, dict]:
             probs[row].append(scaled[b])
         return chosen
 
-    monkeypatch.setattr(answers._GreedyOrSample, "__call__", recording)
+    monkeypatch.setattr(asking._GreedyOrSample, "__call__", recording)
     return tokens, probs
 
 
@@ -117,7 +116,7 @@ def test_the_loop_stops_at_the_end_of_the_first_sentence(smollm, prompts):
     ({"prompts": ["word " * 2000]}, ValueError, "prompt has 2,0.. tokens, more than the 1,024"),
 ])
 def test_bad_arguments_are_named(smollm, monkeypatch, kwargs, error, match):
-    monkeypatch.setattr("rseai.hallucination.answers.decode_batch", lambda *a, **k: pytest.fail("decoded"))
+    monkeypatch.setattr("rseai.hallucination.asking.decode_batch", lambda *a, **k: pytest.fail("decoded"))
     options = {"prompts": ["a"], "keys": [1], **kwargs}
     with pytest.raises(error, match=match):
         generate_answers(smollm, options.pop("prompts"), **options)

@@ -5,8 +5,7 @@ import pytest
 
 from rseai import data
 from rseai.hallucination import answer_confidence, ask, evaluate, self_consistency
-from rseai.hallucination.answers import question_key, sentence_finished
-from rseai.hallucination.asking import check_question
+from rseai.hallucination.asking import check_question, question_key, sentence_finished
 from rseai.hallucination.probe import grade, summarize
 
 FIVE = ["What is the chemical symbol for gold?", "What is the capital of Japan?",
@@ -224,8 +223,7 @@ def test_a_cached_answer_without_samples_is_regenerated(smollm, tmp_path):
 
 
 def test_consistency_from_answers_generated_before(smollm):
-    from rseai.hallucination.answers import AnswerText
-    from rseai.hallucination.asking import consistency_from
+    from rseai.hallucination.asking import AnswerText, consistency_from
 
     q = "What is the chemical symbol for gold?"
     fresh = self_consistency(smollm, q, n=3, seed=0)

@@ -1,8 +1,8 @@
-"""rseai.hallucination.matching: tricky answer pairs, premise rejection, answer keys and grouping."""
+"""rseai.hallucination.asking: answer matching (pairs, premise rejection, answer keys, grouping)."""
 
 import pytest
 
-from rseai.hallucination.matching import (
+from rseai.hallucination.asking import (
     answer_key,
     group_answers,
     is_correct,

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from rseai.lm import sampling
-from rseai.lm.decode import FilteredDraw, decode_batch, greedy
+from rseai.lm.decode import decode_batch, filtered_probs, greedy
+from rseai.lm.model import FilteredDraw
 from tests._rounding import assert_same_draws, assert_same_greedy, reference_greedy
 
 # Three prompts of different lengths (4, 9 and 1 tokens): left padding is exercised.
@@ -54,7 +54,7 @@ class RecordingDraw(FilteredDraw):
 
     def __call__(self, logits, rows):
         for b, row in enumerate(rows):
-            self.probs.setdefault(row, []).append(sampling.filtered_probs(logits[b].cpu().numpy(),
+            self.probs.setdefault(row, []).append(filtered_probs(logits[b].cpu().numpy(),
                                                                           **self.options))
         return super().__call__(logits, rows)
 

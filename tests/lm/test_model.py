@@ -11,9 +11,8 @@ import numpy as np
 import pytest
 
 from rseai import lm
-from rseai.lm import sampling
-from rseai.lm.model import MAX_PROMPT_TOKENS
-from rseai.lm.results import readable_token
+from rseai.lm.decode import filtered_probs
+from rseai.lm.model import MAX_PROMPT_TOKENS, readable_token
 
 
 def test_model_identity(smollm):
@@ -100,7 +99,7 @@ def test_prob_of_multi_token_text_is_the_product_of_separate_step_probs(smollm):
     context = list(dist.context_ids)
     expected = 1.0
     for token_id in ids:  # one separate forward pass per step, as the reference
-        expected *= sampling.filtered_probs(smollm._forward(context, keep=1)[0], temperature=0.8)[token_id]
+        expected *= filtered_probs(smollm._forward(context, keep=1)[0], temperature=0.8)[token_id]
         context.append(token_id)
     assert dist.prob_of(" aardvark") == pytest.approx(expected, rel=1e-3)
 

@@ -13,29 +13,29 @@ def explorer(smollm):
 
 
 def test_starts_with_a_chart_and_the_prompt_tokens(explorer):
-    assert len(explorer.last_top) == 10
+    assert len(explorer.state["top"]) == 10
     assert "␣happy" in explorer.tokens_view.value and "6 tokens" in explorer.tokens_view.value
-    assert "entropy" in explorer.stats.value
+    assert "entropy" in explorer.summary.value
 
 
 def test_temperature_slider_changes_the_chart(explorer):
-    before = explorer.last_top["prob"].tolist()
+    before = explorer.state["top"]["prob"].tolist()
     explorer.temperature.value = 0.3
-    after = explorer.last_top["prob"].tolist()
+    after = explorer.state["top"]["prob"].tolist()
     assert after != before and after[0] > before[0]
 
 
 def test_top_k_and_top_p_change_the_candidate_count(explorer):
     explorer.top_k.value = 3
-    assert "<b>3</b> of" in explorer.stats.value
+    assert "<b>3</b> of" in explorer.summary.value
     explorer.top_k.value = 0
     explorer.top_p.value = 0.5
-    assert "49,152</b>" not in explorer.stats.value
+    assert "49,152</b>" not in explorer.summary.value
 
 
 def test_new_prompt_redraws(explorer):
     explorer.prompt.value = "The capital of Australia is"
-    assert explorer.last_top["token"].iloc[0] in ("␣Sydney", "␣Canberra")
+    assert explorer.state["top"]["token"].iloc[0] in ("␣Sydney", "␣Canberra")
     assert "Your prompt as 5 tokens" in explorer.tokens_view.value
 
 
@@ -53,7 +53,7 @@ def test_odd_input_shows_a_message_and_keeps_working(explorer):
     assert "prompt must contain some text" in explorer.message.widget.value
     explorer.prompt.value = "What is the chemical symbol for gold?"
     assert explorer.message.widget.value == ""
-    assert explorer.last_top is not None
+    assert explorer.state.get("top") is not None
 
 
 def test_emoji_and_non_latin_prompts(explorer):
@@ -64,7 +64,7 @@ def test_emoji_and_non_latin_prompts(explorer):
 def test_top_p_nan_is_a_message_not_a_silently_disabled_filter(explorer):
     explorer.top_p.value = float("nan")
     assert "top_p" in explorer.message.widget.value
-    assert explorer.state == {} and explorer.stats.value == ""     # no stale chart numbers
+    assert explorer.state == {} and explorer.summary.value == ""     # no stale chart numbers
     explorer.top_p.value = 0.5
     assert explorer.message.widget.value == "" and explorer.state["top_p"] == 0.5
 
@@ -80,7 +80,7 @@ def test_a_slider_move_redraws_the_bars(explorer):
     png = bytes(explorer.image.value)
     explorer.temperature.value = 0.5
     bars = explorer.ax.patches
-    assert [b.get_width() for b in bars] == pytest.approx(explorer.last_top["prob"].tolist())
+    assert [b.get_width() for b in bars] == pytest.approx(explorer.state["top"]["prob"].tolist())
     assert bytes(explorer.image.value) != png
     assert "T=0.5" in explorer.ax.texts[-1].get_text()
 

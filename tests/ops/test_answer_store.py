@@ -59,8 +59,8 @@ def test_another_package_version_misses_the_store(tiny_lm, facts, tmp_path, monk
 
 
 def test_edited_decoding_code_misses_the_store(tiny_lm, facts, tmp_path, monkeypatch):
-    assert answer_store.DECODING_MODULES == ("rseai.lm.model", "rseai.lm.decode", "rseai.lm.sampling",
-                                      "rseai.hallucination.answers")
+    assert answer_store.DECODING_MODULES == ("rseai.lm.model", "rseai.lm.decode",
+                                             "rseai.hallucination.asking")
     module = tmp_path / "code" / "rseai_probe_decoding_copy.py"
     module.parent.mkdir()
     module.write_text(Path(ROOT / "rseai" / "lm" / "decode.py").read_text())
@@ -195,7 +195,7 @@ def test_notebook_02_on_a_read_only_shared_cache(tmp_path, tiny_conversion, monk
 
 def test_load_answers_reads_what_evaluate_and_save_answers_wrote(smollm, tmp_path, facts, monkeypatch):
     from rseai.hallucination import build_prompt
-    from rseai.hallucination.answers import AnswerText
+    from rseai.hallucination.asking import AnswerText
     from rseai.ops.answer_store import load_answers, save_answers
 
     row = facts.head(1)
