@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from rseai.detection.plots import DetectorExplorer
 from rseai.detection.scores import SCORE_NAMES, token_stats
-from rseai.detection.widget import DetectorExplorer
 
 HUMAN = ["The module provides a simple way to read files. It keeps the format of each line as it was.",
          "Return the number of items in the container. If the container is empty, zero is returned."]
@@ -67,7 +67,7 @@ def test_bad_arguments(smollm, reference):
 
 
 def test_score_it_says_it_is_scoring_before_the_forward_pass(smollm, reference, monkeypatch):
-    import rseai.detection.widget as widget
+    from rseai.detection import plots
 
     ex = DetectorExplorer(smollm, *reference, text=TEXT)
     seen = []
@@ -76,20 +76,20 @@ def test_score_it_says_it_is_scoring_before_the_forward_pass(smollm, reference, 
         seen.append(ex.summary.value)
         return token_stats(*args, **kwargs)
 
-    monkeypatch.setattr(widget, "token_stats", watched)
+    monkeypatch.setattr(plots, "token_stats", watched)
     ex.button.click()
     assert len(seen) == 1 and "Scoring the text" in seen[0]
     assert "would falsely accuse" in ex.summary.value  # and the result replaces it
 
 
 def test_a_failed_scoring_leaves_no_scoring_line_behind(smollm, reference, monkeypatch):
-    import rseai.detection.widget as widget
+    from rseai.detection import plots
 
     ex = DetectorExplorer(smollm, *reference, text=TEXT)
 
     def fails(*args, **kwargs):
         raise RuntimeError("the model is not loaded")
 
-    monkeypatch.setattr(widget, "token_stats", fails)
+    monkeypatch.setattr(plots, "token_stats", fails)
     ex.button.click()
     assert "the model is not loaded" in ex.message.widget.value and "Scoring" not in ex.summary.value

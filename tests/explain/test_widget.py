@@ -4,7 +4,7 @@ import pytest
 
 
 def test_attribution_view_colours_the_prompt_and_refuses_bad_targets(smollm):
-    from rseai.explain.widget import AttributionExplorer
+    from rseai.explain.plots import AttributionExplorer
 
     ex = AttributionExplorer(smollm)
     assert list(ex.state["table"].columns[2:]) == [" Sydney", " Canberra"] and "towards" in ex.summary.value
@@ -24,11 +24,11 @@ def test_attribution_view_colours_the_prompt_and_refuses_bad_targets(smollm):
 
 
 def test_attribute_says_it_is_working_before_the_forward_passes(smollm, monkeypatch):
-    import rseai.explain.widget as widget
+    from rseai.explain import plots
 
-    ex = widget.AttributionExplorer(smollm)
+    ex = plots.AttributionExplorer(smollm)
     seen = []
-    monkeypatch.setattr(widget, "occlusion", _recording(seen, ex, widget.occlusion))
+    monkeypatch.setattr(plots, "occlusion", _recording(seen, ex, plots.occlusion))
     ex.update()
     assert len(seen) == 1 and "Attributing" in seen[0]
     assert "Attributing" not in ex.summary.value and ex.state["table"] is not None
@@ -42,20 +42,20 @@ def _recording(seen, ex, occlusion):
 
 
 def test_a_prompt_past_the_view_limit_is_refused_with_why_before_any_work(smollm, monkeypatch):
-    import rseai.explain.widget as widget
+    from rseai.explain import plots
 
-    ex = widget.AttributionExplorer(smollm)
+    ex = plots.AttributionExplorer(smollm)
     seen = []
-    monkeypatch.setattr(widget, "occlusion", _recording(seen, ex, widget.occlusion))
+    monkeypatch.setattr(plots, "occlusion", _recording(seen, ex, plots.occlusion))
     words = "the river runs past old stone walls and green fields where farmers work " * 10
     ex.prompt.value = words
     ex.update()
     n = len(smollm.encode(words))
     message = ex.message.widget.value
-    assert f"prompt has {n} tokens; this view takes at most {widget.ATTRIBUTION_MAX_TOKENS}" in message
+    assert f"prompt has {n} tokens; this view takes at most {plots.ATTRIBUTION_MAX_TOKENS}" in message
     assert "square of the length" in message and "Shorten the prompt" in message
     assert seen == [] and ex.state == {} and ex.summary.value == ""
-    ex.prompt.value = smollm.tokenizer.decode(smollm.encode(words)[:widget.ATTRIBUTION_MAX_TOKENS])
-    assert len(smollm.encode(ex.prompt.value)) == widget.ATTRIBUTION_MAX_TOKENS
+    ex.prompt.value = smollm.tokenizer.decode(smollm.encode(words)[:plots.ATTRIBUTION_MAX_TOKENS])
+    assert len(smollm.encode(ex.prompt.value)) == plots.ATTRIBUTION_MAX_TOKENS
     ex.update()  # at the limit: attributed
-    assert ex.message.widget.value == "" and len(ex.state["table"]) == widget.ATTRIBUTION_MAX_TOKENS
+    assert ex.message.widget.value == "" and len(ex.state["table"]) == plots.ATTRIBUTION_MAX_TOKENS

@@ -1,4 +1,5 @@
-"""Notebook 07's attribution explorer: which prompt words drove the language model's next token.
+"""Notebook 07's display for explain: the attribution explorer, which prompt words drove the language
+model's next token (the tabular figures and ``attribution_html`` are in ``rseai.privacy.plots``).
 
 "attribute" runs ``rseai.explain.occlusion`` and colours each prompt token by its push on each
 target; a prompt over ``ATTRIBUTION_MAX_TOKENS`` tokens is refused (the work grows as n²).
