@@ -54,7 +54,7 @@ def _warm_median(times: list) -> float:
 
 def ask_section(goals, lm) -> None:
     from rseai.hallucination import ask, self_consistency
-    from rseai.hallucination.widget import AskExplorer
+    from rseai.hallucination.plots import AskExplorer
 
     box = AskExplorer(lm, question=QUESTION, n=10, store_answers=False)
     clock = _Clock(box.answer, when=lambda v: "token by token" in v)
@@ -104,7 +104,7 @@ def ask_section(goals, lm) -> None:
 def sample_section(goals, lm) -> None:
     import torch
 
-    from rseai.lm.widget import NextTokenExplorer
+    from rseai.lm.plots import NextTokenExplorer
 
     explorer = NextTokenExplorer(lm, prompt=PROMPT)
     clock = _Clock(explorer.samples_view, when=lambda v: "generating" in v)
@@ -140,7 +140,7 @@ def sample_section(goals, lm) -> None:
 def next_step_section(goals, lm) -> None:
     import torch
 
-    from rseai.lm.widget import NextTokenExplorer
+    from rseai.lm.plots import NextTokenExplorer
 
     explorer = NextTokenExplorer(lm, prompt=PROMPT)
     marks = []

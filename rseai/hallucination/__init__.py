@@ -1,8 +1,8 @@
 """Notebook 02: hallucinations: asking, self-consistency, grading, a probe set.
 
 Submodules: ``asking`` (answers, batched answers, confidence, answer matching, agreement) and
-``probe`` (a probe set); figures in ``plots``, controls in ``widget``, checks in ``exercises``. The
-answer store is ``rseai.ops.answer_store``.
+``probe`` (a probe set); figures and explorers in ``plots``, checks in ``exercises``. The answer
+store is ``rseai.ops.answer_store``.
 """
 
 from rseai.hallucination.asking import (  # noqa: F401

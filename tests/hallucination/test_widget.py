@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from rseai.hallucination import probe
+from rseai.hallucination.plots import AskExplorer, ProbeExplorer, answer_html
 from rseai.hallucination.probe import EvaluationResult, _by_category, summarize
-from rseai.hallucination.widget import AskExplorer, ProbeExplorer, answer_html
 
 
 @pytest.fixture(autouse=True)

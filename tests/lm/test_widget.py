@@ -4,7 +4,7 @@ import html
 
 import pytest
 
-from rseai.lm.widget import NextTokenExplorer
+from rseai.lm.plots import NextTokenExplorer
 
 
 @pytest.fixture
