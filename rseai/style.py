@@ -35,13 +35,11 @@ TEXT_PT = 11  # the smallest text on a figure at its default size
 def style_axes(ax) -> None:
     """The house style, applied to one Axes (rcParams stay untouched)."""
     ax.set_prop_cycle(color=CYCLE)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.title.set_fontsize(12)
-    ax.title.set_fontweight("bold")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.title.set(fontsize=12, fontweight="bold")
     ax.tick_params(which="both", labelsize=TEXT_PT)
-    ax.xaxis.label.set_fontsize(TEXT_PT)
-    ax.yaxis.label.set_fontsize(TEXT_PT)
+    for label in (ax.xaxis.label, ax.yaxis.label):
+        label.set_fontsize(TEXT_PT)
 
 
 def new_axes(*, title: str, xlabel: str = "", ylabel: str = "", ax=None, figsize=None):
@@ -52,9 +50,7 @@ def new_axes(*, title: str, xlabel: str = "", ylabel: str = "", ax=None, figsize
         fig = ax.figure
         ax.clear()
     style_axes(ax)
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     return fig, ax
 
 
@@ -66,10 +62,15 @@ def new_figure(*, nrows: int = 1, ncols: int = 1, figsize=None, **kwargs):
     return fig, axes
 
 
-def set_alt(fig, text: str) -> None:
-    """Give ``fig`` its alt text: one or two sentences with the numbers the figure shows."""
+def _figure(fig) -> Figure:
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    return fig
+
+
+def set_alt(fig, text: str) -> None:
+    """Give ``fig`` its alt text: one or two sentences with the numbers the figure shows."""
+    _figure(fig)
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"text must be a non-empty string, got {text!r}")
     fig._rseai_alt = " ".join(text.split())
@@ -77,9 +78,7 @@ def set_alt(fig, text: str) -> None:
 
 def alt_text(fig, *, max_chars: int = 600) -> str:
     """``fig``'s alt text: what ``set_alt`` gave it, else a description of what is drawn."""
-    if not isinstance(fig, Figure):
-        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
-    text = getattr(fig, "_rseai_alt", None) or _describe(fig)
+    text = getattr(_figure(fig), "_rseai_alt", None) or _describe(fig)
     return text if len(text) <= max_chars else text[:max_chars - 1].rstrip() + "…"
 
 
@@ -150,20 +149,14 @@ class AltFigure(Figure):
     one PNG, drawn once, in an HTML output that JupyterLab and Voila prefer to the bare PNG."""
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        from IPython import get_ipython
         from IPython.core.pylabtools import print_figure
 
-        _no_second_png()
+        if get_ipython() is not None:  # the inline backend's PNG printer for every Figure: ours has one
+            get_ipython().display_formatter.formatters["image/png"].for_type(AltFigure, lambda fig: None)
         png = print_figure(self, "png", bbox_inches="tight", base64=True)
         alt = html.escape(alt_text(self), quote=True)
         return {"text/html": f'<img src="data:image/png;base64,{png}" alt="{alt}"/>', "image/png": png}
-
-
-def _no_second_png() -> None:
-    """The inline backend registers a PNG printer for every Figure; for ours the bundle has it."""
-    from IPython import get_ipython
-
-    if get_ipython() is not None:
-        get_ipython().display_formatter.formatters["image/png"].for_type(AltFigure, lambda fig: None)
 
 
 def _contrast(hex_colour: str) -> str:
