@@ -2,8 +2,7 @@
 
 Each check returns the value in its canonical type (a numpy scalar becomes the Python number;
 a list becomes an array) or raises ``TypeError``/``ValueError`` "<name> must be <allowed>, got
-<value>". Scalars, sampling rules, arrays, objects and ``finite_result``; checks that only one
-module needs stay in that module.
+<value>"; checks that only one module needs stay in that module.
 
 Example
 -------
@@ -166,7 +165,7 @@ def top_p(value, *, name: str = "top_p") -> float | None:
     return None if value is None else real(value, name=name, low=0, high=1, low_open=True)
 
 
-def _asarray(values, *, name: str, what: str) -> np.ndarray:
+def asarray(values, *, name: str, what: str) -> np.ndarray:
     """``np.asarray(values)``, refusing str, dict, set, None, scalars and ragged nesting."""
     if isinstance(values, (str, bytes, dict, set)) or values is None or isinstance(values, numbers.Number):
         raise TypeError(f"{name} must be {what}, got {_typed(values)}")
@@ -189,7 +188,7 @@ def ndim(values) -> int:
 
 def _array(values, *, name: str, what: str) -> np.ndarray:
     """A non-empty 1-D array of numbers (bools kept as bools)."""
-    arr = _asarray(values, name=name, what=f"a 1-D array of {what}")
+    arr = asarray(values, name=name, what=f"a 1-D array of {what}")
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array of {what}, got shape {arr.shape}")
     if arr.size == 0:
@@ -256,7 +255,7 @@ def class_ids(labels, *, name: str = "labels", min_classes: int = 2, compact: bo
 
 def features(X, *, name: str = "X", n_rows: int | None = None, n_columns: int | None = None) -> np.ndarray:
     """A finite 2-D float array (n_samples, n_features), with the given number of rows/columns."""
-    arr = _asarray(X, name=name, what="a 2-D array (n_samples, n_features)")
+    arr = asarray(X, name=name, what="a 2-D array (n_samples, n_features)")
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
     if arr.ndim != 2 or arr.size == 0:

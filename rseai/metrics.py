@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -95,8 +95,7 @@ class Confusion:
             (self.tp + self.fp == 0, "no predicted positives: precision undefined")) if empty]
 
     def as_dict(self) -> dict:
-        counts = {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn}
-        return counts | {name: getattr(self, name) for name in RATE_NAMES}
+        return asdict(self) | {name: getattr(self, name) for name in RATE_NAMES}
 
 
 def confusion(y_true, y_pred) -> Confusion:
@@ -230,15 +229,11 @@ def percentile_interval(values, *, level: float = 0.95):
     """The central ``level`` interval of resampled ``values`` without NaN: shape (n_boot,) gives
     ``(low, high)``; shape (n_boot, k) two arrays of k (NaN for a column with no finite value)."""
     level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)
-    try:
-        arr = np.asarray(values)
-    except ValueError:  # ragged
-        raise ValueError(f"values must be an array of shape (n_boot,) or (n_boot, k), got "
-                         f"{_checks.show(values)}") from None
+    arr = _checks.asarray(values, name="values", what="an array of numbers, shape (n_boot,) or (n_boot, k)")
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"values must be an array of numbers, got {_checks.show(values)}")
     arr = arr.astype(float)
-    if arr.ndim not in (1, 2) or arr.shape[0] == 0:
+    if arr.ndim > 2 or arr.shape[0] == 0:
         raise ValueError(f"values must be a non-empty array of shape (n_boot,) or (n_boot, k), got "
                          f"shape {arr.shape}")
     tail = (1 - level) / 2 * 100

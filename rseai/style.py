@@ -44,11 +44,8 @@ def style_axes(ax) -> None:
 
 def new_axes(*, title: str, xlabel: str = "", ylabel: str = "", ax=None, figsize=None):
     """A styled (Figure, Axes) pair; reuses ``ax`` when given (for widgets that redraw)."""
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize or FIGSIZE, FigureClass=AltFigure)
-    else:
-        fig = ax.figure
-        ax.clear()
+    fig, ax = new_figure(figsize=figsize) if ax is None else (ax.figure, ax)
+    ax.clear()  # a reused Axes: drawn afresh, in the house style
     style_axes(ax)
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     return fig, ax

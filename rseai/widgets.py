@@ -63,17 +63,14 @@ class MessageArea:
         self.widget.value = ""
         self.last_error = None
 
-    def error(self, err: Exception) -> None:
-        self.last_error = err
-        self.show(f"⚠ {err}", kind="error")
-
     @contextmanager
     def guard(self, *, on_error=None):
         """A ValueError/TypeError/RuntimeError becomes the message, then ``on_error()``; others propagate."""
         try:
             yield self
         except (ValueError, TypeError, RuntimeError) as err:
-            self.error(err)
+            self.last_error = err
+            self.show(f"⚠ {err}", kind="error")
             if on_error is not None:
                 on_error()
 
