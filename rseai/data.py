@@ -65,7 +65,7 @@ def restore_hint(name: str) -> str:
     return "Reinstall rseai: `pip install --force-reinstall --no-deps rseai` (the same version)."
 
 
-def dataset_path(name: str, *, verify: bool = True) -> Path:
+def dataset_path(name: str) -> Path:
     """Full path of a committed dataset file, checked against its recorded sha256."""
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a non-empty file name, got {name!r}")
@@ -76,7 +76,7 @@ def dataset_path(name: str, *, verify: bool = True) -> Path:
             f"rseai, or pip install -e . in a clone) or set {DATASETS_ENV} to the folder holding it."
         )
     expected = CHECKSUMS.get(name)
-    if verify and expected is not None:
+    if expected is not None:
         digest = hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()  # CRLF as LF
         if digest != expected:
             raise DatasetError(

@@ -16,6 +16,7 @@ Example
 from __future__ import annotations
 
 import html
+import math
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -94,9 +95,7 @@ def _is_category(text: str) -> bool:
 
 
 def _tick_name(ticks: dict, at: float) -> str:
-    if not ticks:
-        return _num(at)
-    nearest = min(ticks, key=lambda t: abs(t - at))
+    nearest = min(ticks, key=lambda t: abs(t - at), default=math.inf)
     return ticks[nearest] if abs(nearest - at) < 0.5 else _num(at)
 
 
@@ -121,10 +120,9 @@ def _describe_axes(ax) -> list[str]:
         x, y = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
         if label.startswith("_") or not x.size:
             continue
-        if x.size > 1 and np.ptp(x) > 0 and np.ptp(y) > 0:
-            parts.append(f"{label}: from {_num(y[0])} at {_num(x[0])} to {_num(y[-1])} at {_num(x[-1])}")
-        else:
-            parts.append(label)
+        moves = x.size > 1 and np.ptp(x) > 0 and np.ptp(y) > 0
+        parts.append(f"{label}: from {_num(y[0])} at {_num(x[0])} to {_num(y[-1])} at {_num(x[-1])}"
+                     if moves else label)
     if ax.images:
         parts.append("an image")
     parts += [t.get_text().replace("\n", " ") for t in ax.texts if t.get_visible() and t.get_text().strip()]
