@@ -323,12 +323,10 @@ def folder(value, *, name: str) -> Path:
     if not str(value).strip() or "\x00" in str(value):
         raise ValueError(f"{name} must be a folder path, got {show(value)}")
     try:
-        for part in (path, *path.parents):
-            if part.exists():
-                if not part.is_dir():
-                    raise ValueError(f"{name} must be a folder, got {show(str(path), 300)}, where "
-                                     f"{show(str(part), 300)} is a file")
-                break
+        part = next((p for p in (path, *path.parents) if p.exists()), None)  # the nearest that exists
+        if part is not None and not part.is_dir():
+            raise ValueError(f"{name} must be a folder, got {show(str(path), 300)}, where "
+                             f"{show(str(part), 300)} is a file")
     except OSError as err:  # a name too long for the file system, a permission denied
         raise ValueError(f"{name} must be a folder path this system accepts, got {show(str(path))}: "
                          f"{err.strerror}") from None

@@ -2,9 +2,7 @@
 
 One colour-blind-safe palette (Okabe & Ito, 2008); titles say what is shown, axis labels carry units;
 no text under ``TEXT_PT`` points (a projector at the back of a room). Every figure has alt text:
-``new_axes``/``new_figure`` make an ``AltFigure``, which a notebook shows as a PNG in an ``<img>``
-whose alt is ``alt_text(fig)``: what a plot function set with ``set_alt``, else a description read
-from the figure's own artists (titles, axis labels, bar values, labelled lines, annotations).
+``new_axes``/``new_figure`` make an ``AltFigure``, shown as ``<img alt="alt_text(fig)">``.
 
 Example
 -------
@@ -20,6 +18,7 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import colormaps, colors
 from matplotlib.figure import Figure
 
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
@@ -156,9 +155,7 @@ class AltFigure(Figure):
 
 def _contrast(hex_colour: str) -> str:
     """Black or white, whichever reads better on ``hex_colour`` (WCAG relative luminance)."""
-    import matplotlib
-
-    channels = np.asarray(matplotlib.colors.to_rgb(hex_colour))
+    channels = np.asarray(colors.to_rgb(hex_colour))
     linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
     luminance = float(linear @ [0.2126, 0.7152, 0.0722])
     return "#000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#fff"
@@ -168,12 +165,10 @@ def coloured_tokens_html(tokens, values=None, *, vmin: float = 0.0, vmax: float 
                          title: str = "") -> str:
     """Tokens as chips coloured by position, or by ``values`` (one per token) on viridis from
     ``vmin`` to ``vmax``, each value written under its token (readable without hovering)."""
-    import matplotlib
-
     tokens = [str(t) for t in tokens]
     if values is not None and len(values) != len(tokens):
         raise ValueError(f"values has {len(values)} entries but tokens has {len(tokens)}")
-    cmap = matplotlib.colormaps["viridis"]
+    cmap = colormaps["viridis"]
     hues = ["#CDE7F7", "#FBE3B5", "#C8EBDD", "#F4CFE2", "#E6E6E6"]
     chips = []
     for i, token in enumerate(tokens):
@@ -181,7 +176,7 @@ def coloured_tokens_html(tokens, values=None, *, vmin: float = 0.0, vmax: float 
             background, tip, value = hues[i % len(hues)], f"token {i}", ""
         else:
             share = 0.0 if vmax == vmin else (float(values[i]) - vmin) / (vmax - vmin)
-            background = matplotlib.colors.to_hex(cmap(min(max(share, 0.0), 1.0)))
+            background = colors.to_hex(cmap(min(max(share, 0.0), 1.0)))
             tip = f"{float(values[i]):.3g}"
             value = f'<span style="display:block;font-size:0.85em">{html.escape(tip)}</span>'
         chips.append(
