@@ -2,8 +2,7 @@
 
 Each check returns the value in its canonical type (a numpy scalar becomes the Python number;
 a list becomes an array) or raises ``TypeError``/``ValueError`` "<name> must be <allowed>, got
-<value>". Scalars, sampling rules, arrays, objects and ``finite_result``; checks that only one
-module needs stay in that module.
+<value>"; checks that only one module needs stay in that module.
 
 Example
 -------
@@ -166,8 +165,9 @@ def top_p(value, *, name: str = "top_p") -> float | None:
     return None if value is None else real(value, name=name, low=0, high=1, low_open=True)
 
 
-def _asarray(values, *, name: str, what: str) -> np.ndarray:
-    """``np.asarray(values)``, refusing str, dict, set, None, scalars and ragged nesting."""
+def asarray(values, *, name: str, what: str, holds: str | None = None) -> np.ndarray:
+    """``np.asarray(values)``, refusing str, dict, set, None, scalars, ragged nesting and, given what it
+    ``holds``, anything but numbers."""
     if isinstance(values, (str, bytes, dict, set)) or values is None or isinstance(values, numbers.Number):
         raise TypeError(f"{name} must be {what}, got {_typed(values)}")
     try:
@@ -176,6 +176,8 @@ def _asarray(values, *, name: str, what: str) -> np.ndarray:
         raise ValueError(f"{name} must be {what}, got a ragged sequence") from None
     if arr.ndim == 0:
         raise TypeError(f"{name} must be {what}, got {_typed(values)}")
+    if holds is not None and arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold {holds}, got dtype {arr.dtype}")
     return arr
 
 
@@ -189,13 +191,11 @@ def ndim(values) -> int:
 
 def _array(values, *, name: str, what: str) -> np.ndarray:
     """A non-empty 1-D array of numbers (bools kept as bools)."""
-    arr = _asarray(values, name=name, what=f"a 1-D array of {what}")
+    arr = asarray(values, name=name, what=f"a 1-D array of {what}", holds=what)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array of {what}, got shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D array of {what}, got an empty array")
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold {what}, got dtype {arr.dtype}")
     return arr
 
 
@@ -239,26 +239,22 @@ def class_ids(labels, *, name: str = "labels", min_classes: int = 2, compact: bo
     if arr.max() > np.iinfo(np.int64).max / 2:
         raise ValueError(f"{name} must hold class ids 0..K-1, got {show(arr.max().item())}")
     arr = arr.astype(np.int64)
-    present = np.unique(arr)
+    present, counts = np.unique(arr, return_counts=True)
     if present.size < min_classes:
         raise ValueError(f"{name} must hold at least {min_classes} classes, got {present.size} "
                          f"({show(present.tolist())})")
     if compact and present[-1] != present.size - 1:
         raise ValueError(f"{name} must hold class ids 0..K-1 with every id present, got "
                          f"{present.size} classes {show(present.tolist())}")
-    if min_count > 1:
-        counts = np.unique(arr, return_counts=True)[1]
-        if counts.min() < min_count:
-            raise ValueError(f"{name} must hold every class at least {min_count} times{because}, got "
-                             f"counts {show(counts.tolist())}")
+    if counts.min() < min_count:
+        raise ValueError(f"{name} must hold every class at least {min_count} times{because}, got "
+                         f"counts {show(counts.tolist())}")
     return arr
 
 
 def features(X, *, name: str = "X", n_rows: int | None = None, n_columns: int | None = None) -> np.ndarray:
     """A finite 2-D float array (n_samples, n_features), with the given number of rows/columns."""
-    arr = _asarray(X, name=name, what="a 2-D array (n_samples, n_features)")
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
+    arr = asarray(X, name=name, what="a 2-D array (n_samples, n_features)", holds="numbers")
     if arr.ndim != 2 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 2-D array (n_samples, n_features), got shape "
                          f"{arr.shape}")
@@ -272,9 +268,7 @@ def features(X, *, name: str = "X", n_rows: int | None = None, n_columns: int | 
 
 def pred_probs(value, *, labels: np.ndarray, name: str = "pred_probs") -> np.ndarray:
     """A (n_samples, K >= 2) array of finite probabilities whose rows sum to 1, one row per label."""
-    if not isinstance(value, np.ndarray):
-        raise TypeError(f"{name} must be a numpy array, got {_typed(value)}")
-    if value.dtype.kind not in "iuf":
+    if instance(value, np.ndarray, name=name, what="a numpy array").dtype.kind not in "iuf":
         raise TypeError(f"{name} must hold numbers, got dtype {value.dtype}")
     if value.ndim != 2 or value.shape[0] != labels.size or value.shape[1] < 2:
         raise ValueError(f"{name} must have shape (len(labels), n_classes) = ({labels.size}, K >= 2), "
@@ -329,12 +323,10 @@ def folder(value, *, name: str) -> Path:
     if not str(value).strip() or "\x00" in str(value):
         raise ValueError(f"{name} must be a folder path, got {show(value)}")
     try:
-        for part in (path, *path.parents):
-            if part.exists():
-                if not part.is_dir():
-                    raise ValueError(f"{name} must be a folder, got {show(str(path), 300)}, where "
-                                     f"{show(str(part), 300)} is a file")
-                break
+        part = next((p for p in (path, *path.parents) if p.exists()), None)  # the nearest that exists
+        if part is not None and not part.is_dir():
+            raise ValueError(f"{name} must be a folder, got {show(str(path), 300)}, where "
+                             f"{show(str(part), 300)} is a file")
     except OSError as err:  # a name too long for the file system, a permission denied
         raise ValueError(f"{name} must be a folder path this system accepts, got {show(str(path))}: "
                          f"{err.strerror}") from None

@@ -65,7 +65,7 @@ def restore_hint(name: str) -> str:
     return "Reinstall rseai: `pip install --force-reinstall --no-deps rseai` (the same version)."
 
 
-def dataset_path(name: str, *, verify: bool = True) -> Path:
+def dataset_path(name: str) -> Path:
     """Full path of a committed dataset file, checked against its recorded sha256."""
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a non-empty file name, got {name!r}")
@@ -76,7 +76,7 @@ def dataset_path(name: str, *, verify: bool = True) -> Path:
             f"rseai, or pip install -e . in a clone) or set {DATASETS_ENV} to the folder holding it."
         )
     expected = CHECKSUMS.get(name)
-    if verify and expected is not None:
+    if expected is not None:
         digest = hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()  # CRLF as LF
         if digest != expected:
             raise DatasetError(
@@ -84,6 +84,15 @@ def dataset_path(name: str, *, verify: bool = True) -> Path:
                 f"edited or damaged. {restore_hint(name)}"
             )
     return path
+
+
+def _read(name: str, columns, **read_csv):
+    """Dataset file ``name`` as a DataFrame (``pandas.read_csv`` options), which must have ``columns``."""
+    import pandas as pd
+
+    df = pd.read_csv(dataset_path(name), **read_csv)
+    require_columns(df, columns, name=name)
+    return df
 
 
 def require_columns(df, columns, *, name: str) -> None:
@@ -114,10 +123,7 @@ def load_breast_cancer():
 def load_german_credit():
     """Statlog German credit: 1,000 applicants (``risk`` 1 good; ``age`` years; ``credit_amount`` DM;
     ``duration`` months; ...) plus ``bad_risk`` (the positive class) and ``age_group``."""
-    import pandas as pd
-
-    df = pd.read_csv(dataset_path("german_credit.csv"))
-    require_columns(df, GERMAN_CREDIT_COLUMNS, name="german_credit.csv")
+    df = _read("german_credit.csv", GERMAN_CREDIT_COLUMNS)
     if len(df) != 1000 or not set(df["risk"].unique()) <= {0, 1} or df.isna().any().any():
         raise DatasetError(f"german_credit.csv should have 1000 complete rows with risk in {{0, 1}}; got "
                            f"{len(df)} rows. {restore_hint('german_credit.csv')}")
@@ -144,37 +150,37 @@ def load_digits():
 
 # --- carbon footprint (notebook 05) ---------------------------------------------------------
 
-def _load_cited_table(name, columns, numeric):
+def _load_table(name, columns, positive, *, rows=None, cited=True):
+    """``name`` with ``columns``, the ``positive`` ones numbers > 0 on every row (and ``rows`` rows); a
+    ``cited`` table's rows are complete, each with a source and a year in 1990-2100."""
     import pandas as pd
 
-    df = pd.read_csv(dataset_path(name))
-    require_columns(df, columns, name=name)
-    if len(df) == 0 or df[columns].isna().any().any():
-        raise DatasetError(f"{name} must have complete rows in {columns}. {restore_hint(name)}")
-    if (df["source"].astype(str).str.strip() == "").any() or not df["year"].between(1990, 2100).all():
-        raise DatasetError(f"every row of {name} needs a source and a year between 1990 and 2100")
-    for column in numeric:
-        if not (pd.to_numeric(df[column], errors="coerce") > 0).all():
-            raise DatasetError(f"{name}: column {column!r} must hold numbers > 0")
-    df["year"] = df["year"].astype(int)
-    return df
+    df = _read(name, columns)
+    if cited and (df[columns].isna().any().any() or (df["source"].astype(str).str.strip() == "").any()
+                  or not df["year"].between(1990, 2100).all()):
+        raise DatasetError(f"every row of {name} needs all of {columns}, a source and a year in 1990-2100")
+    if len(df) == 0 or rows not in (None, len(df)) or \
+            not all((pd.to_numeric(df[c], errors="coerce") > 0).all() for c in positive):
+        raise DatasetError(f"{name} should hold {rows or 'some'} rows with {' and '.join(positive)} > 0 on "
+                           f"every row; got {len(df)} rows. {restore_hint(name)}")
+    return df.astype({"year": int}) if cited else df
 
 
 def load_hardware_power():
     """Rated ``power_w`` of each ``name`` and ``kind`` (gpu/tpu/cpu/laptop), with basis, source, year."""
-    return _load_cited_table("hardware_power.csv", ["name", "kind", "power_w", "basis", "source", "year"],
-                             ["power_w"])
+    return _load_table("hardware_power.csv", ["name", "kind", "power_w", "basis", "source", "year"],
+                       ["power_w"])
 
 
 def load_grid_intensity():
     """``intensity_g_per_kwh`` of 47 countries and the world (``iso_code`` WLD), with source, year."""
     columns = ["region", "iso_code", "intensity_g_per_kwh", "source", "year"]
-    return _load_cited_table("grid_intensity.csv", columns, ["intensity_g_per_kwh"])
+    return _load_table("grid_intensity.csv", columns, ["intensity_g_per_kwh"])
 
 
 def load_pue_presets():
     """Power Usage Effectiveness presets (laptop 1.0 ... legacy server room 2.5): name, pue, source, year."""
-    df = _load_cited_table("pue_presets.csv", ["name", "pue", "source", "year"], ["pue"])
+    df = _load_table("pue_presets.csv", ["name", "pue", "source", "year"], ["pue"])
     if (df["pue"] < 1).any():
         raise DatasetError("pue_presets.csv: a PUE below 1.0 is impossible (facility energy >= IT energy)")
     return df
@@ -183,27 +189,15 @@ def load_pue_presets():
 _H200_COLUMNS = ["phase", "seconds", "energy_j", "mean_power_w", "tokens_per_s", "j_per_token"]
 
 
-def _load_h200(name: str, *, positive, rows=None):
-    """``name`` with ``_H200_COLUMNS``, the ``positive`` ones > 0 on every row (and ``rows`` rows)."""
-    import pandas as pd
-
-    df = pd.read_csv(dataset_path(name))
-    require_columns(df, _H200_COLUMNS, name=name)
-    if not (df[positive] > 0).all().all() or rows not in (None, len(df)):
-        raise DatasetError(f"{name} should hold {rows or 'some'} rows with {' and '.join(positive)} > 0 on "
-                           f"every row; got {len(df)} rows")
-    return df
-
-
 def load_h200_measured_power():
     """NVML measurements of an H200 (idle, full load, SmolLM2-shaped generation at batch 1/32):
     ``_H200_COLUMNS`` plus ``description``, ``max_power_w``, ``mean_gpu_util_pct``, ``tflops``."""
-    return _load_h200("h200_measured_power.csv", positive=["energy_j", "mean_power_w"])
+    return _load_table("h200_measured_power.csv", _H200_COLUMNS, ["energy_j", "mean_power_w"], cited=False)
 
 
 def load_h200_software_efficiency():
     """NVML measurements on an H200, eager vs static cache + compile: ``_H200_COLUMNS``, ``description``."""
-    return _load_h200("h200_software_efficiency.csv", positive=["j_per_token"], rows=2)
+    return _load_table("h200_software_efficiency.csv", _H200_COLUMNS, ["j_per_token"], rows=2, cited=False)
 
 
 # --- hallucination probe set (notebook 02) --------------------------------------------------
@@ -242,10 +236,7 @@ def check_facts(df, *, name: str = "facts"):
 def load_facts():
     """The probe set: 135 questions (``answer`` empty for a false premise, ``aliases`` ``|``-separated,
     ``category``, ``kind``, ``passage`` a reference text for grounding)."""
-    import pandas as pd
-
-    df = pd.read_csv(dataset_path("facts.csv"), dtype=str, keep_default_na=False)
-    return check_facts(df, name="facts.csv")
+    return check_facts(_read("facts.csv", (), dtype=str, keep_default_na=False), name="facts.csv")
 
 
 # --- AI-text detection corpus (notebook 06) -------------------------------------------------
@@ -256,11 +247,8 @@ DETECTION_COLUMNS = ("pair", "source", "kind", "origin", "opening", "temperature
 def load_detection_corpus():
     """Python documentation prose and the embedded model's continuations: one row per text, a human
     and a machine text per ``pair``; ``temperature`` NaN and ``seed`` -1 for human; adds ``is_machine``."""
-    import pandas as pd
-
     name = "detection_corpus.csv"
-    df = pd.read_csv(dataset_path(name), keep_default_na=False, na_values={"temperature": [""]})
-    require_columns(df, DETECTION_COLUMNS, name=name)
+    df = _read(name, DETECTION_COLUMNS, keep_default_na=False, na_values={"temperature": [""]})
     human, machine = df["source"] == "human", df["source"] == "machine"
     if len(df) < 200 or not (human | machine).all() or human.sum() != machine.sum():
         raise DatasetError(f"{name} should hold at least 200 texts, as many human as machine; got "
@@ -280,11 +268,8 @@ MEMORISATION_COLUMNS = ("id", "kind", "title", "author", "year", "origin", "text
 
 def load_memorisation_texts():
     """Public-domain openings and texts bundled with Python packages: ``MEMORISATION_COLUMNS``."""
-    import pandas as pd
-
     name = "memorisation_texts.csv"
-    df = pd.read_csv(dataset_path(name), keep_default_na=False, na_values={"year": [""]})
-    require_columns(df, MEMORISATION_COLUMNS, name=name)
+    df = _read(name, MEMORISATION_COLUMNS, keep_default_na=False, na_values={"year": [""]})
     if len(df) < 10 or df["id"].duplicated().any() or (df["text"].str.strip() == "").any():
         raise DatasetError(f"{name} should hold at least 10 texts with unique ids, none empty; got {len(df)}")
     return df

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -35,9 +35,7 @@ MAX_DRAWS = 100_000_000  # rows drawn in all (n_rows × n_boot): 800 MB of row i
 
 def _ratio(num, den):  # nan where den == 0: an undefined rate, not an error
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-    out = np.full(np.broadcast(num, den).shape, np.nan)
-    np.divide(num, den, out=out, where=den != 0)
-    return out
+    return np.divide(num, den, out=np.full(np.broadcast(num, den).shape, np.nan), where=den != 0)
 
 
 def rates_from_counts(tp, fp, fn, tn) -> dict:
@@ -76,8 +74,7 @@ class Confusion:
     precision, accuracy, selection_rate = _rate("precision"), _rate("accuracy"), _rate("selection_rate")
     recall = tpr
     del _rate
-    type_i = property(lambda self: self.fp)
-    type_ii = property(lambda self: self.fn)
+    type_i, type_ii = property(lambda self: self.fp), property(lambda self: self.fn)
     n = property(lambda self: self.tp + self.fp + self.fn + self.tn)
     prevalence = property(lambda self: float(_ratio(self.tp + self.fn, self.n)))
 
@@ -95,8 +92,7 @@ class Confusion:
             (self.tp + self.fp == 0, "no predicted positives: precision undefined")) if empty]
 
     def as_dict(self) -> dict:
-        counts = {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn}
-        return counts | {name: getattr(self, name) for name in RATE_NAMES}
+        return asdict(self) | {name: getattr(self, name) for name in RATE_NAMES}
 
 
 def confusion(y_true, y_pred) -> Confusion:
@@ -128,13 +124,10 @@ def rates_at_thresholds(y_true, scores, thresholds):
     [0.5, 0.5]
     """
     y, s = _labels_and_scores(y_true, scores)
-    try:
-        grid = np.asarray(thresholds, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"thresholds must be numbers, got {_checks.show(thresholds)}") from None
+    what = "a non-empty 1-D array of numbers (no NaN)"
+    grid = _checks.asarray(thresholds, name="thresholds", what=what, holds="numbers").astype(float)
     if grid.ndim != 1 or grid.size == 0 or np.isnan(grid).any():
-        raise ValueError(f"thresholds must be a non-empty 1-D array of numbers (no NaN), got "
-                         f"{_checks.show(thresholds)}")
+        raise ValueError(f"thresholds must be {what}, got {_checks.show(thresholds)}")
     grid = np.unique(grid)
     order = np.argsort(s, kind="stable")
     pos_below = np.concatenate(([0], np.cumsum(y[order])))  # positives among the i lowest scores
@@ -230,15 +223,9 @@ def percentile_interval(values, *, level: float = 0.95):
     """The central ``level`` interval of resampled ``values`` without NaN: shape (n_boot,) gives
     ``(low, high)``; shape (n_boot, k) two arrays of k (NaN for a column with no finite value)."""
     level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)
-    try:
-        arr = np.asarray(values)
-    except ValueError:  # ragged
-        raise ValueError(f"values must be an array of shape (n_boot,) or (n_boot, k), got "
-                         f"{_checks.show(values)}") from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"values must be an array of numbers, got {_checks.show(values)}")
-    arr = arr.astype(float)
-    if arr.ndim not in (1, 2) or arr.shape[0] == 0:
+    what = "an array of numbers, shape (n_boot,) or (n_boot, k)"
+    arr = _checks.asarray(values, name="values", what=what, holds="numbers").astype(float)
+    if arr.ndim > 2 or arr.shape[0] == 0:
         raise ValueError(f"values must be a non-empty array of shape (n_boot,) or (n_boot, k), got "
                          f"shape {arr.shape}")
     tail = (1 - level) / 2 * 100
@@ -261,7 +248,6 @@ def bootstrap_ci(y_true, scores, statistic, *, seed, n_boot: int = 2000, level: 
     y, s = _labels_and_scores(y_true, scores)
     if not callable(statistic):
         raise TypeError(f"statistic must be a function (y_true, scores) -> float, got {statistic!r:.60}")
-    level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)
     rows = resample_rows(y.size, seed=seed, n_boot=n_boot)
     values = np.array([statistic(y[r], s[r]) for r in rows], dtype=float)
     if np.isfinite(values).sum() < len(rows) / 2:

@@ -2,9 +2,7 @@
 
 One colour-blind-safe palette (Okabe & Ito, 2008); titles say what is shown, axis labels carry units;
 no text under ``TEXT_PT`` points (a projector at the back of a room). Every figure has alt text:
-``new_axes``/``new_figure`` make an ``AltFigure``, which a notebook shows as a PNG in an ``<img>``
-whose alt is ``alt_text(fig)``: what a plot function set with ``set_alt``, else a description read
-from the figure's own artists (titles, axis labels, bar values, labelled lines, annotations).
+``new_axes``/``new_figure`` make an ``AltFigure``, shown as ``<img alt="alt_text(fig)">``.
 
 Example
 -------
@@ -16,9 +14,11 @@ Example
 from __future__ import annotations
 
 import html
+import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import colormaps, colors
 from matplotlib.figure import Figure
 
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
@@ -35,26 +35,19 @@ TEXT_PT = 11  # the smallest text on a figure at its default size
 def style_axes(ax) -> None:
     """The house style, applied to one Axes (rcParams stay untouched)."""
     ax.set_prop_cycle(color=CYCLE)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.title.set_fontsize(12)
-    ax.title.set_fontweight("bold")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.title.set(fontsize=12, fontweight="bold")
     ax.tick_params(which="both", labelsize=TEXT_PT)
-    ax.xaxis.label.set_fontsize(TEXT_PT)
-    ax.yaxis.label.set_fontsize(TEXT_PT)
+    for label in (ax.xaxis.label, ax.yaxis.label):
+        label.set_fontsize(TEXT_PT)
 
 
 def new_axes(*, title: str, xlabel: str = "", ylabel: str = "", ax=None, figsize=None):
     """A styled (Figure, Axes) pair; reuses ``ax`` when given (for widgets that redraw)."""
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize or FIGSIZE, FigureClass=AltFigure)
-    else:
-        fig = ax.figure
-        ax.clear()
+    fig, ax = new_figure(figsize=figsize) if ax is None else (ax.figure, ax)
+    ax.clear()  # a reused Axes: drawn afresh, in the house style
     style_axes(ax)
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     return fig, ax
 
 
@@ -66,10 +59,15 @@ def new_figure(*, nrows: int = 1, ncols: int = 1, figsize=None, **kwargs):
     return fig, axes
 
 
-def set_alt(fig, text: str) -> None:
-    """Give ``fig`` its alt text: one or two sentences with the numbers the figure shows."""
+def _figure(fig) -> Figure:
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    return fig
+
+
+def set_alt(fig, text: str) -> None:
+    """Give ``fig`` its alt text: one or two sentences with the numbers the figure shows."""
+    _figure(fig)
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"text must be a non-empty string, got {text!r}")
     fig._rseai_alt = " ".join(text.split())
@@ -77,9 +75,7 @@ def set_alt(fig, text: str) -> None:
 
 def alt_text(fig, *, max_chars: int = 600) -> str:
     """``fig``'s alt text: what ``set_alt`` gave it, else a description of what is drawn."""
-    if not isinstance(fig, Figure):
-        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
-    text = getattr(fig, "_rseai_alt", None) or _describe(fig)
+    text = getattr(_figure(fig), "_rseai_alt", None) or _describe(fig)
     return text if len(text) <= max_chars else text[:max_chars - 1].rstrip() + "…"
 
 
@@ -98,9 +94,7 @@ def _is_category(text: str) -> bool:
 
 
 def _tick_name(ticks: dict, at: float) -> str:
-    if not ticks:
-        return _num(at)
-    nearest = min(ticks, key=lambda t: abs(t - at))
+    nearest = min(ticks, key=lambda t: abs(t - at), default=math.inf)
     return ticks[nearest] if abs(nearest - at) < 0.5 else _num(at)
 
 
@@ -125,10 +119,9 @@ def _describe_axes(ax) -> list[str]:
         x, y = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
         if label.startswith("_") or not x.size:
             continue
-        if x.size > 1 and np.ptp(x) > 0 and np.ptp(y) > 0:
-            parts.append(f"{label}: from {_num(y[0])} at {_num(x[0])} to {_num(y[-1])} at {_num(x[-1])}")
-        else:
-            parts.append(label)
+        moves = x.size > 1 and np.ptp(x) > 0 and np.ptp(y) > 0
+        parts.append(f"{label}: from {_num(y[0])} at {_num(x[0])} to {_num(y[-1])} at {_num(x[-1])}"
+                     if moves else label)
     if ax.images:
         parts.append("an image")
     parts += [t.get_text().replace("\n", " ") for t in ax.texts if t.get_visible() and t.get_text().strip()]
@@ -150,27 +143,19 @@ class AltFigure(Figure):
     one PNG, drawn once, in an HTML output that JupyterLab and Voila prefer to the bare PNG."""
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        from IPython import get_ipython
         from IPython.core.pylabtools import print_figure
 
-        _no_second_png()
+        if get_ipython() is not None:  # the inline backend's PNG printer for every Figure: ours has one
+            get_ipython().display_formatter.formatters["image/png"].for_type(AltFigure, lambda fig: None)
         png = print_figure(self, "png", bbox_inches="tight", base64=True)
         alt = html.escape(alt_text(self), quote=True)
         return {"text/html": f'<img src="data:image/png;base64,{png}" alt="{alt}"/>', "image/png": png}
 
 
-def _no_second_png() -> None:
-    """The inline backend registers a PNG printer for every Figure; for ours the bundle has it."""
-    from IPython import get_ipython
-
-    if get_ipython() is not None:
-        get_ipython().display_formatter.formatters["image/png"].for_type(AltFigure, lambda fig: None)
-
-
 def _contrast(hex_colour: str) -> str:
     """Black or white, whichever reads better on ``hex_colour`` (WCAG relative luminance)."""
-    import matplotlib
-
-    channels = np.asarray(matplotlib.colors.to_rgb(hex_colour))
+    channels = np.asarray(colors.to_rgb(hex_colour))
     linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
     luminance = float(linear @ [0.2126, 0.7152, 0.0722])
     return "#000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#fff"
@@ -180,12 +165,10 @@ def coloured_tokens_html(tokens, values=None, *, vmin: float = 0.0, vmax: float 
                          title: str = "") -> str:
     """Tokens as chips coloured by position, or by ``values`` (one per token) on viridis from
     ``vmin`` to ``vmax``, each value written under its token (readable without hovering)."""
-    import matplotlib
-
     tokens = [str(t) for t in tokens]
     if values is not None and len(values) != len(tokens):
         raise ValueError(f"values has {len(values)} entries but tokens has {len(tokens)}")
-    cmap = matplotlib.colormaps["viridis"]
+    cmap = colormaps["viridis"]
     hues = ["#CDE7F7", "#FBE3B5", "#C8EBDD", "#F4CFE2", "#E6E6E6"]
     chips = []
     for i, token in enumerate(tokens):
@@ -193,7 +176,7 @@ def coloured_tokens_html(tokens, values=None, *, vmin: float = 0.0, vmax: float 
             background, tip, value = hues[i % len(hues)], f"token {i}", ""
         else:
             share = 0.0 if vmax == vmin else (float(values[i]) - vmin) / (vmax - vmin)
-            background = matplotlib.colors.to_hex(cmap(min(max(share, 0.0), 1.0)))
+            background = colors.to_hex(cmap(min(max(share, 0.0), 1.0)))
             tip = f"{float(values[i]):.3g}"
             value = f'<span style="display:block;font-size:0.85em">{html.escape(tip)}</span>'
         chips.append(

@@ -63,17 +63,14 @@ class MessageArea:
         self.widget.value = ""
         self.last_error = None
 
-    def error(self, err: Exception) -> None:
-        self.last_error = err
-        self.show(f"⚠ {err}", kind="error")
-
     @contextmanager
     def guard(self, *, on_error=None):
         """A ValueError/TypeError/RuntimeError becomes the message, then ``on_error()``; others propagate."""
         try:
             yield self
         except (ValueError, TypeError, RuntimeError) as err:
-            self.error(err)
+            self.last_error = err
+            self.show(f"⚠ {err}", kind="error")
             if on_error is not None:
                 on_error()
 
@@ -163,7 +160,7 @@ class Explorer(w.VBox):
                 self.figure.subplots_adjust(**self.margins)
             self.image = FigureImage(format="png", layout=w.Layout(max_width="100%"))
         for control in self.controls.values():
-            control.observe(self.changed, names="value")
+            control.observe(lambda _change: self.update(), names="value")
         rows = [w.HBox(list(self.controls.values()))] if rows is None else list(rows)
         shown = [self.image] if self.image is not None else []
         super().__init__([*rows, self.message.widget, self.summary, *shown, *below, page_fixes()])
@@ -181,9 +178,6 @@ class Explorer(w.VBox):
     @property
     def values(self) -> dict:
         return {name: control.value for name, control in self.controls.items()}
-
-    def changed(self, _change=None) -> None:  # every control's observer
-        self.update()
 
     def compute(self, values: dict) -> dict:
         """The new ``state`` for ``values`` (raise ValueError/TypeError for a value it refuses)."""
@@ -214,8 +208,7 @@ class Explorer(w.VBox):
         canvas, key = self.figure.canvas, self.layout_key(state)
         if key is not None and key == self._layout_key:  # the fast path: repaint the moving artists
             canvas.restore_region(self._background)
-            for artist in self.moving(self.figure, state):
-                self.figure.draw_artist(artist)
+            moving = self.moving(self.figure, state)
         else:
             self.draw(self.figure, state)
             moving = self.moving(self.figure, state)
@@ -226,8 +219,8 @@ class Explorer(w.VBox):
                 self._laid_out = True
             canvas.draw()
             self._layout_key, self._background = key, canvas.copy_from_bbox(self.figure.bbox)
-            for artist in moving:
-                self.figure.draw_artist(artist)
+        for artist in moving:
+            self.figure.draw_artist(artist)
         self.image.value = _encode(canvas)
         self.image.tooltip = self.alt(state)
 

@@ -4,6 +4,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from rseai import data
@@ -96,3 +97,14 @@ def test_a_damaged_file_in_an_installed_wheel_says_reinstall(tmp_path, monkeypat
 def test_a_damaged_file_in_a_clone_says_git_checkout(monkeypatch):
     monkeypatch.delenv(data.DATASETS_ENV, raising=False)
     assert "`git checkout -- datasets/facts.csv`" in data.restore_hint("facts.csv")
+
+
+def test_h200_tables_need_their_rows_and_positive_numbers(tmp_path, monkeypatch):
+    name = "h200_software_efficiency.csv"
+    df = pd.read_csv(data.dataset_path(name))
+    monkeypatch.setenv(data.DATASETS_ENV, str(tmp_path))
+    monkeypatch.delitem(data.CHECKSUMS, name)
+    for bad in (df.assign(j_per_token=-1.0), pd.concat([df, df])):
+        bad.to_csv(tmp_path / name, index=False)
+        with pytest.raises(data.DatasetError, match="should hold 2 rows with j_per_token > 0"):
+            data.load_h200_software_efficiency()
