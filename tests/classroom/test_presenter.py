@@ -62,7 +62,7 @@ def test_widget_cells_are_recognised(source):
     assert slides.is_widget(_code(source))
 
 
-@pytest.mark.parametrize("source", ["from rseai.risk.widget import RiskExplorer", "explorer.update()",
+@pytest.mark.parametrize("source", ["from rseai.risk.plots import RiskExplorer", "explorer.update()",
                                     "import ipywidgets as widgets"])
 def test_imports_and_method_calls_are_not_widget_cells(source):
     assert not slides.is_widget(_code(source))
