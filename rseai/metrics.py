@@ -248,6 +248,7 @@ def bootstrap_ci(y_true, scores, statistic, *, seed, n_boot: int = 2000, level: 
     y, s = _labels_and_scores(y_true, scores)
     if not callable(statistic):
         raise TypeError(f"statistic must be a function (y_true, scores) -> float, got {statistic!r:.60}")
+    level = _checks.real(level, name="level", low=0, high=1, low_open=True, high_open=True)  # before the work
     rows = resample_rows(y.size, seed=seed, n_boot=n_boot)
     values = np.array([statistic(y[r], s[r]) for r in rows], dtype=float)
     if np.isfinite(values).sum() < len(rows) / 2:

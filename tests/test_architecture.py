@@ -71,7 +71,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 
 def is_compute(name: str) -> bool:
-    """Topic modules other than plots/widget/exercises, plus the shared data and checks."""
+    """Topic modules other than plots/exercises, plus the shared data and checks."""
     parts = name.split(".")
     if name in ("rseai._checks", "rseai.metrics", "rseai.data"):
         return True

@@ -290,3 +290,15 @@ def test_a_confidence_on_a_bin_edge_belongs_to_the_bin_below():
     table = reliability_table([1, 0, 1], [0.1, 0.5, 1.0])  # bins are (low, high]
     assert table["bin_high"].tolist() == pytest.approx([0.1, 0.5, 1.0])
     assert expected_calibration_error([1, 0], [0.5, 0.6]) == pytest.approx((0.5 + 0.6) / 2)
+
+
+def test_bootstrap_ci_refuses_a_wrong_level_before_any_resample():
+    calls = []
+
+    def statistic(y, s):
+        calls.append(1)
+        return float(np.mean(s))
+
+    with pytest.raises(ValueError, match="level"):
+        bootstrap_ci(*_data(40), statistic, seed=0, n_boot=500, level=95)
+    assert calls == []  # a percentage typed for a fraction is named at once, not after 500 statistics

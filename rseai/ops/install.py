@@ -225,7 +225,7 @@ def install(venv: Path, *, source: str = ".", editable: bool = False, extras: st
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rseai.ops.install",
-                                     description=__doc__.splitlines()[0])
+                                     description=__doc__.split("\n\n")[0].replace("\n", " "))
     parser.add_argument("--venv", type=Path, default=Path(".venv"), help="folder of the virtual env")
     parser.add_argument("--source", default=".", help="what to pip install as rseai (default: this clone)")
     parser.add_argument("--editable", action="store_true", help="install the source editable (a clone)")
