@@ -287,7 +287,7 @@ try:
         _s.FigureView._png = _rseai_wrap(_s.FigureView._png)
     else:
         from rseai import widgets as _w
-        _w.png = _rseai_wrap(_w.png)
+        _w._encode = _rseai_wrap(_w._encode)  # every explorer's PNG, looked up per call
 except ImportError:
     pass
 """

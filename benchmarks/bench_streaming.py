@@ -171,18 +171,33 @@ def next_step_section(goals, lm) -> None:
                                return_tensors="pt")["input_ids"]
             return lm.model(ids, logits_to_keep=1, use_store_answers=False).logits[0, -1].softmax(-1)
 
-    # A move costs ~0.25 s here, so 9 rounds (not REPEAT's 3 in a quick run): with 3, the ratio read
-    # 1.67-2.1 against its goal of 2 in CI runs of one commit (a full run's 5 gave 1.55).
-    medians = interleaved_medians({"widget": widget, "before": before, "reference": reference},
-                                  repeat=max(REPEAT, 9), warmup=1)
+    states = []
+    for prompt in (PROMPT, PROMPT + " birthday"):  # two charts with other tokens, as before and after a click
+        explorer.prompt.value = prompt
+        states.append(dict(explorer.state))
+
+    def paint():  # ... and paint the new chart (the explorer's own drawing, from the other chart)
+        states.reverse()
+        explorer.show(states[0])
+
+    # A move costs ~0.25 s here, so 9 rounds (not REPEAT's 3 in a quick run).
+    medians = interleaved_medians({"widget": widget, "before": before, "reference": reference,
+                                   "paint": paint}, repeat=max(REPEAT, 9), warmup=1)
     full = _warm_median(clicks)  # the click alone, warm-up left out
     first = _warm_median(firsts)
-    ref, old = medians["reference"], medians["before"]
+    ref, old, least = medians["reference"], medians["before"], medians["reference"] + medians["paint"]
     print(f"01 next step: first change {first * 1e3:.1f} ms, full {full * 1e3:.0f} ms; one forward "
-          f"{ref * 1e3:.0f} ms; before {old * 1e3:.0f} ms (without drawing)")
-    goals.check("next_step_vs_forward", full / ref, goal=2.0,
-                what="01 next step (draw, new distribution, chart) vs tokenize + one forward pass",
-                shown=f"{full * 1e3:.0f} ms vs {ref * 1e3:.0f} ms, ratio {full / ref:.2f}")
+          f"{ref * 1e3:.0f} ms + one repaint {medians['paint'] * 1e3:.0f} ms; before {old * 1e3:.0f} ms "
+          "(without drawing)")
+    # Held against forward + repaint: against the forward pass alone the ratio is the speed of matplotlib
+    # over that of torch on this CPU (1.55 on the machine of 2026-11-29; 1.67-2.1 on AMD EPYC in CI runs
+    # of one commit, against the old goal of 2, with nothing slower in the click).
+    goals.check("next_step_vs_forward_and_paint", full / least, goal=1.3,
+                what="01 next step (draw, new distribution, chart) vs tokenize + one forward pass + "
+                     "one repaint of the chart",
+                shown=f"{full * 1e3:.0f} ms vs {least * 1e3:.0f} ms, ratio {full / least:.2f}")
+    goals.note("next_step_vs_forward", full / ref, what="01 next step vs tokenize + one forward pass",
+               shown=f"{full * 1e3:.0f} ms vs {ref * 1e3:.0f} ms, ratio {full / ref:.2f}")
     goals.check("next_step_first_share", first / full, goal=0.1,
                 what="01 next step: the appended token vs the new chart",
                 shown=f"{first * 1e3:.1f} ms vs {full * 1e3:.0f} ms")
