@@ -41,6 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
+from _app_page import wait_until_run  # noqa: E402
+from _checkpoint import answer_every_checkpoint  # noqa: E402
 from _config import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from _lab_page import mark_cell, open_notebook, run_all, shutdown_kernel  # noqa: E402
 from _probe import Step, control, settle  # noqa: E402
@@ -434,6 +436,9 @@ def bench_voila(browser, notebooks, all_widgets, work: Path, *, timeout_ms: floa
         try:
             page = browser.new_context(viewport={"width": 1280, "height": 1500}).new_page()
             page.goto(server.url, timeout=timeout_ms, wait_until="commit")
+            wait_until_run(page, timeout_ms / 1000)
+            if page.locator(".rseai-folded").count():  # predict, then see: open the page as a participant does
+                answer_every_checkpoint(page, timeout_ms=timeout_ms)
             for n, widget in enumerate(chosen):
                 first = widget.controls[0]
                 label = first.before[0].description if first.before else first.description
