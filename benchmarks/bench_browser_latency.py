@@ -437,7 +437,7 @@ def bench_voila(browser, notebooks, all_widgets, work: Path, *, timeout_ms: floa
             page = browser.new_context(viewport={"width": 1280, "height": 1500}).new_page()
             page.goto(server.url, timeout=timeout_ms, wait_until="commit")
             wait_until_run(page, timeout_ms / 1000)
-            if page.locator(".rseai-folded").count():  # predict, then see: open the page as a participant does
+            if page.locator(".rseai-folded").count():  # predict, then see: open it as a participant does
                 answer_every_checkpoint(page, timeout_ms=timeout_ms)
             for n, widget in enumerate(chosen):
                 first = widget.controls[0]

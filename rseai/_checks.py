@@ -155,16 +155,6 @@ def temperature(value, *, name: str = "temperature", allow_zero: bool = True) ->
     return value
 
 
-def top_k(value, *, name: str = "top_k") -> int | None:
-    """None (off) or an int >= 1."""
-    return None if value is None else integer(value, name=name, low=1)
-
-
-def top_p(value, *, name: str = "top_p") -> float | None:
-    """None (off) or a number in (0, 1]."""
-    return None if value is None else real(value, name=name, low=0, high=1, low_open=True)
-
-
 def asarray(values, *, name: str, what: str, holds: str | None = None) -> np.ndarray:
     """``np.asarray(values)``, refusing str, dict, set, None, scalars, ragged nesting and, given what it
     ``holds``, anything but numbers."""

@@ -224,8 +224,9 @@ class Explorer(w.VBox):
             self._layout_key, self._background = key, canvas.copy_from_bbox(self.figure.bbox)
         for artist in moving:
             self.figure.draw_artist(artist)
-        self.image.value = _encode(canvas)
-        self.image.tooltip = self.alt(state)
+        with self.image.hold_sync():  # picture and alt text in one message: one repaint in the page
+            self.image.value = _encode(canvas)
+            self.image.tooltip = self.alt(state)
 
     def layout_key(self, state: dict):
         """What the still part of the figure depends on (None: draw it whole every time)."""

@@ -36,13 +36,13 @@ import rseai.ops.lab
 from rseai import carbon, detection, labels, metrics, privacy, risk
 from rseai.carbon import estimates
 from rseai.carbon import exercises as carbon_ex
-from rseai.hallucination import asking, probe
+from rseai.hallucination import asking
 from rseai.hallucination import exercises as hall_ex
 from rseai.labels import exercises as labels_ex
 from rseai.privacy import exercises as privacy_ex
 from rseai.privacy import membership
+from rseai.risk import costs
 from rseai.risk import exercises as risk_ex
-from rseai.risk import register
 
 PACKAGE = Path(rseai.__file__).resolve().parent
 COUNTS: Counter = Counter()
@@ -357,7 +357,7 @@ CASES = [
             "thresholds": st.one_of(NUMERIC, st.dictionaries(st.sampled_from(["a", "b"]), NUMERIC)),
         },
     ),
-    # risk.register
+    # risk.costs: the register
     *_cases_for(
         risk.likelihood_from_rate,
         {"rate": 0.05},
@@ -365,10 +365,10 @@ CASES = [
         check=lambda x: x in (1, 2, 3, 4, 5),
     ),
     *_cases_for(
-        register.region_of,
+        costs.region_of,
         {"score": 8},
         {"score": NUMERIC, "acceptable_max": NUMERIC, "intolerable_min": NUMERIC},
-        check=lambda x: x in register.REGIONS,
+        check=lambda x: x in costs.REGIONS,
     ),
     *_cases_for(
         risk.Hazard,
@@ -769,7 +769,7 @@ def _model_cases():
         ),
         Case(asking.ask, base, "model", st.one_of(NUMERIC, STRANGE_TEXT), n=few),
         *_cases_for(
-            probe.evaluate,
+            asking.evaluate,
             {"n_samples": 1, "max_new_tokens": 2, "store_answers": False, "progress": False},
             {
                 "n_samples": NUMERIC,
@@ -883,7 +883,7 @@ def test_edges_with_the_model(case, smollm, tmp_path, monkeypatch):
 
     monkeypatch.setenv("RSEAI_CACHE", str(tmp_path))  # store_answers=True must not write the shared cache
     extra = {"model": smollm} if case.model else {}
-    if case.func is probe.evaluate:
+    if case.func is asking.evaluate:
         extra["facts"] = data.load_facts().head(1)
     if case.arg == "model":
         extra = {}

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from rseai.carbon.plots import CarbonExplorer
+from rseai.hallucination.asking import EvaluationResult, _by_category, summarize
 from rseai.hallucination.plots import ProbeExplorer
-from rseai.hallucination.probe import EvaluationResult, _by_category, summarize
 from rseai.labels.plots import IssueExplorer
 from rseai.risk.plots import RiskExplorer
 

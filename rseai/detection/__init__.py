@@ -3,8 +3,7 @@
 Re-exports what notebook 06 and its exercises call.
 """
 
-from rseai.detection.paraphrase import light_paraphrase  # noqa: F401
 from rseai.detection.rates import (  # noqa: F401
-    auroc_table, detection_ci, detection_report, detector_scores, false_accusation_rate, threshold_for_catch,
-    type_token_ratio)
+    auroc_table, detection_ci, detection_report, detector_scores, false_accusation_rate, light_paraphrase,
+    threshold_for_catch, type_token_ratio)
 from rseai.detection.scores import SCORE_NAMES, score_texts, scores_from_stats, token_stats  # noqa: F401

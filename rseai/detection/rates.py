@@ -1,7 +1,11 @@
 """How well a detector score separates machine from human text, and whom it falsely accuses.
 
 ``y_true = 1`` is machine-written; a flagged human text is a **false accusation** (Type I); a NaN
-score (not judged) ranks last and is never flagged.
+score (not judged) ranks last and is never flagged. ``why_withheld`` says in one sentence why a text
+is not judged at all (the scores mean something only for English prose of a few sentences; no
+precise language detection). ``light_paraphrase`` swaps common words in ``SYNONYMS`` for synonyms
+with probability ``rate`` (seeded, capitals kept), as a student might by hand: far weaker on purpose
+than published model rewrites (no change of word order, structure or meaning checks).
 
 Example
 -------
@@ -9,6 +13,8 @@ Example
 0.8
 >>> false_accusation_rate([0.1, 0.4, 0.35], 0.3)
 0.6666666666666666
+>>> light_paraphrase("We also use it often.", rate=1.0, seed=0)[0]
+'We additionally employ it frequently.'
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from rseai import _checks, metrics
-from rseai.detection.scores import SCORE_NAMES
+from rseai.detection.scores import SCORE_NAMES, sentence_ids
 
 
 def detector_scores(scores, *, name: str = "scores") -> np.ndarray:
@@ -132,3 +138,95 @@ def type_token_ratio(text: str, *, n_words: int = 50) -> float:
     n_words = _checks.integer(n_words, name="n_words", low=1)
     words = re.findall(r"[^\W\d_]+", text.lower())[:n_words]
     return len(set(words)) / n_words if len(words) == n_words else float("nan")
+
+
+MIN_TOKENS = 32         # about 25 words; notebook 06 measures how poor detection already is here
+MIN_SENTENCES = 2       # burstiness compares sentences
+MAX_CHARS = 5_000       # about 1,000 tokens; a longer paste is several texts, judge them one by one
+MIN_ENGLISH_SHARE = 0.15  # English prose has about 40% of these words; the corpus's lowest is higher
+ENGLISH_WORDS = frozenset("""
+a about after all also an and any are as at be been but by can could do does for from had has
+have he her his how i if in into is it its may more most no not of on one only or other our out
+she should so some such than that the their them then there these they this those to was we were
+what when which who will with would you your
+""".split())
+
+
+def english_share(text: str) -> float:
+    """The share of ``text``'s words that are common English function words.
+
+    >>> english_share("The cat sat on a mat")
+    0.5
+    """
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return sum(w in ENGLISH_WORDS for w in words) / len(words) if words else 0.0
+
+
+def why_withheld(lm, text) -> str:
+    """``""`` if ``text`` can be judged, else the reason its score is withheld (one sentence)."""
+    _checks.text(text, name="text")
+    if not text.strip():
+        return "no text: paste a passage of English prose to score it"
+    if len(text) > MAX_CHARS:
+        return (f"too long: {len(text):,} characters; the detector judges one passage of at most "
+                f"{MAX_CHARS:,} characters (paste a part, or judge the parts one by one)")
+    letters = re.findall(r"[^\W\d_]", text)
+    foreign = sum(not ("a" <= c.lower() <= "z") for c in letters) / max(len(letters), 1)
+    if foreign > 0.1:
+        return (f"not English: {foreign:.0%} of its letters are outside the English alphabet; the "
+                "scores are calibrated on English prose only")
+    share = english_share(text)
+    if share < MIN_ENGLISH_SHARE:
+        return (f"does not look like English prose: only {share:.0%} of its words are common English "
+                f"words such as 'the' or 'of' (English prose has about 40%, the threshold is "
+                f"{MIN_ENGLISH_SHARE:.0%}); the scores are calibrated on English prose only")
+    enc = lm.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    n_tokens = len(enc["input_ids"])
+    if n_tokens < MIN_TOKENS:
+        return (f"too short: {n_tokens} tokens; the detector needs at least {MIN_TOKENS} tokens "
+                "(about 25 words) to judge a text, and is unreliable even then")
+    n_sentences = len(set(sentence_ids(text, [s for s, _ in enc["offset_mapping"]]).tolist()))
+    if n_sentences < MIN_SENTENCES:
+        return (f"one sentence: the detector needs at least {MIN_SENTENCES} sentences "
+                "(burstiness compares one sentence with the next)")
+    return ""
+
+
+SYNONYMS = {
+    "also": "additionally", "allow": "permit", "allows": "permits", "always": "invariably",
+    "because": "since", "begin": "start", "big": "large", "called": "named", "can": "may",
+    "change": "alter", "changes": "alters", "contain": "hold", "contains": "holds",
+    "create": "construct", "creates": "constructs", "different": "distinct", "each": "every",
+    "easy": "straightforward", "end": "finish", "example": "instance", "find": "locate",
+    "first": "initial", "get": "obtain", "gets": "obtains", "give": "supply", "given": "supplied",
+    "help": "assist", "helps": "assists", "however": "nevertheless", "important": "essential",
+    "large": "big", "last": "final", "make": "create", "makes": "creates", "many": "numerous",
+    "method": "technique", "need": "require", "needs": "requires", "new": "fresh",
+    "often": "frequently", "only": "solely", "possible": "feasible", "provide": "offer",
+    "provides": "offers", "quickly": "rapidly", "several": "various", "show": "display",
+    "shows": "displays", "simple": "plain", "small": "little", "specified": "indicated",
+    "start": "begin", "therefore": "thus", "use": "employ", "used": "employed", "uses": "employs",
+    "using": "employing", "usually": "typically", "very": "highly", "way": "manner",
+    "whole": "entire",
+}
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def light_paraphrase(text: str, *, rate: float = 1.0, seed: int = 0) -> tuple[str, list[tuple[str, str]]]:
+    """The new text and the ``(old, new)`` swaps in order."""
+    _checks.text(text, name="text")
+    rate = _checks.real(rate, name="rate", low=0, high=1)
+    rng = np.random.default_rng(_checks.seed(seed))
+    changes: list[tuple[str, str]] = []
+
+    def swap(match):
+        word = match.group(0)
+        new = SYNONYMS.get(word.lower())
+        if new is None or rng.random() >= rate:
+            return word
+        if word[0].isupper():
+            new = new[0].upper() + new[1:]
+        changes.append((word, new))
+        return new
+
+    return _WORD.sub(swap, text), changes

@@ -5,16 +5,21 @@ the words not repeated from the question). ``self_consistency`` samples ``n`` an
 that match and scores ``agreement``, the largest group's share (SelfCheckGPT, Manakul et al. 2023;
 semantic entropy, Farquhar et al. 2024). Temperature 0.7 by default: at 1.0 this 135M model scatters
 even when it knows (probe set, 5 samples: AUROC 0.69 vs 0.78). ``generate_answers`` gives short
-answers to many questions at once (``rseai.hallucination.probe`` runs a probe set with it): a chooser
-and a stop for ``rseai.lm.decode.decode_batch``; each row ends at its first sentence or line and
-keeps each token's probability at temperature 1; a sample draws from a generator seeded by
-``seed``, the question's ``key`` and its slot, so it does not depend on the batch.
+answers to many questions at once: a chooser and a stop for ``rseai.lm.decode.decode_batch``; each
+row ends at its first sentence or line and keeps each token's probability at temperature 1; a
+sample draws from a generator seeded by ``seed``, the question's ``key`` and its slot, so it does
+not depend on the batch.
 
 Answers are matched by rules, as a marker would: ``normalize`` lower-cases, strips accents,
 punctuation and articles, turns number words into digits; ``answer_key`` keeps the words the
 question lacks, and ``group_answers`` clusters by it (string rules in place of an entailment
 model). Left out: long-form answers, entailment models, paraphrases sharing no words, units,
 languages but English, retrieval from a real corpus.
+
+``evaluate`` runs a probe set: each question greedily and ``n_samples`` times sampled, the greedy
+answer graded and scored by ``confidence`` and ``agreement``; its summary has accuracy, ECE and both
+scores' AUROC as detectors of wrong answers. Answers are kept in the answer store
+(``rseai.ops.answer_store``; ``load_answers``, ``save_answers``).
 
 Example
 -------
@@ -42,14 +47,16 @@ import hashlib
 import itertools
 import re
 import unicodedata
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from rseai import _checks
+from rseai import _checks, metrics
 from rseai.lm.decode import decode_batch, draw
 from rseai.lm.model import readable_token
+from rseai.ops.answer_store import ANSWERS_ENV, AnswerStore
 
 _NUMBERS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -490,3 +497,159 @@ def _consistency(question: str, greedy, answers: list[str]) -> Consistency:
     shares = np.array([len(g) / len(answers) for g in groups])
     return Consistency(question, _answer(question, greedy), answers, groups,
                        float(shares.max()), float(-(shares * np.log2(shares)).sum() + 0.0))
+
+
+# The answer store (``rseai.ops.answer_store``): a greedy answer and its samples per prompt and settings.
+def generation_settings(model, prompt, *, n_samples, seed, temperature, max_new_tokens) -> dict:
+    """The settings an answer is stored under, checked."""
+    check_model(model)
+    _checks.text(prompt, name="prompt", allow_empty=False)
+    return {"n_samples": _checks.integer(n_samples, name="n_samples", low=1, high=MAX_SAMPLES),
+            "seed": int(_checks.seed(seed)),
+            "temperature": float(_checks.temperature(temperature, allow_zero=False)),
+            "max_new_tokens": _checks.integer(max_new_tokens, name="max_new_tokens", low=1,
+                                              high=MAX_NEW_TOKENS)}
+
+
+def _stored(store, prompt: str, settings: dict):
+    entry = store.get(prompt, settings)
+    try:
+        greedy, samples = AnswerText(**entry["greedy"]), [str(s) for s in entry["samples"]]
+    except (KeyError, TypeError):  # missing or damaged: generated again
+        return None
+    return (greedy, samples) if len(samples) == settings["n_samples"] else None
+
+
+def _store(store, prompt: str, settings: dict, greedy, samples) -> None:
+    store.put(prompt, settings, {"greedy": greedy.__dict__, "samples": [str(s) for s in samples]})
+
+
+def load_answers(model, prompt: str, *, n_samples: int, seed: int, temperature: float,
+                 max_new_tokens: int, answers_dir=None):
+    """The stored ``(greedy, samples)`` for ``prompt`` and these settings, or None."""
+    settings = generation_settings(model, prompt, n_samples=n_samples, seed=seed, temperature=temperature,
+                                   max_new_tokens=max_new_tokens)
+    return _stored(AnswerStore(model, folder=answers_dir), prompt, settings)
+
+
+def save_answers(model, prompt: str, greedy, samples, *, seed: int, temperature: float,
+                 max_new_tokens: int, answers_dir=None) -> bool:
+    """Store ``greedy`` (an ``AnswerText``) and ``samples`` (texts); False if the folder is not writable."""
+    settings = generation_settings(model, prompt, n_samples=len(samples), seed=seed, temperature=temperature,
+                                   max_new_tokens=max_new_tokens)
+    try:
+        _store(AnswerStore(model, folder=answers_dir), prompt, settings, greedy, samples)
+    except OSError:
+        return False
+    return True
+
+
+@dataclass
+class EvaluationResult:
+    """``table``: one row per question; ``summary``: headline numbers; ``by_category``: a table."""
+
+    table: object  # pandas DataFrame
+    summary: dict
+    by_category: object  # pandas DataFrame
+    n_generated: int  # questions the model had to answer (not found in the answer store)
+
+
+def grade(answer: str, *, kind: str, accepted) -> bool:
+    """Right answer? A fact must match ``accepted``; a false premise must be rejected."""
+    if kind == "false_premise":
+        return rejects_premise(answer)
+    return is_correct(answer, accepted)
+
+
+def evaluate(model, facts, *, n_samples: int = 5, seed: int = 0, temperature: float = 0.7,
+             grounded: bool = False, batch_size: int = 16, max_new_tokens: int = 24,
+             store_answers: bool = True, answers_dir=None, progress: bool = True) -> EvaluationResult:
+    """Answer, grade and score every question of ``facts`` (``grounded``: each ``passage`` before its
+    question; ``answers_dir``: the answer store's folder, None: the user's). ``table`` columns:
+    ``question``, ``category``, ``kind``, ``answer``, ``correct``, ``confidence``, ``own_tokens``
+    (tokens ``confidence`` multiplies), ``confidence_per_token`` (their geometric mean),
+    ``agreement``, ``samples`` (list of str), ``sample_correct`` (share graded right).
+    """
+    import pandas as pd
+    from tqdm.auto import tqdm
+
+    from rseai import data
+
+    settings = generation_settings(model, "a prompt", n_samples=n_samples, seed=seed,
+                                   temperature=temperature, max_new_tokens=max_new_tokens)
+    batch_size = _checks.integer(batch_size, name="batch_size", low=1)
+    grounded = _checks.flag(grounded, name="grounded")
+    store_answers = _checks.flag(store_answers, name="store_answers")
+    progress = _checks.flag(progress, name="progress")
+    if answers_dir is not None:
+        _checks.folder(answers_dir, name="answers_dir")
+    facts = data.check_facts(facts, name="facts")
+    if grounded and ("passage" not in facts.columns or (facts["passage"] == "").any()):
+        raise ValueError("grounded=True needs a non-empty 'passage' column in facts")
+    passages = facts["passage"] if grounded else [""] * len(facts)
+    prompts = [build_prompt(model, q, passage=p) for q, p in zip(facts["question"], passages)]
+    store = AnswerStore(model, folder=answers_dir) if store_answers else None
+    results = {i: hit for i, p in enumerate(prompts) if store and (hit := _stored(store, p, settings))}
+    todo = sorted((i for i in range(len(prompts)) if i not in results), key=lambda i: len(prompts[i]))
+    unwritable = None
+    with tqdm(total=len(todo), desc="evaluate", unit="question", disable=not progress or not todo) as bar:
+        for start in range(0, len(todo), batch_size):
+            batch = todo[start:start + batch_size]
+            outs = generate_answers(model, [prompts[i] for i in batch],
+                                           keys=[question_key(facts["question"][i]) for i in batch],
+                                           **settings)
+            for i, out in zip(batch, outs):
+                results[i] = (out.greedy, [s.text for s in out.samples])
+                if store and unwritable is None:
+                    try:
+                        _store(store, prompts[i], settings, *results[i])
+                    except OSError as err:
+                        unwritable = err  # answers still come back, just not stored
+            bar.update(len(batch))
+    if unwritable is not None:
+        warnings.warn(f"answers were not stored: {store.folder} is not writable "
+                      f"({unwritable.strerror or unwritable}); set {ANSWERS_ENV} to a writable folder",
+                      stacklevel=2)
+    rows = []
+    for i, row in facts.iterrows():
+        greedy, samples = results[i]
+        accepted = ([row["answer"]] + [a.strip() for a in row["aliases"].split("|") if a.strip()]
+                    if row["kind"] == "fact" else [])
+        confidence, own = answer_confidence(greedy.tokens, greedy.probs, question=row["question"])
+        n_own = sum(own) or max(len(greedy.tokens), 1)
+        rows.append({
+            "question": row["question"], "category": row["category"], "kind": row["kind"],
+            "answer": greedy.text, "correct": grade(greedy.text, kind=row["kind"], accepted=accepted),
+            "confidence": confidence, "own_tokens": n_own,
+            "confidence_per_token": confidence ** (1 / n_own),  # geometric mean: length-free
+            "agreement": np.mean([same_answer(s, greedy.text, question=row["question"])
+                                  for s in samples]),
+            "samples": samples,
+            "sample_correct": np.mean([grade(s, kind=row["kind"], accepted=accepted) for s in samples])})
+    table = pd.DataFrame(rows)
+    return EvaluationResult(table, summarize(table), _by_category(table), n_generated=len(todo))
+
+
+def summarize(table) -> dict:
+    """Headline numbers of an evaluation table (see ``evaluate``)."""
+    wrong = (~table["correct"].astype(bool)).astype(int)
+    summary = {"n_questions": int(len(table)), "accuracy": float(table["correct"].mean()),
+               "mean_confidence": float(table["confidence"].mean()),
+               "mean_agreement": float(table["agreement"].mean()),
+               "ece": metrics.expected_calibration_error(table["correct"], table["confidence"]),
+               "auroc_agreement": metrics.auroc(wrong, 1 - table["agreement"]),
+               "auroc_confidence": metrics.auroc(wrong, 1 - table["confidence"])}
+    if "confidence_per_token" in table:  # tables from evaluate have it; a hand-made one may not
+        summary["auroc_confidence_per_token"] = metrics.auroc(wrong, 1 - table["confidence_per_token"])
+    for kind in ("fact", "false_premise"):
+        part = table[table["kind"] == kind]
+        summary[f"n_{kind}"] = int(len(part))
+        summary[f"accuracy_{kind}"] = float(part["correct"].mean()) if len(part) else float("nan")
+    return summary
+
+
+def _by_category(table):
+    grouped = table.groupby(["category", "kind"])
+    return grouped.agg(n=("correct", "size"), accuracy=("correct", "mean"),
+                       mean_confidence=("confidence", "mean"),
+                       mean_agreement=("agreement", "mean")).reset_index()

@@ -28,7 +28,6 @@ import numpy as np
 
 from rseai import _checks
 from rseai.hallucination import asking
-from rseai.ops import answer_store
 from rseai.style import PALETTE, coloured_tokens_html, new_axes
 from rseai.widgets import Explorer
 
@@ -218,7 +217,7 @@ class AskExplorer(Explorer):
         options = dict(seed=self.seed, temperature=temperature, max_new_tokens=MAX_NEW_TOKENS)
         hit = None
         if self.store_answers:
-            hit = answer_store.load_answers(self.lm, prompt, n_samples=n, **options)
+            hit = asking.load_answers(self.lm, prompt, n_samples=n, **options)
         if hit is not None:
             check = asking.consistency_from(question, *hit)
         else:
@@ -228,7 +227,7 @@ class AskExplorer(Explorer):
                                             on_step=self._stream(question, n))
             if self.store_answers:
                 greedy = asking.AnswerText(check.greedy.text, check.greedy.tokens, check.greedy.probs)
-                answer_store.save_answers(self.lm, prompt, greedy, check.answers, **options)
+                asking.save_answers(self.lm, prompt, greedy, check.answers, **options)
         self.message.clear()
         return {"answer": check.greedy.text, "agreement": check.agreement, "verdict": check.verdict,
                 "samples": check.answers, "from_store": hit is not None, "check": check}

@@ -33,10 +33,13 @@ from rseai import _checks
 
 
 def check_options(*, temperature=1.0, top_k=None, top_p=None) -> None:
-    """Raise ``ValueError``/``TypeError`` naming the first bad option (the rules of ``rseai._checks``)."""
+    """Raise ``ValueError``/``TypeError`` naming the first bad option: top_k None (off) or an int >= 1,
+    top_p None (off) or in (0, 1]."""
     _checks.temperature(temperature)
-    _checks.top_k(top_k)
-    _checks.top_p(top_p)
+    if top_k is not None:
+        _checks.integer(top_k, name="top_k", low=1)
+    if top_p is not None:
+        _checks.real(top_p, name="top_p", low=0, high=1, low_open=True)
 
 
 def _check_logits(logits: np.ndarray) -> None:

@@ -1,4 +1,5 @@
-"""The answer store: a model's generated answers on disk, one JSON file per prompt and settings.
+"""The answer store: a model's generated answers on disk, one JSON file per prompt and settings
+(what is in it is ``rseai.hallucination.asking``'s business: ``load_answers``, ``save_answers``).
 
 An entry is named by a hash of the prompt, the settings and ``model_fingerprint`` (weights, tokenizer
 and chat template, package versions, ``DECODING_MODULES`` source): a change to any misses. Written to
@@ -87,18 +88,6 @@ def _tokenizer_sha256(tokenizer) -> str:
     return hashlib.sha256(f"{whole}\0{template}".encode()).hexdigest()
 
 
-def generation_settings(model, prompt, *, n_samples, seed, temperature, max_new_tokens) -> dict:
-    from rseai.hallucination.asking import MAX_NEW_TOKENS, MAX_SAMPLES, check_model
-
-    check_model(model)
-    _checks.text(prompt, name="prompt", allow_empty=False)
-    return {"n_samples": _checks.integer(n_samples, name="n_samples", low=1, high=MAX_SAMPLES),
-            "seed": int(_checks.seed(seed)),
-            "temperature": float(_checks.temperature(temperature, allow_zero=False)),
-            "max_new_tokens": _checks.integer(max_new_tokens, name="max_new_tokens", low=1,
-                                              high=MAX_NEW_TOKENS)}
-
-
 class AnswerStore:
     """One model's stored answers: written to ``folder`` (default ``answers_root()/<model>``), read
     from it and then from ``$RSEAI_SHARED_ANSWERS/<model>``; ``modules``: the code keyed by its source
@@ -118,34 +107,26 @@ class AnswerStore:
         blob = json.dumps({**self.key, "prompt": prompt, **settings}, sort_keys=True)
         return f"{hashlib.sha256(blob.encode()).hexdigest()[:32]}{suffix}"
 
-    def get(self, prompt: str, settings: dict):
-        """``(greedy AnswerText, list of sample texts)``, or None if missing or damaged."""
-        from rseai.hallucination.asking import AnswerText  # lazily: the topic imports this module
-
-        name = self._name(prompt, settings)
+    def _read(self, name: str, load):
         for folder in self.readable:
-            try:
-                data = json.loads((folder / name).read_text())
-                greedy, samples = AnswerText(**data["greedy"]), [str(s) for s in data["samples"]]
-            except (OSError, ValueError, KeyError, TypeError):
-                continue  # missing or damaged: generated again
-            if len(samples) == settings["n_samples"]:
-                return greedy, samples
+            with contextlib.suppress(OSError, ValueError, EOFError):  # missing or damaged: made again
+                return load(folder / name)
         return None
 
-    def put(self, prompt: str, settings: dict, greedy, samples) -> None:
-        """Write one entry whole (never half a file); raises OSError if the folder is not writable."""
-        blob = json.dumps({"greedy": greedy.__dict__, "samples": [str(s) for s in samples]})
-        self._write(self._name(prompt, settings), blob.encode())
+    def get(self, prompt: str, settings: dict):
+        """The JSON value ``put`` stored, or None if missing or damaged."""
+        return self._read(self._name(prompt, settings), lambda path: json.loads(path.read_text()))
+
+    def put(self, prompt: str, settings: dict, value) -> None:
+        """Write one JSON value whole (never half a file); raises OSError if the folder is not writable."""
+        self._write(self._name(prompt, settings), json.dumps(value).encode())
 
     def get_array(self, prompt: str, settings: dict):
         """The numpy array ``put_array`` stored, or None if missing or damaged."""
         import numpy as np
 
-        for folder in self.readable:
-            with contextlib.suppress(OSError, ValueError, EOFError):  # missing or damaged
-                return np.load(folder / self._name(prompt, settings, ".npy"), allow_pickle=False)
-        return None
+        name = self._name(prompt, settings, ".npy")
+        return self._read(name, lambda path: np.load(path, allow_pickle=False))
 
     def put_array(self, prompt: str, settings: dict, array) -> None:
         """Write one numpy array whole; raises OSError if the folder is not writable."""
@@ -164,23 +145,3 @@ class AnswerStore:
             tmp.replace(path)
         finally:
             tmp.unlink(missing_ok=True)
-
-
-def load_answers(model, prompt: str, *, n_samples: int, seed: int, temperature: float,
-                 max_new_tokens: int, answers_dir=None):
-    """The stored ``(greedy, samples)`` for ``prompt`` and these settings, or None."""
-    settings = generation_settings(model, prompt, n_samples=n_samples, seed=seed, temperature=temperature,
-                                   max_new_tokens=max_new_tokens)
-    return AnswerStore(model, folder=answers_dir).get(prompt, settings)
-
-
-def save_answers(model, prompt: str, greedy, samples, *, seed: int, temperature: float,
-                 max_new_tokens: int, answers_dir=None) -> bool:
-    """Store ``greedy`` (an ``AnswerText``) and ``samples`` (texts); False if the folder is not writable."""
-    settings = generation_settings(model, prompt, n_samples=len(samples), seed=seed, temperature=temperature,
-                                   max_new_tokens=max_new_tokens)
-    try:
-        AnswerStore(model, folder=answers_dir).put(prompt, settings, greedy, samples)
-    except OSError:
-        return False
-    return True

@@ -3,8 +3,6 @@
 Re-exports what notebook 07 and its exercises call.
 """
 
-from rseai.privacy.dp import (  # noqa: F401
-    EPSILONS, advantage_bound, epsilon_summary, epsilon_sweep, tpr_bound)
 from rseai.privacy.membership import (  # noqa: F401
-    DEPTHS, FEATURES, attack_auroc, completion_test, complexity_sweep, credit_split, encoder,
-    membership_report, threshold_attack)
+    DEPTHS, EPSILONS, FEATURES, advantage_bound, attack_auroc, completion_test, complexity_sweep,
+    credit_split, encoder, epsilon_summary, epsilon_sweep, membership_report, threshold_attack, tpr_bound)

@@ -13,8 +13,7 @@ import math
 
 from rseai import _checks
 from rseai.feedback import check_number
-from rseai.privacy.dp import advantage_bound
-from rseai.privacy.membership import attack_auroc, threshold_attack
+from rseai.privacy.membership import advantage_bound, attack_auroc, threshold_attack
 
 
 def check_attack_auroc(value, member_losses, nonmember_losses) -> bool:

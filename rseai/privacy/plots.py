@@ -26,8 +26,7 @@ import ipywidgets as w
 import numpy as np
 
 from rseai import _checks
-from rseai.privacy.dp import tpr_bound
-from rseai.privacy.membership import threshold_attack
+from rseai.privacy.membership import threshold_attack, tpr_bound
 from rseai.style import PALETTE, TEXT_GREY, coloured_tokens_html, new_axes, new_figure
 from rseai.widgets import Explorer
 

@@ -156,7 +156,7 @@ def plot_risk_heatmap(register, *, acceptable_max=4, intolerable_min=15,
     """5 x 5 likelihood-impact grid coloured by region (ALARP band in yellow), hazards numbered."""
     from matplotlib.patches import Patch, Rectangle
 
-    from rseai.risk.register import LEVELS, region_of
+    from rseai.risk.costs import LEVELS, region_of
 
     fig, ax = new_axes(title=title, xlabel="impact (1 negligible … 5 catastrophic)",
                        ylabel="likelihood", ax=ax, figsize=(10.0, 5.0))
@@ -267,7 +267,8 @@ class RiskExplorer(Explorer):
         self._grouped = None  # the grouping the group panel shows (drawn by ``moving``)
 
     def layout_key(self, s: dict):
-        return "panels"  # threshold, costs and grouping move artists (the group panel as a whole)
+        # threshold, costs and a grouping with as many groups move artists; other bars: drawn anew
+        return "no groups" if s["report"] is None else len(s["report"].by_group)
 
     def moving(self, figure, s: dict) -> list:
         t, conf = s["threshold"], s["confusion"]
@@ -296,20 +297,22 @@ class RiskExplorer(Explorer):
         if s["report"] is None:
             by_group.clear()
             by_group.set_axis_off()
-        else:
-            values = np.concatenate([s["report"].by_group[r].to_numpy(dtype=float) for r in RATES])
-            if self._grouped is None or len(values) != len(by_group.patches):  # other bars: drawn again
-                plot_group_rates(s["report"].by_group, rates=RATES, title=f"Rates by {s['group_by']}",
-                                       ax=by_group)
-            elif s["group_by"] != self._grouped:  # as many groups (03's two): renamed, 179 -> 149 ms
-                by_group.set_xticks(by_group.get_xticks(), [str(g) for g in s["report"].by_group.index])
-                by_group.set_title(f"Rates by {s['group_by']}")
-            for bar, label, v in zip(by_group.patches, by_group.texts, values, strict=True):  # new heights
-                bar.set_height(np.nan_to_num(v))
-                label.set_y(np.nan_to_num(v) + 0.01)
-                label.set_text(rate_label(v))
-        self._grouped = s["group_by"] if s["report"] is not None else None
-        return [*changed, by_group]  # the group panel is repainted whole (its bars may change)
+            self._grouped = None
+            return [*changed, by_group]
+        values = np.concatenate([s["report"].by_group[r].to_numpy(dtype=float) for r in RATES])
+        if self._grouped is None:  # after a whole drawing (other bars: another layout key)
+            plot_group_rates(s["report"].by_group, rates=RATES, title=f"Rates by {s['group_by']}",
+                             ax=by_group)
+        elif s["group_by"] != self._grouped:  # as many groups (03's two): renamed, 179 -> 149 ms
+            by_group.set_xticks(by_group.get_xticks(), [str(g) for g in s["report"].by_group.index])
+            by_group.set_title(f"Rates by {s['group_by']}")
+        for bar, label, v in zip(by_group.patches, by_group.texts, values, strict=True):  # new heights
+            bar.set_height(np.nan_to_num(v))
+            label.set_y(np.nan_to_num(v) + 0.01)
+            label.set_text(rate_label(v))
+        self._grouped = s["group_by"]
+        # the bars, their values, the group names and the title move; axes, rate axis and legend stay
+        return [*changed, *by_group.patches, *by_group.texts, by_group.xaxis, by_group.title]
 
     def go_to_optimum(self) -> None:
         """The slider to the cheapest threshold (1.0 for 'flag nobody')."""

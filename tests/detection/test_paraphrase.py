@@ -2,7 +2,7 @@
 
 import pytest
 
-from rseai.detection.paraphrase import SYNONYMS, light_paraphrase
+from rseai.detection.rates import SYNONYMS, light_paraphrase
 
 
 def test_every_listed_word_at_rate_one():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rseai.detection.screen import MAX_CHARS, MIN_TOKENS, english_share, why_withheld
+from rseai.detection.rates import MAX_CHARS, MIN_TOKENS, english_share, why_withheld
 
 ENGLISH = ("The module provides a simple way to read the files that the program writes. It keeps "
            "the format of each line as it was, and it reports the first error it finds.")

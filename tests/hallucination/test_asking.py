@@ -5,8 +5,7 @@ import pytest
 
 from rseai import data
 from rseai.hallucination import answer_confidence, ask, evaluate, self_consistency
-from rseai.hallucination.asking import check_question, question_key, sentence_finished
-from rseai.hallucination.probe import grade, summarize
+from rseai.hallucination.asking import check_question, grade, question_key, sentence_finished, summarize
 
 FIVE = ["What is the chemical symbol for gold?", "What is the capital of Japan?",
         "Who was the first person to walk on Mars?", "What is 7 times 8?",

@@ -3,15 +3,15 @@
 import pandas as pd
 import pytest
 
-from rseai.hallucination import probe
+from rseai.hallucination import asking
+from rseai.hallucination.asking import EvaluationResult, _by_category, summarize
 from rseai.hallucination.plots import AskExplorer, ProbeExplorer, answer_html
-from rseai.hallucination.probe import EvaluationResult, _by_category, summarize
 
 
 @pytest.fixture(autouse=True)
 def _own_answer_cache(tmp_path, monkeypatch):
     """The Ask widget writes the answer store: here, a fresh folder per test."""
-    monkeypatch.setenv(probe.ANSWERS_ENV, str(tmp_path / "answers"))
+    monkeypatch.setenv(asking.ANSWERS_ENV, str(tmp_path / "answers"))
 
 
 def _result():
@@ -119,7 +119,7 @@ def test_ask_widget_shows_cached_answers_at_once(smollm):
 def test_ask_widget_survives_an_unwritable_cache(smollm, tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    monkeypatch.setenv(probe.ANSWERS_ENV, str(blocker / "answers"))
+    monkeypatch.setenv(asking.ANSWERS_ENV, str(blocker / "answers"))
     box = AskExplorer(smollm, question="What is the chemical symbol for gold?", n=2)
     box.run()
     assert box.message.widget.value == "" and box.state["answer"] == "The chemical symbol for gold is Au."

@@ -1,11 +1,11 @@
-"""Tests for rseai.labels.quality on hand-made frames, and the PSI against its formula."""
+"""Tests for rseai.labels.cleaning on hand-made frames, and the PSI against its formula."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from rseai.labels import data_quality_report as reexported
-from rseai.labels.quality import data_quality_report, population_stability_index
+from rseai.labels.cleaning import data_quality_report, population_stability_index
 
 
 def _by_check(report):

@@ -195,8 +195,7 @@ def test_notebook_02_on_a_read_only_shared_cache(tmp_path, tiny_conversion, monk
 
 def test_load_answers_reads_what_evaluate_and_save_answers_wrote(smollm, tmp_path, facts, monkeypatch):
     from rseai.hallucination import build_prompt
-    from rseai.hallucination.asking import AnswerText
-    from rseai.ops.answer_store import load_answers, save_answers
+    from rseai.hallucination.asking import AnswerText, load_answers, save_answers
 
     row = facts.head(1)
     result = evaluate(smollm, row, n_samples=2, seed=0, max_new_tokens=3, answers_dir=tmp_path,

@@ -6,8 +6,15 @@ import math
 import numpy as np
 import pytest
 
-from rseai.privacy.dp import advantage_bound, epsilon_sweep, private_logistic, tpr_bound
-from rseai.privacy.membership import credit_split, data_norm, encoder
+from rseai.privacy.membership import (
+    advantage_bound,
+    credit_split,
+    data_norm,
+    encoder,
+    epsilon_sweep,
+    private_logistic,
+    tpr_bound,
+)
 
 
 @pytest.fixture(scope="module")

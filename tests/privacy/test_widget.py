@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rseai.privacy.dp import advantage_bound, epsilon_summary
+from rseai.privacy.membership import advantage_bound, epsilon_summary
 from rseai.privacy.plots import ComplexityExplorer, PrivacyBudgetExplorer
 
 

@@ -5,13 +5,13 @@ import pytest
 
 from rseai import data, risk
 from rseai.risk import plots
+from rseai.risk.costs import Hazard, risk_register
 from rseai.risk.exercises import (
     check_bayes_threshold,
     check_expected_cost,
     check_group_gap,
     check_optimal_threshold,
 )
-from rseai.risk.register import Hazard, risk_register
 
 
 def test_breast_cancer_loader_codes_malignant_as_positive():

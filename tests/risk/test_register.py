@@ -1,9 +1,9 @@
-"""rseai.risk.register: likelihood bands, ALARP regions, the register table, the audit checklist."""
+"""rseai.risk.costs: likelihood bands, ALARP regions, the register table, the audit checklist."""
 
 import pytest
 
 from rseai import risk
-from rseai.risk.register import Hazard, audit_checklist, likelihood_from_rate, region_of, risk_register
+from rseai.risk.costs import Hazard, audit_checklist, likelihood_from_rate, region_of, risk_register
 
 
 @pytest.mark.parametrize("rate, level", [(0.0, 1), (0.0009, 1), (0.001, 2), (0.0625, 3), (0.1, 4),

@@ -130,8 +130,19 @@ def test_every_move_draws_what_a_fresh_explorer_would(explorer):
         risk.group_report(explorer.y_true, explorer.scores >= 0.3, explorer.groups["age group"]).by_group)
     explorer.threshold.value = 0.6                                  # new heights of the same bars
     assert _panels(explorer) == _panels(_like(explorer, group_by="age group"))
+    assert _pixels(explorer) == _pixels(_like(explorer, group_by="age group"))  # the picture too
     explorer.group_by.value = "sex"                   # back: as many groups, so the bars are renamed
     assert _panels(explorer) == _panels(_like(explorer, group_by="sex"))
+    explorer.cost_fp.value = 3
+    assert _pixels(explorer) == _pixels(_like(explorer, group_by="sex"))
+
+
+def _pixels(ex):
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(bytes(ex.image.value)))).tobytes()
 
 
 def test_quick_moves_in_a_kernel_end_on_the_last_values_with_no_thread(monkeypatch):
