@@ -1,4 +1,4 @@
-"""Hallucinations you can see, measure and catch: ask and sample a language model.
+"""Hallucinations you can see, measure and catch: ask and sample a language model, run a probe set.
 
 ``ask`` gives a short answer with token probabilities and a ``confidence`` (the probability of
 the words not repeated from the question). ``self_consistency`` samples ``n`` answers, groups those
@@ -512,12 +512,17 @@ def generation_settings(model, prompt, *, n_samples, seed, temperature, max_new_
 
 
 def _stored(store, prompt: str, settings: dict):
-    entry = store.get(prompt, settings)
-    try:
-        greedy, samples = AnswerText(**entry["greedy"]), [str(s) for s in entry["samples"]]
-    except (KeyError, TypeError):  # missing or damaged: generated again
-        return None
-    return (greedy, samples) if len(samples) == settings["n_samples"] else None
+    """``(greedy AnswerText, sample texts)`` stored for ``prompt``, or None if missing or damaged."""
+    def entry(value):
+        try:
+            greedy, samples = AnswerText(**value["greedy"]), value["samples"]
+        except (KeyError, TypeError):
+            return None
+        texts = [greedy.text, *samples] if isinstance(samples, list) else [None]
+        ok = isinstance(greedy.tokens, list) and isinstance(greedy.probs, list)
+        ok = ok and all(isinstance(t, str) for t in texts) and len(samples) == settings["n_samples"]
+        return (greedy, samples) if ok else None
+    return store.get(prompt, settings, parse=entry)
 
 
 def _store(store, prompt: str, settings: dict, greedy, samples) -> None:

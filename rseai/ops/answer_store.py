@@ -1,5 +1,6 @@
 """The answer store: a model's generated answers on disk, one JSON file per prompt and settings
-(what is in it is ``rseai.hallucination.asking``'s business: ``load_answers``, ``save_answers``).
+(what is in it is ``rseai.hallucination.asking``'s business: ``load_answers``, ``save_answers``;
+an edit anywhere in that module, the probe-set grading too, misses every stored answer once).
 
 An entry is named by a hash of the prompt, the settings and ``model_fingerprint`` (weights, tokenizer
 and chat template, package versions, ``DECODING_MODULES`` source): a change to any misses. Written to
@@ -108,14 +109,15 @@ class AnswerStore:
         return f"{hashlib.sha256(blob.encode()).hexdigest()[:32]}{suffix}"
 
     def _read(self, name: str, load):
-        for folder in self.readable:
-            with contextlib.suppress(OSError, ValueError, EOFError):  # missing or damaged: made again
-                return load(folder / name)
+        for folder in self.readable:  # missing or damaged (load gives None): the next folder, else made again
+            with contextlib.suppress(OSError, ValueError, EOFError, RecursionError):
+                if (value := load(folder / name)) is not None:
+                    return value
         return None
 
-    def get(self, prompt: str, settings: dict):
-        """The JSON value ``put`` stored, or None if missing or damaged."""
-        return self._read(self._name(prompt, settings), lambda path: json.loads(path.read_text()))
+    def get(self, prompt: str, settings: dict, parse=lambda value: value):
+        """``parse`` of the JSON value ``put`` stored (None: damaged), or None if missing or damaged."""
+        return self._read(self._name(prompt, settings), lambda path: parse(json.loads(path.read_text())))
 
     def put(self, prompt: str, settings: dict, value) -> None:
         """Write one JSON value whole (never half a file); raises OSError if the folder is not writable."""

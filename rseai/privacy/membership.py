@@ -1,5 +1,5 @@
 """Training data given away: membership inference on the credit model (was this person's record
-in the training data?) and verbatim memorisation in the language model.
+in the training data?), differential privacy against it, and verbatim memorisation in the language model.
 
 The German credit data is split into members (trained on) and non-members, a fair coin (halves,
 stratified), on notebook 03's features; ``encoder`` scales to [0, 1], so a row's norm is at most
@@ -298,8 +298,6 @@ def epsilon_sweep(split, *, epsilons=EPSILONS, seeds=(0, 1, 2)):
     test_accuracy, gap, attack_auroc, advantage, bound`` (1 without DP)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
-
-    from rseai.privacy.membership import data_norm, encoder, membership_report
 
     _checks.has_attrs(split, name="split", attrs=("X_train", "y_train", "X_test", "y_test"),
                       what="a CreditSplit (rseai.privacy.credit_split)")

@@ -20,7 +20,7 @@ def _result():
         "kind": ["fact", "false_premise", "fact", "fact"], "answer": ["a", "b", "c", "d"],
         "correct": [True, False, True, False], "confidence": [0.9, 0.2, 0.7, 0.1],
         "own_tokens": [1, 2, 1, 2], "confidence_per_token": [0.9, 0.2 ** 0.5, 0.7, 0.1 ** 0.5],
-        "agreement": [1.0, 0.0, 0.6, 0.2]})   # the columns of probe.evaluate's table
+        "agreement": [1.0, 0.0, 0.6, 0.2]})   # the columns of evaluate's table
     return EvaluationResult(table, summarize(table), _by_category(table), n_generated=0)
 
 

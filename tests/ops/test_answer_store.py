@@ -331,3 +331,25 @@ def test_stats_from_a_shared_store_and_a_damaged_entry(tiny_lm, forward_calls, t
     monkeypatch.setenv(answer_store.ANSWERS_ENV, str(blocker / "sub"))  # not writable: computed, no error
     monkeypatch.setenv(answer_store.SHARED_ANSWERS_ENV, "")
     assert _same(token_stats(tiny_lm, TEXTS, store=True), fresh) and forward_calls == [3, 3, 3]
+
+
+DAMAGED = ['{"greedy": {"text": 5, "tokens": 3, "probs": "z"}, "samples": ["a", "b"]}',
+           '{"greedy": {"text": "a"}, "samples": "ab"}', "[" * 100_000, "{not json"]
+
+
+@pytest.mark.parametrize("damaged", DAMAGED, ids=["wrong types", "samples a text", "too deep", "not json"])
+def test_a_damaged_entry_is_read_from_the_shared_store_instead(tiny_lm, tmp_path, monkeypatch, damaged):
+    from rseai.hallucination.asking import AnswerText, generation_settings, load_answers, save_answers
+
+    options = dict(seed=0, temperature=0.7, max_new_tokens=8)
+    mine, shared = tmp_path / "mine", tmp_path / "shared"
+    store = answer_store.AnswerStore(tiny_lm)
+    good = AnswerText("Tokyo", ["␣Tokyo"], [0.9])
+    assert save_answers(tiny_lm, "p", good, ["Tokyo", "Kyoto"], answers_dir=shared / store.folder.name,
+                        **options)
+    monkeypatch.setenv("RSEAI_ANSWERS", str(mine))
+    monkeypatch.setenv("RSEAI_SHARED_ANSWERS", str(shared))
+    name = store._name("p", generation_settings(tiny_lm, "p", n_samples=2, **options))
+    (mine / store.folder.name).mkdir(parents=True)
+    (mine / store.folder.name / name).write_text(damaged)
+    assert load_answers(tiny_lm, "p", n_samples=2, **options) == (good, ["Tokyo", "Kyoto"])
