@@ -140,8 +140,7 @@ class DetectorExplorer(Explorer):
                                 description="score")
         self.catch = w.FloatSlider(value=catch, min=0.5, max=1.0, step=0.01, description="catch",
                                    readout_format=".0%", continuous_update=False)
-        self.own = None  # (reason withheld, TokenStats or None, reference scores cut alike) of the last text
-        self.uncut = scores_from_stats(self.reference_stats, max_tokens=self.max_tokens)
+        self.own = None  # (reason withheld, TokenStats or None, its length, the reference scores cut to it)
         super().__init__({"score": self.score, "catch": self.catch},
                          rows=[self.text, w.HBox([self.button, self.score, self.catch])], run=False)
         self.score_text()
@@ -154,17 +153,16 @@ class DetectorExplorer(Explorer):
             if not reason:  # seen at once; the forward pass takes a few hundred milliseconds
                 self.summary.value = "<div><i>Scoring the text: one pass of the model…</i></div>"
             stats = None if reason else token_stats(self.lm, [self.text.value], max_tokens=self.max_tokens)[0]
-            ref = self.uncut if stats is None else scores_from_stats(self.reference_stats,
-                                                                      max_tokens=stats.n_tokens)
-            self.own = (reason, stats, ref)  # a score or catch move reuses them
+            k = self.max_tokens if stats is None else stats.n_tokens
+            self.own = (reason, stats, k, scores_from_stats(self.reference_stats, max_tokens=k))  # for moves
         if self.own is not None:
             self.update()
 
     def compute(self, values: dict) -> dict:
-        reason, stats, ref = self.own or ("", None, self.uncut)
+        reason, stats, k, ref = self.own or (
+            "", None, self.max_tokens, scores_from_stats(self.reference_stats, max_tokens=self.max_tokens))
         if reason:
             self.message.show(f"Score withheld: {reason}", kind="error")
-        k = self.max_tokens if stats is None else stats.n_tokens
         human, machine = ref[self.is_machine == 0], ref[self.is_machine == 1]
         own = None if stats is None else scores_from_stats([stats]).iloc[0]
         rows = {}
